@@ -1,0 +1,64 @@
+import { agentForName, type AgentId } from './agents.js';
+import { normalizeModel } from './agents.js';
+
+export interface NamedAgent {
+  agent: AgentId;
+  /** The name as written, kept when the agent is `other`. */
+  name?: string;
+  model?: string;
+}
+
+const NEGATIVE = /^(?:no|false|none|n\/a|0|off)$/i;
+const AFFIRMATIVE = /^(?:yes|true|1|on)$/i;
+
+/**
+ * Reads a trailer value that names an agent: `Cursor`, `Claude Code 2.1`,
+ * `aider (gpt-4o)`, `Claude:claude-3-opus`. A negative (`no`, `none`) names
+ * nothing; a bare affirmative (`AI-Assisted: yes`) is an unnamed agent.
+ */
+export function readAgentName(value: string, knownOnly = false): NamedAgent | undefined {
+  const text = value.replace(/\s*<[^<>]*>\s*$/, '').trim();
+  if (text === '' || NEGATIVE.test(text)) return undefined;
+  if (AFFIRMATIVE.test(text)) return knownOnly ? undefined : { agent: 'other' };
+  let name = text;
+  let model: string | undefined;
+  const paren = /^(.*?)\s*\(([^()]+)\)$/.exec(text);
+  const colon = /^([^:]+):\s*(\S+)/.exec(text);
+  if (paren) {
+    name = paren[1] ?? text;
+    model = paren[2];
+  } else if (colon) {
+    name = colon[1] ?? text;
+    model = colon[2];
+  }
+  const agent = resolveLongestPrefix(name);
+  if (!agent && knownOnly) return undefined;
+  const result: NamedAgent = { agent: agent ?? 'other' };
+  if (!agent) result.name = name.trim();
+  const normalized = model === undefined ? undefined : normalizeModel(model);
+  if (normalized) result.model = normalized;
+  return result;
+}
+
+/** The kernel's `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]`; tools are not agents. */
+export function readAssistedBy(value: string): NamedAgent | undefined {
+  const text = value.replace(/\s*<[^<>]*>\s*$/, '').trim();
+  const colon = text.indexOf(':');
+  if (colon === -1) return readAgentName(text);
+  const name = text.slice(0, colon).trim();
+  const model = text.slice(colon + 1).trim().split(/\s+/)[0] ?? '';
+  const named = readAgentName(name);
+  if (!named) return undefined;
+  const normalized = normalizeModel(model);
+  return normalized ? { ...named, model: normalized } : named;
+}
+
+/** `Claude Code 2.1.0` names Claude Code: try the longest run of leading words that is a known name. */
+function resolveLongestPrefix(name: string): AgentId | undefined {
+  const words = name.trim().split(/\s+/);
+  for (let n = Math.min(words.length, 4); n >= 1; n--) {
+    const agent = agentForName(words.slice(0, n).join(' '));
+    if (agent) return agent;
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+/** Agent ids of PRODUCT.md: lowercase and stable, used as keys in every report. */
+export const AGENT_IDS = [
+  'aider', 'amazon-q', 'amp', 'claude-code', 'codegen', 'codex', 'copilot', 'cursor', 'devin', 'entire',
+  'factory-droid', 'firebender', 'gemini-cli', 'jules', 'opencode', 'openhands', 'sweep', 'other',
+] as const;
+
+export type AgentId = (typeof AGENT_IDS)[number];
+
+export function isAgentId(value: string): value is AgentId {
+  return (AGENT_IDS as readonly string[]).includes(value);
+}
+
+/**
+ * Names people and tools write for an agent in free-form trailers
+ * (`Assisted-by: Claude:…`, `Made-with: Cursor`, `Entire-Agent: Claude Code`),
+ * compared after lowercasing and folding separators to single spaces.
+ */
+const ALIASES: Record<string, AgentId> = {
+  'aider': 'aider',
+  'amazon q': 'amazon-q', 'amazon q developer': 'amazon-q', 'q developer': 'amazon-q',
+  'amp': 'amp', 'sourcegraph amp': 'amp',
+  'claude': 'claude-code', 'claude code': 'claude-code', 'anthropic claude': 'claude-code',
+  'codegen': 'codegen',
+  'codex': 'codex', 'openai codex': 'codex', 'codex cli': 'codex',
+  'copilot': 'copilot', 'github copilot': 'copilot', 'copilot agent': 'copilot',
+  'cursor': 'cursor', 'cursor agent': 'cursor',
+  'devin': 'devin', 'devin ai': 'devin',
+  'entire': 'entire',
+  'factory': 'factory-droid', 'factory droid': 'factory-droid', 'droid': 'factory-droid',
+  'firebender': 'firebender',
+  'gemini': 'gemini-cli', 'gemini cli': 'gemini-cli', 'google gemini': 'gemini-cli',
+  'jules': 'jules', 'google jules': 'jules',
+  'opencode': 'opencode',
+  'openhands': 'openhands', 'opendevin': 'openhands', 'all hands': 'openhands',
+  'sweep': 'sweep', 'sweep ai': 'sweep',
+};
+
+export function foldName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_.-]+/g, ' ');
+}
+
+/** The agent a free-form name refers to, or undefined when it names none we know. */
+export function agentForName(name: string): AgentId | undefined {
+  const folded = foldName(name);
+  return ALIASES[folded] ?? (isAgentId(folded.replace(/ /g, '-')) ? (folded.replace(/ /g, '-') as AgentId) : undefined);
+}
+
+/** Models are keys in summaries: one spelling per model ("Claude Opus 4.6" and "claude opus 4.6" agree). */
+export function normalizeModel(model: string): string | undefined {
+  const folded = model.trim().toLowerCase().replace(/\s+/g, '-');
+  return folded === '' ? undefined : folded;
+}

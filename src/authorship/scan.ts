@@ -1,0 +1,129 @@
+import { UsageError } from '../errors.js';
+import { loadConfig, type AibomConfig } from '../config/load.js';
+import { openRepository } from '../git/repository.js';
+import type { CommitRecord, GitRepository, LogRequest } from '../git/types.js';
+import { VERSION } from '../version.js';
+import { DetectionSet, SignatureEngine } from './engine.js';
+import { AIBOM_NOTES_REF, GIT_AI_NOTES_REF, readAibomNote, readGitAiNote, type NoteReading } from './notes.js';
+import { BUILTIN_SIGNATURES } from './signatures.js';
+import { SummaryAccumulator } from './summary.js';
+import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';
+
+export interface ScanOptions {
+  /** Repository directory; default the current directory. */
+  repo?: string;
+  /** A revision or range (`v1.0..HEAD`); default HEAD's history. */
+  range?: string;
+  /** Every ref but notes, instead of `range`. */
+  all?: boolean;
+  /** Config file path, or an already parsed config; default `.aibom.yml` at the root when present. */
+  config?: string | AibomConfig;
+  /** A repository adapter to use instead of opening `repo` (tests, embedding). */
+  git?: GitRepository;
+}
+
+/** A scan ready to stream: repository facts now, commits one at a time, summary and warnings at the end. */
+export interface ScanSession {
+  repository: RepositoryInfo;
+  range: { spec: string; all: boolean };
+  /** Grows while `commits()` runs (bad notes are found as their commits are reached). */
+  warnings: ScanWarning[];
+  commits(): AsyncGenerator<CommitReport>;
+  summary: SummaryAccumulator;
+}
+
+export async function openScan(options: ScanOptions = {}): Promise<ScanSession> {
+  const git = options.git ?? (await openRepository(options.repo ?? '.'));
+  const config = typeof options.config === 'object'
+    ? options.config
+    : (await loadConfig(git.root, options.config)).config;
+  const engine = new SignatureEngine([...BUILTIN_SIGNATURES, ...(config.signatures ?? [])]);
+  const warnings: ScanWarning[] = [];
+
+  const [head, boundary] = await Promise.all([git.head(), git.shallowBoundary()]);
+  const repository: RepositoryInfo = { root: git.root, head: head.sha, headRef: head.ref, shallow: boundary.length > 0, shallowBoundary: boundary };
+  const all = options.all === true;
+  if (options.range !== undefined && all) throw new UsageError('give a range or --all, not both');
+  if (options.range !== undefined) await git.checkRange(options.range);
+  const range = { spec: all ? '--all' : options.range ?? 'HEAD', all };
+  const request: LogRequest = { revisions: options.range !== undefined ? [options.range] : [], all };
+
+  const unborn = head.sha === null && !all && options.range === undefined;
+  if (unborn) {
+    warnings.push({ code: 'UNBORN_HEAD', message: `HEAD${head.ref ? ` (${head.ref})` : ''} has no commits yet: nothing to scan` });
+  }
+  if (repository.shallow) {
+    const visible = unborn ? 0 : await git.countCommits(request);
+    warnings.push({
+      code: 'SHALLOW',
+      message: `shallow clone: history stops at ${plural(boundary.length, 'commit')} (${boundary.map((s) => s.slice(0, 12)).join(', ')}); `
+        + `${plural(visible, 'commit')} in range were read and everything older is missing; run \`git fetch --unshallow\` to scan it`,
+    });
+  }
+
+  const [aibomNotes, gitAiNotes] = await Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  const summary = new SummaryAccumulator();
+
+  async function* commits(): AsyncGenerator<CommitReport> {
+    if (unborn) return;
+    for await (const record of git.log(request)) {
+      const report = analyse(record);
+      summary.add(report);
+      yield report;
+    }
+  }
+
+  function analyse(record: CommitRecord): CommitReport {
+    const match = engine.match(record);
+    let detections = match.detections;
+    const notes: [string, NoteReading][] = [];
+    const aibom = aibomNotes.get(record.sha);
+    if (aibom !== undefined) notes.push([AIBOM_NOTES_REF, readAibomNote(aibom)]);
+    const gitAi = gitAiNotes.get(record.sha);
+    if (gitAi !== undefined) notes.push([GIT_AI_NOTES_REF, readGitAiNote(gitAi)]);
+    if (notes.length > 0) {
+      const set = new DetectionSet();
+      for (const d of detections) set.put(d);
+      for (const [ref, reading] of notes) {
+        if (reading.ok) reading.detections.forEach((d) => { set.put(d); });
+        else warnings.push({ code: 'BAD_NOTE', commit: record.sha, message: `note on ${ref} for commit ${record.sha.slice(0, 12)} ${reading.problem}; it was ignored` });
+      }
+      detections = set.detections();
+    }
+    const report: CommitReport = {
+      sha: record.sha,
+      parents: record.parents,
+      author: record.author,
+      committer: record.committer,
+      authoredAt: record.authoredAt,
+      subject: match.parsed.subject,
+      ai: detections.some((d) => d.role === 'author'),
+      automation: match.automation.length > 0,
+      detections,
+    };
+    if (match.automation.length > 0) report.automationBy = match.automation;
+    return report;
+  }
+
+  return { repository, range, warnings, commits, summary };
+}
+
+/** Scans and collects the whole report in memory; `openScan` streams instead. */
+export async function scanHistory(options: ScanOptions = {}): Promise<ScanReport> {
+  const session = await openScan(options);
+  const commits: CommitReport[] = [];
+  for await (const commit of session.commits()) commits.push(commit);
+  return {
+    schema: 'https://aibom.dev/scan-report/v1',
+    tool: { name: 'aibom', version: VERSION },
+    repository: session.repository,
+    range: session.range,
+    commits,
+    summary: session.summary.result(),
+    warnings: session.warnings,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

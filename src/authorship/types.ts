@@ -1,0 +1,81 @@
+import type { Identity } from '../git/types.js';
+import type { AgentId } from './agents.js';
+import type { Confidence, DetectionRole } from './signature-types.js';
+
+export type EvidenceKind = 'author' | 'committer' | 'co-author' | 'trailer' | 'subject' | 'message' | 'note';
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** The exact text the detection rests on. */
+  text: string;
+  /** Id of the signature that matched, or the notes ref a record came from. */
+  source: string;
+}
+
+export interface Detection {
+  agent: AgentId;
+  /** The name written in the evidence, kept for agent `other` and for review bots. */
+  name?: string;
+  model?: string;
+  confidence: Confidence;
+  role: DetectionRole;
+  evidence: Evidence[];
+}
+
+export interface CommitReport {
+  sha: string;
+  parents: string[];
+  author: Identity;
+  committer: Identity;
+  authoredAt: string;
+  subject: string;
+  /** True when an agent took part in writing the commit (not counting applied review suggestions). */
+  ai: boolean;
+  /** True when a non-AI bot made the commit. */
+  automation: boolean;
+  automationBy?: string[];
+  detections: Detection[];
+}
+
+export interface AgentSummary {
+  commits: number;
+  declared: number;
+  inferred: number;
+  models: Record<string, number>;
+}
+
+export interface ScanSummary {
+  commits: number;
+  aiCommits: number;
+  automationCommits: number;
+  reviewSuggestionCommits: number;
+  /** Commits with no signature of AI or automation: not the same as human-written. */
+  noSignatureCommits: number;
+  byAgent: Record<string, AgentSummary>;
+  byAutomation: Record<string, number>;
+}
+
+export interface RepositoryInfo {
+  root: string;
+  head: string | null;
+  headRef: string | null;
+  shallow: boolean;
+  /** Commits at which a shallow clone's history stops; their ancestors were not read. */
+  shallowBoundary: string[];
+}
+
+export interface ScanWarning {
+  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE';
+  message: string;
+  commit?: string;
+}
+
+export interface ScanReport {
+  schema: 'https://aibom.dev/scan-report/v1';
+  tool: { name: 'aibom'; version: string };
+  repository: RepositoryInfo;
+  range: { spec: string; all: boolean };
+  commits: CommitReport[];
+  summary: ScanSummary;
+  warnings: ScanWarning[];
+}

@@ -1,0 +1,62 @@
+import { UsageError } from '../errors.js';
+import { fileSink, stdoutSink, type OutputSink } from '../report/output.js';
+import { makeStyle, type Style } from '../report/style.js';
+
+export type Format = 'table' | 'json' | 'sarif' | 'markdown';
+const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown'];
+
+/** The global options of PRODUCT.md, as every command sees them. */
+export interface GlobalOptions {
+  repo: string;
+  format: Format;
+  output?: string;
+  config?: string;
+  quiet: boolean;
+  debug: boolean;
+}
+
+export interface RawGlobals {
+  repo?: string;
+  format?: string;
+  output?: string;
+  config?: string;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export function readGlobals(raw: RawGlobals, supported: readonly Format[], command: string): GlobalOptions {
+  const format = (raw.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format ${raw.format ?? ''}: expected one of ${FORMATS.join(', ')}`);
+  if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
+  if (raw.output === '') throw new UsageError('--output needs a file name');
+  const options: GlobalOptions = { repo: raw.repo ?? '.', format, quiet: raw.quiet === true, debug: raw.debug === true };
+  if (raw.output !== undefined) options.output = raw.output;
+  if (raw.config !== undefined) options.config = raw.config;
+  return options;
+}
+
+export function openSink(options: GlobalOptions): OutputSink {
+  return options.output !== undefined ? fileSink(options.output) : stdoutSink();
+}
+
+/** Colour only when the report goes to a terminal and NO_COLOR is unset. */
+export function styleFor(options: GlobalOptions): Style {
+  return makeStyle(options.output === undefined && process.stdout.isTTY);
+}
+
+/** Progress and warnings for people: stderr, silenced by --quiet. */
+export function notice(options: GlobalOptions, message: string): void {
+  if (!options.quiet) process.stderr.write(`aibom: ${message}\n`);
+}
+
+/** Writes a whole rendered document through the sink, atomically for files. */
+export async function emit(options: GlobalOptions, text: string): Promise<void> {
+  const sink = openSink(options);
+  try {
+    await sink.write(text);
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}

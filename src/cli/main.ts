@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { isAibomError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerDemo } from './demo.js';
+import { registerScan } from './scan.js';
+
+/**
+ * Runs the CLI and returns the exit code: 0 clean, 1 findings or failed
+ * verification, 2 could not decide. Errors print as one line on stderr;
+ * `--debug` adds the stack.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('aibom')
+    .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
+    .version(VERSION, '--version')
+    .option('--repo <dir>', 'repository directory', '.')
+    .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
+    .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
+    .option('--config <file>', 'config file (default: .aibom.yml at the repository root, if present)')
+    .option('--quiet', 'no progress or warnings on stderr')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aibom: ${text.slice(7)}` : text) });
+  registerScan(program);
+  registerDemo(program);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage mistakes are "could not decide".
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = argv.includes('--debug');
+    if (isAibomError(error)) {
+      process.stderr.write(`aibom: ${error.message}\n`);
+    } else {
+      process.stderr.write(`aibom: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    }
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

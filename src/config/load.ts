@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
+import type { SignatureDef } from '../authorship/signature-types.js';
+import { ConfigError } from '../errors.js';
+import { validateAgainst } from '../schemas.js';
+
+export const DEFAULT_CONFIG_FILE = '.aibom.yml';
+
+export interface AibomConfig {
+  version?: 1;
+  signatures?: SignatureDef[];
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file read, or null when none was there (the file is optional). */
+  file: string | null;
+  config: AibomConfig;
+}
+
+/**
+ * Loads `.aibom.yml` from the repository root, or the file the user named.
+ * A named file must exist; the default one may be absent. Any problem is a
+ * ConfigError naming the file (and the line, for YAML syntax).
+ */
+export async function loadConfig(repoRoot: string, explicit?: string): Promise<LoadedConfig> {
+  const file = explicit ? path.resolve(explicit) : path.join(repoRoot, DEFAULT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return { file: null, config: {} };
+    throw new ConfigError('CONFIG_UNREADABLE', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, { cause: error });
+  }
+  return { file, config: parseConfig(text, file) };
+}
+
+export function parseConfig(text: string, file: string): AibomConfig {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0].line;
+    throw new ConfigError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${first.message.split('\n')[0] ?? 'invalid YAML'}`);
+  }
+  const value: unknown = doc.toJS() ?? {};
+  const problem = validateAgainst('config', value);
+  if (problem) throw new ConfigError('CONFIG_INVALID', `${file}: ${problem}`);
+  const config = value as AibomConfig;
+  checkSignatures(config.signatures ?? [], file);
+  return config;
+}
+
+function checkSignatures(signatures: SignatureDef[], file: string): void {
+  const ids = new Set(BUILTIN_SIGNATURES.map((s) => s.id));
+  for (const sig of signatures) {
+    if (ids.has(sig.id)) throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}' is defined twice (ids must be unique, built-in ones included)`);
+    ids.add(sig.id);
+    const patterns = [sig.model, sig.identity?.emailPattern, sig.identity?.namePattern, sig.trailer?.value, sig.subject, sig.line, sig.paragraph];
+    for (const pattern of patterns) {
+      if (pattern === undefined) continue;
+      try {
+        new RegExp(pattern, 'u');
+      } catch (error) {
+        throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}': invalid regular expression ${JSON.stringify(pattern)}`, { cause: error });
+      }
+    }
+  }
+}

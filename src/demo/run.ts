@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { UsageError } from '../errors.js';
+import { importHistory } from '../git/fast-import.js';
+import { gitEnv } from '../git/stream.js';
+import { sampleHistory } from './sample-history.js';
+
+const run = promisify(execFile);
+
+/**
+ * Builds the sample repository in `dir` (which must be absent or empty), or in
+ * a new temporary directory, with a checked-out work tree. Returns its path.
+ */
+export async function buildSampleRepository(dir?: string): Promise<string> {
+  let target: string;
+  if (dir === undefined) {
+    target = await mkdtemp(path.join(os.tmpdir(), 'aibom-demo-'));
+  } else {
+    target = path.resolve(dir);
+    await mkdir(target, { recursive: true });
+    const entries = await readdir(target);
+    if (entries.length > 0) throw new UsageError(`${target} is not empty: the demo builds its sample repository only in an empty or new directory`);
+  }
+  const env = gitEnv();
+  await run('git', ['init', '--quiet', '--initial-branch=main', target], { env });
+  await importHistory(target, sampleHistory());
+  await run('git', ['reset', '--quiet', '--hard', 'main'], { cwd: target, env });
+  return target;
+}

@@ -1,0 +1,19 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Revisions that reach git from users or files must never be read as options
+ * (`--output=/etc/x`, `--upload-pack=…`): reject a leading dash here, and pass
+ * every revision after `--end-of-options` as well (see reference/attestations.md).
+ */
+export function assertSafeRevision(revision: string, what = 'revision'): void {
+  if (revision.length === 0) throw new UsageError(`empty ${what}`);
+  if (revision.startsWith('-')) throw new UsageError(`${what} '${revision}' begins with '-': refused, it would be read as an option`);
+  if (/[\0\n\r]/.test(revision)) throw new UsageError(`${what} ${JSON.stringify(revision)} contains a control character`);
+}
+
+/** Refs we are asked to read notes from are fixed strings of ours, but keep them in shape. */
+export function assertNotesRef(ref: string): void {
+  if (!/^refs\/notes\/[A-Za-z0-9._/-]+$/.test(ref) || ref.includes('..')) {
+    throw new UsageError(`notes ref '${ref}' is not of the form refs/notes/NAME`);
+  }
+}

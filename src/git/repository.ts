@@ -1,0 +1,132 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitError } from '../errors.js';
+import { assertNotesRef, assertSafeRevision } from './guards.js';
+import { readBlobs } from './notes-reader.js';
+import { firstFatalLine, gitRecords } from './stream.js';
+import type { CommitRecord, GitRepository, HeadState, LogRequest } from './types.js';
+
+const FIELD = '\x1f';
+const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Opens the repository that contains `dir`; fails with NOT_A_REPOSITORY when there is none. */
+export async function openRepository(dir: string): Promise<GitRepository> {
+  const absolute = path.resolve(dir);
+  const info = await stat(absolute).catch(() => null);
+  if (!info) throw new GitError('NOT_A_REPOSITORY', `${absolute}: no such directory`);
+  if (!info.isDirectory()) throw new GitError('NOT_A_REPOSITORY', `${absolute}: not a directory`);
+  const git = simpleGit({ baseDir: absolute, trimmed: false });
+  let bare: string;
+  try {
+    bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim();
+  } catch (error) {
+    throw mapError(error, `${absolute} is not a git repository`, 'NOT_A_REPOSITORY');
+  }
+  if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', `${absolute} is not a git repository`);
+  const root = bare === 'true'
+    ? path.resolve(absolute, (await git.raw(['rev-parse', '--git-dir'])).trim())
+    : (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+  return new CliGitRepository(root, simpleGit({ baseDir: root, trimmed: false }));
+}
+
+class CliGitRepository implements GitRepository {
+  constructor(readonly root: string, private readonly git: SimpleGit) {}
+
+  async head(): Promise<HeadState> {
+    const sha = (await this.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    const ref = (await this.raw(['symbolic-ref', '--quiet', 'HEAD'])).trim();
+    return { sha: sha === '' ? null : sha, ref: ref === '' ? null : ref };
+  }
+
+  async shallowBoundary(): Promise<string[]> {
+    const shallow = (await this.raw(['rev-parse', '--is-shallow-repository'])).trim();
+    if (shallow !== 'true') return [];
+    const file = (await this.raw(['rev-parse', '--git-path', 'shallow'])).trim();
+    const text = await readFile(path.resolve(this.root, file), 'utf8').catch(() => '');
+    return text.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l)).sort();
+  }
+
+  async checkRange(range: string): Promise<void> {
+    assertSafeRevision(range, 'range');
+    try {
+      await this.git.raw(['rev-list', '--max-count=0', '--end-of-options', range, '--']);
+    } catch (error) {
+      throw mapError(error, `unknown revision or range '${range}'`, 'BAD_REVISION');
+    }
+  }
+
+  async readNotes(ref: string): Promise<Map<string, string>> {
+    assertNotesRef(ref);
+    const notes = new Map<string, string>();
+    const exists = (await this.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    if (exists === '') return notes;
+    const listing = await this.raw(['notes', `--ref=${ref}`, 'list']);
+    const pairs = listing.split('\n').map((l) => l.trim().split(' ')).filter((p): p is [string, string] => p.length === 2);
+    const blobs = await readBlobs(this.root, pairs.map(([blob]) => blob));
+    for (const [blob, commit] of pairs) {
+      const content = blobs.get(blob);
+      if (content) notes.set(commit, decoder.decode(content));
+    }
+    return notes;
+  }
+
+  async *log(request: LogRequest): AsyncIterable<CommitRecord> {
+    const args = ['-c', 'log.showSignature=false', 'log', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`, ...revisionArgs(request)];
+    for await (const record of gitRecords(this.root, args)) {
+      yield parseRecord(decoder.decode(record));
+    }
+  }
+
+  async countCommits(request: LogRequest): Promise<number> {
+    const out = await this.raw(['rev-list', '--count', ...revisionArgs(request)]);
+    return Number(out.trim()) || 0;
+  }
+
+  /** simple-git resolves when git exits non-zero without stderr (`--quiet` look-ups): empty output means "none". */
+  private async raw(args: string[]): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (error) {
+      throw mapError(error, `git ${args[0] ?? ''} failed`, 'GIT_FAILED');
+    }
+  }
+}
+
+function revisionArgs(request: LogRequest): string[] {
+  if (request.all) return ['--exclude=refs/notes/*', '--all', '--'];
+  const revisions = request.revisions.length > 0 ? request.revisions : ['HEAD'];
+  for (const revision of revisions) assertSafeRevision(revision);
+  return ['--end-of-options', ...revisions, '--'];
+}
+
+function parseRecord(text: string): CommitRecord {
+  const fields: string[] = [];
+  let at = 0;
+  for (let i = 0; i < 8; i++) {
+    const next = text.indexOf(FIELD, at);
+    if (next === -1) throw new GitError('GIT_FAILED', `could not parse git log output near ${JSON.stringify(text.slice(0, 60))}`);
+    fields.push(text.slice(at, next));
+    at = next + 1;
+  }
+  const [sha = '', parents = '', an = '', ae = '', aI = '', cn = '', ce = '', cI = ''] = fields;
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitError('GIT_FAILED', `could not parse git log output: bad commit id ${JSON.stringify(sha.slice(0, 80))}`);
+  return {
+    sha,
+    parents: parents === '' ? [] : parents.split(' '),
+    author: { name: an, email: ae },
+    committer: { name: cn, email: ce },
+    authoredAt: aI,
+    committedAt: cI,
+    message: text.slice(at),
+  };
+}
+
+function mapError(error: unknown, fallback: string, code: 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED'): GitError {
+  if (error instanceof GitError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ENOENT|spawn git/.test(message)) return new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error });
+  const detail = firstFatalLine(message);
+  return new GitError(code, detail && code === 'GIT_FAILED' ? `${fallback}: ${detail}` : fallback, { cause: error });
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { GitError } from '../errors.js';
+
+/**
+ * Runs git and yields its standard output split on NUL bytes, one Buffer per
+ * record. simple-git buffers a command's whole output before resolving, which
+ * would make memory grow with history; `git log` is the one call whose output
+ * grows with the repository, so it is streamed here instead, with the same
+ * argument guards the simple-git calls use.
+ */
+export async function* gitRecords(cwd: string, args: string[]): AsyncGenerator<Buffer> {
+  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv() });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    if (stderr.length < 65_536) stderr += text;
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error }) : error);
+    });
+    child.on('close', (code, signal) => { resolve(code ?? (signal ? 128 : 1)); });
+  });
+  // Keep an unhandled rejection from surfacing if the consumer stops early.
+  exited.catch(() => undefined);
+
+  let pending: Buffer[] = [];
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let start = 0;
+      let nul = chunk.indexOf(0, start);
+      while (nul !== -1) {
+        const piece = chunk.subarray(start, nul);
+        yield pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+        pending = [];
+        start = nul + 1;
+        nul = chunk.indexOf(0, start);
+      }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
+    }
+    const code = await exited;
+    if (code !== 0) throw gitFailure(args, stderr, code);
+    if (pending.length > 0) yield Buffer.concat(pending);
+    finished = true;
+  } finally {
+    if (!finished && child.exitCode === null) child.kill('SIGTERM');
+  }
+}
+
+/** Git's environment with prompts and pagers off; the user's git config is kept. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', PAGER: 'cat', LC_ALL: 'C' };
+}
+
+export function gitFailure(args: string[], stderr: string, code: number): GitError {
+  const line = firstFatalLine(stderr) ?? `exited with code ${code}`;
+  const command = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
+  return new GitError('GIT_FAILED', `git ${command} failed: ${line}`);
+}
+
+/** The line of git's stderr that says what went wrong, without the `fatal: ` prefix. */
+export function firstFatalLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const fatal = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:'));
+  const line = fatal ?? lines[0];
+  return line?.replace(/^(fatal|error):\s*/, '');
+}

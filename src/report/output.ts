@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AibomError } from '../errors.js';
+
+/** Where a report goes: written in pieces, then committed (or thrown away on failure). */
+export interface OutputSink {
+  write(text: string): Promise<void>;
+  /** Finishes the output; for a file, moves the complete temporary file into place. */
+  commit(): Promise<void>;
+  /** Leaves no partial file behind. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens `file` for an atomic write: everything goes to a temporary file in the
+ * same directory, renamed over the target only once complete, so a reader
+ * never sees half a report and a failure leaves the old file as it was.
+ */
+export function fileSink(file: string): OutputSink {
+  const target = path.resolve(file);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const stream = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+  let failure: Error | undefined;
+  stream.on('error', (error) => { failure = error; });
+  const fail = (error: unknown): never => {
+    throw new AibomError('OUTPUT_FAILED', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  };
+  return {
+    async write(text) {
+      if (failure) fail(failure);
+      if (!stream.write(text)) await waitDrain(stream).catch(fail);
+    },
+    async commit() {
+      if (failure) fail(failure);
+      stream.end();
+      await once(stream, 'finish').catch(fail);
+      if (failure) fail(failure);
+      await rename(temp, target).catch(fail);
+    },
+    async abort() {
+      stream.destroy();
+      await unlink(temp).catch(() => undefined);
+    },
+  };
+}
+
+/** Standard output, with backpressure; a closed pipe (`| head`) ends the write quietly. */
+export function stdoutSink(): OutputSink {
+  const out = process.stdout;
+  return {
+    async write(text) {
+      if (out.destroyed) return;
+      if (!out.write(text)) await waitDrain(out).catch(() => undefined);
+    },
+    async commit() { /* nothing to move into place */ },
+    async abort() { /* what was printed stays printed */ },
+  };
+}
+
+function waitDrain(stream: EventEmitter): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => { cleanup(); resolve(); };
+    const onError = (error: Error): void => { cleanup(); reject(error); };
+    const onClose = (): void => { cleanup(); resolve(); };
+    const cleanup = (): void => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}

@@ -1,0 +1,28 @@
+import type { ScanSession } from '../authorship/scan.js';
+import type { CommitReport, ScanReport } from '../authorship/types.js';
+import { VERSION } from '../version.js';
+import type { OutputSink } from './output.js';
+
+/**
+ * Writes the scan report as JSON while the scan runs: one commit per line,
+ * summary and warnings last, so memory stays flat however long the history.
+ * The bytes equal `JSON.stringify` of the collected report's fields, in the
+ * order of schemas/scan-report.schema.json.
+ */
+export async function writeScanJson(session: ScanSession, out: OutputSink, onCommit?: (c: CommitReport) => void): Promise<void> {
+  const head: Pick<ScanReport, 'schema' | 'tool' | 'repository' | 'range'> = {
+    schema: 'https://aibom.dev/scan-report/v1',
+    tool: { name: 'aibom', version: VERSION },
+    repository: session.repository,
+    range: session.range,
+  };
+  const opening = JSON.stringify(head);
+  await out.write(`${opening.slice(0, -1)},"commits":[`);
+  let first = true;
+  for await (const commit of session.commits()) {
+    onCommit?.(commit);
+    await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(commit)}`);
+    first = false;
+  }
+  await out.write(`${first ? '' : '\n'}],"summary":${JSON.stringify(session.summary.result())},"warnings":${JSON.stringify(session.warnings)}}\n`);
+}

@@ -1,0 +1,26 @@
+import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
+
+export function renderScanMarkdown(view: ScanView): string {
+  const lines: string[] = ['## AI authorship', '', `Range \`${view.range.spec}\` of \`${view.repository.root}\`${view.repository.shallow ? ' (shallow clone: older history missing)' : ''}.`, '', headline(view) + '.', ''];
+  const agents = Object.entries(view.summary.byAgent);
+  if (agents.length > 0) {
+    lines.push('| Agent | Commits | Declared | Inferred | Models |', '|---|---:|---:|---:|---|');
+    for (const [agent, s] of agents) lines.push(`| ${agent} | ${s.commits} | ${s.declared} | ${s.inferred} | ${escape(formatModels(s.models))} |`);
+    lines.push('');
+  }
+  const automation = Object.entries(view.summary.byAutomation);
+  if (automation.length > 0) lines.push(`Automation (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}.`, '');
+  if (view.notable.length > 0) {
+    lines.push('| Commit | Date | Agents | Confidence | Subject |', '|---|---|---|---|---|');
+    for (const c of view.notable) {
+      lines.push(`| \`${c.sha.slice(0, 12)}\` | ${shortDate(c.authoredAt)} | ${escape(c.detections.map(describeDetection).join(', '))} | ${[...new Set(c.detections.map((d) => d.confidence))].join('/')} | ${escape(c.subject)} |`);
+    }
+    lines.push('');
+  }
+  for (const warning of view.warnings) lines.push(`> **Warning:** ${escape(warning.message)}`, '');
+  return lines.join('\n');
+}
+
+function escape(text: string): string {
+  return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}

@@ -1,0 +1,40 @@
+import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
+import { table, type Style } from './style.js';
+
+/** The terminal report. Warnings are not repeated here: the CLI prints them on stderr. */
+
+export function renderScanTable(view: ScanView, style: Style): string {
+  const lines: string[] = [];
+  const head = view.repository.head ? view.repository.head.slice(0, 12) : 'unborn';
+  const ref = view.repository.headRef?.replace(/^refs\/heads\//, '') ?? 'detached';
+  lines.push(`${style.bold('aibom scan')}  ${view.repository.root}  range ${view.range.spec}  (HEAD ${ref} @ ${head}${view.repository.shallow ? ', shallow' : ''})`);
+  lines.push(headline(view));
+  const agents = Object.entries(view.summary.byAgent);
+  if (agents.length > 0) {
+    lines.push('', style.bold('By agent'));
+    lines.push(...table([
+      ['AGENT', 'COMMITS', 'DECLARED', 'INFERRED', 'MODELS'],
+      ...agents.map(([agent, s]) => [agent, String(s.commits), String(s.declared), String(s.inferred), formatModels(s.models)]),
+    ], new Set([1, 2, 3])));
+  }
+  const automation = Object.entries(view.summary.byAutomation);
+  if (automation.length > 0) {
+    lines.push('', `${style.bold('Automation')} (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}`);
+  }
+  if (view.notable.length > 0) {
+    lines.push('', style.bold('Commits with AI signatures'));
+    lines.push(...table(view.notable.map((c) => [
+      style.accent(c.sha.slice(0, 12)),
+      shortDate(c.authoredAt),
+      c.detections.map(describeDetection).join(', '),
+      [...new Set(c.detections.map((d) => d.confidence))].join('/'),
+      truncate(c.subject, 72),
+    ])));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

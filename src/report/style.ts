@@ -1,0 +1,30 @@
+/** Terminal styling, off when NO_COLOR is set or the stream is not a terminal. */
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+  accent(text: string): string;
+}
+
+export function makeStyle(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): Style {
+  const on = isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const wrap = (open: number, close: number) => (text: string): string => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), accent: wrap(36, 39) };
+}
+
+export const plainStyle: Style = makeStyle(false);
+
+/** Pads columns to the widest cell; the last column is never padded. */
+export function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell)); });
+  return rows.map((row) => row.map((cell, i) => {
+    if (i === row.length - 1 && !rightAligned.has(i)) return cell;
+    const pad = ' '.repeat((widths[i] ?? 0) - visibleLength(cell));
+    return rightAligned.has(i) ? pad + cell : cell + pad;
+  }).join('  ').trimEnd());
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
+}

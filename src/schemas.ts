@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+/** Every schema the project defines, by name; the files live in `schemas/` at the package root. */
+export const SCHEMA_FILES = {
+  authorshipNote: 'authorship-note.schema.json',
+  config: 'config.schema.json',
+  scanReport: 'scan-report.schema.json',
+} as const;
+
+export type SchemaName = keyof typeof SCHEMA_FILES;
+
+// Both src/ (tests) and dist/ (the built package) sit one level below schemas/.
+const SCHEMA_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+export function schemaPath(name: SchemaName): string {
+  return SCHEMA_DIR + SCHEMA_FILES[name];
+}
+
+function instance(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: false, strict: false });
+    addFormats(ajv);
+    for (const file of Object.values(SCHEMA_FILES)) {
+      ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + file, 'utf8')) as object, file);
+    }
+  }
+  return ajv;
+}
+
+/** Validates `value` against one of our schemas; returns null or a one-line description of the first error. */
+export function validateAgainst(name: SchemaName, value: unknown): string | null {
+  let validate = compiled.get(name);
+  if (!validate) {
+    validate = instance().getSchema(SCHEMA_FILES[name]);
+    if (!validate) throw new Error(`schema ${SCHEMA_FILES[name]} did not compile`);
+    compiled.set(name, validate);
+  }
+  if (validate(value)) return null;
+  return describeError(validate.errors?.[0]);
+}
+
+function describeError(error: ErrorObject | undefined): string {
+  if (!error) return 'does not match its schema';
+  const where = error.instancePath === '' ? 'top level' : error.instancePath;
+  const extra = error.keyword === 'additionalProperties'
+    ? ` '${String((error.params as { additionalProperty?: string }).additionalProperty)}'`
+    : error.keyword === 'enum' ? ` (${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')})` : '';
+  return `${where}: ${error.message ?? 'is invalid'}${extra}`;
+}
