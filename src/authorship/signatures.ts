@@ -26,8 +26,7 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   // Cursor
   { id: 'cursor/agent', agent: 'cursor', identity: { email: 'cursoragent@cursor.com' } },
   // Copilot
-  { id: 'copilot/coding-agent', agent: 'copilot', identity: { email: gh('Copilot', 198982749) } },
-  { id: 'copilot/swe-agent', agent: 'copilot', identity: { emailPattern: '^198982749\\+copilot(?:-swe-agent\\[bot\\])?@users\\.noreply\\.github\\.com$' } },
+  { id: 'copilot/coding-agent', agent: 'copilot', identity: { emailPattern: '^198982749\\+copilot(?:-swe-agent\\[bot\\])?@users\\.noreply\\.github\\.com$' } },
   { id: 'copilot/suggestions', agent: 'copilot', confidence: 'inferred', identity: { email: gh('Copilot', 175728472), roles: ['co-author'] } },
   // Devin, Jules, OpenHands, Factory, Amazon Q, Codegen, Sweep
   { id: 'devin/bot', agent: 'devin', identity: { email: gh('devin-ai-integration[bot]', 158243242) } },
