@@ -43,7 +43,19 @@ export function validateAgainst(name: SchemaName, value: unknown): string | null
     compiled.set(name, validate);
   }
   if (validate(value)) return null;
-  return describeError(validate.errors?.[0]);
+  return describeError(pickError(validate.errors ?? []));
+}
+
+/**
+ * The error worth showing: when a branch of `oneOf`/`anyOf` failed, ajv lists
+ * the branch's complaint first ("must have required property 'identity'"),
+ * which misleads; the combinator's own error says what is really wrong.
+ */
+function pickError(errors: ErrorObject[]): ErrorObject | undefined {
+  const first = errors[0];
+  if (!first) return undefined;
+  const combinator = errors.find((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && first.instancePath.startsWith(e.instancePath) && first.schemaPath.startsWith(e.schemaPath.replace(/\/(oneOf|anyOf)$/, '')));
+  return combinator ?? first;
 }
 
 function describeError(error: ErrorObject | undefined): string {

@@ -38,11 +38,12 @@ export async function loadConfig(repoRoot: string, explicit?: string): Promise<L
 }
 
 export function parseConfig(text: string, file: string): AibomConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line;
-    throw new ConfigError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${first.message.split('\n')[0] ?? 'invalid YAML'}`);
+    const message = (first.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${message}`);
   }
   const value: unknown = doc.toJS() ?? {};
   const problem = validateAgainst('config', value);

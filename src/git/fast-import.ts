@@ -77,7 +77,7 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
         notes.set(notesRef, list);
       }
     }
-    const when = `${1_700_000_000} +0000`;
+    const when = '1700000000 +0000';
     for (const [notesRef, list] of notes) {
       let block = `commit ${notesRef}\ncommitter aibom <aibom@localhost> ${when}\ndata 0\n`;
       for (const { mark, text } of list) block += `N inline :${mark}\n${data(text).map(String).join('')}`;

@@ -1,5 +1,5 @@
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
-import { table, type Style } from './style.js';
+import { table, truncate, type Style } from './style.js';
 
 /** The terminal report. Warnings are not repeated here: the CLI prints them on stderr. */
 
@@ -32,9 +32,4 @@ export function renderScanTable(view: ScanView, style: Style): string {
     ])));
   }
   return lines.join('\n') + '\n';
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }

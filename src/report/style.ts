@@ -24,7 +24,19 @@ export function table(rows: string[][], rightAligned: ReadonlySet<number> = new 
   }).join('  ').trimEnd());
 }
 
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** User-perceived characters, so emoji and accents count as one column. */
+export function graphemes(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
 function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
-  return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
+  return graphemes(text.replace(/\x1b\[[0-9;]*m/g, '')).length;
+}
+
+export function truncate(text: string, max: number): string {
+  const chars = graphemes(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
