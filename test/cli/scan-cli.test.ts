@@ -1,0 +1,177 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_CASES, buildAgentsRepo } from '../../fixtures/agent-cases.js';
+import { git, initRepo, linearRepo } from '../../fixtures/repos.js';
+import { scanHistory } from '../../src/authorship/scan.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { VERSION } from '../../src/version.js';
+import { tempDir } from '../helpers.js';
+import { runCli } from './run-cli.js';
+
+let repo: string;
+
+beforeAll(async () => {
+  repo = await tempDir();
+  await buildAgentsRepo(repo);
+});
+
+describe('aibom scan (built bin)', () => {
+  it('--format json prints exactly the library report, valid against its schema', async () => {
+    const result = await runCli(['scan', '--repo', repo, '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const printed = JSON.parse(result.stdout) as unknown;
+    expect(validateAgainst('scanReport', printed)).toBeNull();
+    expect(printed).toEqual(JSON.parse(JSON.stringify(await scanHistory({ repo }))));
+    // Byte-for-byte the same on a second run.
+    expect((await runCli(['scan', '--repo', repo, '--format', 'json'])).stdout).toBe(result.stdout);
+  });
+
+  it('the default table summarises by agent and lists AI commits, without colour when not a terminal', async () => {
+    const result = await runCli(['scan'], { cwd: repo });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('\x1b[');
+    expect(result.stdout).toContain(`${AGENT_CASES.length} commits: ${AGENT_CASES.filter((c) => c.ai).length} with AI signatures, 3 automation`);
+    expect(result.stdout).toMatch(/^claude-code +7 +7 +0 +claude-3-opus \(1\), claude-opus-4\.6 \(1\)$/m);
+    expect(result.stdout).toContain('Automation (not AI): dependabot 1, github-actions 1, renovate 1');
+    expect(result.stdout).toContain('aider: Add retry to fetch');
+    expect(result.stdout).not.toContain('Write the changelog');
+  });
+
+  it('--format markdown renders tables', async () => {
+    const result = await runCli(['scan', '--repo', repo, '--format', 'markdown']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('| claude-code | 7 | 7 | 0 | claude-3-opus (1), claude-opus-4.6 (1) |');
+    expect(result.stdout).toContain('| Commit | Date | Agents | Confidence | Subject |');
+  });
+
+  it('--output writes the file atomically and leaves no temporary file', async () => {
+    const out = await tempDir();
+    const file = path.join(out, 'scan.json');
+    await writeFile(file, 'previous content');
+    const result = await runCli(['scan', '--repo', repo, '--format', 'json', '--output', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(validateAgainst('scanReport', JSON.parse(await readFile(file, 'utf8')))).toBeNull();
+    expect(await readdir(out)).toEqual(['scan.json']);
+  });
+
+  it('a failing scan leaves an existing output file untouched and no partial file', async () => {
+    const out = await tempDir();
+    const file = path.join(out, 'scan.json');
+    await writeFile(file, 'previous content');
+    const result = await runCli(['scan', 'nope', '--repo', repo, '--format', 'json', '--output', file]);
+    expect(result.code).toBe(2);
+    expect(await readFile(file, 'utf8')).toBe('previous content');
+    expect(await readdir(out)).toEqual(['scan.json']);
+  });
+
+  it('an output directory that does not exist is one line and exit 2', async () => {
+    const out = await tempDir();
+    const result = await runCli(['scan', '--repo', repo, '--format', 'json', '--output', path.join(out, 'missing', 'scan.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`aibom: cannot write ${path.join(out, 'missing', 'scan.json')}: ENOENT\n`);
+  });
+
+  it('an empty repository scans clean with a warning on stderr', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    const result = await runCli(['scan', '--repo', dir, '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('aibom: warning: HEAD (refs/heads/main) has no commits yet: nothing to scan\n');
+    expect((JSON.parse(result.stdout) as { summary: { commits: number } }).summary.commits).toBe(0);
+    const quiet = await runCli(['scan', '--repo', dir, '--quiet']);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('a shallow clone says on stderr how much history is missing', async () => {
+    const origin = await tempDir();
+    await linearRepo(origin, 5);
+    const clone = path.join(await tempDir(), 'c');
+    git(origin, 'clone', '--quiet', '--depth', '2', `file://${origin}`, clone);
+    const result = await runCli(['scan', '--repo', clone]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^aibom: warning: shallow clone: history stops at 1 commit \([0-9a-f]{12}\); 2 commits in range were read and everything older is missing; run `git fetch --unshallow` to scan it\n$/);
+    expect(result.stdout).toContain(', shallow)');
+  });
+});
+
+describe('bad input: one line on stderr, exit 2, no stack', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['not a repository', () => ['scan', '--repo', '/'], /^aibom: \/ is not a git repository\n$/],
+    ['no such directory', () => ['scan', '--repo', '/nonexistent/x'], /^aibom: \/nonexistent\/x: no such directory\n$/],
+    ['range that begins with a dash', () => ['scan', '--repo', repo, '--', '--output=/tmp/x'], /^aibom: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/],
+    ['unknown revision', () => ['scan', 'v9.9..HEAD', '--repo', repo], /^aibom: unknown revision or range 'v9\.9\.\.HEAD'\n$/],
+    ['unsupported format', () => ['scan', '--repo', repo, '--format', 'sarif'], /^aibom: scan does not support --format sarif \(it supports table, json, markdown\)\n$/],
+    ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aibom: --format xml: expected one of table, json, sarif, markdown\n$/],
+    ['unknown option', () => ['scan', '--frobnicate'], /^aibom: unknown option '--frobnicate'\n$/],
+    ['unknown command', () => ['frobnicate'], /^aibom: unknown command 'frobnicate'\n$/],
+    ['missing config file', () => ['scan', '--repo', repo, '--config', '/nonexistent.yml'], /^aibom: \/nonexistent\.yml: no such file\n$/],
+  ];
+  it.each(cases)('%s', async (_name, args, stderr) => {
+    const result = await runCli(args());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(stderr);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--debug adds the stack', async () => {
+    const result = await runCli(['scan', '--repo', '/', '--debug']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe('aibom: / is not a git repository');
+    expect(result.stderr).toMatch(/\n {4}at /);
+  });
+
+  it('a broken config names the file and line', async () => {
+    const dir = await tempDir();
+    await linearRepo(dir, 1);
+    await mkdir(path.join(dir, 'sub'));
+    await writeFile(path.join(dir, '.aibom.yml'), 'signatures:\n  - id: x\n    agent: [\n');
+    const result = await runCli(['scan'], { cwd: path.join(dir, 'sub') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^aibom: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.aibom\\.yml:\\d+: .+\\n$`));
+  });
+});
+
+describe('aibom --version and demo', () => {
+  it('prints the version', async () => {
+    const result = await runCli(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('demo builds the sample repository and scans it', async () => {
+    const dir = path.join(await tempDir(), 'demo');
+    const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`aibom: sample repository built in ${dir}\n`);
+    const report = JSON.parse(result.stdout) as { summary: Record<string, unknown>; repository: { head: string } };
+    expect(report.summary).toEqual({
+      commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
+      byAgent: {
+        'aider': { commits: 1, declared: 1, inferred: 0, models: { 'anthropic/claude-sonnet-4-5': 1 } },
+        'claude-code': { commits: 1, declared: 1, inferred: 0, models: { 'claude-opus-4.6': 1 } },
+        'codex': { commits: 1, declared: 1, inferred: 0, models: { 'gpt-5-codex': 1 } },
+        'copilot': { commits: 1, declared: 1, inferred: 0, models: {} },
+        'cursor': { commits: 1, declared: 1, inferred: 0, models: { 'gpt-5': 1 } },
+        'gemini-cli': { commits: 1, declared: 1, inferred: 0, models: { 'gemini-2.5-pro': 1 } },
+      },
+      byAutomation: { 'dependabot': 1, 'github-actions': 1 },
+    });
+    // Deterministic: the same sample has the same commit ids everywhere.
+    const again = path.join(await tempDir(), 'demo');
+    const second = JSON.parse((await runCli(['demo', '--dir', again, '--format', 'json'])).stdout) as { repository: { head: string } };
+    expect(second.repository.head).toBe(report.repository.head);
+    // A work tree is checked out for the user to explore.
+    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'package.json', 'src']);
+  });
+
+  it('demo refuses a directory that is not empty', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'keep.txt'), 'mine');
+    const result = await runCli(['demo', '--dir', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`aibom: ${dir} is not empty: the demo builds its sample repository only in an empty or new directory\n`);
+    expect(await readdir(dir)).toEqual(['keep.txt']);
+  });
+});
