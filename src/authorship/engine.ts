@@ -86,24 +86,26 @@ export class SignatureEngine {
   private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string): boolean {
     const email = identity.email.toLowerCase();
     let agentMatched = false;
-    const candidates = [...(this.byEmail.get(email) ?? []), ...this.identityPatterns];
-    for (const sig of candidates) {
-      if (!sig.roles.has(role)) continue;
-      if (sig.email !== undefined && sig.email !== email) continue;
-      let groups: Record<string, string> | undefined;
-      if (sig.emailRe) {
-        const m = sig.emailRe.exec(identity.email);
-        if (!m) continue;
-        groups = m.groups;
+    for (const candidates of [this.byEmail.get(email), this.identityPatterns]) {
+      if (!candidates) continue;
+      for (const sig of candidates) {
+        if (!sig.roles.has(role)) continue;
+        if (sig.email !== undefined && sig.email !== email) continue;
+        let groups: Record<string, string> | undefined;
+        if (sig.emailRe) {
+          const m = sig.emailRe.exec(identity.email);
+          if (!m) continue;
+          groups = m.groups;
+        }
+        if (sig.nameRe && !sig.nameRe.test(identity.name)) continue;
+        const shown = text ?? formatIdentity(identity);
+        if (sig.def.automation !== undefined) {
+          hits.automation.push(groups?.name ?? sig.def.automation);
+          continue;
+        }
+        hits.addFixed(sig, evidence(role, shown, sig.def.id), identity.name);
+        agentMatched = true;
       }
-      if (sig.nameRe && !sig.nameRe.test(identity.name)) continue;
-      const shown = text ?? formatIdentity(identity);
-      if (sig.def.automation !== undefined) {
-        hits.automation.push(groups?.name ?? sig.def.automation);
-        continue;
-      }
-      hits.addFixed(sig, evidence(role, shown, sig.def.id), identity.name);
-      agentMatched = true;
     }
     return agentMatched;
   }

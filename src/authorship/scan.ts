@@ -61,15 +61,27 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
     });
   }
 
-  const [aibomNotes, gitAiNotes] = await Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  // Notes are read while git log starts streaming, not before it.
+  const notesLoaded = Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  notesLoaded.catch(() => undefined);
+  let aibomNotes = new Map<string, string>();
+  let gitAiNotes = new Map<string, string>();
   const summary = new SummaryAccumulator();
 
   async function* commits(): AsyncGenerator<CommitReport> {
     if (unborn) return;
-    for await (const record of git.log(request)) {
-      const report = analyse(record);
-      summary.add(report);
-      yield report;
+    const log = git.log(request)[Symbol.asyncIterator]();
+    const [first, notes] = await Promise.all([log.next(), notesLoaded]);
+    [aibomNotes, gitAiNotes] = notes;
+    try {
+      for (let next = first; next.done !== true; next = await log.next()) {
+        const report = analyse(next.value);
+        summary.add(report);
+        yield report;
+      }
+    } finally {
+      // A consumer that stops early must not leave git running.
+      await log.return?.();
     }
   }
 

@@ -21,6 +21,10 @@ export interface OutputSink {
  * never sees half a report and a failure leaves the old file as it was.
  */
 export function fileSink(file: string): OutputSink {
+  return buffered(rawFileSink(file));
+}
+
+function rawFileSink(file: string): OutputSink {
   const target = path.resolve(file);
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const stream = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
@@ -51,13 +55,44 @@ export function fileSink(file: string): OutputSink {
 /** Standard output, with backpressure; a closed pipe (`| head`) ends the write quietly. */
 export function stdoutSink(): OutputSink {
   const out = process.stdout;
-  return {
+  return buffered({
     async write(text) {
       if (out.destroyed) return;
       if (!out.write(text)) await waitDrain(out).catch(() => undefined);
     },
     async commit() { /* nothing to move into place */ },
     async abort() { /* what was printed stays printed */ },
+  });
+}
+
+const CHUNK = 256 * 1024;
+
+/**
+ * Gathers small writes (a report writes one line per commit) into large ones:
+ * standard output to a file or /dev/null is synchronous in Node, and 100,000
+ * tiny write calls cost more than the whole scan.
+ */
+function buffered(sink: OutputSink): OutputSink {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    await sink.write(text);
+  };
+  return {
+    async write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size >= CHUNK) await flush();
+    },
+    async commit() {
+      await flush();
+      await sink.commit();
+    },
+    abort: () => sink.abort(),
   };
 }
 

@@ -129,3 +129,11 @@ describe('.aibom.yml signatures', () => {
     expect(await configError('')).toBe('resolved');
   });
 });
+
+describe('shipped examples', () => {
+  it('examples/aibom.yml is a valid config', async () => {
+    const { loadConfig } = await import('../../src/config/load.js');
+    const loaded = await loadConfig('/', new URL('../../examples/aibom.yml', import.meta.url).pathname);
+    expect(loaded.config.signatures?.map((s) => s.id)).toEqual(['acme/coder-bot', 'acme/ai-trailer', 'acme/release-bot']);
+  });
+});

@@ -147,3 +147,18 @@ describe('bad input is refused with a typed error', () => {
     expect(await codeOf(openScan({ repo: dir, range: 'HEAD', all: true }))).toBe('BAD_ARGUMENT: give a range or --all, not both');
   });
 });
+
+describe('streaming', () => {
+  it('a consumer that stops early stops git and loses nothing it read', async () => {
+    const dir = await tempDir();
+    const shas = await linearRepo(dir, 50);
+    const session = await openScan({ repo: dir });
+    const seen: string[] = [];
+    for await (const commit of session.commits()) {
+      seen.push(commit.sha);
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual(shas.slice(-5).reverse());
+    expect(session.summary.result().commits).toBe(5);
+  });
+});
