@@ -108,7 +108,7 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
       author: record.author,
       committer: record.committer,
       authoredAt: record.authoredAt,
-      subject: match.parsed.subject,
+      subject: capSubject(match.parsed.subject),
       ai: detections.some((d) => d.role === 'author'),
       automation: match.automation.length > 0,
       detections,
@@ -134,6 +134,11 @@ export async function scanHistory(options: ScanOptions = {}): Promise<ScanReport
     summary: session.summary.result(),
     warnings: session.warnings,
   };
+}
+
+/** A title paragraph can be megabytes long; the report keeps the first 1,000 characters. */
+function capSubject(subject: string): string {
+  return subject.length <= 1000 ? subject : `${subject.slice(0, 999)}…`;
 }
 
 function plural(n: number, word: string): string {

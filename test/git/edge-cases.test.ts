@@ -162,3 +162,15 @@ describe('streaming', () => {
     expect(session.summary.result().commits).toBe(5);
   });
 });
+
+describe('oversized titles', () => {
+  it('a megabyte-long title paragraph is capped in the report, and its trailers still count', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    await importHistory(dir, [commitAt(0, `${'word '.repeat(250_000)}\n\nCo-authored-by: Codex <noreply@openai.com>\n`)]);
+    const [commit] = (await scanHistory({ repo: dir })).commits;
+    expect(commit?.subject.length).toBe(1000);
+    expect(commit?.subject.endsWith('…')).toBe(true);
+    expect(commit?.detections.map((d) => d.agent)).toEqual(['codex']);
+  });
+});
