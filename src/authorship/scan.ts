@@ -1,10 +1,10 @@
 import { UsageError } from '../errors.js';
 import { loadConfig, type AibomConfig } from '../config/load.js';
 import { openRepository } from '../git/repository.js';
-import type { CommitRecord, GitRepository, LogRequest } from '../git/types.js';
+import type { GitRepository, LogRequest } from '../git/types.js';
 import { VERSION } from '../version.js';
-import { DetectionSet, SignatureEngine } from './engine.js';
-import { AIBOM_NOTES_REF, GIT_AI_NOTES_REF, readAibomNote, readGitAiNote, type NoteReading } from './notes.js';
+import { CommitAnalyser, loadNotes } from './analyse.js';
+import { SignatureEngine } from './engine.js';
 import { BUILTIN_SIGNATURES } from './signatures.js';
 import { SummaryAccumulator } from './summary.js';
 import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';
@@ -62,20 +62,18 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
   }
 
   // Notes are read while git log starts streaming, not before it.
-  const notesLoaded = Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  const notesLoaded = loadNotes(git);
   notesLoaded.catch(() => undefined);
-  let aibomNotes = new Map<string, string>();
-  let gitAiNotes = new Map<string, string>();
   const summary = new SummaryAccumulator();
 
   async function* commits(): AsyncGenerator<CommitReport> {
     if (unborn) return;
     const log = git.log(request)[Symbol.asyncIterator]();
     const [first, notes] = await Promise.all([log.next(), notesLoaded]);
-    [aibomNotes, gitAiNotes] = notes;
+    const analyser = new CommitAnalyser(engine, notes, warnings);
     try {
       for (let next = first; next.done !== true; next = await log.next()) {
-        const report = analyse(next.value);
+        const report = analyser.analyse(next.value);
         summary.add(report);
         yield report;
       }
@@ -83,38 +81,6 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
       // A consumer that stops early must not leave git running.
       await log.return?.();
     }
-  }
-
-  function analyse(record: CommitRecord): CommitReport {
-    const match = engine.match(record);
-    let detections = match.detections;
-    const notes: [string, NoteReading][] = [];
-    const aibom = aibomNotes.get(record.sha);
-    if (aibom !== undefined) notes.push([AIBOM_NOTES_REF, readAibomNote(aibom)]);
-    const gitAi = gitAiNotes.get(record.sha);
-    if (gitAi !== undefined) notes.push([GIT_AI_NOTES_REF, readGitAiNote(gitAi)]);
-    if (notes.length > 0) {
-      const set = new DetectionSet();
-      for (const d of detections) set.put(d);
-      for (const [ref, reading] of notes) {
-        if (reading.ok) reading.detections.forEach((d) => { set.put(d); });
-        else warnings.push({ code: 'BAD_NOTE', commit: record.sha, message: `note on ${ref} for commit ${record.sha.slice(0, 12)} ${reading.problem}; it was ignored` });
-      }
-      detections = set.detections();
-    }
-    const report: CommitReport = {
-      sha: record.sha,
-      parents: record.parents,
-      author: record.author,
-      committer: record.committer,
-      authoredAt: record.authoredAt,
-      subject: capSubject(match.parsed.subject),
-      ai: detections.some((d) => d.role === 'author'),
-      automation: match.automation.length > 0,
-      detections,
-    };
-    if (match.automation.length > 0) report.automationBy = match.automation;
-    return report;
   }
 
   return { repository, range, warnings, commits, summary };
@@ -134,11 +100,6 @@ export async function scanHistory(options: ScanOptions = {}): Promise<ScanReport
     summary: session.summary.result(),
     warnings: session.warnings,
   };
-}
-
-/** A title paragraph can be megabytes long; the report keeps the first 1,000 characters. */
-function capSubject(subject: string): string {
-  return subject.length <= 1000 ? subject : `${subject.slice(0, 999)}…`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,11 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
-import { readBlobs } from './notes-reader.js';
+import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
+import { readBlobs } from './cat-file.js';
+import { LineMap, parseHunks } from './line-map.js';
 import { firstFatalLine, gitRecords } from './stream.js';
-import type { CommitRecord, GitRepository, HeadState, LogRequest } from './types.js';
+import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
 
 const FIELD = '\x1f';
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -82,6 +85,103 @@ class CliGitRepository implements GitRepository {
   async countCommits(request: LogRequest): Promise<number> {
     const out = await this.raw(['rev-list', '--count', ...revisionArgs(request)]);
     return Number(out.trim()) || 0;
+  }
+
+  async listCommits(range: string): Promise<string[]> {
+    await this.checkRange(range);
+    const out = await this.raw(['rev-list', '--end-of-options', range, '--']);
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  async resolveCommit(rev: string): Promise<string> {
+    assertSafeRevision(rev);
+    const sha = (await this.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
+    if (sha === '') throw new GitError('BAD_REVISION', `unknown revision '${rev}'`);
+    return sha;
+  }
+
+  async *logCommits(shas: readonly string[]): AsyncIterable<CommitRecord> {
+    if (shas.length === 0) return;
+    for (const sha of shas) if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError('BAD_REVISION', `not a full commit id: '${sha}'`);
+    const args = ['-c', 'log.showSignature=false', 'log', '--no-walk=unsorted', '--stdin', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`];
+    for await (const record of gitRecords(this.root, args, { input: shas.join('\n') + '\n' })) {
+      yield parseRecord(decoder.decode(record));
+    }
+  }
+
+  async listFiles(rev: string): Promise<TreeFile[]> {
+    const sha = await this.resolveCommit(rev);
+    const tree = await this.raw(['ls-tree', '-r', '-z', '--full-tree', sha]);
+    const empty = (await this.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
+    const numstat = await this.raw(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha]);
+    const counts = new Map<string, { lines: number; binary: boolean }>();
+    for (const entry of numstat.split('\0')) {
+      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
+      if (m) counts.set(m[3] ?? '', { lines: m[1] === '-' ? 0 : Number(m[1]), binary: m[1] === '-' });
+    }
+    const files: TreeFile[] = [];
+    for (const entry of tree.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab === -1) continue;
+      const [mode = ''] = entry.slice(0, tab).split(' ');
+      const file = entry.slice(tab + 1);
+      const count = counts.get(file) ?? { lines: 0, binary: false };
+      const kind = mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
+      files.push({ path: file, lines: kind === 'file' ? count.lines : 0, binary: count.binary, kind });
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  async readFile(rev: string, file: string): Promise<string | undefined> {
+    assertSafeRevision(rev);
+    const name = `${rev}:${file}`;
+    const blobs = await readBlobs(this.root, [name]);
+    const content = blobs.get(name);
+    return content === undefined ? undefined : decoder.decode(content);
+  }
+
+  blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup> {
+    assertSafeRevision(rev);
+    if (options.since !== undefined) assertSafeRevision(options.since);
+    return blameGroups(this.root, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
+  }
+
+  async lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap> {
+    assertSafeRevision(from);
+    assertSafeRevision(to);
+    if (from === to && fromPath === toPath) return LineMap.identity();
+    const diff = await this.raw(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `${from}:${fromPath}`, `${to}:${toPath}`]);
+    return new LineMap(parseHunks(diff));
+  }
+
+  async writeNote(ref: string, sha: string, text: string): Promise<void> {
+    assertNotesRef(ref);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'aibom-note-'));
+    try {
+      const file = path.join(dir, 'note');
+      await writeFile(file, text);
+      await this.raw(['notes', `--ref=${ref}`, 'add', '--force', '-F', file, sha]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async configValues(key: string): Promise<string[]> {
+    const out = await this.raw(['config', '--get-all', key]);
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  async addConfig(key: string, value: string): Promise<void> {
+    await this.raw(['config', '--add', key, value]);
+  }
+
+  async unsetConfig(key: string, value: string): Promise<void> {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await this.raw(['config', '--unset-all', key, `^${escaped}$`]);
+  }
+
+  async gitPath(name: string): Promise<string> {
+    return path.resolve(this.root, (await this.raw(['rev-parse', '--git-path', name])).trim());
   }
 
   /** simple-git resolves when git exits non-zero without stderr (`--quiet` look-ups): empty output means "none". */

@@ -2,17 +2,24 @@ import { spawn } from 'node:child_process';
 import { GitError } from '../errors.js';
 
 /**
- * Runs git and yields its standard output split on NUL bytes, one Buffer per
- * record. simple-git buffers a command's whole output before resolving, which
+ * Runs git and yields its standard output split on NUL bytes (or another
+ * separator), one Buffer per record. simple-git buffers a command's whole output before resolving, which
  * would make memory grow with history; `git log` is the one call whose output
  * grows with the repository, so it is streamed here instead, with the same
  * argument guards the simple-git calls use.
  */
-export async function* gitRecords(cwd: string, args: string[]): AsyncGenerator<Buffer> {
-  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv() });
+export async function* gitRecords(cwd: string, args: string[], options: { separator?: number; input?: string } = {}): AsyncGenerator<Buffer> {
+  const separator = options.separator ?? 0;
+  const child = spawn('git', args, { cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnv() });
+  if (options.input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+  }
+  const { stdout, stderr: errors } = child;
+  if (!stdout || !errors) throw new GitError('GIT_FAILED', 'git started without output pipes');
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => {
+  errors.setEncoding('utf8');
+  errors.on('data', (text: string) => {
     if (stderr.length < 65_536) stderr += text;
   });
   const exited = new Promise<number>((resolve, reject) => {
@@ -27,15 +34,15 @@ export async function* gitRecords(cwd: string, args: string[]): AsyncGenerator<B
   let pending: Buffer[] = [];
   let finished = false;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of stdout as AsyncIterable<Buffer>) {
       let start = 0;
-      let nul = chunk.indexOf(0, start);
+      let nul = chunk.indexOf(separator, start);
       while (nul !== -1) {
         const piece = chunk.subarray(start, nul);
         yield pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
         pending = [];
         start = nul + 1;
-        nul = chunk.indexOf(0, start);
+        nul = chunk.indexOf(separator, start);
       }
       if (start < chunk.length) pending.push(chunk.subarray(start));
     }

@@ -1,3 +1,6 @@
+import type { BlameGroup, DetectionLevel } from './blame.js';
+import type { LineMap } from './line-map.js';
+
 /** A person or bot as git records it: the exact name and email of the commit. */
 export interface Identity {
   name: string;
@@ -31,6 +34,16 @@ export interface LogRequest {
   all?: boolean;
 }
 
+/** A file of a tree, as blame needs it. */
+export interface TreeFile {
+  path: string;
+  /** Lines in the file; 0 for binary files. */
+  lines: number;
+  binary: boolean;
+  /** `symlink` and `submodule` entries cannot be blamed. */
+  kind: 'file' | 'symlink' | 'submodule';
+}
+
 /** The role through which authorship code reads a repository. */
 export interface GitRepository {
   /** Absolute path of the work tree (or of the git directory for a bare repository). */
@@ -46,4 +59,26 @@ export interface GitRepository {
   log(request: LogRequest): AsyncIterable<CommitRecord>;
   /** Counts the commits `log` would yield, for progress and shallow diagnostics. */
   countCommits(request: LogRequest): Promise<number>;
+  /** The commits of a range, newest first (`git rev-list`). */
+  listCommits(range: string): Promise<string[]>;
+  /** The full id of the commit `rev` names; BAD_REVISION when it names none. */
+  resolveCommit(rev: string): Promise<string>;
+  /** Reads the given commits (in the order given), for callers that know which ones they need. */
+  logCommits(shas: readonly string[]): AsyncIterable<CommitRecord>;
+  /** Every entry of the tree at `rev`, with line counts and binary flags. */
+  listFiles(rev: string): Promise<TreeFile[]>;
+  /** Contents of `path` at `rev`, or undefined when there is no such file. */
+  readFile(rev: string, path: string): Promise<string | undefined>;
+  /** Streams `git blame` of `file` at `rev` (a commit id), or over `since..rev`. */
+  blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup>;
+  /** How lines of `from:fromPath` map onto `to:toPath`. */
+  lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap>;
+  /** Replaces the note on `sha` in `ref` with `text`. */
+  writeNote(ref: string, sha: string, text: string): Promise<void>;
+  /** Every value of a (multi-valued) config key; empty when unset. */
+  configValues(key: string): Promise<string[]>;
+  addConfig(key: string, value: string): Promise<void>;
+  unsetConfig(key: string, value: string): Promise<void>;
+  /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
+  gitPath(name: string): Promise<string>;
 }

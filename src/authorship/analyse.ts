@@ -1,0 +1,64 @@
+import type { CommitRecord, GitRepository } from '../git/types.js';
+import { DetectionSet, type SignatureEngine } from './engine.js';
+import { AIBOM_NOTES_REF, GIT_AI_NOTES_REF, readAibomNote, readGitAiNote, type NoteReading } from './notes.js';
+import type { CommitReport, ScanWarning } from './types.js';
+
+export interface NotesByRef {
+  aibom: Map<string, string>;
+  gitAi: Map<string, string>;
+}
+
+export async function loadNotes(git: GitRepository): Promise<NotesByRef> {
+  const [aibom, gitAi] = await Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  return { aibom, gitAi };
+}
+
+/**
+ * Decides one commit: signatures from its identities and message, merged with
+ * what the notes on it record. Scan and blame share it, so a commit means the
+ * same in both. Unreadable notes become warnings naming the commit.
+ */
+export class CommitAnalyser {
+  constructor(
+    private readonly engine: SignatureEngine,
+    private readonly notes: NotesByRef,
+    private readonly warnings: ScanWarning[],
+  ) {}
+
+  analyse(record: CommitRecord): CommitReport {
+    const match = this.engine.match(record);
+    let detections = match.detections;
+    const readings: [string, NoteReading][] = [];
+    const aibom = this.notes.aibom.get(record.sha);
+    if (aibom !== undefined) readings.push([AIBOM_NOTES_REF, readAibomNote(aibom)]);
+    const gitAi = this.notes.gitAi.get(record.sha);
+    if (gitAi !== undefined) readings.push([GIT_AI_NOTES_REF, readGitAiNote(gitAi)]);
+    if (readings.length > 0) {
+      const set = new DetectionSet();
+      for (const d of detections) set.put(d);
+      for (const [ref, reading] of readings) {
+        if (reading.ok) reading.detections.forEach((d) => { set.put(d); });
+        else this.warnings.push({ code: 'BAD_NOTE', commit: record.sha, message: `note on ${ref} for commit ${record.sha.slice(0, 12)} ${reading.problem}; it was ignored` });
+      }
+      detections = set.detections();
+    }
+    const report: CommitReport = {
+      sha: record.sha,
+      parents: record.parents,
+      author: record.author,
+      committer: record.committer,
+      authoredAt: record.authoredAt,
+      subject: capSubject(match.parsed.subject),
+      ai: detections.some((d) => d.role === 'author'),
+      automation: match.automation.length > 0,
+      detections,
+    };
+    if (match.automation.length > 0) report.automationBy = match.automation;
+    return report;
+  }
+}
+
+/** A title paragraph can be megabytes long; the report keeps the first 1,000 characters. */
+function capSubject(subject: string): string {
+  return subject.length <= 1000 ? subject : `${subject.slice(0, 999)}…`;
+}

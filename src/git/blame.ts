@@ -1,0 +1,80 @@
+import { gitRecords } from './stream.js';
+
+/** A run of consecutive lines that `git blame` gives to one commit. */
+export interface BlameGroup {
+  sha: string;
+  /** Path of the file in that commit (differs from the blamed path after a rename, move or copy). */
+  origPath: string;
+  /** First line of the run in that commit's version of the file (1-based). */
+  origLine: number;
+  /** First line of the run in the blamed version. */
+  finalLine: number;
+  lines: number;
+  /** The commit lies at or beyond the range's boundary (`--since`): its lines are not counted. */
+  boundary: boolean;
+}
+
+/** How hard blame looks for moved and copied lines, as the flags git takes. */
+export const DETECTION_FLAGS = {
+  off: [],
+  moves: ['-M'],
+  copies: ['-M', '-C'],
+  deep: ['-M', '-C', '-C', '-C'],
+  // aider's own script: `git blame -M100 -C100 -C -C`.
+  aider: ['-M100', '-C100', '-C', '-C'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type DetectionLevel = keyof typeof DETECTION_FLAGS;
+
+export function isDetectionLevel(value: string): value is DetectionLevel {
+  return Object.hasOwn(DETECTION_FLAGS, value);
+}
+
+/**
+ * Streams `git blame --incremental`: groups rather than one record per line,
+ * and commit headers only once, so output stays small for large files.
+ * `revision` must already be a resolved commit id (or `A..B` of two).
+ */
+export async function* blameGroups(cwd: string, revision: string, file: string, detection: DetectionLevel): AsyncGenerator<BlameGroup> {
+  const args = ['-c', 'core.quotePath=false', 'blame', '--incremental', '--root', ...DETECTION_FLAGS[detection], revision, '--', file];
+  const boundaries = new Set<string>();
+  let current: Omit<BlameGroup, 'origPath' | 'boundary'> | undefined;
+  for await (const raw of gitRecords(cwd, args, { separator: 10 })) {
+    const line = raw.toString('utf8');
+    if (current === undefined) {
+      const m = /^([0-9a-f]{40,64}) (\d+) (\d+) (\d+)$/.exec(line);
+      if (m) current = { sha: m[1] ?? '', origLine: Number(m[2]), finalLine: Number(m[3]), lines: Number(m[4]) };
+      continue;
+    }
+    if (line === 'boundary') {
+      boundaries.add(current.sha);
+    } else if (line.startsWith('filename ')) {
+      yield { ...current, origPath: unquote(line.slice(9)), boundary: boundaries.has(current.sha) };
+      current = undefined;
+    }
+  }
+}
+
+/** Undoes git's C-style quoting of unusual paths (`"a\\tb"`). */
+export function unquote(path: string): string {
+  if (!path.startsWith('"') || !path.endsWith('"')) return path;
+  const bytes: number[] = [];
+  const body = path.slice(1, -1);
+  const simple: Record<string, number> = { 'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charAt(i);
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = body.charAt(i + 1);
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
