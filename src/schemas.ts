@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 /** Every schema the project defines, by name; the files live in `schemas/` at the package root. */
 export const SCHEMA_FILES = {
   authorshipNote: 'authorship-note.schema.json',
+  blameReport: 'blame-report.schema.json',
   config: 'config.schema.json',
   scanReport: 'scan-report.schema.json',
 } as const;

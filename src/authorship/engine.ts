@@ -3,6 +3,7 @@ import { normalizeModel, type AgentId } from './agents.js';
 import { readAgentName, readAssistedBy, type NamedAgent } from './agent-names.js';
 import { formatIdentity, parseIdentity } from './identity.js';
 import type { DetectionRole, IdentityRole, SignatureDef } from './signature-types.js';
+import { BUILTIN_SIGNATURES } from './signatures.js';
 import { parseMessage, type ParsedMessage } from './trailers.js';
 import type { Detection, Evidence } from './types.js';
 
@@ -213,3 +214,8 @@ function compareStrings(a: string, b: string): number {
 }
 
 export type { AgentId };
+
+/** The built-in table plus a config's own signatures. */
+export function engineFor(config: { signatures?: readonly SignatureDef[] }): SignatureEngine {
+  return new SignatureEngine([...BUILTIN_SIGNATURES, ...(config.signatures ?? [])]);
+}

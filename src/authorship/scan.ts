@@ -4,8 +4,7 @@ import { openRepository } from '../git/repository.js';
 import type { GitRepository, LogRequest } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { CommitAnalyser, loadNotes } from './analyse.js';
-import { SignatureEngine } from './engine.js';
-import { BUILTIN_SIGNATURES } from './signatures.js';
+import { engineFor } from './engine.js';
 import { SummaryAccumulator } from './summary.js';
 import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';
 
@@ -37,7 +36,7 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
   const config = typeof options.config === 'object'
     ? options.config
     : (await loadConfig(git.root, options.config)).config;
-  const engine = new SignatureEngine([...BUILTIN_SIGNATURES, ...(config.signatures ?? [])]);
+  const engine = engineFor(config);
   const warnings: ScanWarning[] = [];
 
   const [head, boundary] = await Promise.all([git.head(), git.shallowBoundary()]);

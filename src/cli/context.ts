@@ -8,6 +8,8 @@ const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown'];
 /** The global options of PRODUCT.md, as every command sees them. */
 export interface GlobalOptions {
   repo: string;
+  /** Whether --repo was given: paths on the command line are then relative to the repository root. */
+  repoGiven: boolean;
   format: Format;
   output?: string;
   config?: string;
@@ -29,7 +31,7 @@ export function readGlobals(raw: RawGlobals, supported: readonly Format[], comma
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${raw.format ?? ''}: expected one of ${FORMATS.join(', ')}`);
   if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
   if (raw.output === '') throw new UsageError('--output needs a file name');
-  const options: GlobalOptions = { repo: raw.repo ?? '.', format, quiet: raw.quiet === true, debug: raw.debug === true };
+  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, quiet: raw.quiet === true, debug: raw.debug === true };
   if (raw.output !== undefined) options.output = raw.output;
   if (raw.config !== undefined) options.config = raw.config;
   return options;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAibomError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerBlame } from './blame.js';
 import { registerDemo } from './demo.js';
 import { registerScan } from './scan.js';
 
@@ -13,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('aibom')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
     .version(VERSION, '--version')
-    .option('--repo <dir>', 'repository directory', '.')
+    .option('--repo <dir>', 'repository directory (default: the current directory)')
     .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
     .option('--config <file>', 'config file (default: .aibom.yml at the repository root, if present)')
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aibom: ${text.slice(7)}` : text) });
   registerScan(program);
+  registerBlame(program);
   registerDemo(program);
 
   try {

@@ -1,0 +1,135 @@
+import { agentForName, normalizeModel, type AgentId } from './agents.js';
+import { parseAibomNote, parseGitAiNote, type NoteRecord } from './notes.js';
+import type { NotesByRef } from './analyse.js';
+import type { ScanWarning } from './types.js';
+
+/** Lines an agent wrote in one file of one commit, in that commit's version of the file. */
+export interface LineClaim {
+  agent: AgentId;
+  name?: string;
+  model?: string;
+  /** Inclusive ranges, or 'all' for every line the commit wrote in the file. */
+  ranges: [number, number][] | 'all';
+  /** Where the claim comes from: `refs/notes/aibom`, `refs/notes/ai`, `.agent-trace/traces.jsonl`. */
+  source: string;
+}
+
+export interface CommitClaims {
+  /** Path → claims. When non-empty, these ranges decide the commit's AI lines exactly. */
+  files: Map<string, LineClaim[]>;
+  /** Claims on the whole commit (records that name no files). */
+  whole: LineClaim[];
+}
+
+/**
+ * Line-level authorship records by commit, from our notes, git-ai notes and
+ * Agent Trace records: what `aibom blame` follows before commit-level detections.
+ */
+export class LineRecordIndex {
+  private readonly byCommit = new Map<string, CommitClaims>();
+
+  get(sha: string): CommitClaims | undefined {
+    return this.byCommit.get(sha);
+  }
+
+  get size(): number {
+    return this.byCommit.size;
+  }
+
+  addFile(sha: string, path: string, claim: LineClaim): void {
+    const entry = this.entry(sha);
+    entry.files.set(path, [...(entry.files.get(path) ?? []), claim]);
+  }
+
+  addWhole(sha: string, claim: LineClaim): void {
+    this.entry(sha).whole.push(claim);
+  }
+
+  private entry(sha: string): CommitClaims {
+    let entry = this.byCommit.get(sha);
+    if (!entry) {
+      entry = { files: new Map(), whole: [] };
+      this.byCommit.set(sha, entry);
+    }
+    return entry;
+  }
+}
+
+export function claimOf(record: Pick<NoteRecord, 'agent' | 'name' | 'model'>, ranges: LineClaim['ranges'], source: string): LineClaim {
+  const model = record.model === undefined ? undefined : normalizeModel(record.model);
+  return { agent: record.agent, ...(record.name !== undefined ? { name: record.name } : {}), ...(model ? { model } : {}), ranges, source };
+}
+
+/** Indexes both notes refs; unreadable notes were already reported by the analyser and are skipped here. */
+export function indexNotes(notes: NotesByRef, index = new LineRecordIndex()): LineRecordIndex {
+  for (const [sha, text] of notes.aibom) {
+    const parsed = parseAibomNote(text);
+    if (!parsed.ok) continue;
+    for (const record of parsed.value.records) {
+      if (!record.files || record.files.length === 0) {
+        index.addWhole(sha, claimOf(record, 'all', 'refs/notes/aibom'));
+        continue;
+      }
+      for (const file of record.files) index.addFile(sha, file.path, claimOf(record, file.ranges ?? 'all', 'refs/notes/aibom'));
+    }
+  }
+  for (const [sha, text] of notes.gitAi) {
+    const parsed = parseGitAiNote(text);
+    if (!parsed.ok) continue;
+    const agents = new Map(parsed.value.prompts.map((p) => [p.key, p]));
+    for (const [path, sessions] of parsed.value.files) {
+      for (const [key, ranges] of sessions) {
+        const agent = agents.get(key) ?? { agent: 'other' as const, name: `git-ai session ${key}` };
+        index.addFile(sha, path, claimOf(agent, ranges, 'refs/notes/ai'));
+      }
+    }
+  }
+  return index;
+}
+
+export const AGENT_TRACE_FILE = '.agent-trace/traces.jsonl';
+
+interface TraceRecord {
+  vcs?: { type?: unknown; revision?: unknown };
+  tool?: { name?: unknown };
+  files?: { path?: unknown; conversations?: { contributor?: { type?: unknown; model_id?: unknown }; ranges?: { start_line?: unknown; end_line?: unknown }[] }[] }[];
+}
+
+/**
+ * Agent Trace v0.1.0 records (one JSON object a line). Contributions of type
+ * `ai` or `mixed` count as AI-written; `human` and `unknown` do not. The agent
+ * is the record's tool; the model its `model_id` (`provider/model`).
+ */
+export function indexAgentTrace(text: string, origin: string, warnings: ScanWarning[], index = new LineRecordIndex()): LineRecordIndex {
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let record: TraceRecord;
+    try {
+      record = JSON.parse(line) as TraceRecord;
+    } catch {
+      warnings.push({ code: 'BAD_NOTE', message: `${origin}:${i + 1} is not JSON; that record was ignored` });
+      return;
+    }
+    const revision = typeof record.vcs?.revision === 'string' ? record.vcs.revision : '';
+    if (record.vcs?.type !== 'git' || !/^[0-9a-f]{40,64}$/.test(revision)) {
+      warnings.push({ code: 'BAD_NOTE', message: `${origin}:${i + 1} has no full git revision in vcs.revision; that record was ignored` });
+      return;
+    }
+    const toolName = typeof record.tool?.name === 'string' ? record.tool.name : '';
+    const agent = agentForName(toolName) ?? 'other';
+    for (const file of record.files ?? []) {
+      if (typeof file.path !== 'string') continue;
+      for (const conversation of file.conversations ?? []) {
+        const type = conversation.contributor?.type;
+        if (type !== 'ai' && type !== 'mixed') continue;
+        const ranges: [number, number][] = [];
+        for (const r of conversation.ranges ?? []) {
+          if (Number.isInteger(r.start_line) && Number.isInteger(r.end_line)) ranges.push([r.start_line as number, r.end_line as number]);
+        }
+        const modelId = typeof conversation.contributor?.model_id === 'string' ? conversation.contributor.model_id : undefined;
+        index.addFile(revision, file.path, claimOf({ agent, ...(agent === 'other' && toolName ? { name: toolName } : {}), ...(modelId ? { model: modelId } : {}) }, ranges, AGENT_TRACE_FILE));
+      }
+    }
+  });
+  return index;
+}

@@ -1,0 +1,101 @@
+import type { LineRecordIndex } from '../authorship/line-records.js';
+import type { Detection } from '../authorship/types.js';
+import type { BlameGroup } from '../git/blame.js';
+import { mergeRanges } from '../git/line-map.js';
+import type { LineCounts } from './types.js';
+
+interface Part {
+  agent: string;
+  model: string;
+  ranges: [number, number][];
+}
+
+/**
+ * Turns blame groups into AI line counts. A commit with line ranges on record
+ * (notes, Agent Trace) counts exactly those lines, looked up in the commit's
+ * own version of the file; any other commit counts all its surviving lines for
+ * the agents the scan detected on it.
+ */
+export class Attributor {
+  constructor(
+    private readonly index: LineRecordIndex,
+    /** Author-role detections of the commits without line ranges. */
+    private readonly detections: ReadonlyMap<string, readonly Detection[]>,
+  ) {}
+
+  /** True when the commit's AI lines come from line ranges rather than from commit-level detections. */
+  hasRanges(sha: string): boolean {
+    return (this.index.get(sha)?.files.size ?? 0) > 0;
+  }
+
+  count(group: BlameGroup, into: LineCounts): void {
+    if (group.boundary) return;
+    into.lines += group.lines;
+    const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
+    const parts = this.parts(group, span);
+    if (parts.length === 0) return;
+    into.aiLines += size(parts.flatMap((p) => p.ranges));
+    for (const [agent, ranges] of groupBy(parts, (p) => p.agent)) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + size(ranges);
+    for (const [model, ranges] of groupBy(parts, (p) => p.model)) into.byModel[model] = (into.byModel[model] ?? 0) + size(ranges);
+  }
+
+  private parts(group: BlameGroup, span: [number, number]): Part[] {
+    const claims = this.index.get(group.sha);
+    if (claims && claims.files.size > 0) {
+      return (claims.files.get(group.origPath) ?? []).map((c) => ({
+        agent: c.agent,
+        model: c.model ?? 'unknown',
+        ranges: c.ranges === 'all' ? [span] : clip(c.ranges, span),
+      })).filter((p) => p.ranges.length > 0);
+    }
+    const whole: Part[] = (claims?.whole ?? []).map((c) => ({ agent: c.agent, model: c.model ?? 'unknown', ranges: [span] }));
+    for (const d of this.detections.get(group.sha) ?? []) whole.push({ agent: d.agent, model: d.model ?? 'unknown', ranges: [span] });
+    return whole;
+  }
+}
+
+function clip(ranges: readonly [number, number][], [lo, hi]: [number, number]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    const start = Math.max(a, lo);
+    const end = Math.min(b, hi);
+    if (start <= end) out.push([start, end]);
+  }
+  return out;
+}
+
+function size(ranges: [number, number][]): number {
+  return mergeRanges(ranges).reduce((n, [a, b]) => n + b - a + 1, 0);
+}
+
+function groupBy(parts: Part[], key: (p: Part) => string): Map<string, [number, number][]> {
+  const map = new Map<string, [number, number][]>();
+  for (const p of parts) map.set(key(p), [...(map.get(key(p)) ?? []), ...p.ranges]);
+  return map;
+}
+
+export function emptyCounts(): LineCounts {
+  return { lines: 0, aiLines: 0, byAgent: {}, byModel: {} };
+}
+
+export function addCounts(into: LineCounts, from: LineCounts): void {
+  into.lines += from.lines;
+  into.aiLines += from.aiLines;
+  for (const [k, v] of Object.entries(from.byAgent)) into.byAgent[k] = (into.byAgent[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from.byModel)) into.byModel[k] = (into.byModel[k] ?? 0) + v;
+}
+
+/** The same counts with keys sorted, for byte-for-byte reproducible output. */
+export function sortedCounts<T extends LineCounts>(counts: T): T {
+  return { ...counts, byAgent: sortKeys(counts.byAgent), byModel: sortKeys(counts.byModel) };
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key] ?? 0;
+  return out;
+}
+
+export function share(counts: LineCounts): number {
+  return counts.lines === 0 ? 0 : Math.round((counts.aiLines / counts.lines) * 1e6) / 1e6;
+}

@@ -1,0 +1,154 @@
+import os from 'node:os';
+import path from 'node:path';
+import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
+import { engineFor } from '../authorship/engine.js';
+import { AGENT_TRACE_FILE, indexAgentTrace, indexNotes } from '../authorship/line-records.js';
+import type { Detection, ScanWarning } from '../authorship/types.js';
+import { mapPool } from '../concurrency.js';
+import { loadConfig, type AibomConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import type { BlameGroup, DetectionLevel } from '../git/blame.js';
+import { openRepository } from '../git/repository.js';
+import type { GitRepository, TreeFile } from '../git/types.js';
+import { VERSION } from '../version.js';
+import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
+import { Exclusions, type ExclusionReason } from './exclusions.js';
+import { globToRegExp, matchesAny } from './glob.js';
+import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
+
+export interface BlameOptions {
+  repo?: string;
+  /** Revision to attribute (default HEAD). */
+  rev?: string;
+  /** Count only lines introduced after this revision. */
+  since?: string;
+  /** Paths (files or directories) relative to the repository root; default the whole tree. */
+  paths?: string[];
+  include?: string[];
+  exclude?: string[];
+  /** Also attribute binary, generated and vendored files. */
+  includeAll?: boolean;
+  detection?: DetectionLevel;
+  /** Concurrent `git blame` processes; default the number of CPUs. */
+  jobs?: number;
+  /** Directory depth of the `directories` roll-up; default 1. */
+  depth?: number;
+  config?: string | AibomConfig;
+  git?: GitRepository;
+}
+
+type Selected = { counted: TreeFile[]; excluded: { path: string; reason: ExclusionReason }[] };
+
+/** Line-level attribution of the tree at a revision: which lines, by which agents and models. */
+export async function blameTree(options: BlameOptions = {}): Promise<BlameReport> {
+  const git = options.git ?? (await openRepository(options.repo ?? '.'));
+  const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
+  const revSpec = options.rev ?? 'HEAD';
+  const rev = await git.resolveCommit(revSpec);
+  const since = options.since === undefined ? null : await git.resolveCommit(options.since);
+  const detection = options.detection ?? 'copies';
+  const warnings: ScanWarning[] = [];
+
+  const [files, gitattributes, notes, trace] = await Promise.all([
+    git.listFiles(rev), git.readFile(rev, '.gitattributes'), loadNotes(git), git.readFile(rev, AGENT_TRACE_FILE),
+  ]);
+  const { counted, excluded } = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
+  const index = indexNotes(notes);
+  if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
+
+  const jobs = options.jobs ?? os.availableParallelism();
+  const groups = await mapPool(counted, jobs, async (file) => {
+    const list: BlameGroup[] = [];
+    for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) if (!group.boundary) list.push(group);
+    return list;
+  });
+
+  const attributorDetections = await detectionsFor(git, config, notes, groups.flat(), index, warnings);
+  const attributor = new Attributor(index, attributorDetections);
+  const fileReports: FileAttribution[] = counted.map((file, i) => {
+    const counts = emptyCounts();
+    for (const group of groups[i] ?? []) attributor.count(group, counts);
+    return sortedCounts({ path: file.path, ...counts });
+  });
+  const totals = emptyCounts();
+  for (const f of fileReports) addCounts(totals, f);
+  return {
+    schema: 'https://aibom.dev/blame-report/v1',
+    tool: { name: 'aibom', version: VERSION },
+    repository: { root: git.root },
+    rev,
+    revSpec,
+    since,
+    sinceSpec: options.since ?? null,
+    detection,
+    files: fileReports,
+    directories: rollUp(fileReports, options.depth ?? 1),
+    totals: { ...sortedCounts(totals), files: fileReports.length, aiShare: share(totals) },
+    excluded,
+    warnings,
+  };
+}
+
+function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclusions, revSpec: string, root: string): Selected {
+  const include = (options.include ?? []).map(globToRegExp);
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
+  const underPaths = (file: string): boolean => paths.length === 0 || paths.some((p) => file === p || file.startsWith(`${p}/`));
+  for (const p of paths) {
+    if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw new UsageError(`path '${p}' matches no file at ${revSpec}`);
+  }
+  const counted: TreeFile[] = [];
+  const excluded: Selected['excluded'] = [];
+  for (const file of files) {
+    if (!underPaths(file.path)) continue;
+    if (include.length > 0 && !matchesAny(file.path, include)) continue;
+    if (matchesAny(file.path, exclude)) continue;
+    if (file.kind !== 'file') {
+      excluded.push({ path: file.path, reason: file.kind });
+      continue;
+    }
+    const reason = file.binary ? 'binary' : exclusions.reason(file.path);
+    if (reason && !options.includeAll) {
+      excluded.push({ path: file.path, reason });
+      continue;
+    }
+    counted.push(file);
+  }
+  return { counted, excluded };
+}
+
+/** A path as the tree names it: absolute paths must lie inside the repository, relative ones are from its root. */
+function repoRelative(root: string, p: string): string {
+  const relative = path.isAbsolute(p) ? path.relative(root, p) : path.normalize(p);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new UsageError(`path '${p}' is outside the repository ${root}`);
+  return relative.split(path.sep).join('/').replace(/\/+$/, '').replace(/^\.$/, '');
+}
+
+/** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
+async function detectionsFor(
+  git: GitRepository, config: AibomConfig, notes: Awaited<ReturnType<typeof loadNotes>>, groups: BlameGroup[],
+  index: ReturnType<typeof indexNotes>, warnings: ScanWarning[],
+): Promise<Map<string, Detection[]>> {
+  const shas = [...new Set(groups.map((g) => g.sha))].filter((sha) => (index.get(sha)?.files.size ?? 0) === 0).sort();
+  const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
+  const detections = new Map<string, Detection[]>();
+  for await (const record of git.logCommits(shas)) {
+    const authored = analyser.analyse(record).detections.filter((d) => d.role === 'author');
+    if (authored.length > 0) detections.set(record.sha, authored);
+  }
+  return detections;
+}
+
+function rollUp(files: FileAttribution[], depth: number): DirectoryAttribution[] {
+  const dirs = new Map<string, { counts: ReturnType<typeof emptyCounts>; files: number }>();
+  for (const f of files) {
+    const segments = f.path.split('/').slice(0, -1);
+    const dir = segments.length === 0 ? '.' : segments.slice(0, depth).join('/');
+    const entry = dirs.get(dir) ?? { counts: emptyCounts(), files: 0 };
+    addCounts(entry.counts, f);
+    entry.files++;
+    dirs.set(dir, entry);
+  }
+  return [...dirs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, { counts, files: n }]) => ({ path, files: n, ...sortedCounts(counts), aiShare: share(counts) }));
+}

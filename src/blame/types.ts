@@ -1,0 +1,39 @@
+import type { ScanWarning } from '../authorship/types.js';
+import type { DetectionLevel } from '../git/blame.js';
+import type { ExclusionReason } from './exclusions.js';
+
+export interface LineCounts {
+  /** Lines counted (with `since`: only lines introduced after it). */
+  lines: number;
+  aiLines: number;
+  /** AI lines by agent; a line two agents claim counts for each, and once in `aiLines`. */
+  byAgent: Record<string, number>;
+  /** AI lines by model; `unknown` where the evidence names none. */
+  byModel: Record<string, number>;
+}
+
+export interface FileAttribution extends LineCounts {
+  path: string;
+}
+
+export interface DirectoryAttribution extends LineCounts {
+  path: string;
+  files: number;
+  aiShare: number;
+}
+
+export interface BlameReport {
+  schema: 'https://aibom.dev/blame-report/v1';
+  tool: { name: 'aibom'; version: string };
+  repository: { root: string };
+  rev: string;
+  revSpec: string;
+  since: string | null;
+  sinceSpec: string | null;
+  detection: DetectionLevel;
+  files: FileAttribution[];
+  directories: DirectoryAttribution[];
+  totals: LineCounts & { files: number; aiShare: number };
+  excluded: { path: string; reason: ExclusionReason }[];
+  warnings: ScanWarning[];
+}

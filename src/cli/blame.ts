@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { blameTree } from '../blame/blame.js';
+import { UsageError } from '../errors.js';
+import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
+import { renderBlameMarkdown, renderBlameTable } from '../report/blame-render.js';
+import { emit, notice, readGlobals, styleFor, type RawGlobals } from './context.js';
+
+interface BlameFlags {
+  rev?: string;
+  since?: string;
+  include?: string[];
+  exclude?: string[];
+  includeAll?: boolean;
+  detect: string;
+  jobs?: string;
+  depth: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerBlame(program: Command): void {
+  program
+    .command('blame')
+    .description('line-level AI attribution of the tree at a revision, by file, directory, agent and model')
+    .argument('[paths...]', 'files or directories to attribute (default: the whole tree)')
+    .option('--rev <rev>', 'revision to attribute', 'HEAD')
+    .option('--since <rev>', 'count only lines introduced after this revision')
+    .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
+    .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect)
+    .option('--include-all', 'also count binary, generated and vendored files')
+    .option('--detect <level>', `move and copy detection: ${Object.keys(DETECTION_FLAGS).join(', ')}`, 'copies')
+    .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
+    .option('--depth <n>', 'directory depth of the roll-up', '1')
+    .action(async (paths: string[], flags: BlameFlags, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'markdown'], 'blame');
+      if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
+      const jobs = flags.jobs === undefined ? undefined : positive('--jobs', flags.jobs);
+      const report = await blameTree({
+        repo: options.repo,
+        ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
+        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
+        paths: paths.map((p) => (options.repoGiven ? p : path.resolve(p))),
+        ...(flags.include ? { include: flags.include } : {}),
+        ...(flags.exclude ? { exclude: flags.exclude } : {}),
+        includeAll: flags.includeAll === true,
+        detection: flags.detect,
+        ...(jobs !== undefined ? { jobs } : {}),
+        depth: positive('--depth', flags.depth),
+        ...(options.config !== undefined ? { config: options.config } : {}),
+      });
+      for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
+      const text = options.format === 'json' ? `${JSON.stringify(report)}\n`
+        : options.format === 'markdown' ? renderBlameMarkdown(report) : renderBlameTable(report, styleFor(options));
+      await emit(options, text);
+    });
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value}: expected a whole number of at least 1`);
+  return n;
+}
