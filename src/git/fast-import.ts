@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitError } from '../errors.js';
 import { gitEnv } from './stream.js';
 import type { Identity } from './types.js';
+
+const run = promisify(execFile);
 
 export interface Signature extends Identity {
   /** Seconds since the epoch. */
@@ -25,6 +28,8 @@ export interface ImportCommit {
   encoding?: string;
   /** Indexes of earlier commits in the same list; defaults to the previous commit on the same ref. */
   parents?: number[];
+  /** Parents already in the repository, by commit id (to continue an existing history). */
+  parentShas?: string[];
   /** Path → new content, or null to delete. */
   files?: Record<string, string | Buffer | null>;
   /** Notes ref (`refs/notes/aibom`) → note text to attach to this commit. */
@@ -62,8 +67,11 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
       parts.push(`author ${sig(commit.author)}\ncommitter ${sig(commit.committer ?? commit.author)}\n`);
       if (commit.encoding) parts.push(`encoding ${commit.encoding}\n`);
       parts.push(...data(commit.message));
-      const parents = commit.parents?.map((i) => i + 1) ?? (lastOnRef.has(ref) ? [lastOnRef.get(ref) ?? 0] : []);
-      parents.forEach((p, i) => parts.push(`${i === 0 ? 'from' : 'merge'} :${p}\n`));
+      const parents = [
+        ...(commit.parents?.map((i) => `:${i + 1}`) ?? (lastOnRef.has(ref) ? [`:${lastOnRef.get(ref) ?? 0}`] : [])),
+        ...(commit.parentShas ?? []),
+      ];
+      parents.forEach((p, i) => parts.push(`${i === 0 ? 'from' : 'merge'} ${p}\n`));
       for (const [file, content] of Object.entries(commit.files ?? {})) {
         if (content === null) parts.push(`D ${quote(file)}\n`);
         else parts.push(`M 100644 inline ${quote(file)}\n`, ...data(content));
@@ -79,7 +87,9 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
     }
     const when = '1700000000 +0000';
     for (const [notesRef, list] of notes) {
-      let block = `commit ${notesRef}\ncommitter aibom <aibom@localhost> ${when}\ndata 0\n`;
+      // An existing notes ref is continued, not replaced.
+      const tip = await run('git', ['rev-parse', '--verify', '--quiet', `${notesRef}^{commit}`], { cwd: dir, env: gitEnv() }).then((r) => r.stdout.trim(), () => '');
+      let block = `commit ${notesRef}\ncommitter aibom <aibom@localhost> ${when}\ndata 0\n${tip ? `from ${tip}\n` : ''}`;
       for (const { mark, text } of list) block += `N inline :${mark}\n${data(text).map(String).join('')}`;
       await write(block + '\n');
     }
