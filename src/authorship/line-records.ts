@@ -12,6 +12,8 @@ export interface LineClaim {
   ranges: [number, number][] | 'all';
   /** Where the claim comes from: `refs/notes/aibom`, `refs/notes/ai`, `.agent-trace/traces.jsonl`. */
   source: string;
+  /** The aibom record the claim was read from, when it was one (to carry session and prompt digest along). */
+  record?: NoteRecord;
 }
 
 export interface CommitClaims {
@@ -19,6 +21,8 @@ export interface CommitClaims {
   files: Map<string, LineClaim[]>;
   /** Claims on the whole commit (records that name no files). */
   whole: LineClaim[];
+  /** True when line ranges decide the commit's AI lines exactly (commit-level claims are then ignored). */
+  ranged: boolean;
 }
 
 /**
@@ -38,7 +42,13 @@ export class LineRecordIndex {
 
   addFile(sha: string, path: string, claim: LineClaim): void {
     const entry = this.entry(sha);
+    entry.ranged = true;
     entry.files.set(path, [...(entry.files.get(path) ?? []), claim]);
+  }
+
+  /** The commit has line-level records, even if none of them claims a line any more. */
+  markRanged(sha: string): void {
+    this.entry(sha).ranged = true;
   }
 
   addWhole(sha: string, claim: LineClaim): void {
@@ -48,7 +58,7 @@ export class LineRecordIndex {
   private entry(sha: string): CommitClaims {
     let entry = this.byCommit.get(sha);
     if (!entry) {
-      entry = { files: new Map(), whole: [] };
+      entry = { files: new Map(), whole: [], ranged: false };
       this.byCommit.set(sha, entry);
     }
     return entry;
@@ -66,11 +76,13 @@ export function indexNotes(notes: NotesByRef, index = new LineRecordIndex()): Li
     const parsed = parseAibomNote(text);
     if (!parsed.ok) continue;
     for (const record of parsed.value.records) {
-      if (!record.files || record.files.length === 0) {
-        index.addWhole(sha, claimOf(record, 'all', 'refs/notes/aibom'));
+      // No `files` claims the whole commit; an empty list (every line since rewritten) claims nothing.
+      if (record.files === undefined) {
+        index.addWhole(sha, { ...claimOf(record, 'all', 'refs/notes/aibom'), record });
         continue;
       }
-      for (const file of record.files) index.addFile(sha, file.path, claimOf(record, file.ranges ?? 'all', 'refs/notes/aibom'));
+      if (record.files.length === 0) index.markRanged(sha);
+      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', 'refs/notes/aibom'), record });
     }
   }
   for (const [sha, text] of notes.gitAi) {

@@ -4,10 +4,17 @@ import type { BlameGroup } from '../git/blame.js';
 import { mergeRanges } from '../git/line-map.js';
 import type { LineCounts } from './types.js';
 
-interface Part {
-  agent: string;
+import type { NoteRecord } from '../authorship/notes.js';
+
+/** AI-written lines of one blame group, by one claimant, in the commit's own line numbers. */
+export interface Part {
+  agent: Detection['agent'];
+  name?: string;
+  /** `unknown` where the evidence names no model. */
   model: string;
   ranges: [number, number][];
+  /** The aibom record behind the claim, if it came from one. */
+  record?: NoteRecord;
 }
 
 /**
@@ -23,33 +30,31 @@ export class Attributor {
     private readonly detections: ReadonlyMap<string, readonly Detection[]>,
   ) {}
 
-  /** True when the commit's AI lines come from line ranges rather than from commit-level detections. */
-  hasRanges(sha: string): boolean {
-    return (this.index.get(sha)?.files.size ?? 0) > 0;
-  }
 
   count(group: BlameGroup, into: LineCounts): void {
     if (group.boundary) return;
     into.lines += group.lines;
-    const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
-    const parts = this.parts(group, span);
+    const parts = this.parts(group);
     if (parts.length === 0) return;
     into.aiLines += size(parts.flatMap((p) => p.ranges));
     for (const [agent, ranges] of groupBy(parts, (p) => p.agent)) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + size(ranges);
     for (const [model, ranges] of groupBy(parts, (p) => p.model)) into.byModel[model] = (into.byModel[model] ?? 0) + size(ranges);
   }
 
-  private parts(group: BlameGroup, span: [number, number]): Part[] {
+  /** Who wrote which lines of the group, in the group's commit's own line numbers. */
+  parts(group: BlameGroup): Part[] {
+    const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
     const claims = this.index.get(group.sha);
-    if (claims && claims.files.size > 0) {
-      return (claims.files.get(group.origPath) ?? []).map((c) => ({
-        agent: c.agent,
-        model: c.model ?? 'unknown',
-        ranges: c.ranges === 'all' ? [span] : clip(c.ranges, span),
-      })).filter((p) => p.ranges.length > 0);
+    const part = (c: { agent: Part['agent']; name?: string; model?: string; record?: NoteRecord }, ranges: [number, number][]): Part => ({
+      agent: c.agent, ...(c.name !== undefined ? { name: c.name } : {}), model: c.model ?? 'unknown', ranges, ...(c.record ? { record: c.record } : {}),
+    });
+    if (claims?.ranged) {
+      return (claims.files.get(group.origPath) ?? [])
+        .map((c) => part(c, c.ranges === 'all' ? [span] : clip(c.ranges, span)))
+        .filter((p) => p.ranges.length > 0);
     }
-    const whole: Part[] = (claims?.whole ?? []).map((c) => ({ agent: c.agent, model: c.model ?? 'unknown', ranges: [span] }));
-    for (const d of this.detections.get(group.sha) ?? []) whole.push({ agent: d.agent, model: d.model ?? 'unknown', ranges: [span] });
+    const whole = (claims?.whole ?? []).map((c) => part(c, [span]));
+    for (const d of this.detections.get(group.sha) ?? []) whole.push(part(d, [span]));
     return whole;
   }
 }

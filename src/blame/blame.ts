@@ -125,11 +125,11 @@ function repoRelative(root: string, p: string): string {
 }
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
-async function detectionsFor(
+export async function detectionsFor(
   git: GitRepository, config: AibomConfig, notes: Awaited<ReturnType<typeof loadNotes>>, groups: BlameGroup[],
   index: ReturnType<typeof indexNotes>, warnings: ScanWarning[],
 ): Promise<Map<string, Detection[]>> {
-  const shas = [...new Set(groups.map((g) => g.sha))].filter((sha) => (index.get(sha)?.files.size ?? 0) === 0).sort();
+  const shas = [...new Set(groups.map((g) => g.sha))].filter((sha) => index.get(sha)?.ranged !== true).sort();
   const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
   const detections = new Map<string, Detection[]>();
   for await (const record of git.logCommits(shas)) {

@@ -3,6 +3,8 @@ import { isAibomError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerBlame } from './blame.js';
 import { registerDemo } from './demo.js';
+import { registerHooks } from './hooks.js';
+import { registerRecord } from './record.js';
 import { registerScan } from './scan.js';
 
 /**
@@ -25,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aibom: ${text.slice(7)}` : text) });
   registerScan(program);
   registerBlame(program);
+  registerRecord(program);
+  registerHooks(program);
   registerDemo(program);
 
   try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
+import type { AgentEnvHint, TrailerStyle } from '../record/agent-env.js';
 import { ConfigError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 
@@ -11,6 +12,10 @@ export const DEFAULT_CONFIG_FILE = '.aibom.yml';
 export interface AibomConfig {
   version?: 1;
   signatures?: SignatureDef[];
+  hooks?: {
+    trailer?: TrailerStyle;
+    agentEnv?: AgentEnvHint[];
+  };
 }
 
 export interface LoadedConfig {

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { openRepository } from '../git/repository.js';
+import type { TrailerStyle } from '../record/agent-env.js';
+import { runHook } from '../record/hook-run.js';
+import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
+import { installHooks, uninstallHooks, type HooksResult } from '../record/hooks.js';
+import { emit, notice, readGlobals, type RawGlobals } from './context.js';
+
+const TRAILERS = ['assisted-by', 'co-authored-by'];
+
+export function registerHooks(program: Command): void {
+  const hooks = program.command('hooks').description('git hooks that record AI authorship at commit time and carry it through rewrites');
+  hooks
+    .command('install')
+    .description('install prepare-commit-msg, post-commit and post-rewrite hooks beside any already there')
+    .addOption(new Option('--trailer <style>', 'trailer to add to agents\' commits').choices(TRAILERS))
+    .action(async (flags: { trailer?: TrailerStyle }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks install');
+      const git = await openRepository(options.repo);
+      const config = (await loadConfig(git.root, options.config)).config;
+      const bin = fileURLToPath(new URL('../../bin/aibom.js', import.meta.url));
+      const result = await installHooks(git, { node: process.execPath, bin }, flags.trailer ?? config.hooks?.trailer ?? 'assisted-by');
+      await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
+    });
+  hooks
+    .command('uninstall')
+    .description('remove aibom\'s hooks and restore the ones they chained')
+    .action(async (_flags: object, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks uninstall');
+      const result = await uninstallHooks(await openRepository(options.repo));
+      await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
+    });
+  hooks
+    .command('run', { hidden: true })
+    .description('run one hook (called by the installed hook scripts)')
+    .argument('<hook>')
+    .argument('[args...]')
+    .addOption(new Option('--trailer <style>').choices(TRAILERS))
+    .action(async (hook: string, args: string[], flags: { trailer?: TrailerStyle }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table'], 'hooks run');
+      if (!(HOOK_NAMES as readonly string[]).includes(hook)) throw new UsageError(`unknown hook '${hook}' (known: ${HOOK_NAMES.join(', ')})`);
+      const git = await openRepository(options.repo);
+      const config = (await loadConfig(git.root, options.config)).config;
+      const stdin = hook === 'post-rewrite' ? await readStdin() : '';
+      const message = await runHook(hook as HookName, args, { git, config, env: process.env, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
+      if (message) notice(options, message);
+    });
+}
+
+function describe(result: HooksResult): string {
+  const lines = result.changes.map((c) => `${c.hook}: ${c.action}${c.action === 'chained' ? ' (the hook that was there runs first)' : ''}`);
+  lines.push(`notes.rewriteRef ${AIBOM_REF}: ${result.rewriteRef}`);
+  return `${result.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+const AIBOM_REF = 'refs/notes/aibom';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

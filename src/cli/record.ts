@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { openRepository } from '../git/repository.js';
+import { recordAuthorship } from '../record/record.js';
+import { recordSquash } from '../record/squash.js';
+import type { NoteRecord } from '../authorship/notes.js';
+import { emit, notice, readGlobals, type RawGlobals } from './context.js';
+
+interface RecordFlags {
+  commit?: string;
+  agent?: string;
+  name?: string;
+  model?: string;
+  session?: string;
+  promptFile?: string;
+  storePrompt?: boolean;
+  files?: string[];
+  fromAgentTrace?: string;
+  squashOf?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerRecord(program: Command): void {
+  program
+    .command('record')
+    .description('record AI authorship of a commit on refs/notes/aibom (merged with what is there)')
+    .option('--commit <rev>', 'the commit to record on', 'HEAD')
+    .option('--agent <id>', 'agent id (claude-code, codex, cursor, …, other)')
+    .option('--name <name>', 'display name, for agent other')
+    .option('--model <model>', 'the model the agent used')
+    .option('--session <url>', 'link to the agent session')
+    .option('--prompt-file <file>', 'record the SHA-256 of this prompt (not its text)')
+    .option('--store-prompt', 'store the prompt text too (prompts can hold secrets: off by default)')
+    .option('--files <path[:ranges]>', 'a file the agent wrote, optionally with line ranges: src/a.ts:1-10,15 (repeatable)', collect)
+    .option('--from-agent-trace <file>', 'take files and line ranges from Agent Trace records for the commit')
+    .option('--squash-of <base..head>', 'collect the records of these squashed commits onto --commit, line ranges recomputed')
+    .action(async (flags: RecordFlags, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'record');
+      const git = await openRepository(options.repo);
+      let commit: string;
+      let added: NoteRecord[];
+      if (flags.squashOf !== undefined) {
+        const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => flags[k] !== undefined);
+        if (conflicting.length > 0) throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
+        const config = (await loadConfig(git.root, options.config)).config;
+        const result = await recordSquash(git, flags.squashOf, flags.commit ?? 'HEAD', config);
+        ({ commit, added } = result);
+        for (const w of result.warnings) notice(options, `warning: ${w.message}`);
+        notice(options, `collected records of ${result.squashed.length} squashed commit${result.squashed.length === 1 ? '' : 's'}`);
+      } else {
+        const result = await recordAuthorship({
+          git,
+          ...(flags.commit !== undefined ? { commit: flags.commit } : {}),
+          ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
+          ...(flags.name !== undefined ? { name: flags.name } : {}),
+          ...(flags.model !== undefined ? { model: flags.model } : {}),
+          ...(flags.session !== undefined ? { session: flags.session } : {}),
+          ...(flags.promptFile !== undefined ? { promptFile: flags.promptFile } : {}),
+          storePrompt: flags.storePrompt === true,
+          ...(flags.files ? { files: flags.files } : {}),
+          ...(flags.fromAgentTrace !== undefined ? { fromAgentTrace: flags.fromAgentTrace } : {}),
+        });
+        ({ commit, added } = result);
+        for (const w of result.warnings) notice(options, `warning: ${w.message}`);
+      }
+      if (options.format === 'json') {
+        await emit(options, `${JSON.stringify({ commit, added })}\n`);
+        return;
+      }
+      const lines = added.map((r) => {
+        const count = (r.files ?? []).reduce((n, f) => n + (f.ranges ?? []).reduce((m, [a, b]) => m + b - a + 1, 0), 0);
+        const where = r.files === undefined ? 'the whole commit' : `${r.files.length} file${r.files.length === 1 ? '' : 's'}${count > 0 ? `, ${count} lines` : ''}`;
+        return `recorded ${r.agent}${r.name ? ` (${r.name})` : ''}${r.model ? ` model ${r.model}` : ''} on ${commit.slice(0, 12)}: ${where}`;
+      });
+      await emit(options, `${(lines.length > 0 ? lines : [`nothing to record on ${commit.slice(0, 12)}: no AI-written lines found`]).join('\n')}\n`);
+    });
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

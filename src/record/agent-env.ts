@@ -1,0 +1,74 @@
+import { isAgentId, type AgentId } from '../authorship/agents.js';
+
+/**
+ * Environment variables agents set in the shells they spawn: a hint (never
+ * proof) that the commit being made is an agent's. `.aibom.yml` can add its
+ * own under `hooks.agentEnv`; AIBOM_AGENT (an agent id) overrides them all.
+ */
+export interface AgentEnvHint {
+  variable: string;
+  /** The value the variable must have; any non-empty value when absent. */
+  value?: string;
+  agent: AgentId;
+  /** A variable holding the model, if the agent exports one. */
+  modelVariable?: string;
+}
+
+export const DEFAULT_AGENT_ENV: readonly AgentEnvHint[] = [
+  { variable: 'CLAUDECODE', value: '1', agent: 'claude-code', modelVariable: 'ANTHROPIC_MODEL' },
+  { variable: 'GEMINI_CLI', value: '1', agent: 'gemini-cli', modelVariable: 'GEMINI_MODEL' },
+  { variable: 'CURSOR_AGENT', agent: 'cursor' },
+  { variable: 'CODEX_SANDBOX', agent: 'codex' },
+  { variable: 'OPENCODE', agent: 'opencode' },
+];
+
+export interface AgentFromEnv {
+  agent: AgentId;
+  name?: string;
+  model?: string;
+  /** The variable that said so, for the user. */
+  variable: string;
+}
+
+export function agentFromEnv(env: NodeJS.ProcessEnv, hints: readonly AgentEnvHint[]): AgentFromEnv | undefined {
+  const explicit = env.AIBOM_AGENT;
+  if (explicit && isAgentId(explicit)) {
+    return { agent: explicit, variable: 'AIBOM_AGENT', ...(env.AIBOM_AGENT_NAME ? { name: env.AIBOM_AGENT_NAME } : {}), ...(env.AIBOM_MODEL ? { model: env.AIBOM_MODEL } : {}) };
+  }
+  for (const hint of hints) {
+    const value = env[hint.variable];
+    if (value === undefined || value === '' || (hint.value !== undefined && value !== hint.value)) continue;
+    const model = env.AIBOM_MODEL ?? (hint.modelVariable ? env[hint.modelVariable] : undefined);
+    return { agent: hint.agent, variable: hint.variable, ...(model ? { model } : {}) };
+  }
+  return undefined;
+}
+
+export type TrailerStyle = 'assisted-by' | 'co-authored-by';
+
+const DISPLAY: Record<AgentId, string> = {
+  'aider': 'aider', 'amazon-q': 'Amazon Q', 'amp': 'Amp', 'claude-code': 'Claude', 'codegen': 'Codegen', 'codex': 'Codex',
+  'copilot': 'Copilot', 'cursor': 'Cursor', 'devin': 'Devin', 'entire': 'Entire', 'factory-droid': 'Factory Droid', 'firebender': 'Firebender',
+  'gemini-cli': 'Gemini', 'jules': 'Jules', 'opencode': 'opencode', 'openhands': 'OpenHands', 'sweep': 'Sweep', 'other': 'AI agent',
+};
+
+/** The identities agents co-author as (reference/agents.md); agents without one get `Assisted-by`. */
+const CO_AUTHOR: Partial<Record<AgentId, (model?: string) => string>> = {
+  'aider': (model) => `aider${model ? ` (${model})` : ''} <aider@aider.chat>`,
+  'claude-code': () => 'Claude <noreply@anthropic.com>',
+  'codex': () => 'Codex <noreply@openai.com>',
+  'cursor': () => 'Cursor <cursoragent@cursor.com>',
+  'devin': () => 'Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>',
+  'firebender': () => 'Firebender <help@firebender.com>',
+  'gemini-cli': () => 'Gemini <gemini@google.com>',
+  'jules': () => 'google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>',
+  'openhands': () => 'openhands <openhands@all-hands.dev>',
+};
+
+/** The trailer line a hook adds for an agent, in a form `aibom scan` reads back as that agent. */
+export function trailerFor(found: AgentFromEnv, style: TrailerStyle): string {
+  const coAuthor = CO_AUTHOR[found.agent];
+  if (style === 'co-authored-by' && coAuthor) return `Co-authored-by: ${coAuthor(found.model)}`;
+  const name = found.agent === 'other' ? (found.name ?? DISPLAY.other) : DISPLAY[found.agent];
+  return `Assisted-by: ${name}${found.model ? `:${found.model.replace(/\s+/g, '-')}` : ''}`;
+}

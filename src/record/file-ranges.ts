@@ -1,0 +1,41 @@
+import { UsageError } from '../errors.js';
+import { mergeRanges } from '../git/line-map.js';
+import { parseRangeList } from '../authorship/notes.js';
+
+export interface FileRanges {
+  path: string;
+  ranges?: [number, number][];
+}
+
+/**
+ * Parses `--files` arguments: `src/a.ts` (the whole file as the commit left
+ * it) or `src/a.ts:1-10,15`. Only a suffix that reads as line ranges is taken
+ * as ranges, so paths with colons still work.
+ */
+export function parseFileArgument(arg: string): FileRanges {
+  const colon = arg.lastIndexOf(':');
+  if (colon > 0) {
+    const ranges = parseRangeList(arg.slice(colon + 1));
+    if (ranges) return { path: normalise(arg.slice(0, colon), arg), ranges: mergeRanges(ranges) };
+    if (/^[\d,-]+$/.test(arg.slice(colon + 1))) throw new UsageError(`--files ${arg}: line ranges must look like 1-10,15 (1-based, start <= end)`);
+  }
+  return { path: normalise(arg, arg) };
+}
+
+function normalise(path: string, arg: string): string {
+  const p = path.replace(/^\.\/+/, '');
+  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError(`--files ${arg}: give a path relative to the repository root`);
+  return p;
+}
+
+/** Merges entries for the same file (two `--files a.ts:1-3 a.ts:9`). */
+export function mergeFileRanges(entries: FileRanges[]): FileRanges[] {
+  const byPath = new Map<string, FileRanges>();
+  for (const e of entries) {
+    const prev = byPath.get(e.path);
+    if (!prev) byPath.set(e.path, { ...e });
+    else if (!prev.ranges || !e.ranges) delete prev.ranges;
+    else prev.ranges = mergeRanges([...prev.ranges, ...e.ranges]);
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}

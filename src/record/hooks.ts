@@ -1,0 +1,98 @@
+import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AIBOM_NOTES_REF } from '../authorship/notes.js';
+import { AibomError } from '../errors.js';
+import type { GitRepository } from '../git/types.js';
+import type { TrailerStyle } from './agent-env.js';
+import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
+
+/** Marks that `notes.rewriteRef` was added by us, so uninstall removes only what install added. */
+const ADDED_REWRITE_REF = 'aibom.hooks.addedRewriteRef';
+
+export interface HookChange {
+  hook: HookName;
+  /** `installed`, `chained` (a hook was there and now runs first), `updated` (ours, rewritten), `removed`, `restored`, `left` (not ours). */
+  action: 'installed' | 'chained' | 'updated' | 'removed' | 'restored' | 'left';
+}
+
+export interface HooksResult {
+  hooksDir: string;
+  changes: HookChange[];
+  rewriteRef: 'added' | 'present' | 'removed' | 'kept';
+}
+
+/**
+ * Installs the hooks beside any already there (chained, never overwritten) and
+ * makes git carry `refs/notes/aibom` through amend and rebase.
+ */
+export async function installHooks(git: GitRepository, launcher: Launcher, trailer: TrailerStyle): Promise<HooksResult> {
+  const hooksDir = await git.gitPath('hooks');
+  await mkdir(hooksDir, { recursive: true });
+  const changes: HookChange[] = [];
+  for (const hook of HOOK_NAMES) {
+    const file = path.join(hooksDir, hook);
+    const current = await readText(file);
+    let action: HookChange['action'] = 'installed';
+    if (current !== undefined && current.includes(HOOK_MARKER)) {
+      action = 'updated';
+    } else if (current !== undefined) {
+      const chained = file + CHAINED_SUFFIX;
+      if (await exists(chained)) throw new AibomError('BAD_ARGUMENT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
+      await rename(file, chained);
+      action = 'chained';
+    }
+    const args = hook === 'prepare-commit-msg' ? ['--trailer', trailer] : [];
+    const temp = `${file}.tmp-${process.pid}`;
+    await writeFile(temp, hookScript(hook, launcher, args), { mode: 0o755 });
+    await chmod(temp, 0o755);
+    await rename(temp, file);
+    changes.push({ hook, action });
+  }
+  const refs = await git.configValues('notes.rewriteRef');
+  let rewriteRef: HooksResult['rewriteRef'] = 'present';
+  if (!refs.includes(AIBOM_NOTES_REF)) {
+    await git.addConfig('notes.rewriteRef', AIBOM_NOTES_REF);
+    await git.addConfig(ADDED_REWRITE_REF, 'true');
+    rewriteRef = 'added';
+  }
+  return { hooksDir, changes, rewriteRef };
+}
+
+/** Removes our hooks and puts back the ones they chained; leaves alone any hook that is not ours. */
+export async function uninstallHooks(git: GitRepository): Promise<HooksResult> {
+  const hooksDir = await git.gitPath('hooks');
+  const changes: HookChange[] = [];
+  for (const hook of HOOK_NAMES) {
+    const file = path.join(hooksDir, hook);
+    const current = await readText(file);
+    if (current === undefined || !current.includes(HOOK_MARKER)) {
+      if (current !== undefined) changes.push({ hook, action: 'left' });
+      continue;
+    }
+    await rm(file);
+    if (await exists(file + CHAINED_SUFFIX)) {
+      await rename(file + CHAINED_SUFFIX, file);
+      changes.push({ hook, action: 'restored' });
+    } else {
+      changes.push({ hook, action: 'removed' });
+    }
+  }
+  let rewriteRef: HooksResult['rewriteRef'] = 'kept';
+  if ((await git.configValues(ADDED_REWRITE_REF)).includes('true')) {
+    await git.unsetConfig('notes.rewriteRef', AIBOM_NOTES_REF);
+    await git.unsetConfig(ADDED_REWRITE_REF, 'true');
+    rewriteRef = 'removed';
+  }
+  return { hooksDir, changes, rewriteRef };
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AibomError('BAD_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(() => true, () => false);
+}

@@ -1,0 +1,46 @@
+import { AIBOM_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAibomNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
+import { AibomError } from '../errors.js';
+import type { GitRepository } from '../git/types.js';
+import { validateAgainst } from '../schemas.js';
+
+/**
+ * Reads the records on a commit's `refs/notes/aibom` note. A note that is
+ * there but unreadable is an error: writing over it would lose what it holds.
+ */
+export async function readRecords(git: GitRepository, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
+  const all = notes ?? (await git.readNotes(AIBOM_NOTES_REF));
+  const text = all.get(sha);
+  if (text === undefined) return [];
+  const parsed = parseAibomNote(text);
+  if (!parsed.ok) {
+    throw new AibomError('BAD_ARGUMENT', `the note on ${AIBOM_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIBOM_NOTES_REF} show ${sha.slice(0, 12)})`);
+  }
+  return parsed.value.records;
+}
+
+/** Serialises a note with its records in a stable order (same records, same bytes). */
+export function buildNote(records: NoteRecord[]): string {
+  const note: AuthorshipNote = { schema: AUTHORSHIP_NOTE_SCHEMA, records: dedupeRecords(records).sort(compareRecords) };
+  const problem = validateAgainst('authorshipNote', note);
+  if (problem) throw new AibomError('BAD_ARGUMENT', `the authorship record is not valid (${problem})`);
+  return `${JSON.stringify(note, null, 2)}\n`;
+}
+
+/** Adds records to a commit's note, keeping every record already there. Returns all records now on it. */
+export async function appendRecords(git: GitRepository, sha: string, records: NoteRecord[]): Promise<NoteRecord[]> {
+  const existing = await readRecords(git, sha);
+  const all = dedupeRecords([...existing, ...records]);
+  await git.writeNote(AIBOM_NOTES_REF, sha, buildNote(all));
+  return all;
+}
+
+function compareRecords(a: NoteRecord, b: NoteRecord): number {
+  const ka = `${a.recordedAt}\u0000${a.agent}\u0000${a.model ?? ''}`;
+  const kb = `${b.recordedAt}\u0000${b.agent}\u0000${b.model ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** What makes two records "the same record" across a rewrite: everything but the line ranges. */
+export function recordIdentity(r: NoteRecord): string {
+  return JSON.stringify([r.agent, r.name ?? null, r.model ?? null, r.session ?? null, r.promptSha256 ?? null, r.recordedAt, r.tool.name]);
+}

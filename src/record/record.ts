@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAgentId, AGENT_IDS, type AgentId } from '../authorship/agents.js';
+import { indexAgentTrace } from '../authorship/line-records.js';
+import type { NoteRecord } from '../authorship/notes.js';
+import type { ScanWarning } from '../authorship/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { UsageError } from '../errors.js';
+import { mergeRanges } from '../git/line-map.js';
+import { openRepository } from '../git/repository.js';
+import type { GitRepository } from '../git/types.js';
+import { VERSION } from '../version.js';
+import { mergeFileRanges, parseFileArgument, type FileRanges } from './file-ranges.js';
+import { appendRecords } from './note-store.js';
+
+export interface RecordOptions {
+  repo?: string;
+  git?: GitRepository;
+  /** Commit to record on (default HEAD). */
+  commit?: string;
+  /** Agent id; optional only with `fromAgentTrace`, whose tool names the agent. */
+  agent?: string;
+  /** Display name, for agent `other`. */
+  name?: string;
+  model?: string;
+  session?: string;
+  /** A file holding the prompt: its SHA-256 is recorded, the text only with `storePrompt`. */
+  promptFile?: string;
+  storePrompt?: boolean;
+  /** `PATH` or `PATH:RANGES`, relative to the repository root. */
+  files?: string[];
+  /** An Agent Trace JSONL file whose records for this commit give files and ranges. */
+  fromAgentTrace?: string;
+  clock?: Clock;
+}
+
+export interface RecordResult {
+  commit: string;
+  added: NoteRecord[];
+  /** Every record now on the commit, those already there included. */
+  records: NoteRecord[];
+  warnings: ScanWarning[];
+}
+
+/** Writes authorship records for one commit on `refs/notes/aibom`, merged with what is there. */
+export async function recordAuthorship(options: RecordOptions): Promise<RecordResult> {
+  const git = options.git ?? (await openRepository(options.repo ?? '.'));
+  const sha = await git.resolveCommit(options.commit ?? 'HEAD');
+  const warnings: ScanWarning[] = [];
+  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('--agent is required (unless --from-agent-trace names the agent)');
+  const agent = options.agent === undefined ? undefined : checkAgent(options.agent);
+  if (options.session !== undefined && !isUrl(options.session)) throw new UsageError(`--session ${options.session}: not a URL`);
+  const prompt = options.promptFile === undefined ? undefined : await readPrompt(options.promptFile);
+  const base = {
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.session !== undefined ? { session: options.session } : {}),
+    ...(prompt ? { promptSha256: prompt.sha256 } : {}),
+    ...(prompt && options.storePrompt ? { prompt: prompt.text } : {}),
+    tool: { name: 'aibom', version: VERSION },
+    recordedAt: (options.clock ?? systemClock).now().toISOString(),
+  };
+
+  const added: NoteRecord[] = [];
+  if (options.fromAgentTrace !== undefined) {
+    for (const group of await traceGroups(options.fromAgentTrace, sha, warnings)) {
+      const model = options.model ?? group.model;
+      added.push({ agent: agent ?? group.agent, ...(group.name && !options.name ? { name: group.name } : {}), ...(model ? { model } : {}), ...base, files: group.files });
+    }
+  } else if (agent) {
+    const files = mergeFileRanges((options.files ?? []).map(parseFileArgument));
+    await checkFiles(git, sha, files);
+    added.push({ agent, ...(options.model !== undefined ? { model: options.model } : {}), ...base, ...(files.length > 0 ? { files } : {}) });
+  }
+  const records = await appendRecords(git, sha, added);
+  return { commit: sha, added, records, warnings };
+}
+
+export function checkAgent(agent: string): AgentId {
+  if (!isAgentId(agent)) throw new UsageError(`--agent ${agent}: unknown agent id (known: ${AGENT_IDS.join(', ')})`);
+  return agent;
+}
+
+function isUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function readPrompt(file: string): Promise<{ sha256: string; text: string }> {
+  const bytes = await readFile(file).catch((error: unknown) => {
+    throw new UsageError(`--prompt-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+  });
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), text: bytes.toString('utf8') };
+}
+
+/** Each named file must be in the commit, and each range within the file as the commit left it. */
+async function checkFiles(git: GitRepository, sha: string, files: FileRanges[]): Promise<void> {
+  if (files.length === 0) return;
+  const tree = new Map((await git.listFiles(sha)).map((f) => [f.path, f]));
+  for (const file of files) {
+    const entry = tree.get(file.path);
+    if (!entry) throw new UsageError(`--files ${file.path}: no such file in commit ${sha.slice(0, 12)}`);
+    const last = file.ranges?.[file.ranges.length - 1];
+    if (last && last[1] > entry.lines) throw new UsageError(`--files ${file.path}:${last[0]}-${last[1]}: the file has ${entry.lines} lines in commit ${sha.slice(0, 12)}`);
+  }
+}
+
+interface TraceGroup {
+  agent: AgentId;
+  name?: string;
+  model?: string;
+  files: { path: string; ranges?: [number, number][] }[];
+}
+
+/** The Agent Trace records for one commit, grouped into one record per agent and model. */
+async function traceGroups(file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
+  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`--from-agent-trace ${file}: no such file or unreadable`); });
+  const claims = indexAgentTrace(text, file, warnings).get(sha);
+  if (!claims || claims.files.size === 0) throw new UsageError(`--from-agent-trace ${file}: no AI-written ranges recorded for commit ${sha.slice(0, 12)}`);
+  const groups = new Map<string, TraceGroup>();
+  for (const [path, list] of claims.files) {
+    for (const claim of list) {
+      const key = `${claim.agent}\u0000${claim.name ?? ''}\u0000${claim.model ?? ''}`;
+      const group = groups.get(key) ?? { agent: claim.agent, ...(claim.name ? { name: claim.name } : {}), ...(claim.model ? { model: claim.model } : {}), files: [] };
+      groups.set(key, group);
+      const existing = group.files.find((f) => f.path === path);
+      const ranges = claim.ranges === 'all' ? undefined : claim.ranges;
+      if (!existing) group.files.push(ranges ? { path, ranges: mergeRanges(ranges) } : { path });
+      else if (existing.ranges && ranges) existing.ranges = mergeRanges([...existing.ranges, ...ranges]);
+    }
+  }
+  return [...groups.values()];
+}

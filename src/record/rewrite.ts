@@ -1,0 +1,68 @@
+import { AIBOM_NOTES_REF, type NoteRecord } from '../authorship/notes.js';
+import type { ScanWarning } from '../authorship/types.js';
+import type { GitRepository } from '../git/types.js';
+import { buildNote, readRecords, recordIdentity } from './note-store.js';
+
+export interface Rewrite {
+  from: string;
+  to: string;
+}
+
+/**
+ * Carries authorship notes through `commit --amend` and `rebase` (the pairs
+ * git hands the post-rewrite hook). Line ranges are re-read against the new
+ * commit: unchanged lines move with the hunks above them, lines the rewrite
+ * changed are dropped. Several old commits folded into one (fixup, squash)
+ * give the new commit all their records. Records already on the new commit
+ * that did not come from these old ones are kept.
+ */
+export async function carryThroughRewrite(git: GitRepository, rewrites: readonly Rewrite[]): Promise<{ commit: string; records: number }[]> {
+  const notes = await git.readNotes(AIBOM_NOTES_REF);
+  const byTarget = new Map<string, string[]>();
+  for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
+  const written: { commit: string; records: number }[] = [];
+  for (const [to, froms] of byTarget) {
+    const carried: NoteRecord[] = [];
+    const carriedIds = new Set<string>();
+    for (const from of froms) {
+      for (const record of await readRecords(git, from, notes).catch(() => [])) {
+        carried.push(await remap(git, record, from, to));
+        carriedIds.add(recordIdentity(record));
+      }
+    }
+    if (carried.length === 0) continue;
+    const kept = (await readRecords(git, to, notes).catch(() => [])).filter((r) => !carriedIds.has(recordIdentity(r)));
+    const records = [...kept, ...carried];
+    await git.writeNote(AIBOM_NOTES_REF, to, buildNote(records));
+    written.push({ commit: to, records: records.length });
+  }
+  return written;
+}
+
+async function remap(git: GitRepository, record: NoteRecord, from: string, to: string): Promise<NoteRecord> {
+  if (!record.files) return record;
+  const files: NonNullable<NoteRecord['files']> = [];
+  for (const file of record.files) {
+    if (!file.ranges) {
+      files.push(file);
+      continue;
+    }
+    const map = await git.lineMap(from, file.path, to, file.path).catch(() => undefined);
+    if (!map) continue; // the file is gone from the new commit
+    const ranges = map.mapRanges(file.ranges);
+    if (ranges.length > 0) files.push({ path: file.path, ranges });
+  }
+  return { ...record, files };
+}
+
+/** Parses the post-rewrite hook's standard input: `<old-sha> <new-sha> [extra]` per line. */
+export function parseRewriteInput(text: string, warnings: ScanWarning[] = []): Rewrite[] {
+  const rewrites: Rewrite[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})(?: .*)?$/.exec(line.trim());
+    if (m) rewrites.push({ from: m[1] ?? '', to: m[2] ?? '' });
+    else warnings.push({ code: 'BAD_NOTE', message: `post-rewrite: ignored a line that is not "<old> <new>": ${JSON.stringify(line)}` });
+  }
+  return rewrites;
+}

@@ -1,0 +1,84 @@
+import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
+import { engineFor } from '../authorship/engine.js';
+import { indexNotes } from '../authorship/line-records.js';
+import type { NoteRecord } from '../authorship/notes.js';
+import type { ScanWarning } from '../authorship/types.js';
+import { Attributor } from '../blame/attribute.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { AibomConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { toRanges } from '../git/line-map.js';
+import type { GitRepository } from '../git/types.js';
+import { VERSION } from '../version.js';
+import { appendRecords, recordIdentity } from './note-store.js';
+import type { Detection } from '../authorship/types.js';
+
+export interface SquashResult {
+  commit: string;
+  squashed: string[];
+  added: NoteRecord[];
+  warnings: ScanWarning[];
+}
+
+/**
+ * A squash merge made on the server runs no hook: this collects the records of
+ * the squashed commits (BASE..HEAD) onto the squash commit, with line ranges
+ * recomputed against it. Each line of HEAD that one of the squashed commits
+ * wrote is found by blame, kept if the commit's records (or its detections,
+ * for commits without ranges) say an agent wrote it, then mapped onto the
+ * squash commit's version of the file.
+ */
+export async function recordSquash(git: GitRepository, range: string, squashRev: string, config: AibomConfig, clock: Clock = systemClock): Promise<SquashResult> {
+  const m = /^(.+?)\.\.([^.].*)$/.exec(range);
+  if (!m || range.includes('...')) throw new UsageError(`--squash-of ${range}: expected BASE..HEAD`);
+  const [base, head] = await Promise.all([git.resolveCommit(m[1] ?? ''), git.resolveCommit(m[2] ?? '')]);
+  const squash = await git.resolveCommit(squashRev);
+  const squashed = await git.listCommits(`${base}..${head}`);
+  if (squashed.length === 0) throw new UsageError(`--squash-of ${range}: the range holds no commits`);
+  const inRange = new Set(squashed);
+  const warnings: ScanWarning[] = [];
+
+  const notes = await loadNotes(git);
+  const index = indexNotes(notes);
+  const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
+  const detections = new Map<string, Detection[]>();
+  for await (const record of git.logCommits(squashed)) {
+    detections.set(record.sha, analyser.analyse(record).detections.filter((d) => d.role === 'author'));
+  }
+  const attributor = new Attributor(index, detections);
+
+  const [headFiles, squashFiles] = await Promise.all([git.listFiles(head), git.listFiles(squash)]);
+  const inSquash = new Set(squashFiles.map((f) => f.path));
+  const now = clock.now().toISOString();
+  const records = new Map<string, { record: NoteRecord; lines: Map<string, number[]> }>();
+  for (const file of headFiles) {
+    if (file.kind !== 'file' || file.binary || !inSquash.has(file.path)) continue;
+    const map = await git.lineMap(head, file.path, squash, file.path);
+    for await (const group of git.blame(head, file.path, { since: base, detection: 'copies' })) {
+      if (group.boundary || !inRange.has(group.sha)) continue;
+      for (const part of attributor.parts(group)) {
+        const template: NoteRecord = part.record
+          ? { ...part.record }
+          : { agent: part.agent, ...(part.name ? { name: part.name } : {}), ...(part.model !== 'unknown' ? { model: part.model } : {}), tool: { name: 'aibom', version: VERSION }, recordedAt: now };
+        delete template.files;
+        const key = recordIdentity(template);
+        const entry = records.get(key) ?? { record: template, lines: new Map<string, number[]>() };
+        records.set(key, entry);
+        const lines = entry.lines.get(file.path) ?? [];
+        for (const [a, b] of part.ranges) {
+          for (let orig = a; orig <= b; orig++) {
+            const mapped = map.map(group.finalLine + (orig - group.origLine));
+            if (mapped !== undefined) lines.push(mapped);
+          }
+        }
+        entry.lines.set(file.path, lines);
+      }
+    }
+  }
+  const added = [...records.values()].map(({ record, lines }) => ({
+    ...record,
+    files: [...lines].filter(([, l]) => l.length > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, l]) => ({ path, ranges: toRanges(l) })),
+  }));
+  if (added.length > 0) await appendRecords(git, squash, added);
+  return { commit: squash, squashed, added, warnings };
+}
