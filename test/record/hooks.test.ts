@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AGENT_IDS } from '../../src/authorship/agents.js';
+import { scanHistory } from '../../src/authorship/scan.js';
+import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor } from '../../src/record/agent-env.js';
+import { parseMessage } from '../../src/authorship/trailers.js';
+import { SignatureEngine } from '../../src/authorship/engine.js';
+import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
+import { tempDir } from '../helpers.js';
+import { runCli } from '../cli/run-cli.js';
+import { HUMAN_ENV, IDENTITY, sh } from './git-shell.js';
+
+async function newRepo(): Promise<string> {
+  const dir = await tempDir();
+  sh(dir, ['init', '--quiet', '--initial-branch=main', '.']);
+  await writeFile(path.join(dir, 'README.md'), 'start\n');
+  sh(dir, ['add', '.']);
+  sh(dir, ['commit', '--quiet', '-m', 'Start']);
+  return dir;
+}
+
+describe('aibom hooks install / uninstall', () => {
+  it('chains an existing hook (which runs first and keeps its verdict) and uninstall restores it byte for byte', async () => {
+    const dir = await newRepo();
+    const hooks = path.join(dir, '.git', 'hooks');
+    const original = '#!/bin/sh\necho "user hook: $2" >> "$(git rev-parse --git-dir)/user-hook.log"\ncase "$(cat "$1")" in *BLOCK*) exit 1;; esac\n';
+    await writeFile(path.join(hooks, 'prepare-commit-msg'), original);
+    await chmod(path.join(hooks, 'prepare-commit-msg'), 0o750);
+    const install = await runCli(['hooks', 'install', '--repo', dir, '--format', 'json']);
+    expect(install.code).toBe(0);
+    expect(JSON.parse(install.stdout)).toEqual({
+      hooksDir: hooks,
+      changes: [{ hook: 'prepare-commit-msg', action: 'chained' }, { hook: 'post-commit', action: 'installed' }, { hook: 'post-rewrite', action: 'installed' }],
+      rewriteRef: 'added',
+    });
+    expect(sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toBe('refs/notes/aibom\n');
+
+    await writeFile(path.join(dir, 'a.txt'), 'a\n');
+    sh(dir, ['add', '.']);
+    sh(dir, ['commit', '--quiet', '-m', 'Human commit']);
+    expect(await readFile(path.join(dir, '.git', 'user-hook.log'), 'utf8')).toBe('user hook: message\n');
+    // The user's hook still blocks what it blocked before.
+    await writeFile(path.join(dir, 'a.txt'), 'b\n');
+    sh(dir, ['add', '.']);
+    expect(() => sh(dir, ['commit', '--quiet', '-m', 'BLOCK me'])).toThrow();
+    expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Human commit\n');
+
+    // Installing twice changes nothing more.
+    const again = JSON.parse((await runCli(['hooks', 'install', '--repo', dir, '--format', 'json'])).stdout) as { changes: { action: string }[]; rewriteRef: string };
+    expect(again.changes.map((c) => c.action)).toEqual(['updated', 'updated', 'updated']);
+    expect(again.rewriteRef).toBe('present');
+
+    const uninstall = await runCli(['hooks', 'uninstall', '--repo', dir, '--format', 'json']);
+    expect(JSON.parse(uninstall.stdout)).toMatchObject({ changes: [{ hook: 'prepare-commit-msg', action: 'restored' }, { hook: 'post-commit', action: 'removed' }, { hook: 'post-rewrite', action: 'removed' }], rewriteRef: 'removed' });
+    expect(await readFile(path.join(hooks, 'prepare-commit-msg'), 'utf8')).toBe(original);
+    expect((await stat(path.join(hooks, 'prepare-commit-msg'))).mode & 0o777).toBe(0o750);
+    expect((await readdir(hooks)).filter((f) => !f.endsWith('.sample')).sort()).toEqual(['prepare-commit-msg']);
+    expect(() => sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toThrow();
+  });
+
+  it('adds the configured trailer and a note when an agent commits, and nothing when a person does', async () => {
+    const dir = await newRepo();
+    expect((await runCli(['hooks', 'install', '--repo', dir, '--trailer', 'co-authored-by'])).code).toBe(0);
+    await writeFile(path.join(dir, 'a.txt'), 'a\n');
+    sh(dir, ['add', '.']);
+    sh(dir, ['commit', '--quiet', '-m', 'Agent commit'], { CLAUDECODE: '1', ANTHROPIC_MODEL: 'claude-opus-4-6' });
+    expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Agent commit\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n');
+    expect(JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', 'HEAD']))).toMatchObject({ records: [{ agent: 'claude-code', model: 'claude-opus-4-6' }] });
+    await writeFile(path.join(dir, 'b.txt'), 'b\n');
+    sh(dir, ['add', '.']);
+    sh(dir, ['commit', '--quiet', '-m', 'Person commit']);
+    expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Person commit\n\n');
+    expect(() => sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', 'HEAD'])).toThrow();
+    const scan = await scanHistory({ repo: dir });
+    expect(scan.commits.map((c) => [c.subject, c.detections.map((d) => `${d.agent}/${d.model ?? '-'}`)])).toEqual([
+      ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4-6']], ['Start', []],
+    ]);
+  });
+
+  it('never blocks or loses a commit when aibom itself fails: it warns', async () => {
+    const dir = await newRepo();
+    expect((await runCli(['hooks', 'install', '--repo', dir])).code).toBe(0);
+    // A config aibom cannot read makes every aibom hook fail.
+    await writeFile(path.join(dir, '.aibom.yml'), 'signatures: [\n');
+    await writeFile(path.join(dir, 'a.txt'), 'a\n');
+    sh(dir, ['add', 'a.txt']);
+    const out = execFileSync('git', ['commit', '-m', 'Still committed'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toContain('Still committed');
+    expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Still committed\n');
+    const stderr = execFileSync('sh', ['-c', 'git commit --allow-empty -m "Again" 2>&1 >/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' } });
+    expect(stderr).toContain('aibom: warning: the prepare-commit-msg hook failed; the commit is unaffected');
+    expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Again\n');
+  });
+
+  it('refuses to chain when a previous chain is still there, touching nothing', async () => {
+    const dir = await newRepo();
+    const hooks = path.join(dir, '.git', 'hooks');
+    await writeFile(path.join(hooks, 'post-commit'), '#!/bin/sh\n');
+    await writeFile(path.join(hooks, 'post-commit.pre-aibom'), '#!/bin/sh\n# older\n');
+    const result = await runCli(['hooks', 'install', '--repo', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`aibom: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aibom')} already exists; move one of them aside first\n`);
+    expect(await readFile(path.join(hooks, 'post-commit'), 'utf8')).toBe('#!/bin/sh\n');
+  });
+});
+
+describe('trailers the hooks write are read back as the same agent', () => {
+  const engine = new SignatureEngine(BUILTIN_SIGNATURES);
+  const detect = (trailer: string): [string, string | undefined][] => engine.match({
+    sha: '0'.repeat(40), parents: [], author: { name: 'Dana', email: 'dana@example.com' }, committer: { name: 'Dana', email: 'dana@example.com' },
+    authoredAt: '2026-01-01T00:00:00Z', committedAt: '2026-01-01T00:00:00Z', message: `Subject\n\n${trailer}\n`,
+  }).detections.map((d) => [d.agent, d.model]);
+
+  it.each(AGENT_IDS.flatMap((agent) => (['assisted-by', 'co-authored-by'] as const).map((style) => [agent, style] as const)))('%s as %s', (agent, style) => {
+    const trailer = trailerFor({ agent, variable: 'AIBOM_AGENT', model: 'model-x' }, style);
+    expect(parseMessage(`S\n\n${trailer}\n`).trailers).toHaveLength(1);
+    const found = detect(trailer);
+    expect(found.map(([a]) => a)).toEqual([agent]);
+    // The co-author identities that carry no model lose it; every other form keeps it.
+    if (style === 'assisted-by' || agent === 'aider') expect(found[0]?.[1]).toBe('model-x');
+  });
+
+  it('reads agents from the environment: AIBOM_AGENT first, then the hints', () => {
+    expect(agentFromEnv({ CLAUDECODE: '1', ANTHROPIC_MODEL: 'opus' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'claude-code', model: 'opus', variable: 'CLAUDECODE' });
+    expect(agentFromEnv({ CLAUDECODE: '0' }, DEFAULT_AGENT_ENV)).toBeUndefined();
+    expect(agentFromEnv({ AIBOM_AGENT: 'other', AIBOM_AGENT_NAME: 'Acme', CLAUDECODE: '1' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'other', name: 'Acme', variable: 'AIBOM_AGENT' });
+    expect(agentFromEnv({ ACME_BOT: 'yes' }, [{ variable: 'ACME_BOT', agent: 'other' }])).toEqual({ agent: 'other', variable: 'ACME_BOT' });
+    expect(agentFromEnv({}, DEFAULT_AGENT_ENV)).toBeUndefined();
+  });
+});

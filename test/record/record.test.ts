@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitAt, git, initRepo } from '../../fixtures/repos.js';
+import { scanHistory } from '../../src/authorship/scan.js';
+import { blameTree } from '../../src/blame/blame.js';
+import { fixedClock } from '../../src/clock.js';
+import { importHistory } from '../../src/git/fast-import.js';
+import { recordAuthorship } from '../../src/record/record.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { tempDir } from '../helpers.js';
+
+const clock = fixedClock('2026-03-01T12:00:00.000Z');
+
+async function repoWithFile(): Promise<{ dir: string; sha: string }> {
+  const dir = await tempDir();
+  initRepo(dir);
+  const [sha = ''] = await importHistory(dir, [commitAt(0, 'Add code\n', { files: { 'src/a.ts': 'l1\nl2\nl3\nl4\nl5\nl6\n', 'b.ts': 'b1\nb2\n' } })]);
+  return { dir, sha };
+}
+
+const note = (dir: string, sha: string): unknown => JSON.parse(git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha));
+
+describe('aibom record', () => {
+  it('writes a schema-valid note with files, ranges, model, session and the prompt digest only', async () => {
+    const { dir, sha } = await repoWithFile();
+    const prompt = path.join(dir, '..', `prompt-${path.basename(dir)}.txt`);
+    await writeFile(prompt, 'add the parser; API key sk-secret');
+    const result = await recordAuthorship({ repo: dir, agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1', promptFile: prompt, files: ['src/a.ts:2-4,6', 'b.ts'], clock });
+    expect(result.commit).toBe(sha);
+    const stored = note(dir, sha);
+    expect(validateAgainst('authorshipNote', stored)).toBeNull();
+    expect(stored).toEqual({
+      schema: 'https://aibom.dev/authorship-note/v1',
+      records: [{
+        agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1',
+        promptSha256: createHash('sha256').update('add the parser; API key sk-secret').digest('hex'),
+        tool: { name: 'aibom', version: expect.any(String) as string }, recordedAt: '2026-03-01T12:00:00.000Z',
+        files: [{ path: 'b.ts' }, { path: 'src/a.ts', ranges: [[2, 4], [6, 6]] }],
+      }],
+    });
+    expect(JSON.stringify(stored)).not.toContain('sk-secret');
+  });
+
+  it('stores the prompt text only when asked', async () => {
+    const { dir, sha } = await repoWithFile();
+    const prompt = path.join(dir, '..', `p2-${path.basename(dir)}.txt`);
+    await writeFile(prompt, 'write tests');
+    await recordAuthorship({ repo: dir, agent: 'codex', promptFile: prompt, storePrompt: true, clock });
+    expect((note(dir, sha) as { records: { prompt?: string }[] }).records[0]?.prompt).toBe('write tests');
+  });
+
+  it('merges records: nothing already on the commit is lost, and a repeated record is kept once', async () => {
+    const { dir, sha } = await repoWithFile();
+    await recordAuthorship({ repo: dir, agent: 'codex', files: ['src/a.ts:1-2'], clock });
+    await recordAuthorship({ repo: dir, agent: 'cursor', model: 'gpt-5', files: ['src/a.ts:5'], clock: fixedClock('2026-03-02T00:00:00Z') });
+    await recordAuthorship({ repo: dir, agent: 'codex', files: ['src/a.ts:1-2'], clock });
+    const records = (note(dir, sha) as { records: { agent: string }[] }).records;
+    expect(records.map((r) => r.agent)).toEqual(['codex', 'cursor']);
+    const report = await blameTree({ repo: dir });
+    expect(report.files.find((f) => f.path === 'src/a.ts')).toMatchObject({ lines: 6, aiLines: 3, byAgent: { codex: 2, cursor: 1 } });
+    const scan = await scanHistory({ repo: dir });
+    expect(scan.commits[0]?.detections.map((d) => d.agent)).toEqual(['codex', 'cursor']);
+  });
+
+  it('refuses to write over a note it cannot read, and leaves it as it was', async () => {
+    const { dir, sha } = await repoWithFile();
+    git(dir, 'notes', '--ref=refs/notes/aibom', 'add', '-m', 'hand-written, not JSON', sha);
+    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toThrow(`the note on refs/notes/aibom for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`);
+    expect(git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha)).toBe('hand-written, not JSON\n');
+  });
+
+  it.each([
+    [{ agent: 'skynet' }, /^--agent skynet: unknown agent id \(known: aider, /],
+    [{}, /^--agent is required/],
+    [{ agent: 'codex', files: ['missing.ts'] }, /^--files missing\.ts: no such file in commit [0-9a-f]{12}$/],
+    [{ agent: 'codex', files: ['b.ts:1-9'] }, /^--files b\.ts:1-9: the file has 2 lines in commit [0-9a-f]{12}$/],
+    [{ agent: 'codex', files: ['b.ts:3-1'] }, /^--files b\.ts:3-1: line ranges must look like 1-10,15/],
+    [{ agent: 'codex', files: ['../etc/passwd'] }, /^--files \.\.\/etc\/passwd: give a path relative to the repository root$/],
+    [{ agent: 'codex', session: 'not a url' }, /^--session not a url: not a URL$/],
+    [{ agent: 'codex', promptFile: '/nonexistent/prompt' }, /^--prompt-file \/nonexistent\/prompt: no such file$/],
+    [{ agent: 'codex', commit: 'nope' }, /^unknown revision 'nope'$/],
+  ])('refuses %j', async (options, message) => {
+    const { dir, sha } = await repoWithFile();
+    await expect(recordAuthorship({ repo: dir, clock, ...options })).rejects.toThrow(message);
+    expect(() => git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha)).toThrow();
+  });
+
+  it('takes files, ranges and models from Agent Trace records for the commit', async () => {
+    const { dir, sha } = await repoWithFile();
+    const trace = path.join(dir, '..', `trace-${path.basename(dir)}.jsonl`);
+    await writeFile(trace, [
+      JSON.stringify({ version: '0.1.0', id: '1', timestamp: 't', vcs: { type: 'git', revision: sha }, tool: { name: 'cursor' }, files: [
+        { path: 'src/a.ts', conversations: [{ contributor: { type: 'ai', model_id: 'anthropic/claude-sonnet-4-5' }, ranges: [{ start_line: 1, end_line: 3 }] }, { contributor: { type: 'human' }, ranges: [{ start_line: 4, end_line: 6 }] }] },
+      ] }),
+      JSON.stringify({ version: '0.1.0', id: '2', timestamp: 't', vcs: { type: 'git', revision: 'f'.repeat(40) }, tool: { name: 'cursor' }, files: [] }),
+    ].join('\n'));
+    const result = await recordAuthorship({ repo: dir, fromAgentTrace: trace, clock });
+    expect(result.added).toEqual([expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4-5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] })]);
+    const other = path.join(dir, '..', `trace2-${path.basename(dir)}.jsonl`);
+    await writeFile(other, '');
+    await expect(recordAuthorship({ repo: dir, fromAgentTrace: other, clock })).rejects.toThrow(/no AI-written ranges recorded for commit/);
+  });
+});
