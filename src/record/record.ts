@@ -103,7 +103,7 @@ async function checkFiles(git: GitRepository, sha: string, files: FileRanges[]):
     const entry = tree.get(file.path);
     if (!entry) throw new UsageError(`--files ${file.path}: no such file in commit ${sha.slice(0, 12)}`);
     const last = file.ranges?.[file.ranges.length - 1];
-    if (last && last[1] > entry.lines) throw new UsageError(`--files ${file.path}:${last[0]}-${last[1]}: the file has ${entry.lines} lines in commit ${sha.slice(0, 12)}`);
+    if (last && last[1] > entry.lines) throw new UsageError(`--files ${file.path}:${last[0]}-${last[1]}: the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`);
   }
 }
 
