@@ -7,13 +7,14 @@ import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
 import { loadConfig, type AibomConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import type { BlameGroup, DetectionLevel } from '../git/blame.js';
+import type { DetectionLevel } from '../git/blame.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository, TreeFile } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { globToRegExp, matchesAny } from './glob.js';
+import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
 
 export interface BlameOptions {
@@ -57,17 +58,17 @@ export async function blameTree(options: BlameOptions = {}): Promise<BlameReport
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
   const jobs = options.jobs ?? os.availableParallelism();
-  const groups = await mapPool(counted, jobs, async (file) => {
-    const list: BlameGroup[] = [];
-    for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) if (!group.boundary) list.push(group);
-    return list;
+  const table = new StringTable();
+  const packed = await mapPool(counted, jobs, async (file) => {
+    const store = new PackedGroups(table);
+    for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
+    return store;
   });
-
-  const attributorDetections = await detectionsFor(git, config, notes, groups.flat(), index, warnings);
+  const attributorDetections = await detectionsFor(git, config, notes, packed.flatMap((store) => [...new Set(store.shas())]), index, warnings);
   const attributor = new Attributor(index, attributorDetections);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts();
-    for (const group of groups[i] ?? []) attributor.count(group, counts);
+    for (const group of packed[i]?.groups() ?? []) attributor.count(group, counts);
     return sortedCounts({ path: file.path, ...counts });
   });
   const totals = emptyCounts();
@@ -126,10 +127,10 @@ function repoRelative(root: string, p: string): string {
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
 export async function detectionsFor(
-  git: GitRepository, config: AibomConfig, notes: Awaited<ReturnType<typeof loadNotes>>, groups: BlameGroup[],
+  git: GitRepository, config: AibomConfig, notes: Awaited<ReturnType<typeof loadNotes>>, blamed: Iterable<string>,
   index: ReturnType<typeof indexNotes>, warnings: ScanWarning[],
 ): Promise<Map<string, Detection[]>> {
-  const shas = [...new Set(groups.map((g) => g.sha))].filter((sha) => index.get(sha)?.ranged !== true).sort();
+  const shas = [...new Set(blamed)].filter((sha) => index.get(sha)?.ranged !== true).sort();
   const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
   const detections = new Map<string, Detection[]>();
   for await (const record of git.logCommits(shas)) {

@@ -1,0 +1,55 @@
+import type { BlameGroup } from '../git/blame.js';
+
+/** Stores each distinct string once and names it by a number. One table per blame run. */
+export class StringTable {
+  private readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  text(id: number): string {
+    return this.strings[id] ?? '';
+  }
+}
+
+/**
+ * One file's blame groups, kept compactly until every blamed commit has been
+ * decided: five numbers a group, commit ids and paths in the shared table.
+ * Boundary groups are dropped on the way in; they never count.
+ */
+export class PackedGroups {
+  private readonly numbers: number[] = [];
+
+  constructor(private readonly table: StringTable) {}
+
+  add(group: BlameGroup): void {
+    if (group.boundary) return;
+    this.numbers.push(this.table.id(group.sha), this.table.id(group.origPath), group.origLine, group.finalLine, group.lines);
+  }
+
+  *groups(): Generator<BlameGroup> {
+    const n = this.numbers;
+    for (let i = 0; i < n.length; i += 5) {
+      yield {
+        sha: this.table.text(n[i] ?? 0),
+        origPath: this.table.text(n[i + 1] ?? 0),
+        origLine: n[i + 2] ?? 0,
+        finalLine: n[i + 3] ?? 0,
+        lines: n[i + 4] ?? 0,
+        boundary: false,
+      };
+    }
+  }
+
+  *shas(): Generator<string> {
+    for (let i = 0; i < this.numbers.length; i += 5) yield this.table.text(this.numbers[i] ?? 0);
+  }
+}
