@@ -11,14 +11,14 @@ const bob = { name: 'Bob Chen', email: 'bob@example.com' };
 const claudePerson = { name: 'Claude Dubois', email: 'claude.dubois@example.com' };
 
 const gitAiNote = `src/search.ts
-  3f2a9c1d7e4b6a08 1-12
+  3f2a9c1d7e4b6a08 1-3
 ---
-${JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '0'.repeat(40), prompts: { '3f2a9c1d7e4b6a08': { agent_id: { tool: 'cursor', id: 'demo-session', model: 'gpt-5' }, messages: [], total_additions: 12, total_deletions: 0, accepted_lines: 12, overriden_lines: 0 } } }, null, 2)}
+${JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '0'.repeat(40), prompts: { '3f2a9c1d7e4b6a08': { agent_id: { tool: 'cursor', id: 'demo-session', model: 'gpt-5' }, messages: [], total_additions: 3, total_deletions: 0, accepted_lines: 3, overriden_lines: 0 } } }, null, 2)}
 `;
 
 const aibomNote = JSON.stringify({
   schema: 'https://aibom.dev/authorship-note/v1',
-  records: [{ agent: 'codex', model: 'gpt-5-codex', files: [{ path: 'src/rate-limit.ts', ranges: [[1, 9]] }], tool: { name: 'aibom', version: '0.1.0' }, recordedAt: '2026-01-09T10:00:00Z' }],
+  records: [{ agent: 'codex', model: 'gpt-5-codex', files: [{ path: 'src/rate-limit.ts', ranges: [[1, 1]] }], tool: { name: 'aibom', version: '0.1.0' }, recordedAt: '2026-01-09T10:00:00Z' }],
 });
 
 export function sampleHistory(): ImportCommit[] {
