@@ -6,6 +6,7 @@ import type { DetectionRole, IdentityRole, SignatureDef } from './signature-type
 import { BUILTIN_SIGNATURES } from './signatures.js';
 import { parseMessage, type ParsedMessage } from './trailers.js';
 import type { Detection, Evidence } from './types.js';
+import { compareStrings } from '../sorted.js';
 
 interface Compiled {
   def: SignatureDef;
@@ -209,9 +210,6 @@ function compareDetections(a: Detection, b: Detection): number {
   return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareStrings(a.agent, b.agent) || compareStrings(a.name ?? '', b.name ?? '');
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export type { AgentId };
 

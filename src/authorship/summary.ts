@@ -1,3 +1,4 @@
+import { sortKeys } from '../sorted.js';
 import type { AgentSummary, CommitReport, ScanSummary } from './types.js';
 
 /** Folds commit reports into the summary one at a time, so a scan never has to hold its commits. */
@@ -42,10 +43,4 @@ export class SummaryAccumulator {
     }
     return { ...s, byAgent, byAutomation: sortKeys(s.byAutomation) };
   }
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
-  return out;
 }

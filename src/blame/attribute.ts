@@ -2,6 +2,7 @@ import type { LineRecordIndex } from '../authorship/line-records.js';
 import type { Detection } from '../authorship/types.js';
 import type { BlameGroup } from '../git/blame.js';
 import { mergeRanges } from '../git/line-map.js';
+import { sortKeys } from '../sorted.js';
 import type { LineCounts } from './types.js';
 
 import type { NoteRecord } from '../authorship/notes.js';
@@ -93,12 +94,6 @@ export function addCounts(into: LineCounts, from: LineCounts): void {
 /** The same counts with keys sorted, for byte-for-byte reproducible output. */
 export function sortedCounts<T extends LineCounts>(counts: T): T {
   return { ...counts, byAgent: sortKeys(counts.byAgent), byModel: sortKeys(counts.byModel) };
-}
-
-function sortKeys(record: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] ?? 0;
-  return out;
 }
 
 export function share(counts: LineCounts): number {

@@ -2,23 +2,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { openRepository } from '../git/repository.js';
-import { recordAuthorship } from '../record/record.js';
+import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import { emit, notice, readGlobals, type RawGlobals } from './context.js';
 
-interface RecordFlags {
-  commit?: string;
-  agent?: string;
-  name?: string;
-  model?: string;
-  session?: string;
-  promptFile?: string;
-  storePrompt?: boolean;
-  files?: string[];
-  fromAgentTrace?: string;
-  squashOf?: string;
-}
+/** The command's options are the library's, plus `--squash-of`. */
+type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -41,27 +31,17 @@ export function registerRecord(program: Command): void {
       const git = await openRepository(options.repo);
       let commit: string;
       let added: NoteRecord[];
-      if (flags.squashOf !== undefined) {
-        const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => flags[k] !== undefined);
+      const { squashOf, ...recordFlags } = flags;
+      if (squashOf !== undefined) {
+        const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => recordFlags[k] !== undefined);
         if (conflicting.length > 0) throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
         const config = (await loadConfig(git.root, options.config)).config;
-        const result = await recordSquash(git, flags.squashOf, flags.commit ?? 'HEAD', config);
+        const result = await recordSquash(git, squashOf, recordFlags.commit ?? 'HEAD', config);
         ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
         notice(options, `collected records of ${result.squashed.length} squashed commit${result.squashed.length === 1 ? '' : 's'}`);
       } else {
-        const result = await recordAuthorship({
-          git,
-          ...(flags.commit !== undefined ? { commit: flags.commit } : {}),
-          ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
-          ...(flags.name !== undefined ? { name: flags.name } : {}),
-          ...(flags.model !== undefined ? { model: flags.model } : {}),
-          ...(flags.session !== undefined ? { session: flags.session } : {}),
-          ...(flags.promptFile !== undefined ? { promptFile: flags.promptFile } : {}),
-          storePrompt: flags.storePrompt === true,
-          ...(flags.files ? { files: flags.files } : {}),
-          ...(flags.fromAgentTrace !== undefined ? { fromAgentTrace: flags.fromAgentTrace } : {}),
-        });
+        const result = await recordAuthorship({ git, ...recordFlags });
         ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
       }
