@@ -1,0 +1,164 @@
+import type { Ecosystem } from '../types.js';
+import { isPlausibleName, splitNpmSpec, splitPep508 } from '../names.js';
+
+/**
+ * Install commands in text: READMEs, docs, shell scripts, Makefiles,
+ * Dockerfiles, CI workflows, notebooks and agent instruction files. In prose
+ * (Markdown and other docs) only code counts: fenced blocks, inline code and
+ * `$ ` prompts, so "run npm install to set up" names no package called "to".
+ */
+export interface CommandHit {
+  ecosystem: Ecosystem;
+  name: string;
+  spec: string;
+  line: number;
+  local?: string;
+}
+
+type Rule = { ecosystem: Ecosystem; mode: 'packages' | 'runner' };
+
+/** Tool and subcommand (as a regex over the start of the command) → how its arguments name packages. */
+const RULES: [RegExp, Rule][] = [
+  [/^(?:npm|pnpm|yarn|bun)\s+(?:i|in|install|isntall|add)\b/, { ecosystem: 'npm', mode: 'packages' }],
+  [/^(?:npx|bunx|pnpx)\b|^(?:pnpm|yarn)\s+dlx\b|^bun\s+x\b|^npm\s+(?:exec|x)\b/, { ecosystem: 'npm', mode: 'runner' }],
+  [/^(?:python[23]?(?:\.\d+)?\s+-m\s+)?pip[23]?\s+install\b|^uv\s+pip\s+install\b|^uv\s+add\b|^poetry\s+add\b|^pipx\s+install\b|^uv\s+tool\s+install\b|^pdm\s+add\b/, { ecosystem: 'pypi', mode: 'packages' }],
+  [/^(?:uvx|pipx\s+run)\b/, { ecosystem: 'pypi', mode: 'runner' }],
+  [/^cargo\s+(?:add|install)\b/, { ecosystem: 'cargo', mode: 'packages' }],
+  [/^go\s+(?:get|install)\b/, { ecosystem: 'go', mode: 'packages' }],
+];
+
+const START = /(?:^|[\s;&|(`'"$!%])(?=(?:sudo\s+)?(?:npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[23]?|python[23]?(?:\.\d+)?\s+-m\s+pip|uv|uvx|poetry|pipx|pdm|cargo|go)\s)/g;
+/** Options that take a value, so the value is not read as a package. */
+const VALUE_FLAGS = new Set([
+  '--registry', '--prefix', '-w', '--workspace', '--filter', '-F', '--tag', '--cache', '--userconfig', '--package', '-p', '-c', '--call',
+  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target',
+  '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--python', '--group', '-G', '--source',
+  '--features', '--version', '--vers', '--git', '--branch', '--rev', '--path', '--registry', '--index', '--rename', '--target-dir', '--profile', '-Z', '--with',
+]);
+
+export function isProse(file: string): boolean {
+  return /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) || /(?:^|\/)\.cursorrules$/.test(file) || file.includes('.cursor/rules/');
+}
+
+export function commandsInText(file: string, text: string): CommandHit[] {
+  const lines = file.endsWith('.ipynb') ? notebookLines(text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
+  const prose = isProse(file);
+  const hits: CommandHit[] = [];
+  let fenced = false;
+  for (const { text: line, line: lineNo } of lines) {
+    if (prose && /^\s*(?:```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    const code = prose && !fenced ? codeInProse(line) : [line];
+    for (const fragment of code) for (const hit of commandsInLine(fragment)) hits.push({ ...hit, line: lineNo });
+  }
+  return hits;
+}
+
+/** The parts of a prose line that are code: inline `spans`, or the command after a `$ ` prompt. */
+function codeInProse(line: string): string[] {
+  const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
+  const prompt = /^\s*[$>]\s+(.*)$/.exec(line);
+  return prompt ? [...spans, prompt[1] ?? ''] : spans;
+}
+
+function notebookLines(text: string): { text: string; line: number }[] {
+  try {
+    const nb = JSON.parse(text) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+    const out: { text: string; line: number }[] = [];
+    for (const cell of nb.cells ?? []) {
+      if (cell.cell_type !== 'code') continue;
+      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source ?? '';
+      for (const l of source.split('\n')) {
+        // `!pip install x` and `%pip install x` run shell commands from a cell.
+        const needle = l.trim();
+        out.push({ text: needle.replace(/^[!%]/, ''), line: text.split('\n').findIndex((t) => t.includes(JSON.stringify(needle).slice(1, -1))) + 1 || 1 });
+      }
+    }
+    return out;
+  } catch {
+    return text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
+  }
+}
+
+export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
+  const hits: Omit<CommandHit, 'line'>[] = [];
+  for (const m of line.matchAll(START)) {
+    const start = (m.index ?? 0) + m[0].length;
+    const command = line.slice(start).replace(/^sudo\s+/, '').split(/\s*(?:&&|\|\||[;|)`]|\s#|\\$)/)[0] ?? '';
+    for (const [re, rule] of RULES) {
+      const head = re.exec(command);
+      if (!head) continue;
+      hits.push(...packagesOf(command.slice(head[0].length), rule));
+      break;
+    }
+  }
+  return hits;
+}
+
+function packagesOf(rest: string, rule: Rule): Omit<CommandHit, 'line'>[] {
+  const tokens = rest.trim().split(/\s+/).filter((t) => t !== '').map(unquote);
+  const hits: Omit<CommandHit, 'line'>[] = [];
+  const explicitPackages: string[] = [];
+  const args: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? '';
+    if (token === '--') continue;
+    if (token.startsWith('-')) {
+      const [flag, value] = token.split('=', 2) as [string, string | undefined];
+      const takesValue = VALUE_FLAGS.has(flag);
+      const flagValue = value ?? (takesValue ? tokens[++i] : undefined);
+      if ((flag === '--package' || flag === '-p' || flag === '--with') && flagValue && rule.mode === 'runner') explicitPackages.push(flagValue);
+      continue;
+    }
+    args.push(token);
+    // A runner's first argument is the package; what follows are the command's own arguments.
+    if (rule.mode === 'runner' && explicitPackages.length === 0) break;
+  }
+  const names = rule.mode === 'runner' && explicitPackages.length > 0 ? explicitPackages : args;
+  for (const arg of names) {
+    const hit = toHit(rule.ecosystem, arg.replace(/[.,:;]+$/, ''));
+    if (hit) hits.push(hit);
+  }
+  return hits;
+}
+
+function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | undefined {
+  if (arg === '' || /[<>{}$*]/.test(arg.replace(/[<>=!~]=?[\d.*]+/g, '')) && ecosystem !== 'pypi') return undefined;
+  if (/^(?:git\+|https?:|file:|\.{0,2}\/|~\/)/.test(arg) || (ecosystem !== 'go' && arg.includes('/') && !arg.startsWith('@'))) {
+    return { ecosystem, name: arg, spec: '', local: arg };
+  }
+  switch (ecosystem) {
+    case 'npm': {
+      const { name, spec } = splitNpmSpec(arg);
+      if (spec.startsWith('npm:')) return toHit('npm', spec.slice(4));
+      return isPlausibleName('npm', name) ? { ecosystem, name, spec } : undefined;
+    }
+    case 'pypi': {
+      if (/[<>{}$]/.test(arg.split(/[<>=!~]/)[0] ?? '')) return undefined;
+      const req = splitPep508(arg);
+      return req && isPlausibleName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec } : undefined;
+    }
+    case 'go': {
+      const [name = '', version = ''] = arg.split('@');
+      return isPlausibleName('go', name) ? { ecosystem, name, spec: version } : undefined;
+    }
+    case 'cargo': {
+      const [name = '', version = ''] = arg.split('@');
+      return isPlausibleName('cargo', name) ? { ecosystem, name, spec: version } : undefined;
+    }
+  }
+}
+
+function unquote(token: string): string {
+  return token.replace(/^['"]|['"]$/g, '');
+}
+
+/** Files whose text is searched for install commands. */
+export function isCommandFile(file: string): boolean {
+  const base = file.split('/').pop() ?? '';
+  return /\.(?:md|mdx|markdown|rst|txt|adoc|sh|bash|zsh|ps1|ya?ml|ipynb|mk|toml|cfg|ini)$/i.test(base)
+    || /^(?:Makefile|makefile|GNUmakefile|Dockerfile.*|Containerfile|Justfile|justfile|Procfile|\.cursorrules|CLAUDE\.md|AGENTS\.md|GEMINI\.md|package\.json)$/.test(base)
+    || file.includes('.cursor/rules/') || file.includes('.claude/') || file.includes('/skills/');
+}

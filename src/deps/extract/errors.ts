@@ -1,0 +1,9 @@
+import { AibomError } from '../../errors.js';
+
+/** A manifest or lockfile that cannot be read: the audit cannot decide, so it stops with the file named. */
+export class ManifestError extends AibomError {
+  constructor(readonly file: string, problem: string) {
+    super('BAD_ARGUMENT', `${file} ${problem}`);
+    this.name = 'ManifestError';
+  }
+}

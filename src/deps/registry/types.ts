@@ -1,0 +1,35 @@
+import type { Ecosystem } from '../types.js';
+
+/**
+ * What a registry says about a package, normalised across ecosystems.
+ * `undefined` means "the registry gave no data for this": the signal is
+ * then unknown, never a finding. `null` means "known to be absent".
+ */
+export interface PackageInfo {
+  name: string;
+  latest?: string;
+  versionCount: number;
+  /** Exists, but every version was removed (npm unpublish, PyPI with no releases): the name is free to take. */
+  unpublished: boolean;
+  /** npm's placeholder for a package removed as malware. */
+  securityHolding: boolean;
+  created?: string;
+  monthlyDownloads?: number;
+  /** Lifecycle scripts of the latest version (`preinstall`, `install`, `postinstall`). */
+  installScripts?: string[];
+  repository?: string | null;
+  deprecated?: string | null;
+}
+
+export type Lookup =
+  | { status: 'found'; info: PackageInfo }
+  | { status: 'not-found' }
+  | { status: 'error'; error: string };
+
+/** The role every registry adapter plays. */
+export interface RegistryClient {
+  readonly ecosystem: Ecosystem;
+  /** A stable identity of where it looks (for the cache key), e.g. the registry URL. */
+  readonly origin: string;
+  lookup(name: string): Promise<Lookup>;
+}

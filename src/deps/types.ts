@@ -1,0 +1,67 @@
+import type { AgentId } from '../authorship/agents.js';
+
+export type Ecosystem = 'npm' | 'pypi' | 'go' | 'cargo';
+export const ECOSYSTEMS: readonly Ecosystem[] = ['npm', 'pypi', 'go', 'cargo'];
+
+/** Where a dependency name was found. */
+export interface Source {
+  file: string;
+  line: number;
+  /** What kind of place: a manifest, a lockfile, or an install command in text. */
+  kind: 'manifest' | 'lockfile' | 'command';
+}
+
+/** A name to check, as extracted, before any registry is asked. */
+export interface FoundDependency {
+  ecosystem: Ecosystem;
+  name: string;
+  /** Version range or pin as written (`^5.1.0`, `==2.0`, `v1.2.3`); '' when none. */
+  spec: string;
+  source: Source;
+  /** Not looked up: a URL, a path or a VCS reference (kept so the report says so). */
+  local?: string;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITY_ORDER: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+export type SignalId =
+  | 'not-found' | 'unpublished' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
+  | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
+
+export interface Finding {
+  id: SignalId;
+  severity: Severity;
+  message: string;
+  /** The package it probably meant (typosquats, hallucinations near a real name). */
+  suggestion?: string;
+  /** The data the finding rests on. */
+  evidence?: string;
+  /** Set when a suppression in the config covers the finding; suppressed findings do not count. */
+  suppressed?: { reason: string; expires?: string };
+}
+
+export type Verdict = 'ok' | 'warn' | 'suspicious' | 'hallucinated' | 'malicious' | 'unknown';
+
+export interface Introduction {
+  sha: string;
+  ai: boolean;
+  agents: AgentId[];
+  subject: string;
+}
+
+export interface DependencyReport {
+  ecosystem: Ecosystem;
+  name: string;
+  spec: string;
+  sources: Source[];
+  introducedBy?: Introduction;
+  verdict: Verdict;
+  findings: Finding[];
+  /** Signals that could not be checked for lack of data (a thin registry, no downloads API): never findings. */
+  unknownSignals: SignalId[];
+  /** Why the verdict is unknown, when it is. */
+  error?: string;
+  /** Set for names not looked up (URLs, paths, VCS references). */
+  local?: string;
+}
