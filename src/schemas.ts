@@ -8,6 +8,7 @@ export const SCHEMA_FILES = {
   authorshipNote: 'authorship-note.schema.json',
   blameReport: 'blame-report.schema.json',
   config: 'config.schema.json',
+  depsReport: 'deps-report.schema.json',
   scanReport: 'scan-report.schema.json',
 } as const;
 

@@ -3,6 +3,7 @@ import { isAibomError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerBlame } from './blame.js';
 import { registerDemo } from './demo.js';
+import { registerDeps } from './deps.js';
 import { registerHooks } from './hooks.js';
 import { registerRecord } from './record.js';
 import { registerScan } from './scan.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerBlame(program);
   registerRecord(program);
   registerHooks(program);
+  registerDeps(program);
   registerDemo(program);
 
   try {

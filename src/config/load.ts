@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import type { AgentEnvHint, TrailerStyle } from '../record/agent-env.js';
+import type { DepsConfig } from '../deps/settings.js';
 import { ConfigError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 
@@ -12,6 +13,7 @@ export const DEFAULT_CONFIG_FILE = '.aibom.yml';
 export interface AibomConfig {
   version?: 1;
   signatures?: SignatureDef[];
+  deps?: DepsConfig;
   hooks?: {
     trailer?: TrailerStyle;
     agentEnv?: AgentEnvHint[];

@@ -184,6 +184,22 @@ class CliGitRepository implements GitRepository {
     return path.resolve(this.root, (await this.raw(['rev-parse', '--git-path', name])).trim());
   }
 
+  async trackedFiles(): Promise<string[]> {
+    const out = await this.raw(['-c', 'core.quotePath=false', 'ls-files', '-z']);
+    return out.split('\0').filter((f) => f.length > 0);
+  }
+
+  async *fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }> {
+    const args = ['log', '--reverse', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '-U0', '--format=%x00%H', '-p', '--', file];
+    for await (const record of gitRecords(this.root, args)) {
+      const text = decoder.decode(record);
+      const sha = text.slice(0, text.indexOf('\n'));
+      if (!/^[0-9a-f]{40,64}$/.test(sha)) continue;
+      const added = text.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1));
+      yield { sha, added };
+    }
+  }
+
   /** simple-git resolves when git exits non-zero without stderr (`--quiet` look-ups): empty output means "none". */
   private async raw(args: string[]): Promise<string> {
     try {

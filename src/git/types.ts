@@ -81,4 +81,8 @@ export interface GitRepository {
   unsetConfig(key: string, value: string): Promise<void>;
   /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
   gitPath(name: string): Promise<string>;
+  /** Paths of the files git tracks in the work tree. */
+  trackedFiles(): Promise<string[]>;
+  /** The commits that changed `file`, oldest first, each with the lines it added. */
+  fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
 }

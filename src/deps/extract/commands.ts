@@ -85,7 +85,7 @@ function notebookLines(text: string): { text: string; line: number }[] {
 export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
   const hits: Omit<CommandHit, 'line'>[] = [];
   for (const m of line.matchAll(START)) {
-    const start = (m.index ?? 0) + m[0].length;
+    const start = m.index + m[0].length;
     const command = line.slice(start).replace(/^sudo\s+/, '').split(/\s*(?:&&|\|\||[;|)`]|\s#|\\$)/)[0] ?? '';
     for (const [re, rule] of RULES) {
       const head = re.exec(command);

@@ -53,7 +53,7 @@ export function fromRequirements(file: string, text: string, include: (file: str
 
 function toml(file: string, text: string): Record<string, unknown> {
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch (error) {
     throw new ManifestError(file, `is not valid TOML (${(error as Error).message.split('\n')[0] ?? ''})`);
   }
@@ -101,7 +101,7 @@ export function fromKeyTable(file: string, text: string, deps: Record<string, un
     const detail = table(value);
     const spec = typeof value === 'string' ? value : typeof detail.version === 'string' ? detail.version : '';
     const name = typeof detail.package === 'string' ? detail.package : key;
-    const localValue = ['git', 'path', 'url', 'file'].map((k) => detail[k]).find((v) => typeof v === 'string') as string | undefined;
+    const localValue = ['git', 'path', 'url', 'file'].map((k) => detail[k]).find((v): v is string => typeof v === 'string');
     const line = lineOf(text, `\n${key}`) + 1;
     found.push({ ecosystem, name, spec: spec === '*' ? '' : spec, source: { file, line, kind: 'manifest' }, ...(localValue ? { local: localValue } : {}) });
   }

@@ -97,8 +97,9 @@ async function readCapped(response: Response, url: string, options: HttpOptions,
     await response.body?.cancel().catch(() => undefined);
     throw new RegistryFailure('too-large', `${url}: answer of ${declared} bytes is over the ${options.maxBytes}-byte limit`);
   }
-  const reader = response.body?.getReader();
-  if (!reader) return '';
+  const body = response.body;
+  if (!body) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

@@ -75,7 +75,8 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
   const latest = p['dist-tags']?.latest ?? versions[versions.length - 1];
   const manifest = latest ? p.versions[latest] : undefined;
   const repository = manifest?.repository;
-  const repoUrl = typeof repository === 'string' ? repository : typeof repository === 'object' && repository !== null ? String((repository as { url?: unknown }).url ?? '') : '';
+  const repoField = typeof repository === 'object' && repository !== null ? (repository as { url?: unknown }).url : repository;
+  const repoUrl = typeof repoField === 'string' ? repoField : '';
   const description = manifest?.description ?? '';
   const info: PackageInfo = {
     name,

@@ -1,0 +1,65 @@
+import { Command, Option } from 'commander';
+import { auditExitCode, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
+import type { DepsSettings } from '../deps/settings.js';
+import { ECOSYSTEMS, type Ecosystem, type Severity } from '../deps/types.js';
+import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from '../report/deps-render.js';
+import { emit, notice, readGlobals, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
+
+interface CommonFlags {
+  failOn?: Severity;
+  offline?: boolean;
+  allowUnknown?: boolean;
+  cacheDir?: string;
+}
+
+const common = (command: Command): Command => command
+  .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: high, or deps.failOn)').choices(['critical', 'high', 'medium', 'low']))
+  .option('--offline', 'answer from the registry cache only')
+  .option('--allow-unknown', 'exit 0 even when some names could not be checked')
+  .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aibom/registry)');
+
+export function registerDeps(program: Command): void {
+  const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');
+  common(deps.command('audit').description('check every dependency name in the repository (manifests, lockfiles, install commands) against its registry'))
+    .option('--no-history', 'do not look for the commit that introduced each name')
+    .action(async (flags: CommonFlags & { history: boolean }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps audit');
+      const report = await auditRepository({
+        repo: options.repo,
+        ...(options.config !== undefined ? { config: options.config } : {}),
+        settings: overrides(flags),
+        offline: flags.offline === true,
+        history: flags.history,
+        ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+      });
+      process.exitCode = await finish(options, report, flags);
+    });
+  common(deps.command('check').description('check package names from anywhere, or the install commands in a text').argument('[names...]'))
+    .addOption(new Option('--ecosystem <ecosystem>', 'registry the names belong to').choices([...ECOSYSTEMS]).default('npm'))
+    .option('--from-text <file>', 'also check the packages named by install commands in this text (a chat answer, a README)')
+    .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps check');
+      const report = await checkNames(names, {
+        ecosystem: flags.ecosystem,
+        ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),
+        ...(options.config !== undefined ? { config: options.config } : {}),
+        settings: overrides(flags),
+        offline: flags.offline === true,
+        ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+      });
+      process.exitCode = await finish(options, report, flags);
+    });
+}
+
+function overrides(flags: CommonFlags): Partial<DepsSettings> {
+  return flags.failOn ? { failOn: flags.failOn } : {};
+}
+
+async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<number> {
+  for (const w of report.warnings) notice(options, `warning: ${w.message}`);
+  const text = options.format === 'json' ? `${JSON.stringify(report)}\n`
+    : options.format === 'sarif' ? `${JSON.stringify(renderDepsSarif(report), null, 2)}\n`
+      : options.format === 'markdown' ? renderDepsMarkdown(report) : renderDepsTable(report, styleFor(options));
+  await emit(options, text);
+  return auditExitCode(report, flags.allowUnknown === true);
+}

@@ -1,0 +1,203 @@
+import os from 'node:os';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { ScanWarning } from '../authorship/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { mapPool } from '../concurrency.js';
+import { loadConfig, type AibomConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { openRepository } from '../git/repository.js';
+import type { GitRepository } from '../git/types.js';
+import { VERSION } from '../version.js';
+import { collectDependencies } from './extract/collect.js';
+import { commandsInText } from './extract/commands.js';
+import { findIntroductions, key } from './introduced.js';
+import { canonicalName, isPlausibleName } from './names.js';
+import { CachedRegistry } from './registry/cache.js';
+import { DEFAULT_HTTP } from './registry/http.js';
+import { NpmRegistry } from './registry/npm.js';
+import { loadNpmConfig } from './registry/npmrc.js';
+import { CratesRegistry, GoProxy, PypiRegistry } from './registry/others.js';
+import type { Lookup, RegistryClient } from './registry/types.js';
+import { depsSettings, type DepsSettings } from './settings.js';
+import { evaluate } from './signals.js';
+import { shippedIndex } from './typosquat/index.js';
+import { SEVERITY_ORDER, type DependencyReport, type Ecosystem, type FoundDependency, type Introduction, type Severity, type Verdict } from './types.js';
+
+export interface DepsReport {
+  schema: 'https://aibom.dev/dependency-audit/v1';
+  tool: { name: 'aibom'; version: string };
+  /** The repository audited; null for names given on the command line. */
+  repository: { root: string; head: string | null } | null;
+  checkedAt: string;
+  failOn: Severity;
+  dependencies: DependencyReport[];
+  summary: DepsSummary;
+  warnings: ScanWarning[];
+}
+
+export interface DepsSummary {
+  dependencies: number;
+  byVerdict: Record<Verdict, number>;
+  /** Unsuppressed findings by severity. */
+  findings: Record<Severity, number>;
+  suppressed: number;
+  /** Names that could not be checked (registry unreachable, offline cache miss). */
+  unknown: number;
+  /** URLs, paths and VCS references: not registry packages, not looked up. */
+  notLookedUp: number;
+  /** Unsuppressed findings at or above `failOn`. */
+  failing: number;
+}
+
+export interface AuditOptions {
+  repo?: string;
+  git?: GitRepository;
+  config?: string | AibomConfig;
+  /** Overrides of the config's `deps:` settings. */
+  settings?: Partial<DepsSettings>;
+  offline?: boolean;
+  cacheDir?: string;
+  /** Skip finding the commit that introduced each name. */
+  history?: boolean;
+  clock?: Clock;
+  /** Registry clients to use instead of the real ones (tests, embedding). */
+  registries?: Partial<Record<Ecosystem, RegistryClient>>;
+  npmrcDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `aibom deps audit`: every dependency name in the repository, checked against its registry. */
+export async function auditRepository(options: AuditOptions = {}): Promise<DepsReport> {
+  const git = options.git ?? (await openRepository(options.repo ?? '.'));
+  const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
+  const settings = { ...depsSettings(config.deps), ...options.settings };
+  const warnings: ScanWarning[] = [];
+  const found = await collectDependencies(git.root, await git.trackedFiles());
+  const head = (await git.head()).sha;
+  let introductions = new Map<string, Introduction>();
+  if (options.history !== false && head !== null) {
+    const wanted = new Map<string, { ecosystem: Ecosystem; name: string }[]>();
+    for (const d of found) if (!d.local) wanted.set(d.source.file, [...(wanted.get(d.source.file) ?? []), d]);
+    introductions = await findIntroductions(git, config, wanted, warnings);
+  }
+  const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)));
+  return buildReport({ root: git.root, head }, reports, settings, options.clock ?? systemClock, warnings);
+}
+
+export interface CheckOptions extends Omit<AuditOptions, 'repo' | 'git' | 'history'> {
+  ecosystem: Ecosystem;
+  /** A text file (a chat answer, a README) whose install commands name the packages. */
+  fromText?: string;
+}
+
+/** `aibom deps check NAME…`: names from anywhere. */
+export async function checkNames(names: readonly string[], options: CheckOptions): Promise<DepsReport> {
+  const config = typeof options.config === 'object' ? options.config : options.config !== undefined ? (await loadConfig(process.cwd(), options.config)).config : {};
+  const settings = { ...depsSettings(config.deps), ...options.settings };
+  const found: FoundDependency[] = names.map((name, i) => {
+    if (!isPlausibleName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
+    return { ecosystem: options.ecosystem, name, spec: '', source: { file: '<command line>', line: i + 1, kind: 'command' } };
+  });
+  if (options.fromText !== undefined) {
+    const file = options.fromText;
+    const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`--from-text ${file}: no such file or unreadable`); });
+    // Chat answers are prose: their commands are in code blocks, like Markdown.
+    const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
+    for (const hit of commandsInText(asFile, text)) found.push({ ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file, line: hit.line, kind: 'command' }, ...(hit.local ? { local: hit.local } : {}) });
+  }
+  if (found.length === 0) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
+  const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? process.cwd() }, () => undefined);
+  return buildReport(null, reports, settings, options.clock ?? systemClock, []);
+}
+
+async function checkFound(
+  found: FoundDependency[], settings: DepsSettings, options: AuditOptions & { npmrcDir: string },
+  introducedBy: (d: FoundDependency) => Introduction | undefined,
+): Promise<DependencyReport[]> {
+  const clock = options.clock ?? systemClock;
+  const groups = new Map<string, FoundDependency[]>();
+  for (const d of found) {
+    const k = `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
+    groups.set(k, [...(groups.get(k) ?? []), d]);
+  }
+  const clients = await registryClients(settings, options);
+  const entries = [...groups.values()];
+  return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => {
+    const first = deps[0] as FoundDependency;
+    const intro = pickIntroduction(deps.map(introducedBy));
+    const base = {
+      ecosystem: first.ecosystem,
+      name: first.name,
+      spec: first.spec,
+      sources: deps.map((d) => d.source).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
+      ...(intro ? { introducedBy: intro } : {}),
+    };
+    if (first.local) {
+      return { ...base, verdict: 'unknown', findings: [], unknownSignals: [], local: first.local, error: `not a registry package (${first.local}); not looked up` };
+    }
+    const index = shippedIndex(first.ecosystem);
+    const lookup: Lookup = await clients[first.ecosystem].lookup(first.name);
+    const evaluation = evaluate({
+      ecosystem: first.ecosystem, name: first.name, lookup, typo: index?.check(first.name), popular: index?.isPopular(first.name) ?? false, settings, now: clock.now(),
+    });
+    return { ...base, ...evaluation };
+  });
+}
+
+/** The AI introduction if there is one (the salient fact), else the first known. */
+function pickIntroduction(intros: (Introduction | undefined)[]): Introduction | undefined {
+  const known = intros.filter((i): i is Introduction => i !== undefined);
+  return known.find((i) => i.ai) ?? known[0];
+}
+
+async function registryClients(settings: DepsSettings, options: AuditOptions & { npmrcDir: string }): Promise<Record<Ecosystem, RegistryClient>> {
+  const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
+  const npmConfig = await loadNpmConfig(options.npmrcDir, options.env ?? process.env);
+  const real: Record<Ecosystem, RegistryClient> = {
+    npm: options.registries?.npm ?? new NpmRegistry(npmConfig, http, settings.registries.npmDownloads, settings.privateScopes),
+    pypi: options.registries?.pypi ?? new PypiRegistry(settings.registries.pypi, http),
+    go: options.registries?.go ?? new GoProxy(settings.registries.go, http),
+    cargo: options.registries?.cargo ?? new CratesRegistry(settings.registries.crates, http),
+  };
+  const cacheDir = options.cacheDir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibom', 'registry');
+  const clock = options.clock ?? systemClock;
+  const wrap = (client: RegistryClient): RegistryClient => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
+  return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
+}
+
+function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[]): DepsReport {
+  dependencies.sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
+  const findings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  let suppressed = 0;
+  let failing = 0;
+  for (const d of dependencies) {
+    byVerdict[d.verdict]++;
+    for (const f of d.findings) {
+      if (f.suppressed) suppressed++;
+      else {
+        findings[f.severity]++;
+        if (SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[settings.failOn]) failing++;
+      }
+    }
+  }
+  const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
+  return {
+    schema: 'https://aibom.dev/dependency-audit/v1',
+    tool: { name: 'aibom', version: VERSION },
+    repository,
+    checkedAt: clock.now().toISOString(),
+    failOn: settings.failOn,
+    dependencies,
+    summary: { dependencies: dependencies.length, byVerdict, findings, suppressed, unknown: byVerdict.unknown - notLookedUp, notLookedUp, failing },
+    warnings,
+  };
+}
+
+/** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */
+export function auditExitCode(report: DepsReport, allowUnknown: boolean): number {
+  if (report.summary.failing > 0) return 1;
+  if (report.summary.unknown > 0 && !allowUnknown) return 2;
+  return 0;
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FoundDependency } from '../types.js';
+import { commandsInText, isCommandFile } from './commands.js';
+import { fromCargoToml, fromGoMod } from './go-cargo.js';
+import { fromPackageJson, fromPackageLock, fromPnpmLock, fromYarnLock } from './npm.js';
+import { fromPipfile, fromPyproject, fromRequirements, parseTomlFile, tomlTable } from './python.js';
+import { canonicalName } from '../names.js';
+
+type Extractor = (file: string, text: string, read: (file: string) => string | undefined) => FoundDependency[];
+
+/** Manifest and lockfile readers, by file name. */
+const MANIFESTS: [RegExp, Extractor][] = [
+  [/(?:^|\/)package\.json$/, (f, t) => fromPackageJson(f, t)],
+  [/(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/, (f, t) => fromPackageLock(f, t)],
+  [/(?:^|\/)pnpm-lock\.yaml$/, (f, t) => fromPnpmLock(f, t)],
+  [/(?:^|\/)yarn\.lock$/, (f, t) => fromYarnLock(f, t)],
+  [/(?:^|\/)requirements[^/]*\.(?:txt|in)$|(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/, (f, t, read) => fromRequirements(f, t, read)],
+  [/(?:^|\/)pyproject\.toml$/, (f, t) => fromPyproject(f, t)],
+  [/(?:^|\/)Pipfile$/, (f, t) => fromPipfile(f, t)],
+  [/(?:^|\/)go\.mod$/, (f, t) => fromGoMod(f, t)],
+  [/(?:^|\/)Cargo\.toml$/, (f, t) => fromCargoToml(f, t)],
+];
+
+/** Directories whose contents are other people's code, not this repository's choices. */
+const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party|\.venv|venv|site-packages|dist|build|target)\//;
+const MAX_TEXT = 2 * 1024 * 1024;
+
+/** Every dependency name in the repository's tracked files (read from the work tree). */
+export async function collectDependencies(root: string, tracked: readonly string[]): Promise<FoundDependency[]> {
+  const texts = new Map<string, string>();
+  const wanted = tracked.filter((f) => !SKIP.test(f) && (MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f)));
+  await Promise.all(wanted.map(async (file) => {
+    const text = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+    if (text !== undefined && text.length <= MAX_TEXT && !text.includes('\0')) texts.set(file, text);
+  }));
+  // `-r other.txt` may name any tracked file, whatever it is called.
+  const trackedSet = new Set(tracked);
+  const read = (file: string): string | undefined => {
+    const normal = path.posix.normalize(file);
+    if (texts.has(normal)) return texts.get(normal);
+    if (!trackedSet.has(normal)) return undefined;
+    try {
+      return readFileSync(path.join(root, normal), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const found: FoundDependency[] = [];
+  for (const file of [...texts.keys()].sort()) {
+    const text = texts.get(file) ?? '';
+    const manifest = MANIFESTS.find(([re]) => re.test(file));
+    if (manifest) found.push(...manifest[1](file, text, read));
+    if (isCommandFile(file) && !/(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) {
+      for (const hit of commandsInText(file, text)) {
+        found.push({ ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file, line: hit.line, kind: 'command' }, ...(hit.local ? { local: hit.local } : {}) });
+      }
+    }
+  }
+  return markOwn(found, texts);
+}
+
+/**
+ * The repository's own packages (package.json `name`, pyproject `project.name`,
+ * Cargo `package.name`, go.mod `module`): a README saying `npx <itself>` is not
+ * a hallucination, even before the first release.
+ */
+function markOwn(found: FoundDependency[], texts: Map<string, string>): FoundDependency[] {
+  const own = new Set<string>();
+  for (const [file, text] of texts) {
+    try {
+      if (/(?:^|\/)package\.json$/.test(file)) {
+        const name = (JSON.parse(text) as { name?: unknown }).name;
+        if (typeof name === 'string') own.add(`npm:${name}`);
+      } else if (/(?:^|\/)pyproject\.toml$/.test(file)) {
+        const name = tomlTable(parseTomlFile(file, text).project).name;
+        if (typeof name === 'string') own.add(`pypi:${canonicalName('pypi', name)}`);
+      } else if (/(?:^|\/)Cargo\.toml$/.test(file)) {
+        const name = tomlTable(parseTomlFile(file, text).package).name;
+        if (typeof name === 'string') own.add(`cargo:${canonicalName('cargo', name)}`);
+      } else if (/(?:^|\/)go\.mod$/.test(file)) {
+        const module = /^module\s+(\S+)/m.exec(text)?.[1];
+        if (module) own.add(`go:${module}`);
+      }
+    } catch {
+      // An unreadable manifest is reported by its extractor; it names no own package here.
+    }
+  }
+  return found.map((d) => (!d.local && own.has(`${d.ecosystem}:${canonicalName(d.ecosystem, d.name)}`) ? { ...d, local: `this repository's own package` } : d));
+}

@@ -1,0 +1,47 @@
+import type { Ecosystem, Severity, SignalId } from './types.js';
+
+export interface Suppression {
+  package: string;
+  ecosystem?: Ecosystem;
+  /** Which findings it covers; all when absent. */
+  signals?: SignalId[];
+  reason: string;
+  /** YYYY-MM-DD; the day after, the suppression no longer applies and is reported. */
+  expires?: string;
+}
+
+/** The `deps:` section of .aibom.yml (schemas/config.schema.json), with defaults. */
+export interface DepsSettings {
+  failOn: Severity;
+  /** A package younger than this is `new-package`. */
+  newPackageDays: number;
+  /** Fewer monthly downloads than this is `low-popularity`. */
+  minMonthlyDownloads: number;
+  /** npm scopes that must never be looked up on a registry the npm config does not name for them. */
+  privateScopes: string[];
+  registries: { pypi: string; go: string; crates: string; npmDownloads: string | null };
+  cacheTtlHours: number;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  suppressions: Suppression[];
+}
+
+export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
+  failOn: 'high',
+  newPackageDays: 30,
+  minMonthlyDownloads: 100,
+  privateScopes: [],
+  registries: { pypi: 'https://pypi.org', go: 'https://proxy.golang.org', crates: 'https://crates.io', npmDownloads: 'https://api.npmjs.org' },
+  cacheTtlHours: 24,
+  concurrency: 16,
+  timeoutMs: 10_000,
+  retries: 3,
+  suppressions: [],
+};
+
+export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };
+
+export function depsSettings(config: DepsConfig | undefined): DepsSettings {
+  return { ...DEFAULT_DEPS_SETTINGS, ...config, registries: { ...DEFAULT_DEPS_SETTINGS.registries, ...config?.registries } };
+}

@@ -1,0 +1,108 @@
+import type { Lookup } from './registry/types.js';
+import type { DepsSettings, Suppression } from './settings.js';
+import type { TyposquatMatch } from './typosquat/index.js';
+import { canonicalName } from './names.js';
+import { SEVERITY_ORDER, type Ecosystem, type Finding, type SignalId, type Verdict } from './types.js';
+
+const REGISTRY: Record<Ecosystem, string> = { npm: 'the npm registry', pypi: 'PyPI', go: 'the Go module proxy', cargo: 'crates.io' };
+
+export interface Evaluation {
+  verdict: Verdict;
+  findings: Finding[];
+  unknownSignals: SignalId[];
+  error?: string;
+}
+
+export interface EvaluationInput {
+  ecosystem: Ecosystem;
+  name: string;
+  lookup: Lookup;
+  typo: TyposquatMatch | undefined;
+  /** The name is on the shipped popular list: popular, whatever the downloads API says. */
+  popular: boolean;
+  settings: DepsSettings;
+  now: Date;
+}
+
+/**
+ * Turns what the registry said into findings and a verdict. A signal with no
+ * data behind it is listed as unknown and never becomes a finding; a registry
+ * that could not be asked makes the verdict unknown, never ok.
+ */
+export function evaluate(input: EvaluationInput): Evaluation {
+  const { ecosystem, name, lookup, typo, settings } = input;
+  const findings: Finding[] = [];
+  const unknownSignals: SignalId[] = [];
+  const didYouMean = typo ? { suggestion: typo.target } : {};
+  const hint = typo ? ` Did you mean \`${typo.target}\`?` : '';
+  if (lookup.status === 'error') return applySuppressions({ verdict: 'unknown', findings, unknownSignals, error: lookup.error }, input);
+  if (lookup.status === 'not-found') {
+    findings.push({ id: 'not-found', severity: 'critical', message: `\`${name}\` does not exist on ${REGISTRY[ecosystem]}: a hallucinated name, free for anyone to register.${hint}`, ...didYouMean });
+    return applySuppressions(withVerdict(findings, unknownSignals), input);
+  }
+  const info = lookup.info;
+  if (info.securityHolding) {
+    findings.push({ id: 'security-holding', severity: 'critical', message: `\`${name}\` is npm's security holding package: the real one was removed as malware.${hint}`, evidence: `latest ${info.latest ?? '?'}`, ...didYouMean });
+  } else if (info.unpublished) {
+    findings.push({ id: 'unpublished', severity: 'critical', message: `\`${name}\` exists on ${REGISTRY[ecosystem]} with no versions left (unpublished): the name can be taken again.${hint}`, ...didYouMean });
+  }
+  if (typo && !input.popular && !info.securityHolding && !info.unpublished) {
+    findings.push({ id: 'typosquat', severity: 'high', message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?`, suggestion: typo.target });
+  }
+  if (info.created === undefined) unknownSignals.push('new-package');
+  else {
+    const ageDays = (input.now.getTime() - Date.parse(info.created)) / 86_400_000;
+    if (ageDays < settings.newPackageDays) findings.push({ id: 'new-package', severity: 'medium', message: `\`${name}\` was first published ${Math.max(0, Math.floor(ageDays))} days ago (under ${settings.newPackageDays}).`, evidence: `created ${info.created}` });
+  }
+  if (info.monthlyDownloads !== undefined) {
+    if (info.monthlyDownloads < settings.minMonthlyDownloads && !input.popular) {
+      findings.push({ id: 'low-popularity', severity: 'low', message: `\`${name}\` has ${info.monthlyDownloads} downloads a month (under ${settings.minMonthlyDownloads}).`, evidence: `${info.monthlyDownloads} downloads last month` });
+    }
+  } else if (!input.popular) {
+    unknownSignals.push('low-popularity');
+  }
+  if (ecosystem === 'npm') {
+    if (info.installScripts === undefined) unknownSignals.push('install-scripts');
+    else if (info.installScripts.length > 0) findings.push({ id: 'install-scripts', severity: 'medium', message: `\`${name}@${info.latest ?? ''}\` runs ${info.installScripts.join(', ')} scripts on install.`, evidence: info.installScripts.join(', ') });
+    if (info.deprecated === undefined) unknownSignals.push('deprecated');
+    else if (info.deprecated !== null) findings.push({ id: 'deprecated', severity: 'low', message: `\`${name}@${info.latest ?? ''}\` is deprecated: ${info.deprecated}`, evidence: info.deprecated });
+  }
+  if (info.repository === undefined) unknownSignals.push('no-repository');
+  else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
+  return applySuppressions(withVerdict(findings, unknownSignals), input);
+}
+
+function withVerdict(findings: Finding[], unknownSignals: SignalId[]): Evaluation {
+  return { verdict: verdictOf(findings), findings, unknownSignals };
+}
+
+export function verdictOf(all: Finding[]): Verdict {
+  const findings = all.filter((f) => !f.suppressed);
+  const has = (id: SignalId): boolean => findings.some((f) => f.id === id);
+  if (has('security-holding')) return 'malicious';
+  if (has('not-found') || has('unpublished')) return 'hallucinated';
+  if (has('typosquat') || findings.some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER.high)) return 'suspicious';
+  return findings.length > 0 ? 'warn' : 'ok';
+}
+
+/** Marks findings a live suppression covers; an expired one no longer applies and is itself reported. */
+function applySuppressions(evaluation: Evaluation, input: EvaluationInput): Evaluation {
+  const mine = input.settings.suppressions.filter((s) => matches(s, input.ecosystem, input.name));
+  if (mine.length === 0) return evaluation;
+  const today = input.now.toISOString().slice(0, 10);
+  const findings = [...evaluation.findings];
+  for (const s of mine) {
+    if (s.expires !== undefined && s.expires < today) {
+      findings.push({ id: 'expired-suppression', severity: 'medium', message: `The suppression of \`${input.name}\` (${s.reason}) expired on ${s.expires}: its findings count again.`, evidence: s.expires });
+      continue;
+    }
+    for (const f of findings) {
+      if (f.id !== 'expired-suppression' && (s.signals === undefined || s.signals.includes(f.id))) f.suppressed = { reason: s.reason, ...(s.expires ? { expires: s.expires } : {}) };
+    }
+  }
+  return { ...evaluation, findings, ...(evaluation.verdict === 'unknown' ? {} : { verdict: verdictOf(findings) }) };
+}
+
+function matches(s: Suppression, ecosystem: Ecosystem, name: string): boolean {
+  return (s.ecosystem === undefined || s.ecosystem === ecosystem) && canonicalName(ecosystem, s.package) === canonicalName(ecosystem, name);
+}
