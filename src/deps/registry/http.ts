@@ -60,8 +60,7 @@ async function attemptGet(url: string, options: HttpOptions, redirects: number):
     response = await fetch(url, { headers: { accept: 'application/json', ...options.headers }, redirect: 'manual', signal });
   } catch (error) {
     if ((error as Error).name === 'TimeoutError' || signal.aborted) throw new RegistryFailure('timeout', `${url}: no answer within ${options.timeoutMs} ms`);
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new RegistryFailure('network', `${url}: ${cause ?? (error as Error).message}`);
+    throw new RegistryFailure('network', `${url}: ${networkCause(error)}`);
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel().catch(() => undefined);
@@ -119,6 +118,12 @@ async function readCapped(response: Response, url: string, options: HttpOptions,
     throw new RegistryFailure('network', `${url}: connection broke while reading (${(error as Error).message})`);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** fetch says "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is in its cause, sometimes an AggregateError. */
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+  return cause?.code ?? cause?.errors?.find((e) => e.code)?.code ?? cause?.message ?? (error as Error).message;
 }
 
 /** Seconds, or an HTTP date. */

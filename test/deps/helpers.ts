@@ -1,0 +1,50 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtures/registry-server.js';
+import { fixedClock } from '../../src/clock.js';
+import { checkNames, type CheckOptions, type DepsReport } from '../../src/deps/audit.js';
+import type { DepsSettings } from '../../src/deps/settings.js';
+import type { Ecosystem } from '../../src/deps/types.js';
+import { tempDir } from '../helpers.js';
+
+export const NOW = '2026-11-21T12:00:00.000Z';
+export const daysAgo = (n: number): string => new Date(Date.parse(NOW) - n * 86_400_000).toISOString();
+
+/** A fake registry for this test file, closed when it finishes. */
+export async function registry(data: RegistryData): Promise<FakeRegistry> {
+  const server = await startRegistry(data);
+  afterAll(() => server.close());
+  return server;
+}
+
+/** Settings that point every ecosystem at the fake registry, with short timeouts and backoff. */
+export function settingsFor(server: FakeRegistry, extra: Partial<DepsSettings> = {}): Partial<DepsSettings> {
+  return {
+    registries: { pypi: server.url, go: `${server.url}/go`, crates: `${server.url}/crates`, npmDownloads: server.url },
+    timeoutMs: 400,
+    retries: 2,
+    ...extra,
+  };
+}
+
+/** An isolated npm configuration (no user .npmrc) naming the fake registry. */
+export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
+  const dir = await tempDir('aibom-npmrc-');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, '.npmrc'), [`registry=${server.npmUrl}`, ...lines].join('\n'));
+  return { dir, env: { npm_config_userconfig: path.join(dir, 'no-user-npmrc') } };
+}
+
+export async function check(server: FakeRegistry, names: string[], options: Partial<CheckOptions> & { ecosystem?: Ecosystem; npmrc?: string[] } = {}): Promise<DepsReport> {
+  const { dir, env } = await npmConfigDir(server, options.npmrc);
+  return checkNames(names, {
+    ecosystem: options.ecosystem ?? 'npm',
+    clock: fixedClock(NOW),
+    cacheDir: await tempDir('aibom-cache-'),
+    npmrcDir: dir,
+    env,
+    ...options,
+    settings: { ...settingsFor(server), ...options.settings },
+  });
+}

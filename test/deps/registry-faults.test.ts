@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { packument, pypiProject } from '../../fixtures/registry-server.js';
+import { auditExitCode } from '../../src/deps/audit.js';
+import { DEFAULT_HTTP, getJson, parseRetryAfter, RegistryFailure } from '../../src/deps/registry/http.js';
+import { check, registry } from './helpers.js';
+
+const ok = packument('left-pad');
+const other = await registry({ npm: { 'left-pad': ok } });
+const server = await registry({
+  npm: { 'left-pad': ok, 'zq-flaky-pkg': packument('zq-flaky-pkg'), 'zq-limited-pkg': packument('zq-limited-pkg'), 'zq-moved-pkg': packument('zq-moved-pkg') },
+  pypi: { 'requests': pypiProject('requests') },
+  go: { 'github.com/spf13/cobra': { Version: 'v1.8.0', Time: '2023-11-01T00:00:00Z' } },
+  crates: { serde: { crate: { name: 'serde', created_at: '2014-12-05T00:00:00Z', recent_downloads: 30_000_000, repository: 'https://github.com/serde-rs/serde', max_version: '1.0.200' }, versions: [{ yanked: false }] } },
+  faults: {
+    '/npm/slow': { kind: 'timeout' },
+    '/npm/broken': { kind: 'status', status: 500 },
+    '/npm/zq-flaky-pkg': { kind: 'status', status: 503, times: 1 },
+    '/npm/zq-limited-pkg': { kind: 'retry-after', seconds: 1, times: 1 },
+    '/npm/trunc': { kind: 'truncated' },
+    '/npm/enormous': { kind: 'huge', bytes: 3 * 1024 * 1024 },
+    '/npm/elsewhere': { kind: 'redirect', to: `${other.url}/npm/left-pad` },
+    '/npm/moved-here': { kind: 'redirect', to: '/npm/zq-moved-pkg' },
+  },
+});
+
+const verdicts = async (names: string[]) => {
+  const report = await check(server, names);
+  return { report, d: Object.fromEntries(report.dependencies.map((x) => [x.name, x])) };
+};
+
+describe('a registry that cannot be asked gives unknown, never ok and never hallucinated', () => {
+  it('timeouts, persistent 5xx, truncated JSON and cross-host redirects', async () => {
+    const { report, d } = await verdicts(['slow', 'broken', 'trunc', 'elsewhere']);
+    expect(d.slow).toMatchObject({ verdict: 'unknown', findings: [] });
+    expect(d.slow?.error).toMatch(/\/npm\/slow: no answer within 400 ms$/);
+    expect(d.broken?.error).toMatch(/\/npm\/broken: HTTP 500$/);
+    expect(d.trunc?.error).toMatch(/\/npm\/trunc: the answer is not valid JSON/);
+    expect(d.elsewhere?.error).toMatch(/redirected to another host \(127\.0\.0\.1:\d+\); not followed$/);
+    expect(d.elsewhere?.verdict).toBe('unknown');
+    expect(report.summary.unknown).toBe(4);
+    expect(auditExitCode(report, false)).toBe(2);
+    expect(auditExitCode(report, true)).toBe(0);
+    // Three tries for each retryable failure (the first and two retries), one for the rest.
+    expect(server.requests.filter((r) => r.path === '/npm/broken')).toHaveLength(3);
+    expect(server.requests.filter((r) => r.path === '/npm/trunc')).toHaveLength(1);
+    expect(other.requests.filter((r) => r.path.startsWith('/npm/'))).toHaveLength(0);
+  });
+
+  it('an enormous body is cut off at the size limit', async () => {
+    await expect(getJson(`${server.url}/npm/enormous`, { ...DEFAULT_HTTP, maxBytes: 1024 * 1024, retries: 0 })).rejects.toMatchObject({ kind: 'too-large' });
+  });
+
+  it('retries a 503 and honours Retry-After on 429, then succeeds', async () => {
+    const { d } = await verdicts(['zq-flaky-pkg', 'zq-limited-pkg']);
+    expect(d['zq-flaky-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
+    expect(d['zq-limited-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
+    const tries = server.requests.filter((r) => r.path === '/npm/zq-limited-pkg');
+    expect(tries).toHaveLength(2);
+    expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('follows a redirect within the same host', async () => {
+    const { d } = await verdicts(['moved-here']);
+    expect(d['moved-here']).toMatchObject({ verdict: 'ok', findings: [] });
+  });
+
+  it('Retry-After as seconds or as a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+
+  it('a refused connection is unknown too', async () => {
+    const closed = await registry({});
+    const port = new URL(closed.url).port;
+    await closed.close();
+    const report = await check(server, ['left-pad'], { npmrc: [`registry=http://127.0.0.1:${port}/`] });
+    expect(report.dependencies[0]).toMatchObject({ verdict: 'unknown' });
+    expect(report.dependencies[0]?.error).toMatch(/ECONNREFUSED/);
+    expect(new RegistryFailure('network', 'x')).toBeInstanceOf(Error);
+  });
+});
+
+describe('the other registries', () => {
+  it('PyPI, the Go proxy and crates.io answer found and not found', async () => {
+    const pypi = await check(server, ['requests', 'requestss'], { ecosystem: 'pypi' });
+    expect(pypi.dependencies.map((x) => [x.name, x.verdict])).toEqual([['requests', 'ok'], ['requestss', 'hallucinated']]);
+    const go = await check(server, ['github.com/spf13/cobra', 'github.com/spf13/kobra'], { ecosystem: 'go' });
+    expect(go.dependencies.map((x) => [x.name, x.verdict])).toEqual([['github.com/spf13/cobra', 'ok'], ['github.com/spf13/kobra', 'hallucinated']]);
+    const cargo = await check(server, ['serde', 'serde-jsonn'], { ecosystem: 'cargo' });
+    expect(cargo.dependencies.map((x) => [x.name, x.verdict])).toEqual([['serde', 'ok'], ['serde-jsonn', 'hallucinated']]);
+  });
+});
