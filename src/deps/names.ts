@@ -38,7 +38,8 @@ export function splitNpmSpec(arg: string): { name: string; spec: string } {
 export function splitPep508(text: string): { name: string; spec: string } | undefined {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)/.exec(text);
   if (!m) return undefined;
-  return { name: m[1] ?? '', spec: (m[3] ?? '').trim() };
+  // Per-requirement options (`--hash=…`) are not part of the version spec.
+  return { name: m[1] ?? '', spec: (m[3] ?? '').replace(/\s--?\w[\s\S]*$/, '').trim() };
 }
 
 /** 1-based line of the first occurrence of `needle` at or after `from` (a character offset), or 1. */

@@ -30,7 +30,7 @@ const RULES: [RegExp, Rule][] = [
 const START = /(?:^|[\s;&|(`'"$!%])(?=(?:sudo\s+)?(?:npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[23]?|python[23]?(?:\.\d+)?\s+-m\s+pip|uv|uvx|poetry|pipx|pdm|cargo|go)\s)/g;
 /** Options that take a value, so the value is not read as a package. */
 const VALUE_FLAGS = new Set([
-  '--registry', '--prefix', '-w', '--workspace', '--filter', '-F', '--tag', '--cache', '--userconfig', '--package', '-p', '-c', '--call',
+  '--registry', '--prefix', '--workspace', '--filter', '-F', '--tag', '--cache', '--userconfig', '--package', '-p', '-c', '--call',
   '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target',
   '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--python', '--group', '-G', '--source',
   '--features', '--version', '--vers', '--git', '--branch', '--rev', '--path', '--registry', '--index', '--rename', '--target-dir', '--profile', '-Z', '--with',
@@ -84,13 +84,18 @@ function notebookLines(text: string): { text: string; line: number }[] {
 
 export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
   const hits: Omit<CommandHit, 'line'>[] = [];
+  let consumedUntil = 0;
   for (const m of line.matchAll(START)) {
     const start = m.index + m[0].length;
-    const command = line.slice(start).replace(/^sudo\s+/, '').split(/\s*(?:&&|\|\||[;|)`]|\s#|\\$)/)[0] ?? '';
+    // `sudo npm …`, `python -m pip …` and `uv pip …` match again further in: one command, read once.
+    if (start < consumedUntil) continue;
+    const rest = line.slice(start);
+    const command = rest.replace(/^sudo\s+/, '').split(/\s*(?:&&|\|\||[;|)`]|\s#|\\$)/)[0] ?? '';
     for (const [re, rule] of RULES) {
       const head = re.exec(command);
       if (!head) continue;
       hits.push(...packagesOf(command.slice(head[0].length), rule));
+      consumedUntil = start + (rest.length - rest.replace(/^sudo\s+/, '').length) + command.length;
       break;
     }
   }

@@ -43,7 +43,8 @@ export class NpmRegistry implements RegistryClient {
       if (response.status !== 200) return { status: 'not-found' };
       const info = parsePackument(name, response.json);
       if (!info) return { status: 'error', error: `${url}: not a packument` };
-      const downloads = await this.downloads(name);
+      // The downloads API is public: names from a scope's own registry (or a private scope) are never sent to it.
+      const downloads = target.scoped || (scope !== undefined && this.privateScopes.includes(scope)) ? undefined : await this.downloads(name);
       if (downloads !== undefined) info.monthlyDownloads = downloads;
       return { status: 'found', info };
     } catch (error) {

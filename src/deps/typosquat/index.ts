@@ -105,7 +105,8 @@ export class TyposquatIndex {
   /**
    * One edit: names sharing a one-deletion key (SymSpell), confirmed by the true
    * distance. Two edits, for long names only: names sharing enough trigrams
-   * (the q-gram lemma: within k edits, at least |s| - 2 - 3k trigrams agree).
+   * (the q-gram lemma: within k edits at least |s| - 2 - 3k trigrams agree,
+   * counting a transposition as two), again confirmed by the distance.
    */
   private edits(name: string): TyposquatMatch | undefined {
     if (name.length < MIN_LENGTH) return undefined;
@@ -119,7 +120,8 @@ export class TyposquatIndex {
       const shared = new Map<string, number>();
       for (const gram of new Set(trigrams(name))) for (const candidate of this.byTrigram.get(gram) ?? []) shared.set(candidate, (shared.get(candidate) ?? 0) + 1);
       for (const [candidate, count] of shared) {
-        const needed = Math.max(name.length, candidate.length) - 2 - 6;
+        // A transposition is one edit here but changes up to four trigrams, so allow for two such edits.
+        const needed = Math.max(1, Math.max(name.length, candidate.length) - 2 - 12);
         if (count >= needed && Math.abs(candidate.length - name.length) <= 2 && osaDistance(name, candidate, 2) <= 2) found.add(candidate);
       }
     }

@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packument } from '../../fixtures/registry-server.js';
+import { commitAt, initRepo } from '../../fixtures/repos.js';
+import { fixedClock } from '../../src/clock.js';
+import { auditExitCode, auditRepository } from '../../src/deps/audit.js';
+import { importHistory } from '../../src/git/fast-import.js';
+import { renderDepsSarif } from '../../src/report/deps-render.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { tempDir } from '../helpers.js';
+import { runCli } from '../cli/run-cli.js';
+import { NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
+
+const server = await registry({
+  npm: { 'express': packument('express'), 'zod': packument('zod'), '@acme/internal': packument('@acme/internal') },
+  downloads: { express: 90_000_000, zod: 20_000_000 },
+});
+const scoped = await registry({ npm: { '@acme/internal': packument('@acme/internal') } });
+
+let repo: string;
+let shas: string[];
+
+beforeAll(async () => {
+  repo = await tempDir();
+  initRepo(repo);
+  shas = await importHistory(repo, [
+    commitAt(0, 'Start the service\n', { files: { 'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '^5.1.0' } }, null, 2) + '\n' } }),
+    commitAt(1, 'Add validation and docs\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', { files: {
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'express': '^5.1.0', 'zod': '^3', 'in-toto-attestation': '^1.0.0', '@acme/internal': '^2' } }, null, 2) + '\n',
+      'README.md': '# svc\n\nRun `npx svc` to start it.\n\n```sh\nnpx react-codeshift --transform x\n```\n',
+    } }),
+  ]);
+  execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
+});
+
+const audit = async (extra: Parameters<typeof auditRepository>[0] = {}) => {
+  const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`, `//127.0.0.1:${new URL(scoped.url).port}/npm/:_authToken=secret-token`]);
+  return auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, ...extra, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
+};
+
+describe('aibom deps audit of a repository', () => {
+  it('finds every name, says which commit and agent introduced it, and judges it', async () => {
+    const report = await audit();
+    expect(validateAgainst('depsReport', report)).toBeNull();
+    const d = Object.fromEntries(report.dependencies.map((x) => [x.name, x]));
+    expect(Object.keys(d).sort()).toEqual(['@acme/internal', 'express', 'in-toto-attestation', 'react-codeshift', 'svc', 'zod']);
+    expect(d['in-toto-attestation']).toMatchObject({
+      verdict: 'hallucinated',
+      sources: [{ file: 'package.json', line: 6, kind: 'manifest' }],
+      introducedBy: { sha: shas[1], ai: true, agents: ['claude-code'], subject: 'Add validation and docs' },
+      findings: [{ id: 'not-found', severity: 'critical' }],
+    });
+    expect(d['react-codeshift']).toMatchObject({ verdict: 'hallucinated', sources: [{ file: 'README.md', line: 6, kind: 'command' }], introducedBy: { ai: true, agents: ['claude-code'] } });
+    expect(d.express).toMatchObject({ verdict: 'ok', introducedBy: { sha: shas[0], ai: false, agents: [] } });
+    expect(d.svc).toMatchObject({ verdict: 'unknown', local: "this repository's own package" });
+    expect(report.summary).toMatchObject({ dependencies: 6, failing: 2, unknown: 0, notLookedUp: 1 });
+    expect(auditExitCode(report, false)).toBe(1);
+  });
+
+  it('sends a private scope only to the registry configured for it, with its credentials', async () => {
+    await audit();
+    expect(server.requests.some((r) => r.path.includes('acme'))).toBe(false);
+    const asked = scoped.requests.filter((r) => r.path === '/npm/@acme%2finternal');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked[0]?.headers.authorization).toBe('Bearer secret-token');
+  });
+
+  it('a private scope with no registry configured is unknown, and nothing is sent anywhere', async () => {
+    const before = server.requests.length;
+    const { dir, env } = await npmConfigDir(server);
+    const report = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
+    const internal = report.dependencies.find((x) => x.name === '@acme/internal');
+    expect(internal).toMatchObject({ verdict: 'unknown', error: `@acme is a private scope with no registry configured for it; not sent to ${server.npmUrl}` });
+    expect(server.requests.slice(before).some((r) => r.path.includes('acme'))).toBe(false);
+    expect(auditExitCode(report, false)).toBe(1);
+  });
+
+  it('answers from the cache the second time, and --offline uses only the cache', async () => {
+    const cacheDir = await tempDir('aibom-cache-');
+    const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`]);
+    const run = (offline: boolean) => auditRepository({ repo, clock: fixedClock(NOW), cacheDir, npmrcDir: dir, env, offline, settings: settingsFor(server) });
+    const first = await run(false);
+    const before = server.requests.length;
+    const second = await run(false);
+    expect(server.requests.length).toBe(before);
+    expect(second.dependencies).toEqual(first.dependencies);
+    const offline = await run(true);
+    expect(offline.dependencies).toEqual(first.dependencies);
+    const emptyCache = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, offline: true, settings: settingsFor(server) });
+    expect(emptyCache.summary.unknown).toBe(5);
+    expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the cache and --offline is set');
+  });
+
+  it('SARIF: one rule per signal, results located at the manifest or text line', async () => {
+    const sarif = renderDepsSarif(await audit());
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(['not-found', 'unpublished', 'security-holding', 'typosquat', 'new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated', 'expired-suppression']);
+    expect(run?.results?.map((r) => [r.ruleId, r.level, r.locations?.[0]?.physicalLocation?.artifactLocation?.uri, r.locations?.[0]?.physicalLocation?.region?.startLine])).toEqual([
+      ['not-found', 'error', 'package.json', 6],
+      ['not-found', 'error', 'README.md', 6],
+    ]);
+    expect(run?.results?.[0]?.message.text).toContain('(added by claude-code in');
+  });
+});
+
+describe('aibom deps (built bin)', () => {
+  const cli = async (args: string[]) => {
+    const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`]);
+    const config = path.join(dir, 'aibom.yml');
+    await writeFile(config, `deps:\n  registries: { npmDownloads: "${server.url}" }\n  timeoutMs: 400\n  retries: 0\n`);
+    return runCli([...args, '--config', config, '--cache-dir', await tempDir('aibom-cache-')], { cwd: dir, env: { ...env } });
+  };
+
+  it('exit 1 on findings at the threshold, 0 below it; formats', async () => {
+    const table = await cli(['deps', 'audit', '--repo', repo, '--no-history']);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^hallucinated +npm:in-toto-attestation +critical not-found +package\.json:6$/m);
+    const json = await cli(['deps', 'audit', '--repo', repo, '--format', 'json']);
+    expect(validateAgainst('depsReport', JSON.parse(json.stdout))).toBeNull();
+    const sarif = await cli(['deps', 'audit', '--repo', repo, '--format', 'sarif']);
+    expect((JSON.parse(sarif.stdout) as { version: string }).version).toBe('2.1.0');
+    const markdown = await cli(['deps', 'audit', '--repo', repo, '--format', 'markdown']);
+    expect(markdown.stdout).toContain('| hallucinated | `npm:in-toto-attestation` |');
+  });
+
+  it('deps check: names and install commands from a text; bad input exits 2', async () => {
+    const chat = path.join(await tempDir(), 'answer.md');
+    await writeFile(chat, 'Sure! First install it:\n\n```\nnpm install express zod-helpers-pro\n```\n');
+    const fromText = await cli(['deps', 'check', '--from-text', chat, '--format', 'json']);
+    expect(fromText.code).toBe(1);
+    expect((JSON.parse(fromText.stdout) as { dependencies: { name: string; verdict: string }[] }).dependencies.map((x) => [x.name, x.verdict])).toEqual([['express', 'ok'], ['zod-helpers-pro', 'hallucinated']]);
+    const fine = await cli(['deps', 'check', 'express']);
+    expect(fine.code).toBe(0);
+    const invalid = await cli(['deps', 'check', 'Not A Name']);
+    expect(invalid).toMatchObject({ code: 2, stderr: "aibom: 'Not A Name' is not a valid npm package name\n" });
+    const none = await cli(['deps', 'check']);
+    expect(none.code).toBe(2);
+    const eco = await cli(['deps', 'check', 'x', '--ecosystem', 'maven']);
+    expect(eco.code).toBe(2);
+  });
+
+  it('an unreachable registry exits 2, or 0 with --allow-unknown', async () => {
+    const closed = await registry({});
+    const port = new URL(closed.url).port;
+    await closed.close();
+    const { dir, env } = await npmConfigDir(server, [`registry=http://127.0.0.1:${port}/`]);
+    const args = ['deps', 'check', 'express', '--cache-dir', await tempDir('aibom-cache-')];
+    const run = (extra: string[]) => runCli([...args, ...extra], { cwd: dir, env });
+    expect((await run([])).code).toBe(2);
+    expect((await run(['--allow-unknown'])).code).toBe(0);
+  });
+});
