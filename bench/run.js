@@ -1,10 +1,11 @@
-// npm run bench [scan|blame]: aibom's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps]: aibom's speed and memory against baselines measured in the same run.
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
 import { measure, medianOf } from './measure.js';
 import { COMMITS, FILES, treeRepository } from './tree-history.js';
 import { sequentialBlame } from './blame-baseline.js';
+import { benchDeps } from './deps-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aibom.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -13,6 +14,7 @@ const only = process.argv[2];
 
 if (!only || only === 'scan') await benchScan();
 if (!only || only === 'blame') await benchBlame();
+if (!only || only === 'deps') await benchDeps();
 
 async function benchScan() {
   const t0 = Date.now();

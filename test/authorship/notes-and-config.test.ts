@@ -135,5 +135,6 @@ describe('shipped examples', () => {
     const { loadConfig } = await import('../../src/config/load.js');
     const loaded = await loadConfig('/', new URL('../../examples/aibom.yml', import.meta.url).pathname);
     expect(loaded.config.signatures?.map((s) => s.id)).toEqual(['acme/coder-bot', 'acme/ai-trailer', 'acme/release-bot']);
+    expect(loaded.config.deps?.suppressions?.[0]).toEqual({ package: 'left-pad', signals: ['no-repository'], reason: 'vendored fork, reviewed by security', expires: '2027-03-31' });
   });
 });
