@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 /** Every schema the project defines, by name; the files live in `schemas/` at the package root. */
 export const SCHEMA_FILES = {
@@ -16,7 +16,8 @@ export type SchemaName = keyof typeof SCHEMA_FILES;
 
 // Both src/ (tests) and dist/ (the built package) sit one level below schemas/.
 const SCHEMA_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// ajv is loaded on first use: most commands never validate anything, and it costs 40 ms to load.
+const require = createRequire(import.meta.url);
 
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
@@ -27,7 +28,9 @@ export function schemaPath(name: SchemaName): string {
 
 function instance(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: false, strict: false });
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+    ajv = new AjvClass({ allErrors: false, strict: false });
     addFormats(ajv);
     for (const file of Object.values(SCHEMA_FILES)) {
       ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + file, 'utf8')) as object, file);

@@ -1,12 +1,30 @@
 import { Command, CommanderError } from 'commander';
 import { isAibomError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerBlame } from './blame.js';
-import { registerDemo } from './demo.js';
-import { registerDeps } from './deps.js';
-import { registerHooks } from './hooks.js';
-import { registerRecord } from './record.js';
-import { registerScan } from './scan.js';
+
+/**
+ * Each command's module, loaded only when that command runs: a scan should
+ * not pay for loading the registry clients, and CI runs scans often.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  scan: async () => (await import('./scan.js')).registerScan,
+  blame: async () => (await import('./blame.js')).registerBlame,
+  record: async () => (await import('./record.js')).registerRecord,
+  hooks: async () => (await import('./hooks.js')).registerHooks,
+  deps: async () => (await import('./deps.js')).registerDeps,
+  demo: async () => (await import('./demo.js')).registerDemo,
+};
+const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);
+
+/** The command named on the command line, skipping global options and their values; undefined for help or a typo. */
+function commandIn(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (GLOBAL_OPTIONS_WITH_VALUES.has(arg)) i++;
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? arg : undefined;
+  }
+  return undefined;
+}
 
 /**
  * Runs the CLI and returns the exit code: 0 clean, 1 findings or failed
@@ -26,12 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aibom: ${text.slice(7)}` : text) });
-  registerScan(program);
-  registerBlame(program);
-  registerRecord(program);
-  registerHooks(program);
-  registerDeps(program);
-  registerDemo(program);
+  const named = commandIn(argv);
+  const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
+  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<(program: Command) => void>)()))) register(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

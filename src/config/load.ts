@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import type { AgentEnvHint, TrailerStyle } from '../record/agent-env.js';
@@ -45,6 +45,8 @@ export async function loadConfig(repoRoot: string, explicit?: string): Promise<L
 }
 
 export function parseConfig(text: string, file: string): AibomConfig {
+  // Loaded only when there is a config file to read.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
