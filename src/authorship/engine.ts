@@ -37,6 +37,8 @@ const DEFAULT_ROLES: IdentityRole[] = ['author', 'co-author'];
 export class SignatureEngine {
   private readonly byEmail = new Map<string, Compiled[]>();
   private readonly identityPatterns: Compiled[] = [];
+  /** One regex that any identity a pattern signature could match must match: most people's identities are ruled out by it alone. */
+  private patternGate: RegExp | undefined;
   private readonly byTrailerKey = new Map<string, Compiled[]>();
   private readonly subjects: Compiled[] = [];
   private readonly lines: Compiled[] = [];
@@ -88,7 +90,9 @@ export class SignatureEngine {
   private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string): boolean {
     const email = identity.email.toLowerCase();
     let agentMatched = false;
-    for (const candidates of [this.byEmail.get(email), this.identityPatterns]) {
+    const gate = this.gate();
+    const patterns = gate.test(`${identity.email}\n${identity.name}`) ? this.identityPatterns : undefined;
+    for (const candidates of [this.byEmail.get(email), patterns]) {
       if (!candidates) continue;
       for (const sig of candidates) {
         if (!sig.roles.has(role)) continue;
@@ -112,6 +116,20 @@ export class SignatureEngine {
     return agentMatched;
   }
 
+  private gate(): RegExp {
+    if (!this.patternGate) {
+      const alternatives = this.identityPatterns.map((c) => {
+        // The gate runs on "email\nname" in multiline mode, so each pattern's ^ and $ keep their meaning.
+        const email = c.emailRe ? `(?:^[^\\n]*?(?:${c.emailRe.source})[^\\n]*\\n)` : '';
+        const name = c.nameRe ? `(?:\\n[^\\n]*?(?:${c.nameRe.source}))` : '';
+        // Both parts must hold when both are given, but the gate only has to let every real match through.
+        return email || name;
+      });
+      this.patternGate = alternatives.length === 0 ? /(?!)/u : new RegExp(alternatives.join('|'), 'imu');
+    }
+    return this.patternGate;
+  }
+
   private add(def: SignatureDef): void {
     const compiled: Compiled = { def, roles: new Set(def.identity?.roles ?? DEFAULT_ROLES) };
     if (def.model) compiled.modelRe = new RegExp(def.model, 'u');
@@ -124,6 +142,7 @@ export class SignatureEngine {
         push(this.byEmail, compiled.email, compiled);
       } else {
         this.identityPatterns.push(compiled);
+        this.patternGate = undefined;
       }
     } else if (def.trailer) {
       if (def.trailer.value) compiled.valueRe = new RegExp(def.trailer.value, 'u');

@@ -7,7 +7,7 @@ import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
-import { firstFatalLine, gitRecords } from './stream.js';
+import { firstFatalLine, gitRecordBatches, gitRecords } from './stream.js';
 import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
 
 const FIELD = '\x1f';
@@ -77,8 +77,8 @@ class CliGitRepository implements GitRepository {
 
   async *log(request: LogRequest): AsyncIterable<CommitRecord> {
     const args = ['-c', 'log.showSignature=false', 'log', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`, ...revisionArgs(request)];
-    for await (const record of gitRecords(this.root, args)) {
-      yield parseRecord(decoder.decode(record));
+    for await (const batch of gitRecordBatches(this.root, args)) {
+      for (const record of batch) yield parseRecord(decoder.decode(record));
     }
   }
 

@@ -9,6 +9,11 @@ import { GitError } from '../errors.js';
  * argument guards the simple-git calls use.
  */
 export async function* gitRecords(cwd: string, args: string[], options: { separator?: number; input?: string } = {}): AsyncGenerator<Buffer> {
+  for await (const batch of gitRecordBatches(cwd, args, options)) yield* batch;
+}
+
+/** The same records, a batch per chunk read: one await per 64 KiB instead of one per record, for the hot paths. */
+export async function* gitRecordBatches(cwd: string, args: string[], options: { separator?: number; input?: string } = {}): AsyncGenerator<Buffer[]> {
   const separator = options.separator ?? 0;
   const child = spawn('git', args, { cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnv() });
   if (options.input !== undefined && child.stdin) {
@@ -37,18 +42,20 @@ export async function* gitRecords(cwd: string, args: string[], options: { separa
     for await (const chunk of stdout as AsyncIterable<Buffer>) {
       let start = 0;
       let nul = chunk.indexOf(separator, start);
+      const batch: Buffer[] = [];
       while (nul !== -1) {
         const piece = chunk.subarray(start, nul);
-        yield pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+        batch.push(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
         pending = [];
         start = nul + 1;
         nul = chunk.indexOf(separator, start);
       }
       if (start < chunk.length) pending.push(chunk.subarray(start));
+      if (batch.length > 0) yield batch;
     }
     const code = await exited;
     if (code !== 0) throw gitFailure(args, stderr, code);
-    if (pending.length > 0) yield Buffer.concat(pending);
+    if (pending.length > 0) yield [Buffer.concat(pending)];
     finished = true;
   } finally {
     if (!finished && child.exitCode === null) child.kill('SIGTERM');

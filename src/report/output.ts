@@ -8,7 +8,8 @@ import { AibomError } from '../errors.js';
 
 /** Where a report goes: written in pieces, then committed (or thrown away on failure). */
 export interface OutputSink {
-  write(text: string): Promise<void>;
+  /** Resolves at once unless the text had to be written out and the destination is full: await only a returned promise. */
+  write(text: string): Promise<void> | undefined;
   /** Finishes the output; for a file, moves the complete temporary file into place. */
   commit(): Promise<void>;
   /** Leaves no partial file behind. */
@@ -83,10 +84,10 @@ function buffered(sink: OutputSink): OutputSink {
     await sink.write(text);
   };
   return {
-    async write(text) {
+    write(text) {
       pending.push(text);
       size += text.length;
-      if (size >= CHUNK) await flush();
+      return size >= CHUNK ? flush() : undefined;
     },
     async commit() {
       await flush();

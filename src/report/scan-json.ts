@@ -21,7 +21,8 @@ export async function writeScanJson(session: ScanSession, out: OutputSink, onCom
   let first = true;
   for await (const commit of session.commits()) {
     onCommit?.(commit);
-    await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(commit)}`);
+    const pending = out.write(`${first ? '\n' : ',\n'}${JSON.stringify(commit)}`);
+    if (pending) await pending;
     first = false;
   }
   await out.write(`${first ? '' : '\n'}],"summary":${JSON.stringify(session.summary.result())},"warnings":${JSON.stringify(session.warnings)}}\n`);
