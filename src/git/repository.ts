@@ -11,6 +11,7 @@ import { firstFatalLine, gitRecordBatches, gitRecords } from './stream.js';
 import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
 
 const FIELD = '\x1f';
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -227,7 +228,7 @@ function parseRecord(text: string): CommitRecord {
     at = next + 1;
   }
   const [sha = '', parents = '', an = '', ae = '', aI = '', cn = '', ce = '', cI = ''] = fields;
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitError('GIT_FAILED', `could not parse git log output: bad commit id ${JSON.stringify(sha.slice(0, 80))}`);
+  if (!COMMIT_ID.test(sha)) throw new GitError('GIT_FAILED', `could not parse git log output: bad commit id ${JSON.stringify(sha.slice(0, 80))}`);
   return {
     sha,
     parents: parents === '' ? [] : parents.split(' '),

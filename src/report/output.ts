@@ -9,7 +9,7 @@ import { AibomError } from '../errors.js';
 /** Where a report goes: written in pieces, then committed (or thrown away on failure). */
 export interface OutputSink {
   /** Resolves at once unless the text had to be written out and the destination is full: await only a returned promise. */
-  write(text: string): Promise<void> | undefined;
+  write(text: string | Buffer): Promise<void> | undefined;
   /** Finishes the output; for a file, moves the complete temporary file into place. */
   commit(): Promise<void>;
   /** Leaves no partial file behind. */
@@ -71,23 +71,31 @@ const CHUNK = 256 * 1024;
 /**
  * Gathers small writes (a report writes one line per commit) into large ones:
  * standard output to a file or /dev/null is synchronous in Node, and 100,000
- * tiny write calls cost more than the whole scan.
+ * tiny write calls cost more than the whole scan. Text is encoded straight
+ * into one reusable buffer, so each piece is copied once.
  */
 function buffered(sink: OutputSink): OutputSink {
-  let pending: string[] = [];
-  let size = 0;
+  let buffer = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
   const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    size = 0;
-    await sink.write(text);
+    if (used === 0) return;
+    const out = buffer.subarray(0, used);
+    buffer = Buffer.allocUnsafe(CHUNK);
+    used = 0;
+    await sink.write(out);
   };
   return {
     write(text) {
-      pending.push(text);
-      size += text.length;
-      return size >= CHUNK ? flush() : undefined;
+      const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+      const put = (at: number): number => (typeof text === 'string' ? buffer.write(text, at) : text.copy(buffer, at));
+      if (used + bytes > CHUNK) {
+        if (bytes > CHUNK) return flush().then(() => sink.write(text));
+        const pending = flush();
+        used = put(0);
+        return pending;
+      }
+      used += put(used);
+      return undefined;
     },
     async commit() {
       await flush();
