@@ -28,6 +28,18 @@ describe('aibom scan (built bin)', () => {
     expect((await runCli(['scan', '--repo', repo, '--format', 'json'])).stdout).toBe(result.stdout);
   });
 
+  it('a report of several megabytes comes out whole, through stdout and through --output', async () => {
+    const big = await tempDir();
+    await linearRepo(big, 4000);
+    const expected = JSON.parse(JSON.stringify(await scanHistory({ repo: big }))) as unknown;
+    const printed = await runCli(['scan', '--repo', big, '--format', 'json']);
+    expect(printed.stdout.length).toBeGreaterThan(1_000_000);
+    expect(JSON.parse(printed.stdout)).toEqual(expected);
+    const file = path.join(await tempDir(), 'big.json');
+    expect((await runCli(['scan', '--repo', big, '--format', 'json', '--output', file])).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(printed.stdout);
+  });
+
   it('the default table summarises by agent and lists AI commits, without colour when not a terminal', async () => {
     const result = await runCli(['scan'], { cwd: repo });
     expect(result.code).toBe(0);
