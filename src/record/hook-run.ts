@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { ScanWarning } from '../authorship/types.js';
 import type { AibomConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { gitEnv } from '../git/stream.js';
@@ -41,8 +42,11 @@ export async function runHook(hook: HookName, args: string[], ctx: HookRunContex
       return `recorded ${found.agent} on ${result.commit.slice(0, 12)} in refs/notes/aibom`;
     }
     case 'post-rewrite': {
-      const written = await carryThroughRewrite(ctx.git, parseRewriteInput(ctx.stdin));
-      return written.length === 0 ? undefined : `carried authorship notes onto ${written.length} rewritten commit${written.length === 1 ? '' : 's'}`;
+      const warnings: ScanWarning[] = [];
+      const written = await carryThroughRewrite(ctx.git, parseRewriteInput(ctx.stdin, warnings), warnings);
+      const lines = warnings.map((w) => `warning: ${w.message}`);
+      if (written.length > 0) lines.push(`carried authorship notes onto ${written.length} rewritten commit${written.length === 1 ? '' : 's'}`);
+      return lines.length === 0 ? undefined : lines.join('\naibom: ');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { AIBOM_NOTES_REF, type NoteRecord } from '../authorship/notes.js';
+import { AIBOM_NOTES_REF, parseAibomNote, type NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { GitRepository } from '../git/types.js';
 import { buildNote, readRecords, recordIdentity } from './note-store.js';
@@ -16,7 +16,7 @@ export interface Rewrite {
  * give the new commit all their records. Records already on the new commit
  * that did not come from these old ones are kept.
  */
-export async function carryThroughRewrite(git: GitRepository, rewrites: readonly Rewrite[]): Promise<{ commit: string; records: number }[]> {
+export async function carryThroughRewrite(git: GitRepository, rewrites: readonly Rewrite[], warnings: ScanWarning[] = []): Promise<{ commit: string; records: number }[]> {
   const notes = await git.readNotes(AIBOM_NOTES_REF);
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
@@ -25,12 +25,20 @@ export async function carryThroughRewrite(git: GitRepository, rewrites: readonly
     const carried: NoteRecord[] = [];
     const carriedIds = new Set<string>();
     for (const from of froms) {
-      for (const record of await readRecords(git, from, notes).catch(() => [])) {
+      const text = notes.get(from);
+      if (text === undefined) continue;
+      const parsed = parseAibomNote(text);
+      if (!parsed.ok) {
+        warnings.push({ code: 'BAD_NOTE', commit: from, message: `the note on ${AIBOM_NOTES_REF} for commit ${from.slice(0, 12)} ${parsed.problem}; not carried to ${to.slice(0, 12)}` });
+        continue;
+      }
+      for (const record of parsed.value.records) {
         carried.push(await remap(git, record, from, to));
         carriedIds.add(recordIdentity(record));
       }
     }
     if (carried.length === 0) continue;
+    // What git itself copied onto the new commit (possibly concatenated) is replaced by the recomputed records.
     const kept = (await readRecords(git, to, notes).catch(() => [])).filter((r) => !carriedIds.has(recordIdentity(r)));
     const records = [...kept, ...carried];
     await git.writeNote(AIBOM_NOTES_REF, to, buildNote(records));

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { blameTree } from '../../src/blame/blame.js';
 import { recordAuthorship } from '../../src/record/record.js';
 import { recordSquash } from '../../src/record/squash.js';
+import { carryThroughRewrite } from '../../src/record/rewrite.js';
+import type { ScanWarning } from '../../src/authorship/types.js';
 import { openRepository } from '../../src/git/repository.js';
 import { tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
@@ -49,6 +51,19 @@ function rebaseReorderingAndFixing(dir: string, base: string): void {
   const editor = `node -e "const fs=require('fs');const f=process.argv[1];const l=fs.readFileSync(f,'utf8').split('\\n').filter(x=>x&&!x.startsWith('#'));const a=l.filter(x=>/ A: | fixup! A/.test(x));const o=l.filter(x=>!a.includes(x));fs.writeFileSync(f,[...o.reverse(),...a].join('\\n')+'\\n')"`;
   sh(dir, ['rebase', '--quiet', '-i', '--autosquash', base], { GIT_SEQUENCE_EDITOR: editor });
 }
+
+describe('post-rewrite with a note it cannot read', () => {
+  it('warns, names the commit, and writes nothing', async () => {
+    const { dir } = await history(false);
+    const [newer = '', older = ''] = sh(dir, ['rev-list', '-2', 'HEAD']).trim().split('\n');
+    sh(dir, ['notes', '--ref=refs/notes/aibom', 'add', '-m', 'not json', older]);
+    const warnings: ScanWarning[] = [];
+    const written = await carryThroughRewrite(await openRepository(dir), [{ from: older, to: newer }], warnings);
+    expect(written).toEqual([]);
+    expect(warnings.map((w) => [w.commit, w.message])).toEqual([[older, `the note on refs/notes/aibom for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`]]);
+    expect(() => sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', newer])).toThrow();
+  });
+});
 
 describe('blame totals stay exactly right through history rewrites', () => {
   it('before any rewrite', async () => {
