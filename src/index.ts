@@ -28,3 +28,29 @@ export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';
 export { buildSampleRepository } from './demo/run.js';
 export { VERSION } from './version.js';
+
+// Line-level attribution.
+export { blameTree } from './blame/blame.js';
+export type { BlameOptions } from './blame/blame.js';
+export type { BlameReport, DirectoryAttribution, FileAttribution, LineCounts } from './blame/types.js';
+export { DETECTION_FLAGS } from './git/blame.js';
+export type { DetectionLevel } from './git/blame.js';
+
+// Recording authorship and keeping it through rewrites.
+export { recordAuthorship } from './record/record.js';
+export type { RecordOptions, RecordResult } from './record/record.js';
+export { recordSquash } from './record/squash.js';
+export { carryThroughRewrite, parseRewriteInput } from './record/rewrite.js';
+export { installHooks, uninstallHooks } from './record/hooks.js';
+export { agentFromEnv, trailerFor, DEFAULT_AGENT_ENV } from './record/agent-env.js';
+export type { AgentEnvHint, TrailerStyle } from './record/agent-env.js';
+
+// Dependencies: hallucinated and typosquatted packages.
+export { auditRepository, checkNames, auditExitCode } from './deps/audit.js';
+export type { AuditOptions, CheckOptions, DepsReport, DepsSummary } from './deps/audit.js';
+export type { DependencyReport, Ecosystem, Finding, Severity, SignalId, Verdict } from './deps/types.js';
+export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';
+export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';
+export { renderDepsSarif } from './report/deps-render.js';
+export { systemClock, fixedClock } from './clock.js';
+export type { Clock } from './clock.js';
