@@ -1,4 +1,7 @@
-import { gitRecords } from './stream.js';
+import { gitRecordBatches } from './stream.js';
+
+const BOUNDARY = Buffer.from('boundary');
+const FILENAME = Buffer.from('filename ');
 
 /** A run of consecutive lines that `git blame` gives to one commit. */
 export interface BlameGroup {
@@ -39,18 +42,20 @@ export async function* blameGroups(cwd: string, revision: string, file: string, 
   const args = ['-c', 'core.quotePath=false', 'blame', '--incremental', '--root', ...DETECTION_FLAGS[detection], revision, '--', file];
   const boundaries = new Set<string>();
   let current: Omit<BlameGroup, 'origPath' | 'boundary'> | undefined;
-  for await (const raw of gitRecords(cwd, args, { separator: 10 })) {
-    const line = raw.toString('utf8');
-    if (current === undefined) {
-      const m = /^([0-9a-f]{40,64}) (\d+) (\d+) (\d+)$/.exec(line);
-      if (m) current = { sha: m[1] ?? '', origLine: Number(m[2]), finalLine: Number(m[3]), lines: Number(m[4]) };
-      continue;
-    }
-    if (line === 'boundary') {
-      boundaries.add(current.sha);
-    } else if (line.startsWith('filename ')) {
-      yield { ...current, origPath: unquote(line.slice(9)), boundary: boundaries.has(current.sha) };
-      current = undefined;
+  for await (const batch of gitRecordBatches(cwd, args, { separator: 10 })) {
+    for (const raw of batch) {
+      if (current === undefined) {
+        const m = /^([0-9a-f]{40,64}) (\d+) (\d+) (\d+)$/.exec(raw.toString('latin1'));
+        if (m) current = { sha: m[1] ?? '', origLine: Number(m[2]), finalLine: Number(m[3]), lines: Number(m[4]) };
+        continue;
+      }
+      // Header lines (author, summary, …) are most of the output and never needed: look at their first bytes only.
+      if (raw.length === 8 && raw.equals(BOUNDARY)) {
+        boundaries.add(current.sha);
+      } else if (raw.subarray(0, 9).equals(FILENAME)) {
+        yield { ...current, origPath: unquote(raw.subarray(9).toString('utf8')), boundary: boundaries.has(current.sha) };
+        current = undefined;
+      }
     }
   }
 }
