@@ -140,6 +140,7 @@ async function checkFound(
     const lookup: Lookup = await clients[first.ecosystem].lookup(first.name);
     const evaluation = evaluate({
       ecosystem: first.ecosystem, name: first.name, lookup, typo: index?.check(first.name), popular: index?.isPopular(first.name) ?? false, settings, now: clock.now(),
+      versions: [...new Set(deps.map((d) => d.spec.replace(/^[=v]+/, '')))],
     });
     return { ...base, ...evaluation };
   });

@@ -1,4 +1,4 @@
-import type { Lookup } from './registry/types.js';
+import type { Lookup, PackageInfo } from './registry/types.js';
 import type { DepsSettings, Suppression } from './settings.js';
 import type { TyposquatMatch } from './typosquat/index.js';
 import { canonicalName } from './names.js';
@@ -20,6 +20,8 @@ export interface EvaluationInput {
   typo: TyposquatMatch | undefined;
   /** The name is on the shipped popular list: popular, whatever the downloads API says. */
   popular: boolean;
+  /** Versions the repository pins (lockfiles, exact specs); install scripts and deprecation are checked on these. */
+  versions?: string[];
   settings: DepsSettings;
   now: Date;
 }
@@ -61,15 +63,35 @@ export function evaluate(input: EvaluationInput): Evaluation {
   } else if (!input.popular) {
     unknownSignals.push('low-popularity');
   }
-  if (ecosystem === 'npm') {
-    if (info.installScripts === undefined) unknownSignals.push('install-scripts');
-    else if (info.installScripts.length > 0) findings.push({ id: 'install-scripts', severity: 'medium', message: `\`${name}@${info.latest ?? ''}\` runs ${info.installScripts.join(', ')} scripts on install.`, evidence: info.installScripts.join(', ') });
-    if (info.deprecated === undefined) unknownSignals.push('deprecated');
-    else if (info.deprecated !== null) findings.push({ id: 'deprecated', severity: 'low', message: `\`${name}@${info.latest ?? ''}\` is deprecated: ${info.deprecated}`, evidence: info.deprecated });
-  }
+  if (ecosystem === 'npm') versionSignals(input, info, findings, unknownSignals);
   if (info.repository === undefined) unknownSignals.push('no-repository');
   else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
   return applySuppressions(withVerdict(findings, unknownSignals), input);
+}
+
+/**
+ * Install scripts and deprecation belong to versions: the pinned versions
+ * (from lockfiles and exact specs) when there are any, else the latest.
+ */
+function versionSignals(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+  const { name } = input;
+  const pinned = (input.versions ?? []).filter((v) => info.versionFlags !== undefined && /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(v));
+  const checked = pinned.length > 0 ? pinned : info.latest !== undefined ? [info.latest] : [];
+  if (pinned.length === 0 && info.installScripts === undefined) unknownSignals.push('install-scripts');
+  if (pinned.length === 0 && info.deprecated === undefined) unknownSignals.push('deprecated');
+  const flagsOf = (v: string): { installScripts?: string[]; deprecated?: string } => (pinned.length > 0 ? info.versionFlags?.[v] ?? {}
+    : { ...(info.installScripts?.length ? { installScripts: info.installScripts } : {}), ...(info.deprecated ? { deprecated: info.deprecated } : {}) });
+  const scripts = checked.filter((v) => (flagsOf(v).installScripts?.length ?? 0) > 0);
+  if (scripts.length > 0) {
+    const which = [...new Set(scripts.flatMap((v) => flagsOf(v).installScripts ?? []))];
+    findings.push({ id: 'install-scripts', severity: 'medium', message: `\`${name}@${scripts.join(', ')}\` runs ${which.join(', ')} scripts on install.`, evidence: which.join(', ') });
+  }
+  const deprecated = checked.filter((v) => flagsOf(v).deprecated !== undefined);
+  const first = deprecated[0];
+  if (first !== undefined) {
+    const reason = flagsOf(first).deprecated ?? '';
+    findings.push({ id: 'deprecated', severity: 'low', message: `\`${name}@${deprecated.join(', ')}\` is deprecated: ${reason}`, evidence: reason });
+  }
 }
 
 function withVerdict(findings: Finding[], unknownSignals: SignalId[]): Evaluation {

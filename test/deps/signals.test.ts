@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { packument, pypiProject } from '../../fixtures/registry-server.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { check, daysAgo, registry } from './helpers.js';
+import { parsePackument } from '../../src/deps/registry/npm.js';
+import { depsSettings } from '../../src/deps/settings.js';
+import { evaluate } from '../../src/deps/signals.js';
+import { check, daysAgo, NOW, registry } from './helpers.js';
 
 const server = await registry({
   npm: {
@@ -107,5 +110,36 @@ describe('suppressions', () => {
     expect(d['lonely-lib']?.findings[1]?.message).toBe('The suppression of `lonely-lib` (internal tool) expired on 2026-01-01: its findings count again.');
     expect(report.summary.suppressed).toBe(1);
     expect(report.summary.failing).toBe(0);
+  });
+});
+
+describe('install scripts and deprecation belong to versions', () => {
+  const doc = {
+    'name': 'evolving',
+    'dist-tags': { latest: '2.0.0' },
+    'versions': {
+      '1.0.0': { name: 'evolving', version: '1.0.0', repository: 'git+https://github.com/x/evolving.git', deprecated: 'upgrade to 2' },
+      '2.0.0': { name: 'evolving', version: '2.0.0', repository: 'git+https://github.com/x/evolving.git', scripts: { postinstall: 'node steal.js' } },
+    },
+    'time': { created: '2019-01-01T00:00:00.000Z' },
+  };
+  const info = parsePackument('evolving', doc);
+  const judge = (versions?: string[]) => evaluate({
+    ecosystem: 'npm', name: 'evolving', lookup: { status: 'found', info: { ...(info as NonNullable<typeof info>), monthlyDownloads: 50_000 } },
+    typo: undefined, popular: false, settings: depsSettings(undefined), now: new Date(NOW), ...(versions ? { versions } : {}),
+  }).findings.map((f) => [f.id, f.message]);
+
+  it('a lockfile pinning the clean old version: deprecated, no install script', () => {
+    expect(judge(['1.0.0'])).toEqual([['deprecated', '`evolving@1.0.0` is deprecated: upgrade to 2']]);
+  });
+
+  it('pinning the new version, or pinning nothing (latest): the install script', () => {
+    expect(judge(['2.0.0'])).toEqual([['install-scripts', '`evolving@2.0.0` runs postinstall scripts on install.']]);
+    expect(judge()).toEqual([['install-scripts', '`evolving@2.0.0` runs postinstall scripts on install.']]);
+    expect(judge(['^1.0.0'])).toEqual([['install-scripts', '`evolving@2.0.0` runs postinstall scripts on install.']]);
+  });
+
+  it('both pinned: both findings', () => {
+    expect(judge(['1.0.0', '2.0.0']).map(([id]) => id)).toEqual(['install-scripts', 'deprecated']);
   });
 });

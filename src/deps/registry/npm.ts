@@ -87,6 +87,13 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
     securityHolding: latest !== undefined && /-security$/.test(latest) && (/security holding package/i.test(description) || /npm\/security-holder/.test(repoUrl)),
   };
   if (typeof p.time?.created === 'string') info.created = p.time.created;
+  const flags: NonNullable<PackageInfo['versionFlags']> = {};
+  for (const [version, m] of Object.entries(p.versions)) {
+    const scripts = LIFECYCLE.filter((s) => typeof m.scripts?.[s] === 'string');
+    const deprecated = typeof m.deprecated === 'string' && m.deprecated !== '' ? m.deprecated : undefined;
+    if (scripts.length > 0 || deprecated) flags[version] = { ...(scripts.length > 0 ? { installScripts: scripts } : {}), ...(deprecated ? { deprecated } : {}) };
+  }
+  if (versions.length > 0) info.versionFlags = flags;
   if (manifest) {
     info.installScripts = LIFECYCLE.filter((s) => typeof manifest.scripts?.[s] === 'string');
     info.repository = repoUrl === '' ? null : repoUrl;

@@ -19,6 +19,8 @@ export interface PackageInfo {
   installScripts?: string[];
   repository?: string | null;
   deprecated?: string | null;
+  /** Versions that run install scripts or are deprecated (every other version does neither), for checking pinned versions. */
+  versionFlags?: Record<string, { installScripts?: string[]; deprecated?: string }>;
 }
 
 export type Lookup =
