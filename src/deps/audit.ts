@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ScanWarning } from '../authorship/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { mapPool } from '../concurrency.js';
@@ -73,8 +73,10 @@ export async function auditRepository(options: AuditOptions = {}): Promise<DepsR
   const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
   const settings = { ...depsSettings(config.deps), ...options.settings };
   const warnings: ScanWarning[] = [];
-  const found = await collectDependencies(git.root, await git.trackedFiles());
   const head = (await git.head()).sha;
+  // A bare repository has no work tree: its dependencies are those of HEAD.
+  const files = git.bare ? (head ? (await git.listFiles(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
+  const found = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted)));
   let introductions = new Map<string, Introduction>();
   if (options.history !== false && head !== null) {
     const wanted = new Map<string, { ecosystem: Ecosystem; name: string }[]>();
@@ -194,6 +196,19 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
     summary: { dependencies: dependencies.length, byVerdict, findings, suppressed, unknown: byVerdict.unknown - notLookedUp, notLookedUp, failing },
     warnings,
   };
+}
+
+/** Text files of the work tree; anything over 2 MiB is no manifest or doc worth reading, and is skipped unread. */
+async function readWorkTree(root: string, files: string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  await mapPool(files, 32, async (file) => {
+    const full = path.join(root, file);
+    const info = await stat(full).catch(() => undefined);
+    if (!info?.isFile() || info.size > 2 * 1024 * 1024) return;
+    const text = await readFile(full, 'utf8').catch(() => undefined);
+    if (text !== undefined) texts.set(file, text);
+  });
+  return texts;
 }
 
 /** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */

@@ -32,11 +32,11 @@ export async function openRepository(dir: string): Promise<GitRepository> {
   const root = bare === 'true'
     ? path.resolve(absolute, (await git.raw(['rev-parse', '--git-dir'])).trim())
     : (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-  return new CliGitRepository(root, simpleGit({ baseDir: root, trimmed: false }));
+  return new CliGitRepository(root, simpleGit({ baseDir: root, trimmed: false }), bare === 'true');
 }
 
 class CliGitRepository implements GitRepository {
-  constructor(readonly root: string, private readonly git: SimpleGit) {}
+  constructor(readonly root: string, private readonly git: SimpleGit, readonly bare: boolean) {}
 
   async head(): Promise<HeadState> {
     const sha = (await this.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
@@ -185,9 +185,21 @@ class CliGitRepository implements GitRepository {
     return path.resolve(this.root, (await this.raw(['rev-parse', '--git-path', name])).trim());
   }
 
-  async trackedFiles(): Promise<string[]> {
-    const out = await this.raw(['-c', 'core.quotePath=false', 'ls-files', '-z']);
-    return out.split('\0').filter((f) => f.length > 0);
+  async workTreeFiles(): Promise<string[]> {
+    if (this.bare) return [];
+    const out = await this.raw(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+    return [...new Set(out.split('\0').filter((f) => f.length > 0))];
+  }
+
+  async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
+    assertSafeRevision(rev);
+    const blobs = await readBlobs(this.root, paths.map((p) => `${rev}:${p}`));
+    const out = new Map<string, string>();
+    for (const p of paths) {
+      const content = blobs.get(`${rev}:${p}`);
+      if (content !== undefined) out.set(p, decoder.decode(content));
+    }
+    return out;
   }
 
   async *fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }> {

@@ -81,8 +81,12 @@ export interface GitRepository {
   unsetConfig(key: string, value: string): Promise<void>;
   /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
   gitPath(name: string): Promise<string>;
-  /** Paths of the files git tracks in the work tree. */
-  trackedFiles(): Promise<string[]>;
+  /** True for a repository without a work tree. */
+  readonly bare: boolean;
+  /** Files of the work tree that are tracked, or new and not ignored (what a commit would take). */
+  workTreeFiles(): Promise<string[]>;
+  /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */
+  readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>>;
   /** The commits that changed `file`, oldest first, each with the lines it added. */
   fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../../fixtures/registry-server.js';
@@ -57,6 +57,22 @@ describe('aibom deps audit of a repository', () => {
     expect(d.svc).toMatchObject({ verdict: 'unknown', local: "this repository's own package" });
     expect(report.summary).toMatchObject({ dependencies: 6, failing: 2, unknown: 0, notLookedUp: 1 });
     expect(auditExitCode(report, false)).toBe(1);
+  });
+
+  it('counts new files not yet committed, skips ignored ones; a bare repository is audited at HEAD', async () => {
+    const work = await tempDir();
+    execFileSync('git', ['clone', '--quiet', repo, work]);
+    await writeFile(path.join(work, '.gitignore'), 'ignored/\n');
+    await mkdir(path.join(work, 'ignored'));
+    await writeFile(path.join(work, 'ignored', 'requirements.txt'), 'ignored-only-package\n');
+    await writeFile(path.join(work, 'requirements.txt'), 'requests-toolbelt-helperz\n');
+    const names = (await audit({ repo: work })).dependencies.map((d) => `${d.ecosystem}:${d.name}`);
+    expect(names).toContain('pypi:requests-toolbelt-helperz');
+    expect(names).not.toContain('pypi:ignored-only-package');
+    const bare = path.join(await tempDir(), 'bare.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', repo, bare]);
+    const fromBare = await audit({ repo: bare });
+    expect(fromBare.dependencies.map((d) => d.name).sort()).toEqual(['@acme/internal', 'express', 'in-toto-attestation', 'react-codeshift', 'svc', 'zod']);
   });
 
   it('sends a private scope only to the registry configured for it, with its credentials', async () => {

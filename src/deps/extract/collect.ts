@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FoundDependency } from '../types.js';
 import { commandsInText, isCommandFile } from './commands.js';
@@ -27,28 +25,17 @@ const MANIFESTS: [RegExp, Extractor][] = [
 const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party|\.venv|venv|site-packages|dist|build|target)\//;
 const MAX_TEXT = 2 * 1024 * 1024;
 
-/** Every dependency name in the repository's tracked files (read from the work tree). */
-export async function collectDependencies(root: string, tracked: readonly string[]): Promise<FoundDependency[]> {
-  const texts = new Map<string, string>();
-  const wanted = tracked.filter((f) => !SKIP.test(f) && (MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f)));
-  await Promise.all(wanted.map(async (file) => {
-    const text = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
-    if (text !== undefined && text.length <= MAX_TEXT && !text.includes('\0')) texts.set(file, text);
-  }));
-  // `-r other.txt` may name any tracked file, whatever it is called.
-  const trackedSet = new Set(tracked);
-  const read = (file: string): string | undefined => {
-    const normal = path.posix.normalize(file);
-    if (texts.has(normal)) return texts.get(normal);
-    if (!trackedSet.has(normal)) return undefined;
-    try {
-      return readFileSync(path.join(root, normal), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+/**
+ * Every dependency name in the given files. `readTexts` supplies their
+ * contents (from the work tree, or from a commit for a bare repository).
+ */
+export async function collectDependencies(files: readonly string[], readTexts: (files: string[]) => Promise<Map<string, string>>): Promise<FoundDependency[]> {
+  // Requirements files may `-r` include any text file, so those are read too.
+  const wanted = files.filter((f) => !SKIP.test(f) && (MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f) || /\.(?:txt|in)$/.test(f)));
+  const texts = new Map([...(await readTexts(wanted))].filter(([, text]) => text.length <= MAX_TEXT && !text.includes('\0')));
+  const read = (file: string): string | undefined => texts.get(path.posix.normalize(file));
   const found: FoundDependency[] = [];
-  for (const file of [...texts.keys()].sort()) {
+  for (const file of [...texts.keys()].filter((f) => MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f)).sort()) {
     const text = texts.get(file) ?? '';
     const manifest = MANIFESTS.find(([re]) => re.test(file));
     if (manifest) found.push(...manifest[1](file, text, read));
