@@ -97,7 +97,10 @@ class CliGitRepository implements GitRepository {
   async resolveCommit(rev: string): Promise<string> {
     assertSafeRevision(rev);
     const sha = (await this.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
-    if (sha === '') throw new GitError('BAD_REVISION', `unknown revision '${rev}'`);
+    if (sha === '') {
+      const unborn = rev === 'HEAD' && (await this.head()).sha === null;
+      throw new GitError('BAD_REVISION', unborn ? `HEAD has no commits yet in ${this.root}` : `unknown revision '${rev}'`);
+    }
     return sha;
   }
 

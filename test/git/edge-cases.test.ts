@@ -141,6 +141,13 @@ describe('bad input is refused with a typed error', () => {
     expect(await codeOf(openScan({ repo: file }))).toBe(`NOT_A_REPOSITORY: ${file}: not a directory`);
   });
 
+  it('blame in a repository with no commits says so', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    const { blameTree } = await import('../../src/blame/blame.js');
+    expect(await codeOf(blameTree({ repo: dir }))).toBe(`BAD_REVISION: HEAD has no commits yet in ${dir}`);
+  });
+
   it('a range and --all together', async () => {
     const dir = await tempDir();
     await linearRepo(dir, 1);
