@@ -139,3 +139,12 @@ describe('install commands in text', () => {
     expect(commandsInText('analysis.ipynb', nb).map((h) => h.name)).toEqual(['torch-helpers']);
   });
 });
+
+describe('collecting from a repository', () => {
+  it('reads each file once, even when another requirements file includes it', async () => {
+    const { collectDependencies } = await import('../../src/deps/extract/collect.js');
+    const files: Record<string, string> = { 'requirements.txt': '-r requirements-dev.txt\nflask\n', 'requirements-dev.txt': 'pytest\n', 'docs/setup.md': 'Run `pip install flask`.\n' };
+    const found = await collectDependencies(Object.keys(files), (wanted) => Promise.resolve(new Map(wanted.map((f) => [f, files[f] ?? '']))));
+    expect(found.map((d) => `${d.name} ${d.source.file}:${d.source.line}`).sort()).toEqual(['flask docs/setup.md:1', 'flask requirements.txt:2', 'pytest requirements-dev.txt:1']);
+  });
+});

@@ -45,7 +45,15 @@ export async function collectDependencies(files: readonly string[], readTexts: (
       }
     }
   }
-  return markOwn(found, texts);
+  // A requirements file read on its own and again through another's `-r` gives the same names twice.
+  const seen = new Set<string>();
+  const unique = found.filter((d) => {
+    const key = `${d.ecosystem}\u0000${d.name}\u0000${d.source.file}\u0000${d.source.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return markOwn(unique, texts);
 }
 
 /**
