@@ -51,14 +51,19 @@ export function notice(options: GlobalOptions, message: string): void {
   if (!options.quiet) process.stderr.write(`aibom: ${message}\n`);
 }
 
-/** Writes a whole rendered document through the sink, atomically for files. */
-export async function emit(options: GlobalOptions, text: string): Promise<void> {
+/** Runs `write` against the command's output, committing it (atomically, for files) only if every write succeeded. */
+export async function withOutput(options: GlobalOptions, write: (sink: OutputSink) => Promise<void>): Promise<void> {
   const sink = openSink(options);
   try {
-    await sink.write(text);
+    await write(sink);
     await sink.commit();
   } catch (error) {
     await sink.abort();
     throw error;
   }
+}
+
+/** Writes a whole rendered document. */
+export async function emit(options: GlobalOptions, text: string): Promise<void> {
+  await withOutput(options, async (sink) => { await sink.write(text); });
 }

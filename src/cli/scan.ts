@@ -5,7 +5,7 @@ import { writeScanJson } from '../report/scan-json.js';
 import { renderScanMarkdown } from '../report/scan-markdown.js';
 import { renderScanTable } from '../report/scan-table.js';
 import { isNotable, type ScanView } from '../report/scan-view.js';
-import { emit, notice, openSink, readGlobals, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
+import { emit, notice, readGlobals, styleFor, withOutput, type GlobalOptions, type RawGlobals } from './context.js';
 
 export function registerScan(program: Command): void {
   program
@@ -31,14 +31,7 @@ export async function runScan(options: GlobalOptions, range: string | undefined,
   const reported = session.warnings.length;
 
   if (options.format === 'json') {
-    const sink = openSink(options);
-    try {
-      await writeScanJson(session, sink);
-      await sink.commit();
-    } catch (error) {
-      await sink.abort();
-      throw error;
-    }
+    await withOutput(options, (sink) => writeScanJson(session, sink));
   } else {
     const notable: CommitReport[] = [];
     for await (const commit of session.commits()) if (isNotable(commit)) notable.push(commit);

@@ -94,10 +94,10 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
     if (scripts.length > 0 || deprecated) flags[version] = { ...(scripts.length > 0 ? { installScripts: scripts } : {}), ...(deprecated ? { deprecated } : {}) };
   }
   if (versions.length > 0) info.versionFlags = flags;
-  if (manifest) {
-    info.installScripts = LIFECYCLE.filter((s) => typeof manifest.scripts?.[s] === 'string');
+  if (manifest && latest !== undefined) {
+    info.installScripts = flags[latest]?.installScripts ?? [];
     info.repository = repoUrl === '' ? null : repoUrl;
-    info.deprecated = typeof manifest.deprecated === 'string' && manifest.deprecated !== '' ? manifest.deprecated : null;
+    info.deprecated = flags[latest]?.deprecated ?? null;
   }
   return info;
 }
