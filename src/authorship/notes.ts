@@ -75,15 +75,20 @@ export function readAibomNote(text: string): NoteReading {
     detections: parsed.value.records.map((record) => {
       const summary = { agent: record.agent, name: record.name, model: record.model, session: record.session, recordedAt: record.recordedAt };
       const model = record.model === undefined ? undefined : normalizeModel(record.model);
-      return {
-        agent: record.agent,
-        ...(record.name !== undefined ? { name: record.name } : {}),
-        ...(model ? { model } : {}),
-        confidence: 'declared' as const,
-        role: 'author' as const,
-        evidence: [{ kind: 'note' as const, text: JSON.stringify(summary), source: AIBOM_NOTES_REF }],
-      };
+      return noteDetection(record.agent, record.name, model, JSON.stringify(summary), AIBOM_NOTES_REF);
     }),
+  };
+}
+
+/** A record someone wrote on purpose in a note: a declared authoring detection. */
+function noteDetection(agent: AgentId, name: string | undefined, model: string | undefined, text: string, source: string): Detection {
+  return {
+    agent,
+    ...(name !== undefined ? { name } : {}),
+    ...(model ? { model } : {}),
+    confidence: 'declared',
+    role: 'author',
+    evidence: [{ kind: 'note', text, source }],
   };
 }
 
@@ -168,13 +173,6 @@ export function readGitAiNote(text: string): NoteReading {
   if (!parsed.ok) return parsed;
   return {
     ok: true,
-    detections: parsed.value.prompts.map((p) => ({
-      agent: p.agent,
-      ...(p.name !== undefined ? { name: p.name } : {}),
-      ...(p.model ? { model: p.model } : {}),
-      confidence: 'declared' as const,
-      role: 'author' as const,
-      evidence: [{ kind: 'note' as const, text: `${p.key} ${JSON.stringify(p.agentId)}`, source: GIT_AI_NOTES_REF }],
-    })),
+    detections: parsed.value.prompts.map((p) => noteDetection(p.agent, p.name, p.model, `${p.key} ${JSON.stringify(p.agentId)}`, GIT_AI_NOTES_REF)),
   };
 }
