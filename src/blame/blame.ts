@@ -50,9 +50,9 @@ export async function blameTree(options: BlameOptions = {}): Promise<BlameReport
   const detection = options.detection ?? 'copies';
   const warnings: ScanWarning[] = [];
 
-  const [files, gitattributes, notes, trace] = await Promise.all([
-    git.listFiles(rev), git.readFile(rev, '.gitattributes'), loadNotes(git), git.readFile(rev, AGENT_TRACE_FILE),
-  ]);
+  const [files, texts, notes] = await Promise.all([git.listFiles(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), loadNotes(git)]);
+  const gitattributes = texts.get('.gitattributes');
+  const trace = texts.get(AGENT_TRACE_FILE);
   const { counted, excluded } = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
   const index = indexNotes(notes);
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);

@@ -137,11 +137,7 @@ class CliGitRepository implements GitRepository {
   }
 
   async readFile(rev: string, file: string): Promise<string | undefined> {
-    assertSafeRevision(rev);
-    const name = `${rev}:${file}`;
-    const blobs = await readBlobs(this.root, [name]);
-    const content = blobs.get(name);
-    return content === undefined ? undefined : decoder.decode(content);
+    return (await this.readFiles(rev, [file])).get(file);
   }
 
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup> {
