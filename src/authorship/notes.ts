@@ -1,6 +1,7 @@
 import { validateAgainst } from '../schemas.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
+import { compareStrings } from '../sorted.js';
 
 export const AIBOM_NOTES_REF = 'refs/notes/aibom';
 export const GIT_AI_NOTES_REF = 'refs/notes/ai';
@@ -129,7 +130,7 @@ export function parseGitAiNote(text: string): Parsed<GitAiLog> {
   }
   if (typeof meta.prompts !== 'object' || meta.prompts === null) return { ok: false, problem: 'has no prompts object' };
   const prompts: GitAiAgent[] = [];
-  for (const [key, prompt] of Object.entries(meta.prompts as Record<string, GitAiPrompt>).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, prompt] of Object.entries(meta.prompts as Record<string, GitAiPrompt>).sort(([a], [b]) => compareStrings(a, b))) {
     const tool = typeof prompt.agent_id?.tool === 'string' ? prompt.agent_id.tool : '';
     if (tool === '') continue;
     const agent = agentForName(tool) ?? 'other';

@@ -16,6 +16,7 @@ import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
+import { compareStrings } from '../sorted.js';
 
 export interface BlameOptions {
   repo?: string;
@@ -150,6 +151,6 @@ function rollUp(files: FileAttribution[], depth: number): DirectoryAttribution[]
     entry.files++;
     dirs.set(dir, entry);
   }
-  return [...dirs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return [...dirs.entries()].sort(([a], [b]) => compareStrings(a, b))
     .map(([path, { counts, files: n }]) => ({ path, files: n, ...sortedCounts(counts), aiShare: share(counts) }));
 }

@@ -10,7 +10,7 @@ import { openRepository } from '../git/repository.js';
 import type { GitRepository } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { collectDependencies } from './extract/collect.js';
-import { commandsInText } from './extract/commands.js';
+import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
 import { canonicalName, isPlausibleName } from './names.js';
 import { CachedRegistry } from './registry/cache.js';
@@ -23,6 +23,7 @@ import { depsSettings, type DepsSettings } from './settings.js';
 import { evaluate } from './signals.js';
 import { shippedIndex } from './typosquat/index.js';
 import { SEVERITY_ORDER, type DependencyReport, type Ecosystem, type FoundDependency, type Introduction, type Severity, type Verdict } from './types.js';
+import { compareStrings } from '../sorted.js';
 
 export interface DepsReport {
   schema: 'https://aibom.dev/dependency-audit/v1';
@@ -106,7 +107,7 @@ export async function checkNames(names: readonly string[], options: CheckOptions
     const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`--from-text ${file}: no such file or unreadable`); });
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
-    for (const hit of commandsInText(asFile, text)) found.push({ ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file, line: hit.line, kind: 'command' }, ...(hit.local ? { local: hit.local } : {}) });
+    found.push(...commandDependencies(asFile, text, file));
   }
   if (found.length === 0) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
   const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? process.cwd() }, () => undefined);
@@ -132,7 +133,7 @@ async function checkFound(
       ecosystem: first.ecosystem,
       name: first.name,
       spec: first.spec,
-      sources: deps.map((d) => d.source).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
+      sources: deps.map((d) => d.source).sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line),
       ...(intro ? { introducedBy: intro } : {}),
     };
     if (first.local) {
@@ -170,7 +171,7 @@ async function registryClients(settings: DepsSettings, options: AuditOptions & {
 }
 
 function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[]): DepsReport {
-  dependencies.sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  dependencies.sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name));
   const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
   const findings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   let suppressed = 0;

@@ -9,6 +9,7 @@ import { readBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { firstFatalLine, gitRecordBatches, gitRecords } from './stream.js';
 import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
+import { compareStrings } from '../sorted.js';
 
 const FIELD = '\x1f';
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -133,7 +134,7 @@ class CliGitRepository implements GitRepository {
       const kind = mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
       files.push({ path: file, lines: kind === 'file' ? count.lines : 0, binary: count.binary, kind });
     }
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return files.sort((a, b) => compareStrings(a.path, b.path));
   }
 
   async readFile(rev: string, file: string): Promise<string | undefined> {

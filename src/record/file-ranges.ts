@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { mergeRanges } from '../git/line-map.js';
 import { parseRangeList } from '../authorship/notes.js';
+import { compareStrings } from '../sorted.js';
 
 export interface FileRanges {
   path: string;
@@ -37,5 +38,5 @@ export function mergeFileRanges(entries: FileRanges[]): FileRanges[] {
     else if (!prev.ranges || !e.ranges) delete prev.ranges;
     else prev.ranges = mergeRanges([...prev.ranges, ...e.ranges]);
   }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [...byPath.values()].sort((a, b) => compareStrings(a.path, b.path));
 }

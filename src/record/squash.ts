@@ -12,6 +12,7 @@ import type { GitRepository } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { appendRecords, recordIdentity } from './note-store.js';
 import type { Detection } from '../authorship/types.js';
+import { compareStrings } from '../sorted.js';
 
 export interface SquashResult {
   commit: string;
@@ -77,7 +78,7 @@ export async function recordSquash(git: GitRepository, range: string, squashRev:
   }
   const added = [...records.values()].map(({ record, lines }) => ({
     ...record,
-    files: [...lines].filter(([, l]) => l.length > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, l]) => ({ path, ranges: toRanges(l) })),
+    files: [...lines].filter(([, l]) => l.length > 0).sort(([a], [b]) => compareStrings(a, b)).map(([path, l]) => ({ path, ranges: toRanges(l) })),
   }));
   if (added.length > 0) await appendRecords(git, squash, added);
   return { commit: squash, squashed, added, warnings };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FoundDependency } from '../types.js';
-import { commandsInText, isCommandFile } from './commands.js';
+import { commandDependencies, isCommandFile } from './commands.js';
 import { fromCargoToml, fromGoMod } from './go-cargo.js';
 import { fromPackageJson, fromPackageLock, fromPnpmLock, fromYarnLock } from './npm.js';
 import { fromPipfile, fromPyproject, fromRequirements, parseTomlFile, tomlTable } from './python.js';
@@ -40,9 +40,7 @@ export async function collectDependencies(files: readonly string[], readTexts: (
     const manifest = MANIFESTS.find(([re]) => re.test(file));
     if (manifest) found.push(...manifest[1](file, text, read));
     if (isCommandFile(file) && !/(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) {
-      for (const hit of commandsInText(file, text)) {
-        found.push({ ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file, line: hit.line, kind: 'command' }, ...(hit.local ? { local: hit.local } : {}) });
-      }
+      found.push(...commandDependencies(file, text));
     }
   }
   // A requirements file read on its own and again through another's `-r` gives the same names twice.

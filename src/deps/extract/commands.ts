@@ -1,4 +1,4 @@
-import type { Ecosystem } from '../types.js';
+import type { Ecosystem, FoundDependency } from '../types.js';
 import { isPlausibleName, splitNpmSpec, splitPep508 } from '../names.js';
 
 /**
@@ -38,6 +38,13 @@ const VALUE_FLAGS = new Set([
 
 export function isProse(file: string): boolean {
   return /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) || /(?:^|\/)\.cursorrules$/.test(file) || file.includes('.cursor/rules/');
+}
+
+/** The packages install commands in `file` name, as dependencies found at their lines. */
+export function commandDependencies(file: string, text: string, reportedAs = file): FoundDependency[] {
+  return commandsInText(file, text).map((hit) => ({
+    ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file: reportedAs, line: hit.line, kind: 'command' as const }, ...(hit.local ? { local: hit.local } : {}),
+  }));
 }
 
 export function commandsInText(file: string, text: string): CommandHit[] {
