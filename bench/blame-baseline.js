@@ -1,5 +1,5 @@
 // The baseline aider's script uses: `git blame` file by file, one after the
-// other, then each blamed commit labelled (here with aibom's own engine, so
+// other, then each blamed commit labelled (here with aiprov's own engine, so
 // the counts can be compared line for line).
 import { execFileSync } from 'node:child_process';
 import { BUILTIN_SIGNATURES } from '../dist/authorship/signatures.js';

@@ -1,5 +1,5 @@
 // Auditing 1,000 names against a local registry that answers after 50 ms:
-// aibom's bounded-concurrency client, cold and warm cache, against the same
+// aiprov's bounded-concurrency client, cold and warm cache, against the same
 // client asking one name at a time with no cache, measured in the same run.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,8 +34,8 @@ export async function benchDeps() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
-  const work = mkdtempSync(path.join(os.tmpdir(), 'aibom-deps-bench-'));
-  const npmrc = mkdtempSync(path.join(os.tmpdir(), 'aibom-npmrc-'));
+  const work = mkdtempSync(path.join(os.tmpdir(), 'aiprov-deps-bench-'));
+  const npmrc = mkdtempSync(path.join(os.tmpdir(), 'aiprov-npmrc-'));
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(npmrc, '.npmrc'), `registry=${url}/npm/\n`);
   const names = Array.from({ length: NAMES }, (_, i) => `bench-package-${String(i).padStart(4, '0')}`);
@@ -52,7 +52,7 @@ export async function benchDeps() {
   try {
     const baseline = await run(1, path.join(work, 'baseline-cache-unused-' + Date.now()));
     rmSync(path.join(work), { recursive: true, force: true });
-    const cache = mkdtempSync(path.join(os.tmpdir(), 'aibom-deps-cache-'));
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'aiprov-deps-cache-'));
     const before = requests;
     const cold = await run(16, cache);
     const coldRequests = requests - before;
@@ -62,8 +62,8 @@ export async function benchDeps() {
     console.log('');
     console.log(`audit of ${NAMES} npm names, registry latency ${LATENCY_MS} ms`);
     console.log(`  baseline  one at a time, no cache  ${baseline.toFixed(0).padStart(7)} ms`);
-    console.log(`  aibom     cold cache               ${cold.toFixed(0).padStart(7)} ms  (${coldRequests} requests)  ${(baseline / cold).toFixed(1)}x (target >= 10x)`);
-    console.log(`  aibom     warm cache               ${warm.toFixed(0).padStart(7)} ms  (${warmRequests} requests)  ${(baseline / warm).toFixed(1)}x (target >= 50x)`);
+    console.log(`  aiprov     cold cache               ${cold.toFixed(0).padStart(7)} ms  (${coldRequests} requests)  ${(baseline / cold).toFixed(1)}x (target >= 10x)`);
+    console.log(`  aiprov     warm cache               ${warm.toFixed(0).padStart(7)} ms  (${warmRequests} requests)  ${(baseline / warm).toFixed(1)}x (target >= 50x)`);
     console.log(`  ${baseline / cold >= 10 && baseline / warm >= 50 ? 'within targets' : 'OUTSIDE TARGETS'}`);
   } finally {
     server.close();

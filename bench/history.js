@@ -28,7 +28,7 @@ function* commits(count) {
     } else if (kind === 7) {
       yield { author, message: `${subject}\n\n${body}\n\nAssisted-by: Claude:claude-opus-4 coccinelle\nSigned-off-by: ${name} <${email}>\n`, files };
     } else if (kind === 8 && i % 40 === 8) {
-      yield { author, message: `${subject}\n\n${body}\n`, files, notes: { 'refs/notes/aibom': JSON.stringify({ schema: 'https://aibom.dev/authorship-note/v1', records: [{ agent: 'cursor', model: 'gpt-5', tool: { name: 'aibom', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' }] }) } };
+      yield { author, message: `${subject}\n\n${body}\n`, files, notes: { 'refs/notes/aiprov': JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records: [{ agent: 'cursor', model: 'gpt-5', tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' }] }) } };
     } else {
       yield { author, message: `${subject}\n\n${body}\n\nReviewed-by: ${HUMANS[(i + 1) % HUMANS.length][0]} <${HUMANS[(i + 1) % HUMANS.length][1]}>\n`, files };
     }
@@ -36,7 +36,7 @@ function* commits(count) {
 }
 
 export async function benchRepository(count = 100_000) {
-  const root = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibom-bench');
+  const root = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aiprov-bench');
   const dir = path.join(root, `history-${count}-v1`);
   if (existsSync(path.join(dir, '.git'))) return dir;
   const building = `${dir}.building-${process.pid}`;

@@ -46,7 +46,7 @@ function* commits() {
 }
 
 export async function treeRepository() {
-  const root = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibom-bench');
+  const root = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aiprov-bench');
   const dir = path.join(root, `tree-${FILES}x${COMMITS}-v1`);
   if (existsSync(path.join(dir, '.git'))) return dir;
   const building = `${dir}.building-${process.pid}`;

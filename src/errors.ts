@@ -13,39 +13,39 @@ export type ErrorCode =
   | 'CONFIG_UNREADABLE'
   | 'OUTPUT_FAILED';
 
-export class AibomError extends Error {
+export class AiprovError extends Error {
   readonly code: ErrorCode;
   /** Exit code a CLI should use: 2 means "could not decide". */
   readonly exitCode = 2;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'AibomError';
+    this.name = 'AiprovError';
     this.code = code;
   }
 }
 
-export class GitError extends AibomError {
+export class GitError extends AiprovError {
   constructor(code: 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'GitError';
   }
 }
 
-export class ConfigError extends AibomError {
+export class ConfigError extends AiprovError {
   constructor(code: 'CONFIG_INVALID' | 'CONFIG_UNREADABLE', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'ConfigError';
   }
 }
 
-export class UsageError extends AibomError {
+export class UsageError extends AiprovError {
   constructor(message: string) {
     super('BAD_ARGUMENT', message);
     this.name = 'UsageError';
   }
 }
 
-export function isAibomError(value: unknown): value is AibomError {
-  return value instanceof AibomError;
+export function isAiprovError(value: unknown): value is AiprovError {
+  return value instanceof AiprovError;
 }

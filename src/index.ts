@@ -1,5 +1,5 @@
 /**
- * aibom's library API. The CLI is a thin layer over these functions: each
+ * aiprov's library API. The CLI is a thin layer over these functions: each
  * returns data (or streams it) and throws typed errors; none prints.
  */
 export { scanHistory, openScan } from './authorship/scan.js';
@@ -14,15 +14,15 @@ export type { Confidence, DetectionRole, IdentityRole, SignatureDef } from './au
 export { SignatureEngine } from './authorship/engine.js';
 export { parseMessage } from './authorship/trailers.js';
 export type { ParsedMessage, Trailer } from './authorship/trailers.js';
-export { AIBOM_NOTES_REF, GIT_AI_NOTES_REF, readAibomNote, readGitAiNote } from './authorship/notes.js';
+export { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote, readGitAiNote } from './authorship/notes.js';
 export type { AuthorshipNote, NoteRecord } from './authorship/notes.js';
 export { loadConfig, parseConfig, DEFAULT_CONFIG_FILE } from './config/load.js';
-export type { AibomConfig, LoadedConfig } from './config/load.js';
+export type { AiprovConfig, LoadedConfig } from './config/load.js';
 export { openRepository } from './git/repository.js';
 export { importHistory } from './git/fast-import.js';
 export type { ImportCommit } from './git/fast-import.js';
 export type { CommitRecord, GitRepository, HeadState, Identity, LogRequest } from './git/types.js';
-export { AibomError, ConfigError, GitError, UsageError, isAibomError } from './errors.js';
+export { AiprovError, ConfigError, GitError, UsageError, isAiprovError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 
 /** A fresh temporary directory, removed when the test file finishes. */
-export async function tempDir(prefix = 'aibom-test-'): Promise<string> {
+export async function tempDir(prefix = 'aiprov-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
   return dir;

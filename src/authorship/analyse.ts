@@ -1,16 +1,16 @@
 import type { CommitRecord, GitRepository } from '../git/types.js';
 import { DetectionSet, type SignatureEngine } from './engine.js';
-import { AIBOM_NOTES_REF, GIT_AI_NOTES_REF, readAibomNote, readGitAiNote, type NoteReading } from './notes.js';
+import { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote, readGitAiNote, type NoteReading } from './notes.js';
 import type { CommitReport, ScanWarning } from './types.js';
 
 export interface NotesByRef {
-  aibom: Map<string, string>;
+  aiprov: Map<string, string>;
   gitAi: Map<string, string>;
 }
 
 export async function loadNotes(git: GitRepository): Promise<NotesByRef> {
-  const [aibom, gitAi] = await Promise.all([git.readNotes(AIBOM_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
-  return { aibom, gitAi };
+  const [aiprov, gitAi] = await Promise.all([git.readNotes(AIPROV_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
+  return { aiprov, gitAi };
 }
 
 /**
@@ -29,8 +29,8 @@ export class CommitAnalyser {
     const match = this.engine.match(record);
     let detections = match.detections;
     const readings: [string, NoteReading][] = [];
-    const aibom = this.notes.aibom.get(record.sha);
-    if (aibom !== undefined) readings.push([AIBOM_NOTES_REF, readAibomNote(aibom)]);
+    const aiprov = this.notes.aiprov.get(record.sha);
+    if (aiprov !== undefined) readings.push([AIPROV_NOTES_REF, readAiprovNote(aiprov)]);
     const gitAi = this.notes.gitAi.get(record.sha);
     if (gitAi !== undefined) readings.push([GIT_AI_NOTES_REF, readGitAiNote(gitAi)]);
     if (readings.length > 0) {

@@ -1,5 +1,5 @@
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
-import { parseAibomNote, parseGitAiNote, type NoteRecord } from './notes.js';
+import { parseAiprovNote, parseGitAiNote, type NoteRecord } from './notes.js';
 import type { NotesByRef } from './analyse.js';
 import type { ScanWarning } from './types.js';
 
@@ -10,9 +10,9 @@ export interface LineClaim {
   model?: string;
   /** Inclusive ranges, or 'all' for every line the commit wrote in the file. */
   ranges: [number, number][] | 'all';
-  /** Where the claim comes from: `refs/notes/aibom`, `refs/notes/ai`, `.agent-trace/traces.jsonl`. */
+  /** Where the claim comes from: `refs/notes/aiprov`, `refs/notes/ai`, `.agent-trace/traces.jsonl`. */
   source: string;
-  /** The aibom record the claim was read from, when it was one (to carry session and prompt digest along). */
+  /** The aiprov record the claim was read from, when it was one (to carry session and prompt digest along). */
   record?: NoteRecord;
 }
 
@@ -27,7 +27,7 @@ export interface CommitClaims {
 
 /**
  * Line-level authorship records by commit, from our notes, git-ai notes and
- * Agent Trace records: what `aibom blame` follows before commit-level detections.
+ * Agent Trace records: what `aiprov blame` follows before commit-level detections.
  */
 export class LineRecordIndex {
   private readonly byCommit = new Map<string, CommitClaims>();
@@ -72,17 +72,17 @@ export function claimOf(record: Pick<NoteRecord, 'agent' | 'name' | 'model'>, ra
 
 /** Indexes both notes refs; unreadable notes were already reported by the analyser and are skipped here. */
 export function indexNotes(notes: NotesByRef, index = new LineRecordIndex()): LineRecordIndex {
-  for (const [sha, text] of notes.aibom) {
-    const parsed = parseAibomNote(text);
+  for (const [sha, text] of notes.aiprov) {
+    const parsed = parseAiprovNote(text);
     if (!parsed.ok) continue;
     for (const record of parsed.value.records) {
       // No `files` claims the whole commit; an empty list (every line since rewritten) claims nothing.
       if (record.files === undefined) {
-        index.addWhole(sha, { ...claimOf(record, 'all', 'refs/notes/aibom'), record });
+        index.addWhole(sha, { ...claimOf(record, 'all', 'refs/notes/aiprov'), record });
         continue;
       }
       if (record.files.length === 0) index.markRanged(sha);
-      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', 'refs/notes/aibom'), record });
+      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', 'refs/notes/aiprov'), record });
     }
   }
   for (const [sha, text] of notes.gitAi) {

@@ -3,9 +3,9 @@ import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
 import { compareStrings } from '../sorted.js';
 
-export const AIBOM_NOTES_REF = 'refs/notes/aibom';
+export const AIPROV_NOTES_REF = 'refs/notes/aiprov';
 export const GIT_AI_NOTES_REF = 'refs/notes/ai';
-export const AUTHORSHIP_NOTE_SCHEMA = 'https://aibom.dev/authorship-note/v1';
+export const AUTHORSHIP_NOTE_SCHEMA = 'https://aiprov.dev/authorship-note/v1';
 
 export interface NoteRecord {
   agent: AgentId;
@@ -28,11 +28,11 @@ export type NoteReading = { ok: true; detections: Detection[] } | { ok: false; p
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /**
- * Parses a note on `refs/notes/aibom`. When git copies notes through a rewrite
+ * Parses a note on `refs/notes/aiprov`. When git copies notes through a rewrite
  * with `notes.rewriteMode=concatenate` (its default), several notes land on one
  * commit joined by a blank line; each part is read and their records merged.
  */
-export function parseAibomNote(text: string): Parsed<AuthorshipNote> {
+export function parseAiprovNote(text: string): Parsed<AuthorshipNote> {
   const parts = splitConcatenated(text);
   const records: NoteRecord[] = [];
   for (const part of parts) {
@@ -67,16 +67,16 @@ export function dedupeRecords(records: NoteRecord[]): NoteRecord[] {
   });
 }
 
-/** Reads one of our own notes (`refs/notes/aibom`): each record is a declared detection. */
-export function readAibomNote(text: string): NoteReading {
-  const parsed = parseAibomNote(text);
+/** Reads one of our own notes (`refs/notes/aiprov`): each record is a declared detection. */
+export function readAiprovNote(text: string): NoteReading {
+  const parsed = parseAiprovNote(text);
   if (!parsed.ok) return parsed;
   return {
     ok: true,
     detections: parsed.value.records.map((record) => {
       const summary = { agent: record.agent, name: record.name, model: record.model, session: record.session, recordedAt: record.recordedAt };
       const model = record.model === undefined ? undefined : normalizeModel(record.model);
-      return noteDetection(record.agent, record.name, model, JSON.stringify(summary), AIBOM_NOTES_REF);
+      return noteDetection(record.agent, record.name, model, JSON.stringify(summary), AIPROV_NOTES_REF);
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { loadConfig, type AibomConfig } from '../config/load.js';
+import { loadConfig, type AiprovConfig } from '../config/load.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository, LogRequest } from '../git/types.js';
 import { VERSION } from '../version.js';
@@ -15,8 +15,8 @@ export interface ScanOptions {
   range?: string;
   /** Every ref but notes, instead of `range`. */
   all?: boolean;
-  /** Config file path, or an already parsed config; default `.aibom.yml` at the root when present. */
-  config?: string | AibomConfig;
+  /** Config file path, or an already parsed config; default `.aiprov.yml` at the root when present. */
+  config?: string | AiprovConfig;
   /** A repository adapter to use instead of opening `repo` (tests, embedding). */
   git?: GitRepository;
 }
@@ -91,8 +91,8 @@ export async function scanHistory(options: ScanOptions = {}): Promise<ScanReport
   const commits: CommitReport[] = [];
   for await (const commit of session.commits()) commits.push(commit);
   return {
-    schema: 'https://aibom.dev/scan-report/v1',
-    tool: { name: 'aibom', version: VERSION },
+    schema: 'https://aiprov.dev/scan-report/v1',
+    tool: { name: 'aiprov', version: VERSION },
     repository: session.repository,
     range: session.range,
     commits,

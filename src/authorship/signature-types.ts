@@ -7,7 +7,7 @@ export type DetectionRole = 'author' | 'review-suggestion';
 
 /**
  * One row of the signature table. The built-in table and the `signatures:`
- * of `.aibom.yml` share this shape (schemas/config.schema.json) and the one
+ * of `.aiprov.yml` share this shape (schemas/config.schema.json) and the one
  * engine that matches them. Exactly one of the matchers (identity, trailer,
  * subject, line, paragraph) is set.
  */

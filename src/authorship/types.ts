@@ -71,8 +71,8 @@ export interface ScanWarning {
 }
 
 export interface ScanReport {
-  schema: 'https://aibom.dev/scan-report/v1';
-  tool: { name: 'aibom'; version: string };
+  schema: 'https://aiprov.dev/scan-report/v1';
+  tool: { name: 'aiprov'; version: string };
   repository: RepositoryInfo;
   range: { spec: string; all: boolean };
   commits: CommitReport[];

@@ -14,7 +14,7 @@ export interface Part {
   /** `unknown` where the evidence names no model. */
   model: string;
   ranges: [number, number][];
-  /** The aibom record behind the claim, if it came from one. */
+  /** The aiprov record behind the claim, if it came from one. */
   record?: NoteRecord;
 }
 

@@ -5,7 +5,7 @@ import { engineFor } from '../authorship/engine.js';
 import { AGENT_TRACE_FILE, indexAgentTrace, indexNotes } from '../authorship/line-records.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
-import { loadConfig, type AibomConfig } from '../config/load.js';
+import { loadConfig, type AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { DetectionLevel } from '../git/blame.js';
 import { openRepository } from '../git/repository.js';
@@ -35,7 +35,7 @@ export interface BlameOptions {
   jobs?: number;
   /** Directory depth of the `directories` roll-up; default 1. */
   depth?: number;
-  config?: string | AibomConfig;
+  config?: string | AiprovConfig;
   git?: GitRepository;
 }
 
@@ -75,8 +75,8 @@ export async function blameTree(options: BlameOptions = {}): Promise<BlameReport
   const totals = emptyCounts();
   for (const f of fileReports) addCounts(totals, f);
   return {
-    schema: 'https://aibom.dev/blame-report/v1',
-    tool: { name: 'aibom', version: VERSION },
+    schema: 'https://aiprov.dev/blame-report/v1',
+    tool: { name: 'aiprov', version: VERSION },
     repository: { root: git.root },
     rev,
     revSpec,
@@ -128,7 +128,7 @@ function repoRelative(root: string, p: string): string {
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
 export async function detectionsFor(
-  git: GitRepository, config: AibomConfig, notes: Awaited<ReturnType<typeof loadNotes>>, blamed: Iterable<string>,
+  git: GitRepository, config: AiprovConfig, notes: Awaited<ReturnType<typeof loadNotes>>, blamed: Iterable<string>,
   index: ReturnType<typeof indexNotes>, warnings: ScanWarning[],
 ): Promise<Map<string, Detection[]>> {
   const shas = [...new Set(blamed)].filter((sha) => index.get(sha)?.ranged !== true).sort();

@@ -23,8 +23,8 @@ export interface DirectoryAttribution extends LineCounts {
 }
 
 export interface BlameReport {
-  schema: 'https://aibom.dev/blame-report/v1';
-  tool: { name: 'aibom'; version: string };
+  schema: 'https://aiprov.dev/blame-report/v1';
+  tool: { name: 'aiprov'; version: string };
   repository: { root: string };
   rev: string;
   revSpec: string;

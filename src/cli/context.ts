@@ -48,7 +48,7 @@ export function styleFor(options: GlobalOptions): Style {
 
 /** Progress and warnings for people: stderr, silenced by --quiet. */
 export function notice(options: GlobalOptions, message: string): void {
-  if (!options.quiet) process.stderr.write(`aibom: ${message}\n`);
+  if (!options.quiet) process.stderr.write(`aiprov: ${message}\n`);
 }
 
 /** Runs `write` against the command's output, committing it (atomically, for files) only if every write succeeded. */

@@ -16,7 +16,7 @@ const common = (command: Command): Command => command
   .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: high, or deps.failOn)').choices(['critical', 'high', 'medium', 'low']))
   .option('--offline', 'answer from the registry cache only')
   .option('--allow-unknown', 'exit 0 even when some names could not be checked')
-  .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aibom/registry)');
+  .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
 
 export function registerDeps(program: Command): void {
   const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');

@@ -21,13 +21,13 @@ export function registerHooks(program: Command): void {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks install');
       const git = await openRepository(options.repo);
       const config = (await loadConfig(git.root, options.config)).config;
-      const bin = fileURLToPath(new URL('../../bin/aibom.js', import.meta.url));
+      const bin = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
       const result = await installHooks(git, { node: process.execPath, bin }, flags.trailer ?? config.hooks?.trailer ?? 'assisted-by');
       await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
     });
   hooks
     .command('uninstall')
-    .description('remove aibom\'s hooks and restore the ones they chained')
+    .description('remove aiprov\'s hooks and restore the ones they chained')
     .action(async (_flags: object, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks uninstall');
       const result = await uninstallHooks(await openRepository(options.repo));
@@ -52,11 +52,11 @@ export function registerHooks(program: Command): void {
 
 function describe(result: HooksResult): string {
   const lines = result.changes.map((c) => `${c.hook}: ${c.action}${c.action === 'chained' ? ' (the hook that was there runs first)' : ''}`);
-  lines.push(`notes.rewriteRef ${AIBOM_REF}: ${result.rewriteRef}`);
+  lines.push(`notes.rewriteRef ${AIPROV_REF}: ${result.rewriteRef}`);
   return `${result.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
 
-const AIBOM_REF = 'refs/notes/aibom';
+const AIPROV_REF = 'refs/notes/aiprov';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isAibomError } from '../errors.js';
+import { isAiprovError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -32,18 +32,18 @@ function commandIn(argv: string[]): string | undefined {
  * `--debug` adds the stack.
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('aibom')
+  const program = new Command('aiprov')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
     .version(VERSION, '--version')
     .option('--repo <dir>', 'repository directory (default: the current directory)')
     .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
-    .option('--config <file>', 'config file (default: .aibom.yml at the repository root, if present)')
+    .option('--config <file>', 'config file (default: .aiprov.yml at the repository root, if present)')
     .option('--quiet', 'no progress or warnings on stderr')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aibom: ${text.slice(7)}` : text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text) });
   const named = commandIn(argv);
   const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
   for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<(program: Command) => void>)()))) register(program);
@@ -57,10 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     const debug = argv.includes('--debug');
-    if (isAibomError(error)) {
-      process.stderr.write(`aibom: ${error.message}\n`);
+    if (isAiprovError(error)) {
+      process.stderr.write(`aiprov: ${error.message}\n`);
     } else {
-      process.stderr.write(`aibom: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+      process.stderr.write(`aiprov: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
     }
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 2;

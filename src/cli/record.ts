@@ -15,7 +15,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function registerRecord(program: Command): void {
   program
     .command('record')
-    .description('record AI authorship of a commit on refs/notes/aibom (merged with what is there)')
+    .description('record AI authorship of a commit on refs/notes/aiprov (merged with what is there)')
     .option('--commit <rev>', 'the commit to record on', 'HEAD')
     .option('--agent <id>', 'agent id (claude-code, codex, cursor, …, other)')
     .option('--name <name>', 'display name, for agent other')

@@ -8,9 +8,9 @@ import type { DepsConfig } from '../deps/settings.js';
 import { ConfigError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 
-export const DEFAULT_CONFIG_FILE = '.aibom.yml';
+export const DEFAULT_CONFIG_FILE = '.aiprov.yml';
 
-export interface AibomConfig {
+export interface AiprovConfig {
   version?: 1;
   signatures?: SignatureDef[];
   deps?: DepsConfig;
@@ -23,11 +23,11 @@ export interface AibomConfig {
 export interface LoadedConfig {
   /** Absolute path of the file read, or null when none was there (the file is optional). */
   file: string | null;
-  config: AibomConfig;
+  config: AiprovConfig;
 }
 
 /**
- * Loads `.aibom.yml` from the repository root, or the file the user named.
+ * Loads `.aiprov.yml` from the repository root, or the file the user named.
  * A named file must exist; the default one may be absent. Any problem is a
  * ConfigError naming the file (and the line, for YAML syntax).
  */
@@ -44,7 +44,7 @@ export async function loadConfig(repoRoot: string, explicit?: string): Promise<L
   return { file, config: parseConfig(text, file) };
 }
 
-export function parseConfig(text: string, file: string): AibomConfig {
+export function parseConfig(text: string, file: string): AiprovConfig {
   // Loaded only when there is a config file to read.
   const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -57,7 +57,7 @@ export function parseConfig(text: string, file: string): AibomConfig {
   const value: unknown = doc.toJS() ?? {};
   const problem = validateAgainst('config', value);
   if (problem) throw new ConfigError('CONFIG_INVALID', `${file}: ${problem}`);
-  const config = value as AibomConfig;
+  const config = value as AiprovConfig;
   checkSignatures(config.signatures ?? [], file);
   return config;
 }

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 export async function buildSampleRepository(dir?: string): Promise<string> {
   let target: string;
   if (dir === undefined) {
-    target = await mkdtemp(path.join(os.tmpdir(), 'aibom-demo-'));
+    target = await mkdtemp(path.join(os.tmpdir(), 'aiprov-demo-'));
   } else {
     target = path.resolve(dir);
     await mkdir(target, { recursive: true });

@@ -2,7 +2,7 @@ import type { ImportCommit, Signature } from '../git/fast-import.js';
 
 /**
  * A small web service written by people, several agents and bots, with the
- * marks each leaves in git: the sample `aibom demo` scans. Dates are fixed so
+ * marks each leaves in git: the sample `aiprov demo` scans. Dates are fixed so
  * the sample is the same, commit ids included, on every machine.
  */
 const at = (day: number, who: { name: string; email: string }): Signature => ({ ...who, time: 1_767_225_600 + day * 86_400 });
@@ -16,9 +16,9 @@ const gitAiNote = `src/search.ts
 ${JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '0'.repeat(40), prompts: { '3f2a9c1d7e4b6a08': { agent_id: { tool: 'cursor', id: 'demo-session', model: 'gpt-5' }, messages: [], total_additions: 3, total_deletions: 0, accepted_lines: 3, overriden_lines: 0 } } }, null, 2)}
 `;
 
-const aibomNote = JSON.stringify({
-  schema: 'https://aibom.dev/authorship-note/v1',
-  records: [{ agent: 'codex', model: 'gpt-5-codex', files: [{ path: 'src/rate-limit.ts', ranges: [[1, 1]] }], tool: { name: 'aibom', version: '0.1.0' }, recordedAt: '2026-01-09T10:00:00Z' }],
+const aiprovNote = JSON.stringify({
+  schema: 'https://aiprov.dev/authorship-note/v1',
+  records: [{ agent: 'codex', model: 'gpt-5-codex', files: [{ path: 'src/rate-limit.ts', ranges: [[1, 1]] }], tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-09T10:00:00Z' }],
 });
 
 export function sampleHistory(): ImportCommit[] {
@@ -53,7 +53,7 @@ export function sampleHistory(): ImportCommit[] {
       notes: { 'refs/notes/ai': gitAiNote },
     },
     { author: at(7, claudePerson), message: 'Document the deployment steps\n\nClaude wrote this by hand; the 🤖 Generated with [Claude Code](https://claude.com/claude-code) footer is not here.\n', files: { 'DEPLOY.md': '# Deploy\n' } },
-    { author: at(8, alice), message: 'Rate-limit the login endpoint\n', files: { 'src/rate-limit.ts': 'export const LIMIT = 5;\n' }, notes: { 'refs/notes/aibom': aibomNote } },
+    { author: at(8, alice), message: 'Rate-limit the login endpoint\n', files: { 'src/rate-limit.ts': 'export const LIMIT = 5;\n' }, notes: { 'refs/notes/aiprov': aiprovNote } },
     {
       author: at(9, bob),
       message: 'Harden session cookie flags\n\nAssisted-by: Gemini:gemini-2.5-pro\nSigned-off-by: Bob Chen <bob@example.com>\n',

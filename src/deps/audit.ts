@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { ScanWarning } from '../authorship/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { mapPool } from '../concurrency.js';
-import { loadConfig, type AibomConfig } from '../config/load.js';
+import { loadConfig, type AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository } from '../git/types.js';
@@ -26,8 +26,8 @@ import { SEVERITY_ORDER, type DependencyReport, type Ecosystem, type FoundDepend
 import { compareStrings } from '../sorted.js';
 
 export interface DepsReport {
-  schema: 'https://aibom.dev/dependency-audit/v1';
-  tool: { name: 'aibom'; version: string };
+  schema: 'https://aiprov.dev/dependency-audit/v1';
+  tool: { name: 'aiprov'; version: string };
   /** The repository audited; null for names given on the command line. */
   repository: { root: string; head: string | null } | null;
   checkedAt: string;
@@ -54,7 +54,7 @@ export interface DepsSummary {
 export interface AuditOptions {
   repo?: string;
   git?: GitRepository;
-  config?: string | AibomConfig;
+  config?: string | AiprovConfig;
   /** Overrides of the config's `deps:` settings. */
   settings?: Partial<DepsSettings>;
   offline?: boolean;
@@ -68,7 +68,7 @@ export interface AuditOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** `aibom deps audit`: every dependency name in the repository, checked against its registry. */
+/** `aiprov deps audit`: every dependency name in the repository, checked against its registry. */
 export async function auditRepository(options: AuditOptions = {}): Promise<DepsReport> {
   const git = options.git ?? (await openRepository(options.repo ?? '.'));
   const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
@@ -94,7 +94,7 @@ export interface CheckOptions extends Omit<AuditOptions, 'repo' | 'git' | 'histo
   fromText?: string;
 }
 
-/** `aibom deps check NAME…`: names from anywhere. */
+/** `aiprov deps check NAME…`: names from anywhere. */
 export async function checkNames(names: readonly string[], options: CheckOptions): Promise<DepsReport> {
   const config = typeof options.config === 'object' ? options.config : options.config !== undefined ? (await loadConfig(process.cwd(), options.config)).config : {};
   const settings = { ...depsSettings(config.deps), ...options.settings };
@@ -164,7 +164,7 @@ async function registryClients(settings: DepsSettings, options: AuditOptions & {
     go: options.registries?.go ?? new GoProxy(settings.registries.go, http),
     cargo: options.registries?.cargo ?? new CratesRegistry(settings.registries.crates, http),
   };
-  const cacheDir = options.cacheDir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibom', 'registry');
+  const cacheDir = options.cacheDir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aiprov', 'registry');
   const clock = options.clock ?? systemClock;
   const wrap = (client: RegistryClient): RegistryClient => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
   return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
@@ -188,8 +188,8 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
   }
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
   return {
-    schema: 'https://aibom.dev/dependency-audit/v1',
-    tool: { name: 'aibom', version: VERSION },
+    schema: 'https://aiprov.dev/dependency-audit/v1',
+    tool: { name: 'aiprov', version: VERSION },
     repository,
     checkedAt: clock.now().toISOString(),
     failOn: settings.failOn,

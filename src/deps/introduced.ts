@@ -1,7 +1,7 @@
 import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
 import { engineFor } from '../authorship/engine.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { AibomConfig } from '../config/load.js';
+import type { AiprovConfig } from '../config/load.js';
 import type { GitRepository } from '../git/types.js';
 import { canonicalName } from './names.js';
 import type { Ecosystem, Introduction } from './types.js';
@@ -12,7 +12,7 @@ import type { Ecosystem, Introduction } from './types.js';
  * `git log -p` per file, however many names it holds.
  */
 export async function findIntroductions(
-  git: GitRepository, config: AibomConfig, wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>, warnings: ScanWarning[],
+  git: GitRepository, config: AiprovConfig, wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>, warnings: ScanWarning[],
 ): Promise<Map<string, Introduction>> {
   const firstSha = new Map<string, string>();
   for (const [file, deps] of wanted) {

@@ -10,7 +10,7 @@ export interface Suppression {
   expires?: string;
 }
 
-/** The `deps:` section of .aibom.yml (schemas/config.schema.json), with defaults. */
+/** The `deps:` section of .aiprov.yml (schemas/config.schema.json), with defaults. */
 export interface DepsSettings {
   failOn: Severity;
   /** A package younger than this is `new-package`. */

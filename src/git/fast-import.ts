@@ -32,7 +32,7 @@ export interface ImportCommit {
   parentShas?: string[];
   /** Path → new content, or null to delete. */
   files?: Record<string, string | Buffer | null>;
-  /** Notes ref (`refs/notes/aibom`) → note text to attach to this commit. */
+  /** Notes ref (`refs/notes/aiprov`) → note text to attach to this commit. */
   notes?: Record<string, string>;
 }
 
@@ -42,7 +42,7 @@ export interface ImportCommit {
  * repository in seconds. Returns the commit ids in input order.
  */
 export async function importHistory(dir: string, commits: Iterable<ImportCommit>): Promise<string[]> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'aibom-import-'));
+  const work = await mkdtemp(path.join(os.tmpdir(), 'aiprov-import-'));
   const marksFile = path.join(work, 'marks');
   const args = ['fast-import', '--quiet', '--done', '--date-format=raw', `--export-marks=${marksFile}`];
   const child = spawn('git', args, { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'], env: gitEnv() });
@@ -89,7 +89,7 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
     for (const [notesRef, list] of notes) {
       // An existing notes ref is continued, not replaced.
       const tip = await run('git', ['rev-parse', '--verify', '--quiet', `${notesRef}^{commit}`], { cwd: dir, env: gitEnv() }).then((r) => r.stdout.trim(), () => '');
-      let block = `commit ${notesRef}\ncommitter aibom <aibom@localhost> ${when}\ndata 0\n${tip ? `from ${tip}\n` : ''}`;
+      let block = `commit ${notesRef}\ncommitter aiprov <aiprov@localhost> ${when}\ndata 0\n${tip ? `from ${tip}\n` : ''}`;
       for (const { mark, text } of list) block += `N inline :${mark}\n${data(text).map(String).join('')}`;
       await write(block + '\n');
     }

@@ -157,7 +157,7 @@ class CliGitRepository implements GitRepository {
 
   async writeNote(ref: string, sha: string, text: string): Promise<void> {
     assertNotesRef(ref);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'aibom-note-'));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'aiprov-note-'));
     try {
       const file = path.join(dir, 'note');
       await writeFile(file, text);

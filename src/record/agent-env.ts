@@ -2,8 +2,8 @@ import { isAgentId, type AgentId } from '../authorship/agents.js';
 
 /**
  * Environment variables agents set in the shells they spawn: a hint (never
- * proof) that the commit being made is an agent's. `.aibom.yml` can add its
- * own under `hooks.agentEnv`; AIBOM_AGENT (an agent id) overrides them all.
+ * proof) that the commit being made is an agent's. `.aiprov.yml` can add its
+ * own under `hooks.agentEnv`; AIPROV_AGENT (an agent id) overrides them all.
  */
 export interface AgentEnvHint {
   variable: string;
@@ -31,14 +31,14 @@ export interface AgentFromEnv {
 }
 
 export function agentFromEnv(env: NodeJS.ProcessEnv, hints: readonly AgentEnvHint[]): AgentFromEnv | undefined {
-  const explicit = env.AIBOM_AGENT;
+  const explicit = env.AIPROV_AGENT;
   if (explicit && isAgentId(explicit)) {
-    return { agent: explicit, variable: 'AIBOM_AGENT', ...(env.AIBOM_AGENT_NAME ? { name: env.AIBOM_AGENT_NAME } : {}), ...(env.AIBOM_MODEL ? { model: env.AIBOM_MODEL } : {}) };
+    return { agent: explicit, variable: 'AIPROV_AGENT', ...(env.AIPROV_AGENT_NAME ? { name: env.AIPROV_AGENT_NAME } : {}), ...(env.AIPROV_MODEL ? { model: env.AIPROV_MODEL } : {}) };
   }
   for (const hint of hints) {
     const value = env[hint.variable];
     if (value === undefined || value === '' || (hint.value !== undefined && value !== hint.value)) continue;
-    const model = env.AIBOM_MODEL ?? (hint.modelVariable ? env[hint.modelVariable] : undefined);
+    const model = env.AIPROV_MODEL ?? (hint.modelVariable ? env[hint.modelVariable] : undefined);
     return { agent: hint.agent, variable: hint.variable, ...(model ? { model } : {}) };
   }
   return undefined;
@@ -65,7 +65,7 @@ const CO_AUTHOR: Partial<Record<AgentId, (model?: string) => string>> = {
   'openhands': () => 'openhands <openhands@all-hands.dev>',
 };
 
-/** The trailer line a hook adds for an agent, in a form `aibom scan` reads back as that agent. */
+/** The trailer line a hook adds for an agent, in a form `aiprov scan` reads back as that agent. */
 export function trailerFor(found: AgentFromEnv, style: TrailerStyle): string {
   const coAuthor = CO_AUTHOR[found.agent];
   if (style === 'co-authored-by' && coAuthor) return `Co-authored-by: ${coAuthor(found.model)}`;

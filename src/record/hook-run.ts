@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ScanWarning } from '../authorship/types.js';
-import type { AibomConfig } from '../config/load.js';
+import type { AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { gitEnv } from '../git/stream.js';
 import type { GitRepository } from '../git/types.js';
@@ -14,7 +14,7 @@ const run = promisify(execFile);
 
 export interface HookRunContext {
   git: GitRepository;
-  config: AibomConfig;
+  config: AiprovConfig;
   env: NodeJS.ProcessEnv;
   /** Standard input of the hook (post-rewrite's old/new pairs). */
   stdin: string;
@@ -39,14 +39,14 @@ export async function runHook(hook: HookName, args: string[], ctx: HookRunContex
       const found = agentFromEnv(ctx.env, hints);
       if (!found) return undefined;
       const result = await recordAuthorship({ git: ctx.git, agent: found.agent, ...(found.name ? { name: found.name } : {}), ...(found.model ? { model: found.model } : {}) });
-      return `recorded ${found.agent} on ${result.commit.slice(0, 12)} in refs/notes/aibom`;
+      return `recorded ${found.agent} on ${result.commit.slice(0, 12)} in refs/notes/aiprov`;
     }
     case 'post-rewrite': {
       const warnings: ScanWarning[] = [];
       const written = await carryThroughRewrite(ctx.git, parseRewriteInput(ctx.stdin, warnings), warnings);
       const lines = warnings.map((w) => `warning: ${w.message}`);
       if (written.length > 0) lines.push(`carried authorship notes onto ${written.length} rewritten commit${written.length === 1 ? '' : 's'}`);
-      return lines.length === 0 ? undefined : lines.join('\naibom: ');
+      return lines.length === 0 ? undefined : lines.join('\naiprov: ');
     }
   }
 }

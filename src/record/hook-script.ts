@@ -1,17 +1,17 @@
 /**
- * The shell scripts `aibom hooks install` writes. Each runs the hook that was
- * there before (renamed to `<hook>.pre-aibom`) first and keeps its verdict;
- * aibom's own part can never block or lose a commit: if it fails, it warns.
+ * The shell scripts `aiprov hooks install` writes. Each runs the hook that was
+ * there before (renamed to `<hook>.pre-aiprov`) first and keeps its verdict;
+ * aiprov's own part can never block or lose a commit: if it fails, it warns.
  */
-export const HOOK_MARKER = '# aibom-hook v1';
-export const CHAINED_SUFFIX = '.pre-aibom';
+export const HOOK_MARKER = '# aiprov-hook v1';
+export const CHAINED_SUFFIX = '.pre-aiprov';
 export const HOOK_NAMES = ['prepare-commit-msg', 'post-commit', 'post-rewrite'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
 export interface Launcher {
   /** Absolute path of the Node binary that ran `hooks install`. */
   node: string;
-  /** Absolute path of aibom's bin script. */
+  /** Absolute path of aiprov's bin script. */
   bin: string;
 }
 
@@ -21,7 +21,7 @@ export function hookScript(hook: HookName, launcher: Launcher, args: string[]): 
   const readsStdin = hook === 'post-rewrite';
   const extra = args.map(quote).join(' ');
   return `#!/bin/sh
-${HOOK_MARKER}: installed by \`aibom hooks install\`; \`aibom hooks uninstall\` restores what was here.
+${HOOK_MARKER}: installed by \`aiprov hooks install\`; \`aiprov hooks uninstall\` restores what was here.
 # The hook that was here before, if any, is ${hook}${CHAINED_SUFFIX} and runs first.
 hook_dir=$(dirname "$0")
 status=0
@@ -29,16 +29,16 @@ ${readsStdin ? 'input=$(cat)\n' : ''}if [ -x "$hook_dir/${hook}${CHAINED_SUFFIX}
   ${readsStdin ? 'printf \'%s\\n\' "$input" | ' : ''}"$hook_dir/${hook}${CHAINED_SUFFIX}" "$@" || status=$?
   [ "$status" -eq 0 ] || exit "$status"
 fi
-aibom_node=${quote(launcher.node)}
-aibom_bin=${quote(launcher.bin)}
-run_aibom() {
-  if [ -x "$aibom_node" ] && [ -f "$aibom_bin" ]; then "$aibom_node" "$aibom_bin" "$@"
-  elif command -v aibom >/dev/null 2>&1; then aibom "$@"
-  else echo "aibom: not found at $aibom_bin or on PATH" >&2; return 127
+aiprov_node=${quote(launcher.node)}
+aiprov_bin=${quote(launcher.bin)}
+run_aiprov() {
+  if [ -x "$aiprov_node" ] && [ -f "$aiprov_bin" ]; then "$aiprov_node" "$aiprov_bin" "$@"
+  elif command -v aiprov >/dev/null 2>&1; then aiprov "$@"
+  else echo "aiprov: not found at $aiprov_bin or on PATH" >&2; return 127
   fi
 }
-${readsStdin ? 'printf \'%s\\n\' "$input" | ' : ''}run_aibom hooks run ${hook} ${extra ? `${extra} ` : ''}-- "$@" \\
-  || echo "aibom: warning: the ${hook} hook failed; the commit is unaffected, but its AI authorship may not be recorded" >&2
+${readsStdin ? 'printf \'%s\\n\' "$input" | ' : ''}run_aiprov hooks run ${hook} ${extra ? `${extra} ` : ''}-- "$@" \\
+  || echo "aiprov: warning: the ${hook} hook failed; the commit is unaffected, but its AI authorship may not be recorded" >&2
 exit 0
 `;
 }

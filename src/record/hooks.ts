@@ -1,13 +1,13 @@
 import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AIBOM_NOTES_REF } from '../authorship/notes.js';
-import { AibomError } from '../errors.js';
+import { AIPROV_NOTES_REF } from '../authorship/notes.js';
+import { AiprovError } from '../errors.js';
 import type { GitRepository } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
 
 /** Marks that `notes.rewriteRef` was added by us, so uninstall removes only what install added. */
-const ADDED_REWRITE_REF = 'aibom.hooks.addedRewriteRef';
+const ADDED_REWRITE_REF = 'aiprov.hooks.addedRewriteRef';
 
 export interface HookChange {
   hook: HookName;
@@ -23,7 +23,7 @@ export interface HooksResult {
 
 /**
  * Installs the hooks beside any already there (chained, never overwritten) and
- * makes git carry `refs/notes/aibom` through amend and rebase.
+ * makes git carry `refs/notes/aiprov` through amend and rebase.
  */
 export async function installHooks(git: GitRepository, launcher: Launcher, trailer: TrailerStyle): Promise<HooksResult> {
   const hooksDir = await git.gitPath('hooks');
@@ -37,7 +37,7 @@ export async function installHooks(git: GitRepository, launcher: Launcher, trail
       action = 'updated';
     } else if (current !== undefined) {
       const chained = file + CHAINED_SUFFIX;
-      if (await exists(chained)) throw new AibomError('BAD_ARGUMENT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
+      if (await exists(chained)) throw new AiprovError('BAD_ARGUMENT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
       await rename(file, chained);
       action = 'chained';
     }
@@ -50,8 +50,8 @@ export async function installHooks(git: GitRepository, launcher: Launcher, trail
   }
   const refs = await git.configValues('notes.rewriteRef');
   let rewriteRef: HooksResult['rewriteRef'] = 'present';
-  if (!refs.includes(AIBOM_NOTES_REF)) {
-    await git.addConfig('notes.rewriteRef', AIBOM_NOTES_REF);
+  if (!refs.includes(AIPROV_NOTES_REF)) {
+    await git.addConfig('notes.rewriteRef', AIPROV_NOTES_REF);
     await git.addConfig(ADDED_REWRITE_REF, 'true');
     rewriteRef = 'added';
   }
@@ -79,7 +79,7 @@ export async function uninstallHooks(git: GitRepository): Promise<HooksResult> {
   }
   let rewriteRef: HooksResult['rewriteRef'] = 'kept';
   if ((await git.configValues(ADDED_REWRITE_REF)).includes('true')) {
-    await git.unsetConfig('notes.rewriteRef', AIBOM_NOTES_REF);
+    await git.unsetConfig('notes.rewriteRef', AIPROV_NOTES_REF);
     await git.unsetConfig(ADDED_REWRITE_REF, 'true');
     rewriteRef = 'removed';
   }
@@ -89,7 +89,7 @@ export async function uninstallHooks(git: GitRepository): Promise<HooksResult> {
 async function readText(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AibomError('BAD_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new AiprovError('BAD_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   });
 }
 

@@ -1,19 +1,19 @@
-import { AIBOM_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAibomNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
-import { AibomError } from '../errors.js';
+import { AIPROV_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAiprovNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
+import { AiprovError } from '../errors.js';
 import type { GitRepository } from '../git/types.js';
 import { validateAgainst } from '../schemas.js';
 
 /**
- * Reads the records on a commit's `refs/notes/aibom` note. A note that is
+ * Reads the records on a commit's `refs/notes/aiprov` note. A note that is
  * there but unreadable is an error: writing over it would lose what it holds.
  */
 export async function readRecords(git: GitRepository, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
-  const all = notes ?? (await git.readNotes(AIBOM_NOTES_REF));
+  const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF));
   const text = all.get(sha);
   if (text === undefined) return [];
-  const parsed = parseAibomNote(text);
+  const parsed = parseAiprovNote(text);
   if (!parsed.ok) {
-    throw new AibomError('BAD_ARGUMENT', `the note on ${AIBOM_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIBOM_NOTES_REF} show ${sha.slice(0, 12)})`);
+    throw new AiprovError('BAD_ARGUMENT', `the note on ${AIPROV_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIPROV_NOTES_REF} show ${sha.slice(0, 12)})`);
   }
   return parsed.value.records;
 }
@@ -22,7 +22,7 @@ export async function readRecords(git: GitRepository, sha: string, notes?: Map<s
 export function buildNote(records: NoteRecord[]): string {
   const note: AuthorshipNote = { schema: AUTHORSHIP_NOTE_SCHEMA, records: dedupeRecords(records).sort(compareRecords) };
   const problem = validateAgainst('authorshipNote', note);
-  if (problem) throw new AibomError('BAD_ARGUMENT', `the authorship record is not valid (${problem})`);
+  if (problem) throw new AiprovError('BAD_ARGUMENT', `the authorship record is not valid (${problem})`);
   return `${JSON.stringify(note, null, 2)}\n`;
 }
 
@@ -30,7 +30,7 @@ export function buildNote(records: NoteRecord[]): string {
 export async function appendRecords(git: GitRepository, sha: string, records: NoteRecord[]): Promise<NoteRecord[]> {
   const existing = await readRecords(git, sha);
   const all = dedupeRecords([...existing, ...records]);
-  await git.writeNote(AIBOM_NOTES_REF, sha, buildNote(all));
+  await git.writeNote(AIPROV_NOTES_REF, sha, buildNote(all));
   return all;
 }
 

@@ -42,7 +42,7 @@ export interface RecordResult {
   warnings: ScanWarning[];
 }
 
-/** Writes authorship records for one commit on `refs/notes/aibom`, merged with what is there. */
+/** Writes authorship records for one commit on `refs/notes/aiprov`, merged with what is there. */
 export async function recordAuthorship(options: RecordOptions): Promise<RecordResult> {
   const git = options.git ?? (await openRepository(options.repo ?? '.'));
   const sha = await git.resolveCommit(options.commit ?? 'HEAD');
@@ -56,7 +56,7 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
     ...(options.session !== undefined ? { session: options.session } : {}),
     ...(prompt ? { promptSha256: prompt.sha256 } : {}),
     ...(prompt && options.storePrompt ? { prompt: prompt.text } : {}),
-    tool: { name: 'aibom', version: VERSION },
+    tool: { name: 'aiprov', version: VERSION },
     recordedAt: (options.clock ?? systemClock).now().toISOString(),
   };
 

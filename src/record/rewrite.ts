@@ -1,4 +1,4 @@
-import { AIBOM_NOTES_REF, parseAibomNote, type NoteRecord } from '../authorship/notes.js';
+import { AIPROV_NOTES_REF, parseAiprovNote, type NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { GitRepository } from '../git/types.js';
 import { buildNote, readRecords, recordIdentity } from './note-store.js';
@@ -17,7 +17,7 @@ export interface Rewrite {
  * that did not come from these old ones are kept.
  */
 export async function carryThroughRewrite(git: GitRepository, rewrites: readonly Rewrite[], warnings: ScanWarning[] = []): Promise<{ commit: string; records: number }[]> {
-  const notes = await git.readNotes(AIBOM_NOTES_REF);
+  const notes = await git.readNotes(AIPROV_NOTES_REF);
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
   const written: { commit: string; records: number }[] = [];
@@ -27,9 +27,9 @@ export async function carryThroughRewrite(git: GitRepository, rewrites: readonly
     for (const from of froms) {
       const text = notes.get(from);
       if (text === undefined) continue;
-      const parsed = parseAibomNote(text);
+      const parsed = parseAiprovNote(text);
       if (!parsed.ok) {
-        warnings.push({ code: 'BAD_NOTE', commit: from, message: `the note on ${AIBOM_NOTES_REF} for commit ${from.slice(0, 12)} ${parsed.problem}; not carried to ${to.slice(0, 12)}` });
+        warnings.push({ code: 'BAD_NOTE', commit: from, message: `the note on ${AIPROV_NOTES_REF} for commit ${from.slice(0, 12)} ${parsed.problem}; not carried to ${to.slice(0, 12)}` });
         continue;
       }
       for (const record of parsed.value.records) {
@@ -41,7 +41,7 @@ export async function carryThroughRewrite(git: GitRepository, rewrites: readonly
     // What git itself copied onto the new commit (possibly concatenated) is replaced by the recomputed records.
     const kept = (await readRecords(git, to, notes).catch(() => [])).filter((r) => !carriedIds.has(recordIdentity(r)));
     const records = [...kept, ...carried];
-    await git.writeNote(AIBOM_NOTES_REF, to, buildNote(records));
+    await git.writeNote(AIPROV_NOTES_REF, to, buildNote(records));
     written.push({ commit: to, records: records.length });
   }
   return written;

@@ -5,7 +5,7 @@ import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { Attributor } from '../blame/attribute.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { AibomConfig } from '../config/load.js';
+import type { AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { toRanges } from '../git/line-map.js';
 import type { GitRepository } from '../git/types.js';
@@ -29,7 +29,7 @@ export interface SquashResult {
  * for commits without ranges) say an agent wrote it, then mapped onto the
  * squash commit's version of the file.
  */
-export async function recordSquash(git: GitRepository, range: string, squashRev: string, config: AibomConfig, clock: Clock = systemClock): Promise<SquashResult> {
+export async function recordSquash(git: GitRepository, range: string, squashRev: string, config: AiprovConfig, clock: Clock = systemClock): Promise<SquashResult> {
   const m = /^(.+?)\.\.([^.].*)$/.exec(range);
   if (!m || range.includes('...')) throw new UsageError(`--squash-of ${range}: expected BASE..HEAD`);
   const [base, head] = await Promise.all([git.resolveCommit(m[1] ?? ''), git.resolveCommit(m[2] ?? '')]);
@@ -60,7 +60,7 @@ export async function recordSquash(git: GitRepository, range: string, squashRev:
       for (const part of attributor.parts(group)) {
         const template: NoteRecord = part.record
           ? { ...part.record }
-          : { agent: part.agent, ...(part.name ? { name: part.name } : {}), ...(part.model !== 'unknown' ? { model: part.model } : {}), tool: { name: 'aibom', version: VERSION }, recordedAt: now };
+          : { agent: part.agent, ...(part.name ? { name: part.name } : {}), ...(part.model !== 'unknown' ? { model: part.model } : {}), tool: { name: 'aiprov', version: VERSION }, recordedAt: now };
         delete template.files;
         const key = recordIdentity(template);
         const entry = records.get(key) ?? { record: template, lines: new Map<string, number[]>() };

@@ -20,7 +20,7 @@ function totalsLine(c: LineCounts & { files: number }): string {
 
 export function renderBlameTable(report: BlameReport, style: Style): string {
   const t = report.totals;
-  const lines = [`${style.bold('aibom blame')}  ${report.repository.root}  ${scope(report)}`, totalsLine(t)];
+  const lines = [`${style.bold('aiprov blame')}  ${report.repository.root}  ${scope(report)}`, totalsLine(t)];
   if (report.directories.length > 0) {
     lines.push('', style.bold('By directory'));
     lines.push(...table([['DIRECTORY', 'FILES', 'LINES', 'AI LINES', 'AI SHARE'], ...report.directories.map((d) => [d.path, String(d.files), String(d.lines), String(d.aiLines), percent(d.aiLines, d.lines)])], new Set([1, 2, 3, 4])));

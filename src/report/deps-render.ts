@@ -14,7 +14,7 @@ const RULES: Record<SignalId, { name: string; text: string; severity: Severity }
   'install-scripts': { name: 'InstallScripts', text: 'The package runs scripts when installed.', severity: 'medium' },
   'no-repository': { name: 'NoRepository', text: 'The package names no source repository.', severity: 'low' },
   'deprecated': { name: 'Deprecated', text: 'The package version is deprecated.', severity: 'low' },
-  'expired-suppression': { name: 'ExpiredSuppression', text: 'A suppression in .aibom.yml has expired.', severity: 'medium' },
+  'expired-suppression': { name: 'ExpiredSuppression', text: 'A suppression in .aiprov.yml has expired.', severity: 'medium' },
 };
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -33,7 +33,7 @@ function label(d: DependencyReport): string {
 export function renderDepsTable(report: DepsReport, style: Style): string {
   const s = report.summary;
   const lines = [
-    `${style.bold('aibom deps')}  ${report.repository?.root ?? 'names from the command line'}`,
+    `${style.bold('aiprov deps')}  ${report.repository?.root ?? 'names from the command line'}`,
     `${s.dependencies} dependencies: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown`
       + (s.notLookedUp > 0 ? `, ${s.notLookedUp} not looked up (URLs, paths, this repository's own packages)` : '') + (s.suppressed > 0 ? `; ${s.suppressed} findings suppressed` : ''),
   ];
@@ -82,7 +82,7 @@ export function renderDepsSarif(report: DepsReport): Log {
     name: RULES[id].name,
     shortDescription: { text: RULES[id].text },
     fullDescription: { text: RULES[id].text },
-    helpUri: 'https://aibom.dev/docs/deps',
+    helpUri: 'https://aiprov.dev/docs/deps',
     defaultConfiguration: { level: LEVEL[RULES[id].severity] },
     properties: { 'security-severity': SECURITY_SEVERITY[RULES[id].severity], 'tags': ['security', 'supply-chain'] },
   }));
@@ -106,7 +106,7 @@ export function renderDepsSarif(report: DepsReport): Log {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
-      tool: { driver: { name: 'aibom', version: VERSION, informationUri: 'https://aibom.dev', rules } },
+      tool: { driver: { name: 'aiprov', version: VERSION, informationUri: 'https://aiprov.dev', rules } },
       invocations: [{
         executionSuccessful: unknown.length === 0,
         toolExecutionNotifications: unknown.map((d) => ({ level: 'warning' as const, message: { text: `${label(d)} could not be checked: ${d.error ?? 'unknown'}` } })),

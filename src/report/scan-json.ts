@@ -11,8 +11,8 @@ import type { OutputSink } from './output.js';
  */
 export async function writeScanJson(session: ScanSession, out: OutputSink, onCommit?: (c: CommitReport) => void): Promise<void> {
   const head: Pick<ScanReport, 'schema' | 'tool' | 'repository' | 'range'> = {
-    schema: 'https://aibom.dev/scan-report/v1',
-    tool: { name: 'aibom', version: VERSION },
+    schema: 'https://aiprov.dev/scan-report/v1',
+    tool: { name: 'aiprov', version: VERSION },
     repository: session.repository,
     range: session.range,
   };

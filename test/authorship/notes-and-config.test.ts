@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
-import { AibomError } from '../../src/errors.js';
+import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { tempDir } from '../helpers.js';
 
-const aibomNote = (records: object[]): string => JSON.stringify({ schema: 'https://aibom.dev/authorship-note/v1', records });
-const record = { agent: 'claude-code', model: 'Claude Sonnet 4.5', session: 'https://claude.ai/code/session_9', files: [{ path: 'a.ts', ranges: [[1, 3]] }], tool: { name: 'aibom', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' };
+const aiprovNote = (records: object[]): string => JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records });
+const record = { agent: 'claude-code', model: 'Claude Sonnet 4.5', session: 'https://claude.ai/code/session_9', files: [{ path: 'a.ts', ranges: [[1, 3]] }], tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' };
 const gitAi = `src/a.ts
   0123456789abcdef 1-4,9
   fedcba9876543210 5
@@ -21,20 +21,20 @@ const gitAi = `src/a.ts
 `;
 
 describe('notes', () => {
-  it('reads refs/notes/aibom records and git-ai authorship logs as declared detections', async () => {
+  it('reads refs/notes/aiprov records and git-ai authorship logs as declared detections', async () => {
     const dir = await tempDir();
     initRepo(dir);
     const shas = await importHistory(dir, [
-      commitAt(0, 'Human-looking commit\n', { notes: { 'refs/notes/aibom': aibomNote([record]) } }),
+      commitAt(0, 'Human-looking commit\n', { notes: { 'refs/notes/aiprov': aiprovNote([record]) } }),
       commitAt(1, 'Another\n', { notes: { 'refs/notes/ai': gitAi } }),
-      commitAt(2, 'Both a trailer and a note\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', { notes: { 'refs/notes/aibom': aibomNote([record]) } }),
+      commitAt(2, 'Both a trailer and a note\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', { notes: { 'refs/notes/aiprov': aiprovNote([record]) } }),
     ]);
     const report = await scanHistory({ repo: dir });
     const [first, second, third] = shas.map((sha) => report.commits.find((c) => c.sha === sha));
     expect(first?.ai).toBe(true);
     expect(first?.detections).toEqual([{
       agent: 'claude-code', model: 'claude-sonnet-4.5', confidence: 'declared', role: 'author',
-      evidence: [{ kind: 'note', source: 'refs/notes/aibom', text: '{"agent":"claude-code","model":"Claude Sonnet 4.5","session":"https://claude.ai/code/session_9","recordedAt":"2026-01-01T00:00:00Z"}' }],
+      evidence: [{ kind: 'note', source: 'refs/notes/aiprov', text: '{"agent":"claude-code","model":"Claude Sonnet 4.5","session":"https://claude.ai/code/session_9","recordedAt":"2026-01-01T00:00:00Z"}' }],
     }]);
     expect(second?.detections.map((d) => [d.agent, d.name, d.model])).toEqual([['cursor', undefined, 'claude-4.5-opus'], ['other', 'windsurf', 'swe-1']]);
     expect(second?.detections[0]?.evidence[0]).toEqual({ kind: 'note', source: 'refs/notes/ai', text: '0123456789abcdef {"tool":"cursor","id":"u1","model":"claude-4.5-opus"}' });
@@ -49,21 +49,21 @@ describe('notes', () => {
     const dir = await tempDir();
     initRepo(dir);
     const shas = await importHistory(dir, [
-      commitAt(0, 'One\n', { notes: { 'refs/notes/aibom': '{not json' } }),
-      commitAt(1, 'Two\n', { notes: { 'refs/notes/aibom': aibomNote([{ agent: 'skynet', tool: { name: 'x', version: '1' }, recordedAt: '2026-01-01T00:00:00Z' }]) } }),
+      commitAt(0, 'One\n', { notes: { 'refs/notes/aiprov': '{not json' } }),
+      commitAt(1, 'Two\n', { notes: { 'refs/notes/aiprov': aiprovNote([{ agent: 'skynet', tool: { name: 'x', version: '1' }, recordedAt: '2026-01-01T00:00:00Z' }]) } }),
       commitAt(2, 'Three\n', { notes: { 'refs/notes/ai': 'no divider here' } }),
     ]);
     const report = await scanHistory({ repo: dir });
     expect(report.summary.aiCommits).toBe(0);
     const byCommit = new Map(report.warnings.map((w) => [w.commit, w.message]));
-    expect(byCommit.get(shas[0])).toBe(`note on refs/notes/aibom for commit ${shas[0]?.slice(0, 12) ?? ''} is not JSON; it was ignored`);
+    expect(byCommit.get(shas[0])).toBe(`note on refs/notes/aiprov for commit ${shas[0]?.slice(0, 12) ?? ''} is not JSON; it was ignored`);
     expect(byCommit.get(shas[1])).toMatch(/does not match schemas\/authorship-note\.schema\.json \(\/records\/0\/agent: must be equal to one of the allowed values/);
     expect(byCommit.get(shas[2])).toMatch(/refs\/notes\/ai .* has no --- divider/);
     expect(validateAgainst('scanReport', report)).toBeNull();
   });
 });
 
-describe('.aibom.yml signatures', () => {
+describe('.aiprov.yml signatures', () => {
   it('every built-in signature is valid config: one table format for both', () => {
     for (const sig of BUILTIN_SIGNATURES) expect(validateAgainst('config', { signatures: [sig] }), sig.id).toBeNull();
   });
@@ -71,7 +71,7 @@ describe('.aibom.yml signatures', () => {
   it('in-house agents and bots from the config are matched by the same engine', async () => {
     const dir = await tempDir();
     initRepo(dir);
-    await writeFile(path.join(dir, '.aibom.yml'), [
+    await writeFile(path.join(dir, '.aiprov.yml'), [
       'version: 1',
       'signatures:',
       '  - id: acme/coder',
@@ -106,23 +106,23 @@ describe('.aibom.yml signatures', () => {
     const dir = await tempDir();
     initRepo(dir);
     await importHistory(dir, [commitAt(0, 'x\n')]);
-    await writeFile(path.join(dir, '.aibom.yml'), yaml);
+    await writeFile(path.join(dir, '.aiprov.yml'), yaml);
     try {
       await scanHistory({ repo: dir, ...(explicit ? { config: explicit } : {}) });
       return 'resolved';
     } catch (error) {
-      return error instanceof AibomError ? `${error.code}: ${error.message.replace(dir, '<repo>')}` : `untyped ${String(error)}`;
+      return error instanceof AiprovError ? `${error.code}: ${error.message.replace(dir, '<repo>')}` : `untyped ${String(error)}`;
     }
   };
 
   it('bad config files are refused with the file (and line) named', async () => {
-    expect(await configError('signatures: [\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aibom\.yml:\d+: /);
-    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aibom\.yml: \/signatures\/0\/agent: must be equal to one of the allowed values/);
-    expect(await configError('signaturez: []\n')).toBe("CONFIG_INVALID: <repo>/.aibom.yml: top level: must NOT have additional properties 'signaturez'");
-    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "(unclosed"\n')).toBe('CONFIG_INVALID: <repo>/.aibom.yml: signature \'x\': invalid regular expression "(unclosed"');
+    expect(await configError('signatures: [\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml:\d+: /);
+    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml: \/signatures\/0\/agent: must be equal to one of the allowed values/);
+    expect(await configError('signaturez: []\n')).toBe("CONFIG_INVALID: <repo>/.aiprov.yml: top level: must NOT have additional properties 'signaturez'");
+    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "(unclosed"\n')).toBe('CONFIG_INVALID: <repo>/.aiprov.yml: signature \'x\': invalid regular expression "(unclosed"');
     expect(await configError('signatures:\n  - id: claude-code/footer\n    agent: other\n    subject: "^x"\n')).toMatch(/signature 'claude-code\/footer' is defined twice/);
     expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "^x"\n    line: "^y"\n')).toMatch(/^CONFIG_INVALID: .*must match exactly one schema in oneOf/);
-    expect(await configError('', '/nonexistent/aibom.yml')).toBe('CONFIG_UNREADABLE: /nonexistent/aibom.yml: no such file');
+    expect(await configError('', '/nonexistent/aiprov.yml')).toBe('CONFIG_UNREADABLE: /nonexistent/aiprov.yml: no such file');
   });
 
   it('an empty config file is a valid empty config', async () => {
@@ -131,9 +131,9 @@ describe('.aibom.yml signatures', () => {
 });
 
 describe('shipped examples', () => {
-  it('examples/aibom.yml is a valid config', async () => {
+  it('examples/aiprov.yml is a valid config', async () => {
     const { loadConfig } = await import('../../src/config/load.js');
-    const loaded = await loadConfig('/', new URL('../../examples/aibom.yml', import.meta.url).pathname);
+    const loaded = await loadConfig('/', new URL('../../examples/aiprov.yml', import.meta.url).pathname);
     expect(loaded.config.signatures?.map((s) => s.id)).toEqual(['acme/coder-bot', 'acme/ai-trailer', 'acme/release-bot']);
     expect(loaded.config.deps?.suppressions?.[0]).toEqual({ package: 'left-pad', signals: ['no-repository'], reason: 'vendored fork, reviewed by security', expires: '2027-03-31' });
   });

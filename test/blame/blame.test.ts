@@ -4,14 +4,14 @@ import { AIDER_GLOBS, buildAiderStyleRepo } from '../../fixtures/aider-repo.js';
 import { BLAME_EXPECTED, buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { globToRegExp } from '../../src/blame/glob.js';
-import { AibomError } from '../../src/errors.js';
+import { AiprovError } from '../../src/errors.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { tempDir } from '../helpers.js';
 
 let repo: BlameRepo;
 beforeAll(async () => { repo = await buildBlameRepo(await tempDir()); });
 
-describe('aibom blame on a history whose authorship is known line by line', () => {
+describe('aiprov blame on a history whose authorship is known line by line', () => {
   it('counts every file exactly: note ranges over commit-level claims, human edits taken back', async () => {
     const report = await blameTree({ repo: repo.dir });
     const files = Object.fromEntries(report.files.map(({ path, ...counts }) => [path, counts]));
@@ -55,7 +55,7 @@ describe('aibom blame on a history whose authorship is known line by line', () =
   it('refuses a path that matches nothing and one outside the repository', async () => {
     await expect(blameTree({ repo: repo.dir, paths: ['nope'] })).rejects.toThrow("path 'nope' matches no file at HEAD");
     await expect(blameTree({ repo: repo.dir, paths: ['/etc'] })).rejects.toThrow(`path '/etc' is outside the repository ${repo.dir}`);
-    await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toBeInstanceOf(AibomError);
+    await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toBeInstanceOf(AiprovError);
     await expect(blameTree({ repo: repo.dir, since: '--all' })).rejects.toThrow("revision '--all' begins with '-'");
   });
 
@@ -77,7 +77,7 @@ describe('globs', () => {
 });
 
 describe('agrees with aider\'s own measure', () => {
-  it('"aider wrote X% of the code in this release" gives the same counts as aibom blame --detect aider', async () => {
+  it('"aider wrote X% of the code in this release" gives the same counts as aiprov blame --detect aider', async () => {
     const dir = await tempDir();
     const { from, to } = await buildAiderStyleRepo(dir);
     const reference = aiderMeasure(dir, from, to, AIDER_GLOBS);

@@ -10,7 +10,7 @@ import { runCli } from './run-cli.js';
 let repo: BlameRepo;
 beforeAll(async () => { repo = await buildBlameRepo(await tempDir()); });
 
-describe('aibom blame (built bin)', () => {
+describe('aiprov blame (built bin)', () => {
   it('--format json is the schema-valid report with the known totals', async () => {
     const result = await runCli(['blame', '--repo', repo.dir, '--format', 'json']);
     expect(result.code).toBe(0);
@@ -41,11 +41,11 @@ describe('aibom blame (built bin)', () => {
   });
 
   it.each([
-    [['--detect', 'psychic'], /^aibom: --detect psychic: expected one of off, moves, copies, deep, aider\n$/],
-    [['--jobs', '0'], /^aibom: --jobs 0: expected a whole number of at least 1\n$/],
-    [['--rev', 'nope'], /^aibom: unknown revision 'nope'\n$/],
-    [['--since', '-x'], /^aibom: revision '-x' begins with '-': refused/],
-    [['missing.ts'], /^aibom: path 'missing\.ts' matches no file at HEAD\n$/],
+    [['--detect', 'psychic'], /^aiprov: --detect psychic: expected one of off, moves, copies, deep, aider\n$/],
+    [['--jobs', '0'], /^aiprov: --jobs 0: expected a whole number of at least 1\n$/],
+    [['--rev', 'nope'], /^aiprov: unknown revision 'nope'\n$/],
+    [['--since', '-x'], /^aiprov: revision '-x' begins with '-': refused/],
+    [['missing.ts'], /^aiprov: path 'missing\.ts' matches no file at HEAD\n$/],
   ])('refuses %j', async (args, stderr) => {
     const result = await runCli(['blame', '--repo', repo.dir, ...args]);
     expect(result.code).toBe(2);
@@ -53,15 +53,15 @@ describe('aibom blame (built bin)', () => {
   });
 });
 
-describe('aibom record (built bin)', () => {
+describe('aiprov record (built bin)', () => {
   it('records and reports what it wrote', async () => {
     const dir = (await buildBlameRepo(await tempDir())).dir;
     const result = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--model', 'gpt-5', '--files', 'README.md:1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^recorded cursor model gpt-5 on [0-9a-f]{12}: 1 file, 1 line\n$/);
-    expect(git(dir, 'notes', '--ref=refs/notes/aibom', 'show', 'HEAD')).toContain('"agent": "cursor"');
+    expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', 'HEAD')).toContain('"agent": "cursor"');
     const bad = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--files', 'README.md:7']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^aibom: --files README\.md:7-7: the file has 1 line in commit [0-9a-f]{12}\n$/);
+    expect(bad.stderr).toMatch(/^aiprov: --files README\.md:7-7: the file has 1 line in commit [0-9a-f]{12}\n$/);
   });
 });

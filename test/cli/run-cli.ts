@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/aibom.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
 
 export interface CliResult {
   code: number;

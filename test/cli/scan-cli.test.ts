@@ -16,7 +16,7 @@ beforeAll(async () => {
   await buildAgentsRepo(repo);
 });
 
-describe('aibom scan (built bin)', () => {
+describe('aiprov scan (built bin)', () => {
   it('--format json prints exactly the library report, valid against its schema', async () => {
     const result = await runCli(['scan', '--repo', repo, '--format', 'json']);
     expect(result.code).toBe(0);
@@ -83,7 +83,7 @@ describe('aibom scan (built bin)', () => {
     const out = await tempDir();
     const result = await runCli(['scan', '--repo', repo, '--format', 'json', '--output', path.join(out, 'missing', 'scan.json')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`aibom: cannot write ${path.join(out, 'missing', 'scan.json')}: ENOENT\n`);
+    expect(result.stderr).toBe(`aiprov: cannot write ${path.join(out, 'missing', 'scan.json')}: ENOENT\n`);
   });
 
   it('an empty repository scans clean with a warning on stderr', async () => {
@@ -91,7 +91,7 @@ describe('aibom scan (built bin)', () => {
     initRepo(dir);
     const result = await runCli(['scan', '--repo', dir, '--format', 'json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('aibom: warning: HEAD (refs/heads/main) has no commits yet: nothing to scan\n');
+    expect(result.stderr).toBe('aiprov: warning: HEAD (refs/heads/main) has no commits yet: nothing to scan\n');
     expect((JSON.parse(result.stdout) as { summary: { commits: number } }).summary.commits).toBe(0);
     const quiet = await runCli(['scan', '--repo', dir, '--quiet']);
     expect(quiet.stderr).toBe('');
@@ -104,22 +104,22 @@ describe('aibom scan (built bin)', () => {
     git(origin, 'clone', '--quiet', '--depth', '2', `file://${origin}`, clone);
     const result = await runCli(['scan', '--repo', clone]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^aibom: warning: shallow clone: history stops at 1 commit \([0-9a-f]{12}\); 2 commits in range were read and everything older is missing; run `git fetch --unshallow` to scan it\n$/);
+    expect(result.stderr).toMatch(/^aiprov: warning: shallow clone: history stops at 1 commit \([0-9a-f]{12}\); 2 commits in range were read and everything older is missing; run `git fetch --unshallow` to scan it\n$/);
     expect(result.stdout).toContain(', shallow)');
   });
 });
 
 describe('bad input: one line on stderr, exit 2, no stack', () => {
   const cases: [string, () => string[], RegExp][] = [
-    ['not a repository', () => ['scan', '--repo', '/'], /^aibom: \/ is not a git repository\n$/],
-    ['no such directory', () => ['scan', '--repo', '/nonexistent/x'], /^aibom: \/nonexistent\/x: no such directory\n$/],
-    ['range that begins with a dash', () => ['scan', '--repo', repo, '--', '--output=/tmp/x'], /^aibom: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/],
-    ['unknown revision', () => ['scan', 'v9.9..HEAD', '--repo', repo], /^aibom: unknown revision or range 'v9\.9\.\.HEAD'\n$/],
-    ['unsupported format', () => ['scan', '--repo', repo, '--format', 'sarif'], /^aibom: scan does not support --format sarif \(it supports table, json, markdown\)\n$/],
-    ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aibom: --format xml: expected one of table, json, sarif, markdown\n$/],
-    ['unknown option', () => ['scan', '--frobnicate'], /^aibom: unknown option '--frobnicate'\n$/],
-    ['unknown command', () => ['frobnicate'], /^aibom: unknown command 'frobnicate'\n$/],
-    ['missing config file', () => ['scan', '--repo', repo, '--config', '/nonexistent.yml'], /^aibom: \/nonexistent\.yml: no such file\n$/],
+    ['not a repository', () => ['scan', '--repo', '/'], /^aiprov: \/ is not a git repository\n$/],
+    ['no such directory', () => ['scan', '--repo', '/nonexistent/x'], /^aiprov: \/nonexistent\/x: no such directory\n$/],
+    ['range that begins with a dash', () => ['scan', '--repo', repo, '--', '--output=/tmp/x'], /^aiprov: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/],
+    ['unknown revision', () => ['scan', 'v9.9..HEAD', '--repo', repo], /^aiprov: unknown revision or range 'v9\.9\.\.HEAD'\n$/],
+    ['unsupported format', () => ['scan', '--repo', repo, '--format', 'sarif'], /^aiprov: scan does not support --format sarif \(it supports table, json, markdown\)\n$/],
+    ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aiprov: --format xml: expected one of table, json, sarif, markdown\n$/],
+    ['unknown option', () => ['scan', '--frobnicate'], /^aiprov: unknown option '--frobnicate'\n$/],
+    ['unknown command', () => ['frobnicate'], /^aiprov: unknown command 'frobnicate'\n$/],
+    ['missing config file', () => ['scan', '--repo', repo, '--config', '/nonexistent.yml'], /^aiprov: \/nonexistent\.yml: no such file\n$/],
   ];
   it.each(cases)('%s', async (_name, args, stderr) => {
     const result = await runCli(args());
@@ -131,7 +131,7 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
   it('--debug adds the stack', async () => {
     const result = await runCli(['scan', '--repo', '/', '--debug']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('aibom: / is not a git repository');
+    expect(result.stderr.split('\n')[0]).toBe('aiprov: / is not a git repository');
     expect(result.stderr).toMatch(/\n {4}at /);
   });
 
@@ -139,14 +139,14 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
     const dir = await tempDir();
     await linearRepo(dir, 1);
     await mkdir(path.join(dir, 'sub'));
-    await writeFile(path.join(dir, '.aibom.yml'), 'signatures:\n  - id: x\n    agent: [\n');
+    await writeFile(path.join(dir, '.aiprov.yml'), 'signatures:\n  - id: x\n    agent: [\n');
     const result = await runCli(['scan'], { cwd: path.join(dir, 'sub') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^aibom: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.aibom\\.yml:\\d+: .+\\n$`));
+    expect(result.stderr).toMatch(new RegExp(`^aiprov: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.aiprov\\.yml:\\d+: .+\\n$`));
   });
 });
 
-describe('aibom --version and demo', () => {
+describe('aiprov --version and demo', () => {
   it('prints the version', async () => {
     const result = await runCli(['--version']);
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
@@ -156,7 +156,7 @@ describe('aibom --version and demo', () => {
     const dir = path.join(await tempDir(), 'demo');
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`aibom: sample repository built in ${dir}\n`);
+    expect(result.stderr).toBe(`aiprov: sample repository built in ${dir}\n`);
     const report = JSON.parse(result.stdout) as { summary: Record<string, unknown>; repository: { head: string } };
     expect(report.summary).toEqual({
       commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
@@ -183,7 +183,7 @@ describe('aibom --version and demo', () => {
     await writeFile(path.join(dir, 'keep.txt'), 'mine');
     const result = await runCli(['demo', '--dir', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`aibom: ${dir} is not empty: the demo builds its sample repository only in an empty or new directory\n`);
+    expect(result.stderr).toBe(`aiprov: ${dir} is not empty: the demo builds its sample repository only in an empty or new directory\n`);
     expect(await readdir(dir)).toEqual(['keep.txt']);
   });
 });

@@ -37,10 +37,10 @@ beforeAll(async () => {
 
 const audit = async (extra: Parameters<typeof auditRepository>[0] = {}) => {
   const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`, `//127.0.0.1:${new URL(scoped.url).port}/npm/:_authToken=secret-token`]);
-  return auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, ...extra, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
+  return auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, ...extra, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
 };
 
-describe('aibom deps audit of a repository', () => {
+describe('aiprov deps audit of a repository', () => {
   it('finds every name, says which commit and agent introduced it, and judges it', async () => {
     const report = await audit();
     expect(validateAgainst('depsReport', report)).toBeNull();
@@ -86,7 +86,7 @@ describe('aibom deps audit of a repository', () => {
   it('a private scope with no registry configured is unknown, and nothing is sent anywhere', async () => {
     const before = server.requests.length;
     const { dir, env } = await npmConfigDir(server);
-    const report = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
+    const report = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
     const internal = report.dependencies.find((x) => x.name === '@acme/internal');
     expect(internal).toMatchObject({ verdict: 'unknown', error: `@acme is a private scope with no registry configured for it; not sent to ${server.npmUrl}` });
     expect(server.requests.slice(before).some((r) => r.path.includes('acme'))).toBe(false);
@@ -94,7 +94,7 @@ describe('aibom deps audit of a repository', () => {
   });
 
   it('answers from the cache the second time, and --offline uses only the cache', async () => {
-    const cacheDir = await tempDir('aibom-cache-');
+    const cacheDir = await tempDir('aiprov-cache-');
     const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`]);
     const run = (offline: boolean) => auditRepository({ repo, clock: fixedClock(NOW), cacheDir, npmrcDir: dir, env, offline, settings: settingsFor(server) });
     const first = await run(false);
@@ -104,7 +104,7 @@ describe('aibom deps audit of a repository', () => {
     expect(second.dependencies).toEqual(first.dependencies);
     const offline = await run(true);
     expect(offline.dependencies).toEqual(first.dependencies);
-    const emptyCache = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aibom-cache-'), npmrcDir: dir, env, offline: true, settings: settingsFor(server) });
+    const emptyCache = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, offline: true, settings: settingsFor(server) });
     expect(emptyCache.summary.unknown).toBe(5);
     expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the cache and --offline is set');
   });
@@ -122,12 +122,12 @@ describe('aibom deps audit of a repository', () => {
   });
 });
 
-describe('aibom deps (built bin)', () => {
+describe('aiprov deps (built bin)', () => {
   const cli = async (args: string[]) => {
     const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`]);
-    const config = path.join(dir, 'aibom.yml');
+    const config = path.join(dir, 'aiprov.yml');
     await writeFile(config, `deps:\n  registries: { npmDownloads: "${server.url}" }\n  timeoutMs: 400\n  retries: 0\n`);
-    return runCli([...args, '--config', config, '--cache-dir', await tempDir('aibom-cache-')], { cwd: dir, env: { ...env } });
+    return runCli([...args, '--config', config, '--cache-dir', await tempDir('aiprov-cache-')], { cwd: dir, env: { ...env } });
   };
 
   it('exit 1 on findings at the threshold, 0 below it; formats', async () => {
@@ -151,7 +151,7 @@ describe('aibom deps (built bin)', () => {
     const fine = await cli(['deps', 'check', 'express']);
     expect(fine.code).toBe(0);
     const invalid = await cli(['deps', 'check', 'Not A Name']);
-    expect(invalid).toMatchObject({ code: 2, stderr: "aibom: 'Not A Name' is not a valid npm package name\n" });
+    expect(invalid).toMatchObject({ code: 2, stderr: "aiprov: 'Not A Name' is not a valid npm package name\n" });
     const none = await cli(['deps', 'check']);
     expect(none.code).toBe(2);
     const eco = await cli(['deps', 'check', 'x', '--ecosystem', 'maven']);
@@ -163,7 +163,7 @@ describe('aibom deps (built bin)', () => {
     const port = new URL(closed.url).port;
     await closed.close();
     const { dir, env } = await npmConfigDir(server, [`registry=http://127.0.0.1:${port}/`]);
-    const args = ['deps', 'check', 'express', '--cache-dir', await tempDir('aibom-cache-')];
+    const args = ['deps', 'check', 'express', '--cache-dir', await tempDir('aiprov-cache-')];
     const run = (extra: string[]) => runCli([...args, ...extra], { cwd: dir, env });
     expect((await run([])).code).toBe(2);
     expect((await run(['--allow-unknown'])).code).toBe(0);

@@ -30,7 +30,7 @@ export function settingsFor(server: FakeRegistry, extra: Partial<DepsSettings> =
 
 /** An isolated npm configuration (no user .npmrc) naming the fake registry. */
 export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
-  const dir = await tempDir('aibom-npmrc-');
+  const dir = await tempDir('aiprov-npmrc-');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, '.npmrc'), [`registry=${server.npmUrl}`, ...lines].join('\n'));
   return { dir, env: { npm_config_userconfig: path.join(dir, 'no-user-npmrc') } };
@@ -41,7 +41,7 @@ export async function check(server: FakeRegistry, names: string[], options: Part
   return checkNames(names, {
     ecosystem: options.ecosystem ?? 'npm',
     clock: fixedClock(NOW),
-    cacheDir: await tempDir('aibom-cache-'),
+    cacheDir: await tempDir('aiprov-cache-'),
     npmrcDir: dir,
     env,
     ...options,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAt, git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { openScan, scanHistory } from '../../src/authorship/scan.js';
-import { AibomError } from '../../src/errors.js';
+import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { tempDir } from '../helpers.js';
@@ -36,7 +36,7 @@ describe('repositories as they are found', () => {
   it('--all does not walk notes refs', async () => {
     const dir = await tempDir();
     initRepo(dir);
-    await importHistory(dir, [commitAt(0, 'One\n', { notes: { 'refs/notes/aibom': '{"schema":"https://aibom.dev/authorship-note/v1","records":[]}' } })]);
+    await importHistory(dir, [commitAt(0, 'One\n', { notes: { 'refs/notes/aiprov': '{"schema":"https://aiprov.dev/authorship-note/v1","records":[]}' } })]);
     const report = await scanHistory({ repo: dir, all: true });
     expect(report.commits.map((c) => c.subject)).toEqual(['One']);
   });
@@ -116,7 +116,7 @@ describe('bad input is refused with a typed error', () => {
       await p;
       return 'resolved';
     } catch (error) {
-      return error instanceof AibomError ? `${error.code}: ${error.message}` : `untyped: ${String(error)}`;
+      return error instanceof AiprovError ? `${error.code}: ${error.message}` : `untyped: ${String(error)}`;
     }
   };
 

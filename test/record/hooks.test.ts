@@ -21,7 +21,7 @@ async function newRepo(): Promise<string> {
   return dir;
 }
 
-describe('aibom hooks install / uninstall', () => {
+describe('aiprov hooks install / uninstall', () => {
   it('chains an existing hook (which runs first and keeps its verdict) and uninstall restores it byte for byte', async () => {
     const dir = await newRepo();
     const hooks = path.join(dir, '.git', 'hooks');
@@ -35,7 +35,7 @@ describe('aibom hooks install / uninstall', () => {
       changes: [{ hook: 'prepare-commit-msg', action: 'chained' }, { hook: 'post-commit', action: 'installed' }, { hook: 'post-rewrite', action: 'installed' }],
       rewriteRef: 'added',
     });
-    expect(sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toBe('refs/notes/aibom\n');
+    expect(sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toBe('refs/notes/aiprov\n');
 
     await writeFile(path.join(dir, 'a.txt'), 'a\n');
     sh(dir, ['add', '.']);
@@ -67,30 +67,30 @@ describe('aibom hooks install / uninstall', () => {
     sh(dir, ['add', '.']);
     sh(dir, ['commit', '--quiet', '-m', 'Agent commit'], { CLAUDECODE: '1', ANTHROPIC_MODEL: 'claude-opus-4-6' });
     expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Agent commit\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n');
-    expect(JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', 'HEAD']))).toMatchObject({ records: [{ agent: 'claude-code', model: 'claude-opus-4-6' }] });
+    expect(JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD']))).toMatchObject({ records: [{ agent: 'claude-code', model: 'claude-opus-4-6' }] });
     await writeFile(path.join(dir, 'b.txt'), 'b\n');
     sh(dir, ['add', '.']);
     sh(dir, ['commit', '--quiet', '-m', 'Person commit']);
     expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Person commit\n\n');
-    expect(() => sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', 'HEAD'])).toThrow();
+    expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])).toThrow();
     const scan = await scanHistory({ repo: dir });
     expect(scan.commits.map((c) => [c.subject, c.detections.map((d) => `${d.agent}/${d.model ?? '-'}`)])).toEqual([
       ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4-6']], ['Start', []],
     ]);
   });
 
-  it('never blocks or loses a commit when aibom itself fails: it warns', async () => {
+  it('never blocks or loses a commit when aiprov itself fails: it warns', async () => {
     const dir = await newRepo();
     expect((await runCli(['hooks', 'install', '--repo', dir])).code).toBe(0);
-    // A config aibom cannot read makes every aibom hook fail.
-    await writeFile(path.join(dir, '.aibom.yml'), 'signatures: [\n');
+    // A config aiprov cannot read makes every aiprov hook fail.
+    await writeFile(path.join(dir, '.aiprov.yml'), 'signatures: [\n');
     await writeFile(path.join(dir, 'a.txt'), 'a\n');
     sh(dir, ['add', 'a.txt']);
     const out = execFileSync('git', ['commit', '-m', 'Still committed'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toContain('Still committed');
     expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Still committed\n');
     const stderr = execFileSync('sh', ['-c', 'git commit --allow-empty -m "Again" 2>&1 >/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' } });
-    expect(stderr).toContain('aibom: warning: the prepare-commit-msg hook failed; the commit is unaffected');
+    expect(stderr).toContain('aiprov: warning: the prepare-commit-msg hook failed; the commit is unaffected');
     expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Again\n');
   });
 
@@ -98,10 +98,10 @@ describe('aibom hooks install / uninstall', () => {
     const dir = await newRepo();
     const hooks = path.join(dir, '.git', 'hooks');
     await writeFile(path.join(hooks, 'post-commit'), '#!/bin/sh\n');
-    await writeFile(path.join(hooks, 'post-commit.pre-aibom'), '#!/bin/sh\n# older\n');
+    await writeFile(path.join(hooks, 'post-commit.pre-aiprov'), '#!/bin/sh\n# older\n');
     const result = await runCli(['hooks', 'install', '--repo', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`aibom: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aibom')} already exists; move one of them aside first\n`);
+    expect(result.stderr).toBe(`aiprov: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aiprov')} already exists; move one of them aside first\n`);
     expect(await readFile(path.join(hooks, 'post-commit'), 'utf8')).toBe('#!/bin/sh\n');
   });
 });
@@ -114,7 +114,7 @@ describe('trailers the hooks write are read back as the same agent', () => {
   }).detections.map((d) => [d.agent, d.model]);
 
   it.each(AGENT_IDS.flatMap((agent) => (['assisted-by', 'co-authored-by'] as const).map((style) => [agent, style] as const)))('%s as %s', (agent, style) => {
-    const trailer = trailerFor({ agent, variable: 'AIBOM_AGENT', model: 'model-x' }, style);
+    const trailer = trailerFor({ agent, variable: 'AIPROV_AGENT', model: 'model-x' }, style);
     expect(parseMessage(`S\n\n${trailer}\n`).trailers).toHaveLength(1);
     const found = detect(trailer);
     expect(found.map(([a]) => a)).toEqual([agent]);
@@ -122,10 +122,10 @@ describe('trailers the hooks write are read back as the same agent', () => {
     if (style === 'assisted-by' || agent === 'aider') expect(found[0]?.[1]).toBe('model-x');
   });
 
-  it('reads agents from the environment: AIBOM_AGENT first, then the hints', () => {
+  it('reads agents from the environment: AIPROV_AGENT first, then the hints', () => {
     expect(agentFromEnv({ CLAUDECODE: '1', ANTHROPIC_MODEL: 'opus' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'claude-code', model: 'opus', variable: 'CLAUDECODE' });
     expect(agentFromEnv({ CLAUDECODE: '0' }, DEFAULT_AGENT_ENV)).toBeUndefined();
-    expect(agentFromEnv({ AIBOM_AGENT: 'other', AIBOM_AGENT_NAME: 'Acme', CLAUDECODE: '1' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'other', name: 'Acme', variable: 'AIBOM_AGENT' });
+    expect(agentFromEnv({ AIPROV_AGENT: 'other', AIPROV_AGENT_NAME: 'Acme', CLAUDECODE: '1' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'other', name: 'Acme', variable: 'AIPROV_AGENT' });
     expect(agentFromEnv({ ACME_BOT: 'yes' }, [{ variable: 'ACME_BOT', agent: 'other' }])).toEqual({ agent: 'other', variable: 'ACME_BOT' });
     expect(agentFromEnv({}, DEFAULT_AGENT_ENV)).toBeUndefined();
   });

@@ -20,9 +20,9 @@ async function repoWithFile(): Promise<{ dir: string; sha: string }> {
   return { dir, sha };
 }
 
-const note = (dir: string, sha: string): unknown => JSON.parse(git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha));
+const note = (dir: string, sha: string): unknown => JSON.parse(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha));
 
-describe('aibom record', () => {
+describe('aiprov record', () => {
   it('writes a schema-valid note with files, ranges, model, session and the prompt digest only', async () => {
     const { dir, sha } = await repoWithFile();
     const prompt = path.join(dir, '..', `prompt-${path.basename(dir)}.txt`);
@@ -32,11 +32,11 @@ describe('aibom record', () => {
     const stored = note(dir, sha);
     expect(validateAgainst('authorshipNote', stored)).toBeNull();
     expect(stored).toEqual({
-      schema: 'https://aibom.dev/authorship-note/v1',
+      schema: 'https://aiprov.dev/authorship-note/v1',
       records: [{
         agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1',
         promptSha256: createHash('sha256').update('add the parser; API key sk-secret').digest('hex'),
-        tool: { name: 'aibom', version: expect.any(String) as string }, recordedAt: '2026-03-01T12:00:00.000Z',
+        tool: { name: 'aiprov', version: expect.any(String) as string }, recordedAt: '2026-03-01T12:00:00.000Z',
         files: [{ path: 'b.ts' }, { path: 'src/a.ts', ranges: [[2, 4], [6, 6]] }],
       }],
     });
@@ -66,9 +66,9 @@ describe('aibom record', () => {
 
   it('refuses to write over a note it cannot read, and leaves it as it was', async () => {
     const { dir, sha } = await repoWithFile();
-    git(dir, 'notes', '--ref=refs/notes/aibom', 'add', '-m', 'hand-written, not JSON', sha);
-    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toThrow(`the note on refs/notes/aibom for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`);
-    expect(git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha)).toBe('hand-written, not JSON\n');
+    git(dir, 'notes', '--ref=refs/notes/aiprov', 'add', '-m', 'hand-written, not JSON', sha);
+    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toThrow(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`);
+    expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toBe('hand-written, not JSON\n');
   });
 
   it.each([
@@ -84,7 +84,7 @@ describe('aibom record', () => {
   ])('refuses %j', async (options, message) => {
     const { dir, sha } = await repoWithFile();
     await expect(recordAuthorship({ repo: dir, clock, ...options })).rejects.toThrow(message);
-    expect(() => git(dir, 'notes', '--ref=refs/notes/aibom', 'show', sha)).toThrow();
+    expect(() => git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toThrow();
   });
 
   it('takes files, ranges and models from Agent Trace records for the commit', async () => {

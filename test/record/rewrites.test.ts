@@ -56,12 +56,12 @@ describe('post-rewrite with a note it cannot read', () => {
   it('warns, names the commit, and writes nothing', async () => {
     const { dir } = await history(false);
     const [newer = '', older = ''] = sh(dir, ['rev-list', '-2', 'HEAD']).trim().split('\n');
-    sh(dir, ['notes', '--ref=refs/notes/aibom', 'add', '-m', 'not json', older]);
+    sh(dir, ['notes', '--ref=refs/notes/aiprov', 'add', '-m', 'not json', older]);
     const warnings: ScanWarning[] = [];
     const written = await carryThroughRewrite(await openRepository(dir), [{ from: older, to: newer }], warnings);
     expect(written).toEqual([]);
-    expect(warnings.map((w) => [w.commit, w.message])).toEqual([[older, `the note on refs/notes/aibom for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`]]);
-    expect(() => sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', newer])).toThrow();
+    expect(warnings.map((w) => [w.commit, w.message])).toEqual([[older, `the note on refs/notes/aiprov for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`]]);
+    expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', newer])).toThrow();
   });
 });
 
@@ -76,7 +76,7 @@ describe('blame totals stay exactly right through history rewrites', () => {
     rebaseReorderingAndFixing(dir, base);
     expect(sh(dir, ['log', '--format=%s', `${base}..HEAD`]).trim().split('\n')).toEqual(['A: codex appends', 'B: prepend by hand', 'C: add c']);
     expect(await totals(dir)).toEqual(EXPECTED);
-    const note = JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aibom', 'show', 'HEAD'])) as { records: { files: unknown }[] };
+    const note = JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])) as { records: { files: unknown }[] };
     expect(note.records.map((r) => r.files)).toEqual([[{ path: 'a.txt', ranges: [[7, 10]] }]]);
   });
 
@@ -137,6 +137,6 @@ describe('blame totals stay exactly right through history rewrites', () => {
     await expect(recordSquash(git, `HEAD..${base}`, 'HEAD', {})).rejects.toThrow(/the range holds no commits/);
     const cli = await runCli(['record', '--repo', dir, '--squash-of', `${base}..HEAD`, '--agent', 'codex']);
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toBe('aibom: --squash-of takes its records from the squashed commits; drop --agent\n');
+    expect(cli.stderr).toBe('aiprov: --squash-of takes its records from the squashed commits; drop --agent\n');
   });
 });

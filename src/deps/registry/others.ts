@@ -64,7 +64,7 @@ export class CratesRegistry implements RegistryClient {
 
   lookup(name: string): Promise<Lookup> {
     return guarded(async () => {
-      const response = await getJson(`${this.origin.replace(/\/$/, '')}/api/v1/crates/${name}`, { ...this.http, headers: { 'user-agent': 'aibom (https://aibom.dev)' } });
+      const response = await getJson(`${this.origin.replace(/\/$/, '')}/api/v1/crates/${name}`, { ...this.http, headers: { 'user-agent': 'aiprov (https://aiprov.dev)' } });
       if (response.status !== 200) return { status: 'not-found' };
       const json = response.json as { crate?: { name?: string; created_at?: string; recent_downloads?: number; repository?: string | null; max_version?: string }; versions?: { yanked?: boolean }[] };
       if (!json.crate) return { status: 'error', error: `crates.io: no crate object for ${name}` };

@@ -145,7 +145,7 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
 const DATA = (file: string): string => new URL(`../../../data/${file}`, import.meta.url).pathname;
 const shipped = new Map<Ecosystem, TyposquatIndex | undefined>();
 
-/** The index of the popular names shipped with aibom (npm and PyPI); none for Go and crates. */
+/** The index of the popular names shipped with aiprov (npm and PyPI); none for Go and crates. */
 export function shippedIndex(ecosystem: Ecosystem): TyposquatIndex | undefined {
   if (!shipped.has(ecosystem)) {
     const file = ecosystem === 'npm' ? 'popular-npm.txt' : ecosystem === 'pypi' ? 'popular-pypi.txt' : undefined;
