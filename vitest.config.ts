@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ from the current source first: the CLI tests run the built bin.
+    globalSetup: ['test/global-setup.ts'],
   },
 });
