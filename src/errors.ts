@@ -1,48 +1,152 @@
 /**
- * Typed errors. Every error a user can cause or meet carries a code and a
- * one-line message that names the thing at fault; the CLI prints the message
- * and exits 2 ("could not decide"). Library code throws these, never prints.
+ * The error taxonomy. Every error a user can cause or meet is one of these
+ * classes, each with its own string-literal codes (as sigstore-js does), a
+ * one-line message naming the thing at fault, and the exit code a CLI should
+ * use. Library code throws them and never prints; only the CLI turns a
+ * library field name (`promptFile`) into a flag (`--prompt-file`).
+ *
+ * Exit codes: 2 means "could not decide" (bad input, git failure, missing
+ * trust material); 1 means the check ran and failed (verification or policy).
  */
-export type ErrorCode =
-  | 'BAD_ARGUMENT'
-  | 'NOT_A_REPOSITORY'
-  | 'BAD_REVISION'
-  | 'GIT_FAILED'
-  | 'GIT_NOT_FOUND'
-  | 'CONFIG_INVALID'
-  | 'CONFIG_UNREADABLE'
-  | 'OUTPUT_FAILED';
 
-export class AiprovError extends Error {
-  readonly code: ErrorCode;
-  /** Exit code a CLI should use: 2 means "could not decide". */
-  readonly exitCode = 2;
+export type UsageCode = 'BAD_ARGUMENT' | 'BAD_PATH';
+export type GitCode = 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND';
+export type ConfigCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE';
+export type NotesCode = 'NOTE_UNREADABLE' | 'NOTE_INVALID';
+export type ManifestCode = 'MANIFEST_INVALID' | 'MANIFEST_UNSAFE';
+export type HooksCode = 'HOOK_CONFLICT' | 'HOOK_UNREADABLE';
+export type OutputCode = 'OUTPUT_FAILED';
+/** The evidence does not hold: bad signature, wrong subject or predicate type, untrusted identity (exit 1). */
+export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID';
+/** What the evidence says fails the organisation's rules (exit 1), or the rules themselves are unusable (exit 2). */
+export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MISSING';
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | VerificationCode | PolicyCode;
+
+export interface ErrorOptions {
+  cause?: unknown;
+}
+
+export class AiprovError<Code extends ErrorCode = ErrorCode> extends Error {
+  readonly code: Code;
+  /** Exit code a CLI should use: 2 "could not decide" unless the class says otherwise. */
+  readonly exitCode: 1 | 2 = 2;
+
+  constructor(code: Code, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'AiprovError';
     this.code = code;
   }
 }
 
-export class GitError extends AiprovError {
-  constructor(code: 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND', message: string, options?: { cause?: unknown }) {
+/**
+ * The caller gave something unusable. `field` names the option at fault as the
+ * library calls it (`promptFile`), `value` what was given, `problem` what is
+ * wrong; the message reads `promptFile /x: no such file`, and the CLI writes
+ * the same with the flag (`--prompt-file /x: no such file`).
+ */
+export interface UsageErrorOptions extends ErrorOptions {
+  code?: UsageCode;
+  /** The option at fault, as the library names it (`promptFile`). */
+  field?: string;
+  /** What was given for it. */
+  value?: string;
+}
+
+/**
+ * The caller gave something unusable. With a field, the message reads
+ * `promptFile /x: no such file`; the CLI writes the same with the flag
+ * (`--prompt-file /x: no such file`) through `messageFor`.
+ */
+export class UsageError extends AiprovError<UsageCode> {
+  readonly field: string | undefined;
+  readonly value: string | undefined;
+  readonly problem: string;
+
+  constructor(problem: string, options: UsageErrorOptions = {}) {
+    super(options.code ?? 'BAD_ARGUMENT', options.field === undefined ? problem : fieldMessage(options.field, options.value, problem), options);
+    this.name = 'UsageError';
+    this.field = options.field;
+    this.value = options.value;
+    this.problem = problem;
+  }
+
+  /** The message with the field named as the caller knows it (a CLI flag); unchanged when `label` does not know the field. */
+  messageFor(label: (field: string) => string | undefined): string {
+    if (this.field === undefined) return this.message;
+    return fieldMessage(label(this.field) ?? this.field, this.value, this.problem);
+  }
+}
+
+function fieldMessage(field: string, value: string | undefined, problem: string): string {
+  return value === undefined ? `${field} ${problem}` : `${field} ${value}: ${problem}`;
+}
+
+export class GitError extends AiprovError<GitCode> {
+  constructor(code: GitCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = 'GitError';
   }
 }
 
-export class ConfigError extends AiprovError {
-  constructor(code: 'CONFIG_INVALID' | 'CONFIG_UNREADABLE', message: string, options?: { cause?: unknown }) {
+export class ConfigError extends AiprovError<ConfigCode> {
+  constructor(code: ConfigCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
     this.name = 'ConfigError';
   }
 }
 
-export class UsageError extends AiprovError {
-  constructor(message: string) {
-    super('BAD_ARGUMENT', message);
-    this.name = 'UsageError';
+/** A note on a commit that cannot be read or would be written invalid; names the ref and the commit. */
+export class NotesError extends AiprovError<NotesCode> {
+  constructor(code: NotesCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = 'NotesError';
+  }
+}
+
+/** A manifest or lockfile that cannot be read: the audit cannot decide, so it stops with the file named. */
+export class ManifestError extends AiprovError<ManifestCode> {
+  constructor(readonly file: string, problem: string, code: ManifestCode = 'MANIFEST_INVALID') {
+    super(code, `${file} ${problem}`);
+    this.name = 'ManifestError';
+  }
+}
+
+export class HooksError extends AiprovError<HooksCode> {
+  constructor(code: HooksCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = 'HooksError';
+  }
+}
+
+export class OutputError extends AiprovError<OutputCode> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('OUTPUT_FAILED', message, options);
+    this.name = 'OutputError';
+  }
+}
+
+/**
+ * Evidence that does not verify (kept apart from PolicyError, as sigstore-js
+ * does): the gate fails, exit 1.
+ */
+export class VerificationError extends AiprovError<VerificationCode> {
+  override readonly exitCode = 1;
+
+  constructor(code: VerificationCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = 'VerificationError';
+  }
+}
+
+/** Verified evidence that the policy rejects (exit 1), or a policy or trust root that cannot be used (exit 2). */
+export class PolicyError extends AiprovError<PolicyCode> {
+  override readonly exitCode: 1 | 2;
+
+  constructor(code: PolicyCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = 'PolicyError';
+    this.exitCode = code === 'POLICY_FAILED' ? 1 : 2;
   }
 }
 

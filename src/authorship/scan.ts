@@ -42,7 +42,7 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
   const [head, boundary] = await Promise.all([git.head(), git.shallowBoundary()]);
   const repository: RepositoryInfo = { root: git.root, head: head.sha, headRef: head.ref, shallow: boundary.length > 0, shallowBoundary: boundary };
   const all = options.all === true;
-  if (options.range !== undefined && all) throw new UsageError('give a range or --all, not both');
+  if (options.range !== undefined && all) throw new UsageError('cannot be combined with a range', { field: 'all' });
   if (options.range !== undefined) await git.checkRange(options.range);
   const range = { spec: all ? '--all' : options.range ?? 'HEAD', all };
   const request: LogRequest = { revisions: options.range !== undefined ? [options.range] : [], all };

@@ -97,7 +97,7 @@ function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclu
   const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
   const underPaths = (file: string): boolean => paths.length === 0 || paths.some((p) => file === p || file.startsWith(`${p}/`));
   for (const p of paths) {
-    if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw new UsageError(`path '${p}' matches no file at ${revSpec}`);
+    if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw new UsageError(`path '${p}' matches no file at ${revSpec}`, { code: 'BAD_PATH' });
   }
   const counted: TreeFile[] = [];
   const excluded: Selected['excluded'] = [];
@@ -122,7 +122,7 @@ function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclu
 /** A path as the tree names it: absolute paths must lie inside the repository, relative ones are from its root. */
 function repoRelative(root: string, p: string): string {
   const relative = path.isAbsolute(p) ? path.relative(root, p) : path.normalize(p);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new UsageError(`path '${p}' is outside the repository ${root}`);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new UsageError(`path '${p}' is outside the repository ${root}`, { code: 'BAD_PATH' });
   return relative.split(path.sep).join('/').replace(/\/+$/, '').replace(/^\.$/, '');
 }
 

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
 import { auditExitCode, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type Severity } from '../deps/types.js';
@@ -39,6 +40,7 @@ export function registerDeps(program: Command): void {
     .option('--from-text <file>', 'also check the packages named by install commands in this text (a chat answer, a README)')
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps check');
+      if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
       const report = await checkNames(names, {
         ecosystem: flags.ecosystem,
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),

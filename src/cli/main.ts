@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isAiprovError } from '../errors.js';
+import { isAiprovError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -48,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
   for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<(program: Command) => void>)()))) register(program);
 
+  // The command that ran, so that a library error naming a field can be shown with that command's flag.
+  let running: Command = program;
+  program.hook('preAction', (_program, action) => { running = action; });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -57,12 +60,23 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     const debug = argv.includes('--debug');
-    if (isAiprovError(error)) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`aiprov: ${error.messageFor((field) => flagFor(running, field))}\n`);
+    } else if (isAiprovError(error)) {
       process.stderr.write(`aiprov: ${error.message}\n`);
     } else {
       process.stderr.write(`aiprov: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
     }
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 2;
+    return isAiprovError(error) ? error.exitCode : 2;
   }
+}
+
+/** The flag of `command` (or of its parents: global options) whose value the library calls `field`. */
+function flagFor(command: Command, field: string): string | undefined {
+  for (let c: Command | null = command; c; c = c.parent) {
+    const option = c.options.find((o) => o.attributeName() === field);
+    if (option?.long) return option.long;
+  }
+  return undefined;
 }

@@ -104,12 +104,12 @@ export async function checkNames(names: readonly string[], options: CheckOptions
   });
   if (options.fromText !== undefined) {
     const file = options.fromText;
-    const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`--from-text ${file}: no such file or unreadable`); });
+    const text = await readFile(file, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
     found.push(...commandDependencies(asFile, text, file));
   }
-  if (found.length === 0) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
+  if (found.length === 0) throw new UsageError('no package names to check');
   const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? process.cwd() }, () => undefined);
   return buildReport(null, reports, settings, options.clock ?? systemClock, []);
 }

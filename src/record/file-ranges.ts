@@ -18,14 +18,14 @@ export function parseFileArgument(arg: string): FileRanges {
   if (colon > 0) {
     const ranges = parseRangeList(arg.slice(colon + 1));
     if (ranges) return { path: normalise(arg.slice(0, colon), arg), ranges: mergeRanges(ranges) };
-    if (/^[\d,-]+$/.test(arg.slice(colon + 1))) throw new UsageError(`--files ${arg}: line ranges must look like 1-10,15 (1-based, start <= end)`);
+    if (/^[\d,-]+$/.test(arg.slice(colon + 1))) throw new UsageError('line ranges must look like 1-10,15 (1-based, start <= end)', { field: 'files', value: arg });
   }
   return { path: normalise(arg, arg) };
 }
 
 function normalise(path: string, arg: string): string {
   const p = path.replace(/^\.\/+/, '');
-  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError(`--files ${arg}: give a path relative to the repository root`);
+  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError('give a path relative to the repository root', { field: 'files', value: arg, code: 'BAD_PATH' });
   return p;
 }
 

@@ -1,7 +1,7 @@
 import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
-import { AiprovError } from '../errors.js';
+import { HooksError } from '../errors.js';
 import type { GitRepository } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
@@ -37,7 +37,7 @@ export async function installHooks(git: GitRepository, launcher: Launcher, trail
       action = 'updated';
     } else if (current !== undefined) {
       const chained = file + CHAINED_SUFFIX;
-      if (await exists(chained)) throw new AiprovError('BAD_ARGUMENT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
+      if (await exists(chained)) throw new HooksError('HOOK_CONFLICT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
       await rename(file, chained);
       action = 'chained';
     }
@@ -89,7 +89,7 @@ export async function uninstallHooks(git: GitRepository): Promise<HooksResult> {
 async function readText(file: string): Promise<string | undefined> {
   return readFile(file, 'utf8').catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AiprovError('BAD_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new HooksError('HOOK_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   });
 }
 

@@ -1,5 +1,5 @@
 import { AIPROV_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAiprovNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
-import { AiprovError } from '../errors.js';
+import { NotesError } from '../errors.js';
 import type { GitRepository } from '../git/types.js';
 import { validateAgainst } from '../schemas.js';
 
@@ -13,7 +13,7 @@ export async function readRecords(git: GitRepository, sha: string, notes?: Map<s
   if (text === undefined) return [];
   const parsed = parseAiprovNote(text);
   if (!parsed.ok) {
-    throw new AiprovError('BAD_ARGUMENT', `the note on ${AIPROV_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIPROV_NOTES_REF} show ${sha.slice(0, 12)})`);
+    throw new NotesError('NOTE_UNREADABLE', `the note on ${AIPROV_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIPROV_NOTES_REF} show ${sha.slice(0, 12)})`);
   }
   return parsed.value.records;
 }
@@ -22,7 +22,7 @@ export async function readRecords(git: GitRepository, sha: string, notes?: Map<s
 export function buildNote(records: NoteRecord[]): string {
   const note: AuthorshipNote = { schema: AUTHORSHIP_NOTE_SCHEMA, records: dedupeRecords(records).sort(compareRecords) };
   const problem = validateAgainst('authorshipNote', note);
-  if (problem) throw new AiprovError('BAD_ARGUMENT', `the authorship record is not valid (${problem})`);
+  if (problem) throw new NotesError('NOTE_INVALID', `the authorship record is not valid (${problem})`);
   return `${JSON.stringify(note, null, 2)}\n`;
 }
 

@@ -47,9 +47,9 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
   const git = options.git ?? (await openRepository(options.repo ?? '.'));
   const sha = await git.resolveCommit(options.commit ?? 'HEAD');
   const warnings: ScanWarning[] = [];
-  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('--agent is required (unless --from-agent-trace names the agent)');
+  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('is required (unless fromAgentTrace names the agent)', { field: 'agent' });
   const agent = options.agent === undefined ? undefined : checkAgent(options.agent);
-  if (options.session !== undefined && !isUrl(options.session)) throw new UsageError(`--session ${options.session}: not a URL`);
+  if (options.session !== undefined && !isUrl(options.session)) throw new UsageError('not a URL', { field: 'session', value: options.session });
   const prompt = options.promptFile === undefined ? undefined : await readPrompt(options.promptFile);
   const base = {
     ...(options.name !== undefined ? { name: options.name } : {}),
@@ -76,7 +76,7 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
 }
 
 export function checkAgent(agent: string): AgentId {
-  if (!isAgentId(agent)) throw new UsageError(`--agent ${agent}: unknown agent id (known: ${AGENT_IDS.join(', ')})`);
+  if (!isAgentId(agent)) throw new UsageError(`unknown agent id (known: ${AGENT_IDS.join(', ')})`, { field: 'agent', value: agent });
   return agent;
 }
 
@@ -90,7 +90,7 @@ function isUrl(text: string): boolean {
 
 async function readPrompt(file: string): Promise<{ sha256: string; text: string }> {
   const bytes = await readFile(file).catch((error: unknown) => {
-    throw new UsageError(`--prompt-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+    throw new UsageError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read', { field: 'promptFile', value: file, code: 'BAD_PATH' });
   });
   return { sha256: createHash('sha256').update(bytes).digest('hex'), text: bytes.toString('utf8') };
 }
@@ -101,9 +101,9 @@ async function checkFiles(git: GitRepository, sha: string, files: FileRanges[]):
   const tree = new Map((await git.listFiles(sha)).map((f) => [f.path, f]));
   for (const file of files) {
     const entry = tree.get(file.path);
-    if (!entry) throw new UsageError(`--files ${file.path}: no such file in commit ${sha.slice(0, 12)}`);
+    if (!entry) throw new UsageError(`no such file in commit ${sha.slice(0, 12)}`, { field: 'files', value: file.path, code: 'BAD_PATH' });
     const last = file.ranges?.[file.ranges.length - 1];
-    if (last && last[1] > entry.lines) throw new UsageError(`--files ${file.path}:${last[0]}-${last[1]}: the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`);
+    if (last && last[1] > entry.lines) throw new UsageError(`the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`, { field: 'files', value: `${file.path}:${last[0]}-${last[1]}` });
   }
 }
 
@@ -116,9 +116,9 @@ interface TraceGroup {
 
 /** The Agent Trace records for one commit, grouped into one record per agent and model. */
 async function traceGroups(file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
-  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`--from-agent-trace ${file}: no such file or unreadable`); });
+  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromAgentTrace', value: file, code: 'BAD_PATH' }); });
   const claims = indexAgentTrace(text, file, warnings).get(sha);
-  if (!claims || claims.files.size === 0) throw new UsageError(`--from-agent-trace ${file}: no AI-written ranges recorded for commit ${sha.slice(0, 12)}`);
+  if (!claims || claims.files.size === 0) throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
   const groups = new Map<string, TraceGroup>();
   for (const [path, list] of claims.files) {
     for (const claim of list) {

@@ -31,11 +31,11 @@ export interface SquashResult {
  */
 export async function recordSquash(git: GitRepository, range: string, squashRev: string, config: AiprovConfig, clock: Clock = systemClock): Promise<SquashResult> {
   const m = /^(.+?)\.\.([^.].*)$/.exec(range);
-  if (!m || range.includes('...')) throw new UsageError(`--squash-of ${range}: expected BASE..HEAD`);
+  if (!m || range.includes('...')) throw new UsageError('expected BASE..HEAD', { field: 'squashOf', value: range });
   const [base, head] = await Promise.all([git.resolveCommit(m[1] ?? ''), git.resolveCommit(m[2] ?? '')]);
   const squash = await git.resolveCommit(squashRev);
   const squashed = await git.listCommits(`${base}..${head}`);
-  if (squashed.length === 0) throw new UsageError(`--squash-of ${range}: the range holds no commits`);
+  if (squashed.length === 0) throw new UsageError('the range holds no commits', { field: 'squashOf', value: range });
   const inRange = new Set(squashed);
   const warnings: ScanWarning[] = [];
 

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AiprovError } from '../errors.js';
+import { OutputError } from '../errors.js';
 
 /** Where a report goes: written in pieces, then committed (or thrown away on failure). */
 export interface OutputSink {
@@ -32,7 +32,7 @@ function rawFileSink(file: string): OutputSink {
   let failure: Error | undefined;
   stream.on('error', (error) => { failure = error; });
   const fail = (error: unknown): never => {
-    throw new AiprovError('OUTPUT_FAILED', `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new OutputError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   };
   return {
     async write(text) {

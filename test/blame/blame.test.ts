@@ -53,10 +53,11 @@ describe('aiprov blame on a history whose authorship is known line by line', () 
   });
 
   it('refuses a path that matches nothing and one outside the repository', async () => {
-    await expect(blameTree({ repo: repo.dir, paths: ['nope'] })).rejects.toThrow("path 'nope' matches no file at HEAD");
-    await expect(blameTree({ repo: repo.dir, paths: ['/etc'] })).rejects.toThrow(`path '/etc' is outside the repository ${repo.dir}`);
+    await expect(blameTree({ repo: repo.dir, paths: ['nope'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: "path 'nope' matches no file at HEAD" });
+    await expect(blameTree({ repo: repo.dir, paths: ['/etc'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: `path '/etc' is outside the repository ${repo.dir}` });
     await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toBeInstanceOf(AiprovError);
-    await expect(blameTree({ repo: repo.dir, since: '--all' })).rejects.toThrow("revision '--all' begins with '-'");
+    await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toMatchObject({ code: 'BAD_REVISION', name: 'GitError' });
+    await expect(blameTree({ repo: repo.dir, since: '--all' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringContaining("revision '--all' begins with '-'") as unknown });
   });
 
   it('gives the same counts whatever the number of parallel blame processes', async () => {

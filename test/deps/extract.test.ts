@@ -38,6 +38,7 @@ describe('npm manifests and lockfiles', () => {
     const v1 = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: '1.0.0', dependencies: { b: { version: '2.0.0' } } } } }, null, 2);
     expect(brief(fromPackageLock('npm-shrinkwrap.json', v1)).map((s) => s.split(':').slice(0, 2).join(':'))).toEqual(['npm:a@1.0.0', 'npm:b@2.0.0']);
     expect(() => fromPackageLock('package-lock.json', '{oops')).toThrow(/^package-lock\.json is not valid JSON/);
+    expect(() => fromPackageLock('package-lock.json', '{oops')).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID', file: 'package-lock.json' }) as Error);
   });
 
   it('pnpm-lock.yaml v6 and v9 keys, yarn.lock classic and berry', () => {
@@ -65,6 +66,7 @@ describe('Python manifests', () => {
       'pypi:git+https://github.com/x/y.git#egg=y@:8 local=git+https://github.com/x/y.git#egg=y', 'pypi:PyYAML@:10',
     ]);
     expect(() => fromRequirements('r.txt', '-r missing.txt\n', () => undefined)).toThrow('r.txt line 1: includes missing.txt, which is not in the repository');
+    expect(() => fromRequirements('r.txt', '-r missing.txt\n', () => undefined)).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID', name: 'ManifestError' }) as Error);
   });
 
   it('pyproject.toml (PEP 621, extras, dependency groups, Poetry) and Pipfile', () => {

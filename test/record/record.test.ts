@@ -6,6 +6,7 @@ import { commitAt, git, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { fixedClock } from '../../src/clock.js';
+import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { recordAuthorship } from '../../src/record/record.js';
 import { validateAgainst } from '../../src/schemas.js';
@@ -67,23 +68,26 @@ describe('aiprov record', () => {
   it('refuses to write over a note it cannot read, and leaves it as it was', async () => {
     const { dir, sha } = await repoWithFile();
     git(dir, 'notes', '--ref=refs/notes/aiprov', 'add', '-m', 'hand-written, not JSON', sha);
-    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toThrow(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`);
+    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toMatchObject({ code: 'NOTE_UNREADABLE', message: expect.stringContaining(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`) as unknown });
     expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toBe('hand-written, not JSON\n');
   });
 
   it.each([
-    [{ agent: 'skynet' }, /^--agent skynet: unknown agent id \(known: aider, /],
-    [{}, /^--agent is required/],
-    [{ agent: 'codex', files: ['missing.ts'] }, /^--files missing\.ts: no such file in commit [0-9a-f]{12}$/],
-    [{ agent: 'codex', files: ['b.ts:1-9'] }, /^--files b\.ts:1-9: the file has 2 lines in commit [0-9a-f]{12}$/],
-    [{ agent: 'codex', files: ['b.ts:3-1'] }, /^--files b\.ts:3-1: line ranges must look like 1-10,15/],
-    [{ agent: 'codex', files: ['../etc/passwd'] }, /^--files \.\.\/etc\/passwd: give a path relative to the repository root$/],
-    [{ agent: 'codex', session: 'not a url' }, /^--session not a url: not a URL$/],
-    [{ agent: 'codex', promptFile: '/nonexistent/prompt' }, /^--prompt-file \/nonexistent\/prompt: no such file$/],
-    [{ agent: 'codex', commit: 'nope' }, /^unknown revision 'nope'$/],
-  ])('refuses %j', async (options, message) => {
+    [{ agent: 'skynet' }, 'BAD_ARGUMENT', 'agent', /^agent skynet: unknown agent id \(known: aider, /],
+    [{}, 'BAD_ARGUMENT', 'agent', /^agent is required/],
+    [{ agent: 'codex', files: ['missing.ts'] }, 'BAD_PATH', 'files', /^files missing\.ts: no such file in commit [0-9a-f]{12}$/],
+    [{ agent: 'codex', files: ['b.ts:1-9'] }, 'BAD_ARGUMENT', 'files', /^files b\.ts:1-9: the file has 2 lines in commit [0-9a-f]{12}$/],
+    [{ agent: 'codex', files: ['b.ts:3-1'] }, 'BAD_ARGUMENT', 'files', /^files b\.ts:3-1: line ranges must look like 1-10,15/],
+    [{ agent: 'codex', files: ['../etc/passwd'] }, 'BAD_PATH', 'files', /^files \.\.\/etc\/passwd: give a path relative to the repository root$/],
+    [{ agent: 'codex', session: 'not a url' }, 'BAD_ARGUMENT', 'session', /^session not a url: not a URL$/],
+    [{ agent: 'codex', promptFile: '/nonexistent/prompt' }, 'BAD_PATH', 'promptFile', /^promptFile \/nonexistent\/prompt: no such file$/],
+    [{ agent: 'codex', commit: 'nope' }, 'BAD_REVISION', undefined, /^unknown revision 'nope'$/],
+  ])('refuses %j', async (options, code, field, message) => {
     const { dir, sha } = await repoWithFile();
-    await expect(recordAuthorship({ repo: dir, clock, ...options })).rejects.toThrow(message);
+    const error = await recordAuthorship({ repo: dir, clock, ...options }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AiprovError);
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
+    expect((error as { field?: string }).field).toBe(field);
     expect(() => git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toThrow();
   });
 

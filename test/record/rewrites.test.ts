@@ -133,8 +133,10 @@ describe('blame totals stay exactly right through history rewrites', () => {
   it('--squash-of refuses what it cannot use', async () => {
     const { dir, base } = await history(false);
     const git = await openRepository(dir);
-    await expect(recordSquash(git, 'HEAD', 'HEAD', {})).rejects.toThrow('--squash-of HEAD: expected BASE..HEAD');
-    await expect(recordSquash(git, `HEAD..${base}`, 'HEAD', {})).rejects.toThrow(/the range holds no commits/);
+    await expect(recordSquash(git, 'HEAD', 'HEAD', {})).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: 'squashOf HEAD: expected BASE..HEAD' });
+    await expect(recordSquash(git, `HEAD..${base}`, 'HEAD', {})).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: expect.stringMatching(/the range holds no commits/) as unknown });
+    // The CLI names the flag where the library names the field.
+    expect((await runCli(['record', '--repo', dir, '--squash-of', 'HEAD'])).stderr).toBe('aiprov: --squash-of HEAD: expected BASE..HEAD\n');
     const cli = await runCli(['record', '--repo', dir, '--squash-of', `${base}..HEAD`, '--agent', 'codex']);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toBe('aiprov: --squash-of takes its records from the squashed commits; drop --agent\n');
