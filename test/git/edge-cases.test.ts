@@ -6,6 +6,7 @@ import { openScan, scanHistory } from '../../src/authorship/scan.js';
 import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/schemas.js';
+import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
 describe('repositories as they are found', () => {
@@ -151,7 +152,8 @@ describe('bad input is refused with a typed error', () => {
   it('a range and --all together', async () => {
     const dir = await tempDir();
     await linearRepo(dir, 1);
-    expect(await codeOf(openScan({ repo: dir, range: 'HEAD', all: true }))).toBe('BAD_ARGUMENT: give a range or --all, not both');
+    expect(await codeOf(openScan({ repo: dir, range: 'HEAD', all: true }))).toBe('BAD_ARGUMENT: all cannot be combined with a range');
+    expect((await runCli(['scan', 'HEAD', '--all', '--repo', dir])).stderr).toBe('aiprov: --all cannot be combined with a range\n');
   });
 });
 
