@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { UsageError } from '../errors.js';
-import { importHistory } from '../git/fast-import.js';
-import { gitEnv } from '../git/stream.js';
+import { createRepository } from '../git/fast-import.js';
 import { sampleHistory } from './sample-history.js';
-
-const run = promisify(execFile);
 
 /**
  * Builds the sample repository in `dir` (which must be absent or empty), or in
@@ -24,9 +19,6 @@ export async function buildSampleRepository(dir?: string): Promise<string> {
     const entries = await readdir(target);
     if (entries.length > 0) throw new UsageError(`${target} is not empty: the demo builds its sample repository only in an empty or new directory`);
   }
-  const env = gitEnv();
-  await run('git', ['init', '--quiet', '--initial-branch=main', target], { env });
-  await importHistory(target, sampleHistory());
-  await run('git', ['reset', '--quiet', '--hard', 'main'], { cwd: target, env });
+  await createRepository(target, sampleHistory());
   return target;
 }

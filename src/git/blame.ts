@@ -1,4 +1,4 @@
-import { gitRecordBatches } from './stream.js';
+import type { GitRunner } from './runner.js';
 
 const BOUNDARY = Buffer.from('boundary');
 const FILENAME = Buffer.from('filename ');
@@ -38,11 +38,11 @@ export function isDetectionLevel(value: string): value is DetectionLevel {
  * and commit headers only once, so output stays small for large files.
  * `revision` must already be a resolved commit id (or `A..B` of two).
  */
-export async function* blameGroups(cwd: string, revision: string, file: string, detection: DetectionLevel): AsyncGenerator<BlameGroup> {
+export async function* blameGroups(git: GitRunner, revision: string, file: string, detection: DetectionLevel): AsyncGenerator<BlameGroup> {
   const args = ['-c', 'core.quotePath=false', 'blame', '--incremental', '--root', ...DETECTION_FLAGS[detection], revision, '--', file];
   const boundaries = new Set<string>();
   let current: Omit<BlameGroup, 'origPath' | 'boundary'> | undefined;
-  for await (const batch of gitRecordBatches(cwd, args, { separator: 10 })) {
+  for await (const batch of git.recordBatches(args, { separator: 10 })) {
     for (const raw of batch) {
       if (current === undefined) {
         const m = /^([0-9a-f]{40,64}) (\d+) (\d+) (\d+)$/.exec(raw.toString('latin1'));

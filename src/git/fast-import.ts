@@ -1,13 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitError } from '../errors.js';
-import { gitEnv } from './stream.js';
+import { exitOf, GitRunner } from './runner.js';
 import type { Identity } from './types.js';
-
-const run = promisify(execFile);
 
 export interface Signature extends Identity {
   /** Seconds since the epoch. */
@@ -45,16 +41,13 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
   const work = await mkdtemp(path.join(os.tmpdir(), 'aiprov-import-'));
   const marksFile = path.join(work, 'marks');
   const args = ['fast-import', '--quiet', '--done', '--date-format=raw', `--export-marks=${marksFile}`];
-  const child = spawn('git', args, { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'], env: gitEnv() });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (t: string) => { if (stderr.length < 65_536) stderr += t; });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => { resolve(c ?? 1); });
-  });
+  const git = new GitRunner(dir);
+  const child = git.spawn(args, ['pipe', 'ignore', 'pipe']);
+  const exited = exitOf(child, args);
+  const stdin = child.stdin;
+  if (!stdin) throw new GitError('GIT_FAILED', 'git fast-import started without an input pipe');
   const write = async (chunk: string | Buffer): Promise<void> => {
-    if (!child.stdin.write(chunk)) await new Promise<void>((resolve) => child.stdin.once('drain', resolve));
+    if (!stdin.write(chunk)) await new Promise<void>((resolve) => stdin.once('drain', resolve));
   };
   const notes = new Map<string, { mark: number; text: string }[]>();
   const lastOnRef = new Map<string, number>();
@@ -88,14 +81,13 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
     const when = '1700000000 +0000';
     for (const [notesRef, list] of notes) {
       // An existing notes ref is continued, not replaced.
-      const tip = await run('git', ['rev-parse', '--verify', '--quiet', `${notesRef}^{commit}`], { cwd: dir, env: gitEnv() }).then((r) => r.stdout.trim(), () => '');
+      const tip = (await git.text(['rev-parse', '--verify', '--quiet', `${notesRef}^{commit}`]).catch(() => '')).trim();
       let block = `commit ${notesRef}\ncommitter aiprov <aiprov@localhost> ${when}\ndata 0\n${tip ? `from ${tip}\n` : ''}`;
       for (const { mark, text } of list) block += `N inline :${mark}\n${data(text).map(String).join('')}`;
       await write(block + '\n');
     }
-    child.stdin.end('done\n');
-    const code = await exited;
-    if (code !== 0) throw new GitError('GIT_FAILED', `git fast-import failed in ${dir}: ${stderr.trim().split('\n')[0] ?? code}`);
+    stdin.end('done\n');
+    await exited.catch((error: unknown) => { throw new GitError('GIT_FAILED', `${(error as Error).message} (in ${dir})`, { cause: error }); });
     const marks = await readFile(marksFile, 'utf8');
     const shas: string[] = new Array<string>(count);
     for (const line of marks.split('\n')) {
@@ -120,4 +112,13 @@ function data(content: string | Buffer): (string | Buffer)[] {
 
 function quote(file: string): string {
   return /[\s"\\]/.test(file) ? JSON.stringify(file) : file;
+}
+
+/** A new repository in `dir` (created if absent) holding `commits`, with `checkout`'s tree in its work tree. */
+export async function createRepository(dir: string, commits: Iterable<ImportCommit>, checkout = 'main'): Promise<string[]> {
+  const git = new GitRunner(dir);
+  await git.text(['init', '--quiet', `--initial-branch=${checkout}`, dir]);
+  const shas = await importHistory(dir, commits);
+  await git.text(['reset', '--quiet', '--hard', checkout]);
+  return shas;
 }

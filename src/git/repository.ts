@@ -1,13 +1,12 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitError } from '../errors.js';
+import { GitError, type GitCode } from '../errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
-import { firstFatalLine, gitRecordBatches, gitRecords } from './stream.js';
+import { GitRunner } from './runner.js';
 import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
 import { compareStrings } from '../sorted.js';
 
@@ -22,22 +21,18 @@ export async function openRepository(dir: string): Promise<GitRepository> {
   const info = await stat(absolute).catch(() => null);
   if (!info) throw new GitError('NOT_A_REPOSITORY', `${absolute}: no such directory`);
   if (!info.isDirectory()) throw new GitError('NOT_A_REPOSITORY', `${absolute}: not a directory`);
-  const git = simpleGit({ baseDir: absolute, trimmed: false });
-  let bare: string;
-  try {
-    bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim();
-  } catch (error) {
-    throw mapError(error, `${absolute} is not a git repository`, 'NOT_A_REPOSITORY');
-  }
-  if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', `${absolute} is not a git repository`);
+  const git = new GitRunner(absolute);
+  const notRepository = { code: 'NOT_A_REPOSITORY' as GitCode, message: `${absolute} is not a git repository` };
+  const bare = (await git.text(['rev-parse', '--is-bare-repository'], notRepository)).trim();
+  if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', notRepository.message);
   const root = bare === 'true'
-    ? path.resolve(absolute, (await git.raw(['rev-parse', '--git-dir'])).trim())
-    : (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-  return new CliGitRepository(root, simpleGit({ baseDir: root, trimmed: false }), bare === 'true');
+    ? path.resolve(absolute, (await git.text(['rev-parse', '--git-dir'])).trim())
+    : (await git.text(['rev-parse', '--show-toplevel'])).trim();
+  return new CliGitRepository(root, new GitRunner(root), bare === 'true');
 }
 
 class CliGitRepository implements GitRepository {
-  constructor(readonly root: string, private readonly git: SimpleGit, readonly bare: boolean) {}
+  constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
 
   async head(): Promise<HeadState> {
     const sha = (await this.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
@@ -55,11 +50,7 @@ class CliGitRepository implements GitRepository {
 
   async checkRange(range: string): Promise<void> {
     assertSafeRevision(range, 'range');
-    try {
-      await this.git.raw(['rev-list', '--max-count=0', '--end-of-options', range, '--']);
-    } catch (error) {
-      throw mapError(error, `unknown revision or range '${range}'`, 'BAD_REVISION');
-    }
+    await this.git.text(['rev-list', '--max-count=0', '--end-of-options', range, '--'], { code: 'BAD_REVISION', message: `unknown revision or range '${range}'` });
   }
 
   async readNotes(ref: string): Promise<Map<string, string>> {
@@ -69,7 +60,7 @@ class CliGitRepository implements GitRepository {
     if (exists === '') return notes;
     const listing = await this.raw(['notes', `--ref=${ref}`, 'list']);
     const pairs = listing.split('\n').map((l) => l.trim().split(' ')).filter((p): p is [string, string] => p.length === 2);
-    const blobs = await readBlobs(this.root, pairs.map(([blob]) => blob));
+    const blobs = await readBlobs(this.git, pairs.map(([blob]) => blob));
     for (const [blob, commit] of pairs) {
       const content = blobs.get(blob);
       if (content) notes.set(commit, decoder.decode(content));
@@ -79,7 +70,7 @@ class CliGitRepository implements GitRepository {
 
   async *log(request: LogRequest): AsyncIterable<CommitRecord> {
     const args = ['-c', 'log.showSignature=false', 'log', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`, ...revisionArgs(request)];
-    for await (const batch of gitRecordBatches(this.root, args)) {
+    for await (const batch of this.git.recordBatches(args)) {
       for (const record of batch) yield parseRecord(decoder.decode(record));
     }
   }
@@ -109,7 +100,7 @@ class CliGitRepository implements GitRepository {
     if (shas.length === 0) return;
     for (const sha of shas) if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError('BAD_REVISION', `not a full commit id: '${sha}'`);
     const args = ['-c', 'log.showSignature=false', 'log', '--no-walk=unsorted', '--stdin', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`];
-    for await (const record of gitRecords(this.root, args, { input: shas.join('\n') + '\n' })) {
+    for await (const record of this.git.records(args, { input: shas.join('\n') + '\n' })) {
       yield parseRecord(decoder.decode(record));
     }
   }
@@ -144,7 +135,7 @@ class CliGitRepository implements GitRepository {
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup> {
     assertSafeRevision(rev);
     if (options.since !== undefined) assertSafeRevision(options.since);
-    return blameGroups(this.root, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
+    return blameGroups(this.git, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
   }
 
   async lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap> {
@@ -193,7 +184,7 @@ class CliGitRepository implements GitRepository {
 
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
     assertSafeRevision(rev);
-    const blobs = await readBlobs(this.root, paths.map((p) => `${rev}:${p}`));
+    const blobs = await readBlobs(this.git, paths.map((p) => `${rev}:${p}`));
     const out = new Map<string, string>();
     for (const p of paths) {
       const content = blobs.get(`${rev}:${p}`);
@@ -204,7 +195,7 @@ class CliGitRepository implements GitRepository {
 
   async *fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }> {
     const args = ['log', '--reverse', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '-U0', '--format=%x00%H', '-p', '--', file];
-    for await (const record of gitRecords(this.root, args)) {
+    for await (const record of this.git.records(args)) {
       const text = decoder.decode(record);
       const sha = text.slice(0, text.indexOf('\n'));
       if (!/^[0-9a-f]{40,64}$/.test(sha)) continue;
@@ -213,13 +204,13 @@ class CliGitRepository implements GitRepository {
     }
   }
 
-  /** simple-git resolves when git exits non-zero without stderr (`--quiet` look-ups): empty output means "none". */
-  private async raw(args: string[]): Promise<string> {
-    try {
-      return await this.git.raw(args);
-    } catch (error) {
-      throw mapError(error, `git ${args[0] ?? ''} failed`, 'GIT_FAILED');
-    }
+  async addTrailer(messageFile: string, trailer: string): Promise<void> {
+    await this.raw(['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent', '--trailer', trailer, '--', messageFile]);
+  }
+
+  /** A quiet look-up that finds nothing gives empty output, not an error (see GitRunner.text). */
+  private raw(args: string[]): Promise<string> {
+    return this.git.text(args);
   }
 }
 
@@ -250,12 +241,4 @@ function parseRecord(text: string): CommitRecord {
     committedAt: cI,
     message: text.slice(at),
   };
-}
-
-function mapError(error: unknown, fallback: string, code: 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED'): GitError {
-  if (error instanceof GitError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT|spawn git/.test(message)) return new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error });
-  const detail = firstFatalLine(message);
-  return new GitError(code, detail && code === 'GIT_FAILED' ? `${fallback}: ${detail}` : fallback, { cause: error });
 }

@@ -44,49 +44,77 @@ export interface TreeFile {
   kind: 'file' | 'symlink' | 'submodule';
 }
 
-/** The role through which authorship code reads a repository. */
-export interface GitRepository {
+/**
+ * A repository is used through roles, so that each part of aiprov depends on
+ * what it needs: readers for scan, blame, the audit (and the BOM and
+ * attestations to come), writers only for record and hooks. `openRepository`
+ * returns one adapter that plays them all.
+ */
+export interface RepositoryHandle {
   /** Absolute path of the work tree (or of the git directory for a bare repository). */
   readonly root: string;
+  /** True for a repository without a work tree. */
+  readonly bare: boolean;
+}
+
+/** Commits and revisions. */
+export interface HistoryReader extends RepositoryHandle {
   head(): Promise<HeadState>;
   /** Commits at which a shallow clone's history is cut; empty when the repository is complete. */
   shallowBoundary(): Promise<string[]>;
   /** Fails with BAD_REVISION when `range` is not a revision or range git can walk. */
   checkRange(range: string): Promise<void>;
-  /** Notes on `ref` as commit sha → note text; empty when the ref does not exist. */
-  readNotes(ref: string): Promise<Map<string, string>>;
+  /** The full id of the commit `rev` names; BAD_REVISION when it names none. */
+  resolveCommit(rev: string): Promise<string>;
   /** Streams commits, newest first, without holding history in memory. */
   log(request: LogRequest): AsyncIterable<CommitRecord>;
   /** Counts the commits `log` would yield, for progress and shallow diagnostics. */
   countCommits(request: LogRequest): Promise<number>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string): Promise<string[]>;
-  /** The full id of the commit `rev` names; BAD_REVISION when it names none. */
-  resolveCommit(rev: string): Promise<string>;
   /** Reads the given commits (in the order given), for callers that know which ones they need. */
   logCommits(shas: readonly string[]): AsyncIterable<CommitRecord>;
+  /** The commits that changed `file`, oldest first, each with the lines it added. */
+  fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
+}
+
+/** Trees, files and lines at a revision (and the work tree). */
+export interface TreeReader extends RepositoryHandle {
   /** Every entry of the tree at `rev`, with line counts and binary flags. */
   listFiles(rev: string): Promise<TreeFile[]>;
   /** Contents of `path` at `rev`, or undefined when there is no such file. */
   readFile(rev: string, path: string): Promise<string | undefined>;
+  /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */
+  readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>>;
+  /** Files of the work tree that are tracked, or new and not ignored (what a commit would take). */
+  workTreeFiles(): Promise<string[]>;
   /** Streams `git blame` of `file` at `rev` (a commit id), or over `since..rev`. */
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup>;
   /** How lines of `from:fromPath` map onto `to:toPath`. */
   lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap>;
+}
+
+export interface NotesReader extends RepositoryHandle {
+  /** Notes on `ref` as commit sha → note text; empty when the ref does not exist. */
+  readNotes(ref: string): Promise<Map<string, string>>;
+}
+
+export interface NotesWriter extends NotesReader {
   /** Replaces the note on `sha` in `ref` with `text`. */
   writeNote(ref: string, sha: string, text: string): Promise<void>;
+}
+
+/** The repository's own configuration and git directory, for installing hooks. */
+export interface RepositoryConfig extends RepositoryHandle {
   /** Every value of a (multi-valued) config key; empty when unset. */
   configValues(key: string): Promise<string[]>;
   addConfig(key: string, value: string): Promise<void>;
   unsetConfig(key: string, value: string): Promise<void>;
   /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
   gitPath(name: string): Promise<string>;
-  /** True for a repository without a work tree. */
-  readonly bare: boolean;
-  /** Files of the work tree that are tracked, or new and not ignored (what a commit would take). */
-  workTreeFiles(): Promise<string[]>;
-  /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */
-  readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>>;
-  /** The commits that changed `file`, oldest first, each with the lines it added. */
-  fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
+  /** Adds a trailer to a commit message file as git places trailers (nothing when the same one is there). */
+  addTrailer(messageFile: string, trailer: string): Promise<void>;
 }
+
+/** Everything at once: what `openRepository` returns. */
+export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig {}

@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ScanWarning } from '../authorship/types.js';
 import type { AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { gitEnv } from '../git/stream.js';
 import type { GitRepository } from '../git/types.js';
 import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor, type TrailerStyle } from './agent-env.js';
 import { recordAuthorship } from './record.js';
 import { carryThroughRewrite, parseRewriteInput } from './rewrite.js';
 import type { HookName } from './hook-script.js';
-
-const run = promisify(execFile);
 
 export interface HookRunContext {
   git: GitRepository;
@@ -32,7 +27,7 @@ export async function runHook(hook: HookName, args: string[], ctx: HookRunContex
       if (!found) return undefined;
       const trailer = trailerFor(found, ctx.trailer ?? ctx.config.hooks?.trailer ?? 'assisted-by');
       // git's own trailer code places it, and adds nothing when the same trailer is already there.
-      await run('git', ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent', '--trailer', trailer, messageFile], { cwd: ctx.git.root, env: gitEnv() });
+      await ctx.git.addTrailer(messageFile, trailer);
       return `added "${trailer}" (${found.variable} is set)`;
     }
     case 'post-commit': {

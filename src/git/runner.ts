@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { isGitEnvKey, vulnerabilityCheck } from '@simple-git/argv-parser';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitError, UsageError, type GitCode } from '../errors.js';
+
+/**
+ * The one way aiprov runs git. Every git process, buffered (through
+ * simple-git) or streamed (spawned here, because simple-git holds a command's
+ * whole output in memory), gets the same environment and the same argument
+ * guard, and its failures become the same GitErrors.
+ *
+ * Environment: the caller's, without the variables that redirect or reconfigure
+ * git (every `GIT_*`, `EDITOR`, `PAGER`, `PREFIX`, `SSH_ASKPASS`, `VISUAL`: the
+ * set simple-git guards), so `--repo` alone says which repository is read, even
+ * inside a git hook; prompts off; messages in the C locale, so that they can be
+ * read. Arguments: simple-git's own vulnerability check (`--upload-pack`,
+ * `-c core.sshCommand=…`, …) runs on the spawned commands too. Revisions are
+ * checked by `guards.ts` and passed after `--end-of-options` by the callers.
+ */
+const FIXED_ENV: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+
+export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) {
+    const lower = key.toLowerCase();
+    if (lower.startsWith('git_') || isGitEnvKey(lower)) continue;
+    env[key] = value;
+  }
+  return { ...env, ...FIXED_ENV };
+}
+
+export interface StreamOptions {
+  /** Byte that ends a record (default NUL). */
+  separator?: number;
+  /** Written to git's standard input. */
+  input?: string;
+}
+
+export class GitRunner {
+  private readonly env = gitEnv();
+  private simple: SimpleGit | undefined;
+
+  constructor(readonly cwd: string) {}
+
+  /**
+   * Buffered standard output. simple-git resolves when git exits non-zero
+   * without writing to stderr (`rev-parse --verify --quiet`): the empty output
+   * then means "none". Anything else that fails is a GitError with `failure`'s
+   * code and message, followed by git's own reason for GIT_FAILED.
+   */
+  async text(args: string[], failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed` }): Promise<string> {
+    this.guard(args);
+    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: Object.keys(FIXED_ENV) }).env(this.env);
+    try {
+      return await this.simple.raw(args);
+    } catch (error) {
+      throw mapGitError(error, failure.message, failure.code);
+    }
+  }
+
+  /** Standard output split into records, a batch per chunk read; git is killed if the consumer stops early. */
+  async *recordBatches(args: string[], options: StreamOptions = {}): AsyncGenerator<Buffer[]> {
+    const separator = options.separator ?? 0;
+    const child = this.spawn(args, [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']);
+    if (options.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
+    const { stdout } = child;
+    if (!stdout) throw new GitError('GIT_FAILED', 'git started without output pipes');
+    const exited = exitOf(child, args);
+    let pending: Buffer[] = [];
+    let finished = false;
+    try {
+      for await (const chunk of stdout as AsyncIterable<Buffer>) {
+        let start = 0;
+        let end = chunk.indexOf(separator, start);
+        const batch: Buffer[] = [];
+        while (end !== -1) {
+          const piece = chunk.subarray(start, end);
+          batch.push(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
+          pending = [];
+          start = end + 1;
+          end = chunk.indexOf(separator, start);
+        }
+        if (start < chunk.length) pending.push(chunk.subarray(start));
+        if (batch.length > 0) yield batch;
+      }
+      await exited;
+      if (pending.length > 0) yield [Buffer.concat(pending)];
+      finished = true;
+    } finally {
+      if (!finished && child.exitCode === null) child.kill('SIGTERM');
+    }
+  }
+
+  /** The same records one at a time. */
+  async *records(args: string[], options: StreamOptions = {}): AsyncGenerator<Buffer> {
+    for await (const batch of this.recordBatches(args, options)) yield* batch;
+  }
+
+  /** Writes `input` to git and collects all of its output (`cat-file --batch`). */
+  async collect(args: string[], input: string): Promise<Buffer> {
+    const child = this.spawn(args, ['pipe', 'pipe', 'pipe']);
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
+    await exitOf(child, args);
+    return Buffer.concat(chunks);
+  }
+
+  /** A git process the caller drives (`fast-import`); its exit is checked with `exitOf`. */
+  spawn(args: string[], stdio: StdioOptions): ChildProcess {
+    this.guard(args);
+    return spawn('git', args, { cwd: this.cwd, stdio, env: this.env });
+  }
+
+  private guard(args: readonly string[]): void {
+    const problem = vulnerabilityCheck(args, this.env)[0];
+    if (problem) throw new UsageError(`git ${args.join(' ').slice(0, 200)}: refused (${problem.message})`);
+  }
+}
+
+/** Resolves when git exits 0; otherwise a GitError with the line of stderr that says why. */
+export function exitOf(child: ChildProcess, args: readonly string[]): Promise<void> {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    if (stderr.length < 65_536) stderr += text;
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error }) : error);
+    });
+    child.on('close', (code, signal) => {
+      const status = code ?? (signal ? 128 : 1);
+      if (status === 0) resolve();
+      else reject(gitFailure(args, stderr, status));
+    });
+  });
+  // A consumer that stops early must not surface an unhandled rejection.
+  exited.catch(() => undefined);
+  return exited;
+}
+
+function gitFailure(args: readonly string[], stderr: string, code: number): GitError {
+  const line = firstFatalLine(stderr) ?? `exited with code ${code}`;
+  const command = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
+  return new GitError('GIT_FAILED', `git ${command} failed: ${line}`);
+}
+
+/** The line of git's stderr that says what went wrong, without the `fatal: ` prefix. */
+export function firstFatalLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const fatal = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:'));
+  const line = fatal ?? lines[0];
+  return line?.replace(/^(fatal|error):\s*/, '');
+}
+
+function mapGitError(error: unknown, fallback: string, code: GitCode): GitError | UsageError {
+  if (error instanceof GitError || error instanceof UsageError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ENOENT|spawn git/.test(message)) return new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error });
+  const detail = firstFatalLine(message);
+  return new GitError(code, detail && code === 'GIT_FAILED' ? `${fallback}: ${detail}` : fallback, { cause: error });
+}
