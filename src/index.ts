@@ -2,8 +2,15 @@
  * aiprov's library API. The CLI is a thin layer over these functions: each
  * returns data (or streams it) and throws typed errors; none prints.
  */
+// One context, built once, passed to every entry point below.
+export { openContext, settingsContext } from './context/context.js';
+export type { Context, ContextOptions, SettingsContext } from './context/context.js';
+export { processEnvironment } from './environment.js';
+export type { Environment } from './environment.js';
+export { AnalyserFactory, CommitAnalyser } from './authorship/analyse.js';
+
 export { scanHistory, openScan } from './authorship/scan.js';
-export type { ScanOptions, ScanSession } from './authorship/scan.js';
+export type { ScanContext, ScanOptions, ScanSession } from './authorship/scan.js';
 export type {
   AgentSummary, CommitReport, Detection, Evidence, EvidenceKind, RepositoryInfo, ScanReport, ScanSummary, ScanWarning,
 } from './authorship/types.js';
@@ -21,9 +28,13 @@ export type { AiprovConfig, LoadedConfig } from './config/load.js';
 export { openRepository } from './git/repository.js';
 export { importHistory } from './git/fast-import.js';
 export type { ImportCommit } from './git/fast-import.js';
-export type { CommitRecord, GitRepository, HeadState, Identity, LogRequest } from './git/types.js';
-export { AiprovError, ConfigError, GitError, UsageError, isAiprovError } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export type {
+  CommitRecord, GitRepository, HeadState, HistoryReader, Identity, LogRequest, NotesReader, NotesWriter, RepositoryConfig, RepositoryHandle, TreeFile, TreeReader,
+} from './git/types.js';
+export {
+  AiprovError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
+} from './errors.js';
+export type { ConfigCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';
 export { buildSampleRepository } from './demo/run.js';
@@ -31,23 +42,27 @@ export { VERSION } from './version.js';
 
 // Line-level attribution.
 export { blameTree } from './blame/blame.js';
-export type { BlameOptions } from './blame/blame.js';
+export type { BlameContext, BlameOptions } from './blame/blame.js';
 export type { BlameReport, DirectoryAttribution, FileAttribution, LineCounts } from './blame/types.js';
 export { DETECTION_FLAGS } from './git/blame.js';
 export type { DetectionLevel } from './git/blame.js';
 
 // Recording authorship and keeping it through rewrites.
 export { recordAuthorship } from './record/record.js';
-export type { RecordOptions, RecordResult } from './record/record.js';
+export type { RecordContext, RecordOptions, RecordResult } from './record/record.js';
 export { recordSquash } from './record/squash.js';
+export type { SquashContext, SquashOptions, SquashResult } from './record/squash.js';
 export { carryThroughRewrite, parseRewriteInput } from './record/rewrite.js';
 export { installHooks, uninstallHooks } from './record/hooks.js';
+export type { HooksResult, InstallHooksOptions } from './record/hooks.js';
+export { runHook } from './record/hook-run.js';
+export type { HookContext, HookRunOptions } from './record/hook-run.js';
 export { agentFromEnv, trailerFor, DEFAULT_AGENT_ENV } from './record/agent-env.js';
-export type { AgentEnvHint, TrailerStyle } from './record/agent-env.js';
+export type { AgentEnvHint, HooksConfig, TrailerStyle } from './record/agent-env.js';
 
 // Dependencies: hallucinated and typosquatted packages.
 export { auditRepository, checkNames, auditExitCode } from './deps/audit.js';
-export type { AuditOptions, CheckOptions, DepsReport, DepsSummary } from './deps/audit.js';
+export type { AuditContext, AuditOptions, CheckOptions, DepsContext, DepsReport, DepsSummary } from './deps/audit.js';
 export type { DependencyReport, Ecosystem, Finding, Severity, SignalId, Verdict } from './deps/types.js';
 export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';
 export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';

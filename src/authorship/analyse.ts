@@ -1,5 +1,6 @@
-import type { CommitRecord, GitRepository } from '../git/types.js';
-import { DetectionSet, type SignatureEngine } from './engine.js';
+import type { CommitRecord, NotesReader } from '../git/types.js';
+import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
+import type { SignatureDef } from './signature-types.js';
 import { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote, readGitAiNote, type NoteReading } from './notes.js';
 import type { CommitReport, ScanWarning } from './types.js';
 
@@ -8,9 +9,33 @@ export interface NotesByRef {
   gitAi: Map<string, string>;
 }
 
-export async function loadNotes(git: GitRepository): Promise<NotesByRef> {
+export async function loadNotes(git: NotesReader): Promise<NotesByRef> {
   const [aiprov, gitAi] = await Promise.all([git.readNotes(AIPROV_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
   return { aiprov, gitAi };
+}
+
+/** An analyser ready to use, and the notes it reads (blame and squash also index their line ranges). */
+export interface OpenedAnalyser {
+  analyser: CommitAnalyser;
+  notes: NotesByRef;
+}
+
+/**
+ * Makes the CommitAnalyser every command shares: the signature table (built
+ * in and from the config) is compiled once, when the context is made; notes
+ * are read at each `open`, so that records written since then count.
+ */
+export class AnalyserFactory {
+  readonly engine: SignatureEngine;
+
+  constructor(private readonly git: NotesReader, signatures: readonly SignatureDef[] = []) {
+    this.engine = engineFor({ signatures });
+  }
+
+  async open(warnings: ScanWarning[]): Promise<OpenedAnalyser> {
+    const notes = await loadNotes(this.git);
+    return { analyser: new CommitAnalyser(this.engine, notes, warnings), notes };
+  }
 }
 
 /**

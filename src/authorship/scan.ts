@@ -1,24 +1,22 @@
 import { UsageError } from '../errors.js';
-import { loadConfig, type AiprovConfig } from '../config/load.js';
-import { openRepository } from '../git/repository.js';
-import type { GitRepository, LogRequest } from '../git/types.js';
+import type { HistoryReader, LogRequest, NotesReader } from '../git/types.js';
 import { VERSION } from '../version.js';
-import { CommitAnalyser, loadNotes } from './analyse.js';
-import { engineFor } from './engine.js';
+import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
 import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';
 
+/** The part of a Context (context/context.ts) a scan needs. */
+export interface ScanContext {
+  git: HistoryReader & NotesReader;
+  analyser: AnalyserFactory;
+}
+
 export interface ScanOptions {
-  /** Repository directory; default the current directory. */
-  repo?: string;
+  context: ScanContext;
   /** A revision or range (`v1.0..HEAD`); default HEAD's history. */
   range?: string;
   /** Every ref but notes, instead of `range`. */
   all?: boolean;
-  /** Config file path, or an already parsed config; default `.aiprov.yml` at the root when present. */
-  config?: string | AiprovConfig;
-  /** A repository adapter to use instead of opening `repo` (tests, embedding). */
-  git?: GitRepository;
 }
 
 /** A scan ready to stream: repository facts now, commits one at a time, summary and warnings at the end. */
@@ -31,12 +29,8 @@ export interface ScanSession {
   summary: SummaryAccumulator;
 }
 
-export async function openScan(options: ScanOptions = {}): Promise<ScanSession> {
-  const git = options.git ?? (await openRepository(options.repo ?? '.'));
-  const config = typeof options.config === 'object'
-    ? options.config
-    : (await loadConfig(git.root, options.config)).config;
-  const engine = engineFor(config);
+export async function openScan(options: ScanOptions): Promise<ScanSession> {
+  const { git, analyser: analysers } = options.context;
   const warnings: ScanWarning[] = [];
 
   const [head, boundary] = await Promise.all([git.head(), git.shallowBoundary()]);
@@ -61,15 +55,14 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
   }
 
   // Notes are read while git log starts streaming, not before it.
-  const notesLoaded = loadNotes(git);
-  notesLoaded.catch(() => undefined);
+  const opened = analysers.open(warnings);
+  opened.catch(() => undefined);
   const summary = new SummaryAccumulator();
 
   async function* commits(): AsyncGenerator<CommitReport> {
     if (unborn) return;
     const log = git.log(request)[Symbol.asyncIterator]();
-    const [first, notes] = await Promise.all([log.next(), notesLoaded]);
-    const analyser = new CommitAnalyser(engine, notes, warnings);
+    const [first, { analyser }] = await Promise.all([log.next(), opened]);
     try {
       for (let next = first; next.done !== true; next = await log.next()) {
         const report = analyser.analyse(next.value);
@@ -86,7 +79,7 @@ export async function openScan(options: ScanOptions = {}): Promise<ScanSession> 
 }
 
 /** Scans and collects the whole report in memory; `openScan` streams instead. */
-export async function scanHistory(options: ScanOptions = {}): Promise<ScanReport> {
+export async function scanHistory(options: ScanOptions): Promise<ScanReport> {
   const session = await openScan(options);
   const commits: CommitReport[] = [];
   for await (const commit of session.commits()) commits.push(commit);

@@ -1,15 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
-import { engineFor } from '../authorship/engine.js';
+import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
 import { AGENT_TRACE_FILE, indexAgentTrace, indexNotes } from '../authorship/line-records.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
-import { loadConfig, type AiprovConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { DetectionLevel } from '../git/blame.js';
-import { openRepository } from '../git/repository.js';
-import type { GitRepository, TreeFile } from '../git/types.js';
+import type { HistoryReader, NotesReader, TreeFile, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
@@ -18,8 +15,14 @@ import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
 import { compareStrings } from '../sorted.js';
 
+/** The part of a Context (context/context.ts) blame needs. */
+export interface BlameContext {
+  git: HistoryReader & TreeReader & NotesReader;
+  analyser: AnalyserFactory;
+}
+
 export interface BlameOptions {
-  repo?: string;
+  context: BlameContext;
   /** Revision to attribute (default HEAD). */
   rev?: string;
   /** Count only lines introduced after this revision. */
@@ -35,23 +38,20 @@ export interface BlameOptions {
   jobs?: number;
   /** Directory depth of the `directories` roll-up; default 1. */
   depth?: number;
-  config?: string | AiprovConfig;
-  git?: GitRepository;
 }
 
 type Selected = { counted: TreeFile[]; excluded: { path: string; reason: ExclusionReason }[] };
 
 /** Line-level attribution of the tree at a revision: which lines, by which agents and models. */
-export async function blameTree(options: BlameOptions = {}): Promise<BlameReport> {
-  const git = options.git ?? (await openRepository(options.repo ?? '.'));
-  const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
+export async function blameTree(options: BlameOptions): Promise<BlameReport> {
+  const { git } = options.context;
   const revSpec = options.rev ?? 'HEAD';
   const rev = await git.resolveCommit(revSpec);
   const since = options.since === undefined ? null : await git.resolveCommit(options.since);
   const detection = options.detection ?? 'copies';
   const warnings: ScanWarning[] = [];
 
-  const [files, texts, notes] = await Promise.all([git.listFiles(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), loadNotes(git)]);
+  const [files, texts, { analyser, notes }] = await Promise.all([git.listFiles(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
   const { counted, excluded } = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
@@ -65,7 +65,7 @@ export async function blameTree(options: BlameOptions = {}): Promise<BlameReport
     for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
     return store;
   });
-  const attributorDetections = await detectionsFor(git, config, notes, packed.flatMap((store) => [...new Set(store.shas())]), index, warnings);
+  const attributorDetections = await detectionsFor(git, analyser, packed.flatMap((store) => [...new Set(store.shas())]), index);
   const attributor = new Attributor(index, attributorDetections);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts();
@@ -128,11 +128,9 @@ function repoRelative(root: string, p: string): string {
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
 export async function detectionsFor(
-  git: GitRepository, config: AiprovConfig, notes: Awaited<ReturnType<typeof loadNotes>>, blamed: Iterable<string>,
-  index: ReturnType<typeof indexNotes>, warnings: ScanWarning[],
+  git: HistoryReader, analyser: CommitAnalyser, blamed: Iterable<string>, index: ReturnType<typeof indexNotes>,
 ): Promise<Map<string, Detection[]>> {
   const shas = [...new Set(blamed)].filter((sha) => index.get(sha)?.ranged !== true).sort();
-  const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
   const detections = new Map<string, Detection[]>();
   for await (const record of git.logCommits(shas)) {
     const authored = analyser.analyse(record).detections.filter((d) => d.role === 'author');

@@ -4,7 +4,7 @@ import { blameTree } from '../blame/blame.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { renderBlameMarkdown, renderBlameTable } from '../report/blame-render.js';
-import { emit, notice, readGlobals, styleFor, type RawGlobals } from './context.js';
+import { contextFor, emit, notice, readGlobals, styleFor, type RawGlobals } from './context.js';
 
 interface BlameFlags {
   rev?: string;
@@ -37,7 +37,7 @@ export function registerBlame(program: Command): void {
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
       const jobs = flags.jobs === undefined ? undefined : positive('--jobs', flags.jobs);
       const report = await blameTree({
-        repo: options.repo,
+        context: await contextFor(options),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
         ...(flags.since !== undefined ? { since: flags.since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
@@ -48,7 +48,6 @@ export function registerBlame(program: Command): void {
         detection: flags.detect,
         ...(jobs !== undefined ? { jobs } : {}),
         depth: positive('--depth', flags.depth),
-        ...(options.config !== undefined ? { config: options.config } : {}),
       });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
       const text = options.format === 'json' ? `${JSON.stringify(report)}\n`

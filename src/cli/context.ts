@@ -1,3 +1,4 @@
+import { openContext, settingsContext, type Context, type SettingsContext } from '../context/context.js';
 import { UsageError } from '../errors.js';
 import { fileSink, stdoutSink, type OutputSink } from '../report/output.js';
 import { makeStyle, type Style } from '../report/style.js';
@@ -37,13 +38,33 @@ export function readGlobals(raw: RawGlobals, supported: readonly Format[], comma
   return options;
 }
 
+/**
+ * The context of one command, built once here from the global options: the
+ * repository (`--repo`), its config (`--config`, or `.aiprov.yml`; none when
+ * `readConfig` is false, for commands that do not use it), the process's
+ * environment and the system clock.
+ */
+export function contextFor(options: GlobalOptions, readConfig = true): Promise<Context> {
+  return openContext({ repo: options.repo, ...configOption(options, readConfig) });
+}
+
+/** The same without a repository (`deps check`): a config only when `--config` names one. */
+export function settingsFor(options: GlobalOptions): Promise<SettingsContext> {
+  return settingsContext(configOption(options, true));
+}
+
+function configOption(options: GlobalOptions, readConfig: boolean): { config?: string | false } {
+  if (!readConfig) return { config: false };
+  return options.config !== undefined ? { config: options.config } : {};
+}
+
 export function openSink(options: GlobalOptions): OutputSink {
   return options.output !== undefined ? fileSink(options.output) : stdoutSink();
 }
 
 /** Colour only when the report goes to a terminal and NO_COLOR is unset. */
 export function styleFor(options: GlobalOptions): Style {
-  return makeStyle(options.output === undefined && process.stdout.isTTY);
+  return makeStyle(options.output === undefined && process.stdout.isTTY, process.env);
 }
 
 /** Progress and warnings for people: stderr, silenced by --quiet. */

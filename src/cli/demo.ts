@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { buildSampleRepository } from '../demo/run.js';
 import { blameTree } from '../blame/blame.js';
 import { renderBlameTable } from '../report/blame-render.js';
-import { notice, readGlobals, styleFor, type RawGlobals } from './context.js';
+import { contextFor, notice, readGlobals, styleFor, type RawGlobals } from './context.js';
 import { runScan } from './scan.js';
 
 export function registerDemo(program: Command): void {
@@ -18,7 +18,7 @@ export function registerDemo(program: Command): void {
       if (globals.format === 'table') {
         // Then the line-level view: how much of the tree as it stands the agents wrote.
         process.stdout.write('\n');
-        process.stdout.write(renderBlameTable(await blameTree({ repo: dir }), styleFor(globals)));
+        process.stdout.write(renderBlameTable(await blameTree({ context: await contextFor({ ...globals, repo: dir }) }), styleFor(globals)));
       }
     });
 }

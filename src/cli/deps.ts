@@ -4,7 +4,7 @@ import { auditExitCode, auditRepository, checkNames, type DepsReport } from '../
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type Severity } from '../deps/types.js';
 import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from '../report/deps-render.js';
-import { emit, notice, readGlobals, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
+import { contextFor, emit, notice, readGlobals, settingsFor, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
 
 interface CommonFlags {
   failOn?: Severity;
@@ -26,8 +26,7 @@ export function registerDeps(program: Command): void {
     .action(async (flags: CommonFlags & { history: boolean }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps audit');
       const report = await auditRepository({
-        repo: options.repo,
-        ...(options.config !== undefined ? { config: options.config } : {}),
+        context: await contextFor(options),
         settings: overrides(flags),
         offline: flags.offline === true,
         history: flags.history,
@@ -41,10 +40,11 @@ export function registerDeps(program: Command): void {
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps check');
       if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
-      const report = await checkNames(names, {
+      const report = await checkNames({
+        context: await settingsFor(options),
+        names,
         ecosystem: flags.ecosystem,
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),
-        ...(options.config !== undefined ? { config: options.config } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),

@@ -1,13 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { openRepository } from '../git/repository.js';
 import type { TrailerStyle } from '../record/agent-env.js';
 import { runHook } from '../record/hook-run.js';
 import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
 import { installHooks, uninstallHooks, type HooksResult } from '../record/hooks.js';
-import { emit, notice, readGlobals, type RawGlobals } from './context.js';
+import { contextFor, emit, notice, readGlobals, type RawGlobals } from './context.js';
 
 const TRAILERS = ['assisted-by', 'co-authored-by'];
 
@@ -19,10 +17,9 @@ export function registerHooks(program: Command): void {
     .addOption(new Option('--trailer <style>', 'trailer to add to agents\' commits').choices(TRAILERS))
     .action(async (flags: { trailer?: TrailerStyle }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks install');
-      const git = await openRepository(options.repo);
-      const config = (await loadConfig(git.root, options.config)).config;
+      const context = await contextFor(options);
       const bin = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
-      const result = await installHooks(git, { node: process.execPath, bin }, flags.trailer ?? config.hooks?.trailer ?? 'assisted-by');
+      const result = await installHooks({ context, launcher: { node: process.execPath, bin }, trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by' });
       await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
     });
   hooks
@@ -30,7 +27,7 @@ export function registerHooks(program: Command): void {
     .description('remove aiprov\'s hooks and restore the ones they chained')
     .action(async (_flags: object, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks uninstall');
-      const result = await uninstallHooks(await openRepository(options.repo));
+      const result = await uninstallHooks({ context: await contextFor(options, false) });
       await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
     });
   hooks
@@ -42,10 +39,9 @@ export function registerHooks(program: Command): void {
     .action(async (hook: string, args: string[], flags: { trailer?: TrailerStyle }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table'], 'hooks run');
       if (!(HOOK_NAMES as readonly string[]).includes(hook)) throw new UsageError(`unknown hook '${hook}' (known: ${HOOK_NAMES.join(', ')})`);
-      const git = await openRepository(options.repo);
-      const config = (await loadConfig(git.root, options.config)).config;
+      const context = await contextFor(options);
       const stdin = hook === 'post-rewrite' ? await readStdin() : '';
-      const message = await runHook(hook as HookName, args, { git, config, env: process.env, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
+      const message = await runHook({ context, hook: hook as HookName, args, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
       if (message) notice(options, message);
     });
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { openRepository } from '../git/repository.js';
 import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
 import type { NoteRecord } from '../authorship/notes.js';
-import { emit, notice, readGlobals, type RawGlobals } from './context.js';
+import { contextFor, emit, notice, readGlobals, type RawGlobals } from './context.js';
 
 /** The command's options are the library's, plus `--squash-of`. */
 type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
@@ -28,20 +26,19 @@ export function registerRecord(program: Command): void {
     .option('--squash-of <base..head>', 'collect the records of these squashed commits onto --commit, line ranges recomputed')
     .action(async (flags: RecordFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'record');
-      const git = await openRepository(options.repo);
       let commit: string;
       let added: NoteRecord[];
       const { squashOf, ...recordFlags } = flags;
       if (squashOf !== undefined) {
         const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => recordFlags[k] !== undefined);
         if (conflicting.length > 0) throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
-        const config = (await loadConfig(git.root, options.config)).config;
-        const result = await recordSquash(git, squashOf, recordFlags.commit ?? 'HEAD', config);
+        const result = await recordSquash({ context: await contextFor(options), squashOf, ...(recordFlags.commit !== undefined ? { commit: recordFlags.commit } : {}) });
         ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
         notice(options, `collected records of ${result.squashed.length} squashed commit${result.squashed.length === 1 ? '' : 's'}`);
       } else {
-        const result = await recordAuthorship({ git, ...recordFlags });
+        // Recording reads no config: a broken .aiprov.yml must not stop a record (or the hook that makes it).
+        const result = await recordAuthorship({ context: await contextFor(options, false), ...recordFlags });
         ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
       }

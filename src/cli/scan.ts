@@ -5,7 +5,7 @@ import { writeScanJson } from '../report/scan-json.js';
 import { renderScanMarkdown } from '../report/scan-markdown.js';
 import { renderScanTable } from '../report/scan-table.js';
 import { isNotable, type ScanView } from '../report/scan-view.js';
-import { emit, notice, readGlobals, styleFor, withOutput, type GlobalOptions, type RawGlobals } from './context.js';
+import { contextFor, emit, notice, readGlobals, styleFor, withOutput, type GlobalOptions, type RawGlobals } from './context.js';
 
 export function registerScan(program: Command): void {
   program
@@ -21,12 +21,7 @@ export function registerScan(program: Command): void {
 
 /** Scans and prints; returns the exit code (0: the scan itself never has findings to fail on). */
 export async function runScan(options: GlobalOptions, range: string | undefined, all: boolean): Promise<number> {
-  const session = await openScan({
-    repo: options.repo,
-    ...(range !== undefined ? { range } : {}),
-    all,
-    ...(options.config !== undefined ? { config: options.config } : {}),
-  });
+  const session = await openScan({ context: await contextFor(options), ...(range !== undefined ? { range } : {}), all });
   for (const warning of session.warnings) notice(options, `warning: ${warning.message}`);
   const reported = session.warnings.length;
 

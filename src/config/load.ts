@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
-import type { AgentEnvHint, TrailerStyle } from '../record/agent-env.js';
+import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { ConfigError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
@@ -14,10 +14,7 @@ export interface AiprovConfig {
   version?: 1;
   signatures?: SignatureDef[];
   deps?: DepsConfig;
-  hooks?: {
-    trailer?: TrailerStyle;
-    agentEnv?: AgentEnvHint[];
-  };
+  hooks?: HooksConfig;
 }
 
 export interface LoadedConfig {
@@ -27,12 +24,14 @@ export interface LoadedConfig {
 }
 
 /**
- * Loads `.aiprov.yml` from the repository root, or the file the user named.
- * A named file must exist; the default one may be absent. Any problem is a
- * ConfigError naming the file (and the line, for YAML syntax).
+ * Loads `.aiprov.yml` from the repository root, or the file the user named
+ * (relative to `cwd`). A named file must exist; the default one may be absent.
+ * Any problem is a ConfigError naming the file (and the line, for YAML syntax).
+ * Without a repository, only a named file is read.
  */
-export async function loadConfig(repoRoot: string, explicit?: string): Promise<LoadedConfig> {
-  const file = explicit ? path.resolve(explicit) : path.join(repoRoot, DEFAULT_CONFIG_FILE);
+export async function loadConfig(repoRoot: string | null, explicit?: string, cwd = '.'): Promise<LoadedConfig> {
+  if (!explicit && repoRoot === null) return { file: null, config: {} };
+  const file = explicit ? path.resolve(cwd, explicit) : path.join(repoRoot ?? '.', DEFAULT_CONFIG_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,13 +1,12 @@
-import os from 'node:os';
 import path from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
+import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { mapPool } from '../concurrency.js';
-import { loadConfig, type AiprovConfig } from '../config/load.js';
+import type { Environment } from '../environment.js';
 import { UsageError } from '../errors.js';
-import { openRepository } from '../git/repository.js';
-import type { GitRepository } from '../git/types.js';
+import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { collectDependencies } from './extract/collect.js';
 import { commandDependencies } from './extract/commands.js';
@@ -19,7 +18,7 @@ import { NpmRegistry } from './registry/npm.js';
 import { loadNpmConfig } from './registry/npmrc.js';
 import { CratesRegistry, GoProxy, PypiRegistry } from './registry/others.js';
 import type { Lookup, RegistryClient } from './registry/types.js';
-import { depsSettings, type DepsSettings } from './settings.js';
+import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js';
 import { evaluate } from './signals.js';
 import { shippedIndex } from './typosquat/index.js';
 import { SEVERITY_ORDER, type DependencyReport, type Ecosystem, type FoundDependency, type Introduction, type Severity, type Verdict } from './types.js';
@@ -51,28 +50,41 @@ export interface DepsSummary {
   failing: number;
 }
 
-export interface AuditOptions {
-  repo?: string;
-  git?: GitRepository;
-  config?: string | AiprovConfig;
+/** The part of a Context (context/context.ts) checking names needs: the `deps:` settings, the environment, the clock. */
+export interface DepsContext {
+  config: { deps?: DepsConfig };
+  env: Environment;
+  clock: Clock;
+}
+
+/** ... and auditing a repository: the repository and the analyser that says who introduced each name. */
+export interface AuditContext extends DepsContext {
+  git: HistoryReader & TreeReader & NotesReader;
+  analyser: AnalyserFactory;
+}
+
+interface CommonOptions {
   /** Overrides of the config's `deps:` settings. */
   settings?: Partial<DepsSettings>;
   offline?: boolean;
   cacheDir?: string;
-  /** Skip finding the commit that introduced each name. */
-  history?: boolean;
-  clock?: Clock;
   /** Registry clients to use instead of the real ones (tests, embedding). */
   registries?: Partial<Record<Ecosystem, RegistryClient>>;
+  /** Directory of the project `.npmrc` (default: the repository root, or the cwd for names). */
   npmrcDir?: string;
-  env?: NodeJS.ProcessEnv;
+}
+
+export interface AuditOptions extends CommonOptions {
+  context: AuditContext;
+  /** Skip finding the commit that introduced each name. */
+  history?: boolean;
 }
 
 /** `aiprov deps audit`: every dependency name in the repository, checked against its registry. */
-export async function auditRepository(options: AuditOptions = {}): Promise<DepsReport> {
-  const git = options.git ?? (await openRepository(options.repo ?? '.'));
-  const config = typeof options.config === 'object' ? options.config : (await loadConfig(git.root, options.config)).config;
-  const settings = { ...depsSettings(config.deps), ...options.settings };
+export async function auditRepository(options: AuditOptions): Promise<DepsReport> {
+  const { context } = options;
+  const { git } = context;
+  const settings = { ...depsSettings(context.config.deps), ...options.settings };
   const warnings: ScanWarning[] = [];
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
@@ -82,49 +94,51 @@ export async function auditRepository(options: AuditOptions = {}): Promise<DepsR
   if (options.history !== false && head !== null) {
     const wanted = new Map<string, { ecosystem: Ecosystem; name: string }[]>();
     for (const d of found) if (!d.local) wanted.set(d.source.file, [...(wanted.get(d.source.file) ?? []), d]);
-    introductions = await findIntroductions(git, config, wanted, warnings);
+    introductions = await findIntroductions(git, context.analyser, wanted, warnings);
   }
-  const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)));
-  return buildReport({ root: git.root, head }, reports, settings, options.clock ?? systemClock, warnings);
+  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)));
+  return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings);
 }
 
-export interface CheckOptions extends Omit<AuditOptions, 'repo' | 'git' | 'history'> {
+export interface CheckOptions extends CommonOptions {
+  context: DepsContext;
+  names: readonly string[];
   ecosystem: Ecosystem;
   /** A text file (a chat answer, a README) whose install commands name the packages. */
   fromText?: string;
 }
 
 /** `aiprov deps check NAME…`: names from anywhere. */
-export async function checkNames(names: readonly string[], options: CheckOptions): Promise<DepsReport> {
-  const config = typeof options.config === 'object' ? options.config : options.config !== undefined ? (await loadConfig(process.cwd(), options.config)).config : {};
-  const settings = { ...depsSettings(config.deps), ...options.settings };
+export async function checkNames(options: CheckOptions): Promise<DepsReport> {
+  const { context, names } = options;
+  const settings = { ...depsSettings(context.config.deps), ...options.settings };
   const found: FoundDependency[] = names.map((name, i) => {
     if (!isPlausibleName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
     return { ecosystem: options.ecosystem, name, spec: '', source: { file: '<command line>', line: i + 1, kind: 'command' } };
   });
   if (options.fromText !== undefined) {
     const file = options.fromText;
-    const text = await readFile(file, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
+    const text = await readFile(path.resolve(context.env.cwd, file), 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
     found.push(...commandDependencies(asFile, text, file));
   }
   if (found.length === 0) throw new UsageError('no package names to check');
-  const reports = await checkFound(found, settings, { ...options, npmrcDir: options.npmrcDir ?? process.cwd() }, () => undefined);
-  return buildReport(null, reports, settings, options.clock ?? systemClock, []);
+  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? context.env.cwd }, () => undefined);
+  return buildReport(null, reports, settings, context.clock, []);
 }
 
 async function checkFound(
-  found: FoundDependency[], settings: DepsSettings, options: AuditOptions & { npmrcDir: string },
+  found: FoundDependency[], settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string },
   introducedBy: (d: FoundDependency) => Introduction | undefined,
 ): Promise<DependencyReport[]> {
-  const clock = options.clock ?? systemClock;
+  const { clock } = context;
   const groups = new Map<string, FoundDependency[]>();
   for (const d of found) {
     const k = `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
     groups.set(k, [...(groups.get(k) ?? []), d]);
   }
-  const clients = await registryClients(settings, options);
+  const clients = await registryClients(settings, context, options);
   const entries = [...groups.values()];
   return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => {
     const first = deps[0] as FoundDependency;
@@ -155,17 +169,18 @@ function pickIntroduction(intros: (Introduction | undefined)[]): Introduction | 
   return known.find((i) => i.ai) ?? known[0];
 }
 
-async function registryClients(settings: DepsSettings, options: AuditOptions & { npmrcDir: string }): Promise<Record<Ecosystem, RegistryClient>> {
+async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }): Promise<Record<Ecosystem, RegistryClient>> {
   const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
-  const npmConfig = await loadNpmConfig(options.npmrcDir, options.env ?? process.env);
+  const npmConfig = await loadNpmConfig(options.npmrcDir, context.env);
   const real: Record<Ecosystem, RegistryClient> = {
     npm: options.registries?.npm ?? new NpmRegistry(npmConfig, http, settings.registries.npmDownloads, settings.privateScopes),
     pypi: options.registries?.pypi ?? new PypiRegistry(settings.registries.pypi, http),
     go: options.registries?.go ?? new GoProxy(settings.registries.go, http),
     cargo: options.registries?.cargo ?? new CratesRegistry(settings.registries.crates, http),
   };
-  const cacheDir = options.cacheDir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aiprov', 'registry');
-  const clock = options.clock ?? systemClock;
+  const { vars, home } = context.env;
+  const cacheDir = options.cacheDir ?? path.join(vars.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'aiprov', 'registry');
+  const { clock } = context;
   const wrap = (client: RegistryClient): RegistryClient => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
   return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
 }

@@ -1,8 +1,6 @@
-import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
-import { engineFor } from '../authorship/engine.js';
+import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { AiprovConfig } from '../config/load.js';
-import type { GitRepository } from '../git/types.js';
+import type { HistoryReader } from '../git/types.js';
 import { canonicalName } from './names.js';
 import type { Ecosystem, Introduction } from './types.js';
 
@@ -12,7 +10,7 @@ import type { Ecosystem, Introduction } from './types.js';
  * `git log -p` per file, however many names it holds.
  */
 export async function findIntroductions(
-  git: GitRepository, config: AiprovConfig, wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>, warnings: ScanWarning[],
+  git: HistoryReader, analysers: AnalyserFactory, wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>, warnings: ScanWarning[],
 ): Promise<Map<string, Introduction>> {
   const firstSha = new Map<string, string>();
   for (const [file, deps] of wanted) {
@@ -34,7 +32,7 @@ export async function findIntroductions(
     }
   }
   const shas = [...new Set(firstSha.values())];
-  const analyser = new CommitAnalyser(engineFor(config), await loadNotes(git), warnings);
+  const { analyser } = await analysers.open(warnings);
   const byCommit = new Map<string, Introduction>();
   for await (const record of git.logCommits(shas)) {
     const report = analyser.analyse(record);

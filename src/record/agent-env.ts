@@ -14,6 +14,12 @@ export interface AgentEnvHint {
   modelVariable?: string;
 }
 
+/** The `hooks:` section of .aiprov.yml. */
+export interface HooksConfig {
+  trailer?: TrailerStyle;
+  agentEnv?: AgentEnvHint[];
+}
+
 export const DEFAULT_AGENT_ENV: readonly AgentEnvHint[] = [
   { variable: 'CLAUDECODE', value: '1', agent: 'claude-code', modelVariable: 'ANTHROPIC_MODEL' },
   { variable: 'GEMINI_CLI', value: '1', agent: 'gemini-cli', modelVariable: 'GEMINI_MODEL' },

@@ -2,7 +2,7 @@ import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/pro
 import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
 import { HooksError } from '../errors.js';
-import type { GitRepository } from '../git/types.js';
+import type { RepositoryConfig } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
 
@@ -25,7 +25,16 @@ export interface HooksResult {
  * Installs the hooks beside any already there (chained, never overwritten) and
  * makes git carry `refs/notes/aiprov` through amend and rebase.
  */
-export async function installHooks(git: GitRepository, launcher: Launcher, trailer: TrailerStyle): Promise<HooksResult> {
+export interface InstallHooksOptions {
+  context: { git: RepositoryConfig };
+  /** How the hook scripts start aiprov: this Node and this bin. */
+  launcher: Launcher;
+  /** Trailer added to agents' commits. */
+  trailer: TrailerStyle;
+}
+
+export async function installHooks(options: InstallHooksOptions): Promise<HooksResult> {
+  const { context: { git }, launcher, trailer } = options;
   const hooksDir = await git.gitPath('hooks');
   await mkdir(hooksDir, { recursive: true });
   const changes: HookChange[] = [];
@@ -59,7 +68,8 @@ export async function installHooks(git: GitRepository, launcher: Launcher, trail
 }
 
 /** Removes our hooks and puts back the ones they chained; leaves alone any hook that is not ours. */
-export async function uninstallHooks(git: GitRepository): Promise<HooksResult> {
+export async function uninstallHooks(options: { context: { git: RepositoryConfig } }): Promise<HooksResult> {
+  const { git } = options.context;
   const hooksDir = await git.gitPath('hooks');
   const changes: HookChange[] = [];
   for (const hook of HOOK_NAMES) {

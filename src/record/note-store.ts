@@ -1,13 +1,13 @@
 import { AIPROV_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAiprovNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
 import { NotesError } from '../errors.js';
-import type { GitRepository } from '../git/types.js';
+import type { NotesReader, NotesWriter } from '../git/types.js';
 import { validateAgainst } from '../schemas.js';
 
 /**
  * Reads the records on a commit's `refs/notes/aiprov` note. A note that is
  * there but unreadable is an error: writing over it would lose what it holds.
  */
-export async function readRecords(git: GitRepository, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
+export async function readRecords(git: NotesReader, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
   const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF));
   const text = all.get(sha);
   if (text === undefined) return [];
@@ -27,7 +27,7 @@ export function buildNote(records: NoteRecord[]): string {
 }
 
 /** Adds records to a commit's note, keeping every record already there. Returns all records now on it. */
-export async function appendRecords(git: GitRepository, sha: string, records: NoteRecord[]): Promise<NoteRecord[]> {
+export async function appendRecords(git: NotesWriter, sha: string, records: NoteRecord[]): Promise<NoteRecord[]> {
   const existing = await readRecords(git, sha);
   const all = dedupeRecords([...existing, ...records]);
   await git.writeNote(AIPROV_NOTES_REF, sha, buildNote(all));

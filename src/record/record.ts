@@ -1,21 +1,29 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { isAgentId, AGENT_IDS, type AgentId } from '../authorship/agents.js';
 import { indexAgentTrace } from '../authorship/line-records.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import type { Environment } from '../environment.js';
 import { UsageError } from '../errors.js';
 import { mergeRanges } from '../git/line-map.js';
-import { openRepository } from '../git/repository.js';
-import type { GitRepository } from '../git/types.js';
+import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { mergeFileRanges, parseFileArgument, type FileRanges } from './file-ranges.js';
 import { appendRecords } from './note-store.js';
 
+/** The part of a Context (context/context.ts) recording needs. */
+export interface RecordContext {
+  git: HistoryReader & TreeReader & NotesWriter;
+  clock: Clock;
+  /** Files named by the caller (prompt, Agent Trace) are relative to its cwd. */
+  env: Pick<Environment, 'cwd'>;
+}
+
 export interface RecordOptions {
-  repo?: string;
-  git?: GitRepository;
+  context: RecordContext;
   /** Commit to record on (default HEAD). */
   commit?: string;
   /** Agent id; optional only with `fromAgentTrace`, whose tool names the agent. */
@@ -31,7 +39,6 @@ export interface RecordOptions {
   files?: string[];
   /** An Agent Trace JSONL file whose records for this commit give files and ranges. */
   fromAgentTrace?: string;
-  clock?: Clock;
 }
 
 export interface RecordResult {
@@ -44,25 +51,25 @@ export interface RecordResult {
 
 /** Writes authorship records for one commit on `refs/notes/aiprov`, merged with what is there. */
 export async function recordAuthorship(options: RecordOptions): Promise<RecordResult> {
-  const git = options.git ?? (await openRepository(options.repo ?? '.'));
+  const { git, clock, env } = options.context;
   const sha = await git.resolveCommit(options.commit ?? 'HEAD');
   const warnings: ScanWarning[] = [];
   if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('is required (unless fromAgentTrace names the agent)', { field: 'agent' });
   const agent = options.agent === undefined ? undefined : checkAgent(options.agent);
   if (options.session !== undefined && !isUrl(options.session)) throw new UsageError('not a URL', { field: 'session', value: options.session });
-  const prompt = options.promptFile === undefined ? undefined : await readPrompt(options.promptFile);
+  const prompt = options.promptFile === undefined ? undefined : await readPrompt(env.cwd, options.promptFile);
   const base = {
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.session !== undefined ? { session: options.session } : {}),
     ...(prompt ? { promptSha256: prompt.sha256 } : {}),
     ...(prompt && options.storePrompt ? { prompt: prompt.text } : {}),
     tool: { name: 'aiprov', version: VERSION },
-    recordedAt: (options.clock ?? systemClock).now().toISOString(),
+    recordedAt: clock.now().toISOString(),
   };
 
   const added: NoteRecord[] = [];
   if (options.fromAgentTrace !== undefined) {
-    for (const group of await traceGroups(options.fromAgentTrace, sha, warnings)) {
+    for (const group of await traceGroups(env.cwd, options.fromAgentTrace, sha, warnings)) {
       const model = options.model ?? group.model;
       added.push({ agent: agent ?? group.agent, ...(group.name && !options.name ? { name: group.name } : {}), ...(model ? { model } : {}), ...base, files: group.files });
     }
@@ -88,15 +95,15 @@ function isUrl(text: string): boolean {
   }
 }
 
-async function readPrompt(file: string): Promise<{ sha256: string; text: string }> {
-  const bytes = await readFile(file).catch((error: unknown) => {
+async function readPrompt(cwd: string, file: string): Promise<{ sha256: string; text: string }> {
+  const bytes = await readFile(path.resolve(cwd, file)).catch((error: unknown) => {
     throw new UsageError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read', { field: 'promptFile', value: file, code: 'BAD_PATH' });
   });
   return { sha256: createHash('sha256').update(bytes).digest('hex'), text: bytes.toString('utf8') };
 }
 
 /** Each named file must be in the commit, and each range within the file as the commit left it. */
-async function checkFiles(git: GitRepository, sha: string, files: FileRanges[]): Promise<void> {
+async function checkFiles(git: TreeReader, sha: string, files: FileRanges[]): Promise<void> {
   if (files.length === 0) return;
   const tree = new Map((await git.listFiles(sha)).map((f) => [f.path, f]));
   for (const file of files) {
@@ -115,8 +122,8 @@ interface TraceGroup {
 }
 
 /** The Agent Trace records for one commit, grouped into one record per agent and model. */
-async function traceGroups(file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
-  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromAgentTrace', value: file, code: 'BAD_PATH' }); });
+async function traceGroups(cwd: string, file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
+  const text = await readFile(path.resolve(cwd, file), 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromAgentTrace', value: file, code: 'BAD_PATH' }); });
   const claims = indexAgentTrace(text, file, warnings).get(sha);
   if (!claims || claims.files.size === 0) throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
   const groups = new Map<string, TraceGroup>();

@@ -1,6 +1,6 @@
 import { AIPROV_NOTES_REF, parseAiprovNote, type NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { GitRepository } from '../git/types.js';
+import type { NotesWriter, TreeReader } from '../git/types.js';
 import { buildNote, readRecords, recordIdentity } from './note-store.js';
 
 export interface Rewrite {
@@ -16,7 +16,7 @@ export interface Rewrite {
  * give the new commit all their records. Records already on the new commit
  * that did not come from these old ones are kept.
  */
-export async function carryThroughRewrite(git: GitRepository, rewrites: readonly Rewrite[], warnings: ScanWarning[] = []): Promise<{ commit: string; records: number }[]> {
+export async function carryThroughRewrite(git: TreeReader & NotesWriter, rewrites: readonly Rewrite[], warnings: ScanWarning[] = []): Promise<{ commit: string; records: number }[]> {
   const notes = await git.readNotes(AIPROV_NOTES_REF);
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
@@ -47,7 +47,7 @@ export async function carryThroughRewrite(git: GitRepository, rewrites: readonly
   return written;
 }
 
-async function remap(git: GitRepository, record: NoteRecord, from: string, to: string): Promise<NoteRecord> {
+async function remap(git: TreeReader, record: NoteRecord, from: string, to: string): Promise<NoteRecord> {
   if (!record.files) return record;
   const files: NonNullable<NoteRecord['files']> = [];
   for (const file of record.files) {

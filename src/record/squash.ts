@@ -1,18 +1,31 @@
-import { CommitAnalyser, loadNotes } from '../authorship/analyse.js';
-import { engineFor } from '../authorship/engine.js';
+import type { AnalyserFactory } from '../authorship/analyse.js';
 import { indexNotes } from '../authorship/line-records.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { Attributor } from '../blame/attribute.js';
-import { systemClock, type Clock } from '../clock.js';
-import type { AiprovConfig } from '../config/load.js';
+import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { toRanges } from '../git/line-map.js';
-import type { GitRepository } from '../git/types.js';
+import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
 import { appendRecords, recordIdentity } from './note-store.js';
 import type { Detection } from '../authorship/types.js';
 import { compareStrings } from '../sorted.js';
+
+/** The part of a Context (context/context.ts) collecting a squash needs. */
+export interface SquashContext {
+  git: HistoryReader & TreeReader & NotesWriter;
+  analyser: AnalyserFactory;
+  clock: Clock;
+}
+
+export interface SquashOptions {
+  context: SquashContext;
+  /** The squashed commits, `BASE..HEAD`. */
+  squashOf: string;
+  /** The squash commit to record on (default HEAD). */
+  commit?: string;
+}
 
 export interface SquashResult {
   commit: string;
@@ -29,19 +42,20 @@ export interface SquashResult {
  * for commits without ranges) say an agent wrote it, then mapped onto the
  * squash commit's version of the file.
  */
-export async function recordSquash(git: GitRepository, range: string, squashRev: string, config: AiprovConfig, clock: Clock = systemClock): Promise<SquashResult> {
+export async function recordSquash(options: SquashOptions): Promise<SquashResult> {
+  const { git, clock } = options.context;
+  const range = options.squashOf;
   const m = /^(.+?)\.\.([^.].*)$/.exec(range);
   if (!m || range.includes('...')) throw new UsageError('expected BASE..HEAD', { field: 'squashOf', value: range });
   const [base, head] = await Promise.all([git.resolveCommit(m[1] ?? ''), git.resolveCommit(m[2] ?? '')]);
-  const squash = await git.resolveCommit(squashRev);
+  const squash = await git.resolveCommit(options.commit ?? 'HEAD');
   const squashed = await git.listCommits(`${base}..${head}`);
   if (squashed.length === 0) throw new UsageError('the range holds no commits', { field: 'squashOf', value: range });
   const inRange = new Set(squashed);
   const warnings: ScanWarning[] = [];
 
-  const notes = await loadNotes(git);
+  const { analyser, notes } = await options.context.analyser.open(warnings);
   const index = indexNotes(notes);
-  const analyser = new CommitAnalyser(engineFor(config), notes, warnings);
   const detections = new Map<string, Detection[]>();
   for await (const record of git.logCommits(squashed)) {
     detections.set(record.sha, analyser.analyse(record).detections.filter((d) => d.role === 'author'));

@@ -5,13 +5,13 @@ export interface Style {
   accent(text: string): string;
 }
 
-export function makeStyle(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): Style {
+export function makeStyle(isTTY: boolean, env: NodeJS.ProcessEnv): Style {
   const on = isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const wrap = (open: number, close: number) => (text: string): string => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
   return { bold: wrap(1, 22), dim: wrap(2, 22), accent: wrap(36, 39) };
 }
 
-export const plainStyle: Style = makeStyle(false);
+export const plainStyle: Style = makeStyle(false, {});
 
 /** Pads columns to the widest cell; the last column is never padded. */
 export function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string[] {

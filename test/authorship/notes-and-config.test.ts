@@ -7,7 +7,7 @@ import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
 import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 
 const aiprovNote = (records: object[]): string => JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records });
 const record = { agent: 'claude-code', model: 'Claude Sonnet 4.5', session: 'https://claude.ai/code/session_9', files: [{ path: 'a.ts', ranges: [[1, 3]] }], tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' };
@@ -29,7 +29,7 @@ describe('notes', () => {
       commitAt(1, 'Another\n', { notes: { 'refs/notes/ai': gitAi } }),
       commitAt(2, 'Both a trailer and a note\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', { notes: { 'refs/notes/aiprov': aiprovNote([record]) } }),
     ]);
-    const report = await scanHistory({ repo: dir });
+    const report = await scanHistory({ context: await ctx(dir) });
     const [first, second, third] = shas.map((sha) => report.commits.find((c) => c.sha === sha));
     expect(first?.ai).toBe(true);
     expect(first?.detections).toEqual([{
@@ -53,7 +53,7 @@ describe('notes', () => {
       commitAt(1, 'Two\n', { notes: { 'refs/notes/aiprov': aiprovNote([{ agent: 'skynet', tool: { name: 'x', version: '1' }, recordedAt: '2026-01-01T00:00:00Z' }]) } }),
       commitAt(2, 'Three\n', { notes: { 'refs/notes/ai': 'no divider here' } }),
     ]);
-    const report = await scanHistory({ repo: dir });
+    const report = await scanHistory({ context: await ctx(dir) });
     expect(report.summary.aiCommits).toBe(0);
     const byCommit = new Map(report.warnings.map((w) => [w.commit, w.message]));
     expect(byCommit.get(shas[0])).toBe(`note on refs/notes/aiprov for commit ${shas[0]?.slice(0, 12) ?? ''} is not JSON; it was ignored`);
@@ -94,7 +94,7 @@ describe('.aiprov.yml signatures', () => {
       commitAt(2, 'Trailer without the value pattern\n\nX-Acme-AI: none\n'),
       commitAt(3, 'Release 2.0\n', { author: { name: 'Release', email: 'release@acme.example', time: 2 } }),
     ]);
-    const report = await scanHistory({ repo: dir });
+    const report = await scanHistory({ context: await ctx(dir) });
     const get = (i: number) => report.commits.find((c) => c.sha === shas[i]);
     expect(get(0)?.detections).toEqual([{ agent: 'other', name: 'Acme Coder', confidence: 'declared', role: 'author', evidence: [{ kind: 'author', text: 'Acme Coder <coder@acme.example>', source: 'acme/coder' }] }]);
     expect(get(1)?.detections).toEqual([{ agent: 'other', name: 'Acme Coder', model: 'acme-large-2', confidence: 'declared', role: 'author', evidence: [{ kind: 'trailer', text: 'X-Acme-AI: model=acme-large-2', source: 'acme/trailer' }] }]);
@@ -108,7 +108,7 @@ describe('.aiprov.yml signatures', () => {
     await importHistory(dir, [commitAt(0, 'x\n')]);
     await writeFile(path.join(dir, '.aiprov.yml'), yaml);
     try {
-      await scanHistory({ repo: dir, ...(explicit ? { config: explicit } : {}) });
+      await scanHistory({ context: await ctx(dir, explicit ? { config: explicit } : {}) });
       return 'resolved';
     } catch (error) {
       return error instanceof AiprovError ? `${error.code}: ${error.message.replace(dir, '<repo>')}` : `untyped ${String(error)}`;

@@ -3,7 +3,7 @@ import { AGENT_CASES, buildAgentsRepo } from '../../fixtures/agent-cases.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import type { ScanReport } from '../../src/authorship/types.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 
 let report: ScanReport;
 let shas: Map<string, string>;
@@ -11,7 +11,7 @@ let shas: Map<string, string>;
 beforeAll(async () => {
   const dir = await tempDir();
   shas = await buildAgentsRepo(dir);
-  report = await scanHistory({ repo: dir });
+  report = await scanHistory({ context: await ctx(dir) });
 });
 
 describe('scan of one commit per agent signature and its look-alikes', () => {

@@ -6,14 +6,14 @@ import { blameTree } from '../../src/blame/blame.js';
 import { globToRegExp } from '../../src/blame/glob.js';
 import { AiprovError } from '../../src/errors.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 
 let repo: BlameRepo;
 beforeAll(async () => { repo = await buildBlameRepo(await tempDir()); });
 
 describe('aiprov blame on a history whose authorship is known line by line', () => {
   it('counts every file exactly: note ranges over commit-level claims, human edits taken back', async () => {
-    const report = await blameTree({ repo: repo.dir });
+    const report = await blameTree({ context: await ctx(repo.dir) });
     const files = Object.fromEntries(report.files.map(({ path, ...counts }) => [path, counts]));
     expect(files).toEqual(BLAME_EXPECTED.head.files);
     expect(report.totals).toEqual(BLAME_EXPECTED.head.totals);
@@ -25,44 +25,44 @@ describe('aiprov blame on a history whose authorship is known line by line', () 
   });
 
   it('--since counts only lines introduced after the revision, boundary lines excluded', async () => {
-    const report = await blameTree({ repo: repo.dir, since: repo.shas[5] ?? '' });
+    const report = await blameTree({ context: await ctx(repo.dir), since: repo.shas[5] ?? '' });
     expect(report.totals).toMatchObject(BLAME_EXPECTED.sinceCommit5);
     expect(report.since).toBe(repo.shas[5]);
     expect(report.files.find((f) => f.path === 'b.ts')).toMatchObject({ lines: 1, aiLines: 0 });
   });
 
   it('at an older revision the later human edit is not there yet', async () => {
-    const report = await blameTree({ repo: repo.dir, rev: repo.shas[4] ?? '' });
+    const report = await blameTree({ context: await ctx(repo.dir), rev: repo.shas[4] ?? '' });
     expect(report.files.find((f) => f.path === 'b.ts')).toMatchObject({ lines: 5, aiLines: 5 });
     // The Agent Trace record is only at commit 5: at commit 4 d.ts has no line claims.
     expect(report.files.find((f) => f.path === 'd.ts')).toMatchObject({ lines: 3, aiLines: 0 });
   });
 
   it('--include-all counts the files left out by default', async () => {
-    const report = await blameTree({ repo: repo.dir, includeAll: true });
+    const report = await blameTree({ context: await ctx(repo.dir), includeAll: true });
     expect(report.excluded).toEqual([]);
     expect(report.files.map((f) => f.path)).toEqual(expect.arrayContaining(['package-lock.json', 'vendor/lib.js', 'gen/out.ts', 'logo.png']));
   });
 
   it('paths, --include and --exclude narrow the tree', async () => {
-    const byPath = await blameTree({ repo: repo.dir, paths: ['b.ts', 'c.ts'] });
+    const byPath = await blameTree({ context: await ctx(repo.dir), paths: ['b.ts', 'c.ts'] });
     expect(byPath.files.map((f) => f.path)).toEqual(['b.ts', 'c.ts']);
     expect(byPath.totals).toMatchObject({ lines: 11, aiLines: 9 });
-    const globbed = await blameTree({ repo: repo.dir, include: ['*.ts'], exclude: ['a.*'] });
+    const globbed = await blameTree({ context: await ctx(repo.dir), include: ['*.ts'], exclude: ['a.*'] });
     expect(globbed.files.map((f) => f.path)).toEqual(['b.ts', 'c.ts', 'd.ts']);
   });
 
   it('refuses a path that matches nothing and one outside the repository', async () => {
-    await expect(blameTree({ repo: repo.dir, paths: ['nope'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: "path 'nope' matches no file at HEAD" });
-    await expect(blameTree({ repo: repo.dir, paths: ['/etc'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: `path '/etc' is outside the repository ${repo.dir}` });
-    await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toBeInstanceOf(AiprovError);
-    await expect(blameTree({ repo: repo.dir, rev: 'nope' })).rejects.toMatchObject({ code: 'BAD_REVISION', name: 'GitError' });
-    await expect(blameTree({ repo: repo.dir, since: '--all' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringContaining("revision '--all' begins with '-'") as unknown });
+    await expect(blameTree({ context: await ctx(repo.dir), paths: ['nope'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: "path 'nope' matches no file at HEAD" });
+    await expect(blameTree({ context: await ctx(repo.dir), paths: ['/etc'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: `path '/etc' is outside the repository ${repo.dir}` });
+    await expect(blameTree({ context: await ctx(repo.dir), rev: 'nope' })).rejects.toBeInstanceOf(AiprovError);
+    await expect(blameTree({ context: await ctx(repo.dir), rev: 'nope' })).rejects.toMatchObject({ code: 'BAD_REVISION', name: 'GitError' });
+    await expect(blameTree({ context: await ctx(repo.dir), since: '--all' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringContaining("revision '--all' begins with '-'") as unknown });
   });
 
   it('gives the same counts whatever the number of parallel blame processes', async () => {
-    const one = await blameTree({ repo: repo.dir, jobs: 1 });
-    const four = await blameTree({ repo: repo.dir, jobs: 4 });
+    const one = await blameTree({ context: await ctx(repo.dir), jobs: 1 });
+    const four = await blameTree({ context: await ctx(repo.dir), jobs: 4 });
     expect(four).toEqual(one);
   });
 });
@@ -82,14 +82,14 @@ describe('agrees with aider\'s own measure', () => {
     const dir = await tempDir();
     const { from, to } = await buildAiderStyleRepo(dir);
     const reference = aiderMeasure(dir, from, to, AIDER_GLOBS);
-    const report = await blameTree({ repo: dir, rev: to, since: from, include: AIDER_GLOBS, detection: 'aider' });
+    const report = await blameTree({ context: await ctx(dir), rev: to, since: from, include: AIDER_GLOBS, detection: 'aider' });
     expect(reference.total).toBeGreaterThan(0);
     expect(reference.aider).toBeGreaterThan(0);
     expect(report.totals.lines).toBe(reference.total);
     expect(report.totals.byAgent.aider ?? 0).toBe(reference.aider);
     expect(report.totals.aiLines).toBe(reference.aider);
     // Move and copy detection matters here: without it the moved and copied lines go to the commits that moved them.
-    const plain = await blameTree({ repo: dir, rev: to, since: from, include: AIDER_GLOBS, detection: 'off' });
+    const plain = await blameTree({ context: await ctx(dir), rev: to, since: from, include: AIDER_GLOBS, detection: 'off' });
     expect([plain.totals.lines, plain.totals.byModel]).not.toEqual([report.totals.lines, report.totals.byModel]);
   });
 });

@@ -6,7 +6,7 @@ import { git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { VERSION } from '../../src/version.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';
 
 let repo: string;
@@ -23,7 +23,7 @@ describe('aiprov scan (built bin)', () => {
     expect(result.stderr).toBe('');
     const printed = JSON.parse(result.stdout) as unknown;
     expect(validateAgainst('scanReport', printed)).toBeNull();
-    expect(printed).toEqual(JSON.parse(JSON.stringify(await scanHistory({ repo }))));
+    expect(printed).toEqual(JSON.parse(JSON.stringify(await scanHistory({ context: await ctx(repo) }))));
     // Byte-for-byte the same on a second run.
     expect((await runCli(['scan', '--repo', repo, '--format', 'json'])).stdout).toBe(result.stdout);
   });
@@ -31,7 +31,7 @@ describe('aiprov scan (built bin)', () => {
   it('a report of several megabytes comes out whole, through stdout and through --output', async () => {
     const big = await tempDir();
     await linearRepo(big, 4000);
-    const expected = JSON.parse(JSON.stringify(await scanHistory({ repo: big }))) as unknown;
+    const expected = JSON.parse(JSON.stringify(await scanHistory({ context: await ctx(big) }))) as unknown;
     const printed = await runCli(['scan', '--repo', big, '--format', 'json']);
     expect(printed.stdout.length).toBeGreaterThan(1_000_000);
     expect(JSON.parse(printed.stdout)).toEqual(expected);

@@ -9,7 +9,7 @@ import { auditExitCode, auditRepository } from '../../src/deps/audit.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { renderDepsSarif } from '../../src/report/deps-render.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
 
@@ -35,9 +35,13 @@ beforeAll(async () => {
   execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
 });
 
-const audit = async (extra: Parameters<typeof auditRepository>[0] = {}) => {
+/** The context `aiprov deps audit` would build for `dir`, with a fixed clock and an isolated npm configuration. */
+const auditContext = (dir: string, env: NodeJS.ProcessEnv) => ctx(dir, { clock: fixedClock(NOW), env: { vars: env } });
+
+const audit = async (extra: Omit<Parameters<typeof auditRepository>[0], 'context'> & { repo?: string } = {}) => {
   const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`, `//127.0.0.1:${new URL(scoped.url).port}/npm/:_authToken=secret-token`]);
-  return auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, ...extra, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
+  const { repo: target = repo, ...rest } = extra;
+  return auditRepository({ context: await auditContext(target, env), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, ...rest, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
 };
 
 describe('aiprov deps audit of a repository', () => {
@@ -86,7 +90,7 @@ describe('aiprov deps audit of a repository', () => {
   it('a private scope with no registry configured is unknown, and nothing is sent anywhere', async () => {
     const before = server.requests.length;
     const { dir, env } = await npmConfigDir(server);
-    const report = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
+    const report = await auditRepository({ context: await auditContext(repo, env), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
     const internal = report.dependencies.find((x) => x.name === '@acme/internal');
     expect(internal).toMatchObject({ verdict: 'unknown', error: `@acme is a private scope with no registry configured for it; not sent to ${server.npmUrl}` });
     expect(server.requests.slice(before).some((r) => r.path.includes('acme'))).toBe(false);
@@ -96,7 +100,8 @@ describe('aiprov deps audit of a repository', () => {
   it('answers from the cache the second time, and --offline uses only the cache', async () => {
     const cacheDir = await tempDir('aiprov-cache-');
     const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`]);
-    const run = (offline: boolean) => auditRepository({ repo, clock: fixedClock(NOW), cacheDir, npmrcDir: dir, env, offline, settings: settingsFor(server) });
+    const context = await auditContext(repo, env);
+    const run = (offline: boolean) => auditRepository({ context, cacheDir, npmrcDir: dir, offline, settings: settingsFor(server) });
     const first = await run(false);
     const before = server.requests.length;
     const second = await run(false);
@@ -104,7 +109,7 @@ describe('aiprov deps audit of a repository', () => {
     expect(second.dependencies).toEqual(first.dependencies);
     const offline = await run(true);
     expect(offline.dependencies).toEqual(first.dependencies);
-    const emptyCache = await auditRepository({ repo, clock: fixedClock(NOW), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, env, offline: true, settings: settingsFor(server) });
+    const emptyCache = await auditRepository({ context, cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, offline: true, settings: settingsFor(server) });
     expect(emptyCache.summary.unknown).toBe(5);
     expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the cache and --offline is set');
   });

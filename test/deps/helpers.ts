@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtures/registry-server.js';
 import { fixedClock } from '../../src/clock.js';
+import type { AiprovConfig } from '../../src/config/load.js';
+import { settingsContext } from '../../src/context/context.js';
 import { checkNames, type CheckOptions, type DepsReport } from '../../src/deps/audit.js';
 import type { DepsSettings } from '../../src/deps/settings.js';
 import type { Ecosystem } from '../../src/deps/types.js';
@@ -36,15 +38,16 @@ export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): 
   return { dir, env: { npm_config_userconfig: path.join(dir, 'no-user-npmrc') } };
 }
 
-export async function check(server: FakeRegistry, names: string[], options: Partial<CheckOptions> & { ecosystem?: Ecosystem; npmrc?: string[] } = {}): Promise<DepsReport> {
+export async function check(server: FakeRegistry, names: string[], options: Partial<Omit<CheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {}): Promise<DepsReport> {
   const { dir, env } = await npmConfigDir(server, options.npmrc);
-  return checkNames(names, {
+  const { config, ...rest } = options;
+  return checkNames({
+    context: await settingsContext({ clock: fixedClock(NOW), env: { vars: env }, ...(config ? { config } : {}) }),
+    names,
     ecosystem: options.ecosystem ?? 'npm',
-    clock: fixedClock(NOW),
     cacheDir: await tempDir('aiprov-cache-'),
     npmrcDir: dir,
-    env,
-    ...options,
+    ...rest,
     settings: { ...settingsFor(server), ...options.settings },
   });
 }

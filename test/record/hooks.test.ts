@@ -8,7 +8,7 @@ import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor } from '../../src/record/ag
 import { parseMessage } from '../../src/authorship/trailers.js';
 import { SignatureEngine } from '../../src/authorship/engine.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { HUMAN_ENV, IDENTITY, sh } from './git-shell.js';
 
@@ -73,7 +73,7 @@ describe('aiprov hooks install / uninstall', () => {
     sh(dir, ['commit', '--quiet', '-m', 'Person commit']);
     expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Person commit\n\n');
     expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])).toThrow();
-    const scan = await scanHistory({ repo: dir });
+    const scan = await scanHistory({ context: await ctx(dir) });
     expect(scan.commits.map((c) => [c.subject, c.detections.map((d) => `${d.agent}/${d.model ?? '-'}`)])).toEqual([
       ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4-6']], ['Start', []],
     ]);

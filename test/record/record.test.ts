@@ -10,7 +10,7 @@ import { AiprovError } from '../../src/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { recordAuthorship } from '../../src/record/record.js';
 import { validateAgainst } from '../../src/schemas.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 
 const clock = fixedClock('2026-03-01T12:00:00.000Z');
 
@@ -28,7 +28,7 @@ describe('aiprov record', () => {
     const { dir, sha } = await repoWithFile();
     const prompt = path.join(dir, '..', `prompt-${path.basename(dir)}.txt`);
     await writeFile(prompt, 'add the parser; API key sk-secret');
-    const result = await recordAuthorship({ repo: dir, agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1', promptFile: prompt, files: ['src/a.ts:2-4,6', 'b.ts'], clock });
+    const result = await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1', promptFile: prompt, files: ['src/a.ts:2-4,6', 'b.ts'] });
     expect(result.commit).toBe(sha);
     const stored = note(dir, sha);
     expect(validateAgainst('authorshipNote', stored)).toBeNull();
@@ -48,27 +48,27 @@ describe('aiprov record', () => {
     const { dir, sha } = await repoWithFile();
     const prompt = path.join(dir, '..', `p2-${path.basename(dir)}.txt`);
     await writeFile(prompt, 'write tests');
-    await recordAuthorship({ repo: dir, agent: 'codex', promptFile: prompt, storePrompt: true, clock });
+    await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex', promptFile: prompt, storePrompt: true });
     expect((note(dir, sha) as { records: { prompt?: string }[] }).records[0]?.prompt).toBe('write tests');
   });
 
   it('merges records: nothing already on the commit is lost, and a repeated record is kept once', async () => {
     const { dir, sha } = await repoWithFile();
-    await recordAuthorship({ repo: dir, agent: 'codex', files: ['src/a.ts:1-2'], clock });
-    await recordAuthorship({ repo: dir, agent: 'cursor', model: 'gpt-5', files: ['src/a.ts:5'], clock: fixedClock('2026-03-02T00:00:00Z') });
-    await recordAuthorship({ repo: dir, agent: 'codex', files: ['src/a.ts:1-2'], clock });
+    await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex', files: ['src/a.ts:1-2'] });
+    await recordAuthorship({ context: await ctx(dir, { clock: fixedClock('2026-03-02T00:00:00Z') }), agent: 'cursor', model: 'gpt-5', files: ['src/a.ts:5'] });
+    await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex', files: ['src/a.ts:1-2'] });
     const records = (note(dir, sha) as { records: { agent: string }[] }).records;
     expect(records.map((r) => r.agent)).toEqual(['codex', 'cursor']);
-    const report = await blameTree({ repo: dir });
+    const report = await blameTree({ context: await ctx(dir) });
     expect(report.files.find((f) => f.path === 'src/a.ts')).toMatchObject({ lines: 6, aiLines: 3, byAgent: { codex: 2, cursor: 1 } });
-    const scan = await scanHistory({ repo: dir });
+    const scan = await scanHistory({ context: await ctx(dir) });
     expect(scan.commits[0]?.detections.map((d) => d.agent)).toEqual(['codex', 'cursor']);
   });
 
   it('refuses to write over a note it cannot read, and leaves it as it was', async () => {
     const { dir, sha } = await repoWithFile();
     git(dir, 'notes', '--ref=refs/notes/aiprov', 'add', '-m', 'hand-written, not JSON', sha);
-    await expect(recordAuthorship({ repo: dir, agent: 'codex', clock })).rejects.toMatchObject({ code: 'NOTE_UNREADABLE', message: expect.stringContaining(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`) as unknown });
+    await expect(recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex' })).rejects.toMatchObject({ code: 'NOTE_UNREADABLE', message: expect.stringContaining(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`) as unknown });
     expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toBe('hand-written, not JSON\n');
   });
 
@@ -84,7 +84,7 @@ describe('aiprov record', () => {
     [{ agent: 'codex', commit: 'nope' }, 'BAD_REVISION', undefined, /^unknown revision 'nope'$/],
   ])('refuses %j', async (options, code, field, message) => {
     const { dir, sha } = await repoWithFile();
-    const error = await recordAuthorship({ repo: dir, clock, ...options }).then(() => undefined, (e: unknown) => e);
+    const error = await recordAuthorship({ context: await ctx(dir, { clock }), ...options }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(AiprovError);
     expect(error).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
     expect((error as { field?: string }).field).toBe(field);
@@ -100,10 +100,10 @@ describe('aiprov record', () => {
       ] }),
       JSON.stringify({ version: '0.1.0', id: '2', timestamp: 't', vcs: { type: 'git', revision: 'f'.repeat(40) }, tool: { name: 'cursor' }, files: [] }),
     ].join('\n'));
-    const result = await recordAuthorship({ repo: dir, fromAgentTrace: trace, clock });
+    const result = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace });
     expect(result.added).toEqual([expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4-5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] })]);
     const other = path.join(dir, '..', `trace2-${path.basename(dir)}.jsonl`);
     await writeFile(other, '');
-    await expect(recordAuthorship({ repo: dir, fromAgentTrace: other, clock })).rejects.toThrow(/no AI-written ranges recorded for commit/);
+    await expect(recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: other })).rejects.toThrow(/no AI-written ranges recorded for commit/);
   });
 });

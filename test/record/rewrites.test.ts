@@ -7,7 +7,7 @@ import { recordSquash } from '../../src/record/squash.js';
 import { carryThroughRewrite } from '../../src/record/rewrite.js';
 import type { ScanWarning } from '../../src/authorship/types.js';
 import { openRepository } from '../../src/git/repository.js';
-import { tempDir } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { sh } from './git-shell.js';
 
@@ -18,7 +18,7 @@ const commit = (dir: string, message: string, env: NodeJS.ProcessEnv = {}): stri
   return sh(dir, ['rev-parse', 'HEAD']).trim();
 };
 const totals = async (dir: string, rev = 'HEAD') => {
-  const r = await blameTree({ repo: dir, rev });
+  const r = await blameTree({ context: await ctx(dir), rev });
   return { lines: r.totals.lines, aiLines: r.totals.aiLines, byAgent: r.totals.byAgent, files: Object.fromEntries(r.files.map((f) => [f.path, [f.lines, f.aiLines]])) };
 };
 
@@ -34,7 +34,7 @@ async function history(withHooks: boolean): Promise<{ dir: string; base: string 
   const base = commit(dir, 'Base');
   await write(dir, 'a.txt', ['h1', 'h2', 'h3', 'h4', 'x1', 'x2', 'x3', 'x4', 'x5']);
   const a = commit(dir, 'A: codex appends');
-  await recordAuthorship({ repo: dir, commit: a, agent: 'codex', model: 'gpt-5-codex', files: ['a.txt:5-9'] });
+  await recordAuthorship({ context: await ctx(dir), commit: a, agent: 'codex', model: 'gpt-5-codex', files: ['a.txt:5-9'] });
   await write(dir, 'a.txt', ['p1', 'p2', 'h1', 'h2', 'h3', 'h4', 'x1', 'x2', 'x3', 'x4', 'x5']);
   commit(dir, 'B: prepend by hand');
   await write(dir, 'c.txt', ['c1', 'c2', 'c3']);
@@ -114,8 +114,8 @@ describe('blame totals stay exactly right through history rewrites', () => {
     commit(dir, 'Unrelated work on trunk');
     sh(dir, ['merge', '--quiet', '--squash', featureTip]);
     const squash = commit(dir, 'Feature (#12)');
-    const git = await openRepository(dir);
-    const result = await recordSquash(git, `${base}..${featureTip}`, squash, {});
+    const context = await ctx(dir, { config: {} });
+    const result = await recordSquash({ context, squashOf: `${base}..${featureTip}`, commit: squash });
     expect(result.squashed).toHaveLength(4);
     expect(result.added.map((r) => [r.agent, r.files])).toEqual([
       ['codex', [{ path: 'a.txt', ranges: [[7, 10]] }]],
@@ -126,15 +126,15 @@ describe('blame totals stay exactly right through history rewrites', () => {
     expect(after.aiLines).toBe(before.aiLines);
     expect(after.files).toEqual({ ...before.files, 'z.txt': [2, 0] });
     // Running it again adds nothing twice.
-    await recordSquash(git, `${base}..${featureTip}`, squash, {});
+    await recordSquash({ context, squashOf: `${base}..${featureTip}`, commit: squash });
     expect(await totals(dir)).toEqual(after);
   });
 
   it('--squash-of refuses what it cannot use', async () => {
     const { dir, base } = await history(false);
-    const git = await openRepository(dir);
-    await expect(recordSquash(git, 'HEAD', 'HEAD', {})).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: 'squashOf HEAD: expected BASE..HEAD' });
-    await expect(recordSquash(git, `HEAD..${base}`, 'HEAD', {})).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: expect.stringMatching(/the range holds no commits/) as unknown });
+    const context = await ctx(dir, { config: {} });
+    await expect(recordSquash({ context, squashOf: 'HEAD' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: 'squashOf HEAD: expected BASE..HEAD' });
+    await expect(recordSquash({ context, squashOf: `HEAD..${base}` })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: expect.stringMatching(/the range holds no commits/) as unknown });
     // The CLI names the flag where the library names the field.
     expect((await runCli(['record', '--repo', dir, '--squash-of', 'HEAD'])).stderr).toBe('aiprov: --squash-of HEAD: expected BASE..HEAD\n');
     const cli = await runCli(['record', '--repo', dir, '--squash-of', `${base}..HEAD`, '--agent', 'codex']);

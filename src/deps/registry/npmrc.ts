@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import type { Environment } from '../../environment.js';
 
 /**
  * The parts of npm's configuration that decide where a package is looked up
@@ -15,9 +15,10 @@ export interface NpmConfig {
   auth: Record<string, string>;
 }
 
-export async function loadNpmConfig(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<NpmConfig> {
+export async function loadNpmConfig(projectDir: string, environment: Pick<Environment, 'vars' | 'home'>): Promise<NpmConfig> {
   const config: NpmConfig = { registry: 'https://registry.npmjs.org/', scopes: {}, auth: {} };
-  const userFile = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(os.homedir(), '.npmrc');
+  const env = environment.vars;
+  const userFile = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(environment.home, '.npmrc');
   for (const file of [userFile, path.join(projectDir, '.npmrc')]) {
     const text = await readFile(file, 'utf8').catch(() => '');
     apply(config, parseIni(text, env));

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { AnalyserFactory } from '../authorship/analyse.js';
+import { systemClock, type Clock } from '../clock.js';
+import { loadConfig, type AiprovConfig } from '../config/load.js';
+import { processEnvironment, type Environment } from '../environment.js';
+import { openRepository } from '../git/repository.js';
+import type { GitRepository } from '../git/types.js';
+
+/**
+ * Everything a command works with, built once at the top (the CLI, or a
+ * library user) and passed down: the repository, its loaded config, the
+ * environment, the clock, and the commit analyser every command shares.
+ * Library entry points take a context, or the part of one they need; none of
+ * them opens a repository or reads a config file itself.
+ */
+export interface Context {
+  git: GitRepository;
+  config: AiprovConfig;
+  /** Absolute path of the config file that was read, or null when there was none (defaults). */
+  configFile: string | null;
+  env: Environment;
+  clock: Clock;
+  analyser: AnalyserFactory;
+}
+
+/** A context without a repository, for work on names from anywhere (`deps check`). */
+export type SettingsContext = Omit<Context, 'git' | 'analyser'>;
+
+export interface ContextOptions {
+  /** Repository directory, relative to the environment's cwd; default the cwd. */
+  repo?: string;
+  /** A repository adapter to use instead of opening `repo` (tests, embedding). */
+  git?: GitRepository;
+  /**
+   * Config file path (relative to the cwd), an already parsed config, or
+   * false to read none; default `.aiprov.yml` at the repository root when present.
+   */
+  config?: string | AiprovConfig | false;
+  /** Parts of the environment to use instead of the process's. */
+  env?: Partial<Environment>;
+  clock?: Clock;
+}
+
+/** Opens the repository, reads its config and makes the context for it. */
+export async function openContext(options: ContextOptions = {}): Promise<Context> {
+  const env = environment(options);
+  const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.')));
+  const { config, file } = await configFor(options, git.root, env);
+  return { git, config, configFile: file, env, clock: options.clock ?? systemClock, analyser: new AnalyserFactory(git, config.signatures) };
+}
+
+/** A context with no repository: the config comes only from a file named explicitly. */
+export async function settingsContext(options: Omit<ContextOptions, 'repo' | 'git'> = {}): Promise<SettingsContext> {
+  const env = environment(options);
+  const { config, file } = await configFor(options, null, env);
+  return { config, configFile: file, env, clock: options.clock ?? systemClock };
+}
+
+function environment(options: ContextOptions): Environment {
+  return { ...processEnvironment(), ...options.env };
+}
+
+async function configFor(options: ContextOptions, root: string | null, env: Environment): Promise<{ config: AiprovConfig; file: string | null }> {
+  if (options.config === false) return { config: {}, file: null };
+  if (typeof options.config === 'object') return { config: options.config, file: null };
+  return loadConfig(root, options.config, env.cwd);
+}
