@@ -61,9 +61,17 @@ export { agentFromEnv, trailerFor, DEFAULT_AGENT_ENV } from './record/agent-env.
 export type { AgentEnvHint, HooksConfig, TrailerStyle } from './record/agent-env.js';
 
 // Dependencies: hallucinated and typosquatted packages.
-export { auditRepository, checkNames, auditExitCode } from './deps/audit.js';
+// The generic policy layer: findings, suppressions, thresholds, and the one decision.
+export { atOrAbove, SEVERITIES, SEVERITY_ORDER } from './policy/severity.js';
+export type { Severity } from './policy/severity.js';
+export { applySuppressions, EXPIRED_SUPPRESSION } from './policy/findings.js';
+export type { Finding as PolicyFinding, Suppression } from './policy/findings.js';
+export { decide, tally, EXIT_CODES } from './policy/decision.js';
+export type { Decision, DecisionInput, Outcome, Tally } from './policy/decision.js';
+
+export { auditRepository, checkNames, auditDecision, auditExitCode } from './deps/audit.js';
 export type { AuditContext, AuditOptions, CheckOptions, DepsContext, DepsReport, DepsSummary } from './deps/audit.js';
-export type { DependencyReport, Ecosystem, Finding, Severity, SignalId, Verdict } from './deps/types.js';
+export type { DependencyReport, Ecosystem, Finding, SignalId, Verdict } from './deps/types.js';
 export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';
 export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';
 export { renderDepsSarif } from './report/deps-render.js';

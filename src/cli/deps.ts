@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { auditExitCode, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
-import { ECOSYSTEMS, type Ecosystem, type Severity } from '../deps/types.js';
+import { ECOSYSTEMS, type Ecosystem } from '../deps/types.js';
+import type { Severity } from '../policy/severity.js';
 import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from '../report/deps-render.js';
 import { contextFor, emit, notice, readGlobals, settingsFor, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
 

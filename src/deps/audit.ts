@@ -21,7 +21,8 @@ import type { Lookup, RegistryClient } from './registry/types.js';
 import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js';
 import { evaluate } from './signals.js';
 import { shippedIndex } from './typosquat/index.js';
-import { SEVERITY_ORDER, type DependencyReport, type Ecosystem, type FoundDependency, type Introduction, type Severity, type Verdict } from './types.js';
+import { decide, tally, type Decision } from '../policy/decision.js';
+import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
 import { compareStrings } from '../sorted.js';
 
 export interface DepsReport {
@@ -188,19 +189,8 @@ async function registryClients(settings: DepsSettings, context: DepsContext, opt
 function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[]): DepsReport {
   dependencies.sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name));
   const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
-  const findings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  let suppressed = 0;
-  let failing = 0;
-  for (const d of dependencies) {
-    byVerdict[d.verdict]++;
-    for (const f of d.findings) {
-      if (f.suppressed) suppressed++;
-      else {
-        findings[f.severity]++;
-        if (SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[settings.failOn]) failing++;
-      }
-    }
-  }
+  for (const d of dependencies) byVerdict[d.verdict]++;
+  const { bySeverity: findings, suppressed, failing } = tally(dependencies.flatMap((d) => d.findings), settings.failOn);
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
   return {
     schema: 'https://aiprov.dev/dependency-audit/v1',
@@ -227,9 +217,12 @@ async function readWorkTree(root: string, files: string[]): Promise<Map<string, 
   return texts;
 }
 
+/** The policy layer's decision on a report: fail at the threshold; could not decide when names went unchecked (unless allowed). */
+export function auditDecision(report: DepsReport, allowUnknown: boolean): Decision {
+  return decide({ failing: report.summary.failing, undecided: report.summary.unknown, allowUndecided: allowUnknown });
+}
+
 /** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */
-export function auditExitCode(report: DepsReport, allowUnknown: boolean): number {
-  if (report.summary.failing > 0) return 1;
-  if (report.summary.unknown > 0 && !allowUnknown) return 2;
-  return 0;
+export function auditExitCode(report: DepsReport, allowUnknown: boolean): 0 | 1 | 2 {
+  return auditDecision(report, allowUnknown).exitCode;
 }

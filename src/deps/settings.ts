@@ -1,5 +1,7 @@
-import type { Ecosystem, Severity, SignalId } from './types.js';
+import type { Severity } from '../policy/severity.js';
+import type { Ecosystem, SignalId } from './types.js';
 
+/** A suppression as `.aiprov.yml` writes it: the package it is about, then the policy layer's reason, expiry and ids (`signals`). */
 export interface Suppression {
   package: string;
   ecosystem?: Ecosystem;

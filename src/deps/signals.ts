@@ -1,8 +1,10 @@
 import type { Lookup, PackageInfo } from './registry/types.js';
 import type { DepsSettings, Suppression } from './settings.js';
 import type { TyposquatMatch } from './typosquat/index.js';
+import { applySuppressions as applyPolicySuppressions } from '../policy/findings.js';
+import { atOrAbove } from '../policy/severity.js';
 import { canonicalName } from './names.js';
-import { SEVERITY_ORDER, type Ecosystem, type Finding, type SignalId, type Verdict } from './types.js';
+import type { Ecosystem, Finding, SignalId, Verdict } from './types.js';
 
 const REGISTRY: Record<Ecosystem, string> = { npm: 'the npm registry', pypi: 'PyPI', go: 'the Go module proxy', cargo: 'crates.io' };
 
@@ -103,25 +105,16 @@ export function verdictOf(all: Finding[]): Verdict {
   const has = (id: SignalId): boolean => findings.some((f) => f.id === id);
   if (has('security-holding')) return 'malicious';
   if (has('not-found') || has('unpublished')) return 'hallucinated';
-  if (has('typosquat') || findings.some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER.high)) return 'suspicious';
+  if (has('typosquat') || findings.some((f) => atOrAbove(f.severity, 'high'))) return 'suspicious';
   return findings.length > 0 ? 'warn' : 'ok';
 }
 
-/** Marks findings a live suppression covers; an expired one no longer applies and is itself reported. */
+/** The package's suppressions, applied by the policy layer: live ones mark findings, expired ones are reported. */
 function applySuppressions(evaluation: Evaluation, input: EvaluationInput): Evaluation {
   const mine = input.settings.suppressions.filter((s) => matches(s, input.ecosystem, input.name));
   if (mine.length === 0) return evaluation;
-  const today = input.now.toISOString().slice(0, 10);
-  const findings = [...evaluation.findings];
-  for (const s of mine) {
-    if (s.expires !== undefined && s.expires < today) {
-      findings.push({ id: 'expired-suppression', severity: 'medium', message: `The suppression of \`${input.name}\` (${s.reason}) expired on ${s.expires}: its findings count again.`, evidence: s.expires });
-      continue;
-    }
-    for (const f of findings) {
-      if (f.id !== 'expired-suppression' && (s.signals === undefined || s.signals.includes(f.id))) f.suppressed = { reason: s.reason, ...(s.expires ? { expires: s.expires } : {}) };
-    }
-  }
+  const policy = mine.map((s) => ({ reason: s.reason, ...(s.expires !== undefined ? { expires: s.expires } : {}), ...(s.signals !== undefined ? { ids: s.signals } : {}) }));
+  const findings = applyPolicySuppressions(evaluation.findings, policy, input.now.toISOString().slice(0, 10), `\`${input.name}\``);
   return { ...evaluation, findings, ...(evaluation.verdict === 'unknown' ? {} : { verdict: verdictOf(findings) }) };
 }
 

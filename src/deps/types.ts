@@ -1,4 +1,8 @@
 import type { AgentId } from '../authorship/agents.js';
+import type { Finding as PolicyFinding } from '../policy/findings.js';
+import type { Severity } from '../policy/severity.js';
+
+export type { Severity };
 
 export type Ecosystem = 'npm' | 'pypi' | 'go' | 'cargo';
 export const ECOSYSTEMS: readonly Ecosystem[] = ['npm', 'pypi', 'go', 'cargo'];
@@ -22,24 +26,12 @@ export interface FoundDependency {
   local?: string;
 }
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITY_ORDER: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
-
 export type SignalId =
   | 'not-found' | 'unpublished' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
   | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
 
-export interface Finding {
-  id: SignalId;
-  severity: Severity;
-  message: string;
-  /** The package it probably meant (typosquats, hallucinations near a real name). */
-  suggestion?: string;
-  /** The data the finding rests on. */
-  evidence?: string;
-  /** Set when a suppression in the config covers the finding; suppressed findings do not count. */
-  suppressed?: { reason: string; expires?: string };
-}
+/** A dependency finding: the policy layer's finding with a signal id; `suggestion` is the package it probably meant. */
+export type Finding = PolicyFinding<SignalId>;
 
 export type Verdict = 'ok' | 'warn' | 'suspicious' | 'hallucinated' | 'malicious' | 'unknown';
 
