@@ -2,17 +2,42 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { VERSION } from './version.js';
 
-/** Every schema the project defines, by name; the files live in `schemas/` at the package root. */
-export const SCHEMA_FILES = {
-  authorshipNote: 'authorship-note.schema.json',
-  blameReport: 'blame-report.schema.json',
-  config: 'config.schema.json',
-  depsReport: 'deps-report.schema.json',
-  scanReport: 'scan-report.schema.json',
+/**
+ * Every document kind the project defines, in one place: the URI a document
+ * of that kind carries in its `schema` field (the predicate type, for those
+ * that become attestations) and the JSON Schema file in `schemas/` it is
+ * validated against. Reports get their envelope from `envelope` below.
+ */
+export const DOCUMENT_KINDS = {
+  authorshipNote: { uri: 'https://aiprov.dev/authorship-note/v1', file: 'authorship-note.schema.json' },
+  blameReport: { uri: 'https://aiprov.dev/blame-report/v1', file: 'blame-report.schema.json' },
+  config: { uri: null, file: 'config.schema.json' },
+  demoReport: { uri: 'https://aiprov.dev/demo-report/v1', file: 'demo-report.schema.json' },
+  dependencyAudit: { uri: 'https://aiprov.dev/dependency-audit/v1', file: 'dependency-audit.schema.json' },
+  hooksResult: { uri: 'https://aiprov.dev/hooks-result/v1', file: 'hooks-result.schema.json' },
+  recordResult: { uri: 'https://aiprov.dev/record-result/v1', file: 'record-result.schema.json' },
+  scanReport: { uri: 'https://aiprov.dev/scan-report/v1', file: 'scan-report.schema.json' },
 } as const;
 
-export type SchemaName = keyof typeof SCHEMA_FILES;
+export type SchemaName = keyof typeof DOCUMENT_KINDS;
+/** The kinds a command prints: each has a URI, an envelope, and renderers (report/renderers.ts). */
+export const REPORT_KINDS = ['blameReport', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export type KindUri<K extends SchemaName> = (typeof DOCUMENT_KINDS)[K]['uri'];
+
+export const SCHEMA_FILES = Object.fromEntries(Object.entries(DOCUMENT_KINDS).map(([name, kind]) => [name, kind.file])) as { [K in SchemaName]: (typeof DOCUMENT_KINDS)[K]['file'] };
+
+/** The fields every report starts with: which kind it is, and which aiprov wrote it. */
+export interface Envelope<K extends ReportKind> {
+  schema: KindUri<K>;
+  tool: { name: 'aiprov'; version: string };
+}
+
+export function envelope<K extends ReportKind>(kind: K): Envelope<K> {
+  return { schema: DOCUMENT_KINDS[kind].uri, tool: { name: 'aiprov', version: VERSION } };
+}
 
 // Both src/ (tests) and dist/ (the built package) sit one level below schemas/.
 const SCHEMA_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));

@@ -1,3 +1,4 @@
+import { DOCUMENT_KINDS } from '../schemas.js';
 import { validateAgainst } from '../schemas.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
@@ -5,7 +6,7 @@ import { compareStrings } from '../sorted.js';
 
 export const AIPROV_NOTES_REF = 'refs/notes/aiprov';
 export const GIT_AI_NOTES_REF = 'refs/notes/ai';
-export const AUTHORSHIP_NOTE_SCHEMA = 'https://aiprov.dev/authorship-note/v1';
+export const AUTHORSHIP_NOTE_SCHEMA = DOCUMENT_KINDS.authorshipNote.uri;
 
 export interface NoteRecord {
   agent: AgentId;

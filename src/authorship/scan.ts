@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { HistoryReader, LogRequest, NotesReader } from '../git/types.js';
-import { VERSION } from '../version.js';
+import { envelope } from '../schemas.js';
 import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
 import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';
@@ -84,8 +84,7 @@ export async function scanHistory(options: ScanOptions): Promise<ScanReport> {
   const commits: CommitReport[] = [];
   for await (const commit of session.commits()) commits.push(commit);
   return {
-    schema: 'https://aiprov.dev/scan-report/v1',
-    tool: { name: 'aiprov', version: VERSION },
+    ...envelope('scanReport'),
     repository: session.repository,
     range: session.range,
     commits,

@@ -1,3 +1,4 @@
+import type { KindUri } from '../schemas.js';
 import type { Identity } from '../git/types.js';
 import type { AgentId } from './agents.js';
 import type { Confidence, DetectionRole } from './signature-types.js';
@@ -71,7 +72,7 @@ export interface ScanWarning {
 }
 
 export interface ScanReport {
-  schema: 'https://aiprov.dev/scan-report/v1';
+  schema: KindUri<'scanReport'>;
   tool: { name: 'aiprov'; version: string };
   repository: RepositoryInfo;
   range: { spec: string; all: boolean };

@@ -7,7 +7,7 @@ import { mapPool } from '../concurrency.js';
 import { UsageError } from '../errors.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, NotesReader, TreeFile, TreeReader } from '../git/types.js';
-import { VERSION } from '../version.js';
+import { envelope } from '../schemas.js';
 import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { globToRegExp, matchesAny } from './glob.js';
@@ -75,8 +75,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const totals = emptyCounts();
   for (const f of fileReports) addCounts(totals, f);
   return {
-    schema: 'https://aiprov.dev/blame-report/v1',
-    tool: { name: 'aiprov', version: VERSION },
+    ...envelope('blameReport'),
     repository: { root: git.root },
     rev,
     revSpec,

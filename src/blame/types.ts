@@ -1,3 +1,4 @@
+import type { KindUri } from '../schemas.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { ExclusionReason } from './exclusions.js';
@@ -23,7 +24,7 @@ export interface DirectoryAttribution extends LineCounts {
 }
 
 export interface BlameReport {
-  schema: 'https://aiprov.dev/blame-report/v1';
+  schema: KindUri<'blameReport'>;
   tool: { name: 'aiprov'; version: string };
   repository: { root: string };
   rev: string;

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { blameTree } from '../blame/blame.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
-import { renderBlameMarkdown, renderBlameTable } from '../report/blame-render.js';
-import { contextFor, emit, notice, readGlobals, styleFor, type RawGlobals } from './context.js';
+import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 interface BlameFlags {
   rev?: string;
@@ -19,7 +18,7 @@ interface BlameFlags {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerBlame(program: Command): void {
+export const registerBlame: Register = (program, exit) => {
   program
     .command('blame')
     .description('line-level AI attribution of the tree at a revision, by file, directory, agent and model')
@@ -33,7 +32,7 @@ export function registerBlame(program: Command): void {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--depth <n>', 'directory depth of the roll-up', '1')
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'markdown'], 'blame');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame');
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
       const jobs = flags.jobs === undefined ? undefined : positive('--jobs', flags.jobs);
       const report = await blameTree({
@@ -50,11 +49,10 @@ export function registerBlame(program: Command): void {
         depth: positive('--depth', flags.depth),
       });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
-      const text = options.format === 'json' ? `${JSON.stringify(report)}\n`
-        : options.format === 'markdown' ? renderBlameMarkdown(report) : renderBlameTable(report, styleFor(options));
-      await emit(options, text);
+      await print(options, 'blameReport', report);
+      exit(0);
     });
-}
+};
 
 function positive(flag: string, value: string): number {
   const n = Number(value);

@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { auditExitCode, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
+import { auditDecision, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
-import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from '../report/deps-render.js';
-import { contextFor, emit, notice, readGlobals, settingsFor, styleFor, type GlobalOptions, type RawGlobals } from './context.js';
+import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 
 interface CommonFlags {
   failOn?: Severity;
@@ -20,12 +19,12 @@ const common = (command: Command): Command => command
   .option('--allow-unknown', 'exit 0 even when some names could not be checked')
   .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
 
-export function registerDeps(program: Command): void {
+export const registerDeps: Register = (program, exit) => {
   const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');
   common(deps.command('audit').description('check every dependency name in the repository (manifests, lockfiles, install commands) against its registry'))
     .option('--no-history', 'do not look for the commit that introduced each name')
     .action(async (flags: CommonFlags & { history: boolean }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps audit');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps audit');
       const report = await auditRepository({
         context: await contextFor(options),
         settings: overrides(flags),
@@ -33,13 +32,13 @@ export function registerDeps(program: Command): void {
         history: flags.history,
         ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
       });
-      process.exitCode = await finish(options, report, flags);
+      exit(await finish(options, report, flags));
     });
   common(deps.command('check').description('check package names from anywhere, or the install commands in a text').argument('[names...]'))
     .addOption(new Option('--ecosystem <ecosystem>', 'registry the names belong to').choices([...ECOSYSTEMS]).default('npm'))
     .option('--from-text <file>', 'also check the packages named by install commands in this text (a chat answer, a README)')
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json', 'sarif', 'markdown'], 'deps check');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps check');
       if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
       const report = await checkNames({
         context: await settingsFor(options),
@@ -50,19 +49,17 @@ export function registerDeps(program: Command): void {
         offline: flags.offline === true,
         ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
       });
-      process.exitCode = await finish(options, report, flags);
+      exit(await finish(options, report, flags));
     });
-}
+};
 
 function overrides(flags: CommonFlags): Partial<DepsSettings> {
   return flags.failOn ? { failOn: flags.failOn } : {};
 }
 
-async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<number> {
+/** Prints the report; the exit code is the policy layer's decision on it. */
+async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<ExitCode> {
   for (const w of report.warnings) notice(options, `warning: ${w.message}`);
-  const text = options.format === 'json' ? `${JSON.stringify(report)}\n`
-    : options.format === 'sarif' ? `${JSON.stringify(renderDepsSarif(report), null, 2)}\n`
-      : options.format === 'markdown' ? renderDepsMarkdown(report) : renderDepsTable(report, styleFor(options));
-  await emit(options, text);
-  return auditExitCode(report, flags.allowUnknown === true);
+  await print(options, 'dependencyAudit', report);
+  return auditDecision(report, flags.allowUnknown === true).exitCode;
 }

@@ -4,31 +4,34 @@ import { UsageError } from '../errors.js';
 import type { TrailerStyle } from '../record/agent-env.js';
 import { runHook } from '../record/hook-run.js';
 import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
-import { installHooks, uninstallHooks, type HooksResult } from '../record/hooks.js';
-import { contextFor, emit, notice, readGlobals, type RawGlobals } from './context.js';
+import { installHooks, uninstallHooks } from '../record/hooks.js';
+import { hooksReport } from '../report/results-render.js';
+import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 const TRAILERS = ['assisted-by', 'co-authored-by'];
 
-export function registerHooks(program: Command): void {
+export const registerHooks: Register = (program, exit) => {
   const hooks = program.command('hooks').description('git hooks that record AI authorship at commit time and carry it through rewrites');
   hooks
     .command('install')
     .description('install prepare-commit-msg, post-commit and post-rewrite hooks beside any already there')
     .addOption(new Option('--trailer <style>', 'trailer to add to agents\' commits').choices(TRAILERS))
     .action(async (flags: { trailer?: TrailerStyle }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks install');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks install');
       const context = await contextFor(options);
       const bin = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
       const result = await installHooks({ context, launcher: { node: process.execPath, bin }, trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by' });
-      await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
+      await print(options, 'hooksResult', hooksReport(result));
+      exit(0);
     });
   hooks
     .command('uninstall')
     .description('remove aiprov\'s hooks and restore the ones they chained')
     .action(async (_flags: object, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'hooks uninstall');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks uninstall');
       const result = await uninstallHooks({ context: await contextFor(options, false) });
-      await emit(options, options.format === 'json' ? `${JSON.stringify(result)}\n` : describe(result));
+      await print(options, 'hooksResult', hooksReport(result));
+      exit(0);
     });
   hooks
     .command('run', { hidden: true })
@@ -37,22 +40,15 @@ export function registerHooks(program: Command): void {
     .argument('[args...]')
     .addOption(new Option('--trailer <style>').choices(TRAILERS))
     .action(async (hook: string, args: string[], flags: { trailer?: TrailerStyle }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table'], 'hooks run');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'hooks run');
       if (!(HOOK_NAMES as readonly string[]).includes(hook)) throw new UsageError(`unknown hook '${hook}' (known: ${HOOK_NAMES.join(', ')})`);
       const context = await contextFor(options);
       const stdin = hook === 'post-rewrite' ? await readStdin() : '';
       const message = await runHook({ context, hook: hook as HookName, args, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
       if (message) notice(options, message);
+      exit(0);
     });
-}
-
-function describe(result: HooksResult): string {
-  const lines = result.changes.map((c) => `${c.hook}: ${c.action}${c.action === 'chained' ? ' (the hook that was there runs first)' : ''}`);
-  lines.push(`notes.rewriteRef ${AIPROV_REF}: ${result.rewriteRef}`);
-  return `${result.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
-}
-
-const AIPROV_REF = 'refs/notes/aiprov';
+};
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

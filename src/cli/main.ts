@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isAiprovError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import type { ExitCode, Register } from './globals.js';
 
 /**
  * Each command's module, loaded only when that command runs: a scan should
  * not pay for loading the registry clients, and CI runs scans often.
  */
-const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+const COMMANDS: Record<string, () => Promise<Register>> = {
   scan: async () => (await import('./scan.js')).registerScan,
   blame: async () => (await import('./blame.js')).registerBlame,
   record: async () => (await import('./record.js')).registerRecord,
@@ -46,14 +47,17 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text) });
   const named = commandIn(argv);
   const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
-  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<(program: Command) => void>)()))) register(program);
+  // Each command's action reports its exit code here; nothing sets process.exitCode on the side.
+  let exitCode: ExitCode = 0;
+  const exit = (code: ExitCode): void => { exitCode = code; };
+  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit);
 
   // The command that ran, so that a library error naming a field can be shown with that command's flag.
   let running: Command = program;
   program.hook('preAction', (_program, action) => { running = action; });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; usage mistakes are "could not decide".

@@ -2,15 +2,15 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
-import type { NoteRecord } from '../authorship/notes.js';
-import { contextFor, emit, notice, readGlobals, type RawGlobals } from './context.js';
+import { recordReport } from '../report/results-render.js';
+import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 /** The command's options are the library's, plus `--squash-of`. */
 type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerRecord(program: Command): void {
+export const registerRecord: Register = (program, exit) => {
   program
     .command('record')
     .description('record AI authorship of a commit on refs/notes/aiprov (merged with what is there)')
@@ -25,35 +25,24 @@ export function registerRecord(program: Command): void {
     .option('--from-agent-trace <file>', 'take files and line ranges from Agent Trace records for the commit')
     .option('--squash-of <base..head>', 'collect the records of these squashed commits onto --commit, line ranges recomputed')
     .action(async (flags: RecordFlags, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), ['table', 'json'], 'record');
-      let commit: string;
-      let added: NoteRecord[];
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'recordResult', 'record');
       const { squashOf, ...recordFlags } = flags;
       if (squashOf !== undefined) {
         const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => recordFlags[k] !== undefined);
         if (conflicting.length > 0) throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
         const result = await recordSquash({ context: await contextFor(options), squashOf, ...(recordFlags.commit !== undefined ? { commit: recordFlags.commit } : {}) });
-        ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
         notice(options, `collected records of ${result.squashed.length} squashed commit${result.squashed.length === 1 ? '' : 's'}`);
+        await print(options, 'recordResult', recordReport(result));
       } else {
         // Recording reads no config: a broken .aiprov.yml must not stop a record (or the hook that makes it).
         const result = await recordAuthorship({ context: await contextFor(options, false), ...recordFlags });
-        ({ commit, added } = result);
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
+        await print(options, 'recordResult', recordReport(result));
       }
-      if (options.format === 'json') {
-        await emit(options, `${JSON.stringify({ commit, added })}\n`);
-        return;
-      }
-      const lines = added.map((r) => {
-        const count = (r.files ?? []).reduce((n, f) => n + (f.ranges ?? []).reduce((m, [a, b]) => m + b - a + 1, 0), 0);
-        const where = r.files === undefined ? 'the whole commit' : `${r.files.length} file${r.files.length === 1 ? '' : 's'}${count > 0 ? `, ${count} line${count === 1 ? '' : 's'}` : ''}`;
-        return `recorded ${r.agent}${r.name ? ` (${r.name})` : ''}${r.model ? ` model ${r.model}` : ''} on ${commit.slice(0, 12)}: ${where}`;
-      });
-      await emit(options, `${(lines.length > 0 ? lines : [`nothing to record on ${commit.slice(0, 12)}: no AI-written lines found`]).join('\n')}\n`);
+      exit(0);
     });
-}
+};
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -7,7 +7,7 @@ import { mapPool } from '../concurrency.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
-import { VERSION } from '../version.js';
+import { envelope, type Envelope } from '../schemas.js';
 import { collectDependencies } from './extract/collect.js';
 import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
@@ -25,9 +25,7 @@ import { decide, tally, type Decision } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
 import { compareStrings } from '../sorted.js';
 
-export interface DepsReport {
-  schema: 'https://aiprov.dev/dependency-audit/v1';
-  tool: { name: 'aiprov'; version: string };
+export interface DepsReport extends Envelope<'dependencyAudit'> {
   /** The repository audited; null for names given on the command line. */
   repository: { root: string; head: string | null } | null;
   checkedAt: string;
@@ -193,8 +191,7 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
   const { bySeverity: findings, suppressed, failing } = tally(dependencies.flatMap((d) => d.findings), settings.failOn);
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
   return {
-    schema: 'https://aiprov.dev/dependency-audit/v1',
-    tool: { name: 'aiprov', version: VERSION },
+    ...envelope('dependencyAudit'),
     repository,
     checkedAt: clock.now().toISOString(),
     failOn: settings.failOn,

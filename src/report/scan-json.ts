@@ -1,6 +1,6 @@
 import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport, ScanReport } from '../authorship/types.js';
-import { VERSION } from '../version.js';
+import { envelope } from '../schemas.js';
 import type { OutputSink } from './output.js';
 
 /**
@@ -11,8 +11,7 @@ import type { OutputSink } from './output.js';
  */
 export async function writeScanJson(session: ScanSession, out: OutputSink, onCommit?: (c: CommitReport) => void): Promise<void> {
   const head: Pick<ScanReport, 'schema' | 'tool' | 'repository' | 'range'> = {
-    schema: 'https://aiprov.dev/scan-report/v1',
-    tool: { name: 'aiprov', version: VERSION },
+    ...envelope('scanReport'),
     repository: session.repository,
     range: session.range,
   };

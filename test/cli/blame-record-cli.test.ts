@@ -60,6 +60,10 @@ describe('aiprov record (built bin)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^recorded cursor model gpt-5 on [0-9a-f]{12}: 1 file, 1 line\n$/);
     expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', 'HEAD')).toContain('"agent": "cursor"');
+    const json = await runCli(['record', '--repo', dir, '--agent', 'codex', '--files', 'README.md:1', '--format', 'json']);
+    const printed = JSON.parse(json.stdout) as { schema: string; commit: string; added: { agent: string }[] };
+    expect(validateAgainst('recordResult', printed)).toBeNull();
+    expect(printed).toMatchObject({ schema: 'https://aiprov.dev/record-result/v1', added: [{ agent: 'codex', files: [{ path: 'README.md', ranges: [[1, 1]] }] }] });
     const bad = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--files', 'README.md:7']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^aiprov: --files README\.md:7-7: the file has 1 line in commit [0-9a-f]{12}\n$/);

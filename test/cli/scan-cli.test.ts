@@ -157,7 +157,10 @@ describe('aiprov --version and demo', () => {
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(`aiprov: sample repository built in ${dir}\n`);
-    const report = JSON.parse(result.stdout) as { summary: Record<string, unknown>; repository: { head: string } };
+    const demo = JSON.parse(result.stdout) as { repository: string; scan: { summary: Record<string, unknown>; repository: { head: string } }; blame: { totals: { lines: number; aiLines: number } } };
+    expect(validateAgainst('demoReport', demo)).toBeNull();
+    expect(demo.repository).toBe(dir);
+    const report = demo.scan;
     expect(report.summary).toEqual({
       commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
       byAgent: {
@@ -172,10 +175,22 @@ describe('aiprov --version and demo', () => {
     });
     // Deterministic: the same sample has the same commit ids everywhere.
     const again = path.join(await tempDir(), 'demo');
-    const second = JSON.parse((await runCli(['demo', '--dir', again, '--format', 'json'])).stdout) as { repository: { head: string } };
-    expect(second.repository.head).toBe(report.repository.head);
+    const second = JSON.parse((await runCli(['demo', '--dir', again, '--format', 'json'])).stdout) as typeof demo;
+    expect(second.scan.repository.head).toBe(report.repository.head);
+    expect(second.blame.totals).toEqual(demo.blame.totals);
+    expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
     expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'package.json', 'src']);
+  });
+
+  it('demo --output writes the whole result (scan and blame) to the file, and nothing to stdout', async () => {
+    const out = path.join(await tempDir(), 'demo.txt');
+    const result = await runCli(['demo', '--output', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const text = await readFile(out, 'utf8');
+    expect(text).toMatch(/^aiprov scan {2}/);
+    expect(text).toMatch(/\naiprov blame /);
   });
 
   it('demo refuses a directory that is not empty', async () => {

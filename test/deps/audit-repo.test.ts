@@ -47,7 +47,7 @@ const audit = async (extra: Omit<Parameters<typeof auditRepository>[0], 'context
 describe('aiprov deps audit of a repository', () => {
   it('finds every name, says which commit and agent introduced it, and judges it', async () => {
     const report = await audit();
-    expect(validateAgainst('depsReport', report)).toBeNull();
+    expect(validateAgainst('dependencyAudit', report)).toBeNull();
     const d = Object.fromEntries(report.dependencies.map((x) => [x.name, x]));
     expect(Object.keys(d).sort()).toEqual(['@acme/internal', 'express', 'in-toto-attestation', 'react-codeshift', 'svc', 'zod']);
     expect(d['in-toto-attestation']).toMatchObject({
@@ -140,7 +140,7 @@ describe('aiprov deps (built bin)', () => {
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(/^hallucinated +npm:in-toto-attestation +critical not-found +package\.json:6$/m);
     const json = await cli(['deps', 'audit', '--repo', repo, '--format', 'json']);
-    expect(validateAgainst('depsReport', JSON.parse(json.stdout))).toBeNull();
+    expect(validateAgainst('dependencyAudit', JSON.parse(json.stdout))).toBeNull();
     const sarif = await cli(['deps', 'audit', '--repo', repo, '--format', 'sarif']);
     expect((JSON.parse(sarif.stdout) as { version: string }).version).toBe('2.1.0');
     const markdown = await cli(['deps', 'audit', '--repo', repo, '--format', 'markdown']);

@@ -32,7 +32,7 @@ const server = await registry({
 
 const byName = async (names: string[], ecosystem: 'npm' | 'pypi' = 'npm') => {
   const report = await check(server, names, { ecosystem });
-  expect(validateAgainst('depsReport', report)).toBeNull();
+  expect(validateAgainst('dependencyAudit', report)).toBeNull();
   return Object.fromEntries(report.dependencies.map((d) => [d.name, d]));
 };
 

@@ -8,6 +8,8 @@ import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor } from '../../src/record/ag
 import { parseMessage } from '../../src/authorship/trailers.js';
 import { SignatureEngine } from '../../src/authorship/engine.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { VERSION } from '../../src/version.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { HUMAN_ENV, IDENTITY, sh } from './git-shell.js';
@@ -30,7 +32,10 @@ describe('aiprov hooks install / uninstall', () => {
     await chmod(path.join(hooks, 'prepare-commit-msg'), 0o750);
     const install = await runCli(['hooks', 'install', '--repo', dir, '--format', 'json']);
     expect(install.code).toBe(0);
+    expect(validateAgainst('hooksResult', JSON.parse(install.stdout))).toBeNull();
     expect(JSON.parse(install.stdout)).toEqual({
+      schema: 'https://aiprov.dev/hooks-result/v1',
+      tool: { name: 'aiprov', version: VERSION },
       hooksDir: hooks,
       changes: [{ hook: 'prepare-commit-msg', action: 'chained' }, { hook: 'post-commit', action: 'installed' }, { hook: 'post-rewrite', action: 'installed' }],
       rewriteRef: 'added',

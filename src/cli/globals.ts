@@ -1,12 +1,17 @@
+import type { Command } from 'commander';
 import { openContext, settingsContext, type Context, type SettingsContext } from '../context/context.js';
 import { UsageError } from '../errors.js';
 import { fileSink, stdoutSink, type OutputSink } from '../report/output.js';
+import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../report/renderers.js';
 import { makeStyle, type Style } from '../report/style.js';
+import type { ReportKind } from '../schemas.js';
 
-export type Format = 'table' | 'json' | 'sarif' | 'markdown';
-const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown'];
+export type { Format };
+export type ExitCode = 0 | 1 | 2;
+/** What each command module exports: it adds its commands, whose actions report their exit code through `exit`. */
+export type Register = (program: Command, exit: (code: ExitCode) => void) => void;
 
-/** The global options of PRODUCT.md, as every command sees them. */
+/** The global options every command sees. */
 export interface GlobalOptions {
   repo: string;
   /** Whether --repo was given: paths on the command line are then relative to the repository root. */
@@ -27,9 +32,11 @@ export interface RawGlobals {
   debug?: boolean;
 }
 
-export function readGlobals(raw: RawGlobals, supported: readonly Format[], command: string): GlobalOptions {
+/** Reads the global options; `--format` must be one the report kind has a renderer for. */
+export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: string): GlobalOptions {
   const format = (raw.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${raw.format ?? ''}: expected one of ${FORMATS.join(', ')}`);
+  const supported = kind === null ? ['table'] : formatsFor(kind);
   if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
   if (raw.output === '') throw new UsageError('--output needs a file name');
   const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, quiet: raw.quiet === true, debug: raw.debug === true };
@@ -58,10 +65,6 @@ function configOption(options: GlobalOptions, readConfig: boolean): { config?: s
   return options.config !== undefined ? { config: options.config } : {};
 }
 
-export function openSink(options: GlobalOptions): OutputSink {
-  return options.output !== undefined ? fileSink(options.output) : stdoutSink();
-}
-
 /** Colour only when the report goes to a terminal and NO_COLOR is unset. */
 export function styleFor(options: GlobalOptions): Style {
   return makeStyle(options.output === undefined && process.stdout.isTTY, process.env);
@@ -72,19 +75,19 @@ export function notice(options: GlobalOptions, message: string): void {
   if (!options.quiet) process.stderr.write(`aiprov: ${message}\n`);
 }
 
-/** Runs `write` against the command's output, committing it (atomically, for files) only if every write succeeded. */
-export async function withOutput(options: GlobalOptions, write: (sink: OutputSink) => Promise<void>): Promise<void> {
-  const sink = openSink(options);
+/**
+ * Prints a command's result with the renderer of its kind and format, to
+ * stdout or to `--output` (written atomically: a failure leaves no partial file).
+ */
+export async function print<K extends ReportKind>(options: GlobalOptions, kind: K, data: ReportData[K]): Promise<void> {
+  const render = rendererFor(kind, options.format);
+  if (!render) throw new UsageError(`no ${options.format} output for ${kind}`);
+  const sink: OutputSink = options.output !== undefined ? fileSink(options.output) : stdoutSink();
   try {
-    await write(sink);
+    await render(data, sink, styleFor(options));
     await sink.commit();
   } catch (error) {
     await sink.abort();
     throw error;
   }
-}
-
-/** Writes a whole rendered document. */
-export async function emit(options: GlobalOptions, text: string): Promise<void> {
-  await withOutput(options, async (sink) => { await sink.write(text); });
 }

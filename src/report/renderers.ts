@@ -1,0 +1,91 @@
+import type { ScanSession } from '../authorship/scan.js';
+import type { CommitReport } from '../authorship/types.js';
+import type { BlameReport } from '../blame/types.js';
+import type { DemoReport } from '../demo/demo.js';
+import type { DepsReport } from '../deps/audit.js';
+import { AIPROV_NOTES_REF } from '../authorship/notes.js';
+import type { ReportKind } from '../schemas.js';
+import { renderBlameMarkdown, renderBlameTable } from './blame-render.js';
+import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from './deps-render.js';
+import type { OutputSink } from './output.js';
+import { renderHooksText, renderRecordText, type HooksReport, type RecordReport } from './results-render.js';
+import { writeScanJson } from './scan-json.js';
+import { renderScanMarkdown } from './scan-markdown.js';
+import { renderScanTable } from './scan-table.js';
+import { isNotable, type ScanView } from './scan-view.js';
+import type { Style } from './style.js';
+
+export type Format = 'table' | 'json' | 'sarif' | 'markdown';
+export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown'];
+
+/** The data each report kind is rendered from (a scan streams: its renderers read the session). */
+export interface ReportData {
+  scanReport: ScanSession;
+  blameReport: BlameReport;
+  dependencyAudit: DepsReport;
+  recordResult: RecordReport;
+  hooksResult: HooksReport;
+  demoReport: DemoReport;
+}
+
+export type Renderer<T> = (data: T, out: OutputSink, style: Style) => Promise<void>;
+type Renderers = { [K in ReportKind]: Partial<Record<Format, Renderer<ReportData[K]>>> };
+
+/** A renderer that makes the whole text at once. */
+const whole = <T>(render: (data: T, style: Style) => string): Renderer<T> => async (data, out, style) => { await out.write(render(data, style)); };
+const json = (data: unknown): string => `${JSON.stringify(data)}\n`;
+
+async function scanView(session: ScanSession): Promise<ScanView> {
+  const notable: CommitReport[] = [];
+  for await (const commit of session.commits()) if (isNotable(commit)) notable.push(commit);
+  return { repository: session.repository, range: session.range, summary: session.summary.result(), warnings: session.warnings, notable };
+}
+
+function viewOf(report: DemoReport['scan']): ScanView {
+  return { repository: report.repository, range: report.range, summary: report.summary, warnings: report.warnings, notable: report.commits.filter(isNotable) };
+}
+
+/**
+ * Every report kind's renderers, by format: the one place a command looks up
+ * how to print what it returned, and the formats it accepts (`formatsFor`).
+ */
+export const RENDERERS: Renderers = {
+  scanReport: {
+    table: async (session, out, style) => { await out.write(renderScanTable(await scanView(session), style)); },
+    json: (session, out) => writeScanJson(session, out),
+    markdown: async (session, out) => { await out.write(renderScanMarkdown(await scanView(session))); },
+  },
+  blameReport: {
+    table: whole(renderBlameTable),
+    json: whole(json),
+    markdown: whole(renderBlameMarkdown),
+  },
+  dependencyAudit: {
+    table: whole(renderDepsTable),
+    json: whole(json),
+    sarif: whole((report) => `${JSON.stringify(renderDepsSarif(report), null, 2)}\n`),
+    markdown: whole(renderDepsMarkdown),
+  },
+  recordResult: {
+    table: whole(renderRecordText),
+    json: whole(json),
+  },
+  hooksResult: {
+    table: whole((report) => renderHooksText(report, AIPROV_NOTES_REF)),
+    json: whole(json),
+  },
+  demoReport: {
+    // The commit-level view, then the line-level one: how much of the tree as it stands the agents wrote.
+    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}`),
+    json: whole(json),
+    markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}`),
+  },
+};
+
+export function formatsFor(kind: ReportKind): Format[] {
+  return FORMATS.filter((format) => RENDERERS[kind][format] !== undefined);
+}
+
+export function rendererFor<K extends ReportKind>(kind: K, format: Format): Renderer<ReportData[K]> | undefined {
+  return (RENDERERS[kind] as Partial<Record<Format, Renderer<ReportData[K]>>>)[format];
+}
