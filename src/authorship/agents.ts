@@ -1,4 +1,4 @@
-/** Agent ids of PRODUCT.md: lowercase and stable, used as keys in every report. */
+/** Agent ids: lowercase and stable, the one vocabulary of every report, note and config file (changing one breaks stored notes). */
 export const AGENT_IDS = [
   'aider', 'amazon-q', 'amp', 'claude-code', 'codegen', 'codex', 'copilot', 'cursor', 'devin', 'entire',
   'factory-droid', 'firebender', 'gemini-cli', 'jules', 'opencode', 'openhands', 'sweep', 'other',

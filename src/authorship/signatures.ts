@@ -1,9 +1,10 @@
 import type { SignatureDef } from './signature-types.js';
 
 /**
- * The built-in signature table: how agents mark their work in git, from
- * reference/agents.md. Data only; `engine.ts` matches it. Rows seen only
- * second-hand there are `inferred`; everything an agent or person wrote
+ * The built-in signature table: how agents mark their work in git, as each
+ * agent's own documentation and source write it (trailers, bot accounts,
+ * footers, author suffixes). Data only; `engine.ts` matches it. Rows known
+ * only second-hand (from users' reports, not the agent's own source) are `inferred`; everything an agent or person wrote
  * down on purpose is `declared`.
  */
 const gh = (login: string, id: number): string => `${id}+${login}@users.noreply.github.com`;

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 /**
  * Revisions that reach git from users or files must never be read as options
  * (`--output=/etc/x`, `--upload-pack=…`): reject a leading dash here, and pass
- * every revision after `--end-of-options` as well (see reference/attestations.md).
+ * every revision after `--end-of-options` as well (git >= 2.24 stops reading
+ * options there, even for commands whose revisions could look like options).
  */
 export function assertSafeRevision(revision: string, what = 'revision'): void {
   if (revision.length === 0) throw new UsageError(`empty ${what}`);

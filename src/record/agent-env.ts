@@ -58,7 +58,7 @@ const DISPLAY: Record<AgentId, string> = {
   'gemini-cli': 'Gemini', 'jules': 'Jules', 'opencode': 'opencode', 'openhands': 'OpenHands', 'sweep': 'Sweep', 'other': 'AI agent',
 };
 
-/** The identities agents co-author as (reference/agents.md); agents without one get `Assisted-by`. */
+/** The identities agents themselves write in their Co-authored-by trailers; agents without one get `Assisted-by`. */
 const CO_AUTHOR: Partial<Record<AgentId, (model?: string) => string>> = {
   'aider': (model) => `aider${model ? ` (${model})` : ''} <aider@aider.chat>`,
   'claude-code': () => 'Claude <noreply@anthropic.com>',

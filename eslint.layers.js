@@ -1,0 +1,59 @@
+// The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
+// the kernel (the files directly under src/) and the folders listed for it,
+// nothing above. `npm run lint` fails on an import that runs back up.
+const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'config', 'context', 'demo', 'report', 'cli'];
+
+/** folder → the folders it may import. */
+export const LAYERS = {
+  git: [],
+  policy: [],
+  authorship: ['git'],
+  blame: ['git', 'authorship'],
+  record: ['git', 'authorship', 'blame'],
+  deps: ['git', 'authorship', 'policy'],
+  config: ['authorship', 'deps', 'record'],
+  context: ['git', 'authorship', 'config'],
+  demo: ['git', 'authorship', 'blame', 'context'],
+  report: ['authorship', 'blame', 'record', 'deps', 'policy', 'demo'],
+  cli: FOLDERS.filter((f) => f !== 'cli'),
+};
+
+const SPAWNERS = [
+  { name: 'node:child_process', message: 'run git through GitRunner (src/git/runner.ts): one environment, one argument guard' },
+  { name: 'simple-git', message: 'run git through GitRunner (src/git/runner.ts)' },
+];
+
+/** One rule per file group (flat config replaces a rule, it does not merge it): the folders it may not import, and no spawning. */
+const restrict = (forbidden, who, spawn = false) => ({
+  'no-restricted-imports': ['error', {
+    paths: spawn ? [] : SPAWNERS,
+    patterns: forbidden.map((folder) => ({ group: [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `./${folder}/*`], message: `${who} may not import ${folder}/ (see ARCHITECTURE.md)` })),
+  }],
+});
+
+/** Where the process itself may be read and programs spawned: the CLI and the adapters at the edge. */
+const EDGE = ['src/cli/**', 'src/environment.ts', 'src/git/runner.ts'];
+
+export const layerRules = [
+  ...Object.entries(LAYERS).map(([folder, allowed]) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: restrict(FOLDERS.filter((f) => f !== folder && !allowed.includes(f)), `src/${folder}/`),
+  })),
+  // The kernel imports no folder; index.ts (the public API) may import all but the CLI.
+  { files: ['src/*.ts'], ignores: ['src/index.ts'], rules: restrict(FOLDERS, 'the kernel (src/*.ts)') },
+  { files: ['src/index.ts'], rules: restrict(['cli'], 'the library API (src/index.ts)') },
+  {
+    files: ['src/**/*.ts'],
+    ignores: EDGE,
+    rules: {
+      'no-restricted-properties': ['error',
+        { object: 'process', property: 'env', message: 'read variables from the context\'s Environment (src/environment.ts)' },
+        { object: 'process', property: 'cwd', message: 'take the cwd from the context\'s Environment (src/environment.ts)' },
+        { object: 'os', property: 'homedir', message: 'take the home directory from the context\'s Environment (src/environment.ts)' },
+        { object: 'process', property: 'exitCode', message: 'commands return their exit code to cli/main.ts' },
+      ],
+    },
+  },
+  // The one place git is spawned.
+  { files: ['src/git/runner.ts'], rules: restrict(FOLDERS.filter((f) => f !== 'git'), 'src/git/', true) },
+];

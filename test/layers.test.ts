@@ -1,0 +1,41 @@
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { LAYERS, layerRules } from '../eslint.layers.js';
+
+/** Lints one import as if it were written in `file`, with the layering rules alone. */
+function violations(file: string, code: string): string[] {
+  const linter = new Linter({ configType: 'flat' });
+  const config = [{ files: ['**/*.ts'], languageOptions: { ecmaVersion: 'latest' as const, sourceType: 'module' as const } }, ...layerRules];
+  return linter.verify(code, config, file).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+describe('the layering is enforced by lint', () => {
+  it('refuses an import that runs back up the layers, and allows the ones that run down', () => {
+    expect(violations('src/deps/audit.ts', "import { loadConfig } from '../config/load.js';\n")).toEqual(['no-restricted-imports: \'../config/load.js\' import is restricted from being used by a pattern. src/deps/ may not import config/ (see ARCHITECTURE.md)']);
+    expect(violations('src/deps/extract/npm.ts', "import { Context } from '../../context/context.js';\n")).toHaveLength(1);
+    expect(violations('src/git/repository.ts', "import { x } from '../authorship/notes.js';\n")).toHaveLength(1);
+    expect(violations('src/errors.ts', "import { x } from './git/runner.js';\n")).toHaveLength(1);
+    expect(violations('src/index.ts', "import { main } from './cli/main.js';\n")).toHaveLength(1);
+    expect(violations('src/deps/audit.ts', "import { x } from '../authorship/analyse.js';\nimport { y } from '../policy/decision.js';\nimport { z } from '../errors.js';\n")).toEqual([]);
+    expect(violations('src/cli/deps.ts', "import { x } from '../deps/audit.js';\nimport { y } from '../context/context.js';\n")).toEqual([]);
+  });
+
+  it('lets only the edges read the process or spawn programs', () => {
+    expect(violations('src/deps/audit.ts', 'export const home = process.env.HOME;\n')).toHaveLength(1);
+    expect(violations('src/record/record.ts', 'export const cwd = process.cwd();\n')).toHaveLength(1);
+    expect(violations('src/deps/audit.ts', 'process.exitCode = 1;\n')).toHaveLength(1);
+    expect(violations('src/record/hook-run.ts', "import { execFile } from 'node:child_process';\n")).toHaveLength(1);
+    expect(violations('src/git/repository.ts', "import { simpleGit } from 'simple-git';\n")).toHaveLength(1);
+    expect(violations('src/git/runner.ts', "import { spawn } from 'node:child_process';\nimport { simpleGit } from 'simple-git';\n")).toEqual([]);
+    expect(violations('src/cli/main.ts', 'export const env = process.env;\n')).toEqual([]);
+  });
+
+  it('every folder under src/ has its place in the layers, and no folder lists one above it as allowed', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const folders = (await readdir(new URL('../src/', import.meta.url), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(Object.keys(LAYERS).sort()).toEqual(folders);
+    // Acyclic: a folder's allowed imports never allow it back.
+    const layers = LAYERS;
+    for (const [folder, allowed] of Object.entries(layers)) for (const below of allowed) expect(layers[below], `${below} → ${folder}`).not.toContain(folder);
+  });
+});
