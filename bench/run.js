@@ -28,7 +28,7 @@ async function benchScan() {
   console.log('');
   console.log('scan of 100,000 commits (median of %d runs)', RUNS);
   console.log(`  baseline  git log, same fields     ${gitLog.ms.toFixed(0).padStart(6)} ms  peak RSS ${gitLog.peakMb.toFixed(0).padStart(4)} MB`);
-  console.log(`  aiprov     scan --format json       ${scan.ms.toFixed(0).padStart(6)} ms  peak RSS ${scan.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(`  aiprov    scan --format json       ${scan.ms.toFixed(0).padStart(6)} ms  peak RSS ${scan.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${ratio.toFixed(2)}x git log (target <= 2.00x); peak RSS ${scan.peakMb.toFixed(0)} MB (target < 300 MB)`);
   console.log(`  memory    ${tenth.peakMb.toFixed(0)} MB for the newest 10,000 commits, ${scan.peakMb.toFixed(0)} MB for all 100,000 (${(scan.peakMb / tenth.peakMb).toFixed(2)}x for 10x the history)`);
   console.log(`  ${ratio <= 2 && scan.peakMb < 300 ? 'within targets' : 'OUTSIDE TARGETS'}`);
@@ -50,7 +50,7 @@ async function benchBlame() {
   console.log('');
   console.log(`whole-tree attribution of ${baseline.files} files`);
   console.log(`  baseline  git blame file by file    ${baselineMs.toFixed(0).padStart(6)} ms  ${baseline.ai} AI of ${baseline.total} lines`);
-  console.log(`  aiprov     blame --format json       ${ours.ms.toFixed(0).padStart(6)} ms  ${report.totals.aiLines} AI of ${report.totals.lines} lines  peak RSS ${ours.peakMb.toFixed(0)} MB`);
+  console.log(`  aiprov    blame --format json      ${ours.ms.toFixed(0).padStart(6)} ms  ${report.totals.aiLines} AI of ${report.totals.lines} lines  peak RSS ${ours.peakMb.toFixed(0)} MB`);
   console.log(`  speed-up  ${speedup.toFixed(2)}x the baseline (target >= 1.50x); counts ${same ? 'identical' : 'DIFFERENT'}`);
   console.log(`  memory    ${early.peakMb.toFixed(0)} MB at 300 commits of history, ${ours.peakMb.toFixed(0)} MB at ${COMMITS}`);
   console.log(`  ${speedup >= 1.5 && same ? 'within targets' : 'OUTSIDE TARGETS'}`);

@@ -111,7 +111,7 @@ describe('aiprov deps audit of a repository', () => {
     expect(offline.dependencies).toEqual(first.dependencies);
     const emptyCache = await auditRepository({ context, cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, offline: true, settings: settingsFor(server) });
     expect(emptyCache.summary.unknown).toBe(5);
-    expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the cache and --offline is set');
+    expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the registry cache, and offline means no registry is asked');
   });
 
   it('SARIF: one rule per signal, results located at the manifest or text line', async () => {

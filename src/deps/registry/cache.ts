@@ -34,7 +34,7 @@ export class CachedRegistry implements RegistryClient {
     const cached = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Entry, () => undefined);
     const age = cached ? this.clock.now().getTime() - Date.parse(cached.fetchedAt) : Infinity;
     if (cached && (this.offline || age <= this.ttlMs)) return cached.lookup;
-    if (this.offline) return { status: 'error', error: `${name} is not in the cache and --offline is set` };
+    if (this.offline) return { status: 'error', error: `${name} is not in the registry cache, and offline means no registry is asked` };
     const lookup = await this.inner.lookup(name);
     if (lookup.status !== 'error') {
       await mkdir(this.dir, { recursive: true });
