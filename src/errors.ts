@@ -34,7 +34,8 @@ export class AiprovError<Code extends ErrorCode = ErrorCode> extends Error {
 
   constructor(code: Code, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = 'AiprovError';
+    // The subclass's own name (GitError, NotesError, …), so that areas need no constructor of their own.
+    this.name = new.target.name;
     this.code = code;
   }
 }
@@ -65,7 +66,6 @@ export class UsageError extends AiprovError<UsageCode> {
 
   constructor(problem: string, options: UsageErrorOptions = {}) {
     super(options.code ?? 'BAD_ARGUMENT', options.field === undefined ? problem : fieldMessage(options.field, options.value, problem), options);
-    this.name = 'UsageError';
     this.field = options.field;
     this.value = options.value;
     this.problem = problem;
@@ -82,47 +82,25 @@ function fieldMessage(field: string, value: string | undefined, problem: string)
   return value === undefined ? `${field} ${problem}` : `${field} ${value}: ${problem}`;
 }
 
-export class GitError extends AiprovError<GitCode> {
-  constructor(code: GitCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = 'GitError';
-  }
-}
+export class GitError extends AiprovError<GitCode> {}
 
-export class ConfigError extends AiprovError<ConfigCode> {
-  constructor(code: ConfigCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = 'ConfigError';
-  }
-}
+export class ConfigError extends AiprovError<ConfigCode> {}
 
 /** A note on a commit that cannot be read or would be written invalid; names the ref and the commit. */
-export class NotesError extends AiprovError<NotesCode> {
-  constructor(code: NotesCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = 'NotesError';
-  }
-}
+export class NotesError extends AiprovError<NotesCode> {}
 
 /** A manifest or lockfile that cannot be read: the audit cannot decide, so it stops with the file named. */
 export class ManifestError extends AiprovError<ManifestCode> {
   constructor(readonly file: string, problem: string, code: ManifestCode = 'MANIFEST_INVALID') {
     super(code, `${file} ${problem}`);
-    this.name = 'ManifestError';
   }
 }
 
-export class HooksError extends AiprovError<HooksCode> {
-  constructor(code: HooksCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = 'HooksError';
-  }
-}
+export class HooksError extends AiprovError<HooksCode> {}
 
 export class OutputError extends AiprovError<OutputCode> {
   constructor(message: string, options?: ErrorOptions) {
     super('OUTPUT_FAILED', message, options);
-    this.name = 'OutputError';
   }
 }
 
@@ -132,11 +110,6 @@ export class OutputError extends AiprovError<OutputCode> {
  */
 export class VerificationError extends AiprovError<VerificationCode> {
   override readonly exitCode = 1;
-
-  constructor(code: VerificationCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.name = 'VerificationError';
-  }
 }
 
 /** Verified evidence that the policy rejects (exit 1), or a policy or trust root that cannot be used (exit 2). */
@@ -145,7 +118,6 @@ export class PolicyError extends AiprovError<PolicyCode> {
 
   constructor(code: PolicyCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
-    this.name = 'PolicyError';
     this.exitCode = code === 'POLICY_FAILED' ? 1 : 2;
   }
 }
