@@ -53,6 +53,7 @@ export type { RecordContext, RecordOptions, RecordResult } from './record/record
 export { recordSquash } from './record/squash.js';
 export type { SquashContext, SquashOptions, SquashResult } from './record/squash.js';
 export { carryThroughRewrite, parseRewriteInput } from './record/rewrite.js';
+export type { CarryOptions, CarryResult, Rewrite } from './record/rewrite.js';
 export { installHooks, uninstallHooks } from './record/hooks.js';
 export type { HooksResult, InstallHooksOptions } from './record/hooks.js';
 export { runHook } from './record/hook-run.js';

@@ -47,7 +47,9 @@ export async function runHook(options: HookRunOptions): Promise<string | undefin
     }
     case 'post-rewrite': {
       const warnings: ScanWarning[] = [];
-      const written = await carryThroughRewrite(ctx.git, parseRewriteInput(options.stdin, warnings), warnings);
+      const rewrites = parseRewriteInput(options.stdin, warnings);
+      const { written, warnings: carried } = await carryThroughRewrite({ context: ctx, rewrites });
+      warnings.push(...carried);
       const lines = warnings.map((w) => `warning: ${w.message}`);
       if (written.length > 0) lines.push(`carried authorship notes onto ${written.length} rewritten commit${written.length === 1 ? '' : 's'}`);
       return lines.length === 0 ? undefined : lines.join('\naiprov: ');

@@ -16,7 +16,22 @@ export interface Rewrite {
  * give the new commit all their records. Records already on the new commit
  * that did not come from these old ones are kept.
  */
-export async function carryThroughRewrite(git: TreeReader & NotesWriter, rewrites: readonly Rewrite[], warnings: ScanWarning[] = []): Promise<{ commit: string; records: number }[]> {
+export interface CarryOptions {
+  context: { git: TreeReader & NotesWriter };
+  /** The old → new pairs git reports (`parseRewriteInput`). */
+  rewrites: readonly Rewrite[];
+}
+
+export interface CarryResult {
+  /** The rewritten commits that got notes, with how many records each now holds. */
+  written: { commit: string; records: number }[];
+  /** Notes that could not be read (and were not carried), each naming its commit. */
+  warnings: ScanWarning[];
+}
+
+export async function carryThroughRewrite(options: CarryOptions): Promise<CarryResult> {
+  const { context: { git }, rewrites } = options;
+  const warnings: ScanWarning[] = [];
   const notes = await git.readNotes(AIPROV_NOTES_REF);
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
@@ -44,7 +59,7 @@ export async function carryThroughRewrite(git: TreeReader & NotesWriter, rewrite
     await git.writeNote(AIPROV_NOTES_REF, to, buildNote(records));
     written.push({ commit: to, records: records.length });
   }
-  return written;
+  return { written, warnings };
 }
 
 async function remap(git: TreeReader, record: NoteRecord, from: string, to: string): Promise<NoteRecord> {

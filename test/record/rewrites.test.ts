@@ -5,8 +5,6 @@ import { blameTree } from '../../src/blame/blame.js';
 import { recordAuthorship } from '../../src/record/record.js';
 import { recordSquash } from '../../src/record/squash.js';
 import { carryThroughRewrite } from '../../src/record/rewrite.js';
-import type { ScanWarning } from '../../src/authorship/types.js';
-import { openRepository } from '../../src/git/repository.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { sh } from './git-shell.js';
@@ -57,8 +55,7 @@ describe('post-rewrite with a note it cannot read', () => {
     const { dir } = await history(false);
     const [newer = '', older = ''] = sh(dir, ['rev-list', '-2', 'HEAD']).trim().split('\n');
     sh(dir, ['notes', '--ref=refs/notes/aiprov', 'add', '-m', 'not json', older]);
-    const warnings: ScanWarning[] = [];
-    const written = await carryThroughRewrite(await openRepository(dir), [{ from: older, to: newer }], warnings);
+    const { written, warnings } = await carryThroughRewrite({ context: await ctx(dir), rewrites: [{ from: older, to: newer }] });
     expect(written).toEqual([]);
     expect(warnings.map((w) => [w.commit, w.message])).toEqual([[older, `the note on refs/notes/aiprov for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`]]);
     expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', newer])).toThrow();
