@@ -40,7 +40,11 @@ export class GitRunner {
   private readonly env = gitEnv();
   private simple: SimpleGit | undefined;
 
-  constructor(readonly cwd: string) {}
+  constructor(readonly cwd: string) {
+    // The environment is fixed for the runner's life: check it once, then each call's arguments alone.
+    const problem = vulnerabilityCheck([], this.env)[0];
+    if (problem) throw new UsageError(`git environment refused (${problem.message})`);
+  }
 
   /**
    * Buffered standard output. simple-git resolves when git exits non-zero
@@ -117,7 +121,7 @@ export class GitRunner {
   }
 
   private guard(args: readonly string[]): void {
-    const problem = vulnerabilityCheck(args, this.env)[0];
+    const problem = vulnerabilityCheck(args, {})[0];
     if (problem) throw new UsageError(`git ${args.join(' ').slice(0, 200)}: refused (${problem.message})`);
   }
 }
