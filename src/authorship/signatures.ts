@@ -14,6 +14,8 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   { id: 'aider/author-suffix', agent: 'aider', identity: { namePattern: '\\s\\(aider\\)$', roles: ['author'] } },
   { id: 'aider/co-author', agent: 'aider', identity: { email: 'aider@aider.chat', roles: ['co-author'] }, model: '^aider \\((?<model>[^)]+)\\)$' },
   { id: 'aider/co-author-legacy', agent: 'aider', identity: { email: 'noreply@aider.dev', roles: ['co-author'] }, model: '^aider \\((?<model>[^)]+)\\)$' },
+  // aider's newer trailer address (in aider's own history): `aider (openai/gpt-4.1) <noreply@aider.chat>`.
+  { id: 'aider/co-author-noreply', agent: 'aider', identity: { email: 'noreply@aider.chat', roles: ['co-author'] }, model: '^aider \\((?<model>[^)]+)\\)$' },
   { id: 'aider/subject', agent: 'aider', subject: '^aider: ' },
   // Claude Code
   { id: 'claude-code/identity', agent: 'claude-code', identity: { email: 'noreply@anthropic.com' }, model: '^(?<model>Claude\\s+[^(]*[^(\\s])(?:\\s*\\([^)]*\\))?$' },
