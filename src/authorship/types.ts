@@ -66,7 +66,7 @@ export interface RepositoryInfo {
 }
 
 export interface ScanWarning {
-  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE';
+  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY';
   message: string;
   commit?: string;
 }

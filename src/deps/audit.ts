@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { Clock } from '../clock.js';
@@ -88,7 +88,7 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
   const files = git.bare ? (head ? (await git.listFiles(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
-  const found = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted)));
+  const found = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings)));
   let introductions = new Map<string, Introduction>();
   if (options.history !== false && head !== null) {
     const wanted = new Map<string, { ecosystem: Ecosystem; name: string }[]>();
@@ -201,13 +201,30 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
   };
 }
 
-/** Text files of the work tree; anything over 2 MiB is no manifest or doc worth reading, and is skipped unread. */
-async function readWorkTree(root: string, files: string[]): Promise<Map<string, string>> {
+/**
+ * Text files of the work tree, read as git sees them: a symbolic link is a
+ * link, and its target is never opened (a committed `requirements.txt ->
+ * /etc/passwd` must not send local user names to a registry), nor is a file
+ * whose real path leaves the repository through a linked directory. Each one
+ * refused is a warning naming it. Anything over 2 MiB is no manifest or doc
+ * worth reading, and is skipped unread.
+ */
+async function readWorkTree(root: string, files: string[], warnings: ScanWarning[]): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
+  const realRoot = await realpath(root);
   await mapPool(files, 32, async (file) => {
     const full = path.join(root, file);
-    const info = await stat(full).catch(() => undefined);
+    const info = await lstat(full).catch(() => undefined);
+    if (info?.isSymbolicLink()) {
+      warnings.push({ code: 'SYMLINK_NOT_FOLLOWED', message: `${file} is a symbolic link: not followed, its target was not read` });
+      return;
+    }
     if (!info?.isFile() || info.size > 2 * 1024 * 1024) return;
+    const real = await realpath(full).catch(() => undefined);
+    if (real === undefined || (real !== realRoot && !real.startsWith(realRoot + path.sep))) {
+      warnings.push({ code: 'OUTSIDE_REPOSITORY', message: `${file} resolves outside the repository (${real ?? 'unresolvable'}): not read` });
+      return;
+    }
     const text = await readFile(full, 'utf8').catch(() => undefined);
     if (text !== undefined) texts.set(file, text);
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../../fixtures/registry-server.js';
@@ -77,6 +77,33 @@ describe('aiprov deps audit of a repository', () => {
     execFileSync('git', ['clone', '--quiet', '--bare', repo, bare]);
     const fromBare = await audit({ repo: bare });
     expect(fromBare.dependencies.map((d) => d.name).sort()).toEqual(['@acme/internal', 'express', 'in-toto-attestation', 'react-codeshift', 'svc', 'zod']);
+  });
+
+  it('never opens a symbolic link: a committed link to a file outside is a warning, and no name in it reaches a registry', async () => {
+    const outside = await tempDir();
+    await writeFile(path.join(outside, 'passwd'), 'root-secret-user\ndaemon-secret-user\n');
+    await mkdir(path.join(outside, 'dir'));
+    await writeFile(path.join(outside, 'dir', 'requirements.txt'), 'linked-dir-secret\n');
+    const work = await tempDir();
+    execFileSync('git', ['clone', '--quiet', repo, work]);
+    await symlink(path.join(outside, 'passwd'), path.join(work, 'requirements.txt'));
+    await symlink(path.join(outside, 'dir'), path.join(work, 'linked'));
+    // Inside the repository too: a link is a link.
+    await writeFile(path.join(work, 'real.txt'), 'inside-target-package\n');
+    await symlink('real.txt', path.join(work, 'requirements-dev.txt'));
+    execFileSync('git', ['add', 'requirements.txt', 'linked', 'requirements-dev.txt', 'real.txt'], { cwd: work });
+    const before = server.requests.length;
+    const report = await audit({ repo: work });
+    const names = report.dependencies.map((d) => d.name);
+    expect(names).not.toContain('root-secret-user');
+    expect(names).not.toContain('linked-dir-secret');
+    expect(names).not.toContain('inside-target-package');
+    expect(server.requests.slice(before).some((r) => /secret|inside-target/.test(r.path))).toBe(false);
+    expect(report.warnings.filter((w) => w.code === 'SYMLINK_NOT_FOLLOWED').map((w) => w.message).sort()).toEqual([
+      'requirements-dev.txt is a symbolic link: not followed, its target was not read',
+      'requirements.txt is a symbolic link: not followed, its target was not read',
+    ]);
+    expect(validateAgainst('dependencyAudit', report)).toBeNull();
   });
 
   it('sends a private scope only to the registry configured for it, with its credentials', async () => {
