@@ -106,6 +106,20 @@ describe('aiprov deps audit of a repository', () => {
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
   });
 
+  it('an include through a link (-r sub/link.txt) is refused, naming the file, and its target is never read', async () => {
+    const outside = await tempDir();
+    await writeFile(path.join(outside, 'token.txt'), 'ghp-secret-token-value\n');
+    const work = await tempDir();
+    execFileSync('git', ['clone', '--quiet', repo, work]);
+    await mkdir(path.join(work, 'sub'));
+    await symlink(path.join(outside, 'token.txt'), path.join(work, 'sub', 'link.txt'));
+    await writeFile(path.join(work, 'requirements.txt'), '-r sub/link.txt\nflask\n');
+    execFileSync('git', ['add', '.'], { cwd: work });
+    const before = server.requests.length;
+    await expect(audit({ repo: work })).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: 'requirements.txt line 1: includes sub/link.txt, which is not in the repository' });
+    expect(server.requests.slice(before).some((r) => r.path.includes('ghp-secret'))).toBe(false);
+  });
+
   it('sends a private scope only to the registry configured for it, with its credentials', async () => {
     await audit();
     expect(server.requests.some((r) => r.path.includes('acme'))).toBe(false);
