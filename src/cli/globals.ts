@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openContext, settingsContext, type Context, type SettingsContext } from '../context/context.js';
 import { UsageError } from '../errors.js';
 import { fileSink, stdoutSink, type OutputSink } from '../report/output.js';
+import { printable } from '../report/printable.js';
 import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../report/renderers.js';
 import { makeStyle, type Style } from '../report/style.js';
 import type { ReportKind } from '../schemas.js';
@@ -72,7 +73,7 @@ export function styleFor(options: GlobalOptions): Style {
 
 /** Progress and warnings for people: stderr, silenced by --quiet. */
 export function notice(options: GlobalOptions, message: string): void {
-  if (!options.quiet) process.stderr.write(`aiprov: ${message}\n`);
+  if (!options.quiet) process.stderr.write(`aiprov: ${printable(message)}\n`);
 }
 
 /**
@@ -83,11 +84,18 @@ export async function print<K extends ReportKind>(options: GlobalOptions, kind: 
   const render = rendererFor(kind, options.format);
   if (!render) throw new UsageError(`no ${options.format} output for ${kind}`);
   const sink: OutputSink = options.output !== undefined ? fileSink(options.output) : stdoutSink();
+  // People read tables and markdown: nothing from the repository may reach their terminal as a control sequence.
+  const out = options.format === 'table' || options.format === 'markdown' ? printableSink(sink) : sink;
   try {
-    await render(data, sink, styleFor(options));
+    await render(data, out, styleFor(options));
     await sink.commit();
   } catch (error) {
     await sink.abort();
     throw error;
   }
+}
+
+/** The same sink, with every string written made printable (report/printable.ts). */
+function printableSink(sink: OutputSink): OutputSink {
+  return { ...sink, write: (text) => sink.write(typeof text === 'string' ? printable(text) : text) };
 }
