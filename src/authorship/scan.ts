@@ -50,7 +50,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     warnings.push({
       code: 'SHALLOW',
       message: `shallow clone: history stops at ${plural(boundary.length, 'commit')} (${boundary.map((s) => s.slice(0, 12)).join(', ')}); `
-        + `${plural(visible, 'commit')} in range were read and everything older is missing; run \`git fetch --unshallow\` to scan it`,
+        + `${plural(visible, 'commit')} in range ${visible === 1 ? 'was' : 'were'} read and everything older is missing; run \`git fetch --unshallow\` to scan it`,
     });
   }
 

@@ -26,6 +26,10 @@ function who(d: DependencyReport): string {
   return i.ai ? `added by ${i.agents.join(', ')} in ${i.sha.slice(0, 10)}` : `added in ${i.sha.slice(0, 10)} (no AI signature)`;
 }
 
+function dependencies(n: number): string {
+  return `${n} ${n === 1 ? 'dependency' : 'dependencies'}`;
+}
+
 function label(d: DependencyReport): string {
   return `${d.ecosystem}:${d.name}`;
 }
@@ -34,7 +38,7 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
   const s = report.summary;
   const lines = [
     `${style.bold('aiprov deps')}  ${report.repository?.root ?? 'names from the command line'}`,
-    `${s.dependencies} dependencies: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown`
+    `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown`
       + (s.notLookedUp > 0 ? `, ${s.notLookedUp} not looked up (URLs, paths, this repository's own packages)` : '') + (s.suppressed > 0 ? `; ${s.suppressed} findings suppressed` : ''),
   ];
   const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
@@ -56,7 +60,7 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
 
 export function renderDepsMarkdown(report: DepsReport): string {
   const s = report.summary;
-  const out = ['## Dependency audit', '', `${s.dependencies} dependencies: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown.`, ''];
+  const out = ['## Dependency audit', '', `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown.`, ''];
   const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
   if (flagged.length > 0) {
     out.push('| Verdict | Package | Finding | Where | Introduced |', '|---|---|---|---|---|');

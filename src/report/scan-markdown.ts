@@ -1,7 +1,7 @@
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
 
 export function renderScanMarkdown(view: ScanView): string {
-  const lines: string[] = ['## AI authorship', '', `Range \`${view.range.spec}\` of \`${view.repository.root}\`${view.repository.shallow ? ' (shallow clone: older history missing)' : ''}.`, '', headline(view) + '.', ''];
+  const lines: string[] = ['## AI authorship', '', `${view.range.all ? 'All refs' : `Range \`${view.range.spec}\``} of \`${view.repository.root}\`${view.repository.shallow ? ' (shallow clone: older history missing)' : ''}.`, '', headline(view) + '.', ''];
   const agents = Object.entries(view.summary.byAgent);
   if (agents.length > 0) {
     lines.push('| Agent | Commits | Declared | Inferred | Models |', '|---|---:|---:|---:|---|');

@@ -7,7 +7,7 @@ export function renderScanTable(view: ScanView, style: Style): string {
   const lines: string[] = [];
   const head = view.repository.head ? view.repository.head.slice(0, 12) : 'unborn';
   const ref = view.repository.headRef?.replace(/^refs\/heads\//, '') ?? 'detached';
-  lines.push(`${style.bold('aiprov scan')}  ${view.repository.root}  range ${view.range.spec}  (HEAD ${ref} @ ${head}${view.repository.shallow ? ', shallow' : ''})`);
+  lines.push(`${style.bold('aiprov scan')}  ${view.repository.root}  ${view.range.all ? 'all refs' : `range ${view.range.spec}`}  (HEAD ${ref} @ ${head}${view.repository.shallow ? ', shallow' : ''})`);
   lines.push(headline(view));
   const agents = Object.entries(view.summary.byAgent);
   if (agents.length > 0) {
