@@ -35,15 +35,15 @@ class CliGitRepository implements GitRepository {
   constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
 
   async head(): Promise<HeadState> {
-    const sha = (await this.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
-    const ref = (await this.raw(['symbolic-ref', '--quiet', 'HEAD'])).trim();
+    const sha = (await this.git.text(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+    const ref = (await this.git.text(['symbolic-ref', '--quiet', 'HEAD'])).trim();
     return { sha: sha === '' ? null : sha, ref: ref === '' ? null : ref };
   }
 
   async shallowBoundary(): Promise<string[]> {
-    const shallow = (await this.raw(['rev-parse', '--is-shallow-repository'])).trim();
+    const shallow = (await this.git.text(['rev-parse', '--is-shallow-repository'])).trim();
     if (shallow !== 'true') return [];
-    const file = (await this.raw(['rev-parse', '--git-path', 'shallow'])).trim();
+    const file = (await this.git.text(['rev-parse', '--git-path', 'shallow'])).trim();
     const text = await readFile(path.resolve(this.root, file), 'utf8').catch(() => '');
     return text.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l)).sort();
   }
@@ -56,9 +56,9 @@ class CliGitRepository implements GitRepository {
   async readNotes(ref: string): Promise<Map<string, string>> {
     assertNotesRef(ref);
     const notes = new Map<string, string>();
-    const exists = (await this.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    const exists = (await this.git.text(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
     if (exists === '') return notes;
-    const listing = await this.raw(['notes', `--ref=${ref}`, 'list']);
+    const listing = await this.git.text(['notes', `--ref=${ref}`, 'list']);
     const pairs = listing.split('\n').map((l) => l.trim().split(' ')).filter((p): p is [string, string] => p.length === 2);
     const blobs = await readBlobs(this.git, pairs.map(([blob]) => blob));
     for (const [blob, commit] of pairs) {
@@ -76,19 +76,19 @@ class CliGitRepository implements GitRepository {
   }
 
   async countCommits(request: LogRequest): Promise<number> {
-    const out = await this.raw(['rev-list', '--count', ...revisionArgs(request)]);
+    const out = await this.git.text(['rev-list', '--count', ...revisionArgs(request)]);
     return Number(out.trim()) || 0;
   }
 
   async listCommits(range: string): Promise<string[]> {
     await this.checkRange(range);
-    const out = await this.raw(['rev-list', '--end-of-options', range, '--']);
+    const out = await this.git.text(['rev-list', '--end-of-options', range, '--']);
     return out.split('\n').filter((l) => l.length > 0);
   }
 
   async resolveCommit(rev: string): Promise<string> {
     assertSafeRevision(rev);
-    const sha = (await this.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
+    const sha = (await this.git.text(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
     if (sha === '') {
       const unborn = rev === 'HEAD' && (await this.head()).sha === null;
       throw new GitError('BAD_REVISION', unborn ? `HEAD has no commits yet in ${this.root}` : `unknown revision '${rev}'`);
@@ -107,9 +107,9 @@ class CliGitRepository implements GitRepository {
 
   async listFiles(rev: string): Promise<TreeFile[]> {
     const sha = await this.resolveCommit(rev);
-    const tree = await this.raw(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const empty = (await this.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
-    const numstat = await this.raw(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha]);
+    const tree = await this.git.text(['ls-tree', '-r', '-z', '--full-tree', sha]);
+    const empty = (await this.git.text(['hash-object', '-t', 'tree', '/dev/null'])).trim();
+    const numstat = await this.git.text(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha]);
     const counts = new Map<string, { lines: number; binary: boolean }>();
     for (const entry of numstat.split('\0')) {
       const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
@@ -142,7 +142,7 @@ class CliGitRepository implements GitRepository {
     assertSafeRevision(from);
     assertSafeRevision(to);
     if (from === to && fromPath === toPath) return LineMap.identity();
-    const diff = await this.raw(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `${from}:${fromPath}`, `${to}:${toPath}`]);
+    const diff = await this.git.text(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `${from}:${fromPath}`, `${to}:${toPath}`]);
     return new LineMap(parseHunks(diff));
   }
 
@@ -152,33 +152,33 @@ class CliGitRepository implements GitRepository {
     try {
       const file = path.join(dir, 'note');
       await writeFile(file, text);
-      await this.raw(['notes', `--ref=${ref}`, 'add', '--force', '-F', file, sha]);
+      await this.git.text(['notes', `--ref=${ref}`, 'add', '--force', '-F', file, sha]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
   async configValues(key: string): Promise<string[]> {
-    const out = await this.raw(['config', '--get-all', key]);
+    const out = await this.git.text(['config', '--get-all', key]);
     return out.split('\n').filter((l) => l.length > 0);
   }
 
   async addConfig(key: string, value: string): Promise<void> {
-    await this.raw(['config', '--add', key, value]);
+    await this.git.text(['config', '--add', key, value]);
   }
 
   async unsetConfig(key: string, value: string): Promise<void> {
     const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    await this.raw(['config', '--unset-all', key, `^${escaped}$`]);
+    await this.git.text(['config', '--unset-all', key, `^${escaped}$`]);
   }
 
   async gitPath(name: string): Promise<string> {
-    return path.resolve(this.root, (await this.raw(['rev-parse', '--git-path', name])).trim());
+    return path.resolve(this.root, (await this.git.text(['rev-parse', '--git-path', name])).trim());
   }
 
   async workTreeFiles(): Promise<string[]> {
     if (this.bare) return [];
-    const out = await this.raw(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+    const out = await this.git.text(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
     return [...new Set(out.split('\0').filter((f) => f.length > 0))];
   }
 
@@ -205,12 +205,7 @@ class CliGitRepository implements GitRepository {
   }
 
   async addTrailer(messageFile: string, trailer: string): Promise<void> {
-    await this.raw(['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent', '--trailer', trailer, '--', messageFile]);
-  }
-
-  /** A quiet look-up that finds nothing gives empty output, not an error (see GitRunner.text). */
-  private raw(args: string[]): Promise<string> {
-    return this.git.text(args);
+    await this.git.text(['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent', '--trailer', trailer, '--', messageFile]);
   }
 }
 

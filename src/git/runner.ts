@@ -52,7 +52,7 @@ export class GitRunner {
    * then means "none". Anything else that fails is a GitError with `failure`'s
    * code and message, followed by git's own reason for GIT_FAILED.
    */
-  async text(args: string[], failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed` }): Promise<string> {
+  async text(args: string[], failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` }): Promise<string> {
     this.guard(args);
     this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: Object.keys(FIXED_ENV) }).env(this.env);
     try {
@@ -148,9 +148,14 @@ export function exitOf(child: ChildProcess, args: readonly string[]): Promise<vo
   return exited;
 }
 
+/** The git command an argument list runs (`log` in `-c x=y log …`), for messages. */
+function subcommand(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith('-') && !a.includes('='));
+}
+
 function gitFailure(args: readonly string[], stderr: string, code: number): GitError {
   const line = firstFatalLine(stderr) ?? `exited with code ${code}`;
-  const command = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? 'git';
+  const command = subcommand(args) ?? 'git';
   return new GitError('GIT_FAILED', `git ${command} failed: ${line}`);
 }
 
