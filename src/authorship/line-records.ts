@@ -1,5 +1,5 @@
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
-import { parseAiprovNote, parseGitAiNote, type NoteRecord } from './notes.js';
+import { AIPROV_NOTES_REF, parseAiprovNote, parseGitAiNote, type NoteRecord } from './notes.js';
 import type { NotesByRef } from './analyse.js';
 import type { ScanWarning } from './types.js';
 
@@ -78,11 +78,11 @@ export function indexNotes(notes: NotesByRef, index = new LineRecordIndex()): Li
     for (const record of parsed.value.records) {
       // No `files` claims the whole commit; an empty list (every line since rewritten) claims nothing.
       if (record.files === undefined) {
-        index.addWhole(sha, { ...claimOf(record, 'all', 'refs/notes/aiprov'), record });
+        index.addWhole(sha, { ...claimOf(record, 'all', AIPROV_NOTES_REF), record });
         continue;
       }
       if (record.files.length === 0) index.markRanged(sha);
-      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', 'refs/notes/aiprov'), record });
+      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', AIPROV_NOTES_REF), record });
     }
   }
   for (const [sha, text] of notes.gitAi) {

@@ -1,4 +1,4 @@
-import type { KindUri } from '../schemas.js';
+import type { Envelope } from '../schemas.js';
 import type { Identity } from '../git/types.js';
 import type { AgentId } from './agents.js';
 import type { Confidence, DetectionRole } from './signature-types.js';
@@ -71,9 +71,7 @@ export interface ScanWarning {
   commit?: string;
 }
 
-export interface ScanReport {
-  schema: KindUri<'scanReport'>;
-  tool: { name: 'aiprov'; version: string };
+export interface ScanReport extends Envelope<'scanReport'> {
   repository: RepositoryInfo;
   range: { spec: string; all: boolean };
   commits: CommitReport[];

@@ -1,4 +1,4 @@
-import type { KindUri } from '../schemas.js';
+import type { Envelope } from '../schemas.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { ExclusionReason } from './exclusions.js';
@@ -23,9 +23,7 @@ export interface DirectoryAttribution extends LineCounts {
   aiShare: number;
 }
 
-export interface BlameReport {
-  schema: KindUri<'blameReport'>;
-  tool: { name: 'aiprov'; version: string };
+export interface BlameReport extends Envelope<'blameReport'> {
   repository: { root: string };
   rev: string;
   revSpec: string;

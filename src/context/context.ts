@@ -45,23 +45,24 @@ export interface ContextOptions {
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
   const env = environment(options);
   const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.')));
-  const { config, file } = await configFor(options, git.root, env);
-  return { git, config, configFile: file, env, clock: options.clock ?? systemClock, analyser: new AnalyserFactory(git, config.signatures) };
+  const settings = await settingsFor(options, git.root, env);
+  return { ...settings, git, analyser: new AnalyserFactory(git, settings.config.signatures) };
 }
 
 /** A context with no repository: the config comes only from a file named explicitly. */
 export async function settingsContext(options: Omit<ContextOptions, 'repo' | 'git'> = {}): Promise<SettingsContext> {
-  const env = environment(options);
-  const { config, file } = await configFor(options, null, env);
-  return { config, configFile: file, env, clock: options.clock ?? systemClock };
+  return settingsFor(options, null, environment(options));
 }
 
 function environment(options: ContextOptions): Environment {
   return { ...processEnvironment(), ...options.env };
 }
 
-async function configFor(options: ContextOptions, root: string | null, env: Environment): Promise<{ config: AiprovConfig; file: string | null }> {
-  if (options.config === false) return { config: {}, file: null };
-  if (typeof options.config === 'object') return { config: options.config, file: null };
-  return loadConfig(root, options.config, env.cwd);
+/** The config (read from the repository root `root`, or only when named without one), the environment and the clock. */
+async function settingsFor(options: ContextOptions, root: string | null, env: Environment): Promise<SettingsContext> {
+  const clock = options.clock ?? systemClock;
+  if (options.config === false) return { config: {}, configFile: null, env, clock };
+  if (typeof options.config === 'object') return { config: options.config, configFile: null, env, clock };
+  const { config, file } = await loadConfig(root, options.config, env.cwd);
+  return { config, configFile: file, env, clock };
 }

@@ -3,7 +3,6 @@ import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
 import type { DemoReport } from '../demo/demo.js';
 import type { DepsReport } from '../deps/audit.js';
-import { AIPROV_NOTES_REF } from '../authorship/notes.js';
 import type { ReportKind } from '../schemas.js';
 import { renderBlameMarkdown, renderBlameTable } from './blame-render.js';
 import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from './deps-render.js';
@@ -71,7 +70,7 @@ export const RENDERERS: Renderers = {
     json: whole(json),
   },
   hooksResult: {
-    table: whole((report) => renderHooksText(report, AIPROV_NOTES_REF)),
+    table: whole(renderHooksText),
     json: whole(json),
   },
   demoReport: {

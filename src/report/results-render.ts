@@ -1,4 +1,4 @@
-import type { NoteRecord } from '../authorship/notes.js';
+import { AIPROV_NOTES_REF, type NoteRecord } from '../authorship/notes.js';
 import type { HooksResult } from '../record/hooks.js';
 import { envelope, type Envelope } from '../schemas.js';
 
@@ -31,8 +31,8 @@ export function hooksReport(result: HooksResult): HooksReport {
   return { ...envelope('hooksResult'), ...result };
 }
 
-export function renderHooksText(report: HooksReport, notesRef: string): string {
+export function renderHooksText(report: HooksReport): string {
   const lines = report.changes.map((c) => `${c.hook}: ${c.action}${c.action === 'chained' ? ' (the hook that was there runs first)' : ''}`);
-  lines.push(`notes.rewriteRef ${notesRef}: ${report.rewriteRef}`);
+  lines.push(`notes.rewriteRef ${AIPROV_NOTES_REF}: ${report.rewriteRef}`);
   return `${report.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
