@@ -38,11 +38,12 @@ export async function benchDeps() {
   const work = mkdtempSync(path.join(os.tmpdir(), 'aiprov-deps-bench-'));
   const npmrc = mkdtempSync(path.join(os.tmpdir(), 'aiprov-npmrc-'));
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(path.join(npmrc, '.npmrc'), `registry=${url}/npm/\n`);
+  // The user's own .npmrc: the only kind that may choose the registry (the project's is untrusted).
+  writeFileSync(path.join(npmrc, 'user.npmrc'), `registry=${url}/npm/\n`);
   const names = Array.from({ length: NAMES }, (_, i) => `bench-package-${String(i).padStart(4, '0')}`);
   const run = async (concurrency, cacheDir) => {
     const started = process.hrtime.bigint();
-    const context = await settingsContext({ env: { vars: { npm_config_userconfig: path.join(npmrc, 'none') } }, clock: fixedClock('2026-11-21T00:00:00Z') });
+    const context = await settingsContext({ env: { vars: { npm_config_userconfig: path.join(npmrc, 'user.npmrc') } }, clock: fixedClock('2026-11-21T00:00:00Z') });
     const report = await checkNames({
       context, names, ecosystem: 'npm', npmrcDir: npmrc, cacheDir,
       settings: { concurrency, registries: { npmDownloads: url, pypi: url, go: url, crates: url } },

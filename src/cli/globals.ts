@@ -20,6 +20,8 @@ export interface GlobalOptions {
   format: Format;
   output?: string;
   config?: string;
+  /** --trust-repo-config: the repository's .aiprov.yml and .npmrc may choose hosts and credentials. */
+  trustRepoConfig: boolean;
   quiet: boolean;
   debug: boolean;
 }
@@ -29,6 +31,7 @@ export interface RawGlobals {
   format?: string;
   output?: string;
   config?: string;
+  trustRepoConfig?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -40,7 +43,7 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
   const supported = kind === null ? ['table'] : formatsFor(kind);
   if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
   if (raw.output === '') throw new UsageError('--output needs a file name');
-  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, quiet: raw.quiet === true, debug: raw.debug === true };
+  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, trustRepoConfig: raw.trustRepoConfig === true, quiet: raw.quiet === true, debug: raw.debug === true };
   if (raw.output !== undefined) options.output = raw.output;
   if (raw.config !== undefined) options.config = raw.config;
   return options;
@@ -61,9 +64,10 @@ export function settingsFor(options: GlobalOptions): Promise<SettingsContext> {
   return settingsContext(configOption(options, true));
 }
 
-function configOption(options: GlobalOptions, readConfig: boolean): { config?: string | false } {
-  if (!readConfig) return { config: false };
-  return options.config !== undefined ? { config: options.config } : {};
+function configOption(options: GlobalOptions, readConfig: boolean): { config?: string | false; trustRepoConfig: boolean } {
+  const trustRepoConfig = options.trustRepoConfig;
+  if (!readConfig) return { config: false, trustRepoConfig };
+  return options.config !== undefined ? { config: options.config, trustRepoConfig } : { trustRepoConfig };
 }
 
 /** Colour only when the report goes to a terminal and NO_COLOR is unset. */

@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
     .option('--config <file>', 'config file (default: .aiprov.yml at the repository root, if present)')
+    .option('--trust-repo-config', "let the repository's .aiprov.yml and .npmrc choose registry hosts and credentials (off: they are untrusted input)")
     .option('--quiet', 'no progress or warnings on stderr')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError(false)

@@ -5,6 +5,7 @@ import { loadConfig, type AiprovConfig } from '../config/load.js';
 import { processEnvironment, type Environment } from '../environment.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository } from '../git/types.js';
+import type { ConfigSource } from '../trust.js';
 
 /**
  * Everything a command works with, built once at the top (the CLI, or a
@@ -18,6 +19,10 @@ export interface Context {
   config: AiprovConfig;
   /** Absolute path of the config file that was read, or null when there was none (defaults). */
   configFile: string | null;
+  /** Whether the config came from the repository or the user (trust.ts: the repository's files choose no hosts or credentials). */
+  configSource: ConfigSource;
+  /** The user's opt-in (`--trust-repo-config`): the repository's `.aiprov.yml` and `.npmrc` may choose hosts and credentials. */
+  trustRepoConfig: boolean;
   env: Environment;
   clock: Clock;
   analyser: AnalyserFactory;
@@ -39,6 +44,8 @@ export interface ContextOptions {
   /** Parts of the environment to use instead of the process's. */
   env?: Partial<Environment>;
   clock?: Clock;
+  /** Let the repository's `.aiprov.yml` and `.npmrc` choose registry hosts and credentials (default false). */
+  trustRepoConfig?: boolean;
 }
 
 /** Opens the repository, reads its config and makes the context for it. */
@@ -61,8 +68,10 @@ function environment(options: ContextOptions): Environment {
 /** The config (read from the repository root `root`, or only when named without one), the environment and the clock. */
 async function settingsFor(options: ContextOptions, root: string | null, env: Environment): Promise<SettingsContext> {
   const clock = options.clock ?? systemClock;
-  if (options.config === false) return { config: {}, configFile: null, env, clock };
-  if (typeof options.config === 'object') return { config: options.config, configFile: null, env, clock };
+  const trustRepoConfig = options.trustRepoConfig === true;
+  if (options.config === false) return { config: {}, configFile: null, configSource: 'none', trustRepoConfig, env, clock };
+  if (typeof options.config === 'object') return { config: options.config, configFile: null, configSource: 'user', trustRepoConfig, env, clock };
   const { config, file } = await loadConfig(root, options.config, env.cwd);
-  return { config, configFile: file, env, clock };
+  const configSource: ConfigSource = file === null ? 'none' : options.config !== undefined ? 'user' : 'repository';
+  return { config, configFile: file, configSource, trustRepoConfig, env, clock };
 }

@@ -24,6 +24,7 @@ import { shippedIndex } from './typosquat/index.js';
 import { decide, tally, type Decision } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
 import { compareStrings } from '../sorted.js';
+import type { ConfigTrust } from '../trust.js';
 
 export interface DepsReport extends Envelope<'dependencyAudit'> {
   /** The repository audited; null for names given on the command line. */
@@ -50,7 +51,7 @@ export interface DepsSummary {
 }
 
 /** The part of a Context (context/context.ts) checking names needs: the `deps:` settings, the environment, the clock. */
-export interface DepsContext {
+export interface DepsContext extends ConfigTrust {
   config: { deps?: DepsConfig };
   env: Environment;
   clock: Clock;
@@ -83,7 +84,7 @@ export interface AuditOptions extends CommonOptions {
 export async function auditRepository(options: AuditOptions): Promise<DepsReport> {
   const { context } = options;
   const { git } = context;
-  const settings = { ...depsSettings(context.config.deps), ...options.settings };
+  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
   const warnings: ScanWarning[] = [];
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
@@ -95,7 +96,7 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
     for (const d of found) if (!d.local) wanted.set(d.source.file, [...(wanted.get(d.source.file) ?? []), d]);
     introductions = await findIntroductions(git, context.analyser, wanted, warnings);
   }
-  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)));
+  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)), warnings);
   return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings);
 }
 
@@ -110,7 +111,7 @@ export interface CheckOptions extends CommonOptions {
 /** `aiprov deps check NAME…`: names from anywhere. */
 export async function checkNames(options: CheckOptions): Promise<DepsReport> {
   const { context, names } = options;
-  const settings = { ...depsSettings(context.config.deps), ...options.settings };
+  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
   const found: FoundDependency[] = names.map((name, i) => {
     if (!isPlausibleName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
     return { ecosystem: options.ecosystem, name, spec: '', source: { file: '<command line>', line: i + 1, kind: 'command' } };
@@ -123,13 +124,14 @@ export async function checkNames(options: CheckOptions): Promise<DepsReport> {
     found.push(...commandDependencies(asFile, text, file));
   }
   if (found.length === 0) throw new UsageError('no package names to check');
-  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? context.env.cwd }, () => undefined);
-  return buildReport(null, reports, settings, context.clock, []);
+  const warnings: ScanWarning[] = [];
+  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? context.env.cwd }, () => undefined, warnings);
+  return buildReport(null, reports, settings, context.clock, warnings);
 }
 
 async function checkFound(
   found: FoundDependency[], settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string },
-  introducedBy: (d: FoundDependency) => Introduction | undefined,
+  introducedBy: (d: FoundDependency) => Introduction | undefined, warnings: ScanWarning[],
 ): Promise<DependencyReport[]> {
   const { clock } = context;
   const groups = new Map<string, FoundDependency[]>();
@@ -137,7 +139,7 @@ async function checkFound(
     const k = `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
     groups.set(k, [...(groups.get(k) ?? []), d]);
   }
-  const clients = await registryClients(settings, context, options);
+  const clients = await registryClients(settings, context, options, warnings);
   const entries = [...groups.values()];
   return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => {
     const first = deps[0] as FoundDependency;
@@ -168,9 +170,10 @@ function pickIntroduction(intros: (Introduction | undefined)[]): Introduction | 
   return known.find((i) => i.ai) ?? known[0];
 }
 
-async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }): Promise<Record<Ecosystem, RegistryClient>> {
+async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }, warnings: ScanWarning[]): Promise<Record<Ecosystem, RegistryClient>> {
   const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
-  const npmConfig = await loadNpmConfig(options.npmrcDir, context.env);
+  const { config: npmConfig, warnings: npmrcWarnings } = await loadNpmConfig(options.npmrcDir, context.env, context.trustRepoConfig);
+  for (const message of npmrcWarnings) warnings.push({ code: 'REPOSITORY_CONFIG_NOT_USED', message });
   const real: Record<Ecosystem, RegistryClient> = {
     npm: options.registries?.npm ?? new NpmRegistry(npmConfig, http, settings.registries.npmDownloads, settings.privateScopes),
     pypi: options.registries?.pypi ?? new PypiRegistry(settings.registries.pypi, http),

@@ -1,4 +1,6 @@
+import { ConfigError } from '../errors.js';
 import type { Severity } from '../policy/severity.js';
+import { configMayChooseHosts, type ConfigTrust } from '../trust.js';
 import type { Ecosystem, SignalId } from './types.js';
 
 /** A suppression as `.aiprov.yml` writes it: the package it is about, then the policy layer's reason, expiry and ids (`signals`). */
@@ -44,6 +46,15 @@ export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
 
 export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };
 
-export function depsSettings(config: DepsConfig | undefined): DepsSettings {
+/**
+ * The settings, defaults filled in. Registry hosts from the repository's own
+ * `.aiprov.yml` are refused unless the user trusts it: a pull request must not
+ * choose where look-ups go (trust.ts).
+ */
+export function depsSettings(config: DepsConfig | undefined, trust: ConfigTrust): DepsSettings {
+  const hosts = Object.keys(config?.registries ?? {});
+  if (hosts.length > 0 && !configMayChooseHosts(trust)) {
+    throw new ConfigError('CONFIG_UNTRUSTED', `${trust.configFile ?? '.aiprov.yml'}: deps.registries (${hosts.join(', ')}) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`);
+  }
   return { ...DEFAULT_DEPS_SETTINGS, ...config, registries: { ...DEFAULT_DEPS_SETTINGS.registries, ...config?.registries } };
 }

@@ -30,12 +30,17 @@ export function settingsFor(server: FakeRegistry, extra: Partial<DepsSettings> =
   };
 }
 
-/** An isolated npm configuration (no user .npmrc) naming the fake registry. */
+/**
+ * An isolated npm configuration: the user's own .npmrc (the one that may
+ * choose hosts and credentials) naming the fake registry, and an empty project
+ * directory `dir`.
+ */
 export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
   const dir = await tempDir('aiprov-npmrc-');
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, '.npmrc'), [`registry=${server.npmUrl}`, ...lines].join('\n'));
-  return { dir, env: { npm_config_userconfig: path.join(dir, 'no-user-npmrc') } };
+  const user = path.join(await tempDir('aiprov-home-'), 'user.npmrc');
+  await writeFile(user, [`registry=${server.npmUrl}`, ...lines].join('\n'));
+  return { dir, env: { npm_config_userconfig: user } };
 }
 
 export async function check(server: FakeRegistry, names: string[], options: Partial<Omit<CheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {}): Promise<DepsReport> {

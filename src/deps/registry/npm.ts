@@ -33,8 +33,12 @@ export class NpmRegistry implements RegistryClient {
   async lookup(name: string): Promise<Lookup> {
     const target = registryFor(this.config, name);
     const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
-    if (scope && this.privateScopes.includes(scope) && !target.scoped) {
-      return { status: 'error', error: `${scope} is a private scope with no registry configured for it; not sent to ${target.registry}` };
+    if (scope && !target.scoped) {
+      const named = this.config.repositoryScopes[scope];
+      if (named !== undefined) {
+        return { status: 'error', error: `${scope} is a private scope: the repository's .npmrc names ${named} for it, which is not used without --trust-repo-config; not sent to ${target.registry}` };
+      }
+      if (this.privateScopes.includes(scope)) return { status: 'error', error: `${scope} is a private scope with no registry configured for it; not sent to ${target.registry}` };
     }
     const url = `${target.registry}${name.replace('/', '%2f')}`;
     const headers = { accept: 'application/json', ...(target.authorization ? { authorization: target.authorization } : {}) };

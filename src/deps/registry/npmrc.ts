@@ -5,23 +5,42 @@ import type { Environment } from '../../environment.js';
 /**
  * The parts of npm's configuration that decide where a package is looked up
  * and with what credentials: `registry`, `@scope:registry` and
- * `//host/path/:_authToken` (or `_auth`), from the project's and the user's
- * .npmrc and `npm_config_*` variables, with `${VAR}` expanded as npm does.
+ * `//host/path/:_authToken` (or `_auth`), from the user's .npmrc, the
+ * project's .npmrc and `npm_config_registry`.
+ *
+ * The project's .npmrc belongs to the repository under audit, which is
+ * untrusted input (trust.ts): unless the user trusts it, it chooses no host
+ * and no credential and expands no `${VAR}` (a committed
+ * `registry=http://host/${SECRET_TOKEN}/` must not send the CI's secret
+ * anywhere). Its `@scope:registry` lines still say the scope is private, so
+ * that its names are never sent to the public registry either.
  */
 export interface NpmConfig {
   registry: string;
   scopes: Record<string, string>;
   /** Registry URL prefix (`//host/path/`) → Authorization header value. */
   auth: Record<string, string>;
+  /** Scopes the untrusted project .npmrc gives a registry for (scope → the URL it names, not used): never looked up elsewhere. */
+  repositoryScopes: Record<string, string>;
 }
 
-export async function loadNpmConfig(projectDir: string, environment: Pick<Environment, 'vars' | 'home'>): Promise<NpmConfig> {
-  const config: NpmConfig = { registry: 'https://registry.npmjs.org/', scopes: {}, auth: {} };
+export interface LoadedNpmConfig {
+  config: NpmConfig;
+  /** Lines of the project .npmrc that were not used, one message each. */
+  warnings: string[];
+}
+
+export async function loadNpmConfig(projectDir: string, environment: Pick<Environment, 'vars' | 'home'>, trustProject: boolean): Promise<LoadedNpmConfig> {
+  const config: NpmConfig = { registry: 'https://registry.npmjs.org/', scopes: {}, auth: {}, repositoryScopes: {} };
+  const warnings: string[] = [];
   const env = environment.vars;
   const userFile = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(environment.home, '.npmrc');
-  for (const file of [userFile, path.join(projectDir, '.npmrc')]) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    apply(config, parseIni(text, env));
+  apply(config, parseIni(await readText(userFile), env));
+  const projectFile = path.join(projectDir, '.npmrc');
+  if (path.resolve(projectFile) !== path.resolve(userFile)) {
+    const project = await readText(projectFile);
+    if (trustProject) apply(config, parseIni(project, env));
+    else applyUntrusted(config, parseIni(project, null), projectFile, warnings);
   }
   const fromEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
@@ -29,7 +48,11 @@ export async function loadNpmConfig(projectDir: string, environment: Pick<Enviro
     if (m && value !== undefined && m[1]?.toLowerCase() === 'registry') fromEnv.registry = value;
   }
   apply(config, fromEnv);
-  return config;
+  return { config, warnings };
+}
+
+async function readText(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
 }
 
 function apply(config: NpmConfig, entries: Record<string, string>): void {
@@ -44,7 +67,23 @@ function apply(config: NpmConfig, entries: Record<string, string>): void {
   }
 }
 
-export function parseIni(text: string, env: NodeJS.ProcessEnv): Record<string, string> {
+/** Only what names scopes; every host and credential is reported as not used. */
+function applyUntrusted(config: NpmConfig, entries: Record<string, string>, file: string, warnings: string[]): void {
+  for (const [key, value] of Object.entries(entries)) {
+    const scope = /^(@[^:]+):registry$/.exec(key);
+    if (scope?.[1]) {
+      if (config.scopes[scope[1]] === undefined) config.repositoryScopes[scope[1]] = withSlash(value);
+      else continue; // the user's own config already says where this scope lives
+    }
+    if (key === 'registry' || scope || /^\/\/.+:_(?:authToken|auth|password|username)$/.test(key)) {
+      const shown = /:_(?:authToken|auth|password)$/.test(key) ? `${key}=…` : `${key}=${value}`;
+      warnings.push(`${file}: ${shown} not used: the repository's .npmrc chooses no registry host or credential (pass --trust-repo-config to use it)`);
+    }
+  }
+}
+
+/** `key = value` lines; `${VAR}` is expanded from `env` only for files the user chose (null: never). */
+export function parseIni(text: string, env: NodeJS.ProcessEnv | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -52,8 +91,8 @@ export function parseIni(text: string, env: NodeJS.ProcessEnv): Record<string, s
     const eq = line.indexOf('=');
     if (eq === -1) continue;
     const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim().replace(/^["']|["']$/g, '').replace(/\$\{([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
-    out[key] = value;
+    const unquoted = line.slice(eq + 1).trim().replace(/^["']|["']$/g, '');
+    out[key] = env === null ? unquoted : unquoted.replace(/\$\{([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
   }
   return out;
 }
