@@ -5,7 +5,6 @@
  * opts in with `--trust-repo-config`.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../../fixtures/registry-server.js';
