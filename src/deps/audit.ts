@@ -11,7 +11,7 @@ import { envelope, type Envelope } from '../schemas.js';
 import { collectDependencies } from './extract/collect.js';
 import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
-import { canonicalName, isPlausibleName } from './names.js';
+import { canonicalName, isValidName } from './names.js';
 import { CachedRegistry } from './registry/cache.js';
 import { DEFAULT_HTTP } from './registry/http.js';
 import { NpmRegistry } from './registry/npm.js';
@@ -19,7 +19,7 @@ import { loadNpmConfig } from './registry/npmrc.js';
 import { CratesRegistry, GoProxy, PypiRegistry } from './registry/others.js';
 import type { Lookup, RegistryClient } from './registry/types.js';
 import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js';
-import { evaluate } from './signals.js';
+import { evaluate, evaluateInvalidName } from './signals.js';
 import { shippedIndex } from './typosquat/index.js';
 import { decide, tally, type Decision } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
@@ -113,7 +113,7 @@ export async function checkNames(options: CheckOptions): Promise<DepsReport> {
   const { context, names } = options;
   const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
   const found: FoundDependency[] = names.map((name, i) => {
-    if (!isPlausibleName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
+    if (!isValidName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
     return { ecosystem: options.ecosystem, name, spec: '', source: { file: '<command line>', line: i + 1, kind: 'command' } };
   });
   if (options.fromText !== undefined) {
@@ -154,6 +154,8 @@ async function checkFound(
     if (first.local) {
       return { ...base, verdict: 'unknown', findings: [], unknownSignals: [], local: first.local, error: `not a registry package (${first.local}); not looked up` };
     }
+    // Never requested: the name would become part of a registry URL.
+    if (!isValidName(first.ecosystem, first.name)) return { ...base, ...evaluateInvalidName({ ecosystem: first.ecosystem, name: first.name, settings, now: clock.now() }) };
     const index = shippedIndex(first.ecosystem);
     const lookup: Lookup = await clients[first.ecosystem].lookup(first.name);
     const evaluation = evaluate({

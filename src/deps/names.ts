@@ -1,15 +1,24 @@
 import type { Ecosystem } from './types.js';
 
 /**
- * Whether a string can be a package name at all in its ecosystem: text that
- * cannot (placeholders like `<package>`, shell variables, prose) is not looked
- * up, so it never turns into a "hallucinated" finding.
+ * Whether a string is a valid package name of its ecosystem: what the
+ * registry could hold. Anything else is never sent to a registry (a name is
+ * part of the URL asked for: `@scope/../../admin/users` would ask another
+ * path of a private registry, with the user's token). npm's rule is
+ * validate-npm-package-name's, legacy names included: the registry still
+ * serves `JSONStream` and other names with capitals, so they are valid.
+ * Install commands in text are filtered by the same rule: what is not a name
+ * there (`<package>`, `$PKG`, prose) is not reported; in a manifest it is a
+ * finding (`invalid-name`).
  */
-export function isPlausibleName(ecosystem: Ecosystem, name: string): boolean {
+export function isValidName(ecosystem: Ecosystem, name: string): boolean {
   switch (ecosystem) {
-    case 'npm': return name.length <= 214 && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name);
+    // No leading `-` either: the registry holds no such name worth a look-up, and it reads as a flag.
+    case 'npm': return name.length <= 214 && /^(?:@[A-Za-z0-9~][A-Za-z0-9._~-]*\/)?[A-Za-z0-9~][A-Za-z0-9._~-]*$/.test(name);
+    // PEP 508: letters, digits, and `.`, `_`, `-` inside.
     case 'pypi': return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
-    case 'go': return /^[a-z0-9.-]+\.[a-z]{2,}(?:\/[A-Za-z0-9._~+-]+)*$/.test(name);
+    // A module path: a host-like first element, then path elements, none of them `.` or `..`.
+    case 'go': return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*)*$/.test(name) && !name.split('/').some((e) => e === '.' || e === '..');
     case 'cargo': return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
   }
 }

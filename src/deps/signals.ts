@@ -71,6 +71,13 @@ export function evaluate(input: EvaluationInput): Evaluation {
   return applySuppressions(withVerdict(findings, unknownSignals), input);
 }
 
+/** A name that is not valid in its ecosystem: one finding, and nothing asked of any registry. */
+export function evaluateInvalidName(input: Pick<EvaluationInput, 'ecosystem' | 'name' | 'settings' | 'now'>): Evaluation {
+  const { ecosystem, name } = input;
+  const findings: Finding[] = [{ id: 'invalid-name', severity: 'high', message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.` }];
+  return applySuppressions(withVerdict(findings, []), { ...input, lookup: { status: 'not-found' }, typo: undefined, popular: false });
+}
+
 /**
  * Install scripts and deprecation belong to versions: the pinned versions
  * (from lockfiles and exact specs) when there are any, else the latest.

@@ -27,7 +27,7 @@ export interface FoundDependency {
 }
 
 export type SignalId =
-  | 'not-found' | 'unpublished' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
+  | 'invalid-name' | 'not-found' | 'unpublished' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
   | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
 
 /** A dependency finding: the policy layer's finding with a signal id; `suggestion` is the package it probably meant. */

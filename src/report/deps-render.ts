@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { table, truncate, type Style } from './style.js';
 
 const RULES: Record<SignalId, { name: string; text: string; severity: Severity }> = {
+  'invalid-name': { name: 'InvalidPackageName', text: 'The name is not a valid package name of its ecosystem: not looked up.', severity: 'high' },
   'not-found': { name: 'PackageNotFound', text: 'The package does not exist on its registry: a hallucinated name anyone can register.', severity: 'critical' },
   'unpublished': { name: 'PackageUnpublished', text: 'Every version of the package was unpublished: the name can be taken again.', severity: 'critical' },
   'security-holding': { name: 'SecurityHoldingPackage', text: 'The registry replaced the package with a security holding package: it was malware.', severity: 'critical' },

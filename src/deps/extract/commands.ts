@@ -1,5 +1,5 @@
 import type { Ecosystem, FoundDependency } from '../types.js';
-import { isPlausibleName, splitNpmSpec, splitPep508 } from '../names.js';
+import { isValidName, splitNpmSpec, splitPep508 } from '../names.js';
 
 /**
  * Install commands in text: READMEs, docs, shell scripts, Makefiles,
@@ -145,20 +145,20 @@ function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | un
     case 'npm': {
       const { name, spec } = splitNpmSpec(arg);
       if (spec.startsWith('npm:')) return toHit('npm', spec.slice(4));
-      return isPlausibleName('npm', name) ? { ecosystem, name, spec } : undefined;
+      return isValidName('npm', name) ? { ecosystem, name, spec } : undefined;
     }
     case 'pypi': {
       if (/[<>{}$]/.test(arg.split(/[<>=!~]/)[0] ?? '')) return undefined;
       const req = splitPep508(arg);
-      return req && isPlausibleName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec } : undefined;
+      return req && isValidName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec } : undefined;
     }
     case 'go': {
       const [name = '', version = ''] = arg.split('@');
-      return isPlausibleName('go', name) ? { ecosystem, name, spec: version } : undefined;
+      return isValidName('go', name) ? { ecosystem, name, spec: version } : undefined;
     }
     case 'cargo': {
       const [name = '', version = ''] = arg.split('@');
-      return isPlausibleName('cargo', name) ? { ecosystem, name, spec: version } : undefined;
+      return isValidName('cargo', name) ? { ecosystem, name, spec: version } : undefined;
     }
   }
 }
