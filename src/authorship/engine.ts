@@ -7,16 +7,18 @@ import { BUILTIN_SIGNATURES } from './signatures.js';
 import { parseMessage, type ParsedMessage } from './trailers.js';
 import type { Detection, Evidence } from './types.js';
 import { compareStrings } from '../sorted.js';
+import { ConfigError } from '../errors.js';
+import { linearPattern, nativePattern, PatternSyntaxError, type Pattern, type PatternFlags } from '../linear-regex.js';
 
 interface Compiled {
   def: SignatureDef;
   roles: ReadonlySet<IdentityRole>;
   email?: string;
-  emailRe?: RegExp;
-  nameRe?: RegExp;
-  valueRe?: RegExp;
-  textRe?: RegExp;
-  modelRe?: RegExp;
+  emailRe?: Pattern;
+  nameRe?: Pattern;
+  valueRe?: Pattern;
+  textRe?: Pattern;
+  modelRe?: Pattern;
 }
 
 export interface Match {
@@ -33,19 +35,27 @@ const DEFAULT_ROLES: IdentityRole[] = ['author', 'co-author'];
  * Matches commits against a signature table. Signatures are indexed once
  * (identities by address, trailers by key) so a commit costs a few map
  * look-ups plus the handful of message patterns, whatever the table's size.
+ * The built-in table's patterns run natively; a config's own run on the
+ * linear-time engine (linear-regex.ts), so that a pattern from a repository's
+ * `.aiprov.yml` cannot hang a scan.
  */
 export class SignatureEngine {
   private readonly byEmail = new Map<string, Compiled[]>();
+  /** Identity patterns of the built-in table, behind one native gate. */
   private readonly identityPatterns: Compiled[] = [];
-  /** One regex that any identity a pattern signature could match must match: most people's identities are ruled out by it alone. */
+  /** Identity patterns from a config: few, each run on the linear-time engine, no gate (a gate would put them on a backtracking engine). */
+  private readonly configIdentityPatterns: Compiled[] = [];
+  /** One regex that any identity a built-in pattern signature could match must match: most people's identities are ruled out by it alone. */
   private patternGate: RegExp | undefined;
   private readonly byTrailerKey = new Map<string, Compiled[]>();
   private readonly subjects: Compiled[] = [];
   private readonly lines: Compiled[] = [];
   private readonly paragraphs: Compiled[] = [];
 
-  constructor(defs: readonly SignatureDef[]) {
-    for (const def of defs) this.add(def);
+  /** `configured`: signatures from a config file, compiled on the linear-time engine (throws PatternSyntaxError for one it cannot run). */
+  constructor(defs: readonly SignatureDef[], configured: readonly SignatureDef[] = []) {
+    for (const def of defs) this.add(def, false);
+    for (const def of configured) this.add(def, true);
   }
 
   match(commit: CommitRecord): Match {
@@ -92,21 +102,17 @@ export class SignatureEngine {
     let agentMatched = false;
     const gate = this.gate();
     const patterns = gate.test(`${identity.email}\n${identity.name}`) ? this.identityPatterns : undefined;
-    for (const candidates of [this.byEmail.get(email), patterns]) {
+    for (const candidates of [this.byEmail.get(email), patterns, this.configIdentityPatterns]) {
       if (!candidates) continue;
       for (const sig of candidates) {
         if (!sig.roles.has(role)) continue;
         if (sig.email !== undefined && sig.email !== email) continue;
-        let groups: Record<string, string> | undefined;
-        if (sig.emailRe) {
-          const m = sig.emailRe.exec(identity.email);
-          if (!m) continue;
-          groups = m.groups;
-        }
+        if (sig.emailRe && !sig.emailRe.test(identity.email)) continue;
         if (sig.nameRe && !sig.nameRe.test(identity.name)) continue;
         const shown = text ?? formatIdentity(identity);
         if (sig.def.automation !== undefined) {
-          hits.automation.push(groups?.name ?? sig.def.automation);
+          // A bot's own name, where the address pattern captures it (`(?<name>…)[bot]@…`).
+          hits.automation.push(sig.emailRe?.group(identity.email, 'name') ?? sig.def.automation);
           continue;
         }
         hits.addFixed(sig, evidence(role, shown, sig.def.id), identity.name);
@@ -130,31 +136,35 @@ export class SignatureEngine {
     return this.patternGate;
   }
 
-  private add(def: SignatureDef): void {
+  private add(def: SignatureDef, configured: boolean): void {
+    const compile = (source: string, flags: PatternFlags = {}): Pattern => configured
+      ? linearPattern(source, flags) : nativePattern(new RegExp(source, flags.ignoreCase ? 'iu' : 'u'));
     const compiled: Compiled = { def, roles: new Set(def.identity?.roles ?? DEFAULT_ROLES) };
-    if (def.model) compiled.modelRe = new RegExp(def.model, 'u');
+    if (def.model) compiled.modelRe = compile(def.model);
     if (def.identity) {
       const { email, emailPattern, namePattern } = def.identity;
-      if (emailPattern) compiled.emailRe = new RegExp(emailPattern, 'iu');
-      if (namePattern) compiled.nameRe = new RegExp(namePattern, 'u');
+      if (emailPattern) compiled.emailRe = compile(emailPattern, { ignoreCase: true });
+      if (namePattern) compiled.nameRe = compile(namePattern);
       if (email !== undefined) {
         compiled.email = email.toLowerCase();
         push(this.byEmail, compiled.email, compiled);
+      } else if (configured) {
+        this.configIdentityPatterns.push(compiled);
       } else {
         this.identityPatterns.push(compiled);
         this.patternGate = undefined;
       }
     } else if (def.trailer) {
-      if (def.trailer.value) compiled.valueRe = new RegExp(def.trailer.value, 'u');
+      if (def.trailer.value) compiled.valueRe = compile(def.trailer.value);
       push(this.byTrailerKey, def.trailer.key.toLowerCase(), compiled);
     } else if (def.subject !== undefined) {
-      compiled.textRe = new RegExp(def.subject, 'u');
+      compiled.textRe = compile(def.subject);
       this.subjects.push(compiled);
     } else if (def.line !== undefined) {
-      compiled.textRe = new RegExp(def.line, 'u');
+      compiled.textRe = compile(def.line);
       this.lines.push(compiled);
     } else if (def.paragraph !== undefined) {
-      compiled.textRe = new RegExp(def.paragraph, 'u');
+      compiled.textRe = compile(def.paragraph);
       this.paragraphs.push(compiled);
     }
   }
@@ -188,7 +198,7 @@ export class DetectionSet {
     this.add(sig.def, { agent: sig.def.agent, ...(sig.def.name ? { name: sig.def.name } : {}) }, ev, sig.modelRe, modelSource);
   }
 
-  add(def: SignatureDef, named: NamedAgent, ev: Evidence, modelRe: RegExp | undefined, modelSource: string): void {
+  add(def: SignatureDef, named: NamedAgent, ev: Evidence, modelRe: Pattern | undefined, modelSource: string): void {
     const model = named.model ?? (modelRe ? extractModel(modelRe, modelSource) : undefined);
     this.put({
       agent: named.agent,
@@ -218,8 +228,8 @@ export class DetectionSet {
   }
 }
 
-function extractModel(re: RegExp, text: string): string | undefined {
-  const model = re.exec(text)?.groups?.model;
+function extractModel(re: Pattern, text: string): string | undefined {
+  const model = re.group(text, 'model');
   return model === undefined ? undefined : normalizeModel(model);
 }
 
@@ -232,7 +242,12 @@ function compareDetections(a: Detection, b: Detection): number {
 
 export type { AgentId };
 
-/** The built-in table plus a config's own signatures. */
+/** The built-in table plus a config's own signatures; a pattern the linear-time engine cannot run is a ConfigError. */
 export function engineFor(config: { signatures?: readonly SignatureDef[] }): SignatureEngine {
-  return new SignatureEngine([...BUILTIN_SIGNATURES, ...(config.signatures ?? [])]);
+  try {
+    return new SignatureEngine(BUILTIN_SIGNATURES, config.signatures ?? []);
+  } catch (error) {
+    if (error instanceof PatternSyntaxError) throw new ConfigError('CONFIG_INVALID', `signatures: ${error.message}`, { cause: error });
+    throw error;
+  }
 }

@@ -10,7 +10,8 @@ import type { HistoryReader, NotesReader, TreeFile, TreeReader } from '../git/ty
 import { envelope } from '../schemas.js';
 import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
-import { globToRegExp, matchesAny } from './glob.js';
+import { globPattern, matchesAny } from './glob.js';
+import { PatternSyntaxError, type Pattern } from '../linear-regex.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
 import { compareStrings } from '../sorted.js';
@@ -90,9 +91,18 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   };
 }
 
+function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
+  try {
+    return globPattern(glob);
+  } catch (error) {
+    if (error instanceof PatternSyntaxError) throw new UsageError(`is not a glob aiprov can match: ${error.reason}`, { field, value: glob });
+    throw error;
+  }
+}
+
 function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclusions, revSpec: string, root: string): Selected {
-  const include = (options.include ?? []).map(globToRegExp);
-  const exclude = (options.exclude ?? []).map(globToRegExp);
+  const include = (options.include ?? []).map((g) => userGlob(g, 'include'));
+  const exclude = (options.exclude ?? []).map((g) => userGlob(g, 'exclude'));
   const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
   const underPaths = (file: string): boolean => paths.length === 0 || paths.some((p) => file === p || file.startsWith(`${p}/`));
   for (const p of paths) {

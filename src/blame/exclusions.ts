@@ -1,4 +1,5 @@
-import { globToRegExp } from './glob.js';
+import { PatternSyntaxError, type Pattern } from '../linear-regex.js';
+import { builtinGlob, globPattern } from './glob.js';
 
 export type ExclusionReason = 'binary' | 'generated' | 'vendored' | 'symlink' | 'submodule';
 
@@ -17,7 +18,7 @@ const GENERATED = [
 const VENDORED = ['vendor/', 'node_modules/', 'third_party/', 'third-party/', 'bower_components/', 'Godeps/', '.yarn/'];
 
 interface Rule {
-  re: RegExp;
+  re: Pattern;
   reason: 'generated' | 'vendored';
   set: boolean;
 }
@@ -27,8 +28,8 @@ export class Exclusions {
 
   constructor(gitattributes?: string) {
     this.rules = [
-      ...GENERATED.map((g) => ({ re: dirAware(g), reason: 'generated' as const, set: true })),
-      ...VENDORED.map((g) => ({ re: dirAware(g), reason: 'vendored' as const, set: true })),
+      ...GENERATED.map((g) => ({ re: dirAware(g, builtinGlob), reason: 'generated' as const, set: true })),
+      ...VENDORED.map((g) => ({ re: dirAware(g, builtinGlob), reason: 'vendored' as const, set: true })),
       ...parseLinguist(gitattributes ?? ''),
     ];
   }
@@ -49,9 +50,8 @@ export class Exclusions {
 }
 
 /** A bare directory name like `vendor/` matches at any depth, like .gitignore. */
-function dirAware(glob: string): RegExp {
-  if (glob.endsWith('/') && !glob.slice(0, -1).includes('/')) return new RegExp(`(?:^|/)${glob.slice(0, -1).replace(/[.+^${}()|\\]/g, '\\$&')}/`, 'u');
-  return globToRegExp(glob);
+function dirAware(glob: string, compile: (glob: string) => Pattern): Pattern {
+  return glob.endsWith('/') && !glob.slice(0, -1).includes('/') ? compile(`**/${glob}`) : compile(glob);
 }
 
 function parseLinguist(text: string): Rule[] {
@@ -65,7 +65,15 @@ function parseLinguist(text: string): Rule[] {
       const m = /^(-|!)?linguist-(generated|vendored)(?:=(true|false))?$/.exec(attr);
       if (!m) continue;
       const set = m[1] === undefined && m[3] !== 'false';
-      rules.push({ re: dirAware(pattern), reason: m[2] as 'generated' | 'vendored', set });
+      let re: Pattern;
+      try {
+        re = dirAware(pattern, globPattern);
+      } catch (error) {
+        // git's own matcher lets such a pattern match nothing; so does this.
+        if (error instanceof PatternSyntaxError) continue;
+        throw error;
+      }
+      rules.push({ re, reason: m[2] as 'generated' | 'vendored', set });
     }
   }
   return rules;

@@ -1,10 +1,27 @@
+import { linearPattern, nativePattern, type Pattern } from '../linear-regex.js';
+
+/**
+ * A glob from outside aiprov's code (`--include`, a repository's
+ * `.gitattributes`), on the linear-time engine: `*a*a*a*a*a*a*b` against a
+ * long file name would take hours on a backtracking one. Throws
+ * PatternSyntaxError for a glob that makes no pattern (`[z-a]`).
+ */
+export function globPattern(glob: string): Pattern {
+  return linearPattern(globSource(glob));
+}
+
+/** A glob of aiprov's own tables, on the native engine. */
+export function builtinGlob(glob: string): Pattern {
+  return nativePattern(new RegExp(globSource(glob), 'u'));
+}
+
 /**
  * Glob patterns as people write them for file filters: `*` and `?` stay within
  * a path segment, `**` crosses segments, `{a,b}` alternates, `[…]` is a class.
  * A pattern without `/` matches the file name in any directory (as in
  * .gitignore); one with `/` matches the whole path from the root.
  */
-export function globToRegExp(glob: string): RegExp {
+function globSource(glob: string): string {
   const anchored = glob.includes('/');
   const pattern = glob.replace(/^\//, '');
   let out = '';
@@ -44,9 +61,9 @@ export function globToRegExp(glob: string): RegExp {
   }
   // A directory pattern (`vendor/`) covers everything below it.
   if (pattern.endsWith('/')) out += '.*';
-  return new RegExp(anchored ? `^${out}$` : `(?:^|/)${out}$`, 'u');
+  return anchored ? `^${out}$` : `(?:^|/)${out}$`;
 }
 
-export function matchesAny(path: string, patterns: readonly RegExp[]): boolean {
+export function matchesAny(path: string, patterns: readonly Pattern[]): boolean {
   return patterns.some((p) => p.test(path));
 }

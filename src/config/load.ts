@@ -6,6 +6,7 @@ import type { SignatureDef } from '../authorship/signature-types.js';
 import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { ConfigError } from '../errors.js';
+import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
 import { validateAgainst } from '../schemas.js';
 
 export const DEFAULT_CONFIG_FILE = '.aiprov.yml';
@@ -69,10 +70,12 @@ function checkSignatures(signatures: SignatureDef[], file: string): void {
     const patterns = [sig.model, sig.identity?.emailPattern, sig.identity?.namePattern, sig.trailer?.value, sig.subject, sig.line, sig.paragraph];
     for (const pattern of patterns) {
       if (pattern === undefined) continue;
+      // The engine that will run it (linear time: a config's pattern cannot hang a scan) is the one that checks it.
       try {
-        new RegExp(pattern, 'u');
+        linearPattern(pattern);
       } catch (error) {
-        throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}': invalid regular expression ${JSON.stringify(pattern)}`, { cause: error });
+        const reason = error instanceof PatternSyntaxError ? `: ${error.reason}` : '';
+        throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}': invalid regular expression ${JSON.stringify(pattern)}${reason}`, { cause: error });
       }
     }
   }

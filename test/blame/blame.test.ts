@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AIDER_GLOBS, buildAiderStyleRepo } from '../../fixtures/aider-repo.js';
 import { BLAME_EXPECTED, buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { blameTree } from '../../src/blame/blame.js';
-import { globToRegExp } from '../../src/blame/glob.js';
+import { globPattern } from '../../src/blame/glob.js';
 import { AiprovError } from '../../src/errors.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
@@ -73,7 +73,7 @@ describe('globs', () => {
     ['src/*.ts', 'src/a.ts', true], ['src/*.ts', 'src/x/a.ts', false], ['src/**/*.ts', 'src/x/y/a.ts', true], ['src/**/*.ts', 'src/a.ts', true],
     ['{Dockerfile,Makefile}', 'tools/Makefile', true], ['*.[ch]', 'x/y.h', true], ['*.[ch]', 'x/y.cc', false], ['docs/', 'docs/a/b.md', true],
   ] as const)('%s matches %s: %s', (glob, file, expected) => {
-    expect(globToRegExp(glob).test(file)).toBe(expected);
+    expect(globPattern(glob).test(file)).toBe(expected);
   });
 });
 
@@ -97,7 +97,7 @@ describe('agrees with aider\'s own measure', () => {
 /** aider's scripts/blame.py, step by step: blame each kept file over A..B, skip boundary lines, label by author and message. */
 function aiderMeasure(dir: string, from: string, to: string, globs: string[]): { total: number; aider: number } {
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
-  const patterns = globs.map(globToRegExp);
+  const patterns = globs.map(globPattern);
   const files = git('ls-tree', '-r', '--name-only', to).split('\n').filter((f) => f && patterns.some((p) => p.test(f)));
   const labels = new Map<string, string>();
   let total = 0;
