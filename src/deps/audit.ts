@@ -20,7 +20,8 @@ import { CratesRegistry, GoProxy, PypiRegistry } from './registry/others.js';
 import type { Lookup, RegistryClient } from './registry/types.js';
 import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js';
 import { evaluate, evaluateInvalidName } from './signals.js';
-import { shippedIndex } from './typosquat/index.js';
+import { judgeTyposquat } from './typosquat/judge.js';
+import { shippedPopularity } from './typosquat/popularity.js';
 import { decide, tally, type Decision } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
 import { compareStrings } from '../sorted.js';
@@ -46,7 +47,7 @@ export interface DepsSummary {
   unknown: number;
   /** URLs, paths and VCS references: not registry packages, not looked up. */
   notLookedUp: number;
-  /** Unsuppressed findings at or above `failOn`. */
+  /** Unsuppressed findings at or above `failOn` on names the registry answered for (an unknown name is undecided, whatever the offline check hinted). */
   failing: number;
 }
 
@@ -156,10 +157,13 @@ async function checkFound(
     }
     // Never requested: the name would become part of a registry URL.
     if (!isValidName(first.ecosystem, first.name)) return { ...base, ...evaluateInvalidName({ ecosystem: first.ecosystem, name: first.name, settings, now: clock.now() }) };
-    const index = shippedIndex(first.ecosystem);
     const lookup: Lookup = await clients[first.ecosystem].lookup(first.name);
+    const now = clock.now();
+    const typo = judgeTyposquat({ ecosystem: first.ecosystem, name: first.name, ...(lookup.status === 'found' ? { info: lookup.info } : {}), now });
+    const popularity = shippedPopularity(first.ecosystem);
     const evaluation = evaluate({
-      ecosystem: first.ecosystem, name: first.name, lookup, typo: index?.check(first.name), popular: index?.isPopular(first.name) ?? false, settings, now: clock.now(),
+      ecosystem: first.ecosystem, name: first.name, lookup, typo, settings, now,
+      shipped: { rank: popularity?.rank(first.name), downloads: popularity?.downloads(first.name) },
       versions: [...new Set(deps.map((d) => d.spec.replace(/^[=v]+/, '')))],
     });
     return { ...base, ...evaluation };
@@ -193,7 +197,9 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
   dependencies.sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name));
   const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
   for (const d of dependencies) byVerdict[d.verdict]++;
-  const { bySeverity: findings, suppressed, failing } = tally(dependencies.flatMap((d) => d.findings), settings.failOn);
+  const { bySeverity: findings, suppressed } = tally(dependencies.flatMap((d) => d.findings), settings.failOn);
+  // A name the registry could not answer for is undecided, whatever the offline check hinted (auditDecision).
+  const { failing } = tally(dependencies.filter((d) => d.verdict !== 'unknown').flatMap((d) => d.findings), settings.failOn);
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
   return {
     ...envelope('dependencyAudit'),
@@ -238,7 +244,9 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
 
 /** The policy layer's decision on a report: fail at the threshold; could not decide when names went unchecked (unless allowed). */
 export function auditDecision(report: DepsReport, allowUnknown: boolean): Decision {
-  return decide({ failing: report.summary.failing, undecided: report.summary.unknown, allowUndecided: allowUnknown });
+  // Accepting what could not be checked does not accept what the offline check found on it (a typosquat while the registry was down).
+  const offline = allowUnknown ? tally(report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings), report.failOn).failing : 0;
+  return decide({ failing: report.summary.failing + offline, undecided: report.summary.unknown, allowUndecided: allowUnknown });
 }
 
 /** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */

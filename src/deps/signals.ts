@@ -1,6 +1,6 @@
 import type { Lookup, PackageInfo } from './registry/types.js';
 import type { DepsSettings, Suppression } from './settings.js';
-import type { TyposquatMatch } from './typosquat/index.js';
+import type { TyposquatJudgement } from './typosquat/judge.js';
 import { applySuppressions as applyPolicySuppressions } from '../policy/findings.js';
 import { atOrAbove } from '../policy/severity.js';
 import { canonicalName } from './names.js';
@@ -19,9 +19,9 @@ export interface EvaluationInput {
   ecosystem: Ecosystem;
   name: string;
   lookup: Lookup;
-  typo: TyposquatMatch | undefined;
-  /** The name is on the shipped popular list: popular, whatever the downloads API says. */
-  popular: boolean;
+  typo: TyposquatJudgement | undefined;
+  /** What aiprov's shipped popularity data says of the name (rank; monthly downloads for npm), if it has it. */
+  shipped?: { rank?: number | undefined; downloads?: number | undefined };
   /** Versions the repository pins (lockfiles, exact specs); install scripts and deprecation are checked on these. */
   versions?: string[];
   settings: DepsSettings;
@@ -39,7 +39,11 @@ export function evaluate(input: EvaluationInput): Evaluation {
   const unknownSignals: SignalId[] = [];
   const didYouMean = typo ? { suggestion: typo.target } : {};
   const hint = typo ? ` Did you mean \`${typo.target}\`?` : '';
-  if (lookup.status === 'error') return applySuppressions({ verdict: 'unknown', findings, unknownSignals, error: lookup.error }, input);
+  if (lookup.status === 'error') {
+    // The offline check still speaks: the verdict stays unknown (the registry might show the name established), but the hint is given.
+    if (typo) findings.push(typosquatFinding(name, typo, ' The registry could not be asked, so this is the offline check alone.'));
+    return applySuppressions({ verdict: 'unknown', findings, unknownSignals, error: lookup.error }, input);
+  }
   if (lookup.status === 'not-found') {
     findings.push({ id: 'not-found', severity: 'critical', message: `\`${name}\` does not exist on ${REGISTRY[ecosystem]}: a hallucinated name, free for anyone to register.${hint}`, ...didYouMean });
     return applySuppressions(withVerdict(findings, unknownSignals), input);
@@ -50,32 +54,48 @@ export function evaluate(input: EvaluationInput): Evaluation {
   } else if (info.unpublished) {
     findings.push({ id: 'unpublished', severity: 'critical', message: `\`${name}\` exists on ${REGISTRY[ecosystem]} with no versions left (unpublished): the name can be taken again.${hint}`, ...didYouMean });
   }
-  if (typo && !input.popular && !info.securityHolding && !info.unpublished) {
-    findings.push({ id: 'typosquat', severity: 'high', message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?`, suggestion: typo.target });
-  }
+  if (typo && !info.securityHolding && !info.unpublished) findings.push(typosquatFinding(name, typo, ''));
   if (info.created === undefined) unknownSignals.push('new-package');
   else {
     const ageDays = (input.now.getTime() - Date.parse(info.created)) / 86_400_000;
     if (ageDays < settings.newPackageDays) findings.push({ id: 'new-package', severity: 'medium', message: `\`${name}\` was first published ${Math.max(0, Math.floor(ageDays))} days ago (under ${settings.newPackageDays}).`, evidence: `created ${info.created}` });
   }
-  if (info.monthlyDownloads !== undefined) {
-    if (info.monthlyDownloads < settings.minMonthlyDownloads && !input.popular) {
-      findings.push({ id: 'low-popularity', severity: 'low', message: `\`${name}\` has ${info.monthlyDownloads} downloads a month (under ${settings.minMonthlyDownloads}).`, evidence: `${info.monthlyDownloads} downloads last month` });
-    }
-  } else if (!input.popular) {
-    unknownSignals.push('low-popularity');
-  }
+  popularitySignal(input, info, findings, unknownSignals);
   if (ecosystem === 'npm') versionSignals(input, info, findings, unknownSignals);
   if (info.repository === undefined) unknownSignals.push('no-repository');
   else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
   return applySuppressions(withVerdict(findings, unknownSignals), input);
 }
 
+function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): Finding {
+  const established = typo.established ? ` It is established on the registry (${typo.established}), so this is a warning, not a block.` : '';
+  return { id: 'typosquat', severity: typo.severity, message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?${established}${note}`, suggestion: typo.target };
+}
+
+/**
+ * Downloads from the registry's API; where it has none (PyPI, mirrors), from
+ * aiprov's shipped data: a name in PyPI's 15,000 most downloaded is popular,
+ * and npm's data has monthly downloads for 227,000 names. A name in neither is
+ * an unknown signal, never a finding.
+ */
+function popularitySignal(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+  const { name, settings, shipped } = input;
+  if (info.monthlyDownloads === undefined && shipped?.rank !== undefined && shipped.downloads === undefined) return;
+  const downloads = info.monthlyDownloads ?? shipped?.downloads;
+  if (downloads === undefined) {
+    unknownSignals.push('low-popularity');
+    return;
+  }
+  if (downloads >= settings.minMonthlyDownloads) return;
+  const source = info.monthlyDownloads !== undefined ? 'last month' : "a month, by aiprov's shipped data";
+  findings.push({ id: 'low-popularity', severity: 'low', message: `\`${name}\` has ${downloads} downloads ${source} (under ${settings.minMonthlyDownloads}).`, evidence: `${downloads} downloads ${source}` });
+}
+
 /** A name that is not valid in its ecosystem: one finding, and nothing asked of any registry. */
 export function evaluateInvalidName(input: Pick<EvaluationInput, 'ecosystem' | 'name' | 'settings' | 'now'>): Evaluation {
   const { ecosystem, name } = input;
   const findings: Finding[] = [{ id: 'invalid-name', severity: 'high', message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.` }];
-  return applySuppressions(withVerdict(findings, []), { ...input, lookup: { status: 'not-found' }, typo: undefined, popular: false });
+  return applySuppressions(withVerdict(findings, []), { ...input, lookup: { status: 'not-found' }, typo: undefined });
 }
 
 /**

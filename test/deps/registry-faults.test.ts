@@ -13,6 +13,7 @@ const server = await registry({
   crates: { serde: { crate: { name: 'serde', created_at: '2014-12-05T00:00:00Z', recent_downloads: 30_000_000, repository: 'https://github.com/serde-rs/serde', max_version: '1.0.200' }, versions: [{ yanked: false }] } },
   faults: {
     '/npm/slow': { kind: 'timeout' },
+    '/pypi/reqeusts/json': { kind: 'status', status: 503 },
     '/npm/broken': { kind: 'status', status: 500 },
     '/npm/zq-flaky-pkg': { kind: 'status', status: 503, times: 1 },
     '/npm/zq-limited-pkg': { kind: 'retry-after', seconds: 1, times: 1 },
@@ -29,6 +30,16 @@ const verdicts = async (names: string[]) => {
 };
 
 describe('a registry that cannot be asked gives unknown, never ok and never hallucinated', () => {
+  it('the offline typosquat check still speaks: the hint is reported, the verdict stays unknown (exit 2), and --allow-unknown does not accept it (issue 8, item 16)', async () => {
+    const report = await check(server, ['reqeusts'], { ecosystem: 'pypi', settings: { retries: 0 } });
+    const d = report.dependencies[0];
+    expect(d).toMatchObject({ verdict: 'unknown', findings: [{ id: 'typosquat', severity: 'high', suggestion: 'requests' }] });
+    expect(d?.findings[0]?.message).toContain('Did you mean `requests`?');
+    expect(d?.findings[0]?.message).toContain('the offline check alone');
+    expect(auditExitCode(report, false)).toBe(2);
+    expect(auditExitCode(report, true)).toBe(1);
+  });
+
   it('timeouts, persistent 5xx, truncated JSON and cross-host redirects', async () => {
     const { report, d } = await verdicts(['slow', 'broken', 'trunc', 'elsewhere']);
     expect(d.slow).toMatchObject({ verdict: 'unknown', findings: [] });

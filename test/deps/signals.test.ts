@@ -126,7 +126,7 @@ describe('install scripts and deprecation belong to versions', () => {
   const info = parsePackument('evolving', doc);
   const judge = (versions?: string[]) => evaluate({
     ecosystem: 'npm', name: 'evolving', lookup: { status: 'found', info: { ...(info as NonNullable<typeof info>), monthlyDownloads: 50_000 } },
-    typo: undefined, popular: false, settings: depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false }), now: new Date(NOW), ...(versions ? { versions } : {}),
+    typo: undefined, settings: depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false }), now: new Date(NOW), ...(versions ? { versions } : {}),
   }).findings.map((f) => [f.id, f.message]);
 
   it('a lockfile pinning the clean old version: deprecated, no install script', () => {

@@ -1,27 +1,34 @@
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions cost 1. */
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions cost 1. Gives up (returns limit + 1) past `limit`. */
 export function osaDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  let prevPrev = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  for (let i = 1; i < rows; i++) {
-    const cur = new Array<number>(cols).fill(0);
-    cur[0] = i;
-    let rowMin = cur[0];
+  // Three rows, reused: this runs for every candidate of every name checked.
+  if (rowsBuffer.length < 3 * cols) rowsBuffer = new Int32Array(3 * cols * 2);
+  let prevPrev = 0;
+  let prev = cols;
+  let cur = 2 * cols;
+  for (let j = 0; j < cols; j++) rowsBuffer[prev + j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rowsBuffer[cur] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, (prevPrev[j - 2] ?? 0) + 1);
-      cur[j] = v;
-      rowMin = Math.min(rowMin, v);
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let v = Math.min((rowsBuffer[prev + j] ?? 0) + 1, (rowsBuffer[cur + j - 1] ?? 0) + 1, (rowsBuffer[prev + j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, (rowsBuffer[prevPrev + j - 2] ?? 0) + 1);
+      rowsBuffer[cur + j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    const spare = prevPrev;
     prevPrev = prev;
     prev = cur;
+    cur = spare;
   }
-  return prev[cols - 1] ?? 0;
+  return rowsBuffer[prev + cols - 1] ?? 0;
 }
+let rowsBuffer = new Int32Array(192);
 
 /** Every string made by deleting `depth` or fewer characters (the SymSpell index key set). */
 export function deletes(word: string, depth: number): Set<string> {
