@@ -1,4 +1,5 @@
 import { DOCUMENT_KINDS } from '../schemas.js';
+import { missingNoteObject } from '../git/types.js';
 import { validateAgainst } from '../schemas.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
@@ -28,12 +29,20 @@ export interface AuthorshipNote {
 export type NoteReading = { ok: true; detections: Detection[] } | { ok: false; problem: string };
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
+/** A note whose object is missing from the repository (a broken clone, a pruned object): a problem to report, never "no note". */
+function missingProblem(text: string): { ok: false; problem: string } | undefined {
+  const blob = missingNoteObject(text);
+  return blob === undefined ? undefined : { ok: false, problem: `points at note object ${blob}, which is missing from the repository` };
+}
+
 /**
  * Parses a note on `refs/notes/aiprov`. When git copies notes through a rewrite
  * with `notes.rewriteMode=concatenate` (its default), several notes land on one
  * commit joined by a blank line; each part is read and their records merged.
  */
 export function parseAiprovNote(text: string): Parsed<AuthorshipNote> {
+  const missing = missingProblem(text);
+  if (missing) return missing;
   const parts = splitConcatenated(text);
   const records: NoteRecord[] = [];
   for (const part of parts) {
@@ -117,6 +126,8 @@ export interface GitAiLog {
  * attestation lines, a `---` line, then JSON whose `prompts` name the agents.
  */
 export function parseGitAiNote(text: string): Parsed<GitAiLog> {
+  const missing = missingProblem(text);
+  if (missing) return missing;
   const lines = text.split('\n');
   const divider = lines.indexOf('---');
   if (divider === -1) return { ok: false, problem: 'has no --- divider (not a git-ai authorship log)' };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
-import type { CommitRecord, GitRepository, HeadState, LogRequest, TreeFile } from './types.js';
+import { missingNoteText, type CommitRecord, type GitRepository, type HeadState, type LogRequest, type TreeFile } from './types.js';
 import { compareStrings } from '../sorted.js';
 
 const FIELD = '\x1f';
@@ -30,6 +31,9 @@ export async function openRepository(dir: string): Promise<GitRepository> {
     : (await git.text(['rev-parse', '--show-toplevel'])).trim();
   return new CliGitRepository(root, new GitRunner(root), bare === 'true');
 }
+
+/** Compare-and-swap attempts of a note update before giving up (each re-reads the note). */
+const NOTE_UPDATE_ATTEMPTS = 50;
 
 class CliGitRepository implements GitRepository {
   constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
@@ -63,7 +67,7 @@ class CliGitRepository implements GitRepository {
     const blobs = await readBlobs(this.git, pairs.map(([blob]) => blob));
     for (const [blob, commit] of pairs) {
       const content = blobs.get(blob);
-      if (content) notes.set(commit, decoder.decode(content));
+      notes.set(commit, content === undefined ? missingNoteText(blob) : decoder.decode(content));
     }
     return notes;
   }
@@ -146,16 +150,44 @@ class CliGitRepository implements GitRepository {
     return new LineMap(parseHunks(diff));
   }
 
-  async writeNote(ref: string, sha: string, text: string): Promise<void> {
+  async updateNote(ref: string, sha: string, update: (current: string | undefined) => string): Promise<void> {
     assertNotesRef(ref);
+    // Each attempt writes on a private ref, then moves `ref` only if nobody moved it since it was read.
+    // Under refs/notes/: `git notes --ref` puts any other name there itself.
+    const scratch = `refs/notes/aiprov-scratch/${randomBytes(8).toString('hex')}`;
     const dir = await mkdtemp(path.join(os.tmpdir(), 'aiprov-note-'));
     try {
-      const file = path.join(dir, 'note');
-      await writeFile(file, text);
-      await this.git.text(['notes', `--ref=${ref}`, 'add', '--force', '-F', file, sha]);
+      for (let attempt = 0; ; attempt++) {
+        const tip = (await this.git.text(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+        if (tip !== '') await this.git.text(['update-ref', scratch, tip]);
+        else await this.git.text(['update-ref', '-d', scratch]);
+        const current = tip === '' ? undefined : await this.noteAt(scratch, sha);
+        const file = path.join(dir, 'note');
+        await writeFile(file, update(current));
+        await this.git.text(['notes', `--ref=${scratch}`, 'add', '--force', '-F', file, sha]);
+        const written = (await this.git.text(['rev-parse', '--verify', '--quiet', `${scratch}^{commit}`])).trim();
+        // An all-zero old value: the ref must not exist yet.
+        const swapped = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(() => true, () => false);
+        if (swapped) return;
+        if (attempt >= NOTE_UPDATE_ATTEMPTS) throw new GitError('GIT_FAILED', `could not update ${ref} for commit ${sha.slice(0, 12)}: other writers kept moving it (${NOTE_UPDATE_ATTEMPTS + 1} attempts)`);
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
+      }
     } finally {
+      await this.git.text(['update-ref', '-d', scratch]).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The note on `sha` at notes ref `ref`: its text, missingNoteText when its object is missing, undefined when there is none. */
+  private async noteAt(ref: string, sha: string): Promise<string | undefined> {
+    const listed = await this.git.text(['notes', `--ref=${ref}`, 'list', sha]).catch((error: unknown) => {
+      if (error instanceof GitError && /no note found/.test(error.message)) return '';
+      throw error;
+    });
+    const blob = listed.trim();
+    if (blob === '') return undefined;
+    const content = (await readBlobs(this.git, [blob])).get(blob);
+    return content === undefined ? missingNoteText(blob) : decoder.decode(content);
   }
 
   async configValues(key: string): Promise<string[]> {

@@ -95,13 +95,35 @@ export interface TreeReader extends RepositoryHandle {
 }
 
 export interface NotesReader extends RepositoryHandle {
-  /** Notes on `ref` as commit sha → note text; empty when the ref does not exist. */
+  /**
+   * Notes on `ref` as commit sha → note text; empty when the ref does not
+   * exist. A note whose object is missing from the repository is there as
+   * `missingNoteText(blob)`, so that readers report it rather than skip it.
+   */
   readNotes(ref: string): Promise<Map<string, string>>;
 }
 
 export interface NotesWriter extends NotesReader {
-  /** Replaces the note on `sha` in `ref` with `text`. */
-  writeNote(ref: string, sha: string, text: string): Promise<void>;
+  /**
+   * Replaces the note on `sha` in `ref` with what `update` makes of the
+   * current one (undefined when there is none; `missingNoteText` when its
+   * object is missing). `update` may throw to refuse. The ref moves by
+   * compare-and-swap: when another writer moved it meanwhile, `update` runs
+   * again on the new note, so no concurrent write is lost.
+   */
+  updateNote(ref: string, sha: string, update: (current: string | undefined) => string): Promise<void>;
+}
+
+const MISSING_NOTE = '\u0000aiprov: missing note object ';
+
+/** The text a note reads as when its object is missing (never valid JSON, never a git-ai log). */
+export function missingNoteText(blob: string): string {
+  return `${MISSING_NOTE}${blob}`;
+}
+
+/** The missing object's id, when `text` stands for a missing note. */
+export function missingNoteObject(text: string): string | undefined {
+  return text.startsWith(MISSING_NOTE) ? text.slice(MISSING_NOTE.length) : undefined;
 }
 
 /** The repository's own configuration and git directory, for installing hooks. */

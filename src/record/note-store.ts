@@ -5,11 +5,16 @@ import { validateAgainst } from '../schemas.js';
 
 /**
  * Reads the records on a commit's `refs/notes/aiprov` note. A note that is
- * there but unreadable is an error: writing over it would lose what it holds.
+ * there but unreadable (not JSON, not a record, its object missing) is an
+ * error: writing over it would lose what it holds.
  */
 export async function readRecords(git: NotesReader, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
   const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF));
-  const text = all.get(sha);
+  return recordsIn(all.get(sha), sha);
+}
+
+/** The records of one note's text (undefined: no note). */
+export function recordsIn(text: string | undefined, sha: string): NoteRecord[] {
   if (text === undefined) return [];
   const parsed = parseAiprovNote(text);
   if (!parsed.ok) {
@@ -26,11 +31,17 @@ export function buildNote(records: NoteRecord[]): string {
   return `${JSON.stringify(note, null, 2)}\n`;
 }
 
-/** Adds records to a commit's note, keeping every record already there. Returns all records now on it. */
+/**
+ * Adds records to a commit's note, keeping every record already there, also
+ * those another `record` writes at the same moment (the note ref moves by
+ * compare-and-swap). Returns all records now on it.
+ */
 export async function appendRecords(git: NotesWriter, sha: string, records: NoteRecord[]): Promise<NoteRecord[]> {
-  const existing = await readRecords(git, sha);
-  const all = dedupeRecords([...existing, ...records]);
-  await git.writeNote(AIPROV_NOTES_REF, sha, buildNote(all));
+  let all: NoteRecord[] = [];
+  await git.updateNote(AIPROV_NOTES_REF, sha, (current) => {
+    all = dedupeRecords([...recordsIn(current, sha), ...records]);
+    return buildNote(all);
+  });
   return all;
 }
 

@@ -1,7 +1,7 @@
 import { AIPROV_NOTES_REF, parseAiprovNote, type NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { NotesWriter, TreeReader } from '../git/types.js';
-import { buildNote, readRecords, recordIdentity } from './note-store.js';
+import { buildNote, recordsIn, recordIdentity } from './note-store.js';
 
 export interface Rewrite {
   from: string;
@@ -54,10 +54,19 @@ export async function carryThroughRewrite(options: CarryOptions): Promise<CarryR
     }
     if (carried.length === 0) continue;
     // What git itself copied onto the new commit (possibly concatenated) is replaced by the recomputed records.
-    const kept = (await readRecords(git, to, notes).catch(() => [])).filter((r) => !carriedIds.has(recordIdentity(r)));
-    const records = [...kept, ...carried];
-    await git.writeNote(AIPROV_NOTES_REF, to, buildNote(records));
-    written.push({ commit: to, records: records.length });
+    let count = 0;
+    await git.updateNote(AIPROV_NOTES_REF, to, (current) => {
+      let existing: NoteRecord[] = [];
+      try {
+        existing = recordsIn(current, to);
+      } catch {
+        // git's own concatenation of two notes is not JSON: the carried records replace it.
+      }
+      const records = [...existing.filter((r) => !carriedIds.has(recordIdentity(r))), ...carried];
+      count = records.length;
+      return buildNote(records);
+    });
+    written.push({ commit: to, records: count });
   }
   return { written, warnings };
 }
