@@ -10,7 +10,7 @@
  */
 
 export type UsageCode = 'BAD_ARGUMENT' | 'BAD_PATH';
-export type GitCode = 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND';
+export type GitCode = 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND' | 'SHALLOW_REPOSITORY';
 export type ConfigCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE' | 'CONFIG_UNTRUSTED';
 export type NotesCode = 'NOTE_UNREADABLE' | 'NOTE_INVALID';
 export type ManifestCode = 'MANIFEST_INVALID' | 'MANIFEST_UNSAFE';

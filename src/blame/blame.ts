@@ -4,7 +4,7 @@ import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
 import { AGENT_TRACE_FILE, indexAgentTrace, indexNotes } from '../authorship/line-records.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
-import { UsageError } from '../errors.js';
+import { GitError, UsageError } from '../errors.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, NotesReader, TreeFile, TreeReader } from '../git/types.js';
 import { envelope } from '../schemas.js';
@@ -39,6 +39,8 @@ export interface BlameOptions {
   jobs?: number;
   /** Directory depth of the `directories` roll-up; default 1. */
   depth?: number;
+  /** Count on a shallow clone without `since`, though every line older than its boundary goes to the boundary commit. */
+  allowShallow?: boolean;
 }
 
 type Selected = { counted: TreeFile[]; excluded: { path: string; reason: ExclusionReason }[] };
@@ -51,6 +53,8 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const since = options.since === undefined ? null : await git.resolveCommit(options.since);
   const detection = options.detection ?? 'copies';
   const warnings: ScanWarning[] = [];
+  const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
+  if (shallow) warnings.push(shallow);
 
   const [files, texts, { analyser, notes }] = await Promise.all([git.listFiles(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
   const gitattributes = texts.get('.gitattributes');
@@ -89,6 +93,21 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     excluded,
     warnings,
   };
+}
+
+/**
+ * A shallow clone (what `actions/checkout` makes by default) cuts history at
+ * its boundary, and `git blame` gives every older line to the boundary
+ * commit: the shares would be wrong, so without `since` (whose range lies
+ * within the history present) blame refuses, with the fix, unless allowed.
+ */
+function shallowWarning(boundary: string[], hasSince: boolean, allowed: boolean): ScanWarning | undefined {
+  if (boundary.length === 0) return undefined;
+  const where = `history stops at ${boundary.map((s) => s.slice(0, 12)).join(', ')}`;
+  if (!hasSince && !allowed) {
+    throw new GitError('SHALLOW_REPOSITORY', `shallow clone (${where}): every older line would be counted as written by the commit where history stops; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow), or pass --allow-shallow to count anyway`);
+  }
+  return { code: 'SHALLOW', message: `shallow clone (${where}): ${hasSince ? 'lines older than the range are not counted, as usual' : 'lines older than that are counted as written by the commit where history stops (--allow-shallow)'}; git fetch --unshallow gives the whole history` };
 }
 
 function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {

@@ -14,6 +14,7 @@ interface BlameFlags {
   detect: string;
   jobs?: string;
   depth: string;
+  allowShallow?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -31,6 +32,7 @@ export const registerBlame: Register = (program, exit) => {
     .option('--detect <level>', `move and copy detection: ${Object.keys(DETECTION_FLAGS).join(', ')}`, 'copies')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--depth <n>', 'directory depth of the roll-up', '1')
+    .option('--allow-shallow', 'count on a shallow clone without --since (lines older than its boundary go to the boundary commit)')
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame');
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
@@ -47,6 +49,7 @@ export const registerBlame: Register = (program, exit) => {
         detection: flags.detect,
         ...(jobs !== undefined ? { jobs } : {}),
         depth: positive('--depth', flags.depth),
+        allowShallow: flags.allowShallow === true,
       });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
       await print(options, 'blameReport', report);

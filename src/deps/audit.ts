@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { Clock } from '../clock.js';
@@ -8,7 +8,7 @@ import type { Environment } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { envelope, type Envelope } from '../schemas.js';
-import { collectDependencies } from './extract/collect.js';
+import { capFor, collectDependencies, TEXT_CAP, type ReadResult } from './extract/collect.js';
 import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
 import { canonicalName, isValidName } from './names.js';
@@ -47,6 +47,8 @@ export interface DepsSummary {
   unknown: number;
   /** URLs, paths and VCS references: not registry packages, not looked up. */
   notLookedUp: number;
+  /** Manifests, lockfiles and texts that could not be read whole (a warning names each): their names went unchecked. */
+  unreadFiles: number;
   /** Unsuppressed findings at or above `failOn` on names the registry answered for (an unknown name is undecided, whatever the offline check hinted). */
   failing: number;
 }
@@ -90,15 +92,23 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
   const files = git.bare ? (head ? (await git.listFiles(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
-  const found = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings)));
+  const { found, unread } = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings)));
+  for (const u of unread) warnings.push({ code: 'FILE_NOT_READ', message: `${u.file} ${u.reason}: its dependencies were not checked` });
   let introductions = new Map<string, Introduction>();
   if (options.history !== false && head !== null) {
     const wanted = new Map<string, { ecosystem: Ecosystem; name: string }[]>();
     for (const d of found) if (!d.local) wanted.set(d.source.file, [...(wanted.get(d.source.file) ?? []), d]);
     introductions = await findIntroductions(git, context.analyser, wanted, warnings);
+    // In a shallow clone a name older than the boundary seems added by the boundary commit: who added it is not known.
+    const boundary = new Set(await git.shallowBoundary());
+    if (boundary.size > 0) {
+      const cut = [...introductions].filter(([, intro]) => boundary.has(intro.sha));
+      for (const [k] of cut) introductions.delete(k);
+      warnings.push({ code: 'SHALLOW', message: `shallow clone (history stops at ${[...boundary].map((s) => s.slice(0, 12)).join(', ')}): the commit that introduced ${cut.length === 1 ? '1 name' : `${cut.length} names`} is not known, so none is named; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow) to know it` });
+    }
   }
   const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)), warnings);
-  return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings);
+  return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings, unread.length);
 }
 
 export interface CheckOptions extends CommonOptions {
@@ -119,7 +129,11 @@ export async function checkNames(options: CheckOptions): Promise<DepsReport> {
   });
   if (options.fromText !== undefined) {
     const file = options.fromText;
-    const text = await readFile(path.resolve(context.env.cwd, file), 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
+    const full = path.resolve(context.env.cwd, file);
+    const info = await stat(full).catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
+    if (!info.isFile()) throw new UsageError('is not a regular file', { field: 'fromText', value: file, code: 'BAD_PATH' });
+    if (info.size > TEXT_CAP) throw new UsageError(`is ${info.size} bytes, larger than the ${TEXT_CAP / 1024 / 1024} MiB read for a text`, { field: 'fromText', value: file, code: 'BAD_PATH' });
+    const text = await readFile(full, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
     found.push(...commandDependencies(asFile, text, file));
@@ -193,7 +207,7 @@ async function registryClients(settings: DepsSettings, context: DepsContext, opt
   return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
 }
 
-function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[]): DepsReport {
+function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[], unreadFiles = 0): DepsReport {
   dependencies.sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name));
   const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
   for (const d of dependencies) byVerdict[d.verdict]++;
@@ -207,7 +221,7 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
     checkedAt: clock.now().toISOString(),
     failOn: settings.failOn,
     dependencies,
-    summary: { dependencies: dependencies.length, byVerdict, findings, suppressed, unknown: byVerdict.unknown - notLookedUp, notLookedUp, failing },
+    summary: { dependencies: dependencies.length, byVerdict, findings, suppressed, unknown: byVerdict.unknown - notLookedUp, notLookedUp, unreadFiles, failing },
     warnings,
   };
 }
@@ -217,11 +231,11 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
  * link, and its target is never opened (a committed `requirements.txt ->
  * /etc/passwd` must not send local user names to a registry), nor is a file
  * whose real path leaves the repository through a linked directory. Each one
- * refused is a warning naming it. Anything over 2 MiB is no manifest or doc
- * worth reading, and is skipped unread.
+ * refused is a warning naming it. A file over its cap (extract/collect.ts) is
+ * not read at all, and says so.
  */
-async function readWorkTree(root: string, files: string[], warnings: ScanWarning[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
+async function readWorkTree(root: string, files: string[], warnings: ScanWarning[]): Promise<Map<string, ReadResult>> {
+  const texts = new Map<string, ReadResult>();
   const realRoot = await realpath(root);
   await mapPool(files, 32, async (file) => {
     const full = path.join(root, file);
@@ -230,14 +244,21 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
       warnings.push({ code: 'SYMLINK_NOT_FOLLOWED', message: `${file} is a symbolic link: not followed, its target was not read` });
       return;
     }
-    if (!info?.isFile() || info.size > 2 * 1024 * 1024) return;
+    if (!info?.isFile()) return;
+    if (info.size > capFor(file)) {
+      texts.set(file, { unread: `is ${info.size} bytes, larger than the ${capFor(file) / 1024 / 1024} MiB read for such a file` });
+      return;
+    }
     const real = await realpath(full).catch(() => undefined);
     if (real === undefined || (real !== realRoot && !real.startsWith(realRoot + path.sep))) {
       warnings.push({ code: 'OUTSIDE_REPOSITORY', message: `${file} resolves outside the repository (${real ?? 'unresolvable'}): not read` });
       return;
     }
-    const text = await readFile(full, 'utf8').catch(() => undefined);
-    if (text !== undefined) texts.set(file, text);
+    try {
+      texts.set(file, await readFile(full, 'utf8'));
+    } catch (error) {
+      texts.set(file, { unread: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    }
   });
   return texts;
 }
@@ -246,7 +267,7 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
 export function auditDecision(report: DepsReport, allowUnknown: boolean): Decision {
   // Accepting what could not be checked does not accept what the offline check found on it (a typosquat while the registry was down).
   const offline = allowUnknown ? tally(report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings), report.failOn).failing : 0;
-  return decide({ failing: report.summary.failing + offline, undecided: report.summary.unknown, allowUndecided: allowUnknown });
+  return decide({ failing: report.summary.failing + offline, undecided: report.summary.unknown + report.summary.unreadFiles, allowUndecided: allowUnknown });
 }
 
 /** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */

@@ -12,7 +12,7 @@ describe('wording (issue 8, item 26)', () => {
     const report = {
       schema: 'https://aiprov.dev/dependency-audit/v1', tool: { name: 'aiprov', version: '0' }, repository: null, checkedAt: '2026-01-01T00:00:00.000Z', failOn: 'high',
       dependencies: [{ ecosystem: 'npm', name: 'express', spec: '', sources: [], verdict: 'ok', findings: [], unknownSignals: [] }],
-      summary: { dependencies: 1, byVerdict: { ok: 1, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 }, findings: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, unknown: 0, notLookedUp: 0, failing: 0 },
+      summary: { dependencies: 1, byVerdict: { ok: 1, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 }, findings: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, unknown: 0, notLookedUp: 0, unreadFiles: 0, failing: 0 },
       warnings: [],
     } satisfies DepsReport;
     expect(renderDepsTable(report, plainStyle)).toContain('\n1 dependency: 0 malicious');

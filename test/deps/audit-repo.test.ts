@@ -106,7 +106,7 @@ describe('aiprov deps audit of a repository', () => {
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
   });
 
-  it('an include through a link (-r sub/link.txt) is refused, naming the file, and its target is never read', async () => {
+  it('an include through a link (-r sub/link.txt) is refused with a warning naming it, its target is never read, and the audit cannot decide', async () => {
     const outside = await tempDir();
     await writeFile(path.join(outside, 'token.txt'), 'ghp-secret-token-value\n');
     const work = await tempDir();
@@ -116,7 +116,9 @@ describe('aiprov deps audit of a repository', () => {
     await writeFile(path.join(work, 'requirements.txt'), '-r sub/link.txt\nflask\n');
     execFileSync('git', ['add', '.'], { cwd: work });
     const before = server.requests.length;
-    await expect(audit({ repo: work })).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: 'requirements.txt line 1: includes sub/link.txt, which is not in the repository' });
+    const report = await audit({ repo: work });
+    expect(report.warnings).toContainEqual({ code: 'FILE_NOT_READ', message: 'requirements.txt line 1: includes sub/link.txt, which is not a file of the repository that could be read: its dependencies were not checked' });
+    expect(report.summary.unreadFiles).toBe(1);
     expect(server.requests.slice(before).some((r) => r.path.includes('ghp-secret'))).toBe(false);
   });
 

@@ -65,7 +65,7 @@ describe('Python manifests', () => {
       'pypi:Django@:6 local=https://example.com/django.tar.gz', 'pypi:./local-pkg@:7 local=./local-pkg',
       'pypi:git+https://github.com/x/y.git#egg=y@:8 local=git+https://github.com/x/y.git#egg=y', 'pypi:PyYAML@:10',
     ]);
-    expect(() => fromRequirements('r.txt', '-r missing.txt\n', () => undefined)).toThrow('r.txt line 1: includes missing.txt, which is not in the repository');
+    expect(() => fromRequirements('r.txt', '-r missing.txt\n', () => undefined)).toThrow('r.txt line 1: includes missing.txt, which is not a file of the repository that could be read');
     expect(() => fromRequirements('r.txt', '-r missing.txt\n', () => undefined)).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID', name: 'ManifestError' }) as Error);
   });
 
@@ -146,7 +146,8 @@ describe('collecting from a repository', () => {
   it('reads each file once, even when another requirements file includes it', async () => {
     const { collectDependencies } = await import('../../src/deps/extract/collect.js');
     const files: Record<string, string> = { 'requirements.txt': '-r requirements-dev.txt\nflask\n', 'requirements-dev.txt': 'pytest\n', 'docs/setup.md': 'Run `pip install flask`.\n' };
-    const found = await collectDependencies(Object.keys(files), (wanted) => Promise.resolve(new Map(wanted.map((f) => [f, files[f] ?? '']))));
+    const { found, unread } = await collectDependencies(Object.keys(files), (wanted) => Promise.resolve(new Map(wanted.map((f) => [f, files[f] ?? '']))));
+    expect(unread).toEqual([]);
     expect(found.map((d) => `${d.name} ${d.source.file}:${d.source.line}`).sort()).toEqual(['flask docs/setup.md:1', 'flask requirements.txt:2', 'pytest requirements-dev.txt:1']);
   });
 });

@@ -5,6 +5,7 @@ import { fromCargoToml, fromGoMod } from './go-cargo.js';
 import { fromPackageJson, fromPackageLock, fromPnpmLock, fromYarnLock } from './npm.js';
 import { fromPipfile, fromPyproject, fromRequirements, parseTomlFile, tomlTable } from './python.js';
 import { canonicalName } from '../names.js';
+import { isAiprovError } from '../../errors.js';
 
 type Extractor = (file: string, text: string, read: (file: string) => string | undefined) => FoundDependency[];
 
@@ -23,24 +24,67 @@ const MANIFESTS: [RegExp, Extractor][] = [
 
 /** Directories whose contents are other people's code, not this repository's choices. */
 const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party|\.venv|venv|site-packages|dist|build|target)\//;
-const MAX_TEXT = 2 * 1024 * 1024;
+const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|Cargo\.lock|poetry\.lock|uv\.lock|Pipfile\.lock)$/;
+/** The largest file read: lockfiles of big monorepos run to tens of megabytes; nothing else a person writes comes near 16. */
+export const LOCKFILE_CAP = 64 * 1024 * 1024;
+export const TEXT_CAP = 16 * 1024 * 1024;
+
+export function capFor(file: string): number {
+  return LOCKFILE.test(file) ? LOCKFILE_CAP : TEXT_CAP;
+}
+
+/** A file that was not read, or not read whole, and why: its names went unchecked. */
+export interface UnreadFile {
+  file: string;
+  reason: string;
+}
+
+/** What reading a file gave: its text, or why there is none. */
+export type ReadResult = string | { unread: string };
+
+export interface Collected {
+  found: FoundDependency[];
+  /** Manifests, lockfiles and texts with install commands that could not be read whole: the audit cannot decide on them. */
+  unread: UnreadFile[];
+}
+
+const isManifest = (file: string): boolean => MANIFESTS.some(([re]) => re.test(file));
 
 /**
  * Every dependency name in the given files. `readTexts` supplies their
- * contents (from the work tree, or from a commit for a bare repository).
+ * contents (from the work tree, or from a commit for a bare repository). A
+ * manifest, lockfile or text with commands that cannot be read whole (too
+ * large, not text, not valid in its format) is never skipped in silence: it
+ * is listed in `unread`, and the audit's answer is "could not decide".
  */
-export async function collectDependencies(files: readonly string[], readTexts: (files: string[]) => Promise<Map<string, string>>): Promise<FoundDependency[]> {
+export async function collectDependencies(files: readonly string[], readTexts: (files: string[]) => Promise<Map<string, ReadResult>>): Promise<Collected> {
   // Requirements files may `-r` include any text file, so those are read too.
-  const wanted = files.filter((f) => !SKIP.test(f) && (MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f) || /\.(?:txt|in)$/.test(f)));
-  const texts = new Map([...(await readTexts(wanted))].filter(([, text]) => text.length <= MAX_TEXT && !text.includes('\0')));
+  const wanted = files.filter((f) => !SKIP.test(f) && (isManifest(f) || isCommandFile(f) || /\.(?:txt|in)$/.test(f)));
+  const texts = new Map<string, string>();
+  const unread: UnreadFile[] = [];
+  for (const [file, result] of await readTexts(wanted)) {
+    let reason = typeof result === 'string' ? undefined : result.unread;
+    // A manifest or lockfile with bytes that are not text (NUL, invalid UTF-8) cannot be parsed whole; prose can still be read around them.
+    if (typeof result === 'string' && isManifest(file) && /[\0\uFFFD]/.test(result)) reason = 'holds bytes that are not text (NUL or invalid UTF-8)';
+    if (typeof result === 'string' && result.length > capFor(file)) reason = `is larger than the ${capFor(file) / 1024 / 1024} MiB read for such a file`;
+    if (reason === undefined && typeof result === 'string') texts.set(file, result);
+    else if (reason !== undefined && (isManifest(file) || isCommandFile(file))) unread.push({ file, reason });
+  }
   const read = (file: string): string | undefined => texts.get(path.posix.normalize(file));
   const found: FoundDependency[] = [];
-  for (const file of [...texts.keys()].filter((f) => MANIFESTS.some(([re]) => re.test(f)) || isCommandFile(f)).sort()) {
+  for (const file of [...texts.keys()].filter((f) => isManifest(f) || isCommandFile(f)).sort()) {
     const text = texts.get(file) ?? '';
     const manifest = MANIFESTS.find(([re]) => re.test(file));
-    if (manifest) found.push(...manifest[1](file, text, read));
-    if (isCommandFile(file) && !/(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) {
-      found.push(...commandDependencies(file, text));
+    try {
+      const names: FoundDependency[] = [];
+      if (manifest) names.push(...manifest[1](file, text, read));
+      if (isCommandFile(file) && !LOCKFILE.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) names.push(...commandDependencies(file, text));
+      found.push(...names);
+    } catch (error) {
+      // One bad file does not stop the audit of the others; it makes the answer "could not decide".
+      if (!isAiprovError(error)) throw error;
+      const prefix = `${file} `;
+      unread.push({ file, reason: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message });
     }
   }
   // A requirements file read on its own and again through another's `-r` gives the same names twice.
@@ -51,7 +95,7 @@ export async function collectDependencies(files: readonly string[], readTexts: (
     seen.add(key);
     return true;
   });
-  return markOwn(unique, texts);
+  return { found: markOwn(unique, texts), unread: unread.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Ecosystem, FoundDependency } from '../types.js';
+import { ManifestError } from '../../errors.js';
 import { isValidName, splitNpmSpec, splitPep508 } from '../names.js';
 
 /**
@@ -48,7 +49,7 @@ export function commandDependencies(file: string, text: string, reportedAs = fil
 }
 
 export function commandsInText(file: string, text: string): CommandHit[] {
-  const lines = file.endsWith('.ipynb') ? notebookLines(text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
+  const lines = file.endsWith('.ipynb') ? notebookLines(file, text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
   const prose = isProse(file);
   const hits: CommandHit[] = [];
   let fenced = false;
@@ -70,23 +71,25 @@ function codeInProse(line: string): string[] {
   return prompt ? [...spans, prompt[1] ?? ''] : spans;
 }
 
-function notebookLines(text: string): { text: string; line: number }[] {
+function notebookLines(file: string, text: string): { text: string; line: number }[] {
+  let nb: { cells?: ({ cell_type?: string; source?: string | string[] } | null)[] } | null;
   try {
-    const nb = JSON.parse(text) as { cells?: { cell_type?: string; source?: string | string[] }[] };
-    const out: { text: string; line: number }[] = [];
-    for (const cell of nb.cells ?? []) {
-      if (cell.cell_type !== 'code') continue;
-      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source ?? '';
-      for (const l of source.split('\n')) {
-        // `!pip install x` and `%pip install x` run shell commands from a cell.
-        const needle = l.trim();
-        out.push({ text: needle.replace(/^[!%]/, ''), line: text.split('\n').findIndex((t) => t.includes(JSON.stringify(needle).slice(1, -1))) + 1 || 1 });
-      }
-    }
-    return out;
-  } catch {
-    return text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
+    nb = JSON.parse(text) as typeof nb;
+  } catch (error) {
+    throw new ManifestError(file, `is not a valid notebook (${(error as Error).message})`);
   }
+  const out: { text: string; line: number }[] = [];
+  if (typeof nb !== 'object' || nb === null || !Array.isArray(nb.cells)) throw new ManifestError(file, 'is not a valid notebook (no cells)');
+  for (const cell of nb.cells) {
+    if (typeof cell !== 'object' || cell === null || cell.cell_type !== 'code') continue;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source ?? '';
+    for (const l of source.split('\n')) {
+      // `!pip install x` and `%pip install x` run shell commands from a cell.
+      const needle = l.trim();
+      out.push({ text: needle.replace(/^[!%]/, ''), line: text.split('\n').findIndex((t) => t.includes(JSON.stringify(needle).slice(1, -1))) + 1 || 1 });
+    }
+  }
+  return out;
 }
 
 export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {

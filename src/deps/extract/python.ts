@@ -28,7 +28,7 @@ export function fromRequirements(file: string, text: string, include: (file: str
       if (flag === '-r' || flag === '--requirement') {
         const target = path.posix.join(path.posix.dirname(file), value.trim());
         const included = include(target);
-        if (included === undefined) throw new ManifestError(file, `line ${lineNo}: includes ${value.trim()}, which is not in the repository`);
+        if (included === undefined) throw new ManifestError(file, `line ${lineNo}: includes ${value.trim()}, which is not a file of the repository that could be read`);
         found.push(...fromRequirements(target, included, include, seen));
       } else if (flag === '-e' || flag === '--editable') {
         found.push({ ecosystem: 'pypi', name: value.trim(), spec: '', source: { file, line: lineNo, kind: 'manifest' }, local: value.trim() });
