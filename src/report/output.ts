@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
+import { chmod, chown, lstat, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from '../errors.js';
@@ -17,23 +17,51 @@ export interface OutputSink {
 }
 
 /**
- * Opens `file` for an atomic write: everything goes to a temporary file in the
- * same directory, renamed over the target only once complete, so a reader
- * never sees half a report and a failure leaves the old file as it was.
+ * Opens `file` for writing a report. Over a regular file (or where there is
+ * none) the write is atomic: everything goes to a temporary file in the same
+ * directory, renamed over the target only once complete, so a reader never
+ * sees half a report, a failure leaves the old file as it was, and the old
+ * file's mode is kept (a 0600 file stays 0600). A device, FIFO or socket
+ * (`/dev/null`, `/dev/stdout`, a pipe) is written through, never replaced. A
+ * symbolic link is followed deliberately, as a shell redirection does: the
+ * file it points to is what is written, and the link stays. SIGINT and
+ * SIGTERM remove the temporary file before the process ends.
  */
 export function fileSink(file: string): OutputSink {
-  return buffered(rawFileSink(file));
+  return buffered(lazySink(file));
 }
 
-function rawFileSink(file: string): OutputSink {
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const stream = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
-  let failure: Error | undefined;
-  stream.on('error', (error) => { failure = error; });
+/** The sink for `file`, chosen once the target has been looked at (on the first write or commit). */
+function lazySink(file: string): OutputSink {
+  let opened: Promise<OutputSink> | undefined;
+  const open = (): Promise<OutputSink> => (opened ??= openTarget(path.resolve(file)));
+  return {
+    write: (text) => open().then((sink) => sink.write(text)),
+    commit: async () => { await (await open()).commit(); },
+    abort: async () => { if (opened) await (await opened.catch(() => undefined))?.abort(); },
+  };
+}
+
+async function openTarget(target: string): Promise<OutputSink> {
   const fail = (error: unknown): never => {
     throw new OutputError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   };
+  const linked = await lstat(target).catch(() => undefined);
+  let real = target;
+  if (linked?.isSymbolicLink()) {
+    real = await realpath(target).catch(() => { throw new OutputError(`cannot write ${target}: it is a symbolic link to a file that does not exist`); });
+  }
+  const info = real === target ? linked : await stat(real).catch(() => undefined);
+  if (info?.isDirectory()) throw new OutputError(`cannot write ${target}: it is a directory`);
+  if (info && !info.isFile()) return throughSink(real, fail);
+  return atomicSink(real, info, fail);
+}
+
+/** A device, FIFO or socket: opened and written as it is. */
+function throughSink(target: string, fail: (error: unknown) => never): OutputSink {
+  const stream = createWriteStream(target, { flags: 'w' });
+  let failure: Error | undefined;
+  stream.on('error', (error) => { failure = error; });
   return {
     async write(text) {
       if (failure) fail(failure);
@@ -43,14 +71,82 @@ function rawFileSink(file: string): OutputSink {
       if (failure) fail(failure);
       stream.end();
       await once(stream, 'finish').catch(fail);
+    },
+    abort() {
+      stream.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+function atomicSink(target: string, existing: Stats | undefined, fail: (error: unknown) => never): OutputSink {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const stream = createWriteStream(temp, { flags: 'wx', mode: existing ? existing.mode & 0o7777 : 0o666 });
+  pendingTemps.add(temp);
+  watchSignals();
+  let failure: Error | undefined;
+  stream.on('error', (error) => { failure = error; });
+  // Read through a function: the stream's error handler may set it while a write is awaited.
+  const failed = (): Error | undefined => failure;
+  const cleanup = async (): Promise<void> => {
+    pendingTemps.delete(temp);
+    await unlink(temp).catch(() => undefined);
+  };
+  return {
+    async write(text) {
       if (failure) fail(failure);
-      await rename(temp, target).catch(fail);
+      if (!stream.write(text)) await waitDrain(stream).catch(fail);
+    },
+    async commit() {
+      try {
+        const before = failed();
+        if (before) fail(before);
+        stream.end();
+        await once(stream, 'finish').catch(fail);
+        const after = failed();
+        if (after) fail(after);
+        if (existing) {
+          // The mode asked for at creation passes through the umask: set it exactly, and the owner too where allowed.
+          await chmod(temp, existing.mode & 0o7777).catch(fail);
+          await chown(temp, existing.uid, existing.gid).catch(() => undefined);
+        }
+        await rename(temp, target).catch(fail);
+        pendingTemps.delete(temp);
+      } catch (error) {
+        await cleanup();
+        throw error;
+      }
     },
     async abort() {
       stream.destroy();
-      await unlink(temp).catch(() => undefined);
+      await cleanup();
     },
   };
+}
+
+/** Temporary files not yet renamed into place: a signal removes them before the process ends. */
+const pendingTemps = new Set<string>();
+let watching = false;
+
+function watchSignals(): void {
+  if (watching) return;
+  watching = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const handler = (): void => {
+      for (const temp of pendingTemps) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // already gone
+        }
+      }
+      pendingTemps.clear();
+      // Then die of the same signal, as if aiprov had not been listening.
+      process.off(signal, handler);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+  }
 }
 
 /** Standard output, with backpressure; a closed pipe (`| head`) ends the write quietly. */
