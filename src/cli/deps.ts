@@ -60,6 +60,7 @@ function overrides(flags: CommonFlags): Partial<DepsSettings> {
 /** Prints the report; the exit code is the policy layer's decision on it. */
 async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<ExitCode> {
   for (const w of report.warnings) notice(options, `warning: ${w.message}`);
-  await print(options, 'dependencyAudit', report);
-  return auditDecision(report, flags.allowUnknown === true).exitCode;
+  const decided: DepsReport = flags.allowUnknown === true ? { ...report, allowUnknown: true } : report;
+  await print(options, 'dependencyAudit', decided);
+  return auditDecision(decided, flags.allowUnknown === true).exitCode;
 }

@@ -35,6 +35,8 @@ export interface DepsReport extends Envelope<'dependencyAudit'> {
   dependencies: DependencyReport[];
   summary: DepsSummary;
   warnings: ScanWarning[];
+  /** Set by whoever decides on the report: names that could not be checked were accepted (`--allow-unknown`). */
+  allowUnknown?: boolean;
 }
 
 export interface DepsSummary {

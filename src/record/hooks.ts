@@ -18,7 +18,8 @@ export interface HookChange {
 export interface HooksResult {
   hooksDir: string;
   changes: HookChange[];
-  rewriteRef: 'added' | 'present' | 'removed' | 'kept';
+  /** `kept`: set, but not by aiprov, so left alone; `absent`: not set at all. */
+  rewriteRef: 'added' | 'present' | 'removed' | 'kept' | 'absent';
 }
 
 /**
@@ -87,7 +88,7 @@ export async function uninstallHooks(options: { context: { git: RepositoryConfig
       changes.push({ hook, action: 'removed' });
     }
   }
-  let rewriteRef: HooksResult['rewriteRef'] = 'kept';
+  let rewriteRef: HooksResult['rewriteRef'] = (await git.configValues('notes.rewriteRef')).includes(AIPROV_NOTES_REF) ? 'kept' : 'absent';
   if ((await git.configValues(ADDED_REWRITE_REF)).includes('true')) {
     await git.unsetConfig('notes.rewriteRef', AIPROV_NOTES_REF);
     await git.unsetConfig(ADDED_REWRITE_REF, 'true');

@@ -55,7 +55,8 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
     lines.push(...table(rows));
   }
   if (s.failing > 0) lines.push('', `${s.failing} finding${s.failing === 1 ? '' : 's'} at or above ${report.failOn}.`);
-  if (s.unknown > 0) lines.push('', `${s.unknown} could not be checked: that is not "clean" (--allow-unknown to accept it).`);
+  const unchecked = [s.unknown > 0 ? `${s.unknown} could not be checked` : '', s.unreadFiles > 0 ? `${s.unreadFiles} file${s.unreadFiles === 1 ? '' : 's'} could not be read` : ''].filter((x) => x !== '').join(' and ');
+  if (unchecked !== '') lines.push('', report.allowUnknown === true ? `${unchecked}: accepted with --allow-unknown.` : `${unchecked}: that is not "clean" (--allow-unknown to accept it).`);
   return lines.join('\n') + '\n';
 }
 
