@@ -66,7 +66,7 @@ export interface RepositoryInfo {
 }
 
 export interface ScanWarning {
-  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY' | 'REPOSITORY_CONFIG_NOT_USED' | 'FILE_NOT_READ';
+  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY' | 'REPOSITORY_CONFIG_NOT_USED' | 'FILE_NOT_READ' | 'EMPTY_SELECTION';
   message: string;
   commit?: string;
 }

@@ -60,6 +60,11 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
   const { counted, excluded } = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
+  warnings.push(...emptyFilters(files, options, revSpec));
+  if (since !== null && since !== rev && (await git.listCommits(`${rev}..${since}`)).length > 0) {
+    // `git blame A..B` with A not an ancestor of B counts from where the two met: almost never what was meant.
+    warnings.push({ code: 'EMPTY_SELECTION', message: `--since ${options.since ?? since} is not an ancestor of ${revSpec}: the range is reversed or the two histories diverged, so lines are counted from where they last met` });
+  }
   const index = indexNotes(notes);
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
@@ -108,6 +113,18 @@ function shallowWarning(boundary: string[], hasSince: boolean, allowed: boolean)
     throw new GitError('SHALLOW_REPOSITORY', `shallow clone (${where}): every older line would be counted as written by the commit where history stops; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow), or pass --allow-shallow to count anyway`);
   }
   return { code: 'SHALLOW', message: `shallow clone (${where}): ${hasSince ? 'lines older than the range are not counted, as usual' : 'lines older than that are counted as written by the commit where history stops (--allow-shallow)'}; git fetch --unshallow gives the whole history` };
+}
+
+/** A glob that selects nothing at the revision is a mistake worth saying, not a silent "0 of 0 lines". */
+function emptyFilters(files: TreeFile[], options: BlameOptions, revSpec: string): ScanWarning[] {
+  const warnings: ScanWarning[] = [];
+  for (const [flag, globs] of [['--include', options.include ?? []], ['--exclude', options.exclude ?? []]] as const) {
+    for (const glob of globs) {
+      const pattern = userGlob(glob, flag === '--include' ? 'include' : 'exclude');
+      if (!files.some((f) => pattern.test(f.path))) warnings.push({ code: 'EMPTY_SELECTION', message: `${flag} ${glob} matches no file at ${revSpec}` });
+    }
+  }
+  return warnings;
 }
 
 function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
