@@ -167,8 +167,11 @@ class CliGitRepository implements GitRepository {
         await this.git.text(['notes', `--ref=${scratch}`, 'add', '--force', '-F', file, sha]);
         const written = (await this.git.text(['rev-parse', '--verify', '--quiet', `${scratch}^{commit}`])).trim();
         // An all-zero old value: the ref must not exist yet.
-        const swapped = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(() => true, () => false);
-        if (swapped) return;
+        const failure = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new GitError('GIT_FAILED', String(error))));
+        if (failure === undefined) return;
+        // Lost a race only if the ref moved; any other failure (permissions, a broken ref) is the error itself.
+        const now = (await this.git.text(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+        if (now === tip) throw failure;
         if (attempt >= NOTE_UPDATE_ATTEMPTS) throw new GitError('GIT_FAILED', `could not update ${ref} for commit ${sha.slice(0, 12)}: other writers kept moving it (${NOTE_UPDATE_ATTEMPTS + 1} attempts)`);
         await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
       }
