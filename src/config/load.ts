@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
@@ -6,10 +5,13 @@ import type { SignatureDef } from '../authorship/signature-types.js';
 import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { ConfigError } from '../errors.js';
+import { readRegularFile } from '../files.js';
 import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
 import { validateAgainst } from '../schemas.js';
 
 export const DEFAULT_CONFIG_FILE = '.aiprov.yml';
+/** A config is a page of YAML; a megabyte is far beyond any, and a link to /dev/urandom is refused before reading. */
+const CONFIG_CAP = 1024 * 1024;
 
 export interface AiprovConfig {
   version?: 1;
@@ -33,15 +35,12 @@ export interface LoadedConfig {
 export async function loadConfig(repoRoot: string | null, explicit?: string, cwd = '.'): Promise<LoadedConfig> {
   if (!explicit && repoRoot === null) return { file: null, config: {} };
   const file = explicit ? path.resolve(cwd, explicit) : path.join(repoRoot ?? '.', DEFAULT_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !explicit) return { file: null, config: {} };
-    throw new ConfigError('CONFIG_UNREADABLE', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, { cause: error });
+  const read = await readRegularFile(file, CONFIG_CAP);
+  if (!read.ok) {
+    if (read.code === 'ENOENT' && !explicit) return { file: null, config: {} };
+    throw new ConfigError('CONFIG_UNREADABLE', `${file}: ${read.problem}`);
   }
-  return { file, config: parseConfig(text, file) };
+  return { file, config: parseConfig(read.bytes.toString('utf8'), file) };
 }
 
 export function parseConfig(text: string, file: string): AiprovConfig {
@@ -54,7 +53,13 @@ export function parseConfig(text: string, file: string): AiprovConfig {
     const message = (first.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${message}`);
   }
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // The yaml library caps alias expansion (a "billion laughs" file) and says so by throwing.
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigError('CONFIG_INVALID', `${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   const problem = validateAgainst('config', value);
   if (problem) throw new ConfigError('CONFIG_INVALID', `${file}: ${problem}`);
   const config = value as AiprovConfig;

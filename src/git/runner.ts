@@ -58,7 +58,7 @@ export class GitRunner {
     try {
       return await this.simple.raw(args);
     } catch (error) {
-      throw mapGitError(error, failure.message, failure.code);
+      throw mapGitError(error, failure.message, failure.code, this.cwd);
     }
   }
 
@@ -167,10 +167,14 @@ export function firstFatalLine(stderr: string): string | undefined {
   return line?.replace(/^(fatal|error):\s*/, '');
 }
 
-function mapGitError(error: unknown, fallback: string, code: GitCode): GitError | UsageError {
+function mapGitError(error: unknown, fallback: string, code: GitCode, cwd: string): GitError | UsageError {
   if (error instanceof GitError || error instanceof UsageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/ENOENT|spawn git/.test(message)) return new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error });
+  // Not "not a repository": git refuses one owned by another user until told it is safe.
+  if (/detected dubious ownership/.test(message)) {
+    return new GitError('DUBIOUS_OWNERSHIP', `${cwd}: git refuses a repository owned by another user (dubious ownership); if you trust it: git config --global --add safe.directory ${cwd}`, { cause: error });
+  }
   const detail = firstFatalLine(message);
   return new GitError(code, detail && code === 'GIT_FAILED' ? `${fallback}: ${detail}` : fallback, { cause: error });
 }

@@ -1,7 +1,8 @@
-import { chmod, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
 import { HooksError } from '../errors.js';
+import { makeDirectory } from '../files.js';
 import type { RepositoryConfig } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
@@ -37,8 +38,10 @@ export interface InstallHooksOptions {
 export async function installHooks(options: InstallHooksOptions): Promise<HooksResult> {
   const { context: { git }, launcher, trailer } = options;
   const hooksDir = await git.gitPath('hooks');
-  await mkdir(hooksDir, { recursive: true });
-  const changes: HookChange[] = [];
+  const problem = await makeDirectory(hooksDir);
+  if (problem) throw new HooksError('HOOK_UNWRITABLE', `cannot make the hooks directory: ${problem}`);
+  // All or nothing: every conflict is found before anything changes, and a failure half-way undoes what was done.
+  const plan: { hook: HookName; file: string; action: HookChange['action'] }[] = [];
   for (const hook of HOOK_NAMES) {
     const file = path.join(hooksDir, hook);
     const current = await readText(file);
@@ -47,16 +50,32 @@ export async function installHooks(options: InstallHooksOptions): Promise<HooksR
       action = 'updated';
     } else if (current !== undefined) {
       const chained = file + CHAINED_SUFFIX;
-      if (await exists(chained)) throw new HooksError('HOOK_CONFLICT', `cannot chain ${file}: ${chained} already exists; move one of them aside first`);
-      await rename(file, chained);
+      if (await exists(chained)) throw new HooksError('HOOK_CONFLICT', `cannot chain ${file}: ${chained} already exists; move one of them aside first (nothing was installed)`);
       action = 'chained';
     }
-    const args = hook === 'prepare-commit-msg' ? ['--trailer', trailer] : [];
-    const temp = `${file}.tmp-${process.pid}`;
-    await writeFile(temp, hookScript(hook, launcher, args), { mode: 0o755 });
-    await chmod(temp, 0o755);
-    await rename(temp, file);
-    changes.push({ hook, action });
+    plan.push({ hook, file, action });
+  }
+  const undo: (() => Promise<void>)[] = [];
+  const changes: HookChange[] = [];
+  try {
+    for (const { hook, file, action } of plan) {
+      const previous = action === 'updated' ? await readFile(file) : undefined;
+      if (action === 'chained') {
+        await rename(file, file + CHAINED_SUFFIX);
+        undo.push(() => rename(file + CHAINED_SUFFIX, file));
+      }
+      const args = hook === 'prepare-commit-msg' ? ['--trailer', trailer] : [];
+      const temp = `${file}.tmp-${process.pid}`;
+      await writeFile(temp, hookScript(hook, launcher, args), { mode: 0o755 });
+      await chmod(temp, 0o755);
+      await rename(temp, file);
+      undo.push(previous ? () => writeFile(file, previous) : () => rm(file, { force: true }));
+      changes.push({ hook, action });
+    }
+  } catch (error) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    if (error instanceof HooksError) throw error;
+    throw new HooksError('HOOK_UNWRITABLE', `cannot write hooks in ${hooksDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was installed`, { cause: error });
   }
   const refs = await git.configValues('notes.rewriteRef');
   let rewriteRef: HooksResult['rewriteRef'] = 'present';

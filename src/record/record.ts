@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isAgentId, AGENT_IDS, type AgentId } from '../authorship/agents.js';
 import { indexAgentTrace } from '../authorship/line-records.js';
@@ -8,6 +7,7 @@ import type { ScanWarning } from '../authorship/types.js';
 import type { Clock } from '../clock.js';
 import type { Environment } from '../environment.js';
 import { UsageError } from '../errors.js';
+import { readRegularFile } from '../files.js';
 import { mergeRanges } from '../git/line-map.js';
 import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
@@ -95,10 +95,19 @@ function isUrl(text: string): boolean {
   }
 }
 
+/** A prompt is text a person typed or pasted: 16 MiB is far more than any, and `/dev/zero` is not one. */
+const PROMPT_CAP = 16 * 1024 * 1024;
+/** Agent Trace files hold one line per edit of a whole project's history. */
+const TRACE_CAP = 64 * 1024 * 1024;
+
+async function readUserFile(cwd: string, file: string, cap: number, field: 'promptFile' | 'fromAgentTrace'): Promise<Buffer> {
+  const read = await readRegularFile(path.resolve(cwd, file), cap);
+  if (!read.ok) throw new UsageError(read.problem, { field, value: file, code: 'BAD_PATH' });
+  return read.bytes;
+}
+
 async function readPrompt(cwd: string, file: string): Promise<{ sha256: string; text: string }> {
-  const bytes = await readFile(path.resolve(cwd, file)).catch((error: unknown) => {
-    throw new UsageError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read', { field: 'promptFile', value: file, code: 'BAD_PATH' });
-  });
+  const bytes = await readUserFile(cwd, file, PROMPT_CAP, 'promptFile');
   return { sha256: createHash('sha256').update(bytes).digest('hex'), text: bytes.toString('utf8') };
 }
 
@@ -123,7 +132,7 @@ interface TraceGroup {
 
 /** The Agent Trace records for one commit, grouped into one record per agent and model. */
 async function traceGroups(cwd: string, file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
-  const text = await readFile(path.resolve(cwd, file), 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromAgentTrace', value: file, code: 'BAD_PATH' }); });
+  const text = (await readUserFile(cwd, file, TRACE_CAP, 'fromAgentTrace')).toString('utf8');
   const claims = indexAgentTrace(text, file, warnings).get(sha);
   if (!claims || claims.files.size === 0) throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
   const groups = new Map<string, TraceGroup>();
