@@ -109,6 +109,12 @@ class CliGitRepository implements GitRepository {
     }
   }
 
+  async changedFiles(sha: string): Promise<string[]> {
+    assertSafeRevision(sha);
+    const out = await this.git.text(['diff-tree', '-r', '-z', '--root', '-m', '--first-parent', '--no-commit-id', '--name-only', '--diff-filter=AMRCT', '--no-renames', sha]);
+    return out.split('\0').filter((p) => p !== '');
+  }
+
   async listFiles(rev: string): Promise<TreeFile[]> {
     const sha = await this.resolveCommit(rev);
     const tree = await this.git.text(['ls-tree', '-r', '-z', '--full-tree', sha]);

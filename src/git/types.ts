@@ -82,6 +82,8 @@ export interface HistoryReader extends RepositoryHandle {
 export interface TreeReader extends RepositoryHandle {
   /** Every entry of the tree at `rev`, with line counts and binary flags. */
   listFiles(rev: string): Promise<TreeFile[]>;
+  /** Paths the commit `sha` added or modified against its first parent (everything, for a root commit). */
+  changedFiles(sha: string): Promise<string[]>;
   /** Contents of `path` at `rev`, or undefined when there is no such file. */
   readFile(rev: string, path: string): Promise<string | undefined>;
   /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */

@@ -23,10 +23,15 @@ export function parseFileArgument(arg: string): FileRanges {
   return { path: normalise(arg, arg) };
 }
 
-function normalise(path: string, arg: string): string {
+/** A path as a record may hold it: relative to the repository root, never leaving it. */
+export function recordPath(path: string, field: string, shown = path): string {
   const p = path.replace(/^\.\/+/, '');
-  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError('give a path relative to the repository root', { field: 'files', value: arg, code: 'BAD_PATH' });
+  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError('give a path relative to the repository root', { field, value: shown, code: 'BAD_PATH' });
   return p;
+}
+
+function normalise(path: string, arg: string): string {
+  return recordPath(path, 'files', arg);
 }
 
 /** Merges entries for the same file (two `--files a.ts:1-3 a.ts:9`). */

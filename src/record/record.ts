@@ -11,7 +11,7 @@ import { readRegularFile } from '../files.js';
 import { mergeRanges } from '../git/line-map.js';
 import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
 import { VERSION } from '../version.js';
-import { mergeFileRanges, parseFileArgument, type FileRanges } from './file-ranges.js';
+import { mergeFileRanges, parseFileArgument, recordPath, type FileRanges } from './file-ranges.js';
 import { appendRecords } from './note-store.js';
 
 /** The part of a Context (context/context.ts) recording needs. */
@@ -69,13 +69,19 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
 
   const added: NoteRecord[] = [];
   if (options.fromAgentTrace !== undefined) {
-    for (const group of await traceGroups(env.cwd, options.fromAgentTrace, sha, warnings)) {
+    const groups = await traceGroups(env.cwd, options.fromAgentTrace, sha, warnings);
+    // An Agent Trace file is input like --files: the same checks, naming the file it came from.
+    for (const group of groups) {
+      group.files = group.files.map((f) => checkedTraceFile(f, options.fromAgentTrace ?? ''));
+      await checkFiles(git, sha, group.files, 'fromAgentTrace');
+    }
+    for (const group of groups) {
       const model = options.model ?? group.model;
       added.push({ agent: agent ?? group.agent, ...(group.name && !options.name ? { name: group.name } : {}), ...(model ? { model } : {}), ...base, files: group.files });
     }
   } else if (agent) {
     const files = mergeFileRanges((options.files ?? []).map(parseFileArgument));
-    await checkFiles(git, sha, files);
+    await checkFiles(git, sha, files, 'files');
     added.push({ agent, ...(options.model !== undefined ? { model: options.model } : {}), ...base, ...(files.length > 0 ? { files } : {}) });
   }
   const records = await appendRecords(git, sha, added);
@@ -111,16 +117,36 @@ async function readPrompt(cwd: string, file: string): Promise<{ sha256: string; 
   return { sha256: createHash('sha256').update(bytes).digest('hex'), text: bytes.toString('utf8') };
 }
 
-/** Each named file must be in the commit, and each range within the file as the commit left it. */
-async function checkFiles(git: TreeReader, sha: string, files: FileRanges[]): Promise<void> {
+/**
+ * Each named file must be in the commit and changed by it (blame can give a
+ * commit only the lines it wrote: a record of lines in a file it never
+ * touched could never count), and each range within the file as the commit
+ * left it.
+ */
+async function checkFiles(git: TreeReader, sha: string, files: FileRanges[], field: 'files' | 'fromAgentTrace'): Promise<void> {
   if (files.length === 0) return;
-  const tree = new Map((await git.listFiles(sha)).map((f) => [f.path, f]));
+  const [listed, changed] = await Promise.all([git.listFiles(sha), git.changedFiles(sha)]);
+  const tree = new Map(listed.map((f) => [f.path, f]));
+  const touched = new Set(changed);
   for (const file of files) {
     const entry = tree.get(file.path);
-    if (!entry) throw new UsageError(`no such file in commit ${sha.slice(0, 12)}`, { field: 'files', value: file.path, code: 'BAD_PATH' });
+    if (!entry) throw new UsageError(`no such file in commit ${sha.slice(0, 12)}`, { field, value: file.path, code: 'BAD_PATH' });
+    if (!touched.has(file.path)) throw new UsageError(`commit ${sha.slice(0, 12)} did not change this file, so none of its lines can be counted as written by it`, { field, value: file.path, code: 'BAD_PATH' });
     const last = file.ranges?.[file.ranges.length - 1];
-    if (last && last[1] > entry.lines) throw new UsageError(`the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`, { field: 'files', value: `${file.path}:${last[0]}-${last[1]}` });
+    if (last && last[1] > entry.lines) throw new UsageError(`the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`, { field, value: `${file.path}:${last[0]}-${last[1]}` });
   }
+}
+
+/** A file of an Agent Trace record: a path inside the repository, ranges 1-based with start <= end, merged. */
+function checkedTraceFile(file: { path: string; ranges?: [number, number][] }, trace: string): FileRanges {
+  const path = recordPath(file.path, 'fromAgentTrace', `${trace}: ${file.path}`);
+  if (!file.ranges) return { path };
+  for (const [start, end] of file.ranges) {
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 1 && start <= end)) {
+      throw new UsageError('line ranges must be 1-based with start <= end', { field: 'fromAgentTrace', value: `${trace}: ${file.path}:${start}-${end}` });
+    }
+  }
+  return { path, ranges: mergeRanges(file.ranges) };
 }
 
 interface TraceGroup {
@@ -133,7 +159,12 @@ interface TraceGroup {
 /** The Agent Trace records for one commit, grouped into one record per agent and model. */
 async function traceGroups(cwd: string, file: string, sha: string, warnings: ScanWarning[]): Promise<TraceGroup[]> {
   const text = (await readUserFile(cwd, file, TRACE_CAP, 'fromAgentTrace')).toString('utf8');
-  const claims = indexAgentTrace(text, file, warnings).get(sha);
+  const found: ScanWarning[] = [];
+  const claims = indexAgentTrace(text, file, found).get(sha);
+  // What blame would skip with a warning, a record refuses: it is the same check as --files.
+  const bad = found.find((w) => w.commit === sha);
+  if (bad) throw new UsageError(bad.message, { field: 'fromAgentTrace' });
+  warnings.push(...found);
   if (!claims || claims.files.size === 0) throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
   const groups = new Map<string, TraceGroup>();
   for (const [path, list] of claims.files) {

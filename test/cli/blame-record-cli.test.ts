@@ -56,6 +56,12 @@ describe('aiprov blame (built bin)', () => {
 describe('aiprov record (built bin)', () => {
   it('records and reports what it wrote', async () => {
     const dir = (await buildBlameRepo(await tempDir())).dir;
+    // Only a commit that changed a file can be given its lines: HEAD here did not change README.md.
+    const untouched = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--files', 'README.md:1']);
+    expect(untouched.code).toBe(2);
+    expect(untouched.stderr).toMatch(/^aiprov: --files README\.md: commit [0-9a-f]{12} did not change this file, so none of its lines can be counted as written by it\n$/);
+    const readme = git(dir, 'log', '-1', '--format=%H', '--', 'README.md').trim();
+    git(dir, 'checkout', '--quiet', readme);
     const result = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--model', 'gpt-5', '--files', 'README.md:1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^recorded cursor model gpt-5 on [0-9a-f]{12}: 1 file, 1 line\n$/);

@@ -106,7 +106,7 @@ describe('aiprov hooks install / uninstall', () => {
     await writeFile(path.join(hooks, 'post-commit.pre-aiprov'), '#!/bin/sh\n# older\n');
     const result = await runCli(['hooks', 'install', '--repo', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`aiprov: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aiprov')} already exists; move one of them aside first\n`);
+    expect(result.stderr).toBe(`aiprov: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aiprov')} already exists; move one of them aside first (nothing was installed)\n`);
     expect(await readFile(path.join(hooks, 'post-commit'), 'utf8')).toBe('#!/bin/sh\n');
   });
 });

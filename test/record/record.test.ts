@@ -106,4 +106,20 @@ describe('aiprov record', () => {
     await writeFile(other, '');
     await expect(recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: other })).rejects.toThrow(/no AI-written ranges recorded for commit/);
   });
+
+  it.each([
+    ['../../etc/passwd', [1, 1], 'BAD_PATH', /fromAgentTrace .*: \.\.\/\.\.\/etc\/passwd: give a path relative to the repository root/],
+    ['/etc/shadow', [1, 1], 'BAD_PATH', /fromAgentTrace .*: \/etc\/shadow: give a path relative to the repository root/],
+    ['src/a.ts', [5, 1], 'BAD_ARGUMENT', /fromAgentTrace .*:1: src\/a\.ts:5-1 is not a range of lines \(1-based, start <= end\)/],
+    ['src/a.ts', [1, 100], 'BAD_ARGUMENT', /fromAgentTrace src\/a\.ts:1-100: the file has \d+ lines in commit/],
+  ] as const)('an Agent Trace record of %s %j gets the same checks as --files (issue 8, item 12)', async (file, [start, end], code, message) => {
+    const { dir, sha } = await repoWithFile();
+    const trace = path.join(dir, '..', `trace-bad-${path.basename(dir)}.jsonl`);
+    await writeFile(trace, JSON.stringify({ version: '0.1.0', id: '1', timestamp: 't', vcs: { type: 'git', revision: sha }, tool: { name: 'cursor' }, files: [
+      { path: file, conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: start, end_line: end }] }] },
+    ] }));
+    const error = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace }).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
+    expect(() => git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toThrow();
+  });
 });
