@@ -45,8 +45,15 @@ export function agentForName(name: string): AgentId | undefined {
   return ALIASES[folded] ?? (isAgentId(folded.replace(/ /g, '-')) ? (folded.replace(/ /g, '-') as AgentId) : undefined);
 }
 
-/** Models are keys in summaries: one spelling per model ("Claude Opus 4.6" and "claude opus 4.6" agree). */
+/**
+ * Models are keys in summaries: one spelling per model. "Claude Opus 4.6",
+ * "claude opus 4.6" and `claude-opus-4-6` (the API's id, from `record`) are
+ * all `claude-opus-4.6`: a version written with a dash after a name word
+ * becomes a dotted one, and a date stays as it is (`gpt-4o-2024-08-06`). The
+ * spelling as written stays in the evidence.
+ */
 export function normalizeModel(model: string): string | undefined {
   const folded = model.trim().toLowerCase().replace(/\s+/g, '-');
-  return folded === '' ? undefined : folded;
+  if (folded === '') return undefined;
+  return folded.replace(/(?<=[a-z]-)(\d{1,2})-(\d{1,2})(?=$|-)/g, '$1.$2');
 }

@@ -2,12 +2,13 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { auditDecision, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
-import { ECOSYSTEMS, type Ecosystem } from '../deps/types.js';
+import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 
 interface CommonFlags {
   failOn?: Severity;
+  requireSignals?: string;
   offline?: boolean;
   allowUnknown?: boolean;
   cacheDir?: string;
@@ -17,6 +18,7 @@ const common = (command: Command): Command => command
   .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: high, or deps.failOn)').choices(['critical', 'high', 'medium', 'low']))
   .option('--offline', 'answer from the registry cache only')
   .option('--allow-unknown', 'exit 0 even when some names could not be checked')
+  .option('--require-signals <ids>', `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`)
   .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
 
 export const registerDeps: Register = (program, exit) => {
@@ -53,8 +55,17 @@ export const registerDeps: Register = (program, exit) => {
     });
 };
 
+const REQUIRABLE: readonly SignalId[] = ['new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated'];
+
 function overrides(flags: CommonFlags): Partial<DepsSettings> {
-  return flags.failOn ? { failOn: flags.failOn } : {};
+  const out: Partial<DepsSettings> = flags.failOn ? { failOn: flags.failOn } : {};
+  if (flags.requireSignals !== undefined) {
+    const ids = flags.requireSignals.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = ids.find((id) => !REQUIRABLE.includes(id as SignalId));
+    if (bad !== undefined || ids.length === 0) throw new UsageError(`--require-signals ${flags.requireSignals}: expected a comma-separated list of ${REQUIRABLE.join(', ')}`);
+    out.requireSignals = ids as SignalId[];
+  }
+  return out;
 }
 
 /** Prints the report; the exit code is the policy layer's decision on it. */

@@ -29,6 +29,8 @@ export interface DepsSettings {
   timeoutMs: number;
   retries: number;
   suppressions: Suppression[];
+  /** Signals that must be evaluated: a package for which one could not be (no data) is `unknown`, not `ok`. */
+  requireSignals: SignalId[];
 }
 
 export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
@@ -42,6 +44,7 @@ export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
   timeoutMs: 10_000,
   retries: 3,
   suppressions: [],
+  requireSignals: [],
 };
 
 export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };

@@ -55,16 +55,35 @@ export function evaluate(input: EvaluationInput): Evaluation {
     findings.push({ id: 'unpublished', severity: 'critical', message: `\`${name}\` exists on ${REGISTRY[ecosystem]} with no versions left (unpublished): the name can be taken again.${hint}`, ...didYouMean });
   }
   if (typo && !info.securityHolding && !info.unpublished) findings.push(typosquatFinding(name, typo, ''));
-  if (info.created === undefined) unknownSignals.push('new-package');
-  else {
-    const ageDays = (input.now.getTime() - Date.parse(info.created)) / 86_400_000;
+  const ageOf = (date: string): number => (input.now.getTime() - Date.parse(date)) / 86_400_000;
+  if (info.created !== undefined) {
+    const ageDays = ageOf(info.created);
     if (ageDays < settings.newPackageDays) findings.push({ id: 'new-package', severity: 'medium', message: `\`${name}\` was first published ${Math.max(0, Math.floor(ageDays))} days ago (under ${settings.newPackageDays}).`, evidence: `created ${info.created}` });
+  } else if (info.createdAtOrBefore === undefined || ageOf(info.createdAtOrBefore) < settings.newPackageDays) {
+    // No creation date, and the earliest version time (an estimate that can only be too late) does not show it is old enough.
+    unknownSignals.push('new-package');
   }
   popularitySignal(input, info, findings, unknownSignals);
   if (ecosystem === 'npm') versionSignals(input, info, findings, unknownSignals);
   if (info.repository === undefined) unknownSignals.push('no-repository');
   else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
-  return applySuppressions(withVerdict(findings, unknownSignals), input);
+  return requireSignals(applySuppressions(withVerdict(findings, unknownSignals), input), settings.requireSignals);
+}
+
+const WHY_UNKNOWN: Partial<Record<SignalId, string>> = {
+  'new-package': 'no creation date',
+  'low-popularity': 'no download counts',
+  'install-scripts': 'no manifest of the version',
+  'deprecated': 'no manifest of the version',
+  'no-repository': 'no repository field',
+};
+
+/** For users who need the guarantee (`--require-signals`): a package whose required signals could not be evaluated is unknown, not ok. */
+function requireSignals(evaluation: Evaluation, required: readonly SignalId[]): Evaluation {
+  if (evaluation.verdict !== 'ok' && evaluation.verdict !== 'warn') return evaluation;
+  const missing = required.filter((id) => evaluation.unknownSignals.includes(id));
+  if (missing.length === 0) return evaluation;
+  return { ...evaluation, verdict: 'unknown', error: `could not evaluate ${missing.map((id) => `${id} (${WHY_UNKNOWN[id] ?? 'no data'})`).join(', ')}, which --require-signals asks for` };
 }
 
 function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): Finding {

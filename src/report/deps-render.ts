@@ -54,10 +54,24 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
     }
     lines.push(...table(rows));
   }
+  const notEvaluated = notEvaluatedLines(report);
+  if (notEvaluated.length > 0) lines.push('', style.bold('Not evaluated (the registry gave no data; --require-signals makes such a package unknown)'), ...notEvaluated);
   if (s.failing > 0) lines.push('', `${s.failing} finding${s.failing === 1 ? '' : 's'} at or above ${report.failOn}.`);
   const unchecked = [s.unknown > 0 ? `${s.unknown} could not be checked` : '', s.unreadFiles > 0 ? `${s.unreadFiles} file${s.unreadFiles === 1 ? '' : 's'} could not be read` : ''].filter((x) => x !== '').join(' and ');
   if (unchecked !== '') lines.push('', report.allowUnknown === true ? `${unchecked}: accepted with --allow-unknown.` : `${unchecked}: that is not "clean" (--allow-unknown to accept it).`);
   return lines.join('\n') + '\n';
+}
+
+const NAMES_SHOWN = 12;
+
+/** One line per signal that could not be evaluated, naming the packages (the first dozen; JSON has them all). */
+function notEvaluatedLines(report: DepsReport): string[] {
+  const bySignal = new Map<SignalId, string[]>();
+  for (const d of report.dependencies) {
+    if (d.local !== undefined || d.verdict === 'unknown' && d.unknownSignals.length === 0) continue;
+    for (const id of d.unknownSignals) bySignal.set(id, [...(bySignal.get(id) ?? []), label(d)]);
+  }
+  return [...bySignal].map(([id, names]) => `${id} (${names.length}): ${names.slice(0, NAMES_SHOWN).join(', ')}${names.length > NAMES_SHOWN ? `, +${names.length - NAMES_SHOWN} more (--format json lists them all)` : ''}`);
 }
 
 export function renderDepsMarkdown(report: DepsReport): string {

@@ -164,7 +164,7 @@ describe('aiprov --version and demo', () => {
     expect(report.summary).toEqual({
       commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
       byAgent: {
-        'aider': { commits: 1, declared: 1, inferred: 0, models: { 'anthropic/claude-sonnet-4-5': 1 } },
+        'aider': { commits: 1, declared: 1, inferred: 0, models: { 'anthropic/claude-sonnet-4.5': 1 } },
         'claude-code': { commits: 1, declared: 1, inferred: 0, models: { 'claude-opus-4.6': 1 } },
         'codex': { commits: 1, declared: 1, inferred: 0, models: { 'gpt-5-codex': 1 } },
         'copilot': { commits: 1, declared: 1, inferred: 0, models: {} },

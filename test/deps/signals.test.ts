@@ -5,6 +5,10 @@ import { parsePackument } from '../../src/deps/registry/npm.js';
 import { depsSettings } from '../../src/deps/settings.js';
 import { evaluate } from '../../src/deps/signals.js';
 import { check, daysAgo, NOW, registry } from './helpers.js';
+import { auditExitCode } from '../../src/deps/audit.js';
+import { renderDepsTable } from '../../src/report/deps-render.js';
+import { plainStyle } from '../../src/report/style.js';
+import { runCli } from '../cli/run-cli.js';
 
 const server = await registry({
   npm: {
@@ -94,6 +98,42 @@ describe('and stays quiet when it should not', () => {
     const thin = await registry({ npm: { 'old-thing': packument('old-thing') }, abbreviatedOnly: true });
     const report = await check(thin, ['old-thing'], { settings: { registries: { npmDownloads: null, pypi: thin.url, go: thin.url, crates: thin.url } } });
     expect(report.dependencies[0]).toMatchObject({ verdict: 'ok', findings: [], unknownSignals: ['new-package', 'low-popularity'] });
+  });
+});
+
+describe('signals a thin registry cannot give (issue 8, item 17)', () => {
+  /** A packument as the npm mirror serves it: no time.created, only per-version times (which may be when the mirror copied them). */
+  const mirrored = (name: string, versionTime: string): object => {
+    const p = packument(name) as { time: Record<string, string> };
+    return { ...p, time: { '1.0.0': versionTime } };
+  };
+
+  it('the earliest version time can show a package is old, never that it is new', () => {
+    const old = parsePackument('aged', mirrored('aged', daysAgo(400)));
+    expect(old).toMatchObject({ createdAtOrBefore: daysAgo(400) });
+    expect(old?.created).toBeUndefined();
+    const settings = depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false });
+    const judge = (info: NonNullable<typeof old>) => evaluate({ ecosystem: 'npm', name: info.name, lookup: { status: 'found', info: { ...info, monthlyDownloads: 50_000 } }, typo: undefined, settings, now: new Date(NOW) });
+    expect(judge(old as NonNullable<typeof old>).unknownSignals).not.toContain('new-package');
+    const recent = parsePackument('copied', mirrored('copied', daysAgo(3)));
+    const verdict = judge(recent as NonNullable<typeof recent>);
+    expect(verdict.unknownSignals).toContain('new-package');
+    expect(verdict.findings.map((f) => f.id)).not.toContain('new-package');
+  });
+
+  it('--require-signals makes a package whose signal could not be evaluated unknown, with the reason; the table names it', async () => {
+    const thin = await registry({ npm: { 'old-thing': packument('old-thing') }, abbreviatedOnly: true });
+    const settings = { registries: { npmDownloads: null, pypi: thin.url, go: thin.url, crates: thin.url } };
+    const plain = await check(thin, ['old-thing'], { settings });
+    expect(renderDepsTable(plain, plainStyle)).toContain('new-package (1): npm:old-thing');
+    const required = await check(thin, ['old-thing'], { settings: { ...settings, requireSignals: ['new-package'] } });
+    expect(required.dependencies[0]).toMatchObject({ verdict: 'unknown', error: 'could not evaluate new-package (no creation date), which --require-signals asks for' });
+    expect(auditExitCode(required, false)).toBe(2);
+  });
+
+  it('--require-signals with an id it cannot require is a usage error', async () => {
+    const run = await runCli(['deps', 'check', 'express', '--require-signals', 'new-package,typo']);
+    expect(run).toMatchObject({ code: 2, stderr: 'aiprov: --require-signals new-package,typo: expected a comma-separated list of new-package, low-popularity, install-scripts, no-repository, deprecated\n' });
   });
 });
 

@@ -80,7 +80,7 @@ describe('aiprov hooks install / uninstall', () => {
     expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])).toThrow();
     const scan = await scanHistory({ context: await ctx(dir) });
     expect(scan.commits.map((c) => [c.subject, c.detections.map((d) => `${d.agent}/${d.model ?? '-'}`)])).toEqual([
-      ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4-6']], ['Start', []],
+      ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4.6']], ['Start', []],
     ]);
   });
 

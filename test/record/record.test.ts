@@ -101,7 +101,7 @@ describe('aiprov record', () => {
       JSON.stringify({ version: '0.1.0', id: '2', timestamp: 't', vcs: { type: 'git', revision: 'f'.repeat(40) }, tool: { name: 'cursor' }, files: [] }),
     ].join('\n'));
     const result = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace });
-    expect(result.added).toEqual([expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4-5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] })]);
+    expect(result.added).toEqual([expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4.5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] })]);
     const other = path.join(dir, '..', `trace2-${path.basename(dir)}.jsonl`);
     await writeFile(other, '');
     await expect(recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: other })).rejects.toThrow(/no AI-written ranges recorded for commit/);

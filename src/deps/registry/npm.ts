@@ -91,6 +91,10 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
     securityHolding: latest !== undefined && /-security$/.test(latest) && (/security holding package/i.test(description) || /npm\/security-holder/.test(repoUrl)),
   };
   if (typeof p.time?.created === 'string') info.created = p.time.created;
+  else {
+    const times = versions.map((v) => p.time?.[v]).filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)));
+    if (times.length > 0) info.createdAtOrBefore = times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+  }
   const flags: NonNullable<PackageInfo['versionFlags']> = {};
   for (const [version, m] of Object.entries(p.versions)) {
     const scripts = LIFECYCLE.filter((s) => typeof m.scripts?.[s] === 'string');

@@ -14,6 +14,13 @@ export interface PackageInfo {
   /** npm's placeholder for a package removed as malware. */
   securityHolding: boolean;
   created?: string;
+  /**
+   * When the registry gives no creation date: the earliest time it gives for
+   * any version. The package is at least this old, but may be older (a
+   * mirror's times are when it copied each version), so it can show a
+   * package is not new, never that it is.
+   */
+  createdAtOrBefore?: string;
   monthlyDownloads?: number;
   /** Lifecycle scripts of the latest version (`preinstall`, `install`, `postinstall`). */
   installScripts?: string[];
