@@ -6,7 +6,7 @@ import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
 import { GitError, UsageError } from '../errors.js';
 import type { DetectionLevel } from '../git/blame.js';
-import type { HistoryReader, NotesReader, TreeFile, TreeReader } from '../git/types.js';
+import type { HistoryReader, NotesReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
 import { envelope } from '../schemas.js';
 import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
@@ -43,7 +43,7 @@ export interface BlameOptions {
   allowShallow?: boolean;
 }
 
-type Selected = { counted: TreeFile[]; excluded: { path: string; reason: ExclusionReason }[] };
+type Selected = { candidates: TreeEntry[]; excluded: { path: string; reason: ExclusionReason }[] };
 
 /** Line-level attribution of the tree at a revision: which lines, by which agents and models. */
 export async function blameTree(options: BlameOptions): Promise<BlameReport> {
@@ -56,10 +56,18 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
   if (shallow) warnings.push(shallow);
 
-  const [files, texts, { analyser, notes }] = await Promise.all([git.listFiles(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
+  const [files, texts, { analyser, notes }] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
-  const { counted, excluded } = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
+  const selected = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
+  // Only the chosen files' blobs are read (a partial clone need not have the others); binary ones are left out now.
+  const excluded = [...selected.excluded];
+  const counted: TreeFile[] = [];
+  for (const file of await git.describeFiles(rev, selected.candidates)) {
+    if (file.binary && !options.includeAll) excluded.push({ path: file.path, reason: 'binary' });
+    else counted.push(file);
+  }
+  excluded.sort((a, b) => compareStrings(a.path, b.path));
   warnings.push(...emptyFilters(files, options, revSpec));
   if (since !== null && since !== rev && (await git.listCommits(`${rev}..${since}`)).length > 0) {
     // `git blame A..B` with A not an ancestor of B counts from where the two met: almost never what was meant.
@@ -116,7 +124,7 @@ function shallowWarning(boundary: string[], hasSince: boolean, allowed: boolean)
 }
 
 /** A glob that selects nothing at the revision is a mistake worth saying, not a silent "0 of 0 lines". */
-function emptyFilters(files: TreeFile[], options: BlameOptions, revSpec: string): ScanWarning[] {
+function emptyFilters(files: TreeEntry[], options: BlameOptions, revSpec: string): ScanWarning[] {
   const warnings: ScanWarning[] = [];
   for (const [flag, globs] of [['--include', options.include ?? []], ['--exclude', options.exclude ?? []]] as const) {
     for (const glob of globs) {
@@ -136,7 +144,7 @@ function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
   }
 }
 
-function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclusions, revSpec: string, root: string): Selected {
+function selectFiles(files: TreeEntry[], options: BlameOptions, exclusions: Exclusions, revSpec: string, root: string): Selected {
   const include = (options.include ?? []).map((g) => userGlob(g, 'include'));
   const exclude = (options.exclude ?? []).map((g) => userGlob(g, 'exclude'));
   const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
@@ -144,7 +152,7 @@ function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclu
   for (const p of paths) {
     if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw new UsageError(`path '${p}' matches no file at ${revSpec}`, { code: 'BAD_PATH' });
   }
-  const counted: TreeFile[] = [];
+  const candidates: TreeEntry[] = [];
   const excluded: Selected['excluded'] = [];
   for (const file of files) {
     if (!underPaths(file.path)) continue;
@@ -154,14 +162,14 @@ function selectFiles(files: TreeFile[], options: BlameOptions, exclusions: Exclu
       excluded.push({ path: file.path, reason: file.kind });
       continue;
     }
-    const reason = file.binary ? 'binary' : exclusions.reason(file.path);
+    const reason = exclusions.reason(file.path);
     if (reason && !options.includeAll) {
       excluded.push({ path: file.path, reason });
       continue;
     }
-    counted.push(file);
+    candidates.push(file);
   }
-  return { counted, excluded };
+  return { candidates, excluded };
 }
 
 /** A path as the tree names it: absolute paths must lie inside the repository, relative ones are from its root. */

@@ -93,7 +93,7 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
   const warnings: ScanWarning[] = [];
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
-  const files = git.bare ? (head ? (await git.listFiles(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
+  const files = git.bare ? (head ? (await git.listTree(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
   const { found, unread } = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings)));
   for (const u of unread) warnings.push({ code: 'FILE_NOT_READ', message: `${u.file} ${u.reason}: its dependencies were not checked` });
   let introductions = new Map<string, Introduction>();

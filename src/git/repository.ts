@@ -8,7 +8,7 @@ import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
-import { missingNoteText, type CommitRecord, type GitRepository, type HeadState, type LogRequest, type TreeFile } from './types.js';
+import { missingNoteText, type CommitRecord, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
 import { compareStrings } from '../sorted.js';
 
 const FIELD = '\x1f';
@@ -34,6 +34,8 @@ export async function openRepository(dir: string): Promise<GitRepository> {
 
 /** Compare-and-swap attempts of a note update before giving up (each re-reads the note). */
 const NOTE_UPDATE_ATTEMPTS = 50;
+/** Paths per `git diff` call when counting lines of chosen files. */
+const PATHSPEC_CHUNK = 2000;
 
 class CliGitRepository implements GitRepository {
   constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
@@ -115,27 +117,39 @@ class CliGitRepository implements GitRepository {
     return out.split('\0').filter((p) => p !== '');
   }
 
-  async listFiles(rev: string): Promise<TreeFile[]> {
+  async listTree(rev: string): Promise<TreeEntry[]> {
     const sha = await this.resolveCommit(rev);
     const tree = await this.git.text(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const empty = (await this.git.text(['hash-object', '-t', 'tree', '/dev/null'])).trim();
-    const numstat = await this.git.text(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha]);
-    const counts = new Map<string, { lines: number; binary: boolean }>();
-    for (const entry of numstat.split('\0')) {
-      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
-      if (m) counts.set(m[3] ?? '', { lines: m[1] === '-' ? 0 : Number(m[1]), binary: m[1] === '-' });
-    }
-    const files: TreeFile[] = [];
+    const entries: TreeEntry[] = [];
     for (const entry of tree.split('\0')) {
       const tab = entry.indexOf('\t');
       if (tab === -1) continue;
       const [mode = ''] = entry.slice(0, tab).split(' ');
-      const file = entry.slice(tab + 1);
-      const count = counts.get(file) ?? { lines: 0, binary: false };
-      const kind = mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
-      files.push({ path: file, lines: kind === 'file' ? count.lines : 0, binary: count.binary, kind });
+      entries.push({ path: entry.slice(tab + 1), kind: mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file' });
     }
-    return files.sort((a, b) => compareStrings(a.path, b.path));
+    return entries.sort((a, b) => compareStrings(a.path, b.path));
+  }
+
+  async describeFiles(rev: string, entries: readonly TreeEntry[]): Promise<TreeFile[]> {
+    const sha = await this.resolveCommit(rev);
+    const wanted = entries.filter((e) => e.kind === 'file').map((e) => e.path);
+    const counts = new Map<string, { lines: number; binary: boolean }>();
+    if (wanted.length > 0) {
+      const empty = (await this.git.text(['hash-object', '-t', 'tree', '/dev/null'])).trim();
+      // Literal pathspecs, a few thousand at a time (the command line has a limit): only these blobs are read.
+      for (let i = 0; i < wanted.length; i += PATHSPEC_CHUNK) {
+        const chunk = wanted.slice(i, i + PATHSPEC_CHUNK);
+        const numstat = await this.git.text(['--literal-pathspecs', 'diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha, '--', ...chunk]);
+        for (const entry of numstat.split('\0')) {
+          const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
+          if (m) counts.set(m[3] ?? '', { lines: m[1] === '-' ? 0 : Number(m[1]), binary: m[1] === '-' });
+        }
+      }
+    }
+    return entries.map((e) => {
+      const count = counts.get(e.path) ?? { lines: 0, binary: false };
+      return { ...e, lines: e.kind === 'file' ? count.lines : 0, binary: count.binary };
+    });
   }
 
   async readFile(rev: string, file: string): Promise<string | undefined> {

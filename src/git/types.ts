@@ -35,13 +35,16 @@ export interface LogRequest {
 }
 
 /** A file of a tree, as blame needs it. */
-export interface TreeFile {
+export interface TreeEntry {
   path: string;
+  /** `symlink` and `submodule` entries cannot be blamed. */
+  kind: 'file' | 'symlink' | 'submodule';
+}
+
+export interface TreeFile extends TreeEntry {
   /** Lines in the file; 0 for binary files. */
   lines: number;
   binary: boolean;
-  /** `symlink` and `submodule` entries cannot be blamed. */
-  kind: 'file' | 'symlink' | 'submodule';
 }
 
 /**
@@ -80,8 +83,10 @@ export interface HistoryReader extends RepositoryHandle {
 
 /** Trees, files and lines at a revision (and the work tree). */
 export interface TreeReader extends RepositoryHandle {
-  /** Every entry of the tree at `rev`, with line counts and binary flags. */
-  listFiles(rev: string): Promise<TreeFile[]>;
+  /** Every entry of the tree at `rev`, reading no blob: in a partial clone, blobs nobody needs stay unfetched. */
+  listTree(rev: string): Promise<TreeEntry[]>;
+  /** Line counts and binary flags of the given entries at `rev`, reading only their blobs. */
+  describeFiles(rev: string, entries: readonly TreeEntry[]): Promise<TreeFile[]>;
   /** Paths the commit `sha` added or modified against its first parent (everything, for a root commit). */
   changedFiles(sha: string): Promise<string[]>;
   /** Contents of `path` at `rev`, or undefined when there is no such file. */

@@ -125,8 +125,9 @@ async function readPrompt(cwd: string, file: string): Promise<{ sha256: string; 
  */
 async function checkFiles(git: TreeReader, sha: string, files: FileRanges[], field: 'files' | 'fromAgentTrace'): Promise<void> {
   if (files.length === 0) return;
-  const [listed, changed] = await Promise.all([git.listFiles(sha), git.changedFiles(sha)]);
-  const tree = new Map(listed.map((f) => [f.path, f]));
+  const [entries, changed] = await Promise.all([git.listTree(sha), git.changedFiles(sha)]);
+  const named = new Set(files.map((f) => f.path));
+  const tree = new Map((await git.describeFiles(sha, entries.filter((e) => named.has(e.path)))).map((f) => [f.path, f]));
   const touched = new Set(changed);
   for (const file of files) {
     const entry = tree.get(file.path);

@@ -62,8 +62,9 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
   }
   const attributor = new Attributor(index, detections);
 
-  const [headFiles, squashFiles] = await Promise.all([git.listFiles(head), git.listFiles(squash)]);
-  const inSquash = new Set(squashFiles.map((f) => f.path));
+  const [headTree, squashTree] = await Promise.all([git.listTree(head), git.listTree(squash)]);
+  const inSquash = new Set(squashTree.map((f) => f.path));
+  const headFiles = await git.describeFiles(head, headTree.filter((f) => f.kind === 'file' && inSquash.has(f.path)));
   const now = clock.now().toISOString();
   const records = new Map<string, { record: NoteRecord; lines: Map<string, number[]> }>();
   for (const file of headFiles) {
