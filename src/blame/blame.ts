@@ -41,6 +41,8 @@ export interface BlameOptions {
   depth?: number;
   /** Count on a shallow clone without `since`, though every line older than its boundary goes to the boundary commit. */
   allowShallow?: boolean;
+  /** Called as files are blamed (`done` of `total`), for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 type Selected = { candidates: TreeEntry[]; excluded: { path: string; reason: ExclusionReason }[] };
@@ -78,9 +80,11 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
 
   const jobs = options.jobs ?? os.availableParallelism();
   const table = new StringTable();
+  let blamed = 0;
   const packed = await mapPool(counted, jobs, async (file) => {
     const store = new PackedGroups(table);
     for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
+    options.onProgress?.(++blamed, counted.length);
     return store;
   });
   const attributorDetections = await detectionsFor(git, analyser, packed.flatMap((store) => [...new Set(store.shas())]), index);

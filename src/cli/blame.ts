@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { blameTree } from '../blame/blame.js';
+import { Progress } from './progress.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
@@ -37,8 +38,10 @@ export const registerBlame: Register = (program, exit) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame');
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
       const jobs = flags.jobs === undefined ? undefined : positive('--jobs', flags.jobs);
+      const progress = Progress.for(options.quiet, 'blamed files:');
       const report = await blameTree({
         context: await contextFor(options),
+        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
         ...(flags.since !== undefined ? { since: flags.since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
@@ -50,7 +53,7 @@ export const registerBlame: Register = (program, exit) => {
         ...(jobs !== undefined ? { jobs } : {}),
         depth: positive('--depth', flags.depth),
         allowShallow: flags.allowShallow === true,
-      });
+      }).finally(() => { progress?.done(); });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
       await print(options, 'blameReport', report);
       exit(0);

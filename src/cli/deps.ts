@@ -4,6 +4,7 @@ import { auditDecision, auditRepository, checkNames, type DepsReport } from '../
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
+import { Progress } from './progress.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 
 interface CommonFlags {
@@ -27,13 +28,15 @@ export const registerDeps: Register = (program, exit) => {
     .option('--no-history', 'do not look for the commit that introduced each name')
     .action(async (flags: CommonFlags & { history: boolean }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps audit');
+      const progress = Progress.for(options.quiet, 'checked');
       const report = await auditRepository({
         context: await contextFor(options),
+        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         history: flags.history,
         ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
-      });
+      }).finally(() => { progress?.done(); });
       exit(await finish(options, report, flags));
     });
   common(deps.command('check').description('check package names from anywhere, or the install commands in a text').argument('[names...]'))
@@ -42,15 +45,17 @@ export const registerDeps: Register = (program, exit) => {
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps check');
       if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
+      const progress = Progress.for(options.quiet, 'checked');
       const report = await checkNames({
         context: await settingsFor(options),
+        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
         names,
         ecosystem: flags.ecosystem,
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
-      });
+      }).finally(() => { progress?.done(); });
       exit(await finish(options, report, flags));
     });
 };

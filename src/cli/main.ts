@@ -32,10 +32,13 @@ function commandIn(argv: string[]): string | undefined {
  * verification, 2 could not decide. Errors print as one line on stderr;
  * `--debug` adds the stack.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
+  // `aiprov` alone is a request for help, like `aiprov --help`; `-v` is the version, as most CLIs have it.
+  const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
   const program = new Command('aiprov')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
-    .version(VERSION, '--version')
+    .version(VERSION, '-V, --version')
+    .configureHelp({ showGlobalOptions: true })
     .option('--repo <dir>', 'repository directory (default: the current directory)')
     .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')

@@ -77,6 +77,8 @@ interface CommonOptions {
   registries?: Partial<Record<Ecosystem, RegistryClient>>;
   /** Directory of the project `.npmrc` (default: the repository root, or the cwd for names). */
   npmrcDir?: string;
+  /** Called as names are checked (`done` of `total`), for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface AuditOptions extends CommonOptions {
@@ -158,7 +160,14 @@ async function checkFound(
   }
   const clients = await registryClients(settings, context, options, warnings);
   const entries = [...groups.values()];
-  return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => {
+  let done = 0;
+  const checked = (report: DependencyReport): DependencyReport => {
+    options.onProgress?.(++done, entries.length);
+    return report;
+  };
+  return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => checked(await checkGroup(deps)));
+
+  async function checkGroup(deps: FoundDependency[]): Promise<DependencyReport> {
     const first = deps[0] as FoundDependency;
     const intro = pickIntroduction(deps.map(introducedBy));
     const base = {
@@ -183,7 +192,7 @@ async function checkFound(
       versions: [...new Set(deps.map((d) => d.spec.replace(/^[=v]+/, '')))],
     });
     return { ...base, ...evaluation };
-  });
+  }
 }
 
 /** The AI introduction if there is one (the salient fact), else the first known. */

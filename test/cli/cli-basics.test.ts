@@ -1,0 +1,61 @@
+/** Issue 8, item 24: what people expect of a CLI. */
+import { describe, expect, it } from 'vitest';
+import { Progress } from '../../src/cli/progress.js';
+import { packument } from '../../fixtures/registry-server.js';
+import { check, registry } from '../deps/helpers.js';
+import { runCli } from './run-cli.js';
+
+describe('the command line', () => {
+  it('aiprov alone prints the help on stdout and exits 0, like --help', async () => {
+    const bare = await runCli([]);
+    const help = await runCli(['--help']);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(help.stdout);
+    expect(bare.stdout).toMatch(/^Usage: aiprov /);
+    expect(bare.stderr).toBe('');
+  });
+
+  it('-V, -v and --version print the version', async () => {
+    for (const flag of ['-V', '-v', '--version']) expect(await runCli([flag])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+
+  it("each subcommand's --help lists the global options", async () => {
+    const help = await runCli(['deps', 'check', '--help']);
+    expect(help.stdout).toContain('Global Options:');
+    for (const flag of ['--quiet', '--format <format>', '--trust-repo-config']) expect(help.stdout).toContain(flag);
+  });
+});
+
+describe('progress', () => {
+  const fake = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { stream: { isTTY, write: (t: string) => { written.push(t); } }, written };
+  };
+
+  it('only on a terminal, and not with --quiet', () => {
+    expect(Progress.for(false, 'x', fake(false).stream)).toBeUndefined();
+    expect(Progress.for(true, 'x', fake(true).stream)).toBeUndefined();
+    expect(Progress.for(false, 'x', fake(true).stream)).toBeInstanceOf(Progress);
+  });
+
+  it('one line rewritten in place, a few times a second at most, the last count always, cleared at the end', () => {
+    const { stream, written } = fake(true);
+    let now = 0;
+    const progress = new Progress(stream, 'checked', () => now);
+    progress.update(1, 1000);
+    for (let i = 2; i < 1000; i++) { now += 1; progress.update(i, 1000); }
+    progress.update(1000, 1000);
+    progress.done();
+    expect(written.length).toBeLessThan(10);
+    expect(written[0]).toBe('\r\x1b[2Kaiprov: checked 1 of 1,000');
+    expect(written[written.length - 2]).toBe('\r\x1b[2Kaiprov: checked 1,000 of 1,000');
+    expect(written[written.length - 1]).toBe('\r\x1b[2K');
+  });
+
+  it('deps check reports each name checked', async () => {
+    const server = await registry({ npm: { a1: packument('a1'), b2: packument('b2'), c3: packument('c3') } });
+    const seen: [number, number][] = [];
+    await check(server, ['a1', 'b2', 'c3'], { onProgress: (done, total) => { seen.push([done, total]); } });
+    expect(seen).toEqual([[1, 3], [2, 3], [3, 3]]);
+  });
+});
