@@ -2,6 +2,7 @@ import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
 import type { DemoReport } from '../demo/demo.js';
+import { renderDemoEpilogue } from './demo-story.js';
 import type { DepsReport } from '../deps/audit.js';
 import type { ReportKind } from '../schemas.js';
 import { renderBlameMarkdown, renderBlameTable } from './blame-render.js';
@@ -75,7 +76,7 @@ export const RENDERERS: Renderers = {
   },
   demoReport: {
     // The commit-level view, then the line-level one: how much of the tree as it stands the agents wrote.
-    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}`),
+    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}${renderDemoEpilogue(report, style)}`),
     json: whole(json),
     markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}`),
   },

@@ -1,6 +1,19 @@
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
 import { table, truncate, type Style } from './style.js';
 
+import type { Detection, EvidenceKind } from '../authorship/types.js';
+
+/** How a commit was detected, in one word per kind: a trailer (Co-authored-by, Assisted-by…), an identity, a note, a marker in the message. */
+const EVIDENCE_WORD: Record<EvidenceKind, string> = {
+  'author': 'identity', 'committer': 'identity', 'co-author': 'trailer', 'trailer': 'trailer', 'subject': 'marker', 'message': 'marker', 'note': 'note',
+};
+const EVIDENCE_ORDER = ['trailer', 'identity', 'note', 'marker'];
+
+export function evidenceOf(detections: readonly Detection[]): string {
+  const words = new Set(detections.flatMap((d) => d.evidence.map((e) => EVIDENCE_WORD[e.kind])));
+  return EVIDENCE_ORDER.filter((w) => words.has(w)).join('+');
+}
+
 /** The terminal report. Warnings are not repeated here: the CLI prints them on stderr. */
 
 export function renderScanTable(view: ScanView, style: Style): string {
@@ -27,6 +40,7 @@ export function renderScanTable(view: ScanView, style: Style): string {
       style.accent(c.sha.slice(0, 12)),
       shortDate(c.authoredAt),
       c.detections.map(describeDetection).join(', '),
+      evidenceOf(c.detections),
       [...new Set(c.detections.map((d) => d.confidence))].join('/'),
       truncate(c.subject, 72),
     ])));

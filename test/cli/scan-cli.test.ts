@@ -152,6 +152,17 @@ describe('aiprov --version and demo', () => {
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
+  it('the demo table says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
+    const dir = path.join(await tempDir(), 'demo');
+    const result = await runCli(['demo', '--dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
+    expect(result.stdout).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
+    expect(result.stdout).toMatch(/ copilot +identity +declared /);
+    expect(result.stdout).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
+    expect(result.stdout).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
+  });
+
   it('demo builds the sample repository and scans it', async () => {
     const dir = path.join(await tempDir(), 'demo');
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);

@@ -1,0 +1,16 @@
+import type { DemoReport } from '../demo/demo.js';
+import type { Style } from './style.js';
+
+/**
+ * The end of the demo's story: what it left alone on purpose (a person named
+ * Claude is a person), and what to try next on the sample and on your own
+ * repository.
+ */
+export function renderDemoEpilogue(report: DemoReport, style: Style): string {
+  const people = report.scan.commits.filter((c) => !c.ai && !c.automation && /claude/i.test(`${c.author.name} ${c.subject}`));
+  const lines = ['', style.bold('Not flagged, on purpose')];
+  for (const c of people) lines.push(`${c.sha.slice(0, 12)}  ${c.author.name}: a person named Claude, whose message mentions Claude Code; no agent signed it, so it counts as human.`);
+  if (people.length === 0) lines.push('(nothing)');
+  lines.push('', style.bold('Next'), `  npx aiprov scan --repo ${report.repository} --format markdown`, `  npx aiprov blame --repo ${report.repository} src`, `  npx aiprov deps check expres crossenv in-toto-attestation   # hallucinated and typosquatted names`, '  npx aiprov scan                                            # your own repository');
+  return lines.join('\n') + '\n';
+}
