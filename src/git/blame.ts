@@ -39,7 +39,10 @@ export function isDetectionLevel(value: string): value is DetectionLevel {
  * `revision` must already be a resolved commit id (or `A..B` of two).
  */
 export async function* blameGroups(git: GitRunner, revision: string, file: string, detection: DetectionLevel): AsyncGenerator<BlameGroup> {
-  const args = ['-c', 'core.quotePath=false', 'blame', '--incremental', '--root', ...DETECTION_FLAGS[detection], revision, '--', file];
+  // aiprov counts a root commit's lines as that commit's (--root); aider's measure does not pass --root, so
+  // with `aider` a root commit is a boundary like the range's start, and its lines count for nobody.
+  const root = detection === 'aider' ? [] : ['--root'];
+  const args = ['-c', 'core.quotePath=false', 'blame', '--incremental', ...root, ...DETECTION_FLAGS[detection], revision, '--', file];
   const boundaries = new Set<string>();
   let current: Omit<BlameGroup, 'origPath' | 'boundary'> | undefined;
   for await (const batch of git.recordBatches(args, { separator: 10 })) {
