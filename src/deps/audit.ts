@@ -170,10 +170,12 @@ async function checkFound(
   async function checkGroup(deps: FoundDependency[]): Promise<DependencyReport> {
     const first = deps[0] as FoundDependency;
     const intro = pickIntroduction(deps.map(introducedBy));
+    const extras = [...new Set(deps.flatMap((d) => d.extras ?? []))].sort();
     const base = {
       ecosystem: first.ecosystem,
       name: first.name,
       spec: first.spec,
+      ...(extras.length > 0 ? { extras } : {}),
       sources: deps.map((d) => d.source).sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line),
       ...(intro ? { introducedBy: intro } : {}),
     };
@@ -190,6 +192,7 @@ async function checkFound(
       ecosystem: first.ecosystem, name: first.name, lookup, typo, settings, now,
       shipped: { rank: popularity?.rank(first.name), downloads: popularity?.downloads(first.name) },
       versions: [...new Set(deps.map((d) => d.spec.replace(/^[=v]+/, '')))],
+      extras,
     });
     return { ...base, ...evaluation };
   }

@@ -43,12 +43,13 @@ export function splitNpmSpec(arg: string): { name: string; spec: string } {
   return at === -1 ? { name: arg, spec: '' } : { name: arg.slice(0, at), spec: arg.slice(at + 1) };
 }
 
-/** Splits a PEP 508 requirement: `name[extra] >=1 ; marker` → name and spec. */
-export function splitPep508(text: string): { name: string; spec: string } | undefined {
+/** Splits a PEP 508 requirement: `name[extra] >=1 ; marker` → name, extras (PEP 685 normalised) and spec. */
+export function splitPep508(text: string): { name: string; spec: string; extras: string[] } | undefined {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)/.exec(text);
   if (!m) return undefined;
+  const extras = (m[2] ?? '').slice(1, -1).split(',').map((e) => pep503(e.trim())).filter((e) => e !== '');
   // Per-requirement options (`--hash=…`) are not part of the version spec.
-  return { name: m[1] ?? '', spec: (m[3] ?? '').replace(/\s--?\w[\s\S]*$/, '').trim() };
+  return { name: m[1] ?? '', spec: (m[3] ?? '').replace(/\s--?\w[\s\S]*$/, '').trim(), extras: [...new Set(extras)] };
 }
 
 /** 1-based line of the first occurrence of `needle` at or after `from` (a character offset), or 1. */

@@ -24,6 +24,8 @@ export interface EvaluationInput {
   shipped?: { rank?: number | undefined; downloads?: number | undefined };
   /** Versions the repository pins (lockfiles, exact specs); install scripts and deprecation are checked on these. */
   versions?: string[];
+  /** PyPI extras the repository asks for (`flask[async]`). */
+  extras?: string[];
   settings: DepsSettings;
   now: Date;
 }
@@ -64,6 +66,7 @@ export function evaluate(input: EvaluationInput): Evaluation {
     unknownSignals.push('new-package');
   }
   popularitySignal(input, info, findings, unknownSignals);
+  extrasSignal(input, info, findings, unknownSignals);
   if (ecosystem === 'npm') versionSignals(input, info, findings, unknownSignals);
   if (info.repository === undefined) unknownSignals.push('no-repository');
   else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
@@ -89,6 +92,30 @@ function requireSignals(evaluation: Evaluation, required: readonly SignalId[]): 
 function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): Finding {
   const established = typo.established ? ` It is established on the registry (${typo.established}), so this is a warning, not a block.` : '';
   return { id: 'typosquat', severity: typo.severity, message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?${established}${note}`, suggestion: typo.target };
+}
+
+/**
+ * An extra is not a package (PEP 685): `flask[standard-workers]` installs
+ * flask, and an extra flask does not define is dropped with at most a
+ * warning, so an agent's made-up extra silently installs less than it says.
+ * Extras are checked against those the release defines; the other
+ * ecosystems have none.
+ */
+function extrasSignal(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+  const asked = input.extras ?? [];
+  if (asked.length === 0) return;
+  if (info.extras === undefined) {
+    unknownSignals.push('unknown-extra');
+    return;
+  }
+  const defined = info.extras;
+  const missing = asked.filter((e) => !defined.includes(e));
+  if (missing.length === 0) return;
+  findings.push({
+    id: 'unknown-extra', severity: 'medium',
+    message: `\`${input.name}[${missing.join(',')}]\`: ${input.name} defines no extra ${missing.map((e) => `\`${e}\``).join(', ')} (it defines ${defined.length > 0 ? defined.map((e) => `\`${e}\``).join(', ') : 'none'}); the installer drops it, so less is installed than the requirement says.`,
+    evidence: `defined extras: ${defined.join(', ') || 'none'}`,
+  });
 }
 
 /**

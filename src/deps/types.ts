@@ -24,10 +24,12 @@ export interface FoundDependency {
   source: Source;
   /** Not looked up: a URL, a path or a VCS reference (kept so the report says so). */
   local?: string;
+  /** PyPI extras asked for (`flask[async]`), PEP 685 normalised: checked against those the package defines. */
+  extras?: string[];
 }
 
 export type SignalId =
-  | 'invalid-name' | 'not-found' | 'unpublished' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
+  | 'invalid-name' | 'not-found' | 'unpublished' | 'unknown-extra' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
   | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
 
 /** A dependency finding: the policy layer's finding with a signal id; `suggestion` is the package it probably meant. */
@@ -56,4 +58,6 @@ export interface DependencyReport {
   error?: string;
   /** Set for names not looked up (URLs, paths, VCS references). */
   local?: string;
+  /** PyPI extras the repository asks for. */
+  extras?: string[];
 }

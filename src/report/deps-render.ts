@@ -9,6 +9,7 @@ const RULES: Record<SignalId, { name: string; text: string; severity: Severity }
   'not-found': { name: 'PackageNotFound', text: 'The package does not exist on its registry: a hallucinated name anyone can register.', severity: 'critical' },
   'unpublished': { name: 'PackageUnpublished', text: 'Every version of the package was unpublished: the name can be taken again.', severity: 'critical' },
   'security-holding': { name: 'SecurityHoldingPackage', text: 'The registry replaced the package with a security holding package: it was malware.', severity: 'critical' },
+  'unknown-extra': { name: 'UnknownExtra', text: 'The requirement asks for an extra the package does not define: installers drop it with at most a warning.', severity: 'medium' },
   'typosquat': { name: 'Typosquat', text: 'The name is one slip away from a popular package.', severity: 'high' },
   'new-package': { name: 'NewPackage', text: 'The package was first published recently.', severity: 'medium' },
   'low-popularity': { name: 'LowPopularity', text: 'Few people download the package.', severity: 'low' },

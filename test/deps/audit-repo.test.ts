@@ -161,7 +161,7 @@ describe('aiprov deps audit of a repository', () => {
     const sarif = renderDepsSarif(await audit());
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
-    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(['invalid-name', 'not-found', 'unpublished', 'security-holding', 'typosquat', 'new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated', 'expired-suppression']);
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(['invalid-name', 'not-found', 'unpublished', 'security-holding', 'unknown-extra', 'typosquat', 'new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated', 'expired-suppression']);
     expect(run?.results?.map((r) => [r.ruleId, r.level, r.locations?.[0]?.physicalLocation?.artifactLocation?.uri, r.locations?.[0]?.physicalLocation?.region?.startLine])).toEqual([
       ['not-found', 'error', 'package.json', 6],
       ['not-found', 'error', 'README.md', 6],

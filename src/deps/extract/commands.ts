@@ -14,6 +14,7 @@ export interface CommandHit {
   spec: string;
   line: number;
   local?: string;
+  extras?: string[];
 }
 
 type Rule = { ecosystem: Ecosystem; mode: 'packages' | 'runner' };
@@ -44,7 +45,7 @@ export function isProse(file: string): boolean {
 /** The packages install commands in `file` name, as dependencies found at their lines. */
 export function commandDependencies(file: string, text: string, reportedAs = file): FoundDependency[] {
   return commandsInText(file, text).map((hit) => ({
-    ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file: reportedAs, line: hit.line, kind: 'command' as const }, ...(hit.local ? { local: hit.local } : {}),
+    ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file: reportedAs, line: hit.line, kind: 'command' as const }, ...(hit.local ? { local: hit.local } : {}), ...(hit.extras ? { extras: hit.extras } : {}),
   }));
 }
 
@@ -153,7 +154,7 @@ function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | un
     case 'pypi': {
       if (/[<>{}$]/.test(arg.split(/[<>=!~]/)[0] ?? '')) return undefined;
       const req = splitPep508(arg);
-      return req && isValidName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec } : undefined;
+      return req && isValidName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec, ...(req.extras.length > 0 ? { extras: req.extras } : {}) } : undefined;
     }
     case 'go': {
       const [name = '', version = ''] = arg.split('@');

@@ -46,7 +46,7 @@ export function fromRequirements(file: string, text: string, include: (file: str
       continue;
     }
     const req = splitPep508(line);
-    if (req) found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineNo, kind: 'manifest' } });
+    if (req) found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineNo, kind: 'manifest' }, ...(req.extras.length > 0 ? { extras: req.extras } : {}) });
   }
   return found;
 }
@@ -72,7 +72,7 @@ export function fromPyproject(file: string, text: string): FoundDependency[] {
       const req = splitPep508(entry);
       if (!req) continue;
       const local = /@\s*\S+/.test(entry.split(';')[0] ?? '') ? entry : undefined;
-      found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineOf(text, entry), kind: 'manifest' }, ...(local ? { local } : {}) });
+      found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineOf(text, entry), kind: 'manifest' }, ...(local ? { local } : {}), ...(req.extras.length > 0 ? { extras: req.extras } : {}) });
     }
   };
   const project = table(doc.project);

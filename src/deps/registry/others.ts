@@ -20,7 +20,7 @@ export class PypiRegistry implements RegistryClient {
       const url = `${this.origin.replace(/\/$/, '')}/pypi/${pep503(name)}/json`;
       const response = await getJson(url, this.http);
       if (response.status !== 200) return { status: 'not-found' };
-      const json = response.json as { info?: { name?: string; version?: string; project_urls?: Record<string, string> | null; home_page?: string | null }; releases?: Record<string, { upload_time_iso_8601?: string; yanked?: boolean }[]> };
+      const json = response.json as { info?: { name?: string; version?: string; project_urls?: Record<string, string> | null; home_page?: string | null; provides_extra?: string[] | null; requires_dist?: string[] | null }; releases?: Record<string, { upload_time_iso_8601?: string; yanked?: boolean }[]> };
       if (typeof json.info !== 'object' || typeof json.releases !== 'object') return { status: 'error', error: `${url}: not a PyPI project document` };
       const releases = Object.entries(json.releases).filter(([, files]) => files.length > 0 && !files.every((f) => f.yanked === true));
       const uploads = releases.flatMap(([, files]) => files.map((f) => f.upload_time_iso_8601 ?? '')).filter((t) => t !== '').sort();
@@ -35,9 +35,22 @@ export class PypiRegistry implements RegistryClient {
         repository: repo ?? null,
       };
       if (uploads[0]) info.created = uploads[0];
+      const extras = definedExtras(json.info);
+      if (extras) info.extras = extras;
       return { status: 'found', info };
     });
   }
+}
+
+/**
+ * The extras a release defines: `provides_extra` (core metadata 2.1), and
+ * the `extra == "…"` markers of `requires_dist` for releases that predate it.
+ * Undefined when the index gives neither (nothing to check against).
+ */
+function definedExtras(info: { provides_extra?: string[] | null; requires_dist?: string[] | null }): string[] | undefined {
+  if (!Array.isArray(info.provides_extra) && !Array.isArray(info.requires_dist)) return undefined;
+  const fromMarkers = (info.requires_dist ?? []).flatMap((r) => [...r.matchAll(/extra\s*==\s*["']([^"']+)["']/g)].map((m) => m[1] ?? ''));
+  return [...new Set([...(info.provides_extra ?? []), ...fromMarkers].map(pep503).filter((e) => e !== ''))].sort();
 }
 
 /** The Go module proxy: `@latest` says whether a module exists. */

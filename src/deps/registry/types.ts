@@ -22,6 +22,8 @@ export interface PackageInfo {
    */
   createdAtOrBefore?: string;
   monthlyDownloads?: number;
+  /** PyPI: the extras the latest release defines (PEP 685 normalised); undefined when the index does not say. */
+  extras?: string[];
   /** Lifecycle scripts of the latest version (`preinstall`, `install`, `postinstall`). */
   installScripts?: string[];
   repository?: string | null;
