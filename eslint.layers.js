@@ -13,7 +13,7 @@ export const LAYERS = {
   deps: ['git', 'authorship', 'policy'],
   config: ['authorship', 'deps', 'record'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'context'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'context'],
   report: ['authorship', 'blame', 'record', 'deps', 'policy', 'demo'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };

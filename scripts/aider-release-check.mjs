@@ -18,7 +18,7 @@ export const AIDER_FILTER = {
     'tests/fixtures/languages/**/test.*', 'aider/website/index.html', 'aider/website/share/index.md',
     'aider/website/_includes/head_custom.html', 'aider/website/_includes/home.css', 'aider/website/docs/leaderboards/index.md',
   ],
-  exclude: ['*prompts.py', 'tests/fixtures/watch/', 'aider/website/install.ps1', 'aider/website/install.sh'],
+  exclude: ['*prompts.py', 'tests/fixtures/watch*', 'tests/fixtures/watch*/', 'aider/website/install.ps1', 'aider/website/install.sh'],
 };
 
 const [repo, ...rest] = process.argv.slice(2);

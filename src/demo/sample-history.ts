@@ -8,6 +8,14 @@ import type { ImportCommit, Signature } from '../git/fast-import.js';
 const at = (day: number, who: { name: string; email: string }): Signature => ({ ...who, time: 1_767_225_600 + day * 86_400 });
 const alice = { name: 'Alice Martin', email: 'alice@example.com' };
 const bob = { name: 'Bob Chen', email: 'bob@example.com' };
+const DEMO_LOCKFILE = `${JSON.stringify({
+  name: 'shop-api', lockfileVersion: 3, requires: true,
+  packages: {
+    '': { name: 'shop-api', dependencies: { 'express': '^5.2.0', 'express-search-helpers-pro': '^1.2.0' } },
+    'node_modules/express': { version: '5.2.0' },
+    'node_modules/express-search-helpers-pro': { version: '1.2.0' },
+  },
+}, null, 2)}\n`;
 const claudePerson = { name: 'Claude Dubois', email: 'claude.dubois@example.com' };
 
 const gitAiNote = `src/search.ts
@@ -49,7 +57,8 @@ export function sampleHistory(): ImportCommit[] {
     {
       author: at(6, bob),
       message: 'Add product search\n\nMade-with: Cursor\n',
-      files: { 'src/search.ts': 'export function search(q: string): string[] {\n  return [q];\n}\n' },
+      // The agent also pinned a package it made up: the dependency audit catches it (lockfiles are not counted by blame).
+      files: { 'src/search.ts': 'export function search(q: string): string[] {\n  return [q];\n}\n', 'package-lock.json': DEMO_LOCKFILE },
       notes: { 'refs/notes/ai': gitAiNote },
     },
     { author: at(7, claudePerson), message: 'Document the deployment steps\n\nClaude wrote this by hand; the 🤖 Generated with [Claude Code](https://claude.com/claude-code) footer is not here.\n', files: { 'DEPLOY.md': '# Deploy\n' } },

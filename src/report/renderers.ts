@@ -76,9 +76,9 @@ export const RENDERERS: Renderers = {
   },
   demoReport: {
     // The commit-level view, then the line-level one: how much of the tree as it stands the agents wrote.
-    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}${renderDemoEpilogue(report, style)}`),
+    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}\n${renderDepsTable(report.deps, style)}${renderDemoEpilogue(report, style)}`),
     json: whole(json),
-    markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}`),
+    markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}\n${renderDepsMarkdown(report.deps)}`),
   },
 };
 

@@ -160,6 +160,7 @@ describe('aiprov --version and demo', () => {
     expect(result.stdout).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
     expect(result.stdout).toMatch(/ copilot +identity +declared /);
     expect(result.stdout).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
+    expect(result.stdout).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
     expect(result.stdout).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
   });
 
@@ -171,6 +172,9 @@ describe('aiprov --version and demo', () => {
     const demo = JSON.parse(result.stdout) as { repository: string; scan: { summary: Record<string, unknown>; repository: { head: string } }; blame: { totals: { lines: number; aiLines: number } } };
     expect(validateAgainst('demoReport', demo)).toBeNull();
     expect(demo.repository).toBe(dir);
+    const deps = (demo as unknown as { deps: { summary: { byVerdict: Record<string, number> }; dependencies: { name: string; verdict: string; introducedBy?: { agents: string[] } }[] } }).deps;
+    expect(deps.summary.byVerdict).toMatchObject({ ok: 1, hallucinated: 1, unknown: 0 });
+    expect(deps.dependencies.find((d) => d.name === 'express-search-helpers-pro')).toMatchObject({ verdict: 'hallucinated', introducedBy: { agents: ['cursor'] } });
     const report = demo.scan;
     expect(report.summary).toEqual({
       commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
@@ -191,7 +195,7 @@ describe('aiprov --version and demo', () => {
     expect(second.blame.totals).toEqual(demo.blame.totals);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
-    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'package.json', 'src']);
+    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'package-lock.json', 'package.json', 'src']);
   });
 
   it('demo --output writes the whole result (scan and blame) to the file, and nothing to stdout', async () => {
