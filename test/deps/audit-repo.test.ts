@@ -119,6 +119,8 @@ describe('aiprov deps audit of a repository', () => {
     const report = await audit({ repo: work });
     expect(report.warnings).toContainEqual({ code: 'FILE_NOT_READ', message: 'requirements.txt line 1: includes sub/link.txt, which is not a file of the repository that could be read: its dependencies were not checked' });
     expect(report.summary.unreadFiles).toBe(1);
+    // The rest of the including file is still audited.
+    expect(report.dependencies.find((d) => d.name === 'flask')?.sources).toEqual([{ file: 'requirements.txt', line: 2, kind: 'manifest' }]);
     expect(server.requests.slice(before).some((r) => r.path.includes('ghp-secret'))).toBe(false);
   });
 

@@ -7,7 +7,8 @@ import { fromPipfile, fromPyproject, fromRequirements, parseTomlFile, tomlTable 
 import { canonicalName } from '../names.js';
 import { isAiprovError } from '../../errors.js';
 
-type Extractor = (file: string, text: string, read: (file: string) => string | undefined) => FoundDependency[];
+/** `problem` reports what could not be read without giving up the rest of the file (a bad `-r` include). */
+type Extractor = (file: string, text: string, read: (file: string) => string | undefined, problem: (message: string) => void) => FoundDependency[];
 
 /** Manifest and lockfile readers, by file name. */
 const MANIFESTS: [RegExp, Extractor][] = [
@@ -15,7 +16,7 @@ const MANIFESTS: [RegExp, Extractor][] = [
   [/(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/, (f, t) => fromPackageLock(f, t)],
   [/(?:^|\/)pnpm-lock\.yaml$/, (f, t) => fromPnpmLock(f, t)],
   [/(?:^|\/)yarn\.lock$/, (f, t) => fromYarnLock(f, t)],
-  [/(?:^|\/)requirements[^/]*\.(?:txt|in)$|(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/, (f, t, read) => fromRequirements(f, t, read)],
+  [/(?:^|\/)requirements[^/]*\.(?:txt|in)$|(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/, (f, t, read, problem) => fromRequirements(f, t, read, new Set(), problem)],
   [/(?:^|\/)pyproject\.toml$/, (f, t) => fromPyproject(f, t)],
   [/(?:^|\/)Pipfile$/, (f, t) => fromPipfile(f, t)],
   [/(?:^|\/)go\.mod$/, (f, t) => fromGoMod(f, t)],
@@ -77,7 +78,8 @@ export async function collectDependencies(files: readonly string[], readTexts: (
     const manifest = MANIFESTS.find(([re]) => re.test(file));
     try {
       const names: FoundDependency[] = [];
-      if (manifest) names.push(...manifest[1](file, text, read));
+      // A bad include is named and makes the answer "could not decide"; the including file's other names are still checked.
+      if (manifest) names.push(...manifest[1](file, text, read, (message) => { unread.push({ file, reason: message.startsWith(`${file} `) ? message.slice(file.length + 1) : message }); }));
       if (isCommandFile(file) && !LOCKFILE.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) names.push(...commandDependencies(file, text));
       found.push(...names);
     } catch (error) {

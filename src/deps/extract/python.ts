@@ -11,7 +11,13 @@ const LOCAL = /^(?:git\+|hg\+|svn\+|bzr\+|https?:|file:|\.{0,2}\/|[A-Za-z]:\\)/;
  * includes (read through `include`), extras, environment markers and line
  * continuations. URLs, paths and editables are kept as local and not looked up.
  */
-export function fromRequirements(file: string, text: string, include: (file: string) => string | undefined, seen = new Set<string>()): FoundDependency[] {
+/**
+ * A requirements file and the files it includes (`-r`). An include that is
+ * not a readable file of the repository (missing, a link, outside it) goes to
+ * `onBadInclude` when given, and the rest of the file is still read; without
+ * it, it is a ManifestError.
+ */
+export function fromRequirements(file: string, text: string, include: (file: string) => string | undefined, seen = new Set<string>(), onBadInclude?: (problem: string) => void): FoundDependency[] {
   if (seen.has(file)) return [];
   seen.add(file);
   const found: FoundDependency[] = [];
@@ -28,8 +34,13 @@ export function fromRequirements(file: string, text: string, include: (file: str
       if (flag === '-r' || flag === '--requirement') {
         const target = path.posix.join(path.posix.dirname(file), value.trim());
         const included = include(target);
-        if (included === undefined) throw new ManifestError(file, `line ${lineNo}: includes ${value.trim()}, which is not a file of the repository that could be read`);
-        found.push(...fromRequirements(target, included, include, seen));
+        if (included === undefined) {
+          const problem = `line ${lineNo}: includes ${value.trim()}, which is not a file of the repository that could be read`;
+          if (!onBadInclude) throw new ManifestError(file, problem);
+          onBadInclude(`${file} ${problem}`);
+          continue;
+        }
+        found.push(...fromRequirements(target, included, include, seen, onBadInclude));
       } else if (flag === '-e' || flag === '--editable') {
         found.push({ ecosystem: 'pypi', name: value.trim(), spec: '', source: { file, line: lineNo, kind: 'manifest' }, local: value.trim() });
       }
