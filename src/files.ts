@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -18,7 +19,8 @@ export type FileRead = { ok: true; bytes: Buffer } | { ok: false; problem: strin
 export async function readRegularFile(file: string, cap: number): Promise<FileRead> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    // Non-blocking: opening a FIFO would otherwise wait for a writer for ever; it is refused below like any non-file.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, problem: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`, ...(code ? { code } : {}) };

@@ -29,6 +29,14 @@ describe('unbounded reads (item 6)', () => {
     expect(run).toMatchObject({ code: 2, stderr: 'aiprov: --prompt-file /dev/zero: is not a regular file (a device, FIFO or socket)\n' });
   });
 
+  it('a FIFO as --prompt-file is refused at once, not waited on', async () => {
+    const dir = await repo();
+    const fifo = path.join(await tempDir(), 'prompt.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const run = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--prompt-file', fifo]);
+    expect(run).toMatchObject({ code: 2, stderr: `aiprov: --prompt-file ${fifo}: is not a regular file (a device, FIFO or socket)\n` });
+  });
+
   it('.aiprov.yml linked to /dev/urandom is refused, naming the file', async () => {
     const dir = await repo();
     await symlink('/dev/urandom', path.join(dir, '.aiprov.yml'));
