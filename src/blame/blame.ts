@@ -62,10 +62,13 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
   const selected = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
-  // Only the chosen files' blobs are read (a partial clone need not have the others); binary ones are left out now.
+  // Lines introduced after `since` can only be in files that differ from it: blame those only (the cost of a
+  // pull request's range, not of the whole tree). Only the chosen files' blobs are read; binary ones are left out now.
+  const changed = since === null ? undefined : new Set(await git.changedBetween(since, rev));
+  const candidates = changed ? selected.candidates.filter((f) => changed.has(f.path)) : selected.candidates;
   const excluded = [...selected.excluded];
   const counted: TreeFile[] = [];
-  for (const file of await git.describeFiles(rev, selected.candidates)) {
+  for (const file of await git.describeFiles(rev, candidates)) {
     if (file.binary && !options.includeAll) excluded.push({ path: file.path, reason: 'binary' });
     else counted.push(file);
   }

@@ -117,6 +117,15 @@ class CliGitRepository implements GitRepository {
     return out.split('\0').filter((p) => p !== '');
   }
 
+  async changedBetween(from: string, to: string): Promise<string[]> {
+    assertSafeRevision(from);
+    assertSafeRevision(to);
+    // Every file some commit of the range touched (merges against each parent): blame can give a line to a
+    // commit only in a file that commit changed, even when the file ends the range as it began.
+    const out = await this.git.text(['log', '-z', '--name-only', '--format=', '-m', '--no-renames', '--no-ext-diff', '--no-textconv', `${from}..${to}`]);
+    return [...new Set(out.split('\0').map((p) => p.replace(/^\n+/, '')).filter((p) => p !== ''))];
+  }
+
   async listTree(rev: string): Promise<TreeEntry[]> {
     const sha = await this.resolveCommit(rev);
     const tree = await this.git.text(['ls-tree', '-r', '-z', '--full-tree', sha]);

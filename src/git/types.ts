@@ -89,6 +89,8 @@ export interface TreeReader extends RepositoryHandle {
   describeFiles(rev: string, entries: readonly TreeEntry[]): Promise<TreeFile[]>;
   /** Paths the commit `sha` added or modified against its first parent (everything, for a root commit). */
   changedFiles(sha: string): Promise<string[]>;
+  /** Paths some commit of `from..to` changed (merges against each parent), whatever they hold at either end. */
+  changedBetween(from: string, to: string): Promise<string[]>;
   /** Contents of `path` at `rev`, or undefined when there is no such file. */
   readFile(rev: string, path: string): Promise<string | undefined>;
   /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */

@@ -37,7 +37,7 @@ describe('aiprov blame (built bin)', () => {
     const out = path.join(await tempDir(), 'blame.md');
     const result = await runCli(['blame', '--repo', repo.dir, '--since', repo.shas[5] ?? '', '--format', 'markdown', '--output', out]);
     expect(result.code).toBe(0);
-    expect(await readFile(out, 'utf8')).toContain('1 of 2 lines (50.0%) in 6 files carry AI authorship');
+    expect(await readFile(out, 'utf8')).toContain('1 of 2 lines (50.0%) in 2 files carry AI authorship');
   });
 
   it.each([
