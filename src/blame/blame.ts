@@ -61,9 +61,11 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const [files, texts, { analyser, notes }] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
-  const selected = selectFiles(files, options, new Exclusions(gitattributes), revSpec, git.root);
-  // Lines introduced after `since` can only be in files that differ from it: blame those only (the cost of a
-  // pull request's range, not of the whole tree). Only the chosen files' blobs are read; binary ones are left out now.
+  // Each glob is compiled once, for selecting and for saying which matched nothing.
+  const globs = { include: compileGlobs(options.include, 'include'), exclude: compileGlobs(options.exclude, 'exclude') };
+  const selected = selectFiles(files, options, globs, new Exclusions(gitattributes), revSpec, git.root);
+  // Lines introduced after `since` can only be in files some commit of the range touched: blame those only (the
+  // cost of a pull request's range, not of the whole tree). Only the chosen files' blobs are read; binary ones are left out now.
   const changed = since === null ? undefined : new Set(await git.changedBetween(since, rev));
   const candidates = changed ? selected.candidates.filter((f) => changed.has(f.path)) : selected.candidates;
   const excluded = [...selected.excluded];
@@ -73,7 +75,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     else counted.push(file);
   }
   excluded.sort((a, b) => compareStrings(a.path, b.path));
-  warnings.push(...emptyFilters(files, options, revSpec));
+  warnings.push(...emptyFilters(files, globs, revSpec));
   if (since !== null && since !== rev && (await git.listCommits(`${rev}..${since}`)).length > 0) {
     // `git blame A..B` with A not an ancestor of B counts from where the two met: almost never what was meant.
     warnings.push({ code: 'EMPTY_SELECTION', message: `--since ${options.since ?? since} is not an ancestor of ${revSpec}: the range is reversed or the two histories diverged, so lines are counted from where they last met` });
@@ -131,15 +133,23 @@ function shallowWarning(boundary: string[], hasSince: boolean, allowed: boolean)
 }
 
 /** A glob that selects nothing at the revision is a mistake worth saying, not a silent "0 of 0 lines". */
-function emptyFilters(files: TreeEntry[], options: BlameOptions, revSpec: string): ScanWarning[] {
+function emptyFilters(files: TreeEntry[], globs: Globs, revSpec: string): ScanWarning[] {
   const warnings: ScanWarning[] = [];
-  for (const [flag, globs] of [['--include', options.include ?? []], ['--exclude', options.exclude ?? []]] as const) {
-    for (const glob of globs) {
-      const pattern = userGlob(glob, flag === '--include' ? 'include' : 'exclude');
+  for (const [flag, compiled] of [['--include', globs.include], ['--exclude', globs.exclude]] as const) {
+    for (const { glob, pattern } of compiled) {
       if (!files.some((f) => pattern.test(f.path))) warnings.push({ code: 'EMPTY_SELECTION', message: `${flag} ${glob} matches no file at ${revSpec}` });
     }
   }
   return warnings;
+}
+
+interface Globs {
+  include: { glob: string; pattern: Pattern }[];
+  exclude: { glob: string; pattern: Pattern }[];
+}
+
+function compileGlobs(globs: readonly string[] | undefined, field: 'include' | 'exclude'): { glob: string; pattern: Pattern }[] {
+  return (globs ?? []).map((glob) => ({ glob, pattern: userGlob(glob, field) }));
 }
 
 function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
@@ -151,9 +161,9 @@ function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
   }
 }
 
-function selectFiles(files: TreeEntry[], options: BlameOptions, exclusions: Exclusions, revSpec: string, root: string): Selected {
-  const include = (options.include ?? []).map((g) => userGlob(g, 'include'));
-  const exclude = (options.exclude ?? []).map((g) => userGlob(g, 'exclude'));
+function selectFiles(files: TreeEntry[], options: BlameOptions, globs: Globs, exclusions: Exclusions, revSpec: string, root: string): Selected {
+  const include = globs.include.map((g) => g.pattern);
+  const exclude = globs.exclude.map((g) => g.pattern);
   const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
   const underPaths = (file: string): boolean => paths.length === 0 || paths.some((p) => file === p || file.startsWith(`${p}/`));
   for (const p of paths) {

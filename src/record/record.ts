@@ -138,16 +138,10 @@ async function checkFiles(git: TreeReader, sha: string, files: FileRanges[], fie
   }
 }
 
-/** A file of an Agent Trace record: a path inside the repository, ranges 1-based with start <= end, merged. */
+/** A file of an Agent Trace record: a path inside the repository (its ranges were checked when the file was read: traceGroups). */
 function checkedTraceFile(file: { path: string; ranges?: [number, number][] }, trace: string): FileRanges {
   const path = recordPath(file.path, 'fromAgentTrace', `${trace}: ${file.path}`);
-  if (!file.ranges) return { path };
-  for (const [start, end] of file.ranges) {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 1 && start <= end)) {
-      throw new UsageError('line ranges must be 1-based with start <= end', { field: 'fromAgentTrace', value: `${trace}: ${file.path}:${start}-${end}` });
-    }
-  }
-  return { path, ranges: mergeRanges(file.ranges) };
+  return file.ranges ? { path, ranges: mergeRanges(file.ranges) } : { path };
 }
 
 interface TraceGroup {

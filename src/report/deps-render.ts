@@ -69,7 +69,7 @@ const NAMES_SHOWN = 12;
 function notEvaluatedLines(report: DepsReport): string[] {
   const bySignal = new Map<SignalId, string[]>();
   for (const d of report.dependencies) {
-    if (d.local !== undefined || d.verdict === 'unknown' && d.unknownSignals.length === 0) continue;
+    if (d.local !== undefined) continue;
     for (const id of d.unknownSignals) bySignal.set(id, [...(bySignal.get(id) ?? []), label(d)]);
   }
   return [...bySignal].map(([id, names]) => `${id} (${names.length}): ${names.slice(0, NAMES_SHOWN).join(', ')}${names.length > NAMES_SHOWN ? `, +${names.length - NAMES_SHOWN} more (--format json lists them all)` : ''}`);
