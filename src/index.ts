@@ -21,7 +21,8 @@ export type { Confidence, DetectionRole, IdentityRole, SignatureDef } from './au
 export { SignatureEngine } from './authorship/engine.js';
 export { parseMessage } from './authorship/trailers.js';
 export type { ParsedMessage, Trailer } from './authorship/trailers.js';
-export { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote, readGitAiNote } from './authorship/notes.js';
+export { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote } from './authorship/notes.js';
+export { readGitAiNote } from './authorship/commit-notes.js';
 export type { AuthorshipNote, NoteRecord } from './authorship/notes.js';
 export { loadConfig, parseConfig, DEFAULT_CONFIG_FILE } from './config/load.js';
 export type { AiprovConfig, LoadedConfig } from './config/load.js';

@@ -53,7 +53,24 @@ export function agentForName(name: string): AgentId | undefined {
  * spelling as written stays in the evidence.
  */
 export function normalizeModel(model: string): string | undefined {
-  const folded = model.trim().toLowerCase().replace(/\s+/g, '-');
-  if (folded === '') return undefined;
+  const folded = unquote(model.trim()).trim().toLowerCase().replace(/\s+/g, '-');
+  if (folded === '' || MODEL_PLACEHOLDERS.has(folded) || /^<.*>$/.test(folded)) return undefined;
   return folded.replace(/(?<=[a-z]-)(\d{1,2})-(\d{1,2})(?=$|-)/g, '$1.$2');
+}
+
+/**
+ * Values tools write where they do not know the model (`default`, `auto`,
+ * Claude Code's `<synthetic>`): no model at all, so `unknown` in reports,
+ * never a model of that name. The value as written stays in the evidence.
+ */
+const MODEL_PLACEHOLDERS = new Set(['default', 'unknown', 'auto', 'none', 'null', 'undefined', 'n/a', '-']);
+
+/** `"gpt-5"` and `\\"gpt-5\\"` as some tools store them (a JSON string quoted once more): `gpt-5`. */
+function unquote(text: string): string {
+  let value = text;
+  for (;;) {
+    const m = /^\\?["'`](.*?)\\?["'`]$/s.exec(value);
+    if (!m || m[1] === undefined) return value;
+    value = m[1].trim();
+  }
 }

@@ -1,29 +1,14 @@
-import type { CommitRecord, NotesReader } from '../git/types.js';
+import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
+import { NotesLoader } from './commit-notes.js';
 import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
+import type { LineRecordIndex } from './line-records.js';
 import type { SignatureDef } from './signature-types.js';
-import { AIPROV_NOTES_REF, GIT_AI_NOTES_REF, readAiprovNote, readGitAiNote, type NoteReading } from './notes.js';
 import type { CommitReport, ScanWarning } from './types.js';
-
-export interface NotesByRef {
-  aiprov: Map<string, string>;
-  gitAi: Map<string, string>;
-}
-
-export async function loadNotes(git: NotesReader): Promise<NotesByRef> {
-  const [aiprov, gitAi] = await Promise.all([git.readNotes(AIPROV_NOTES_REF), git.readNotes(GIT_AI_NOTES_REF)]);
-  return { aiprov, gitAi };
-}
-
-/** An analyser ready to use, and the notes it reads (blame and squash also index their line ranges). */
-export interface OpenedAnalyser {
-  analyser: CommitAnalyser;
-  notes: NotesByRef;
-}
 
 /**
  * Makes the CommitAnalyser every command shares: the signature table (built
  * in and from the config) is compiled once, when the context is made; notes
- * are read at each `open`, so that records written since then count.
+ * are read after each `open`, so that records written since then count.
  */
 export class AnalyserFactory {
   readonly engine: SignatureEngine;
@@ -32,39 +17,41 @@ export class AnalyserFactory {
     this.engine = engineFor({ signatures });
   }
 
-  async open(warnings: ScanWarning[]): Promise<OpenedAnalyser> {
-    const notes = await loadNotes(this.git);
-    return { analyser: new CommitAnalyser(this.engine, notes, warnings), notes };
+  open(warnings: ScanWarning[]): CommitAnalyser {
+    return new CommitAnalyser(this.engine, new NotesLoader(this.git, warnings));
   }
 }
 
 /**
  * Decides one commit: signatures from its identities and message, merged with
  * what the notes on it record. Scan and blame share it, so a commit means the
- * same in both. Unreadable notes become warnings naming the commit.
+ * same in both. Notes are read for the commits asked about (`load`), never the
+ * whole notes ref; unreadable ones become warnings naming the commit.
  */
 export class CommitAnalyser {
   constructor(
     private readonly engine: SignatureEngine,
-    private readonly notes: NotesByRef,
-    private readonly warnings: ScanWarning[],
+    readonly notes: NotesLoader,
   ) {}
+
+  /** Reads the notes of `shas` (before `analyse` of those commits). */
+  load(shas: Iterable<string>): Promise<void> {
+    return this.notes.load(shas);
+  }
+
+  /** Line claims of the loaded commits. */
+  get index(): LineRecordIndex {
+    return this.notes.index;
+  }
 
   analyse(record: CommitRecord): CommitReport {
     const match = this.engine.match(record);
     let detections = match.detections;
-    const readings: [string, NoteReading][] = [];
-    const aiprov = this.notes.aiprov.get(record.sha);
-    if (aiprov !== undefined) readings.push([AIPROV_NOTES_REF, readAiprovNote(aiprov)]);
-    const gitAi = this.notes.gitAi.get(record.sha);
-    if (gitAi !== undefined) readings.push([GIT_AI_NOTES_REF, readGitAiNote(gitAi)]);
-    if (readings.length > 0) {
+    const notes = this.notes.notes(record.sha);
+    if (notes.detections.length > 0) {
       const set = new DetectionSet();
       for (const d of detections) set.put(d);
-      for (const [ref, reading] of readings) {
-        if (reading.ok) reading.detections.forEach((d) => { set.put(d); });
-        else this.warnings.push({ code: 'BAD_NOTE', commit: record.sha, message: `note on ${ref} for commit ${record.sha.slice(0, 12)} ${reading.problem}; it was ignored` });
-      }
+      for (const d of notes.detections) set.put(d);
       detections = set.detections();
     }
     const report: CommitReport = {
@@ -79,7 +66,14 @@ export class CommitAnalyser {
       detections,
     };
     if (match.automation.length > 0) report.automationBy = match.automation;
+    if (notes.unattested) report.unattested = notes.unattested;
     return report;
+  }
+
+  /** Loads and analyses commits read with `logCommits` (blame, squash, the audit's introductions). */
+  async *analyseAll(git: HistoryReader, shas: readonly string[]): AsyncGenerator<CommitReport> {
+    await this.load(shas);
+    for await (const record of git.logCommits(shas)) yield this.analyse(record);
   }
 }
 

@@ -1,6 +1,5 @@
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
-import { AIPROV_NOTES_REF, parseAiprovNote, parseGitAiNote, type NoteRecord } from './notes.js';
-import type { NotesByRef } from './analyse.js';
+import type { NoteRecord } from './notes.js';
 import type { ScanWarning } from './types.js';
 
 /** Lines an agent wrote in one file of one commit, in that commit's version of the file. */
@@ -51,6 +50,10 @@ export class LineRecordIndex {
     this.entry(sha).ranged = true;
   }
 
+  delete(sha: string): void {
+    this.byCommit.delete(sha);
+  }
+
   addWhole(sha: string, claim: LineClaim): void {
     this.entry(sha).whole.push(claim);
   }
@@ -68,35 +71,6 @@ export class LineRecordIndex {
 export function claimOf(record: Pick<NoteRecord, 'agent' | 'name' | 'model'>, ranges: LineClaim['ranges'], source: string): LineClaim {
   const model = record.model === undefined ? undefined : normalizeModel(record.model);
   return { agent: record.agent, ...(record.name !== undefined ? { name: record.name } : {}), ...(model ? { model } : {}), ranges, source };
-}
-
-/** Indexes both notes refs; unreadable notes were already reported by the analyser and are skipped here. */
-export function indexNotes(notes: NotesByRef, index = new LineRecordIndex()): LineRecordIndex {
-  for (const [sha, text] of notes.aiprov) {
-    const parsed = parseAiprovNote(text);
-    if (!parsed.ok) continue;
-    for (const record of parsed.value.records) {
-      // No `files` claims the whole commit; an empty list (every line since rewritten) claims nothing.
-      if (record.files === undefined) {
-        index.addWhole(sha, { ...claimOf(record, 'all', AIPROV_NOTES_REF), record });
-        continue;
-      }
-      if (record.files.length === 0) index.markRanged(sha);
-      for (const file of record.files) index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', AIPROV_NOTES_REF), record });
-    }
-  }
-  for (const [sha, text] of notes.gitAi) {
-    const parsed = parseGitAiNote(text);
-    if (!parsed.ok) continue;
-    const agents = new Map(parsed.value.prompts.map((p) => [p.key, p]));
-    for (const [path, sessions] of parsed.value.files) {
-      for (const [key, ranges] of sessions) {
-        const agent = agents.get(key) ?? { agent: 'other' as const, name: `git-ai session ${key}` };
-        index.addFile(sha, path, claimOf(agent, ranges, 'refs/notes/ai'));
-      }
-    }
-  }
-  return index;
 }
 
 export const AGENT_TRACE_FILE = '.agent-trace/traces.jsonl';

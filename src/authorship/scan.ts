@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { HistoryReader, LogRequest, NotesReader } from '../git/types.js';
+import type { CommitRecord, HistoryReader, LogRequest, NotesReader } from '../git/types.js';
 import { envelope } from '../schemas.js';
 import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
@@ -29,6 +29,9 @@ export interface ScanSession {
   summary: SummaryAccumulator;
 }
 
+/** Commits whose notes are read together: one `git cat-file` per batch, a batch's notes in memory at a time. */
+const SCAN_BATCH = 64;
+
 export async function openScan(options: ScanOptions): Promise<ScanSession> {
   const { git, analyser: analysers } = options.context;
   const warnings: ScanWarning[] = [];
@@ -54,21 +57,30 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     });
   }
 
-  // Notes are read while git log starts streaming, not before it.
-  const opened = analysers.open(warnings);
-  opened.catch(() => undefined);
+  const analyser = analysers.open(warnings);
   const summary = new SummaryAccumulator();
 
   async function* commits(): AsyncGenerator<CommitReport> {
     if (unborn) return;
     const log = git.log(request)[Symbol.asyncIterator]();
-    const [first, { analyser }] = await Promise.all([log.next(), opened]);
     try {
-      for (let next = first; next.done !== true; next = await log.next()) {
-        const report = analyser.analyse(next.value);
-        summary.add(report);
-        yield report;
+      // Commits are analysed a batch at a time: the batch's notes are read, used, and dropped.
+      let batch: CommitRecord[] = [];
+      const flush = async function* (): AsyncGenerator<CommitReport> {
+        await analyser.load(batch.map((r) => r.sha));
+        for (const record of batch) {
+          const report = analyser.analyse(record);
+          summary.add(report);
+          yield report;
+        }
+        analyser.notes.forget(batch.map((r) => r.sha));
+        batch = [];
+      };
+      for (let next = await log.next(); next.done !== true; next = await log.next()) {
+        batch.push(next.value);
+        if (batch.length >= SCAN_BATCH) yield* flush();
       }
+      yield* flush();
     } finally {
       // A consumer that stops early must not leave git running.
       await log.return?.();

@@ -4,7 +4,7 @@ import type { AgentSummary, CommitReport, ScanSummary } from './types.js';
 /** Folds commit reports into the summary one at a time, so a scan never has to hold its commits. */
 export class SummaryAccumulator {
   private readonly summary: ScanSummary = {
-    commits: 0, aiCommits: 0, automationCommits: 0, reviewSuggestionCommits: 0, noSignatureCommits: 0, byAgent: {}, byAutomation: {},
+    commits: 0, aiCommits: 0, automationCommits: 0, reviewSuggestionCommits: 0, noSignatureCommits: 0, unattestedCommits: 0, byAgent: {}, byAutomation: {},
   };
 
   add(commit: CommitReport): void {
@@ -14,6 +14,7 @@ export class SummaryAccumulator {
     if (commit.automation) s.automationCommits++;
     if (commit.detections.some((d) => d.role === 'review-suggestion')) s.reviewSuggestionCommits++;
     if (commit.detections.length === 0 && !commit.automation) s.noSignatureCommits++;
+    if (commit.unattested) s.unattestedCommits++;
     for (const bot of commit.automationBy ?? []) s.byAutomation[bot] = (s.byAutomation[bot] ?? 0) + 1;
     // One count per agent per commit, however many detections (e.g. two `other` names) it has.
     const perAgent = new Map<string, { declared: boolean; models: Set<string> }>();

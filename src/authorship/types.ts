@@ -36,6 +36,17 @@ export interface CommitReport {
   automation: boolean;
   automationBy?: string[];
   detections: Detection[];
+  /** A record on the commit names agents but attests no line of it (git-ai keeps them through merges and rebases): no AI line is counted from it. */
+  unattested?: UnattestedRecords;
+}
+
+export interface UnattestedRecords {
+  /** The notes ref the records are on. */
+  source: string;
+  /** How many prompt and session records the note keeps. */
+  records: number;
+  /** The agents they name. */
+  agents: string[];
 }
 
 export interface AgentSummary {
@@ -52,6 +63,8 @@ export interface ScanSummary {
   reviewSuggestionCommits: number;
   /** Commits with no signature of AI or automation: not the same as human-written. */
   noSignatureCommits: number;
+  /** Commits whose notes name agents but attest no line of them: not counted as AI for that. */
+  unattestedCommits: number;
   byAgent: Record<string, AgentSummary>;
   byAutomation: Record<string, number>;
 }

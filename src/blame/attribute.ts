@@ -38,8 +38,8 @@ export class Attributor {
     const parts = this.parts(group);
     if (parts.length === 0) return;
     into.aiLines += size(parts.flatMap((p) => p.ranges));
-    for (const [agent, ranges] of groupBy(parts, (p) => p.agent)) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + size(ranges);
-    for (const [model, ranges] of groupBy(parts, (p) => p.model)) into.byModel[model] = (into.byModel[model] ?? 0) + size(ranges);
+    for (const [agent, n] of exclusive(groupBy(parts, (p) => p.agent))) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + n;
+    for (const [model, n] of exclusive(groupBy(parts, (p) => p.model))) into.byModel[model] = (into.byModel[model] ?? 0) + n;
   }
 
   /** Who wrote which lines of the group, in the group's commit's own line numbers. */
@@ -72,6 +72,36 @@ function clip(ranges: readonly [number, number][], [lo, hi]: [number, number]): 
 
 function size(ranges: [number, number][]): number {
   return mergeRanges(ranges).reduce((n, [a, b]) => n + b - a + 1, 0);
+}
+
+/** The key under which lines credited to more than one agent (or model) are counted, so that the figures add up to `aiLines`. */
+export const SHARED = 'shared';
+
+/** Lines each key alone is credited with, and under SHARED those two or more keys are. */
+function exclusive(byKey: Map<string, [number, number][]>): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (byKey.size === 1) {
+    for (const [key, ranges] of byKey) counts.set(key, size(ranges));
+    return counts;
+  }
+  const events: [number, string, number][] = [];
+  for (const [key, ranges] of byKey) for (const [a, b] of mergeRanges(ranges)) events.push([a, key, 1], [b + 1, key, -1]);
+  events.sort((x, y) => x[0] - y[0]);
+  const open = new Map<string, number>();
+  for (let i = 0; i < events.length;) {
+    const point = events[i]?.[0] ?? 0;
+    for (; i < events.length && events[i]?.[0] === point; i++) {
+      const [, key, delta] = events[i] ?? [0, '', 0];
+      const n = (open.get(key) ?? 0) + delta;
+      if (n === 0) open.delete(key);
+      else open.set(key, n);
+    }
+    const next = events[i]?.[0];
+    if (next === undefined || open.size === 0) continue;
+    const key = open.size === 1 ? [...open.keys()][0] ?? SHARED : SHARED;
+    counts.set(key, (counts.get(key) ?? 0) + next - point);
+  }
+  return counts;
 }
 
 function groupBy(parts: Part[], key: (p: Part) => string): Map<string, [number, number][]> {

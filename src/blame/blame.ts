@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
-import { AGENT_TRACE_FILE, indexAgentTrace, indexNotes } from '../authorship/line-records.js';
+import { AGENT_TRACE_FILE, indexAgentTrace } from '../authorship/line-records.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
 import { GitError, UsageError } from '../errors.js';
@@ -58,7 +58,8 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
   if (shallow) warnings.push(shallow);
 
-  const [files, texts, { analyser, notes }] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE]), options.context.analyser.open(warnings)]);
+  const [files, texts] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE])]);
+  const analyser = options.context.analyser.open(warnings);
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
   // Each glob is compiled once, for selecting and for saying which matched nothing.
@@ -80,7 +81,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     // `git blame A..B` with A not an ancestor of B counts from where the two met: almost never what was meant.
     warnings.push({ code: 'EMPTY_SELECTION', message: `--since ${options.since ?? since} is not an ancestor of ${revSpec}: the range is reversed or the two histories diverged, so lines are counted from where they last met` });
   }
-  const index = indexNotes(notes);
+  const index = analyser.index;
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
   const jobs = options.jobs ?? os.availableParallelism();
@@ -92,7 +93,10 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     options.onProgress?.(++blamed, counted.length);
     return store;
   });
-  const attributorDetections = await detectionsFor(git, analyser, packed.flatMap((store) => [...new Set(store.shas())]), index);
+  // Only the notes of the commits blame named are read, after blaming.
+  const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
+  await analyser.load(blamedShas);
+  const attributorDetections = await detectionsFor(git, analyser, blamedShas);
   const attributor = new Attributor(index, attributorDetections);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts();
@@ -197,14 +201,12 @@ function repoRelative(root: string, p: string): string {
 }
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
-export async function detectionsFor(
-  git: HistoryReader, analyser: CommitAnalyser, blamed: Iterable<string>, index: ReturnType<typeof indexNotes>,
-): Promise<Map<string, Detection[]>> {
-  const shas = [...new Set(blamed)].filter((sha) => index.get(sha)?.ranged !== true).sort();
+export async function detectionsFor(git: HistoryReader, analyser: CommitAnalyser, blamed: Iterable<string>): Promise<Map<string, Detection[]>> {
+  const shas = [...new Set(blamed)].filter((sha) => analyser.index.get(sha)?.ranged !== true).sort();
   const detections = new Map<string, Detection[]>();
-  for await (const record of git.logCommits(shas)) {
-    const authored = analyser.analyse(record).detections.filter((d) => d.role === 'author');
-    if (authored.length > 0) detections.set(record.sha, authored);
+  for await (const report of analyser.analyseAll(git, shas)) {
+    const authored = report.detections.filter((d) => d.role === 'author');
+    if (authored.length > 0) detections.set(report.sha, authored);
   }
   return detections;
 }

@@ -32,12 +32,11 @@ export async function findIntroductions(
     }
   }
   const shas = [...new Set(firstSha.values())];
-  const { analyser } = await analysers.open(warnings);
+  const analyser = analysers.open(warnings);
   const byCommit = new Map<string, Introduction>();
-  for await (const record of git.logCommits(shas)) {
-    const report = analyser.analyse(record);
+  for await (const report of analyser.analyseAll(git, shas)) {
     const agents = [...new Set(report.detections.filter((d) => d.role === 'author').map((d) => d.agent))];
-    byCommit.set(record.sha, { sha: record.sha, ai: report.ai, agents, subject: report.subject });
+    byCommit.set(report.sha, { sha: report.sha, ai: report.ai, agents, subject: report.subject });
   }
   const result = new Map<string, Introduction>();
   for (const [k, sha] of firstSha) {

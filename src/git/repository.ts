@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GitError, type GitCode } from '../errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
-import { readBlobs } from './cat-file.js';
+import { readBlobs, streamBlobs } from './cat-file.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import { missingNoteText, type CommitRecord, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
@@ -34,10 +34,14 @@ export async function openRepository(dir: string): Promise<GitRepository> {
 
 /** Compare-and-swap attempts of a note update before giving up (each re-reads the note). */
 const NOTE_UPDATE_ATTEMPTS = 50;
+/** Note objects per `git cat-file --batch` (each answer is held whole until parsed). */
+const NOTES_PER_READ = 64;
 /** Paths per `git diff` call when counting lines of chosen files. */
 const PATHSPEC_CHUNK = 2000;
 
 class CliGitRepository implements GitRepository {
+  private readonly noteListings = new Map<string, { tip: string; blobs: Map<string, string> }>();
+
   constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
 
   async head(): Promise<HeadState> {
@@ -59,19 +63,103 @@ class CliGitRepository implements GitRepository {
     await this.git.text(['rev-list', '--max-count=0', '--end-of-options', range, '--'], { code: 'BAD_REVISION', message: `unknown revision or range '${range}'` });
   }
 
-  async readNotes(ref: string): Promise<Map<string, string>> {
-    assertNotesRef(ref);
+  async readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>> {
     const notes = new Map<string, string>();
-    const exists = (await this.git.text(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
-    if (exists === '') return notes;
-    const listing = await this.git.text(['notes', `--ref=${ref}`, 'list']);
-    const pairs = listing.split('\n').map((l) => l.trim().split(' ')).filter((p): p is [string, string] => p.length === 2);
-    const blobs = await readBlobs(this.git, pairs.map(([blob]) => blob));
-    for (const [blob, commit] of pairs) {
-      const content = blobs.get(blob);
-      notes.set(commit, content === undefined ? missingNoteText(blob) : decoder.decode(content));
+    const blobs = await this.noteBlobs(ref);
+    const wanted = [...new Set(shas)].flatMap((sha) => {
+      const blob = blobs.get(sha);
+      return blob === undefined ? [] : [[sha, blob] as const];
+    });
+    for (let i = 0; i < wanted.length; i += NOTES_PER_READ) {
+      const batch = wanted.slice(i, i + NOTES_PER_READ);
+      const contents = await readBlobs(this.git, batch.map(([, blob]) => blob));
+      for (const [sha, blob] of batch) {
+        const content = contents.get(blob);
+        notes.set(sha, content === undefined ? missingNoteText(blob) : decoder.decode(content));
+      }
     }
     return notes;
+  }
+
+  async *streamNotes(ref: string, shas: readonly string[]): AsyncIterable<[string, string]> {
+    const blobs = await this.noteBlobs(ref);
+    const wanted = [...new Set(shas)].flatMap((sha) => {
+      const blob = blobs.get(sha);
+      return blob === undefined ? [] : [[sha, blob] as const];
+    });
+    let i = 0;
+    for await (const [blob, content] of streamBlobs(this.git, wanted.map(([, b]) => b))) {
+      const sha = wanted[i++]?.[0] ?? '';
+      yield [sha, content === undefined ? missingNoteText(blob) : decoder.decode(content)];
+    }
+  }
+
+  async matchNotes(ref: string, pattern: string): Promise<{ sha: string; match: string }[]> {
+    const tip = await this.notesTip(ref);
+    if (tip === '') return [];
+    const grep = (engine: string): Promise<string> => this.git.text(['grep', '-o', '-I', engine, '-e', pattern, tip, '--']);
+    // PCRE is several times faster on large notes; git built without it refuses -P, and ERE reads the same pattern.
+    const out = await grep('-P').catch((error: unknown) => {
+      if (error instanceof GitError && /perl|pcre/i.test(error.message)) return grep('-E');
+      throw error;
+    });
+    const matches: { sha: string; match: string }[] = [];
+    for (const line of out.split('\n')) {
+      if (!line.startsWith(`${tip}:`)) continue;
+      const rest = line.slice(tip.length + 1);
+      const colon = rest.indexOf(':');
+      const sha = rest.slice(0, colon).replace(/\//g, '');
+      if (colon > 0 && COMMIT_ID.test(sha)) matches.push({ sha, match: rest.slice(colon + 1) });
+    }
+    return matches;
+  }
+
+  async commitTimes(shas: readonly string[]): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    const ids = [...new Set(shas)].filter((sha) => COMMIT_ID.test(sha));
+    for (let i = 0; i < ids.length; i += PATHSPEC_CHUNK) {
+      const out = await this.git.text(['log', '--no-walk=unsorted', '--ignore-missing', '--format=%H %ct', ...ids.slice(i, i + PATHSPEC_CHUNK), '--']);
+      for (const line of out.split('\n')) {
+        const [sha, time] = line.split(' ');
+        if (sha && time) times.set(sha, Number(time));
+      }
+    }
+    return times;
+  }
+
+  /** The commit the notes ref points at, or '' when there is none. */
+  private async notesTip(ref: string): Promise<string> {
+    assertNotesRef(ref);
+    // Asked once per batch of commits: spawned directly, since simple-git waits 50 ms on a command that prints nothing
+    // (the ref is usually absent), and for-each-ref, unlike rev-parse --verify, exits 0 when it is.
+    const out = await this.git.collect(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref], '');
+    for (const line of out.toString('utf8').split('\n')) {
+      const [name, type, oid] = line.split(' ');
+      if (name === ref && type === 'commit' && oid) return oid;
+    }
+    return '';
+  }
+
+  /**
+   * Commit → note object of every note on `ref` (no note text is read), kept
+   * while the ref stays where it is: about 100 bytes a note, where the texts
+   * can be hundreds of megabytes.
+   */
+  private async noteBlobs(ref: string): Promise<Map<string, string>> {
+    const tip = await this.notesTip(ref);
+    if (tip === '') return new Map();
+    const cached = this.noteListings.get(ref);
+    if (cached?.tip === tip) return cached.blobs;
+    // The tree of the tip itself, so that the listing and the tip agree; fanout directories are read as git reads them.
+    const listing = await this.git.text(['ls-tree', '-r', tip]);
+    const blobs = new Map<string, string>();
+    for (const line of listing.split('\n')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+      const commit = m?.[2]?.replace(/\//g, '');
+      if (m?.[1] && commit && COMMIT_ID.test(commit)) blobs.set(commit, m[1]);
+    }
+    this.noteListings.set(ref, { tip, blobs });
+    return blobs;
   }
 
   async *log(request: LogRequest): AsyncIterable<CommitRecord> {
@@ -84,6 +172,11 @@ class CliGitRepository implements GitRepository {
   async countCommits(request: LogRequest): Promise<number> {
     const out = await this.git.text(['rev-list', '--count', ...revisionArgs(request)]);
     return Number(out.trim()) || 0;
+  }
+
+  async listRefs(patterns: readonly string[]): Promise<string[]> {
+    const out = await this.git.text(['for-each-ref', '--format=%(refname)', '--', ...patterns]);
+    return out.split('\n').filter((line) => line !== '').sort(compareStrings);
   }
 
   async listCommits(range: string): Promise<string[]> {
@@ -274,7 +367,7 @@ class CliGitRepository implements GitRepository {
 }
 
 function revisionArgs(request: LogRequest): string[] {
-  if (request.all) return ['--exclude=refs/notes/*', '--all', '--'];
+  if (request.all) return [...['refs/notes/*', ...(request.exclude ?? [])].map((glob) => `--exclude=${glob}`), '--all', '--'];
   const revisions = request.revisions.length > 0 ? request.revisions : ['HEAD'];
   for (const revision of revisions) assertSafeRevision(revision);
   return ['--end-of-options', ...revisions, '--'];

@@ -32,6 +32,8 @@ export interface LogRequest {
   revisions: string[];
   /** Every ref except notes, instead of `revisions`. */
   all?: boolean;
+  /** With `all`: refs left out (globs on full ref names, as `git log --exclude` takes them). */
+  exclude?: readonly string[];
 }
 
 /** A file of a tree, as blame needs it. */
@@ -73,6 +75,8 @@ export interface HistoryReader extends RepositoryHandle {
   log(request: LogRequest): AsyncIterable<CommitRecord>;
   /** Counts the commits `log` would yield, for progress and shallow diagnostics. */
   countCommits(request: LogRequest): Promise<number>;
+  /** Full names of the refs matching `patterns` (as `git for-each-ref` takes them). */
+  listRefs(patterns: readonly string[]): Promise<string[]>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string): Promise<string[]>;
   /** Reads the given commits (in the order given), for callers that know which ones they need. */
@@ -105,11 +109,23 @@ export interface TreeReader extends RepositoryHandle {
 
 export interface NotesReader extends RepositoryHandle {
   /**
-   * Notes on `ref` as commit sha → note text; empty when the ref does not
-   * exist. A note whose object is missing from the repository is there as
-   * `missingNoteText(blob)`, so that readers report it rather than skip it.
+   * The notes on `ref` of the given commits, as commit sha → note text
+   * (commits without a note are left out; empty when the ref does not
+   * exist). Only those notes' objects are read. A note whose object is
+   * missing from the repository is there as `missingNoteText(blob)`, so that
+   * readers report it rather than skip it.
    */
-  readNotes(ref: string): Promise<Map<string, string>>;
+  readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>>;
+  /** The same notes one at a time, in the order given, through one `git cat-file`: only the note being read is held. */
+  streamNotes(ref: string, shas: readonly string[]): AsyncIterable<[string, string]>;
+  /**
+   * Every match of `pattern` (a regular expression valid both as PCRE and as
+   * POSIX ERE) in the notes on `ref`, with the commit each note is on: one
+   * `git grep -o` over the notes, whose text is never loaded here.
+   */
+  matchNotes(ref: string, pattern: string): Promise<{ sha: string; match: string }[]>;
+  /** Committer times (seconds) of the given commits; those not in the repository are left out. */
+  commitTimes(shas: readonly string[]): Promise<Map<string, number>>;
 }
 
 export interface NotesWriter extends NotesReader {

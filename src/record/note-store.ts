@@ -9,7 +9,7 @@ import { validateAgainst } from '../schemas.js';
  * error: writing over it would lose what it holds.
  */
 export async function readRecords(git: NotesReader, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
-  const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF));
+  const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF, [sha]));
   return recordsIn(all.get(sha), sha);
 }
 

@@ -32,7 +32,7 @@ export interface CarryResult {
 export async function carryThroughRewrite(options: CarryOptions): Promise<CarryResult> {
   const { context: { git }, rewrites } = options;
   const warnings: ScanWarning[] = [];
-  const notes = await git.readNotes(AIPROV_NOTES_REF);
+  const notes = await git.readNotes(AIPROV_NOTES_REF, rewrites.map((r) => r.from));
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
   const written: { commit: string; records: number }[] = [];

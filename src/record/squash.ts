@@ -1,5 +1,4 @@
 import type { AnalyserFactory } from '../authorship/analyse.js';
-import { indexNotes } from '../authorship/line-records.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { Attributor } from '../blame/attribute.js';
@@ -54,13 +53,12 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
   const inRange = new Set(squashed);
   const warnings: ScanWarning[] = [];
 
-  const { analyser, notes } = await options.context.analyser.open(warnings);
-  const index = indexNotes(notes);
+  const analyser = options.context.analyser.open(warnings);
   const detections = new Map<string, Detection[]>();
-  for await (const record of git.logCommits(squashed)) {
-    detections.set(record.sha, analyser.analyse(record).detections.filter((d) => d.role === 'author'));
+  for await (const report of analyser.analyseAll(git, squashed)) {
+    detections.set(report.sha, report.detections.filter((d) => d.role === 'author'));
   }
-  const attributor = new Attributor(index, detections);
+  const attributor = new Attributor(analyser.index, detections);
 
   const [headTree, squashTree] = await Promise.all([git.listTree(head), git.listTree(squash)]);
   const inSquash = new Set(squashTree.map((f) => f.path));

@@ -1,3 +1,4 @@
+import { SHARED } from '../blame/attribute.js';
 import type { BlameReport, LineCounts } from '../blame/types.js';
 import { table, type Style } from './style.js';
 
@@ -5,8 +6,10 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((part / whole) * 100).toFixed(1)}%`;
 }
 
-function breakdown(record: Record<string, number>, aiLines: number): string[][] {
-  return Object.entries(record).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, String(v), percent(v, aiLines)]);
+/** Rows by agent or model; `shared` (lines credited to several) says what it is. */
+function breakdown(record: Record<string, number>, aiLines: number, several: 'agents' | 'models'): string[][] {
+  return Object.entries(record).sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => [k === SHARED ? `shared (several ${several})` : k, String(v), percent(v, aiLines)]);
 }
 
 function scope(report: BlameReport): string {
@@ -26,8 +29,8 @@ export function renderBlameTable(report: BlameReport, style: Style): string {
     lines.push(...table([['DIRECTORY', 'FILES', 'LINES', 'AI LINES', 'AI SHARE'], ...report.directories.map((d) => [d.path, String(d.files), String(d.lines), String(d.aiLines), percent(d.aiLines, d.lines)])], new Set([1, 2, 3, 4])));
   }
   if (t.aiLines > 0) {
-    lines.push('', style.bold('By agent'), ...table([['AGENT', 'LINES', 'OF AI LINES'], ...breakdown(t.byAgent, t.aiLines)], new Set([1, 2])));
-    lines.push('', style.bold('By model'), ...table([['MODEL', 'LINES', 'OF AI LINES'], ...breakdown(t.byModel, t.aiLines)], new Set([1, 2])));
+    lines.push('', style.bold('By agent'), ...table([['AGENT', 'LINES', 'OF AI LINES'], ...breakdown(t.byAgent, t.aiLines, 'agents')], new Set([1, 2])));
+    lines.push('', style.bold('By model'), ...table([['MODEL', 'LINES', 'OF AI LINES'], ...breakdown(t.byModel, t.aiLines, 'models')], new Set([1, 2])));
   }
   if (report.excluded.length > 0) {
     const counts = new Map<string, number>();
@@ -46,8 +49,8 @@ export function renderBlameMarkdown(report: BlameReport): string {
     out.push('');
   }
   if (t.aiLines > 0) {
-    out.push('| Agent | Lines | Share of AI lines |', '|---|---:|---:|', ...breakdown(t.byAgent, t.aiLines).map((r) => `| ${r.join(' | ')} |`), '');
-    out.push('| Model | Lines | Share of AI lines |', '|---|---:|---:|', ...breakdown(t.byModel, t.aiLines).map((r) => `| ${r.join(' | ')} |`), '');
+    out.push('| Agent | Lines | Share of AI lines |', '|---|---:|---:|', ...breakdown(t.byAgent, t.aiLines, 'agents').map((r) => `| ${r.join(' | ')} |`), '');
+    out.push('| Model | Lines | Share of AI lines |', '|---|---:|---:|', ...breakdown(t.byModel, t.aiLines, 'models').map((r) => `| ${r.join(' | ')} |`), '');
   }
   if (report.excluded.length > 0) out.push(`${report.excluded.length} binary, generated, vendored or linked files were left out.`, '');
   return out.join('\n');

@@ -34,6 +34,9 @@ export function renderScanTable(view: ScanView, style: Style): string {
   if (automation.length > 0) {
     lines.push('', `${style.bold('Automation')} (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}`);
   }
+  if (view.summary.unattestedCommits > 0) {
+    lines.push('', `${plural(view.summary.unattestedCommits, 'commit')} ${view.summary.unattestedCommits === 1 ? 'carries' : 'carry'} agent records that attest no line (git-ai keeps records through merges and rebases): not counted as AI for that; --format json names them (commits[].unattested)`);
+  }
   if (view.notable.length > 0) {
     lines.push('', style.bold('Commits with AI signatures'));
     lines.push(...table(view.notable.map((c) => [
@@ -46,4 +49,8 @@ export function renderScanTable(view: ScanView, style: Style): string {
     ])));
   }
   return lines.join('\n') + '\n';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -31,12 +31,17 @@ export function graphemes(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
+/** Printable ASCII is one column a character: no need to segment it (segmenting thousands of rows costs hundreds of MB). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
-  return graphemes(text.replace(/\x1b\[[0-9;]*m/g, '')).length;
+  const bare = text.replace(/\x1b\[[0-9;]*m/g, '');
+  return PLAIN.test(bare) ? bare.length : graphemes(bare).length;
 }
 
 export function truncate(text: string, max: number): string {
+  if (PLAIN.test(text)) return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
   const chars = graphemes(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }

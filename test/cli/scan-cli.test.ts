@@ -177,7 +177,7 @@ describe('aiprov --version and demo', () => {
     expect(deps.dependencies.find((d) => d.name === 'express-search-helpers-pro')).toMatchObject({ verdict: 'hallucinated', introducedBy: { agents: ['cursor'] } });
     const report = demo.scan;
     expect(report.summary).toEqual({
-      commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3,
+      commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3, unattestedCommits: 0,
       byAgent: {
         'aider': { commits: 1, declared: 1, inferred: 0, models: { 'anthropic/claude-sonnet-4.5': 1 } },
         'claude-code': { commits: 1, declared: 1, inferred: 0, models: { 'claude-opus-4.6': 1 } },

@@ -1,0 +1,235 @@
+import type { NotesReader } from '../git/types.js';
+import { compareStrings } from '../sorted.js';
+import { attribute, compactLog, foreignIds, GIT_AI_NOTES_REF, isLookupId, keyKind, parseGitAiMetadata, parseGitAiNote, recordIn, splitNote, type Attributed, type Author, type GitAiAgent } from './git-ai.js';
+import { claimOf, LineRecordIndex } from './line-records.js';
+import { normalizeModel } from './agents.js';
+import { AIPROV_NOTES_REF, noteDetection, parseAiprovNote, type NoteReading, type NoteRecord } from './notes.js';
+import type { Parsed } from './ranges.js';
+import type { Detection, ScanWarning, UnattestedRecords } from './types.js';
+
+/** What the notes on one commit say, read once for scan and blame alike (so the two never disagree about it). */
+export interface CommitNotes {
+  /** Declared detections the notes make. */
+  detections: Detection[];
+  /** A git-ai note that names agents but attests no AI line (records kept through a merge or rebase). */
+  unattested?: UnattestedRecords;
+}
+
+/** Notes read per `git cat-file` batch: bounded memory whatever the size of the notes ref. */
+const NOTES_PER_BATCH = 32;
+/** A prompt or session record's opening in a git-ai note's metadata: `"s_…": {` or `"0123456789abcdef": {`. */
+const RECORD_DEFINITION = '"(s_[0-9a-f]{6,64}|[0-9a-f]{6,64})"[[:space:]]*:[[:space:]]*\\{';
+
+const NONE: CommitNotes = { detections: [] };
+
+type Found = { record: GitAiAgent; foundIn: string } | null;
+
+/**
+ * Reads the notes of the commits a command needs, when it needs them, in
+ * batches: never the whole notes ref (git-ai's own repository keeps 582 MB of
+ * notes). Each note is turned into detections and line claims and its text
+ * dropped. A git-ai key whose record lies in another commit's note is looked
+ * up as git-ai does: in the newest note that keeps it, found with `git grep`.
+ */
+export class NotesLoader {
+  /** Line claims of the loaded commits (blame, squash), plus what callers add (Agent Trace). */
+  readonly index = new LineRecordIndex();
+  private readonly loaded = new Map<string, CommitNotes>();
+  private readonly foreign = new Map<string, Found>();
+  private defined: Promise<Map<string, string[]>> | undefined;
+  /** Committer times of the notes' commits (-1: not in the repository), asked once each. */
+  private readonly times = new Map<string, number>();
+
+  constructor(private readonly git: NotesReader, private readonly warnings: ScanWarning[]) {}
+
+  /** Reads the notes of `shas` not read yet. */
+  async load(shas: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(shas)].filter((sha) => !this.loaded.has(sha));
+    for (let i = 0; i < wanted.length; i += NOTES_PER_BATCH) {
+      const batch = wanted.slice(i, i + NOTES_PER_BATCH);
+      const aiprov = await this.git.readNotes(AIPROV_NOTES_REF, batch);
+      // git-ai notes can be megabytes each: each is parsed as it arrives and its text dropped.
+      const logs = new Map<string, Parsed<ReturnType<typeof compactLog>>>();
+      for await (const [sha, text] of this.git.streamNotes(GIT_AI_NOTES_REF, batch)) {
+        const parsed = parseGitAiNote(text);
+        logs.set(sha, parsed.ok ? { ok: true, value: compactLog(parsed.value) } : parsed);
+      }
+      await this.lookUp([...logs.values()].flatMap((p) => (p.ok ? foreignIds(p.value) : [])));
+      for (const sha of batch) {
+        const detections: Detection[] = [];
+        let unattested: UnattestedRecords | undefined;
+        const aiprovText = aiprov.get(sha);
+        if (aiprovText !== undefined) detections.push(...this.readAiprov(sha, aiprovText));
+        const log = logs.get(sha);
+        if (log && !log.ok) this.bad(GIT_AI_NOTES_REF, sha, log.problem);
+        if (log?.ok) {
+          const attributed = attribute(log.value, (id) => this.foreign.get(id) ?? undefined);
+          this.indexGitAi(sha, attributed, log.value.files.size > 0);
+          detections.push(...gitAiDetections(attributed));
+          if (attributed.aiLines === 0 && log.value.unreferenced.records > 0) {
+            unattested = { source: GIT_AI_NOTES_REF, records: log.value.unreferenced.records, agents: log.value.unreferenced.agents };
+          }
+        }
+        this.loaded.set(sha, detections.length > 0 || unattested ? { detections, ...(unattested ? { unattested } : {}) } : NONE);
+      }
+    }
+  }
+
+  /** What the notes on `sha` say; `load` must have read it. */
+  notes(sha: string): CommitNotes {
+    const notes = this.loaded.get(sha);
+    if (!notes) throw new Error(`internal: the notes of ${sha} were not loaded`);
+    return notes;
+  }
+
+  /** Drops what was read about `shas` (a scan streams history and needs each commit once). */
+  forget(shas: Iterable<string>): void {
+    for (const sha of shas) {
+      this.loaded.delete(sha);
+      this.index.delete(sha);
+    }
+  }
+
+  private readAiprov(sha: string, text: string): Detection[] {
+    const parsed = parseAiprovNote(text);
+    if (!parsed.ok) {
+      this.bad(AIPROV_NOTES_REF, sha, parsed.problem);
+      return [];
+    }
+    for (const record of parsed.value.records) {
+      // No `files` claims the whole commit; an empty list (every line since rewritten) claims nothing.
+      if (record.files === undefined) {
+        this.index.addWhole(sha, { ...claimOf(record, 'all', AIPROV_NOTES_REF), record });
+        continue;
+      }
+      if (record.files.length === 0) this.index.markRanged(sha);
+      for (const file of record.files) this.index.addFile(sha, file.path, { ...claimOf(record, file.ranges ?? 'all', AIPROV_NOTES_REF), record });
+    }
+    return aiprovDetections(parsed.value.records);
+  }
+
+  /**
+   * A note that attests lines (a person's or an agent's) decides the commit's
+   * AI lines exactly; one with no attestation at all says nothing about lines,
+   * and the commit's other evidence counts.
+   */
+  private indexGitAi(sha: string, attributed: Attributed, ranged: boolean): void {
+    if (ranged) this.index.markRanged(sha);
+    for (const [path, parts] of attributed.files) {
+      for (const { author, ranges } of parts) {
+        if (author.kind === 'human') continue;
+        this.index.addFile(sha, path, claimOf(agentOf(author), ranges, GIT_AI_NOTES_REF));
+      }
+    }
+  }
+
+  /**
+   * Finds, for each id, the newest other note that keeps its record, as git-ai
+   * does. The notes that define each id are found once per run with one
+   * `git grep` (a record is written `"id": {`, on one line, by git-ai's JSON
+   * writers; a note written otherwise is not found, and its lines count as
+   * an unrecorded session's, still AI).
+   */
+  private async lookUp(ids: string[]): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.foreign.has(id)).sort(compareStrings);
+    if (wanted.length === 0) return;
+    const definitions = await this.definitions();
+    const holders = new Map<string, string[]>();
+    for (const id of wanted) {
+      const found = definitions.get(id);
+      if (found) holders.set(id, found);
+      else this.foreign.set(id, null);
+    }
+    const unknown = [...new Set([...holders.values()].flat())].filter((sha) => !this.times.has(sha));
+    const found = await this.git.commitTimes(unknown);
+    for (const sha of unknown) this.times.set(sha, found.get(sha) ?? -1);
+    const times = this.times;
+    const newestFirst = (a: string, b: string): number => (times.get(b) ?? -1) - (times.get(a) ?? -1) || compareStrings(a, b);
+    // Each id's newest holder, then the next ones for the ids it did not resolve.
+    const queue = new Map([...holders].map(([id, shas]) => [id, [...shas].sort(newestFirst)]));
+    while (queue.size > 0) {
+      const round = new Map<string, string[]>();
+      for (const [id, shas] of queue) {
+        const sha = shas.shift();
+        if (sha === undefined) {
+          this.foreign.set(id, null);
+          queue.delete(id);
+          continue;
+        }
+        round.set(sha, [...(round.get(sha) ?? []), id]);
+      }
+      for await (const [sha, text] of this.git.streamNotes(GIT_AI_NOTES_REF, [...round.keys()])) {
+        const split = splitNote(text);
+        const meta = split === undefined ? undefined : parseGitAiMetadata(split.metadata);
+        for (const id of round.get(sha) ?? []) {
+          const record = meta?.ok ? recordIn(meta.value, keyKind(id)) : undefined;
+          if (!record) continue;
+          this.foreign.set(id, { record, foundIn: sha });
+          queue.delete(id);
+        }
+      }
+    }
+  }
+
+  /** Id → the commits whose git-ai notes define a record under it (read once, on first need). */
+  private async definitions(): Promise<Map<string, string[]>> {
+    this.defined ??= this.git.matchNotes(GIT_AI_NOTES_REF, RECORD_DEFINITION).then((matches) => {
+      const byId = new Map<string, string[]>();
+      for (const { sha, match } of matches) {
+        const id = /^"([^"]+)"/.exec(match)?.[1];
+        if (id !== undefined && isLookupId(id)) byId.set(id, [...(byId.get(id) ?? []), sha]);
+      }
+      return byId;
+    });
+    return this.defined;
+  }
+
+  private bad(ref: string, sha: string, problem: string): void {
+    this.warnings.push({ code: 'BAD_NOTE', commit: sha, message: `note on ${ref} for commit ${sha.slice(0, 12)} ${problem}; it was ignored` });
+  }
+}
+
+/** The agent a key's lines are credited to; a key whose record nobody kept is an AI session of an unknown agent. */
+function agentOf(author: Exclude<Author, { kind: 'human' }>): Pick<GitAiAgent, 'agent' | 'name' | 'model'> {
+  if (author.kind === 'unrecorded') return { agent: 'other', name: UNRECORDED };
+  return author.record;
+}
+
+/** The name under which lines of git-ai keys with no record anywhere are counted. */
+export const UNRECORDED = 'unrecorded git-ai session';
+
+/** Each record of our own notes is a declared detection (the model as written stays in the evidence). */
+function aiprovDetections(records: readonly NoteRecord[]): Detection[] {
+  return records.map((record) => {
+    const summary = { agent: record.agent, name: record.name, model: record.model, session: record.session, recordedAt: record.recordedAt };
+    const model = record.model === undefined ? undefined : normalizeModel(record.model);
+    return noteDetection(record.agent, record.name, model, JSON.stringify(summary), AIPROV_NOTES_REF);
+  });
+}
+
+/** A detection for each key that attests at least one AI line, in order of first appearance. */
+function gitAiDetections(attributed: Attributed): Detection[] {
+  const byKey = new Map<string, Detection>();
+  for (const parts of attributed.files.values()) {
+    for (const { author } of parts) {
+      if (author.kind === 'human' || byKey.has(author.key)) continue;
+      const agent = agentOf(author);
+      const text = author.kind === 'unrecorded'
+        ? `${author.key} (no prompt or session record in this note or any other)`
+        : `${author.key} ${JSON.stringify(author.record.agentId)}${author.foundIn ? ` (record kept in the note of ${author.foundIn.slice(0, 12)})` : ''}`;
+      byKey.set(author.key, noteDetection(agent.agent, agent.name, agent.model, text, GIT_AI_NOTES_REF));
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Reads one git-ai note on its own (keys whose record another note keeps
+ * count as unrecorded here): each key that attests an AI line is a declared
+ * detection; human keys and records without lines are none.
+ */
+export function readGitAiNote(text: string): NoteReading {
+  const parsed = parseGitAiNote(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, detections: gitAiDetections(attribute(parsed.value, () => undefined)) };
+}
