@@ -20,7 +20,8 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   // Claude Code
   { id: 'claude-code/identity', agent: 'claude-code', identity: { email: 'noreply@anthropic.com' }, model: '^(?<model>Claude\\s+[^(]*[^(\\s])(?:\\s*\\([^)]*\\))?$' },
   { id: 'claude-code/app', agent: 'claude-code', identity: { email: gh('claude[bot]', 209825114) } },
-  { id: 'claude-code/footer', agent: 'claude-code', paragraph: '^🤖 Generated with \\[Claude Code\\]\\((?:https://claude\\.com/claude-code|https://claude\\.ai/code)\\)$' },
+  // A line of its own, even with more lines after it in its paragraph (a review bot's badge); never quoted or indented.
+  { id: 'claude-code/footer', agent: 'claude-code', line: '^🤖 Generated with \\[Claude Code\\]\\((?:https://claude\\.com/claude-code|https://claude\\.ai/code)\\)$' },
   { id: 'claude-code/session-trailer', agent: 'claude-code', trailer: { key: 'Claude-Session' } },
   { id: 'claude-code/session-link', agent: 'claude-code', line: '^https://claude\\.ai/code/session_[A-Za-z0-9_-]+$' },
   // Codex
