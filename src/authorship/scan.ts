@@ -17,12 +17,26 @@ export interface ScanOptions {
   range?: string;
   /** Every ref but notes, instead of `range`. */
   all?: boolean;
+  /** With `all`, also the refs where tools keep their own records (BOOKKEEPING_REFS). */
+  includeBookkeeping?: boolean;
 }
+
+/**
+ * Refs where tools aiprov knows keep their own records: commits of the tool,
+ * not of the project. Entire commits its checkpoints to
+ * `entire/checkpoints/v1` and keeps shadow branches `entire/<hash>`, every
+ * commit of which carries Entire's trailers. (Notes refs, git-ai's and
+ * ours, are never history.)
+ */
+export const BOOKKEEPING_REFS: readonly { tool: string; pattern: string }[] = [
+  { tool: 'Entire', pattern: 'refs/heads/entire/**' },
+  { tool: 'Entire', pattern: 'refs/remotes/*/entire/**' },
+];
 
 /** A scan ready to stream: repository facts now, commits one at a time, summary and warnings at the end. */
 export interface ScanSession {
   repository: RepositoryInfo;
-  range: { spec: string; all: boolean };
+  range: ScanReport['range'];
   /** Grows while `commits()` runs (bad notes are found as their commits are reached). */
   warnings: ScanWarning[];
   commits(): AsyncGenerator<CommitReport>;
@@ -40,9 +54,15 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
   const repository: RepositoryInfo = { root: git.root, head: head.sha, headRef: head.ref, shallow: boundary.length > 0, shallowBoundary: boundary };
   const all = options.all === true;
   if (options.range !== undefined && all) throw new UsageError('cannot be combined with a range', { field: 'all' });
+  if (options.includeBookkeeping === true && !all) throw new UsageError('applies to a scan of every ref (all) only: a range names its refs itself', { field: 'includeBookkeeping' });
   if (options.range !== undefined) await git.checkRange(options.range);
-  const range = { spec: all ? '--all' : options.range ?? 'HEAD', all };
+  const range: ScanReport['range'] = { spec: all ? '--all' : options.range ?? 'HEAD', all };
   const request: LogRequest = { revisions: options.range !== undefined ? [options.range] : [], all };
+  if (all && options.includeBookkeeping !== true) {
+    request.exclude = BOOKKEEPING_REFS.map((b) => b.pattern);
+    const leftOut = await Promise.all(BOOKKEEPING_REFS.map(async ({ tool, pattern }) => (await git.listRefs([pattern])).map((ref) => ({ ref, tool }))));
+    if (leftOut.flat().length > 0) range.leftOut = leftOut.flat();
+  }
 
   const unborn = head.sha === null && !all && options.range === undefined;
   if (unborn) {

@@ -86,7 +86,7 @@ export interface ScanWarning {
 
 export interface ScanReport extends Envelope<'scanReport'> {
   repository: RepositoryInfo;
-  range: { spec: string; all: boolean };
+  range: { spec: string; all: boolean; leftOut?: { ref: string; tool: string }[] };
   commits: CommitReport[];
   summary: ScanSummary;
   warnings: ScanWarning[];

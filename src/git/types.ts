@@ -33,7 +33,7 @@ export interface LogRequest {
   /** Every ref except notes, instead of `revisions`. */
   all?: boolean;
   /** With `all`: refs left out (globs on full ref names, as `git log --exclude` takes them). */
-  exclude?: readonly string[];
+  exclude?: string[];
 }
 
 /** A file of a tree, as blame needs it. */

@@ -10,6 +10,7 @@ export function renderScanMarkdown(view: ScanView): string {
   }
   const automation = Object.entries(view.summary.byAutomation);
   if (automation.length > 0) lines.push(`Automation (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}.`, '');
+  if (view.range.leftOut) lines.push(`Left out as other tools' bookkeeping: ${view.range.leftOut.map((r) => `\`${r.ref}\` (${r.tool})`).join(', ')}.`, '');
   if (view.notable.length > 0) {
     lines.push('| Commit | Date | Agents | Confidence | Subject |', '|---|---|---|---|---|');
     for (const c of view.notable) {

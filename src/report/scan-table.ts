@@ -34,6 +34,9 @@ export function renderScanTable(view: ScanView, style: Style): string {
   if (automation.length > 0) {
     lines.push('', `${style.bold('Automation')} (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}`);
   }
+  if (view.range.leftOut) {
+    lines.push('', `Left out as other tools' bookkeeping, not the project's history: ${view.range.leftOut.map((r) => `${r.ref} (${r.tool})`).join(', ')}; --include-bookkeeping counts them`);
+  }
   if (view.summary.unattestedCommits > 0) {
     lines.push('', `${plural(view.summary.unattestedCommits, 'commit')} ${view.summary.unattestedCommits === 1 ? 'carries' : 'carry'} agent records that attest no line (git-ai keeps records through merges and rebases): not counted as AI for that; --format json names them (commits[].unattested)`);
   }
