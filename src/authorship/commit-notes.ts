@@ -1,4 +1,4 @@
-import type { NotesReader } from '../git/types.js';
+import type { NotesReader, NotesSnapshot } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import { attribute, compactLog, foreignIds, GIT_AI_NOTES_REF, isLookupId, keyKind, parseGitAiMetadata, parseGitAiNote, recordIn, splitNote, type Attributed, type Author, type GitAiAgent } from './git-ai.js';
 import { claimOf, LineRecordIndex } from './line-records.js';
@@ -16,7 +16,7 @@ export interface CommitNotes {
 }
 
 /** Notes read per `git cat-file` batch: bounded memory whatever the size of the notes ref. */
-const NOTES_PER_BATCH = 32;
+const NOTES_PER_BATCH = 256;
 /** A prompt or session record's opening in a git-ai note's metadata: `"s_…": {` or `"0123456789abcdef": {`. */
 const RECORD_DEFINITION = '"(s_[0-9a-f]{6,64}|[0-9a-f]{6,64})"[[:space:]]*:[[:space:]]*\\{';
 
@@ -37,6 +37,7 @@ export class NotesLoader {
   private readonly loaded = new Map<string, CommitNotes>();
   private readonly foreign = new Map<string, Found>();
   private defined: Promise<Map<string, string[]>> | undefined;
+  private pinned: Promise<[NotesSnapshot, NotesSnapshot]> | undefined;
   /** Committer times of the notes' commits (-1: not in the repository), asked once each. */
   private readonly times = new Map<string, number>();
 
@@ -47,10 +48,11 @@ export class NotesLoader {
     const wanted = [...new Set(shas)].filter((sha) => !this.loaded.has(sha));
     for (let i = 0; i < wanted.length; i += NOTES_PER_BATCH) {
       const batch = wanted.slice(i, i + NOTES_PER_BATCH);
-      const aiprov = await this.git.readNotes(AIPROV_NOTES_REF, batch);
+      const [aiprovNotes, gitAiNotes] = await this.snapshots();
+      const aiprov = await aiprovNotes.read(batch);
       // git-ai notes can be megabytes each: each is parsed as it arrives and its text dropped.
       const logs = new Map<string, Parsed<ReturnType<typeof compactLog>>>();
-      for await (const [sha, text] of this.git.streamNotes(GIT_AI_NOTES_REF, batch)) {
+      for await (const [sha, text] of gitAiNotes.stream(batch)) {
         const parsed = parseGitAiNote(text);
         logs.set(sha, parsed.ok ? { ok: true, value: compactLog(parsed.value) } : parsed);
       }
@@ -80,6 +82,12 @@ export class NotesLoader {
     const notes = this.loaded.get(sha);
     if (!notes) throw new Error(`internal: the notes of ${sha} were not loaded`);
     return notes;
+  }
+
+  /** Both notes refs as they were at the first read: a run sees one state of the notes. */
+  private snapshots(): Promise<[NotesSnapshot, NotesSnapshot]> {
+    this.pinned ??= Promise.all([this.git.notesAt(AIPROV_NOTES_REF), this.git.notesAt(GIT_AI_NOTES_REF)]);
+    return this.pinned;
   }
 
   /** Drops what was read about `shas` (a scan streams history and needs each commit once). */
@@ -158,8 +166,8 @@ export class NotesLoader {
         }
         round.set(sha, [...(round.get(sha) ?? []), id]);
       }
-      for await (const [sha, text] of this.git.streamNotes(GIT_AI_NOTES_REF, [...round.keys()])) {
-        const split = splitNote(text);
+      for await (const [sha, bytes] of (await this.snapshots())[1].stream([...round.keys()])) {
+        const split = splitNote(bytes);
         const meta = split === undefined ? undefined : parseGitAiMetadata(split.metadata);
         for (const id of round.get(sha) ?? []) {
           const record = meta?.ok ? recordIn(meta.value, keyKind(id)) : undefined;
@@ -173,14 +181,22 @@ export class NotesLoader {
 
   /** Id → the commits whose git-ai notes define a record under it (read once, on first need). */
   private async definitions(): Promise<Map<string, string[]>> {
-    this.defined ??= this.git.matchNotes(GIT_AI_NOTES_REF, RECORD_DEFINITION).then((matches) => {
+    this.defined ??= (async () => {
       const byId = new Map<string, string[]>();
-      for (const { sha, match } of matches) {
+      // One string per note commit, however many records it defines.
+      const shas = new Map<string, string>();
+      const [, gitAi] = await this.snapshots();
+      await gitAi.match(RECORD_DEFINITION, (sha, match) => {
         const id = /^"([^"]+)"/.exec(match)?.[1];
-        if (id !== undefined && isLookupId(id)) byId.set(id, [...(byId.get(id) ?? []), sha]);
-      }
+        if (id === undefined || !isLookupId(id)) return;
+        const interned = shas.get(sha) ?? sha;
+        shas.set(sha, interned);
+        const holders = byId.get(id);
+        if (holders) holders.push(interned);
+        else byId.set(id, [interned]);
+      });
       return byId;
-    });
+    })();
     return this.defined;
   }
 

@@ -1,7 +1,7 @@
 import { missingNoteObject } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
-import { skimObject, skimWhole } from './json-skim.js';
+import { skimObject, skimWhole, valueAt } from './json-skim.js';
 import { parseRangeList, type Parsed } from './ranges.js';
 
 /**
@@ -17,6 +17,8 @@ import { parseRangeList, type Parsed } from './ranges.js';
  */
 
 export const GIT_AI_NOTES_REF = 'refs/notes/ai';
+
+const OPEN_BRACE = 123;
 
 /** An AI session or prompt record: which agent, which model. */
 export interface GitAiAgent {
@@ -60,16 +62,19 @@ interface RawAgentRecord {
   agent_id?: { tool?: unknown; model?: unknown; id?: unknown };
 }
 
-export function parseGitAiNote(text: string): Parsed<GitAiLog> {
-  const blob = missingNoteObject(text);
+/** Reads a note from its text or, to spare decoding megabytes of transcript, its bytes. */
+export function parseGitAiNote(note: string | Buffer): Parsed<GitAiLog> {
+  const bytes = typeof note === 'string' ? Buffer.from(note, 'utf8') : note;
+  // The stand-in for a missing object starts with a NUL byte, which no git-ai note does.
+  const blob = bytes[0] === 0 ? missingNoteObject(bytes.toString('utf8')) : undefined;
   if (blob !== undefined) return { ok: false, problem: `points at note object ${blob}, which is missing from the repository` };
-  const split = splitNote(text);
+  const split = splitNote(bytes);
   if (!split) return { ok: false, problem: 'has no --- divider (not a git-ai authorship log)' };
   const metadata = parseGitAiMetadata(split.metadata);
   if (!metadata.ok) return metadata;
   const files = new Map<string, GitAiEntry[]>();
   let current: GitAiEntry[] | undefined;
-  for (const line of split.attestations.split('\n')) {
+  for (const line of split.attestations.toString('utf8').split('\n')) {
     if (line.trim() === '') continue;
     if (line.startsWith('  ')) {
       const m = /^ {2}(\S+) (\S+)$/.exec(line);
@@ -94,12 +99,14 @@ function own(text: string): string {
   return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 }
 
-/** The two sections either side of the first line that is exactly `---` (the metadata is not split into lines). */
-export function splitNote(text: string): { attestations: string; metadata: string } | undefined {
-  if (text.startsWith('---\n') || text === '---') return { attestations: '', metadata: text.slice(4) };
-  const at = text.indexOf('\n---\n');
-  if (at !== -1) return { attestations: text.slice(0, at), metadata: text.slice(at + 5) };
-  return text.endsWith('\n---') ? { attestations: text.slice(0, -4), metadata: '' } : undefined;
+/** The two sections either side of the first line that is exactly `---` (views of `bytes`, nothing copied). */
+export function splitNote(bytes: Buffer): { attestations: Buffer; metadata: Buffer } | undefined {
+  const divider = Buffer.from('---\n');
+  if (bytes.subarray(0, 4).equals(divider)) return { attestations: bytes.subarray(0, 0), metadata: bytes.subarray(4) };
+  const at = bytes.indexOf('\n---\n');
+  if (at !== -1) return { attestations: bytes.subarray(0, at), metadata: bytes.subarray(at + 5) };
+  const last = bytes.length - 4;
+  return last >= 0 && bytes.subarray(last).equals(Buffer.from('\n---')) ? { attestations: bytes.subarray(0, last), metadata: bytes.subarray(bytes.length) } : undefined;
 }
 
 /**
@@ -107,13 +114,13 @@ export function splitNote(text: string): { attestations: string; metadata: strin
  * needs). Only the members aiprov reads are built: `schema_version`, and the
  * keys and `agent_id` of each prompt, session and human record.
  */
-export function parseGitAiMetadata(json: string): Parsed<Omit<GitAiLog, 'files'>> {
+export function parseGitAiMetadata(json: Buffer): Parsed<Omit<GitAiLog, 'files'>> {
   const meta: { schema_version?: unknown; prompts?: Map<string, GitAiAgent>; sessions?: Map<string, GitAiAgent>; humans?: Set<string> } = {};
   try {
     skimWhole(json, (key, from, to) => {
-      if (key === 'schema_version') meta.schema_version = JSON.parse(json.slice(from, to));
-      else if (key === 'prompts' || key === 'sessions') meta[key] = json[from] === '{' ? agentRecords(json, from) : undefined;
-      else if (key === 'humans' && json[from] === '{') {
+      if (key === 'schema_version') meta.schema_version = valueAt(json, from, to);
+      else if (key === 'prompts' || key === 'sessions') meta[key] = json[from] === OPEN_BRACE ? agentRecords(json, from) : undefined;
+      else if (key === 'humans' && json[from] === OPEN_BRACE) {
         const humans = new Set<string>();
         skimObject(json, from, (id) => humans.add(id));
         meta.humans = humans;
@@ -131,13 +138,13 @@ export function parseGitAiMetadata(json: string): Parsed<Omit<GitAiLog, 'files'>
 }
 
 /** Records without a tool name no agent: they are left out, and their keys resolve as records nobody kept. */
-function agentRecords(json: string, start: number): Map<string, GitAiAgent> {
+function agentRecords(json: Buffer, start: number): Map<string, GitAiAgent> {
   const found: [string, RawAgentRecord['agent_id']][] = [];
   skimObject(json, start, (key, from) => {
     let agentId: RawAgentRecord['agent_id'];
-    if (json[from] === '{') {
+    if (json[from] === OPEN_BRACE) {
       skimObject(json, from, (field, f, t) => {
-        if (field === 'agent_id') agentId = JSON.parse(json.slice(f, t)) as RawAgentRecord['agent_id'];
+        if (field === 'agent_id') agentId = valueAt(json, f, t) as RawAgentRecord['agent_id'];
       });
     }
     found.push([key, agentId]);

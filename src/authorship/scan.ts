@@ -44,7 +44,7 @@ export interface ScanSession {
 }
 
 /** Commits whose notes are read together: one `git cat-file` per batch, a batch's notes in memory at a time. */
-const SCAN_BATCH = 64;
+const SCAN_BATCH = 256;
 
 export async function openScan(options: ScanOptions): Promise<ScanSession> {
   const { git, analyser: analysers } = options.context;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { GitError, type GitCode } from '../errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
-import { readBlobs, streamBlobs } from './cat-file.js';
+import { readBlobs } from './cat-file.js';
+import { CliNotesSnapshot } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
-import { missingNoteText, type CommitRecord, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
+import { missingNoteText, type CommitRecord, type NotesSnapshot, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
 import { compareStrings } from '../sorted.js';
 
 const FIELD = '\x1f';
@@ -34,14 +35,10 @@ export async function openRepository(dir: string): Promise<GitRepository> {
 
 /** Compare-and-swap attempts of a note update before giving up (each re-reads the note). */
 const NOTE_UPDATE_ATTEMPTS = 50;
-/** Note objects per `git cat-file --batch` (each answer is held whole until parsed). */
-const NOTES_PER_READ = 64;
 /** Paths per `git diff` call when counting lines of chosen files. */
 const PATHSPEC_CHUNK = 2000;
 
 class CliGitRepository implements GitRepository {
-  private readonly noteListings = new Map<string, { tip: string; blobs: Map<string, string> }>();
-
   constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
 
   async head(): Promise<HeadState> {
@@ -64,54 +61,16 @@ class CliGitRepository implements GitRepository {
   }
 
   async readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>> {
-    const notes = new Map<string, string>();
-    const blobs = await this.noteBlobs(ref);
-    const wanted = [...new Set(shas)].flatMap((sha) => {
-      const blob = blobs.get(sha);
-      return blob === undefined ? [] : [[sha, blob] as const];
-    });
-    for (let i = 0; i < wanted.length; i += NOTES_PER_READ) {
-      const batch = wanted.slice(i, i + NOTES_PER_READ);
-      const contents = await readBlobs(this.git, batch.map(([, blob]) => blob));
-      for (const [sha, blob] of batch) {
-        const content = contents.get(blob);
-        notes.set(sha, content === undefined ? missingNoteText(blob) : decoder.decode(content));
-      }
-    }
-    return notes;
+    return (await this.notesAt(ref)).read(shas);
   }
 
-  async *streamNotes(ref: string, shas: readonly string[]): AsyncIterable<[string, string]> {
-    const blobs = await this.noteBlobs(ref);
-    const wanted = [...new Set(shas)].flatMap((sha) => {
-      const blob = blobs.get(sha);
-      return blob === undefined ? [] : [[sha, blob] as const];
-    });
-    let i = 0;
-    for await (const [blob, content] of streamBlobs(this.git, wanted.map(([, b]) => b))) {
-      const sha = wanted[i++]?.[0] ?? '';
-      yield [sha, content === undefined ? missingNoteText(blob) : decoder.decode(content)];
-    }
-  }
-
-  async matchNotes(ref: string, pattern: string): Promise<{ sha: string; match: string }[]> {
-    const tip = await this.notesTip(ref);
-    if (tip === '') return [];
-    const grep = (engine: string): Promise<string> => this.git.text(['grep', '-o', '-I', engine, '-e', pattern, tip, '--']);
-    // PCRE is several times faster on large notes; git built without it refuses -P, and ERE reads the same pattern.
-    const out = await grep('-P').catch((error: unknown) => {
-      if (error instanceof GitError && /perl|pcre/i.test(error.message)) return grep('-E');
-      throw error;
-    });
-    const matches: { sha: string; match: string }[] = [];
-    for (const line of out.split('\n')) {
-      if (!line.startsWith(`${tip}:`)) continue;
-      const rest = line.slice(tip.length + 1);
-      const colon = rest.indexOf(':');
-      const sha = rest.slice(0, colon).replace(/\//g, '');
-      if (colon > 0 && COMMIT_ID.test(sha)) matches.push({ sha, match: rest.slice(colon + 1) });
-    }
-    return matches;
+  async notesAt(ref: string): Promise<NotesSnapshot> {
+    assertNotesRef(ref);
+    // Spawned directly: simple-git waits 50 ms on a command that prints nothing (the ref is usually absent), and
+    // for-each-ref, unlike rev-parse --verify, exits 0 when it is.
+    const out = await this.git.collect(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref], '');
+    const tip = out.toString('utf8').split('\n').map((line) => line.split(' ')).find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];
+    return new CliNotesSnapshot(this.git, ref, tip ?? null);
   }
 
   async commitTimes(shas: readonly string[]): Promise<Map<string, number>> {
@@ -125,41 +84,6 @@ class CliGitRepository implements GitRepository {
       }
     }
     return times;
-  }
-
-  /** The commit the notes ref points at, or '' when there is none. */
-  private async notesTip(ref: string): Promise<string> {
-    assertNotesRef(ref);
-    // Asked once per batch of commits: spawned directly, since simple-git waits 50 ms on a command that prints nothing
-    // (the ref is usually absent), and for-each-ref, unlike rev-parse --verify, exits 0 when it is.
-    const out = await this.git.collect(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref], '');
-    for (const line of out.toString('utf8').split('\n')) {
-      const [name, type, oid] = line.split(' ');
-      if (name === ref && type === 'commit' && oid) return oid;
-    }
-    return '';
-  }
-
-  /**
-   * Commit → note object of every note on `ref` (no note text is read), kept
-   * while the ref stays where it is: about 100 bytes a note, where the texts
-   * can be hundreds of megabytes.
-   */
-  private async noteBlobs(ref: string): Promise<Map<string, string>> {
-    const tip = await this.notesTip(ref);
-    if (tip === '') return new Map();
-    const cached = this.noteListings.get(ref);
-    if (cached?.tip === tip) return cached.blobs;
-    // The tree of the tip itself, so that the listing and the tip agree; fanout directories are read as git reads them.
-    const listing = await this.git.text(['ls-tree', '-r', tip]);
-    const blobs = new Map<string, string>();
-    for (const line of listing.split('\n')) {
-      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
-      const commit = m?.[2]?.replace(/\//g, '');
-      if (m?.[1] && commit && COMMIT_ID.test(commit)) blobs.set(commit, m[1]);
-    }
-    this.noteListings.set(ref, { tip, blobs });
-    return blobs;
   }
 
   async *log(request: LogRequest): AsyncIterable<CommitRecord> {

@@ -111,21 +111,38 @@ export interface NotesReader extends RepositoryHandle {
   /**
    * The notes on `ref` of the given commits, as commit sha → note text
    * (commits without a note are left out; empty when the ref does not
-   * exist). Only those notes' objects are read. A note whose object is
-   * missing from the repository is there as `missingNoteText(blob)`, so that
-   * readers report it rather than skip it.
+   * exist). Only those notes' objects are read.
    */
   readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>>;
-  /** The same notes one at a time, in the order given, through one `git cat-file`: only the note being read is held. */
-  streamNotes(ref: string, shas: readonly string[]): AsyncIterable<[string, string]>;
-  /**
-   * Every match of `pattern` (a regular expression valid both as PCRE and as
-   * POSIX ERE) in the notes on `ref`, with the commit each note is on: one
-   * `git grep -o` over the notes, whose text is never loaded here.
-   */
-  matchNotes(ref: string, pattern: string): Promise<{ sha: string; match: string }[]>;
+  /** The notes on `ref` as they are now: a run that reads many batches reads one state of them. */
+  notesAt(ref: string): Promise<NotesSnapshot>;
   /** Committer times (seconds) of the given commits; those not in the repository are left out. */
   commitTimes(shas: readonly string[]): Promise<Map<string, number>>;
+}
+
+/**
+ * The notes of one notes ref at one commit of it. A note whose object is
+ * missing from the repository reads as `missingNoteText(blob)`, so that
+ * readers report it rather than skip it.
+ */
+export interface NotesSnapshot {
+  readonly ref: string;
+  /** The notes commit read, or null when the ref does not exist (no notes). */
+  readonly tip: string | null;
+  /** The notes of the given commits, as commit sha → text. */
+  read(shas: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The same as bytes, one at a time, in the order given, through one
+   * `git cat-file`: only the note being read is held, and never decoded
+   * whole. Each is valid until the next is asked for.
+   */
+  stream(shas: readonly string[]): AsyncIterable<[string, Buffer]>;
+  /**
+   * Every match of `pattern` (a regular expression valid both as PCRE and as
+   * POSIX ERE) in the notes, with the commit each note is on, as `git grep -o`
+   * prints them: neither the notes nor the whole output are held here.
+   */
+  match(pattern: string, onMatch: (sha: string, match: string) => void): Promise<void>;
 }
 
 export interface NotesWriter extends NotesReader {

@@ -1,0 +1,92 @@
+import { GitError } from '../errors.js';
+import { readBlobs, streamBlobs } from './cat-file.js';
+import type { GitRunner } from './runner.js';
+import { missingNoteText, type NotesSnapshot } from './types.js';
+
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** Note objects per `git cat-file --batch` in `read` (each answer is held whole until decoded). */
+const NOTES_PER_READ = 64;
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The notes on one ref at one commit of it. Which commit has which note
+ * object is listed once (about 100 bytes a note, where the texts can be
+ * hundreds of megabytes); texts are read only for the commits asked about.
+ */
+export class CliNotesSnapshot implements NotesSnapshot {
+  private listing: Promise<Map<string, string>> | undefined;
+
+  constructor(private readonly git: GitRunner, readonly ref: string, readonly tip: string | null) {}
+
+  async read(shas: readonly string[]): Promise<Map<string, string>> {
+    const notes = new Map<string, string>();
+    const wanted = await this.wanted(shas);
+    for (let i = 0; i < wanted.length; i += NOTES_PER_READ) {
+      const batch = wanted.slice(i, i + NOTES_PER_READ);
+      const contents = await readBlobs(this.git, batch.map(([, blob]) => blob));
+      for (const [sha, blob] of batch) {
+        const content = contents.get(blob);
+        notes.set(sha, content === undefined ? missingNoteText(blob) : decoder.decode(content));
+      }
+    }
+    return notes;
+  }
+
+  async *stream(shas: readonly string[]): AsyncIterable<[string, Buffer]> {
+    const wanted = await this.wanted(shas);
+    let i = 0;
+    for await (const [blob, content] of streamBlobs(this.git, wanted.map(([, b]) => b))) {
+      const sha = wanted[i++]?.[0] ?? '';
+      yield [sha, content ?? Buffer.from(missingNoteText(blob), 'utf8')];
+    }
+  }
+
+  async match(pattern: string, onMatch: (sha: string, match: string) => void): Promise<void> {
+    const tip = this.tip;
+    if (tip === null) return;
+    // Lines are taken as git prints them: buffering the whole output (hundreds of thousands of lines) costs more than the notes.
+    const grep = async (engine: string): Promise<void> => {
+      try {
+        for await (const line of this.git.records(['grep', '-o', '-I', engine, '-e', pattern, tip, '--'], { separator: 10 })) {
+          const text = line.toString('utf8');
+          if (!text.startsWith(`${tip}:`)) continue;
+          const rest = text.slice(tip.length + 1);
+          const colon = rest.indexOf(':');
+          const sha = rest.slice(0, colon).replace(/\//g, '');
+          if (colon > 0 && COMMIT_ID.test(sha)) onMatch(sha, rest.slice(colon + 1));
+        }
+      } catch (error) {
+        // git grep exits 1, saying nothing, when nothing matched.
+        if (error instanceof GitError && / exited with code 1$/.test(error.message)) return;
+        throw error;
+      }
+    };
+    // PCRE is several times faster on large notes; git built without it refuses -P, and ERE reads the same pattern.
+    await grep('-P').catch((error: unknown) => {
+      if (error instanceof GitError && /perl|pcre/i.test(error.message)) return grep('-E');
+      throw error;
+    });
+  }
+
+  /** The commits asked about that have a note, each with its note object, in the order asked. */
+  private async wanted(shas: readonly string[]): Promise<(readonly [string, string])[]> {
+    if (this.tip === null) return [];
+    const blobs = await (this.listing ??= this.list(this.tip));
+    return [...new Set(shas)].flatMap((sha) => {
+      const blob = blobs.get(sha);
+      return blob === undefined ? [] : [[sha, blob] as const];
+    });
+  }
+
+  /** The tree of the tip itself, so that listing and tip agree; fanout directories are read as git reads them. */
+  private async list(tip: string): Promise<Map<string, string>> {
+    const listing = await this.git.text(['ls-tree', '-r', tip]);
+    const blobs = new Map<string, string>();
+    for (const line of listing.split('\n')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+      const commit = m?.[2]?.replace(/\//g, '');
+      if (m?.[1] && commit && COMMIT_ID.test(commit)) blobs.set(commit, m[1]);
+    }
+    return blobs;
+  }
+}
