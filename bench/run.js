@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps|notes|since]: aiprov's speed and memory against baselines measured in the same run.
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
@@ -6,6 +6,7 @@ import { measure, medianOf } from './measure.js';
 import { COMMITS, FILES, treeRepository } from './tree-history.js';
 import { sequentialBlame } from './blame-baseline.js';
 import { benchDeps } from './deps-bench.js';
+import { NOTES_COMMITS, notesRepository } from './notes-history.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -15,6 +16,8 @@ const only = process.argv[2];
 if (!only || only === 'scan') await benchScan();
 if (!only || only === 'blame') await benchBlame();
 if (!only || only === 'deps') await benchDeps();
+if (!only || only === 'notes') await benchNotes();
+if (!only || only === 'since') await benchSince();
 
 async function benchScan() {
   const t0 = Date.now();
@@ -54,4 +57,53 @@ async function benchBlame() {
   console.log(`  speed-up  ${speedup.toFixed(2)}x the baseline (target >= 1.50x); counts ${same ? 'identical' : 'DIFFERENT'}`);
   console.log(`  memory    ${early.peakMb.toFixed(0)} MB at 300 commits of history, ${ours.peakMb.toFixed(0)} MB at ${COMMITS}`);
   console.log(`  ${speedup >= 1.5 && same ? 'within targets' : 'OUTSIDE TARGETS'}`);
+}
+
+/** Notes read per commit, never the whole ref: the same commands with 1,000 and with 10,000 git-ai notes of realistic size. */
+async function benchNotes() {
+  const rows = [];
+  for (const every of [10, 1]) {
+    const t0 = Date.now();
+    const repo = await notesRepository(every);
+    const notes = Math.ceil(NOTES_COMMITS / every);
+    console.log('');
+    console.log(`repository: ${repo} (${NOTES_COMMITS} commits, ${notes} git-ai notes, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const run = (args) => medianOf(RUNS, () => measure(process.execPath, [BIN, ...args, '--repo', repo, '--format', 'json', '--quiet']));
+    rows.push({
+      notes,
+      oneCommit: await run(['scan', 'HEAD~1..HEAD']),
+      scan: await run(['scan']),
+      blameFile: await run(['blame', 'src/m1.ts']),
+      blame: await run(['blame']),
+    });
+  }
+  const [few, many] = rows;
+  console.log('');
+  console.log('git-ai notes read lazily (median of %d runs; peak RSS of aiprov itself)', RUNS);
+  console.log(`  ${'command'.padEnd(24)} ${'1,000 notes'.padStart(22)} ${'10,000 notes'.padStart(22)}  memory ratio`);
+  const line = (name, a, b) => console.log(`  ${name.padEnd(24)} ${`${a.ms.toFixed(0)} ms ${a.peakMb.toFixed(0)} MB`.padStart(22)} ${`${b.ms.toFixed(0)} ms ${b.peakMb.toFixed(0)} MB`.padStart(22)}  ${(b.peakMb / a.peakMb).toFixed(2)}x`);
+  line('scan HEAD~1..HEAD', few.oneCommit, many.oneCommit);
+  line('scan (all history)', few.scan, many.scan);
+  line('blame src/m1.ts', few.blameFile, many.blameFile);
+  line('blame (whole tree)', few.blame, many.blame);
+  const peak = Math.max(...rows.flatMap((r) => [r.oneCommit.peakMb, r.scan.peakMb, r.blameFile.peakMb, r.blame.peakMb]));
+  const within = many.oneCommit.ms < 500 && peak < 300;
+  console.log(`  targets   scan of one commit < 500 ms (${many.oneCommit.ms.toFixed(0)} ms); peak memory < 300 MB (${peak.toFixed(0)} MB), flat as notes grow`);
+  console.log(`  ${within ? 'within targets' : 'OUTSIDE TARGETS'}`);
+}
+
+/** What the pull-request gate pays each run: blame --since over a 10-commit range, on a long history and a short one. */
+async function benchSince() {
+  const long = await benchRepository(100_000);
+  const short = await benchRepository(1_000);
+  const run = (repo) => medianOf(RUNS, () => measure(process.execPath, [BIN, 'blame', '--since', 'HEAD~10', '--rev', 'HEAD', '--repo', repo, '--format', 'json', '--quiet']));
+  const a = await run(short);
+  const b = await run(long);
+  const ratio = b.ms / a.ms;
+  console.log('');
+  console.log('blame --since over a 10-commit range (median of %d runs)', RUNS);
+  console.log(`  1,000 commits     ${a.ms.toFixed(0).padStart(6)} ms  peak RSS ${a.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(`  100,000 commits   ${b.ms.toFixed(0).padStart(6)} ms  peak RSS ${b.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(`  ratio     ${ratio.toFixed(2)}x (target <= 1.20x)`);
+  console.log(`  ${ratio <= 1.2 ? 'within targets' : 'OUTSIDE TARGETS'}`);
 }
