@@ -215,3 +215,32 @@ describe('lines credited to several agents', () => {
     expect(table).toMatch(/^shared \(several models\) +3 +33\.3%$/m);
   });
 });
+
+describe('notes are read for the commits asked about only', () => {
+  it('a scan of one commit reads that commit\'s notes and no other; blame reads those of the commits it blamed', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    const note = (i: number): string => `f${i}.txt\n  s_${String(i).padStart(14, '0')}::t_00000000000001 1\n---\n{"schema_version":"authorship/3.0.0",${BASE},"prompts":{},"sessions":{"s_${String(i).padStart(14, '0')}":{"agent_id":{"tool":"codex","id":"c","model":"gpt-5"}}}}\n`;
+    const shas = await importHistory(dir, Array.from({ length: 30 }, (_, i) => commitAt(i, `Commit ${i}\n`, { notes: { 'refs/notes/ai': note(i) } })));
+    const context = await ctx(dir);
+    const asked = new Set<string>();
+    const notesAt = context.git.notesAt.bind(context.git);
+    context.git.notesAt = async (ref) => {
+      const snapshot = await notesAt(ref);
+      return {
+        ref: snapshot.ref,
+        tip: snapshot.tip,
+        read: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.read(wanted); },
+        stream: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.stream(wanted); },
+        match: (pattern, onMatch) => snapshot.match(pattern, onMatch),
+      };
+    };
+    const scan = await scanHistory({ context, range: 'HEAD~1..HEAD' });
+    expect(scan.commits.map((c) => [c.sha, c.detections.map((d) => d.agent)])).toEqual([[shas[29], ['codex']]]);
+    expect([...asked]).toEqual([shas[29]]);
+    asked.clear();
+    const blame = await blameTree({ context, paths: ['f3.txt', 'f7.txt'] });
+    expect(blame.totals).toMatchObject({ lines: 2, aiLines: 2, byAgent: { codex: 2 } });
+    expect([...asked].sort()).toEqual([shas[3], shas[7]].sort());
+  });
+});
