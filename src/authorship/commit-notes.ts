@@ -68,8 +68,8 @@ export class NotesLoader {
           const attributed = attribute(log.value, (id) => this.foreign.get(id) ?? undefined);
           this.indexGitAi(sha, attributed, log.value.files.size > 0);
           detections.push(...gitAiDetections(attributed));
-          if (attributed.aiLines === 0 && log.value.unreferenced.records > 0) {
-            unattested = { source: GIT_AI_NOTES_REF, records: log.value.unreferenced.records, agents: log.value.unreferenced.agents };
+          if (attributed.aiLines === 0 && log.value.kept.records > 0) {
+            unattested = { source: GIT_AI_NOTES_REF, records: log.value.kept.records, agents: log.value.kept.agents };
           }
         }
         this.loaded.set(sha, detections.length > 0 || unattested ? { detections, ...(unattested ? { unattested } : {}) } : NONE);

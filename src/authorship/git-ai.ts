@@ -175,10 +175,11 @@ export type Author =
 
 /**
  * The log with only the records its attestations refer to. A note can keep
- * thousands of records carried from earlier commits (megabytes of JSON); the
- * rest are only counted, for a note that attests no AI line at all.
+ * thousands of records carried from earlier commits (megabytes of JSON): of
+ * all it keeps, only how many and which agents are kept, to say so of a note
+ * that attests no AI line at all.
  */
-export function compactLog(log: GitAiLog): GitAiLog & { unreferenced: { records: number; agents: string[] } } {
+export function compactLog(log: GitAiLog): GitAiLog & { kept: { records: number; agents: string[] } } {
   const prompts = new Map<string, GitAiAgent>();
   const sessions = new Map<string, GitAiAgent>();
   for (const entries of log.files.values()) {
@@ -191,7 +192,7 @@ export function compactLog(log: GitAiLog): GitAiLog & { unreferenced: { records:
   }
   const all = [...log.prompts.values(), ...log.sessions.values()];
   const agents = [...new Set(all.map((r) => (r.agent === 'other' ? r.name ?? 'other' : r.agent)))].sort(compareStrings);
-  return { files: log.files, prompts, sessions, humans: new Set(), unreferenced: { records: all.length, agents } };
+  return { files: log.files, prompts, sessions, humans: new Set(), kept: { records: all.length, agents } };
 }
 
 /** AI keys of the note whose record is not in the note itself (to look up in other notes). */
