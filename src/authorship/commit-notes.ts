@@ -38,6 +38,7 @@ export class NotesLoader {
   private readonly foreign = new Map<string, Found>();
   private defined: Promise<Map<string, string[]>> | undefined;
   private pinned: Promise<[NotesSnapshot, NotesSnapshot]> | undefined;
+  private without: ((sha: string) => boolean) | undefined;
   /** Committer times of the notes' commits (-1: not in the repository), asked once each. */
   private readonly times = new Map<string, number>();
 
@@ -77,11 +78,25 @@ export class NotesLoader {
     }
   }
 
-  /** What the notes on `sha` say; `load` must have read it. */
+  /** What the notes on `sha` say; `load` must have read it, unless `noted` said it has none. */
   notes(sha: string): CommitNotes {
-    const notes = this.loaded.get(sha);
+    const notes = this.loaded.get(sha) ?? (this.without?.(sha) === true ? NONE : undefined);
     if (!notes) throw new Error(`internal: the notes of ${sha} were not loaded`);
     return notes;
+  }
+
+  /**
+   * Which commits have a note on either ref (no note is read): a scan
+   * analyses the others at once, as git log streams them, and batches only
+   * those with notes.
+   */
+  async noted(): Promise<(sha: string) => boolean> {
+    const [aiprov, gitAi] = await this.snapshots();
+    const [a, b] = await Promise.all([aiprov.noted(), gitAi.noted()]);
+    const both = b.size === 0 ? a : a.size === 0 ? b : new Set([...a, ...b]);
+    const has = (sha: string): boolean => both.has(sha);
+    this.without = (sha) => !has(sha);
+    return has;
   }
 
   /** Both notes refs as they were at the first read: a run sees one state of the notes. */

@@ -49,7 +49,11 @@ export class SignatureEngine {
   private patternGate: RegExp | undefined;
   private readonly byTrailerKey = new Map<string, Compiled[]>();
   private readonly subjects: Compiled[] = [];
+  /** Line patterns of the built-in table, behind one native multiline gate run on the paragraph. */
   private readonly lines: Compiled[] = [];
+  private lineGate: RegExp | undefined;
+  /** Line patterns from a config, on the linear-time engine, no gate (as for identities). */
+  private readonly configLines: Compiled[] = [];
   private readonly paragraphs: Compiled[] = [];
 
   /** `configured`: signatures from a config file, compiled on the linear-time engine (throws PatternSyntaxError for one it cannot run). */
@@ -78,16 +82,16 @@ export class SignatureEngine {
     for (const sig of this.subjects) {
       if (sig.textRe?.test(parsed.subject)) hits.addFixed(sig, evidence('subject', parsed.subject, sig.def.id), parsed.subject);
     }
-    if (this.paragraphs.length > 0 || this.lines.length > 0) {
-      for (const paragraph of parsed.paragraphs) {
-        for (const sig of this.paragraphs) {
-          if (sig.textRe?.test(paragraph)) hits.addFixed(sig, evidence('message', paragraph, sig.def.id), paragraph);
-        }
-        if (this.lines.length === 0) continue;
-        for (const line of paragraph.split('\n')) {
-          for (const sig of this.lines) {
-            if (sig.textRe?.test(line)) hits.addFixed(sig, evidence('message', line, sig.def.id), line);
-          }
+    for (const paragraph of parsed.paragraphs) {
+      for (const sig of this.paragraphs) {
+        if (sig.textRe?.test(paragraph)) hits.addFixed(sig, evidence('message', paragraph, sig.def.id), paragraph);
+      }
+      // Splitting every paragraph into lines is most of a commit's cost; the gate rules out nearly all of them at once.
+      const lines = this.lineGateFor().test(paragraph) ? [...this.lines, ...this.configLines] : this.configLines;
+      if (lines.length === 0) continue;
+      for (const line of paragraph.split('\n')) {
+        for (const sig of lines) {
+          if (sig.textRe?.test(line)) hits.addFixed(sig, evidence('message', line, sig.def.id), line);
         }
       }
     }
@@ -136,6 +140,16 @@ export class SignatureEngine {
     return this.patternGate;
   }
 
+  /**
+   * One multiline regex that a paragraph holding a line any built-in line
+   * pattern matches must match: ^ and $ hold at each line's ends, as they do
+   * on the line alone.
+   */
+  private lineGateFor(): RegExp {
+    this.lineGate ??= this.lines.length === 0 ? /(?!)/u : new RegExp(this.lines.map((c) => `(?:${c.def.line ?? '(?!)'})`).join('|'), 'mu');
+    return this.lineGate;
+  }
+
   private add(def: SignatureDef, configured: boolean): void {
     const compile = (source: string, flags: PatternFlags = {}): Pattern => configured
       ? linearPattern(source, flags) : nativePattern(new RegExp(source, flags.ignoreCase ? 'iu' : 'u'));
@@ -162,7 +176,11 @@ export class SignatureEngine {
       this.subjects.push(compiled);
     } else if (def.line !== undefined) {
       compiled.textRe = compile(def.line);
-      this.lines.push(compiled);
+      if (configured) this.configLines.push(compiled);
+      else {
+        this.lines.push(compiled);
+        this.lineGate = undefined;
+      }
     } else if (def.paragraph !== undefined) {
       compiled.textRe = compile(def.paragraph);
       this.paragraphs.push(compiled);

@@ -43,8 +43,13 @@ export interface ScanSession {
   summary: SummaryAccumulator;
 }
 
-/** Commits whose notes are read together: one `git cat-file` per batch, a batch's notes in memory at a time. */
-const SCAN_BATCH = 256;
+/**
+ * Commits held from the first one with notes while their notes are read
+ * together. Small on purpose: commits held across reads outlive V8's young
+ * generation, and on 100,000 commits 256 cost more in collection than the
+ * reads they saved (the scan bench: 64 as fast as reading no notes at all).
+ */
+const SCAN_BATCH = 64;
 
 export async function openScan(options: ScanOptions): Promise<ScanSession> {
   const { git, analyser: analysers } = options.context;
@@ -84,20 +89,26 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     if (unborn) return;
     const log = git.log(request)[Symbol.asyncIterator]();
     try {
-      // Commits are analysed a batch at a time: the batch's notes are read, used, and dropped.
+      const noted = await analyser.notes.noted();
+      // A commit without notes is analysed as it comes; from one with notes on, commits wait in a batch whose notes are
+      // read together (one round trip to git cat-file), then go out in git log's order.
       let batch: CommitRecord[] = [];
+      const analysed = (record: CommitRecord): CommitReport => {
+        const report = analyser.analyse(record);
+        summary.add(report);
+        return report;
+      };
       const flush = async function* (): AsyncGenerator<CommitReport> {
-        await analyser.load(batch.map((r) => r.sha));
-        for (const record of batch) {
-          const report = analyser.analyse(record);
-          summary.add(report);
-          yield report;
-        }
-        analyser.notes.forget(batch.map((r) => r.sha));
+        const shas = batch.filter((r) => noted(r.sha)).map((r) => r.sha);
+        await analyser.load(shas);
+        for (const record of batch) yield analysed(record);
+        analyser.notes.forget(shas);
         batch = [];
       };
       for (let next = await log.next(); next.done !== true; next = await log.next()) {
-        batch.push(next.value);
+        const record = next.value;
+        if (batch.length === 0 && !noted(record.sha)) yield analysed(record);
+        else batch.push(record);
         if (batch.length >= SCAN_BATCH) yield* flush();
       }
       yield* flush();

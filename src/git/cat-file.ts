@@ -28,64 +28,107 @@ export async function readBlobs(git: GitRunner, oids: string[]): Promise<Map<str
   return result;
 }
 
+type ChildProcess = ReturnType<GitRunner['spawn']>;
+
 /**
- * Streams blobs through one `git cat-file --batch`, one at a time and in the
- * order asked: only the blob being read is held, however many are asked for
- * (notes of several megabytes each add up). Missing ones come as undefined;
- * a blob is a view of the read buffer, valid until the next one is asked for.
+ * One `git cat-file --batch` kept running and asked again and again: a scan
+ * reads notes a few commits at a time, and a process per batch would cost
+ * more than the notes. Answers come one at a time, in the order asked (only
+ * the object being read is held); a blob is a view of the read buffer, valid
+ * until the next one is asked for. Requests take turns. The process does not
+ * keep Node alive: between requests it is unreferenced, and it ends when its
+ * input closes with ours.
  */
-export async function* streamBlobs(git: GitRunner, oids: readonly string[]): AsyncGenerator<[string, Buffer | undefined]> {
-  if (oids.length === 0) return;
-  const child = git.spawn(['cat-file', '--batch'], ['pipe', 'pipe', 'pipe']);
-  const exited = exitOf(child, ['cat-file']);
-  child.stdin?.on('error', () => undefined);
-  child.stdin?.end(oids.join('\n') + '\n');
-  const stdout = child.stdout;
-  if (!stdout) throw new GitError('GIT_FAILED', 'git cat-file started without an output pipe');
-  let buffered: Buffer[] = [];
-  let length = 0;
-  /** Bytes needed before the next answer can be read whole (0: its header is not in yet). */
-  let need = 0;
-  let next = 0;
-  let finished = false;
-  try {
-    for await (const chunk of stdout as AsyncIterable<Buffer>) {
-      buffered.push(chunk);
-      length += chunk.length;
-      while (next < oids.length && length >= need) {
-        const oid = oids[next] ?? '';
-        const data = buffered.length === 1 ? buffered[0] ?? Buffer.alloc(0) : Buffer.concat(buffered, length);
-        buffered = [data];
-        const eol = data.indexOf(10);
-        if (eol === -1) {
-          need = length + 1;
-          break;
-        }
-        const header = data.subarray(0, eol).toString('latin1');
-        let end = eol;
-        let blob: Buffer | undefined;
-        if (!header.endsWith(' missing')) {
-          const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-          if (!match) throw new GitError('GIT_FAILED', `git cat-file could not read object ${oid}: ${header}`);
-          end = eol + 1 + Number(match[3]);
-          if (length < end + 1) {
-            need = end + 1;
-            break;
-          }
-          blob = data.subarray(eol + 1, end);
-        }
-        const rest = data.subarray(end + 1);
-        buffered = [rest];
-        length = rest.length;
-        need = 0;
-        next++;
+export class BlobStream {
+  private child: ChildProcess | undefined;
+  private chunks: AsyncIterator<Buffer> | undefined;
+  private buffered: Buffer = Buffer.alloc(0);
+  private turn: Promise<void> = Promise.resolve();
+  private failed: Error | undefined;
+
+  constructor(private readonly git: GitRunner) {}
+
+  async *read(oids: readonly string[]): AsyncGenerator<[string, Buffer | undefined]> {
+    if (oids.length === 0) return;
+    let release = (): void => undefined;
+    const previous = this.turn;
+    this.turn = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    let child: ChildProcess | undefined;
+    let answered = 0;
+    try {
+      child = this.start();
+      this.reference(child, true);
+      child.stdin?.write(oids.join('\n') + '\n');
+      for (const oid of oids) {
+        const blob = await this.answer(oid);
+        answered++;
         yield [oid, blob];
       }
+    } finally {
+      // A reader that stopped early leaves answers in the pipe: they are read and dropped, or the next request would get them.
+      try {
+        if (child && !this.failed) for (const oid of oids.slice(answered)) await this.answer(oid);
+      } finally {
+        if (child) this.reference(child, false);
+        release();
+      }
     }
-    await exited;
-    if (next < oids.length) throw new GitError('GIT_FAILED', `git cat-file gave no answer for object ${oids[next] ?? ''}`);
-    finished = true;
-  } finally {
-    if (!finished && child.exitCode === null) child.kill('SIGTERM');
+  }
+
+  private start(): ChildProcess {
+    if (this.failed) throw this.failed;
+    if (this.child) return this.child;
+    const child = this.git.spawn(['cat-file', '--batch'], ['pipe', 'pipe', 'pipe']);
+    child.stdin?.on('error', () => undefined);
+    exitOf(child, ['cat-file']).then(
+      () => { this.failed = new GitError('GIT_FAILED', 'git cat-file ended early'); },
+      (error: unknown) => { this.failed = error instanceof Error ? error : new GitError('GIT_FAILED', String(error)); },
+    );
+    const stdout = child.stdout;
+    if (!stdout) throw new GitError('GIT_FAILED', 'git cat-file started without an output pipe');
+    this.chunks = (stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.child = child;
+    return child;
+  }
+
+  private reference(child: ChildProcess, on: boolean): void {
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+      if (on) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  /** Reads bytes until `need` are buffered. */
+  private async fill(need: number): Promise<void> {
+    const parts = [this.buffered];
+    let length = this.buffered.length;
+    while (length < need) {
+      const next = await this.chunks?.next();
+      if (!next || next.done === true) throw this.failed ?? new GitError('GIT_FAILED', 'git cat-file ended early');
+      parts.push(next.value);
+      length += next.value.length;
+    }
+    if (parts.length > 1) this.buffered = Buffer.concat(parts, length);
+  }
+
+  private async answer(oid: string): Promise<Buffer | undefined> {
+    let eol = this.buffered.indexOf(10);
+    while (eol === -1) {
+      await this.fill(this.buffered.length + 1);
+      eol = this.buffered.indexOf(10);
+    }
+    const header = this.buffered.subarray(0, eol).toString('latin1');
+    if (header.endsWith(' missing')) {
+      this.buffered = this.buffered.subarray(eol + 1);
+      return undefined;
+    }
+    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!match) throw new GitError('GIT_FAILED', `git cat-file could not read object ${oid}: ${header}`);
+    const end = eol + 1 + Number(match[3]);
+    await this.fill(end + 1);
+    const blob = this.buffered.subarray(eol + 1, end);
+    this.buffered = this.buffered.subarray(end + 1);
+    return blob;
   }
 }

@@ -1,11 +1,9 @@
 import { GitError } from '../errors.js';
-import { readBlobs, streamBlobs } from './cat-file.js';
+import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
 import { missingNoteText, type NotesSnapshot } from './types.js';
 
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-/** Note objects per `git cat-file --batch` in `read` (each answer is held whole until decoded). */
-const NOTES_PER_READ = 64;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /**
@@ -15,27 +13,27 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
  */
 export class CliNotesSnapshot implements NotesSnapshot {
   private listing: Promise<Map<string, string>> | undefined;
+  private commits: Promise<ReadonlySet<string>> | undefined;
+  private blobStream: BlobStream | undefined;
 
   constructor(private readonly git: GitRunner, readonly ref: string, readonly tip: string | null) {}
 
+  noted(): Promise<ReadonlySet<string>> {
+    this.commits ??= this.tip === null ? Promise.resolve(new Set<string>()) : this.blobs(this.tip).then((blobs) => new Set(blobs.keys()));
+    return this.commits;
+  }
+
   async read(shas: readonly string[]): Promise<Map<string, string>> {
     const notes = new Map<string, string>();
-    const wanted = await this.wanted(shas);
-    for (let i = 0; i < wanted.length; i += NOTES_PER_READ) {
-      const batch = wanted.slice(i, i + NOTES_PER_READ);
-      const contents = await readBlobs(this.git, batch.map(([, blob]) => blob));
-      for (const [sha, blob] of batch) {
-        const content = contents.get(blob);
-        notes.set(sha, content === undefined ? missingNoteText(blob) : decoder.decode(content));
-      }
-    }
+    for await (const [sha, bytes] of this.stream(shas)) notes.set(sha, decoder.decode(bytes));
     return notes;
   }
 
   async *stream(shas: readonly string[]): AsyncIterable<[string, Buffer]> {
     const wanted = await this.wanted(shas);
     let i = 0;
-    for await (const [blob, content] of streamBlobs(this.git, wanted.map(([, b]) => b))) {
+    this.blobStream ??= new BlobStream(this.git);
+    for await (const [blob, content] of this.blobStream.read(wanted.map(([, b]) => b))) {
       const sha = wanted[i++]?.[0] ?? '';
       yield [sha, content ?? Buffer.from(missingNoteText(blob), 'utf8')];
     }
@@ -71,11 +69,16 @@ export class CliNotesSnapshot implements NotesSnapshot {
   /** The commits asked about that have a note, each with its note object, in the order asked. */
   private async wanted(shas: readonly string[]): Promise<(readonly [string, string])[]> {
     if (this.tip === null) return [];
-    const blobs = await (this.listing ??= this.list(this.tip));
+    const blobs = await this.blobs(this.tip);
     return [...new Set(shas)].flatMap((sha) => {
       const blob = blobs.get(sha);
       return blob === undefined ? [] : [[sha, blob] as const];
     });
+  }
+
+  private blobs(tip: string): Promise<Map<string, string>> {
+    this.listing ??= this.list(tip);
+    return this.listing;
   }
 
   /** The tree of the tip itself, so that listing and tip agree; fanout directories are read as git reads them. */

@@ -129,6 +129,8 @@ export interface NotesSnapshot {
   readonly ref: string;
   /** The notes commit read, or null when the ref does not exist (no notes). */
   readonly tip: string | null;
+  /** The commits that have a note (no note is read). */
+  noted(): Promise<ReadonlySet<string>>;
   /** The notes of the given commits, as commit sha → text. */
   read(shas: readonly string[]): Promise<Map<string, string>>;
   /**

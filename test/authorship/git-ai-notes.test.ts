@@ -230,6 +230,7 @@ describe('notes are read for the commits asked about only', () => {
       return {
         ref: snapshot.ref,
         tip: snapshot.tip,
+        noted: () => snapshot.noted(),
         read: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.read(wanted); },
         stream: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.stream(wanted); },
         match: (pattern, onMatch) => snapshot.match(pattern, onMatch),

@@ -45,6 +45,24 @@ describe('notes', () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it('over a long history with notes here and there, every commit comes out once, in git log order, with its own notes', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    // 300 commits: notes on every 7th (aiprov) and every 11th (git-ai), so batches start mid-history and span both refs.
+    const shas = await importHistory(dir, Array.from({ length: 300 }, (_, i) => {
+      const notes: Record<string, string> = {};
+      if (i % 7 === 0) notes['refs/notes/aiprov'] = aiprovNote([record]);
+      if (i % 11 === 0) notes['refs/notes/ai'] = gitAi;
+      return commitAt(i, `Commit ${i}\n`, { notes });
+    }));
+    const report = await scanHistory({ context: await ctx(dir) });
+    expect(report.commits.map((c) => c.sha)).toEqual([...shas].reverse());
+    const agents = (i: number): string[] => [...(i % 7 === 0 ? ['claude-code'] : []), ...(i % 11 === 0 ? ['cursor', 'other'] : [])].sort();
+    expect(report.commits.map((c) => c.detections.map((d) => d.agent).sort())).toEqual([...shas.keys()].reverse().map(agents));
+    expect(report.summary.aiCommits).toBe(shas.filter((_, i) => i % 7 === 0 || i % 11 === 0).length);
+    expect(report.warnings).toEqual([]);
+  });
+
   it('a malformed note is a warning naming the commit, never a silent pass or a crash', async () => {
     const dir = await tempDir();
     initRepo(dir);
