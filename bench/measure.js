@@ -39,3 +39,26 @@ export async function medianOf(runs, fn) {
   const mid = results[Math.floor(results.length / 2)];
   return { ms: mid.ms, peakMb: Math.max(...results.map((r) => r.peakMb)) };
 }
+
+/**
+ * A baseline and a command measured in turns, `runs` pairs after one warm-up
+ * of each: the ratio is the median of each pair's ratio, so that a shared
+ * machine slowing down for a while slows both sides of a pair alike instead of
+ * landing on one side of the comparison.
+ */
+export async function pairedMedian(runs, baseline, command) {
+  await baseline();
+  await command();
+  const pairs = [];
+  for (let i = 0; i < runs; i++) {
+    const base = await baseline();
+    const ours = await command();
+    pairs.push({ base, ours, ratio: ours.ms / base.ms });
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    ratio: median(pairs.map((p) => p.ratio)),
+    baseline: { ms: median(pairs.map((p) => p.base.ms)), peakMb: Math.max(...pairs.map((p) => p.base.peakMb)) },
+    ours: { ms: median(pairs.map((p) => p.ours.ms)), peakMb: Math.max(...pairs.map((p) => p.ours.peakMb)) },
+  };
+}
