@@ -1,7 +1,7 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (the files directly under src/) and the folders listed for it,
 // nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'config', 'context', 'demo', 'report', 'cli'];
+const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'config', 'context', 'demo', 'report', 'cli'];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
@@ -11,10 +11,11 @@ export const LAYERS = {
   blame: ['git', 'authorship'],
   record: ['git', 'authorship', 'blame'],
   deps: ['git', 'authorship', 'policy'],
+  bom: ['git', 'authorship', 'blame', 'deps', 'policy'],
   config: ['authorship', 'deps', 'record'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'context'],
-  report: ['authorship', 'blame', 'record', 'deps', 'policy', 'demo'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'context'],
+  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

@@ -6,6 +6,14 @@ export const AGENT_IDS = [
 
 export type AgentId = (typeof AGENT_IDS)[number];
 
+/** Each agent's product name, as its makers write it (for documents people read: the AI-BOM's components). */
+export const AGENT_NAMES: Record<AgentId, string> = {
+  'aider': 'aider', 'amazon-q': 'Amazon Q Developer', 'amp': 'Amp', 'claude-code': 'Claude Code', 'codegen': 'Codegen',
+  'codex': 'OpenAI Codex', 'copilot': 'GitHub Copilot', 'cursor': 'Cursor', 'devin': 'Devin', 'entire': 'Entire',
+  'factory-droid': 'Factory Droid', 'firebender': 'Firebender', 'gemini-cli': 'Gemini CLI', 'jules': 'Jules',
+  'opencode': 'opencode', 'openhands': 'OpenHands', 'sweep': 'Sweep', 'other': 'other AI agent',
+};
+
 export function isAgentId(value: string): value is AgentId {
   return (AGENT_IDS as readonly string[]).includes(value);
 }

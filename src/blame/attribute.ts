@@ -40,6 +40,9 @@ export class Attributor {
     into.aiLines += size(parts.flatMap((p) => p.ranges));
     for (const [agent, n] of exclusive(groupBy(parts, (p) => p.agent))) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + n;
     for (const [model, n] of exclusive(groupBy(parts, (p) => p.model))) into.byModel[model] = (into.byModel[model] ?? 0) + n;
+    if (into.byContributor) {
+      for (const [key, n] of exclusive(groupBy(parts, contributorKey))) into.byContributor[key] = (into.byContributor[key] ?? 0) + n;
+    }
   }
 
   /** Who wrote which lines of the group, in the group's commit's own line numbers. */
@@ -104,14 +107,19 @@ function exclusive(byKey: Map<string, [number, number][]>): Map<string, number> 
   return counts;
 }
 
+/** An agent and a model as one key: agent ids hold no `/`, so the first one separates them. */
+export function contributorKey(part: { agent: string; model: string }): string {
+  return `${part.agent}/${part.model}`;
+}
+
 function groupBy(parts: Part[], key: (p: Part) => string): Map<string, [number, number][]> {
   const map = new Map<string, [number, number][]>();
   for (const p of parts) map.set(key(p), [...(map.get(key(p)) ?? []), ...p.ranges]);
   return map;
 }
 
-export function emptyCounts(): LineCounts {
-  return { lines: 0, aiLines: 0, byAgent: {}, byModel: {} };
+export function emptyCounts(contributors = false): LineCounts {
+  return { lines: 0, aiLines: 0, byAgent: {}, byModel: {}, ...(contributors ? { byContributor: {} } : {}) };
 }
 
 export function addCounts(into: LineCounts, from: LineCounts): void {
@@ -119,11 +127,14 @@ export function addCounts(into: LineCounts, from: LineCounts): void {
   into.aiLines += from.aiLines;
   for (const [k, v] of Object.entries(from.byAgent)) into.byAgent[k] = (into.byAgent[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.byModel)) into.byModel[k] = (into.byModel[k] ?? 0) + v;
+  if (into.byContributor && from.byContributor) {
+    for (const [k, v] of Object.entries(from.byContributor)) into.byContributor[k] = (into.byContributor[k] ?? 0) + v;
+  }
 }
 
 /** The same counts with keys sorted, for byte-for-byte reproducible output. */
 export function sortedCounts<T extends LineCounts>(counts: T): T {
-  return { ...counts, byAgent: sortKeys(counts.byAgent), byModel: sortKeys(counts.byModel) };
+  return { ...counts, byAgent: sortKeys(counts.byAgent), byModel: sortKeys(counts.byModel), ...(counts.byContributor ? { byContributor: sortKeys(counts.byContributor) } : {}) };
 }
 
 export function share(counts: LineCounts): number {

@@ -41,6 +41,8 @@ export interface BlameOptions {
   depth?: number;
   /** Count on a shallow clone without `since`, though every line older than its boundary goes to the boundary commit. */
   allowShallow?: boolean;
+  /** Also count AI lines by agent and model together (`byContributor`), as the AI-BOM needs them. */
+  contributors?: boolean;
   /** Called as files are blamed (`done` of `total`), for a progress display. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -99,11 +101,11 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const attributorDetections = await detectionsFor(git, analyser, blamedShas);
   const attributor = new Attributor(index, attributorDetections);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
-    const counts = emptyCounts();
+    const counts = emptyCounts(options.contributors === true);
     for (const group of packed[i]?.groups() ?? []) attributor.count(group, counts);
     return sortedCounts({ path: file.path, ...counts });
   });
-  const totals = emptyCounts();
+  const totals = emptyCounts(options.contributors === true);
   for (const f of fileReports) addCounts(totals, f);
   return {
     ...envelope('blameReport'),

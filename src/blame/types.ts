@@ -7,10 +7,12 @@ export interface LineCounts {
   /** Lines counted (with `since`: only lines introduced after it). */
   lines: number;
   aiLines: number;
-  /** AI lines by agent; a line two agents claim counts for each, and once in `aiLines`. */
+  /** AI lines by agent; a line two agents claim counts once, under `shared`, so the values add up to `aiLines`. */
   byAgent: Record<string, number>;
-  /** AI lines by model; `unknown` where the evidence names none. */
+  /** AI lines by model; `unknown` where the evidence names none; `shared` as in byAgent. */
   byModel: Record<string, number>;
+  /** With `contributors`: AI lines by agent and model together (`claude-code/claude-sonnet-4.5`, `copilot/unknown`), `shared` as in byAgent. */
+  byContributor?: Record<string, number>;
 }
 
 export interface FileAttribution extends LineCounts {

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   record: async () => (await import('./record.js')).registerRecord,
   hooks: async () => (await import('./hooks.js')).registerHooks,
   deps: async () => (await import('./deps.js')).registerDeps,
+  bom: async () => (await import('./bom.js')).registerBom,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import { openScan } from '../authorship/scan.js';
+import type { ScanWarning } from '../authorship/types.js';
+import { blameTree } from '../blame/blame.js';
+import type { Clock } from '../clock.js';
+import type { DepsReport } from '../deps/audit.js';
+import { BomError, UsageError } from '../errors.js';
+import type { HistoryReader, NotesReader, RepositoryConfig, TreeReader } from '../git/types.js';
+import { buildBom, SPEC_VERSIONS, type AttestationRef, type BomRepository, type SpecVersion } from './build.js';
+import { ProvenanceTally } from './facts.js';
+import { assertValidBom } from './validate.js';
+
+export interface BomContext {
+  git: HistoryReader & TreeReader & NotesReader & Pick<RepositoryConfig, 'configValues'>;
+  analyser: AnalyserFactory;
+  clock: Clock;
+}
+
+export interface BomOptions {
+  context: BomContext;
+  /** The revision described (default HEAD). */
+  rev?: string;
+  /** Count only what came after this revision: commits of `since..rev`, lines introduced after it. */
+  since?: string;
+  spec?: SpecVersion;
+  /** A dependency audit of the same repository at `rev` (run now, or read from a file). */
+  deps?: DepsReport;
+  attestations?: AttestationRef[];
+  /** No timestamp, a serial number derived from the content: the same state and options give the same bytes. */
+  reproducible?: boolean;
+  /** Per model: how many files (occurrences) and commits (pedigree) are listed. */
+  caps?: { files?: number; commits?: number };
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BomResult {
+  spec: SpecVersion;
+  /** The document, valid against the official schema of `spec`. */
+  bom: Record<string, unknown>;
+  /** Its bytes as written. */
+  text: string;
+  summary: string;
+  warnings: ScanWarning[];
+}
+
+export const DEFAULT_CAPS = { files: 1000, commits: 1000 };
+
+/**
+ * `aiprov bom`: the CycloneDX AI-BOM of a revision. The history of the range
+ * is read once (a streamed scan, aggregated as it goes) and the tree blamed
+ * once, side by side; the document is validated before it is returned.
+ */
+export async function generateBom(options: BomOptions): Promise<BomResult> {
+  const { git } = options.context;
+  const spec = options.spec ?? '1.6';
+  if (!SPEC_VERSIONS.includes(spec)) throw new UsageError(`is not a CycloneDX version aiprov writes (${SPEC_VERSIONS.join(', ')})`, { field: 'spec', value: spec });
+  const caps = { ...DEFAULT_CAPS, ...options.caps };
+  for (const [name, value] of Object.entries(caps)) {
+    if (!Number.isInteger(value) || value < 0) throw new UsageError('must be a whole number, 0 or more', { field: name === 'files' ? 'filesCap' : 'commitsCap', value: String(value) });
+  }
+  const revSpec = options.rev ?? 'HEAD';
+  const rev = await git.resolveCommit(revSpec);
+  const since = options.since === undefined ? null : await git.resolveCommit(options.since);
+  if (options.deps) checkDepsReport(options.deps, git.root, rev);
+
+  const watched = new Set((options.deps?.dependencies ?? []).flatMap((d) => (d.introducedBy?.ai === true ? [d.introducedBy.sha] : [])));
+  const tally = new ProvenanceTally(caps, watched);
+  const scanning = (async () => {
+    const session = await openScan({ context: options.context, range: since === null ? rev : `${since}..${rev}` });
+    for await (const commit of session.commits()) tally.addCommit(commit);
+    return session.warnings;
+  })();
+  const [scanWarnings, blame, repository] = await Promise.all([
+    scanning,
+    blameTree({
+      context: options.context, rev, ...(since !== null ? { since } : {}), contributors: true,
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+    describeRepository(options.context.git, rev, revSpec, since, options.since ?? null),
+  ]);
+  const provenance = tally.result(blame);
+  const input = {
+    spec,
+    repository,
+    provenance,
+    ...(options.deps ? { deps: options.deps } : {}),
+    ...(options.attestations ? { attestations: options.attestations } : {}),
+    timestamp: options.reproducible === true ? null : options.context.clock.now(),
+  };
+  const body = buildBom(input);
+  const bom = withSerial(body, options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`);
+  const text = `${JSON.stringify(bom, null, 2)}\n`;
+  await assertValidBom(text, spec);
+  const annotations = bom.annotations as { text: string }[];
+  return { spec, bom, text, summary: annotations[0]?.text ?? '', warnings: dedupe([...scanWarnings, ...blame.warnings]) };
+}
+
+/** A dependency report reused from the same pipeline must be of this repository at this commit: else the BOM would describe two states at once. */
+export function checkDepsReport(report: DepsReport, root: string, rev: string): void {
+  if (report.repository === null) throw new BomError('BOM_INPUT_MISMATCH', 'the dependency report is of names given on the command line, not of a repository');
+  if (path.resolve(report.repository.root) !== path.resolve(root)) {
+    throw new BomError('BOM_INPUT_MISMATCH', `the dependency report is of ${report.repository.root}, not of ${root}`);
+  }
+  if (report.repository.head !== rev) {
+    throw new BomError('BOM_INPUT_MISMATCH', `the dependency report is of commit ${report.repository.head ?? '(none)'}, not of ${rev}: audit the same commit`);
+  }
+}
+
+/** The serial number of a reproducible BOM: an RFC 4122 UUID (version 5 layout) from the SHA-256 of the content. */
+export function contentSerial(body: Record<string, unknown>): string {
+  const hex = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The serial number goes where the spec lists it: after specVersion. */
+function withSerial(body: Record<string, unknown>, serialNumber: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    out[key] = value;
+    if (key === 'specVersion') out.serialNumber = serialNumber;
+  }
+  return out;
+}
+
+async function describeRepository(git: BomContext['git'], rev: string, revSpec: string, since: string | null, sinceSpec: string | null): Promise<BomRepository> {
+  const [urls, times] = await Promise.all([git.configValues('remote.origin.url'), git.commitTimes([rev])]);
+  const vcsUrl = urls[0] === undefined ? null : publicUrl(urls[0]);
+  const fromUrl = vcsUrl === null ? undefined : /([^/:]+?)(?:\.git)?\/?$/.exec(vcsUrl)?.[1];
+  const seconds = times.get(rev) ?? 0;
+  return { name: fromUrl ?? path.basename(git.root), vcsUrl, commit: rev, revSpec, since, sinceSpec, commitTime: new Date(seconds * 1000).toISOString() };
+}
+
+/**
+ * A remote URL as it may be published: credentials a CI checkout writes into
+ * it (`https://x-access-token:…@github.com/…`) are removed; scp-like
+ * addresses (`git@host:org/repo`) are written as ssh URLs.
+ */
+export function publicUrl(raw: string): string | null {
+  const scp = /^([^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/.exec(raw);
+  const scheme = /^[a-z][a-z0-9+.-]*$/i.test(raw.split(':')[0] ?? '');
+  try {
+    const url = new URL(scp && !scheme ? `ssh://${scp[2] ?? ''}/${scp[3] ?? ''}` : raw);
+    url.username = '';
+    url.password = '';
+    return url.protocol === 'file:' ? null : url.toString();
+  } catch {
+    return null;
+  }
+}
+
+function dedupe(warnings: ScanWarning[]): ScanWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.code}\u0000${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { DepsReport } from '../deps/audit.js';
+import { BomError } from '../errors.js';
+import { describeBytes, readRegularFile } from '../files.js';
+import { validateAgainst } from '../schemas.js';
+import { compareStrings } from '../sorted.js';
+import type { AttestationRef } from './build.js';
+
+/** Reports and bundles are small; a file larger than this is not one. */
+const INPUT_CAP = 256 * 1024 * 1024;
+const BUNDLE_CAP = 16 * 1024 * 1024;
+
+/** A dependency audit report written earlier in the pipeline (`aiprov deps audit --format json`), checked against its schema. */
+export async function readDepsReport(file: string): Promise<DepsReport> {
+  const read = await readRegularFile(file, INPUT_CAP);
+  if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file}: ${read.problem}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not JSON (${describeBytes(read.bytes.length)})`);
+  }
+  const problem = validateAgainst('dependencyAudit', value);
+  if (problem !== null) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not an aiprov dependency audit: ${problem}`);
+  return value as DepsReport;
+}
+
+/**
+ * The attestation bundles in `dir` (its regular files, not its
+ * subdirectories), each with its SHA-256, in name order; `dir` is named as
+ * given, so the BOM's references are relative where the path was.
+ */
+export async function readAttestations(dir: string): Promise<AttestationRef[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort(compareStrings);
+  } catch (error) {
+    throw new BomError('BOM_INPUT_INVALID', `attestations directory ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (names.length === 0) throw new BomError('BOM_INPUT_INVALID', `attestations directory ${dir} holds no files`);
+  const refs: AttestationRef[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const read = await readRegularFile(file, BUNDLE_CAP);
+    if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `attestation ${file}: ${read.problem}`);
+    // A path as a URI reference: spaces and the like percent-encoded, slashes kept.
+    refs.push({ url: encodeURI(file.split(path.sep).join('/')), sha256: createHash('sha256').update(read.bytes).digest('hex') });
+  }
+  return refs;
+}

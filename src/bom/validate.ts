@@ -1,0 +1,39 @@
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import { BomError } from '../errors.js';
+import type { SpecVersion } from './build.js';
+
+const VERSIONS: Record<SpecVersion, CDX.Spec.Version> = { '1.6': CDX.Spec.Version.v1dot6, '1.7': CDX.Spec.Version.v1dot7 };
+
+interface SchemaError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Problems of a CycloneDX document against the official (strict) JSON schema
+ * of its spec version, one line each: where (a JSON path), which rule, what.
+ * Empty when valid.
+ */
+export async function bomProblems(text: string, spec: SpecVersion): Promise<string[]> {
+  const errors: unknown = await new CDX.Validation.JsonStrictValidator(VERSIONS[spec]).validate(text);
+  if (errors === null) return [];
+  return (Array.isArray(errors) ? (errors as SchemaError[]) : [errors as SchemaError]).map(describe);
+}
+
+function describe(error: SchemaError): string {
+  const where = `$${(error.instancePath ?? '').split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`)).join('')}`;
+  const params = error.params ?? {};
+  const detail = 'additionalProperty' in params ? ` '${String(params.additionalProperty)}'`
+    : 'allowedValues' in params ? ` (one of ${(params.allowedValues as unknown[]).map(String).join(', ')})`
+      : 'format' in params ? ` (${String(params.format)})` : 'missingProperty' in params ? ` '${String(params.missingProperty)}'` : '';
+  return `${where}: ${error.message ?? 'invalid'}${detail} [${error.keyword ?? 'schema'}]`;
+}
+
+/** Throws BOM_INVALID, with every problem, unless the document is valid: an invalid BOM is never written. */
+export async function assertValidBom(text: string, spec: SpecVersion, what = 'the AI-BOM'): Promise<void> {
+  const problems = await bomProblems(text, spec);
+  if (problems.length === 0) return;
+  throw new BomError('BOM_INVALID', `${what} does not validate against CycloneDX ${spec} (nothing was written): ${problems.join('; ')}`);
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { generateBom } from '../bom/bom.js';
+import { SPEC_VERSIONS, type SpecVersion } from '../bom/build.js';
+import { readAttestations, readDepsReport } from '../bom/inputs.js';
+import { auditRepository } from '../deps/audit.js';
+import { UsageError } from '../errors.js';
+import { fileSink, stdoutSink } from '../report/output.js';
+import { Progress } from './progress.js';
+import { contextFor, notice, readGlobals, type RawGlobals, type Register } from './globals.js';
+
+interface BomFlags {
+  rev: string;
+  since?: string;
+  spec: SpecVersion;
+  deps?: boolean;
+  depsReport?: string;
+  attestations?: string;
+  reproducible?: boolean;
+  offline?: boolean;
+  jobs?: string;
+}
+
+export const registerBom: Register = (program, exit) => {
+  program
+    .command('bom')
+    .description('the CycloneDX AI-BOM: the models and agents that wrote the code, how much and where, and (with --deps) the dependencies they brought in')
+    .option('--rev <rev>', 'revision described', 'HEAD')
+    .option('--since <rev>', 'only commits after this revision, and the lines they introduced')
+    .addOption(new Option('--spec <version>', 'CycloneDX spec version').choices([...SPEC_VERSIONS]).default('1.6'))
+    .option('--deps', 'audit the dependencies now and include them (needs the registry, or --offline with a warm cache)')
+    .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
+    .option('--offline', 'with --deps: answer from the registry cache only')
+    .option('--attestations <dir>', 'reference each attestation bundle in this directory, with its SHA-256')
+    .option('--reproducible', 'no timestamp and a serial number derived from the content: the same state gives the same bytes')
+    .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
+    .action(async (flags: BomFlags, command: Command) => {
+      const raw = command.optsWithGlobals<RawGlobals>();
+      if (raw.format !== undefined && raw.format !== 'json') throw new UsageError(`bom writes CycloneDX JSON only (--format ${raw.format} is not supported)`);
+      const options = readGlobals({ ...raw, format: 'table' }, null, 'bom');
+      if (flags.deps === true && flags.depsReport !== undefined) throw new UsageError('--deps and --deps-report both give the dependencies: choose one');
+      if (flags.offline === true && flags.deps !== true) throw new UsageError('--offline applies to --deps only');
+      const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
+      const context = await contextFor(options);
+      const [deps, attestations] = await Promise.all([
+        flags.depsReport !== undefined ? readDepsReport(flags.depsReport)
+          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true }) : undefined,
+        flags.attestations !== undefined ? readAttestations(flags.attestations) : undefined,
+      ]);
+      const progress = Progress.for(options.quiet, 'blamed files:');
+      const result = await generateBom({
+        context,
+        rev: flags.rev,
+        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        spec: flags.spec,
+        ...(deps ? { deps } : {}),
+        ...(attestations ? { attestations } : {}),
+        reproducible: flags.reproducible === true,
+        ...(jobs !== undefined ? { jobs } : {}),
+        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
+      }).finally(() => { progress?.done(); });
+      for (const warning of [...(deps?.warnings ?? []), ...result.warnings]) notice(options, `warning: ${warning.message}`);
+      const sink = options.output !== undefined ? fileSink(options.output) : stdoutSink();
+      try {
+        await sink.write(result.text);
+        await sink.commit();
+      } catch (error) {
+        await sink.abort();
+        throw error;
+      }
+      notice(options, result.summary);
+      exit(0);
+    });
+};
