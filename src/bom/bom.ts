@@ -111,7 +111,8 @@ export function checkDepsReport(report: DepsReport, root: string, rev: string): 
 
 /** The serial number of a reproducible BOM: an RFC 4122 UUID (version 5 layout) from the SHA-256 of the content. */
 export function contentSerial(body: Record<string, unknown>): string {
-  const hex = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const content = Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'serialNumber'));
+  const hex = createHash('sha256').update(JSON.stringify(content)).digest('hex');
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -120,6 +121,8 @@ export function contentSerial(body: Record<string, unknown>): string {
 function withSerial(body: Record<string, unknown>, serialNumber: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
+    // The library's normalised form holds the key, unset.
+    if (key === 'serialNumber') continue;
     out[key] = value;
     if (key === 'specVersion') out.serialNumber = serialNumber;
   }

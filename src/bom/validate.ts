@@ -19,7 +19,18 @@ interface SchemaError {
 export async function bomProblems(text: string, spec: SpecVersion): Promise<string[]> {
   const errors: unknown = await new CDX.Validation.JsonStrictValidator(VERSIONS[spec]).validate(text);
   if (errors === null) return [];
-  return (Array.isArray(errors) ? (errors as SchemaError[]) : [errors as SchemaError]).map(describe);
+  const list = Array.isArray(errors) ? (errors as SchemaError[]) : [errors as SchemaError];
+  return [...new Set(list.filter((e) => !echoes(e, list)).map(describe))];
+}
+
+/** Keywords whose failure above a deeper error only says that no alternative fitted (CycloneDX 1.6 allows an old and a new shape in places). */
+const ALTERNATIVES = new Set(['oneOf', 'anyOf', 'type', 'if', 'then', 'else']);
+
+/** An error of an alternative at a path that has a more precise error below it: an echo of that one. */
+function echoes(error: SchemaError, all: SchemaError[]): boolean {
+  if (!ALTERNATIVES.has(error.keyword ?? '')) return false;
+  const at = `${error.instancePath ?? ''}/`;
+  return all.some((other) => (other.instancePath ?? '').startsWith(at));
 }
 
 function describe(error: SchemaError): string {

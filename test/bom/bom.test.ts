@@ -1,0 +1,251 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBlameRepo } from '../../fixtures/blame-repo.js';
+import { packument } from '../../fixtures/registry-server.js';
+import { commitAt } from '../../fixtures/repos.js';
+import { scanHistory } from '../../src/authorship/scan.js';
+import { blameTree } from '../../src/blame/blame.js';
+import { contentSerial, generateBom, publicUrl, type BomOptions } from '../../src/bom/bom.js';
+import { modelKey } from '../../src/bom/facts.js';
+import { bomProblems } from '../../src/bom/validate.js';
+import { fixedClock } from '../../src/clock.js';
+import { auditRepository, type DepsReport } from '../../src/deps/audit.js';
+import { importHistory } from '../../src/git/fast-import.js';
+import { ctx, tempDir } from '../helpers.js';
+import { runCli } from '../cli/run-cli.js';
+import { NOW, npmConfigDir, registry, settingsFor } from '../deps/helpers.js';
+
+type Json = Record<string, unknown>;
+interface Component { type: string; name: string; 'bom-ref': string; properties?: { name: string; value: string }[]; evidence?: Json; pedigree?: { commits: { uid: string }[] }; modelCard?: Json }
+
+const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 'blame-repo.cdx.json');
+const server = await registry({ npm: { express: packument('express') }, downloads: { express: 90_000_000 } });
+
+let repo: string;
+let shas: string[];
+let deps: DepsReport;
+
+beforeAll(async () => {
+  repo = await tempDir();
+  const built = await buildBlameRepo(repo);
+  // An AI commit that brings in a real package and a hallucinated one.
+  const added = await importHistory(repo, [commitAt(8, 'Serve it\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', {
+    parentShas: [built.shas.at(-1) ?? ''],
+    files: { 'package.json': `${JSON.stringify({ name: 'svc', dependencies: { 'express': '5.1.0', 'in-toto-attestation': '^1.0.0' } }, null, 2)}\n` },
+  })]);
+  shas = [...built.shas, ...added];
+  execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
+  // A CI checkout's remote, token and all: the BOM must name the repository without it.
+  execFileSync('git', ['remote', 'add', 'origin', 'https://x-access-token:ghs_SECRET@github.com/example/blame-fixture.git'], { cwd: repo });
+  const { dir, env } = await npmConfigDir(server);
+  deps = await auditRepository({ context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, settings: settingsFor(server) });
+});
+
+const bom = async (options: Omit<BomOptions, 'context'> = {}) => generateBom({ context: await ctx(repo, { clock: fixedClock(NOW) }), reproducible: true, ...options });
+const components = (doc: Json): Component[] => doc.components as Component[];
+const prop = (c: { properties?: { name: string; value: string }[] }, name: string): string | undefined => c.properties?.find((p) => p.name === name)?.value;
+
+describe('aiprov bom', () => {
+  it('matches the golden BOM of the fixture repository (AIPROV_UPDATE_GOLDEN=1 regenerates it), and validates against CycloneDX 1.6', async () => {
+    const { text, bom: doc } = await bom();
+    if (process.env.AIPROV_UPDATE_GOLDEN === '1') {
+      await mkdir(path.dirname(GOLDEN), { recursive: true });
+      await writeFile(GOLDEN, text);
+    }
+    expect(text).toBe(await readFile(GOLDEN, 'utf8'));
+    expect(await bomProblems(text, '1.6')).toEqual([]);
+    expect(doc.specVersion).toBe('1.6');
+    expect(text).not.toContain('SECRET');
+    expect((doc.metadata as { component: Json }).component).toMatchObject({
+      type: 'application', name: 'blame-fixture', version: shas.at(-1), 'bom-ref': 'repository',
+      externalReferences: [{ type: 'vcs', url: 'https://github.com/example/blame-fixture.git', comment: `commit ${shas.at(-1) ?? ''}` }],
+    });
+  });
+
+  it('has each model and agent that contributed, with the commits the scan found and the lines blame found', async () => {
+    const { bom: doc } = await bom();
+    const context = await ctx(repo);
+    const [scan, blame] = await Promise.all([scanHistory({ context }), blameTree({ context, contributors: true })]);
+    const models = components(doc).filter((c) => c.type === 'machine-learning-model');
+    // Known by construction (fixtures/blame-repo.ts): trailers, notes, a git-ai note, an Agent Trace record, an aider author name.
+    expect(models.map((m) => m.name).sort()).toEqual([
+      'anthropic/claude-opus-4', 'claude-opus-4.6', 'claude-sonnet-4.5', 'gpt-5', 'gpt-5-codex',
+      'model not recorded (OpenAI Codex)', 'model not recorded (aider)', 'swe-1',
+    ]);
+    const commitsByKey = new Map<string, number>();
+    for (const commit of scan.commits) {
+      const keys = new Set(commit.detections.filter((d) => d.role === 'author').map((d) => modelKey(d.agent, d.model)));
+      if (commit.ai) for (const key of keys) commitsByKey.set(key, (commitsByKey.get(key) ?? 0) + 1);
+    }
+    const linesByKey = new Map<string, number>();
+    for (const [contributor, n] of Object.entries(blame.totals.byContributor ?? {})) {
+      if (contributor === 'shared') continue;
+      const [agent, model] = [contributor.slice(0, contributor.indexOf('/')), contributor.slice(contributor.indexOf('/') + 1)];
+      linesByKey.set(modelKey(agent, model), (linesByKey.get(modelKey(agent, model)) ?? 0) + n);
+    }
+    for (const m of models) {
+      const key = m['bom-ref'].slice('model:'.length);
+      expect([key, prop(m, 'aiprov:commits')]).toEqual([key, String(commitsByKey.get(key) ?? 0)]);
+      expect([key, prop(m, 'aiprov:lines')]).toEqual([key, String(linesByKey.get(key) ?? 0)]);
+      expect(prop(m, 'cdx:ai-ml:model:modality')).toBe('code');
+      expect(m.modelCard).toEqual({ modelParameters: { task: 'code-generation' }, considerations: { useCases: ['code generation in this repository'] } });
+    }
+    expect(new Set([...commitsByKey.keys(), ...linesByKey.keys()])).toEqual(new Set(models.map((m) => m['bom-ref'].slice('model:'.length))));
+    const agents = components(doc).filter((c) => c['bom-ref'].startsWith('agent:'));
+    expect(agents.map((a) => prop(a, 'aiprov:agent')).sort()).toEqual(['aider', 'claude-code', 'codex', 'cursor', 'other']);
+    for (const a of agents) {
+      const id = prop(a, 'aiprov:agent') ?? '';
+      expect([id, prop(a, 'aiprov:commits')]).toEqual([id, String(scan.summary.byAgent[id]?.commits ?? 0)]);
+      expect([id, prop(a, 'aiprov:lines')]).toEqual([id, String(blame.totals.byAgent[id] ?? 0)]);
+    }
+    const props = Object.fromEntries((doc.properties as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+    expect(props).toMatchObject({
+      'aiprov:lines': String(blame.totals.lines), 'aiprov:ai-lines': String(blame.totals.aiLines), 'aiprov:commits': String(scan.summary.commits), 'aiprov:ai-commits': String(scan.summary.aiCommits),
+      'cdx:ai:codegen:detected': 'true', 'cdx:ai:codegen:tools': 'aider,claude-code,codex,cursor,other', 'cdx:ai:codegen:confidence': '0.99',
+      'cdx:ai:oversight:aiLineRatio': (blame.totals.aiLines / blame.totals.lines).toFixed(4),
+    });
+  });
+
+  it('says how each model was identified, where its lines are and which commits are its own', async () => {
+    const { bom: doc } = await bom();
+    const byName = new Map(components(doc).map((c) => [c.name, c]));
+    const codex = byName.get('gpt-5-codex');
+    expect(codex?.evidence).toEqual({
+      identity: [{ field: 'name', confidence: 1, concludedValue: 'gpt-5-codex', methods: [{ technique: 'attestation', confidence: 1, value: 'refs/notes/aiprov: 1 commit' }] }],
+      occurrences: [{ location: 'a.ts', additionalContext: '4 lines written by this model at this revision' }],
+    });
+    expect(codex?.pedigree?.commits.map((c) => c.uid)).toEqual([shas[2]]);
+    const sonnet = byName.get('claude-sonnet-4.5');
+    expect((sonnet?.evidence?.identity as { methods: Json[] }[])[0]?.methods).toEqual([{ technique: 'other', confidence: 0.9, value: 'claude-code/identity: 1 commit' }]);
+    // A model blame credits through an Agent Trace record only: lines, no commit evidence.
+    const opus4 = byName.get('anthropic/claude-opus-4');
+    expect(opus4?.evidence).toEqual({ occurrences: [{ location: 'd.ts', additionalContext: '2 lines written by this model at this revision' }] });
+    expect(opus4?.pedigree).toBeUndefined();
+  });
+
+  it('caps occurrences and commits per model, and says so in the document', async () => {
+    const dir = await tempDir();
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`src/f${String(i).padStart(2, '0')}.ts`, 'x\n'.repeat(i + 1)]));
+    await importHistory(dir, [
+      commitAt(0, 'Many files\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n', { files }),
+      ...Array.from({ length: 6 }, (_, i) => commitAt(i + 1, `More ${i}\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n`, { files: { [`more${i}.ts`]: 'y\n' } })),
+    ]);
+    const result = await generateBom({ context: await ctx(dir), reproducible: true, caps: { files: 10, commits: 3 } });
+    const model = components(result.bom).find((c) => c.name === 'claude-sonnet-4.5');
+    const occurrences = (model?.evidence?.occurrences ?? []) as { location: string }[];
+    // The files with the most lines first: f39 (40 lines) down to f30.
+    expect(occurrences.map((o) => o.location)).toEqual(Array.from({ length: 10 }, (_, i) => `src/f${39 - i}.ts`));
+    expect(prop(model ?? {}, 'aiprov:occurrences-capped')).toBe('10 of 46 files listed, those with the most lines (cap 10)');
+    expect(model?.pedigree?.commits).toHaveLength(3);
+    expect(prop(model ?? {}, 'aiprov:commits-capped')).toBe('3 of 7 commits listed, the newest (cap 3)');
+    expect(prop(model ?? {}, 'aiprov:files')).toBe('46');
+  });
+
+  it('is byte-for-byte reproducible with --reproducible; otherwise has a timestamp and a fresh serial number', async () => {
+    const [a, b] = [await bom(), await bom()];
+    expect(a.text).toBe(b.text);
+    expect(a.bom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((a.bom.metadata as Json).timestamp).toBeUndefined();
+    expect(contentSerial(a.bom)).toBe(a.bom.serialNumber);
+    const [c, d] = [await bom({ reproducible: false }), await bom({ reproducible: false })];
+    expect(c.bom.serialNumber).not.toBe(d.bom.serialNumber);
+    expect((c.bom.metadata as Json).timestamp).toBe(NOW);
+  });
+
+  it('validates against CycloneDX 1.7 when asked for it', async () => {
+    const { text, bom: doc } = await bom({ spec: '1.7', deps });
+    expect(doc.specVersion).toBe('1.7');
+    expect(await bomProblems(text, '1.7')).toEqual([]);
+  });
+
+  it('with a dependency audit: libraries with purls and verdicts, the AI-introduced ones hung off their model, findings as vulnerabilities', async () => {
+    const { text, bom: doc } = await bom({ deps });
+    expect(await bomProblems(text, '1.6')).toEqual([]);
+    const libraries = components(doc).filter((c) => c.type === 'library');
+    expect(libraries.map((l) => [l['bom-ref'], prop(l, 'aiprov:verdict')])).toEqual([
+      ['pkg:npm/express@5.1.0', 'ok'], ['pkg:npm/in-toto-attestation', 'hallucinated'],
+    ]);
+    expect(libraries.map((l) => prop(l, 'aiprov:introduced-by'))).toEqual([shas.at(-1), shas.at(-1)]);
+    const graph = new Map((doc.dependencies as { ref: string; dependsOn?: string[] }[]).map((d) => [d.ref, d.dependsOn ?? []]));
+    expect(graph.get('model:claude-opus-4.6')).toEqual(['pkg:npm/express@5.1.0', 'pkg:npm/in-toto-attestation']);
+    expect(graph.get('agent:claude-code')).toEqual(['model:anthropic/claude-opus-4', 'model:claude-opus-4.6', 'model:claude-sonnet-4.5']);
+    expect(graph.get('repository')).toEqual(expect.arrayContaining(['agent:claude-code', 'pkg:npm/express@5.1.0', 'pkg:npm/in-toto-attestation']));
+    const vulnerabilities = doc.vulnerabilities as Json[];
+    expect(vulnerabilities).toHaveLength(deps.dependencies.reduce((n, d) => n + (d.local === undefined ? d.findings.length : 0), 0));
+    expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')).toMatchObject({
+      source: { name: 'aiprov' }, ratings: [{ severity: 'critical', method: 'other' }], analysis: { state: 'in_triage' }, affects: [{ ref: 'pkg:npm/in-toto-attestation' }],
+    });
+    const annotation = (doc.annotations as { text: string }[])[0]?.text ?? '';
+    expect(annotation).toMatch(/^\d+\.\d% of lines at [0-9a-f]{12} were written by AI agents .*; 1 hallucinated package among \d+ dependencies$/);
+  });
+
+  it('refuses a dependency report of another commit or repository, naming both', async () => {
+    const stale = { ...deps, repository: { root: repo, head: shas[0] ?? null } };
+    await expect(bom({ deps: stale })).rejects.toMatchObject({ code: 'BOM_INPUT_MISMATCH', message: `the dependency report is of commit ${shas[0] ?? ''}, not of ${shas.at(-1) ?? ''}: audit the same commit` });
+    await expect(bom({ deps: { ...deps, repository: { root: '/elsewhere', head: shas.at(-1) ?? null } } })).rejects.toMatchObject({ code: 'BOM_INPUT_MISMATCH' });
+  });
+
+  it('references each attestation bundle with its SHA-256', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'authorship.sigstore.json'), '{"a":1}\n');
+    await writeFile(path.join(dir, 'deps audit.sigstore.json'), '{"b":2}\n');
+    const out = path.join(await tempDir(), 'bom.json');
+    const run = await runCli(['bom', '--repo', repo, '--attestations', dir, '--reproducible', '--output', out, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(await readFile(out, 'utf8')) as { metadata: { component: { externalReferences: Json[] } } };
+    expect(doc.metadata.component.externalReferences.filter((r) => r.type === 'attestation')).toEqual([
+      { url: `${dir}/authorship.sigstore.json`, type: 'attestation', comment: 'Sigstore bundle of an in-toto attestation about this commit', hashes: [{ alg: 'SHA-256', content: 'e346432021b04179518d9614f3560ccd71354a4ee101ddcb893d6959a9d6301c' }] },
+      { url: `${dir}/deps%20audit.sigstore.json`, type: 'attestation', comment: 'Sigstore bundle of an in-toto attestation about this commit', hashes: [{ alg: 'SHA-256', content: '651b5768de252a9f4d2083046d83f81c31369beb73d14411492b20ea8fd1fcf5' }] },
+    ]);
+  });
+});
+
+describe('aiprov bom on the command line', () => {
+  it('with --deps-report of another commit: exit 2, one line naming the commits, nothing written', async () => {
+    const file = path.join(await tempDir(), 'deps.json');
+    await writeFile(file, JSON.stringify({ ...deps, repository: { root: repo, head: shas[0] } }));
+    const out = path.join(await tempDir(), 'bom.json');
+    const run = await runCli(['bom', '--repo', repo, '--deps-report', file, '--output', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`aiprov: the dependency report is of commit ${shas[0] ?? ''}, not of ${shas.at(-1) ?? ''}: audit the same commit\n`);
+    await expect(readFile(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a --deps-report that is not an audit report is refused, naming the file', async () => {
+    const file = path.join(await tempDir(), 'deps.json');
+    await writeFile(file, '{"schema":"nope"}');
+    const run = await runCli(['bom', '--repo', repo, '--deps-report', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^aiprov: dependency report ${file} is not an aiprov dependency audit: .+\\n$`));
+    const missing = await runCli(['bom', '--repo', repo, '--deps-report', `${file}.missing`]);
+    expect(missing.stderr).toBe(`aiprov: dependency report ${file}.missing: no such file\n`);
+  });
+
+  it('--deps-report of the same commit: the BOM says what the audit said', async () => {
+    const file = path.join(await tempDir(), 'deps.json');
+    await writeFile(file, JSON.stringify(deps));
+    const run = await runCli(['bom', '--repo', repo, '--deps-report', file, '--reproducible', '--quiet']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe((await bom({ deps })).text);
+  });
+
+  it('writes JSON only, and says so for another format', async () => {
+    const run = await runCli(['bom', '--repo', repo, '--format', 'table']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('aiprov: bom writes CycloneDX JSON only (--format table is not supported)\n');
+  });
+});
+
+describe('remote URLs as a BOM may publish them', () => {
+  it('drops credentials, turns scp-like addresses into ssh URLs, and leaves out local paths', () => {
+    expect(publicUrl('https://user:token@github.com/o/r.git')).toBe('https://github.com/o/r.git');
+    expect(publicUrl('git@github.com:o/r.git')).toBe('ssh://github.com/o/r.git');
+    expect(publicUrl('ssh://git@host:2222/o/r')).toBe('ssh://host:2222/o/r');
+    expect(publicUrl('/srv/git/r.git')).toBeNull();
+    expect(publicUrl('file:///srv/git/r.git')).toBeNull();
+  });
+});
