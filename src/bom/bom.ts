@@ -10,7 +10,8 @@ import { BomError, UsageError } from '../errors.js';
 import type { HistoryReader, NotesReader, RepositoryConfig, TreeReader } from '../git/types.js';
 import { buildBom, SPEC_VERSIONS, type AttestationRef, type BomRepository, type SpecVersion } from './build.js';
 import { ProvenanceTally } from './facts.js';
-import { assertValidBom } from './validate.js';
+import { mergedSpec, mergeInto, sbomSpec } from './merge.js';
+import { assertValidBom, bomProblems } from './validate.js';
 
 export interface BomContext {
   git: HistoryReader & TreeReader & NotesReader & Pick<RepositoryConfig, 'configValues'>;
@@ -28,6 +29,8 @@ export interface BomOptions {
   /** A dependency audit of the same repository at `rev` (run now, or read from a file). */
   deps?: DepsReport;
   attestations?: AttestationRef[];
+  /** An existing CycloneDX SBOM (parsed JSON) to enrich instead of writing a document of our own; `file` names it in errors. */
+  merge?: { sbom: Record<string, unknown>; file: string };
   /** No timestamp, a serial number derived from the content: the same state and options give the same bytes. */
   reproducible?: boolean;
   /** Per model: how many files (occurrences) and commits (pedigree) are listed. */
@@ -55,11 +58,19 @@ export const DEFAULT_CAPS = { files: 1000, commits: 1000 };
  */
 export async function generateBom(options: BomOptions): Promise<BomResult> {
   const { git } = options.context;
-  const spec = options.spec ?? '1.6';
-  if (!SPEC_VERSIONS.includes(spec)) throw new UsageError(`is not a CycloneDX version aiprov writes (${SPEC_VERSIONS.join(', ')})`, { field: 'spec', value: spec });
+  const asked = options.spec ?? '1.6';
+  if (!SPEC_VERSIONS.includes(asked)) throw new UsageError(`is not a CycloneDX version aiprov writes (${SPEC_VERSIONS.join(', ')})`, { field: 'spec', value: asked });
   const caps = { ...DEFAULT_CAPS, ...options.caps };
   for (const [name, value] of Object.entries(caps)) {
     if (!Number.isInteger(value) || value < 0) throw new UsageError('must be a whole number, 0 or more', { field: name === 'files' ? 'filesCap' : 'commitsCap', value: String(value) });
+  }
+  // The SBOM to enrich is checked first: a wrong file should not cost a blame of the whole tree.
+  let spec = asked;
+  if (options.merge) {
+    const theirs = sbomSpec(options.merge.sbom, options.merge.file);
+    const problems = await bomProblems(JSON.stringify(options.merge.sbom), theirs as SpecVersion | '1.5');
+    if (problems.length > 0) throw new BomError('BOM_INPUT_INVALID', `SBOM ${options.merge.file} does not validate against CycloneDX ${theirs}: ${problems.join('; ')}`);
+    spec = mergedSpec(theirs, asked);
   }
   const revSpec = options.rev ?? 'HEAD';
   const rev = await git.resolveCommit(revSpec);
@@ -90,12 +101,14 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
     ...(options.attestations ? { attestations: options.attestations } : {}),
     timestamp: options.reproducible === true ? null : options.context.clock.now(),
   };
-  const body = buildBom(input);
-  const bom = withSerial(body, options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`);
+  const built = buildBom(input);
+  const body = options.merge ? mergeInto(options.merge.sbom, built, spec, options.merge.file) : built;
+  const kept = typeof body.serialNumber === 'string' ? body.serialNumber : undefined;
+  const bom = withSerial(body, kept ?? (options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`));
   const text = `${JSON.stringify(bom, null, 2)}\n`;
   await assertValidBom(text, spec);
   const annotations = bom.annotations as { text: string }[];
-  return { spec, bom, text, summary: annotations[0]?.text ?? '', warnings: dedupe([...scanWarnings, ...blame.warnings]) };
+  return { spec, bom, text, summary: annotations.at(-1)?.text ?? '', warnings: dedupe([...scanWarnings, ...blame.warnings]) };
 }
 
 /** A dependency report reused from the same pipeline must be of this repository at this commit: else the BOM would describe two states at once. */
@@ -121,7 +134,7 @@ export function contentSerial(body: Record<string, unknown>): string {
 function withSerial(body: Record<string, unknown>, serialNumber: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    // The library's normalised form holds the key, unset.
+    // The library's normalised form holds the key, unset; a merged SBOM's own is put back in its place.
     if (key === 'serialNumber') continue;
     out[key] = value;
     if (key === 'specVersion') out.serialNumber = serialNumber;

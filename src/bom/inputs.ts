@@ -27,6 +27,19 @@ export async function readDepsReport(file: string): Promise<DepsReport> {
   return value as DepsReport;
 }
 
+/** An SBOM to merge into: a CycloneDX JSON document (checked further by `sbomSpec` and the schema). */
+export async function readSbom(file: string): Promise<Record<string, unknown>> {
+  const read = await readRegularFile(file, INPUT_CAP);
+  if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `SBOM ${file}: ${read.problem}`);
+  try {
+    const value: unknown = JSON.parse(read.bytes.toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Said below.
+  }
+  throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} is not a CycloneDX JSON document (aiprov merges into JSON, not XML)`);
+}
+
 /**
  * The attestation bundles in `dir` (its regular files, not its
  * subdirectories), each with its SHA-256, in name order; `dir` is named as

@@ -2,7 +2,7 @@ import * as CDX from '@cyclonedx/cyclonedx-library';
 import { BomError } from '../errors.js';
 import type { SpecVersion } from './build.js';
 
-const VERSIONS: Record<SpecVersion, CDX.Spec.Version> = { '1.6': CDX.Spec.Version.v1dot6, '1.7': CDX.Spec.Version.v1dot7 };
+const VERSIONS: Record<SpecVersion | '1.5', CDX.Spec.Version> = { '1.5': CDX.Spec.Version.v1dot5, '1.6': CDX.Spec.Version.v1dot6, '1.7': CDX.Spec.Version.v1dot7 };
 
 interface SchemaError {
   instancePath?: string;
@@ -16,7 +16,7 @@ interface SchemaError {
  * of its spec version, one line each: where (a JSON path), which rule, what.
  * Empty when valid.
  */
-export async function bomProblems(text: string, spec: SpecVersion): Promise<string[]> {
+export async function bomProblems(text: string, spec: SpecVersion | '1.5'): Promise<string[]> {
   const errors: unknown = await new CDX.Validation.JsonStrictValidator(VERSIONS[spec]).validate(text);
   if (errors === null) return [];
   const list = Array.isArray(errors) ? (errors as SchemaError[]) : [errors as SchemaError];

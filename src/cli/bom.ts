@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { generateBom } from '../bom/bom.js';
 import { SPEC_VERSIONS, type SpecVersion } from '../bom/build.js';
-import { readAttestations, readDepsReport } from '../bom/inputs.js';
+import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../errors.js';
 import { fileSink, stdoutSink } from '../report/output.js';
@@ -16,6 +16,7 @@ interface BomFlags {
   deps?: boolean;
   depsReport?: string;
   attestations?: string;
+  merge?: string;
   reproducible?: boolean;
   offline?: boolean;
   jobs?: string;
@@ -31,6 +32,7 @@ export const registerBom: Register = (program, exit) => {
     .option('--deps', 'audit the dependencies now and include them (needs the registry, or --offline with a warm cache)')
     .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
     .option('--offline', 'with --deps: answer from the registry cache only')
+    .option('--merge <sbom>', 'enrich this CycloneDX JSON SBOM (cdxgen, syft, npm sbom, cyclonedx-npm) with the AI provenance instead of writing a second document')
     .option('--attestations <dir>', 'reference each attestation bundle in this directory, with its SHA-256')
     .option('--reproducible', 'no timestamp and a serial number derived from the content: the same state gives the same bytes')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
@@ -43,7 +45,8 @@ export const registerBom: Register = (program, exit) => {
       const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
       const context = await contextFor(options);
-      const [deps, attestations] = await Promise.all([
+      const [merge, deps, attestations] = await Promise.all([
+        flags.merge !== undefined ? readSbom(flags.merge).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
         flags.depsReport !== undefined ? readDepsReport(flags.depsReport)
           : flags.deps === true ? auditRepository({ context, offline: flags.offline === true }) : undefined,
         flags.attestations !== undefined ? readAttestations(flags.attestations) : undefined,
@@ -56,6 +59,7 @@ export const registerBom: Register = (program, exit) => {
         spec: flags.spec,
         ...(deps ? { deps } : {}),
         ...(attestations ? { attestations } : {}),
+        ...(merge ? { merge } : {}),
         reproducible: flags.reproducible === true,
         ...(jobs !== undefined ? { jobs } : {}),
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),

@@ -204,6 +204,44 @@ describe('aiprov bom', () => {
   });
 });
 
+const SBOM = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'sbom', 'cyclonedx-npm-svc.cdx.json');
+
+describe('aiprov bom --merge', () => {
+  it('enriches an SBOM made by cyclonedx-npm: its components keep their bom-refs, an AI-introduced library is matched by purl, the result validates', async () => {
+    const sbom = JSON.parse(await readFile(SBOM, 'utf8')) as Json & { components: Component[]; dependencies: { ref: string; dependsOn?: string[] }[] };
+    const { text, bom: doc } = await bom({ deps, merge: { sbom: structuredClone(sbom), file: SBOM } });
+    expect(await bomProblems(text, '1.6')).toEqual([]);
+    expect(doc.version).toBe(2);
+    const merged = components(doc);
+    const refs = new Set(merged.map((c) => c['bom-ref']));
+    for (const c of sbom.components) expect(refs.has(c['bom-ref'])).toBe(true);
+    expect(merged.filter((c) => c.type === 'library').length).toBe(sbom.components.length + 1);
+    // express 5.1.0 is the SBOM's own component, now with the audit's verdict; the hallucinated name is added.
+    const express = merged.find((c) => c['bom-ref'] === 'svc@1.0.0|express@5.1.0');
+    expect(prop(express ?? {}, 'aiprov:verdict')).toBe('ok');
+    expect(refs.has('pkg:npm/express@5.1.0')).toBe(false);
+    expect(refs.has('pkg:npm/in-toto-attestation')).toBe(true);
+    const graph = new Map((doc.dependencies as { ref: string; dependsOn?: string[] }[]).map((d) => [d.ref, d.dependsOn ?? []]));
+    expect(graph.get('model:claude-opus-4.6')).toEqual(['pkg:npm/in-toto-attestation', 'svc@1.0.0|express@5.1.0']);
+    expect(graph.get('svc@1.0.0')).toEqual(expect.arrayContaining(['svc@1.0.0|express@5.1.0', 'agent:claude-code', 'pkg:npm/in-toto-attestation']));
+    for (const d of sbom.dependencies) expect(graph.get(d.ref)).toEqual(expect.arrayContaining(d.dependsOn ?? []));
+    const metadata = doc.metadata as { component: Component & { externalReferences: Json[] }; tools: { components: { name: string }[] } };
+    expect(metadata.component['bom-ref']).toBe('svc@1.0.0');
+    expect(metadata.component.externalReferences).toContainEqual(expect.objectContaining({ type: 'vcs', url: 'https://github.com/example/blame-fixture.git' }));
+    expect(metadata.tools.components.map((t) => t.name)).toEqual(['npm', 'cyclonedx-library', 'cyclonedx-npm', 'aiprov']);
+    expect((doc.vulnerabilities as { affects: { ref: string }[] }[]).flatMap((v) => v.affects.map((a) => a.ref))).toContain('pkg:npm/in-toto-attestation');
+    expect((doc.annotations as { subjects: string[] }[])[0]?.subjects).toEqual(['svc@1.0.0']);
+  });
+
+  it('refuses an SBOM that is not CycloneDX, is too old for model components, or does not validate, naming the file', async () => {
+    const sbom = JSON.parse(await readFile(SBOM, 'utf8')) as Json & { components: Json[] };
+    await expect(bom({ merge: { sbom: { spdxVersion: 'SPDX-2.3' }, file: 'x.spdx.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: 'SBOM x.spdx.json is not a CycloneDX JSON document (no "bomFormat": "CycloneDX")' });
+    await expect(bom({ merge: { sbom: { ...sbom, specVersion: '1.4' }, file: 'old.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: expect.stringMatching(/^SBOM old\.json is CycloneDX 1\.4; aiprov merges into 1\.5, 1\.6 and 1\.7/) as unknown });
+    const broken = { ...sbom, components: [{ ...sbom.components[0], type: 'robot' }, ...sbom.components.slice(1)] };
+    await expect(bom({ merge: { sbom: broken, file: 'broken.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: expect.stringMatching(/^SBOM broken\.json does not validate against CycloneDX 1\.6: \$\.components\[0\]\.type: must be equal to one of the allowed values/) as unknown });
+  });
+});
+
 describe('aiprov bom on the command line', () => {
   it('with --deps-report of another commit: exit 2, one line naming the commits, nothing written', async () => {
     const file = path.join(await tempDir(), 'deps.json');
