@@ -8,6 +8,8 @@ interface Component extends Json { 'bom-ref'?: string; purl?: string; components
 interface Dependency { ref: string; dependsOn?: string[] }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A field that should be a list, as one (an SBOM is input: a field may be missing or of another type). */
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
 
 /** The spec version of an SBOM to merge into, checked to be one the AI-BOM's parts exist in (1.5 added machine-learning-model). */
 export function sbomSpec(sbom: unknown, file: string): string {
@@ -59,9 +61,9 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
     metadata.component = root;
   } else {
     if (typeof root['bom-ref'] !== 'string') root['bom-ref'] = REPOSITORY_REF;
-    rename.set(REPOSITORY_REF, root['bom-ref'] as string);
-    root.externalReferences = [...(Array.isArray(root.externalReferences) ? root.externalReferences : []), ...(Array.isArray(ourMetadata.component.externalReferences) ? ourMetadata.component.externalReferences : [])];
-    root.properties = [...(Array.isArray(root.properties) ? root.properties : []), ...(Array.isArray(ourMetadata.component.properties) ? ourMetadata.component.properties : [])];
+    rename.set(REPOSITORY_REF, root['bom-ref']);
+    root.externalReferences = [...list(root.externalReferences), ...list(ourMetadata.component.externalReferences)];
+    root.properties = [...list(root.properties), ...list(ourMetadata.component.properties)];
   }
   refs.add(root['bom-ref'] as string);
   addTool(metadata, ourMetadata.tools.components[0] ?? {});
@@ -74,13 +76,13 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
     if (id) byPackage.set(id.key, [...(byPackage.get(id.key) ?? []), c]);
   });
   const added: Component[] = [];
-  for (const component of (Array.isArray(ours.components) ? ours.components : []) as Component[]) {
+  for (const component of list(ours.components) as Component[]) {
     const ref = component['bom-ref'] ?? '';
     const id = component.type === 'library' && typeof component.purl === 'string' ? packageId(component.purl) : undefined;
     const match = id ? (byPackage.get(id.key) ?? []).find((c) => id.version === undefined || packageId(c.purl ?? '')?.version === id.version) : undefined;
     if (match && typeof match['bom-ref'] === 'string') {
       rename.set(ref, match['bom-ref']);
-      match.properties = [...(Array.isArray(match.properties) ? match.properties : []), ...(component.properties as Json[] | undefined ?? [])];
+      match.properties = [...list(match.properties), ...(component.properties as Json[] | undefined ?? [])];
       continue;
     }
     if (refs.has(ref)) throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} already has a component with bom-ref "${ref}", which the AI-BOM uses`);
@@ -100,14 +102,14 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
 
   if (Array.isArray(ours.vulnerabilities)) {
     const mapped = (ours.vulnerabilities as Json[]).map((v) => ({ ...v, affects: ((v.affects ?? []) as { ref: string }[]).map((a) => ({ ...a, ref: to(a.ref) })) }));
-    merged.vulnerabilities = [...(Array.isArray(merged.vulnerabilities) ? merged.vulnerabilities : []), ...mapped];
+    merged.vulnerabilities = [...list(merged.vulnerabilities), ...mapped];
   }
   // cdxgen's ai-provenance properties say one thing per document: ours replace any the SBOM had.
   const ourProps = (ours.properties ?? []) as { name: string }[];
   const names = new Set(ourProps.map((p) => p.name));
   merged.properties = [...(Array.isArray(merged.properties) ? (merged.properties as { name: string }[]).filter((p) => !names.has(p.name)) : []), ...ourProps];
   const annotations = ((ours.annotations ?? []) as Json[]).map((a) => ({ ...a, subjects: ((a.subjects ?? []) as string[]).map(to) }));
-  merged.annotations = [...(Array.isArray(merged.annotations) ? merged.annotations : []), ...annotations];
+  merged.annotations = [...list(merged.annotations), ...annotations];
   return merged;
 }
 
@@ -118,7 +120,7 @@ function addTool(metadata: Json, tool: Json): void {
     return;
   }
   const tools = isObject(metadata.tools) ? metadata.tools : (metadata.tools = {});
-  tools.components = [...(Array.isArray(tools.components) ? tools.components : []), tool];
+  tools.components = [...list(tools.components), tool];
 }
 
 /** A package's identity in a purl (type, namespace, name), and its version. */
