@@ -14,7 +14,7 @@ export type { ScanContext, ScanOptions, ScanSession } from './authorship/scan.js
 export type {
   AgentSummary, CommitReport, Detection, Evidence, EvidenceKind, RepositoryInfo, ScanReport, ScanSummary, ScanWarning,
 } from './authorship/types.js';
-export { AGENT_IDS, isAgentId, agentForName } from './authorship/agents.js';
+export { AGENT_IDS, AGENT_NAMES, isAgentId, agentForName } from './authorship/agents.js';
 export type { AgentId } from './authorship/agents.js';
 export { BUILTIN_SIGNATURES } from './authorship/signatures.js';
 export type { Confidence, DetectionRole, IdentityRole, SignatureDef } from './authorship/signature-types.js';
@@ -33,9 +33,9 @@ export type {
   CommitRecord, GitRepository, HeadState, HistoryReader, Identity, LogRequest, NotesReader, NotesWriter, RepositoryConfig, RepositoryHandle, TreeFile, TreeReader,
 } from './git/types.js';
 export {
-  AiprovError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
+  AiprovError, BomError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
 } from './errors.js';
-export type { ConfigCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
+export type { BomCode, ConfigCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';
 export { buildSampleRepository } from './demo/run.js';
@@ -77,5 +77,13 @@ export type { DependencyReport, Ecosystem, Finding, SignalId, Verdict } from './
 export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';
 export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';
 export { renderDepsSarif } from './report/deps-render.js';
+
+export { generateBom, checkDepsReport, publicUrl } from './bom/bom.js';
+export type { BomContext, BomOptions, BomResult } from './bom/bom.js';
+export { buildBom, SPEC_VERSIONS } from './bom/build.js';
+export type { AttestationRef, BomInput, BomRepository, SpecVersion } from './bom/build.js';
+export { mergeInto } from './bom/merge.js';
+export { readAttestations, readDepsReport, readSbom } from './bom/inputs.js';
+export { bomProblems, assertValidBom } from './bom/validate.js';
 export { systemClock, fixedClock } from './clock.js';
 export type { Clock } from './clock.js';

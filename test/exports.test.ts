@@ -12,9 +12,9 @@ describe('package entry points', () => {
     }
   });
 
-  it('the built library exposes scan, blame, record, hooks and deps', async () => {
+  it('the built library exposes scan, blame, record, hooks, deps and bom', async () => {
     const lib = (await import(new URL('../dist/index.js', import.meta.url).href)) as Record<string, unknown>;
-    for (const name of ['openContext', 'settingsContext', 'runHook', 'GitError', 'UsageError', 'scanHistory', 'openScan', 'SignatureEngine', 'parseMessage', 'loadConfig', 'openRepository', 'validateAgainst', 'AiprovError', 'blameTree', 'recordAuthorship', 'recordSquash', 'installHooks', 'auditRepository', 'checkNames', 'TyposquatIndex', 'renderDepsSarif']) {
+    for (const name of ['openContext', 'settingsContext', 'runHook', 'GitError', 'UsageError', 'scanHistory', 'openScan', 'SignatureEngine', 'parseMessage', 'loadConfig', 'openRepository', 'validateAgainst', 'AiprovError', 'blameTree', 'recordAuthorship', 'recordSquash', 'installHooks', 'auditRepository', 'checkNames', 'TyposquatIndex', 'renderDepsSarif', 'generateBom', 'buildBom', 'mergeInto', 'bomProblems']) {
       expect(typeof lib[name], name).toBe('function');
     }
     expect(lib.AGENT_IDS).toContain('claude-code');

@@ -104,7 +104,7 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
   const built = buildBom(input);
   const body = options.merge ? mergeInto(options.merge.sbom, built, spec, options.merge.file) : built;
   const kept = typeof body.serialNumber === 'string' ? body.serialNumber : undefined;
-  const bom = withSerial(body, kept ?? (options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`));
+  const bom = linkAffects(withSerial(body, kept ?? (options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`)));
   const text = `${JSON.stringify(bom, null, 2)}\n`;
   await assertValidBom(text, spec);
   const annotations = bom.annotations as { text: string }[];
@@ -128,6 +128,24 @@ export function contentSerial(body: Record<string, unknown>): string {
   const hex = createHash('sha256').update(JSON.stringify(content)).digest('hex');
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Each vulnerability's `affects` as a BOM-Link to the component in this very
+ * document (`urn:cdx:<serial>/<version>#<bom-ref>`): GUAC reads an affected
+ * package only in that form, the purl after the `#`, and refuses the whole
+ * document otherwise. Done after the serial number is fixed (a reproducible
+ * one is derived from the plain references).
+ */
+function linkAffects(bom: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(bom.vulnerabilities)) return bom;
+  const prefix = `urn:cdx:${String(bom.serialNumber).slice('urn:uuid:'.length)}/${String(bom.version)}#`;
+  for (const v of bom.vulnerabilities as { source?: { name?: string }; affects?: { ref: string }[] }[]) {
+    // Only aiprov's own: a merged SBOM's vulnerabilities stay as they were written.
+    if (v.source?.name !== 'aiprov') continue;
+    for (const affect of v.affects ?? []) if (!affect.ref.startsWith('urn:cdx:')) affect.ref = `${prefix}${affect.ref}`;
+  }
+  return bom;
 }
 
 /** The serial number goes where the spec lists it: after specVersion. */

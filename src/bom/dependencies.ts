@@ -43,6 +43,13 @@ export interface DependencyComponents {
   introducedByAi: { ref: string; sha: string; agents: string[] }[];
 }
 
+/**
+ * A number for each severity, for tools that read a rating's score and not
+ * its severity (GUAC requires one): the lower bound of the CVSS v3 band of
+ * that name. The method says `other`: it is no CVSS vector.
+ */
+const SCORE: Record<Finding['severity'], number> = { critical: 9, high: 7, medium: 4, low: 0.1 };
+
 const SEVERITY: Record<Finding['severity'], CDX.Enums.Vulnerability.Severity> = {
   critical: CDX.Enums.Vulnerability.Severity.Critical,
   high: CDX.Enums.Vulnerability.Severity.High,
@@ -96,12 +103,13 @@ function vulnerability(dep: DependencyReport, purl: string, finding: Finding): C
     ...(finding.suggestion !== undefined ? { recommendation: `did you mean ${finding.suggestion}?` } : {}),
     ...(finding.evidence !== undefined ? { detail: finding.evidence } : {}),
   });
-  v.ratings.add(new CDX.Models.Vulnerability.Rating({ source, severity: SEVERITY[finding.severity], method: CDX.Enums.Vulnerability.RatingMethod.Other }));
+  v.ratings.add(new CDX.Models.Vulnerability.Rating({ source, score: SCORE[finding.severity], severity: SEVERITY[finding.severity], method: CDX.Enums.Vulnerability.RatingMethod.Other }));
   v.affects.add(new CDX.Models.Vulnerability.Affect(new CDX.Models.BomRef(purl)));
-  // An automated finding awaits a person (in_triage); one a live suppression covers was looked at and set aside.
+  // An automated finding awaits a person (in_triage); one a live suppression covers was looked at and set aside
+  // (not_affected: of the states, the one VEX readers such as GUAC take; false_positive they reject).
   v.analysis = finding.suppressed
     ? new CDX.Models.Vulnerability.Analysis({
-      state: CDX.Enums.Vulnerability.AnalysisState.FalsePositive,
+      state: CDX.Enums.Vulnerability.AnalysisState.NotAffected,
       detail: `suppressed: ${finding.suppressed.reason}${finding.suppressed.expires !== undefined ? ` (until ${finding.suppressed.expires})` : ''}`,
     })
     : new CDX.Models.Vulnerability.Analysis({ state: CDX.Enums.Vulnerability.AnalysisState.InTriage });

@@ -7,6 +7,8 @@ import { envelope, type Envelope } from '../schemas.js';
 import { buildSampleRepository } from './run.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
+import { generateBom } from '../bom/bom.js';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The demo's whole result: where the sample was built, its scan, its blame and its dependency audit (schemas/demo-report.schema.json). */
@@ -15,7 +17,22 @@ export interface DemoReport extends Envelope<'demoReport'> {
   scan: ScanReport;
   blame: BlameReport;
   deps: DepsReport;
+  /** The CycloneDX AI-BOM of the sample, written next to its files. */
+  bom: DemoBom;
 }
+
+export interface DemoBom {
+  file: string;
+  specVersion: string;
+  serialNumber: string;
+  summary: string;
+  models: number;
+  agents: number;
+  libraries: number;
+}
+
+/** Where the demo writes the sample's AI-BOM, inside the sample (kept out of git status by .git/info/exclude). */
+export const DEMO_BOM_FILE = 'aiprov-bom.cdx.json';
 
 /**
  * Builds the sample repository (in `dir`, or a temporary directory), then
@@ -29,5 +46,17 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
   const context = await openContext({ ...contextOptions, repo: repository });
   const [scan, blame] = [await scanHistory({ context }), await blameTree({ context })];
   const deps = await auditRepository({ context, registries: { npm: demoRegistry }, cacheDir: path.join(await context.git.gitPath('aiprov-demo-cache')), npmrcDir: repository });
-  return { ...envelope('demoReport'), repository, scan, blame, deps };
+  const result = await generateBom({ context, deps, reproducible: true });
+  const file = path.join(repository, DEMO_BOM_FILE);
+  await writeFile(`${file}.tmp`, result.text);
+  await rename(`${file}.tmp`, file);
+  await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n`);
+  const components = result.bom.components as { type: string; 'bom-ref': string }[];
+  const bom: DemoBom = {
+    file, specVersion: result.spec, serialNumber: String(result.bom.serialNumber), summary: result.summary,
+    models: components.filter((c) => c.type === 'machine-learning-model').length,
+    agents: components.filter((c) => c['bom-ref'].startsWith('agent:')).length,
+    libraries: components.filter((c) => c.type === 'library').length,
+  };
+  return { ...envelope('demoReport'), repository, scan, blame, deps, bom };
 }

@@ -8,9 +8,10 @@ import type { Style } from './style.js';
  */
 export function renderDemoEpilogue(report: DemoReport, style: Style): string {
   const people = report.scan.commits.filter((c) => !c.ai && !c.automation && /claude/i.test(`${c.author.name} ${c.subject}`));
-  const lines = ['', `The demo exits 0 whatever it finds: it shows the checks, it does not gate. The commands themselves exit 1 on findings.`, '', style.bold('Not flagged, on purpose')];
+  const { bom } = report;
+  const lines = ['', style.bold('AI-BOM'), `CycloneDX ${bom.specVersion}, ${bom.models} models, ${bom.agents} agents, ${bom.libraries} libraries: ${bom.file}`, bom.summary, '', `The demo exits 0 whatever it finds: it shows the checks, it does not gate. The commands themselves exit 1 on findings.`, '', style.bold('Not flagged, on purpose')];
   for (const c of people) lines.push(`${c.sha.slice(0, 12)}  ${c.author.name}: a person named Claude, whose message mentions Claude Code; no agent signed it, so it counts as human.`);
   if (people.length === 0) lines.push('(nothing)');
-  lines.push('', style.bold('Next'), `  npx aiprov scan --repo ${report.repository} --format markdown`, `  npx aiprov blame --repo ${report.repository} src`, `  npx aiprov deps audit --repo ${report.repository} --offline   # the audit above needs the demo's registry; this asks yours (here: the cache only)`, `  npx aiprov deps check expres crossenv in-toto-attestation   # hallucinated and typosquatted names`, '  npx aiprov scan                                            # your own repository');
+  lines.push('', style.bold('Next'), `  npx aiprov scan --repo ${report.repository} --format markdown`, `  npx aiprov blame --repo ${report.repository} src`, `  npx aiprov deps audit --repo ${report.repository} --offline   # the audit above needs the demo's registry; this asks yours (here: the cache only)`, `  npx aiprov deps check expres crossenv in-toto-attestation   # hallucinated and typosquatted names`, `  npx aiprov bom --repo ${report.repository} --reproducible    # the AI-BOM again (add --deps to audit with your registry)`, '  npx aiprov scan                                            # your own repository');
   return lines.join('\n') + '\n';
 }

@@ -176,10 +176,30 @@ describe('aiprov bom', () => {
     const vulnerabilities = doc.vulnerabilities as Json[];
     expect(vulnerabilities).toHaveLength(deps.dependencies.reduce((n, d) => n + (d.local === undefined ? d.findings.length : 0), 0));
     expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')).toMatchObject({
-      source: { name: 'aiprov' }, ratings: [{ severity: 'critical', method: 'other' }], analysis: { state: 'in_triage' }, affects: [{ ref: 'pkg:npm/in-toto-attestation' }],
+      source: { name: 'aiprov' }, ratings: [{ score: 9, severity: 'critical', method: 'other' }], analysis: { state: 'in_triage' },
+      // A BOM-Link to the component in this document, the purl after the '#': the form GUAC reads affected packages in.
+      affects: [{ ref: `urn:cdx:${String(doc.serialNumber).slice('urn:uuid:'.length)}/1#pkg:npm/in-toto-attestation` }],
     });
     const annotation = (doc.annotations as { text: string }[])[0]?.text ?? '';
     expect(annotation).toMatch(/^\d+\.\d% of lines at [0-9a-f]{12} were written by AI agents .*; 1 hallucinated package among \d+ dependencies$/);
+  });
+
+  it('writes findings the way GUAC reads them (its CycloneDX parser refuses the whole document otherwise); a suppressed one as not_affected', async () => {
+    const reviewed = structuredClone(deps);
+    const finding = reviewed.dependencies.find((d) => d.name === 'in-toto-attestation')?.findings[0];
+    if (finding) finding.suppressed = { reason: 'reserved by our security team', expires: '2027-01-01' };
+    const { text, bom: doc } = await bom({ deps: reviewed });
+    expect(await bomProblems(text, '1.6')).toEqual([]);
+    const vulnerabilities = doc.vulnerabilities as { id: string; ratings: { score?: number }[]; analysis: { state: string; detail?: string }; affects: { ref: string }[] }[];
+    expect(vulnerabilities.length).toBeGreaterThan(0);
+    for (const v of vulnerabilities) {
+      // GUAC: an id "<type>-<id>", a state among resolved, exploitable, in_triage, not_affected, a score on every rating, affects as "…#pkg:…".
+      expect(v.id).toMatch(/^[A-Z]+-.+/);
+      expect(['resolved', 'exploitable', 'in_triage', 'not_affected']).toContain(v.analysis.state);
+      for (const r of v.ratings) expect(typeof r.score).toBe('number');
+      for (const a of v.affects) expect(a.ref.split('#')).toEqual([expect.stringMatching(/^urn:cdx:[0-9a-f-]{36}\/1$/), expect.stringMatching(/^pkg:/)]);
+    }
+    expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')?.analysis).toEqual({ state: 'not_affected', detail: 'suppressed: reserved by our security team (until 2027-01-01)' });
   });
 
   it('refuses a dependency report of another commit or repository, naming both', async () => {
@@ -229,7 +249,7 @@ describe('aiprov bom --merge', () => {
     expect(metadata.component['bom-ref']).toBe('svc@1.0.0');
     expect(metadata.component.externalReferences).toContainEqual(expect.objectContaining({ type: 'vcs', url: 'https://github.com/example/blame-fixture.git' }));
     expect(metadata.tools.components.map((t) => t.name)).toEqual(['npm', 'cyclonedx-library', 'cyclonedx-npm', 'aiprov']);
-    expect((doc.vulnerabilities as { affects: { ref: string }[] }[]).flatMap((v) => v.affects.map((a) => a.ref))).toContain('pkg:npm/in-toto-attestation');
+    expect((doc.vulnerabilities as { affects: { ref: string }[] }[]).flatMap((v) => v.affects.map((a) => a.ref))).toContain(`urn:cdx:${String(doc.serialNumber).slice('urn:uuid:'.length)}/2#pkg:npm/in-toto-attestation`);
     expect((doc.annotations as { subjects: string[] }[])[0]?.subjects).toEqual(['svc@1.0.0']);
   });
 

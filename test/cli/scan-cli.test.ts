@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CASES, buildAgentsRepo } from '../../fixtures/agent-cases.js';
 import { git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
+import { bomProblems } from '../../src/bom/validate.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { VERSION } from '../../src/version.js';
 import { ctx, tempDir } from '../helpers.js';
@@ -195,7 +197,15 @@ describe('aiprov --version and demo', () => {
     expect(second.blame.totals).toEqual(demo.blame.totals);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
-    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'package-lock.json', 'package.json', 'src']);
+    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-bom.cdx.json', 'package-lock.json', 'package.json', 'src']);
+    // The AI-BOM: valid CycloneDX, the same bytes for the same sample, and not an untracked file in git status.
+    const bom = (demo as unknown as { bom: { file: string; models: number; agents: number; libraries: number; summary: string } }).bom;
+    expect(bom).toMatchObject({ file: path.join(dir, 'aiprov-bom.cdx.json'), models: 6, agents: 6, libraries: 2 });
+    expect(bom.summary).toMatch(/ were written by AI agents \(\d+ lines of \d+; 6 models, 6 agents; 6 AI commits of 12\); 1 hallucinated package among 2 dependencies$/);
+    const text = await readFile(bom.file, 'utf8');
+    expect(await bomProblems(text, '1.6')).toEqual([]);
+    expect(await readFile(path.join(again, 'aiprov-bom.cdx.json'), 'utf8')).toBe(text);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
   });
 
   it('demo --output writes the whole result (scan and blame) to the file, and nothing to stdout', async () => {
