@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { VERSION } from '../version.js';
+import { isEmail } from './validate.js';
 import type { ModelFacts } from './facts.js';
 
 /** What the CycloneDX library has no model for, to be added to its normalised output. */
@@ -68,9 +68,6 @@ export function extend(bom: Json, ext: Extensions): Json {
   }];
   return bom;
 }
-
-/** The schema's own test of `idn-email` (the validator's format plugin), so that what is written is what validates. */
-const isEmail = createRequire(import.meta.url)('ajv-formats-draft2019/formats/idn-email.js') as (value: string) => boolean;
 
 /**
  * Git takes any text as an address, and GitHub's bot addresses

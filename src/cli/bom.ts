@@ -19,6 +19,7 @@ interface BomFlags {
   merge?: string;
   reproducible?: boolean;
   offline?: boolean;
+  cacheDir?: string;
   jobs?: string;
 }
 
@@ -32,6 +33,7 @@ export const registerBom: Register = (program, exit) => {
     .option('--deps', 'audit the dependencies now and include them (needs the registry, or --offline with a warm cache)')
     .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
     .option('--offline', 'with --deps: answer from the registry cache only')
+    .option('--cache-dir <dir>', 'with --deps: registry cache directory (default: ~/.cache/aiprov/registry)')
     .option('--merge <sbom>', 'enrich this CycloneDX JSON SBOM (cdxgen, syft, npm sbom, cyclonedx-npm) with the AI provenance instead of writing a second document')
     .option('--attestations <dir>', 'reference each attestation bundle in this directory, with its SHA-256')
     .option('--reproducible', 'no timestamp and a serial number derived from the content: the same state gives the same bytes')
@@ -42,13 +44,14 @@ export const registerBom: Register = (program, exit) => {
       const options = readGlobals({ ...raw, format: 'table' }, null, 'bom');
       if (flags.deps === true && flags.depsReport !== undefined) throw new UsageError('--deps and --deps-report both give the dependencies: choose one');
       if (flags.offline === true && flags.deps !== true) throw new UsageError('--offline applies to --deps only');
+      if (flags.cacheDir !== undefined && flags.deps !== true) throw new UsageError('--cache-dir applies to --deps only');
       const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
       const context = await contextFor(options);
       const [merge, deps, attestations] = await Promise.all([
         flags.merge !== undefined ? readSbom(flags.merge).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
         flags.depsReport !== undefined ? readDepsReport(flags.depsReport)
-          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true }) : undefined,
+          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true, ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) }) : undefined,
         flags.attestations !== undefined ? readAttestations(flags.attestations) : undefined,
       ]);
       const progress = Progress.for(options.quiet, 'blamed files:');

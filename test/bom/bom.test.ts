@@ -291,6 +291,18 @@ describe('aiprov bom on the command line', () => {
     expect(run.stdout).toBe((await bom({ deps })).text);
   });
 
+  it('--deps audits now (the registry named by your npm config) and puts the result in the BOM', async () => {
+    const { env } = await npmConfigDir(server);
+    const run = await runCli(['bom', '--repo', repo, '--deps', '--cache-dir', await tempDir('aiprov-cache-'), '--reproducible', '--quiet'], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as Json;
+    expect(components(doc).filter((c) => c.type === 'library').map((l) => [l['bom-ref'], prop(l, 'aiprov:verdict')])).toEqual([
+      ['pkg:npm/express@5.1.0', 'ok'], ['pkg:npm/in-toto-attestation', 'hallucinated'],
+    ]);
+    expect((await runCli(['bom', '--repo', repo, '--offline'])).stderr).toBe('aiprov: --offline applies to --deps only\n');
+  });
+
   it('writes JSON only, and says so for another format', async () => {
     const run = await runCli(['bom', '--repo', repo, '--format', 'table']);
     expect(run.code).toBe(2);
