@@ -11,6 +11,10 @@ import { VERSION } from './version.js';
  * validated against. Reports get their envelope from `envelope` below.
  */
 export const DOCUMENT_KINDS = {
+  // A predicate's URI is not in it but in its statement's `predicateType`; a statement's is its `_type`.
+  authorshipPredicate: { uri: 'https://aiprov.dev/ai-authorship/v1', file: 'ai-authorship.schema.json', carriedIn: 'predicateType' },
+  reviewPredicate: { uri: 'https://aiprov.dev/review/v1', file: 'review.schema.json', carriedIn: 'predicateType' },
+  statement: { uri: 'https://in-toto.io/Statement/v1', file: 'in-toto-statement.schema.json', carriedIn: '_type' },
   authorshipNote: { uri: 'https://aiprov.dev/authorship-note/v1', file: 'authorship-note.schema.json' },
   blameReport: { uri: 'https://aiprov.dev/blame-report/v1', file: 'blame-report.schema.json' },
   config: { uri: null, file: 'config.schema.json' },

@@ -6,11 +6,13 @@ import { VERSION } from '../src/version.js';
 import { runCli } from './cli/run-cli.js';
 
 describe('report kinds: one map from kind to URI, schema file and renderers', () => {
-  it('each kind\'s schema file exists, has its own $id, and pins the kind\'s URI in `schema`', async () => {
+  it('each kind\'s schema file exists, has its own $id, and pins the kind\'s URI in `schema` (a statement in `_type`; a predicate\'s is its statement\'s predicateType)', async () => {
     for (const [name, kind] of Object.entries(DOCUMENT_KINDS) as [SchemaName, (typeof DOCUMENT_KINDS)[SchemaName]][]) {
-      const schema = JSON.parse(await readFile(schemaPath(name), 'utf8')) as { $id: string; properties: { schema?: { const?: string } } };
+      const schema = JSON.parse(await readFile(schemaPath(name), 'utf8')) as { $id: string; properties: Record<string, { const?: string } | undefined> };
       expect(schema.$id, name).toBe(`https://aiprov.dev/schemas/${kind.file}`);
-      expect(schema.properties.schema?.const ?? null, name).toBe(kind.uri);
+      const carriedIn = 'carriedIn' in kind ? kind.carriedIn : 'schema';
+      if (carriedIn === 'predicateType') expect(schema.properties.schema, name).toBeUndefined();
+      else expect(schema.properties[carriedIn]?.const ?? null, name).toBe(kind.uri);
     }
   });
 
