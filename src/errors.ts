@@ -18,12 +18,14 @@ export type HooksCode = 'HOOK_CONFLICT' | 'HOOK_UNREADABLE' | 'HOOK_UNWRITABLE';
 export type OutputCode = 'OUTPUT_FAILED';
 /** A BOM that fails its schema (a bug: nothing is written), inputs that do not belong to the repository and commit, an SBOM to merge into that cannot be. */
 export type BomCode = 'BOM_INVALID' | 'BOM_INPUT_MISMATCH' | 'BOM_INPUT_INVALID';
+/** A signing key that cannot be made, read or decrypted (exit 2); the message names the file, never the secret. */
+export type KeyCode = 'KEY_EXISTS' | 'KEY_UNREADABLE' | 'KEY_INVALID' | 'PASSPHRASE_MISSING';
 /** The evidence does not hold: bad signature, wrong subject or predicate type, untrusted identity (exit 1). */
 export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID';
 /** What the evidence says fails the organisation's rules (exit 1), or the rules themselves are unusable (exit 2). */
 export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MISSING';
 
-export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | VerificationCode | PolicyCode;
+export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -107,6 +109,8 @@ export class OutputError extends AiprovError<OutputCode> {
 }
 
 export class BomError extends AiprovError<BomCode> {}
+
+export class KeyError extends AiprovError<KeyCode> {}
 
 /**
  * Evidence that does not verify (kept apart from PolicyError, as sigstore-js

@@ -33,9 +33,9 @@ export type {
   CommitRecord, GitRepository, HeadState, HistoryReader, Identity, LogRequest, NotesReader, NotesWriter, RepositoryConfig, RepositoryHandle, TreeFile, TreeReader,
 } from './git/types.js';
 export {
-  AiprovError, BomError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
+  AiprovError, BomError, ConfigError, KeyError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
 } from './errors.js';
-export type { BomCode, ConfigCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
+export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';
 export { buildSampleRepository } from './demo/run.js';
@@ -85,5 +85,11 @@ export type { AttestationRef, BomInput, BomRepository, SpecVersion } from './bom
 export { mergeInto } from './bom/merge.js';
 export { readAttestations, readDepsReport, readSbom } from './bom/inputs.js';
 export { bomProblems, assertValidBom } from './bom/validate.js';
+
+export { pae, decodeBase64, IN_TOTO_PAYLOAD_TYPE } from './attest/dsse.js';
+export { statement, subjects, predicateType, authorshipPredicate, reviewPredicate, PREDICATE_TYPES, STATEMENT_TYPE } from './attest/statement.js';
+export type { Statement, ResourceDescriptor, AuthorshipPredicate, ReviewPredicate, PredicateName, PredicateType } from './attest/statement.js';
+export { generateKeys, writeKeyPair, readPrivateKey, readPublicKey, keyAlgorithm, KEY_ALGORITHMS } from './attest/keys.js';
+export type { KeyAlgorithm, KeyPair } from './attest/keys.js';
 export { systemClock, fixedClock } from './clock.js';
 export type { Clock } from './clock.js';

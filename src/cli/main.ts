@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   hooks: async () => (await import('./hooks.js')).registerHooks,
   deps: async () => (await import('./deps.js')).registerDeps,
   bom: async () => (await import('./bom.js')).registerBom,
+  keygen: async () => (await import('./keygen.js')).registerKeygen,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);
