@@ -2,7 +2,7 @@ import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
-import { validateAgainst, type SchemaName } from '../schemas.js';
+import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../schemas.js';
 import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, pae } from './dsse.js';
 import { keyId, signatureDigest } from './sign.js';
 import { PREDICATE_TYPES, STATEMENT_TYPE, type Statement } from './statement.js';
@@ -115,7 +115,7 @@ export function verifyKeyBundle(options: KeyVerifyOptions): KeyVerification {
   if (schema) {
     const invalid = validateAgainst(schema, statement.predicate);
     if (invalid !== null) return { ...fail('predicate', `does not match its schema: ${invalid}`), statement };
-    pass('predicate', `valid against schemas/${schema}`);
+    pass('predicate', `valid against schemas/${SCHEMA_FILES[schema]}`);
   } else {
     pass('predicate', 'no aiprov schema for this predicate type');
   }

@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   deps: async () => (await import('./deps.js')).registerDeps,
   bom: async () => (await import('./bom.js')).registerBom,
   keygen: async () => (await import('./keygen.js')).registerKeygen,
+  attest: async () => (await import('./attest.js')).registerAttest,
+  verify: async () => (await import('./attest.js')).registerVerify,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

@@ -1,0 +1,71 @@
+import type { KeyObject } from 'node:crypto';
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import { openScan } from '../authorship/scan.js';
+import type { CommitReport } from '../authorship/types.js';
+import { blameTree } from '../blame/blame.js';
+import { checkDepsReport, generateBom, type BomContext } from '../bom/bom.js';
+import type { DepsReport } from '../deps/audit.js';
+import { UsageError } from '../errors.js';
+import { signWithKey, type SerializedBundle } from './sign.js';
+import { authorshipPredicate, PREDICATE_TYPES, statement, subjects, type ArtifactDigest, type PredicateName } from './statement.js';
+
+export interface AttestContext extends BomContext {
+  analyser: AnalyserFactory;
+}
+
+export interface AttestOptions {
+  context: AttestContext;
+  /** The commit attested (default HEAD). */
+  commit?: string;
+  predicates: readonly PredicateName[];
+  artifacts?: readonly ArtifactDigest[];
+  /** For `deps` (and the BOM's dependencies): an audit of the same commit. */
+  deps?: DepsReport;
+  privateKey: KeyObject;
+}
+
+export interface Attestation {
+  predicate: PredicateName;
+  predicateType: string;
+  commit: string;
+  bundle: SerializedBundle;
+}
+
+/**
+ * Signed statements about a commit, one per predicate asked for, with a
+ * local key. Every statement is built from what aiprov finds now at that
+ * commit; nothing is signed that was not built here.
+ */
+export async function attestCommit(options: AttestOptions): Promise<Attestation[]> {
+  const { git } = options.context;
+  const commit = await git.resolveCommit(options.commit ?? 'HEAD');
+  if (options.predicates.length === 0) throw new UsageError('names no predicate to attest', { field: 'predicates' });
+  if (options.predicates.includes('review')) throw new UsageError('review attestations are made by the reviewer (the gate), not by attest', { field: 'predicates', value: 'review' });
+  if (options.predicates.includes('deps') && !options.deps) throw new UsageError('deps needs a dependency audit of the commit', { field: 'predicates', value: 'deps' });
+  if (options.deps) checkDepsReport(options.deps, git.root, commit);
+  const subject = subjects(commit, options.artifacts ?? []);
+  const out: Attestation[] = [];
+  for (const name of [...new Set(options.predicates)]) {
+    let predicate: unknown;
+    if (name === 'authorship') {
+      // The commit's own report, and the summary of the history it closes; the blame of its tree.
+      const session = await openScan({ context: options.context, range: commit });
+      let own: CommitReport | null = null;
+      for await (const c of session.commits()) if (c.sha === commit) own = c;
+      const blame = await blameTree({ context: options.context, rev: commit });
+      predicate = authorshipPredicate({ commit, range: commit, scanSummary: session.summary.result(), commitReport: own, blame });
+    } else if (name === 'deps') {
+      predicate = options.deps;
+    } else {
+      predicate = (await generateBom({ context: options.context, rev: commit, reproducible: true, ...(options.deps ? { deps: options.deps } : {}) })).bom;
+    }
+    const bundle = await signWithKey(statement(subject, PREDICATE_TYPES[name], predicate), options.privateKey);
+    out.push({ predicate: name, predicateType: PREDICATE_TYPES[name], commit, bundle });
+  }
+  return out;
+}
+
+/** The file a bundle is written to: named after its commit and predicate. */
+export function bundleFileName(a: Pick<Attestation, 'commit' | 'predicate'>): string {
+  return `${a.commit.slice(0, 12)}.${a.predicate}.sigstore.json`;
+}
