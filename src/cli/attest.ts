@@ -8,13 +8,20 @@ import { verifyKeyBundle, type KeyVerification } from '../attest/verify-key.js';
 import { readDepsReport } from '../bom/inputs.js';
 import { KeyError, UsageError, VerificationError } from '../errors.js';
 import { makeDirectory, readRegularFile } from '../files.js';
-import { fileSink, stdoutSink } from '../report/output.js';
 import { printable } from '../report/printable.js';
-import { contextFor, notice, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { readPassphrase } from './secret.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const BUNDLE_CAP = 16 * 1024 * 1024;
+/** Artifacts are read whole to be hashed; one larger than this is refused, not truncated. */
+const ARTIFACT_CAP = 8 * 1024 * 1024 * 1024;
+
+/** The SHA-256 (hex) of a file named on the command line, as a subject digest. */
+async function artifactDigest(file: string): Promise<string> {
+  const read = await readRegularFile(file, ARTIFACT_CAP);
+  if (!read.ok) throw new UsageError(read.problem, { field: 'artifact', value: file });
+  return createHash('sha256').update(read.bytes).digest('hex');
+}
 
 export const registerAttest: Register = (program, exit) => {
   program
@@ -32,11 +39,7 @@ export const registerAttest: Register = (program, exit) => {
       const names = flags.predicate.split(',').map((s) => s.trim()).filter((s) => s !== '');
       for (const n of names) if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
       const artifacts = [];
-      for (const file of flags.artifact ?? []) {
-        const read = await readRegularFile(file, 8 * 1024 * 1024 * 1024);
-        if (!read.ok) throw new UsageError(read.problem, { field: 'artifact', value: file });
-        artifacts.push({ name: path.basename(file), sha256: createHash('sha256').update(read.bytes).digest('hex') });
-      }
+      for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(file) });
       const privateKey = await readPrivateKey(flags.key, await readPassphrase(`the key ${flags.key}`, false));
       const deps = flags.depsReport !== undefined ? await readDepsReport(flags.depsReport) : undefined;
       const problem = await makeDirectory(flags.outputDir);
@@ -44,14 +47,7 @@ export const registerAttest: Register = (program, exit) => {
       const attestations = await attestCommit({ context: await contextFor(options), commit: flags.commit, predicates: names as PredicateName[], artifacts, privateKey, ...(deps ? { deps } : {}) });
       for (const a of attestations) {
         const file = path.join(flags.outputDir, bundleFileName(a));
-        const sink = fileSink(file);
-        try {
-          await sink.write(`${JSON.stringify(a.bundle)}\n`);
-          await sink.commit();
-        } catch (error) {
-          await sink.abort();
-          throw error;
-        }
+        await writeWhole(file, `${JSON.stringify(a.bundle)}\n`);
         notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
       }
       exit(0);
@@ -78,9 +74,7 @@ export const registerVerify: Register = (program, exit) => {
       const keys = await Promise.all(flags.key.map((k) => readPublicKey(k)));
       let subject: { gitCommit: string } | { sha256: string };
       if (flags.artifact !== undefined) {
-        const read = await readRegularFile(flags.artifact, 8 * 1024 * 1024 * 1024);
-        if (!read.ok) throw new UsageError(read.problem, { field: 'artifact', value: flags.artifact });
-        subject = { sha256: createHash('sha256').update(read.bytes).digest('hex') };
+        subject = { sha256: await artifactDigest(flags.artifact) };
       } else {
         subject = { gitCommit: await (await contextFor(options, false)).git.resolveCommit(flags.commit) };
       }
@@ -92,12 +86,10 @@ export const registerVerify: Register = (program, exit) => {
         try { json = JSON.parse(read.bytes.toString('utf8')); } catch { json = undefined; }
         results.push({ bundle: file, verification: verifyKeyBundle({ bundle: json, keys, predicateType: type, subject }) });
       }
-      const sink = raw.output !== undefined ? fileSink(raw.output) : stdoutSink();
       const text = format === 'json'
         ? `${JSON.stringify({ predicateType: type, subject, verified: results.every((r) => r.verification.verified), bundles: results.map((r) => ({ bundle: r.bundle, verified: r.verification.verified, checks: r.verification.checks })) }, null, 2)}\n`
         : results.map((r) => `${printable(r.bundle)}: ${r.verification.verified ? 'VERIFIED' : 'FAILED'}\n${r.verification.checks.map((c) => `  ${c.result.padEnd(7)} ${c.name.padEnd(13)} ${printable(c.detail)}`).join('\n')}\n`).join('');
-      await sink.write(text);
-      await sink.commit();
+      await writeWhole(raw.output, text);
       const failed = results.filter((r) => !r.verification.verified);
       if (failed.length > 0) {
         // Verification failures are exit 1 (VerificationError), reported after the checks are shown.

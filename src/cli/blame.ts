@@ -4,7 +4,7 @@ import { blameTree } from '../blame/blame.js';
 import { Progress } from './progress.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
-import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 interface BlameFlags {
   rev?: string;
@@ -17,8 +17,6 @@ interface BlameFlags {
   depth: string;
   allowShallow?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export const registerBlame: Register = (program, exit) => {
   program

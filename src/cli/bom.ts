@@ -5,9 +5,8 @@ import { SPEC_VERSIONS, type SpecVersion } from '../bom/build.js';
 import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../errors.js';
-import { fileSink, stdoutSink } from '../report/output.js';
 import { Progress } from './progress.js';
-import { contextFor, notice, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 
 interface BomFlags {
   rev: string;
@@ -68,14 +67,7 @@ export const registerBom: Register = (program, exit) => {
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
       }).finally(() => { progress?.done(); });
       for (const warning of [...(deps?.warnings ?? []), ...result.warnings]) notice(options, `warning: ${warning.message}`);
-      const sink = options.output !== undefined ? fileSink(options.output) : stdoutSink();
-      try {
-        await sink.write(result.text);
-        await sink.commit();
-      } catch (error) {
-        await sink.abort();
-        throw error;
-      }
+      await writeWhole(options.output, result.text);
       notice(options, result.summary);
       exit(0);
     });

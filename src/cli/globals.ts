@@ -99,6 +99,25 @@ export async function print<K extends ReportKind>(options: GlobalOptions, kind: 
   }
 }
 
+/** Commander's accumulator for a repeatable option (`--include A --include B`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * Writes a whole document that is not a report kind (a CycloneDX BOM, a
+ * bundle, verification results) to `file` atomically, or to stdout: on a
+ * failure the sink is aborted, so no partial file is left.
+ */
+export async function writeWhole(file: string | undefined, text: string): Promise<void> {
+  const sink: OutputSink = file !== undefined ? fileSink(file) : stdoutSink();
+  try {
+    await sink.write(text);
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}
+
 /** The same sink, with every string written made printable (report/printable.ts). */
 function printableSink(sink: OutputSink): OutputSink {
   return { ...sink, write: (text) => sink.write(typeof text === 'string' ? printable(text) : text) };

@@ -3,12 +3,10 @@ import { UsageError } from '../errors.js';
 import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
 import { recordReport } from '../report/results-render.js';
-import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 /** The command's options are the library's, plus `--squash-of`. */
 type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export const registerRecord: Register = (program, exit) => {
   program
