@@ -112,6 +112,12 @@ export function contributorKey(part: { agent: string; model: string }): string {
   return `${part.agent}/${part.model}`;
 }
 
+/** The agent and model of a `contributorKey` (not of SHARED). */
+export function splitContributorKey(key: string): { agent: string; model: string } {
+  const slash = key.indexOf('/');
+  return { agent: key.slice(0, slash), model: key.slice(slash + 1) };
+}
+
 function groupBy(parts: Part[], key: (p: Part) => string): Map<string, [number, number][]> {
   const map = new Map<string, [number, number][]>();
   for (const p of parts) map.set(key(p), [...(map.get(key(p)) ?? []), ...p.ranges]);

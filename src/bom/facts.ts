@@ -1,12 +1,11 @@
 import type { Identity } from '../git/types.js';
 import type { CommitReport, Evidence } from '../authorship/types.js';
+import { SHARED, splitContributorKey } from '../blame/attribute.js';
 import type { BlameReport } from '../blame/types.js';
 import { compareStrings } from '../sorted.js';
 
 /** Where the evidence names no model: the BOM keeps one model component per agent then. */
 export const UNKNOWN_MODEL = 'unknown';
-/** The key of lines credited to more than one agent or model (as blame counts them). */
-export const SHARED = 'shared';
 
 /** The model component a detection counts for: its model, or, when none is named, the agent's unknown model. */
 export function modelKey(agent: string, model: string | undefined): string {
@@ -114,9 +113,7 @@ export class ProvenanceTally {
     const agentsSeen = new Set<string>();
     for (const detection of authored) {
       const key = modelKey(detection.agent, detection.model);
-      const tally = this.models.get(key) ?? { agents: new Set<string>(), commits: 0, newest: [], evidence: new Map<string, EvidenceTally>() };
-      this.models.set(key, tally);
-      tally.agents.add(detection.agent);
+      const { model: tally, agent } = this.link(key, detection.agent);
       if (!keys.has(key)) {
         keys.add(key);
         tally.commits++;
@@ -130,15 +127,23 @@ export class ProvenanceTally {
         seen.commits++;
         tally.evidence.set(id, seen);
       }
-      const agent = this.agents.get(detection.agent) ?? { commits: 0, models: new Set<string>() };
-      this.agents.set(detection.agent, agent);
-      agent.models.add(key);
       if (!agentsSeen.has(detection.agent)) {
         agentsSeen.add(detection.agent);
         agent.commits++;
       }
     }
     if (this.watched.has(commit.sha)) this.modelsOf.set(commit.sha, [...keys].sort(compareStrings));
+  }
+
+  /** The tallies of model `key` and of `agent`, made on first sight, with each named as the other's. */
+  private link(key: string, agent: string): { model: ModelTally; agent: { commits: number; models: Set<string> } } {
+    const model = this.models.get(key) ?? { agents: new Set<string>(), commits: 0, newest: [], evidence: new Map<string, EvidenceTally>() };
+    this.models.set(key, model);
+    model.agents.add(agent);
+    const tally = this.agents.get(agent) ?? { commits: 0, models: new Set<string>() };
+    this.agents.set(agent, tally);
+    tally.models.add(key);
+    return { model, agent: tally };
   }
 
   /** The tally with blame's lines (`byContributor` required) added. */
@@ -149,21 +154,17 @@ export class ProvenanceTally {
       const perModel = new Map<string, number>();
       for (const [contributor, n] of Object.entries(file.byContributor ?? {})) {
         if (contributor === SHARED) continue;
-        const slash = contributor.indexOf('/');
-        const agent = contributor.slice(0, slash);
-        const key = modelKey(agent, contributor.slice(slash + 1));
+        const { agent, model } = splitContributorKey(contributor);
+        const key = modelKey(agent, model);
         perModel.set(key, (perModel.get(key) ?? 0) + n);
         // A model blame credits that the scan of the range did not see (its commit is older than `since`, say) is still a contributor.
-        const tally = this.models.get(key) ?? { agents: new Set<string>(), commits: 0, newest: [], evidence: new Map<string, EvidenceTally>() };
-        tally.agents.add(agent);
-        this.models.set(key, tally);
-        const agentTally = this.agents.get(agent) ?? { commits: 0, models: new Set<string>() };
-        agentTally.models.add(key);
-        this.agents.set(agent, agentTally);
+        this.link(key, agent);
       }
       for (const [key, n] of perModel) {
         linesByModel.set(key, (linesByModel.get(key) ?? 0) + n);
-        filesByModel.set(key, [...(filesByModel.get(key) ?? []), { path: file.path, lines: n }]);
+        const files = filesByModel.get(key) ?? [];
+        files.push({ path: file.path, lines: n });
+        filesByModel.set(key, files);
       }
     }
     const models: ModelFacts[] = [...this.models].map(([key, tally]) => {
