@@ -14,18 +14,23 @@ export async function readBlobs(git: GitRunner, oids: string[]): Promise<Map<str
   for (const oid of oids) {
     const eol = out.indexOf(10, at);
     if (eol === -1) throw new GitError('GIT_FAILED', `git cat-file gave no answer for object ${oid}`);
-    const header = out.subarray(at, eol).toString('latin1');
-    if (header.endsWith(' missing')) {
+    const size = objectSize(out.subarray(at, eol).toString('latin1'), oid);
+    if (size === undefined) {
       at = eol + 1;
       continue;
     }
-    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-    if (!match) throw new GitError('GIT_FAILED', `git cat-file could not read object ${oid}: ${header}`);
-    const size = Number(match[3]);
     result.set(oid, out.subarray(eol + 1, eol + 1 + size));
     at = eol + 1 + size + 1;
   }
   return result;
+}
+
+/** The size an answer's header (`<oid> <type> <size>`) announces; undefined for `<name> missing`. */
+function objectSize(header: string, oid: string): number | undefined {
+  if (header.endsWith(' missing')) return undefined;
+  const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+  if (!match) throw new GitError('GIT_FAILED', `git cat-file could not read object ${oid}: ${header}`);
+  return Number(match[3]);
 }
 
 type ChildProcess = ReturnType<GitRunner['spawn']>;
@@ -118,14 +123,12 @@ export class BlobStream {
       await this.fill(this.buffered.length + 1);
       eol = this.buffered.indexOf(10);
     }
-    const header = this.buffered.subarray(0, eol).toString('latin1');
-    if (header.endsWith(' missing')) {
+    const size = objectSize(this.buffered.subarray(0, eol).toString('latin1'), oid);
+    if (size === undefined) {
       this.buffered = this.buffered.subarray(eol + 1);
       return undefined;
     }
-    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-    if (!match) throw new GitError('GIT_FAILED', `git cat-file could not read object ${oid}: ${header}`);
-    const end = eol + 1 + Number(match[3]);
+    const end = eol + 1 + size;
     await this.fill(end + 1);
     const blob = this.buffered.subarray(eol + 1, end);
     this.buffered = this.buffered.subarray(end + 1);
