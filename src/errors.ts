@@ -19,9 +19,9 @@ export type OutputCode = 'OUTPUT_FAILED';
 /** A BOM that fails its schema (a bug: nothing is written), inputs that do not belong to the repository and commit, an SBOM to merge into that cannot be. */
 export type BomCode = 'BOM_INVALID' | 'BOM_INPUT_MISMATCH' | 'BOM_INPUT_INVALID';
 /** A signing key that cannot be made, read or decrypted (exit 2); the message names the file, never the secret. */
-export type KeyCode = 'KEY_EXISTS' | 'KEY_UNREADABLE' | 'KEY_INVALID' | 'PASSPHRASE_MISSING';
+export type KeyCode = 'KEY_EXISTS' | 'KEY_UNREADABLE' | 'KEY_INVALID' | 'PASSPHRASE_MISSING' | 'SIGNING_FAILED' | 'IDENTITY_TOKEN_MISSING';
 /** The evidence does not hold: bad signature, wrong subject or predicate type, untrusted identity (exit 1). */
-export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID';
+export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID' | 'ATTESTATION_MISSING' | 'ATTESTATION_STALE';
 /** What the evidence says fails the organisation's rules (exit 1), or the rules themselves are unusable (exit 2). */
 export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MISSING';
 

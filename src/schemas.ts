@@ -23,6 +23,8 @@ export const DOCUMENT_KINDS = {
   hooksResult: { uri: 'https://aiprov.dev/hooks-result/v1', file: 'hooks-result.schema.json' },
   recordResult: { uri: 'https://aiprov.dev/record-result/v1', file: 'record-result.schema.json' },
   scanReport: { uri: 'https://aiprov.dev/scan-report/v1', file: 'scan-report.schema.json' },
+  verifyPolicy: { uri: null, file: 'verify-policy.schema.json' },
+  vsaPredicate: { uri: 'https://slsa.dev/verification_summary/v1', file: 'slsa-vsa.schema.json', carriedIn: 'predicateType' },
 } as const;
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;

@@ -6,7 +6,7 @@ import { blameTree } from '../blame/blame.js';
 import { checkDepsReport, generateBom, type BomContext } from '../bom/bom.js';
 import type { DepsReport } from '../deps/audit.js';
 import { UsageError } from '../errors.js';
-import { signWithKey, type SerializedBundle } from './sign.js';
+import { signKeyless, signWithKey, type KeylessOptions, type SerializedBundle } from './sign.js';
 import { authorshipPredicate, PREDICATE_TYPES, statement, subjects, type ArtifactDigest, type PredicateName } from './statement.js';
 
 export interface AttestContext extends BomContext {
@@ -21,7 +21,8 @@ export interface AttestOptions {
   artifacts?: readonly ArtifactDigest[];
   /** For `deps` (and the BOM's dependencies): an audit of the same commit. */
   deps?: DepsReport;
-  privateKey: KeyObject;
+  /** How to sign: a local key, or keyless through Sigstore. */
+  signer: { privateKey: KeyObject } | { keyless: KeylessOptions };
 }
 
 export interface Attestation {
@@ -53,13 +54,15 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
       let own: CommitReport | null = null;
       for await (const c of session.commits()) if (c.sha === commit) own = c;
       const blame = await blameTree({ context: options.context, rev: commit });
-      predicate = authorshipPredicate({ commit, range: commit, scanSummary: session.summary.result(), commitReport: own, blame });
+      predicate = authorshipPredicate({ commit, attestedAt: options.context.clock.now(), range: commit, scanSummary: session.summary.result(), commitReport: own, blame });
     } else if (name === 'deps') {
       predicate = options.deps;
     } else {
-      predicate = (await generateBom({ context: options.context, rev: commit, reproducible: true, ...(options.deps ? { deps: options.deps } : {}) })).bom;
+      // Not reproducible: the BOM's timestamp is when it was attested (freshness for key-signed bundles).
+      predicate = (await generateBom({ context: options.context, rev: commit, reproducible: false, ...(options.deps ? { deps: options.deps } : {}) })).bom;
     }
-    const bundle = await signWithKey(statement(subject, PREDICATE_TYPES[name], predicate), options.privateKey);
+    const signed = statement(subject, PREDICATE_TYPES[name], predicate);
+    const bundle = 'privateKey' in options.signer ? await signWithKey(signed, options.signer.privateKey) : await signKeyless(signed, options.signer.keyless);
     out.push({ predicate: name, predicateType: PREDICATE_TYPES[name], commit, bundle });
   }
   return out;

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bundleToJSON } from '@sigstore/bundle';
-import { DSSEBundleBuilder } from '@sigstore/sign';
+import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Witness } from '@sigstore/sign';
 import { KeyError } from '../errors.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
 import { keyAlgorithm } from './keys.js';
@@ -38,4 +38,42 @@ export async function signWithKey(statement: Statement, privateKey: KeyObject): 
   });
   const bundle = await builder.create({ data: Buffer.from(JSON.stringify(statement), 'utf8'), type: IN_TOTO_PAYLOAD_TYPE });
   return bundleToJSON(bundle);
+}
+
+export { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL };
+export type { IdentityProvider };
+
+export interface KeylessOptions {
+  /** Where the OIDC token comes from: the CI's (GitHub Actions, Buildkite, SIGSTORE_ID_TOKEN) or one given; the CLI chooses. */
+  identityProvider: IdentityProvider;
+  fulcioURL: string;
+  /** The transparency log; none when `tlogUpload` is false. */
+  rekorURL: string;
+  tlogUpload: boolean;
+  /** An RFC 3161 timestamp authority, in addition to (or instead of) the log. */
+  tsaURL?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * A statement signed keylessly: an ephemeral key, a certificate from Fulcio
+ * binding it to the CI's OIDC identity, and a log entry and/or a signed
+ * timestamp proving when; URLs configurable for private deployments. A
+ * signature with neither a log entry nor a timestamp could not be checked
+ * after the certificate expires (minutes later), so it is refused.
+ */
+export async function signKeyless(statement: Statement, options: KeylessOptions): Promise<SerializedBundle> {
+  const witnesses: Witness[] = [];
+  const fetchOptions = { timeout: options.timeoutMs ?? 30_000, retry: 2 };
+  if (options.tlogUpload) witnesses.push(new RekorWitness({ rekorBaseURL: options.rekorURL, entryType: 'dsse', ...fetchOptions }));
+  if (options.tsaURL !== undefined) witnesses.push(new TSAWitness({ tsaBaseURL: options.tsaURL, ...fetchOptions }));
+  if (witnesses.length === 0) throw new KeyError('SIGNING_FAILED', 'keyless signing needs a transparency log or a timestamp authority (--tsa-url), or both');
+  const builder = new DSSEBundleBuilder({ signer: new FulcioSigner({ identityProvider: options.identityProvider, fulcioBaseURL: options.fulcioURL, ...fetchOptions }), witnesses });
+  try {
+    return bundleToJSON(await builder.create({ data: Buffer.from(JSON.stringify(statement), 'utf8'), type: IN_TOTO_PAYLOAD_TYPE }));
+  } catch (error) {
+    // sigstore-js rejects with strings as well as errors; either way, one line naming the service, never the token.
+    const text = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+    throw new KeyError('SIGNING_FAILED', `keyless signing failed (Fulcio ${options.fulcioURL}${options.tlogUpload ? `, Rekor ${options.rekorURL}` : ''}${options.tsaURL !== undefined ? `, TSA ${options.tsaURL}` : ''}): ${text.split('\n')[0] ?? ''}`, { cause: error });
+  }
 }

@@ -71,6 +71,8 @@ export function statement<P>(subject: ResourceDescriptor[], type: string, predic
 export interface AuthorshipPredicate {
   tool: { name: 'aiprov'; version: string };
   commit: string;
+  /** When the statement was made (ISO 8601): the only time a key-signed bundle, with no log or timestamp, can state. */
+  attestedAt: string;
   parameters: { range: string; since: string | null; detection: BlameReport['detection'] };
   /** The commit's own report (null when the range left it out). */
   commitReport: CommitReport | null;
@@ -78,10 +80,11 @@ export interface AuthorshipPredicate {
   blame: { totals: BlameReport['totals']; files: BlameReport['files'] };
 }
 
-export function authorshipPredicate(input: { commit: string; range: string; scanSummary: ScanSummary; commitReport: CommitReport | null; blame: BlameReport }): AuthorshipPredicate {
+export function authorshipPredicate(input: { commit: string; attestedAt: Date; range: string; scanSummary: ScanSummary; commitReport: CommitReport | null; blame: BlameReport }): AuthorshipPredicate {
   return {
     tool: { name: 'aiprov', version: VERSION },
     commit: input.commit,
+    attestedAt: input.attestedAt.toISOString(),
     parameters: { range: input.range, since: input.blame.since, detection: input.blame.detection },
     commitReport: input.commitReport,
     scan: input.scanSummary,

@@ -16,7 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bom: async () => (await import('./bom.js')).registerBom,
   keygen: async () => (await import('./keygen.js')).registerKeygen,
   attest: async () => (await import('./attest.js')).registerAttest,
-  verify: async () => (await import('./attest.js')).registerVerify,
+  verify: async () => (await import('./verify.js')).registerVerify,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

@@ -30,7 +30,7 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout) as { verified: boolean; bundles: { checks: { name: string; result: string }[] }[] };
     expect(report.verified).toBe(true);
-    expect(report.bundles[0]?.checks.map((c) => c.result)).toEqual(Array(7).fill('passed'));
+    expect(report.bundles[0]?.checks.map((c) => c.result)).toEqual(Array(10).fill('passed'));
     const bom = await verify(['--bundle', bundle.replace('.authorship.', '.bom.'), '--type', 'https://cyclonedx.org/bom']);
     expect(bom.code).toBe(0);
   });

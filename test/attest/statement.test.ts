@@ -57,7 +57,7 @@ describe('in-toto statements', () => {
     const head = shas.at(-1) ?? '';
     const context = await ctx(dir);
     const [scan, blame] = await Promise.all([scanHistory({ context, range: head }), blameTree({ context, rev: head })]);
-    const predicate = authorshipPredicate({ commit: head, range: head, scanSummary: scan.summary, commitReport: scan.commits.find((c) => c.sha === head) ?? null, blame });
+    const predicate = authorshipPredicate({ commit: head, attestedAt: new Date('2026-11-22T10:00:00Z'), range: head, scanSummary: scan.summary, commitReport: scan.commits.find((c) => c.sha === head) ?? null, blame });
     const s = statement(subjects(head), PREDICATE_TYPES.authorship, predicate);
     expect(validateAgainst('statement', s)).toBeNull();
     expect(validateAgainst('authorshipPredicate', s.predicate)).toBeNull();

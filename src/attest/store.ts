@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { NotesReader, NotesWriter } from '../git/types.js';
+import { missingNoteObject } from '../git/types.js';
+import { NotesError } from '../errors.js';
+import type { SerializedBundle } from './sign.js';
+
+/**
+ * Attestations kept in the repository: `refs/notes/aiprov-attestations`, one
+ * note per commit holding its bundles as JSON lines (one bundle per line, in
+ * the order they were added). Adding appends: a bundle already there is not
+ * added twice, nothing is ever replaced, and concurrent writers do not lose
+ * each other's bundles (the ref moves by compare-and-swap, and the append
+ * runs again on the note another writer left).
+ */
+export const ATTESTATIONS_REF = 'refs/notes/aiprov-attestations';
+
+/** Bundles larger than this are refused when read (one per line: a note of many is larger). */
+export const BUNDLE_CAP = 16 * 1024 * 1024;
+
+export async function appendBundles(git: NotesWriter, commit: string, bundles: readonly SerializedBundle[]): Promise<void> {
+  const lines = bundles.map((b) => JSON.stringify(b));
+  await git.updateNote(ATTESTATIONS_REF, commit, (current) => {
+    if (current !== undefined && missingNoteObject(current) !== undefined) {
+      throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} names object ${missingNoteObject(current) ?? ''}, which is missing; fetch ${ATTESTATIONS_REF} before adding to it`);
+    }
+    const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
+    const have = new Set(kept);
+    return `${[...kept, ...lines.filter((l) => !have.has(l))].join('\n')}\n`;
+  });
+}
+
+export interface StoredBundle {
+  /** Where it was found, for messages: `refs/notes/aiprov-attestations:<sha12>#<line>`. */
+  source: string;
+  /** The SHA-256 of its line, as stored. */
+  sha256: string;
+  /** The parsed bundle, or undefined when its line is not JSON (reported, not skipped). */
+  json: unknown;
+}
+
+/** The bundles stored on a commit, in the order they were added; none when it has no note. */
+export async function readStoredBundles(git: NotesReader, commit: string): Promise<StoredBundle[]> {
+  const text = (await git.readNotes(ATTESTATIONS_REF, [commit])).get(commit);
+  if (text === undefined) return [];
+  const missing = missingNoteObject(text);
+  if (missing !== undefined) throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} names object ${missing}, which is missing from the repository`);
+  const out: StoredBundle[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let json: unknown;
+    try { json = line.length > BUNDLE_CAP ? undefined : JSON.parse(line); } catch { json = undefined; }
+    out.push({ source: `${ATTESTATIONS_REF}:${commit.slice(0, 12)}#${i + 1}`, sha256: createHash('sha256').update(line).digest('hex'), json });
+  });
+  return out;
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readPrivateKey, readPublicKey } from '../attest/keys.js';
+import { signWithKey } from '../attest/sign.js';
+import { predicateType, PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
+import { BUNDLE_CAP, readStoredBundles } from '../attest/store.js';
+import { PolicyError, UsageError, VerificationError, type VerificationCode } from '../errors.js';
+import { readRegularFile } from '../files.js';
+import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
+import { printable } from '../report/printable.js';
+import { parseDuration, verifyAttestation, type AttestationVerification } from '../verify/attestation.js';
+import type { CheckName } from '../verify/checks.js';
+import { readContentPolicy, type ContentPolicy } from '../verify/content-policy.js';
+import type { Trust } from '../verify/signature.js';
+import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
+import { verifiedLevels, vsaStatement } from '../verify/vsa.js';
+import { artifactDigest } from './attest.js';
+import { collect, contextFor, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { readPassphrase } from './secret.js';
+
+interface VerifyFlags {
+  commit: string;
+  artifact?: string;
+  bundle?: string[];
+  fromNotes?: boolean;
+  type: string;
+  key?: string[];
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
+  trustedRoot?: string;
+  policy?: string;
+  maxAge?: string;
+  vsaOutput?: string;
+  vsaKey?: string;
+}
+
+/** A bundle to verify: where it was read, its bytes' digest, and its JSON (undefined when it is not JSON: a failed check, not a crash). */
+interface Input {
+  source: string;
+  sha256: string;
+  json: unknown;
+}
+
+interface Outcome extends Input {
+  verification: AttestationVerification;
+}
+
+const FAILURE_CODES: Partial<Record<CheckName, VerificationCode>> = { bundle: 'BUNDLE_INVALID', identity: 'IDENTITY_UNTRUSTED', predicateType: 'PREDICATE_TYPE_MISMATCH', subject: 'SUBJECT_MISMATCH', freshness: 'ATTESTATION_STALE' };
+
+/** The predicate type a bundle claims, read without trusting it: only to sort bundles, never to accept one. */
+function claimedType(json: unknown): string | undefined {
+  try {
+    const payload = (json as { dsseEnvelope?: { payload?: unknown } } | null)?.dsseEnvelope?.payload;
+    if (typeof payload !== 'string') return undefined;
+    const type = (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { predicateType?: unknown }).predicateType;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readTrust(flags: VerifyFlags): Promise<Trust> {
+  const keys = flags.key ?? [];
+  const identities = [flags.certificateIdentity, flags.certificateIdentityRegexp].filter((v) => v !== undefined);
+  if (keys.length > 0 && identities.length > 0) throw new UsageError('give trusted keys (--key) or a certificate identity, not both', { field: 'key' });
+  if (identities.length > 1) throw new UsageError('give --certificate-identity or --certificate-identity-regexp, not both', { field: 'certificateIdentity' });
+  if (keys.length > 0) {
+    if (flags.certificateOidcIssuer !== undefined) throw new UsageError('an issuer is checked on certificates; key-signed bundles have none', { field: 'certificateOidcIssuer' });
+    const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(flags.trustedRoot)).root : undefined;
+    return { kind: 'keys', keys: await Promise.all(keys.map((k) => readPublicKey(k))), ...(root ? { root } : {}) };
+  }
+  if (identities.length === 0) throw new PolicyError('TRUST_MATERIAL_MISSING', 'nothing to trust: give --key PUB, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer');
+  // As cosign does: an identity without its issuer would accept the same name from any issuer Fulcio trusts.
+  if (flags.certificateOidcIssuer === undefined) throw new UsageError('is required with a certificate identity (the same identity from another issuer is someone else)', { field: 'certificateOidcIssuer' });
+  if (flags.certificateIdentityRegexp !== undefined) {
+    try {
+      linearPattern(`^(?:${flags.certificateIdentityRegexp})$`);
+    } catch (error) {
+      if (error instanceof PatternSyntaxError) throw new UsageError(error.message, { field: 'certificateIdentityRegexp', value: flags.certificateIdentityRegexp });
+      throw error;
+    }
+  }
+  const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(flags.trustedRoot)).root : publicGoodRoot().root;
+  const subject = flags.certificateIdentity !== undefined ? { exact: flags.certificateIdentity } : { pattern: flags.certificateIdentityRegexp ?? '' };
+  return { kind: 'certificate', root, identity: { subject, issuer: flags.certificateOidcIssuer } };
+}
+
+async function readBundleFile(file: string): Promise<Input> {
+  const read = await readRegularFile(file, BUNDLE_CAP);
+  if (!read.ok) throw new UsageError(read.problem, { field: 'bundle', value: file });
+  let json: unknown;
+  try { json = JSON.parse(read.bytes.toString('utf8')); } catch { json = undefined; }
+  return { source: file, sha256: createHash('sha256').update(read.bytes).digest('hex'), json };
+}
+
+export const registerVerify: Register = (program, exit) => {
+  program
+    .command('verify')
+    .description('verify attestations about a commit or an artifact, offline: every check by name; exit 0 only when all pass')
+    .option('--commit <rev>', 'the commit the attestation must be about (and whose notes --from-notes reads)', 'HEAD')
+    .option('--artifact <file>', 'the artifact the attestation must be about (instead of the commit)')
+    .option('--bundle <file>', 'a bundle to verify (repeatable: each must pass)', collect)
+    .option('--from-notes', 'the bundles stored on the commit in refs/notes/aiprov-attestations')
+    .requiredOption('--type <predicate>', `predicate type: its URI, or ${Object.keys(PREDICATE_TYPES).join(', ')}`)
+    .option('--key <file>', 'a trusted public key (repeatable)', collect)
+    .option('--certificate-identity <id>', 'keyless: the exact identity the certificate must name')
+    .option('--certificate-identity-regexp <re>', 'keyless: a regular expression the whole identity must match (anchored for you)')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer (required with an identity)')
+    .option('--trusted-root <file>', 'a Sigstore trusted_root.json (default: the public-good root shipped with aiprov)')
+    .option('--policy <file>', 'content policy (YAML or JSON; schemas/verify-policy.schema.json)')
+    .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
+    .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
+    .option('--vsa-key <file>', 'sign the VSA with this private key (passphrase from AIPROV_PASSWORD)')
+    .action(async (flags: VerifyFlags, command: Command) => {
+      const raw = command.optsWithGlobals<RawGlobals>();
+      if (raw.format !== undefined && raw.format !== 'table' && raw.format !== 'json') throw new UsageError(`verify supports --format table or json, not ${raw.format}`);
+      const format = raw.format ?? 'table';
+      const options = readGlobals({ ...raw, format: undefined }, null, 'verify');
+      const type = predicateType(flags.type);
+      const maxAgeMs = flags.maxAge !== undefined ? parseDuration(flags.maxAge) : undefined;
+      if (flags.maxAge !== undefined && maxAgeMs === undefined) throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
+      if (flags.bundle !== undefined && flags.fromNotes === true) throw new UsageError('give --bundle files or --from-notes, not both', { field: 'bundle' });
+      if (flags.bundle === undefined && flags.fromNotes !== true) throw new UsageError('no bundle to verify: give --bundle FILE or --from-notes', { field: 'bundle' });
+      if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both', { field: 'vsaKey' });
+      const trust = await readTrust(flags);
+      const policy: ContentPolicy | undefined = flags.policy !== undefined ? await readContentPolicy(flags.policy) : undefined;
+      const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(flags.vsaKey, await readPassphrase(`the key ${flags.vsaKey}`, false)) : undefined;
+
+      const context = await contextFor(options, false);
+      const needsCommit = flags.artifact === undefined || flags.fromNotes === true;
+      const commit = needsCommit ? await context.git.resolveCommit(flags.commit) : undefined;
+      const subject: { gitCommit: string } | { sha256: string } = flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
+
+      const inputs: Input[] = [];
+      if (flags.fromNotes === true) {
+        inputs.push(...await readStoredBundles(context.git, commit ?? ''));
+      } else {
+        for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(file));
+      }
+      const reviewType = PREDICATE_TYPES.review;
+      const wantsReview = policy?.review?.required === true && type !== reviewType;
+      const now = context.clock.now();
+      const check = (input: Input, asked: string): Promise<Outcome> => verifyAttestation({ bundle: input.json, trust, predicateType: asked, subject, now, ...(maxAgeMs !== undefined ? { maxAgeMs } : {}), ...(policy ? { policy } : {}) }).then((verification) => ({ ...input, verification }));
+
+      // From notes, the bundles of the asked type are the candidates (others are about other things); named files each must pass.
+      const reviewInputs = wantsReview ? inputs.filter((i) => claimedType(i.json) === reviewType) : [];
+      const main = inputs.filter((i) => !reviewInputs.includes(i) && (flags.fromNotes !== true || claimedType(i.json) === type || claimedType(i.json) === undefined));
+      const outcomes = await Promise.all(main.map((i) => check(i, type)));
+      const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
+      const approved = reviews.filter((r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved');
+
+      const passedAny = outcomes.some((o) => o.verification.verified);
+      const policyFailures = outcomes.filter((o) => o.verification.policyOnly);
+      const otherFailures = outcomes.filter((o) => !o.verification.verified && !o.verification.policyOnly);
+      const problems: string[] = [];
+      let verificationFailed = false;
+      if (outcomes.length === 0) {
+        verificationFailed = true;
+        problems.push(`no attestation of type ${type} ${flags.fromNotes === true ? `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations` : 'among the bundles given'}`);
+      } else if (flags.fromNotes === true ? !passedAny : otherFailures.length > 0) {
+        verificationFailed = true;
+        const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
+        problems.push(`${otherFailures.length} of ${outcomes.length} bundle${outcomes.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`);
+      }
+      if (policyFailures.length > 0) problems.push(`${policyFailures.length} verified attestation${policyFailures.length === 1 ? '' : 's'} break${policyFailures.length === 1 ? 's' : ''} the policy (${policyFailures[0]?.verification.checks.find((c) => c.name === 'policy')?.detail ?? ''})`);
+      if (wantsReview && approved.length === 0) problems.push(`the policy requires an approving review/v1 attestation from a trusted signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`);
+      const passed = problems.length === 0;
+
+      const subjectText = 'gitCommit' in subject ? `commit ${subject.gitCommit}` : `artifact sha256:${subject.sha256}`;
+      const show = (o: Outcome): string => `${printable(o.source)}: ${o.verification.verified ? 'VERIFIED' : 'FAILED'}${o.verification.signer !== undefined ? ` (${printable(o.verification.signer)})` : ''}\n${o.verification.checks.map((c) => `  ${c.result.padEnd(7)} ${c.name.padEnd(13)} ${printable(c.detail)}`).join('\n')}\n`;
+      const json = (o: Outcome): object => ({ bundle: o.source, sha256: o.sha256, verified: o.verification.verified, signer: o.verification.signer ?? null, signedAt: o.verification.signedAt?.toISOString() ?? null, checks: o.verification.checks });
+      const text = format === 'json'
+        ? `${JSON.stringify({ predicateType: type, subject, verified: passed, problems, bundles: outcomes.map(json), ...(wantsReview ? { reviews: reviews.map(json) } : {}) }, null, 2)}\n`
+        : `${[...outcomes, ...reviews].map(show).join('')}${passed ? `verified: ${type} for ${subjectText}\n` : `NOT verified: ${type} for ${subjectText}\n${problems.map((p) => `  ${printable(p)}\n`).join('')}`}`;
+      await writeWhole(raw.output, text);
+
+      if (flags.vsaOutput !== undefined) {
+        const short = Object.entries(PREDICATE_TYPES).find(([, uri]) => uri === type)?.[0] ?? 'attestation';
+        const policyRead = flags.policy !== undefined ? await readRegularFile(flags.policy, 1024 * 1024) : undefined;
+        const vsa = vsaStatement({
+          subject: 'gitCommit' in subject ? { name: `git+commit:${subject.gitCommit}`, digest: { gitCommit: subject.gitCommit } } : { name: path.basename(flags.artifact ?? ''), digest: { sha256: subject.sha256 } },
+          resourceUri: 'gitCommit' in subject ? `git+commit:${subject.gitCommit}` : `file:${path.basename(flags.artifact ?? '')}`,
+          predicateType: type,
+          ...(policyRead?.ok === true && flags.policy !== undefined ? { policy: { uri: `file:${path.basename(flags.policy)}`, sha256: createHash('sha256').update(policyRead.bytes).digest('hex') } } : {}),
+          inputs: [...outcomes, ...reviews].map((o) => ({ uri: o.source, sha256: o.sha256 })),
+          passed,
+          levels: verifiedLevels(short, policy !== undefined, maxAgeMs !== undefined),
+          timeVerified: now,
+        });
+        const document = vsaKey ? await signWithKey(vsa, vsaKey) : vsa;
+        await writeWhole(flags.vsaOutput, `${JSON.stringify(document, null, 2)}\n`);
+      }
+
+      if (!passed) {
+        const summary = problems.join('; ');
+        if (!verificationFailed && (policyFailures.length > 0 || wantsReview)) throw new PolicyError('POLICY_FAILED', summary);
+        const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
+        throw new VerificationError(outcomes.length === 0 ? 'ATTESTATION_MISSING' : (first ? FAILURE_CODES[first.name] : undefined) ?? 'SIGNATURE_INVALID', summary);
+      }
+      exit(0);
+    });
+};

@@ -1,0 +1,174 @@
+import { bomProblems } from '../bom/validate.js';
+import { IN_TOTO_PAYLOAD_TYPE } from '../attest/dsse.js';
+import { PREDICATE_TYPES, STATEMENT_TYPE, type Statement } from '../attest/statement.js';
+import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../schemas.js';
+import { CheckList, CHECK_ORDER, type Check } from './checks.js';
+import { policyViolations, type ContentPolicy } from './content-policy.js';
+import { verifySignature, type Trust } from './signature.js';
+
+export interface AttestationVerifyOptions {
+  /** The bundle as parsed JSON (untrusted). */
+  bundle: unknown;
+  trust: Trust;
+  /** The predicate type asked for, in full. */
+  predicateType: string;
+  /** What the statement must be about: a commit, or an artifact's SHA-256. */
+  subject: { gitCommit: string } | { sha256: string };
+  /** Freshness: the signed time may be at most this old (milliseconds). */
+  maxAgeMs?: number;
+  /** The content policy; its check is skipped only when there is none. */
+  policy?: ContentPolicy;
+  now: Date;
+}
+
+export interface AttestationVerification {
+  /** Every check passed. */
+  verified: boolean;
+  /** Signature, trust, statement and freshness passed; only the content policy failed (a PolicyError, not a VerificationError). */
+  policyOnly: boolean;
+  checks: Check[];
+  /** The statement, parsed from exactly the verified bytes, once the signature verified. */
+  statement?: Statement;
+  /** When it was signed, as proven (latest verified timestamp), or as the statement says for a key-signed bundle. */
+  signedAt?: Date;
+  signer?: string;
+}
+
+const PREDICATE_SCHEMAS: Record<string, SchemaName> = {
+  [PREDICATE_TYPES.authorship]: 'authorshipPredicate',
+  [PREDICATE_TYPES.deps]: 'dependencyAudit',
+  [PREDICATE_TYPES.review]: 'reviewPredicate',
+};
+
+/**
+ * Verifies an attestation bundle, every check by name: bundle, signature,
+ * identity (signature.ts), then payloadType, the statement parsed from
+ * exactly the verified bytes, predicateType exactly, a subject with the
+ * digest asked for, the predicate against its schema (the BOM against
+ * CycloneDX's own for its spec version), freshness, and the content policy.
+ * Fails closed: any error is a failed check, never a pass and never a crash.
+ */
+export async function verifyAttestation(options: AttestationVerifyOptions): Promise<AttestationVerification> {
+  const checks = new CheckList(CHECK_ORDER);
+  const result = (extra: Partial<AttestationVerification> = {}): AttestationVerification => {
+    const failed = checks.checks.filter((c) => c.result === 'failed');
+    return { verified: checks.passed, policyOnly: failed.length === 1 && failed[0]?.name === 'policy', checks: checks.checks, ...extra };
+  };
+  const outcome = verifySignature(options.bundle, options.trust, checks);
+  if (checks.checks.some((c) => c.result === 'failed')) return result();
+  const signer = outcome.signer;
+  const envelope = outcome.envelope;
+  if (!envelope) {
+    checks.fail('payloadType', 'the bundle signs an artifact (a message signature), not an in-toto statement');
+    return result({ ...(signer ? { signer } : {}) });
+  }
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    checks.fail('payloadType', `is ${JSON.stringify(envelope.payloadType)}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+    return result();
+  }
+  checks.pass('payloadType', IN_TOTO_PAYLOAD_TYPE);
+
+  let statement: Statement;
+  try {
+    statement = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(envelope.payload)) as Statement;
+  } catch {
+    checks.fail('statement', 'the signed payload is not UTF-8 JSON');
+    return result();
+  }
+  // The schema pins `_type` to Statement v1 and requires a digest on every subject.
+  const problem = validateAgainst('statement', statement);
+  if (problem !== null) { checks.fail('statement', `is not an in-toto ${STATEMENT_TYPE}: ${problem}`); return result(); }
+  checks.pass('statement', `in-toto Statement v1 with ${statement.subject.length} subject${statement.subject.length === 1 ? '' : 's'}`);
+  const found = { statement, ...(signer ? { signer } : {}) };
+
+  if (statement.predicateType !== options.predicateType) { checks.fail('predicateType', `is ${statement.predicateType}, not ${options.predicateType}`); return result(found); }
+  checks.pass('predicateType', statement.predicateType);
+
+  const [field, digest] = 'gitCommit' in options.subject ? ['gitCommit', options.subject.gitCommit] as const : ['sha256', options.subject.sha256] as const;
+  if (!statement.subject.some((s) => s.digest[field] === digest)) {
+    const named = statement.subject.map((s) => Object.entries(s.digest).map(([k, v]) => `${k}:${v.slice(0, 12)}`).join(',')).join('; ');
+    checks.fail('subject', `no subject with ${field} ${digest} (the statement is about ${named})`);
+    return result(found);
+  }
+  checks.pass('subject', `${field} ${digest}`);
+
+  const invalid = await predicateProblem(statement);
+  if (invalid !== null) { checks.fail('predicate', invalid); return result(found); }
+  const schema = PREDICATE_SCHEMAS[statement.predicateType];
+  checks.pass('predicate', schema ? `valid against schemas/${SCHEMA_FILES[schema]}` : statement.predicateType === PREDICATE_TYPES.bom ? `valid CycloneDX ${String((statement.predicate as { specVersion?: unknown }).specVersion)}` : 'no schema aiprov knows for this predicate type');
+
+  // Freshness: the latest proven time (log entry, timestamp); a key-signed bundle has none, so the statement's own time is used and said so.
+  const proven = outcome.signedAt.length > 0 ? new Date(Math.max(...outcome.signedAt.map((d) => d.getTime()))) : undefined;
+  const stated = proven ? undefined : statedTime(statement);
+  const signedAt = proven ?? stated;
+  const withTime = { ...found, ...(signedAt ? { signedAt } : {}) };
+  if (options.maxAgeMs === undefined) {
+    checks.pass('freshness', signedAt ? `signed ${signedAt.toISOString()}${proven ? '' : ' (as the statement says)'}; no --max-age` : 'no --max-age');
+  } else if (!signedAt) {
+    checks.fail('freshness', 'the bundle proves no signing time (no log entry, no timestamp) and the statement states none');
+    return result(withTime);
+  } else {
+    const age = options.now.getTime() - signedAt.getTime();
+    const source = proven ? 'verified timestamp' : 'time stated in the signed statement (key-signed: no log or timestamp)';
+    if (age > options.maxAgeMs) { checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), older than the ${formatDuration(options.maxAgeMs)} allowed`); return result(withTime); }
+    if (age < -5 * 60_000) { checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), in the future`); return result(withTime); }
+    checks.pass('freshness', `signed ${signedAt.toISOString()} (${source}), within ${formatDuration(options.maxAgeMs)}`);
+  }
+
+  if (!options.policy) {
+    checks.pass('policy', 'no content policy given');
+  } else {
+    const { applied, violations } = policyViolations(options.policy, statement.predicateType, statement.predicate);
+    if (violations.length > 0) { checks.fail('policy', violations.join('; ')); return result(withTime); }
+    checks.pass('policy', applied.length > 0 ? applied.join('; ') : 'the policy has no rule for this predicate type');
+  }
+  return result(withTime);
+}
+
+/** What is wrong with the predicate, against its schema (null: nothing). */
+async function predicateProblem(statement: Statement): Promise<string | null> {
+  if (statement.predicateType === PREDICATE_TYPES.bom) {
+    const bom = statement.predicate as { bomFormat?: unknown; specVersion?: unknown } | null;
+    if (bom?.bomFormat !== 'CycloneDX') return 'is not a CycloneDX BOM (bomFormat)';
+    const spec = bom.specVersion;
+    if (spec !== '1.5' && spec !== '1.6' && spec !== '1.7') return `CycloneDX specVersion ${JSON.stringify(spec)} is not one aiprov validates (1.5, 1.6, 1.7)`;
+    const problems = await bomProblems(JSON.stringify(bom), spec);
+    return problems.length > 0 ? `does not validate against CycloneDX ${spec}: ${problems.slice(0, 3).join('; ')}` : null;
+  }
+  const schema = PREDICATE_SCHEMAS[statement.predicateType];
+  if (!schema) return null;
+  const invalid = validateAgainst(schema, statement.predicate);
+  return invalid === null ? null : `does not match schemas/${SCHEMA_FILES[schema]}: ${invalid}`;
+}
+
+/** The time a statement says it was made (aiprov's predicates each carry one). */
+function statedTime(statement: Statement): Date | undefined {
+  const p = statement.predicate as Record<string, unknown> | null;
+  const value = statement.predicateType === PREDICATE_TYPES.authorship ? p?.attestedAt
+    : statement.predicateType === PREDICATE_TYPES.deps ? p?.checkedAt
+      : statement.predicateType === PREDICATE_TYPES.review ? p?.reviewedAt
+        : statement.predicateType === PREDICATE_TYPES.bom ? (p?.metadata as { timestamp?: unknown } | undefined)?.timestamp : undefined;
+  if (typeof value !== 'string') return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+const UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+
+/** `90d`, `12h`, `30m`, `45s`, or combinations (`1d12h`): a duration in milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+  if (!m || text.trim() === '') return undefined;
+  const ms = UNITS.reduce((sum, [, unit], i) => sum + Number(m[i + 1] ?? 0) * unit, 0);
+  return ms > 0 ? ms : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  let rest = ms;
+  const parts: string[] = [];
+  for (const [name, unit] of UNITS) {
+    const n = Math.floor(rest / unit);
+    if (n > 0) { parts.push(`${n}${name}`); rest -= n * unit; }
+  }
+  return parts.join('') || '0s';
+}

@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import type { AuthorshipPredicate } from '../attest/statement.js';
+import { PREDICATE_TYPES } from '../attest/statement.js';
+import type { DepsReport } from '../deps/audit.js';
+import type { Verdict } from '../deps/types.js';
+import { PolicyError } from '../errors.js';
+import { readRegularFile } from '../files.js';
+import { validateAgainst } from '../schemas.js';
+
+/**
+ * What verified attestations must say (schemas/verify-policy.schema.json),
+ * grouped by predicate type: the rules for a type apply when that type is
+ * verified. A policy is about content; a signature or trust failure is
+ * never a policy failure (VerificationError and PolicyError stay apart).
+ */
+export interface ContentPolicy {
+  authorship?: { maxAiShare?: number; allowedAgents?: string[]; allowedModels?: string[] };
+  deps?: { denyVerdicts?: Exclude<Verdict, 'ok'>[] };
+  review?: { required?: boolean };
+}
+
+const DEFAULT_DENY: Exclude<Verdict, 'ok'>[] = ['hallucinated', 'malicious'];
+const POLICY_CAP = 1024 * 1024;
+
+/** A policy file (YAML or JSON); one that cannot be read or does not fit the schema stops verification (exit 2), naming the file. */
+export async function readContentPolicy(file: string): Promise<ContentPolicy> {
+  const read = await readRegularFile(file, POLICY_CAP);
+  if (!read.ok) throw new PolicyError('POLICY_INVALID', `policy ${file}: ${read.problem}`);
+  // yaml is loaded on first use, as config/load.ts does: most commands never read a policy.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const doc = parseDocument(read.bytes.toString('utf8'), { prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) throw new PolicyError('POLICY_INVALID', `policy ${file}: line ${first.linePos?.[0].line ?? '?'}: ${first.message.split('\n')[0] ?? ''}`);
+  const value: unknown = doc.toJS() ?? {};
+  const problem = validateAgainst('verifyPolicy', value);
+  if (problem !== null) throw new PolicyError('POLICY_INVALID', `policy ${file}: ${problem}`);
+  return value as ContentPolicy;
+}
+
+/** The rule violations of a verified predicate of the given type (empty: it complies), and which rules were applied. */
+export function policyViolations(policy: ContentPolicy, predicateType: string, predicate: unknown): { applied: string[]; violations: string[] } {
+  const applied: string[] = [];
+  const violations: string[] = [];
+  if (predicateType === PREDICATE_TYPES.authorship && policy.authorship) {
+    const p = predicate as AuthorshipPredicate;
+    const totals = p.blame.totals;
+    const { maxAiShare, allowedAgents, allowedModels } = policy.authorship;
+    if (maxAiShare !== undefined) {
+      applied.push(`AI share ≤ ${maxAiShare}%`);
+      const percent = totals.lines === 0 ? 0 : (totals.aiLines / totals.lines) * 100;
+      if (percent > maxAiShare) violations.push(`AI share is ${percent.toFixed(2)}% (${totals.aiLines} of ${totals.lines} lines), above ${maxAiShare}%`);
+    }
+    if (allowedAgents) {
+      applied.push(`agents in ${allowedAgents.join(', ')}`);
+      // Lines several agents claim are under `shared`: each claimant is in the scan's agents, checked too.
+      const agents = new Set([...Object.keys(totals.byAgent).filter((a) => a !== 'shared'), ...Object.keys(p.scan.byAgent)]);
+      const other = [...agents].filter((a) => !allowedAgents.includes(a)).sort();
+      if (other.length > 0) violations.push(`agents not allowed: ${other.join(', ')}`);
+    }
+    if (allowedModels) {
+      applied.push(`models in ${allowedModels.join(', ')}`);
+      const models = new Set(Object.keys(totals.byModel).filter((m) => m !== 'shared'));
+      for (const summary of Object.values(p.scan.byAgent)) for (const m of Object.keys(summary.models)) models.add(m);
+      const other = [...models].filter((m) => !allowedModels.includes(m)).sort();
+      if (other.length > 0) violations.push(`models not allowed: ${other.join(', ')}`);
+    }
+  }
+  if (predicateType === PREDICATE_TYPES.deps) {
+    const deny = policy.deps?.denyVerdicts ?? DEFAULT_DENY;
+    applied.push(`no dependency ${deny.join(' or ')}`);
+    const report = predicate as DepsReport;
+    const bad = report.dependencies.filter((d) => (deny as string[]).includes(d.verdict));
+    if (bad.length > 0) violations.push(`${bad.length} dependenc${bad.length === 1 ? 'y is' : 'ies are'} ${[...new Set(bad.map((d) => d.verdict))].join('/')}: ${bad.slice(0, 10).map((d) => `${d.ecosystem}:${d.name}`).join(', ')}${bad.length > 10 ? ', …' : ''}`);
+  }
+  return { applied, violations };
+}

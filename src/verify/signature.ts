@@ -1,0 +1,224 @@
+import { createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { HashAlgorithm, type TrustedRoot } from '@sigstore/protobuf-specs';
+import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
+import { decodeBase64, pae } from '../attest/dsse.js';
+import { keyId } from '../attest/sign.js';
+import { linearPattern } from '../linear-regex.js';
+import type { CheckList } from './checks.js';
+import { verifyPrehashed } from './prehashed.js';
+
+/** What a signature must chain to: trusted public keys, or a trusted root and the identity the certificate must name. */
+export type Trust =
+  | { kind: 'keys'; keys: readonly KeyObject[]; root?: TrustedRoot }
+  | { kind: 'certificate'; root: TrustedRoot; identity: IdentityRule };
+
+export interface IdentityRule {
+  /** The certificate's subject alternative name: equal to `exact`, or matched whole by `pattern` (anchored here, whatever the user wrote). */
+  subject: { exact: string } | { pattern: string };
+  /** The OIDC issuer, compared exactly. */
+  issuer: string;
+}
+
+/** What a message-signature bundle signs: the artifact's bytes, or only its SHA-256 (the DSSE kind carries its own payload). */
+export type SignedArtifact = { bytes: Buffer } | { sha256: Buffer };
+
+export interface SignatureOutcome {
+  /** The DSSE envelope, from exactly the verified bytes (absent for a message signature or on failure). */
+  envelope?: { payloadType: string; payload: Buffer };
+  /** Times the signature is proven to have existed by: log entries' integrated times, RFC 3161 timestamps. */
+  signedAt: Date[];
+  /** Who signed: a key id, or the certificate's identity. */
+  signer?: string;
+}
+
+export const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.3\+json|\+json;version=0\.[123])$/;
+
+/** An empty trusted root: a key-signed bundle is trusted through its key alone, with no CA, log or timestamp authority. */
+const NO_AUTHORITIES = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] } as unknown as TrustedRoot;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The Sigstore part of verification, recorded as the checks `bundle`,
+ * `signature` and `identity`: the bundle is well formed (checked here
+ * before @sigstore/verify sees it: one signature, not empty, verification
+ * material present), its signature verifies against a trusted key or a
+ * certificate chaining to the trusted root with its log entries and
+ * timestamps, and the certificate names the identity asked for. Fails
+ * closed: any exception is a failed check, never a pass.
+ */
+export function verifySignature(json: unknown, trust: Trust, checks: CheckList, artifact?: SignedArtifact): SignatureOutcome {
+  const none: SignatureOutcome = { signedAt: [] };
+  const shape = shapeOf(json);
+  if (typeof shape === 'string') { checks.fail('bundle', shape); return none; }
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(json);
+  } catch (error) {
+    checks.fail('bundle', `is not a valid Sigstore bundle: ${message(error)}`);
+    return none;
+  }
+  if (shape.content === 'message' && !artifact) { checks.fail('bundle', 'signs an artifact (a message signature), but no artifact was given to check it against'); return none; }
+  checks.pass('bundle', `${shape.content === 'dsse' ? 'DSSE envelope' : 'message signature'} (${shape.mediaType}), one signature, ${shape.material === 'key' ? `key ${shape.hint.slice(0, 16)}…` : 'certificate'}`);
+
+  // Which key may have signed: the one the hint names, or, when the hint names none of them (other tools' hints are not aiprov's key ids), each in turn; the signature decides.
+  let candidates: readonly (KeyObject | undefined)[] = [undefined];
+  let root: TrustedRoot;
+  if (trust.kind === 'keys') {
+    if (shape.material !== 'key') { checks.fail('signature', 'is signed with a certificate, but verification was asked against keys (give a certificate identity instead)'); return none; }
+    const named = trust.keys.filter((k) => keyId(k) === shape.hint);
+    candidates = named.length > 0 ? named : trust.keys;
+    if (candidates.length === 0) { checks.fail('signature', 'no trusted key was given'); return none; }
+    root = trust.root ?? NO_AUTHORITIES;
+  } else {
+    if (shape.material !== 'certificate') { checks.fail('signature', 'is signed with a key, not a certificate (give --key to verify it)'); return none; }
+    root = trust.root;
+  }
+
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle, artifact && 'bytes' in artifact ? artifact.bytes : Buffer.alloc(0));
+  } catch (error) {
+    checks.fail('bundle', `cannot be read: ${message(error)}`);
+    return none;
+  }
+  if (shape.content === 'message' && artifact) {
+    const problem = checkDigest(bundle, entity, artifact);
+    if (problem) { checks.fail('signature', problem); return none; }
+  }
+
+  let signer: ReturnType<Verifier['verify']> | undefined;
+  let failure = '';
+  const thresholds = trust.kind === 'keys'
+    ? { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }
+    : { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
+  for (const key of candidates) {
+    try {
+      const material = toTrustMaterial(root, key && ((hint: string) => {
+        if (hint !== shape.hint) throw new Error(`no key ${hint}`);
+        return { publicKey: key, validFor: () => true };
+      }));
+      signer = new Verifier(material, thresholds).verify(entity);
+      break;
+    } catch (error) {
+      failure = message(error);
+    }
+  }
+  if (!signer) {
+    const which = trust.kind === 'keys' && candidates.length > 1 ? ` with any of the ${candidates.length} trusted keys (the bundle names key ${shape.hint})` : '';
+    checks.fail('signature', `does not verify${which}: ${failure}`);
+    return none;
+  }
+  // For DSSE, the signature is checked a second time, independently of sigstore-js, over the pre-authentication encoding.
+  if (shape.content === 'dsse') {
+    const digest = nodeDigest(signer.key);
+    if (digest !== undefined && !cryptoVerify(digest, pae(shape.payloadType, shape.payload), signer.key, shape.signature)) {
+      checks.fail('signature', 'does not verify over the DSSE pre-authentication encoding');
+      return none;
+    }
+  }
+  const signedAt = signedTimes(entity);
+  const logs = entity.tlogEntries.length;
+  checks.pass('signature', trust.kind === 'keys'
+    ? `verified with trusted key ${keyId(signer.key)}${logs > 0 ? `, ${logs} log entr${logs === 1 ? 'y' : 'ies'}` : ''}`
+    : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}`);
+
+  let who: string;
+  if (trust.kind === 'keys') {
+    who = `key ${keyId(signer.key)}`;
+    checks.pass('identity', `trusted key ${keyId(signer.key)}`);
+  } else {
+    const san = signer.identity?.subjectAlternativeName ?? '';
+    const issuer = signer.identity?.extensions?.issuer ?? '';
+    const rule = trust.identity;
+    const sanOk = 'exact' in rule.subject ? san === rule.subject.exact : linearPattern(`^(?:${rule.subject.pattern})$`).test(san);
+    if (!sanOk) { checks.fail('identity', `certificate identity ${JSON.stringify(san)} does not match ${'exact' in rule.subject ? JSON.stringify(rule.subject.exact) : `/^(?:${rule.subject.pattern})$/`}`); return none; }
+    if (issuer !== rule.issuer) { checks.fail('identity', `certificate issuer ${JSON.stringify(issuer)} is not ${JSON.stringify(rule.issuer)}`); return none; }
+    who = `${san} (${issuer})`;
+    checks.pass('identity', who);
+  }
+  return { signedAt, signer: who, ...(shape.content === 'dsse' ? { envelope: { payloadType: shape.payloadType, payload: shape.payload } } : {}) };
+}
+
+/** A message signature over a digest only: the digest must be the bundle's, and the signature is checked over it without hashing again. */
+function checkDigest(bundle: Bundle, entity: SignedEntity, artifact: SignedArtifact): string | undefined {
+  if (bundle.content.$case !== 'messageSignature') return undefined;
+  const { messageDigest } = bundle.content.messageSignature;
+  const expected = 'bytes' in artifact ? createHash('sha256').update(artifact.bytes).digest() : artifact.sha256;
+  // A bundle that names another algorithm cannot be compared with a SHA-256.
+  if (messageDigest.algorithm !== HashAlgorithm.SHA2_256) return `the bundle's message digest is not SHA-256 (algorithm ${messageDigest.algorithm})`;
+  if (!Buffer.from(messageDigest.digest).equals(expected)) return `the bundle signs sha256:${Buffer.from(messageDigest.digest).toString('hex')}, not the artifact (sha256:${expected.toString('hex')})`;
+  if ('sha256' in artifact) {
+    const original = entity.signature;
+    entity.signature = {
+      signature: original.signature,
+      compareSignature: (s) => original.compareSignature(s),
+      compareDigest: (d) => original.compareDigest(d),
+      compareSignedDigest: (d) => original.compareSignedDigest(d),
+      verifySignature: (key) => verifyPrehashed(key, artifact.sha256, original.signature),
+    };
+  }
+  return undefined;
+}
+
+/** The digest node:crypto signs ECDSA with for this key's curve; none for Ed25519; undefined for keys aiprov does not cross-check. */
+function nodeDigest(key: KeyObject): string | null | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return null;
+  if (key.asymmetricKeyType !== 'ec') return undefined;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === 'prime256v1' ? 'sha256' : curve === 'secp384r1' ? 'sha384' : curve === 'secp521r1' ? 'sha512' : undefined;
+}
+
+/** The verified times: log entries with an inclusion promise (signed by the log), and RFC 3161 timestamps (verified by the Verifier). */
+function signedTimes(entity: SignedEntity): Date[] {
+  const out: Date[] = [];
+  for (const t of entity.timestamps) {
+    if (t.$case === 'timestamp-authority') out.push(t.timestamp.signingTime);
+    else if (t.tlogEntry.inclusionPromise) out.push(new Date(Number(t.tlogEntry.integratedTime) * 1000));
+  }
+  return out;
+}
+
+type Shape = { mediaType: string; material: 'key'; hint: string } | { mediaType: string; material: 'certificate'; hint: '' };
+type Content = { content: 'dsse'; payloadType: string; payload: Buffer; signature: Buffer } | { content: 'message'; signature: Buffer };
+
+/** The parts of a bundle, or what is wrong with it (checked before any library reads it). */
+function shapeOf(json: unknown): (Shape & Content) | string {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'is not a JSON object';
+  const b = json as Record<string, unknown>;
+  const mediaType = typeof b.mediaType === 'string' ? b.mediaType : '';
+  if (!BUNDLE_MEDIA_TYPE.test(mediaType)) return `mediaType ${JSON.stringify(b.mediaType)} is not a Sigstore bundle`;
+  const vm: unknown = b.verificationMaterial;
+  if (typeof vm !== 'object' || vm === null) return 'has no verification material';
+  const m = vm as Record<string, unknown>;
+  const kinds = ['publicKey', 'x509CertificateChain', 'certificate'].filter((k) => m[k] !== undefined && m[k] !== null);
+  if (kinds.length !== 1) return kinds.length === 0 ? 'has no key or certificate in its verification material' : `names both ${kinds.join(' and ')}`;
+  let shape: Shape;
+  if (kinds[0] === 'publicKey') {
+    const hint = (m.publicKey as { hint?: unknown }).hint;
+    if (typeof hint !== 'string' || hint === '') return 'names no public key (a key-signed bundle carries verificationMaterial.publicKey.hint)';
+    shape = { mediaType, material: 'key', hint };
+  } else {
+    shape = { mediaType, material: 'certificate', hint: '' };
+  }
+  const hasDsse = b.dsseEnvelope !== undefined && b.dsseEnvelope !== null;
+  const hasMessage = b.messageSignature !== undefined && b.messageSignature !== null;
+  if (hasDsse === hasMessage) return hasDsse ? 'holds both a DSSE envelope and a message signature' : 'holds no DSSE envelope and no message signature';
+  if (hasMessage) {
+    const sig = (b.messageSignature as { signature?: unknown }).signature;
+    const signature = typeof sig === 'string' ? decodeBase64(sig) : undefined;
+    if (!signature || signature.length === 0) return 'its signature is empty or not base64';
+    return { ...shape, content: 'message', signature };
+  }
+  const env = b.dsseEnvelope as Record<string, unknown>;
+  const signatures = env.signatures;
+  if (!Array.isArray(signatures) || signatures.length !== 1) return `has ${Array.isArray(signatures) ? signatures.length : 'no list of'} signatures; a bundle holds exactly one`;
+  const sig = (signatures[0] as { sig?: unknown } | null)?.sig;
+  const signature = typeof sig === 'string' ? decodeBase64(sig) : undefined;
+  if (!signature || signature.length === 0) return 'its signature is empty or not base64';
+  const payload = typeof env.payload === 'string' ? decodeBase64(env.payload) : undefined;
+  if (!payload) return 'its payload is missing or not base64';
+  if (typeof env.payloadType !== 'string') return 'its payloadType is missing';
+  return { ...shape, content: 'dsse', payloadType: env.payloadType, payload, signature };
+}
