@@ -1,7 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linearRepo } from '../../fixtures/repos.js';
+import { git, linearRepo } from '../../fixtures/repos.js';
+import { readPublicKey } from '../../src/attest/keys.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { verifyAttestation } from '../../src/verify/attestation.js';
+import { VSA_PREDICATE_TYPE } from '../../src/verify/vsa.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
@@ -69,5 +73,49 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(noBundle).toMatchObject({ code: 2, stderr: `aiprov: --bundle ${path.join(dir, 'none.json')}: no such file\n` });
     const wrongPass = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--output-dir', path.join(dir, 'x')], { env: { AIPROV_PASSWORD: 'nope' } });
     expect(wrongPass).toMatchObject({ code: 2, stderr: `aiprov: cannot decrypt private key ${path.join(dir, 'ci.key')}: wrong passphrase (AIPROV_PASSWORD)\n` });
+  });
+
+  it('--policy: content rules on verified statements fail apart from signatures (PolicyError); --vsa-output writes a SLSA VSA, signed with --vsa-key', async () => {
+    const ai = await tempDir();
+    await linearRepo(ai, 2);
+    await writeFile(path.join(ai, 'agent.ts'), 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n');
+    git(ai, 'add', 'agent.ts');
+    git(ai, 'commit', '-q', '-m', 'feat: constants\n\nCo-Authored-By: Claude <noreply@anthropic.com>');
+    const out = path.join(dir, 'ai-out');
+    expect((await runCli(['attest', '--repo', ai, '--key', path.join(dir, 'ci.key'), '--output-dir', out, '--quiet'], { env })).code).toBe(0);
+    const [file] = await readdir(out);
+    const aiBundle = path.join(out, file ?? '');
+    const policy = async (name: string, text: string): Promise<string> => { const f = path.join(dir, name); await writeFile(f, text); return f; };
+    const strict = await policy('strict.yml', 'authorship:\n  maxAiShare: 10\n  allowedAgents: [aider]\n');
+    const lenient = await policy('lenient.yml', 'authorship:\n  maxAiShare: 100\n  allowedAgents: [claude-code]\n');
+    const review = await policy('review.yml', 'review:\n  required: true\n');
+    const run = (args: string[]) => runCli(['verify', '--repo', ai, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship', ...args], { env });
+
+    const vsaFile = path.join(dir, 'vsa.json');
+    const failed = await run(['--policy', strict, '--vsa-output', vsaFile]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/failed +policy +AI share is \d+\.\d+% \(3 of \d+ lines\), above 10%; agents not allowed: claude-code/);
+    expect(failed.stderr).toMatch(/^aiprov: 1 verified attestation breaks the policy/);
+    const failedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as { predicateType: string; predicate: { verificationResult: string; verifiedLevels: string[] } };
+    expect(failedVsa.predicateType).toBe('https://slsa.dev/verification_summary/v1');
+    expect(failedVsa.predicate).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
+
+    const passed = await run(['--policy', lenient, '--max-age', '1h', '--vsa-output', vsaFile, '--vsa-key', path.join(dir, 'ci.key')]);
+    expect(passed.code).toBe(0);
+    const signedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as unknown;
+    const head = git(ai, 'rev-parse', 'HEAD').trim();
+    const checked = await verifyAttestation({ bundle: signedVsa, trust: { kind: 'keys', keys: [await readPublicKey(path.join(dir, 'ci.pub'))] }, predicateType: VSA_PREDICATE_TYPE, subject: { gitCommit: head }, now: new Date() });
+    expect(checked.verified).toBe(true);
+    const vsa = checked.statement?.predicate as { verificationResult: string; verifiedLevels: string[]; policy: { uri: string; digest: { sha256: string } }; inputAttestations: { uri: string }[]; resourceUri: string };
+    expect(validateAgainst('vsaPredicate', vsa)).toBeNull();
+    expect(vsa).toMatchObject({ verificationResult: 'PASSED', resourceUri: `git+commit:${head}`, policy: { uri: 'file:lenient.yml' }, inputAttestations: [{ uri: aiBundle }] });
+    expect(vsa.verifiedLevels).toEqual(['AIPROV_SIGNATURE_VERIFIED', 'AIPROV_AUTHORSHIP_ATTESTED', 'AIPROV_FRESH', 'AIPROV_POLICY_PASSED']);
+
+    const noReview = await run(['--policy', review]);
+    expect(noReview.code).toBe(1);
+    expect(noReview.stderr).toMatch(/requires an approving review\/v1 attestation from a trusted signer; there is none/);
+    const bad = await policy('bad.yml', 'authorship:\n  maxAiShare: lots\n');
+    expect(await run(['--policy', bad])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: policy .*bad\.yml: \/authorship\/maxAiShare: must be number/) as unknown });
+    expect((await run(['--max-age', 'soon'])).code).toBe(2);
   });
 });
