@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps|notes|since|bom]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps|notes|since|bom|verify]: aiprov's speed and memory against baselines measured in the same run.
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
@@ -7,6 +7,7 @@ import { COMMITS, FILES, treeRepository } from './tree-history.js';
 import { sequentialBlame } from './blame-baseline.js';
 import { benchDeps } from './deps-bench.js';
 import { NOTES_COMMITS, notesRepository } from './notes-history.js';
+import { benchVerify } from './verify-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -19,6 +20,7 @@ if (!only || only === 'deps') await benchDeps();
 if (!only || only === 'notes') await benchNotes();
 if (!only || only === 'since') await benchSince();
 if (!only || only === 'bom') await benchBom();
+if (!only || only === 'verify') await benchVerify();
 
 async function benchScan() {
   const t0 = Date.now();

@@ -11,8 +11,16 @@ export type SerializedBundle = ReturnType<typeof bundleToJSON>;
 
 /** The hint a key-signed bundle names its key by: the SHA-256 of the public key's DER (SubjectPublicKeyInfo), in hex. */
 export function keyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  // Exporting and hashing a key costs about as much as verifying a signature with it: once per key object.
+  let id = KEY_IDS.get(publicKey);
+  if (id === undefined) {
+    id = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    KEY_IDS.set(publicKey, id);
+  }
+  return id;
 }
+
+const KEY_IDS = new WeakMap<KeyObject, string>();
 
 /** The digest a signature with this key uses: SHA-256 for ECDSA P-256; none for Ed25519 (it hashes internally). */
 export function signatureDigest(key: KeyObject): 'sha256' | null {

@@ -34,6 +34,9 @@ export interface AttestationVerification {
   signer?: string;
 }
 
+/** Strict UTF-8: a payload that is not is refused, not decoded with replacement characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const PREDICATE_SCHEMAS: Record<string, SchemaName> = {
   [PREDICATE_TYPES.authorship]: 'authorshipPredicate',
   [PREDICATE_TYPES.deps]: 'dependencyAudit',
@@ -70,7 +73,7 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
 
   let statement: Statement;
   try {
-    statement = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(envelope.payload)) as Statement;
+    statement = JSON.parse(UTF8.decode(envelope.payload)) as Statement;
   } catch {
     checks.fail('statement', 'the signed payload is not UTF-8 JSON');
     return result();
