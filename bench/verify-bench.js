@@ -1,4 +1,5 @@
 // Verification throughput of key-signed bundles (aiprov's every check) against a bare crypto.verify over the same PAE bytes, in the same run.
+import { Buffer } from 'node:buffer';
 import { createPublicKey, generateKeyPairSync, verify as cryptoVerify } from 'node:crypto';
 import { signWithKey } from '../dist/attest/sign.js';
 import { authorshipPredicate, PREDICATE_TYPES, reviewPredicate, statement, subjects } from '../dist/attest/statement.js';
