@@ -16,7 +16,7 @@ export const LAYERS = {
   verify: ['git', 'deps', 'bom', 'attest', 'policy'],
   config: ['authorship', 'deps', 'record'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'context'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'context'],
   report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };

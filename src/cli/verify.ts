@@ -151,7 +151,8 @@ export const registerVerify: Register = (program, exit) => {
       const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
       const approved = reviews.filter((r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved');
 
-      const passedAny = outcomes.some((o) => o.verification.verified);
+      // Verified as evidence (signature, identity, statement, freshness), whatever the content policy says of it.
+      const trustedAny = outcomes.some((o) => o.verification.verified || o.verification.policyOnly);
       const policyFailures = outcomes.filter((o) => o.verification.policyOnly);
       const otherFailures = outcomes.filter((o) => !o.verification.verified && !o.verification.policyOnly);
       const problems: string[] = [];
@@ -159,7 +160,8 @@ export const registerVerify: Register = (program, exit) => {
       if (outcomes.length === 0) {
         verificationFailed = true;
         problems.push(`no attestation of type ${type} ${flags.fromNotes === true ? `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations` : 'among the bundles given'}`);
-      } else if (flags.fromNotes === true ? !passedAny : otherFailures.length > 0) {
+      } else if (flags.fromNotes === true ? !trustedAny : otherFailures.length > 0) {
+        // From notes, one trusted attestation is enough (others may be anyone's); named files must each verify.
         verificationFailed = true;
         const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
         problems.push(`${otherFailures.length} of ${outcomes.length} bundle${outcomes.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`);

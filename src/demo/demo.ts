@@ -8,7 +8,11 @@ import { buildSampleRepository } from './run.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
-import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { attestCommit, bundleFileName } from '../attest/attest.js';
+import { appendBundles } from '../attest/store.js';
+import { verifyAttestation } from '../verify/attestation.js';
 import path from 'node:path';
 
 /** The demo's whole result: where the sample was built, its scan, its blame and its dependency audit (schemas/demo-report.schema.json). */
@@ -19,6 +23,15 @@ export interface DemoReport extends Envelope<'demoReport'> {
   deps: DepsReport;
   /** The CycloneDX AI-BOM of the sample, written next to its files. */
   bom: DemoBom;
+  attestations: DemoAttestations;
+}
+
+export interface DemoAttestations {
+  /** The demo key's public half (the private half lives only in the demo's memory). */
+  publicKey: string;
+  bundles: { predicate: 'authorship' | 'deps' | 'bom'; predicateType: string; file: string; verified: boolean; checks: number }[];
+  /** A copy of the authorship bundle with its AI line count lowered: it must not verify. */
+  tampered: { verified: boolean; failedCheck: string | null; detail: string };
 }
 
 export interface DemoBom {
@@ -33,6 +46,8 @@ export interface DemoBom {
 
 /** Where the demo writes the sample's AI-BOM, inside the sample (kept out of git status by .git/info/exclude). */
 export const DEMO_BOM_FILE = 'aiprov-bom.cdx.json';
+/** Where it writes the attestation bundles and the demo key's public half, likewise. */
+export const DEMO_ATTESTATIONS_DIR = 'aiprov-attestations';
 
 /**
  * Builds the sample repository (in `dir`, or a temporary directory), then
@@ -50,7 +65,7 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
   const file = path.join(repository, DEMO_BOM_FILE);
   await writeFile(`${file}.tmp`, result.text);
   await rename(`${file}.tmp`, file);
-  await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n`);
+  await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n${DEMO_ATTESTATIONS_DIR}/\n`);
   const components = result.bom.components as { type: string; 'bom-ref': string }[];
   const bom: DemoBom = {
     file, specVersion: result.spec, serialNumber: String(result.bom.serialNumber), summary: result.summary,
@@ -58,5 +73,41 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
     agents: components.filter((c) => c['bom-ref'].startsWith('agent:')).length,
     libraries: components.filter((c) => c.type === 'library').length,
   };
-  return { ...envelope('demoReport'), repository, scan, blame, deps, bom };
+  const attestations = await attestAndVerify(context, repository, deps);
+  return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations };
+}
+
+/**
+ * What CI and deploy do with the evidence: sign it where it is made, check it
+ * where it is used. An ephemeral P-256 key signs the sample's HEAD
+ * (authorship, deps, bom); the bundles go to files and to the notes ref; each
+ * is verified offline with the public key, and a tampered copy is refused.
+ */
+async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, deps: DepsReport): Promise<DemoAttestations> {
+  const dir = path.join(repository, DEMO_ATTESTATIONS_DIR);
+  await mkdir(dir);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const publicFile = path.join(dir, 'demo-signing-key.pub');
+  await writeFile(publicFile, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const made = await attestCommit({ context, predicates: ['authorship', 'deps', 'bom'], deps, signer: { privateKey } });
+  const head = made[0]?.commit ?? '';
+  await appendBundles(context.git, head, made.map((a) => a.bundle));
+  const now = context.clock.now();
+  const check = (bundle: unknown, predicateType: string) => verifyAttestation({ bundle, trust: { kind: 'keys', keys: [publicKey] }, predicateType, subject: { gitCommit: head }, now });
+  const bundles: DemoAttestations['bundles'] = [];
+  for (const a of made) {
+    const file = path.join(dir, bundleFileName(a));
+    await writeFile(file, `${JSON.stringify(a.bundle)}\n`);
+    const v = await check(a.bundle, a.predicateType);
+    bundles.push({ predicate: a.predicate as 'authorship' | 'deps' | 'bom', predicateType: a.predicateType, file, verified: v.verified, checks: v.checks.filter((c) => c.result === 'passed').length });
+  }
+  // Claim fewer AI lines than were signed: the payload no longer matches its signature.
+  const original = made.find((a) => a.predicate === 'authorship')?.bundle;
+  const tampered = structuredClone(original) as { dsseEnvelope: { payload: string } };
+  const statement = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { blame: { totals: { aiLines: number } } } };
+  statement.predicate.blame.totals.aiLines = 0;
+  tampered.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+  const refused = await check(tampered, made[0]?.predicateType ?? '');
+  const failed = refused.checks.find((c) => c.result === 'failed');
+  return { publicKey: publicFile, bundles, tampered: { verified: refused.verified, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
 }

@@ -110,8 +110,10 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
     }
   }
   if (!signer) {
-    const which = trust.kind === 'keys' && candidates.length > 1 ? ` with any of the ${candidates.length} trusted keys (the bundle names key ${shape.hint})` : '';
-    checks.fail('signature', `does not verify${which}: ${failure}`);
+    const unnamed = trust.kind === 'keys' && !trust.keys.some((k) => keyId(k) === shape.hint);
+    checks.fail('signature', unnamed
+      ? `signed by key ${shape.hint}, which is not among the ${candidates.length} trusted, and verifies with none of them`
+      : `does not verify: ${failure}`);
     return none;
   }
   const signedAt = signedTimes(entity);

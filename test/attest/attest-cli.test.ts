@@ -118,4 +118,31 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(await run(['--policy', bad])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: policy .*bad\.yml: \/authorship\/maxAiShare: must be number/) as unknown });
     expect((await run(['--max-age', 'soon'])).code).toBe(2);
   });
+
+  it('--from-notes: one trusted attestation of the type is enough (a stranger\'s beside it does not matter), a policy breach in a trusted one fails as policy', async () => {
+    const r = await tempDir();
+    await linearRepo(r, 2);
+    const attest = (key: string) => runCli(['attest', '--repo', r, '--key', path.join(dir, key), '--store', 'notes', '--quiet'], { env });
+    expect((await attest('other.key')).code).toBe(0);
+    expect((await attest('ci.key')).code).toBe(0);
+    const fromNotes = (args: string[]) => runCli(['verify', '--repo', r, '--from-notes', '--type', 'authorship', '--key', path.join(dir, 'ci.pub'), ...args]);
+    const ok = await fromNotes([]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/#1: FAILED[\s\S]*#2: VERIFIED/);
+    const strict = path.join(dir, 'no-agents.yml');
+    await writeFile(strict, 'authorship:\n  allowedAgents: []\n  maxAiShare: -1\n');
+    expect((await fromNotes(['--policy', strict])).code).toBe(2);
+    await writeFile(strict, 'authorship:\n  allowedAgents: [aider]\n');
+    // Claude Code wrote part of the sample: the trusted attestation breaks the policy; the stranger's bundle is reported, not counted.
+    const breach = await fromNotes(['--policy', strict]);
+    expect(breach.code).toBe(1);
+    expect(breach.stderr).toBe('aiprov: 1 verified attestation breaks the policy (agents not allowed: claude-code)\n');
+    await writeFile(strict, 'authorship:\n  allowedAgents: [claude-code]\n');
+    expect((await fromNotes(['--policy', strict])).code).toBe(0);
+    const ai = path.join(dir, 'ai-policy.yml');
+    await writeFile(ai, 'review:\n  required: true\n');
+    const needsReview = await fromNotes(['--policy', ai]);
+    expect(needsReview.code).toBe(1);
+    expect(needsReview.stderr).toMatch(/^aiprov: the policy requires an approving review\/v1 attestation/);
+  });
 });

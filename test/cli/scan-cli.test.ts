@@ -197,7 +197,7 @@ describe('aiprov --version and demo', () => {
     expect(second.blame.totals).toEqual(demo.blame.totals);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
-    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-bom.cdx.json', 'package-lock.json', 'package.json', 'src']);
+    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-attestations', 'aiprov-bom.cdx.json', 'package-lock.json', 'package.json', 'src']);
     // The AI-BOM: valid CycloneDX, the same bytes for the same sample, and not an untracked file in git status.
     const bom = (demo as unknown as { bom: { file: string; models: number; agents: number; libraries: number; summary: string } }).bom;
     expect(bom).toMatchObject({ file: path.join(dir, 'aiprov-bom.cdx.json'), models: 6, agents: 6, libraries: 2 });
@@ -206,6 +206,13 @@ describe('aiprov --version and demo', () => {
     expect(await bomProblems(text, '1.6')).toEqual([]);
     expect(await readFile(path.join(again, 'aiprov-bom.cdx.json'), 'utf8')).toBe(text);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+    // The demo attests HEAD with an ephemeral key and verifies it; a tampered copy is refused by its signature.
+    const attestations = (demo as unknown as { attestations: { publicKey: string; bundles: { predicate: string; verified: boolean; checks: number; file: string }[]; tampered: { verified: boolean; failedCheck: string } } }).attestations;
+    expect(attestations.bundles.map((b) => [b.predicate, b.verified, b.checks])).toEqual([['authorship', true, 10], ['deps', true, 10], ['bom', true, 10]]);
+    expect(attestations.tampered).toMatchObject({ verified: false, failedCheck: 'signature' });
+    // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
+    const fromNotes = await runCli(['verify', '--repo', dir, '--from-notes', '--type', 'bom', '--key', attestations.publicKey]);
+    expect(fromNotes.code).toBe(0);
   });
 
   it('demo --output writes the whole result (scan and blame) to the file, and nothing to stdout', async () => {

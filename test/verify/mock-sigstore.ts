@@ -26,13 +26,17 @@ export async function startMockSigstore(): Promise<MockSigstore> {
   const caKeys = kp();
   const ctlog = await initializeCTLog(caKeys);
   const ca = await initializeCA(caKeys, ctlog);
-  const tsa = await initializeTSA(kp());
+  // The mock writes milliseconds into GeneralizedTime in a form @sigstore/core does not always parse ("invalid time",
+  // about one run in five): its clock is set to the next whole second before each request (after the certificate's start).
+  const tsaClock = new Date();
+  const tsa = await initializeTSA(kp(), tsaClock);
   const handlers = [fulcioHandler(ca), tsaHandler(tsa)];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const handler = handlers.find((h) => h.path === req.url);
+      tsaClock.setTime(Math.ceil(Date.now() / 1000) * 1000);
       if (req.method !== 'POST' || !handler) { res.writeHead(404).end(); return; }
       handler.fn(Buffer.concat(chunks).toString('latin1')).then((r) => {
         res.writeHead(r.statusCode, { 'Content-Type': r.contentType ?? 'application/json' });
