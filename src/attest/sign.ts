@@ -61,6 +61,8 @@ export interface KeylessOptions {
   /** An RFC 3161 timestamp authority, in addition to (or instead of) the log. */
   tsaURL?: string;
   timeoutMs?: number;
+  /** Retries of a failed request to each service (default 2, with backoff). */
+  retries?: number;
 }
 
 /**
@@ -72,7 +74,7 @@ export interface KeylessOptions {
  */
 export async function signKeyless(statement: Statement, options: KeylessOptions): Promise<SerializedBundle> {
   const witnesses: Witness[] = [];
-  const fetchOptions = { timeout: options.timeoutMs ?? 30_000, retry: 2 };
+  const fetchOptions = { timeout: options.timeoutMs ?? 30_000, retry: options.retries ?? 2 };
   if (options.tlogUpload) witnesses.push(new RekorWitness({ rekorBaseURL: options.rekorURL, entryType: 'dsse', ...fetchOptions }));
   if (options.tsaURL !== undefined) witnesses.push(new TSAWitness({ tsaBaseURL: options.tsaURL, ...fetchOptions }));
   if (witnesses.length === 0) throw new KeyError('SIGNING_FAILED', 'keyless signing needs a transparency log or a timestamp authority (--tsa-url), or both');

@@ -10,7 +10,9 @@ import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
-import { attestCommit, bundleFileName } from '../attest/attest.js';
+import { bundleFileName } from '../attest/attest.js';
+import { signWithKey } from '../attest/sign.js';
+import { authorshipPredicate, PREDICATE_TYPES, statement, subjects } from '../attest/statement.js';
 import { appendBundles } from '../attest/store.js';
 import { verifyAttestation } from '../verify/attestation.js';
 import path from 'node:path';
@@ -73,7 +75,7 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
     agents: components.filter((c) => c['bom-ref'].startsWith('agent:')).length,
     libraries: components.filter((c) => c.type === 'library').length,
   };
-  const attestations = await attestAndVerify(context, repository, deps);
+  const attestations = await attestAndVerify(context, repository, { scan, blame, deps, bom: result.bom });
   return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations };
 }
 
@@ -83,31 +85,39 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
  * (authorship, deps, bom); the bundles go to files and to the notes ref; each
  * is verified offline with the public key, and a tampered copy is refused.
  */
-async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, deps: DepsReport): Promise<DemoAttestations> {
+async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, made: { scan: ScanReport; blame: BlameReport; deps: DepsReport; bom: unknown }): Promise<DemoAttestations> {
   const dir = path.join(repository, DEMO_ATTESTATIONS_DIR);
   await mkdir(dir);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const publicFile = path.join(dir, 'demo-signing-key.pub');
   await writeFile(publicFile, publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  const made = await attestCommit({ context, predicates: ['authorship', 'deps', 'bom'], deps, signer: { privateKey } });
-  const head = made[0]?.commit ?? '';
-  await appendBundles(context.git, head, made.map((a) => a.bundle));
+  // The reports the demo just made are what it signs (attest would make them again): the sample's HEAD is the subject.
+  const head = made.blame.rev;
+  const subject = subjects(head);
+  const predicates = [
+    { predicate: 'authorship' as const, predicateType: PREDICATE_TYPES.authorship, body: authorshipPredicate({ commit: head, attestedAt: context.clock.now(), range: head, scanSummary: made.scan.summary, commitReport: made.scan.commits.find((c) => c.sha === head) ?? null, blame: made.blame }) },
+    { predicate: 'deps' as const, predicateType: PREDICATE_TYPES.deps, body: made.deps },
+    { predicate: 'bom' as const, predicateType: PREDICATE_TYPES.bom, body: made.bom },
+  ];
+  const signed = [];
+  for (const p of predicates) signed.push({ ...p, commit: head, bundle: await signWithKey(statement(subject, p.predicateType, p.body), privateKey) });
+  await appendBundles(context.git, head, signed.map((a) => a.bundle));
   const now = context.clock.now();
   const check = (bundle: unknown, predicateType: string) => verifyAttestation({ bundle, trust: { kind: 'keys', keys: [publicKey] }, predicateType, subject: { gitCommit: head }, now });
   const bundles: DemoAttestations['bundles'] = [];
-  for (const a of made) {
+  for (const a of signed) {
     const file = path.join(dir, bundleFileName(a));
     await writeFile(file, `${JSON.stringify(a.bundle)}\n`);
     const v = await check(a.bundle, a.predicateType);
-    bundles.push({ predicate: a.predicate as 'authorship' | 'deps' | 'bom', predicateType: a.predicateType, file, verified: v.verified, checks: v.checks.filter((c) => c.result === 'passed').length });
+    bundles.push({ predicate: a.predicate, predicateType: a.predicateType, file, verified: v.verified, checks: v.checks.filter((c) => c.result === 'passed').length });
   }
   // Claim fewer AI lines than were signed: the payload no longer matches its signature.
-  const original = made.find((a) => a.predicate === 'authorship')?.bundle;
+  const original = signed[0]?.bundle;
   const tampered = structuredClone(original) as { dsseEnvelope: { payload: string } };
-  const statement = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { blame: { totals: { aiLines: number } } } };
-  statement.predicate.blame.totals.aiLines = 0;
-  tampered.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
-  const refused = await check(tampered, made[0]?.predicateType ?? '');
+  const claimed = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { blame: { totals: { aiLines: number } } } };
+  claimed.predicate.blame.totals.aiLines = 0;
+  tampered.dsseEnvelope.payload = Buffer.from(JSON.stringify(claimed)).toString('base64');
+  const refused = await check(tampered, PREDICATE_TYPES.authorship);
   const failed = refused.checks.find((c) => c.result === 'failed');
   return { publicKey: publicFile, bundles, tampered: { verified: refused.verified, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
 }

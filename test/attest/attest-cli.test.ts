@@ -145,4 +145,31 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(needsReview.code).toBe(1);
     expect(needsReview.stderr).toMatch(/^aiprov: the policy requires an approving review\/v1 attestation/);
   });
+
+  it('every failure mode through the CLI: exit 1, the failing check named', async () => {
+    const original = JSON.parse(await readFile(bundle, 'utf8')) as { dsseEnvelope: { payload: string; payloadType: string; signatures: { sig: string; keyid: string }[] }; verificationMaterial?: unknown };
+    const bom = JSON.parse(await readFile(bundle.replace('.authorship.', '.bom.'), 'utf8')) as typeof original;
+    const variant = async (name: string, change: (b: typeof original) => unknown): Promise<string> => {
+      const file = path.join(dir, `mode-${name}.json`);
+      await writeFile(file, JSON.stringify(change(structuredClone(original)) ?? null));
+      return file;
+    };
+    const cases: [string, string, string[]][] = [
+      ['tampered payloadType', 'signature', ['--bundle', await variant('type', (b) => { b.dsseEnvelope.payloadType = 'application/json'; return b; })]],
+      ['a signature lifted from another statement', 'signature', ['--bundle', await variant('lifted', (b) => { b.dsseEnvelope.signatures = bom.dsseEnvelope.signatures; return b; })]],
+      ['an empty signature', 'bundle', ['--bundle', await variant('empty', (b) => { (b.dsseEnvelope.signatures[0] ?? { sig: '' }).sig = ''; return b; })]],
+      ['no verification material', 'bundle', ['--bundle', await variant('material', (b) => { delete b.verificationMaterial; return b; })]],
+      ['two signatures', 'bundle', ['--bundle', await variant('two', (b) => { b.dsseEnvelope.signatures.push({ ...(b.dsseEnvelope.signatures[0] ?? { sig: '', keyid: '' }) }); return b; })]],
+      ['not a bundle at all', 'bundle', ['--bundle', await variant('null', () => null)]],
+      ['too old', 'freshness', ['--bundle', bundle, '--max-age', '1s']],
+    ];
+    // The bundle was signed in beforeAll: make sure more than a second has passed for the freshness case.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const runs = await Promise.all(cases.map(([, , args]) => verify([...args, '--type', 'authorship'])));
+    cases.forEach(([what, check], i) => {
+      const run = runs[i];
+      expect([what, run?.code]).toEqual([what, 1]);
+      expect(run?.stdout, what).toMatch(new RegExp(`\\n {2}failed {2}${check} `));
+    });
+  });
 });

@@ -100,6 +100,9 @@ describe('aiprov attest --keyless, stored in notes, and aiprov verify --from-not
     const evilIdentity = await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'authorship', '--certificate-identity-regexp', 'https://github\\.com/acme/app-evil/.*', '--certificate-oidc-issuer', ISSUER, '--trusted-root', path.join(dir, 'root.json')]);
     expect(evilIdentity.code).toBe(1);
     expect(evilIdentity.stdout).toMatch(/failed +identity/);
+    const otherIssuer = await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'authorship', '--certificate-identity', SAN, '--certificate-oidc-issuer', 'https://accounts.google.com', '--trusted-root', path.join(dir, 'root.json')]);
+    expect(otherIssuer.code).toBe(1);
+    expect(otherIssuer.stdout).toMatch(/failed +identity +certificate issuer "https:\/\/token\.actions\.githubusercontent\.com" is not "https:\/\/accounts\.google\.com"/);
     // No attestation of the type on that commit: a failure, not a pass.
     const none = await runCli(['verify', '--repo', repo, '--commit', shas[0] ?? '', '--from-notes', '--type', 'authorship', ...trust]);
     expect(none.code).toBe(1);
@@ -109,17 +112,18 @@ describe('aiprov attest --keyless, stored in notes, and aiprov verify --from-not
     expect(noIssuer.stderr).toMatch(/--certificate-oidc-issuer/);
   });
 
-  it('exit 2 with one line, and no bundle written, when Fulcio cannot be reached or there is no token', async () => {
+  it('Fulcio unreachable: a one-line SIGNING_FAILED naming the service (exit 2), nothing signed; no token: exit 2 and what to do, no bundle written', async () => {
+    const down = signKeyless(statement(subjects(COMMIT), PREDICATE_TYPES.review, review), {
+      identityProvider: { getToken: () => Promise.resolve(identityToken(SAN, ISSUER)) }, fulcioURL: 'http://127.0.0.1:9', rekorURL: 'http://127.0.0.1:9', tlogUpload: false, tsaURL: sigstore.tsaURL, retries: 0,
+    });
+    await expect(down).rejects.toMatchObject({ code: 'SIGNING_FAILED', exitCode: 2, message: expect.stringMatching(/^keyless signing failed \(Fulcio http:\/\/127\.0\.0\.1:9, TSA .*\): [^\n]+$/) as unknown });
     const repo = await tempDir();
     await linearRepo(repo, 1);
     const out = path.join(dir, 'down');
-    const down = await runCli(['attest', '--repo', repo, '--keyless', '--fulcio-url', 'http://127.0.0.1:9', '--no-tlog-upload', '--tsa-url', sigstore.tsaURL, '--output-dir', out], { env: { SIGSTORE_ID_TOKEN: identityToken(SAN, ISSUER) } });
-    expect(down.code).toBe(2);
-    expect(down.stderr.trim().split('\n')).toHaveLength(1);
-    expect(down.stderr).toMatch(/keyless signing failed \(Fulcio http:\/\/127\.0\.0\.1:9/);
-    expect(await readdir(out)).toEqual([]);
     const noToken = await runCli(['attest', '--repo', repo, '--keyless', '--fulcio-url', sigstore.url, '--no-tlog-upload', '--tsa-url', sigstore.tsaURL, '--output-dir', out], { env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '', BUILDKITE: '' } });
     expect(noToken.code).toBe(2);
+    expect(noToken.stderr.trim().split('\n')).toHaveLength(1);
     expect(noToken.stderr).toMatch(/no OIDC token/);
+    expect(await readdir(out)).toEqual([]);
   });
 });
