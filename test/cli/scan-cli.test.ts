@@ -154,16 +154,22 @@ describe('aiprov --version and demo', () => {
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  it('the demo table says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
+  it('the demo table (here through --output: all of it to the file, nothing to stdout) says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
     const dir = path.join(await tempDir(), 'demo');
-    const result = await runCli(['demo', '--dir', dir]);
+    const out = path.join(await tempDir(), 'demo.txt');
+    const result = await runCli(['demo', '--dir', dir, '--output', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
-    expect(result.stdout).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
-    expect(result.stdout).toMatch(/ copilot +identity +declared /);
-    expect(result.stdout).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
-    expect(result.stdout).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
-    expect(result.stdout).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
+    expect(result.stdout).toBe('');
+    const text = await readFile(out, 'utf8');
+    expect(text).toMatch(/^aiprov scan {2}/);
+    expect(text).toMatch(/\naiprov blame /);
+    expect(text).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
+    expect(text).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
+    expect(text).toMatch(/ copilot +identity +declared /);
+    expect(text).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
+    expect(text).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
+    expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
+    expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
   });
 
   it('demo builds the sample repository and scans it', async () => {
@@ -213,16 +219,6 @@ describe('aiprov --version and demo', () => {
     // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
     const fromNotes = await runCli(['verify', '--repo', dir, '--from-notes', '--type', 'bom', '--key', attestations.publicKey]);
     expect(fromNotes.code).toBe(0);
-  });
-
-  it('demo --output writes the whole result (scan and blame) to the file, and nothing to stdout', async () => {
-    const out = path.join(await tempDir(), 'demo.txt');
-    const result = await runCli(['demo', '--output', out]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe('');
-    const text = await readFile(out, 'utf8');
-    expect(text).toMatch(/^aiprov scan {2}/);
-    expect(text).toMatch(/\naiprov blame /);
   });
 
   it('demo refuses a directory that is not empty', async () => {
