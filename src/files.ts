@@ -88,3 +88,6 @@ export async function makeDirectory(dir: string): Promise<string | undefined> {
   }
   return undefined;
 }
+
+/** The largest Sigstore bundle aiprov reads (a file, or a line of the attestations note): a BOM predicate can be large, but not this large. */
+export const BUNDLE_CAP = 16 * 1024 * 1024;

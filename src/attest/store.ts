@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NotesReader, NotesWriter } from '../git/types.js';
 import { missingNoteObject } from '../git/types.js';
 import { NotesError } from '../errors.js';
+import { BUNDLE_CAP } from '../files.js';
 import type { SerializedBundle } from './sign.js';
 
 /**
@@ -14,8 +15,6 @@ import type { SerializedBundle } from './sign.js';
  */
 export const ATTESTATIONS_REF = 'refs/notes/aiprov-attestations';
 
-/** Bundles larger than this are refused when read (one per line: a note of many is larger). */
-export const BUNDLE_CAP = 16 * 1024 * 1024;
 
 export async function appendBundles(git: NotesWriter, commit: string, bundles: readonly SerializedBundle[]): Promise<void> {
   const lines = bundles.map((b) => JSON.stringify(b));

@@ -3,14 +3,13 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DepsReport } from '../deps/audit.js';
 import { BomError } from '../errors.js';
-import { describeBytes, readRegularFile } from '../files.js';
+import { BUNDLE_CAP, describeBytes, readRegularFile } from '../files.js';
 import { validateAgainst } from '../schemas.js';
 import { compareStrings } from '../sorted.js';
 import type { AttestationRef } from './build.js';
 
 /** Reports and bundles are small; a file larger than this is not one. */
 const INPUT_CAP = 256 * 1024 * 1024;
-const BUNDLE_CAP = 16 * 1024 * 1024;
 
 /** A dependency audit report written earlier in the pipeline (`aiprov deps audit --format json`), checked against its schema. */
 export async function readDepsReport(file: string): Promise<DepsReport> {
