@@ -91,5 +91,23 @@ export { statement, subjects, predicateType, authorshipPredicate, reviewPredicat
 export type { Statement, ResourceDescriptor, AuthorshipPredicate, ReviewPredicate, PredicateName, PredicateType } from './attest/statement.js';
 export { generateKeys, writeKeyPair, readPrivateKey, readPublicKey, keyAlgorithm, KEY_ALGORITHMS } from './attest/keys.js';
 export type { KeyAlgorithm, KeyPair } from './attest/keys.js';
+export { signWithKey, signKeyless, keyId, DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from './attest/sign.js';
+export type { KeylessOptions, SerializedBundle } from './attest/sign.js';
+export { attestCommit, bundleFileName } from './attest/attest.js';
+export type { AttestContext, AttestOptions, Attestation } from './attest/attest.js';
+export { appendBundles, readStoredBundles, ATTESTATIONS_REF } from './attest/store.js';
+export type { StoredBundle } from './attest/store.js';
+
+export { verifyAttestation, parseDuration } from './verify/attestation.js';
+export type { AttestationVerifyOptions, AttestationVerification } from './verify/attestation.js';
+export { verifySignature } from './verify/signature.js';
+export type { Trust, IdentityRule, SignedArtifact } from './verify/signature.js';
+export { CheckList, CHECK_ORDER } from './verify/checks.js';
+export type { Check, CheckName } from './verify/checks.js';
+export { parseTrustedRoot, readTrustedRoot, publicGoodRoot } from './verify/trusted-root.js';
+export { readContentPolicy, policyViolations } from './verify/content-policy.js';
+export type { ContentPolicy } from './verify/content-policy.js';
+export { vsaStatement, verifiedLevels, VSA_PREDICATE_TYPE } from './verify/vsa.js';
+export { verifyForConformance } from './verify/conformance.js';
 export { systemClock, fixedClock } from './clock.js';
 export type { Clock } from './clock.js';
