@@ -1,7 +1,7 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (the files directly under src/) and the folders listed for it,
 // nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'config', 'context', 'demo', 'report', 'cli'];
+const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'config', 'context', 'demo', 'report', 'cli'];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
@@ -14,7 +14,8 @@ export const LAYERS = {
   bom: ['git', 'authorship', 'blame', 'deps', 'policy'],
   attest: ['git', 'authorship', 'blame', 'deps', 'bom', 'policy'],
   verify: ['git', 'deps', 'bom', 'attest', 'policy'],
-  config: ['authorship', 'deps', 'record'],
+  gate: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'policy'],
+  config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'context'],
   report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo'],

@@ -1,0 +1,80 @@
+import { linearPattern, PatternSyntaxError, type Pattern } from '../linear-regex.js';
+import { globPattern } from '../blame/glob.js';
+import { ConfigError } from '../errors.js';
+import type { RiskRule, Tier } from './rules.js';
+
+/** A rule ready to match: its globs and patterns compiled on the linear-time engine (rules may come from a config). */
+export interface CompiledRule {
+  rule: RiskRule;
+  include: { glob: string; pattern: Pattern }[];
+  exclude: Pattern[];
+  content: { source: string; pattern: Pattern }[];
+}
+
+/** Lines a change adds to one file, numbered as in the new version. */
+export interface AddedLines {
+  path: string;
+  lines: { line: number; text: string }[];
+}
+
+export interface RuleMatch {
+  rule: string;
+  tier: Tier;
+  path: string;
+  /** The first line of the hunk that made it match (for a path rule: the first added line). */
+  line: number;
+  /** Why: the file is one the rule covers, or this added line matched one of its patterns. */
+  reason: 'path' | 'content';
+  /** The pattern or glob that matched (what a reviewer needs to see why). */
+  matched: string;
+}
+
+/** Added lines longer than this are matched on their first part only: a minified bundle is not code anyone reviews line by line. */
+const LINE_CAP = 2000;
+
+export function compileRules(rules: readonly RiskRule[]): CompiledRule[] {
+  return rules.map((rule) => {
+    const compile = (source: string, what: string, make: (s: string) => Pattern): Pattern => {
+      try {
+        return make(source);
+      } catch (error) {
+        if (error instanceof PatternSyntaxError) throw new ConfigError('CONFIG_INVALID', `risk rule ${rule.id}: ${what} ${JSON.stringify(source)}: ${error.reason}`);
+        throw error;
+      }
+    };
+    return {
+      rule,
+      include: rule.paths.filter((p) => !p.startsWith('!')).map((glob) => ({ glob, pattern: compile(glob, 'path', globPattern) })),
+      exclude: rule.paths.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1), 'path', globPattern)),
+      content: rule.content.map((source) => ({ source, pattern: compile(source, 'pattern', (s) => linearPattern(s)) })),
+    };
+  });
+}
+
+/**
+ * Which rules cover the lines a change adds to a file: by the file's path
+ * (once per file), or by an added line matching a pattern (the first such
+ * line). A file a rule excludes is never covered by it, by path or content.
+ */
+export function classify(rules: readonly CompiledRule[], added: AddedLines): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  if (added.lines.length === 0) return out;
+  for (const { rule, include, exclude, content } of rules) {
+    if (exclude.some((p) => p.test(added.path))) continue;
+    const byPath = include.find((p) => p.pattern.test(added.path));
+    if (byPath) {
+      out.push({ rule: rule.id, tier: rule.tier, path: added.path, line: added.lines[0]?.line ?? 1, reason: 'path', matched: byPath.glob });
+      continue;
+    }
+    if (content.length === 0) continue;
+    search: for (const { line, text } of added.lines) {
+      const sample = text.length > LINE_CAP ? text.slice(0, LINE_CAP) : text;
+      const hit = content.find((c) => c.pattern.test(sample));
+      if (hit) {
+        out.push({ rule: rule.id, tier: rule.tier, path: added.path, line, reason: 'content', matched: hit.source });
+        break search;
+      }
+    }
+  }
+  return out;
+}
