@@ -4,6 +4,8 @@ import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
+import { effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
+import { compileRules } from '../gate/classify.js';
 import { ConfigError } from '../errors.js';
 import { readRegularFile } from '../files.js';
 import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
@@ -18,6 +20,8 @@ export interface AiprovConfig {
   signatures?: SignatureDef[];
   deps?: DepsConfig;
   hooks?: HooksConfig;
+  risk?: RiskConfig;
+  review?: ReviewConfig;
 }
 
 export interface LoadedConfig {
@@ -64,6 +68,8 @@ export function parseConfig(text: string, file: string): AiprovConfig {
   if (problem) throw new ConfigError('CONFIG_INVALID', `${file}: ${problem}`);
   const config = value as AiprovConfig;
   checkSignatures(config.signatures ?? [], file);
+  // Risk rules are checked as they will run: ids that exist, patterns the linear-time engine takes.
+  if (config.risk) compileRules(effectiveRules(config.risk, file), file);
   return config;
 }
 

@@ -32,13 +32,14 @@ export interface RuleMatch {
 /** Added lines longer than this are matched on their first part only: a minified bundle is not code anyone reviews line by line. */
 const LINE_CAP = 2000;
 
-export function compileRules(rules: readonly RiskRule[]): CompiledRule[] {
+export function compileRules(rules: readonly RiskRule[], source = 'the built-in rules'): CompiledRule[] {
   return rules.map((rule) => {
-    const compile = (source: string, what: string, make: (s: string) => Pattern): Pattern => {
+    const where = source;
+    const compile = (text: string, what: string, make: (s: string) => Pattern): Pattern => {
       try {
-        return make(source);
+        return make(text);
       } catch (error) {
-        if (error instanceof PatternSyntaxError) throw new ConfigError('CONFIG_INVALID', `risk rule ${rule.id}: ${what} ${JSON.stringify(source)}: ${error.reason}`);
+        if (error instanceof PatternSyntaxError) throw new ConfigError('CONFIG_INVALID', `${where}: risk rule ${rule.id}: ${what} ${JSON.stringify(text)}: ${error.reason}`);
         throw error;
       }
     };

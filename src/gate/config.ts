@@ -1,0 +1,42 @@
+import { ConfigError } from '../errors.js';
+import { BUILTIN_RULES, type Controls, type RiskRule, type Tier } from './rules.js';
+
+/** `.aiprov.yml`'s `risk:` section (schemas/config.schema.json). */
+export interface RiskConfig {
+  disable?: string[];
+  override?: Record<string, Partial<Omit<RiskRule, 'id' | 'controls'>> & { controls?: Partial<Controls> }>;
+  rules?: (Pick<RiskRule, 'id' | 'tier' | 'title' | 'rationale'> & { paths?: string[]; content?: string[]; controls?: Partial<Controls> })[];
+}
+
+/** `.aiprov.yml`'s `review:` section. */
+export interface ReviewConfig {
+  escalate?: Tier[];
+}
+
+export const DEFAULT_ESCALATE: readonly Tier[] = ['critical', 'high'];
+
+const NO_CONTROLS: Controls = { ssdf: [], asvs: [], slsa: [], soc2: [], iso27001: [], cosai: [], aisvs: [], codeguard: [] };
+
+/**
+ * The rules in force: the built-in ones, less those disabled, with the
+ * overrides applied, and the repository's own. Naming a rule that does not
+ * exist (a typo in `disable` or `override`) is an error, not a rule quietly
+ * left on or off; so is a repository rule reusing a built-in id.
+ */
+export function effectiveRules(config: RiskConfig | undefined, source: string): RiskRule[] {
+  const known = new Set(BUILTIN_RULES.map((r) => r.id));
+  for (const id of config?.disable ?? []) if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.disable: no built-in rule '${id}' (there are ${[...known].join(', ')})`);
+  for (const id of Object.keys(config?.override ?? {})) if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.override.${id}: no built-in rule of that id`);
+  const disabled = new Set(config?.disable ?? []);
+  const rules: RiskRule[] = BUILTIN_RULES.filter((r) => !disabled.has(r.id)).map((r) => {
+    const o = config?.override?.[r.id];
+    return o ? { ...r, ...o, id: r.id, controls: { ...r.controls, ...o.controls } } : r;
+  });
+  const ids = new Set(known);
+  for (const own of config?.rules ?? []) {
+    if (ids.has(own.id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.rules: '${own.id}' is already a rule (use risk.override to change a built-in one)`);
+    ids.add(own.id);
+    rules.push({ ...own, paths: own.paths ?? [], content: own.content ?? [], controls: { ...NO_CONTROLS, ...own.controls } });
+  }
+  return rules;
+}
