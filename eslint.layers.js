@@ -18,7 +18,7 @@ export const LAYERS = {
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'context'],
-  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo'],
+  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

@@ -17,6 +17,7 @@ export const DOCUMENT_KINDS = {
   statement: { uri: 'https://in-toto.io/Statement/v1', file: 'in-toto-statement.schema.json', carriedIn: '_type' },
   authorshipNote: { uri: 'https://aiprov.dev/authorship-note/v1', file: 'authorship-note.schema.json' },
   blameReport: { uri: 'https://aiprov.dev/blame-report/v1', file: 'blame-report.schema.json' },
+  checkReport: { uri: 'https://aiprov.dev/check-report/v1', file: 'check-report.schema.json' },
   config: { uri: null, file: 'config.schema.json' },
   demoReport: { uri: 'https://aiprov.dev/demo-report/v1', file: 'demo-report.schema.json' },
   dependencyAudit: { uri: 'https://aiprov.dev/dependency-audit/v1', file: 'dependency-audit.schema.json' },
@@ -29,7 +30,7 @@ export const DOCUMENT_KINDS = {
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;
 /** The kinds a command prints: each has a URI, an envelope, and renderers (report/renderers.ts). */
-export const REPORT_KINDS = ['blameReport', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
+export const REPORT_KINDS = ['blameReport', 'checkReport', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type KindUri<K extends SchemaName> = (typeof DOCUMENT_KINDS)[K]['uri'];
 

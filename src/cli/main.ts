@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   keygen: async () => (await import('./keygen.js')).registerKeygen,
   attest: async () => (await import('./attest.js')).registerAttest,
   verify: async () => (await import('./verify.js')).registerVerify,
+  check: async () => (await import('./check.js')).registerCheck,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

@@ -36,6 +36,8 @@ export interface RiskRule {
   paths: string[];
   /** Added lines the rule covers in any file it does not exclude (regular expressions). */
   content: string[];
+  /** Covers the change whoever wrote it, deletions too (the gate's own configuration): not only AI-written lines. */
+  anyAuthor?: boolean;
   controls: Controls;
 }
 
@@ -193,6 +195,7 @@ export const BUILTIN_RULES: readonly RiskRule[] = [
     rationale: 'A change to .aiprov.yml or CODEOWNERS can switch the gate off; the policy of a pull request comes from its base, and changing it needs review.',
     paths: ['.aiprov.yml', '**/CODEOWNERS'],
     content: [],
+    anyAuthor: true,
     controls: { ssdf: ['PO.3.2', ...REVIEW.ssdf], asvs: ['V13 Configuration'], slsa: REVIEW.slsa, soc2: ['CC8.1'], iso27001: ['A.8.9', 'A.8.32'], cosai: ['riskRogueActions'], aisvs: ['AC.8.1', 'AC.8.3'], codeguard: ['core/codeguard-0-devops-ci-cd-containers'] },
   },
 ];

@@ -2,6 +2,8 @@ import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
 import type { DemoReport } from '../demo/demo.js';
+import type { CheckReport } from '../gate/check.js';
+import { renderCheckTable } from './check-render.js';
 import { renderDemoEpilogue } from './demo-story.js';
 import type { DepsReport } from '../deps/audit.js';
 import type { ReportKind } from '../schemas.js';
@@ -22,6 +24,7 @@ export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown']
 export interface ReportData {
   scanReport: ScanSession;
   blameReport: BlameReport;
+  checkReport: CheckReport;
   dependencyAudit: DepsReport;
   recordResult: RecordReport;
   hooksResult: HooksReport;
@@ -59,6 +62,10 @@ export const RENDERERS: Renderers = {
     table: whole(renderBlameTable),
     json: whole(json),
     markdown: whole(renderBlameMarkdown),
+  },
+  checkReport: {
+    table: whole(renderCheckTable),
+    json: whole(json),
   },
   dependencyAudit: {
     table: whole(renderDepsTable),

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { checkChange, type CheckPolicy } from '../gate/check.js';
+import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+
+/**
+ * `aiprov check`: the gate on a change. The policy is the `.aiprov.yml` of
+ * the base revision, read from git, never the checkout's: a pull request
+ * cannot loosen the gate it is judged by (`--config` is refused here).
+ */
+export const registerCheck: Register = (program, exit) => {
+  program
+    .command('check')
+    .description('the review gate on a change (base..head): AI-written hunks under risk rules need a human review; secrets fail')
+    .option('--base <rev>', 'the revision the change goes into (default: origin/$GITHUB_BASE_REF in a GitHub pull request)')
+    .option('--head <rev>', 'the change\'s last commit', 'HEAD')
+    .action(async (flags: { base?: string; head: string }, command: Command) => {
+      const raw = command.optsWithGlobals<RawGlobals>();
+      if (raw.config !== undefined) throw new UsageError('check reads the policy from the base revision\'s .aiprov.yml, not from a file given (a change must not choose its own gate)', { field: 'config' });
+      const options = readGlobals(raw, 'checkReport', 'check');
+      const githubBase = process.env.GITHUB_BASE_REF;
+      const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
+      if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF', { field: 'base' });
+      const context = await contextFor(options, false);
+      const policyAt = async (sha: string): Promise<CheckPolicy> => {
+        const source = `${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)}`;
+        const text = await context.git.readFile(sha, DEFAULT_CONFIG_FILE);
+        if (text === undefined) return { source: `the defaults (no ${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)})` };
+        const config = parseConfig(text, source);
+        return { ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), source };
+      };
+      const report = await checkChange({ context, base, head: flags.head, policyAt });
+      await print(options, 'checkReport', report);
+      exit(report.decision === 'pass' ? 0 : 1);
+    });
+};

@@ -1,0 +1,237 @@
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import { parseIdentity, formatIdentity } from '../authorship/identity.js';
+import type { ScanWarning } from '../authorship/types.js';
+import { attributeChange, type ChangedFile } from '../blame/change.js';
+import type { BlameContext } from '../blame/blame.js';
+import { GitError } from '../errors.js';
+import { envelope, type Envelope } from '../schemas.js';
+import type { CommitRecord, Identity } from '../git/types.js';
+import { compareStrings } from '../sorted.js';
+import { classify, compileRules, type RuleMatch } from './classify.js';
+import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from './config.js';
+import type { RiskRule, Tier } from './rules.js';
+import { scanSecrets, type SecretFinding } from './secrets.js';
+
+export type Decision = 'pass' | 'needs-review' | 'fail';
+
+export interface CheckContext extends BlameContext {
+  analyser: AnalyserFactory;
+}
+
+export interface CheckPolicy {
+  risk?: RiskConfig;
+  review?: ReviewConfig;
+  /** Where it came from, for messages and the report. */
+  source: string;
+}
+
+export interface CheckOptions {
+  context: CheckContext;
+  /** The revision the change is measured against (the pull request's target): its policy is the one applied. */
+  base: string;
+  head?: string;
+  /** Reads the policy from the base revision's `.aiprov.yml` (never the head's): the caller knows how configs are read. */
+  policyAt: (base: string) => Promise<CheckPolicy>;
+}
+
+/** A run of consecutive AI-written lines of one file that falls under a risk rule (for the gate's configuration: any change to the file). */
+export interface RiskyHunk {
+  path: string;
+  startLine: number;
+  endLine: number;
+  agents: string[];
+  /** The commits of the change that wrote it. */
+  commits: string[];
+  rule: string;
+  tier: Tier;
+  title: string;
+  rationale: string;
+  /** What matched: the glob, or the pattern with the line it matched on. */
+  because: string;
+  codeguard: string[];
+  /** Needs a person's review under the policy (its tier is escalated). */
+  escalated: boolean;
+  /** The reviews that cover it (none: it is waiting for one). */
+  reviewedBy: string[];
+}
+
+export interface Review {
+  commit: string;
+  reviewer: string;
+  /** Why it does not count, when it does not. */
+  rejected?: string;
+}
+
+export interface CheckReport extends Envelope<'checkReport'> {
+  base: string;
+  head: string;
+  policySource: string;
+  decision: Decision;
+  reasons: string[];
+  change: { commits: number; aiCommits: number; lines: number; aiLines: number; aiShare: number; byAgent: Record<string, number> };
+  hunks: RiskyHunk[];
+  secrets: (SecretFinding & { ai: boolean })[];
+  reviews: Review[];
+  escalate: Tier[];
+  warnings: ScanWarning[];
+}
+
+/**
+ * The gate for a change (a pull request's `base..head`), in one pass: who
+ * wrote each added line, which AI-written hunks fall under the risk rules,
+ * secrets in the added lines, the human reviews the commits carry, and the
+ * decision: `fail` (a secret), `needs-review` (an escalated hunk no valid
+ * review covers), else `pass`. The policy is the base's: a change cannot
+ * weaken its own gate, and a change to the gate's configuration is itself a
+ * critical-tier hunk.
+ */
+export async function checkChange(options: CheckOptions): Promise<CheckReport> {
+  const { git } = options.context;
+  const head = await git.resolveCommit(options.head ?? 'HEAD');
+  let base: string;
+  try {
+    base = await git.resolveCommit(options.base);
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw new GitError('BAD_REVISION', `base ${options.base} is not in this clone, so the change cannot be measured (a shallow checkout? fetch the base: actions/checkout with fetch-depth: 0, or git fetch origin ${options.base.replace(/^origin\//, '')})`, { cause: error });
+    }
+    throw error;
+  }
+  const policy = await options.policyAt(base);
+  const rules = effectiveRules(policy.risk, policy.source);
+  const compiled = compileRules(rules, policy.source);
+  const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
+  const escalate = policy.review?.escalate ?? [...DEFAULT_ESCALATE];
+
+  const attribution = await attributeChange({ context: options.context, base, head });
+  const commits: CommitRecord[] = [];
+  for await (const c of git.logCommits(await git.listCommits(`${base}..${head}`))) commits.push(c);
+  const analysed = options.context.analyser.open(attribution.warnings);
+  await analysed.load(new Set(commits.map((c) => c.sha)));
+  const aiCommits = new Set<string>();
+  for (const c of commits) if (analysed.analyse(c).ai) aiCommits.add(c.sha);
+
+  const reviews = reviewsOf(commits, options.context.analyser);
+  const hunks: RiskyHunk[] = [];
+  for (const file of attribution.files) hunks.push(...riskyHunks(file, compiled, byId, escalate));
+  // The gate's own configuration needs review whoever changed it and however (a deletion too).
+  const anyAuthor = compiled.filter((c) => c.rule.anyAuthor === true);
+  for (const path of attribution.changed) {
+    const file = attribution.files.find((f) => f.path === path);
+    const all = file?.added ?? [];
+    for (const m of classify(anyAuthor, { path, lines: all.length > 0 ? all : [{ line: 0, text: '' }] })) {
+      if (hunks.some((h) => h.path === path && h.rule === m.rule)) continue;
+      const hunk = hunkOf(path, all.length > 0 ? all : [{ line: 0, text: '', sha: head, agents: [], models: [] }], m, byId.get(m.rule), escalate);
+      hunk.commits = all.length > 0 ? hunk.commits : commits.map((c) => c.sha);
+      if (all.length === 0) hunk.because = `the file matches ${m.matched} (lines removed)`;
+      hunks.push(hunk);
+    }
+  }
+  for (const hunk of hunks) hunk.reviewedBy = covering(hunk, reviews, commits);
+
+  const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
+  const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
+  const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
+
+  const reasons: string[] = [];
+  if (secrets.length > 0) reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
+  const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
+  if (waiting.length > 0) reasons.push(`${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`);
+  const decision: Decision = secrets.length > 0 ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
+
+  const lines = attribution.files.reduce((n, f) => n + f.added.length, 0);
+  const byAgent: Record<string, number> = {};
+  let aiLines = 0;
+  for (const f of attribution.files) {
+    for (const l of f.added) {
+      if (l.agents.length === 0) continue;
+      aiLines++;
+      const key = l.agents.length === 1 ? (l.agents[0] ?? 'other') : 'shared';
+      byAgent[key] = (byAgent[key] ?? 0) + 1;
+    }
+  }
+  return {
+    ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
+    change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
+    hunks, secrets, reviews, escalate, warnings: attribution.warnings,
+  };
+}
+
+/** Runs of consecutive AI-written added lines, each classified; one entry per rule that covers a run. */
+function riskyHunks(file: ChangedFile, compiled: ReturnType<typeof compileRules>, rules: Map<string, RiskRule>, escalate: readonly Tier[]): RiskyHunk[] {
+  const out: RiskyHunk[] = [];
+  const ai = file.added.filter((l) => l.agents.length > 0);
+  let run: typeof ai = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    for (const m of classify(compiled, { path: file.path, lines: run })) out.push(hunkOf(file.path, run, m, rules.get(m.rule), escalate));
+    run = [];
+  };
+  for (const line of ai) {
+    const last = run.at(-1);
+    if (last && line.line !== last.line + 1) flush();
+    run.push(line);
+  }
+  flush();
+  return out;
+}
+
+function hunkOf(path: string, run: ChangedFile['added'], m: RuleMatch, rule: RiskRule | undefined, escalate: readonly Tier[]): RiskyHunk {
+  return {
+    path,
+    startLine: run[0]?.line ?? m.line,
+    endLine: run.at(-1)?.line ?? m.line,
+    agents: [...new Set(run.flatMap((l) => l.agents))].sort(compareStrings),
+    commits: [...new Set(run.map((l) => l.sha))],
+    rule: m.rule,
+    tier: m.tier,
+    title: rule?.title ?? m.rule,
+    rationale: rule?.rationale ?? '',
+    because: m.reason === 'path' ? `the file matches ${m.matched}` : `line ${m.line} matches ${m.matched}`,
+    codeguard: rule?.controls.codeguard ?? [],
+    escalated: escalate.includes(m.tier),
+    reviewedBy: [],
+  };
+}
+
+const REVIEW_KEYS = new Set(['reviewed-by']);
+
+/**
+ * The human reviews the change's commits carry as `Reviewed-by:` trailers.
+ * One whose identity an agent signature matches does not count (an agent
+ * cannot review itself, nor another agent's work), nor does a malformed one.
+ */
+function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
+  const out: Review[] = [];
+  for (const c of commits) {
+    const trailers = analyser.engine.match(c).parsed.trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
+    for (const t of trailers) {
+      const identity = parseIdentity(t.value);
+      if (!identity) { out.push({ commit: c.sha, reviewer: t.value, rejected: 'not a name and address' }); continue; }
+      const asCommit: CommitRecord = { sha: c.sha, parents: [], author: identity, committer: identity, authoredAt: c.authoredAt, committedAt: c.committedAt, message: 'review\n' };
+      const agent = analyser.engine.match(asCommit).detections[0]?.agent;
+      out.push({ commit: c.sha, reviewer: formatIdentity(identity), ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}) });
+    }
+  }
+  return out;
+}
+
+/** The valid reviews that cover a hunk: given on a commit of the change at or after the hunk's, by someone who did not write it. */
+function covering(hunk: RiskyHunk, reviews: readonly Review[], commits: readonly CommitRecord[]): string[] {
+  // Commits are newest first: a review on commit i covers the work of commits i and older.
+  const order = new Map(commits.map((c, i) => [c.sha, i]));
+  const authors = new Map(commits.map((c) => [c.sha, c.author]));
+  const newestWork = Math.min(...hunk.commits.map((s) => order.get(s) ?? Infinity));
+  return reviews.filter((r) => {
+    if (r.rejected !== undefined) return false;
+    const at = order.get(r.commit) ?? Infinity;
+    if (at > newestWork) return false;
+    return !hunk.commits.some((s) => sameIdentity(authors.get(s), r.reviewer));
+  }).map((r) => r.reviewer);
+}
+
+function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
+  if (!author) return false;
+  const r = parseIdentity(reviewer);
+  return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();
+}

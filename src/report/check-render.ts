@@ -1,0 +1,42 @@
+import type { CheckReport } from '../gate/check.js';
+import { printable } from './printable.js';
+import type { Style } from './style.js';
+
+const DECISION = { 'pass': 'PASS', 'needs-review': 'NEEDS REVIEW', 'fail': 'FAIL' } as const;
+
+/** The gate's decision as a person reads it in a CI log: the decision and why, then each escalation with its rule and reason. */
+export function renderCheckTable(report: CheckReport, style: Style): string {
+  const c = report.change;
+  const agents = Object.entries(c.byAgent).sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ${n}`).join(', ');
+  const lines = [
+    style.bold(`aiprov check  ${report.base.slice(0, 12)}..${report.head.slice(0, 12)}  ${DECISION[report.decision]}`),
+    `${c.commits} commit${c.commits === 1 ? '' : 's'} (${c.aiCommits} by agents), ${c.lines} lines added, ${c.aiLines} by agents (${(c.aiShare * 100).toFixed(1)}%)${agents ? `: ${agents}` : ''}`,
+    `policy: ${printable(report.policySource)}; review needed for AI-written ${report.escalate.join(', ')} hunks`,
+    ...report.reasons.map((r) => `  ${printable(r)}`),
+  ];
+  const escalated = report.hunks.filter((h) => h.escalated);
+  if (escalated.length > 0) {
+    lines.push('', style.bold('Escalations'));
+    for (const h of escalated) {
+      const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
+      lines.push(`${(h.reviewedBy.length > 0 ? 'reviewed' : 'WAITING').padEnd(9)} ${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(where)}  ${h.agents.length > 0 ? `by ${h.agents.join(', ')}` : 'by a person'}`);
+      lines.push(`          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : ''}`);
+    }
+  }
+  const other = report.hunks.filter((h) => !h.escalated);
+  if (other.length > 0) {
+    lines.push('', style.bold('Also under risk rules (not escalated by the policy)'));
+    for (const h of other) lines.push(`${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(`${h.path}:${h.startLine}`)}`);
+  }
+  if (report.secrets.length > 0) {
+    lines.push('', style.bold('Secrets (redacted)'));
+    for (const s of report.secrets) lines.push(`${printable(`${s.path}:${s.line}`)}  ${printable(s.rule.replace('@secretlint/secretlint-rule-', ''))}  ${printable(s.message)}${s.ai ? '  (written by an agent)' : ''}`);
+  }
+  const rejected = report.reviews.filter((r) => r.rejected !== undefined);
+  if (rejected.length > 0) {
+    lines.push('', style.bold('Reviews that do not count'));
+    for (const r of rejected) lines.push(`${r.commit.slice(0, 12)}  ${printable(r.reviewer)}: ${printable(r.rejected ?? '')}`);
+  }
+  for (const w of report.warnings) lines.push(`warning: ${printable(w.message)}`);
+  return `${lines.join('\n')}\n`;
+}

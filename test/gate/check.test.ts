@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { git, initRepo } from '../../fixtures/repos.js';
+import { validateAgainst } from '../../src/schemas.js';
+import { runCli } from '../cli/run-cli.js';
+import { tempDir } from '../helpers.js';
+
+const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
+const SAM = { name: 'Sam Dev', email: 'sam@example.com' };
+
+/** A commit by `who` (Sam, who drives the agent, by default) with these files written. */
+async function commit(dir: string, files: Record<string, string>, message: string, who = SAM): Promise<string> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  git(dir, 'add', '-A');
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email } });
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+interface Report { decision: string; reasons: string[]; hunks: { path: string; rule: string; tier: string; escalated: boolean; reviewedBy: string[]; agents: string[]; startLine: number; because: string }[]; reviews: { reviewer: string; rejected?: string }[]; secrets: { path: string; line: number; message: string; ai: boolean }[]; change: { aiLines: number; lines: number; byAgent: Record<string, number> }; policySource: string }
+
+let repo: string;
+
+beforeAll(async () => {
+  repo = await tempDir();
+  initRepo(repo);
+  await commit(repo, {
+    'src/app.ts': 'export const app = 1;\n',
+    'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
+  }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
+});
+
+/** A branch off main with the given commits; returns its name. */
+async function branch(name: string, commits: [Record<string, string>, string, { name: string; email: string }?][]): Promise<string> {
+  git(repo, 'checkout', '-q', '-B', name, 'main');
+  for (const [files, message, who] of commits) await commit(repo, files, message, who);
+  git(repo, 'checkout', '-q', 'main');
+  return name;
+}
+
+const check = async (head: string, extra: string[] = []): Promise<{ code: number; report: Report; stdout: string; stderr: string }> => {
+  const run = await runCli(['check', '--repo', repo, '--base', 'main', '--head', head, '--format', 'json', ...extra]);
+  let report = {} as Report;
+  try { report = JSON.parse(run.stdout) as Report; } catch { /* the failing assertion below shows stdout */ }
+  return { ...run, report };
+};
+
+const AUTH_CHANGE = { 'src/auth/login.ts': 'export function login(user: string, password: string): boolean {\n  if (user === "admin") return true;\n  return checkPassword(user, password);\n}\n' };
+
+describe('aiprov check: the review gate on a change', () => {
+  it('an AI change to authentication code needs a review (exit 1), a human one does not; the report validates and says why', async () => {
+    const ai = await branch('ai-auth', [[AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`], [{ 'src/util.ts': 'export const two = 2;\n' }, `Add util\n\n${CLAUDE}\n`]]);
+    const run = await check(ai);
+    expect(run.code, run.stderr).toBe(1);
+    expect(validateAgainst('checkReport', run.report)).toBeNull();
+    expect(run.report.decision).toBe('needs-review');
+    expect(run.report.hunks).toEqual([expect.objectContaining({ path: 'src/auth/login.ts', rule: 'auth', tier: 'high', escalated: true, reviewedBy: [], agents: ['claude-code'], startLine: 1 })]);
+    // Three lines of login.ts are new (its closing brace is the base's), and util.ts's one.
+    expect(run.report.change).toMatchObject({ aiLines: 4, lines: 4, byAgent: { 'claude-code': 4 } });
+    expect(run.report.reasons).toEqual(['1 AI-written hunk under auth without a human review']);
+    const human = await branch('human-auth', [[AUTH_CHANGE, 'Let users log in with a password']]);
+    const ok = await check(human);
+    expect([ok.code, ok.report.decision, ok.report.hunks]).toEqual([0, 'pass', []]);
+    const table = await runCli(['check', '--repo', repo, '--base', 'main', '--head', ai]);
+    expect(table.stdout).toMatch(/NEEDS REVIEW\n[\s\S]*\nWAITING {3}high {5}auth {21}src\/auth\/login\.ts:1-3 {2}by claude-code\n/);
+  });
+
+  it('a Reviewed-by from a person counts; one from an agent, or from whoever drove the agent, does not', async () => {
+    const reviewed = await branch('ai-auth-reviewed', [[AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`], [{}, 'Review\n\nReviewed-by: Riley Reviewer <riley@example.com>', { name: 'Riley Reviewer', email: 'riley@example.com' }]]);
+    const ok = await check(reviewed);
+    expect([ok.code, ok.report.decision, ok.report.hunks[0]?.reviewedBy]).toEqual([0, 'pass', ['Riley Reviewer <riley@example.com>']]);
+    const byAgent = await branch('ai-auth-self', [[AUTH_CHANGE, `Let users log in with a password\n\nReviewed-by: Claude <noreply@anthropic.com>\n${CLAUDE}\n`]]);
+    const agent = await check(byAgent);
+    expect([agent.code, agent.report.decision]).toEqual([1, 'needs-review']);
+    expect(agent.report.reviews).toEqual([expect.objectContaining({ reviewer: 'Claude <noreply@anthropic.com>', rejected: 'an agent (claude-code) cannot review' })]);
+    const byAuthor = await branch('ai-auth-author', [[AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`], [{}, 'LGTM\n\nReviewed-by: Sam Dev <sam@example.com>']]);
+    expect((await check(byAuthor)).report.decision).toBe('needs-review');
+  });
+
+  it('a change that edits .aiprov.yml to switch the rule off does not pass: the base\'s policy applies, and the edit itself needs review', async () => {
+    const sneaky = await branch('disable-auth', [[{ '.aiprov.yml': 'risk:\n  disable: [auth]\n' }, 'Tidy config'], [AUTH_CHANGE, `Let users log in\n\n${CLAUDE}\n`]]);
+    const run = await check(sneaky);
+    expect([run.code, run.report.decision]).toEqual([1, 'needs-review']);
+    expect(run.report.policySource).toMatch(/^the defaults \(no \.aiprov\.yml at the base [0-9a-f]{12}\)$/);
+    expect(run.report.hunks.map((h) => [h.rule, h.tier, h.agents]).sort()).toEqual([['auth', 'high', ['claude-code']], ['gate-configuration', 'critical', []]]);
+  });
+
+  it('a secret an agent added fails the change, reported redacted; a missing base is "could not decide" with the fix', async () => {
+    const token = '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';
+    const leak = await branch('leak', [[{ 'src/config.ts': `export const token = "${token}";\n` }, `Add config\n\n${CLAUDE}\n`]]);
+    const run = await check(leak);
+    expect([run.code, run.report.decision]).toEqual([1, 'fail']);
+    expect(run.report.secrets).toEqual([expect.objectContaining({ path: 'src/config.ts', line: 1, ai: true })]);
+    expect(run.stdout).not.toContain(token.slice(4));
+    const missing = await runCli(['check', '--repo', repo, '--base', 'origin/main', '--head', leak]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^aiprov: base origin\/main is not in this clone, so the change cannot be measured \(a shallow checkout\? fetch the base: actions\/checkout with fetch-depth: 0/);
+    expect((await runCli(['check', '--repo', repo, '--head', leak], { env: { GITHUB_BASE_REF: '' } })).code).toBe(2);
+  });
+});
