@@ -15,7 +15,10 @@ export const registerCheck: Register = (program, exit) => {
     .description('the review gate on a change (base..head): AI-written hunks under risk rules need a human review; secrets fail')
     .option('--base <rev>', 'the revision the change goes into (default: origin/$GITHUB_BASE_REF in a GitHub pull request)')
     .option('--head <rev>', 'the change\'s last commit', 'HEAD')
-    .action(async (flags: { base?: string; head: string }, command: Command) => {
+    .option('--offline', 'look introduced dependency names up in the cache only')
+    .option('--allow-unknown', 'accept introduced names no registry answered for (otherwise: exit 2, could not decide)')
+    .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
+    .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string }, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.config !== undefined) throw new UsageError('check reads the policy from the base revision\'s .aiprov.yml, not from a file given (a change must not choose its own gate)', { field: 'config' });
       const options = readGlobals(raw, 'checkReport', 'check');
@@ -28,10 +31,12 @@ export const registerCheck: Register = (program, exit) => {
         const text = await context.git.readFile(sha, DEFAULT_CONFIG_FILE);
         if (text === undefined) return { source: `the defaults (no ${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)})` };
         const config = parseConfig(text, source);
-        return { ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), source };
+        return { ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
       };
-      const report = await checkChange({ context, base, head: flags.head, policyAt });
+      const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) };
+      const report = await checkChange({ context, base, head: flags.head, policyAt, deps });
       await print(options, 'checkReport', report);
-      exit(report.decision === 'pass' ? 0 : 1);
+      // A change that fails, fails; one that would pass but holds names nobody could check is undecided.
+      exit(report.decision === 'fail' ? 1 : report.couldNotDecide !== null ? 2 : report.decision === 'pass' ? 0 : 1);
     });
 };

@@ -115,6 +115,34 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
   return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings, unread.length);
 }
 
+export interface ChangeAuditOptions extends CommonOptions {
+  context: AuditContext;
+  base: string;
+  head: string;
+}
+
+/**
+ * The names a change introduces (`base..head`): dependencies the head's
+ * changed manifests, lockfiles and install commands name that the same files
+ * at the base did not, checked against their registries. Its cost is the
+ * change's: only the files the range touched are read, at both ends.
+ */
+export async function auditChange(options: ChangeAuditOptions): Promise<DepsReport> {
+  const { context } = options;
+  const { git } = context;
+  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
+  const warnings: ScanWarning[] = [];
+  const changed = await git.changedBetween(options.base, options.head);
+  const at = (rev: string) => collectDependencies(changed, async (wanted) => new Map<string, ReadResult>(await git.readFiles(rev, wanted)));
+  const [now, before] = [await at(options.head), await at(options.base)];
+  for (const u of now.unread) warnings.push({ code: 'FILE_NOT_READ', message: `${u.file} ${u.reason}: its dependencies were not checked` });
+  const identity = (d: FoundDependency): string => `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
+  const known = new Set(before.found.map(identity));
+  const introduced = now.found.filter((d) => !known.has(identity(d)));
+  const reports = await checkFound(introduced, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, () => undefined, warnings);
+  return buildReport({ root: git.root, head: options.head }, reports, settings, context.clock, warnings, now.unread.length);
+}
+
 export interface CheckOptions extends CommonOptions {
   context: DepsContext;
   names: readonly string[];

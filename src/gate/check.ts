@@ -11,16 +11,22 @@ import { classify, compileRules, type RuleMatch } from './classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from './config.js';
 import type { RiskRule, Tier } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
+import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
+import type { DepsConfig } from '../deps/settings.js';
+import { atOrAbove } from '../policy/severity.js';
+import type { Ecosystem, Verdict } from '../deps/types.js';
 
 export type Decision = 'pass' | 'needs-review' | 'fail';
 
-export interface CheckContext extends BlameContext {
+export interface CheckContext extends BlameContext, AuditContext {
   analyser: AnalyserFactory;
 }
 
 export interface CheckPolicy {
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** The base's `deps:` thresholds and suppressions (its registry hosts are never taken from the repository). */
+  deps?: DepsConfig;
   /** Where it came from, for messages and the report. */
   source: string;
 }
@@ -32,6 +38,20 @@ export interface CheckOptions {
   head?: string;
   /** Reads the policy from the base revision's `.aiprov.yml` (never the head's): the caller knows how configs are read. */
   policyAt: (base: string) => Promise<CheckPolicy>;
+  /** How the introduced names are looked up (tests and offline runs); `allowUnknown` accepts names no registry answered for. */
+  deps?: { registries?: Parameters<typeof auditChange>[0]['registries']; offline?: boolean; cacheDir?: string; allowUnknown?: boolean };
+}
+
+/** A dependency the change introduced that the audit flags, or could not check. */
+export interface IntroducedDependency {
+  ecosystem: Ecosystem;
+  name: string;
+  verdict: Verdict;
+  file: string;
+  line: number;
+  /** An agent wrote the line that names it. */
+  ai: boolean;
+  findings: string[];
 }
 
 /** A run of consecutive AI-written lines of one file that falls under a risk rule (for the gate's configuration: any change to the file). */
@@ -71,6 +91,9 @@ export interface CheckReport extends Envelope<'checkReport'> {
   change: { commits: number; aiCommits: number; lines: number; aiLines: number; aiShare: number; byAgent: Record<string, number> };
   hunks: RiskyHunk[];
   secrets: (SecretFinding & { ai: boolean })[];
+  dependencies: { introduced: number; failing: IntroducedDependency[]; unknown: IntroducedDependency[]; failOn: string };
+  /** Why the gate could not decide (names no registry answered for): exit 2, unless the change fails anyway. */
+  couldNotDecide: string | null;
   reviews: Review[];
   escalate: Tier[];
   warnings: ScanWarning[];
@@ -133,11 +156,20 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
 
+  const d = policy.deps;
+  const settings = d ? { ...(d.failOn ? { failOn: d.failOn } : {}), ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}), ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}), ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}), ...(d.suppressions ? { suppressions: d.suppressions } : {}), ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}) } : {};
+  const audit = await auditChange({ context: options.context, base, head, settings, ...withoutAllow(options.deps) });
+  const dependencies = introducedFindings(audit, aiLineSet);
+
   const reasons: string[] = [];
+  if (dependencies.failing.length > 0) reasons.push(`${dependencies.failing.length} introduced dependenc${dependencies.failing.length === 1 ? 'y' : 'ies'} flagged at ${audit.failOn} or above: ${dependencies.failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`);
+  const couldNotDecide = dependencies.unknown.length > 0 && options.deps?.allowUnknown !== true
+    ? `${dependencies.unknown.length} introduced name${dependencies.unknown.length === 1 ? '' : 's'} could not be looked up (${dependencies.unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
+    : null;
   if (secrets.length > 0) reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
   const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
   if (waiting.length > 0) reasons.push(`${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`);
-  const decision: Decision = secrets.length > 0 ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
+  const decision: Decision = secrets.length > 0 || dependencies.failing.length > 0 ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
 
   const lines = attribution.files.reduce((n, f) => n + f.added.length, 0);
   const byAgent: Record<string, number> = {};
@@ -153,7 +185,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   return {
     ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
     change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
-    hunks, secrets, reviews, escalate, warnings: attribution.warnings,
+    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, escalate, warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 
@@ -234,4 +266,27 @@ function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
   if (!author) return false;
   const r = parseIdentity(reviewer);
   return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();
+}
+
+function withoutAllow(deps: CheckOptions['deps']): Omit<NonNullable<CheckOptions['deps']>, 'allowUnknown'> {
+  if (!deps) return {};
+  const { allowUnknown: _ignored, ...rest } = deps;
+  return rest;
+}
+
+/** The audit's failing and unknown names, each placed at the line that names it, and whether an agent wrote that line. */
+function introducedFindings(audit: DepsReport, aiLines: ReadonlySet<string>): { failing: IntroducedDependency[]; unknown: IntroducedDependency[] } {
+  const place = (dep: DepsReport['dependencies'][number]): IntroducedDependency => {
+    const source = dep.sources[0];
+    const file = source?.file ?? '';
+    const line = source?.line ?? 0;
+    return {
+      ecosystem: dep.ecosystem, name: dep.name, verdict: dep.verdict, file, line,
+      ai: dep.sources.some((s) => aiLines.has(`${s.file}\0${s.line}`)),
+      findings: dep.findings.filter((f) => f.suppressed === undefined).map((f) => `${f.severity} ${f.id}: ${f.message}`),
+    };
+  };
+  const failing = audit.dependencies.filter((d) => d.verdict !== 'unknown' && d.findings.some((f) => f.suppressed === undefined && atOrAbove(f.severity, audit.failOn)));
+  const unknown = audit.dependencies.filter((d) => d.verdict === 'unknown' && d.local === undefined);
+  return { failing: failing.map(place), unknown: unknown.map(place) };
 }

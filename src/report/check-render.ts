@@ -28,6 +28,14 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
     lines.push('', style.bold('Also under risk rules (not escalated by the policy)'));
     for (const h of other) lines.push(`${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(`${h.path}:${h.startLine}`)}`);
   }
+  if (report.dependencies.failing.length > 0 || report.dependencies.unknown.length > 0) {
+    lines.push('', style.bold(`Introduced dependencies (${report.dependencies.introduced} new name${report.dependencies.introduced === 1 ? '' : 's'})`));
+    for (const d of [...report.dependencies.failing, ...report.dependencies.unknown]) {
+      lines.push(`${d.verdict.padEnd(12)} ${printable(`${d.ecosystem}:${d.name}`)}  ${printable(`${d.file}:${d.line}`)}${d.ai ? '  (written by an agent)' : ''}`);
+      for (const f of d.findings) lines.push(`             ${printable(f)}`);
+    }
+  }
+  if (report.couldNotDecide !== null) lines.push('', `could not decide: ${printable(report.couldNotDecide)} (--allow-unknown accepts them)`);
   if (report.secrets.length > 0) {
     lines.push('', style.bold('Secrets (redacted)'));
     for (const s of report.secrets) lines.push(`${printable(`${s.path}:${s.line}`)}  ${printable(s.rule.replace('@secretlint/secretlint-rule-', ''))}  ${printable(s.message)}${s.ai ? '  (written by an agent)' : ''}`);

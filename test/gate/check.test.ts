@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, initRepo } from '../../fixtures/repos.js';
+import { packument, startRegistry } from '../../fixtures/registry-server.js';
 import { validateAgainst } from '../../src/schemas.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
@@ -100,5 +101,36 @@ describe('aiprov check: the review gate on a change', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^aiprov: base origin\/main is not in this clone, so the change cannot be measured \(a shallow checkout\? fetch the base: actions\/checkout with fetch-depth: 0/);
     expect((await runCli(['check', '--repo', repo, '--head', leak], { env: { GITHUB_BASE_REF: '' } })).code).toBe(2);
+  });
+
+  it('introduced dependencies: a hallucinated name an agent added fails the change; a real one passes; a registry that does not answer is "could not decide" (exit 2)', async () => {
+    const server = await startRegistry({ npm: { express: packument('express', { versions: ['4.21.0', '5.1.0'], created: '2010-12-29T19:38:25.450Z' }) }, downloads: { express: 200_000_000 } });
+    const user = path.join(await tempDir(), 'user.npmrc');
+    await writeFile(user, `registry=${server.npmUrl}\n`);
+    const env = { npm_config_userconfig: user };
+    const cache = ['--cache-dir', path.join(await tempDir(), 'cache')];
+    try {
+      git(repo, 'checkout', '-q', '-B', 'with-manifest', 'main');
+      await commit(repo, { 'package.json': '{ "name": "app", "dependencies": { "express": "^5.1.0" } }\n' }, 'Add a manifest', { name: 'Dana Human', email: 'dana@example.com' });
+      git(repo, 'checkout', '-q', 'main');
+      git(repo, 'merge', '-q', '--ff-only', 'with-manifest');
+      const slop = await branch('slop', [[{ 'package.json': '{ "name": "app", "dependencies": { "express": "^5.1.0", "express-search-helpers-pro": "^1.0.0" } }\n' }, `Add search\n\n${CLAUDE}\n`]]);
+      const run = await runCli(['check', '--repo', repo, '--base', 'main', '--head', slop, '--format', 'json', ...cache], { env });
+      const report = JSON.parse(run.stdout) as Report & { dependencies: { introduced: number; failing: { name: string; verdict: string; ai: boolean; file: string }[] } };
+      expect([run.code, report.decision]).toEqual([1, 'fail']);
+      expect(report.dependencies.introduced).toBe(1);
+      expect(report.dependencies.failing).toEqual([expect.objectContaining({ name: 'express-search-helpers-pro', verdict: 'hallucinated', ai: true, file: 'package.json' })]);
+      // The manifest change by an agent is also a dependency-manifests escalation.
+      expect(report.hunks.map((h) => h.rule)).toContain('dependency-manifests');
+      const real = await branch('real-dep', [[{ 'src/app.ts': 'export const app = 2;\n' }, 'Tweak']]);
+      expect((await runCli(['check', '--repo', repo, '--base', 'main', '--head', real, ...cache], { env })).code).toBe(0);
+      await server.close();
+      const down = await runCli(['check', '--repo', repo, '--base', 'main', '--head', slop, '--format', 'json', '--cache-dir', path.join(await tempDir(), 'empty-cache')], { env });
+      const undecided = JSON.parse(down.stdout) as { couldNotDecide: string | null };
+      expect(down.code).toBe(2);
+      expect(undecided.couldNotDecide).toMatch(/^1 introduced name could not be looked up \(npm:express-search-helpers-pro\)/);
+    } finally {
+      await server.close().catch(() => undefined);
+    }
   });
 });
