@@ -269,9 +269,7 @@ function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
 }
 
 function withoutAllow(deps: CheckOptions['deps']): Omit<NonNullable<CheckOptions['deps']>, 'allowUnknown'> {
-  if (!deps) return {};
-  const { allowUnknown: _ignored, ...rest } = deps;
-  return rest;
+  return { ...(deps?.registries ? { registries: deps.registries } : {}), ...(deps?.offline !== undefined ? { offline: deps.offline } : {}), ...(deps?.cacheDir !== undefined ? { cacheDir: deps.cacheDir } : {}) };
 }
 
 /** The audit's failing and unknown names, each placed at the line that names it, and whether an agent wrote that line. */
