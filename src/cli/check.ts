@@ -1,7 +1,10 @@
+import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { checkChange, type CheckPolicy } from '../gate/check.js';
+import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 /**
@@ -18,7 +21,8 @@ export const registerCheck: Register = (program, exit) => {
     .option('--offline', 'look introduced dependency names up in the cache only')
     .option('--allow-unknown', 'accept introduced names no registry answered for (otherwise: exit 2, could not decide)')
     .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
-    .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string }, command: Command) => {
+    .option('--no-record', `do not add the decision to ${CHECKS_REF} on the head commit`)
+    .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean }, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.config !== undefined) throw new UsageError('check reads the policy from the base revision\'s .aiprov.yml, not from a file given (a change must not choose its own gate)', { field: 'config' });
       const options = readGlobals(raw, 'checkReport', 'check');
@@ -36,6 +40,10 @@ export const registerCheck: Register = (program, exit) => {
       const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) };
       const report = await checkChange({ context, base, head: flags.head, policyAt, deps });
       await print(options, 'checkReport', report);
+      if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
+      // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
+      const summary = process.env.GITHUB_STEP_SUMMARY;
+      if (summary !== undefined && summary !== '') await appendFile(summary, renderCheckMarkdown(report));
       // A change that fails, fails; one that would pass but holds names nobody could check is undecided.
       exit(report.decision === 'fail' ? 1 : report.couldNotDecide !== null ? 2 : report.decision === 'pass' ? 0 : 1);
     });

@@ -96,6 +96,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   couldNotDecide: string | null;
   reviews: Review[];
   escalate: Tier[];
+  /** The rules in force (the base's policy), for help text and control mappings in SARIF and the dashboard. */
+  rules: RiskRule[];
   warnings: ScanWarning[];
 }
 
@@ -185,7 +187,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   return {
     ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
     change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
-    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, escalate, warnings: [...attribution.warnings, ...audit.warnings],
+    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, escalate, rules, warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 

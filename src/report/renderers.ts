@@ -4,6 +4,8 @@ import type { BlameReport } from '../blame/types.js';
 import type { DemoReport } from '../demo/demo.js';
 import type { CheckReport } from '../gate/check.js';
 import { renderCheckTable } from './check-render.js';
+import { renderCheckMarkdown } from './check-markdown.js';
+import { renderCheckSarif } from './check-sarif.js';
 import { renderDemoEpilogue } from './demo-story.js';
 import type { DepsReport } from '../deps/audit.js';
 import type { ReportKind } from '../schemas.js';
@@ -66,6 +68,8 @@ export const RENDERERS: Renderers = {
   checkReport: {
     table: whole(renderCheckTable),
     json: whole(json),
+    sarif: whole((report) => `${JSON.stringify(renderCheckSarif(report), null, 2)}\n`),
+    markdown: whole(renderCheckMarkdown),
   },
   dependencyAudit: {
     table: whole(renderDepsTable),

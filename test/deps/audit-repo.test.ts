@@ -12,6 +12,7 @@ import { validateAgainst } from '../../src/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
+import { validateSarif } from '../sarif-schema.js';
 
 const server = await registry({
   npm: { 'express': packument('express'), 'zod': packument('zod'), '@acme/internal': packument('@acme/internal') },
@@ -162,6 +163,7 @@ describe('aiprov deps audit of a repository', () => {
   it('SARIF: one rule per signal, results located at the manifest or text line', async () => {
     const sarif = renderDepsSarif(await audit());
     expect(sarif.version).toBe('2.1.0');
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
     expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(['invalid-name', 'not-found', 'unpublished', 'security-holding', 'unknown-extra', 'typosquat', 'new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated', 'expired-suppression']);
     expect(run?.results?.map((r) => [r.ruleId, r.level, r.locations?.[0]?.physicalLocation?.artifactLocation?.uri, r.locations?.[0]?.physicalLocation?.region?.startLine])).toEqual([

@@ -1,0 +1,38 @@
+import type { CheckReport } from '../gate/check.js';
+
+const DECISION = { 'pass': '✅ pass', 'needs-review': '🟡 needs review', 'fail': '❌ fail' } as const;
+
+/** Markdown text from the repository: table cells and code spans cannot be broken out of. */
+function cell(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+/**
+ * The gate for a pull-request comment or the job summary: the decision and
+ * why, the AI share of the change by agent, the escalations with their rule
+ * and reason, and the findings.
+ */
+export function renderCheckMarkdown(report: CheckReport): string {
+  const c = report.change;
+  const out = [
+    `### aiprov check: ${DECISION[report.decision]}${report.couldNotDecide !== null ? ' (could not decide)' : ''}`,
+    '',
+    `\`${report.base.slice(0, 12)}..${report.head.slice(0, 12)}\`: ${c.commits} commit${c.commits === 1 ? '' : 's'}, ${c.lines} lines added, **${(c.aiShare * 100).toFixed(1)}%** by agents. Policy: ${cell(report.policySource)}.`,
+    '',
+    ...report.reasons.map((r) => `- ${cell(r)}`),
+    ...(report.couldNotDecide !== null ? [`- could not decide: ${cell(report.couldNotDecide)}`] : []),
+  ];
+  const agents = Object.entries(c.byAgent).sort((a, b) => b[1] - a[1]);
+  if (agents.length > 0) out.push('', '| agent | lines | share of the change |', '|---|---:|---:|', ...agents.map(([a, n]) => `| ${cell(a)} | ${n} | ${c.lines === 0 ? '0.0' : ((n / c.lines) * 100).toFixed(1)}% |`));
+  const escalated = report.hunks.filter((h) => h.escalated);
+  if (escalated.length > 0) {
+    out.push('', '#### Escalations', '', '| status | tier | rule | where | by | why |', '|---|---|---|---|---|---|');
+    for (const h of escalated) {
+      const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
+      out.push(`| ${h.reviewedBy.length > 0 ? `reviewed by ${cell(h.reviewedBy.join(', '))}` : '**waiting for review**'} | ${h.tier} | ${cell(h.rule)} | \`${where.replace(/`/g, "'")}\` | ${cell(h.agents.join(', ') || 'a person')} | ${cell(h.rationale)} |`);
+    }
+  }
+  if (report.secrets.length > 0) out.push('', '#### Secrets (redacted)', '', ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`));
+  if (report.dependencies.failing.length > 0) out.push('', '#### Introduced dependencies', '', ...report.dependencies.failing.map((d) => `- **${cell(`${d.ecosystem}:${d.name}`)}** is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${cell(d.findings.join('; '))}`));
+  return `${out.join('\n')}\n`;
+}
