@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   attest: async () => (await import('./attest.js')).registerAttest,
   verify: async () => (await import('./verify.js')).registerVerify,
   check: async () => (await import('./check.js')).registerCheck,
+  review: async () => (await import('./review.js')).registerReview,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

@@ -11,6 +11,8 @@ import { classify, compileRules, type RuleMatch } from './classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from './config.js';
 import type { RiskRule, Tier } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
+import { readReviews } from './review.js';
+import { globPattern } from '../blame/glob.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { atOrAbove } from '../policy/severity.js';
@@ -78,6 +80,10 @@ export interface RiskyHunk {
 export interface Review {
   commit: string;
   reviewer: string;
+  /** Where it was found: a `Reviewed-by:` trailer, or a review recorded with `aiprov review` (refs/notes/aiprov-reviews). */
+  via: 'trailer' | 'note';
+  /** The paths it covers (globs), when not the whole change. */
+  paths?: string[];
   /** Why it does not count, when it does not. */
   rejected?: string;
 }
@@ -136,7 +142,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiCommits = new Set<string>();
   for (const c of commits) if (analysed.analyse(c).ai) aiCommits.add(c.sha);
 
-  const reviews = reviewsOf(commits, options.context.analyser);
+  const reviews = [...reviewsOf(commits, options.context.analyser), ...notedReviews(await readReviews(git, commits.map((c) => c.sha)), options.context.analyser)];
   const hunks: RiskyHunk[] = [];
   for (const file of attribution.files) hunks.push(...riskyHunks(file, compiled, byId, escalate));
   // The gate's own configuration needs review whoever changed it and however (a deletion too).
@@ -241,13 +247,28 @@ function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory):
     const trailers = analyser.engine.match(c).parsed.trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
     for (const t of trailers) {
       const identity = parseIdentity(t.value);
-      if (!identity) { out.push({ commit: c.sha, reviewer: t.value, rejected: 'not a name and address' }); continue; }
-      const asCommit: CommitRecord = { sha: c.sha, parents: [], author: identity, committer: identity, authoredAt: c.authoredAt, committedAt: c.committedAt, message: 'review\n' };
-      const agent = analyser.engine.match(asCommit).detections[0]?.agent;
-      out.push({ commit: c.sha, reviewer: formatIdentity(identity), ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}) });
+      if (!identity) { out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' }); continue; }
+      const agent = agentOf(identity, analyser);
+      out.push({ commit: c.sha, reviewer: formatIdentity(identity), via: 'trailer', ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}) });
     }
   }
   return out;
+}
+
+/** The agent an identity belongs to, by the signatures (bot addresses and names), if any. */
+function agentOf(identity: Identity, analyser: AnalyserFactory): string | undefined {
+  const asCommit: CommitRecord = { sha: '', parents: [], author: identity, committer: identity, authoredAt: '', committedAt: '', message: 'review\n' };
+  return analyser.engine.match(asCommit).detections[0]?.agent;
+}
+
+/** Reviews recorded with `aiprov review`: an approval counts (within its paths), a rejection never does. */
+function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, analyser: AnalyserFactory): Review[] {
+  return noted.map(({ commit, review }) => {
+    const identity = { name: review.reviewer.name, email: review.reviewer.email ?? '' };
+    const agent = agentOf(identity, analyser);
+    const rejected = agent !== undefined ? `an agent (${agent}) cannot review` : review.decision !== 'approved' ? `decision: ${review.decision}` : undefined;
+    return { commit, reviewer: formatIdentity(identity), via: 'note' as const, ...(review.scope.paths ? { paths: review.scope.paths } : {}), ...(rejected !== undefined ? { rejected } : {}) };
+  });
 }
 
 /** The valid reviews that cover a hunk: given on a commit of the change at or after the hunk's, by someone who did not write it. */
@@ -260,8 +281,18 @@ function covering(hunk: RiskyHunk, reviews: readonly Review[], commits: readonly
     if (r.rejected !== undefined) return false;
     const at = order.get(r.commit) ?? Infinity;
     if (at > newestWork) return false;
+    if (r.paths && !r.paths.some((glob) => globMatches(glob, hunk.path))) return false;
     return !hunk.commits.some((s) => sameIdentity(authors.get(s), r.reviewer));
   }).map((r) => r.reviewer);
+}
+
+/** A review's path glob against a path; a glob that makes no pattern covers nothing (it came from a note anyone can write). */
+function globMatches(glob: string, path: string): boolean {
+  try {
+    return globPattern(glob).test(path);
+  } catch {
+    return false;
+  }
 }
 
 function sameIdentity(author: Identity | undefined, reviewer: string): boolean {

@@ -133,4 +133,30 @@ describe('aiprov check: the review gate on a change', () => {
       await server.close().catch(() => undefined);
     }
   });
+
+  it('aiprov review records a person\'s review in notes (signed with --key): an approval within its scope lets the change pass, a rejection or an agent\'s does not', async () => {
+    const head = git(repo, 'rev-parse', await branch('ai-auth-noted', [[AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`]])).trim();
+    const as = (name: string, email: string) => { git(repo, 'config', 'user.name', name); git(repo, 'config', 'user.email', email); };
+    const review = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['review', '--repo', repo, '--commit', head, ...args], { env });
+    as('Riley Reviewer', 'riley@example.com');
+    expect((await review(['--decision', 'reject', '--quiet'])).code).toBe(0);
+    expect((await check(head)).report.decision).toBe('needs-review');
+    expect((await review(['--decision', 'approve', '--scope', 'docs/**', '--quiet'])).code).toBe(0);
+    expect((await check(head)).report.decision).toBe('needs-review');
+    as('Claude', 'noreply@anthropic.com');
+    expect((await review(['--decision', 'approve', '--quiet'])).code).toBe(0);
+    const agentReview = await check(head);
+    expect(agentReview.report.decision).toBe('needs-review');
+    expect(agentReview.report.reviews.map((r) => r.rejected)).toEqual(['decision: rejected', undefined, 'an agent (claude-code) cannot review']);
+    as('Riley Reviewer', 'riley@example.com');
+    const dir = await tempDir();
+    const env = { AIPROV_PASSWORD: 'reviewer-secret' };
+    expect((await runCli(['keygen', '--output', path.join(dir, 'riley')], { env })).code).toBe(0);
+    expect((await review(['--decision', 'approve', '--scope', 'src/auth/**', '--key', path.join(dir, 'riley.key'), '--quiet'], env)).code).toBe(0);
+    const ok = await check(head);
+    expect([ok.code, ok.report.decision, ok.report.hunks[0]?.reviewedBy]).toEqual([0, 'pass', ['Riley Reviewer <riley@example.com>']]);
+    // The signed review verifies as review/v1 from the notes.
+    expect((await runCli(['verify', '--repo', repo, '--commit', head, '--from-notes', '--type', 'review', '--key', path.join(dir, 'riley.pub')])).code).toBe(0);
+    expect((await review(['--decision', 'maybe'])).code).toBe(2);
+  });
 });

@@ -1,0 +1,87 @@
+import type { KeyObject } from 'node:crypto';
+import { signWithKey } from '../attest/sign.js';
+import { PREDICATE_TYPES, reviewPredicate, statement, subjects, type ReviewDecision, type ReviewPredicate } from '../attest/statement.js';
+import { appendBundles } from '../attest/store.js';
+import { NotesError, UsageError } from '../errors.js';
+import type { HistoryReader, Identity, NotesReader, NotesWriter } from '../git/types.js';
+import { missingNoteObject } from '../git/types.js';
+
+/**
+ * Human reviews recorded in the repository: `refs/notes/aiprov-reviews`,
+ * one `review/v1` predicate per line on the note of the commit reviewed (the
+ * head of the range). With a key, the same review is also signed and its
+ * bundle added to `refs/notes/aiprov-attestations`. A note says who claims
+ * to have reviewed; only a signed review proves it (anyone who can push
+ * notes can write one), which is why `verify --policy` asks for the signed
+ * one.
+ */
+export const REVIEWS_REF = 'refs/notes/aiprov-reviews';
+
+export interface ReviewContext {
+  git: HistoryReader & NotesWriter;
+}
+
+export interface ReviewOptions {
+  context: ReviewContext;
+  /** The commit reviewed, or the range `A..B` (the note goes on B). */
+  target: string;
+  decision: ReviewDecision;
+  reviewer: Identity;
+  paths?: string[];
+  comment?: string;
+  now: Date;
+  privateKey?: KeyObject;
+}
+
+export interface RecordedReview {
+  commit: string;
+  predicate: ReviewPredicate;
+  signed: boolean;
+}
+
+export async function recordReview(options: ReviewOptions): Promise<RecordedReview> {
+  const { git } = options.context;
+  const parts = options.target.split(/\.\.\.?/);
+  const from: string | undefined = parts.length === 2 ? parts[0] : undefined;
+  const to: string = parts.length === 2 ? (parts[1] ?? '') : options.target;
+  if (parts.length > 2 || to === '' || from === '') throw new UsageError('expected a commit or a range A..B', { field: 'target', value: options.target });
+  const commit = await git.resolveCommit(to);
+  const range = from !== undefined ? `${await git.resolveCommit(from)}..${commit}` : commit;
+  if (options.reviewer.email === '') throw new UsageError('no reviewer: set git config user.name and user.email (the review is recorded in their name)', { field: 'reviewer' });
+  const predicate = reviewPredicate({
+    reviewer: { name: options.reviewer.name, email: options.reviewer.email },
+    scope: { range, ...(options.paths && options.paths.length > 0 ? { paths: options.paths } : {}) },
+    decision: options.decision,
+    reviewedAt: options.now.toISOString(),
+    ...(options.comment !== undefined && options.comment !== '' ? { comment: options.comment } : {}),
+  });
+  const line = JSON.stringify(predicate);
+  await git.updateNote(REVIEWS_REF, commit, (current) => {
+    if (current !== undefined && missingNoteObject(current) !== undefined) throw new NotesError('NOTE_UNREADABLE', `the reviews note on ${commit.slice(0, 12)} names a missing object; fetch ${REVIEWS_REF} first`);
+    return `${[...(current ?? '').split('\n').filter((l) => l.trim() !== ''), line].join('\n')}\n`;
+  });
+  if (options.privateKey) {
+    const bundle = await signWithKey(statement(subjects(commit), PREDICATE_TYPES.review, predicate), options.privateKey);
+    await appendBundles(git, commit, [bundle]);
+  }
+  return { commit, predicate, signed: options.privateKey !== undefined };
+}
+
+/** The reviews recorded on these commits, each with the commit its note is on; a line that is not a review is left out (said by the caller). */
+export async function readReviews(git: NotesReader, commits: readonly string[]): Promise<{ commit: string; review: ReviewPredicate }[]> {
+  const notes = await git.readNotes(REVIEWS_REF, commits);
+  const out: { commit: string; review: ReviewPredicate }[] = [];
+  for (const [commit, text] of notes) {
+    if (missingNoteObject(text) !== undefined) continue;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const r = JSON.parse(line) as ReviewPredicate;
+        if (typeof r.reviewer.email === 'string' && typeof r.decision === 'string') out.push({ commit, review: r });
+      } catch {
+        // Not a review: ignored here, never counted.
+      }
+    }
+  }
+  return out;
+}
