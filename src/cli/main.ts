@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   verify: async () => (await import('./verify.js')).registerVerify,
   check: async () => (await import('./check.js')).registerCheck,
   review: async () => (await import('./review.js')).registerReview,
+  init: async () => (await import('./init.js')).registerInit,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

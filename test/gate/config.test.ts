@@ -1,4 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { linearRepo } from '../../fixtures/repos.js';
+import { BUILTIN_RULES } from '../../src/gate/rules.js';
+import { runCli } from '../cli/run-cli.js';
+import { tempDir } from '../helpers.js';
 import { parseConfig } from '../../src/config/load.js';
 import { classify, compileRules } from '../../src/gate/classify.js';
 import { effectiveRules } from '../../src/gate/config.js';
@@ -50,5 +56,21 @@ describe('risk rules from .aiprov.yml', () => {
     expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B, content: ["(?<=x)y"] }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: risk rule mine: pattern "\(\?<=x\)y": /);
     expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: /);
     expect(() => parseConfig('review:\n  escalate: [urgent]\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: \/review\/escalate\/0/);
+  });
+
+  it('aiprov init writes a commented .aiprov.yml that is the defaults (a valid config, every built-in rule listed), and never over an existing one', async () => {
+    const repo = await tempDir();
+    await linearRepo(repo, 1);
+    const first = await runCli(['init', '--repo', repo, '--quiet']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const text = await readFile(path.join(repo, '.aiprov.yml'), 'utf8');
+    const config = parseConfig(text, '.aiprov.yml');
+    expect(effectiveRules(config.risk, '.aiprov.yml').map((r) => r.id)).toEqual(BUILTIN_RULES.map((r) => r.id));
+    expect(config.review?.escalate).toEqual(['critical', 'high']);
+    for (const rule of BUILTIN_RULES) expect(text).toContain(`#   ${rule.id}`);
+    const again = await runCli(['init', '--repo', repo]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/\.aiprov\.yml exists: init does not overwrite/);
+    expect(await readFile(path.join(repo, '.aiprov.yml'), 'utf8')).toBe(text);
   });
 });
