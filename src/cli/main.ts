@@ -39,9 +39,8 @@ function commandIn(argv: string[]): string | undefined {
  * verification, 2 could not decide. Errors print as one line on stderr;
  * `--debug` adds the stack.
  */
-export async function main(rawArgv: string[]): Promise<number> {
-  // `aiprov` alone is a request for help, like `aiprov --help`; `-v` is the version, as most CLIs have it.
-  const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
+/** The program with the commands `argv` needs registered (all of them for help or a typo). */
+async function programFor(argv: string[], exit: (code: ExitCode) => void): Promise<Command> {
   const program = new Command('aiprov')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
     .version(VERSION, '-V, --version')
@@ -58,10 +57,40 @@ export async function main(rawArgv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text) });
   const named = commandIn(argv);
   const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
+  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit);
+  return program;
+}
+
+class ParsedOnly extends Error {}
+
+/**
+ * Parses a command line as `aiprov` would, without running anything: for
+ * tests that keep the examples and the docs from naming options that do not
+ * exist. Returns the command's name, or the parser's complaint.
+ */
+export async function parseCommandLine(argv: string[]): Promise<{ command: string } | { error: string }> {
+  const program = await programFor(argv, () => undefined);
+  program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  let command = '';
+  program.hook('preAction', (_program, action) => {
+    command = action.name();
+    throw new ParsedOnly();
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { error: 'no command ran' };
+  } catch (error) {
+    if (error instanceof ParsedOnly) return { command };
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function main(rawArgv: string[]): Promise<number> {
+  // `aiprov` alone is a request for help, like `aiprov --help`; `-v` is the version, as most CLIs have it.
+  const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
   // Each command's action reports its exit code here; nothing sets process.exitCode on the side.
   let exitCode: ExitCode = 0;
-  const exit = (code: ExitCode): void => { exitCode = code; };
-  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit);
+  const program = await programFor(argv, (code) => { exitCode = code; });
 
   // The command that ran, so that a library error naming a field can be shown with that command's flag.
   let running: Command = program;
