@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps|notes|since|bom|verify]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps|notes|since|bom|verify|check]: aiprov's speed and memory against baselines measured in the same run.
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
@@ -21,6 +21,7 @@ if (!only || only === 'notes') await benchNotes();
 if (!only || only === 'since') await benchSince();
 if (!only || only === 'bom') await benchBom();
 if (!only || only === 'verify') await benchVerify();
+if (!only || only === 'check') await benchCheck();
 
 async function benchScan() {
   const t0 = Date.now();
@@ -131,4 +132,19 @@ async function benchBom() {
   console.log(`  aiprov    bom                      ${paired.ours.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.ours.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${paired.ratio.toFixed(2)}x scan + blame (target <= 1.10x)`);
   console.log(`  ${paired.ratio <= 1.1 ? 'within targets' : 'OUTSIDE TARGETS'}`);
+}
+
+/** The gate on a 10-commit change costs the change, not the history: the same range (HEAD~20..HEAD~10: Claude Code, aider, Copilot, Dependabot and people) on 100,000 commits against 1,000. */
+async function benchCheck() {
+  const [small, large] = [await benchRepository(1_000), await benchRepository(100_000)];
+  const runs = Math.max(RUNS, 5);
+  // --no-record: the cached repositories are not written to; --offline --allow-unknown: no registry is asked.
+  const check = (repo) => () => measure(process.execPath, [BIN, 'check', '--repo', repo, '--base', 'HEAD~20', '--head', 'HEAD~10', '--no-record', '--offline', '--allow-unknown', '--format', 'json', '--quiet']);
+  const paired = await pairedMedian(runs, check(small), check(large));
+  console.log('');
+  console.log('aiprov check of a 10-commit change (%d runs of each, in turns; ratio: median of the pairs\' ratios)', runs);
+  console.log(`  on 1,000 commits      ${paired.baseline.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.baseline.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(`  on 100,000 commits    ${paired.ours.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.ours.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log(`  ratio     ${paired.ratio.toFixed(2)}x (target <= 1.20x)`);
+  console.log(`  ${paired.ratio <= 1.2 ? 'within targets' : 'OUTSIDE TARGETS'}`);
 }
