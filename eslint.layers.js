@@ -17,7 +17,7 @@ export const LAYERS = {
   gate: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'policy'],
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'context'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context'],
   report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };

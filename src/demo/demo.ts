@@ -8,7 +8,11 @@ import { buildSampleRepository } from './run.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import { checkChange, type CheckReport } from '../gate/check.js';
+import { recordReview } from '../gate/review.js';
+import { readStoredBundles } from '../attest/store.js';
+import { PULL_REQUEST_REF } from './sample-history.js';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { bundleFileName } from '../attest/attest.js';
 import { signWithKey } from '../attest/sign.js';
@@ -26,6 +30,17 @@ export interface DemoReport extends Envelope<'demoReport'> {
   /** The CycloneDX AI-BOM of the sample, written next to its files. */
   bom: DemoBom;
   attestations: DemoAttestations;
+  gate: DemoGate;
+}
+
+/** The sample's pull request through the gate: refused, reviewed by a person, checked again; what verify then says. */
+export interface DemoGate {
+  pullRequest: string;
+  head: string;
+  before: Pick<CheckReport, 'decision' | 'reasons'> & { escalations: string[] };
+  review: { reviewer: string; scope: string[]; signed: boolean };
+  after: Pick<CheckReport, 'decision' | 'reasons'> & { escalations: string[] };
+  verify: { review: { verified: boolean; detail: string }; deps: { verified: boolean; detail: string } };
 }
 
 export interface DemoAttestations {
@@ -75,8 +90,10 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
     agents: components.filter((c) => c['bom-ref'].startsWith('agent:')).length,
     libraries: components.filter((c) => c.type === 'library').length,
   };
-  const attestations = await attestAndVerify(context, repository, { scan, blame, deps, bom: result.bom });
-  return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations };
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const attestations = await attestAndVerify(context, repository, { scan, blame, deps, bom: result.bom }, keys);
+  const gate = await gateStory(context, keys, path.join(await context.git.gitPath('aiprov-demo-cache')));
+  return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations, gate };
 }
 
 /**
@@ -85,10 +102,10 @@ export async function runDemo(options: { dir?: string } & Omit<ContextOptions, '
  * (authorship, deps, bom); the bundles go to files and to the notes ref; each
  * is verified offline with the public key, and a tampered copy is refused.
  */
-async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, made: { scan: ScanReport; blame: BlameReport; deps: DepsReport; bom: unknown }): Promise<DemoAttestations> {
+async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, made: { scan: ScanReport; blame: BlameReport; deps: DepsReport; bom: unknown }, keys: KeyPairKeyObjectResult): Promise<DemoAttestations> {
   const dir = path.join(repository, DEMO_ATTESTATIONS_DIR);
   await mkdir(dir);
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = keys;
   const publicFile = path.join(dir, 'demo-signing-key.pub');
   await writeFile(publicFile, publicKey.export({ type: 'spki', format: 'pem' }).toString());
   // The reports the demo just made are what it signs (attest would make them again): the sample's HEAD is the subject.
@@ -120,4 +137,50 @@ async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>,
   const refused = await check(tampered, PREDICATE_TYPES.authorship);
   const failed = refused.checks.find((c) => c.result === 'failed');
   return { publicKey: publicFile, bundles, tampered: { verified: refused.verified, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
+}
+
+const REVIEWER = { name: 'Riley Reviewer', email: 'riley@example.com' };
+
+/**
+ * The gate on the sample's pull request (Claude Code's checkout, a login
+ * bypass and a misspelt dependency): `check` refuses it; a person reviews
+ * the authentication change and signs the review; `check` runs again (the
+ * typosquat still fails it); `verify` accepts the signed review for the pull
+ * request's head and still refuses main's dependency attestation, which
+ * names the package the agent made up.
+ */
+async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys: KeyPairKeyObjectResult, cacheDir: string): Promise<DemoGate> {
+  const base = await context.git.resolveCommit('main');
+  const head = await context.git.resolveCommit(PULL_REQUEST_REF);
+  const run = async (): Promise<CheckReport> => checkChange({
+    context, base, head,
+    policyAt: () => Promise.resolve({ source: 'the defaults (the sample has no .aiprov.yml)' }),
+    deps: { registries: { npm: demoRegistry }, cacheDir },
+  });
+  const summary = (r: CheckReport): DemoGate['before'] => ({ decision: r.decision, reasons: r.reasons, escalations: r.hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).map((h) => `${h.rule} ${h.path}:${h.startLine}`) });
+  const before = await run();
+  const scope = ['src/auth/**'];
+  const recorded = await recordReview({ context, target: head, decision: 'approved', reviewer: REVIEWER, paths: scope, comment: 'The support bypass is intended for the demo; approved.', now: context.clock.now(), privateKey: keys.privateKey });
+  const after = await run();
+  const trust = { kind: 'keys' as const, keys: [keys.publicKey] };
+  const now = context.clock.now();
+  const reviewBundle = (await readStoredBundles(context.git, head)).at(-1)?.json;
+  const review = await verifyAttestation({ bundle: reviewBundle, trust, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: head }, now });
+  const mainHead = await context.git.resolveCommit('HEAD');
+  const depsBundle = (await readStoredBundles(context.git, mainHead)).find((b) => JSON.stringify(b.json).length > 0 && claims(b.json, PREDICATE_TYPES.deps))?.json;
+  const deps = await verifyAttestation({ bundle: depsBundle, trust, predicateType: PREDICATE_TYPES.deps, subject: { gitCommit: mainHead }, now, policy: {} });
+  const failed = (v: typeof review): string => { const c = v.checks.find((x) => x.result === 'failed'); return c ? `${c.name}: ${c.detail}` : 'every check passed'; };
+  return {
+    pullRequest: PULL_REQUEST_REF.replace('refs/heads/', ''), head,
+    before: summary(before),
+    review: { reviewer: `${REVIEWER.name} <${REVIEWER.email}>`, scope, signed: recorded.signed },
+    after: summary(after),
+    verify: { review: { verified: review.verified, detail: failed(review) }, deps: { verified: deps.verified, detail: failed(deps) } },
+  };
+}
+
+/** Whether a bundle's (unverified) statement claims this predicate type: only to pick which bundle to verify. */
+function claims(bundle: unknown, type: string): boolean {
+  const payload = (bundle as { dsseEnvelope?: { payload?: string } } | undefined)?.dsseEnvelope?.payload;
+  return typeof payload === 'string' && Buffer.from(payload, 'base64').toString('utf8').includes(`"predicateType":"${type}"`);
 }

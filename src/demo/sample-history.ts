@@ -78,5 +78,25 @@ export function sampleHistory(): ImportCommit[] {
       message: 'chore(release): 1.0.0\n',
       files: { 'CHANGELOG.md': '# 1.0.0\n' },
     },
+    // A pull request, not merged: Claude Code adds checkout, and on the way a bypass in the login code and a misspelt dependency.
+    {
+      ref: PULL_REQUEST_REF,
+      parents: [11],
+      author: at(12, bob),
+      message: 'Add checkout\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n',
+      files: {
+        'src/checkout.ts': 'import { validate } from "./orders";\n\nexport function checkout(order: unknown): boolean {\n  return validate(order);\n}\n',
+        'package.json': '{ "name": "shop-api", "dependencies": { "express": "^5.2.0", "expres": "^1.0.0" } }\n',
+      },
+    },
+    {
+      ref: PULL_REQUEST_REF,
+      author: at(12, bob),
+      message: 'Let support staff in without a password\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n',
+      files: { 'src/auth/login.ts': 'export function login(user: string, password: string): boolean {\n  if (user === "support") return true;\n  return check(user, password);\n}\n' },
+    },
   ];
 }
+
+/** The sample's open pull request: `aiprov check` runs on it against main. */
+export const PULL_REQUEST_REF = 'refs/heads/pr/checkout';

@@ -169,6 +169,7 @@ describe('aiprov --version and demo', () => {
     expect(text).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
     expect(text).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
     expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
+    expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
     expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
   });
 
@@ -216,6 +217,12 @@ describe('aiprov --version and demo', () => {
     const attestations = (demo as unknown as { attestations: { publicKey: string; bundles: { predicate: string; verified: boolean; checks: number; file: string }[]; tampered: { verified: boolean; failedCheck: string } } }).attestations;
     expect(attestations.bundles.map((b) => [b.predicate, b.verified, b.checks])).toEqual([['authorship', true, 10], ['deps', true, 10], ['bom', true, 10]]);
     expect(attestations.tampered).toMatchObject({ verified: false, failedCheck: 'signature' });
+    // The pull request through the gate: refused (a typosquat, an unreviewed AI change to login), a signed review, still refused for the typosquat; verify accepts the review and refuses main's hallucinated package.
+    const gate = (demo as unknown as { gate: { before: { decision: string; escalations: string[] }; after: { decision: string; escalations: string[]; reasons: string[] }; verify: { review: { verified: boolean }; deps: { verified: boolean; detail: string } } } }).gate;
+    expect(gate.before).toMatchObject({ decision: 'fail', escalations: ['dependency-manifests package.json:1', 'auth src/auth/login.ts:2'] });
+    expect(gate.after).toMatchObject({ decision: 'fail', escalations: ['dependency-manifests package.json:1'], reasons: ['1 introduced dependency flagged at high or above: npm:expres (suspicious)', '1 AI-written hunk under dependency-manifests without a human review'] });
+    expect(gate.verify.review.verified).toBe(true);
+    expect(gate.verify.deps).toEqual({ verified: false, detail: 'policy: 1 dependency is hallucinated: npm:express-search-helpers-pro' });
     // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
     const fromNotes = await runCli(['verify', '--repo', dir, '--from-notes', '--type', 'bom', '--key', attestations.publicKey]);
     expect(fromNotes.code).toBe(0);
