@@ -4,7 +4,7 @@ import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
-import { effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
+import { effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from '../gate/config.js';
 import { compileRules } from '../gate/classify.js';
 import { ConfigError } from '../errors.js';
 import { readRegularFile } from '../files.js';
@@ -70,6 +70,7 @@ export function parseConfig(text: string, file: string): AiprovConfig {
   checkSignatures(config.signatures ?? [], file);
   // Risk rules are checked as they will run: ids that exist, patterns the linear-time engine takes.
   if (config.risk) compileRules(effectiveRules(config.risk, file), file);
+  if (config.review) requiredReviewers(config.review, file);
   return config;
 }
 

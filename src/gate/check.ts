@@ -8,7 +8,7 @@ import { envelope, type Envelope } from '../schemas.js';
 import type { CommitRecord, Identity } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import { classify, compileRules, type RuleMatch } from './classify.js';
-import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from './config.js';
+import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from './config.js';
 import type { RiskRule, Tier } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
 import { readReviews } from './review.js';
@@ -75,6 +75,8 @@ export interface RiskyHunk {
   escalated: boolean;
   /** The reviews that cover it (none: it is waiting for one). */
   reviewedBy: string[];
+  /** Who may review it, when the policy's review.require names reviewers for its path (people, team:<name>). */
+  reviewers?: string[];
 }
 
 export interface Review {
@@ -158,7 +160,15 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
       hunks.push(hunk);
     }
   }
-  for (const hunk of hunks) hunk.reviewedBy = covering(hunk, reviews, commits);
+  const requirements = requiredReviewers(policy.review, policy.source);
+  for (const hunk of hunks) {
+    const applying = requirements.filter((r) => r.include.some((g) => globMatches(g, hunk.path)) && !r.exclude.some((g) => globMatches(g, hunk.path)));
+    if (applying.length > 0) hunk.reviewers = [...new Set(applying.flatMap((r) => r.names))];
+    const valid = covering(hunk, reviews, commits);
+    // Each requirement that applies must be met by one of its reviewers.
+    const met = applying.every((r) => valid.some((v) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())));
+    hunk.reviewedBy = met ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase()))) : [];
+  }
 
   const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
   const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));

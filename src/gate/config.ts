@@ -11,6 +11,27 @@ export interface RiskConfig {
 /** `.aiprov.yml`'s `review:` section. */
 export interface ReviewConfig {
   escalate?: Tier[];
+  /** Named groups of reviewers (email addresses), referred to as `team:<name>`. */
+  teams?: Record<string, string[]>;
+  /** Who may review what: an escalated hunk under these paths counts as reviewed only by one of these reviewers (each matching entry must be met). */
+  require?: { paths: string[]; reviewers: string[] }[];
+}
+
+/** The reviewers' addresses a requirement names, teams expanded (lowercase); an unknown team is a config error. */
+export function requiredReviewers(config: ReviewConfig | undefined, source: string): { include: string[]; exclude: string[]; reviewers: Set<string>; names: string[] }[] {
+  return (config?.require ?? []).map((entry, i) => {
+    const reviewers = new Set<string>();
+    for (const r of entry.reviewers) {
+      if (r.startsWith('team:')) {
+        const members = config?.teams?.[r.slice(5)];
+        if (!members) throw new ConfigError('CONFIG_INVALID', `${source}: review.require[${i}]: no team '${r.slice(5)}' in review.teams`);
+        for (const m of members) reviewers.add(m.toLowerCase());
+      } else {
+        reviewers.add(r.toLowerCase());
+      }
+    }
+    return { include: entry.paths.filter((p) => !p.startsWith('!')), exclude: entry.paths.filter((p) => p.startsWith('!')).map((p) => p.slice(1)), reviewers, names: entry.reviewers };
+  });
 }
 
 export const DEFAULT_ESCALATE: readonly Tier[] = ['critical', 'high'];

@@ -20,7 +20,7 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
     for (const h of escalated) {
       const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
       lines.push(`${(h.reviewedBy.length > 0 ? 'reviewed' : 'WAITING').padEnd(9)} ${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(where)}  ${h.agents.length > 0 ? `by ${h.agents.join(', ')}` : 'by a person'}`);
-      lines.push(`          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : ''}`);
+      lines.push(`          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : h.reviewers ? `; needs a review by ${printable(h.reviewers.join(' or '))}` : ''}`);
     }
   }
   const other = report.hunks.filter((h) => !h.escalated);

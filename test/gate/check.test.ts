@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { git, initRepo } from '../../fixtures/repos.js';
 import { packument, startRegistry } from '../../fixtures/registry-server.js';
 import { validateAgainst } from '../../src/schemas.js';
+import { parseConfig } from '../../src/config/load.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
@@ -158,5 +159,25 @@ describe('aiprov check: the review gate on a change', () => {
     // The signed review verifies as review/v1 from the notes.
     expect((await runCli(['verify', '--repo', repo, '--commit', head, '--from-notes', '--type', 'review', '--key', path.join(dir, 'riley.pub')])).code).toBe(0);
     expect((await review(['--decision', 'maybe'])).code).toBe(2);
+  });
+
+  it('review.require names who may review what (people and teams, negated paths): another person\'s approval does not meet it', async () => {
+    const own = await tempDir();
+    initRepo(own);
+    await commit(own, {
+      'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
+      '.aiprov.yml': 'review:\n  teams:\n    security: [sec@example.com]\n  require:\n    - paths: ["src/auth/**", "!src/auth/fixtures/**"]\n      reviewers: [team:security, carol@example.com]\n',
+    }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
+    git(own, 'checkout', '-q', '-b', 'change');
+    await commit(own, AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`);
+    await commit(own, {}, 'Review\n\nReviewed-by: Riley Reviewer <riley@example.com>', { name: 'Riley Reviewer', email: 'riley@example.com' });
+    const run = (head: string) => runCli(['check', '--repo', own, '--base', 'main', '--head', head, '--format', 'json', '--no-record']).then((r) => JSON.parse(r.stdout) as Report & { hunks: { reviewers?: string[] }[] });
+    const notMet = await run('change');
+    expect(notMet.decision).toBe('needs-review');
+    expect(notMet.hunks[0]).toMatchObject({ rule: 'auth', reviewedBy: [], reviewers: ['team:security', 'carol@example.com'] });
+    await commit(own, {}, 'Security review\n\nReviewed-by: Sec Team <sec@example.com>', { name: 'Sec Team', email: 'sec@example.com' });
+    const met = await run('change');
+    expect([met.decision, met.hunks[0]?.reviewedBy]).toEqual(['pass', ['Sec Team <sec@example.com>']]);
+    expect(() => parseConfig('review:\n  require:\n    - { paths: [src/**], reviewers: [team:nobody] }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: review\.require\[0\]: no team 'nobody'/);
   });
 });
