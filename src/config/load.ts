@@ -49,8 +49,9 @@ export async function loadConfig(repoRoot: string | null, explicit?: string, cwd
 
 export function parseConfig(text: string, file: string): AiprovConfig {
   // Loaded only when there is a config file to read.
-  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const { parseDocument, LineCounter } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line;
@@ -65,7 +66,7 @@ export function parseConfig(text: string, file: string): AiprovConfig {
     throw new ConfigError('CONFIG_INVALID', `${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const problem = validateAgainst('config', value);
-  if (problem) throw new ConfigError('CONFIG_INVALID', `${file}: ${problem}`);
+  if (problem) throw new ConfigError('CONFIG_INVALID', `${file}${lineOf(problem, doc, lines)}: ${problem}`);
   const config = value as AiprovConfig;
   checkSignatures(config.signatures ?? [], file);
   // Risk rules are checked as they will run: ids that exist, patterns the linear-time engine takes.
@@ -91,4 +92,25 @@ function checkSignatures(signatures: SignatureDef[], file: string): void {
       }
     }
   }
+}
+
+/**
+ * The line of the key a schema problem names (`/review/escalate/0: …`), as
+ * `:N`: the node at that path, or the nearest one above it that exists (a
+ * missing property is reported at its parent). Empty when none is found.
+ */
+function lineOf(problem: string, doc: import('yaml').Document, lines: import('yaml').LineCounter): string {
+  const at = problem.startsWith('top level:') ? '' : /^(\/\S*):/.exec(problem)?.[1];
+  if (at === undefined) return '';
+  const path: (string | number)[] = at === '' ? [] : at.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  // A key the schema does not know is reported at its own line, not its parent's.
+  const unknown = / '([^']+)'$/.exec(problem)?.[1];
+  const map = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+  const keyNode = unknown !== undefined ? map?.items?.find((pair) => pair.key?.value === unknown)?.key : undefined;
+  if (keyNode?.range) return `:${lines.linePos(keyNode.range[0]).line}`;
+  for (let n = path.length; n > 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return `:${lines.linePos(node.range[0]).line}`;
+  }
+  return '';
 }

@@ -135,8 +135,8 @@ describe('.aiprov.yml signatures', () => {
 
   it('bad config files are refused with the file (and line) named', async () => {
     expect(await configError('signatures: [\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml:\d+: /);
-    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml: \/signatures\/0\/agent: must be equal to one of the allowed values/);
-    expect(await configError('signaturez: []\n')).toBe("CONFIG_INVALID: <repo>/.aiprov.yml: top level: must NOT have additional properties 'signaturez'");
+    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml:3: \/signatures\/0\/agent: must be equal to one of the allowed values/);
+    expect(await configError('signaturez: []\n')).toBe("CONFIG_INVALID: <repo>/.aiprov.yml:1: top level: must NOT have additional properties 'signaturez'");
     expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "(unclosed"\n')).toBe('CONFIG_INVALID: <repo>/.aiprov.yml: signature \'x\': invalid regular expression "(unclosed": missing closing ): `(unclosed`');
     expect(await configError('signatures:\n  - id: claude-code/footer\n    agent: other\n    subject: "^x"\n')).toMatch(/signature 'claude-code\/footer' is defined twice/);
     expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "^x"\n    line: "^y"\n')).toMatch(/^CONFIG_INVALID: .*must match exactly one schema in oneOf/);
