@@ -72,9 +72,9 @@ export const DEMO_ATTESTATIONS_DIR = 'aiprov-attestations';
  * the demo's own (demo/registry.ts) and its cache lives in the sample's git
  * directory, so nothing is asked of the network or written to yours.
  */
-export async function runDemo(options: { dir?: string } & Omit<ContextOptions, 'repo' | 'git'> = {}): Promise<DemoReport> {
-  const { dir, ...contextOptions } = options;
-  const repository = await buildSampleRepository(dir);
+export async function runDemo(options: { dir?: string; replacePrevious?: boolean } & Omit<ContextOptions, 'repo' | 'git'> = {}): Promise<DemoReport> {
+  const { dir, replacePrevious, ...contextOptions } = options;
+  const repository = await buildSampleRepository(dir, { replacePrevious: replacePrevious === true });
   const context = await openContext({ ...contextOptions, repo: repository });
   const [scan, blame] = [await scanHistory({ context }), await blameTree({ context })];
   const deps = await auditRepository({ context, registries: { npm: demoRegistry }, cacheDir: path.join(await context.git.gitPath('aiprov-demo-cache')), npmrcDir: repository });

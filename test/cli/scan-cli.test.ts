@@ -228,6 +228,22 @@ describe('aiprov --version and demo', () => {
     expect(fromNotes.code).toBe(0);
   });
 
+  it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone', async () => {
+    const cwd = await tempDir();
+    const first = await runCli(['demo', '--format', 'json', '--quiet'], { cwd });
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as { repository: string }).repository).toBe(path.join(cwd, 'aiprov-demo'));
+    expect((await runCli(['demo', '--quiet', '--output', path.join(cwd, 'again.txt')], { cwd })).code).toBe(0);
+    expect(await readFile(path.join(cwd, 'again.txt'), 'utf8')).toMatch(/\nWritten\n {2}.*aiprov-demo {3}the sample repository/);
+    const other = await tempDir();
+    await mkdir(path.join(other, 'aiprov-demo'));
+    await writeFile(path.join(other, 'aiprov-demo', 'mine.txt'), 'keep me\n');
+    const refused = await runCli(['demo'], { cwd: other });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/aiprov-demo is not empty and not a previous demo/);
+    expect(await readFile(path.join(other, 'aiprov-demo', 'mine.txt'), 'utf8')).toBe('keep me\n');
+  });
+
   it('demo refuses a directory that is not empty', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'keep.txt'), 'mine');
