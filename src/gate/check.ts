@@ -103,6 +103,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   /** Why the gate could not decide (names no registry answered for): exit 2, unless the change fails anyway. */
   couldNotDecide: string | null;
   reviews: Review[];
+  /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
+  metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Tier, number>; findingsByRule: Record<string, number> };
   escalate: Tier[];
   /** The rules in force (the base's policy), for help text and control mappings in SARIF and the dashboard. */
   rules: RiskRule[];
@@ -200,10 +202,17 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
       byAgent[key] = (byAgent[key] ?? 0) + 1;
     }
   }
+  const findingsBySeverity: Record<Tier, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  const findingsByRule: Record<string, number> = {};
+  const count = (rule: string, tier: Tier): void => { findingsBySeverity[tier]++; findingsByRule[rule] = (findingsByRule[rule] ?? 0) + 1; };
+  for (const h of hunks) count(`risk/${h.rule}`, h.tier);
+  for (const x of secrets) count(`secret/${x.rule.replace('@secretlint/secretlint-rule-', '')}`, 'critical');
+  for (const x of dependencies.failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
+  const metrics = { escalations: hunks.filter((h) => h.escalated).length, waiting: waiting.length, findingsBySeverity, findingsByRule };
   return {
     ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
     change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
-    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, escalate, rules, warnings: [...attribution.warnings, ...audit.warnings],
+    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, metrics, escalate, rules, warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 

@@ -64,6 +64,7 @@ describe('aiprov check: the review gate on a change', () => {
     // Three lines of login.ts are new (its closing brace is the base's), and util.ts's one.
     expect(run.report.change).toMatchObject({ aiLines: 4, lines: 4, byAgent: { 'claude-code': 4 } });
     expect(run.report.reasons).toEqual(['1 AI-written hunk under auth without a human review']);
+    expect((run.report as unknown as { metrics: object }).metrics).toEqual({ escalations: 1, waiting: 1, findingsBySeverity: { critical: 0, high: 1, medium: 0, low: 0 }, findingsByRule: { 'risk/auth': 1 } });
     const human = await branch('human-auth', [[AUTH_CHANGE, 'Let users log in with a password']]);
     const ok = await check(human);
     expect([ok.code, ok.report.decision, ok.report.hunks]).toEqual([0, 'pass', []]);
