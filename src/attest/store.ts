@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NotesReader, NotesWriter } from '../git/types.js';
 import { missingNoteObject } from '../git/types.js';
+import { appendNoteLines } from '../git/note-lines.js';
 import { NotesError } from '../errors.js';
 import { BUNDLE_CAP } from '../files.js';
 import type { SerializedBundle } from './sign.js';
@@ -17,15 +18,7 @@ export const ATTESTATIONS_REF = 'refs/notes/aiprov-attestations';
 
 
 export async function appendBundles(git: NotesWriter, commit: string, bundles: readonly SerializedBundle[]): Promise<void> {
-  const lines = bundles.map((b) => JSON.stringify(b));
-  await git.updateNote(ATTESTATIONS_REF, commit, (current) => {
-    if (current !== undefined && missingNoteObject(current) !== undefined) {
-      throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} names object ${missingNoteObject(current) ?? ''}, which is missing; fetch ${ATTESTATIONS_REF} before adding to it`);
-    }
-    const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
-    const have = new Set(kept);
-    return `${[...kept, ...lines.filter((l) => !have.has(l))].join('\n')}\n`;
-  });
+  await appendNoteLines(git, ATTESTATIONS_REF, commit, bundles.map((b) => JSON.stringify(b)), { unique: true });
 }
 
 export interface StoredBundle {

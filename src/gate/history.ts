@@ -1,6 +1,5 @@
 import type { NotesWriter } from '../git/types.js';
-import { missingNoteObject } from '../git/types.js';
-import { NotesError } from '../errors.js';
+import { appendNoteLines } from '../git/note-lines.js';
 import type { CheckReport } from './check.js';
 
 /**
@@ -42,10 +41,5 @@ export function checkRecord(report: CheckReport, checkedAt: Date): CheckRecord {
 }
 
 export async function recordCheck(git: NotesWriter, record: CheckRecord): Promise<void> {
-  const line = JSON.stringify(record);
-  await git.updateNote(CHECKS_REF, record.head, (current) => {
-    if (current !== undefined && missingNoteObject(current) !== undefined) throw new NotesError('NOTE_UNREADABLE', `the checks note on ${record.head.slice(0, 12)} names a missing object; fetch ${CHECKS_REF} first`);
-    const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
-    return `${[...kept, line].join('\n')}\n`;
-  });
+  await appendNoteLines(git, CHECKS_REF, record.head, [JSON.stringify(record)]);
 }

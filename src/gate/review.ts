@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { signWithKey } from '../attest/sign.js';
 import { PREDICATE_TYPES, reviewPredicate, statement, subjects, type ReviewDecision, type ReviewPredicate } from '../attest/statement.js';
 import { appendBundles } from '../attest/store.js';
-import { NotesError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { appendNoteLines } from '../git/note-lines.js';
 import type { HistoryReader, Identity, NotesReader, NotesWriter } from '../git/types.js';
 import { missingNoteObject } from '../git/types.js';
 
@@ -55,11 +56,7 @@ export async function recordReview(options: ReviewOptions): Promise<RecordedRevi
     reviewedAt: options.now.toISOString(),
     ...(options.comment !== undefined && options.comment !== '' ? { comment: options.comment } : {}),
   });
-  const line = JSON.stringify(predicate);
-  await git.updateNote(REVIEWS_REF, commit, (current) => {
-    if (current !== undefined && missingNoteObject(current) !== undefined) throw new NotesError('NOTE_UNREADABLE', `the reviews note on ${commit.slice(0, 12)} names a missing object; fetch ${REVIEWS_REF} first`);
-    return `${[...(current ?? '').split('\n').filter((l) => l.trim() !== ''), line].join('\n')}\n`;
-  });
+  await appendNoteLines(git, REVIEWS_REF, commit, [JSON.stringify(predicate)]);
   if (options.privateKey) {
     const bundle = await signWithKey(statement(subjects(commit), PREDICATE_TYPES.review, predicate), options.privateKey);
     await appendBundles(git, commit, [bundle]);
