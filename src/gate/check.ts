@@ -138,9 +138,14 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
   const escalate = policy.review?.escalate ?? [...DEFAULT_ESCALATE];
 
-  const attribution = await attributeChange({ context: options.context, base, head });
+  const inRange = await git.listCommits(`${base}..${head}`);
+  // A shallow clone cut inside the change makes the cut commit seem to add whole files: who wrote them is not known.
+  const boundary = new Set(await git.shallowBoundary());
+  const cut = inRange.find((sha) => boundary.has(sha));
+  if (cut !== undefined) throw new GitError('SHALLOW_REPOSITORY', `the history between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} is cut at ${cut.slice(0, 12)} (a shallow clone), so who wrote the change cannot be told: fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`);
   const commits: CommitRecord[] = [];
-  for await (const c of git.logCommits(await git.listCommits(`${base}..${head}`))) commits.push(c);
+  for await (const c of git.logCommits(inRange)) commits.push(c);
+  const attribution = await attributeChange({ context: options.context, base, head });
   const analysed = options.context.analyser.open(attribution.warnings);
   await analysed.load(new Set(commits.map((c) => c.sha)));
   const aiCommits = new Set<string>();

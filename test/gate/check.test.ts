@@ -103,6 +103,13 @@ describe('aiprov check: the review gate on a change', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^aiprov: base origin\/main is not in this clone, so the change cannot be measured \(a shallow checkout\? fetch the base: actions\/checkout with fetch-depth: 0/);
     expect((await runCli(['check', '--repo', repo, '--head', leak], { env: { GITHUB_BASE_REF: '' } })).code).toBe(2);
+    // A shallow clone with the base but not the history between: could not decide, with the fix.
+    const shallow = path.join(await tempDir(), 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'ai-auth', `file://${repo}`, shallow]);
+    execFileSync('git', ['fetch', '-q', '--depth', '1', 'origin', 'main:main'], { cwd: shallow });
+    const cut = await runCli(['check', '--repo', shallow, '--base', 'main', '--head', 'HEAD']);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/is cut at [0-9a-f]{12} \(a shallow clone\), so who wrote the change cannot be told: fetch it whole \(actions\/checkout with fetch-depth: 0/);
   });
 
   it('introduced dependencies: a hallucinated name an agent added fails the change; a real one passes; a registry that does not answer is "could not decide" (exit 2)', async () => {
