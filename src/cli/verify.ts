@@ -16,7 +16,8 @@ import type { Trust } from '../verify/signature.js';
 import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import { verifiedLevels, vsaStatement } from '../verify/vsa.js';
 import { artifactDigest } from './attest.js';
-import { collect, contextFor, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { configMayChooseHosts } from '../trust.js';
 import { readPassphrase } from './secret.js';
 
 interface VerifyFlags {
@@ -125,7 +126,14 @@ export const registerVerify: Register = (program, exit) => {
       if (flags.bundle === undefined && flags.fromNotes !== true) throw new UsageError('no bundle to verify: give --bundle FILE or --from-notes', { field: 'bundle' });
       if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both', { field: 'vsaKey' });
       const trust = await readTrust(flags);
-      const policy: ContentPolicy | undefined = flags.policy !== undefined ? await readContentPolicy(flags.policy) : undefined;
+      // The policy: a --policy file, or the config's verify section when the repository being verified does not control it.
+      const configured = flags.policy === undefined ? await contextFor(options) : undefined;
+      if (configured?.config.verify !== undefined && !configMayChooseHosts(configured)) {
+        notice(options, `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`);
+      }
+      const policy: ContentPolicy | undefined = flags.policy !== undefined
+        ? await readContentPolicy(flags.policy)
+        : configured?.config.verify !== undefined && configMayChooseHosts(configured) ? configured.config.verify : undefined;
       const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(flags.vsaKey, await readPassphrase(`the key ${flags.vsaKey}`, false)) : undefined;
 
       const context = await contextFor(options, false);
@@ -180,12 +188,13 @@ export const registerVerify: Register = (program, exit) => {
 
       if (flags.vsaOutput !== undefined) {
         const short = Object.entries(PREDICATE_TYPES).find(([, uri]) => uri === type)?.[0] ?? 'attestation';
-        const policyRead = flags.policy !== undefined ? await readRegularFile(flags.policy, 1024 * 1024) : undefined;
+        const policyFile = flags.policy ?? (policy !== undefined ? configured?.configFile ?? undefined : undefined);
+        const policyRead = policyFile !== undefined ? await readRegularFile(policyFile, 1024 * 1024) : undefined;
         const vsa = vsaStatement({
           subject: 'gitCommit' in subject ? { name: `git+commit:${subject.gitCommit}`, digest: { gitCommit: subject.gitCommit } } : { name: path.basename(flags.artifact ?? ''), digest: { sha256: subject.sha256 } },
           resourceUri: 'gitCommit' in subject ? `git+commit:${subject.gitCommit}` : `file:${path.basename(flags.artifact ?? '')}`,
           predicateType: type,
-          ...(policyRead?.ok === true && flags.policy !== undefined ? { policy: { uri: `file:${path.basename(flags.policy)}`, sha256: createHash('sha256').update(policyRead.bytes).digest('hex') } } : {}),
+          ...(policyRead?.ok === true && policyFile !== undefined ? { policy: { uri: `file:${path.basename(policyFile)}`, sha256: createHash('sha256').update(policyRead.bytes).digest('hex') } } : {}),
           inputs: [...outcomes, ...reviews].map((o) => ({ uri: o.source, sha256: o.sha256 })),
           passed,
           levels: verifiedLevels(short, policy !== undefined, maxAgeMs !== undefined),

@@ -22,6 +22,8 @@ export interface AiprovConfig {
   hooks?: HooksConfig;
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** aiprov verify's content policy (schemas/verify-policy.schema.json's shape). */
+  verify?: Record<string, unknown>;
 }
 
 export interface LoadedConfig {

@@ -111,6 +111,15 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(vsa).toMatchObject({ verificationResult: 'PASSED', resourceUri: `git+commit:${head}`, policy: { uri: 'file:lenient.yml' }, inputAttestations: [{ uri: aiBundle }] });
     expect(vsa.verifiedLevels).toEqual(['AIPROV_SIGNATURE_VERIFIED', 'AIPROV_AUTHORSHIP_ATTESTED', 'AIPROV_FRESH', 'AIPROV_POLICY_PASSED']);
 
+    // The policy from a config the verified repository does not control (--config), not from its own .aiprov.yml.
+    const userConfig = await policy('user-config.yml', 'verify:\n  authorship:\n    allowedAgents: [aider]\n');
+    const fromConfig = await runCli(['verify', '--repo', ai, '--config', userConfig, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship'], { env });
+    expect(fromConfig.code).toBe(1);
+    expect(fromConfig.stdout).toMatch(/failed +policy +agents not allowed: claude-code/);
+    await writeFile(path.join(ai, '.aiprov.yml'), 'verify:\n  authorship:\n    allowedAgents: [claude-code, aider]\n');
+    const own = await run([]);
+    expect(own.code).toBe(0);
+    expect(own.stderr).toMatch(/its verify policy is not used: the repository under verification would be choosing its own policy/);
     const noReview = await run(['--policy', review]);
     expect(noReview.code).toBe(1);
     expect(noReview.stderr).toMatch(/requires an approving review\/v1 attestation from a trusted signer; there is none/);
