@@ -22,6 +22,8 @@ export interface AiprovConfig {
   hooks?: HooksConfig;
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** How check reports: the job summary, the size of a pull-request comment. */
+  output?: { stepSummary?: boolean; comment?: { maxHunks?: number } };
   /** aiprov verify's content policy (schemas/verify-policy.schema.json's shape). */
   verify?: Record<string, unknown>;
 }

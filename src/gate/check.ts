@@ -27,6 +27,8 @@ export interface CheckContext extends BlameContext, AuditContext {
 export interface CheckPolicy {
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** The base's `output:` presentation options. */
+  output?: { commentMaxHunks: number };
   /** The base's `deps:` thresholds and suppressions (its registry hosts are never taken from the repository). */
   deps?: DepsConfig;
   /** Where it came from, for messages and the report. */
@@ -106,6 +108,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
   metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Tier, number>; findingsByRule: Record<string, number> };
   escalate: Tier[];
+  /** Presentation options from the policy (the markdown report's length). */
+  output?: { commentMaxHunks: number };
   /** The rules in force (the base's policy), for help text and control mappings in SARIF and the dashboard. */
   rules: RiskRule[];
   warnings: ScanWarning[];
@@ -217,7 +221,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   return {
     ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
     change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
-    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, metrics, escalate, rules, warnings: [...attribution.warnings, ...audit.warnings],
+    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, metrics, escalate, rules, ...(policy.output ? { output: policy.output } : {}), warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 

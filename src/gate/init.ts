@@ -56,5 +56,12 @@ deps:
   #     reason: vendored fork, reviewed 2026-11
   #     expires: 2027-05-01
   suppressions: []
+
+# How aiprov check reports: the markdown also goes to the GitHub job summary,
+# and a pull-request comment lists so many escalations before counting the rest.
+output:
+  stepSummary: true
+  comment:
+    maxHunks: 50
 `;
 }

@@ -13,6 +13,7 @@ function cell(text: string): string {
  * and reason, and the findings.
  */
 export function renderCheckMarkdown(report: CheckReport): string {
+  const maxHunks = report.output?.commentMaxHunks ?? 50;
   const c = report.change;
   const out = [
     `### aiprov check: ${DECISION[report.decision]}${report.couldNotDecide !== null ? ' (could not decide)' : ''}`,
@@ -27,11 +28,12 @@ export function renderCheckMarkdown(report: CheckReport): string {
   const escalated = report.hunks.filter((h) => h.escalated);
   if (escalated.length > 0) {
     out.push('', '#### Escalations', '', '| status | tier | rule | where | by | why |', '|---|---|---|---|---|---|');
-    for (const h of escalated) {
+    for (const h of escalated.slice(0, maxHunks)) {
       const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
       out.push(`| ${h.reviewedBy.length > 0 ? `reviewed by ${cell(h.reviewedBy.join(', '))}` : '**waiting for review**'} | ${h.tier} | ${cell(h.rule)} | \`${where.replace(/`/g, "'")}\` | ${cell(h.agents.join(', ') || 'a person')} | ${cell(h.rationale)} |`);
     }
   }
+  if (escalated.length > maxHunks) out.push('', `…and ${escalated.length - maxHunks} more escalations (the JSON and SARIF reports list all of them).`);
   if (report.secrets.length > 0) out.push('', '#### Secrets (redacted)', '', ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`));
   if (report.dependencies.failing.length > 0) out.push('', '#### Introduced dependencies', '', ...report.dependencies.failing.map((d) => `- **${cell(`${d.ecosystem}:${d.name}`)}** is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${cell(d.findings.join('; '))}`));
   return `${out.join('\n')}\n`;

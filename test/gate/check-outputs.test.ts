@@ -55,6 +55,19 @@ describe('aiprov check outputs', () => {
     expect(git(repo, 'notes', '--ref=aiprov-checks', 'show', head).trim().split('\n')).toHaveLength(2);
   });
 
+  it('output options from the base: no job summary, and a markdown report that lists so many escalations and counts the rest', async () => {
+    git(repo, 'checkout', '-q', 'main');
+    await writeFile(path.join(repo, '.aiprov.yml'), 'output:\n  stepSummary: false\n  comment:\n    maxHunks: 1\n');
+    git(repo, 'add', '.aiprov.yml');
+    git(repo, 'commit', '-q', '-m', 'Configure aiprov');
+    const summary = path.join(await tempDir(), 'summary.md');
+    const run = await runCli(['check', '--repo', repo, '--base', 'main', '--head', head, '--format', 'markdown', '--no-record'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Policy: \.aiprov\.yml at the base [0-9a-f]{12}\./);
+    expect(run.stdout).toMatch(/\n…and 1 more escalations \(the JSON and SARIF reports list all of them\)\.\n/);
+    await expect(readFile(summary, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('past 25,000 results the least severe are left out, and the log says how many', () => {
     const hunk = (i: number, escalated: boolean) => ({ path: `src/f${i}.ts`, startLine: 1, endLine: 1, agents: ['claude-code'], commits: ['a'.repeat(40)], rule: 'auth', tier: 'high' as const, title: 'Authentication and authorisation', rationale: 'r', because: 'b', codeguard: [], escalated, reviewedBy: [] });
     const report = {
