@@ -30,13 +30,14 @@ export const registerCheck: Register = (program, exit) => {
       const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
       if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF', { field: 'base' });
       const context = await contextFor(options, false);
-      let stepSummary = true;
+      // Set when the base's config is read (inside policyAt).
+      const presentation = { stepSummary: true };
       const policyAt = async (sha: string): Promise<CheckPolicy> => {
         const source = `${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)}`;
         const text = await context.git.readFile(sha, DEFAULT_CONFIG_FILE);
         if (text === undefined) return { source: `the defaults (no ${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)})` };
         const config = parseConfig(text, source);
-        stepSummary = config.output?.stepSummary !== false;
+        presentation.stepSummary = config.output?.stepSummary !== false;
         const maxHunks = config.output?.comment?.maxHunks;
         return { ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}), ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
       };
@@ -46,7 +47,7 @@ export const registerCheck: Register = (program, exit) => {
       if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
       // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
       const summary = process.env.GITHUB_STEP_SUMMARY;
-      if (summary !== undefined && summary !== '' && stepSummary) await appendFile(summary, renderCheckMarkdown(report));
+      if (summary !== undefined && summary !== '' && presentation.stepSummary) await appendFile(summary, renderCheckMarkdown(report));
       // A change that fails, fails; one that would pass but holds names nobody could check is undecided.
       exit(report.decision === 'fail' ? 1 : report.couldNotDecide !== null ? 2 : report.decision === 'pass' ? 0 : 1);
     });

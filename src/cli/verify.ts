@@ -16,7 +16,8 @@ import type { Trust } from '../verify/signature.js';
 import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import { verifiedLevels, vsaStatement } from '../verify/vsa.js';
 import { artifactDigest } from './attest.js';
-import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, readGlobals, settingsFor, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { systemClock } from '../clock.js';
 import { configMayChooseHosts } from '../trust.js';
 import { readPassphrase } from './secret.js';
 
@@ -127,7 +128,9 @@ export const registerVerify: Register = (program, exit) => {
       if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both', { field: 'vsaKey' });
       const trust = await readTrust(flags);
       // The policy: a --policy file, or the config's verify section when the repository being verified does not control it.
-      const configured = flags.policy === undefined ? await contextFor(options) : undefined;
+      // An artifact with its bundles is verified without a repository (a deploy job may have none); a commit, or notes, need one.
+      const needsRepo = flags.artifact === undefined || flags.fromNotes === true;
+      const configured = flags.policy === undefined ? (needsRepo ? await contextFor(options) : await settingsFor(options)) : undefined;
       if (configured?.config.verify !== undefined && !configMayChooseHosts(configured)) {
         notice(options, `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`);
       }
@@ -136,20 +139,20 @@ export const registerVerify: Register = (program, exit) => {
         : configured?.config.verify !== undefined && configMayChooseHosts(configured) ? configured.config.verify : undefined;
       const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(flags.vsaKey, await readPassphrase(`the key ${flags.vsaKey}`, false)) : undefined;
 
-      const context = await contextFor(options, false);
+      const context = needsRepo ? await contextFor(options, false) : undefined;
       const needsCommit = flags.artifact === undefined || flags.fromNotes === true;
-      const commit = needsCommit ? await context.git.resolveCommit(flags.commit) : undefined;
+      const commit = needsCommit && context ? await context.git.resolveCommit(flags.commit) : undefined;
       const subject: { gitCommit: string } | { sha256: string } = flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
 
       const inputs: Input[] = [];
       if (flags.fromNotes === true) {
-        inputs.push(...await readStoredBundles(context.git, commit ?? ''));
+        if (context) inputs.push(...await readStoredBundles(context.git, commit ?? ''));
       } else {
         for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(file));
       }
       const reviewType = PREDICATE_TYPES.review;
       const wantsReview = policy?.review?.required === true && type !== reviewType;
-      const now = context.clock.now();
+      const now = (context ?? configured)?.clock.now() ?? systemClock.now();
       const check = (input: Input, asked: string): Promise<Outcome> => verifyAttestation({ bundle: input.json, trust, predicateType: asked, subject, now, ...(maxAgeMs !== undefined ? { maxAgeMs } : {}), ...(policy ? { policy } : {}) }).then((verification) => ({ ...input, verification }));
 
       // From notes, the bundles of the asked type are the candidates (others are about other things); named files each must pass.

@@ -63,6 +63,12 @@ describe('aiprov attest --key and aiprov verify --key', () => {
   });
 
   it('exit 2 when trust material or input is missing or unknown', async () => {
+    // An artifact and its bundle are verified without any repository (a deploy job may have none): here the bundle is about a commit, so it fails on the subject, not for want of a repository.
+    const outside = await tempDir();
+    await writeFile(path.join(outside, 'app.tgz'), 'built\n');
+    const noRepo = await runCli(['verify', '--artifact', 'app.tgz', '--bundle', bundle, '--type', 'authorship', '--key', path.join(dir, 'ci.pub')], { cwd: outside });
+    expect(noRepo.code).toBe(1);
+    expect(noRepo.stdout).toMatch(/failed +subject +no subject with sha256 /);
     expect((await runCli(['verify', '--repo', repo, '--key', path.join(dir, 'missing.pub'), '--bundle', bundle, '--type', 'authorship'])).stderr).toBe(`aiprov: public key ${path.join(dir, 'missing.pub')}: no such file\n`);
     const noKey = await runCli(['verify', '--repo', repo, '--bundle', bundle, '--type', 'authorship']);
     expect(noKey.code).toBe(2);
