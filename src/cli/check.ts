@@ -39,7 +39,7 @@ export const registerCheck: Register = (program, exit) => {
         const config = parseConfig(text, source);
         presentation.stepSummary = config.output?.stepSummary !== false;
         const maxHunks = config.output?.comment?.maxHunks;
-        return { ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}), ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
+        return { ...(config.signatures ? { signatures: config.signatures } : {}), ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}), ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
       };
       const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) };
       const report = await checkChange({ context, base, head: flags.head, policyAt, deps });

@@ -1,4 +1,5 @@
-import type { AnalyserFactory } from '../authorship/analyse.js';
+import { AnalyserFactory } from '../authorship/analyse.js';
+import type { SignatureDef } from '../authorship/signature-types.js';
 import { parseIdentity, formatIdentity } from '../authorship/identity.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { attributeChange, type ChangedFile } from '../blame/change.js';
@@ -25,6 +26,8 @@ export interface CheckContext extends BlameContext, AuditContext {
 }
 
 export interface CheckPolicy {
+  /** The base's own agent signatures (in-house agents and bots): who counts as an agent is the base's to say too. */
+  signatures?: SignatureDef[];
   risk?: RiskConfig;
   review?: ReviewConfig;
   /** The base's `output:` presentation options. */
@@ -137,6 +140,8 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     throw error;
   }
   const policy = await options.policyAt(base);
+  // The analyser the change is judged with knows the base's agent signatures, not the checkout's.
+  const context: CheckContext = policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
   const rules = effectiveRules(policy.risk, policy.source);
   const compiled = compileRules(rules, policy.source);
   const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
@@ -149,13 +154,13 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   if (cut !== undefined) throw new GitError('SHALLOW_REPOSITORY', `the history between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} is cut at ${cut.slice(0, 12)} (a shallow clone), so who wrote the change cannot be told: fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`);
   const commits: CommitRecord[] = [];
   for await (const c of git.logCommits(inRange)) commits.push(c);
-  const attribution = await attributeChange({ context: options.context, base, head });
-  const analysed = options.context.analyser.open(attribution.warnings);
+  const attribution = await attributeChange({ context, base, head });
+  const analysed = context.analyser.open(attribution.warnings);
   await analysed.load(new Set(commits.map((c) => c.sha)));
   const aiCommits = new Set<string>();
   for (const c of commits) if (analysed.analyse(c).ai) aiCommits.add(c.sha);
 
-  const reviews = [...reviewsOf(commits, options.context.analyser), ...notedReviews(await readReviews(git, commits.map((c) => c.sha)), options.context.analyser)];
+  const reviews = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, commits.map((c) => c.sha)), context.analyser)];
   const hunks: RiskyHunk[] = [];
   for (const file of attribution.files) hunks.push(...riskyHunks(file, compiled, byId, escalate));
   // The gate's own configuration needs review whoever changed it and however (a deletion too).
@@ -187,7 +192,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
 
   const d = policy.deps;
   const settings = d ? { ...(d.failOn ? { failOn: d.failOn } : {}), ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}), ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}), ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}), ...(d.suppressions ? { suppressions: d.suppressions } : {}), ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}) } : {};
-  const audit = await auditChange({ context: options.context, base, head, settings, ...withoutAllow(options.deps) });
+  const audit = await auditChange({ context, base, head, settings, ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
 
   const reasons: string[] = [];

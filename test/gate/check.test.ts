@@ -188,4 +188,18 @@ describe('aiprov check: the review gate on a change', () => {
     expect([met.decision, met.hunks[0]?.reviewedBy]).toEqual(['pass', ['Sec Team <sec@example.com>']]);
     expect(() => parseConfig('review:\n  require:\n    - { paths: [src/**], reviewers: [team:nobody] }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: review\.require\[0\]: no team 'nobody'/);
   });
+
+  it('an in-house agent named in the base\'s .aiprov.yml signatures counts as an agent in the change', async () => {
+    const own = await tempDir();
+    initRepo(own);
+    await commit(own, {
+      'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
+      '.aiprov.yml': 'signatures:\n  - id: acme/coder-bot\n    agent: other\n    name: Acme Coder\n    identity: { email: coder-bot@acme.example, roles: [author] }\n',
+    }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
+    git(own, 'checkout', '-q', '-b', 'bot');
+    await commit(own, AUTH_CHANGE, 'Let users log in with a password', { name: 'Acme Coder', email: 'coder-bot@acme.example' });
+    const run = await runCli(['check', '--repo', own, '--base', 'main', '--head', 'bot', '--format', 'json', '--no-record']);
+    const report = JSON.parse(run.stdout) as Report;
+    expect([run.code, report.decision, report.hunks[0]?.agents]).toEqual([1, 'needs-review', ['other']]);
+  });
 });
