@@ -45,3 +45,19 @@ export async function readStoredBundles(git: NotesReader, commit: string): Promi
   });
   return out;
 }
+
+/**
+ * The predicate type a bundle claims, read without trusting it: only to sort
+ * bundles (which to verify as what), never to accept one. Undefined when the
+ * bundle has no readable in-toto payload.
+ */
+export function claimedPredicateType(bundle: unknown): string | undefined {
+  try {
+    const payload = (bundle as { dsseEnvelope?: { payload?: unknown } } | null)?.dsseEnvelope?.payload;
+    if (typeof payload !== 'string') return undefined;
+    const type = (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { predicateType?: unknown }).predicateType;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { readPrivateKey, readPublicKey } from '../attest/keys.js';
 import { signWithKey } from '../attest/sign.js';
 import { predicateType, PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
-import { readStoredBundles } from '../attest/store.js';
+import { claimedPredicateType, readStoredBundles } from '../attest/store.js';
 import { PolicyError, UsageError, VerificationError, type VerificationCode } from '../errors.js';
 import { BUNDLE_CAP, readRegularFile } from '../files.js';
 import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
@@ -50,18 +50,6 @@ interface Outcome extends Input {
 }
 
 const FAILURE_CODES: Partial<Record<CheckName, VerificationCode>> = { bundle: 'BUNDLE_INVALID', identity: 'IDENTITY_UNTRUSTED', predicateType: 'PREDICATE_TYPE_MISMATCH', subject: 'SUBJECT_MISMATCH', freshness: 'ATTESTATION_STALE' };
-
-/** The predicate type a bundle claims, read without trusting it: only to sort bundles, never to accept one. */
-function claimedType(json: unknown): string | undefined {
-  try {
-    const payload = (json as { dsseEnvelope?: { payload?: unknown } } | null)?.dsseEnvelope?.payload;
-    if (typeof payload !== 'string') return undefined;
-    const type = (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { predicateType?: unknown }).predicateType;
-    return typeof type === 'string' ? type : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function readTrust(flags: VerifyFlags): Promise<Trust> {
   const keys = flags.key ?? [];
@@ -156,8 +144,8 @@ export const registerVerify: Register = (program, exit) => {
       const check = (input: Input, asked: string): Promise<Outcome> => verifyAttestation({ bundle: input.json, trust, predicateType: asked, subject, now, ...(maxAgeMs !== undefined ? { maxAgeMs } : {}), ...(policy ? { policy } : {}) }).then((verification) => ({ ...input, verification }));
 
       // From notes, the bundles of the asked type are the candidates (others are about other things); named files each must pass.
-      const reviewInputs = wantsReview ? inputs.filter((i) => claimedType(i.json) === reviewType) : [];
-      const main = inputs.filter((i) => !reviewInputs.includes(i) && (flags.fromNotes !== true || claimedType(i.json) === type || claimedType(i.json) === undefined));
+      const reviewInputs = wantsReview ? inputs.filter((i) => claimedPredicateType(i.json) === reviewType) : [];
+      const main = inputs.filter((i) => !reviewInputs.includes(i) && (flags.fromNotes !== true || claimedPredicateType(i.json) === type || claimedPredicateType(i.json) === undefined));
       const outcomes = await Promise.all(main.map((i) => check(i, type)));
       const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
       const approved = reviews.filter((r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved');

@@ -11,7 +11,7 @@ import { generateBom } from '../bom/bom.js';
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { checkChange, type CheckReport } from '../gate/check.js';
 import { recordReview } from '../gate/review.js';
-import { readStoredBundles } from '../attest/store.js';
+import { claimedPredicateType, readStoredBundles } from '../attest/store.js';
 import { PULL_REQUEST_REF } from './sample-history.js';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { bundleFileName } from '../attest/attest.js';
@@ -167,7 +167,7 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
   const reviewBundle = (await readStoredBundles(context.git, head)).at(-1)?.json;
   const review = await verifyAttestation({ bundle: reviewBundle, trust, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: head }, now });
   const mainHead = await context.git.resolveCommit('HEAD');
-  const depsBundle = (await readStoredBundles(context.git, mainHead)).find((b) => JSON.stringify(b.json).length > 0 && claims(b.json, PREDICATE_TYPES.deps))?.json;
+  const depsBundle = (await readStoredBundles(context.git, mainHead)).find((b) => claimedPredicateType(b.json) === PREDICATE_TYPES.deps)?.json;
   const deps = await verifyAttestation({ bundle: depsBundle, trust, predicateType: PREDICATE_TYPES.deps, subject: { gitCommit: mainHead }, now, policy: {} });
   const failed = (v: typeof review): string => { const c = v.checks.find((x) => x.result === 'failed'); return c ? `${c.name}: ${c.detail}` : 'every check passed'; };
   return {
@@ -177,10 +177,4 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
     after: summary(after),
     verify: { review: { verified: review.verified, detail: failed(review) }, deps: { verified: deps.verified, detail: failed(deps) } },
   };
-}
-
-/** Whether a bundle's (unverified) statement claims this predicate type: only to pick which bundle to verify. */
-function claims(bundle: unknown, type: string): boolean {
-  const payload = (bundle as { dsseEnvelope?: { payload?: string } } | undefined)?.dsseEnvelope?.payload;
-  return typeof payload === 'string' && Buffer.from(payload, 'base64').toString('utf8').includes(`"predicateType":"${type}"`);
 }
