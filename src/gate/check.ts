@@ -1,6 +1,7 @@
 import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import { parseIdentity, formatIdentity } from '../authorship/identity.js';
+import { parseMessage } from '../authorship/trailers.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { attributeChange, type ChangedFile } from '../blame/change.js';
 import type { BlameContext } from '../blame/blame.js';
@@ -277,7 +278,7 @@ const REVIEW_KEYS = new Set(['reviewed-by']);
 function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
   const out: Review[] = [];
   for (const c of commits) {
-    const trailers = analyser.engine.match(c).parsed.trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
+    const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
     for (const t of trailers) {
       const identity = parseIdentity(t.value);
       if (!identity) { out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' }); continue; }
