@@ -118,7 +118,8 @@ export const registerVerify: Register = (program, exit) => {
       // The policy: a --policy file, or the config's verify section when the repository being verified does not control it.
       // An artifact with its bundles is verified without a repository (a deploy job may have none); a commit, or notes, need one.
       const needsRepo = flags.artifact === undefined || flags.fromNotes === true;
-      const configured = flags.policy === undefined ? (needsRepo ? await contextFor(options) : await settingsFor(options)) : undefined;
+      const repoContext = flags.policy === undefined && needsRepo ? await contextFor(options) : undefined;
+      const configured = repoContext ?? (flags.policy === undefined ? await settingsFor(options) : undefined);
       if (configured?.config.verify !== undefined && !configMayChooseHosts(configured)) {
         notice(options, `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`);
       }
@@ -127,9 +128,9 @@ export const registerVerify: Register = (program, exit) => {
         : configured?.config.verify !== undefined && configMayChooseHosts(configured) ? configured.config.verify : undefined;
       const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(flags.vsaKey, await readPassphrase(`the key ${flags.vsaKey}`, false)) : undefined;
 
-      const context = needsRepo ? await contextFor(options, false) : undefined;
-      const needsCommit = flags.artifact === undefined || flags.fromNotes === true;
-      const commit = needsCommit && context ? await context.git.resolveCommit(flags.commit) : undefined;
+      // The repository is opened once: the context the policy was looked up in serves, when there is one.
+      const context = needsRepo ? repoContext ?? await contextFor(options, false) : undefined;
+      const commit = context ? await context.git.resolveCommit(flags.commit) : undefined;
       const subject: { gitCommit: string } | { sha256: string } = flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
 
       const inputs: Input[] = [];
