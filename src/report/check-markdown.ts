@@ -1,4 +1,5 @@
 import type { CheckReport } from '../gate/check.js';
+import { hunkLocation } from './check-render.js';
 
 const DECISION = { 'pass': '✅ pass', 'needs-review': '🟡 needs review', 'fail': '❌ fail' } as const;
 
@@ -29,7 +30,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
   if (escalated.length > 0) {
     out.push('', '#### Escalations', '', '| status | tier | rule | where | by | why |', '|---|---|---|---|---|---|');
     for (const h of escalated.slice(0, maxHunks)) {
-      const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
+      const where = hunkLocation(h);
       out.push(`| ${h.reviewedBy.length > 0 ? `reviewed by ${cell(h.reviewedBy.join(', '))}` : '**waiting for review**'} | ${h.tier} | ${cell(h.rule)} | \`${where.replace(/`/g, "'")}\` | ${cell(h.agents.join(', ') || 'a person')} | ${cell(h.rationale)} |`);
     }
   }

@@ -1,8 +1,13 @@
-import type { CheckReport } from '../gate/check.js';
+import type { CheckReport, RiskyHunk } from '../gate/check.js';
 import { printable } from './printable.js';
 import type { Style } from './style.js';
 
 const DECISION = { 'pass': 'PASS', 'needs-review': 'NEEDS REVIEW', 'fail': 'FAIL' } as const;
+
+/** Where a hunk is: `path:start-end`, `path:line`, or the path alone for a change that removed lines only. */
+export function hunkLocation(h: RiskyHunk): string {
+  return h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
+}
 
 /** The gate's decision as a person reads it in a CI log: the decision and why, then each escalation with its rule and reason. */
 export function renderCheckTable(report: CheckReport, style: Style): string {
@@ -18,7 +23,7 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
   if (escalated.length > 0) {
     lines.push('', style.bold('Escalations'));
     for (const h of escalated) {
-      const where = h.startLine === 0 ? h.path : `${h.path}:${h.startLine}${h.endLine !== h.startLine ? `-${h.endLine}` : ''}`;
+      const where = hunkLocation(h);
       lines.push(`${(h.reviewedBy.length > 0 ? 'reviewed' : 'WAITING').padEnd(9)} ${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(where)}  ${h.agents.length > 0 ? `by ${h.agents.join(', ')}` : 'by a person'}`);
       lines.push(`          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : h.reviewers ? `; needs a review by ${printable(h.reviewers.join(' or '))}` : ''}`);
     }
