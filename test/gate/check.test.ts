@@ -25,16 +25,25 @@ async function commit(dir: string, files: Record<string, string>, message: strin
 
 interface Report { decision: string; reasons: string[]; hunks: { path: string; rule: string; tier: string; escalated: boolean; reviewedBy: string[]; agents: string[]; startLine: number; because: string }[]; reviews: { reviewer: string; rejected?: string }[]; secrets: { path: string; line: number; message: string; ai: boolean }[]; change: { aiLines: number; lines: number; byAgent: Record<string, number> }; policySource: string }
 
+const LOGIN = 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n';
+const DANA = { name: 'Dana Human', email: 'dana@example.com' };
+
 let repo: string;
 
 beforeAll(async () => {
   repo = await tempDir();
   initRepo(repo);
-  await commit(repo, {
-    'src/app.ts': 'export const app = 1;\n',
-    'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
-  }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
+  await commit(repo, { 'src/app.ts': 'export const app = 1;\n', 'src/auth/login.ts': LOGIN }, 'Initial commit', DANA);
 });
+
+/** A repository of its own whose main has the login code and this .aiprov.yml, checked out on a new branch. */
+async function repoWithPolicy(config: string, branchName: string): Promise<string> {
+  const dir = await tempDir();
+  initRepo(dir);
+  await commit(dir, { 'src/auth/login.ts': LOGIN, '.aiprov.yml': config }, 'Initial commit', DANA);
+  git(dir, 'checkout', '-q', '-b', branchName);
+  return dir;
+}
 
 /** A branch off main with the given commits; returns its name. */
 async function branch(name: string, commits: [Record<string, string>, string, { name: string; email: string }?][]): Promise<string> {
@@ -170,13 +179,7 @@ describe('aiprov check: the review gate on a change', () => {
   });
 
   it('review.require names who may review what (people and teams, negated paths): another person\'s approval does not meet it', async () => {
-    const own = await tempDir();
-    initRepo(own);
-    await commit(own, {
-      'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
-      '.aiprov.yml': 'review:\n  teams:\n    security: [sec@example.com]\n  require:\n    - paths: ["src/auth/**", "!src/auth/fixtures/**"]\n      reviewers: [team:security, carol@example.com]\n',
-    }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
-    git(own, 'checkout', '-q', '-b', 'change');
+    const own = await repoWithPolicy('review:\n  teams:\n    security: [sec@example.com]\n  require:\n    - paths: ["src/auth/**", "!src/auth/fixtures/**"]\n      reviewers: [team:security, carol@example.com]\n', 'change');
     await commit(own, AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`);
     await commit(own, {}, 'Review\n\nReviewed-by: Riley Reviewer <riley@example.com>', { name: 'Riley Reviewer', email: 'riley@example.com' });
     const run = (head: string) => runCli(['check', '--repo', own, '--base', 'main', '--head', head, '--format', 'json', '--no-record']).then((r) => JSON.parse(r.stdout) as Report & { hunks: { reviewers?: string[] }[] });
@@ -190,13 +193,7 @@ describe('aiprov check: the review gate on a change', () => {
   });
 
   it('an in-house agent named in the base\'s .aiprov.yml signatures counts as an agent in the change', async () => {
-    const own = await tempDir();
-    initRepo(own);
-    await commit(own, {
-      'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n',
-      '.aiprov.yml': 'signatures:\n  - id: acme/coder-bot\n    agent: other\n    name: Acme Coder\n    identity: { email: coder-bot@acme.example, roles: [author] }\n',
-    }, 'Initial commit', { name: 'Dana Human', email: 'dana@example.com' });
-    git(own, 'checkout', '-q', '-b', 'bot');
+    const own = await repoWithPolicy('signatures:\n  - id: acme/coder-bot\n    agent: other\n    name: Acme Coder\n    identity: { email: coder-bot@acme.example, roles: [author] }\n', 'bot');
     await commit(own, AUTH_CHANGE, 'Let users log in with a password', { name: 'Acme Coder', email: 'coder-bot@acme.example' });
     const run = await runCli(['check', '--repo', own, '--base', 'main', '--head', 'bot', '--format', 'json', '--no-record']);
     const report = JSON.parse(run.stdout) as Report;
