@@ -31,20 +31,6 @@ export class Attributor {
     private readonly detections: ReadonlyMap<string, readonly Detection[]>,
   ) {}
 
-
-  count(group: BlameGroup, into: LineCounts): void {
-    if (group.boundary) return;
-    into.lines += group.lines;
-    const parts = this.parts(group);
-    if (parts.length === 0) return;
-    into.aiLines += size(parts.flatMap((p) => p.ranges));
-    for (const [agent, n] of exclusive(groupBy(parts, (p) => p.agent))) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + n;
-    for (const [model, n] of exclusive(groupBy(parts, (p) => p.model))) into.byModel[model] = (into.byModel[model] ?? 0) + n;
-    if (into.byContributor) {
-      for (const [key, n] of exclusive(groupBy(parts, contributorKey))) into.byContributor[key] = (into.byContributor[key] ?? 0) + n;
-    }
-  }
-
   /** Who wrote which lines of the group, in the group's commit's own line numbers. */
   parts(group: BlameGroup): Part[] {
     const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
@@ -60,6 +46,18 @@ export class Attributor {
     const whole = (claims?.whole ?? []).map((c) => part(c, [span]));
     for (const d of this.detections.get(group.sha) ?? []) whole.push(part(d, [span]));
     return whole;
+  }
+}
+
+/** Adds a (non-boundary) group's lines, and the AI lines its parts claim, to the counts. */
+export function countParts(group: BlameGroup, parts: readonly Part[], into: LineCounts): void {
+  into.lines += group.lines;
+  if (parts.length === 0) return;
+  into.aiLines += size(parts.flatMap((p) => p.ranges));
+  for (const [agent, n] of exclusive(groupBy(parts, (p) => p.agent))) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + n;
+  for (const [model, n] of exclusive(groupBy(parts, (p) => p.model))) into.byModel[model] = (into.byModel[model] ?? 0) + n;
+  if (into.byContributor) {
+    for (const [key, n] of exclusive(groupBy(parts, contributorKey))) into.byContributor[key] = (into.byContributor[key] ?? 0) + n;
   }
 }
 
@@ -118,7 +116,7 @@ export function splitContributorKey(key: string): { agent: string; model: string
   return { agent: key.slice(0, slash), model: key.slice(slash + 1) };
 }
 
-function groupBy(parts: Part[], key: (p: Part) => string): Map<string, [number, number][]> {
+function groupBy(parts: readonly Part[], key: (p: Part) => string): Map<string, [number, number][]> {
   const map = new Map<string, [number, number][]>();
   for (const p of parts) map.set(key(p), [...(map.get(key(p)) ?? []), ...p.ranges]);
   return map;

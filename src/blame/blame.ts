@@ -5,10 +5,10 @@ import { AGENT_TRACE_FILE, indexAgentTrace } from '../authorship/line-records.js
 import type { Detection, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../concurrency.js';
 import { GitError, UsageError } from '../errors.js';
-import type { DetectionLevel } from '../git/blame.js';
+import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, NotesReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
 import { envelope } from '../schemas.js';
-import { addCounts, Attributor, emptyCounts, share, sortedCounts } from './attribute.js';
+import { addCounts, Attributor, countParts, emptyCounts, share, sortedCounts, type Part } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { globPattern, matchesAny } from './glob.js';
 import { PatternSyntaxError, type Pattern } from '../linear-regex.js';
@@ -43,6 +43,8 @@ export interface BlameOptions {
   allowShallow?: boolean;
   /** Also count AI lines by agent and model together (`byContributor`), as the AI-BOM needs them. */
   contributors?: boolean;
+  /** Called with each attributed (non-boundary) group and who wrote which of its lines, for reports that need more than totals (the dashboard). */
+  onGroup?: (path: string, group: BlameGroup, parts: readonly Part[]) => void;
   /** Called as files are blamed (`done` of `total`), for a progress display. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -102,7 +104,12 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const attributor = new Attributor(index, attributorDetections);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts(options.contributors === true);
-    for (const group of packed[i]?.groups() ?? []) attributor.count(group, counts);
+    for (const group of packed[i]?.groups() ?? []) {
+      if (group.boundary) continue;
+      const parts = attributor.parts(group);
+      countParts(group, parts, counts);
+      options.onGroup?.(file.path, group, parts);
+    }
     return sortedCounts({ path: file.path, ...counts });
   });
   const totals = emptyCounts(options.contributors === true);

@@ -275,7 +275,7 @@ const REVIEW_KEYS = new Set(['reviewed-by']);
  * One whose identity an agent signature matches does not count (an agent
  * cannot review itself, nor another agent's work), nor does a malformed one.
  */
-function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
+export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
   const out: Review[] = [];
   for (const c of commits) {
     const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
@@ -296,7 +296,7 @@ function agentOf(identity: Identity, analyser: AnalyserFactory): string | undefi
 }
 
 /** Reviews recorded with `aiprov review`: an approval counts (within its paths), a rejection never does. */
-function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, analyser: AnalyserFactory): Review[] {
+export function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, analyser: AnalyserFactory): Review[] {
   return noted.map(({ commit, review }) => {
     const identity = { name: review.reviewer.name, email: review.reviewer.email ?? '' };
     const agent = agentOf(identity, analyser);
@@ -321,7 +321,7 @@ function covering(hunk: RiskyHunk, reviews: readonly Review[], commits: readonly
 }
 
 /** A review's path glob against a path; a glob that makes no pattern covers nothing (it came from a note anyone can write). */
-function globMatches(glob: string, path: string): boolean {
+export function globMatches(glob: string, path: string): boolean {
   try {
     return globPattern(glob).test(path);
   } catch {
@@ -329,7 +329,7 @@ function globMatches(glob: string, path: string): boolean {
   }
 }
 
-function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
+export function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
   if (!author) return false;
   const r = parseIdentity(reviewer);
   return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();

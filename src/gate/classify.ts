@@ -52,6 +52,12 @@ export function compileRules(rules: readonly RiskRule[], source = 'the built-in 
   });
 }
 
+/** The glob by which a rule covers a file whatever its content, if it does (none when the rule excludes the file). */
+export function pathGlob(rule: Pick<CompiledRule, 'include' | 'exclude'>, path: string): string | undefined {
+  if (rule.exclude.some((p) => p.test(path))) return undefined;
+  return rule.include.find((p) => p.pattern.test(path))?.glob;
+}
+
 /**
  * Which rules cover the lines a change adds to a file: by the file's path
  * (once per file), or by an added line matching a pattern (the first such
@@ -62,9 +68,9 @@ export function classify(rules: readonly CompiledRule[], added: AddedLines): Rul
   if (added.lines.length === 0) return out;
   for (const { rule, include, exclude, content } of rules) {
     if (exclude.some((p) => p.test(added.path))) continue;
-    const byPath = include.find((p) => p.pattern.test(added.path));
-    if (byPath) {
-      out.push({ rule: rule.id, tier: rule.tier, path: added.path, line: added.lines[0]?.line ?? 1, reason: 'path', matched: byPath.glob });
+    const glob = pathGlob({ include, exclude: [] }, added.path);
+    if (glob !== undefined) {
+      out.push({ rule: rule.id, tier: rule.tier, path: added.path, line: added.lines[0]?.line ?? 1, reason: 'path', matched: glob });
       continue;
     }
     if (content.length === 0) continue;
