@@ -1,7 +1,7 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (the files directly under src/) and the folders listed for it,
 // nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'config', 'context', 'demo', 'report', 'cli'];
+const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'report', 'cli'];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
@@ -15,10 +15,11 @@ export const LAYERS = {
   attest: ['git', 'authorship', 'blame', 'deps', 'bom', 'policy'],
   verify: ['git', 'deps', 'bom', 'attest', 'policy'],
   gate: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'policy'],
+  dashboard: ['git', 'authorship', 'blame', 'deps', 'gate', 'policy'],
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context'],
-  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'context'],
+  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

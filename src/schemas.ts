@@ -19,6 +19,7 @@ export const DOCUMENT_KINDS = {
   blameReport: { uri: 'https://aiprov.dev/blame-report/v1', file: 'blame-report.schema.json' },
   checkReport: { uri: 'https://aiprov.dev/check-report/v1', file: 'check-report.schema.json' },
   config: { uri: null, file: 'config.schema.json' },
+  dashboard: { uri: 'https://aiprov.dev/dashboard/v1', file: 'dashboard.schema.json' },
   demoReport: { uri: 'https://aiprov.dev/demo-report/v1', file: 'demo-report.schema.json' },
   dependencyAudit: { uri: 'https://aiprov.dev/dependency-audit/v1', file: 'dependency-audit.schema.json' },
   hooksResult: { uri: 'https://aiprov.dev/hooks-result/v1', file: 'hooks-result.schema.json' },
@@ -30,7 +31,7 @@ export const DOCUMENT_KINDS = {
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;
 /** The kinds a command prints: each has a URI, an envelope, and renderers (report/renderers.ts). */
-export const REPORT_KINDS = ['blameReport', 'checkReport', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
+export const REPORT_KINDS = ['blameReport', 'checkReport', 'dashboard', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type KindUri<K extends SchemaName> = (typeof DOCUMENT_KINDS)[K]['uri'];
 

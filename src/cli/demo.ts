@@ -1,21 +1,36 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runDemo } from '../demo/demo.js';
-import { notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { openContext } from '../context/context.js';
+import { collectDashboard } from '../dashboard/collect.js';
+import { DEMO_DASHBOARD_FILE, runDemo } from '../demo/demo.js';
+import { renderDashboardHtml } from '../report/dashboard-page.js';
+import { notice, print, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 
 export const registerDemo: Register = (program, exit) => {
   program
     .command('demo')
-    .description('build a sample repository with commits from several agents, people and bots, then scan and blame it (offline)')
+    .description('build a sample repository with commits from several agents, people and bots, then run the whole pipeline on it offline and write its dashboard')
     .option('--dir <dir>', 'build the sample here (a new or empty directory) instead of ./aiprov-demo')
     .action(async (opts: { dir?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'demoReport', 'demo');
       // Everything under ./aiprov-demo/ by default (a previous demo there is replaced; anything else is left alone), or under --dir.
       const dir = opts.dir ?? path.join(process.cwd(), 'aiprov-demo');
-      const report = await runDemo({ dir, replacePrevious: opts.dir === undefined, ...(options.config !== undefined ? { config: options.config } : {}) });
+      const configOption = options.config !== undefined ? { config: options.config } : {};
+      const report = await runDemo({ dir, replacePrevious: opts.dir === undefined, ...configOption });
       notice(options, `sample repository built in ${report.repository}`);
       // Scan and blame go to one place: stdout, or --output as one document.
       await print(options, 'demoReport', report);
+      // The dashboard of what was just done: the same page `aiprov report --html` makes, with the demo's audit and AI-BOM.
+      const context = await openContext({ repo: report.repository, ...configOption });
+      const data = await collectDashboard({
+        context, now: context.clock.now(),
+        deps: { report: report.deps, file: 'the demo\'s dependency audit' },
+        bom: { sbom: JSON.parse(await readFile(report.bom.file, 'utf8')) as Record<string, unknown>, file: path.basename(report.bom.file) },
+      });
+      const page = path.join(report.repository, DEMO_DASHBOARD_FILE);
+      await writeWhole(page, renderDashboardHtml(data));
+      notice(options, `dashboard written to ${page}: open it in a browser (aiprov report --html makes it for any repository)`);
       exit(0);
     });
 };

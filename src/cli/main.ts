@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import('./check.js')).registerCheck,
   review: async () => (await import('./review.js')).registerReview,
   init: async () => (await import('./init.js')).registerInit,
+  report: async () => (await import('./report.js')).registerReport,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);

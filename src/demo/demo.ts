@@ -10,6 +10,7 @@ import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { checkChange, type CheckReport } from '../gate/check.js';
+import { checkRecord, recordCheck } from '../gate/history.js';
 import { recordReview } from '../gate/review.js';
 import { claimedPredicateType, readStoredBundles } from '../attest/store.js';
 import { PULL_REQUEST_REF } from './sample-history.js';
@@ -65,6 +66,8 @@ export interface DemoBom {
 export const DEMO_BOM_FILE = 'aiprov-bom.cdx.json';
 /** Where it writes the attestation bundles and the demo key's public half, likewise. */
 export const DEMO_ATTESTATIONS_DIR = 'aiprov-attestations';
+/** Where the demo command writes the sample's dashboard (`aiprov report --html`), likewise. */
+export const DEMO_DASHBOARD_FILE = 'aiprov-dashboard.html';
 
 /**
  * Builds the sample repository (in `dir`, or a temporary directory), then
@@ -82,7 +85,7 @@ export async function runDemo(options: { dir?: string; replacePrevious?: boolean
   const file = path.join(repository, DEMO_BOM_FILE);
   await writeFile(`${file}.tmp`, result.text);
   await rename(`${file}.tmp`, file);
-  await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n${DEMO_ATTESTATIONS_DIR}/\n`);
+  await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n${DEMO_ATTESTATIONS_DIR}/\n${DEMO_DASHBOARD_FILE}\n`);
   const components = result.bom.components as { type: string; 'bom-ref': string }[];
   const bom: DemoBom = {
     file, specVersion: result.spec, serialNumber: String(result.bom.serialNumber), summary: result.summary,
@@ -159,9 +162,11 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
   });
   const summary = (r: CheckReport): DemoGate['before'] => ({ decision: r.decision, reasons: r.reasons, escalations: r.hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).map((h) => `${h.rule} ${h.path}:${h.startLine}`) });
   const before = await run();
+  await recordCheck(context.git, checkRecord(before, context.clock.now()));
   const scope = ['src/auth/**'];
   const recorded = await recordReview({ context, target: head, decision: 'approved', reviewer: REVIEWER, paths: scope, comment: 'The support bypass is intended for the demo; approved.', now: context.clock.now(), privateKey: keys.privateKey });
   const after = await run();
+  await recordCheck(context.git, checkRecord(after, context.clock.now()));
   const trust = { kind: 'keys' as const, keys: [keys.publicKey] };
   const now = context.clock.now();
   const reviewBundle = (await readStoredBundles(context.git, head)).at(-1)?.json;

@@ -3,6 +3,9 @@ import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
 import type { DemoReport } from '../demo/demo.js';
 import type { CheckReport } from '../gate/check.js';
+import type { DashboardData } from '../dashboard/types.js';
+import { renderDashboardHtml } from './dashboard-page.js';
+import { dashboardSummary } from './dashboard-summary.js';
 import { renderCheckTable } from './check-render.js';
 import { renderCheckMarkdown } from './check-markdown.js';
 import { renderCheckSarif } from './check-sarif.js';
@@ -19,14 +22,15 @@ import { renderScanTable } from './scan-table.js';
 import { isNotable, type ScanView } from './scan-view.js';
 import type { Style } from './style.js';
 
-export type Format = 'table' | 'json' | 'sarif' | 'markdown';
-export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown'];
+export type Format = 'table' | 'json' | 'sarif' | 'markdown' | 'html';
+export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown', 'html'];
 
 /** The data each report kind is rendered from (a scan streams: its renderers read the session). */
 export interface ReportData {
   scanReport: ScanSession;
   blameReport: BlameReport;
   checkReport: CheckReport;
+  dashboard: DashboardData;
   dependencyAudit: DepsReport;
   recordResult: RecordReport;
   hooksResult: HooksReport;
@@ -70,6 +74,11 @@ export const RENDERERS: Renderers = {
     json: whole(json),
     sarif: whole((report) => `${JSON.stringify(renderCheckSarif(report), null, 2)}\n`),
     markdown: whole(renderCheckMarkdown),
+  },
+  dashboard: {
+    table: whole((data) => `${dashboardSummary(data)}\n`),
+    json: whole(json),
+    html: whole(renderDashboardHtml),
   },
   dependencyAudit: {
     table: whole(renderDepsTable),

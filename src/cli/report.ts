@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readDepsReport, readSbom } from '../bom/inputs.js';
+import { collectDashboard } from '../dashboard/collect.js';
+import { UsageError } from '../errors.js';
+import { Progress } from './progress.js';
+import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+
+interface ReportFlags {
+  html?: boolean;
+  rev: string;
+  since?: string;
+  depsReport?: string;
+  bom?: string;
+  jobs?: string;
+}
+
+/** Where `report --html` writes when no --output is given: a page is not for a terminal. */
+export const DEFAULT_DASHBOARD_FILE = 'aiprov-report.html';
+
+export const registerReport: Register = (program, exit) => {
+  program
+    .command('report')
+    .description('the security dashboard: AI share over time and by agent, where agents wrote in risky code without review, the gate\'s record, dependency findings')
+    .option('--html', `one self-contained HTML page (written to --output, default ${DEFAULT_DASHBOARD_FILE}); same as --format html`)
+    .option('--rev <rev>', 'revision whose tree and history are shown', 'HEAD')
+    .option('--since <date>', 'leave out commits, lines and checks before this date (YYYY-MM-DD, or a full ISO 8601 time)')
+    .option('--deps-report <file>', 'show the findings of a dependency audit of the same repository (aiprov deps audit --format json)')
+    .option('--bom <file>', 'summarise this CycloneDX AI-BOM (aiprov bom)')
+    .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
+    .action(async (flags: ReportFlags, command: Command) => {
+      const raw = command.optsWithGlobals<RawGlobals>();
+      if (flags.html === true && raw.format !== undefined && raw.format !== 'html') throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
+      const html = flags.html === true || raw.format === 'html';
+      const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report');
+      const since = flags.since === undefined ? undefined : parseSince(flags.since);
+      const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
+      const context = await contextFor(options);
+      const [deps, bom] = await Promise.all([
+        flags.depsReport !== undefined ? readDepsReport(flags.depsReport).then((report) => ({ report, file: flags.depsReport ?? '' })) : undefined,
+        flags.bom !== undefined ? readSbom(flags.bom).then((sbom) => ({ sbom, file: flags.bom ?? '' })) : undefined,
+      ]);
+      const progress = Progress.for(options.quiet, 'blamed files:');
+      const data = await collectDashboard({
+        context, rev: flags.rev, now: context.clock.now(),
+        ...(since ? { since } : {}),
+        ...(context.config.risk ? { risk: context.config.risk } : {}),
+        ...(context.config.review ? { review: context.config.review } : {}),
+        policySource: context.configFile ?? 'the built-in rules',
+        ...(deps ? { deps } : {}),
+        ...(bom ? { bom } : {}),
+        ...(jobs !== undefined ? { jobs } : {}),
+        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
+      }).finally(() => { progress?.done(); });
+      for (const warning of data.warnings) notice(options, `warning: ${warning.message}`);
+      await print(options, 'dashboard', data);
+      if (html && options.output !== undefined) notice(options, `dashboard written to ${path.resolve(options.output)}`);
+      exit(0);
+    });
+};
+
+/** A date or time: `2026-01-31` (midnight UTC) or ISO 8601 with a time. */
+export function parseSince(text: string): Date {
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text);
+  const time = iso ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text) : NaN;
+  if (Number.isNaN(time)) throw new UsageError(`--since ${text}: expected a date (YYYY-MM-DD) or an ISO 8601 time`);
+  return new Date(time);
+}

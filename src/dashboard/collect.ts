@@ -1,0 +1,204 @@
+import path from 'node:path';
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import { openScan } from '../authorship/scan.js';
+import type { ScanWarning } from '../authorship/types.js';
+import { addCounts, countParts, emptyCounts, share, SHARED, type Part } from '../blame/attribute.js';
+import { blameTree } from '../blame/blame.js';
+import type { LineCounts } from '../blame/types.js';
+import type { DepsReport } from '../deps/audit.js';
+import { compileRules, pathGlob } from '../gate/classify.js';
+import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
+import { readCheckRecords } from '../gate/history.js';
+import type { Tier } from '../gate/rules.js';
+import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
+import { envelope } from '../schemas.js';
+import { compareStrings } from '../sorted.js';
+import { dependencyRows } from './dependencies.js';
+import { gateStats } from './gate-stats.js';
+import { fillPeriods, periodStart } from './periods.js';
+import { riskyHunks, type AiSegment } from './risky-hunks.js';
+import { buildTree, type FileFacts } from './tree.js';
+import type { AgentRow, BomSummary, DashboardData, Granularity, Period } from './types.js';
+
+/** The part of a Context (context/context.ts) the dashboard needs. */
+export interface DashboardContext {
+  git: HistoryReader & TreeReader & NotesReader;
+  analyser: AnalyserFactory;
+}
+
+export interface DashboardOptions {
+  context: DashboardContext;
+  /** The revision whose tree is shown (default HEAD); its history is what the timeline and agents count. */
+  rev?: string;
+  /** Leave out commits, lines and checks before this time. */
+  since?: Date;
+  now: Date;
+  /** The risk rules and escalated tiers (the config's `risk:` and `review:`; default the built-in rules). */
+  risk?: RiskConfig;
+  review?: ReviewConfig;
+  /** Where the risk and review settings came from, for error messages. */
+  policySource?: string;
+  /** A dependency audit of the same repository (`aiprov deps audit --format json`), and the file it came from. */
+  deps?: { report: DepsReport; file: string };
+  bom?: { sbom: Record<string, unknown>; file: string };
+  /** Files shown one by one in the tree before the smallest are folded (default 1,500). */
+  treeBudget?: number;
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Risky hunks listed one by one in the page; the rest are counted. */
+const HUNKS_SHOWN = 500;
+
+/**
+ * Everything the dashboard shows, aggregated: one scan of the history, one
+ * blame of the tree, the recorded checks and reviews. The page holds these
+ * sums, never the commits or lines themselves, so its size follows the
+ * number of weeks, agents and (up to a budget) files, not of commits.
+ */
+export async function collectDashboard(options: DashboardOptions): Promise<DashboardData> {
+  const { git } = options.context;
+  const revSpec = options.rev ?? 'HEAD';
+  const rev = await git.resolveCommit(revSpec);
+  const since = options.since?.getTime() ?? -Infinity;
+  const warnings: ScanWarning[] = [];
+
+  // The history: when each commit was written, and which agents and models each was written with.
+  const scan = await openScan({ context: options.context, range: rev });
+  const authoredAt = new Map<string, number>();
+  const seen = new Map<string, { commits: number; first: number; last: number }>();
+  let [commits, aiCommits] = [0, 0];
+  for await (const commit of scan.commits()) {
+    const time = Date.parse(commit.authoredAt);
+    authoredAt.set(commit.sha, time);
+    if (time < since) continue;
+    commits++;
+    if (commit.ai) aiCommits++;
+    const keys = new Set<string>();
+    for (const d of commit.detections) {
+      if (d.role !== 'author') continue;
+      keys.add(`${d.agent}/*`).add(`${d.agent}/${d.model ?? 'unknown'}`);
+    }
+    for (const key of keys) {
+      const entry = seen.get(key) ?? { commits: 0, first: time, last: time };
+      entry.commits++;
+      entry.first = Math.min(entry.first, time);
+      entry.last = Math.max(entry.last, time);
+      seen.set(key, entry);
+    }
+  }
+  warnings.push(...scan.warnings);
+
+  // The tree: every surviving line, with the commit that wrote it and who did.
+  const byCommit = new Map<string, LineCounts>();
+  const segments: AiSegment[] = [];
+  const blame = await blameTree({
+    context: options.context,
+    rev,
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onGroup: (file, group, parts) => {
+      const counts = byCommit.get(group.sha) ?? emptyCounts(true);
+      byCommit.set(group.sha, counts);
+      countParts(group, parts, counts);
+      if (parts.length > 0) segments.push(...segmentsOf(file, group, parts));
+    },
+  });
+  warnings.push(...blame.warnings);
+
+  const rules = effectiveRules(options.risk, options.policySource ?? 'the configuration');
+  const compiled = compileRules(rules, options.policySource);
+  const tierOf = new Map<string, Tier>(rules.map((r) => [r.id, r.tier]));
+  const fileFacts: FileFacts[] = blame.files.map((f) => ({
+    path: f.path, lines: f.lines, aiLines: f.aiLines,
+    rules: compiled.filter((c) => pathGlob(c, f.path) !== undefined).map((c) => ({ id: c.rule.id, tier: c.rule.tier })),
+  }));
+
+  const escalate = options.review?.escalate ?? [...DEFAULT_ESCALATE];
+  const hunks = await riskyHunks({ git, analyser: options.context.analyser, rev, segments, rules: compiled.filter((c) => escalate.includes(c.rule.tier)), authoredAt });
+
+  const checks = await readCheckRecords(git);
+  if (checks.unreadable > 0) warnings.push({ code: 'BAD_NOTE', message: `refs/notes/aiprov-checks: ${checks.unreadable} line${checks.unreadable === 1 ? ' is' : 's are'} not a check record; left out` });
+
+  const periodCounts = [...byCommit].filter(([sha]) => (authoredAt.get(sha) ?? -Infinity) >= since);
+  const counted = emptyCounts(true);
+  for (const [, c] of periodCounts) addCounts(counted, c);
+
+  return {
+    ...envelope('dashboard'),
+    repository: { name: path.basename(git.root), head: scan.repository.head },
+    rev,
+    revSpec,
+    since: options.since?.toISOString() ?? null,
+    generatedAt: options.now.toISOString(),
+    totals: { lines: counted.lines, aiLines: counted.aiLines, aiShare: share(counted), files: blame.totals.files, commits, aiCommits },
+    timeline: { week: timeline(periodCounts, authoredAt, 'week'), month: timeline(periodCounts, authoredAt, 'month') },
+    tree: buildTree(fileFacts, options.treeBudget ?? 1500),
+    riskyHunks: { total: hunks.length, shown: hunks.slice(0, HUNKS_SHOWN) },
+    agents: agentRows(seen, counted),
+    gate: gateStats(checks.records.filter((r) => Date.parse(r.checkedAt) >= since), (rule) => tierOf.get(rule) ?? 'high'),
+    dependencies: options.deps ? dependencyRows(options.deps.report, options.deps.file) : null,
+    bom: options.bom ? bomSummary(options.bom.sbom, options.bom.file) : null,
+    warnings,
+  };
+}
+
+/** The AI-claimed lines of a blame group, as runs of lines at the revision, each with the agents that claim it. */
+function segmentsOf(file: string, group: { sha: string; origLine: number; finalLine: number; lines: number }, parts: readonly Part[]): AiSegment[] {
+  const out: AiSegment[] = [];
+  for (let k = 0; k < group.lines; k++) {
+    const orig = group.origLine + k;
+    const agents = [...new Set(parts.filter((p) => p.ranges.some(([a, b]) => orig >= a && orig <= b)).map((p) => p.agent))].sort(compareStrings);
+    if (agents.length === 0) continue;
+    const line = group.finalLine + k;
+    const last = out[out.length - 1];
+    if (last && last.end === line - 1 && last.agents.join() === agents.join()) last.end = line;
+    else out.push({ path: file, start: line, end: line, agents, commit: group.sha });
+  }
+  return out;
+}
+
+function timeline(counts: readonly [string, LineCounts][], authoredAt: ReadonlyMap<string, number>, granularity: Granularity): Period[] {
+  const byStart = new Map<string, Period>();
+  for (const [sha, c] of counts) {
+    const start = periodStart(new Date(authoredAt.get(sha) ?? 0), granularity);
+    const period = byStart.get(start) ?? { start, lines: 0, aiLines: 0, byAgent: {} };
+    byStart.set(start, period);
+    period.lines += c.lines;
+    period.aiLines += c.aiLines;
+    for (const [agent, n] of Object.entries(c.byAgent)) period.byAgent[agent] = (period.byAgent[agent] ?? 0) + n;
+  }
+  return fillPeriods(byStart, granularity, (start) => ({ start, lines: 0, aiLines: 0, byAgent: {} }));
+}
+
+/** One row per agent (model `*`) and per agent and model, most lines first; lines claimed by two agents are a `shared` row. */
+function agentRows(seen: ReadonlyMap<string, { commits: number; first: number; last: number }>, counted: LineCounts): AgentRow[] {
+  const lines = new Map<string, number>();
+  for (const [key, n] of Object.entries(counted.byContributor ?? {})) lines.set(key, n);
+  for (const [agent, n] of Object.entries(counted.byAgent)) lines.set(`${agent}/*`, n);
+  const keys = new Set([...seen.keys(), ...lines.keys()].filter((k) => k !== SHARED));
+  const rows = [...keys].map((key): AgentRow => {
+    const slash = key.indexOf('/');
+    const s = seen.get(key);
+    const n = lines.get(key) ?? 0;
+    return {
+      agent: key.slice(0, slash), model: key.slice(slash + 1), commits: s?.commits ?? 0, lines: n,
+      share: counted.lines === 0 ? 0 : Math.round((n / counted.lines) * 1e6) / 1e6,
+      firstSeen: s ? new Date(s.first).toISOString() : null, lastSeen: s ? new Date(s.last).toISOString() : null,
+    };
+  });
+  const agentLines = (agent: string): number => lines.get(`${agent}/*`) ?? 0;
+  return rows.sort((a, b) => agentLines(b.agent) - agentLines(a.agent) || compareStrings(a.agent, b.agent) || (a.model === '*' ? -1 : b.model === '*' ? 1 : b.lines - a.lines || compareStrings(a.model, b.model)));
+}
+
+function bomSummary(sbom: Record<string, unknown>, file: string): BomSummary {
+  const components = Array.isArray(sbom.components) ? (sbom.components as { type?: unknown }[]) : [];
+  return {
+    file,
+    specVersion: typeof sbom.specVersion === 'string' ? sbom.specVersion : 'unknown',
+    serialNumber: typeof sbom.serialNumber === 'string' ? sbom.serialNumber : null,
+    components: components.length,
+    models: components.filter((c) => c.type === 'machine-learning-model').length,
+    vulnerabilities: Array.isArray(sbom.vulnerabilities) ? sbom.vulnerabilities.length : 0,
+  };
+}

@@ -1,0 +1,79 @@
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import { globMatches, notedReviews, reviewsOf, sameIdentity, type Review } from '../gate/check.js';
+import { classify, type CompiledRule } from '../gate/classify.js';
+import { readReviews, REVIEWS_REF } from '../gate/review.js';
+import type { Tier } from '../gate/rules.js';
+import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
+import { compareStrings } from '../sorted.js';
+import type { RiskyHunk } from './types.js';
+
+/** A run of AI-written lines at the revision, all from one commit and claimed by the same agents. */
+export interface AiSegment {
+  path: string;
+  start: number;
+  end: number;
+  agents: string[];
+  commit: string;
+}
+
+const TIER_RANK: Record<Tier, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/**
+ * The AI-written lines at the revision that a risk rule covers (by the
+ * file's path, or by one of the lines matching its patterns) and that no
+ * recorded human review covers: a `Reviewed-by:` trailer on the commit that
+ * wrote them, or an approving review in refs/notes/aiprov-reviews whose range
+ * holds that commit; as in the gate, a review by the commit's own author or
+ * by an agent does not count. Critical first, then newest.
+ */
+export async function riskyHunks(options: {
+  git: HistoryReader & TreeReader & NotesReader;
+  analyser: AnalyserFactory;
+  rev: string;
+  segments: readonly AiSegment[];
+  /** The rules whose tiers the policy escalates. */
+  rules: readonly CompiledRule[];
+  authoredAt: ReadonlyMap<string, number>;
+}): Promise<RiskyHunk[]> {
+  const { git, rev, rules } = options;
+  if (rules.length === 0 || options.segments.length === 0) return [];
+  const paths = [...new Set(options.segments.map((s) => s.path))];
+  const texts = await git.readFiles(rev, paths);
+  const hunks: RiskyHunk[] = [];
+  for (const segment of options.segments) {
+    const lines = (texts.get(segment.path) ?? '').split('\n');
+    const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
+    for (let line = segment.start; line <= segment.end; line++) added.lines.push({ line, text: lines[line - 1] ?? '' });
+    const match = classify(rules, added).sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier] || compareStrings(a.rule, b.rule))[0];
+    if (!match) continue;
+    hunks.push({
+      path: segment.path, start: segment.start, end: segment.end, rule: match.rule, tier: match.tier, agents: segment.agents,
+      commit: segment.commit, authoredAt: new Date(options.authoredAt.get(segment.commit) ?? 0).toISOString(),
+    });
+  }
+  if (hunks.length === 0) return [];
+  const reviewed = await reviewCoverage(git, options.analyser, [...new Set(hunks.map((h) => h.commit))]);
+  return hunks.filter((h) => !reviewed(h.commit, h.path)).sort((a, b) =>
+    TIER_RANK[a.tier] - TIER_RANK[b.tier] || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
+}
+
+/** Whether a valid recorded review covers the work of `commit` on `path`. */
+async function reviewCoverage(git: HistoryReader & NotesReader, analyser: AnalyserFactory, commits: readonly string[]): Promise<(commit: string, path: string) => boolean> {
+  const records = new Map<string, CommitRecord>();
+  for await (const c of git.logCommits(commits)) records.set(c.sha, c);
+  const covering = new Map<string, Review[]>();
+  const cover = (sha: string, review: Review): void => { covering.set(sha, [...(covering.get(sha) ?? []), review]); };
+  for (const review of reviewsOf([...records.values()], analyser)) cover(review.commit, review);
+  const snapshot = await git.notesAt(REVIEWS_REF);
+  const noted = await readReviews(git, [...await snapshot.noted()]);
+  const valid = notedReviews(noted, analyser);
+  for (const [i, review] of valid.entries()) {
+    if (review.rejected !== undefined) continue;
+    const range = noted[i]?.review.scope.range ?? review.commit;
+    // A range is walked only if the commit it names as its end is the note's: a note cannot claim another change's commits.
+    const inRange = range.includes('..') && range.endsWith(`..${review.commit}`) ? await git.listCommits(range).catch(() => [review.commit]) : [review.commit];
+    for (const sha of inRange) if (records.has(sha)) cover(sha, review);
+  }
+  return (commit, path) => (covering.get(commit) ?? []).some((r) =>
+    r.rejected === undefined && (r.paths === undefined || r.paths.some((glob) => globMatches(glob, path))) && !sameIdentity(records.get(commit)?.author, r.reviewer));
+}
