@@ -47,7 +47,7 @@ async function programFor(argv: string[], exit: (code: ExitCode) => void): Promi
     .version(VERSION, '-V, --version')
     .configureHelp({ showGlobalOptions: true })
     .option('--repo <dir>', 'repository directory (default: the current directory)')
-    .option('--format <format>', 'table | json | sarif | markdown, where the command supports it')
+    .option('--format <format>', 'table | json | sarif | markdown | html, where the command supports it')
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
     .option('--config <file>', 'config file (default: .aiprov.yml at the repository root, if present)')
     .option('--trust-repo-config', "let the repository's .aiprov.yml and .npmrc choose registry hosts and credentials (off: they are untrusted input)")

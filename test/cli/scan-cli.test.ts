@@ -118,7 +118,7 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
     ['range that begins with a dash', () => ['scan', '--repo', repo, '--', '--output=/tmp/x'], /^aiprov: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/],
     ['unknown revision', () => ['scan', 'v9.9..HEAD', '--repo', repo], /^aiprov: unknown revision or range 'v9\.9\.\.HEAD'\n$/],
     ['unsupported format', () => ['scan', '--repo', repo, '--format', 'sarif'], /^aiprov: scan does not support --format sarif \(it supports table, json, markdown\)\n$/],
-    ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aiprov: --format xml: expected one of table, json, sarif, markdown\n$/],
+    ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aiprov: --format xml: expected one of table, json, sarif, markdown, html\n$/],
     ['unknown option', () => ['scan', '--frobnicate'], /^aiprov: unknown option '--frobnicate'\n$/],
     ['unknown command', () => ['frobnicate'], /^aiprov: unknown command 'frobnicate'\n$/],
     ['missing config file', () => ['scan', '--repo', repo, '--config', '/nonexistent.yml'], /^aiprov: \/nonexistent\.yml: no such file\n$/],
@@ -177,10 +177,18 @@ describe('aiprov --version and demo', () => {
     const dir = path.join(await tempDir(), 'demo');
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`aiprov: sample repository built in ${dir}\n`);
+    const page = path.join(dir, 'aiprov-dashboard.html');
+    expect(result.stderr).toBe(`aiprov: sample repository built in ${dir}\naiprov: dashboard written to ${page}: open it in a browser (aiprov report --html makes it for any repository)\n`);
+    // The dashboard holds its data: valid, the same lines as the demo's blame, and the gate's two checks of the pull request.
+    const embedded = /<script type="application\/json" id="aiprov-data">(.*?)<\/script>/s.exec(await readFile(page, 'utf8'))?.[1] ?? '';
+    const dashboard = JSON.parse(embedded) as { totals: { lines: number; aiLines: number }; gate: { runs: number; changes: number; failed: number }; dependencies: { total: number } };
+    expect(validateAgainst('dashboard', dashboard)).toBeNull();
     const demo = JSON.parse(result.stdout) as { repository: string; scan: { summary: Record<string, unknown>; repository: { head: string } }; blame: { totals: { lines: number; aiLines: number } } };
     expect(validateAgainst('demoReport', demo)).toBeNull();
     expect(demo.repository).toBe(dir);
+    expect(dashboard.totals).toMatchObject({ lines: demo.blame.totals.lines, aiLines: demo.blame.totals.aiLines });
+    expect(dashboard.gate).toMatchObject({ runs: 2, changes: 1, failed: 1 });
+    expect(dashboard.dependencies.total).toBe(1);
     const deps = (demo as unknown as { deps: { summary: { byVerdict: Record<string, number> }; dependencies: { name: string; verdict: string; introducedBy?: { agents: string[] } }[] } }).deps;
     expect(deps.summary.byVerdict).toMatchObject({ ok: 1, hallucinated: 1, unknown: 0 });
     expect(deps.dependencies.find((d) => d.name === 'express-search-helpers-pro')).toMatchObject({ verdict: 'hallucinated', introducedBy: { agents: ['cursor'] } });
@@ -204,7 +212,7 @@ describe('aiprov --version and demo', () => {
     expect(second.blame.totals).toEqual(demo.blame.totals);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
-    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-attestations', 'aiprov-bom.cdx.json', 'package-lock.json', 'package.json', 'src']);
+    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-attestations', 'aiprov-bom.cdx.json', 'aiprov-dashboard.html', 'package-lock.json', 'package.json', 'src']);
     // The AI-BOM: valid CycloneDX, the same bytes for the same sample, and not an untracked file in git status.
     const bom = (demo as unknown as { bom: { file: string; models: number; agents: number; libraries: number; summary: string } }).bom;
     expect(bom).toMatchObject({ file: path.join(dir, 'aiprov-bom.cdx.json'), models: 6, agents: 6, libraries: 2 });

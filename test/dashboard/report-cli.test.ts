@@ -1,0 +1,55 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateAgainst } from '../../src/schemas.js';
+import { runCli } from '../cli/run-cli.js';
+import { tempDir } from '../helpers.js';
+import { buildDashboardRepo } from './dashboard-repo.js';
+
+let dir: string;
+let work: string;
+
+beforeAll(async () => {
+  work = await tempDir();
+  dir = path.join(work, 'repo');
+  await buildDashboardRepo(dir);
+});
+
+describe('aiprov report', () => {
+  it('--format json is the dashboard\'s data, valid; the table is the summary line', async () => {
+    const json = await runCli(['report', '--repo', dir, '--format', 'json', '--since', '2026-04-01']);
+    expect(json.code).toBe(0);
+    const data = JSON.parse(json.stdout) as { since: string; totals: { lines: number } };
+    expect(validateAgainst('dashboard', data)).toBeNull();
+    expect(data).toMatchObject({ since: '2026-04-01T00:00:00.000Z', totals: { lines: 3 } });
+    const table = await runCli(['report', '--repo', dir, '--quiet']);
+    expect(table).toMatchObject({ code: 0, stdout: expect.stringMatching(/^AI agents wrote 61\.5% of the 13 lines in the tree \(2 agents, most by claude-code\); 2 AI-written high-risk hunks without a recorded review; gate pass rate 75% \(target above 95%\), escalation rate 50% \(target 5%–15%\) over 4 changes\.\n$/) });
+  });
+
+  it('--html writes aiprov-report.html in the current directory unless told where, and says where', async () => {
+    const run = await runCli(['report', '--html', '--repo', dir], { cwd: work });
+    expect(run).toMatchObject({ code: 0, stdout: '' });
+    expect(run.stderr).toContain(`aiprov: dashboard written to ${path.join(work, 'aiprov-report.html')}\n`);
+    expect(await readFile(path.join(work, 'aiprov-report.html'), 'utf8')).toMatch(/^<!doctype html>\n[\s\S]*<\/html>\n$/);
+  });
+
+  it('bad input: one line naming what is wrong, exit 2, and no page written', async () => {
+    const out = path.join(work, 'never.html');
+    const notBom = path.join(work, 'not-a-bom.json');
+    await writeFile(notBom, 'hello\n');
+    const cases: [string[], string][] = [
+      [['--since', 'last week'], 'aiprov: --since last week: expected a date (YYYY-MM-DD) or an ISO 8601 time\n'],
+      [['--format', 'json'], 'aiprov: --html and --format json ask for two formats: choose one\n'],
+      [['--deps-report', path.join(work, 'missing.json')], `aiprov: dependency report ${path.join(work, 'missing.json')}: `],
+      [['--bom', notBom], `aiprov: SBOM ${notBom}`],
+      [['--rev', 'no-such-branch'], 'aiprov: '],
+    ];
+    for (const [args, stderr] of cases) {
+      const run = await runCli(['report', '--html', '--repo', dir, '--output', out, ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.startsWith(stderr), run.stderr).toBe(true);
+      expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
+      await expect(stat(out)).rejects.toThrow();
+    }
+  });
+});
