@@ -18,7 +18,7 @@ export const LAYERS = {
   dashboard: ['git', 'authorship', 'blame', 'deps', 'gate', 'policy'],
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'context'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context'],
   report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };

@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps|notes|since|bom|verify|check]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps|notes|since|bom|verify|check|report]: aiprov's speed and memory against baselines measured in the same run.
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
@@ -8,6 +8,7 @@ import { sequentialBlame } from './blame-baseline.js';
 import { benchDeps } from './deps-bench.js';
 import { NOTES_COMMITS, notesRepository } from './notes-history.js';
 import { benchVerify } from './verify-bench.js';
+import { benchDashboard } from './dashboard-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -22,6 +23,7 @@ if (!only || only === 'since') await benchSince();
 if (!only || only === 'bom') await benchBom();
 if (!only || only === 'verify') await benchVerify();
 if (!only || only === 'check') await benchCheck();
+if (!only || only === 'report') await benchDashboard(BIN, Math.max(RUNS, 3));
 
 async function benchScan() {
   const t0 = Date.now();

@@ -62,7 +62,7 @@ export async function openOffline(browser: Browser, file: string, options: { dar
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file as `${string}.png`, fullPage: true });
+  const file: `${string}.png` = `${path.join(SCREENSHOTS, name)}.png`;
+  await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -63,14 +63,32 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   const since = options.since?.getTime() ?? -Infinity;
   const warnings: ScanWarning[] = [];
 
-  // The history: when each commit was written, and which agents and models each was written with.
+  // The tree first: every surviving line, with the commit that wrote it and who did.
+  const byCommit = new Map<string, LineCounts>();
+  const segments: AiSegment[] = [];
+  const blame = await blameTree({
+    context: options.context,
+    rev,
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onGroup: (file, group, parts) => {
+      const counts = byCommit.get(group.sha) ?? emptyCounts(true);
+      byCommit.set(group.sha, counts);
+      countParts(group, parts, counts);
+      if (parts.length > 0) segments.push(...segmentsOf(file, group, parts));
+    },
+  });
+  warnings.push(...blame.warnings);
+
+  // Then the history: when each commit with lines in the tree was written, and which agents and models each commit was written with.
   const scan = await openScan({ context: options.context, range: rev });
   const authoredAt = new Map<string, number>();
   const seen = new Map<string, { commits: number; first: number; last: number }>();
   let [commits, aiCommits] = [0, 0];
   for await (const commit of scan.commits()) {
     const time = Date.parse(commit.authoredAt);
-    authoredAt.set(commit.sha, time);
+    // Only the dates of commits with lines in the tree are kept: on a long history most have none left.
+    if (byCommit.has(commit.sha)) authoredAt.set(commit.sha, time);
     if (time < since) continue;
     commits++;
     if (commit.ai) aiCommits++;
@@ -88,23 +106,6 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
     }
   }
   warnings.push(...scan.warnings);
-
-  // The tree: every surviving line, with the commit that wrote it and who did.
-  const byCommit = new Map<string, LineCounts>();
-  const segments: AiSegment[] = [];
-  const blame = await blameTree({
-    context: options.context,
-    rev,
-    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    onGroup: (file, group, parts) => {
-      const counts = byCommit.get(group.sha) ?? emptyCounts(true);
-      byCommit.set(group.sha, counts);
-      countParts(group, parts, counts);
-      if (parts.length > 0) segments.push(...segmentsOf(file, group, parts));
-    },
-  });
-  warnings.push(...blame.warnings);
 
   const rules = effectiveRules(options.risk, options.policySource ?? 'the configuration');
   const compiled = compileRules(rules, options.policySource);

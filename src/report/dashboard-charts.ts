@@ -94,7 +94,7 @@ export function treemapChart(options: { id: string; title: string; tree: TreeNod
     const tip = `${data.path}\n${count(data.aiLines)} of ${count(data.lines)} lines by AI (${percent(s)})${data.rules ? `\nrisk: ${data.risk ?? ''} (${data.rules.join(', ')})` : ''}`;
     cells.push(`<rect class="${shareClass(s)}${risky ? ' risky' : ''}" x="${x0}" y="${y0}" width="${w}" height="${h}"><title>${esc(tip)}</title></rect>`);
     if (risky) cells.push(`<rect class="hatched" fill="url(#hatch)" x="${x0}" y="${y0}" width="${w}" height="${h}"/>`);
-    if (w > 70 && h > 16) cells.push(`<text class="cell" x="${x0 + 3}" y="${y0 + 12}">${esc(clip(data.name, Math.floor(w / 7)))}</text>`);
+    if (w > 70 && h > 16) cells.push(`<text class="cell on-${shareClass(s)}" x="${x0 + 3}" y="${y0 + 12}">${esc(clip(data.name, Math.floor(w / 7)))}</text>`);
   }
   for (const dir of laid.children ?? []) {
     if (!dir.children) continue;

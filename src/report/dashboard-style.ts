@@ -7,9 +7,9 @@
 export const DASHBOARD_CSS = `
 :root{--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--panel:#f6f8fa;--link:#0550ae;--focus:#0969da;
 --c0:#0072b2;--c1:#e69f00;--c2:#009e73;--c3:#cc79a7;--c4:#56b4e9;--c5:#d55e00;--c6:#f0e442;--c7:#7f3c8d;--shared:#8c6d31;--human:#d0d7de;
---t0:#eef3fb;--t1:#c6dbef;--t2:#6baed6;--t3:#2171b5;--t4:#08306b;--risk:#cf222e;--pass:#1a7f37;--review:#bf8700;--fail:#cf222e;--ok:#1a7f37;--bad:#cf222e}
+--t0:#eef3fb;--t1:#c6dbef;--t2:#6baed6;--t3:#2171b5;--t4:#08306b;--risk:#cf222e;--pass:#1a7f37;--review:#bf8700;--fail:#cf222e;--ok:#1a7f37;--bad:#cf222e;--on-dark:#fff}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--panel:#161b22;--link:#79c0ff;--focus:#58a6ff;--human:#3d444d;
---t0:#1c2a3a;--t1:#1f4e79;--t2:#2f7fc1;--t3:#6cb6ff;--t4:#cae8ff;--risk:#ff7b72;--pass:#3fb950;--review:#d29922;--fail:#f85149;--ok:#3fb950;--bad:#f85149}}
+--t0:#1c2a3a;--t1:#1f4e79;--t2:#2f7fc1;--t3:#6cb6ff;--t4:#cae8ff;--risk:#ff7b72;--pass:#3fb950;--review:#d29922;--fail:#f85149;--ok:#3fb950;--bad:#f85149;--on-dark:#000}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:1040px;margin:0 auto;padding:16px 20px 48px}
@@ -50,7 +50,7 @@ svg .hit{fill:transparent}svg .hit:hover{fill:var(--fg);fill-opacity:.06}
 svg .risky{stroke:var(--risk);stroke-width:2}svg .hatched{pointer-events:none}svg .hatch{stroke:var(--risk);stroke-width:1.5;stroke-opacity:.7}
 i.risky{border:2px solid var(--risk);background:repeating-linear-gradient(45deg,transparent 0 3px,var(--risk) 3px 4px)}
 svg .dir{fill:none;stroke:var(--fg);stroke-opacity:.5;stroke-width:1}svg .dirname{fill:var(--fg);font-size:11px;font-weight:600}
-svg .cell{fill:var(--fg);font-size:10px;pointer-events:none;paint-order:stroke;stroke:var(--bg);stroke-width:2px;stroke-opacity:.6}
+svg .cell{fill:var(--fg);font-size:10px;pointer-events:none}svg .cell.on-t3,svg .cell.on-t4{fill:var(--on-dark)}
 [hidden]{display:none!important}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--panel:#fff}.toggle,nav,.skip{display:none}#timeline-month[hidden]{display:block!important}section{break-inside:avoid-page}body{font-size:11pt}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}

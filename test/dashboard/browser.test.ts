@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => { await browser.close(); });
 
 const metric = (page: Page, name: string): Promise<string | null> => page.$eval(`[data-metric="${name}"]`, (e) => e.getAttribute('data-value'));
-const rows = (page: Page, table: string): Promise<string[][]> => page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+const rows = (page: Page, table: string): Promise<string[][]> => page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 
 describe('the dashboard in Chromium, opened from disk with the network refused', () => {
   it('loads with no console error, failed or outside request, and shows the numbers the scan and blame JSON reports give', async () => {
@@ -99,7 +100,7 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     expect(await dark.page.$eval('nav', (n) => getComputedStyle(n).display)).toBe('none');
     expect(await dark.page.$eval('#timeline-month', (n) => getComputedStyle(n).display)).toBe('block');
     await dark.page.evaluate(() => { window.dispatchEvent(new Event('beforeprint')); });
-    expect(await dark.page.$$eval('details', (ds) => ds.every((d) => (d as HTMLDetailsElement).open))).toBe(true);
+    expect(await dark.page.$$eval('details', (ds) => ds.every((d) => d.open))).toBe(true);
     const pdf = await dark.page.pdf({ format: 'A4' });
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     await dark.page.close();
@@ -108,7 +109,7 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
   it('a file named as markup is shown as text: no element, script or dialog comes from the repository', async () => {
     const { page, problems } = opened;
     expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
-    const titles = await page.$$eval('#treemap title', (ts) => ts.map((t) => t.textContent ?? ''));
+    const titles = await page.$$eval('#treemap title', (ts) => ts.map((t) => t.textContent));
     expect(titles.some((t) => t.startsWith(HOSTILE_PATH))).toBe(true);
     expect(problems.filter((p) => p.startsWith('dialog'))).toEqual([]);
   });
