@@ -13,6 +13,7 @@ interface ReportFlags {
   depsReport?: string;
   bom?: string;
   jobs?: string;
+  allowShallow?: boolean;
 }
 
 /** Where `report --html` writes when no --output is given: a page is not for a terminal. */
@@ -28,6 +29,7 @@ export const registerReport: Register = (program, exit) => {
     .option('--deps-report <file>', 'show the findings of a dependency audit of the same repository (aiprov deps audit --format json)')
     .option('--bom <file>', 'summarise this CycloneDX AI-BOM (aiprov bom)')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
+    .option('--allow-shallow', 'build it on a shallow clone (lines older than its boundary are counted as written by the boundary commit)')
     .action(async (flags: ReportFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (flags.html === true && raw.format !== undefined && raw.format !== 'html') throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
@@ -51,6 +53,7 @@ export const registerReport: Register = (program, exit) => {
         ...(deps ? { deps } : {}),
         ...(bom ? { bom } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
+        ...(flags.allowShallow === true ? { allowShallow: true } : {}),
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
       }).finally(() => { progress?.done(); });
       for (const warning of data.warnings) notice(options, `warning: ${warning.message}`);

@@ -41,6 +41,8 @@ export interface DashboardOptions {
   /** A dependency audit of the same repository (`aiprov deps audit --format json`), and the file it came from. */
   deps?: { report: DepsReport; file: string };
   bom?: { sbom: Record<string, unknown>; file: string };
+  /** Blame a shallow clone anyway (lines older than its boundary go to the boundary commit). */
+  allowShallow?: boolean;
   /** Files shown one by one in the tree before the smallest are folded (default 1,500). */
   treeBudget?: number;
   jobs?: number;
@@ -70,6 +72,7 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
     context: options.context,
     rev,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.allowShallow === true ? { allowShallow: true } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     onGroup: (file, group, parts) => {
       const counts = byCommit.get(group.sha) ?? emptyCounts(true);

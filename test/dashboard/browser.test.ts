@@ -3,9 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanHistory } from '../../src/authorship/scan.js';
 import type { ScanReport } from '../../src/authorship/types.js';
-import { blameTree } from '../../src/blame/blame.js';
 import type { BlameReport } from '../../src/blame/types.js';
 import { collectDashboard } from '../../src/dashboard/collect.js';
 import type { DepsReport } from '../../src/deps/audit.js';
@@ -32,8 +30,9 @@ beforeAll(async () => {
   const made = await runCli(['report', '--html', '--repo', dir, '--output', file]);
   expect(made).toMatchObject({ code: 0, stdout: '' });
   expect(made.stderr).toContain(`aiprov: dashboard written to ${file}`);
-  const context = await ctx(dir);
-  [scan, blame] = [await scanHistory({ context }), await blameTree({ context })];
+  // The JSON reports of the same repository, as a user gets them.
+  const [scanned, blamed] = await Promise.all([runCli(['scan', '--repo', dir, '--format', 'json']), runCli(['blame', '--repo', dir, '--format', 'json'])]);
+  [scan, blame] = [JSON.parse(scanned.stdout) as ScanReport, JSON.parse(blamed.stdout) as BlameReport];
   opened = await openOffline(browser, file);
 }, 60_000);
 
@@ -112,6 +111,10 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     const titles = await page.$$eval('#treemap title', (ts) => ts.map((t) => t.textContent));
     expect(titles.some((t) => t.startsWith(HOSTILE_PATH))).toBe(true);
     expect(problems.filter((p) => p.startsWith('dialog'))).toEqual([]);
+    // The page's data survives whole: the path did not close its script element.
+    const embedded = await page.$eval('#aiprov-data', (e) => e.textContent);
+    expect(embedded).not.toContain('</script>');
+    expect(JSON.stringify(JSON.parse(embedded) as unknown)).toContain(JSON.stringify(HOSTILE_PATH).slice(1, -1));
   });
 
   it('with an audit and an AI-BOM: the dependency findings with who introduced them, and the BOM\'s figures', async () => {

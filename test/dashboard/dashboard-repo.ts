@@ -9,8 +9,8 @@ export const SAM = { name: 'Sam Dev', email: 'sam@example.com' };
 export const DANA = { name: 'Dana Human', email: 'dana@example.com' };
 const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
 const AIDER = 'Co-authored-by: aider (gpt-4o) <aider@aider.chat>';
-/** A path a hostile contributor might name a file: markup and a script in it. */
-export const HOSTILE_PATH = 'docs/<img src=x onerror=alert(1)>.md';
+/** A path a hostile contributor might name a file: the end of a script element, then markup with a script in it. */
+export const HOSTILE_PATH = 'docs/</script><img src=x onerror=alert(1)>.md';
 
 const at = (iso: string, who: { name: string; email: string }): ImportCommit['author'] => ({ ...who, time: Date.parse(iso) / 1000 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,17 @@ describe('aiprov report', () => {
     expect(run).toMatchObject({ code: 0, stdout: '' });
     expect(run.stderr).toContain(`aiprov: dashboard written to ${path.join(work, 'aiprov-report.html')}\n`);
     expect(await readFile(path.join(work, 'aiprov-report.html'), 'utf8')).toMatch(/^<!doctype html>\n[\s\S]*<\/html>\n$/);
+  });
+
+  it('a shallow clone is refused with the fix, or counted with --allow-shallow', async () => {
+    const shallow = path.join(work, 'shallow');
+    execFileSync('git', ['clone', '--quiet', '--depth', '2', `file://${dir}`, shallow]);
+    const refused = await runCli(['report', '--repo', shallow, '--quiet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^aiprov: shallow clone \(history stops at [0-9a-f]{12}\): .* or pass --allow-shallow to count anyway\n$/);
+    const allowed = await runCli(['report', '--repo', shallow, '--allow-shallow', '--format', 'json', '--quiet']);
+    expect(allowed.code).toBe(0);
+    expect((JSON.parse(allowed.stdout) as { totals: { commits: number } }).totals.commits).toBe(2);
   });
 
   it('bad input: one line naming what is wrong, exit 2, and no page written', async () => {
