@@ -19,7 +19,8 @@ export interface Part {
 }
 
 /**
- * Turns blame groups into AI line counts. A commit with line ranges on record
+ * Says who wrote which lines of a blame group (`countParts` turns that into
+ * AI line counts). A commit with line ranges on record
  * (notes, Agent Trace) counts exactly those lines, looked up in the commit's
  * own version of the file; any other commit counts all its surviving lines for
  * the agents the scan detected on it.

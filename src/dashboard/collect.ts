@@ -124,7 +124,10 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   const checks = await readCheckRecords(git);
   if (checks.unreadable > 0) warnings.push({ code: 'BAD_NOTE', message: `refs/notes/aiprov-checks: ${checks.unreadable} line${checks.unreadable === 1 ? ' is' : 's are'} not a check record; left out` });
 
-  const periodCounts = [...byCommit].filter(([sha]) => (authoredAt.get(sha) ?? -Infinity) >= since);
+  // Every blamed commit is in the revision's history; one that is not (it cannot be dated) is said, not put in 1970.
+  const undated = [...byCommit.keys()].filter((sha) => !authoredAt.has(sha));
+  if (undated.length > 0) warnings.push({ code: 'FILE_NOT_READ', message: `${undated.length} commit${undated.length === 1 ? '' : 's'} blame named ${undated.length === 1 ? 'is' : 'are'} not in the history of ${revSpec} (${undated.slice(0, 3).map((s) => s.slice(0, 12)).join(', ')}); ${undated.length === 1 ? 'its' : 'their'} lines are left out of the figures` });
+  const periodCounts = [...byCommit].filter(([sha]) => (authoredAt.get(sha) ?? -Infinity) >= since && authoredAt.has(sha));
   const counted = emptyCounts(true);
   for (const [, c] of periodCounts) addCounts(counted, c);
 

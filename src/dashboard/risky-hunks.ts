@@ -2,7 +2,7 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import { globMatches, notedReviews, reviewsOf, sameIdentity, type Review } from '../gate/check.js';
 import { classify, type CompiledRule } from '../gate/classify.js';
 import { readReviews, REVIEWS_REF } from '../gate/review.js';
-import type { Tier } from '../gate/rules.js';
+import { TIERS } from '../gate/rules.js';
 import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import type { RiskyHunk } from './types.js';
@@ -16,7 +16,6 @@ export interface AiSegment {
   commit: string;
 }
 
-const TIER_RANK: Record<Tier, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /**
  * The AI-written lines at the revision that a risk rule covers (by the
@@ -37,24 +36,41 @@ export async function riskyHunks(options: {
 }): Promise<RiskyHunk[]> {
   const { git, rev, rules } = options;
   if (rules.length === 0 || options.segments.length === 0) return [];
-  const paths = [...new Set(options.segments.map((s) => s.path))];
-  const texts = await git.readFiles(rev, paths);
+  const byPath = new Map<string, AiSegment[]>();
+  for (const s of options.segments) {
+    const list = byPath.get(s.path) ?? [];
+    if (list.length === 0) byPath.set(s.path, list);
+    list.push(s);
+  }
   const hunks: RiskyHunk[] = [];
-  for (const segment of options.segments) {
-    const lines = (texts.get(segment.path) ?? '').split('\n');
-    const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
-    for (let line = segment.start; line <= segment.end; line++) added.lines.push({ line, text: lines[line - 1] ?? '' });
-    const match = classify(rules, added).sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier] || compareStrings(a.rule, b.rule))[0];
-    if (!match) continue;
-    hunks.push({
-      path: segment.path, start: segment.start, end: segment.end, rule: match.rule, tier: match.tier, agents: segment.agents,
-      commit: segment.commit, authoredAt: new Date(options.authoredAt.get(segment.commit) ?? 0).toISOString(),
-    });
+  // Files are read a chunk at a time: the AI-written files of a large tree need not all be held at once.
+  const paths = [...byPath.keys()];
+  for (let i = 0; i < paths.length; i += READ_CHUNK) {
+    const texts = await git.readFiles(rev, paths.slice(i, i + READ_CHUNK));
+    for (const [path, text] of texts) hunks.push(...classified(rules, byPath.get(path) ?? [], text.split('\n'), options.authoredAt));
   }
   if (hunks.length === 0) return [];
   const reviewed = await reviewCoverage(git, options.analyser, [...new Set(hunks.map((h) => h.commit))]);
   return hunks.filter((h) => !reviewed(h.commit, h.path)).sort((a, b) =>
-    TIER_RANK[a.tier] - TIER_RANK[b.tier] || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
+    TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
+}
+
+const READ_CHUNK = 200;
+
+/** The segments of one file that a rule covers, each under its highest-tier rule. */
+function classified(rules: readonly CompiledRule[], segments: readonly AiSegment[], lines: readonly string[], authoredAt: ReadonlyMap<string, number>): RiskyHunk[] {
+  const hunks: RiskyHunk[] = [];
+  for (const segment of segments) {
+    const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
+    for (let line = segment.start; line <= segment.end; line++) added.lines.push({ line, text: lines[line - 1] ?? '' });
+    const match = classify(rules, added).sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || compareStrings(a.rule, b.rule))[0];
+    if (!match) continue;
+    hunks.push({
+      path: segment.path, start: segment.start, end: segment.end, rule: match.rule, tier: match.tier, agents: segment.agents,
+      commit: segment.commit, authoredAt: new Date(authoredAt.get(segment.commit) ?? 0).toISOString(),
+    });
+  }
+  return hunks;
 }
 
 /** Whether a valid recorded review covers the work of `commit` on `path`. */

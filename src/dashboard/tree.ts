@@ -1,4 +1,4 @@
-import type { Tier } from '../gate/rules.js';
+import { TIERS, type Tier } from '../gate/rules.js';
 import { compareStrings } from '../sorted.js';
 import type { TreeNode } from './types.js';
 
@@ -9,12 +9,11 @@ export interface FileFacts {
   rules: { id: string; tier: Tier }[];
 }
 
-const TIER_ORDER: readonly Tier[] = ['low', 'medium', 'high', 'critical'];
-
 export function higherTier(a: Tier | undefined, b: Tier | undefined): Tier | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  return TIER_ORDER.indexOf(a) >= TIER_ORDER.indexOf(b) ? a : b;
+  // TIERS runs from critical down.
+  return TIERS.indexOf(a) <= TIERS.indexOf(b) ? a : b;
 }
 
 /**

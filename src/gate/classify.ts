@@ -68,9 +68,9 @@ export function classify(rules: readonly CompiledRule[], added: AddedLines): Rul
   if (added.lines.length === 0) return out;
   for (const { rule, include, exclude, content } of rules) {
     if (exclude.some((p) => p.test(added.path))) continue;
-    const glob = pathGlob({ include, exclude: [] }, added.path);
-    if (glob !== undefined) {
-      out.push({ rule: rule.id, tier: rule.tier, path: added.path, line: added.lines[0]?.line ?? 1, reason: 'path', matched: glob });
+    const byPath = include.find((p) => p.pattern.test(added.path));
+    if (byPath) {
+      out.push({ rule: rule.id, tier: rule.tier, path: added.path, line: added.lines[0]?.line ?? 1, reason: 'path', matched: byPath.glob });
       continue;
     }
     if (content.length === 0) continue;
