@@ -25,7 +25,10 @@ export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDI
 /** What the evidence says fails the organisation's rules (exit 1), or the rules themselves are unusable (exit 2). */
 export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MISSING';
 
-export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode;
+/** An image reference that is not one, or a container registry that cannot be used: unreachable, refusing credentials, answering garbage (exit 2). */
+export type RegistryCode = 'IMAGE_REFERENCE_INVALID' | 'IMAGE_NOT_FOUND' | 'REGISTRY_UNREACHABLE' | 'REGISTRY_AUTH_FAILED' | 'REGISTRY_REFUSED' | 'REGISTRY_BAD_ANSWER';
+
+export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode | RegistryCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -111,6 +114,9 @@ export class OutputError extends AiprovError<OutputCode> {
 export class BomError extends AiprovError<BomCode> {}
 
 export class KeyError extends AiprovError<KeyCode> {}
+
+/** A container registry or image reference aiprov cannot use; the message names the registry, repository and digest or tag. */
+export class RegistryError extends AiprovError<RegistryCode> {}
 
 /**
  * Evidence that does not verify (kept apart from PolicyError, as sigstore-js

@@ -1,0 +1,129 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryError } from '../errors.js';
+import { parseIndex, type RegistryClient } from './client.js';
+import { bundleAnnotations, bundleManifest, EMPTY_CONFIG, manifestBytes, MEDIA, referrersTag, sha256Digest, withReferrer, type Descriptor, type ImageIndex, type Manifest } from './manifests.js';
+import { formatReference } from './reference.js';
+
+export interface ResolvedImage {
+  /** The digest the reference names: for a multi-platform image, its index's. */
+  descriptor: Descriptor;
+  /** For an index: each platform's manifest. */
+  platforms: Descriptor[];
+}
+
+/** The digest an image reference names now (a tag is read once; a digest is checked to exist). */
+export async function resolveImage(client: RegistryClient): Promise<ResolvedImage> {
+  const reference = client.ref.digest ?? client.ref.tag ?? 'latest';
+  const found = await client.manifest(reference);
+  if (!found) throw new RegistryError('IMAGE_NOT_FOUND', `no image ${reference} in ${client.where}`);
+  const isIndex = found.descriptor.mediaType === MEDIA.index || found.descriptor.mediaType === MEDIA.dockerList;
+  const platforms = isIndex ? parseIndex(found.bytes, `${client.where}@${found.descriptor.digest}`).manifests.filter((d) => d.mediaType === MEDIA.manifest || d.mediaType === MEDIA.dockerManifest) : [];
+  return { descriptor: found.descriptor, platforms };
+}
+
+export interface AttachedBundle {
+  /** The digest of the bundle's manifest. */
+  digest: string;
+  /** How the subject finds it: the registry's referrers API, or the referrers tag (`sha256-<hex>`) aiprov keeps. */
+  via: 'referrers-api' | 'referrers-tag';
+}
+
+/** Tries to get an entry into a referrers tag that concurrent writers also change (the registry may ignore If-Match). */
+const TAG_ATTEMPTS = 8;
+
+/**
+ * Attaches a Sigstore bundle to an image as an OCI 1.1 referrer (cosign's
+ * BUNDLE_SPEC): the bundle and the empty config as blobs, the manifest
+ * pushed by its digest. On a registry without the referrers API the
+ * referrers tag schema is kept by hand: read the index, add the entry, put
+ * it back, read it again, and go round until the entry is there (another
+ * writer may have put its own index over ours in between). Nothing is
+ * overwritten: each bundle is its own manifest.
+ */
+export async function attachBundle(client: RegistryClient, subject: Descriptor, bundle: Buffer, predicateType: string, created: Date): Promise<AttachedBundle> {
+  const annotations = bundleAnnotations(predicateType, created);
+  const manifest = bundleManifest(bundle, subject, annotations);
+  const bytes = manifestBytes(manifest);
+  await client.pushBlob(EMPTY_CONFIG);
+  await client.pushBlob(bundle);
+  const digest = sha256Digest(bytes);
+  const pushed = await client.pushManifest(digest, bytes, MEDIA.manifest);
+  // A registry that indexed the subject says so (OCI-Subject); some say it without serving the API, so the API is asked.
+  const api = await client.referrers(subject.digest);
+  if (pushed.subject === subject.digest && api.supported) return { digest, via: 'referrers-api' };
+  if (api.supported && api.index?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-api' };
+  const entry: Descriptor = { mediaType: MEDIA.manifest, digest, size: bytes.length, artifactType: MEDIA.bundle, annotations };
+  const tag = referrersTag(subject.digest);
+  for (let attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {
+    const current = await readTagIndex(client, tag);
+    if (current?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-tag' };
+    const next = withReferrer(current, entry);
+    await client.pushManifest(tag, manifestBytes(next), MEDIA.index);
+    const after = await readTagIndex(client, tag);
+    if (after?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-tag' };
+    await sleep(20 + Math.random() * 80 * (attempt + 1));
+  }
+  throw new RegistryError('REGISTRY_REFUSED', `${client.where}: the referrers tag ${tag} kept losing the new entry ${digest} to other writers; run again`);
+}
+
+async function readTagIndex(client: RegistryClient, tag: string): Promise<ImageIndex | undefined> {
+  const found = await client.manifest(tag, [MEDIA.index]);
+  return found ? parseIndex(found.bytes, `${client.where}:${tag}`) : undefined;
+}
+
+/** A bundle found on an image, with where it was found (for the report) and its bytes' JSON. */
+export interface FoundBundle {
+  source: string;
+  manifest: string;
+  bytes: Buffer;
+  json: unknown;
+  predicateType?: string;
+}
+
+export interface BundleSearch {
+  found: FoundBundle[];
+  /** What was looked at, for a message that says where nothing was. */
+  looked: string[];
+  /** Referrers that were not Sigstore bundles about this image, and why they were left out. */
+  skipped: string[];
+}
+
+/** Bundles the referrers carry are small; one larger is not read. */
+const BUNDLE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The Sigstore bundles attached to `digest`: the referrers API, or the
+ * referrers tag where there is none. Only manifests whose artifact type is
+ * the bundle's, whose subject is this digest, and whose one layer is a
+ * bundle are read; anything else is listed in `skipped`.
+ */
+export async function findBundles(client: RegistryClient, digest: string): Promise<BundleSearch> {
+  const looked: string[] = [];
+  const skipped: string[] = [];
+  const api = await client.referrers(digest);
+  let index = api.index;
+  if (api.supported) looked.push(`the referrers API of ${client.where}`);
+  else {
+    const tag = referrersTag(digest);
+    looked.push(`${client.where}:${tag} (the referrers tag; the registry has no referrers API)`);
+    index = await readTagIndex(client, tag);
+  }
+  const found: FoundBundle[] = [];
+  for (const entry of index?.manifests ?? []) {
+    if (entry.artifactType !== undefined && entry.artifactType !== MEDIA.bundle) { skipped.push(`${entry.digest}: artifact type ${entry.artifactType}`); continue; }
+    const read = await client.manifest(entry.digest, [MEDIA.manifest]);
+    if (!read) { skipped.push(`${entry.digest}: listed, but not in the registry`); continue; }
+    const m = read.json as Partial<Manifest>;
+    if (m.artifactType !== MEDIA.bundle) { skipped.push(`${entry.digest}: artifact type ${String(m.artifactType)}`); continue; }
+    if (m.subject?.digest !== digest) { skipped.push(`${entry.digest}: about ${String(m.subject?.digest)}, not this image`); continue; }
+    const layer = Array.isArray(m.layers) && m.layers.length === 1 ? m.layers[0] : undefined;
+    if (layer?.mediaType !== MEDIA.bundle || typeof layer.digest !== 'string') { skipped.push(`${entry.digest}: not one bundle layer`); continue; }
+    if (typeof layer.size === 'number' && layer.size > BUNDLE_BYTES) { skipped.push(`${entry.digest}: a bundle of ${layer.size} bytes`); continue; }
+    const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
+    let json: unknown;
+    try { json = JSON.parse(bytes.toString('utf8')); } catch { json = undefined; }
+    const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
+    found.push({ source: `${formatReference(client.ref, entry.digest)}`, manifest: entry.digest, bytes, json, ...(predicateType !== undefined ? { predicateType } : {}) });
+  }
+  return { found, looked, skipped };
+}
