@@ -1,18 +1,19 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (the files directly under src/) and the folders listed for it,
 // nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'report', 'cli'];
+const FOLDERS = ['git', 'policy', 'oci', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'report', 'cli'];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
   git: [],
   policy: [],
+  oci: [],
   authorship: ['git'],
   blame: ['git', 'authorship'],
   record: ['git', 'authorship', 'blame'],
   deps: ['git', 'authorship', 'policy'],
   bom: ['git', 'authorship', 'blame', 'deps', 'policy'],
-  attest: ['git', 'authorship', 'blame', 'deps', 'bom', 'policy'],
+  attest: ['git', 'authorship', 'blame', 'deps', 'bom', 'policy', 'oci'],
   verify: ['git', 'deps', 'bom', 'attest', 'policy'],
   gate: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'policy'],
   dashboard: ['git', 'authorship', 'blame', 'deps', 'gate', 'policy'],

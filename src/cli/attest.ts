@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CIContextProvider } from '@sigstore/sign';
 import type { Command } from 'commander';
 import { attestCommit, bundleFileName, type Attestation } from '../attest/attest.js';
+import { attestImage } from '../attest/image.js';
 import { readPrivateKey } from '../attest/keys.js';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, type KeylessOptions } from '../attest/sign.js';
 import { PREDICATE_TYPES, type PredicateName } from '../attest/statement.js';
@@ -11,6 +12,7 @@ import { readDepsReport } from '../bom/inputs.js';
 import { KeyError, UsageError } from '../errors.js';
 import { makeDirectory, readRegularFile } from '../files.js';
 import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { registryClient, registryOptions } from './registry.js';
 import { readPassphrase } from './secret.js';
 
 /** Artifacts are read whole to be hashed; one larger than this is refused, not truncated. */
@@ -37,6 +39,11 @@ interface AttestFlags {
   tsaUrl?: string;
   outputDir: string;
   store: string;
+  image?: string;
+  platformDigests?: boolean;
+  registryConfig?: string;
+  insecureRegistry?: string[];
+  registryTimeout?: string;
 }
 
 /** The OIDC token for keyless signing: a file given, or the CI's (GitHub Actions, Buildkite, SIGSTORE_ID_TOKEN for GitLab and others). */
@@ -53,7 +60,7 @@ async function identityProvider(file: string | undefined): Promise<KeylessOption
 }
 
 export const registerAttest: Register = (program, exit) => {
-  program
+  registryOptions(program
     .command('attest')
     .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
     .option('--commit <rev>', 'the commit attested', 'HEAD')
@@ -68,11 +75,16 @@ export const registerAttest: Register = (program, exit) => {
     .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
     .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
     .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate', '.')
-    .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both`, 'files')
+    .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
+    .option('--image <ref>', 'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer')
+    .option('--platform-digests', 'with --image: also attach to each platform\'s manifest of a multi-platform image'))
     .action(async (flags: AttestFlags, command: Command) => {
       const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest');
       if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless', { field: 'key' });
       if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
+      if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
+      // With --image the registry is where the bundles go; files or notes too only when asked for.
+      const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
       for (const [field, url] of [['fulcioUrl', flags.fulcioUrl], ['rekorUrl', flags.rekorUrl], ['tsaUrl', flags.tsaUrl]] as const) {
         if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError('is not an http(s) URL', { field, value: url });
       }
@@ -84,21 +96,31 @@ export const registerAttest: Register = (program, exit) => {
       const signer = flags.key !== undefined
         ? { privateKey: await readPrivateKey(flags.key, await readPassphrase(`the key ${flags.key}`, false)) }
         : { keyless: { identityProvider: await identityProvider(flags.identityTokenFile), fulcioURL: flags.fulcioUrl, rekorURL: flags.rekorUrl, tlogUpload: flags.tlogUpload, ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}) } };
-      if (flags.store !== 'notes') {
+      if (store === 'files' || store === 'both') {
         const problem = await makeDirectory(flags.outputDir);
         if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
       }
       const context = await contextFor(options);
+      const request = { context, commit: flags.commit, predicates: names as PredicateName[], artifacts, signer, ...(deps ? { deps } : {}) };
       // Everything is signed before anything is written: a failure leaves no bundle behind.
-      const attestations: Attestation[] = await attestCommit({ context, commit: flags.commit, predicates: names as PredicateName[], artifacts, signer, ...(deps ? { deps } : {}) });
-      if (flags.store !== 'notes') {
+      let attestations: Attestation[];
+      if (flags.image !== undefined) {
+        const result = await attestImage({ ...request, registry: await registryClient({ ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true });
+        attestations = result.attestations;
+        for (const a of result.attestations) {
+          for (const at of a.attached) notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? 'listed by the registry\'s referrers API' : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`);
+        }
+      } else {
+        attestations = await attestCommit(request);
+      }
+      if (store === 'files' || store === 'both') {
         for (const a of attestations) {
           const file = path.join(flags.outputDir, bundleFileName(a));
           await writeWhole(file, `${JSON.stringify(a.bundle)}\n`);
           notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
         }
       }
-      if (flags.store !== 'files') {
+      if (store === 'notes' || store === 'both') {
         const commit = attestations[0]?.commit;
         if (commit !== undefined) {
           await appendBundles(context.git, commit, attestations.map((a) => a.bundle));

@@ -19,6 +19,9 @@ import { artifactDigest } from './attest.js';
 import { collect, contextFor, notice, readGlobals, settingsFor, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { systemClock } from '../clock.js';
 import { configMayChooseHosts } from '../trust.js';
+import { findBundles, resolveImage, type BundleSearch } from '../oci/bundles.js';
+import { formatReference } from '../oci/reference.js';
+import { registryClient, registryOptions } from './registry.js';
 import { readPassphrase } from './secret.js';
 
 interface VerifyFlags {
@@ -36,6 +39,10 @@ interface VerifyFlags {
   maxAge?: string;
   vsaOutput?: string;
   vsaKey?: string;
+  image?: string;
+  registryConfig?: string;
+  insecureRegistry?: string[];
+  registryTimeout?: string;
 }
 
 /** A bundle to verify: where it was read, its bytes' digest, and its JSON (undefined when it is not JSON: a failed check, not a crash). */
@@ -86,7 +93,7 @@ async function readBundleFile(file: string): Promise<Input> {
 }
 
 export const registerVerify: Register = (program, exit) => {
-  program
+  registryOptions(program
     .command('verify')
     .description('verify attestations about a commit or an artifact, offline: every check by name; exit 0 only when all pass')
     .option('--commit <rev>', 'the commit the attestation must be about (and whose notes --from-notes reads)', 'HEAD')
@@ -103,6 +110,7 @@ export const registerVerify: Register = (program, exit) => {
     .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
     .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
     .option('--vsa-key <file>', 'sign the VSA with this private key (passphrase from AIPROV_PASSWORD)')
+    .option('--image <ref>', 'the container image the attestation must be about: its bundles are read from its registry (referrers API, else the referrers tag)'))
     .action(async (flags: VerifyFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.format !== undefined && raw.format !== 'table' && raw.format !== 'json') throw new UsageError(`verify supports --format table or json, not ${raw.format}`);
@@ -111,13 +119,17 @@ export const registerVerify: Register = (program, exit) => {
       const type = predicateType(flags.type);
       const maxAgeMs = flags.maxAge !== undefined ? parseDuration(flags.maxAge) : undefined;
       if (flags.maxAge !== undefined && maxAgeMs === undefined) throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
-      if (flags.bundle !== undefined && flags.fromNotes === true) throw new UsageError('give --bundle files or --from-notes, not both', { field: 'bundle' });
-      if (flags.bundle === undefined && flags.fromNotes !== true) throw new UsageError('no bundle to verify: give --bundle FILE or --from-notes', { field: 'bundle' });
+      const sources = [flags.bundle !== undefined, flags.fromNotes === true, flags.image !== undefined].filter(Boolean).length;
+      if (sources > 1) throw new UsageError('give one of --bundle files, --from-notes and --image', { field: 'bundle' });
+      if (sources === 0) throw new UsageError('no bundle to verify: give --bundle FILE, --from-notes or --image REF', { field: 'bundle' });
+      if (flags.image !== undefined && flags.artifact !== undefined) throw new UsageError('the image is the subject with --image; --artifact names another', { field: 'artifact' });
+      // From notes or a registry, the bundles of the asked type are candidates (anyone may add one); named files each must pass.
+      const pooled = flags.fromNotes === true || flags.image !== undefined;
       if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both', { field: 'vsaKey' });
       const trust = await readTrust(flags);
       // The policy: a --policy file, or the config's verify section when the repository being verified does not control it.
       // An artifact with its bundles is verified without a repository (a deploy job may have none); a commit, or notes, need one.
-      const needsRepo = flags.artifact === undefined || flags.fromNotes === true;
+      const needsRepo = (flags.artifact === undefined && flags.image === undefined) || flags.fromNotes === true;
       const repoContext = flags.policy === undefined && needsRepo ? await contextFor(options) : undefined;
       const configured = repoContext ?? (flags.policy === undefined ? await settingsFor(options) : undefined);
       if (configured?.config.verify !== undefined && !configMayChooseHosts(configured)) {
@@ -131,10 +143,17 @@ export const registerVerify: Register = (program, exit) => {
       // The repository is opened once: the context the policy was looked up in serves, when there is one.
       const context = needsRepo ? repoContext ?? await contextFor(options, false) : undefined;
       const commit = context ? await context.git.resolveCommit(flags.commit) : undefined;
-      const subject: { gitCommit: string } | { sha256: string } = flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
+      const registry = flags.image !== undefined ? await registryClient({ ...flags, image: flags.image }, 'pull') : undefined;
+      const image = registry ? (await resolveImage(registry)).descriptor.digest : undefined;
+      const subject: { gitCommit: string } | { sha256: string } = image !== undefined ? { sha256: image.slice('sha256:'.length) }
+        : flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
 
       const inputs: Input[] = [];
-      if (flags.fromNotes === true) {
+      let searched: BundleSearch | undefined;
+      if (registry && image !== undefined) {
+        searched = await findBundles(registry, image);
+        for (const f of searched.found) inputs.push({ source: f.source, sha256: createHash('sha256').update(f.bytes).digest('hex'), json: f.json });
+      } else if (flags.fromNotes === true) {
         if (context) inputs.push(...await readStoredBundles(context.git, commit ?? ''));
       } else {
         for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(file));
@@ -146,7 +165,7 @@ export const registerVerify: Register = (program, exit) => {
 
       // From notes, the bundles of the asked type are the candidates (others are about other things); named files each must pass.
       const reviewInputs = wantsReview ? inputs.filter((i) => claimedPredicateType(i.json) === reviewType) : [];
-      const main = inputs.filter((i) => !reviewInputs.includes(i) && (flags.fromNotes !== true || claimedPredicateType(i.json) === type || claimedPredicateType(i.json) === undefined));
+      const main = inputs.filter((i) => !reviewInputs.includes(i) && (!pooled || claimedPredicateType(i.json) === type || claimedPredicateType(i.json) === undefined));
       const outcomes = await Promise.all(main.map((i) => check(i, type)));
       const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
       const approved = reviews.filter((r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved');
@@ -159,8 +178,11 @@ export const registerVerify: Register = (program, exit) => {
       let verificationFailed = false;
       if (outcomes.length === 0) {
         verificationFailed = true;
-        problems.push(`no attestation of type ${type} ${flags.fromNotes === true ? `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations` : 'among the bundles given'}`);
-      } else if (flags.fromNotes === true ? !trustedAny : otherFailures.length > 0) {
+        const where = registry && image !== undefined
+          ? `attached to ${formatReference(registry.ref, image)} (looked at ${searched?.looked.join(' and ') ?? ''}: ${searched?.found.length ?? 0} Sigstore bundle${searched?.found.length === 1 ? '' : 's'}, none of that type${searched && searched.skipped.length > 0 ? `; left out: ${searched.skipped.slice(0, 3).join('; ')}` : ''})`
+          : flags.fromNotes === true ? `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations` : 'among the bundles given';
+        problems.push(`no attestation of type ${type} ${where}`);
+      } else if (pooled ? !trustedAny : otherFailures.length > 0) {
         // From notes, one trusted attestation is enough (others may be anyone's); named files must each verify.
         verificationFailed = true;
         const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
@@ -170,7 +192,7 @@ export const registerVerify: Register = (program, exit) => {
       if (wantsReview && approved.length === 0) problems.push(`the policy requires an approving review/v1 attestation from a trusted signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`);
       const passed = problems.length === 0;
 
-      const subjectText = 'gitCommit' in subject ? `commit ${subject.gitCommit}` : `artifact sha256:${subject.sha256}`;
+      const subjectText = 'gitCommit' in subject ? `commit ${subject.gitCommit}` : registry && image !== undefined ? `image ${formatReference(registry.ref, image)}` : `artifact sha256:${subject.sha256}`;
       const show = (o: Outcome): string => `${printable(o.source)}: ${o.verification.verified ? 'VERIFIED' : 'FAILED'}${o.verification.signer !== undefined ? ` (${printable(o.verification.signer)})` : ''}\n${o.verification.checks.map((c) => `  ${c.result.padEnd(7)} ${c.name.padEnd(13)} ${printable(c.detail)}`).join('\n')}\n`;
       const json = (o: Outcome): object => ({ bundle: o.source, sha256: o.sha256, verified: o.verification.verified, signer: o.verification.signer ?? null, signedAt: o.verification.signedAt?.toISOString() ?? null, checks: o.verification.checks });
       const text = format === 'json'
@@ -183,8 +205,8 @@ export const registerVerify: Register = (program, exit) => {
         const policyFile = flags.policy ?? (policy !== undefined ? configured?.configFile ?? undefined : undefined);
         const policyRead = policyFile !== undefined ? await readRegularFile(policyFile, 1024 * 1024) : undefined;
         const vsa = vsaStatement({
-          subject: 'gitCommit' in subject ? { name: `git+commit:${subject.gitCommit}`, digest: { gitCommit: subject.gitCommit } } : { name: path.basename(flags.artifact ?? ''), digest: { sha256: subject.sha256 } },
-          resourceUri: 'gitCommit' in subject ? `git+commit:${subject.gitCommit}` : `file:${path.basename(flags.artifact ?? '')}`,
+          subject: 'gitCommit' in subject ? { name: `git+commit:${subject.gitCommit}`, digest: { gitCommit: subject.gitCommit } } : { name: registry ? `${registry.ref.registry}/${registry.ref.repository}` : path.basename(flags.artifact ?? ''), digest: { sha256: subject.sha256 } },
+          resourceUri: 'gitCommit' in subject ? `git+commit:${subject.gitCommit}` : registry && image !== undefined ? `oci://${formatReference(registry.ref, image)}` : `file:${path.basename(flags.artifact ?? '')}`,
           predicateType: type,
           ...(policyRead?.ok === true && policyFile !== undefined ? { policy: { uri: `file:${path.basename(policyFile)}`, sha256: createHash('sha256').update(policyRead.bytes).digest('hex') } } : {}),
           inputs: [...outcomes, ...reviews].map((o) => ({ uri: o.source, sha256: o.sha256 })),

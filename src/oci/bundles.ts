@@ -123,7 +123,7 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     let json: unknown;
     try { json = JSON.parse(bytes.toString('utf8')); } catch { json = undefined; }
     const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
-    found.push({ source: `${formatReference(client.ref, entry.digest)}`, manifest: entry.digest, bytes, json, ...(predicateType !== undefined ? { predicateType } : {}) });
+    found.push({ source: formatReference(client.ref, entry.digest), manifest: entry.digest, bytes, json, ...(predicateType !== undefined ? { predicateType } : {}) });
   }
   return { found, looked, skipped };
 }

@@ -181,7 +181,10 @@ export function parseIndex(bytes: Buffer, what: string): ImageIndex {
   }
   const index = json as Partial<ImageIndex>;
   if (typeof json !== 'object' || json === null || !Array.isArray(index.manifests)) throw new RegistryError('REGISTRY_BAD_ANSWER', `${what}: not an image index`);
-  const manifests = index.manifests.filter((d): d is Descriptor => typeof d === 'object' && d !== null && typeof d.digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(d.digest) && typeof d.mediaType === 'string');
+  const manifests = (index.manifests as unknown[]).filter((d): d is Descriptor => {
+    const x = d as Partial<Descriptor> | null;
+    return typeof x === 'object' && x !== null && typeof x.digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(x.digest) && typeof x.mediaType === 'string';
+  });
   return { schemaVersion: 2, mediaType: MEDIA.index, manifests };
 }
 
@@ -189,7 +192,8 @@ function errorDetail(body: Buffer): string {
   try {
     const json = JSON.parse(body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
     const first = json.errors?.[0];
-    return first ? ` (${first.code ?? ''}${first.message ? `: ${first.message}` : ''})`.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) : '';
+    // What the registry says goes into a one-line message: printable characters only.
+    return first ? ` (${first.code ?? ''}${first.message ? `: ${first.message}` : ''})`.replace(/[^\x20-\x7e]/g, ' ').slice(0, 200) : '';
   } catch {
     return '';
   }

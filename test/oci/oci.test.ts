@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linearRepo } from '../../fixtures/repos.js';
+import { attachBundle, findBundles, resolveImage } from '../../src/oci/bundles.js';
+import { parseChallenge, RegistryClient } from '../../src/oci/client.js';
+import { bundleAnnotations, bundleManifest, manifestBytes, MEDIA, referrersTag } from '../../src/oci/manifests.js';
+import { parseImageReference } from '../../src/oci/reference.js';
+import { runCli } from '../cli/run-cli.js';
+import { tempDir } from '../helpers.js';
+import { startFakeRegistry, type FakeRegistry } from './fake-registry.js';
+
+const env = { AIPROV_PASSWORD: 'pipeline-secret' };
+const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+let repo: string;
+let dir: string;
+let withApi: FakeRegistry;
+let withoutApi: FakeRegistry;
+let dockerConfig: string;
+
+beforeAll(async () => {
+  repo = await tempDir();
+  await linearRepo(repo, 3);
+  dir = await tempDir();
+  expect((await runCli(['keygen', '--output', path.join(dir, 'ci')], { env })).code).toBe(0);
+  expect((await runCli(['keygen', '--output', path.join(dir, 'other')], { env })).code).toBe(0);
+  withApi = await startFakeRegistry({ referrersApi: true, auth: { username: 'ci', password: 's3cret' } });
+  withoutApi = await startFakeRegistry({ referrersApi: false });
+  dockerConfig = path.join(dir, 'config.json');
+  await writeFile(dockerConfig, JSON.stringify({ auths: { [withApi.host]: { auth: Buffer.from('ci:s3cret').toString('base64') } } }));
+});
+
+afterAll(async () => { await Promise.all([withApi.close(), withoutApi.close()]); });
+
+const attest = (image: string, extra: string[] = []) => runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--registry-config', dockerConfig, ...extra], { env });
+const verify = (image: string, extra: string[] = []) => runCli(['verify', '--image', image, '--registry-config', dockerConfig, '--key', path.join(dir, 'ci.pub'), ...extra]);
+
+describe('image references and manifests', () => {
+  it('references are normalised as Docker does, and a bad one is named', () => {
+    expect(parseImageReference('nginx')).toEqual({ registry: 'docker.io', repository: 'library/nginx' });
+    expect(parseImageReference('127.0.0.1:5000/team/app:1.0')).toEqual({ registry: '127.0.0.1:5000', repository: 'team/app', tag: '1.0' });
+    expect(parseImageReference(`localhost/app@sha256:${'a'.repeat(64)}`)).toEqual({ registry: 'localhost', repository: 'app', digest: `sha256:${'a'.repeat(64)}` });
+    for (const bad of ['', 'App/Upper', 'app:bad tag', 'app@sha256:short', 'reg.io/-x']) expect(() => parseImageReference(bad), bad).toThrow(/^image ".*": /);
+  });
+
+  it('the bundle manifest and the referrers index, byte for byte (cosign BUNDLE_SPEC)', () => {
+    const bundle = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}');
+    const subject = { mediaType: MEDIA.manifest, digest: `sha256:${'c'.repeat(64)}`, size: 528 };
+    const bytes = manifestBytes(bundleManifest(bundle, subject, bundleAnnotations('https://aiprov.dev/ai-authorship/v1', new Date('2026-11-22T10:00:00Z'))));
+    expect(bytes.toString()).toBe(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.dev.sigstore.bundle.v0.3+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","digest":"${sha(bundle)}","size":${bundle.length}}],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:${'c'.repeat(64)}","size":528},"annotations":{"dev.sigstore.bundle.content":"dsse-envelope","dev.sigstore.bundle.predicateType":"https://aiprov.dev/ai-authorship/v1","org.opencontainers.image.created":"2026-11-22T10:00:00.000Z"}}`);
+    expect(referrersTag(`sha256:${'c'.repeat(64)}`)).toBe(`sha256-${'c'.repeat(64)}`);
+    expect(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"')).toEqual({ scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } });
+  });
+});
+
+describe('aiprov attest --image and verify --image', () => {
+  it('a registry with the referrers API and Bearer tokens: attached as a referrer, found and verified by digest; another key, another type: exit 1, saying where it looked', async () => {
+    const digest = withApi.pushImage('team/app', '1.0');
+    const image = `${withApi.host}/team/app:1.0`;
+    const made = await attest(image, ['--predicate', 'authorship,bom']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`https://aiprov.dev/ai-authorship/v1 for ${withApi.host}/team/app@${digest}: sha256:`);
+    expect(made.stderr).toContain('listed by the registry\'s referrers API');
+    // Nothing written beside the registry unless asked.
+    const ok = await verify(image, ['--type', 'authorship', '--format', 'json']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout) as { subject: { sha256: string }; bundles: { bundle: string; checks: { name: string; result: string }[] }[] };
+    expect(report.subject).toEqual({ sha256: digest.slice(7) });
+    expect(report.bundles).toHaveLength(1);
+    expect(report.bundles[0]?.bundle).toMatch(new RegExp(`^${withApi.host}/team/app@sha256:[0-9a-f]{64}$`));
+    expect(report.bundles[0]?.checks.find((c) => c.name === 'subject')?.result).toBe('passed');
+    const stranger = await runCli(['verify', '--image', image, '--registry-config', dockerConfig, '--key', path.join(dir, 'other.pub'), '--type', 'authorship']);
+    expect(stranger.code).toBe(1);
+    const missing = await verify(image, ['--type', 'deps']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`aiprov: no attestation of type https://aiprov.dev/dependency-audit/v1 attached to ${withApi.host}/team/app@${digest} (looked at the referrers API of ${withApi.host}/team/app: 2 Sigstore bundles, none of that type)\n`);
+  });
+
+  it('credentials refused, no credentials, an unknown tag: exit 2, one line naming the registry', async () => {
+    withApi.pushImage('team/app', 'creds');
+    const wrong = path.join(dir, 'wrong.json');
+    await writeFile(wrong, JSON.stringify({ auths: { [withApi.host]: { auth: Buffer.from('ci:nope').toString('base64') } } }));
+    const refused = await runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', wrong, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^aiprov: ${withApi.host}/team/app: GET manifest creds: the token service http://${withApi.host} refused the credentials \\(HTTP 401\\)\\n$`));
+    const none = await runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', path.join(dir, 'empty.json'), '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(none).toMatchObject({ code: 2 });
+    expect(none.stderr).toContain('empty.json');
+    const unknown = await verify(`${withApi.host}/team/app:nope`, ['--type', 'authorship']);
+    expect(unknown).toMatchObject({ code: 2, stderr: `aiprov: no image nope in ${withApi.host}/team/app\n` });
+  });
+
+  it('a registry without the referrers API (like docker-registry 2.8): the referrers tag, every platform with --platform-digests', async () => {
+    const index = withoutApi.pushImage('app', 'multi', 2);
+    const made = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', `${withoutApi.host}/app:multi`, '--platform-digests', '--predicate', 'authorship'], { env });
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`listed in the referrers tag ${referrersTag(index)}`);
+    const tagIndex = JSON.parse(withoutApi.manifests.get('app')?.get(referrersTag(index))?.bytes.toString() ?? '{}') as { manifests: { artifactType: string; annotations: Record<string, string> }[] };
+    expect(tagIndex.manifests).toHaveLength(1);
+    expect(tagIndex.manifests[0]).toMatchObject({ artifactType: MEDIA.bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://aiprov.dev/ai-authorship/v1', 'dev.sigstore.bundle.content': 'dsse-envelope' } });
+    const platforms = (JSON.parse(withoutApi.manifests.get('app')?.get(index)?.bytes.toString() ?? '{}') as { manifests: { digest: string }[] }).manifests.map((m) => m.digest);
+    for (const p of platforms) expect(withoutApi.manifests.get('app')?.has(referrersTag(p)), p).toBe(true);
+    const ok = await runCli(['verify', '--image', `${withoutApi.host}/app@${platforms[1] ?? ''}`, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+  });
+
+  it('eight concurrent writers on one image of a registry without the referrers API: every bundle is kept in the tag', async () => {
+    const digest = withoutApi.pushImage('busy', 'latest');
+    const client = new RegistryClient(parseImageReference(`${withoutApi.host}/busy:latest`), { access: 'push' });
+    const subject = (await resolveImage(client)).descriptor;
+    const bundles = Array.from({ length: 8 }, (_, i) => Buffer.from(JSON.stringify({ mediaType: MEDIA.bundle, n: i })));
+    const attached = await Promise.all(bundles.map((b) => attachBundle(new RegistryClient(client.ref, { access: 'push' }), subject, b, 'https://aiprov.dev/ai-authorship/v1', new Date())));
+    const found = await findBundles(client, digest);
+    expect(found.found.map((f) => f.manifest).sort()).toEqual(attached.map((a) => a.digest).sort());
+  });
+
+  it('left out, never verified: a referrer about another image, one that is not a bundle; a bundle about another image attached here fails its subject check (exit 1)', async () => {
+    const a = withoutApi.pushImage('pair', 'a');
+    const b = withoutApi.pushImage('pair', 'b');
+    expect((await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', `${withoutApi.host}/pair:b`, '--predicate', 'authorship'], { env })).code).toBe(0);
+    const store = withoutApi.manifests.get('pair');
+    const ofB = (JSON.parse(store?.get(referrersTag(b))?.bytes.toString() ?? '{}') as { manifests: { digest: string }[] }).manifests[0]?.digest ?? '';
+    // Image a's referrers tag lists b's bundle manifest (its subject is b) and a manifest of another artifact type.
+    const other = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.manifest, artifactType: 'application/vnd.example.sbom', config: { mediaType: MEDIA.empty, digest: sha('{}'), size: 2 }, layers: [], subject: { mediaType: MEDIA.manifest, digest: a, size: 1 } }));
+    store?.set(sha(other), { bytes: other, mediaType: MEDIA.manifest });
+    const list = { schemaVersion: 2, mediaType: MEDIA.index, manifests: [{ mediaType: MEDIA.manifest, digest: ofB, size: 1, artifactType: MEDIA.bundle }, { mediaType: MEDIA.manifest, digest: sha(other), size: other.length }] };
+    store?.set(referrersTag(a), { bytes: Buffer.from(JSON.stringify(list)), mediaType: MEDIA.index });
+    const client = (tag: string): RegistryClient => new RegistryClient(parseImageReference(`${withoutApi.host}/pair:${tag}`), { access: 'push' });
+    const search = await findBundles(client('a'), a);
+    expect(search.found).toEqual([]);
+    expect(search.skipped).toEqual([`${ofB}: about ${b}, not this image`, `${sha(other)}: artifact type application/vnd.example.sbom`]);
+    // b's bundle attached to a by a manifest that says it is about a: found, and refused by the statement's own subject.
+    const lifted = (await findBundles(client('b'), b)).found[0]?.bytes ?? Buffer.alloc(0);
+    await attachBundle(client('a'), { mediaType: MEDIA.manifest, digest: a, size: 1 }, lifted, 'https://aiprov.dev/ai-authorship/v1', new Date());
+    const run = await runCli(['verify', '--image', `${withoutApi.host}/pair:a`, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/failed +subject /);
+  });
+
+  it('a registry that answers garbage, is busy, or never answers: exit 2, never a pass', async () => {
+    for (const misbehave of ['garbage', 'error', 'hang'] as const) {
+      const bad = await startFakeRegistry({ referrersApi: true, misbehave });
+      const run = await runCli(['verify', '--image', `${bad.host}/app:1`, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship', '--registry-timeout', '0.5']);
+      await bad.close();
+      expect(run.code, misbehave).toBe(2);
+      expect(run.stderr.split('\n').filter((l) => l !== ''), misbehave).toHaveLength(1);
+      expect(run.stderr, misbehave).toMatch(new RegExp(`^aiprov: ${bad.host}/app: (GET manifest 1: |the manifest 1 is not JSON)`));
+    }
+  }, 60_000);
+});
