@@ -1,4 +1,4 @@
-import { attachBundle, resolveImage, type AttachedBundle } from '../oci/bundles.js';
+import { attachBundle, attachLegacy, resolveImage, type AttachedBundle } from '../oci/bundles.js';
 import type { RegistryClient } from '../oci/client.js';
 import type { Descriptor } from '../oci/manifests.js';
 import { attestCommit, type Attestation, type AttestOptions } from './attest.js';
@@ -22,7 +22,10 @@ export interface ImageAttestResult {
  * moved meanwhile cannot get the bundle; every bundle is signed before any
  * is pushed.
  */
-export async function attestImage(options: AttestOptions & { registry: RegistryClient; platformDigests?: boolean }): Promise<ImageAttestResult> {
+/** How bundles are attached: as OCI 1.1 referrers (cosign 3, GitHub, Kyverno's SigstoreBundle), or in cosign's legacy `.att` tag. */
+export type OciFormat = 'referrer' | 'legacy';
+
+export async function attestImage(options: AttestOptions & { registry: RegistryClient; platformDigests?: boolean; format?: OciFormat }): Promise<ImageAttestResult> {
   const { registry } = options;
   const image = await resolveImage(registry);
   const targets: Descriptor[] = [image.descriptor, ...(options.platformDigests === true ? image.platforms : [])];
@@ -34,7 +37,12 @@ export async function attestImage(options: AttestOptions & { registry: RegistryC
   for (const a of signed) {
     const bytes = Buffer.from(JSON.stringify(a.bundle));
     const attached: ImageAttestation['attached'] = [];
-    for (const target of targets) attached.push({ ...await attachBundle(registry, target, bytes, a.predicateType, now), subject: target.digest });
+    for (const target of targets) {
+      if (options.format === 'legacy') {
+        const legacy = await attachLegacy(registry, target, a.bundle, a.predicateType);
+        attached.push({ digest: legacy.layer, via: 'legacy-att', subject: target.digest });
+      } else attached.push({ ...await attachBundle(registry, target, bytes, a.predicateType, now), subject: target.digest });
+    }
     attestations.push({ ...a, attached });
   }
   return { image: name, digest: image.descriptor.digest, attestations };

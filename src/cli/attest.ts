@@ -41,6 +41,7 @@ interface AttestFlags {
   store: string;
   image?: string;
   platformDigests?: boolean;
+  ociFormat: string;
   registryConfig?: string;
   insecureRegistry?: string[];
   registryTimeout?: string;
@@ -77,12 +78,15 @@ export const registerAttest: Register = (program, exit) => {
     .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate', '.')
     .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
     .option('--image <ref>', 'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer')
-    .option('--platform-digests', 'with --image: also attach to each platform\'s manifest of a multi-platform image'))
+    .option('--platform-digests', 'with --image: also attach to each platform\'s manifest of a multi-platform image')
+    .option('--oci-format <format>', 'with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign\'s sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)', 'referrer'))
     .action(async (flags: AttestFlags, command: Command) => {
       const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest');
       if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless', { field: 'key' });
       if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
       if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
+      if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy') throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
+      if (command.getOptionValueSource('ociFormat') !== 'default' && flags.image === undefined) throw new UsageError('--oci-format applies to --image only');
       // With --image the registry is where the bundles go; files or notes too only when asked for.
       const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
       for (const [field, url] of [['fulcioUrl', flags.fulcioUrl], ['rekorUrl', flags.rekorUrl], ['tsaUrl', flags.tsaUrl]] as const) {
@@ -105,10 +109,10 @@ export const registerAttest: Register = (program, exit) => {
       // Everything is signed before anything is written: a failure leaves no bundle behind.
       let attestations: Attestation[];
       if (flags.image !== undefined) {
-        const result = await attestImage({ ...request, registry: await registryClient({ ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true });
+        const result = await attestImage({ ...request, registry: await registryClient({ ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true, format: flags.ociFormat });
         attestations = result.attestations;
         for (const a of result.attestations) {
-          for (const at of a.attached) notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? 'listed by the registry\'s referrers API' : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`);
+          for (const at of a.attached) notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? 'listed by the registry\'s referrers API' : at.via === 'legacy-att' ? `a layer of ${at.subject.replace(':', '-')}.att` : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`);
         }
       } else {
         attestations = await attestCommit(request);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../errors.js';
 import { parseIndex, type RegistryClient } from './client.js';
 import { bundleAnnotations, bundleManifest, EMPTY_CONFIG, manifestBytes, MEDIA, referrersTag, sha256Digest, withReferrer, type Descriptor, type ImageIndex, type Manifest } from './manifests.js';
+import { attTag, bundleFromLegacy, legacyDescriptor, legacyLayer, legacyManifest } from './legacy.js';
 import { formatReference } from './reference.js';
 
 export interface ResolvedImage {
@@ -25,7 +26,7 @@ export interface AttachedBundle {
   /** The digest of the bundle's manifest. */
   digest: string;
   /** How the subject finds it: the registry's referrers API, or the referrers tag (`sha256-<hex>`) aiprov keeps. */
-  via: 'referrers-api' | 'referrers-tag';
+  via: 'referrers-api' | 'referrers-tag' | 'legacy-att';
 }
 
 /** Tries to get an entry into a referrers tag that concurrent writers also change (the registry may ignore If-Match). */
@@ -64,6 +65,35 @@ export async function attachBundle(client: RegistryClient, subject: Descriptor, 
     await sleep(20 + Math.random() * 80 * (attempt + 1));
   }
   throw new RegistryError('REGISTRY_REFUSED', `${client.where}: the referrers tag ${tag} kept losing the new entry ${digest} to other writers; run again`);
+}
+
+/**
+ * Adds a bundle's envelope to the image's `.att` manifest (cosign's legacy
+ * layout): the manifest is read, the layer appended (never one replaced), and
+ * the whole put back under the tag; read again and gone round while another
+ * writer's manifest has replaced ours, as with the referrers tag.
+ */
+export async function attachLegacy(client: RegistryClient, subject: Descriptor, bundle: unknown, predicateType: string): Promise<{ tag: string; layer: string }> {
+  const layer = legacyLayer(bundle, predicateType);
+  const descriptor = legacyDescriptor(layer.bytes, layer.annotations);
+  await client.pushBlob(layer.bytes);
+  const tag = attTag(subject.digest);
+  for (let attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {
+    const layers = await readAttLayers(client, tag);
+    if (layers.some((l) => l.digest === descriptor.digest)) return { tag, layer: descriptor.digest };
+    const { manifest, config } = legacyManifest([...layers, descriptor]);
+    await client.pushBlob(config);
+    await client.pushManifest(tag, manifestBytes(manifest), MEDIA.manifest);
+    if ((await readAttLayers(client, tag)).some((l) => l.digest === descriptor.digest)) return { tag, layer: descriptor.digest };
+    await sleep(20 + Math.random() * 80 * (attempt + 1));
+  }
+  throw new RegistryError('REGISTRY_REFUSED', `${client.where}: the tag ${tag} kept losing the new layer ${descriptor.digest} to other writers; run again`);
+}
+
+async function readAttLayers(client: RegistryClient, tag: string): Promise<Descriptor[]> {
+  const found = await client.manifest(tag, [MEDIA.manifest]);
+  const layers = (found?.json as Partial<Manifest> | undefined)?.layers;
+  return Array.isArray(layers) ? layers.filter((l) => typeof l.digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(l.digest)) : [];
 }
 
 async function readTagIndex(client: RegistryClient, tag: string): Promise<ImageIndex | undefined> {
@@ -124,6 +154,17 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     try { json = JSON.parse(bytes.toString('utf8')); } catch { json = undefined; }
     const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
     found.push({ source: formatReference(client.ref, entry.digest), manifest: entry.digest, bytes, json, ...(predicateType !== undefined ? { predicateType } : {}) });
+  }
+  // cosign's legacy `.att` tag: each DSSE layer made back into a bundle for the same verifier.
+  const tag = attTag(digest);
+  looked.push(`${client.where}:${tag} (cosign's legacy attestations)`);
+  for (const layer of await readAttLayers(client, tag)) {
+    if (layer.mediaType !== MEDIA.dsse) { skipped.push(`${tag} layer ${layer.digest}: media type ${layer.mediaType}`); continue; }
+    if (layer.size > BUNDLE_BYTES) { skipped.push(`${tag} layer ${layer.digest}: ${layer.size} bytes`); continue; }
+    const envelope = await client.blob(layer.digest, BUNDLE_BYTES);
+    const json = bundleFromLegacy(envelope, layer.annotations ?? {});
+    const predicateType = layer.annotations?.predicateType;
+    found.push({ source: `${client.where}:${tag} layer ${layer.digest}`, manifest: layer.digest, bytes: envelope, json, ...(predicateType !== undefined ? { predicateType } : {}) });
   }
   return { found, looked, skipped };
 }

@@ -149,3 +149,35 @@ describe('aiprov attest --image and verify --image', () => {
     }
   }, 60_000);
 });
+
+describe('cosign\'s legacy .att layout (--oci-format legacy)', () => {
+  it('each attestation a DSSE layer with cosign\'s annotations, appended (never replaced); verify --image reads it back; a tampered envelope fails its signature (exit 1)', async () => {
+    const digest = withoutApi.pushImage('legacy', 'v1');
+    const image = `${withoutApi.host}/legacy:v1`;
+    for (const predicate of ['authorship', 'bom']) {
+      const made = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--oci-format', 'legacy', '--predicate', predicate], { env });
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stderr).toContain(`a layer of ${referrersTag(digest)}.att`);
+    }
+    const store = withoutApi.manifests.get('legacy');
+    const att = JSON.parse(store?.get(`${referrersTag(digest)}.att`)?.bytes.toString() ?? '{}') as { config: { mediaType: string }; layers: { mediaType: string; digest: string; annotations: Record<string, string> }[] };
+    expect(att.config.mediaType).toBe('application/vnd.oci.image.config.v1+json');
+    expect(att.layers.map((l) => [l.mediaType, l.annotations.predicateType, l.annotations['dev.cosignproject.cosign/signature']])).toEqual([
+      [MEDIA.dsse, 'https://aiprov.dev/ai-authorship/v1', ''], [MEDIA.dsse, 'https://cyclonedx.org/bom', ''],
+    ]);
+    const envelope = JSON.parse(withoutApi.blobs.get(att.layers[0]?.digest ?? '')?.toString() ?? '{}') as { payloadType: string; payload: string; signatures: { sig: string }[] };
+    expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+    expect((JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as { subject: { digest: { sha256?: string } }[] }).subject.some((s) => s.digest.sha256 === digest.slice(7))).toBe(true);
+    const ok = await runCli(['verify', '--image', image, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`${withoutApi.host}/legacy:${referrersTag(digest)}.att layer ${att.layers[0]?.digest ?? ''}: VERIFIED`);
+    // The envelope changed in the registry (a new blob, the layer pointed at it): its signature no longer holds.
+    const forged = Buffer.from(JSON.stringify({ ...envelope, payload: Buffer.from(Buffer.from(envelope.payload, 'base64').toString().replace('"commits"', '"commitz"')).toString('base64') }));
+    withoutApi.blobs.set(sha(forged), forged);
+    const layers = att.layers.map((l, i) => (i === 0 ? { ...l, digest: sha(forged), size: forged.length } : l));
+    store?.set(`${referrersTag(digest)}.att`, { bytes: Buffer.from(JSON.stringify({ ...att, layers })), mediaType: MEDIA.manifest });
+    const tampered = await runCli(['verify', '--image', image, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toMatch(/failed +signature /);
+  });
+});
