@@ -74,7 +74,7 @@ describe('aiprov attest --image and verify --image', () => {
     expect(stranger.code).toBe(1);
     const missing = await verify(image, ['--type', 'deps']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`aiprov: no attestation of type https://aiprov.dev/dependency-audit/v1 attached to ${withApi.host}/team/app@${digest} (looked at the referrers API of ${withApi.host}/team/app: 2 Sigstore bundles, none of that type)\n`);
+    expect(missing.stderr).toBe(`aiprov: no attestation of type https://aiprov.dev/dependency-audit/v1 attached to ${withApi.host}/team/app@${digest} (looked at the referrers API of ${withApi.host}/team/app and ${withApi.host}/team/app:${referrersTag(digest)}.att (cosign's legacy attestations): 2 Sigstore bundles, none of that type)\n`);
   });
 
   it('credentials refused, no credentials, an unknown tag: exit 2, one line naming the registry', async () => {
