@@ -19,7 +19,7 @@ export const LAYERS = {
   dashboard: ['git', 'authorship', 'blame', 'deps', 'gate', 'policy'],
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
-  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context'],
+  demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context', 'oci'],
   report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
@@ -60,6 +60,7 @@ export const layerRules = [
       ],
     },
   },
-  // The one place git is spawned.
+  // The one place git is spawned, and the one place a local registry is (the demo's and the tests').
   { files: ['src/git/runner.ts'], rules: restrict(FOLDERS.filter((f) => f !== 'git'), 'src/git/', true) },
+  { files: ['src/oci/registry-process.ts'], rules: restrict(FOLDERS.filter((f) => f !== 'oci'), 'src/oci/', true) },
 ];

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openContext } from '../context/context.js';
 import { collectDashboard } from '../dashboard/collect.js';
 import { DEMO_DASHBOARD_FILE, runDemo } from '../demo/demo.js';
+import { demoImage } from '../demo/image.js';
+import { startLocalRegistry } from '../oci/registry-process.js';
 import { renderDashboardHtml } from '../report/dashboard-page.js';
 import { notice, print, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 
@@ -31,6 +34,19 @@ export const registerDemo: Register = (program, exit) => {
       const page = path.join(report.repository, DEMO_DASHBOARD_FILE);
       await writeWhole(page, renderDashboardHtml(data));
       notice(options, `dashboard written to ${page}: open it in a browser (aiprov report --html makes it for any repository)`);
+      // The image part needs a registry: Debian's docker-registry, started here on 127.0.0.1 and stopped after.
+      const binary = process.env.AIPROV_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
+      if (existsSync(binary)) {
+        const registry = await startLocalRegistry(binary, path.join(report.repository, '.git', 'aiprov-demo-registry'));
+        try {
+          const image = await demoImage({ context, registryHost: registry.host });
+          notice(options, `image ${image.image}@${image.digest}: authorship attested, attached (${image.via === 'referrers-api' ? 'referrers API' : `referrers tag ${image.digest.replace(':', '-')}`}) and read back from the registry: ${image.verified ? `verified, ${image.checks} checks passed` : 'NOT verified'}`);
+        } finally {
+          await registry.stop();
+        }
+      } else {
+        notice(options, `image attestations not shown: ${binary} is not installed (apt-get install docker-registry); against any registry: npx aiprov attest --image REGISTRY/APP:TAG --key KEY, then npx aiprov verify --image REGISTRY/APP:TAG --key PUB --type authorship`);
+      }
       exit(0);
     });
 };

@@ -4,27 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearRepo } from '../../fixtures/repos.js';
 import { findBundles, resolveImage } from '../../src/oci/bundles.js';
 import { RegistryClient } from '../../src/oci/client.js';
+import { pushSampleImage } from '../../src/demo/image.js';
 import { MEDIA, referrersTag, sha256Digest } from '../../src/oci/manifests.js';
 import { parseImageReference } from '../../src/oci/reference.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
-import { requiredTool, startDockerRegistry, type RunningRegistry } from './docker-registry.js';
+import type { LocalRegistry } from '../../src/oci/registry-process.js';
+import { requiredTool, startDockerRegistry } from './docker-registry.js';
 
 const env = { AIPROV_PASSWORD: 'pipeline-secret' };
-let registry: RunningRegistry;
+let registry: LocalRegistry;
 let repo: string;
 let dir: string;
 
-/** An image pushed as any client would: a config, a layer, a manifest under a tag. */
+/** An image pushed as any client would (the demo's own pusher). */
 async function pushImage(image: string): Promise<string> {
   const client = new RegistryClient(parseImageReference(image), { access: 'push' });
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-  const layer = Buffer.from(`a layer of ${image}`);
-  await client.pushBlob(config);
-  await client.pushBlob(layer);
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.manifest, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256Digest(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(layer), size: layer.length }] }));
-  await client.pushManifest(client.ref.tag ?? 'latest', manifest, MEDIA.manifest);
-  return sha256Digest(manifest);
+  return pushSampleImage(client, client.ref.tag ?? 'latest');
 }
 
 const skopeo = (...args: string[]): string => execFileSync(requiredTool('skopeo'), args, { encoding: 'utf8' });
