@@ -175,6 +175,9 @@ describe('aiprov --version and demo', () => {
 
   it('demo builds the sample repository and scans it', async () => {
     const dir = path.join(await tempDir(), 'demo');
+    // A second sample, built at the same time, for the determinism check below.
+    const again = path.join(await tempDir(), 'demo');
+    const secondRun = runCli(['demo', '--dir', again, '--format', 'json']);
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
     expect(result.code).toBe(0);
     const page = path.join(dir, 'aiprov-dashboard.html');
@@ -208,8 +211,7 @@ describe('aiprov --version and demo', () => {
       byAutomation: { 'dependabot': 1, 'github-actions': 1 },
     });
     // Deterministic: the same sample has the same commit ids everywhere.
-    const again = path.join(await tempDir(), 'demo');
-    const second = JSON.parse((await runCli(['demo', '--dir', again, '--format', 'json'])).stdout) as typeof demo;
+    const second = JSON.parse((await secondRun).stdout) as typeof demo;
     expect(second.scan.repository.head).toBe(report.repository.head);
     expect(second.blame.totals).toEqual(demo.blame.totals);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);

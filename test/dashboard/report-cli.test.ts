@@ -57,8 +57,9 @@ describe('aiprov report', () => {
       [['--bom', notBom], `aiprov: SBOM ${notBom}`],
       [['--rev', 'no-such-branch'], 'aiprov: '],
     ];
-    for (const [args, stderr] of cases) {
-      const run = await runCli(['report', '--html', '--repo', dir, '--output', out, ...args]);
+    const runs = await Promise.all(cases.map(([args]) => runCli(['report', '--html', '--repo', dir, '--output', out, ...args])));
+    for (const [i, [args, stderr]] of cases.entries()) {
+      const run = runs[i] ?? { code: -1, stderr: '' };
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.startsWith(stderr), run.stderr).toBe(true);
       expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);

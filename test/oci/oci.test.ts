@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearRepo } from '../../fixtures/repos.js';
@@ -23,8 +23,8 @@ beforeAll(async () => {
   repo = await tempDir();
   await linearRepo(repo, 3);
   dir = await tempDir();
-  expect((await runCli(['keygen', '--output', path.join(dir, 'ci')], { env })).code).toBe(0);
-  expect((await runCli(['keygen', '--output', path.join(dir, 'other')], { env })).code).toBe(0);
+  const made = await Promise.all(['ci', 'other'].map((name) => runCli(['keygen', '--output', path.join(dir, name)], { env })));
+  expect(made.map((m) => m.code)).toEqual([0, 0]);
   withApi = await startFakeRegistry({ referrersApi: true, auth: { username: 'ci', password: 's3cret' } });
   withoutApi = await startFakeRegistry({ referrersApi: false });
   dockerConfig = path.join(dir, 'config.json');
@@ -33,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => { await Promise.all([withApi.close(), withoutApi.close()]); });
 
-const attest = (image: string, extra: string[] = []) => runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--registry-config', dockerConfig, ...extra], { env });
 const verify = (image: string, extra: string[] = []) => runCli(['verify', '--image', image, '--registry-config', dockerConfig, '--key', path.join(dir, 'ci.pub'), ...extra]);
 
 describe('image references and manifests', () => {
@@ -58,21 +57,25 @@ describe('aiprov attest --image and verify --image', () => {
   it('a registry with the referrers API and Bearer tokens: attached as a referrer, found and verified by digest; another key, another type: exit 1, saying where it looked', async () => {
     const digest = withApi.pushImage('team/app', '1.0');
     const image = `${withApi.host}/team/app:1.0`;
-    const made = await attest(image, ['--predicate', 'authorship,bom']);
+    const cwd = await tempDir();
+    const made = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--registry-config', dockerConfig, '--predicate', 'authorship,bom'], { env, cwd });
     expect(made.code, made.stderr).toBe(0);
     expect(made.stderr).toContain(`https://aiprov.dev/ai-authorship/v1 for ${withApi.host}/team/app@${digest}: sha256:`);
     expect(made.stderr).toContain('listed by the registry\'s referrers API');
-    // Nothing written beside the registry unless asked.
-    const ok = await verify(image, ['--type', 'authorship', '--format', 'json']);
+    // Nothing written beside the registry unless asked (--store).
+    expect(await readdir(cwd)).toEqual([]);
+    const [ok, stranger, missing] = await Promise.all([
+      verify(image, ['--type', 'authorship', '--format', 'json']),
+      runCli(['verify', '--image', image, '--registry-config', dockerConfig, '--key', path.join(dir, 'other.pub'), '--type', 'authorship']),
+      verify(image, ['--type', 'deps']),
+    ]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout) as { subject: { sha256: string }; bundles: { bundle: string; checks: { name: string; result: string }[] }[] };
     expect(report.subject).toEqual({ sha256: digest.slice(7) });
     expect(report.bundles).toHaveLength(1);
     expect(report.bundles[0]?.bundle).toMatch(new RegExp(`^${withApi.host}/team/app@sha256:[0-9a-f]{64}$`));
     expect(report.bundles[0]?.checks.find((c) => c.name === 'subject')?.result).toBe('passed');
-    const stranger = await runCli(['verify', '--image', image, '--registry-config', dockerConfig, '--key', path.join(dir, 'other.pub'), '--type', 'authorship']);
     expect(stranger.code).toBe(1);
-    const missing = await verify(image, ['--type', 'deps']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`aiprov: no attestation of type https://aiprov.dev/dependency-audit/v1 attached to ${withApi.host}/team/app@${digest} (looked at the referrers API of ${withApi.host}/team/app and ${withApi.host}/team/app:${referrersTag(digest)}.att (cosign's legacy attestations): 2 Sigstore bundles, none of that type)\n`);
   });
@@ -81,13 +84,15 @@ describe('aiprov attest --image and verify --image', () => {
     withApi.pushImage('team/app', 'creds');
     const wrong = path.join(dir, 'wrong.json');
     await writeFile(wrong, JSON.stringify({ auths: { [withApi.host]: { auth: Buffer.from('ci:nope').toString('base64') } } }));
-    const refused = await runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', wrong, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    const [refused, none, unknown] = await Promise.all([
+      runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', wrong, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']),
+      runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', path.join(dir, 'empty.json'), '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']),
+      verify(`${withApi.host}/team/app:nope`, ['--type', 'authorship']),
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`^aiprov: ${withApi.host}/team/app: GET manifest creds: the token service http://${withApi.host} refused the credentials \\(HTTP 401\\)\\n$`));
-    const none = await runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', path.join(dir, 'empty.json'), '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
     expect(none).toMatchObject({ code: 2 });
     expect(none.stderr).toContain('empty.json');
-    const unknown = await verify(`${withApi.host}/team/app:nope`, ['--type', 'authorship']);
     expect(unknown).toMatchObject({ code: 2, stderr: `aiprov: no image nope in ${withApi.host}/team/app\n` });
   });
 
@@ -139,14 +144,14 @@ describe('aiprov attest --image and verify --image', () => {
   });
 
   it('a registry that answers garbage, is busy, or never answers: exit 2, never a pass', async () => {
-    for (const misbehave of ['garbage', 'error', 'hang'] as const) {
+    await Promise.all((['garbage', 'error', 'hang'] as const).map(async (misbehave) => {
       const bad = await startFakeRegistry({ referrersApi: true, misbehave });
       const run = await runCli(['verify', '--image', `${bad.host}/app:1`, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship', '--registry-timeout', '0.5']);
       await bad.close();
       expect(run.code, misbehave).toBe(2);
       expect(run.stderr.split('\n').filter((l) => l !== ''), misbehave).toHaveLength(1);
       expect(run.stderr, misbehave).toMatch(new RegExp(`^aiprov: ${bad.host}/app: (GET manifest 1: |the manifest 1 is not JSON)`));
-    }
+    }));
   }, 60_000);
 });
 
