@@ -95,7 +95,7 @@ async function readBundleFile(file: string): Promise<Input> {
 export const registerVerify: Register = (program, exit) => {
   registryOptions(program
     .command('verify')
-    .description('verify attestations about a commit or an artifact, offline: every check by name; exit 0 only when all pass')
+    .description('verify attestations about a commit, an artifact or a container image: every check by name; exit 0 only when all pass')
     .option('--commit <rev>', 'the commit the attestation must be about (and whose notes --from-notes reads)', 'HEAD')
     .option('--artifact <file>', 'the artifact the attestation must be about (instead of the commit)')
     .option('--bundle <file>', 'a bundle to verify (repeatable: each must pass)', collect)
@@ -110,7 +110,7 @@ export const registerVerify: Register = (program, exit) => {
     .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
     .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
     .option('--vsa-key <file>', 'sign the VSA with this private key (passphrase from AIPROV_PASSWORD)')
-    .option('--image <ref>', 'the container image the attestation must be about: its bundles are read from its registry (referrers API, else the referrers tag)'))
+    .option('--image <ref>', 'the container image the attestation must be about: its bundles are read from its registry (referrers API, else the referrers tag; then cosign\'s .att tag)'))
     .action(async (flags: VerifyFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.format !== undefined && raw.format !== 'table' && raw.format !== 'json') throw new UsageError(`verify supports --format table or json, not ${raw.format}`);
@@ -163,7 +163,6 @@ export const registerVerify: Register = (program, exit) => {
       const now = (context ?? configured)?.clock.now() ?? systemClock.now();
       const check = (input: Input, asked: string): Promise<Outcome> => verifyAttestation({ bundle: input.json, trust, predicateType: asked, subject, now, ...(maxAgeMs !== undefined ? { maxAgeMs } : {}), ...(policy ? { policy } : {}) }).then((verification) => ({ ...input, verification }));
 
-      // From notes, the bundles of the asked type are the candidates (others are about other things); named files each must pass.
       const reviewInputs = wantsReview ? inputs.filter((i) => claimedPredicateType(i.json) === reviewType) : [];
       const main = inputs.filter((i) => !reviewInputs.includes(i) && (!pooled || claimedPredicateType(i.json) === type || claimedPredicateType(i.json) === undefined));
       const outcomes = await Promise.all(main.map((i) => check(i, type)));
@@ -183,7 +182,7 @@ export const registerVerify: Register = (program, exit) => {
           : flags.fromNotes === true ? `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations` : 'among the bundles given';
         problems.push(`no attestation of type ${type} ${where}`);
       } else if (pooled ? !trustedAny : otherFailures.length > 0) {
-        // From notes, one trusted attestation is enough (others may be anyone's); named files must each verify.
+        // From notes or a registry, one trusted attestation is enough (others may be anyone's); named files must each verify.
         verificationFailed = true;
         const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
         problems.push(`${otherFailures.length} of ${outcomes.length} bundle${outcomes.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`);

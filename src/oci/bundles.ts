@@ -48,11 +48,10 @@ export async function attachBundle(client: RegistryClient, subject: Descriptor, 
   await client.pushBlob(EMPTY_CONFIG);
   await client.pushBlob(bundle);
   const digest = sha256Digest(bytes);
-  const pushed = await client.pushManifest(digest, bytes, MEDIA.manifest);
-  // A registry that indexed the subject says so (OCI-Subject); some say it without serving the API, so the API is asked.
-  const api = await client.referrers(subject.digest);
-  if (pushed.subject === subject.digest && api.supported) return { digest, via: 'referrers-api' };
-  if (api.supported && api.index?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-api' };
+  await client.pushManifest(digest, bytes, MEDIA.manifest);
+  // Some registries answer OCI-Subject without serving the referrers API (ECR did), so the API itself is asked;
+  // where it is served, the registry indexes the subject and the tag schema must not be used.
+  if ((await client.referrers(subject.digest)).supported) return { digest, via: 'referrers-api' };
   const entry: Descriptor = { mediaType: MEDIA.manifest, digest, size: bytes.length, artifactType: MEDIA.bundle, annotations };
   const tag = referrersTag(subject.digest);
   for (let attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {

@@ -86,11 +86,10 @@ export class RegistryClient {
     this.expect(put, [201], `PUT blob ${digest}`);
   }
 
-  /** Pushes a manifest under `reference` (its digest, or a tag); returns the subject the registry says it indexed, if it says. */
-  async pushManifest(reference: string, bytes: Buffer, mediaType: string): Promise<{ subject: string | null }> {
+  /** Pushes a manifest under `reference` (its digest, or a tag). */
+  async pushManifest(reference: string, bytes: Buffer, mediaType: string): Promise<void> {
     const answer = await this.send(`/manifests/${reference}`, { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes, idempotent: true }, `PUT manifest ${reference}`);
     this.expect(answer, [201], `PUT manifest ${reference}`);
-    return { subject: answer.headers.get('oci-subject') };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { RegistryError } from '../errors.js';
+import { readCappedBody } from '../http-body.js';
 
 /**
  * One HTTP exchange with a registry: a timeout on every attempt, retries with
@@ -84,32 +85,15 @@ async function once(url: string, init: RequestInit, settings: HttpSettings, wher
 }
 
 async function readCapped(response: Response, settings: HttpSettings, where: string, signal: AbortSignal): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? 'NaN');
-  if (declared > settings.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: an answer of ${declared} bytes, over the ${settings.maxBytes}-byte limit`);
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let read: Awaited<ReturnType<typeof readCappedBody>>;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > settings.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: an answer over the ${settings.maxBytes}-byte limit`);
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof RegistryError) throw error;
+    read = await readCappedBody(response, settings.maxBytes);
+  } catch {
     if (signal.aborted) throw new RegistryError('REGISTRY_UNREACHABLE', `${where}: answer not finished within ${settings.timeoutMs} ms`);
     throw new RegistryError('REGISTRY_UNREACHABLE', `${where}: the connection broke while reading`);
   }
-  return Buffer.concat(chunks);
+  if (!read.ok) throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: an answer ${read.declared !== undefined ? `of ${read.declared} bytes, ` : ''}over the ${settings.maxBytes}-byte limit`);
+  return read.body;
 }
 
 function networkCause(error: unknown): string {

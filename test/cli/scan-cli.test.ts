@@ -148,6 +148,7 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
   });
 });
 
+// Each demo test runs the whole pipeline (scan, blame, audit, BOM, attestations, the gate, the dashboard, the image) once or twice: tens of seconds on a busy machine.
 describe('aiprov --version and demo', () => {
   it('prints the version', async () => {
     const result = await runCli(['--version']);
@@ -171,7 +172,7 @@ describe('aiprov --version and demo', () => {
     expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
     expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
     expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
-  });
+  }, 120_000);
 
   it('demo builds the sample repository and scans it', async () => {
     const dir = path.join(await tempDir(), 'demo');
@@ -238,7 +239,7 @@ describe('aiprov --version and demo', () => {
     // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
     const fromNotes = await runCli(['verify', '--repo', dir, '--from-notes', '--type', 'bom', '--key', attestations.publicKey]);
     expect(fromNotes.code).toBe(0);
-  });
+  }, 120_000);
 
   it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone', async () => {
     const cwd = await tempDir();
@@ -254,7 +255,7 @@ describe('aiprov --version and demo', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/aiprov-demo is not empty and not a previous demo/);
     expect(await readFile(path.join(other, 'aiprov-demo', 'mine.txt'), 'utf8')).toBe('keep me\n');
-  });
+  }, 120_000);
 
   it('demo refuses a directory that is not empty', async () => {
     const dir = await tempDir();
@@ -263,5 +264,5 @@ describe('aiprov --version and demo', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`aiprov: ${dir} is not empty: the demo builds its sample repository only in an empty or new directory\n`);
     expect(await readdir(dir)).toEqual(['keep.txt']);
-  });
+  }, 120_000);
 });

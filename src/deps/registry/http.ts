@@ -1,3 +1,5 @@
+import { readCappedBody } from '../../http-body.js';
+
 /**
  * The one HTTP client of the registry adapters: a timeout on every attempt,
  * retries with backoff on timeouts, network errors, 429 (honouring
@@ -91,33 +93,15 @@ async function attemptGet(url: string, options: HttpOptions, redirects: number):
 }
 
 async function readCapped(response: Response, url: string, options: HttpOptions, signal: AbortSignal): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 'NaN');
-  if (declared > options.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new RegistryFailure('too-large', `${url}: answer of ${declared} bytes is over the ${options.maxBytes}-byte limit`);
-  }
-  const body = response.body;
-  if (!body) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let read: Awaited<ReturnType<typeof readCappedBody>>;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > options.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new RegistryFailure('too-large', `${url}: answer over the ${options.maxBytes}-byte limit`);
-      }
-      chunks.push(value);
-    }
+    read = await readCappedBody(response, options.maxBytes);
   } catch (error) {
-    if (error instanceof RegistryFailure) throw error;
     if (signal.aborted) throw new RegistryFailure('timeout', `${url}: answer not finished within ${options.timeoutMs} ms`);
     throw new RegistryFailure('network', `${url}: connection broke while reading (${(error as Error).message})`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!read.ok) throw new RegistryFailure('too-large', read.declared !== undefined ? `${url}: answer of ${read.declared} bytes is over the ${options.maxBytes}-byte limit` : `${url}: answer over the ${options.maxBytes}-byte limit`);
+  return read.body.toString('utf8');
 }
 
 /** fetch says "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is in its cause, sometimes an AggregateError. */
