@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface FakeRegistryOptions {
   referrersApi: boolean;
-  /** Require a Bearer token from /token, given for this user and password. */
-  auth?: { username: string; password: string };
+  /** Require a Bearer token from /token, given for this user and password; or, with `scheme: 'basic'`, Basic credentials on every request. */
+  auth?: { username: string; password: string; scheme?: 'bearer' | 'basic' };
   /** Answer every request under /v2/ this way instead (garbage, a hang). */
   misbehave?: 'garbage' | 'hang' | 'error';
 }
@@ -70,7 +70,9 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     if (options.misbehave === 'hang') return undefined;
     if (options.misbehave === 'garbage') return send(200, { 'content-type': 'application/json' }, '<html>not a registry</html>');
     if (options.misbehave === 'error') return send(503, {}, 'busy');
-    if (options.auth && !tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+    if (options.auth?.scheme === 'basic') {
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`) return send(401, { 'www-authenticate': 'Basic realm="fake-registry"' });
+    } else if (options.auth && !tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       return send(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="fake-registry",scope="repository:x:pull"`, 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     }
     const m = /^\/v2\/(.+)\/(blobs\/uploads\/?|blobs|manifests|referrers)(?:\/([^/]+))?$/.exec(url.pathname);

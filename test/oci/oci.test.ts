@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearRepo } from '../../fixtures/repos.js';
 import { attachBundle, findBundles, resolveImage } from '../../src/oci/bundles.js';
 import { parseChallenge, RegistryClient } from '../../src/oci/client.js';
-import { bundleAnnotations, bundleManifest, manifestBytes, MEDIA, referrersTag } from '../../src/oci/manifests.js';
+import { legacyDescriptor, legacyManifest } from '../../src/oci/legacy.js';
+import { bundleAnnotations, bundleManifest, manifestBytes, MEDIA, referrersTag, withReferrer } from '../../src/oci/manifests.js';
 import { parseImageReference } from '../../src/oci/reference.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
@@ -49,6 +50,16 @@ describe('image references and manifests', () => {
     const bytes = manifestBytes(bundleManifest(bundle, subject, bundleAnnotations('https://aiprov.dev/ai-authorship/v1', new Date('2026-11-22T10:00:00Z'))));
     expect(bytes.toString()).toBe(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.dev.sigstore.bundle.v0.3+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","digest":"${sha(bundle)}","size":${bundle.length}}],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:${'c'.repeat(64)}","size":528},"annotations":{"dev.sigstore.bundle.content":"dsse-envelope","dev.sigstore.bundle.predicateType":"https://aiprov.dev/ai-authorship/v1","org.opencontainers.image.created":"2026-11-22T10:00:00.000Z"}}`);
     expect(referrersTag(`sha256:${'c'.repeat(64)}`)).toBe(`sha256-${'c'.repeat(64)}`);
+    const entry = { mediaType: MEDIA.manifest, digest: sha(bytes), size: bytes.length, artifactType: MEDIA.bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://aiprov.dev/ai-authorship/v1' } };
+    expect(manifestBytes(withReferrer(withReferrer(undefined, entry), entry)).toString()).toBe(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"${sha(bytes)}","size":${bytes.length},"artifactType":"application/vnd.dev.sigstore.bundle.v0.3+json","annotations":{"dev.sigstore.bundle.predicateType":"https://aiprov.dev/ai-authorship/v1"}}]}`);
+    const layer = legacyDescriptor(Buffer.from('{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"keyid":"","sig":"c2ln"}]}'), { 'dev.cosignproject.cosign/signature': '', predicateType: 'https://aiprov.dev/ai-authorship/v1' });
+    const att = legacyManifest([layer]);
+    expect(manifestBytes(att.manifest).toString()).toBe(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"${sha(att.config)}","size":${att.config.length}},"layers":[{"mediaType":"application/vnd.dsse.envelope.v1+json","digest":"${layer.digest}","size":${layer.size},"annotations":{"dev.cosignproject.cosign/signature":"","predicateType":"https://aiprov.dev/ai-authorship/v1"}}]}`);
+    expect(att.config.toString()).toBe(`{"architecture":"","os":"","config":{},"rootfs":{"type":"layers","diff_ids":["${layer.digest}"]}}`);
+    // Plain HTTP to loopback only, unless named.
+    expect((new RegistryClient(parseImageReference('registry.example.com/app'), { access: 'pull' }) as unknown as { base: string }).base).toBe('https://registry.example.com/v2/app');
+    expect((new RegistryClient(parseImageReference('nginx'), { access: 'pull' }) as unknown as { base: string }).base).toBe('https://registry-1.docker.io/v2/library/nginx');
+    expect((new RegistryClient(parseImageReference('registry.lan:5000/app'), { access: 'pull', insecure: ['registry.lan:5000'] }) as unknown as { base: string }).base).toBe('http://registry.lan:5000/v2/app');
     expect(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"')).toEqual({ scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } });
   });
 });
@@ -78,6 +89,23 @@ describe('aiprov attest --image and verify --image', () => {
     expect(stranger.code).toBe(1);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`aiprov: no attestation of type https://aiprov.dev/dependency-audit/v1 attached to ${withApi.host}/team/app@${digest} (looked at the referrers API of ${withApi.host}/team/app and ${withApi.host}/team/app:${referrersTag(digest)}.att (cosign's legacy attestations): 2 Sigstore bundles, none of that type)\n`);
+  });
+
+  it('a registry asking for Basic credentials gets them from config.json, and only after it asks; without them, exit 2 naming the registry', async () => {
+    const basic = await startFakeRegistry({ referrersApi: true, auth: { username: 'ci', password: 'pw', scheme: 'basic' } });
+    try {
+      basic.pushImage('app', '1');
+      const config = path.join(dir, 'basic.json');
+      await writeFile(config, JSON.stringify({ auths: { [basic.host]: { username: 'ci', password: 'pw' } } }));
+      const client = new RegistryClient(parseImageReference(`${basic.host}/app:1`), { access: 'pull', credentials: { username: 'ci', password: 'pw' } });
+      expect((await resolveImage(client)).descriptor.digest).toMatch(/^sha256:/);
+      const made = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', `${basic.host}/app:1`, '--registry-config', config, '--predicate', 'authorship', '--quiet'], { env });
+      expect(made.code, made.stderr).toBe(0);
+      const none = await runCli(['verify', '--image', `${basic.host}/app:1`, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship'], { env: { DOCKER_CONFIG: await tempDir() } });
+      expect(none).toMatchObject({ code: 2, stderr: `aiprov: ${basic.host}/app: GET manifest 1: the registry asks for credentials and there are none for ${basic.host} (docker login ${basic.host}; aiprov reads config.json)\n` });
+    } finally {
+      await basic.close();
+    }
   });
 
   it('credentials refused, no credentials, an unknown tag: exit 2, one line naming the registry', async () => {
