@@ -146,8 +146,15 @@ export class RegistryClient {
     if (realmUrl.protocol !== 'https:' && !(realmUrl.protocol === 'http:' && isLoopback(realmUrl.host))) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token realm ${realmUrl.origin} is not HTTPS; no credentials are sent there`);
     if (challenge.params.service !== undefined) realmUrl.searchParams.set('service', challenge.params.service);
     realmUrl.searchParams.set('scope', `repository:${this.ref.repository}:${this.options.access === 'push' ? 'pull,push' : 'pull'}`);
-    const token = await exchange(realmUrl.href, { method: 'GET', headers: basic ? { authorization: basic } : {}, idempotent: true }, this.settings, `${this.ref.registry}: token from ${realmUrl.origin}`);
-    if (token.status === 401 || token.status === 403) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token service ${realmUrl.origin} refused ${basic ? 'the credentials' : 'anonymous access'} (HTTP ${token.status})`);
+    // An identity token (docker login to a registry that uses OAuth2) is exchanged by POST, as the distribution spec's token
+    // documentation says; a user and password go in Basic on a GET.
+    const token = creds?.identityToken !== undefined
+      ? await exchange(realmUrl.origin + realmUrl.pathname, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, idempotent: false,
+        body: Buffer.from(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, service: challenge.params.service ?? '', scope: realmUrl.searchParams.get('scope') ?? '', client_id: 'aiprov' }).toString()),
+      }, this.settings, `${this.ref.registry}: token from ${realmUrl.origin}`)
+      : await exchange(realmUrl.href, { method: 'GET', headers: basic ? { authorization: basic } : {}, idempotent: true }, this.settings, `${this.ref.registry}: token from ${realmUrl.origin}`);
+    if (token.status === 401 || token.status === 403) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token service ${realmUrl.origin} refused ${creds?.identityToken !== undefined ? 'the identity token' : basic ? 'the credentials' : 'anonymous access'} (HTTP ${token.status})`);
     if (token.status !== 200) throw new RegistryError('REGISTRY_REFUSED', `${where}: the token service ${realmUrl.origin} answered HTTP ${token.status}`);
     let value: unknown;
     try {

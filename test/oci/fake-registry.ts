@@ -59,6 +59,14 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
       res.end(req.method === 'HEAD' ? undefined : payload);
       return true;
     };
+    if (url.pathname === '/token' && req.method === 'POST') {
+      // OAuth2 refresh-token grant: the identity token docker login keeps for such registries.
+      const form = new URLSearchParams(body.toString('utf8'));
+      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== options.auth?.password || !(form.get('scope') ?? '').startsWith('repository:')) return send(401, { 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED"}]}');
+      const token = randomUUID();
+      tokens.add(token);
+      return send(200, { 'content-type': 'application/json' }, JSON.stringify({ access_token: token }));
+    }
     if (url.pathname === '/token') {
       const expected = options.auth ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}` : '';
       if (req.headers.authorization !== expected) return send(401, { 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED"}]}');

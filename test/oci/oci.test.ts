@@ -122,6 +122,12 @@ describe('aiprov attest --image and verify --image', () => {
     expect(none).toMatchObject({ code: 2 });
     expect(none.stderr).toContain('empty.json');
     expect(unknown).toMatchObject({ code: 2, stderr: `aiprov: no image nope in ${withApi.host}/team/app\n` });
+    // An identity token (what docker login keeps for OAuth2 registries) is exchanged by the refresh-token grant.
+    const oauth = path.join(dir, 'oauth.json');
+    await writeFile(oauth, JSON.stringify({ auths: { [withApi.host]: { identitytoken: 's3cret' } } }));
+    const viaToken = await runCli(['verify', '--image', `${withApi.host}/team/app:creds`, '--registry-config', oauth, '--key', path.join(dir, 'ci.pub'), '--type', 'authorship']);
+    expect(viaToken.code, viaToken.stderr).toBe(1);
+    expect(viaToken.stderr).toMatch(/^aiprov: no attestation of type https:\/\/aiprov\.dev\/ai-authorship\/v1 attached to /);
   });
 
   it('a registry without the referrers API (like docker-registry 2.8): the referrers tag, every platform with --platform-digests', async () => {
