@@ -33,9 +33,9 @@ export type {
   CommitRecord, GitRepository, HeadState, HistoryReader, Identity, LogRequest, NotesReader, NotesWriter, RepositoryConfig, RepositoryHandle, TreeFile, TreeReader,
 } from './git/types.js';
 export {
-  AiprovError, BomError, ConfigError, KeyError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
+  AiprovError, BomError, ConfigError, KeyError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, RegistryError, UsageError, VerificationError, isAiprovError,
 } from './errors.js';
-export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, UsageCode, VerificationCode } from './errors.js';
+export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, RegistryCode, UsageCode, VerificationCode } from './errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
 export type { SchemaName } from './schemas.js';
 export { buildSampleRepository } from './demo/run.js';
@@ -109,5 +109,20 @@ export { readContentPolicy, policyViolations } from './verify/content-policy.js'
 export type { ContentPolicy } from './verify/content-policy.js';
 export { vsaStatement, verifiedLevels, VSA_PREDICATE_TYPE } from './verify/vsa.js';
 export { verifyForConformance } from './verify/conformance.js';
+export { attestImage } from './attest/image.js';
+export type { ImageAttestation, ImageAttestResult, OciFormat } from './attest/image.js';
+export { parseImageReference, formatReference } from './oci/reference.js';
+export type { ImageReference } from './oci/reference.js';
+export { RegistryClient as OciRegistryClient } from './oci/client.js';
+export type { RegistryClientOptions, RegistryCredentials } from './oci/client.js';
+export { attachBundle, attachLegacy, findBundles, resolveImage } from './oci/bundles.js';
+export type { AttachedBundle, BundleSearch, FoundBundle, ResolvedImage } from './oci/bundles.js';
+export { bundleManifest, referrersTag, MEDIA as OCI_MEDIA_TYPES } from './oci/manifests.js';
+
+export { collectDashboard } from './dashboard/collect.js';
+export type { DashboardOptions, DashboardContext } from './dashboard/collect.js';
+export type { DashboardData } from './dashboard/types.js';
+export { renderDashboardHtml } from './report/dashboard-page.js';
+
 export { systemClock, fixedClock } from './clock.js';
 export type { Clock } from './clock.js';

@@ -12,9 +12,9 @@ describe('package entry points', () => {
     }
   });
 
-  it('the built library exposes scan, blame, record, hooks, deps, bom, attest and verify', async () => {
+  it('the built library exposes scan, blame, record, hooks, deps, bom, attest, verify, images and the dashboard', async () => {
     const lib = (await import(new URL('../dist/index.js', import.meta.url).href)) as Record<string, unknown>;
-    for (const name of ['openContext', 'settingsContext', 'runHook', 'GitError', 'UsageError', 'scanHistory', 'openScan', 'SignatureEngine', 'parseMessage', 'loadConfig', 'openRepository', 'validateAgainst', 'AiprovError', 'blameTree', 'recordAuthorship', 'recordSquash', 'installHooks', 'auditRepository', 'checkNames', 'TyposquatIndex', 'renderDepsSarif', 'generateBom', 'buildBom', 'mergeInto', 'bomProblems', 'attestCommit', 'signWithKey', 'signKeyless', 'appendBundles', 'readStoredBundles', 'verifyAttestation', 'verifySignature', 'publicGoodRoot', 'readTrustedRoot', 'readContentPolicy', 'vsaStatement', 'verifyForConformance']) {
+    for (const name of ['openContext', 'settingsContext', 'runHook', 'GitError', 'UsageError', 'scanHistory', 'openScan', 'SignatureEngine', 'parseMessage', 'loadConfig', 'openRepository', 'validateAgainst', 'AiprovError', 'blameTree', 'recordAuthorship', 'recordSquash', 'installHooks', 'auditRepository', 'checkNames', 'TyposquatIndex', 'renderDepsSarif', 'generateBom', 'buildBom', 'mergeInto', 'bomProblems', 'attestCommit', 'signWithKey', 'signKeyless', 'appendBundles', 'readStoredBundles', 'verifyAttestation', 'verifySignature', 'publicGoodRoot', 'readTrustedRoot', 'readContentPolicy', 'vsaStatement', 'verifyForConformance', 'attestImage', 'parseImageReference', 'OciRegistryClient', 'attachBundle', 'findBundles', 'resolveImage', 'collectDashboard', 'renderDashboardHtml', 'RegistryError']) {
       expect(typeof lib[name], name).toBe('function');
     }
     expect(lib.AGENT_IDS).toContain('claude-code');
