@@ -155,25 +155,6 @@ describe('aiprov --version and demo', () => {
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  it('the demo table (here through --output: all of it to the file, nothing to stdout) says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
-    const dir = path.join(await tempDir(), 'demo');
-    const out = path.join(await tempDir(), 'demo.txt');
-    const result = await runCli(['demo', '--dir', dir, '--output', out]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe('');
-    const text = await readFile(out, 'utf8');
-    expect(text).toMatch(/^aiprov scan {2}/);
-    expect(text).toMatch(/\naiprov blame /);
-    expect(text).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
-    expect(text).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
-    expect(text).toMatch(/ copilot +identity +declared /);
-    expect(text).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
-    expect(text).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
-    expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
-    expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
-    expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
-  }, 120_000);
-
   it('demo builds the sample repository and scans it', async () => {
     const dir = path.join(await tempDir(), 'demo');
     // A second sample, built at the same time, for the determinism check below.
@@ -241,13 +222,26 @@ describe('aiprov --version and demo', () => {
     expect(fromNotes.code).toBe(0);
   }, 120_000);
 
-  it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone', async () => {
+  it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone; its table (through --output: all of it to the file, nothing to stdout) says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
     const cwd = await tempDir();
+    const dir = path.join(cwd, 'aiprov-demo');
     const first = await runCli(['demo', '--format', 'json', '--quiet'], { cwd });
     expect(first.code).toBe(0);
-    expect((JSON.parse(first.stdout) as { repository: string }).repository).toBe(path.join(cwd, 'aiprov-demo'));
-    expect((await runCli(['demo', '--quiet', '--output', path.join(cwd, 'again.txt')], { cwd })).code).toBe(0);
-    expect(await readFile(path.join(cwd, 'again.txt'), 'utf8')).toMatch(/\nWritten\n {2}.*aiprov-demo {3}the sample repository/);
+    expect((JSON.parse(first.stdout) as { repository: string }).repository).toBe(dir);
+    const second = await runCli(['demo', '--quiet', '--output', path.join(cwd, 'again.txt')], { cwd });
+    expect(second).toMatchObject({ code: 0, stdout: '' });
+    const text = await readFile(path.join(cwd, 'again.txt'), 'utf8');
+    expect(text).toMatch(/\nWritten\n {2}.*aiprov-demo {3}the sample repository/);
+    expect(text).toMatch(/^aiprov scan {2}/);
+    expect(text).toMatch(/\naiprov blame /);
+    expect(text).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
+    expect(text).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
+    expect(text).toMatch(/ copilot +identity +declared /);
+    expect(text).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
+    expect(text).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
+    expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
+    expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
+    expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
     const other = await tempDir();
     await mkdir(path.join(other, 'aiprov-demo'));
     await writeFile(path.join(other, 'aiprov-demo', 'mine.txt'), 'keep me\n');
