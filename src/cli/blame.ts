@@ -4,7 +4,7 @@ import { blameTree } from '../blame/blame.js';
 import { Progress } from './progress.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
-import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 interface BlameFlags {
   rev?: string;
@@ -35,7 +35,7 @@ export const registerBlame: Register = (program, exit) => {
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame');
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
-      const jobs = flags.jobs === undefined ? undefined : positive('--jobs', flags.jobs);
+      const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const progress = Progress.for(options.quiet, 'blamed files:');
       const report = await blameTree({
         context: await contextFor(options),
@@ -49,7 +49,7 @@ export const registerBlame: Register = (program, exit) => {
         includeAll: flags.includeAll === true,
         detection: flags.detect,
         ...(jobs !== undefined ? { jobs } : {}),
-        depth: positive('--depth', flags.depth),
+        depth: positiveInteger('--depth', flags.depth),
         allowShallow: flags.allowShallow === true,
       }).finally(() => { progress?.done(); });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
@@ -58,8 +58,3 @@ export const registerBlame: Register = (program, exit) => {
     });
 };
 
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value}: expected a whole number of at least 1`);
-  return n;
-}

@@ -6,7 +6,7 @@ import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../errors.js';
 import { Progress } from './progress.js';
-import { contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { contextFor, notice, positiveInteger, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 
 interface BomFlags {
   rev: string;
@@ -44,8 +44,7 @@ export const registerBom: Register = (program, exit) => {
       if (flags.deps === true && flags.depsReport !== undefined) throw new UsageError('--deps and --deps-report both give the dependencies: choose one');
       if (flags.offline === true && flags.deps !== true) throw new UsageError('--offline applies to --deps only');
       if (flags.cacheDir !== undefined && flags.deps !== true) throw new UsageError('--cache-dir applies to --deps only');
-      const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
+      const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
       const [merge, deps, attestations] = await Promise.all([
         flags.merge !== undefined ? readSbom(flags.merge).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,

@@ -99,6 +99,13 @@ export async function print<K extends ReportKind>(options: GlobalOptions, kind: 
   }
 }
 
+/** A flag's value that must be a whole number of at least 1 (`--jobs`, `--depth`). */
+export function positiveInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value}: expected a whole number of at least 1`);
+  return n;
+}
+
 /** Commander's accumulator for a repeatable option (`--include A --include B`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

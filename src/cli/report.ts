@@ -4,7 +4,7 @@ import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
 import { UsageError } from '../errors.js';
 import { Progress } from './progress.js';
-import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 interface ReportFlags {
   html?: boolean;
@@ -36,8 +36,7 @@ export const registerReport: Register = (program, exit) => {
       const html = flags.html === true || raw.format === 'html';
       const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report');
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
-      const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${flags.jobs ?? ''}: expected a whole number of at least 1`);
+      const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
       const [deps, bom] = await Promise.all([
         flags.depsReport !== undefined ? readDepsReport(flags.depsReport).then((report) => ({ report, file: flags.depsReport ?? '' })) : undefined,
