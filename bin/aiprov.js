@@ -5,5 +5,5 @@ if (major < 22) {
   process.stderr.write(`aiprov: Node.js >= 22 is required (this is ${process.version}); run it through npx or npm so the project's Node 24 is used\n`);
   process.exit(2);
 }
-const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main(process.argv.slice(2));
+const { runProcess } = await import('../dist/cli/main.js');
+process.exitCode = await runProcess(process.argv.slice(2));

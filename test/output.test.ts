@@ -47,11 +47,13 @@ describe('--output', () => {
     await expect(write(dir, 'x')).rejects.toThrow(`cannot write ${dir}: it is a directory`);
   });
 
-  it('SIGTERM in the middle of a write removes the temporary file', async () => {
+  it('SIGTERM in the middle of a write removes the temporary file (the CLI\'s handler)', async () => {
     const dir = await tempDir();
     const target = path.join(dir, 'big.json');
     const script = `
       const { fileSink } = await import(${JSON.stringify(path.resolve('dist/report/output.js'))});
+      const { removeOutputsOnSignal } = await import(${JSON.stringify(path.resolve('dist/cli/signals.js'))});
+      removeOutputsOnSignal();
       const sink = fileSink(${JSON.stringify(target)});
       await sink.write('x'.repeat(1024 * 1024));
       await sink.write('y'.repeat(1024 * 1024));

@@ -12,16 +12,17 @@ import { readDepsReport } from '../bom/inputs.js';
 import { KeyError, UsageError } from '../errors.js';
 import { makeDirectory, readRegularFile } from '../files.js';
 import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 import { registryClient, registryOptions } from './registry.js';
 import { readPassphrase } from './secret.js';
 
 /** Artifacts are read whole to be hashed; one larger than this is refused, not truncated. */
 const ARTIFACT_CAP = 8 * 1024 * 1024 * 1024;
 
-/** The SHA-256 (hex) of a file named on the command line, as a subject digest. */
-export async function artifactDigest(file: string): Promise<string> {
+/** The SHA-256 (hex) of a file named on the command line (`given`, read at `file`), as a subject digest. */
+export async function artifactDigest(file: string, given: string): Promise<string> {
   const read = await readRegularFile(file, ARTIFACT_CAP);
-  if (!read.ok) throw new UsageError(read.problem, { field: 'artifact', value: file });
+  if (!read.ok) throw new UsageError(read.problem, { field: 'artifact', value: given });
   return createHash('sha256').update(read.bytes).digest('hex');
 }
 
@@ -47,8 +48,15 @@ interface AttestFlags {
   registryTimeout?: string;
 }
 
-/** The OIDC token for keyless signing: a file given, or the CI's (GitHub Actions, Buildkite, SIGSTORE_ID_TOKEN for GitLab and others). */
-async function identityProvider(file: string | undefined): Promise<KeylessOptions['identityProvider']> {
+/**
+ * The OIDC token for keyless signing: a file given, or the CI's
+ * (SIGSTORE_ID_TOKEN for GitLab and others, read from the run's environment;
+ * GitHub Actions and Buildkite through @sigstore/sign's provider, which asks
+ * the process's).
+ */
+async function identityProvider(file: string | undefined, env: NodeJS.ProcessEnv): Promise<KeylessOptions['identityProvider']> {
+  const fromEnv = env.SIGSTORE_ID_TOKEN;
+  if (file === undefined && fromEnv !== undefined && fromEnv !== '') return { getToken: () => Promise.resolve(fromEnv) };
   if (file === undefined) {
     const ci = new CIContextProvider('sigstore');
     return { getToken: () => ci.getToken().catch(() => { throw new KeyError('IDENTITY_TOKEN_MISSING', 'no OIDC token for keyless signing: run in GitHub Actions with `permissions: id-token: write`, in Buildkite, or set SIGSTORE_ID_TOKEN (GitLab: id_tokens with aud sigstore), or give --identity-token-file'); }) };
@@ -60,7 +68,7 @@ async function identityProvider(file: string | undefined): Promise<KeylessOption
   return { getToken: () => Promise.resolve(token) };
 }
 
-export const registerAttest: Register = (program, exit) => {
+export const registerAttest: Register = (program, exit, io) => {
   registryOptions(program
     .command('attest')
     .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
@@ -81,8 +89,8 @@ export const registerAttest: Register = (program, exit) => {
     .option('--platform-digests', 'with --image: also attach to each platform\'s manifest of a multi-platform image')
     .option('--oci-format <format>', 'with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign\'s sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)', 'referrer'))
     .action(async (flags: AttestFlags, command: Command) => {
-      const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest');
-      if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless', { field: 'key' });
+      const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
+      if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
       if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
       if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
       if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy') throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
@@ -95,13 +103,13 @@ export const registerAttest: Register = (program, exit) => {
       const names = flags.predicate.split(',').map((s) => s.trim()).filter((s) => s !== '');
       for (const n of names) if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
       const artifacts = [];
-      for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(file) });
-      const deps = flags.depsReport !== undefined ? await readDepsReport(flags.depsReport) : undefined;
+      for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
+      const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
       const signer = flags.key !== undefined
-        ? { privateKey: await readPrivateKey(flags.key, await readPassphrase(`the key ${flags.key}`, false)) }
-        : { keyless: { identityProvider: await identityProvider(flags.identityTokenFile), fulcioURL: flags.fulcioUrl, rekorURL: flags.rekorUrl, tlogUpload: flags.tlogUpload, ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}) } };
+        ? { privateKey: await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) }
+        : { keyless: { identityProvider: await identityProvider(flags.identityTokenFile === undefined ? undefined : resolvePath(io, flags.identityTokenFile), io.env), fulcioURL: flags.fulcioUrl, rekorURL: flags.rekorUrl, tlogUpload: flags.tlogUpload, ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}) } };
       if (store === 'files' || store === 'both') {
-        const problem = await makeDirectory(flags.outputDir);
+        const problem = await makeDirectory(resolvePath(io, flags.outputDir));
         if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
       }
       const context = await contextFor(options);
@@ -109,7 +117,7 @@ export const registerAttest: Register = (program, exit) => {
       // Everything is signed before anything is written: a failure leaves no bundle behind.
       let attestations: Attestation[];
       if (flags.image !== undefined) {
-        const result = await attestImage({ ...request, registry: await registryClient({ ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true, format: flags.ociFormat });
+        const result = await attestImage({ ...request, registry: await registryClient(io, { ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true, format: flags.ociFormat });
         attestations = result.attestations;
         for (const a of result.attestations) {
           for (const at of a.attached) notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? 'listed by the registry\'s referrers API' : at.via === 'legacy-att' ? `a layer of ${at.subject.replace(':', '-')}.att` : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`);
@@ -120,7 +128,7 @@ export const registerAttest: Register = (program, exit) => {
       if (store === 'files' || store === 'both') {
         for (const a of attestations) {
           const file = path.join(flags.outputDir, bundleFileName(a));
-          await writeWhole(file, `${JSON.stringify(a.bundle)}\n`);
+          await writeWhole(io, file, `${JSON.stringify(a.bundle)}\n`);
           notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
         }
       }

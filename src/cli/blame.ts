@@ -1,10 +1,10 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { blameTree } from '../blame/blame.js';
 import { Progress } from './progress.js';
 import { UsageError } from '../errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 
 interface BlameFlags {
   rev?: string;
@@ -18,7 +18,7 @@ interface BlameFlags {
   allowShallow?: boolean;
 }
 
-export const registerBlame: Register = (program, exit) => {
+export const registerBlame: Register = (program, exit, io) => {
   program
     .command('blame')
     .description('line-level AI attribution of the tree at a revision, by file, directory, agent and model')
@@ -33,17 +33,17 @@ export const registerBlame: Register = (program, exit) => {
     .option('--depth <n>', 'directory depth of the roll-up', '1')
     .option('--allow-shallow', 'count on a shallow clone without --since (lines older than its boundary go to the boundary commit)')
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame', io);
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
-      const progress = Progress.for(options.quiet, 'blamed files:');
+      const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const report = await blameTree({
         context: await contextFor(options),
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
         ...(flags.since !== undefined ? { since: flags.since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
-        paths: paths.map((p) => (options.repoGiven ? p : path.resolve(p))),
+        paths: paths.map((p) => (options.repoGiven ? p : resolvePath(io, p))),
         ...(flags.include ? { include: flags.include } : {}),
         ...(flags.exclude ? { exclude: flags.exclude } : {}),
         includeAll: flags.includeAll === true,

@@ -7,6 +7,7 @@ import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 
 interface BomFlags {
   rev: string;
@@ -22,7 +23,7 @@ interface BomFlags {
   jobs?: string;
 }
 
-export const registerBom: Register = (program, exit) => {
+export const registerBom: Register = (program, exit, io) => {
   program
     .command('bom')
     .description('the CycloneDX AI-BOM: the models and agents that wrote the code, how much and where, and (with --deps) the dependencies they brought in')
@@ -40,19 +41,19 @@ export const registerBom: Register = (program, exit) => {
     .action(async (flags: BomFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.format !== undefined && raw.format !== 'json') throw new UsageError(`bom writes CycloneDX JSON only (--format ${raw.format} is not supported)`);
-      const options = readGlobals({ ...raw, format: 'table' }, null, 'bom');
+      const options = readGlobals({ ...raw, format: 'table' }, null, 'bom', io);
       if (flags.deps === true && flags.depsReport !== undefined) throw new UsageError('--deps and --deps-report both give the dependencies: choose one');
       if (flags.offline === true && flags.deps !== true) throw new UsageError('--offline applies to --deps only');
       if (flags.cacheDir !== undefined && flags.deps !== true) throw new UsageError('--cache-dir applies to --deps only');
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
       const [merge, deps, attestations] = await Promise.all([
-        flags.merge !== undefined ? readSbom(flags.merge).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
-        flags.depsReport !== undefined ? readDepsReport(flags.depsReport)
-          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true, ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) }) : undefined,
-        flags.attestations !== undefined ? readAttestations(flags.attestations) : undefined,
+        flags.merge !== undefined ? readSbom(resolvePath(io, flags.merge)).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
+        flags.depsReport !== undefined ? readDepsReport(resolvePath(io, flags.depsReport))
+          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true, ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}) }) : undefined,
+        flags.attestations !== undefined ? readAttestations(resolvePath(io, flags.attestations)) : undefined,
       ]);
-      const progress = Progress.for(options.quiet, 'blamed files:');
+      const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const result = await generateBom({
         context,
         rev: flags.rev,
@@ -66,7 +67,7 @@ export const registerBom: Register = (program, exit) => {
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
       }).finally(() => { progress?.done(); });
       for (const warning of [...(deps?.warnings ?? []), ...result.warnings]) notice(options, `warning: ${warning.message}`);
-      await writeWhole(options.output, result.text);
+      await writeWhole(io, options.output, result.text);
       notice(options, result.summary);
       exit(0);
     });

@@ -6,13 +6,14 @@ import { UsageError } from '../errors.js';
 import { checkChange, type CheckPolicy } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 
 /**
  * `aiprov check`: the gate on a change. The policy is the `.aiprov.yml` of
  * the base revision, read from git, never the checkout's: a pull request
  * cannot loosen the gate it is judged by (`--config` is refused here).
  */
-export const registerCheck: Register = (program, exit) => {
+export const registerCheck: Register = (program, exit, io) => {
   program
     .command('check')
     .description('the review gate on a change (base..head): AI-written hunks under risk rules need a human review; secrets fail')
@@ -25,10 +26,10 @@ export const registerCheck: Register = (program, exit) => {
     .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean }, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.config !== undefined) throw new UsageError('check reads the policy from the base revision\'s .aiprov.yml, not from a file given (a change must not choose its own gate)', { field: 'config' });
-      const options = readGlobals(raw, 'checkReport', 'check');
-      const githubBase = process.env.GITHUB_BASE_REF;
+      const options = readGlobals(raw, 'checkReport', 'check', io);
+      const githubBase = io.env.GITHUB_BASE_REF;
       const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
-      if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF', { field: 'base' });
+      if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
       const context = await contextFor(options, false);
       // Set when the base's config is read (inside policyAt).
       const presentation = { stepSummary: true };
@@ -41,13 +42,13 @@ export const registerCheck: Register = (program, exit) => {
         const maxHunks = config.output?.comment?.maxHunks;
         return { ...(config.signatures ? { signatures: config.signatures } : {}), ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}), ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
       };
-      const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) };
+      const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}) };
       const report = await checkChange({ context, base, head: flags.head, policyAt, deps });
       await print(options, 'checkReport', report);
       if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
       // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
-      const summary = process.env.GITHUB_STEP_SUMMARY;
-      if (summary !== undefined && summary !== '' && presentation.stepSummary) await appendFile(summary, renderCheckMarkdown(report));
+      const summary = io.env.GITHUB_STEP_SUMMARY;
+      if (summary !== undefined && summary !== '' && presentation.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
       // A change that fails, fails; one that would pass but holds names nobody could check is undecided.
       exit(report.decision === 'fail' ? 1 : report.couldNotDecide !== null ? 2 : report.decision === 'pass' ? 0 : 1);
     });

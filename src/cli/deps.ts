@@ -4,8 +4,10 @@ import { auditDecision, auditRepository, checkNames, type DepsReport } from '../
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
+import { printable } from '../report/printable.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 
 interface CommonFlags {
   failOn?: Severity;
@@ -22,20 +24,20 @@ const common = (command: Command): Command => command
   .option('--require-signals <ids>', `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`)
   .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
 
-export const registerDeps: Register = (program, exit) => {
+export const registerDeps: Register = (program, exit, io) => {
   const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');
   common(deps.command('audit').description('check every dependency name in the repository (manifests, lockfiles, install commands) against its registry'))
     .option('--no-history', 'do not look for the commit that introduced each name')
     .action(async (flags: CommonFlags & { history: boolean }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps audit');
-      const progress = Progress.for(options.quiet, 'checked');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps audit', io);
+      const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await auditRepository({
         context: await contextFor(options),
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         history: flags.history,
-        ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(options.io, flags.cacheDir) } : {}),
       }).finally(() => { progress?.done(); });
       exit(await finish(options, report, flags));
     });
@@ -43,9 +45,9 @@ export const registerDeps: Register = (program, exit) => {
     .addOption(new Option('--ecosystem <ecosystem>', 'registry the names belong to').choices([...ECOSYSTEMS]).default('npm'))
     .option('--from-text <file>', 'also check the packages named by install commands in this text (a chat answer, a README)')
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps check');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps check', io);
       if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
-      const progress = Progress.for(options.quiet, 'checked');
+      const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await checkNames({
         context: await settingsFor(options),
         ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
@@ -54,7 +56,7 @@ export const registerDeps: Register = (program, exit) => {
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
-        ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(options.io, flags.cacheDir) } : {}),
       }).finally(() => { progress?.done(); });
       exit(await finish(options, report, flags));
     });
@@ -78,5 +80,17 @@ async function finish(options: GlobalOptions, report: DepsReport, flags: CommonF
   for (const w of report.warnings) notice(options, `warning: ${w.message}`);
   const decided: DepsReport = flags.allowUnknown === true ? { ...report, allowUnknown: true } : report;
   await print(options, 'dependencyAudit', decided);
-  return auditDecision(decided, flags.allowUnknown === true).exitCode;
+  const decision = auditDecision(decided, flags.allowUnknown === true);
+  // Could not decide is said on stderr whatever the format (a JSON report on stdout is for machines), and --quiet does not hide it.
+  if (decision.outcome === 'undecided') options.io.stderr.write(`aiprov: ${printable(undecidedReason(decided))}\n`);
+  return decision.exitCode;
+}
+
+/** One line: how many names (and files) could not be checked, the first reason, and how to accept them. */
+function undecidedReason(report: DepsReport): string {
+  const unknown = report.dependencies.filter((d) => d.verdict === 'unknown');
+  const first = unknown[0];
+  const names = unknown.length > 0 ? `${unknown.length} name${unknown.length === 1 ? '' : 's'} could not be checked (${first?.ecosystem ?? ''}:${first?.name ?? ''}: ${first?.error ?? 'no answer'})` : '';
+  const files = report.summary.unreadFiles > 0 ? `${report.summary.unreadFiles} file${report.summary.unreadFiles === 1 ? '' : 's'} could not be read` : '';
+  return `could not decide: ${[names, files].filter((p) => p !== '').join('; ')}; --allow-unknown accepts what could not be checked`;
 }

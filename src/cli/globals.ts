@@ -6,11 +6,12 @@ import { printable } from '../report/printable.js';
 import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../report/renderers.js';
 import { makeStyle, type Style } from '../report/style.js';
 import type { ReportKind } from '../schemas.js';
+import { environmentOf, resolvePath, type CliIo } from './io.js';
 
 export type { Format };
 export type ExitCode = 0 | 1 | 2;
 /** What each command module exports: it adds its commands, whose actions report their exit code through `exit`. */
-export type Register = (program: Command, exit: (code: ExitCode) => void) => void;
+export type Register = (program: Command, exit: (code: ExitCode) => void, io: CliIo) => void;
 
 /** The global options every command sees. */
 export interface GlobalOptions {
@@ -24,6 +25,8 @@ export interface GlobalOptions {
   trustRepoConfig: boolean;
   quiet: boolean;
   debug: boolean;
+  /** The run's streams, environment and working directory. */
+  io: CliIo;
 }
 
 export interface RawGlobals {
@@ -37,14 +40,14 @@ export interface RawGlobals {
 }
 
 /** Reads the global options; `--format` must be one the report kind has a renderer for. */
-export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: string): GlobalOptions {
+export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: string, io: CliIo): GlobalOptions {
   const format = (raw.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${raw.format ?? ''}: expected one of ${FORMATS.join(', ')}`);
   const supported = kind === null ? ['table'] : formatsFor(kind);
   if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
   if (raw.output === '') throw new UsageError('--output needs a file name');
-  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, trustRepoConfig: raw.trustRepoConfig === true, quiet: raw.quiet === true, debug: raw.debug === true };
-  if (raw.output !== undefined) options.output = raw.output;
+  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, trustRepoConfig: raw.trustRepoConfig === true, quiet: raw.quiet === true, debug: raw.debug === true, io };
+  if (raw.output !== undefined) options.output = resolvePath(io, raw.output);
   if (raw.config !== undefined) options.config = raw.config;
   return options;
 }
@@ -56,12 +59,12 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
  * environment and the system clock.
  */
 export function contextFor(options: GlobalOptions, readConfig = true): Promise<Context> {
-  return openContext({ repo: options.repo, ...configOption(options, readConfig) });
+  return openContext({ repo: options.repo, env: environmentOf(options.io), ...configOption(options, readConfig) });
 }
 
 /** The same without a repository (`deps check`): a config only when `--config` names one. */
 export function settingsFor(options: GlobalOptions): Promise<SettingsContext> {
-  return settingsContext(configOption(options, true));
+  return settingsContext({ env: environmentOf(options.io), ...configOption(options, true) });
 }
 
 function configOption(options: GlobalOptions, readConfig: boolean): { config?: string | false; trustRepoConfig: boolean } {
@@ -72,12 +75,12 @@ function configOption(options: GlobalOptions, readConfig: boolean): { config?: s
 
 /** Colour only when the report goes to a terminal and NO_COLOR is unset. */
 export function styleFor(options: GlobalOptions): Style {
-  return makeStyle(options.output === undefined && process.stdout.isTTY, process.env);
+  return makeStyle(options.output === undefined && options.io.stdout.isTTY === true, options.io.env);
 }
 
 /** Progress and warnings for people: stderr, silenced by --quiet. */
 export function notice(options: GlobalOptions, message: string): void {
-  if (!options.quiet) process.stderr.write(`aiprov: ${printable(message)}\n`);
+  if (!options.quiet) options.io.stderr.write(`aiprov: ${printable(message)}\n`);
 }
 
 /**
@@ -87,7 +90,7 @@ export function notice(options: GlobalOptions, message: string): void {
 export async function print<K extends ReportKind>(options: GlobalOptions, kind: K, data: ReportData[K]): Promise<void> {
   const render = rendererFor(kind, options.format);
   if (!render) throw new UsageError(`no ${options.format} output for ${kind}`);
-  const sink: OutputSink = options.output !== undefined ? fileSink(options.output) : stdoutSink();
+  const sink: OutputSink = options.output !== undefined ? fileSink(options.output) : stdoutSink(options.io.stdout);
   // People read tables and markdown: nothing from the repository may reach their terminal as a control sequence.
   const out = options.format === 'table' || options.format === 'markdown' ? printableSink(sink) : sink;
   try {
@@ -114,8 +117,8 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
  * bundle, verification results) to `file` atomically, or to stdout: on a
  * failure the sink is aborted, so no partial file is left.
  */
-export async function writeWhole(file: string | undefined, text: string): Promise<void> {
-  const sink: OutputSink = file !== undefined ? fileSink(file) : stdoutSink();
+export async function writeWhole(io: CliIo, file: string | undefined, text: string): Promise<void> {
+  const sink: OutputSink = file !== undefined ? fileSink(resolvePath(io, file)) : stdoutSink(io.stdout);
   try {
     await sink.write(text);
     await sink.commit();

@@ -7,20 +7,21 @@ import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
 import { installHooks, uninstallHooks } from '../record/hooks.js';
 import { hooksReport } from '../report/results-render.js';
 import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import type { CliInput } from './io.js';
 
 const TRAILERS = ['assisted-by', 'co-authored-by'];
 
-export const registerHooks: Register = (program, exit) => {
+export const registerHooks: Register = (program, exit, io) => {
   const hooks = program.command('hooks').description('git hooks that record AI authorship at commit time and carry it through rewrites');
   hooks
     .command('install')
     .description('install prepare-commit-msg, post-commit and post-rewrite hooks beside any already there')
     .addOption(new Option('--trailer <style>', 'trailer to add to agents\' commits').choices(TRAILERS))
     .action(async (flags: { trailer?: TrailerStyle }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks install');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks install', io);
       const context = await contextFor(options);
       const bin = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
-      const result = await installHooks({ context, launcher: { node: process.execPath, bin }, trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by' });
+      const result = await installHooks({ context, launcher: { node: io.execPath, bin }, trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by' });
       await print(options, 'hooksResult', hooksReport(result));
       exit(0);
     });
@@ -28,7 +29,7 @@ export const registerHooks: Register = (program, exit) => {
     .command('uninstall')
     .description('remove aiprov\'s hooks and restore the ones they chained')
     .action(async (_flags: object, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks uninstall');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks uninstall', io);
       const result = await uninstallHooks({ context: await contextFor(options, false) });
       await print(options, 'hooksResult', hooksReport(result));
       exit(0);
@@ -40,19 +41,19 @@ export const registerHooks: Register = (program, exit) => {
     .argument('[args...]')
     .addOption(new Option('--trailer <style>').choices(TRAILERS))
     .action(async (hook: string, args: string[], flags: { trailer?: TrailerStyle }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'hooks run');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'hooks run', io);
       if (!(HOOK_NAMES as readonly string[]).includes(hook)) throw new UsageError(`unknown hook '${hook}' (known: ${HOOK_NAMES.join(', ')})`);
       const context = await contextFor(options);
-      const stdin = hook === 'post-rewrite' ? await readStdin() : '';
+      const stdin = hook === 'post-rewrite' ? await readStdin(io.stdin) : '';
       const message = await runHook({ context, hook: hook as HookName, args, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
       if (message) notice(options, message);
       exit(0);
     });
 };
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
+async function readStdin(stdin: CliInput): Promise<string> {
+  if (stdin.isTTY === true) return '';
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,23 +4,24 @@ import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { initialConfig } from '../gate/init.js';
 import { contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 import { stat } from 'node:fs/promises';
 
 /** `aiprov init`: writes a commented `.aiprov.yml` with the defaults; never over an existing one. */
-export const registerInit: Register = (program, exit) => {
+export const registerInit: Register = (program, exit, io) => {
   program
     .command('init')
     .description(`write a commented ${DEFAULT_CONFIG_FILE} with the defaults at the repository root (never over an existing one)`)
     .action(async (_flags: object, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
-      const options = readGlobals({ ...raw, format: undefined, output: undefined }, null, 'init');
+      const options = readGlobals({ ...raw, format: undefined, output: undefined }, null, 'init', io);
       const context = await contextFor(options, false);
-      const file = raw.output ?? path.join(context.git.root, DEFAULT_CONFIG_FILE);
+      const file = raw.output !== undefined ? resolvePath(io, raw.output) : path.join(context.git.root, DEFAULT_CONFIG_FILE);
       if (await stat(file).then(() => true, () => false)) throw new UsageError(`${file} exists: init does not overwrite a configuration (edit it, or move it away first)`, { code: 'BAD_PATH' });
       const text = initialConfig();
       // What init writes is a valid configuration, always: checked before it is written.
       parseConfig(text, file);
-      await writeWhole(file, text);
+      await writeWhole(io, file, text);
       notice(options, `wrote ${file}: commit it; aiprov check reads it from the base branch of each pull request`);
       exit(0);
     });

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { generateKeys, KEY_ALGORITHMS, writeKeyPair, type KeyAlgorithm } from '../attest/keys.js';
 import { notice, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 import { readPassphrase } from './secret.js';
 
-export const registerKeygen: Register = (program, exit) => {
+export const registerKeygen: Register = (program, exit, io) => {
   program
     .command('keygen')
     .description('make a signing key pair for attestations without Sigstore: PREFIX.key (encrypted, mode 0600) and PREFIX.pub; --output PREFIX (default aiprov)')
@@ -13,10 +14,10 @@ export const registerKeygen: Register = (program, exit) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       // The global --output names the key pair's prefix here, not a report file.
       const prefix = raw.output ?? 'aiprov';
-      const options = readGlobals({ ...raw, output: undefined }, null, 'keygen');
-      const passphrase = await readPassphrase(`the new key ${prefix}.key`, true);
+      const options = readGlobals({ ...raw, output: undefined }, null, 'keygen', io);
+      const passphrase = await readPassphrase(io, `the new key ${prefix}.key`, true);
       const keys = await generateKeys(flags.algorithm, passphrase);
-      const files = await writeKeyPair(prefix, keys);
+      const files = await writeKeyPair(resolvePath(io, prefix), keys);
       notice(options, `wrote ${files.privateKeyFile} (private, encrypted, mode 0600) and ${files.publicKeyFile} (${flags.algorithm})`);
       exit(0);
     });

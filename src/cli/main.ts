@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isAiprovError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { ExitCode, Register } from './globals.js';
+import { processIo, type CliIo } from './io.js';
+import { removeOutputsOnSignal } from './signals.js';
 
 /**
  * Each command's module, loaded only when that command runs: a scan should
@@ -35,13 +37,8 @@ function commandIn(argv: string[]): string | undefined {
   return undefined;
 }
 
-/**
- * Runs the CLI and returns the exit code: 0 clean, 1 findings or failed
- * verification, 2 could not decide. Errors print as one line on stderr;
- * `--debug` adds the stack.
- */
 /** The program with the commands `argv` needs registered (all of them for help or a typo). */
-async function programFor(argv: string[], exit: (code: ExitCode) => void): Promise<Command> {
+async function programFor(argv: string[], exit: (code: ExitCode) => void, io: CliIo): Promise<Command> {
   const program = new Command('aiprov')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
     .version(VERSION, '-V, --version')
@@ -55,10 +52,13 @@ async function programFor(argv: string[], exit: (code: ExitCode) => void): Promi
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text) });
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text),
+    });
   const named = commandIn(argv);
   const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
-  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit);
+  for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit, io);
   return program;
 }
 
@@ -70,7 +70,7 @@ class ParsedOnly extends Error {}
  * exist. Returns the command's name, or the parser's complaint.
  */
 export async function parseCommandLine(argv: string[]): Promise<{ command: string } | { error: string }> {
-  const program = await programFor(argv, () => undefined);
+  const program = await programFor(argv, () => undefined, processIo());
   program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   let command = '';
   program.hook('preAction', (_program, action) => {
@@ -86,12 +86,18 @@ export async function parseCommandLine(argv: string[]): Promise<{ command: strin
   }
 }
 
-export async function main(rawArgv: string[]): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code: 0 clean, 1 findings or failed
+ * verification, 2 could not decide. Errors print as one line on stderr;
+ * `--debug` adds the stack. Everything of the process it uses comes in `io`
+ * (the real process's by default), so that it can run in process.
+ */
+export async function main(rawArgv: string[], io: CliIo = processIo()): Promise<number> {
   // `aiprov` alone is a request for help, like `aiprov --help`; `-v` is the version, as most CLIs have it.
   const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
   // Each command's action reports its exit code here; nothing sets process.exitCode on the side.
   let exitCode: ExitCode = 0;
-  const program = await programFor(argv, (code) => { exitCode = code; });
+  const program = await programFor(argv, (code) => { exitCode = code; }, io);
 
   // The command that ran, so that a library error naming a field can be shown with that command's flag.
   let running: Command = program;
@@ -106,13 +112,13 @@ export async function main(rawArgv: string[]): Promise<number> {
     }
     const debug = argv.includes('--debug');
     if (error instanceof UsageError) {
-      process.stderr.write(`aiprov: ${error.messageFor((field) => flagFor(running, field))}\n`);
+      io.stderr.write(`aiprov: ${error.messageFor((field) => flagFor(running, field))}\n`);
     } else if (isAiprovError(error)) {
-      process.stderr.write(`aiprov: ${error.message}\n`);
+      io.stderr.write(`aiprov: ${error.message}\n`);
     } else {
-      process.stderr.write(`aiprov: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+      io.stderr.write(`aiprov: internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
     }
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return isAiprovError(error) ? error.exitCode : 2;
   }
 }
@@ -124,4 +130,10 @@ function flagFor(command: Command, field: string): string | undefined {
     if (option?.long) return option.long;
   }
   return undefined;
+}
+
+/** The bin's entry: the real process, whose signals remove unfinished outputs. */
+export async function runProcess(argv: string[]): Promise<number> {
+  removeOutputsOnSignal();
+  return main(argv, processIo());
 }

@@ -17,7 +17,7 @@ export class Progress {
 
   constructor(private readonly stream: ProgressStream, private readonly label: string, private readonly now: () => number = Date.now) {}
 
-  static for(quiet: boolean, label: string, stream: ProgressStream = process.stderr): Progress | undefined {
+  static for(quiet: boolean, label: string, stream: ProgressStream): Progress | undefined {
     return quiet || stream.isTTY !== true ? undefined : new Progress(stream, label);
   }
 

@@ -8,7 +8,7 @@ import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type 
 /** The command's options are the library's, plus `--squash-of`. */
 type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
 
-export const registerRecord: Register = (program, exit) => {
+export const registerRecord: Register = (program, exit, io) => {
   program
     .command('record')
     .description('record AI authorship of a commit on refs/notes/aiprov (merged with what is there)')
@@ -23,7 +23,7 @@ export const registerRecord: Register = (program, exit) => {
     .option('--from-agent-trace <file>', 'take files and line ranges from Agent Trace records for the commit')
     .option('--squash-of <base..head>', 'collect the records of these squashed commits onto --commit, line ranges recomputed')
     .action(async (flags: RecordFlags, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'recordResult', 'record');
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'recordResult', 'record', io);
       const { squashOf, ...recordFlags } = flags;
       if (squashOf !== undefined) {
         const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => recordFlags[k] !== undefined);

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -6,6 +5,7 @@ import { readRegularFile } from '../files.js';
 import { RegistryClient, type RegistryCredentials } from '../oci/client.js';
 import { parseImageReference } from '../oci/reference.js';
 import { collect } from './globals.js';
+import { resolvePath, type CliIo } from './io.js';
 
 export interface RegistryFlags {
   image?: string;
@@ -31,9 +31,9 @@ const HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io',
  * `username`/`password`, or `identitytoken`. Credential helpers
  * (`credsStore`, `credHelpers`) are programs aiprov does not run.
  */
-export async function registryCredentials(registry: string, file: string | undefined): Promise<RegistryCredentials | undefined> {
+export async function registryCredentials(io: CliIo, registry: string, file: string | undefined): Promise<RegistryCredentials | undefined> {
   const explicit = file !== undefined;
-  const configFile = file ?? path.join(process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'), 'config.json');
+  const configFile = file !== undefined ? resolvePath(io, file) : path.join(io.env.DOCKER_CONFIG ?? path.join(io.home, '.docker'), 'config.json');
   const read = await readRegularFile(configFile, 4 * 1024 * 1024);
   if (!read.ok) {
     if (explicit) throw new UsageError(read.problem, { field: 'registryConfig', value: configFile });
@@ -60,9 +60,9 @@ export async function registryCredentials(registry: string, file: string | undef
 }
 
 /** A client for the image named on the command line, with its credentials. */
-export async function registryClient(flags: RegistryFlags & { image: string }, access: 'pull' | 'push'): Promise<RegistryClient> {
+export async function registryClient(io: CliIo, flags: RegistryFlags & { image: string }, access: 'pull' | 'push'): Promise<RegistryClient> {
   const ref = parseImageReference(flags.image);
-  const credentials = await registryCredentials(ref.registry, flags.registryConfig);
+  const credentials = await registryCredentials(io, ref.registry, flags.registryConfig);
   const seconds = Number(flags.registryTimeout ?? '15');
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError('expected a number of seconds, more than 0 and at most 600', { field: 'registryTimeout', value: flags.registryTimeout ?? '' });
   return new RegistryClient(ref, { access, http: { timeoutMs: seconds * 1000 }, ...(credentials ? { credentials } : {}), ...(flags.insecureRegistry ? { insecure: flags.insecureRegistry } : {}) });

@@ -1,10 +1,10 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
 import { UsageError } from '../errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 
 interface ReportFlags {
   html?: boolean;
@@ -19,7 +19,7 @@ interface ReportFlags {
 /** Where `report --html` writes when no --output is given: a page is not for a terminal. */
 export const DEFAULT_DASHBOARD_FILE = 'aiprov-report.html';
 
-export const registerReport: Register = (program, exit) => {
+export const registerReport: Register = (program, exit, io) => {
   program
     .command('report')
     .description('the security dashboard: AI share over time and by agent, where agents wrote in risky code without review, the gate\'s record, dependency findings')
@@ -34,15 +34,15 @@ export const registerReport: Register = (program, exit) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (flags.html === true && raw.format !== undefined && raw.format !== 'html') throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
       const html = flags.html === true || raw.format === 'html';
-      const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report');
+      const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report', io);
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
       const [deps, bom] = await Promise.all([
-        flags.depsReport !== undefined ? readDepsReport(flags.depsReport).then((report) => ({ report, file: flags.depsReport ?? '' })) : undefined,
-        flags.bom !== undefined ? readSbom(flags.bom).then((sbom) => ({ sbom, file: flags.bom ?? '' })) : undefined,
+        flags.depsReport !== undefined ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: flags.depsReport ?? '' })) : undefined,
+        flags.bom !== undefined ? readSbom(resolvePath(io, flags.bom)).then((sbom) => ({ sbom, file: flags.bom ?? '' })) : undefined,
       ]);
-      const progress = Progress.for(options.quiet, 'blamed files:');
+      const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const data = await collectDashboard({
         context, rev: flags.rev, now: context.clock.now(),
         ...(since ? { since } : {}),
@@ -57,7 +57,7 @@ export const registerReport: Register = (program, exit) => {
       }).finally(() => { progress?.done(); });
       for (const warning of data.warnings) notice(options, `warning: ${warning.message}`);
       await print(options, 'dashboard', data);
-      if (html && options.output !== undefined) notice(options, `dashboard written to ${path.resolve(options.output)}`);
+      if (html && options.output !== undefined) notice(options, `dashboard written to ${options.output}`);
       exit(0);
     });
 };

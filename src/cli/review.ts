@@ -3,12 +3,13 @@ import { readPrivateKey } from '../attest/keys.js';
 import { UsageError } from '../errors.js';
 import { recordReview, REVIEWS_REF } from '../gate/review.js';
 import { contextFor, notice, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
 import { readPassphrase } from './secret.js';
 
 const DECISIONS = { approve: 'approved', reject: 'rejected' } as const;
 
 /** `aiprov review`: a person records their review of AI-written changes, in their git identity; signed with --key. */
-export const registerReview: Register = (program, exit) => {
+export const registerReview: Register = (program, exit, io) => {
   program
     .command('review')
     .description(`record a human review of a commit or range (${REVIEWS_REF}; signed review/v1 attestation with --key)`)
@@ -19,11 +20,11 @@ export const registerReview: Register = (program, exit) => {
     .option('--comment <text>', 'a note to go with it')
     .option('--key <file>', 'sign the review with this private key (passphrase from AIPROV_PASSWORD)')
     .action(async (flags: { commit: string; range?: string; decision: string; scope?: string; comment?: string; key?: string }, command: Command) => {
-      const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'review');
+      const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'review', io);
       if (!Object.hasOwn(DECISIONS, flags.decision)) throw new UsageError('expected approve or reject', { field: 'decision', value: flags.decision });
       const context = await contextFor(options, false);
       const [name, email] = [(await context.git.configValues('user.name')).at(-1) ?? '', (await context.git.configValues('user.email')).at(-1) ?? ''];
-      const privateKey = flags.key !== undefined ? await readPrivateKey(flags.key, await readPassphrase(`the key ${flags.key}`, false)) : undefined;
+      const privateKey = flags.key !== undefined ? await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) : undefined;
       const paths = flags.scope?.split(',').map((p) => p.trim()).filter((p) => p !== '');
       const recorded = await recordReview({
         context, target: flags.range ?? flags.commit, decision: DECISIONS[flags.decision as keyof typeof DECISIONS], reviewer: { name, email },

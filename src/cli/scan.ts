@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openScan } from '../authorship/scan.js';
 import { contextFor, notice, print, readGlobals, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 
-export const registerScan: Register = (program, exit) => {
+export const registerScan: Register = (program, exit, io) => {
   program
     .command('scan')
     .description('commit-level AI authorship over a revision range (default: all of HEAD\'s history)')
@@ -10,7 +10,7 @@ export const registerScan: Register = (program, exit) => {
     .option('--all', 'every ref (branches, tags, remotes) instead of HEAD, but other tools\' bookkeeping refs')
     .option('--include-bookkeeping', 'with --all, also the refs where tools keep their own records (Entire\'s entire/checkpoints/v1)')
     .action(async (range: string | undefined, opts: { all?: boolean; includeBookkeeping?: boolean }, command: Command) => {
-      exit(await runScan(readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan'), range, opts.all === true, opts.includeBookkeeping === true));
+      exit(await runScan(readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan', io), range, opts.all === true, opts.includeBookkeeping === true));
     });
 };
 

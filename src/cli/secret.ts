@@ -1,4 +1,5 @@
 import { KeyError } from '../errors.js';
+import type { CliInput, CliIo, CliOutput } from './io.js';
 
 /** The variable a passphrase comes from, as cosign reads COSIGN_PASSWORD. */
 export const PASSWORD_VARIABLE = 'AIPROV_PASSWORD';
@@ -8,30 +9,29 @@ export const PASSWORD_VARIABLE = 'AIPROV_PASSWORD';
  * echoed; twice when a new key is made). With neither, a one-line error: a
  * pipeline never waits on a prompt nobody will answer.
  */
-export async function readPassphrase(purpose: string, confirm: boolean): Promise<string> {
-  const fromEnv = process.env[PASSWORD_VARIABLE];
+export async function readPassphrase(io: CliIo, purpose: string, confirm: boolean): Promise<string> {
+  const fromEnv = io.env[PASSWORD_VARIABLE];
   if (fromEnv !== undefined) return fromEnv;
-  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+  if (io.stdin.isTTY !== true || io.stderr.isTTY !== true || io.stdin.setRawMode === undefined) {
     throw new KeyError('PASSPHRASE_MISSING', `no passphrase for ${purpose}: set ${PASSWORD_VARIABLE} (stdin is not a terminal to ask on)`);
   }
-  const first = await prompt(`Passphrase for ${purpose}: `);
-  if (confirm && (await prompt('Again: ')) !== first) throw new KeyError('PASSPHRASE_MISSING', 'the two passphrases differ');
+  const first = await prompt(io.stdin, io.stderr, `Passphrase for ${purpose}: `);
+  if (confirm && (await prompt(io.stdin, io.stderr, 'Again: ')) !== first) throw new KeyError('PASSPHRASE_MISSING', 'the two passphrases differ');
   return first;
 }
 
 /** Reads one line from the terminal without echoing it. */
-function prompt(question: string): Promise<string> {
+function prompt(stdin: CliInput, stderr: CliOutput, question: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    process.stderr.write(question);
-    stdin.setRawMode(true);
+    stderr.write(question);
+    stdin.setRawMode?.(true);
     stdin.resume();
     let typed = '';
     const done = (error?: Error): void => {
-      stdin.setRawMode(false);
+      stdin.setRawMode?.(false);
       stdin.pause();
       stdin.off('data', onData);
-      process.stderr.write('\n');
+      stderr.write('\n');
       if (error) reject(error);
       else resolve(typed);
     };

@@ -17,6 +17,7 @@ import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import { verifiedLevels, vsaStatement } from '../verify/vsa.js';
 import { artifactDigest } from './attest.js';
 import { collect, contextFor, notice, readGlobals, settingsFor, writeWhole, type RawGlobals, type Register } from './globals.js';
+import { resolvePath, type CliIo } from './io.js';
 import { systemClock } from '../clock.js';
 import { configMayChooseHosts } from '../trust.js';
 import { findBundles, resolveImage, type BundleSearch } from '../oci/bundles.js';
@@ -58,14 +59,14 @@ interface Outcome extends Input {
 
 const FAILURE_CODES: Partial<Record<CheckName, VerificationCode>> = { bundle: 'BUNDLE_INVALID', identity: 'IDENTITY_UNTRUSTED', predicateType: 'PREDICATE_TYPE_MISMATCH', subject: 'SUBJECT_MISMATCH', freshness: 'ATTESTATION_STALE' };
 
-async function readTrust(flags: VerifyFlags): Promise<Trust> {
-  const keys = flags.key ?? [];
+async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
+  const keys = (flags.key ?? []).map((k) => resolvePath(io, k));
   const identities = [flags.certificateIdentity, flags.certificateIdentityRegexp].filter((v) => v !== undefined);
-  if (keys.length > 0 && identities.length > 0) throw new UsageError('give trusted keys (--key) or a certificate identity, not both', { field: 'key' });
-  if (identities.length > 1) throw new UsageError('give --certificate-identity or --certificate-identity-regexp, not both', { field: 'certificateIdentity' });
+  if (keys.length > 0 && identities.length > 0) throw new UsageError('give trusted keys (--key) or a certificate identity, not both');
+  if (identities.length > 1) throw new UsageError('give --certificate-identity or --certificate-identity-regexp, not both');
   if (keys.length > 0) {
     if (flags.certificateOidcIssuer !== undefined) throw new UsageError('an issuer is checked on certificates; key-signed bundles have none', { field: 'certificateOidcIssuer' });
-    const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(flags.trustedRoot)).root : undefined;
+    const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : undefined;
     return { kind: 'keys', keys: await Promise.all(keys.map((k) => readPublicKey(k))), ...(root ? { root } : {}) };
   }
   if (identities.length === 0) throw new PolicyError('TRUST_MATERIAL_MISSING', 'nothing to trust: give --key PUB, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer');
@@ -79,20 +80,20 @@ async function readTrust(flags: VerifyFlags): Promise<Trust> {
       throw error;
     }
   }
-  const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(flags.trustedRoot)).root : publicGoodRoot().root;
+  const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : publicGoodRoot().root;
   const subject = flags.certificateIdentity !== undefined ? { exact: flags.certificateIdentity } : { pattern: flags.certificateIdentityRegexp ?? '' };
   return { kind: 'certificate', root, identity: { subject, issuer: flags.certificateOidcIssuer } };
 }
 
-async function readBundleFile(file: string): Promise<Input> {
-  const read = await readRegularFile(file, BUNDLE_CAP);
+async function readBundleFile(io: CliIo, file: string): Promise<Input> {
+  const read = await readRegularFile(resolvePath(io, file), BUNDLE_CAP);
   if (!read.ok) throw new UsageError(read.problem, { field: 'bundle', value: file });
   let json: unknown;
   try { json = JSON.parse(read.bytes.toString('utf8')); } catch { json = undefined; }
   return { source: file, sha256: createHash('sha256').update(read.bytes).digest('hex'), json };
 }
 
-export const registerVerify: Register = (program, exit) => {
+export const registerVerify: Register = (program, exit, io) => {
   registryOptions(program
     .command('verify')
     .description('verify attestations about a commit, an artifact or a container image: every check by name; exit 0 only when all pass')
@@ -115,18 +116,18 @@ export const registerVerify: Register = (program, exit) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (raw.format !== undefined && raw.format !== 'table' && raw.format !== 'json') throw new UsageError(`verify supports --format table or json, not ${raw.format}`);
       const format = raw.format ?? 'table';
-      const options = readGlobals({ ...raw, format: undefined }, null, 'verify');
+      const options = readGlobals({ ...raw, format: undefined }, null, 'verify', io);
       const type = predicateType(flags.type);
       const maxAgeMs = flags.maxAge !== undefined ? parseDuration(flags.maxAge) : undefined;
       if (flags.maxAge !== undefined && maxAgeMs === undefined) throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
       const sources = [flags.bundle !== undefined, flags.fromNotes === true, flags.image !== undefined].filter(Boolean).length;
-      if (sources > 1) throw new UsageError('give one of --bundle files, --from-notes and --image', { field: 'bundle' });
-      if (sources === 0) throw new UsageError('no bundle to verify: give --bundle FILE, --from-notes or --image REF', { field: 'bundle' });
-      if (flags.image !== undefined && flags.artifact !== undefined) throw new UsageError('the image is the subject with --image; --artifact names another', { field: 'artifact' });
+      if (sources > 1) throw new UsageError('give one of --bundle files, --from-notes and --image');
+      if (sources === 0) throw new UsageError('no bundle to verify: give --bundle FILE, --from-notes or --image REF');
+      if (flags.image !== undefined && flags.artifact !== undefined) throw new UsageError('the image is the subject with --image; --artifact names another');
       // From notes or a registry, the bundles of the asked type are candidates (anyone may add one); named files each must pass.
       const pooled = flags.fromNotes === true || flags.image !== undefined;
-      if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both', { field: 'vsaKey' });
-      const trust = await readTrust(flags);
+      if (flags.vsaKey !== undefined && flags.vsaOutput === undefined) throw new UsageError('--vsa-key signs the VSA that --vsa-output writes; give both');
+      const trust = await readTrust(io, flags);
       // The policy: a --policy file, or the config's verify section when the repository being verified does not control it.
       // An artifact with its bundles is verified without a repository (a deploy job may have none); a commit, or notes, need one.
       const needsRepo = (flags.artifact === undefined && flags.image === undefined) || flags.fromNotes === true;
@@ -136,17 +137,17 @@ export const registerVerify: Register = (program, exit) => {
         notice(options, `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`);
       }
       const policy: ContentPolicy | undefined = flags.policy !== undefined
-        ? await readContentPolicy(flags.policy)
+        ? await readContentPolicy(resolvePath(io, flags.policy))
         : configured?.config.verify !== undefined && configMayChooseHosts(configured) ? configured.config.verify : undefined;
-      const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(flags.vsaKey, await readPassphrase(`the key ${flags.vsaKey}`, false)) : undefined;
+      const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(resolvePath(io, flags.vsaKey), await readPassphrase(io, `the key ${flags.vsaKey}`, false)) : undefined;
 
       // The repository is opened once: the context the policy was looked up in serves, when there is one.
       const context = needsRepo ? repoContext ?? await contextFor(options, false) : undefined;
       const commit = context ? await context.git.resolveCommit(flags.commit) : undefined;
-      const registry = flags.image !== undefined ? await registryClient({ ...flags, image: flags.image }, 'pull') : undefined;
+      const registry = flags.image !== undefined ? await registryClient(io, { ...flags, image: flags.image }, 'pull') : undefined;
       const image = registry ? (await resolveImage(registry)).descriptor.digest : undefined;
       const subject: { gitCommit: string } | { sha256: string } = image !== undefined ? { sha256: image.slice('sha256:'.length) }
-        : flags.artifact !== undefined ? { sha256: await artifactDigest(flags.artifact) } : { gitCommit: commit ?? '' };
+        : flags.artifact !== undefined ? { sha256: await artifactDigest(resolvePath(io, flags.artifact), flags.artifact) } : { gitCommit: commit ?? '' };
 
       const inputs: Input[] = [];
       let searched: BundleSearch | undefined;
@@ -156,7 +157,7 @@ export const registerVerify: Register = (program, exit) => {
       } else if (flags.fromNotes === true) {
         if (context) inputs.push(...await readStoredBundles(context.git, commit ?? ''));
       } else {
-        for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(file));
+        for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(io, file));
       }
       const reviewType = PREDICATE_TYPES.review;
       const wantsReview = policy?.review?.required === true && type !== reviewType;
@@ -197,12 +198,12 @@ export const registerVerify: Register = (program, exit) => {
       const text = format === 'json'
         ? `${JSON.stringify({ predicateType: type, subject, verified: passed, problems, bundles: outcomes.map(json), ...(wantsReview ? { reviews: reviews.map(json) } : {}) }, null, 2)}\n`
         : `${[...outcomes, ...reviews].map(show).join('')}${passed ? `verified: ${type} for ${subjectText}\n` : `NOT verified: ${type} for ${subjectText}\n${problems.map((p) => `  ${printable(p)}\n`).join('')}`}`;
-      await writeWhole(raw.output, text);
+      await writeWhole(io, raw.output, text);
 
       if (flags.vsaOutput !== undefined) {
         const short = Object.entries(PREDICATE_TYPES).find(([, uri]) => uri === type)?.[0] ?? 'attestation';
         const policyFile = flags.policy ?? (policy !== undefined ? configured?.configFile ?? undefined : undefined);
-        const policyRead = policyFile !== undefined ? await readRegularFile(policyFile, 1024 * 1024) : undefined;
+        const policyRead = policyFile !== undefined ? await readRegularFile(resolvePath(io, policyFile), 1024 * 1024) : undefined;
         const vsa = vsaStatement({
           subject: 'gitCommit' in subject ? { name: `git+commit:${subject.gitCommit}`, digest: { gitCommit: subject.gitCommit } } : { name: registry ? `${registry.ref.registry}/${registry.ref.repository}` : path.basename(flags.artifact ?? ''), digest: { sha256: subject.sha256 } },
           resourceUri: 'gitCommit' in subject ? `git+commit:${subject.gitCommit}` : registry && image !== undefined ? `oci://${formatReference(registry.ref, image)}` : `file:${path.basename(flags.artifact ?? '')}`,
@@ -214,7 +215,7 @@ export const registerVerify: Register = (program, exit) => {
           timeVerified: now,
         });
         const document = vsaKey ? await signWithKey(vsa, vsaKey) : vsa;
-        await writeWhole(flags.vsaOutput, `${JSON.stringify(document, null, 2)}\n`);
+        await writeWhole(io, flags.vsaOutput, `${JSON.stringify(document, null, 2)}\n`);
       }
 
       if (!passed) {

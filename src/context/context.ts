@@ -51,7 +51,7 @@ export interface ContextOptions {
 /** Opens the repository, reads its config and makes the context for it. */
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
   const env = environment(options);
-  const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.')));
+  const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.'), env.vars));
   const settings = await settingsFor(options, git.root, env);
   return { ...settings, git, analyser: new AnalyserFactory(git, settings.config.signatures) };
 }

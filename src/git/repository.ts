@@ -17,20 +17,23 @@ const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Opens the repository that contains `dir`; fails with NOT_A_REPOSITORY when there is none. */
-export async function openRepository(dir: string): Promise<GitRepository> {
+/**
+ * Opens the repository that contains `dir`; fails with NOT_A_REPOSITORY when
+ * there is none. Git runs with `vars` (the context's environment variables).
+ */
+export async function openRepository(dir: string, vars?: NodeJS.ProcessEnv): Promise<GitRepository> {
   const absolute = path.resolve(dir);
   const info = await stat(absolute).catch(() => null);
   if (!info) throw new GitError('NOT_A_REPOSITORY', `${absolute}: no such directory`);
   if (!info.isDirectory()) throw new GitError('NOT_A_REPOSITORY', `${absolute}: not a directory`);
-  const git = new GitRunner(absolute);
+  const git = new GitRunner(absolute, vars);
   const notRepository = { code: 'NOT_A_REPOSITORY' as GitCode, message: `${absolute} is not a git repository` };
   const bare = (await git.text(['rev-parse', '--is-bare-repository'], notRepository)).trim();
   if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', notRepository.message);
   const root = bare === 'true'
     ? path.resolve(absolute, (await git.text(['rev-parse', '--git-dir'])).trim())
     : (await git.text(['rev-parse', '--show-toplevel'])).trim();
-  return new CliGitRepository(root, new GitRunner(root), bare === 'true');
+  return new CliGitRepository(root, new GitRunner(root, vars), bare === 'true');
 }
 
 /** Compare-and-swap attempts of a note update before giving up (each re-reads the note). */

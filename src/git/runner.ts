@@ -37,10 +37,12 @@ export interface StreamOptions {
 }
 
 export class GitRunner {
-  private readonly env = gitEnv();
+  private readonly env: NodeJS.ProcessEnv;
   private simple: SimpleGit | undefined;
 
-  constructor(readonly cwd: string) {
+  /** `vars`: the environment git starts from (the context's; the process's when none is given), filtered by gitEnv. */
+  constructor(readonly cwd: string, vars: NodeJS.ProcessEnv = process.env) {
+    this.env = gitEnv(vars);
     // The environment is fixed for the runner's life: check it once, then each call's arguments alone.
     const problem = vulnerabilityCheck([], this.env)[0];
     if (problem) throw new UsageError(`git environment refused (${problem.message})`);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
 import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
 import { chmod, chown, lstat, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,8 +25,8 @@ export interface OutputSink {
  * file's mode is kept (a 0600 file stays 0600). A device, FIFO or socket
  * (`/dev/null`, `/dev/stdout`, a pipe) is written through, never replaced. A
  * symbolic link is followed deliberately, as a shell redirection does: the
- * file it points to is what is written, and the link stays. SIGINT and
- * SIGTERM remove the temporary file before the process ends.
+ * file it points to is what is written, and the link stays. The CLI's
+ * SIGINT and SIGTERM handler removes the temporary file (removePendingOutputs).
  */
 export function fileSink(file: string): OutputSink {
   return buffered(lazySink(file));
@@ -83,7 +84,6 @@ function atomicSink(target: string, existing: Stats | undefined, fail: (error: u
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const stream = createWriteStream(temp, { flags: 'wx', mode: existing ? existing.mode & 0o7777 : 0o666 });
   pendingTemps.add(temp);
-  watchSignals();
   let failure: Error | undefined;
   stream.on('error', (error) => { failure = error; });
   // Read through a function: the stream's error handler may set it while a write is awaited.
@@ -124,34 +124,27 @@ function atomicSink(target: string, existing: Stats | undefined, fail: (error: u
   };
 }
 
-/** Temporary files not yet renamed into place: a signal removes them before the process ends. */
+/** Temporary files not yet renamed into place: the CLI's signal handler removes them (cli/signals.ts). */
 const pendingTemps = new Set<string>();
-let watching = false;
 
-function watchSignals(): void {
-  if (watching) return;
-  watching = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const handler = (): void => {
-      for (const temp of pendingTemps) {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // already gone
-        }
-      }
-      pendingTemps.clear();
-      // Then die of the same signal, as if aiprov had not been listening.
-      process.off(signal, handler);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, handler);
+/**
+ * Removes every temporary file not yet renamed into place, synchronously: for
+ * a process about to die of a signal. The library installs no handler itself
+ * (an embedding program owns its signals); the CLI does.
+ */
+export function removePendingOutputs(): void {
+  for (const temp of pendingTemps) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
   }
+  pendingTemps.clear();
 }
 
 /** Standard output, with backpressure; a closed pipe (`| head`) ends the write quietly. */
-export function stdoutSink(): OutputSink {
-  const out = process.stdout;
+export function stdoutSink(out: Writable): OutputSink {
   return buffered({
     async write(text) {
       if (out.destroyed) return;

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm test`'s set-up (its pretest step): the programs the tests drive that
+// npm cannot install. Debian's chromium (the dashboard in a real browser;
+// puppeteer-core cannot download one here), docker-registry (a real registry
+// for image attestations) and skopeo (an independent client reading back what
+// aiprov pushed). Each is installed with apt when missing, through sudo when
+// not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
+// and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
+// them.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+const wanted = [
+  { pkg: 'chromium', variable: 'AIPROV_CHROMIUM', present: () => onPath('chromium') || existsSync('/usr/bin/chromium') },
+  { pkg: 'docker-registry', variable: 'AIPROV_DOCKER_REGISTRY', present: () => existsSync('/usr/bin/docker-registry') },
+  { pkg: 'skopeo', variable: 'AIPROV_SKOPEO', present: () => onPath('skopeo') },
+];
+const missing = wanted.filter((w) => !process.env[w.variable] && !w.present()).map((w) => w.pkg);
+if (missing.length === 0) process.exit(0);
+
+if (!onPath('apt-get')) {
+  console.error(`test set-up: ${missing.join(', ')} missing and no apt-get to install them: install them, or name them with ${wanted.filter((w) => missing.includes(w.pkg)).map((w) => w.variable).join(', ')}`);
+  process.exit(1);
+}
+const root = process.getuid?.() === 0;
+if (!root && !onPath('sudo')) {
+  console.error(`test set-up: ${missing.join(', ')} missing; installing them needs root (sudo apt-get install ${missing.join(' ')})`);
+  process.exit(1);
+}
+const run = (args) => {
+  const [command, ...rest] = root ? args : ['sudo', ...args];
+  const result = spawnSync(command, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (result.status !== 0) {
+    console.error(`test set-up: ${[command, ...rest].join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+};
+console.error(`test set-up: installing Debian's ${missing.join(', ')} (apt-get${root ? '' : ' through sudo'}), which the tests drive`);
+run(['apt-get', 'update', '-qq']);
+run(['apt-get', 'install', '-y', '-qq', ...missing]);
