@@ -1,26 +1,35 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { commitAt } from '../../fixtures/repos.js';
-import { generateBom } from '../../src/bom/bom.js';
+import { DEFAULT_CAPS, generateBom } from '../../src/bom/bom.js';
 import { exactVersion, purlOf } from '../../src/bom/dependencies.js';
 import { assertValidBom, bomProblems, isEmail } from '../../src/bom/validate.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { ctx, tempDir } from '../helpers.js';
 
-describe('the BOM on a repository with thousands of AI-written files', () => {
-  it('lists the default cap of files per model, the ones with the most lines, states the cap, and stays valid', async () => {
+describe('the BOM on a repository with more AI-written files than its cap', () => {
+  // The cap is a parameter: 25 files against a cap of 10 show what 2,500 against the default 1,000 would.
+  it('lists the cap of files per model, the ones with the most lines, states the cap, and stays valid; the default is 1000 and lists all below it', async () => {
     const dir = await tempDir();
     execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
-    const files = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`src/m${String(i).padStart(4, '0')}.ts`, i < 10 ? 'a\nb\n' : 'a\n']));
+    const files = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`src/m${String(i).padStart(4, '0')}.ts`, i < 5 ? 'a\nb\n' : 'a\n']));
     await importHistory(dir, [commitAt(0, 'Generate the modules\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n', { files })]);
-    const { bom, text } = await generateBom({ context: await ctx(dir), reproducible: true });
-    const model = (bom.components as { name: string; evidence: { occurrences: { location: string }[] }; properties: { name: string; value: string }[] }[]).find((c) => c.name === 'claude-sonnet-4.5');
-    expect(model?.evidence.occurrences).toHaveLength(1000);
-    expect(model?.evidence.occurrences.slice(0, 10).map((o) => o.location)).toEqual(Array.from({ length: 10 }, (_, i) => `src/m000${i}.ts`));
-    expect(model?.properties.find((p) => p.name === 'aiprov:occurrences-capped')?.value).toBe('1000 of 2500 files listed, those with the most lines (cap 1000)');
-    expect(model?.properties.find((p) => p.name === 'aiprov:lines')?.value).toBe('2510');
-    expect(await bomProblems(text, '1.6')).toEqual([]);
-  }, 60_000);
+    const context = await ctx(dir);
+    type Model = { name: string; evidence: { occurrences: { location: string }[] }; properties: { name: string; value: string }[] };
+    const modelOf = (bom: Record<string, unknown>): Model | undefined => (bom.components as Model[]).find((c) => c.name === 'claude-sonnet-4.5');
+    const capped = await generateBom({ context, reproducible: true, caps: { files: 10 } });
+    const model = modelOf(capped.bom);
+    expect(model?.evidence.occurrences).toHaveLength(10);
+    // The five files with two lines first, then by path.
+    expect(model?.evidence.occurrences.map((o) => o.location)).toEqual(Array.from({ length: 10 }, (_, i) => `src/m000${i}.ts`));
+    expect(model?.properties.find((p) => p.name === 'aiprov:occurrences-capped')?.value).toBe('10 of 25 files listed, those with the most lines (cap 10)');
+    expect(model?.properties.find((p) => p.name === 'aiprov:lines')?.value).toBe('30');
+    expect(await bomProblems(capped.text, '1.6')).toEqual([]);
+    expect(DEFAULT_CAPS).toEqual({ files: 1000, commits: 1000 });
+    const all = modelOf((await generateBom({ context, reproducible: true })).bom);
+    expect(all?.evidence.occurrences).toHaveLength(25);
+    expect(all?.properties.find((p) => p.name === 'aiprov:occurrences-capped')).toBeUndefined();
+  });
 });
 
 describe('validation of a BOM before it is written', () => {
