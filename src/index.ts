@@ -80,8 +80,9 @@ export { renderDepsSarif } from './report/deps-render.js';
 
 export { generateBom, checkDepsReport, publicUrl } from './bom/bom.js';
 export type { BomContext, BomOptions, BomResult } from './bom/bom.js';
-export { buildBom, SPEC_VERSIONS } from './bom/build.js';
-export type { AttestationRef, BomInput, BomRepository, SpecVersion } from './bom/build.js';
+export { buildBom } from './bom/build.js';
+export type { AttestationRef, BomInput, BomRepository } from './bom/build.js';
+export { SPEC_VERSIONS, type SpecVersion } from './bom/validate.js';
 export { mergeInto } from './bom/merge.js';
 export { readAttestations, readDepsReport, readSbom } from './bom/inputs.js';
 export { bomProblems, assertValidBom } from './bom/validate.js';

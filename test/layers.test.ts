@@ -1,6 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { LAYERS, layerRules } from '../eslint.layers.js';
+import { tempDir } from './helpers.js';
+import { importCircles, importGraph, sourceFiles } from './import-graph.js';
 
 /** Lints one import as if it were written in `file`, with the layering rules alone. */
 function violations(file: string, code: string): string[] {
@@ -37,5 +42,26 @@ describe('the layering is enforced by lint', () => {
     // Acyclic: a folder's allowed imports never allow it back.
     const layers = LAYERS;
     for (const [folder, allowed] of Object.entries(layers)) for (const below of allowed) expect(layers[below], `${below} → ${folder}`).not.toContain(folder);
+  });
+});
+
+describe('imports between files', () => {
+  const root = fileURLToPath(new URL('../src/', import.meta.url));
+
+  it('form no circle anywhere under src/ (not only between two folders)', () => {
+    const circles = importCircles(importGraph(sourceFiles(root))).map((c) => c.map((f) => path.relative(root, f)).join(' → '));
+    expect(circles).toEqual([]);
+  });
+
+  it('the walk finds a circle when there is one, through re-exports, type imports and dynamic imports', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'x'));
+    await writeFile(path.join(dir, 'a.ts'), "import { b } from './x/b.js';\nexport const a = b;\n");
+    await writeFile(path.join(dir, 'x', 'b.ts'), "export { c as b } from '../c.js';\n");
+    await writeFile(path.join(dir, 'c.ts'), "import type { A } from './d.js';\nexport const c: A = 1;\n");
+    await writeFile(path.join(dir, 'd.ts'), "export type A = number;\nexport const load = () => import('./a.js');\n");
+    await writeFile(path.join(dir, 'e.ts'), "import { a } from './a.js';\nexport const e = a;\n");
+    const circles = importCircles(importGraph(sourceFiles(dir))).map((c) => c.map((f) => path.relative(dir, f)));
+    expect(circles).toEqual([['a.ts', 'c.ts', 'd.ts', path.join('x', 'b.ts')]]);
   });
 });

@@ -4,10 +4,9 @@ import type { DepsReport } from '../deps/audit.js';
 import { VERSION } from '../version.js';
 import { dependencyComponents } from './dependencies.js';
 import { extend, type Extensions } from './extend.js';
+import type { SpecVersion } from './validate.js';
 import { UNKNOWN_MODEL, type ModelFacts, type Provenance } from './facts.js';
 
-export type SpecVersion = '1.6' | '1.7';
-export const SPEC_VERSIONS: readonly SpecVersion[] = ['1.6', '1.7'];
 
 export interface BomRepository {
   /** The project's name (the remote's last path segment, or the directory's name). */

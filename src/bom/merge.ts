@@ -1,7 +1,8 @@
 import { PackageURL } from 'packageurl-js';
 import { BomError } from '../errors.js';
 import { compareStrings } from '../sorted.js';
-import { REPOSITORY_REF, SPEC_VERSIONS, type SpecVersion } from './build.js';
+import { REPOSITORY_REF } from './build.js';
+import { SPEC_VERSIONS, type SpecVersion } from './validate.js';
 
 type Json = Record<string, unknown>;
 interface Component extends Json { 'bom-ref'?: string; purl?: string; components?: Component[] }

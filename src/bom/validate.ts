@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { BomError } from '../errors.js';
-import type { SpecVersion } from './build.js';
+
+/** The CycloneDX versions aiprov writes, each validated against its official schema here. */
+export type SpecVersion = '1.6' | '1.7';
+export const SPEC_VERSIONS: readonly SpecVersion[] = ['1.6', '1.7'];
 
 const VERSIONS: Record<SpecVersion | '1.5', CDX.Spec.Version> = { '1.5': CDX.Spec.Version.v1dot5, '1.6': CDX.Spec.Version.v1dot6, '1.7': CDX.Spec.Version.v1dot7 };
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { generateBom } from '../bom/bom.js';
-import { SPEC_VERSIONS, type SpecVersion } from '../bom/build.js';
+import { SPEC_VERSIONS, type SpecVersion } from '../bom/validate.js';
 import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../errors.js';

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { isAiprovError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -70,8 +71,9 @@ class ParsedOnly extends Error {}
  * exist. Returns the command's name, or the parser's complaint.
  */
 export async function parseCommandLine(argv: string[]): Promise<{ command: string } | { error: string }> {
-  const program = await programFor(argv, () => undefined, processIo());
-  program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  // Nothing is printed: the parser's complaints are returned (subcommands take their output settings when made, so the io is silent).
+  const silent = new Writable({ write: (_chunk, _encoding, done: () => void) => { done(); } });
+  const program = await programFor(argv, () => undefined, { ...processIo(), stdout: silent, stderr: silent });
   let command = '';
   program.hook('preAction', (_program, action) => {
     command = action.name();
