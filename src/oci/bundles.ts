@@ -31,6 +31,16 @@ export interface AttachedBundle {
 
 /** Tries to get an entry into a referrers tag that concurrent writers also change (the registry may ignore If-Match). */
 const TAG_ATTEMPTS = 8;
+/**
+ * How long an entry must stay in a read–modify–write tag before it counts as
+ * kept. Registries without the referrers API (Docker's distribution among
+ * them) ignore If-Match, so another writer that read the tag before our put
+ * can put its own copy after it and drop our entry, while our re-read right
+ * after the put still saw it. Reading again after this long catches every
+ * writer whose read and put are closer together than that (one round trip
+ * each), and goes round again.
+ */
+const SETTLE_MS = 400;
 
 /**
  * Attaches a Sigstore bundle to an image as an OCI 1.1 referrer (cosign's
@@ -59,8 +69,7 @@ export async function attachBundle(client: RegistryClient, subject: Descriptor, 
     if (current?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-tag' };
     const next = withReferrer(current, entry);
     await client.pushManifest(tag, manifestBytes(next), MEDIA.index);
-    const after = await readTagIndex(client, tag);
-    if (after?.manifests.some((d) => d.digest === digest)) return { digest, via: 'referrers-tag' };
+    if (await kept(async () => (await readTagIndex(client, tag))?.manifests.some((d) => d.digest === digest) === true)) return { digest, via: 'referrers-tag' };
     await sleep(20 + Math.random() * 80 * (attempt + 1));
   }
   throw new RegistryError('REGISTRY_REFUSED', `${client.where}: the referrers tag ${tag} kept losing the new entry ${digest} to other writers; run again`);
@@ -83,10 +92,17 @@ export async function attachLegacy(client: RegistryClient, subject: Descriptor, 
     const { manifest, config } = legacyManifest([...layers, descriptor]);
     await client.pushBlob(config);
     await client.pushManifest(tag, manifestBytes(manifest), MEDIA.manifest);
-    if ((await readAttLayers(client, tag)).some((l) => l.digest === descriptor.digest)) return { tag, layer: descriptor.digest };
+    if (await kept(async () => (await readAttLayers(client, tag)).some((l) => l.digest === descriptor.digest))) return { tag, layer: descriptor.digest };
     await sleep(20 + Math.random() * 80 * (attempt + 1));
   }
   throw new RegistryError('REGISTRY_REFUSED', `${client.where}: the tag ${tag} kept losing the new layer ${descriptor.digest} to other writers; run again`);
+}
+
+/** Our entry is there now and still there a settling time later (see SETTLE_MS). */
+async function kept(present: () => Promise<boolean>): Promise<boolean> {
+  if (!(await present())) return false;
+  await sleep(SETTLE_MS + Math.random() * 100);
+  return present();
 }
 
 async function readAttLayers(client: RegistryClient, tag: string): Promise<Descriptor[]> {

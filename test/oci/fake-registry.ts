@@ -15,6 +15,8 @@ export interface FakeRegistryOptions {
   auth?: { username: string; password: string; scheme?: 'bearer' | 'basic' };
   /** Answer every request under /v2/ this way instead (garbage, a hang). */
   misbehave?: 'garbage' | 'hang' | 'error';
+  /** Holds the nth PUT (from 1) of a manifest under a tag until that many reads of the tag have arrived: writers that race, in an order the test sets. */
+  tagPutAfterReads?: (tag: string, nth: number) => number;
 }
 
 export interface FakeRegistry {
@@ -38,6 +40,8 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
   const requests: string[] = [];
   const tokens = new Set<string>();
   let host = '';
+  const tagPuts = new Map<string, number>();
+  const tagReads = new Map<string, number>();
 
   const repo = (name: string): Map<string, { bytes: Buffer; mediaType: string }> => {
     const found = manifests.get(name);
@@ -111,6 +115,12 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     if (kind === 'manifests') {
       const store = repo(name);
       if (req.method === 'PUT') {
+        if (!ref.startsWith('sha256:') && options.tagPutAfterReads) {
+          const nth = (tagPuts.get(ref) ?? 0) + 1;
+          tagPuts.set(ref, nth);
+          const reads = options.tagPutAfterReads(ref, nth);
+          while ((tagReads.get(ref) ?? 0) < reads) await new Promise((resolve) => setTimeout(resolve, 2));
+        }
         const digest = sha(body);
         const entry = { bytes: body, mediaType: (req.headers['content-type'] ?? '').split(';')[0] ?? '' };
         if (ref.startsWith('sha256:') && ref !== digest) return send(400, {}, '{"errors":[{"code":"DIGEST_INVALID"}]}');
@@ -119,6 +129,7 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
         const subject = (JSON.parse(body.toString('utf8')) as { subject?: { digest?: string } }).subject?.digest;
         return send(201, { 'docker-content-digest': digest, location: `/v2/${name}/manifests/${digest}`, ...(subject !== undefined && options.referrersApi ? { 'oci-subject': subject } : {}) });
       }
+      if (!ref.startsWith('sha256:')) tagReads.set(ref, (tagReads.get(ref) ?? 0) + 1);
       const found = store.get(ref);
       if (!found) return send(404, { 'content-type': 'application/json' }, '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
       return send(200, { 'content-type': found.mediaType, 'docker-content-digest': sha(found.bytes), 'content-length': String(found.bytes.length) }, found.bytes);

@@ -154,6 +154,24 @@ describe('aiprov attest --image and verify --image', () => {
     expect(found.found.map((f) => f.manifest).sort()).toEqual(attached.map((a) => a.digest).sort());
   });
 
+  it('a writer that read the tag before another\'s put and puts its copy after the other\'s re-read does not drop that entry (settled re-read)', async () => {
+    // Both read the empty tag (reads 1, 2) before the first put lands; the second put, from the stale read, lands only after the
+    // first writer's re-read (read 3). The tag of the image itself ('latest') is read once, by resolveImage, before any of this.
+    const racing = await startFakeRegistry({ referrersApi: false, tagPutAfterReads: (tag, nth) => (tag === 'latest' ? 0 : nth === 1 ? 2 : nth === 2 ? 3 : 0) });
+    try {
+      const digest = racing.pushImage('race', 'latest');
+      const client = new RegistryClient(parseImageReference(`${racing.host}/race:latest`), { access: 'push' });
+      const subject = (await resolveImage(client)).descriptor;
+      const bundles = [0, 1].map((n) => Buffer.from(JSON.stringify({ mediaType: MEDIA.bundle, n })));
+      const attached = await Promise.all(bundles.map((b) => attachBundle(new RegistryClient(client.ref, { access: 'push' }), subject, b, 'https://aiprov.dev/ai-authorship/v1', new Date())));
+      expect((await findBundles(client, digest)).found.map((f) => f.manifest).sort()).toEqual(attached.map((a) => a.digest).sort());
+      // The first writer went round again: a third put of the tag.
+      expect(racing.requests.filter((r) => r.startsWith(`PUT /v2/race/manifests/${referrersTag(digest)}`))).toHaveLength(3);
+    } finally {
+      await racing.close();
+    }
+  });
+
   it('left out, never verified: a referrer about another image, one that is not a bundle; a bundle about another image attached here fails its subject check (exit 1)', async () => {
     const a = withoutApi.pushImage('pair', 'a');
     const b = withoutApi.pushImage('pair', 'b');
