@@ -68,10 +68,10 @@ export { atOrAbove, SEVERITIES, SEVERITY_ORDER } from './policy/severity.js';
 export type { Severity } from './policy/severity.js';
 export { applySuppressions, EXPIRED_SUPPRESSION } from './policy/findings.js';
 export type { Finding as PolicyFinding, Suppression } from './policy/findings.js';
-export { decide, tally, EXIT_CODES } from './policy/decision.js';
-export type { Decision, DecisionInput, Outcome, Tally } from './policy/decision.js';
+export { decide, tally, OUTCOMES } from './policy/decision.js';
+export type { DecisionInput, Outcome, Tally } from './policy/decision.js';
 
-export { auditRepository, checkNames, auditDecision, auditExitCode } from './deps/audit.js';
+export { auditRepository, checkNames, auditDecision } from './deps/audit.js';
 export type { AuditContext, AuditOptions, CheckOptions, DepsContext, DepsReport, DepsSummary } from './deps/audit.js';
 export type { DependencyReport, Ecosystem, Finding, SignalId, Verdict } from './deps/types.js';
 export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';

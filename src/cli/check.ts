@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { checkChange, type CheckPolicy } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { exitCodeFor } from './exit.js';
 import { resolvePath } from './io.js';
 
 /**
@@ -49,7 +50,7 @@ export const registerCheck: Register = (program, exit, io) => {
       // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
       const summary = io.env.GITHUB_STEP_SUMMARY;
       if (summary !== undefined && summary !== '' && presentation.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
-      // A change that fails, fails; one that would pass but holds names nobody could check is undecided.
-      exit(report.decision === 'fail' ? 1 : report.couldNotDecide !== null ? 2 : report.decision === 'pass' ? 0 : 1);
+      // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
+      exit(exitCodeFor(report.outcome));
     });
 };

@@ -5,6 +5,7 @@ import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
 import { printable } from '../report/printable.js';
+import { exitCodeFor } from './exit.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
@@ -80,10 +81,10 @@ async function finish(options: GlobalOptions, report: DepsReport, flags: CommonF
   for (const w of report.warnings) notice(options, `warning: ${w.message}`);
   const decided: DepsReport = flags.allowUnknown === true ? { ...report, allowUnknown: true } : report;
   await print(options, 'dependencyAudit', decided);
-  const decision = auditDecision(decided, flags.allowUnknown === true);
+  const outcome = auditDecision(decided, flags.allowUnknown === true);
   // Could not decide is said on stderr whatever the format (a JSON report on stdout is for machines), and --quiet does not hide it.
-  if (decision.outcome === 'undecided') options.io.stderr.write(`aiprov: ${printable(undecidedReason(decided))}\n`);
-  return decision.exitCode;
+  if (outcome === 'undecided') options.io.stderr.write(`aiprov: ${printable(undecidedReason(decided))}\n`);
+  return exitCodeFor(outcome);
 }
 
 /** One line: how many names (and files) could not be checked, the first reason, and how to accept them. */

@@ -9,7 +9,7 @@ import type { DepsReport } from '../deps/audit.js';
 import { compileRules, pathGlob } from '../gate/classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
 import { readCheckRecords } from '../gate/history.js';
-import type { Tier } from '../gate/rules.js';
+
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { envelope } from '../schemas.js';
 import { compareStrings } from '../sorted.js';
@@ -19,6 +19,7 @@ import { fillPeriods, periodStart } from './periods.js';
 import { riskyHunks, type AiSegment } from './risky-hunks.js';
 import { buildTree, type FileFacts } from './tree.js';
 import type { AgentRow, BomSummary, DashboardData, Granularity, Period } from './types.js';
+import { type Severity } from '../policy/severity.js';
 
 /** The part of a Context (context/context.ts) the dashboard needs. */
 export interface DashboardContext {
@@ -112,7 +113,7 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
 
   const rules = effectiveRules(options.risk, options.policySource ?? 'the configuration');
   const compiled = compileRules(rules, options.policySource);
-  const tierOf = new Map<string, Tier>(rules.map((r) => [r.id, r.tier]));
+  const tierOf = new Map<string, Severity>(rules.map((r) => [r.id, r.tier]));
   const fileFacts: FileFacts[] = blame.files.map((f) => ({
     path: f.path, lines: f.lines, aiLines: f.aiLines,
     rules: compiled.filter((c) => pathGlob(c, f.path) !== undefined).map((c) => ({ id: c.rule.id, tier: c.rule.tier })),

@@ -1,22 +1,23 @@
 import type { CheckRecord } from '../gate/history.js';
-import type { Tier } from '../gate/rules.js';
+
 import { compareStrings } from '../sorted.js';
 import { fillPeriods, periodStart } from './periods.js';
 import type { GateStats, GateWeek, OpenFinding } from './types.js';
+import { type Severity } from '../policy/severity.js';
 
 /** What people who run review gates track: nearly every change passes, and some, not too many, are sent to a person. */
 export const GATE_TARGETS: GateStats['targets'] = { passRateAbove: 0.95, escalationRate: [0.05, 0.15] };
 
 /** Secrets and failing dependencies are findings of the gate's own, not of a risk rule. */
-const SECRET_FINDING = { rule: 'secret', severity: 'critical' as Tier };
-const DEPENDENCY_FINDING = { rule: 'dependency', severity: 'high' as Tier };
+const SECRET_FINDING = { rule: 'secret', severity: 'critical' as Severity };
+const DEPENDENCY_FINDING = { rule: 'dependency', severity: 'high' as Severity };
 
 /**
  * The gate's record, from the decisions `aiprov check` kept: a change is a
  * head commit (checked again after a review or against a moved base, it is
  * still one change), counted once, by its latest decision.
  */
-export function gateStats(records: readonly CheckRecord[], tierOf: (rule: string) => Tier): GateStats {
+export function gateStats(records: readonly CheckRecord[], tierOf: (rule: string) => Severity): GateStats {
   const byHead = new Map<string, CheckRecord[]>();
   for (const r of records) byHead.set(r.head, [...(byHead.get(r.head) ?? []), r]);
   const weeks = new Map<string, GateWeek>();
@@ -54,8 +55,8 @@ export function gateStats(records: readonly CheckRecord[], tierOf: (rule: string
   };
 }
 
-function addOpen(open: Map<string, OpenFinding>, record: CheckRecord, tierOf: (rule: string) => Tier): void {
-  const add = (rule: string, severity: Tier, count: number): void => {
+function addOpen(open: Map<string, OpenFinding>, record: CheckRecord, tierOf: (rule: string) => Severity): void {
+  const add = (rule: string, severity: Severity, count: number): void => {
     if (count <= 0) return;
     const entry = open.get(rule) ?? { rule, severity, count: 0 };
     entry.count += count;

@@ -2,10 +2,11 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import { globMatches, notedReviews, reviewsOf, sameIdentity, type Review } from '../gate/check.js';
 import { classify, type CompiledRule } from '../gate/classify.js';
 import { readReviews, REVIEWS_REF } from '../gate/review.js';
-import { TIERS } from '../gate/rules.js';
+
 import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import type { RiskyHunk } from './types.js';
+import { SEVERITIES } from '../policy/severity.js';
 
 /** A run of AI-written lines at the revision, all from one commit and claimed by the same agents. */
 export interface AiSegment {
@@ -52,7 +53,7 @@ export async function riskyHunks(options: {
   if (hunks.length === 0) return [];
   const reviewed = await reviewCoverage(git, options.analyser, [...new Set(hunks.map((h) => h.commit))]);
   return hunks.filter((h) => !reviewed(h.commit, h.path)).sort((a, b) =>
-    TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
+    SEVERITIES.indexOf(a.tier) - SEVERITIES.indexOf(b.tier) || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
 }
 
 const READ_CHUNK = 200;
@@ -63,7 +64,7 @@ function classified(rules: readonly CompiledRule[], segments: readonly AiSegment
   for (const segment of segments) {
     const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
     for (let line = segment.start; line <= segment.end; line++) added.lines.push({ line, text: lines[line - 1] ?? '' });
-    const match = classify(rules, added).sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || compareStrings(a.rule, b.rule))[0];
+    const match = classify(rules, added).sort((a, b) => SEVERITIES.indexOf(a.tier) - SEVERITIES.indexOf(b.tier) || compareStrings(a.rule, b.rule))[0];
     if (!match) continue;
     hunks.push({
       path: segment.path, start: segment.start, end: segment.end, rule: match.rule, tier: match.tier, agents: segment.agents,

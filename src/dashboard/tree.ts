@@ -1,19 +1,20 @@
-import { TIERS, type Tier } from '../gate/rules.js';
+
 import { compareStrings } from '../sorted.js';
 import type { TreeNode } from './types.js';
+import { SEVERITIES, type Severity } from '../policy/severity.js';
 
 export interface FileFacts {
   path: string;
   lines: number;
   aiLines: number;
-  rules: { id: string; tier: Tier }[];
+  rules: { id: string; tier: Severity }[];
 }
 
-export function higherTier(a: Tier | undefined, b: Tier | undefined): Tier | undefined {
+export function higherSeverity(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  // TIERS runs from critical down.
-  return TIERS.indexOf(a) <= TIERS.indexOf(b) ? a : b;
+  // SEVERITIES runs from critical down.
+  return SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b;
 }
 
 /**
@@ -43,7 +44,7 @@ export function buildTree(files: readonly FileFacts[], budget: number): TreeNode
     const dirPath = slash < 0 ? '' : f.path.slice(0, slash);
     const dir = dirOf(dirPath);
     if (keep.has(f.path)) {
-      const risk = f.rules.reduce<Tier | undefined>((t, r) => higherTier(t, r.tier), undefined);
+      const risk = f.rules.reduce<Severity | undefined>((t, r) => higherSeverity(t, r.tier), undefined);
       dir.children?.push({ name: f.path.slice(slash + 1), path: f.path, lines: f.lines, aiLines: f.aiLines, files: 1, ...(risk ? { risk, rules: f.rules.map((r) => r.id).sort(compareStrings) } : {}) });
       continue;
     }
@@ -72,7 +73,7 @@ function sumUp(node: TreeNode): void {
     node.lines += child.lines;
     node.aiLines += child.aiLines;
     node.files += child.files;
-    const risk = higherTier(node.risk, child.risk);
+    const risk = higherSeverity(node.risk, child.risk);
     if (risk) node.risk = risk;
   }
   node.children.sort((a, b) => b.lines - a.lines || compareStrings(a.path, b.path));

@@ -1,6 +1,7 @@
 import type { ScanWarning } from '../authorship/types.js';
-import type { Tier } from '../gate/rules.js';
+
 import type { Envelope } from '../schemas.js';
+import { type Severity } from '../policy/severity.js';
 
 /** Weeks start on Monday (ISO 8601), months on the 1st; both in UTC, named by their first day. */
 export type Granularity = 'week' | 'month';
@@ -24,7 +25,7 @@ export interface TreeNode {
   /** Files under it (1 for a file; the number folded for a folded leaf). */
   files: number;
   /** The highest tier of the risk rules whose paths cover it (a file), or any file under it (a directory). */
-  risk?: Tier;
+  risk?: Severity;
   /** The rules whose paths cover a file. */
   rules?: string[];
   folded?: boolean;
@@ -38,7 +39,7 @@ export interface RiskyHunk {
   start: number;
   end: number;
   rule: string;
-  tier: Tier;
+  tier: Severity;
   agents: string[];
   /** The commit that wrote them. */
   commit: string;
@@ -67,7 +68,7 @@ export interface GateWeek {
 
 export interface OpenFinding {
   rule: string;
-  severity: Tier;
+  severity: Severity;
   /** Open occurrences: escalated hunks waiting for review, secrets, failing dependencies, over the changes whose latest decision is not pass. */
   count: number;
 }

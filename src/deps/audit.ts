@@ -22,7 +22,7 @@ import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js'
 import { evaluate, evaluateInvalidName } from './signals.js';
 import { judgeTyposquat } from './typosquat/judge.js';
 import { shippedPopularity } from './typosquat/popularity.js';
-import { decide, tally, type Decision } from '../policy/decision.js';
+import { decide, tally, type Outcome } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
 import { compareStrings } from '../sorted.js';
 import type { ConfigTrust } from '../trust.js';
@@ -306,13 +306,9 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
 }
 
 /** The policy layer's decision on a report: fail at the threshold; could not decide when names went unchecked (unless allowed). */
-export function auditDecision(report: DepsReport, allowUnknown: boolean): Decision {
+export function auditDecision(report: DepsReport, allowUnknown: boolean): Outcome {
   // Accepting what could not be checked does not accept what the offline check found on it (a typosquat while the registry was down).
   const offline = allowUnknown ? tally(report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings), report.failOn).failing : 0;
   return decide({ failing: report.summary.failing + offline, undecided: report.summary.unknown + report.summary.unreadFiles, allowUndecided: allowUnknown });
 }
 
-/** 1 when findings reach the threshold, 2 when something could not be checked (unless allowed), else 0. */
-export function auditExitCode(report: DepsReport, allowUnknown: boolean): 0 | 1 | 2 {
-  return auditDecision(report, allowUnknown).exitCode;
-}

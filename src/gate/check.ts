@@ -11,16 +11,18 @@ import type { CommitRecord, Identity } from '../git/types.js';
 import { compareStrings } from '../sorted.js';
 import { classify, compileRules, type RuleMatch } from './classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from './config.js';
-import type { RiskRule, Tier } from './rules.js';
+import type { RiskRule } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
 import { readReviews } from './review.js';
 import { globPattern } from '../blame/glob.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
 import type { DepsConfig } from '../deps/settings.js';
-import { atOrAbove } from '../policy/severity.js';
+import { decide, type Outcome } from '../policy/decision.js';
+import { atOrAbove, type Severity } from '../policy/severity.js';
 import type { Ecosystem, Verdict } from '../deps/types.js';
 
-export type Decision = 'pass' | 'needs-review' | 'fail';
+/** What the change's content calls for; the outcome adds whether it could be decided at all. */
+export type GateDecision = 'pass' | 'needs-review' | 'fail';
 
 export interface CheckContext extends BlameContext, AuditContext {
   analyser: AnalyserFactory;
@@ -71,7 +73,7 @@ export interface RiskyHunk {
   /** The commits of the change that wrote it. */
   commits: string[];
   rule: string;
-  tier: Tier;
+  tier: Severity;
   title: string;
   rationale: string;
   /** What matched: the glob, or the pattern with the line it matched on. */
@@ -100,7 +102,9 @@ export interface CheckReport extends Envelope<'checkReport'> {
   base: string;
   head: string;
   policySource: string;
-  decision: Decision;
+  decision: GateDecision;
+  /** The policy layer's answer (policy/decision.ts): the decision, or undecided when introduced names could not be checked and nothing failed. */
+  outcome: Outcome;
   reasons: string[];
   change: { commits: number; aiCommits: number; lines: number; aiLines: number; aiShare: number; byAgent: Record<string, number> };
   hunks: RiskyHunk[];
@@ -110,8 +114,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   couldNotDecide: string | null;
   reviews: Review[];
   /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
-  metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Tier, number>; findingsByRule: Record<string, number> };
-  escalate: Tier[];
+  metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Severity, number>; findingsByRule: Record<string, number> };
+  escalate: Severity[];
   /** Presentation options from the policy (the markdown report's length). */
   output?: { commentMaxHunks: number };
   /** The rules in force (the base's policy), for help text and control mappings in SARIF and the dashboard. */
@@ -204,7 +208,8 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   if (secrets.length > 0) reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
   const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
   if (waiting.length > 0) reasons.push(`${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`);
-  const decision: Decision = secrets.length > 0 || dependencies.failing.length > 0 ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
+  const outcome = decide({ failing: secrets.length + dependencies.failing.length, undecided: dependencies.unknown.length, waiting: waiting.length, allowUndecided: options.deps?.allowUnknown === true });
+  const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
 
   const lines = attribution.files.reduce((n, f) => n + f.added.length, 0);
   const byAgent: Record<string, number> = {};
@@ -217,22 +222,22 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
       byAgent[key] = (byAgent[key] ?? 0) + 1;
     }
   }
-  const findingsBySeverity: Record<Tier, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  const findingsBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   const findingsByRule: Record<string, number> = {};
-  const count = (rule: string, tier: Tier): void => { findingsBySeverity[tier]++; findingsByRule[rule] = (findingsByRule[rule] ?? 0) + 1; };
+  const count = (rule: string, tier: Severity): void => { findingsBySeverity[tier]++; findingsByRule[rule] = (findingsByRule[rule] ?? 0) + 1; };
   for (const h of hunks) count(`risk/${h.rule}`, h.tier);
   for (const x of secrets) count(`secret/${x.rule.replace('@secretlint/secretlint-rule-', '')}`, 'critical');
   for (const x of dependencies.failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
   const metrics = { escalations: hunks.filter((h) => h.escalated).length, waiting: waiting.length, findingsBySeverity, findingsByRule };
   return {
-    ...envelope('checkReport'), base, head, policySource: policy.source, decision, reasons,
+    ...envelope('checkReport'), base, head, policySource: policy.source, decision, outcome, reasons,
     change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
     hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, metrics, escalate, rules, ...(policy.output ? { output: policy.output } : {}), warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 
 /** Runs of consecutive AI-written added lines, each classified; one entry per rule that covers a run. */
-function riskyHunks(file: ChangedFile, compiled: ReturnType<typeof compileRules>, rules: Map<string, RiskRule>, escalate: readonly Tier[]): RiskyHunk[] {
+function riskyHunks(file: ChangedFile, compiled: ReturnType<typeof compileRules>, rules: Map<string, RiskRule>, escalate: readonly Severity[]): RiskyHunk[] {
   const out: RiskyHunk[] = [];
   const ai = file.added.filter((l) => l.agents.length > 0);
   let run: typeof ai = [];
@@ -250,7 +255,7 @@ function riskyHunks(file: ChangedFile, compiled: ReturnType<typeof compileRules>
   return out;
 }
 
-function hunkOf(path: string, run: ChangedFile['added'], m: RuleMatch, rule: RiskRule | undefined, escalate: readonly Tier[]): RiskyHunk {
+function hunkOf(path: string, run: ChangedFile['added'], m: RuleMatch, rule: RiskRule | undefined, escalate: readonly Severity[]): RiskyHunk {
   return {
     path,
     startLine: run[0]?.line ?? m.line,

@@ -1,7 +1,8 @@
 import { linearPattern, PatternSyntaxError, type Pattern } from '../linear-regex.js';
 import { globPattern } from '../blame/glob.js';
 import { ConfigError } from '../errors.js';
-import type { RiskRule, Tier } from './rules.js';
+import type { RiskRule } from './rules.js';
+import { type Severity } from '../policy/severity.js';
 
 /** A rule ready to match: its globs and patterns compiled on the linear-time engine (rules may come from a config). */
 export interface CompiledRule {
@@ -19,7 +20,7 @@ export interface AddedLines {
 
 export interface RuleMatch {
   rule: string;
-  tier: Tier;
+  tier: Severity;
   path: string;
   /** The first line of the hunk that made it match (for a path rule: the first added line). */
   line: number;

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { BUILTIN_RULES, type Controls, type RiskRule, type Tier } from './rules.js';
+import { BUILTIN_RULES, type Controls, type RiskRule } from './rules.js';
+import { type Severity } from '../policy/severity.js';
 
 /** `.aiprov.yml`'s `risk:` section (schemas/config.schema.json). */
 export interface RiskConfig {
@@ -10,7 +11,7 @@ export interface RiskConfig {
 
 /** `.aiprov.yml`'s `review:` section. */
 export interface ReviewConfig {
-  escalate?: Tier[];
+  escalate?: Severity[];
   /** Named groups of reviewers (email addresses), referred to as `team:<name>`. */
   teams?: Record<string, string[]>;
   /** Who may review what: an escalated hunk under these paths counts as reviewed only by one of these reviewers (each matching entry must be met). */
@@ -34,7 +35,7 @@ export function requiredReviewers(config: ReviewConfig | undefined, source: stri
   });
 }
 
-export const DEFAULT_ESCALATE: readonly Tier[] = ['critical', 'high'];
+export const DEFAULT_ESCALATE: readonly Severity[] = ['critical', 'high'];
 
 const NO_CONTROLS: Controls = { ssdf: [], asvs: [], slsa: [], soc2: [], iso27001: [], cosai: [], aisvs: [], codeguard: [] };
 

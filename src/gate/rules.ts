@@ -1,3 +1,4 @@
+import type { Severity } from '../policy/severity.js';
 /**
  * The built-in risk rules: where AI-written code needs a person to look
  * before it passes the gate. Each has an id, a tier, a one-line rationale,
@@ -12,8 +13,6 @@
  * ids (cosai-oasis/secure-ai-tooling, risk-map/yaml/risks.yaml); OWASP
  * AISVS 1.0 appendix C (AI for code generation).
  */
-export type Tier = 'critical' | 'high' | 'medium' | 'low';
-export const TIERS: readonly Tier[] = ['critical', 'high', 'medium', 'low'];
 
 export interface Controls {
   ssdf: string[];
@@ -28,7 +27,7 @@ export interface Controls {
 
 export interface RiskRule {
   id: string;
-  tier: Tier;
+  tier: Severity;
   title: string;
   /** Why AI-written code here needs a person: one line. */
   rationale: string;

@@ -1,9 +1,14 @@
 import { counts, type Finding } from './findings.js';
 import { atOrAbove, SEVERITIES, type Severity } from './severity.js';
 
-/** The three answers a gate can give, and the exit codes that carry them. */
-export type Outcome = 'pass' | 'fail' | 'undecided';
-export const EXIT_CODES: Record<Outcome, 0 | 1 | 2> = { pass: 0, fail: 1, undecided: 2 };
+/**
+ * The four answers every gate gives (the dependency audit, the review gate,
+ * verify): pass; needs-review (nothing failed, but a person must look first);
+ * fail; undecided (something could not be checked, and nothing failed). The
+ * CLI maps them to exit codes in one place (cli/exit.ts).
+ */
+export type Outcome = 'pass' | 'needs-review' | 'fail' | 'undecided';
+export const OUTCOMES: readonly Outcome[] = ['pass', 'needs-review', 'fail', 'undecided'];
 
 export interface Tally {
   /** Unsuppressed findings by severity. */
@@ -33,22 +38,22 @@ export interface DecisionInput {
   failing: number;
   /** Things that could not be checked (a registry that did not answer, a signature with no trust root). */
   undecided: number;
+  /** Things that wait for a person's review (an escalated AI-written hunk no valid review covers). */
+  waiting?: number;
   /** The user accepts what could not be checked (`--allow-unknown`). */
   allowUndecided?: boolean;
-}
-
-export interface Decision {
-  outcome: Outcome;
-  exitCode: 0 | 1 | 2;
 }
 
 /**
  * The one decision every gate makes: fail when a finding reaches the
  * threshold; otherwise "could not decide" when anything went unchecked,
- * unless the user accepted that; otherwise pass. "Could not check" is never
- * "pass" by default.
+ * unless the user accepted that; otherwise needs-review when something waits
+ * for a person; otherwise pass. "Could not check" is never "pass" by default,
+ * and a review cannot settle what nobody could check.
  */
-export function decide(input: DecisionInput): Decision {
-  const outcome: Outcome = input.failing > 0 ? 'fail' : input.undecided > 0 && input.allowUndecided !== true ? 'undecided' : 'pass';
-  return { outcome, exitCode: EXIT_CODES[outcome] };
+export function decide(input: DecisionInput): Outcome {
+  if (input.failing > 0) return 'fail';
+  if (input.undecided > 0 && input.allowUndecided !== true) return 'undecided';
+  if ((input.waiting ?? 0) > 0) return 'needs-review';
+  return 'pass';
 }

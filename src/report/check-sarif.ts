@@ -1,12 +1,13 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckReport } from '../gate/check.js';
-import type { RiskRule, Tier } from '../gate/rules.js';
+import type { RiskRule } from '../gate/rules.js';
 import { VERSION } from '../version.js';
+import { type Severity } from '../policy/severity.js';
 
 /** GitHub code scanning keeps at most this many results per run (and shows 5,000); more are left out, and the log says so. */
 export const MAX_RESULTS = 25_000;
 
-const SECURITY_SEVERITY: Record<Tier, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0' };
 
 function ruleHelp(rule: RiskRule): string {
   const c = rule.controls;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../../fixtures/registry-server.js';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { fixedClock } from '../../src/clock.js';
-import { auditExitCode, auditRepository } from '../../src/deps/audit.js';
+import { auditDecision, auditRepository } from '../../src/deps/audit.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { renderDepsSarif } from '../../src/report/deps-render.js';
 import { validateAgainst } from '../../src/schemas.js';
@@ -61,7 +61,7 @@ describe('aiprov deps audit of a repository', () => {
     expect(d.express).toMatchObject({ verdict: 'ok', introducedBy: { sha: shas[0], ai: false, agents: [] } });
     expect(d.svc).toMatchObject({ verdict: 'unknown', local: "this repository's own package" });
     expect(report.summary).toMatchObject({ dependencies: 6, failing: 2, unknown: 0, notLookedUp: 1 });
-    expect(auditExitCode(report, false)).toBe(1);
+    expect(auditDecision(report, false)).toBe('fail');
   });
 
   it('counts new files not yet committed, skips ignored ones; a bare repository is audited at HEAD', async () => {
@@ -140,7 +140,7 @@ describe('aiprov deps audit of a repository', () => {
     const internal = report.dependencies.find((x) => x.name === '@acme/internal');
     expect(internal).toMatchObject({ verdict: 'unknown', error: `@acme is a private scope with no registry configured for it; not sent to ${server.npmUrl}` });
     expect(server.requests.slice(before).some((r) => r.path.includes('acme'))).toBe(false);
-    expect(auditExitCode(report, false)).toBe(1);
+    expect(auditDecision(report, false)).toBe('fail');
   });
 
   it('answers from the cache the second time, and --offline uses only the cache', async () => {

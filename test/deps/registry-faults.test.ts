@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packument, pypiProject } from '../../fixtures/registry-server.js';
-import { auditExitCode } from '../../src/deps/audit.js';
+import { auditDecision } from '../../src/deps/audit.js';
 import { DEFAULT_HTTP, getJson, parseRetryAfter, RegistryFailure } from '../../src/deps/registry/http.js';
 import { check, registry } from './helpers.js';
 
@@ -36,8 +36,8 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
     expect(d).toMatchObject({ verdict: 'unknown', findings: [{ id: 'typosquat', severity: 'high', suggestion: 'requests' }] });
     expect(d?.findings[0]?.message).toContain('Did you mean `requests`?');
     expect(d?.findings[0]?.message).toContain('the offline check alone');
-    expect(auditExitCode(report, false)).toBe(2);
-    expect(auditExitCode(report, true)).toBe(1);
+    expect(auditDecision(report, false)).toBe('undecided');
+    expect(auditDecision(report, true)).toBe('fail');
   });
 
   it('timeouts, persistent 5xx, truncated JSON and cross-host redirects', async () => {
@@ -49,8 +49,8 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
     expect(d.elsewhere?.error).toMatch(/redirected to another host \(127\.0\.0\.1:\d+\); not followed$/);
     expect(d.elsewhere?.verdict).toBe('unknown');
     expect(report.summary.unknown).toBe(4);
-    expect(auditExitCode(report, false)).toBe(2);
-    expect(auditExitCode(report, true)).toBe(0);
+    expect(auditDecision(report, false)).toBe('undecided');
+    expect(auditDecision(report, true)).toBe('pass');
     // Three tries for each retryable failure (the first and two retries), one for the rest.
     expect(server.requests.filter((r) => r.path === '/npm/broken')).toHaveLength(3);
     expect(server.requests.filter((r) => r.path === '/npm/trunc')).toHaveLength(1);

@@ -55,8 +55,8 @@ describe('files that could not be read whole', () => {
     expect(report.warnings).toContainEqual({ code: 'FILE_NOT_READ', message: `tools/package.json is ${huge.length} bytes, larger than the 16 MiB read for such a file: its dependencies were not checked` });
     expect(report.summary.unreadFiles).toBe(1);
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
-    expect(auditDecision(report, false)).toEqual({ outcome: 'undecided', exitCode: 2 });
-    expect(auditDecision(report, true)).toEqual({ outcome: 'pass', exitCode: 0 });
+    expect(auditDecision(report, false)).toBe('undecided');
+    expect(auditDecision(report, true)).toBe('pass');
     expect(LOCKFILE_CAP).toBeGreaterThanOrEqual(50 * 1024 * 1024);
   });
 
@@ -78,6 +78,6 @@ describe('files that could not be read whole', () => {
     expect(messages[1]).toMatch(/^web\/package\.json is not valid JSON/);
     expect(messages[2]).toBe('yarn.lock holds bytes that are not text (NUL or invalid UTF-8): its dependencies were not checked');
     expect(report.dependencies.map((d) => d.name)).toContain('express');
-    expect(auditDecision(report, false).exitCode).toBe(2);
+    expect(auditDecision(report, false)).toBe('undecided');
   });
 });

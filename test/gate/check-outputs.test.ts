@@ -71,7 +71,7 @@ describe('aiprov check outputs', () => {
   it('past 25,000 results the least severe are left out, and the log says how many', () => {
     const hunk = (i: number, escalated: boolean) => ({ path: `src/f${i}.ts`, startLine: 1, endLine: 1, agents: ['claude-code'], commits: ['a'.repeat(40)], rule: 'auth', tier: 'high' as const, title: 'Authentication and authorisation', rationale: 'r', because: 'b', codeguard: [], escalated, reviewedBy: [] });
     const report = {
-      schema: 'https://aiprov.dev/check-report/v1', tool: { name: 'aiprov', version: '0' }, base: 'b'.repeat(40), head: 'c'.repeat(40), policySource: 'test', decision: 'needs-review', reasons: [],
+      schema: 'https://aiprov.dev/check-report/v1', tool: { name: 'aiprov', version: '0' }, base: 'b'.repeat(40), head: 'c'.repeat(40), policySource: 'test', decision: 'needs-review', outcome: 'needs-review', reasons: [],
       change: { commits: 1, aiCommits: 1, lines: 1, aiLines: 1, aiShare: 1, byAgent: {} }, secrets: [], dependencies: { introduced: 0, failing: [], unknown: [], failOn: 'high' }, couldNotDecide: null, reviews: [], escalate: ['critical', 'high'], rules: [...BUILTIN_RULES], warnings: [],
       hunks: [...Array.from({ length: 10 }, (_, i) => hunk(i, false)), ...Array.from({ length: MAX_RESULTS }, (_, i) => hunk(i + 10, true))],
     } as unknown as CheckReport;

@@ -135,7 +135,7 @@ describe('aiprov check: the review gate on a change', () => {
       const slop = await branch('slop', [[{ 'package.json': '{ "name": "app", "dependencies": { "express": "^5.1.0", "express-search-helpers-pro": "^1.0.0" } }\n' }, `Add search\n\n${CLAUDE}\n`]]);
       const run = await runCli(['check', '--repo', repo, '--base', 'main', '--head', slop, '--format', 'json', ...cache], { env });
       const report = JSON.parse(run.stdout) as Report & { dependencies: { introduced: number; failing: { name: string; verdict: string; ai: boolean; file: string }[] } };
-      expect([run.code, report.decision]).toEqual([1, 'fail']);
+      expect([run.code, report.decision, (report as unknown as { outcome: string }).outcome]).toEqual([1, 'fail', 'fail']);
       expect(report.dependencies.introduced).toBe(1);
       expect(report.dependencies.failing).toEqual([expect.objectContaining({ name: 'express-search-helpers-pro', verdict: 'hallucinated', ai: true, file: 'package.json' })]);
       // The manifest change by an agent is also a dependency-manifests escalation.
@@ -144,8 +144,11 @@ describe('aiprov check: the review gate on a change', () => {
       expect((await runCli(['check', '--repo', repo, '--base', 'main', '--head', real, ...cache], { env })).code).toBe(0);
       await server.close();
       const down = await runCli(['check', '--repo', repo, '--base', 'main', '--head', slop, '--format', 'json', '--cache-dir', path.join(await tempDir(), 'empty-cache')], { env });
-      const undecided = JSON.parse(down.stdout) as { couldNotDecide: string | null };
+      const undecided = JSON.parse(down.stdout) as { couldNotDecide: string | null; decision: string; outcome: string };
       expect(down.code).toBe(2);
+      // The agent's manifest change also waits for a review; a review cannot settle a name nobody could check.
+      expect([undecided.decision, undecided.outcome]).toEqual(['needs-review', 'undecided']);
+      expect(validateAgainst('checkReport', undecided)).toBeNull();
       expect(undecided.couldNotDecide).toMatch(/^1 introduced name could not be looked up \(npm:express-search-helpers-pro\)/);
     } finally {
       await server.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify, compileRules, type AddedLines } from '../../src/gate/classify.js';
-import { BUILTIN_RULES, TIERS } from '../../src/gate/rules.js';
+import { BUILTIN_RULES } from '../../src/gate/rules.js';
+import { SEVERITIES } from '../../src/policy/severity.js';
 
 const RULES = compileRules(BUILTIN_RULES);
 const list = (file: string): Set<string> => new Set(readFileSync(new URL(`../../fixtures/controls/${file}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')));
@@ -71,7 +72,7 @@ describe('built-in risk rules', () => {
     const aisvs = list('aisvs-appendix-c.txt');
     expect(new Set(BUILTIN_RULES.map((r) => r.id)).size).toBe(BUILTIN_RULES.length);
     for (const rule of BUILTIN_RULES) {
-      expect(TIERS, rule.id).toContain(rule.tier);
+      expect(SEVERITIES, rule.id).toContain(rule.tier);
       expect(rule.rationale, rule.id).not.toMatch(/\n/);
       expect(rule.paths.some((p) => !p.startsWith('!')) || rule.content.length > 0, rule.id).toBe(true);
       const c = rule.controls;

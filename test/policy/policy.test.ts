@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, tally } from '../../src/policy/decision.js';
+import { exitCodeFor } from '../../src/cli/exit.js';
+import { decide, OUTCOMES, tally } from '../../src/policy/decision.js';
 import { applySuppressions, type Finding } from '../../src/policy/findings.js';
 import { atOrAbove } from '../../src/policy/severity.js';
 
@@ -7,13 +8,26 @@ type RuleId = 'auth-change' | 'crypto-change';
 const finding = (id: RuleId, severity: Finding['severity']): Finding<RuleId> => ({ id, severity, message: `${id} (${severity})` });
 
 describe('the policy layer, generic over who found what', () => {
-  it('decides pass, fail or could not decide, and never passes what could not be checked unless told to', () => {
-    expect(decide({ failing: 0, undecided: 0 })).toEqual({ outcome: 'pass', exitCode: 0 });
-    expect(decide({ failing: 1, undecided: 0 })).toEqual({ outcome: 'fail', exitCode: 1 });
-    expect(decide({ failing: 0, undecided: 3 })).toEqual({ outcome: 'undecided', exitCode: 2 });
-    expect(decide({ failing: 0, undecided: 3, allowUndecided: true })).toEqual({ outcome: 'pass', exitCode: 0 });
-    // A failure is a failure, whatever else could not be checked.
-    expect(decide({ failing: 2, undecided: 3, allowUndecided: false })).toEqual({ outcome: 'fail', exitCode: 1 });
+  // A table: every combination of failing, undecided (accepted or not) and waiting, and the one outcome each gives.
+  it.each([
+    [{ failing: 0, undecided: 0 }, 'pass'],
+    [{ failing: 1, undecided: 0 }, 'fail'],
+    [{ failing: 0, undecided: 3 }, 'undecided'],
+    [{ failing: 0, undecided: 3, allowUndecided: true }, 'pass'],
+    // A failure is a failure, whatever else could not be checked or waits for review.
+    [{ failing: 2, undecided: 3, allowUndecided: false }, 'fail'],
+    [{ failing: 1, undecided: 0, waiting: 4 }, 'fail'],
+    [{ failing: 0, undecided: 0, waiting: 1 }, 'needs-review'],
+    // A review cannot settle what nobody could check; accepted unknowns leave the review waiting.
+    [{ failing: 0, undecided: 1, waiting: 1 }, 'undecided'],
+    [{ failing: 0, undecided: 1, waiting: 1, allowUndecided: true }, 'needs-review'],
+    [{ failing: 0, undecided: 0, waiting: 0, allowUndecided: true }, 'pass'],
+  ] as const)('decide(%o) is %s: never pass for what could not be checked unless told to', (input, outcome) => {
+    expect(decide(input)).toBe(outcome);
+  });
+
+  it('each outcome has one exit code, mapped in the CLI alone', () => {
+    expect(OUTCOMES.map((o) => [o, exitCodeFor(o)])).toEqual([['pass', 0], ['needs-review', 1], ['fail', 1], ['undecided', 2]]);
   });
 
   it('counts unsuppressed findings by severity and against the threshold', () => {
