@@ -20,7 +20,7 @@ export const LAYERS = {
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context', 'oci'],
-  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard'],
+  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard', 'verify'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

@@ -26,12 +26,13 @@ export const DOCUMENT_KINDS = {
   recordResult: { uri: 'https://aiprov.dev/record-result/v1', file: 'record-result.schema.json' },
   scanReport: { uri: 'https://aiprov.dev/scan-report/v1', file: 'scan-report.schema.json' },
   verifyPolicy: { uri: null, file: 'verify-policy.schema.json' },
+  verifyReport: { uri: 'https://aiprov.dev/verify-report/v1', file: 'verify-report.schema.json' },
   vsaPredicate: { uri: 'https://slsa.dev/verification_summary/v1', file: 'slsa-vsa.schema.json', carriedIn: 'predicateType' },
 } as const;
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;
 /** The kinds a command prints: each has a URI, an envelope, and renderers (report/renderers.ts). */
-export const REPORT_KINDS = ['blameReport', 'checkReport', 'dashboard', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport'] as const satisfies readonly SchemaName[];
+export const REPORT_KINDS = ['blameReport', 'checkReport', 'dashboard', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport', 'verifyReport'] as const satisfies readonly SchemaName[];
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type KindUri<K extends SchemaName> = (typeof DOCUMENT_KINDS)[K]['uri'];
 

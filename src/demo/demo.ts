@@ -8,18 +8,19 @@ import { buildSampleRepository } from './run.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
-import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { checkChange, type CheckReport } from '../gate/check.js';
 import { checkRecord, recordCheck } from '../gate/history.js';
 import { recordReview } from '../gate/review.js';
-import { claimedPredicateType, readStoredBundles } from '../attest/store.js';
+import { readStoredBundles } from '../attest/store.js';
 import { PULL_REQUEST_REF } from './sample-history.js';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { bundleFileName } from '../attest/attest.js';
 import { signWithKey } from '../attest/sign.js';
 import { authorshipPredicate, PREDICATE_TYPES, statement, subjects } from '../attest/statement.js';
 import { appendBundles } from '../attest/store.js';
-import { verifyAttestation } from '../verify/attestation.js';
+import type { ContentPolicy } from '../verify/content-policy.js';
+import { verifyBundles, type BundleResult } from '../verify/verify.js';
 import path from 'node:path';
 
 /** The demo's whole result: where the sample was built, its scan, its blame and its dependency audit (schemas/demo-report.schema.json). */
@@ -123,13 +124,21 @@ async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>,
   for (const p of predicates) signed.push({ ...p, commit: head, bundle: await signWithKey(statement(subject, p.predicateType, p.body), privateKey) });
   await appendBundles(context.git, head, signed.map((a) => a.bundle));
   const now = context.clock.now();
-  const check = (bundle: unknown, predicateType: string) => verifyAttestation({ bundle, trust: { kind: 'keys', keys: [publicKey] }, predicateType, subject: { gitCommit: head }, now });
+  // Each bundle file verified as `aiprov verify --bundle FILE --key PUB` does it (verify/verify.ts).
+  const check = async (bundle: unknown, predicateType: string, source: string): Promise<BundleResult | undefined> => {
+    const bytes = Buffer.from(JSON.stringify(bundle));
+    const result = await verifyBundles({
+      inputs: [{ source, sha256: createHash('sha256').update(bytes).digest('hex'), json: bundle }], from: 'files', trust: { kind: 'keys', keys: [publicKey] },
+      predicateType, subject: { gitCommit: head }, subjectText: `commit ${head}`, where: 'among the bundles given', now,
+    });
+    return result.bundles[0];
+  };
   const bundles: DemoAttestations['bundles'] = [];
   for (const a of signed) {
     const file = path.join(dir, bundleFileName(a));
     await writeFile(file, `${JSON.stringify(a.bundle)}\n`);
-    const v = await check(a.bundle, a.predicateType);
-    bundles.push({ predicate: a.predicate, predicateType: a.predicateType, file, verified: v.verified, checks: v.checks.filter((c) => c.result === 'passed').length });
+    const v = (await check(a.bundle, a.predicateType, file))?.verification;
+    bundles.push({ predicate: a.predicate, predicateType: a.predicateType, file, verified: v?.verified === true, checks: v?.checks.filter((c) => c.result === 'passed').length ?? 0 });
   }
   // Claim fewer AI lines than were signed: the payload no longer matches its signature.
   const original = signed[0]?.bundle;
@@ -137,9 +146,9 @@ async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>,
   const claimed = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { blame: { totals: { aiLines: number } } } };
   claimed.predicate.blame.totals.aiLines = 0;
   tampered.dsseEnvelope.payload = Buffer.from(JSON.stringify(claimed)).toString('base64');
-  const refused = await check(tampered, PREDICATE_TYPES.authorship);
-  const failed = refused.checks.find((c) => c.result === 'failed');
-  return { publicKey: publicFile, bundles, tampered: { verified: refused.verified, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
+  const refused = (await check(tampered, PREDICATE_TYPES.authorship, 'tampered copy'))?.verification;
+  const failed = refused?.checks.find((c) => c.result === 'failed');
+  return { publicKey: publicFile, bundles, tampered: { verified: refused?.verified === true, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
 }
 
 const REVIEWER = { name: 'Riley Reviewer', email: 'riley@example.com' };
@@ -167,19 +176,24 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
   const recorded = await recordReview({ context, target: head, decision: 'approved', reviewer: REVIEWER, paths: scope, comment: 'The support bypass is intended for the demo; approved.', now: context.clock.now(), privateKey: keys.privateKey });
   const after = await run();
   await recordCheck(context.git, checkRecord(after, context.clock.now()));
-  const trust = { kind: 'keys' as const, keys: [keys.publicKey] };
+  // As `aiprov verify --from-notes --key PUB --type …` does it (verify/verify.ts): the notes are a pool, one trusted attestation is enough.
   const now = context.clock.now();
-  const reviewBundle = (await readStoredBundles(context.git, head)).at(-1)?.json;
-  const review = await verifyAttestation({ bundle: reviewBundle, trust, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: head }, now });
-  const mainHead = await context.git.resolveCommit('HEAD');
-  const depsBundle = (await readStoredBundles(context.git, mainHead)).find((b) => claimedPredicateType(b.json) === PREDICATE_TYPES.deps)?.json;
-  const deps = await verifyAttestation({ bundle: depsBundle, trust, predicateType: PREDICATE_TYPES.deps, subject: { gitCommit: mainHead }, now, policy: {} });
-  const failed = (v: typeof review): string => { const c = v.checks.find((x) => x.result === 'failed'); return c ? `${c.name}: ${c.detail}` : 'every check passed'; };
+  const fromNotes = async (commit: string, predicateType: string, policy?: ContentPolicy): Promise<{ verified: boolean; detail: string }> => {
+    const result = await verifyBundles({
+      inputs: await readStoredBundles(context.git, commit), from: 'pool', trust: { kind: 'keys', keys: [keys.publicKey] }, predicateType,
+      subject: { gitCommit: commit }, subjectText: `commit ${commit}`, where: `on commit ${commit.slice(0, 12)} in refs/notes/aiprov-attestations`, now, ...(policy ? { policy } : {}),
+    });
+    const c = result.bundles.flatMap((b) => b.verification.checks).find((x) => x.result === 'failed');
+    return { verified: result.outcome === 'pass', detail: c ? `${c.name}: ${c.detail}` : result.problems[0] ?? 'every check passed' };
+  };
+  const review = await fromNotes(head, PREDICATE_TYPES.review);
+  // An empty policy is the default one: it refuses hallucinated and malicious names.
+  const deps = await fromNotes(await context.git.resolveCommit('HEAD'), PREDICATE_TYPES.deps, {});
   return {
     pullRequest: PULL_REQUEST_REF.replace('refs/heads/', ''), head,
     before: summary(before),
     review: { reviewer: `${REVIEWER.name} <${REVIEWER.email}>`, scope, signed: recorded.signed },
     after: summary(after),
-    verify: { review: { verified: review.verified, detail: failed(review) }, deps: { verified: deps.verified, detail: failed(deps) } },
+    verify: { review, deps },
   };
 }

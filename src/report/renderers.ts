@@ -21,6 +21,8 @@ import { renderScanMarkdown } from './scan-markdown.js';
 import { renderScanTable } from './scan-table.js';
 import { isNotable, type ScanView } from './scan-view.js';
 import type { Style } from './style.js';
+import type { VerifyReport } from '../verify/verify.js';
+import { renderVerifyText } from './verify-render.js';
 
 export type Format = 'table' | 'json' | 'sarif' | 'markdown' | 'html';
 export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'markdown', 'html'];
@@ -35,6 +37,7 @@ export interface ReportData {
   recordResult: RecordReport;
   hooksResult: HooksReport;
   demoReport: DemoReport;
+  verifyReport: VerifyReport;
 }
 
 export type Renderer<T> = (data: T, out: OutputSink, style: Style) => Promise<void>;
@@ -99,6 +102,10 @@ export const RENDERERS: Renderers = {
     table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}\n${renderDepsTable(report.deps, style)}${renderDemoEpilogue(report, style)}`),
     json: whole(json),
     markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}\n${renderDepsMarkdown(report.deps)}`),
+  },
+  verifyReport: {
+    table: whole(renderVerifyText),
+    json: whole(json),
   },
 };
 

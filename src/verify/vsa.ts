@@ -1,4 +1,5 @@
-import { STATEMENT_TYPE, type ResourceDescriptor, type Statement } from '../attest/statement.js';
+import { PREDICATE_TYPES, STATEMENT_TYPE, type ResourceDescriptor, type Statement } from '../attest/statement.js';
+import type { VerifyResult } from './verify.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -59,4 +60,33 @@ export function vsaStatement(input: VsaInput): Statement<VsaPredicate> {
       verifiedLevels: input.passed ? input.levels : [],
     },
   };
+}
+
+/** What a VSA says of the verified thing, beyond the verification itself. */
+export interface VsaAbout {
+  /** The subject's name: `git+commit:<sha>`, the image's repository, or the artifact's file name. */
+  name: string;
+  /** `git+commit:<sha>`, `oci://<registry>/<repository>@<digest>`, or `file:<name>`. */
+  resourceUri: string;
+  /** The policy file applied (its URI and SHA-256), if one was. */
+  policyFile?: { uri: string; sha256: string };
+  /** A content policy was applied (a file, or the config's verify section); a maximum age was checked. */
+  policyApplied: boolean;
+  freshnessChecked: boolean;
+  timeVerified: Date;
+}
+
+/** The VSA of one verification run (verify.ts), every bundle checked an input attestation. */
+export function vsaForRun(result: VerifyResult, about: VsaAbout): Statement<VsaPredicate> {
+  const short = Object.entries(PREDICATE_TYPES).find(([, uri]) => uri === result.predicateType)?.[0] ?? 'attestation';
+  return vsaStatement({
+    subject: { name: about.name, digest: 'gitCommit' in result.subject ? { gitCommit: result.subject.gitCommit } : { sha256: result.subject.sha256 } },
+    resourceUri: about.resourceUri,
+    predicateType: result.predicateType,
+    ...(about.policyFile ? { policy: about.policyFile } : {}),
+    inputs: [...result.bundles, ...result.reviews].map((o) => ({ uri: o.source, sha256: o.sha256 })),
+    passed: result.outcome === 'pass',
+    levels: verifiedLevels(short, about.policyApplied, about.freshnessChecked),
+    timeVerified: about.timeVerified,
+  });
 }
