@@ -1,9 +1,9 @@
 import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
-import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/load.js';
+import { basePolicyReader } from '../config/base-policy.js';
 import { UsageError } from '../errors.js';
-import { checkChange, type CheckPolicy } from '../gate/check.js';
+import { checkChange } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { exitCodeFor } from './exit.js';
@@ -32,24 +32,14 @@ export const registerCheck: Register = (program, exit, io) => {
       const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
       if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
       const context = await contextFor(options, false);
-      // Set when the base's config is read (inside policyAt).
-      const presentation = { stepSummary: true };
-      const policyAt = async (sha: string): Promise<CheckPolicy> => {
-        const source = `${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)}`;
-        const text = await context.git.readFile(sha, DEFAULT_CONFIG_FILE);
-        if (text === undefined) return { source: `the defaults (no ${DEFAULT_CONFIG_FILE} at the base ${sha.slice(0, 12)})` };
-        const config = parseConfig(text, source);
-        presentation.stepSummary = config.output?.stepSummary !== false;
-        const maxHunks = config.output?.comment?.maxHunks;
-        return { ...(config.signatures ? { signatures: config.signatures } : {}), ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}), ...(config.risk ? { risk: config.risk } : {}), ...(config.review ? { review: config.review } : {}), ...(config.deps ? { deps: config.deps } : {}), source };
-      };
+      const basePolicy = basePolicyReader(context.git);
       const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}) };
-      const report = await checkChange({ context, base, head: flags.head, policyAt, deps });
+      const report = await checkChange({ context, base, head: flags.head, policyAt: (sha) => basePolicy.policyAt(sha), deps });
       await print(options, 'checkReport', report);
       if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
       // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
       const summary = io.env.GITHUB_STEP_SUMMARY;
-      if (summary !== undefined && summary !== '' && presentation.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
+      if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
       // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
       exit(exitCodeFor(report.outcome));
     });
