@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkNames } from '../dist/deps/audit.js';
-import { fixedClock } from '../dist/clock.js';
+import { fixedClock } from '../dist/kernel/clock.js';
 import { settingsContext } from '../dist/context/context.js';
 
 const NAMES = 1_000;

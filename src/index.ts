@@ -5,8 +5,8 @@
 // One context, built once, passed to every entry point below.
 export { openContext, settingsContext } from './context/context.js';
 export type { Context, ContextOptions, SettingsContext } from './context/context.js';
-export { processEnvironment } from './environment.js';
-export type { Environment } from './environment.js';
+export { processEnvironment } from './kernel/environment.js';
+export type { Environment } from './kernel/environment.js';
 export { AnalyserFactory, CommitAnalyser } from './authorship/analyse.js';
 
 export { scanHistory, openScan } from './authorship/scan.js';
@@ -34,12 +34,12 @@ export type {
 } from './git/types.js';
 export {
   AiprovError, BomError, ConfigError, KeyError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, RegistryError, UsageError, VerificationError, isAiprovError,
-} from './errors.js';
-export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, RegistryCode, UsageCode, VerificationCode } from './errors.js';
-export { SCHEMA_FILES, schemaPath, validateAgainst } from './schemas.js';
-export type { SchemaName } from './schemas.js';
+} from './kernel/errors.js';
+export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, RegistryCode, UsageCode, VerificationCode } from './kernel/errors.js';
+export { SCHEMA_FILES, schemaPath, validateAgainst } from './kernel/schemas.js';
+export type { SchemaName } from './kernel/schemas.js';
 export { buildSampleRepository } from './demo/run.js';
-export { VERSION } from './version.js';
+export { VERSION } from './kernel/version.js';
 
 // Line-level attribution.
 export { blameTree } from './blame/blame.js';
@@ -125,5 +125,5 @@ export type { DashboardOptions, DashboardContext } from './dashboard/collect.js'
 export type { DashboardData } from './dashboard/types.js';
 export { renderDashboardHtml } from './report/dashboard-page.js';
 
-export { systemClock, fixedClock } from './clock.js';
-export type { Clock } from './clock.js';
+export { systemClock, fixedClock } from './kernel/clock.js';
+export type { Clock } from './kernel/clock.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../fixtures/repos.js';
 import { blameTree } from '../src/blame/blame.js';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/kernel/clock.js';
 import { openContext, settingsContext } from '../src/context/context.js';
 import { checkNames } from '../src/deps/audit.js';
 import type { RegistryClient } from '../src/deps/registry/types.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AiprovError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
-} from '../src/errors.js';
+} from '../src/kernel/errors.js';
 import { fileSink } from '../src/report/output.js';
 import { tempDir } from './helpers.js';
 

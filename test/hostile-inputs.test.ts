@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../fixtures/repos.js';
 import { CachedRegistry } from '../src/deps/registry/cache.js';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/kernel/clock.js';
 import { importHistory } from '../src/git/fast-import.js';
 import { runCli } from './cli/run-cli.js';
 import { tempDir } from './helpers.js';

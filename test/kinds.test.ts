@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { formatsFor, RENDERERS } from '../src/report/renderers.js';
-import { DOCUMENT_KINDS, envelope, REPORT_KINDS, schemaPath, type SchemaName } from '../src/schemas.js';
-import { VERSION } from '../src/version.js';
+import { DOCUMENT_KINDS, envelope, REPORT_KINDS, schemaPath, type SchemaName } from '../src/kernel/schemas.js';
+import { VERSION } from '../src/kernel/version.js';
 import { runCli } from './cli/run-cli.js';
 
 describe('report kinds: one map from kind to URI, schema file and renderers', () => {

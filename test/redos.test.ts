@@ -12,7 +12,7 @@ import { commitAt, initRepo } from '../fixtures/repos.js';
 import { scanHistory } from '../src/authorship/scan.js';
 import { blameTree } from '../src/blame/blame.js';
 import { importHistory } from '../src/git/fast-import.js';
-import { linearPattern, PatternSyntaxError } from '../src/linear-regex.js';
+import { linearPattern, PatternSyntaxError } from '../src/kernel/linear-regex.js';
 import { ctx, tempDir } from './helpers.js';
 
 const EVIL_AUTHOR = { name: `${'a'.repeat(60)}!`, email: 'x@example.com', time: 1_735_689_600 };

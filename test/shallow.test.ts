@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../fixtures/registry-server.js';
 import { commitAt, initRepo } from '../fixtures/repos.js';
-import { fixedClock } from '../src/clock.js';
+import { fixedClock } from '../src/kernel/clock.js';
 import { blameTree } from '../src/blame/blame.js';
 import { auditRepository } from '../src/deps/audit.js';
 import { importHistory } from '../src/git/fast-import.js';

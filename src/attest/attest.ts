@@ -5,7 +5,7 @@ import type { CommitReport } from '../authorship/types.js';
 import { blameTree } from '../blame/blame.js';
 import { checkDepsReport, generateBom, type BomContext } from '../bom/bom.js';
 import type { DepsReport } from '../deps/audit.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { signKeyless, signWithKey, type KeylessOptions, type SerializedBundle } from './sign.js';
 import { authorshipPredicate, PREDICATE_TYPES, statement, subjects, type ArtifactDigest, type PredicateName } from './statement.js';
 

@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import { link, open, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { KeyError, UsageError } from '../errors.js';
-import { readRegularFile } from '../files.js';
+import { KeyError, UsageError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
 
 export const KEY_ALGORITHMS = ['ecdsa-p256', 'ed25519'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bundleToJSON } from '@sigstore/bundle';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Witness } from '@sigstore/sign';
-import { KeyError } from '../errors.js';
+import { KeyError } from '../kernel/errors.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
 import { keyAlgorithm } from './keys.js';
 import type { Statement } from './statement.js';

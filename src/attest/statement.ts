@@ -1,9 +1,9 @@
 import type { BlameReport } from '../blame/types.js';
 import type { CommitReport, ScanSummary } from '../authorship/types.js';
 import type { DepsReport } from '../deps/audit.js';
-import { UsageError } from '../errors.js';
-import { DOCUMENT_KINDS } from '../schemas.js';
-import { VERSION } from '../version.js';
+import { UsageError } from '../kernel/errors.js';
+import { DOCUMENT_KINDS } from '../kernel/schemas.js';
+import { VERSION } from '../kernel/version.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 

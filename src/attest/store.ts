@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { NotesReader, NotesWriter } from '../git/types.js';
 import { missingNoteObject } from '../git/types.js';
 import { appendNoteLines } from '../git/note-lines.js';
-import { NotesError } from '../errors.js';
-import { BUNDLE_CAP } from '../files.js';
+import { NotesError } from '../kernel/errors.js';
+import { BUNDLE_CAP } from '../kernel/files.js';
 import type { SerializedBundle } from './sign.js';
 
 /**

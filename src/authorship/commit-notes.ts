@@ -1,5 +1,5 @@
 import type { NotesReader, NotesSnapshot } from '../git/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { attribute, compactLog, foreignIds, GIT_AI_NOTES_REF, isLookupId, keyKind, parseGitAiMetadata, parseGitAiNote, recordIn, splitNote, type Attributed, type Author, type GitAiAgent } from './git-ai.js';
 import { claimOf, LineRecordIndex } from './line-records.js';
 import { normalizeModel } from './agents.js';

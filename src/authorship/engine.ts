@@ -6,9 +6,9 @@ import type { DetectionRole, IdentityRole, SignatureDef } from './signature-type
 import { BUILTIN_SIGNATURES } from './signatures.js';
 import { parseMessage, type ParsedMessage } from './trailers.js';
 import type { Detection, Evidence } from './types.js';
-import { compareStrings } from '../sorted.js';
-import { ConfigError } from '../errors.js';
-import { linearPattern, nativePattern, PatternSyntaxError, type Pattern, type PatternFlags } from '../linear-regex.js';
+import { compareStrings } from '../kernel/sorted.js';
+import { ConfigError } from '../kernel/errors.js';
+import { linearPattern, nativePattern, PatternSyntaxError, type Pattern, type PatternFlags } from '../kernel/linear-regex.js';
 
 interface Compiled {
   def: SignatureDef;

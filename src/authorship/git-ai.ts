@@ -1,5 +1,5 @@
 import { missingNoteObject } from '../git/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import { skimObject, skimWhole, valueAt } from './json-skim.js';
 import { parseRangeList, type Parsed } from './ranges.js';

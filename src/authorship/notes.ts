@@ -1,6 +1,6 @@
-import { DOCUMENT_KINDS } from '../schemas.js';
+import { DOCUMENT_KINDS } from '../kernel/schemas.js';
 import { missingNoteObject } from '../git/types.js';
-import { validateAgainst } from '../schemas.js';
+import { validateAgainst } from '../kernel/schemas.js';
 import { normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
 import type { Parsed } from './ranges.js';

@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import type { CommitRecord, HistoryReader, LogRequest, NotesReader } from '../git/types.js';
-import { envelope } from '../schemas.js';
+import { envelope } from '../kernel/schemas.js';
 import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
 import type { CommitReport, RepositoryInfo, ScanReport, ScanWarning } from './types.js';

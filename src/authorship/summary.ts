@@ -1,4 +1,4 @@
-import { sortKeys } from '../sorted.js';
+import { sortKeys } from '../kernel/sorted.js';
 import type { AgentSummary, CommitReport, ScanSummary } from './types.js';
 
 /** Folds commit reports into the summary one at a time, so a scan never has to hold its commits. */

@@ -1,4 +1,4 @@
-import type { Envelope } from '../schemas.js';
+import type { Envelope } from '../kernel/schemas.js';
 import type { Identity } from '../git/types.js';
 import type { AgentId } from './agents.js';
 import type { Confidence, DetectionRole } from './signature-types.js';

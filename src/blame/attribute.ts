@@ -2,7 +2,7 @@ import type { LineRecordIndex } from '../authorship/line-records.js';
 import type { Detection } from '../authorship/types.js';
 import type { BlameGroup } from '../git/blame.js';
 import { mergeRanges } from '../git/line-map.js';
-import { sortKeys } from '../sorted.js';
+import { sortKeys } from '../kernel/sorted.js';
 import type { LineCounts } from './types.js';
 
 import type { NoteRecord } from '../authorship/notes.js';

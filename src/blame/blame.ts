@@ -3,18 +3,18 @@ import path from 'node:path';
 import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
 import { AGENT_TRACE_FILE, indexAgentTrace } from '../authorship/line-records.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
-import { mapPool } from '../concurrency.js';
-import { GitError, UsageError } from '../errors.js';
+import { mapPool } from '../kernel/concurrency.js';
+import { GitError, UsageError } from '../kernel/errors.js';
 import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, NotesReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
-import { envelope } from '../schemas.js';
+import { envelope } from '../kernel/schemas.js';
 import { addCounts, Attributor, countParts, emptyCounts, share, sortedCounts, type Part } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { globPattern, matchesAny } from './glob.js';
-import { PatternSyntaxError, type Pattern } from '../linear-regex.js';
+import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 /** The part of a Context (context/context.ts) blame needs. */
 export interface BlameContext {

@@ -1,9 +1,9 @@
 import type { ScanWarning } from '../authorship/types.js';
 import { AGENT_TRACE_FILE, indexAgentTrace } from '../authorship/line-records.js';
-import { mapPool } from '../concurrency.js';
+import { mapPool } from '../kernel/concurrency.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { BlameGroup } from '../git/blame.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { Attributor } from './attribute.js';
 import type { BlameContext } from './blame.js';
 import { detectionsFor } from './blame.js';

@@ -1,4 +1,4 @@
-import { PatternSyntaxError, type Pattern } from '../linear-regex.js';
+import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { builtinGlob, globPattern } from './glob.js';
 
 export type ExclusionReason = 'binary' | 'generated' | 'vendored' | 'symlink' | 'submodule';

@@ -1,4 +1,4 @@
-import type { Envelope } from '../schemas.js';
+import type { Envelope } from '../kernel/schemas.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { ExclusionReason } from './exclusions.js';

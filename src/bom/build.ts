@@ -1,7 +1,7 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { AGENT_NAMES, isAgentId } from '../authorship/agents.js';
 import type { DepsReport } from '../deps/audit.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { dependencyComponents } from './dependencies.js';
 import { extend, type Extensions } from './extend.js';
 import type { SpecVersion } from './validate.js';

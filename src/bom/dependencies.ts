@@ -2,7 +2,7 @@ import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { DepsReport } from '../deps/audit.js';
 import type { DependencyReport, Ecosystem, Finding } from '../deps/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 /** purl types of the ecosystems the audit reads (purl-spec's PURL-TYPES). */
 const PURL_TYPE: Record<Ecosystem, string> = { npm: 'npm', pypi: 'pypi', go: 'golang', cargo: 'cargo' };

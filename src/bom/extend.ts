@@ -1,4 +1,4 @@
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { isEmail } from './validate.js';
 import type { ModelFacts } from './facts.js';
 

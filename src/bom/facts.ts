@@ -2,7 +2,7 @@ import type { Identity } from '../git/types.js';
 import type { CommitReport, Evidence } from '../authorship/types.js';
 import { SHARED, splitContributorKey } from '../blame/attribute.js';
 import type { BlameReport } from '../blame/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 /** Where the evidence names no model: the BOM keeps one model component per agent then. */
 export const UNKNOWN_MODEL = 'unknown';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DepsReport } from '../deps/audit.js';
-import { BomError } from '../errors.js';
-import { BUNDLE_CAP, describeBytes, readRegularFile } from '../files.js';
-import { validateAgainst } from '../schemas.js';
-import { compareStrings } from '../sorted.js';
+import { BomError } from '../kernel/errors.js';
+import { BUNDLE_CAP, describeBytes, readRegularFile } from '../kernel/files.js';
+import { validateAgainst } from '../kernel/schemas.js';
+import { compareStrings } from '../kernel/sorted.js';
 import type { AttestationRef } from './build.js';
 
 /** Reports and bundles are small; a file larger than this is not one. */

@@ -1,6 +1,6 @@
 import { PackageURL } from 'packageurl-js';
-import { BomError } from '../errors.js';
-import { compareStrings } from '../sorted.js';
+import { BomError } from '../kernel/errors.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { REPOSITORY_REF } from './build.js';
 import { SPEC_VERSIONS, type SpecVersion } from './validate.js';
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import * as CDX from '@cyclonedx/cyclonedx-library';
-import { BomError } from '../errors.js';
+import { BomError } from '../kernel/errors.js';
 
 /** The CycloneDX versions aiprov writes, each validated against its official schema here. */
 export type SpecVersion = '1.6' | '1.7';

@@ -9,8 +9,8 @@ import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, type KeylessOptions } from '../a
 import { PREDICATE_TYPES, type PredicateName } from '../attest/statement.js';
 import { appendBundles, ATTESTATIONS_REF } from '../attest/store.js';
 import { readDepsReport } from '../bom/inputs.js';
-import { KeyError, UsageError } from '../errors.js';
-import { makeDirectory, readRegularFile } from '../files.js';
+import { KeyError, UsageError } from '../kernel/errors.js';
+import { makeDirectory, readRegularFile } from '../kernel/files.js';
 import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 import { registryClient, registryOptions } from './registry.js';

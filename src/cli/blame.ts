@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { blameTree } from '../blame/blame.js';
 import { Progress } from './progress.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';

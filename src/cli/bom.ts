@@ -4,7 +4,7 @@ import { generateBom } from '../bom/bom.js';
 import { SPEC_VERSIONS, type SpecVersion } from '../bom/validate.js';
 import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderCheckMarkdown } from '../report/check-markdown.js';
 import { basePolicyReader } from '../config/base-policy.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { checkChange } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';

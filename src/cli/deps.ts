@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { auditDecision, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import type { TrailerStyle } from '../record/agent-env.js';
 import { runHook } from '../record/hook-run.js';
 import { HOOK_NAMES, type HookName } from '../record/hook-script.js';

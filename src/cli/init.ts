@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { initialConfig } from '../gate/init.js';
 import { contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Environment } from '../environment.js';
+import type { Environment } from '../kernel/environment.js';
 
 /** A stream the CLI writes to: the process's stdout or stderr, or a stand-in that collects what is written. */
 export type CliOutput = Writable & { isTTY?: boolean };

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import { isAiprovError, UsageError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { isAiprovError, UsageError } from '../kernel/errors.js';
+import { VERSION } from '../kernel/version.js';
 import type { ExitCode, Register } from './globals.js';
 import { processIo, type CliIo } from './io.js';
 import { removeOutputsOnSignal } from './signals.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
 import { recordReport } from '../report/results-render.js';

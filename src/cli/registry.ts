@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { RegistryClient } from '../oci/client.js';
 import { registryCredentials } from '../oci/credentials.js';
 import { parseImageReference } from '../oci/reference.js';

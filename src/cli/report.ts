@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readPrivateKey } from '../attest/keys.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { recordReview, REVIEWS_REF } from '../gate/review.js';
 import { contextFor, notice, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';

@@ -1,4 +1,4 @@
-import { KeyError } from '../errors.js';
+import { KeyError } from '../kernel/errors.js';
 import type { CliInput, CliIo, CliOutput } from './io.js';
 
 /** The variable a passphrase comes from, as cosign reads COSIGN_PASSWORD. */

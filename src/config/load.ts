@@ -6,10 +6,10 @@ import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from '../gate/config.js';
 import { compileRules } from '../gate/classify.js';
-import { ConfigError } from '../errors.js';
-import { readRegularFile } from '../files.js';
-import { linearPattern, PatternSyntaxError } from '../linear-regex.js';
-import { validateAgainst } from '../schemas.js';
+import { ConfigError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
+import { linearPattern, PatternSyntaxError } from '../kernel/linear-regex.js';
+import { validateAgainst } from '../kernel/schemas.js';
 
 export const DEFAULT_CONFIG_FILE = '.aiprov.yml';
 /** A config is a page of YAML; a megabyte is far beyond any, and a link to /dev/urandom is refused before reading. */

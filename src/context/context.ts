@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { AnalyserFactory } from '../authorship/analyse.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
 import { loadConfig, type AiprovConfig } from '../config/load.js';
-import { processEnvironment, type Environment } from '../environment.js';
+import { processEnvironment, type Environment } from '../kernel/environment.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository } from '../git/types.js';
-import type { ConfigSource } from '../trust.js';
+import type { ConfigSource } from '../kernel/trust.js';
 
 /**
  * Everything a command works with, built once at the top (the CLI, or a

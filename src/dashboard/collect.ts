@@ -11,8 +11,8 @@ import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } 
 import { readCheckRecords } from '../gate/history.js';
 
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
-import { envelope } from '../schemas.js';
-import { compareStrings } from '../sorted.js';
+import { envelope } from '../kernel/schemas.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { dependencyRows } from './dependencies.js';
 import { gateStats } from './gate-stats.js';
 import { fillPeriods, periodStart } from './periods.js';

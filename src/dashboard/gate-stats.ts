@@ -1,6 +1,6 @@
 import type { CheckRecord } from '../gate/history.js';
 
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import { fillPeriods, periodStart } from './periods.js';
 import type { GateStats, GateWeek, OpenFinding } from './types.js';
 import { type Severity } from '../policy/severity.js';

@@ -4,7 +4,7 @@ import { classify, type CompiledRule } from '../gate/classify.js';
 import { readReviews, REVIEWS_REF } from '../gate/review.js';
 
 import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import type { RiskyHunk } from './types.js';
 import { SEVERITIES } from '../policy/severity.js';
 

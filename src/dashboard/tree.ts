@@ -1,5 +1,5 @@
 
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 import type { TreeNode } from './types.js';
 import { SEVERITIES, type Severity } from '../policy/severity.js';
 

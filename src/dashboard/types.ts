@@ -1,6 +1,6 @@
 import type { ScanWarning } from '../authorship/types.js';
 
-import type { Envelope } from '../schemas.js';
+import type { Envelope } from '../kernel/schemas.js';
 import { type Severity } from '../policy/severity.js';
 
 /** Weeks start on Monday (ISO 8601), months on the 1st; both in UTC, named by their first day. */

@@ -3,7 +3,7 @@ import { scanHistory } from '../authorship/scan.js';
 import { blameTree } from '../blame/blame.js';
 import type { BlameReport } from '../blame/types.js';
 import { openContext, type ContextOptions } from '../context/context.js';
-import { envelope, type Envelope } from '../schemas.js';
+import { envelope, type Envelope } from '../kernel/schemas.js';
 import { buildSampleRepository } from './run.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { makeDirectory } from '../files.js';
+import { UsageError } from '../kernel/errors.js';
+import { makeDirectory } from '../kernel/files.js';
 import { createRepository } from '../git/fast-import.js';
 import { sampleHistory } from './sample-history.js';
 

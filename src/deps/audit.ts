@@ -2,12 +2,12 @@ import path from 'node:path';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { Clock } from '../clock.js';
-import { mapPool } from '../concurrency.js';
-import type { Environment } from '../environment.js';
-import { UsageError } from '../errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { mapPool } from '../kernel/concurrency.js';
+import type { Environment } from '../kernel/environment.js';
+import { UsageError } from '../kernel/errors.js';
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
-import { envelope, type Envelope } from '../schemas.js';
+import { envelope, type Envelope } from '../kernel/schemas.js';
 import { capFor, collectDependencies, TEXT_CAP, type ReadResult } from './extract/collect.js';
 import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
@@ -24,8 +24,8 @@ import { judgeTyposquat } from './typosquat/judge.js';
 import { shippedPopularity } from './typosquat/popularity.js';
 import { decide, tally, type Outcome } from '../policy/decision.js';
 import type { DependencyReport, Ecosystem, FoundDependency, Introduction, Severity, Verdict } from './types.js';
-import { compareStrings } from '../sorted.js';
-import type { ConfigTrust } from '../trust.js';
+import { compareStrings } from '../kernel/sorted.js';
+import type { ConfigTrust } from '../kernel/trust.js';
 
 export interface DepsReport extends Envelope<'dependencyAudit'> {
   /** The repository audited; null for names given on the command line. */

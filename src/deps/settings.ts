@@ -1,6 +1,6 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import type { Severity } from '../policy/severity.js';
-import { configMayChooseHosts, type ConfigTrust } from '../trust.js';
+import { configMayChooseHosts, type ConfigTrust } from '../kernel/trust.js';
 import type { Ecosystem, SignalId } from './types.js';
 
 /** A suppression as `.aiprov.yml` writes it: the package it is about, then the policy layer's reason, expiry and ids (`signals`). */

@@ -1,6 +1,6 @@
-import { linearPattern, PatternSyntaxError, type Pattern } from '../linear-regex.js';
+import { linearPattern, PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { globPattern } from '../blame/glob.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import type { RiskRule } from './rules.js';
 import { type Severity } from '../policy/severity.js';
 

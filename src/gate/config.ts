@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { BUILTIN_RULES, type Controls, type RiskRule } from './rules.js';
 import { type Severity } from '../policy/severity.js';
 

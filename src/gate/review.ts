@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { signWithKey } from '../attest/sign.js';
 import { PREDICATE_TYPES, reviewPredicate, statement, subjects, type ReviewDecision, type ReviewPredicate } from '../attest/statement.js';
 import { appendBundles } from '../attest/store.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { appendNoteLines } from '../git/note-lines.js';
 import type { HistoryReader, Identity, NotesReader, NotesWriter } from '../git/types.js';
 import { missingNoteObject } from '../git/types.js';

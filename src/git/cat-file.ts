@@ -1,4 +1,4 @@
-import { GitError } from '../errors.js';
+import { GitError } from '../kernel/errors.js';
 import { exitOf, type GitRunner } from './runner.js';
 
 /**

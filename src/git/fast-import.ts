@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GitError } from '../errors.js';
+import { GitError } from '../kernel/errors.js';
 import { exitOf, GitRunner } from './runner.js';
 import type { Identity } from './types.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 
 /**
  * Revisions that reach git from users or files must never be read as options

@@ -1,4 +1,4 @@
-import { NotesError } from '../errors.js';
+import { NotesError } from '../kernel/errors.js';
 import { missingNoteObject, type NotesWriter } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { GitError } from '../errors.js';
+import { GitError } from '../kernel/errors.js';
 import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
 import { missingNoteText, type NotesSnapshot } from './types.js';

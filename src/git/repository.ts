@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GitError, type GitCode } from '../errors.js';
+import { GitError, type GitCode } from '../kernel/errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
@@ -10,7 +10,7 @@ import { CliNotesSnapshot } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import { missingNoteText, type CommitRecord, type NotesSnapshot, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 const FIELD = '\x1f';
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;

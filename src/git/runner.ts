@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { isGitEnvKey, vulnerabilityCheck } from '@simple-git/argv-parser';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitError, UsageError, type GitCode } from '../errors.js';
+import { GitError, UsageError, type GitCode } from '../kernel/errors.js';
 
 /**
  * The one way aiprov runs git. Every git process, buffered (through

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RegistryError } from '../errors.js';
+import { RegistryError } from '../kernel/errors.js';
 import { parseIndex, type RegistryClient } from './client.js';
 import { bundleAnnotations, bundleManifest, EMPTY_CONFIG, manifestBytes, MEDIA, referrersTag, sha256Digest, withReferrer, type Descriptor, type ImageIndex, type Manifest } from './manifests.js';
 import { attTag, bundleFromLegacy, legacyDescriptor, legacyLayer, legacyManifest } from './legacy.js';

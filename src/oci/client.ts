@@ -1,4 +1,4 @@
-import { RegistryError } from '../errors.js';
+import { RegistryError } from '../kernel/errors.js';
 import { DEFAULT_REGISTRY_HTTP, exchange, type Exchange, type HttpSettings, type RequestInit } from './http.js';
 import { MANIFEST_TYPES, MEDIA, sha256Digest, type Descriptor, type ImageIndex } from './manifests.js';
 import { apiHost, isLoopback, type ImageReference } from './reference.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { readRegularFile } from '../files.js';
+import { UsageError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
 import type { RegistryCredentials } from './client.js';
 
 /** Where Docker's config.json is: a file named by the user, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */

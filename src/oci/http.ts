@@ -1,5 +1,5 @@
-import { RegistryError } from '../errors.js';
-import { readCappedBody } from '../http-body.js';
+import { RegistryError } from '../kernel/errors.js';
+import { readCappedBody } from '../kernel/http-body.js';
 
 /**
  * One HTTP exchange with a registry: a timeout on every attempt, retries with

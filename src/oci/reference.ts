@@ -1,4 +1,4 @@
-import { RegistryError } from '../errors.js';
+import { RegistryError } from '../kernel/errors.js';
 
 /** An image reference, normalised as Docker and the distribution spec do. */
 export interface ImageReference {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { RegistryError } from '../errors.js';
+import { RegistryError } from '../kernel/errors.js';
 
 export interface LocalRegistry {
   /** `127.0.0.1:<port>` */

@@ -1,7 +1,7 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { mergeRanges } from '../git/line-map.js';
 import { parseRangeList } from '../authorship/notes.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 export interface FileRanges {
   path: string;

@@ -1,6 +1,6 @@
 import type { ScanWarning } from '../authorship/types.js';
-import type { Environment } from '../environment.js';
-import { UsageError } from '../errors.js';
+import type { Environment } from '../kernel/environment.js';
+import { UsageError } from '../kernel/errors.js';
 import type { RepositoryConfig } from '../git/types.js';
 import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor, type HooksConfig, type TrailerStyle } from './agent-env.js';
 import { recordAuthorship, type RecordContext } from './record.js';

@@ -1,8 +1,8 @@
 import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
-import { HooksError } from '../errors.js';
-import { makeDirectory } from '../files.js';
+import { HooksError } from '../kernel/errors.js';
+import { makeDirectory } from '../kernel/files.js';
 import type { RepositoryConfig } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';

@@ -1,7 +1,7 @@
 import { AIPROV_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAiprovNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
-import { NotesError } from '../errors.js';
+import { NotesError } from '../kernel/errors.js';
 import type { NotesReader, NotesWriter } from '../git/types.js';
-import { validateAgainst } from '../schemas.js';
+import { validateAgainst } from '../kernel/schemas.js';
 
 /**
  * Reads the records on a commit's `refs/notes/aiprov` note. A note that is

@@ -4,13 +4,13 @@ import { isAgentId, AGENT_IDS, type AgentId } from '../authorship/agents.js';
 import { indexAgentTrace } from '../authorship/line-records.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { Clock } from '../clock.js';
-import type { Environment } from '../environment.js';
-import { UsageError } from '../errors.js';
-import { readRegularFile } from '../files.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Environment } from '../kernel/environment.js';
+import { UsageError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
 import { mergeRanges } from '../git/line-map.js';
 import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { mergeFileRanges, parseFileArgument, recordPath, type FileRanges } from './file-ranges.js';
 import { appendRecords } from './note-store.js';
 

@@ -2,14 +2,14 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { Attributor } from '../blame/attribute.js';
-import type { Clock } from '../clock.js';
-import { UsageError } from '../errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { UsageError } from '../kernel/errors.js';
 import { toRanges } from '../git/line-map.js';
 import type { HistoryReader, NotesWriter, TreeReader } from '../git/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { appendRecords, recordIdentity } from './note-store.js';
 import type { Detection } from '../authorship/types.js';
-import { compareStrings } from '../sorted.js';
+import { compareStrings } from '../kernel/sorted.js';
 
 /** The part of a Context (context/context.ts) collecting a squash needs. */
 export interface SquashContext {

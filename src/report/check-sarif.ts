@@ -1,7 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckReport } from '../gate/check.js';
 import type { RiskRule } from '../gate/rules.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { type Severity } from '../policy/severity.js';
 
 /** GitHub code scanning keeps at most this many results per run (and shows 5,000); more are left out, and the log says so. */

@@ -1,7 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { DepsReport } from '../deps/audit.js';
 import type { DependencyReport, Finding, Severity, SignalId } from '../deps/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 import { table, truncate, type Style } from './style.js';
 
 const RULES: Record<SignalId, { name: string; text: string; severity: Severity }> = {

@@ -5,7 +5,7 @@ import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
 import { chmod, chown, lstat, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OutputError } from '../errors.js';
+import { OutputError } from '../kernel/errors.js';
 
 /** Where a report goes: written in pieces, then committed (or thrown away on failure). */
 export interface OutputSink {

@@ -11,7 +11,7 @@ import { renderCheckMarkdown } from './check-markdown.js';
 import { renderCheckSarif } from './check-sarif.js';
 import { renderDemoEpilogue } from './demo-story.js';
 import type { DepsReport } from '../deps/audit.js';
-import type { ReportKind } from '../schemas.js';
+import type { ReportKind } from '../kernel/schemas.js';
 import { renderBlameMarkdown, renderBlameTable } from './blame-render.js';
 import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from './deps-render.js';
 import type { OutputSink } from './output.js';

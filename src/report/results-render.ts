@@ -1,6 +1,6 @@
 import { AIPROV_NOTES_REF, type NoteRecord } from '../authorship/notes.js';
 import type { HooksResult } from '../record/hooks.js';
-import { envelope, type Envelope } from '../schemas.js';
+import { envelope, type Envelope } from '../kernel/schemas.js';
 
 /** What `aiprov record` did, as a document (schemas/record-result.schema.json). */
 export interface RecordReport extends Envelope<'recordResult'> {

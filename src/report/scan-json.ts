@@ -1,6 +1,6 @@
 import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport, ScanReport } from '../authorship/types.js';
-import { envelope } from '../schemas.js';
+import { envelope } from '../kernel/schemas.js';
 import type { OutputSink } from './output.js';
 
 /**

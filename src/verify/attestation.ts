@@ -1,7 +1,7 @@
 import { bomProblems } from '../bom/validate.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../attest/dsse.js';
 import { PREDICATE_TYPES, STATEMENT_TYPE, type Statement } from '../attest/statement.js';
-import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../schemas.js';
+import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../kernel/schemas.js';
 import { CheckList, CHECK_ORDER, type Check } from './checks.js';
 import { policyViolations, type ContentPolicy } from './content-policy.js';
 import { verifySignature, type Trust } from './signature.js';

@@ -3,9 +3,9 @@ import type { AuthorshipPredicate } from '../attest/statement.js';
 import { PREDICATE_TYPES } from '../attest/statement.js';
 import type { DepsReport } from '../deps/audit.js';
 import type { Verdict } from '../deps/types.js';
-import { PolicyError } from '../errors.js';
-import { readRegularFile } from '../files.js';
-import { validateAgainst } from '../schemas.js';
+import { PolicyError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
+import { validateAgainst } from '../kernel/schemas.js';
 
 /**
  * What verified attestations must say (schemas/verify-policy.schema.json),

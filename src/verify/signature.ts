@@ -4,7 +4,7 @@ import { HashAlgorithm, type TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity } from '@sigstore/verify';
 import { decodeBase64 } from '../attest/dsse.js';
 import { keyId } from '../attest/sign.js';
-import { linearPattern } from '../linear-regex.js';
+import { linearPattern } from '../kernel/linear-regex.js';
 import type { CheckList } from './checks.js';
 import { verifyPrehashed } from './prehashed.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { PolicyError } from '../errors.js';
-import { readRegularFile } from '../files.js';
+import { PolicyError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
 
 /**
  * Sigstore trusted roots: which certificate authorities, transparency logs,

@@ -1,8 +1,8 @@
 import { PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
 import { claimedPredicateType } from '../attest/store.js';
-import { PolicyError, VerificationError, type AiprovError, type VerificationCode } from '../errors.js';
+import { PolicyError, VerificationError, type AiprovError, type VerificationCode } from '../kernel/errors.js';
 import type { Outcome } from '../policy/decision.js';
-import { envelope, type Envelope } from '../schemas.js';
+import { envelope, type Envelope } from '../kernel/schemas.js';
 import { verifyAttestation, type AttestationVerification } from './attestation.js';
 import type { Check, CheckName } from './checks.js';
 import type { ContentPolicy } from './content-policy.js';

@@ -1,6 +1,6 @@
 import { PREDICATE_TYPES, STATEMENT_TYPE, type ResourceDescriptor, type Statement } from '../attest/statement.js';
 import type { VerifyResult } from './verify.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../kernel/version.js';
 
 /**
  * A SLSA Verification Summary Attestation (https://slsa.dev/verification_summary/v1)

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, linearRepo } from '../../fixtures/repos.js';
 import { readPublicKey } from '../../src/attest/keys.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { verifyAttestation } from '../../src/verify/attestation.js';
 import { VSA_PREDICATE_TYPE } from '../../src/verify/vsa.js';
 import { runCli } from '../cli/run-cli.js';

@@ -5,7 +5,7 @@ import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, pae } from '../../src/attest/dsse.j
 import { authorshipPredicate, predicateType, PREDICATE_TYPES, reviewPredicate, statement, subjects } from '../../src/attest/statement.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 describe('DSSE pre-authentication encoding', () => {

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
-import { AiprovError } from '../../src/errors.js';
+import { AiprovError } from '../../src/kernel/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { runCli } from '../cli/run-cli.js';
 import { ctx, tempDir } from '../helpers.js';
 

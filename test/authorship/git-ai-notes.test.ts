@@ -16,7 +16,7 @@ import type { ScanReport } from '../../src/authorship/types.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { renderBlameTable } from '../../src/report/blame-render.js';
 import { plainStyle } from '../../src/report/style.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 const lines = (n: number, tag: string): string => Array.from({ length: n }, (_, i) => `${tag} ${i + 1}`).join('\n') + '\n';

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
-import { AiprovError } from '../../src/errors.js';
+import { AiprovError } from '../../src/kernel/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 const aiprovNote = (records: object[]): string => JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records });

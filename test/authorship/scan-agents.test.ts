@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CASES, buildAgentsRepo } from '../../fixtures/agent-cases.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import type { ScanReport } from '../../src/authorship/types.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 let report: ScanReport;

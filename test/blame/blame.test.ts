@@ -4,8 +4,8 @@ import { AIDER_GLOBS, buildAiderStyleRepo } from '../../fixtures/aider-repo.js';
 import { BLAME_EXPECTED, buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { globPattern } from '../../src/blame/glob.js';
-import { AiprovError } from '../../src/errors.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { AiprovError } from '../../src/kernel/errors.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 let repo: BlameRepo;

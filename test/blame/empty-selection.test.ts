@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 describe('blame says when its selection is empty', () => {

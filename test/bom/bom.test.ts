@@ -10,7 +10,7 @@ import { blameTree } from '../../src/blame/blame.js';
 import { contentSerial, generateBom, publicUrl, type BomOptions } from '../../src/bom/bom.js';
 import { modelKey } from '../../src/bom/facts.js';
 import { bomProblems } from '../../src/bom/validate.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/kernel/clock.js';
 import { auditRepository, type DepsReport } from '../../src/deps/audit.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { ctx, tempDir } from '../helpers.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BLAME_EXPECTED, buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { git } from '../../fixtures/repos.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';
 

@@ -9,8 +9,8 @@ import { generateBom } from '../../src/bom/bom.js';
 import { bomProblems } from '../../src/bom/validate.js';
 import { buildSampleRepository } from '../../src/demo/run.js';
 import type { DepsReport } from '../../src/deps/audit.js';
-import { validateAgainst } from '../../src/schemas.js';
-import { VERSION } from '../../src/version.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
+import { VERSION } from '../../src/kernel/version.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';
 

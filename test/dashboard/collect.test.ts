@@ -9,7 +9,7 @@ import { buildTree } from '../../src/dashboard/tree.js';
 import type { DashboardData } from '../../src/dashboard/types.js';
 import type { DepsReport } from '../../src/deps/audit.js';
 import type { CheckRecord } from '../../src/gate/history.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 import { buildDashboardRepo, type DashboardRepo } from './dashboard-repo.js';
 

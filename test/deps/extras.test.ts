@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { pypiProject } from '../../fixtures/registry-server.js';
 import { splitPep508 } from '../../src/deps/names.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { check, registry } from './helpers.js';
 
 const server = await registry({ pypi: {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtures/registry-server.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/kernel/clock.js';
 import type { AiprovConfig } from '../../src/config/load.js';
 import { settingsContext } from '../../src/context/context.js';
 import { checkNames, type CheckOptions, type DepsReport } from '../../src/deps/audit.js';

@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packument } from '../../fixtures/registry-server.js';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock } from '../../src/kernel/clock.js';
 import { auditDecision, auditRepository } from '../../src/deps/audit.js';
 import { isValidName } from '../../src/deps/names.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 import { check, NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
 

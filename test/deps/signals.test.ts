@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packument, pypiProject } from '../../fixtures/registry-server.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { parsePackument } from '../../src/deps/registry/npm.js';
 import { depsSettings } from '../../src/deps/settings.js';
 import { evaluate } from '../../src/deps/signals.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, initRepo } from '../../fixtures/repos.js';
 import { packument, startRegistry } from '../../fixtures/registry-server.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { parseConfig } from '../../src/config/load.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';

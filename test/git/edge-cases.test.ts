@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAt, git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { openScan, scanHistory } from '../../src/authorship/scan.js';
-import { AiprovError } from '../../src/errors.js';
+import { AiprovError } from '../../src/kernel/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { runCli } from '../cli/run-cli.js';
 import { ctx, tempDir } from '../helpers.js';
 

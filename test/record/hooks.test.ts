@@ -8,8 +8,8 @@ import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor } from '../../src/record/ag
 import { parseMessage } from '../../src/authorship/trailers.js';
 import { SignatureEngine } from '../../src/authorship/engine.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
-import { validateAgainst } from '../../src/schemas.js';
-import { VERSION } from '../../src/version.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
+import { VERSION } from '../../src/kernel/version.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 import { HUMAN_ENV, IDENTITY, sh } from './git-shell.js';

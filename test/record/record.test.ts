@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { commitAt, git, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
-import { fixedClock } from '../../src/clock.js';
-import { AiprovError } from '../../src/errors.js';
+import { fixedClock } from '../../src/kernel/clock.js';
+import { AiprovError } from '../../src/kernel/errors.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { recordAuthorship } from '../../src/record/record.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 const clock = fixedClock('2026-03-01T12:00:00.000Z');

@@ -8,12 +8,12 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWithKey } from '../../src/attest/sign.js';
 import { PREDICATE_TYPES, reviewPredicate, statement, subjects, type ReviewDecision } from '../../src/attest/statement.js';
-import { PolicyError, VerificationError } from '../../src/errors.js';
-import { validateAgainst } from '../../src/schemas.js';
+import { PolicyError, VerificationError } from '../../src/kernel/errors.js';
+import { validateAgainst } from '../../src/kernel/schemas.js';
 import type { ContentPolicy } from '../../src/verify/content-policy.js';
 import { verificationError, verifyBundles, verifyReport, type BundleInput, type VerifyOptions } from '../../src/verify/verify.js';
 import { vsaForRun } from '../../src/verify/vsa.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/kernel/version.js';
 
 const COMMIT = 'c'.repeat(40);
 const OTHER = 'd'.repeat(40);

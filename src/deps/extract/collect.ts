@@ -5,7 +5,7 @@ import { fromCargoToml, fromGoMod } from './go-cargo.js';
 import { fromPackageJson, fromPackageLock, fromPnpmLock, fromYarnLock } from './npm.js';
 import { fromPipfile, fromPyproject, fromRequirements, parseTomlFile, tomlTable } from './python.js';
 import { canonicalName } from '../names.js';
-import { isAiprovError } from '../../errors.js';
+import { isAiprovError } from '../../kernel/errors.js';
 
 /** `problem` reports what could not be read without giving up the rest of the file (a bad `-r` include). */
 type Extractor = (file: string, text: string, read: (file: string) => string | undefined, problem: (message: string) => void) => FoundDependency[];

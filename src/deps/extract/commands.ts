@@ -1,5 +1,5 @@
 import type { Ecosystem, FoundDependency } from '../types.js';
-import { ManifestError } from '../../errors.js';
+import { ManifestError } from '../../kernel/errors.js';
 import { isValidName, splitNpmSpec, splitPep508 } from '../names.js';
 
 /**

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { FoundDependency } from '../types.js';
 import { lineOf, splitNpmSpec } from '../names.js';
-import { ManifestError } from '../../errors.js';
+import { ManifestError } from '../../kernel/errors.js';
 
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 

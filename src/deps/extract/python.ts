@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { FoundDependency } from '../types.js';
 import { lineOf, splitPep508 } from '../names.js';
-import { ManifestError } from '../../errors.js';
+import { ManifestError } from '../../kernel/errors.js';
 
 const LOCAL = /^(?:git\+|hg\+|svn\+|bzr\+|https?:|file:|\.{0,2}\/|[A-Za-z]:\\)/;
 

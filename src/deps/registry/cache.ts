@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock } from '../../clock.js';
-import { UsageError } from '../../errors.js';
-import { makeDirectory, readRegularFile } from '../../files.js';
+import type { Clock } from '../../kernel/clock.js';
+import { UsageError } from '../../kernel/errors.js';
+import { makeDirectory, readRegularFile } from '../../kernel/files.js';
 import type { Lookup, RegistryClient } from './types.js';
 
 interface Entry {

@@ -1,4 +1,4 @@
-import { readCappedBody } from '../../http-body.js';
+import { readCappedBody } from '../../kernel/http-body.js';
 
 /**
  * The one HTTP client of the registry adapters: a timeout on every attempt,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Environment } from '../../environment.js';
+import type { Environment } from '../../kernel/environment.js';
 
 /**
  * The parts of npm's configuration that decide where a package is looked up

@@ -48,8 +48,8 @@ export function envelope<K extends ReportKind>(kind: K): Envelope<K> {
   return { schema: DOCUMENT_KINDS[kind].uri, tool: { name: 'aiprov', version: VERSION } };
 }
 
-// Both src/ (tests) and dist/ (the built package) sit one level below schemas/.
-const SCHEMA_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+// Both src/kernel/ (tests) and dist/kernel/ (the built package) sit two levels below schemas/.
+const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 // ajv is loaded on first use: most commands never validate anything, and it costs 40 ms to load.
 const require = createRequire(import.meta.url);
 
