@@ -1,5 +1,5 @@
 import type { AnalyserFactory } from '../authorship/analyse.js';
-import { globMatches, notedReviews, reviewsOf, sameIdentity, type Review } from '../gate/check.js';
+import { coveringReviews, notedReviews, rangeReach, reviewsOf, type Review } from '../gate/coverage.js';
 import { classify, type CompiledRule } from '../gate/classify.js';
 import { readReviews, REVIEWS_REF } from '../gate/review.js';
 
@@ -74,23 +74,24 @@ function classified(rules: readonly CompiledRule[], segments: readonly AiSegment
   return hunks;
 }
 
-/** Whether a valid recorded review covers the work of `commit` on `path`. */
+/** Whether a valid recorded review covers the work of `commit` on `path`, by the gate's one rule (gate/coverage.ts). */
 async function reviewCoverage(git: HistoryReader & NotesReader, analyser: AnalyserFactory, commits: readonly string[]): Promise<(commit: string, path: string) => boolean> {
   const records = new Map<string, CommitRecord>();
   for await (const c of git.logCommits(commits)) records.set(c.sha, c);
-  const covering = new Map<string, Review[]>();
-  const cover = (sha: string, review: Review): void => { covering.set(sha, [...(covering.get(sha) ?? []), review]); };
-  for (const review of reviewsOf([...records.values()], analyser)) cover(review.commit, review);
+  const reached = new Map<Review, Set<string>>();
+  // A trailer reaches the commit it is on.
+  for (const review of reviewsOf([...records.values()], analyser)) reached.set(review, new Set([review.commit]));
   const snapshot = await git.notesAt(REVIEWS_REF);
   const noted = await readReviews(git, [...await snapshot.noted()]);
-  const valid = notedReviews(noted, analyser);
-  for (const [i, review] of valid.entries()) {
+  for (const [i, review] of notedReviews(noted, analyser).entries()) {
     if (review.rejected !== undefined) continue;
     const range = noted[i]?.review.scope.range ?? review.commit;
     // A range is walked only if the commit it names as its end is the note's: a note cannot claim another change's commits.
     const inRange = range.includes('..') && range.endsWith(`..${review.commit}`) ? await git.listCommits(range).catch(() => [review.commit]) : [review.commit];
-    for (const sha of inRange) if (records.has(sha)) cover(sha, review);
+    reached.set(review, new Set(inRange.filter((sha) => records.has(sha))));
   }
-  return (commit, path) => (covering.get(commit) ?? []).some((r) =>
-    r.rejected === undefined && (r.paths === undefined || r.paths.some((glob) => globMatches(glob, path))) && !sameIdentity(records.get(commit)?.author, r.reviewer));
+  const authors = new Map([...records].map(([sha, c]) => [sha, c.author]));
+  const reach = rangeReach(reached, authors);
+  const reviews = [...reached.keys()];
+  return (commit, path) => coveringReviews({ commits: [commit], path }, reviews, reach).length > 0;
 }

@@ -1,20 +1,21 @@
 import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
-import { parseIdentity, formatIdentity } from '../authorship/identity.js';
-import { parseMessage } from '../authorship/trailers.js';
+import { parseIdentity } from '../authorship/identity.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { attributeChange, type ChangedFile } from '../blame/change.js';
 import type { BlameContext } from '../blame/blame.js';
 import { GitError } from '../kernel/errors.js';
 import { envelope, type Envelope } from '../kernel/schemas.js';
-import type { CommitRecord, Identity } from '../git/types.js';
+import type { CommitRecord } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 import { classify, compileRules, type RuleMatch } from './classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from './config.js';
 import type { RiskRule } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
 import { readReviews } from './review.js';
-import { globPattern } from '../blame/glob.js';
+import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, type Review } from './coverage.js';
+
+export type { Review } from './coverage.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { decide, type Outcome } from '../policy/decision.js';
@@ -87,16 +88,6 @@ export interface RiskyHunk {
   reviewers?: string[];
 }
 
-export interface Review {
-  commit: string;
-  reviewer: string;
-  /** Where it was found: a `Reviewed-by:` trailer, or a review recorded with `aiprov review` (refs/notes/aiprov-reviews). */
-  via: 'trailer' | 'note';
-  /** The paths it covers (globs), when not the whole change. */
-  paths?: string[];
-  /** Why it does not count, when it does not. */
-  rejected?: string;
-}
 
 export interface CheckReport extends Envelope<'checkReport'> {
   base: string;
@@ -182,10 +173,11 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     }
   }
   const requirements = requiredReviewers(policy.review, policy.source);
+  const reach = changeReach(commits);
   for (const hunk of hunks) {
     const applying = requirements.filter((r) => r.include.some((g) => globMatches(g, hunk.path)) && !r.exclude.some((g) => globMatches(g, hunk.path)));
     if (applying.length > 0) hunk.reviewers = [...new Set(applying.flatMap((r) => r.names))];
-    const valid = covering(hunk, reviews, commits);
+    const valid = coveringReviews({ commits: hunk.commits, path: hunk.path }, reviews, reach).map((r) => r.reviewer);
     // Each requirement that applies must be met by one of its reviewers.
     const met = applying.every((r) => valid.some((v) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())));
     hunk.reviewedBy = met ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase()))) : [];
@@ -271,73 +263,6 @@ function hunkOf(path: string, run: ChangedFile['added'], m: RuleMatch, rule: Ris
     escalated: escalate.includes(m.tier),
     reviewedBy: [],
   };
-}
-
-const REVIEW_KEYS = new Set(['reviewed-by']);
-
-/**
- * The human reviews the change's commits carry as `Reviewed-by:` trailers.
- * One whose identity an agent signature matches does not count (an agent
- * cannot review itself, nor another agent's work), nor does a malformed one.
- */
-export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
-  const out: Review[] = [];
-  for (const c of commits) {
-    const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
-    for (const t of trailers) {
-      const identity = parseIdentity(t.value);
-      if (!identity) { out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' }); continue; }
-      const agent = agentOf(identity, analyser);
-      out.push({ commit: c.sha, reviewer: formatIdentity(identity), via: 'trailer', ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}) });
-    }
-  }
-  return out;
-}
-
-/** The agent an identity belongs to, by the signatures (bot addresses and names), if any. */
-function agentOf(identity: Identity, analyser: AnalyserFactory): string | undefined {
-  const asCommit: CommitRecord = { sha: '', parents: [], author: identity, committer: identity, authoredAt: '', committedAt: '', message: 'review\n' };
-  return analyser.engine.match(asCommit).detections[0]?.agent;
-}
-
-/** Reviews recorded with `aiprov review`: an approval counts (within its paths), a rejection never does. */
-export function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, analyser: AnalyserFactory): Review[] {
-  return noted.map(({ commit, review }) => {
-    const identity = { name: review.reviewer.name, email: review.reviewer.email ?? '' };
-    const agent = agentOf(identity, analyser);
-    const rejected = agent !== undefined ? `an agent (${agent}) cannot review` : review.decision !== 'approved' ? `decision: ${review.decision}` : undefined;
-    return { commit, reviewer: formatIdentity(identity), via: 'note' as const, ...(review.scope.paths ? { paths: review.scope.paths } : {}), ...(rejected !== undefined ? { rejected } : {}) };
-  });
-}
-
-/** The valid reviews that cover a hunk: given on a commit of the change at or after the hunk's, by someone who did not write it. */
-function covering(hunk: RiskyHunk, reviews: readonly Review[], commits: readonly CommitRecord[]): string[] {
-  // Commits are newest first: a review on commit i covers the work of commits i and older.
-  const order = new Map(commits.map((c, i) => [c.sha, i]));
-  const authors = new Map(commits.map((c) => [c.sha, c.author]));
-  const newestWork = Math.min(...hunk.commits.map((s) => order.get(s) ?? Infinity));
-  return reviews.filter((r) => {
-    if (r.rejected !== undefined) return false;
-    const at = order.get(r.commit) ?? Infinity;
-    if (at > newestWork) return false;
-    if (r.paths && !r.paths.some((glob) => globMatches(glob, hunk.path))) return false;
-    return !hunk.commits.some((s) => sameIdentity(authors.get(s), r.reviewer));
-  }).map((r) => r.reviewer);
-}
-
-/** A review's path glob against a path; a glob that makes no pattern covers nothing (it came from a note anyone can write). */
-export function globMatches(glob: string, path: string): boolean {
-  try {
-    return globPattern(glob).test(path);
-  } catch {
-    return false;
-  }
-}
-
-export function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
-  if (!author) return false;
-  const r = parseIdentity(reviewer);
-  return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();
 }
 
 function withoutAllow(deps: CheckOptions['deps']): Omit<NonNullable<CheckOptions['deps']>, 'allowUnknown'> {
