@@ -72,9 +72,9 @@ export { decide, tally, OUTCOMES } from './policy/decision.js';
 export type { DecisionInput, Outcome, Tally } from './policy/decision.js';
 
 export { auditRepository, checkNames, auditDecision } from './deps/audit.js';
-export type { AuditContext, AuditOptions, CheckOptions, DepsContext, DepsReport, DepsSummary } from './deps/audit.js';
-export type { DependencyReport, Ecosystem, Finding, SignalId, Verdict } from './deps/types.js';
-export type { RegistryClient, Lookup, PackageInfo } from './deps/registry/types.js';
+export type { AuditContext, AuditOptions, NameCheckOptions, DepsContext, DepsReport, DepsSummary } from './deps/audit.js';
+export type { DependencyReport, Ecosystem, SignalFinding, SignalId, Verdict } from './deps/types.js';
+export type { PackageRegistry, Lookup, PackageInfo } from './deps/registry/types.js';
 export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';
 export { renderDepsSarif } from './report/deps-render.js';
 

@@ -6,7 +6,7 @@ import { blameTree } from '../src/blame/blame.js';
 import { fixedClock } from '../src/kernel/clock.js';
 import { openContext, settingsContext } from '../src/context/context.js';
 import { checkNames } from '../src/deps/audit.js';
-import type { RegistryClient } from '../src/deps/registry/types.js';
+import type { PackageRegistry } from '../src/deps/registry/types.js';
 import { importHistory } from '../src/git/fast-import.js';
 import { recordAuthorship } from '../src/record/record.js';
 import { tempDir } from './helpers.js';
@@ -19,7 +19,7 @@ async function repoWithConfig(config?: string): Promise<string> {
   return dir;
 }
 
-const fakeNpm = (asked: string[]): RegistryClient => ({
+const fakeNpm = (asked: string[]): PackageRegistry => ({
   ecosystem: 'npm',
   origin: 'fake:',
   lookup: (name) => {

@@ -56,6 +56,18 @@ describe('imports between files', () => {
     expect(circles).toEqual([]);
   });
 
+  it('no two files define an exported type, interface or class of the same name (each name says what it is)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const where = new Map<string, string[]>();
+    for (const file of sourceFiles(root)) {
+      for (const m of (await readFile(file, 'utf8')).matchAll(/^export (?:interface|type|class|abstract class) ([A-Za-z0-9_]+)/gm)) {
+        const name = m[1] ?? '';
+        where.set(name, [...(where.get(name) ?? []), path.relative(root, file)]);
+      }
+    }
+    expect([...where].filter(([, files]) => files.length > 1)).toEqual([]);
+  });
+
   it('the walk finds a circle when there is one, through re-exports, type imports and dynamic imports', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'x'));

@@ -1,7 +1,7 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { DepsReport } from '../deps/audit.js';
-import type { DependencyReport, Ecosystem, Finding } from '../deps/types.js';
+import type { DependencyReport, Ecosystem, SignalFinding } from '../deps/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 
 /** purl types of the ecosystems the audit reads (purl-spec's PURL-TYPES). */
@@ -48,9 +48,9 @@ export interface DependencyComponents {
  * its severity (GUAC requires one): the lower bound of the CVSS v3 band of
  * that name. The method says `other`: it is no CVSS vector.
  */
-const SCORE: Record<Finding['severity'], number> = { critical: 9, high: 7, medium: 4, low: 0.1 };
+const SCORE: Record<SignalFinding['severity'], number> = { critical: 9, high: 7, medium: 4, low: 0.1 };
 
-const SEVERITY: Record<Finding['severity'], CDX.Enums.Vulnerability.Severity> = {
+const SEVERITY: Record<SignalFinding['severity'], CDX.Enums.Vulnerability.Severity> = {
   critical: CDX.Enums.Vulnerability.Severity.Critical,
   high: CDX.Enums.Vulnerability.Severity.High,
   medium: CDX.Enums.Vulnerability.Severity.Medium,
@@ -93,7 +93,7 @@ export function dependencyComponents(report: DepsReport): DependencyComponents {
   return { components: [...components.values()], vulnerabilities, introducedByAi };
 }
 
-function vulnerability(dep: DependencyReport, purl: string, finding: Finding): CDX.Models.Vulnerability.Vulnerability {
+function vulnerability(dep: DependencyReport, purl: string, finding: SignalFinding): CDX.Models.Vulnerability.Vulnerability {
   const source = new CDX.Models.Vulnerability.Source({ name: 'aiprov' });
   const v = new CDX.Models.Vulnerability.Vulnerability({
     bomRef: `aiprov:${finding.id}:${purl}`,

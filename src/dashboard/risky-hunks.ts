@@ -5,7 +5,7 @@ import { readReviews, REVIEWS_REF } from '../gate/review.js';
 
 import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
-import type { RiskyHunk } from './types.js';
+import type { UnreviewedHunk } from './types.js';
 import { SEVERITIES } from '../policy/severity.js';
 
 /** A run of AI-written lines at the revision, all from one commit and claimed by the same agents. */
@@ -34,7 +34,7 @@ export async function riskyHunks(options: {
   /** The rules whose tiers the policy escalates. */
   rules: readonly CompiledRule[];
   authoredAt: ReadonlyMap<string, number>;
-}): Promise<RiskyHunk[]> {
+}): Promise<UnreviewedHunk[]> {
   const { git, rev, rules } = options;
   if (rules.length === 0 || options.segments.length === 0) return [];
   const byPath = new Map<string, AiSegment[]>();
@@ -43,7 +43,7 @@ export async function riskyHunks(options: {
     if (list.length === 0) byPath.set(s.path, list);
     list.push(s);
   }
-  const hunks: RiskyHunk[] = [];
+  const hunks: UnreviewedHunk[] = [];
   // Files are read a chunk at a time: the AI-written files of a large tree need not all be held at once.
   const paths = [...byPath.keys()];
   for (let i = 0; i < paths.length; i += READ_CHUNK) {
@@ -59,8 +59,8 @@ export async function riskyHunks(options: {
 const READ_CHUNK = 200;
 
 /** The segments of one file that a rule covers, each under its highest-tier rule. */
-function classified(rules: readonly CompiledRule[], segments: readonly AiSegment[], lines: readonly string[], authoredAt: ReadonlyMap<string, number>): RiskyHunk[] {
-  const hunks: RiskyHunk[] = [];
+function classified(rules: readonly CompiledRule[], segments: readonly AiSegment[], lines: readonly string[], authoredAt: ReadonlyMap<string, number>): UnreviewedHunk[] {
+  const hunks: UnreviewedHunk[] = [];
   for (const segment of segments) {
     const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
     for (let line = segment.start; line <= segment.end; line++) added.lines.push({ line, text: lines[line - 1] ?? '' });

@@ -33,7 +33,7 @@ export interface TreeNode {
 }
 
 /** AI-written lines under a risk rule that no recorded human review covers. */
-export interface RiskyHunk {
+export interface UnreviewedHunk {
   path: string;
   /** Lines at the revision, inclusive. */
   start: number;
@@ -125,7 +125,7 @@ export interface DashboardData extends Envelope<'dashboard'> {
   totals: { lines: number; aiLines: number; aiShare: number; files: number; commits: number; aiCommits: number };
   timeline: { week: Period[]; month: Period[] };
   tree: TreeNode;
-  riskyHunks: { total: number; shown: RiskyHunk[] };
+  riskyHunks: { total: number; shown: UnreviewedHunk[] };
   agents: AgentRow[];
   gate: GateStats;
   dependencies: { file: string; total: number; rows: DependencyRow[] } | null;

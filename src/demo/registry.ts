@@ -1,4 +1,4 @@
-import type { Lookup, PackageInfo, RegistryClient } from '../deps/registry/types.js';
+import type { Lookup, PackageInfo, PackageRegistry } from '../deps/registry/types.js';
 
 /**
  * The registry the demo asks: a handful of npm packages held in memory, so
@@ -18,7 +18,7 @@ const PACKAGES: Record<string, PackageInfo> = {
   },
 };
 
-export const demoRegistry: RegistryClient = {
+export const demoRegistry: PackageRegistry = {
   ecosystem: 'npm',
   origin: 'aiprov-demo',
   lookup(name: string): Promise<Lookup> {

@@ -17,7 +17,7 @@ import { DEFAULT_HTTP } from './registry/http.js';
 import { NpmRegistry } from './registry/npm.js';
 import { loadNpmConfig } from './registry/npmrc.js';
 import { CratesRegistry, GoProxy, PypiRegistry } from './registry/others.js';
-import type { Lookup, RegistryClient } from './registry/types.js';
+import type { Lookup, PackageRegistry } from './registry/types.js';
 import { depsSettings, type DepsConfig, type DepsSettings } from './settings.js';
 import { evaluate, evaluateInvalidName } from './signals.js';
 import { judgeTyposquat } from './typosquat/judge.js';
@@ -74,7 +74,7 @@ interface CommonOptions {
   offline?: boolean;
   cacheDir?: string;
   /** Registry clients to use instead of the real ones (tests, embedding). */
-  registries?: Partial<Record<Ecosystem, RegistryClient>>;
+  registries?: Partial<Record<Ecosystem, PackageRegistry>>;
   /** Directory of the project `.npmrc` (default: the repository root, or the cwd for names). */
   npmrcDir?: string;
   /** Called as names are checked (`done` of `total`), for a progress display. */
@@ -143,7 +143,7 @@ export async function auditChange(options: ChangeAuditOptions): Promise<DepsRepo
   return buildReport({ root: git.root, head: options.head }, reports, settings, context.clock, warnings, now.unread.length);
 }
 
-export interface CheckOptions extends CommonOptions {
+export interface NameCheckOptions extends CommonOptions {
   context: DepsContext;
   names: readonly string[];
   ecosystem: Ecosystem;
@@ -152,7 +152,7 @@ export interface CheckOptions extends CommonOptions {
 }
 
 /** `aiprov deps check NAME…`: names from anywhere. */
-export async function checkNames(options: CheckOptions): Promise<DepsReport> {
+export async function checkNames(options: NameCheckOptions): Promise<DepsReport> {
   const { context, names } = options;
   const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
   const found: FoundDependency[] = names.map((name, i) => {
@@ -232,11 +232,11 @@ function pickIntroduction(intros: (Introduction | undefined)[]): Introduction | 
   return known.find((i) => i.ai) ?? known[0];
 }
 
-async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }, warnings: ScanWarning[]): Promise<Record<Ecosystem, RegistryClient>> {
+async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }, warnings: ScanWarning[]): Promise<Record<Ecosystem, PackageRegistry>> {
   const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
   const { config: npmConfig, warnings: npmrcWarnings } = await loadNpmConfig(options.npmrcDir, context.env, context.trustRepoConfig);
   for (const message of npmrcWarnings) warnings.push({ code: 'REPOSITORY_CONFIG_NOT_USED', message });
-  const real: Record<Ecosystem, RegistryClient> = {
+  const real: Record<Ecosystem, PackageRegistry> = {
     npm: options.registries?.npm ?? new NpmRegistry(npmConfig, http, settings.registries.npmDownloads, settings.privateScopes),
     pypi: options.registries?.pypi ?? new PypiRegistry(settings.registries.pypi, http),
     go: options.registries?.go ?? new GoProxy(settings.registries.go, http),
@@ -245,7 +245,7 @@ async function registryClients(settings: DepsSettings, context: DepsContext, opt
   const { vars, home } = context.env;
   const cacheDir = options.cacheDir ?? path.join(vars.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'aiprov', 'registry');
   const { clock } = context;
-  const wrap = (client: RegistryClient): RegistryClient => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
+  const wrap = (client: PackageRegistry): PackageRegistry => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
   return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
 }
 

@@ -4,7 +4,7 @@ import { configMayChooseHosts, type ConfigTrust } from '../kernel/trust.js';
 import type { Ecosystem, SignalId } from './types.js';
 
 /** A suppression as `.aiprov.yml` writes it: the package it is about, then the policy layer's reason, expiry and ids (`signals`). */
-export interface Suppression {
+export interface PackageSuppression {
   package: string;
   ecosystem?: Ecosystem;
   /** Which findings it covers; all when absent. */
@@ -28,7 +28,7 @@ export interface DepsSettings {
   concurrency: number;
   timeoutMs: number;
   retries: number;
-  suppressions: Suppression[];
+  suppressions: PackageSuppression[];
   /** Signals that must be evaluated: a package for which one could not be (no data) is `unknown`, not `ok`. */
   requireSignals: SignalId[];
 }

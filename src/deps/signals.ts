@@ -1,16 +1,16 @@
 import type { Lookup, PackageInfo } from './registry/types.js';
-import type { DepsSettings, Suppression } from './settings.js';
+import type { DepsSettings, PackageSuppression } from './settings.js';
 import type { TyposquatJudgement } from './typosquat/judge.js';
 import { applySuppressions as applyPolicySuppressions } from '../policy/findings.js';
 import { atOrAbove } from '../policy/severity.js';
 import { canonicalName } from './names.js';
-import type { Ecosystem, Finding, SignalId, Verdict } from './types.js';
+import type { Ecosystem, SignalFinding, SignalId, Verdict } from './types.js';
 
 const REGISTRY: Record<Ecosystem, string> = { npm: 'the npm registry', pypi: 'PyPI', go: 'the Go module proxy', cargo: 'crates.io' };
 
 export interface Evaluation {
   verdict: Verdict;
-  findings: Finding[];
+  findings: SignalFinding[];
   unknownSignals: SignalId[];
   error?: string;
 }
@@ -37,7 +37,7 @@ export interface EvaluationInput {
  */
 export function evaluate(input: EvaluationInput): Evaluation {
   const { ecosystem, name, lookup, typo, settings } = input;
-  const findings: Finding[] = [];
+  const findings: SignalFinding[] = [];
   const unknownSignals: SignalId[] = [];
   const didYouMean = typo ? { suggestion: typo.target } : {};
   const hint = typo ? ` Did you mean \`${typo.target}\`?` : '';
@@ -89,7 +89,7 @@ function requireSignals(evaluation: Evaluation, required: readonly SignalId[]): 
   return { ...evaluation, verdict: 'unknown', error: `could not evaluate ${missing.map((id) => `${id} (${WHY_UNKNOWN[id] ?? 'no data'})`).join(', ')}, which --require-signals asks for` };
 }
 
-function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): Finding {
+function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): SignalFinding {
   const established = typo.established ? ` It is established on the registry (${typo.established}), so this is a warning, not a block.` : '';
   return { id: 'typosquat', severity: typo.severity, message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?${established}${note}`, suggestion: typo.target };
 }
@@ -101,7 +101,7 @@ function typosquatFinding(name: string, typo: TyposquatJudgement, note: string):
  * Extras are checked against those the release defines; the other
  * ecosystems have none.
  */
-function extrasSignal(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+function extrasSignal(input: EvaluationInput, info: PackageInfo, findings: SignalFinding[], unknownSignals: SignalId[]): void {
   const asked = input.extras ?? [];
   if (asked.length === 0) return;
   if (info.extras === undefined) {
@@ -124,7 +124,7 @@ function extrasSignal(input: EvaluationInput, info: PackageInfo, findings: Findi
  * and npm's data has monthly downloads for 227,000 names. A name in neither is
  * an unknown signal, never a finding.
  */
-function popularitySignal(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+function popularitySignal(input: EvaluationInput, info: PackageInfo, findings: SignalFinding[], unknownSignals: SignalId[]): void {
   const { name, settings, shipped } = input;
   if (info.monthlyDownloads === undefined && shipped?.rank !== undefined && shipped.downloads === undefined) return;
   const downloads = info.monthlyDownloads ?? shipped?.downloads;
@@ -140,7 +140,7 @@ function popularitySignal(input: EvaluationInput, info: PackageInfo, findings: F
 /** A name that is not valid in its ecosystem: one finding, and nothing asked of any registry. */
 export function evaluateInvalidName(input: Pick<EvaluationInput, 'ecosystem' | 'name' | 'settings' | 'now'>): Evaluation {
   const { ecosystem, name } = input;
-  const findings: Finding[] = [{ id: 'invalid-name', severity: 'high', message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.` }];
+  const findings: SignalFinding[] = [{ id: 'invalid-name', severity: 'high', message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.` }];
   return applySuppressions(withVerdict(findings, []), { ...input, lookup: { status: 'not-found' }, typo: undefined });
 }
 
@@ -148,7 +148,7 @@ export function evaluateInvalidName(input: Pick<EvaluationInput, 'ecosystem' | '
  * Install scripts and deprecation belong to versions: the pinned versions
  * (from lockfiles and exact specs) when there are any, else the latest.
  */
-function versionSignals(input: EvaluationInput, info: PackageInfo, findings: Finding[], unknownSignals: SignalId[]): void {
+function versionSignals(input: EvaluationInput, info: PackageInfo, findings: SignalFinding[], unknownSignals: SignalId[]): void {
   const { name } = input;
   const pinned = (input.versions ?? []).filter((v) => info.versionFlags !== undefined && /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(v));
   const checked = pinned.length > 0 ? pinned : info.latest !== undefined ? [info.latest] : [];
@@ -169,11 +169,11 @@ function versionSignals(input: EvaluationInput, info: PackageInfo, findings: Fin
   }
 }
 
-function withVerdict(findings: Finding[], unknownSignals: SignalId[]): Evaluation {
+function withVerdict(findings: SignalFinding[], unknownSignals: SignalId[]): Evaluation {
   return { verdict: verdictOf(findings), findings, unknownSignals };
 }
 
-export function verdictOf(all: Finding[]): Verdict {
+export function verdictOf(all: SignalFinding[]): Verdict {
   const findings = all.filter((f) => !f.suppressed);
   const has = (id: SignalId): boolean => findings.some((f) => f.id === id);
   if (has('security-holding')) return 'malicious';
@@ -191,6 +191,6 @@ function applySuppressions(evaluation: Evaluation, input: EvaluationInput): Eval
   return { ...evaluation, findings, ...(evaluation.verdict === 'unknown' ? {} : { verdict: verdictOf(findings) }) };
 }
 
-function matches(s: Suppression, ecosystem: Ecosystem, name: string): boolean {
+function matches(s: PackageSuppression, ecosystem: Ecosystem, name: string): boolean {
   return (s.ecosystem === undefined || s.ecosystem === ecosystem) && canonicalName(ecosystem, s.package) === canonicalName(ecosystem, name);
 }

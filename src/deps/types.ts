@@ -33,7 +33,7 @@ export type SignalId =
   | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
 
 /** A dependency finding: the policy layer's finding with a signal id; `suggestion` is the package it probably meant. */
-export type Finding = PolicyFinding<SignalId>;
+export type SignalFinding = PolicyFinding<SignalId>;
 
 export type Verdict = 'ok' | 'warn' | 'suspicious' | 'hallucinated' | 'malicious' | 'unknown';
 
@@ -51,7 +51,7 @@ export interface DependencyReport {
   sources: Source[];
   introducedBy?: Introduction;
   verdict: Verdict;
-  findings: Finding[];
+  findings: SignalFinding[];
   /** Signals that could not be checked for lack of data (a thin registry, no downloads API): never findings. */
   unknownSignals: SignalId[];
   /** Why the verdict is unknown, when it is. */

@@ -1,6 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { DepsReport } from '../deps/audit.js';
-import type { DependencyReport, Finding, Severity, SignalId } from '../deps/types.js';
+import type { DependencyReport, SignalFinding, Severity, SignalId } from '../deps/types.js';
 import { VERSION } from '../kernel/version.js';
 import { table, truncate, type Style } from './style.js';
 
@@ -80,7 +80,7 @@ export function renderDepsMarkdown(report: DepsReport): string {
   const out = ['## Dependency audit', '', `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown.`, ''];
   const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
   if (flagged.length > 0) {
-    out.push('| Verdict | Package | Finding | Where | Introduced |', '|---|---|---|---|---|');
+    out.push('| Verdict | Package | SignalFinding | Where | Introduced |', '|---|---|---|---|---|');
     for (const d of flagged) {
       const where = d.sources.map((src) => `\`${src.file}:${src.line}\``).slice(0, 3).join(', ');
       const text = d.findings.filter((f) => !f.suppressed).map((f) => `**${f.severity}** ${esc(f.message)}`).join('<br>') || esc(d.error ?? '');
@@ -137,6 +137,6 @@ export function renderDepsSarif(report: DepsReport): Log {
   };
 }
 
-function suppressionText(f: Finding): string {
+function suppressionText(f: SignalFinding): string {
   return f.suppressed ? `${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}` : '';
 }

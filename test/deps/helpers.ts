@@ -5,7 +5,7 @@ import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtu
 import { fixedClock } from '../../src/kernel/clock.js';
 import type { AiprovConfig } from '../../src/config/load.js';
 import { settingsContext } from '../../src/context/context.js';
-import { checkNames, type CheckOptions, type DepsReport } from '../../src/deps/audit.js';
+import { checkNames, type NameCheckOptions, type DepsReport } from '../../src/deps/audit.js';
 import type { DepsSettings } from '../../src/deps/settings.js';
 import type { Ecosystem } from '../../src/deps/types.js';
 import { tempDir } from '../helpers.js';
@@ -43,7 +43,7 @@ export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): 
   return { dir, env: { npm_config_userconfig: user } };
 }
 
-export async function check(server: FakeRegistry, names: string[], options: Partial<Omit<CheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {}): Promise<DepsReport> {
+export async function check(server: FakeRegistry, names: string[], options: Partial<Omit<NameCheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {}): Promise<DepsReport> {
   const { dir, env } = await npmConfigDir(server, options.npmrc);
   const { config, ...rest } = options;
   return checkNames({

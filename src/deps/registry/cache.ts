@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Clock } from '../../kernel/clock.js';
 import { UsageError } from '../../kernel/errors.js';
 import { makeDirectory, readRegularFile } from '../../kernel/files.js';
-import type { Lookup, RegistryClient } from './types.js';
+import type { Lookup, PackageRegistry } from './types.js';
 
 interface Entry {
   fetchedAt: string;
@@ -16,12 +16,12 @@ interface Entry {
  * found, never errors) are kept for `ttlMs`; offline, any cached answer is
  * used and a name not in the cache is unknown.
  */
-export class CachedRegistry implements RegistryClient {
-  readonly ecosystem: RegistryClient['ecosystem'];
+export class CachedRegistry implements PackageRegistry {
+  readonly ecosystem: PackageRegistry['ecosystem'];
   readonly origin: string;
 
   constructor(
-    private readonly inner: RegistryClient,
+    private readonly inner: PackageRegistry,
     private readonly dir: string,
     private readonly ttlMs: number,
     private readonly offline: boolean,

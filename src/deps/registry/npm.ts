@@ -1,4 +1,4 @@
-import type { Lookup, PackageInfo, RegistryClient } from './types.js';
+import type { Lookup, PackageInfo, PackageRegistry } from './types.js';
 import { getJson, RegistryFailure, type HttpOptions } from './http.js';
 import { registryFor, type NpmConfig } from './npmrc.js';
 
@@ -16,7 +16,7 @@ const LIFECYCLE = ['preinstall', 'install', 'postinstall'];
  * its credentials). Scopes listed as private are never sent to a registry the
  * config did not name for them.
  */
-export class NpmRegistry implements RegistryClient {
+export class NpmRegistry implements PackageRegistry {
   readonly ecosystem = 'npm';
   readonly origin: string;
   private downloadsFailures = 0;

@@ -1,6 +1,6 @@
 import { pep503 } from '../names.js';
 import { getJson, RegistryFailure, type HttpOptions } from './http.js';
-import type { Lookup, PackageInfo, RegistryClient } from './types.js';
+import type { Lookup, PackageInfo, PackageRegistry } from './types.js';
 
 async function guarded(fn: () => Promise<Lookup>): Promise<Lookup> {
   try {
@@ -11,7 +11,7 @@ async function guarded(fn: () => Promise<Lookup>): Promise<Lookup> {
 }
 
 /** PyPI's JSON API (`/pypi/<name>/json`); the index URL is configurable. */
-export class PypiRegistry implements RegistryClient {
+export class PypiRegistry implements PackageRegistry {
   readonly ecosystem = 'pypi';
   constructor(readonly origin: string, private readonly http: HttpOptions) {}
 
@@ -54,7 +54,7 @@ function definedExtras(info: { provides_extra?: string[] | null; requires_dist?:
 }
 
 /** The Go module proxy: `@latest` says whether a module exists. */
-export class GoProxy implements RegistryClient {
+export class GoProxy implements PackageRegistry {
   readonly ecosystem = 'go';
   constructor(readonly origin: string, private readonly http: HttpOptions) {}
 
@@ -71,7 +71,7 @@ export class GoProxy implements RegistryClient {
 }
 
 /** crates.io's API (`/api/v1/crates/<name>`). */
-export class CratesRegistry implements RegistryClient {
+export class CratesRegistry implements PackageRegistry {
   readonly ecosystem = 'cargo';
   constructor(readonly origin: string, private readonly http: HttpOptions) {}
 

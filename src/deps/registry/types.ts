@@ -38,7 +38,7 @@ export type Lookup =
   | { status: 'error'; error: string };
 
 /** The role every registry adapter plays. */
-export interface RegistryClient {
+export interface PackageRegistry {
   readonly ecosystem: Ecosystem;
   /** A stable identity of where it looks (for the cache key), e.g. the registry URL. */
   readonly origin: string;
