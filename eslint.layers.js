@@ -1,7 +1,7 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (src/kernel/, which imports no folder) and the folders listed
 // for it, nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'oci', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'report', 'cli'];
+const FOLDERS = ['git', 'policy', 'oci', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'render', 'cli'];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
@@ -21,7 +21,7 @@ export const LAYERS = {
   config: ['authorship', 'deps', 'record', 'gate'],
   context: ['git', 'authorship', 'config'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context', 'oci'],
-  report: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard', 'verify'],
+  render: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard', 'verify'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

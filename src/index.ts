@@ -38,7 +38,7 @@ export {
 export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, RegistryCode, UsageCode, VerificationCode } from './kernel/errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './kernel/schemas.js';
 export type { SchemaName } from './kernel/schemas.js';
-export { buildSampleRepository } from './demo/run.js';
+export { buildSampleRepository } from './demo/sample-repository.js';
 export { VERSION } from './kernel/version.js';
 
 // Line-level attribution.
@@ -76,7 +76,7 @@ export type { AuditContext, AuditOptions, NameCheckOptions, DepsContext, DepsRep
 export type { DependencyReport, Ecosystem, SignalFinding, SignalId, Verdict } from './deps/types.js';
 export type { PackageRegistry, Lookup, PackageInfo } from './deps/registry/types.js';
 export { TyposquatIndex, shippedIndex } from './deps/typosquat/index.js';
-export { renderDepsSarif } from './report/deps-render.js';
+export { renderDepsSarif } from './render/deps-render.js';
 
 export { generateBom, checkDepsReport, publicUrl } from './bom/bom.js';
 export type { BomContext, BomOptions, BomResult } from './bom/bom.js';
@@ -123,7 +123,7 @@ export { bundleManifest, referrersTag, MEDIA as OCI_MEDIA_TYPES } from './oci/ma
 export { collectDashboard } from './dashboard/collect.js';
 export type { DashboardOptions, DashboardContext } from './dashboard/collect.js';
 export type { DashboardData } from './dashboard/types.js';
-export { renderDashboardHtml } from './report/dashboard-page.js';
+export { renderDashboardHtml } from './render/dashboard-page.js';
 
 export { systemClock, fixedClock } from './kernel/clock.js';
 export type { Clock } from './kernel/clock.js';

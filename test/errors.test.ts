@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AiprovError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
 } from '../src/kernel/errors.js';
-import { fileSink } from '../src/report/output.js';
+import { fileSink } from '../src/render/output.js';
 import { tempDir } from './helpers.js';
 
 describe('the error taxonomy', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { formatsFor, RENDERERS } from '../src/report/renderers.js';
+import { formatsFor, RENDERERS } from '../src/render/renderers.js';
 import { DOCUMENT_KINDS, envelope, REPORT_KINDS, schemaPath, type SchemaName } from '../src/kernel/schemas.js';
 import { VERSION } from '../src/kernel/version.js';
 import { runCli } from './cli/run-cli.js';

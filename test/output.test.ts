@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileSink } from '../src/report/output.js';
+import { fileSink } from '../src/render/output.js';
 import { tempDir } from './helpers.js';
 
 async function write(file: string, text: string): Promise<void> {
@@ -51,7 +51,7 @@ describe('--output', () => {
     const dir = await tempDir();
     const target = path.join(dir, 'big.json');
     const script = `
-      const { fileSink } = await import(${JSON.stringify(path.resolve('dist/report/output.js'))});
+      const { fileSink } = await import(${JSON.stringify(path.resolve('dist/render/output.js'))});
       const { removeOutputsOnSignal } = await import(${JSON.stringify(path.resolve('dist/cli/signals.js'))});
       removeOutputsOnSignal();
       const sink = fileSink(${JSON.stringify(target)});

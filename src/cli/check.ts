@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderCheckMarkdown } from '../report/check-markdown.js';
+import { renderCheckMarkdown } from '../render/check-markdown.js';
 import { basePolicyReader } from '../config/base-policy.js';
 import { UsageError } from '../kernel/errors.js';
 import { checkChange } from '../gate/check.js';

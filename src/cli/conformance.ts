@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { conformanceInput, verifyForConformance } from '../verify/conformance.js';
 import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import type { Trust } from '../verify/signature.js';
-import { printable } from '../report/printable.js';
+import { printable } from '../render/printable.js';
 
 const USAGE = 'usage: sigstore-conformance verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PUB) [--trusted-root FILE] FILE_OR_DIGEST';
 

@@ -7,7 +7,7 @@ import { collectDashboard } from '../dashboard/collect.js';
 import { DEMO_DASHBOARD_FILE, runDemo } from '../demo/demo.js';
 import { demoImage } from '../demo/image.js';
 import { startLocalRegistry } from '../oci/registry-process.js';
-import { renderDashboardHtml } from '../report/dashboard-page.js';
+import { renderDashboardHtml } from '../render/dashboard-page.js';
 import { notice, print, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { environmentOf, resolvePath } from './io.js';
 

@@ -4,7 +4,7 @@ import { auditDecision, auditRepository, checkNames, type DepsReport } from '../
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
-import { printable } from '../report/printable.js';
+import { printable } from '../render/printable.js';
 import { exitCodeFor } from './exit.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { openContext, settingsContext, type Context, type SettingsContext } from '../context/context.js';
 import { UsageError } from '../kernel/errors.js';
-import { fileSink, stdoutSink, type OutputSink } from '../report/output.js';
-import { printable } from '../report/printable.js';
-import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../report/renderers.js';
-import { makeStyle, type Style } from '../report/style.js';
+import { fileSink, stdoutSink, type OutputSink } from '../render/output.js';
+import { printable } from '../render/printable.js';
+import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../render/renderers.js';
+import { makeStyle, type Style } from '../render/style.js';
 import type { ReportKind } from '../kernel/schemas.js';
 import { environmentOf, resolvePath, type CliIo } from './io.js';
 

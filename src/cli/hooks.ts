@@ -5,7 +5,7 @@ import type { TrailerStyle } from '../record/agent-env.js';
 import { runHook } from '../record/hook-run.js';
 import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
 import { installHooks, uninstallHooks } from '../record/hooks.js';
-import { hooksReport } from '../report/results-render.js';
+import { hooksReport } from '../render/results-render.js';
 import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import type { CliInput } from './io.js';
 

@@ -1,4 +1,4 @@
-import { printable } from '../report/printable.js';
+import { printable } from '../render/printable.js';
 
 /** Where progress goes: stderr, or a stand-in in tests. */
 export interface ProgressStream {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../kernel/errors.js';
 import { recordAuthorship, type RecordOptions } from '../record/record.js';
 import { recordSquash } from '../record/squash.js';
-import { recordReport } from '../report/results-render.js';
+import { recordReport } from '../render/results-render.js';
 import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 /** The command's options are the library's, plus `--squash-of`. */

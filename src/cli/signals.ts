@@ -1,4 +1,4 @@
-import { removePendingOutputs } from '../report/output.js';
+import { removePendingOutputs } from '../render/output.js';
 
 let installed = false;
 

@@ -4,7 +4,7 @@ import { blameTree } from '../blame/blame.js';
 import type { BlameReport } from '../blame/types.js';
 import { openContext, type ContextOptions } from '../context/context.js';
 import { envelope, type Envelope } from '../kernel/schemas.js';
-import { buildSampleRepository } from './run.js';
+import { buildSampleRepository } from './sample-repository.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';

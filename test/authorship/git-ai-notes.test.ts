@@ -14,8 +14,8 @@ import { blameTree } from '../../src/blame/blame.js';
 import type { BlameReport } from '../../src/blame/types.js';
 import type { ScanReport } from '../../src/authorship/types.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { renderBlameTable } from '../../src/report/blame-render.js';
-import { plainStyle } from '../../src/report/style.js';
+import { renderBlameTable } from '../../src/render/blame-render.js';
+import { plainStyle } from '../../src/render/style.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 

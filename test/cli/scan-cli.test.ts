@@ -7,7 +7,7 @@ import { git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { generateBom } from '../../src/bom/bom.js';
 import { bomProblems } from '../../src/bom/validate.js';
-import { buildSampleRepository } from '../../src/demo/run.js';
+import { buildSampleRepository } from '../../src/demo/sample-repository.js';
 import type { DepsReport } from '../../src/deps/audit.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { VERSION } from '../../src/kernel/version.js';

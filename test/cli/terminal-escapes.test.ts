@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { printable } from '../../src/report/printable.js';
-import { makeStyle } from '../../src/report/style.js';
+import { printable } from '../../src/render/printable.js';
+import { makeStyle } from '../../src/render/style.js';
 import { tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commitAt, git, initRepo, linearRepo } from '../../fixtures/repos.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { renderDepsMarkdown, renderDepsTable } from '../../src/report/deps-render.js';
-import { plainStyle } from '../../src/report/style.js';
+import { renderDepsMarkdown, renderDepsTable } from '../../src/render/deps-render.js';
+import { plainStyle } from '../../src/render/style.js';
 import type { DepsReport } from '../../src/deps/audit.js';
 import { tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';

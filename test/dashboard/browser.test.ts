@@ -7,7 +7,7 @@ import type { ScanReport } from '../../src/authorship/types.js';
 import type { BlameReport } from '../../src/blame/types.js';
 import { collectDashboard } from '../../src/dashboard/collect.js';
 import type { DepsReport } from '../../src/deps/audit.js';
-import { renderDashboardHtml } from '../../src/report/dashboard-page.js';
+import { renderDashboardHtml } from '../../src/render/dashboard-page.js';
 import { chromiumPath, launchBrowser, openOffline, screenshot, type OpenedPage } from '../browser.js';
 import { runCli } from '../cli/run-cli.js';
 import { ctx, tempDir } from '../helpers.js';

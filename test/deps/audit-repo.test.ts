@@ -7,7 +7,7 @@ import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { fixedClock } from '../../src/kernel/clock.js';
 import { auditDecision, auditRepository } from '../../src/deps/audit.js';
 import { importHistory } from '../../src/git/fast-import.js';
-import { renderDepsSarif } from '../../src/report/deps-render.js';
+import { renderDepsSarif } from '../../src/render/deps-render.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';

@@ -6,8 +6,8 @@ import { depsSettings } from '../../src/deps/settings.js';
 import { evaluate } from '../../src/deps/signals.js';
 import { check, daysAgo, NOW, registry } from './helpers.js';
 import { auditDecision } from '../../src/deps/audit.js';
-import { renderDepsTable } from '../../src/report/deps-render.js';
-import { plainStyle } from '../../src/report/style.js';
+import { renderDepsTable } from '../../src/render/deps-render.js';
+import { plainStyle } from '../../src/render/style.js';
 import { runCli } from '../cli/run-cli.js';
 
 const server = await registry({

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { git, initRepo } from '../../fixtures/repos.js';
 import type { CheckReport } from '../../src/gate/check.js';
 import { BUILTIN_RULES } from '../../src/gate/rules.js';
-import { MAX_RESULTS, renderCheckSarif } from '../../src/report/check-sarif.js';
+import { MAX_RESULTS, renderCheckSarif } from '../../src/render/check-sarif.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 import { validateSarif } from '../sarif-schema.js';
