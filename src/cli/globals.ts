@@ -102,6 +102,18 @@ export async function print<K extends ReportKind>(options: GlobalOptions, kind: 
   }
 }
 
+/**
+ * A value given with the global `--output` to a command where it is not a
+ * report file (keygen's key prefix, init's config file): still taken, with a
+ * warning naming the flag that says what it is. Both together are refused.
+ */
+export function deprecatedOutput(options: GlobalOptions, raw: RawGlobals, flag: string, given: string | undefined): string | undefined {
+  if (raw.output === undefined) return given;
+  if (given !== undefined) throw new UsageError(`--output and ${flag} both name the same thing here: give ${flag}`);
+  options.io.stderr.write(`aiprov: warning: --output here is deprecated: use ${flag} (--output names a report file)\n`);
+  return raw.output;
+}
+
 /** A flag's value that must be a whole number of at least 1 (`--jobs`, `--depth`). */
 export function positiveInteger(flag: string, value: string): number {
   const n = Number(value);

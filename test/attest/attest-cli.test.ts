@@ -19,8 +19,8 @@ beforeAll(async () => {
   repo = await tempDir();
   shas = await linearRepo(repo, 4);
   dir = await tempDir();
-  expect((await runCli(['keygen', '--output', path.join(dir, 'ci')], { env })).code).toBe(0);
-  expect((await runCli(['keygen', '--output', path.join(dir, 'other')], { env })).code).toBe(0);
+  expect((await runCli(['keygen', '--prefix', path.join(dir, 'ci')], { env })).code).toBe(0);
+  expect((await runCli(['keygen', '--prefix', path.join(dir, 'other')], { env })).code).toBe(0);
   const attest = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'authorship,bom', '--output-dir', path.join(dir, 'out'), '--quiet'], { env });
   expect(attest).toMatchObject({ code: 0, stderr: '' });
   bundle = path.join(dir, 'out', `${(shas.at(-1) ?? '').slice(0, 12)}.authorship.sigstore.json`);

@@ -43,14 +43,14 @@ describe('signing keys', () => {
 
   it('aiprov keygen: the passphrase from AIPROV_PASSWORD, never printed; without it and without a terminal, exit 2 at once', async () => {
     const dir = await tempDir();
-    const ok = await runCli(['keygen', '--output', path.join(dir, 'ci'), '--algorithm', 'ed25519'], { env: { AIPROV_PASSWORD: 'hunter2-secret' } });
+    const ok = await runCli(['keygen', '--prefix', path.join(dir, 'ci'), '--algorithm', 'ed25519'], { env: { AIPROV_PASSWORD: 'hunter2-secret' } });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toBe(`aiprov: wrote ${path.join(dir, 'ci')}.key (private, encrypted, mode 0600) and ${path.join(dir, 'ci')}.pub (ed25519)\n`);
     expect(`${ok.stdout}${ok.stderr}`).not.toMatch(/hunter2|PRIVATE KEY/);
     expect(keyAlgorithm(await readPrivateKey(path.join(dir, 'ci.key'), 'hunter2-secret'))).toBe('ed25519');
     const env = { ...process.env };
     delete env.AIPROV_PASSWORD;
-    const missing = await runCli(['keygen', '--output', path.join(dir, 'other')], { env });
+    const missing = await runCli(['keygen', '--prefix', path.join(dir, 'other')], { env });
     expect(missing).toMatchObject({ code: 2, stderr: `aiprov: no passphrase for the new key ${path.join(dir, 'other')}.key: set AIPROV_PASSWORD (stdin is not a terminal to ask on)\n` });
   });
 });

@@ -37,7 +37,7 @@ describe('the bin, one real process per command', () => {
     { args: ['verify', '--repo', repo, '--type', 'authorship', '--from-notes', '--key', 'missing.pub'], code: 2, stderr: /missing\.pub/ },
     { args: ['check', '--repo', repo, '--base', 'HEAD~1', '--no-record', '--format', 'json'], code: 0, stdout: /"decision":"pass"/ },
     { args: ['review', '--repo', repo, '--decision', 'maybe'], code: 2, stderr: /^aiprov: --decision maybe: expected approve or reject\n$/ },
-    { args: ['init', '--repo', repo, '--output', 'aiprov.yml'], code: 0, stderr: /wrote .*aiprov\.yml/ },
+    { args: ['init', '--repo', repo, '--file', 'aiprov.yml'], code: 0, stderr: /wrote .*aiprov\.yml/ },
     { args: ['report', '--repo', repo, '--since', 'yesterday'], code: 2, stderr: /^aiprov: --since yesterday: expected a date/ },
     { args: ['demo', '--dir', 'notes.txt'], code: 2, stderr: /^aiprov: .*notes\.txt/ },
   ];
@@ -60,14 +60,14 @@ describe('the bin, one real process per command', () => {
       expect(inProcess.code, row.args.join(' ')).toBe(row.code);
       expect(inProcess.stderr.split('\n')[0]).toBe((spawned[i] as CliResult).stderr.split('\n')[0]);
     }
-    expect((await runCli(['init', '--repo', repo, '--output', 'aiprov.yml'], { cwd: work })).stderr).toMatch(/aiprov\.yml exists/);
+    expect((await runCli(['init', '--repo', repo, '--file', 'aiprov.yml'], { cwd: work })).stderr).toMatch(/aiprov\.yml exists/);
   });
 
   it('the passphrase comes from the process\'s environment, and without it and a terminal the bin says so and exits 2', async () => {
-    const none = await spawnCli(['keygen', '--output', 'k1'], { cwd: work, env: { AIPROV_PASSWORD: undefined } });
+    const none = await spawnCli(['keygen', '--prefix', 'k1'], { cwd: work, env: { AIPROV_PASSWORD: undefined } });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^aiprov: no passphrase for the new key k1\.key: set AIPROV_PASSWORD/);
-    const made = await spawnCli(['keygen', '--output', 'k2'], { cwd: work, env: { AIPROV_PASSWORD: 'pw' } });
+    const made = await spawnCli(['keygen', '--prefix', 'k2'], { cwd: work, env: { AIPROV_PASSWORD: 'pw' } });
     expect(made.code).toBe(0);
     expect(made.stderr).toContain(path.join(work, 'k2.key'));
   });

@@ -1,5 +1,9 @@
 /** Issue 8, item 24: what people expect of a CLI. */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { initRepo } from '../../fixtures/repos.js';
+import { tempDir } from '../helpers.js';
 import { Progress } from '../../src/cli/progress.js';
 import { packument } from '../../fixtures/registry-server.js';
 import { check, registry } from '../deps/helpers.js';
@@ -57,5 +61,28 @@ describe('progress', () => {
     const seen: [number, number][] = [];
     await check(server, ['a1', 'b2', 'c3'], { onProgress: (done, total) => { seen.push([done, total]); } });
     expect(seen).toEqual([[1, 3], [2, 3], [3, 3]]);
+  });
+});
+
+describe('--output names a report file; where it named something else, the old spelling still works, with a warning', () => {
+  it('keygen --output PREFIX and init --output FILE: done, and the flag to use instead named; both spellings together refused', async () => {
+    const dir = await tempDir();
+    const repo = await tempDir();
+    initRepo(repo);
+    const env = { AIPROV_PASSWORD: 'pw' };
+    const old = await runCli(['keygen', '--output', path.join(dir, 'old')], { env });
+    expect(old.code).toBe(0);
+    expect(old.stderr).toMatch(/^aiprov: warning: --output here is deprecated: use --prefix \(--output names a report file\)\n/);
+    expect((await readdir(dir)).sort()).toEqual(['old.key', 'old.pub']);
+    const both = await runCli(['keygen', '--output', path.join(dir, 'a'), '--prefix', path.join(dir, 'b')], { env });
+    expect(both).toMatchObject({ code: 2, stderr: 'aiprov: --output and --prefix both name the same thing here: give --prefix\n' });
+    const fresh = await runCli(['keygen', '--prefix', path.join(dir, 'new')], { env });
+    expect(fresh).toMatchObject({ code: 0 });
+    expect(fresh.stderr).not.toContain('deprecated');
+    const init = await runCli(['init', '--repo', repo, '--output', path.join(dir, 'old.yml')]);
+    expect(init.code).toBe(0);
+    expect(init.stderr).toMatch(/^aiprov: warning: --output here is deprecated: use --file/);
+    expect((await runCli(['init', '--repo', repo, '--file', path.join(dir, 'new.yml'), '--quiet'])).code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['new.key', 'new.pub', 'new.yml', 'old.key', 'old.pub', 'old.yml']);
   });
 });

@@ -172,7 +172,7 @@ describe('aiprov check: the review gate on a change', () => {
     as('Riley Reviewer', 'riley@example.com');
     const dir = await tempDir();
     const env = { AIPROV_PASSWORD: 'reviewer-secret' };
-    expect((await runCli(['keygen', '--output', path.join(dir, 'riley')], { env })).code).toBe(0);
+    expect((await runCli(['keygen', '--prefix', path.join(dir, 'riley')], { env })).code).toBe(0);
     expect((await review(['--decision', 'approve', '--scope', 'src/auth/**', '--key', path.join(dir, 'riley.key'), '--quiet'], env)).code).toBe(0);
     const ok = await check(head);
     expect([ok.code, ok.report.decision, ok.report.hunks[0]?.reviewedBy]).toEqual([0, 'pass', ['Riley Reviewer <riley@example.com>']]);

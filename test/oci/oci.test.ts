@@ -24,7 +24,7 @@ beforeAll(async () => {
   repo = await tempDir();
   await linearRepo(repo, 3);
   dir = await tempDir();
-  const made = await Promise.all(['ci', 'other'].map((name) => runCli(['keygen', '--output', path.join(dir, name)], { env })));
+  const made = await Promise.all(['ci', 'other'].map((name) => runCli(['keygen', '--prefix', path.join(dir, name)], { env })));
   expect(made.map((m) => m.code)).toEqual([0, 0]);
   withApi = await startFakeRegistry({ referrersApi: true, auth: { username: 'ci', password: 's3cret' } });
   withoutApi = await startFakeRegistry({ referrersApi: false });

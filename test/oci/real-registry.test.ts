@@ -30,7 +30,7 @@ beforeAll(async () => {
   repo = await tempDir();
   await linearRepo(repo, 2);
   dir = await tempDir();
-  expect((await runCli(['keygen', '--output', path.join(dir, 'ci')], { env })).code).toBe(0);
+  expect((await runCli(['keygen', '--prefix', path.join(dir, 'ci')], { env })).code).toBe(0);
 }, 60_000);
 
 afterAll(async () => { await registry.stop(); });
