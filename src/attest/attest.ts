@@ -42,7 +42,7 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
   const commit = await git.resolveCommit(options.commit ?? 'HEAD');
   if (options.predicates.length === 0) throw new UsageError('names no predicate to attest', { field: 'predicates' });
   if (options.predicates.includes('review')) throw new UsageError('review attestations are made by the reviewer (the gate), not by attest', { field: 'predicates', value: 'review' });
-  if (options.predicates.includes('deps') && !options.deps) throw new UsageError('deps needs a dependency audit of the commit', { field: 'predicates', value: 'deps' });
+  if (options.predicates.includes('deps') && !options.deps) throw new UsageError('needs a dependency audit of the commit: give {deps}', { field: 'predicates', value: 'deps' });
   if (options.deps) checkDepsReport(options.deps, git.root, commit);
   const subject = subjects(commit, options.artifacts ?? []);
   const out: Attestation[] = [];

@@ -125,13 +125,27 @@ export async function main(rawArgv: string[], io: CliIo = processIo()): Promise<
   }
 }
 
+/**
+ * Library fields whose flag has another name: the library takes several
+ * predicates, a dependency audit (read from --deps-report), a target that is
+ * a range or a commit.
+ */
+const FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = { predicates: ['predicate'], deps: ['depsReport'], target: ['range', 'commit'] };
+
 /** The flag of `command` (or of its parents: global options) whose value the library calls `field`. */
-function flagFor(command: Command, field: string): string | undefined {
-  for (let c: Command | null = command; c; c = c.parent) {
-    const option = c.options.find((o) => o.attributeName() === field);
-    if (option?.long) return option.long;
+export function flagFor(command: Command, field: string): string | undefined {
+  for (const name of [field, ...(FIELD_ALIASES[field] ?? [])]) {
+    for (let c: Command | null = command; c; c = c.parent) {
+      const option = c.options.find((o) => o.attributeName() === name);
+      if (option?.long) return option.long;
+    }
   }
   return undefined;
+}
+
+/** Every command, registered (for tests that check the command line against the library). */
+export async function commandTree(): Promise<Command> {
+  return programFor(['--help'], () => undefined, processIo());
 }
 
 /** The bin's entry: the real process, whose signals remove unfinished outputs. */

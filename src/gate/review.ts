@@ -48,7 +48,7 @@ export async function recordReview(options: ReviewOptions): Promise<RecordedRevi
   if (parts.length > 2 || to === '' || from === '') throw new UsageError('expected a commit or a range A..B', { field: 'target', value: options.target });
   const commit = await git.resolveCommit(to);
   const range = from !== undefined ? `${await git.resolveCommit(from)}..${commit}` : commit;
-  if (options.reviewer.email === '') throw new UsageError('no reviewer: set git config user.name and user.email (the review is recorded in their name)', { field: 'reviewer' });
+  if (options.reviewer.email === '') throw new UsageError('no reviewer: set git config user.name and user.email (the review is recorded in their name)');
   const predicate = reviewPredicate({
     reviewer: { name: options.reviewer.name, email: options.reviewer.email },
     scope: { range, ...(options.paths && options.paths.length > 0 ? { paths: options.paths } : {}) },

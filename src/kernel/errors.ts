@@ -71,8 +71,10 @@ export class UsageError extends AiprovError<UsageCode> {
   readonly value: string | undefined;
   readonly problem: string;
 
+  /** `problem` may name other fields as `{field}`: the library's message shows their names, the CLI's their flags. */
   constructor(problem: string, options: UsageErrorOptions = {}) {
-    super(options.code ?? 'BAD_ARGUMENT', options.field === undefined ? problem : fieldMessage(options.field, options.value, problem), options);
+    const named = withFields(problem, (field) => field);
+    super(options.code ?? 'BAD_ARGUMENT', options.field === undefined ? named : fieldMessage(options.field, options.value, named), options);
     this.field = options.field;
     this.value = options.value;
     this.problem = problem;
@@ -80,9 +82,15 @@ export class UsageError extends AiprovError<UsageCode> {
 
   /** The message with the field named as the caller knows it (a CLI flag); unchanged when `label` does not know the field. */
   messageFor(label: (field: string) => string | undefined): string {
-    if (this.field === undefined) return this.message;
-    return fieldMessage(label(this.field) ?? this.field, this.value, this.problem);
+    const problem = withFields(this.problem, (field) => label(field) ?? field);
+    if (this.field === undefined) return problem;
+    return fieldMessage(label(this.field) ?? this.field, this.value, problem);
   }
+}
+
+/** `{field}` placeholders in a problem, each replaced by its label. */
+function withFields(problem: string, label: (field: string) => string): string {
+  return problem.replace(/\{([a-zA-Z]+)\}/g, (_all, field: string) => label(field));
 }
 
 function fieldMessage(field: string, value: string | undefined, problem: string): string {

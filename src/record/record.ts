@@ -54,7 +54,7 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
   const { git, clock, env } = options.context;
   const sha = await git.resolveCommit(options.commit ?? 'HEAD');
   const warnings: ScanWarning[] = [];
-  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('is required (unless fromAgentTrace names the agent)', { field: 'agent' });
+  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('is required, unless {fromAgentTrace} names the agent', { field: 'agent' });
   const agent = options.agent === undefined ? undefined : checkAgent(options.agent);
   if (options.session !== undefined && !isUrl(options.session)) throw new UsageError('not a URL', { field: 'session', value: options.session });
   const prompt = options.promptFile === undefined ? undefined : await readPrompt(env.cwd, options.promptFile);
