@@ -88,8 +88,9 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
     return none;
   }
   if (shape.content === 'message' && artifact) {
-    const problem = checkDigest(bundle, entity, artifact);
-    if (problem) { checks.fail('signature', problem); return none; }
+    const digested = checkDigest(bundle, entity, artifact);
+    if ('problem' in digested) { checks.fail('signature', digested.problem); return none; }
+    entity = digested.entity;
   }
 
   let signer: ReturnType<Verifier['verify']> | undefined;
@@ -141,25 +142,29 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
   return { signedAt, signer: who, ...(verified ? { envelope: { payloadType: verified.payloadType, payload: Buffer.from(verified.payload) } } : {}) };
 }
 
-/** A message signature over a digest only: the digest must be the bundle's, and the signature is checked over it without hashing again. */
-function checkDigest(bundle: Bundle, entity: SignedEntity, artifact: SignedArtifact): string | undefined {
-  if (bundle.content.$case !== 'messageSignature') return undefined;
+/**
+ * A message signature over a digest only: the digest must be the bundle's,
+ * and the signature is checked over it without hashing again. The entity
+ * @sigstore/verify made is left as it was: a new one, with a signature that
+ * verifies over the digest, is handed to the Verifier.
+ */
+function checkDigest(bundle: Bundle, entity: SignedEntity, artifact: SignedArtifact): { problem: string } | { entity: SignedEntity } {
+  if (bundle.content.$case !== 'messageSignature') return { entity };
   const { messageDigest } = bundle.content.messageSignature;
   const expected = 'bytes' in artifact ? createHash('sha256').update(artifact.bytes).digest() : artifact.sha256;
   // A bundle that names another algorithm cannot be compared with a SHA-256.
-  if (messageDigest.algorithm !== HashAlgorithm.SHA2_256) return `the bundle's message digest is not SHA-256 (algorithm ${messageDigest.algorithm})`;
-  if (!Buffer.from(messageDigest.digest).equals(expected)) return `the bundle signs sha256:${Buffer.from(messageDigest.digest).toString('hex')}, not the artifact (sha256:${expected.toString('hex')})`;
-  if ('sha256' in artifact) {
-    const original = entity.signature;
-    entity.signature = {
-      signature: original.signature,
-      compareSignature: (s) => original.compareSignature(s),
-      compareDigest: (d) => original.compareDigest(d),
-      compareSignedDigest: (d) => original.compareSignedDigest(d),
-      verifySignature: (key) => verifyPrehashed(key, artifact.sha256, original.signature),
-    };
-  }
-  return undefined;
+  if (messageDigest.algorithm !== HashAlgorithm.SHA2_256) return { problem: `the bundle's message digest is not SHA-256 (algorithm ${messageDigest.algorithm})` };
+  if (!Buffer.from(messageDigest.digest).equals(expected)) return { problem: `the bundle signs sha256:${Buffer.from(messageDigest.digest).toString('hex')}, not the artifact (sha256:${expected.toString('hex')})` };
+  if (!('sha256' in artifact)) return { entity };
+  const original = entity.signature;
+  const signature: SignedEntity['signature'] = {
+    signature: original.signature,
+    compareSignature: (s) => original.compareSignature(s),
+    compareDigest: (d) => original.compareDigest(d),
+    compareSignedDigest: (d) => original.compareSignedDigest(d),
+    verifySignature: (key) => verifyPrehashed(key, artifact.sha256, original.signature),
+  };
+  return { entity: { ...entity, signature } };
 }
 
 /** The verified times: log entries with an inclusion promise (signed by the log), and RFC 3161 timestamps (verified by the Verifier). */
