@@ -1,7 +1,25 @@
 // The layering of src/ (ARCHITECTURE.md), enforced: each folder may import
 // the kernel (src/kernel/, which imports no folder) and the folders listed
 // for it, nothing above. `npm run lint` fails on an import that runs back up.
-const FOLDERS = ['git', 'policy', 'oci', 'authorship', 'blame', 'record', 'deps', 'bom', 'attest', 'verify', 'gate', 'dashboard', 'config', 'context', 'demo', 'render', 'cli'];
+const FOLDERS = [
+  'git',
+  'policy',
+  'oci',
+  'authorship',
+  'blame',
+  'record',
+  'deps',
+  'bom',
+  'attest',
+  'verify',
+  'gate',
+  'dashboard',
+  'config',
+  'context',
+  'demo',
+  'render',
+  'cli',
+];
 
 /** folder → the folders it may import. */
 export const LAYERS = {
@@ -32,10 +50,16 @@ const SPAWNERS = [
 
 /** One rule per file group (flat config replaces a rule, it does not merge it): the folders it may not import, and no spawning. */
 const restrict = (forbidden, who, spawn = false) => ({
-  'no-restricted-imports': ['error', {
-    paths: spawn ? [] : SPAWNERS,
-    patterns: forbidden.map((folder) => ({ group: [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `./${folder}/*`], message: `${who} may not import ${folder}/ (see ARCHITECTURE.md)` })),
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: spawn ? [] : SPAWNERS,
+      patterns: forbidden.map((folder) => ({
+        group: [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `./${folder}/*`],
+        message: `${who} may not import ${folder}/ (see ARCHITECTURE.md)`,
+      })),
+    },
+  ],
 });
 
 /** Where the process itself may be read and programs spawned: the CLI and the adapters at the edge. */
@@ -44,7 +68,10 @@ const EDGE = ['src/cli/**', 'src/kernel/environment.ts', 'src/git/runner.ts'];
 export const layerRules = [
   ...Object.entries(LAYERS).map(([folder, allowed]) => ({
     files: [`src/${folder}/**/*.ts`],
-    rules: restrict(FOLDERS.filter((f) => f !== folder && !allowed.includes(f)), `src/${folder}/`),
+    rules: restrict(
+      FOLDERS.filter((f) => f !== folder && !allowed.includes(f)),
+      `src/${folder}/`,
+    ),
   })),
   // The kernel imports no folder (its entry in LAYERS); index.ts (the public API) may import all but the CLI.
   { files: ['src/index.ts'], rules: restrict(['cli'], 'the library API (src/index.ts)') },
@@ -52,15 +79,30 @@ export const layerRules = [
     files: ['src/**/*.ts'],
     ignores: EDGE,
     rules: {
-      'no-restricted-properties': ['error',
-        { object: 'process', property: 'env', message: 'read variables from the context\'s Environment (src/kernel/environment.ts)' },
-        { object: 'process', property: 'cwd', message: 'take the cwd from the context\'s Environment (src/kernel/environment.ts)' },
-        { object: 'os', property: 'homedir', message: 'take the home directory from the context\'s Environment (src/kernel/environment.ts)' },
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: "read variables from the context's Environment (src/kernel/environment.ts)" },
+        { object: 'process', property: 'cwd', message: "take the cwd from the context's Environment (src/kernel/environment.ts)" },
+        { object: 'os', property: 'homedir', message: "take the home directory from the context's Environment (src/kernel/environment.ts)" },
         { object: 'process', property: 'exitCode', message: 'commands return their exit code to cli/main.ts' },
       ],
     },
   },
   // The one place git is spawned, and the one place a local registry is (the demo's and the tests').
-  { files: ['src/git/runner.ts'], rules: restrict(FOLDERS.filter((f) => f !== 'git'), 'src/git/', true) },
-  { files: ['src/oci/registry-process.ts'], rules: restrict(FOLDERS.filter((f) => f !== 'oci'), 'src/oci/', true) },
+  {
+    files: ['src/git/runner.ts'],
+    rules: restrict(
+      FOLDERS.filter((f) => f !== 'git'),
+      'src/git/',
+      true,
+    ),
+  },
+  {
+    files: ['src/oci/registry-process.ts'],
+    rules: restrict(
+      FOLDERS.filter((f) => f !== 'oci'),
+      'src/oci/',
+      true,
+    ),
+  },
 ];

@@ -5,9 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { BUILTIN_SIGNATURES } from '../dist/authorship/signatures.js';
 import { SignatureEngine } from '../dist/authorship/engine.js';
 
-
 export function sequentialBlame(repo) {
-  const files = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', 'HEAD'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', 'HEAD'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\0')
+    .filter(Boolean);
   const linesBySha = new Map();
   let total = 0;
   for (const file of files) {
@@ -21,12 +22,25 @@ export function sequentialBlame(repo) {
     }
   }
   const engine = new SignatureEngine(BUILTIN_SIGNATURES);
-  const log = execFileSync('git', ['log', '--no-walk=unsorted', '--stdin', '-z', '--format=%H%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%B'], { cwd: repo, input: [...linesBySha.keys()].join('\n'), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const log = execFileSync('git', ['log', '--no-walk=unsorted', '--stdin', '-z', '--format=%H%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%B'], {
+    cwd: repo,
+    input: [...linesBySha.keys()].join('\n'),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   let ai = 0;
   for (const record of log.split('\0')) {
     if (!record) continue;
     const [sha, an, ae, cn, ce, ...rest] = record.split('\x1f');
-    const match = engine.match({ sha, parents: [], author: { name: an, email: ae }, committer: { name: cn, email: ce }, authoredAt: '', committedAt: '', message: rest.join('\x1f') });
+    const match = engine.match({
+      sha,
+      parents: [],
+      author: { name: an, email: ae },
+      committer: { name: cn, email: ce },
+      authoredAt: '',
+      committedAt: '',
+      message: rest.join('\x1f'),
+    });
     if (match.detections.some((d) => d.role === 'author')) ai += linesBySha.get(sha) ?? 0;
   }
   return { files: files.length, total, ai };

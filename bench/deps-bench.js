@@ -17,7 +17,7 @@ function packument(name) {
     'name': name,
     'dist-tags': { latest: '1.0.0' },
     'versions': { '1.0.0': { name, version: '1.0.0', repository: { url: `git+https://github.com/example/${name}.git` }, dist: { tarball: 'x' } } },
-    'time': { created: '2020-01-01T00:00:00.000Z', '1.0.0': '2020-01-01T00:00:00.000Z' },
+    'time': { 'created': '2020-01-01T00:00:00.000Z', '1.0.0': '2020-01-01T00:00:00.000Z' },
   };
 }
 
@@ -43,9 +43,16 @@ export async function benchDeps() {
   const names = Array.from({ length: NAMES }, (_, i) => `bench-package-${String(i).padStart(4, '0')}`);
   const run = async (concurrency, cacheDir) => {
     const started = process.hrtime.bigint();
-    const context = await settingsContext({ env: { vars: { npm_config_userconfig: path.join(npmrc, 'user.npmrc') } }, clock: fixedClock('2026-11-21T00:00:00Z') });
+    const context = await settingsContext({
+      env: { vars: { npm_config_userconfig: path.join(npmrc, 'user.npmrc') } },
+      clock: fixedClock('2026-11-21T00:00:00Z'),
+    });
     const report = await checkNames({
-      context, names, ecosystem: 'npm', npmrcDir: npmrc, cacheDir,
+      context,
+      names,
+      ecosystem: 'npm',
+      npmrcDir: npmrc,
+      cacheDir,
       settings: { concurrency, registries: { npmDownloads: url, pypi: url, go: url, crates: url } },
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -65,8 +72,12 @@ export async function benchDeps() {
     console.log('');
     console.log(`audit of ${NAMES} npm names, registry latency ${LATENCY_MS} ms`);
     console.log(`  baseline  one at a time, no cache  ${baseline.toFixed(0).padStart(7)} ms`);
-    console.log(`  aiprov    cold cache               ${cold.toFixed(0).padStart(7)} ms  (${coldRequests} requests)  ${(baseline / cold).toFixed(1)}x (target >= 10x)`);
-    console.log(`  aiprov    warm cache               ${warm.toFixed(0).padStart(7)} ms  (${warmRequests} requests)  ${(baseline / warm).toFixed(1)}x (target >= 50x)`);
+    console.log(
+      `  aiprov    cold cache               ${cold.toFixed(0).padStart(7)} ms  (${coldRequests} requests)  ${(baseline / cold).toFixed(1)}x (target >= 10x)`,
+    );
+    console.log(
+      `  aiprov    warm cache               ${warm.toFixed(0).padStart(7)} ms  (${warmRequests} requests)  ${(baseline / warm).toFixed(1)}x (target >= 50x)`,
+    );
     console.log(`  ${baseline / cold >= 10 && baseline / warm >= 50 ? 'within targets' : 'OUTSIDE TARGETS'}`);
   } finally {
     server.close();

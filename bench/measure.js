@@ -14,12 +14,18 @@ export function measure(command, args, options = {}) {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch { /* the process has exited */ }
+      } catch {
+        /* the process has exited */
+      }
     };
     const timer = setInterval(sample, 5);
-    child.stderr.setEncoding('utf8').on('data', (t) => { stderr += t; });
+    child.stderr.setEncoding('utf8').on('data', (t) => {
+      stderr += t;
+    });
     child.on('error', reject);
-    child.on('exit', () => { sample(); });
+    child.on('exit', () => {
+      sample();
+    });
     child.on('close', (code) => {
       clearInterval(timer);
       closeSync(devNull);

@@ -27,15 +27,26 @@ function note(i, every) {
   const sessions = {};
   for (const id of [own, ...carried]) {
     if (id === foreign) continue;
-    sessions[id] = { agent_id: { tool: i % 3 === 0 ? 'codex' : 'claude', id: `conv-${id}`, model: i % 3 === 0 ? 'gpt-5.5' : 'claude-opus-4-6' }, human_author: 'dev@example.com', custom_attributes: { team: 'platform', ticket: `T-${i}` } };
+    sessions[id] = {
+      agent_id: { tool: i % 3 === 0 ? 'codex' : 'claude', id: `conv-${id}`, model: i % 3 === 0 ? 'gpt-5.5' : 'claude-opus-4-6' },
+      human_author: 'dev@example.com',
+      custom_attributes: { team: 'platform', ticket: `T-${i}` },
+    };
   }
   const prompts = {};
   if ((i / every) % 10 === 3) {
     // An older note with a transcript (git-ai < 1.3.4 kept them): about 400 KB.
     prompts[hex(i, 16)] = {
       agent_id: { tool: 'cursor', id: `c-${i}`, model: 'claude-4.5-sonnet-thinking' },
-      messages: Array.from({ length: 400 }, (_, m) => ({ type: m % 2 ? 'assistant' : 'user', text: `Step ${m} of the change to module ${i % 500}: `.padEnd(1000, 'lorem ipsum dolor sit amet '), timestamp: `2026-01-01T00:00:${String(m % 60).padStart(2, '0')}Z` })),
-      total_additions: 10, total_deletions: 2, accepted_lines: 8, overriden_lines: 0,
+      messages: Array.from({ length: 400 }, (_, m) => ({
+        type: m % 2 ? 'assistant' : 'user',
+        text: `Step ${m} of the change to module ${i % 500}: `.padEnd(1000, 'lorem ipsum dolor sit amet '),
+        timestamp: `2026-01-01T00:00:${String(m % 60).padStart(2, '0')}Z`,
+      })),
+      total_additions: 10,
+      total_deletions: 2,
+      accepted_lines: 8,
+      overriden_lines: 0,
     };
   }
   return `${attest.join('\n')}\n---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.4.5', base_commit_sha: '0'.repeat(40), prompts, sessions }, null, 2)}\n`;

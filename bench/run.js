@@ -39,11 +39,13 @@ async function benchScan() {
   // Memory must not grow with history: the same scan over a tenth of it.
   const tenth = await medianOf(1, () => measure(process.execPath, [BIN, 'scan', 'HEAD~10000..HEAD', '--repo', repo, '--format', 'json', '--quiet']));
   console.log('');
-  console.log('scan of 100,000 commits (%d runs of each, in turns; ratio: median of the pairs\' ratios)', runs);
+  console.log("scan of 100,000 commits (%d runs of each, in turns; ratio: median of the pairs' ratios)", runs);
   console.log(`  baseline  git log, same fields     ${gitLog.ms.toFixed(0).padStart(6)} ms  peak RSS ${gitLog.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  aiprov    scan --format json       ${scan.ms.toFixed(0).padStart(6)} ms  peak RSS ${scan.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${ratio.toFixed(2)}x git log (target <= 2.00x); peak RSS ${scan.peakMb.toFixed(0)} MB (target < 300 MB)`);
-  console.log(`  memory    ${tenth.peakMb.toFixed(0)} MB for the newest 10,000 commits, ${scan.peakMb.toFixed(0)} MB for all 100,000 (${(scan.peakMb / tenth.peakMb).toFixed(2)}x for 10x the history)`);
+  console.log(
+    `  memory    ${tenth.peakMb.toFixed(0)} MB for the newest 10,000 commits, ${scan.peakMb.toFixed(0)} MB for all 100,000 (${(scan.peakMb / tenth.peakMb).toFixed(2)}x for 10x the history)`,
+  );
   console.log(`  ${ratio <= 2 && scan.peakMb < 300 ? 'within targets' : 'OUTSIDE TARGETS'}`);
 }
 
@@ -56,14 +58,18 @@ async function benchBlame() {
   const baseline = sequentialBlame(repo);
   const baselineMs = Number(process.hrtime.bigint() - started) / 1e6;
   const ours = await measure(process.execPath, [BIN, 'blame', '--repo', repo, '--format', 'json', '--quiet']);
-  const report = JSON.parse(spawnSync(process.execPath, [BIN, 'blame', '--repo', repo, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
+  const report = JSON.parse(
+    spawnSync(process.execPath, [BIN, 'blame', '--repo', repo, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout,
+  );
   const early = await measure(process.execPath, [BIN, 'blame', '--repo', repo, '--rev', `HEAD~${COMMITS - 300}`, '--format', 'json', '--quiet']);
   const same = report.totals.lines === baseline.total && report.totals.aiLines === baseline.ai;
   const speedup = baselineMs / ours.ms;
   console.log('');
   console.log(`whole-tree attribution of ${baseline.files} files`);
   console.log(`  baseline  git blame file by file    ${baselineMs.toFixed(0).padStart(6)} ms  ${baseline.ai} AI of ${baseline.total} lines`);
-  console.log(`  aiprov    blame --format json      ${ours.ms.toFixed(0).padStart(6)} ms  ${report.totals.aiLines} AI of ${report.totals.lines} lines  peak RSS ${ours.peakMb.toFixed(0)} MB`);
+  console.log(
+    `  aiprov    blame --format json      ${ours.ms.toFixed(0).padStart(6)} ms  ${report.totals.aiLines} AI of ${report.totals.lines} lines  peak RSS ${ours.peakMb.toFixed(0)} MB`,
+  );
   console.log(`  speed-up  ${speedup.toFixed(2)}x the baseline (target >= 1.50x); counts ${same ? 'identical' : 'DIFFERENT'}`);
   console.log(`  memory    ${early.peakMb.toFixed(0)} MB at 300 commits of history, ${ours.peakMb.toFixed(0)} MB at ${COMMITS}`);
   console.log(`  ${speedup >= 1.5 && same ? 'within targets' : 'OUTSIDE TARGETS'}`);
@@ -91,7 +97,10 @@ async function benchNotes() {
   console.log('');
   console.log('git-ai notes read lazily (median of %d runs; peak RSS of aiprov itself)', RUNS);
   console.log(`  ${'command'.padEnd(24)} ${'1,000 notes'.padStart(22)} ${'10,000 notes'.padStart(22)}  memory ratio`);
-  const line = (name, a, b) => console.log(`  ${name.padEnd(24)} ${`${a.ms.toFixed(0)} ms ${a.peakMb.toFixed(0)} MB`.padStart(22)} ${`${b.ms.toFixed(0)} ms ${b.peakMb.toFixed(0)} MB`.padStart(22)}  ${(b.peakMb / a.peakMb).toFixed(2)}x`);
+  const line = (name, a, b) =>
+    console.log(
+      `  ${name.padEnd(24)} ${`${a.ms.toFixed(0)} ms ${a.peakMb.toFixed(0)} MB`.padStart(22)} ${`${b.ms.toFixed(0)} ms ${b.peakMb.toFixed(0)} MB`.padStart(22)}  ${(b.peakMb / a.peakMb).toFixed(2)}x`,
+    );
   line('scan HEAD~1..HEAD', few.oneCommit, many.oneCommit);
   line('scan (all history)', few.scan, many.scan);
   line('blame src/m1.ts', few.blameFile, many.blameFile);
@@ -106,7 +115,8 @@ async function benchNotes() {
 async function benchSince() {
   const long = await benchRepository(100_000);
   const short = await benchRepository(1_000);
-  const run = (repo) => medianOf(RUNS, () => measure(process.execPath, [BIN, 'blame', '--since', 'HEAD~10', '--rev', 'HEAD', '--repo', repo, '--format', 'json', '--quiet']));
+  const run = (repo) =>
+    medianOf(RUNS, () => measure(process.execPath, [BIN, 'blame', '--since', 'HEAD~10', '--rev', 'HEAD', '--repo', repo, '--format', 'json', '--quiet']));
   const a = await run(short);
   const b = await run(long);
   const ratio = b.ms / a.ms;
@@ -129,8 +139,10 @@ async function benchBom() {
   };
   const paired = await pairedMedian(runs, separately, () => measure(process.execPath, [BIN, 'bom', '--repo', repo, '--quiet']));
   console.log('');
-  console.log('AI-BOM of 100,000 commits (%d runs of each, in turns; ratio: median of the pairs\' ratios)', runs);
-  console.log(`  baseline  scan + blame, separately ${paired.baseline.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.baseline.peakMb.toFixed(0).padStart(4)} MB`);
+  console.log("AI-BOM of 100,000 commits (%d runs of each, in turns; ratio: median of the pairs' ratios)", runs);
+  console.log(
+    `  baseline  scan + blame, separately ${paired.baseline.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.baseline.peakMb.toFixed(0).padStart(4)} MB`,
+  );
   console.log(`  aiprov    bom                      ${paired.ours.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.ours.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${paired.ratio.toFixed(2)}x scan + blame (target <= 1.10x)`);
   console.log(`  ${paired.ratio <= 1.1 ? 'within targets' : 'OUTSIDE TARGETS'}`);
@@ -141,10 +153,26 @@ async function benchCheck() {
   const [small, large] = [await benchRepository(1_000), await benchRepository(100_000)];
   const runs = Math.max(RUNS, 5);
   // --no-record: the cached repositories are not written to; --offline --allow-unknown: no registry is asked.
-  const check = (repo) => () => measure(process.execPath, [BIN, 'check', '--repo', repo, '--base', 'HEAD~20', '--head', 'HEAD~10', '--no-record', '--offline', '--allow-unknown', '--format', 'json', '--quiet']);
+  const check = (repo) => () =>
+    measure(process.execPath, [
+      BIN,
+      'check',
+      '--repo',
+      repo,
+      '--base',
+      'HEAD~20',
+      '--head',
+      'HEAD~10',
+      '--no-record',
+      '--offline',
+      '--allow-unknown',
+      '--format',
+      'json',
+      '--quiet',
+    ]);
   const paired = await pairedMedian(runs, check(small), check(large));
   console.log('');
-  console.log('aiprov check of a 10-commit change (%d runs of each, in turns; ratio: median of the pairs\' ratios)', runs);
+  console.log("aiprov check of a 10-commit change (%d runs of each, in turns; ratio: median of the pairs' ratios)", runs);
   console.log(`  on 1,000 commits      ${paired.baseline.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.baseline.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  on 100,000 commits    ${paired.ours.ms.toFixed(0).padStart(6)} ms  peak RSS ${paired.ours.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${paired.ratio.toFixed(2)}x (target <= 1.20x)`);

@@ -21,10 +21,16 @@ function random(seed) {
 
 function* commits() {
   const rnd = random(42);
-  const files = Array.from({ length: FILES }, (_, f) => Array.from({ length: LINES }, (_, l) => `export const v${f}_${l} = ${l}; // original line ${l} of module ${f}`));
+  const files = Array.from({ length: FILES }, (_, f) =>
+    Array.from({ length: LINES }, (_, l) => `export const v${f}_${l} = ${l}; // original line ${l} of module ${f}`),
+  );
   const time = 1_650_000_000;
   // The first commit adds every file.
-  yield { author: { name: 'Alice Martin', email: 'alice@example.com', time }, message: 'Initial import\n', files: Object.fromEntries(files.map((lines, f) => [`src/pkg${f % 40}/module${f}.ts`, lines.join('\n') + '\n'])) };
+  yield {
+    author: { name: 'Alice Martin', email: 'alice@example.com', time },
+    message: 'Initial import\n',
+    files: Object.fromEntries(files.map((lines, f) => [`src/pkg${f % 40}/module${f}.ts`, lines.join('\n') + '\n'])),
+  };
   for (let c = 1; c < COMMITS; c++) {
     const touched = {};
     for (let k = 0; k < 3; k++) {
@@ -39,8 +45,12 @@ function* commits() {
     }
     const kind = c % 8;
     const author = { name: kind === 3 ? 'Bob Chen (aider)' : 'Bob Chen', email: 'bob@example.com', time: time + c * 3_600 };
-    const message = kind === 0 ? `Change ${c}\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n`
-      : kind === 5 ? `Change ${c}\n\nCo-authored-by: Codex <noreply@openai.com>\n` : `Change ${c}\n`;
+    const message =
+      kind === 0
+        ? `Change ${c}\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n`
+        : kind === 5
+          ? `Change ${c}\n\nCo-authored-by: Codex <noreply@openai.com>\n`
+          : `Change ${c}\n`;
     yield { author, ...(kind === 3 ? { committer: author } : {}), message, files: touched };
   }
 }

@@ -17,8 +17,22 @@ function predicate(commit) {
     attestedAt: new Date(),
     range: commit,
     commitReport: null,
-    scanSummary: { commits: 500, aiCommits: 120, automationCommits: 3, reviewSuggestionCommits: 0, noSignatureCommits: 377, unattestedCommits: 0, byAgent: { 'claude-code': { commits: 120, declared: 100, inferred: 20, models: { 'claude-sonnet-4.5': 100 } } }, byAutomation: { dependabot: 3 } },
-    blame: { since: null, detection: 'moves', totals: { ...counts, lines: 4800, aiLines: 2400, files: 40, aiShare: 0.5, byAgent: { 'claude-code': 2400 }, byModel: { 'claude-sonnet-4.5': 2400 } }, files: Array.from({ length: 40 }, (_, i) => ({ path: `src/module-${i}.ts`, ...counts })) },
+    scanSummary: {
+      commits: 500,
+      aiCommits: 120,
+      automationCommits: 3,
+      reviewSuggestionCommits: 0,
+      noSignatureCommits: 377,
+      unattestedCommits: 0,
+      byAgent: { 'claude-code': { commits: 120, declared: 100, inferred: 20, models: { 'claude-sonnet-4.5': 100 } } },
+      byAutomation: { dependabot: 3 },
+    },
+    blame: {
+      since: null,
+      detection: 'moves',
+      totals: { ...counts, lines: 4800, aiLines: 2400, files: 40, aiShare: 0.5, byAgent: { 'claude-code': 2400 }, byModel: { 'claude-sonnet-4.5': 2400 } },
+      files: Array.from({ length: 40 }, (_, i) => ({ path: `src/module-${i}.ts`, ...counts })),
+    },
   });
 }
 
@@ -32,15 +46,27 @@ function predicate(commit) {
 export async function benchVerify() {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const publicKey = createPublicKey(privateKey);
-  const review = reviewPredicate({ reviewer: { name: 'Dana Human', email: 'dana@example.com' }, scope: { range: 'main..feature', paths: ['src/auth/'] }, decision: 'approved', reviewedAt: new Date().toISOString() });
+  const review = reviewPredicate({
+    reviewer: { name: 'Dana Human', email: 'dana@example.com' },
+    scope: { range: 'main..feature', paths: ['src/auth/'] },
+    decision: 'approved',
+    reviewedAt: new Date().toISOString(),
+  });
   const small = await run(privateKey, publicKey, PREDICATE_TYPES.review, () => review);
   const large = await run(privateKey, publicKey, PREDICATE_TYPES.authorship, predicate);
   console.log('');
   console.log(`verification of ${BUNDLES} key-signed bundles (${ROUNDS} rounds of each, in turns; ratio: median of the rounds')`);
-  for (const [name, r] of [['review/v1 statement', small], ['authorship, 40 files', large]]) {
-    console.log(`  ${name.padEnd(21)} bare crypto.verify over the PAE ${r.bare.toFixed(0).padStart(6)} bundles/s; aiprov, every check ${r.ours.toFixed(0).padStart(6)} bundles/s: ${r.ratio.toFixed(2)}x (${r.bytes} bytes of statement)`);
+  for (const [name, r] of [
+    ['review/v1 statement', small],
+    ['authorship, 40 files', large],
+  ]) {
+    console.log(
+      `  ${name.padEnd(21)} bare crypto.verify over the PAE ${r.bare.toFixed(0).padStart(6)} bundles/s; aiprov, every check ${r.ours.toFixed(0).padStart(6)} bundles/s: ${r.ratio.toFixed(2)}x (${r.bytes} bytes of statement)`,
+    );
   }
-  console.log(`  ratio     ${small.ratio.toFixed(2)}x the bare throughput (target >= 0.50x); ${large.ratio.toFixed(2)}x for the larger statement (parsing it is the difference)`);
+  console.log(
+    `  ratio     ${small.ratio.toFixed(2)}x the bare throughput (target >= 0.50x); ${large.ratio.toFixed(2)}x for the larger statement (parsing it is the difference)`,
+  );
   console.log(`  ${small.ratio >= 0.5 ? 'within targets' : 'OUTSIDE TARGETS'}`);
 }
 
@@ -50,25 +76,45 @@ async function run(privateKey, publicKey, type, make) {
     const commit = i.toString(16).padStart(40, '0');
     const bundle = await signWithKey(statement(subjects(commit), type, make(commit)), privateKey);
     const envelope = bundle.dsseEnvelope;
-    items.push({ commit, json: JSON.parse(JSON.stringify(bundle)), pae: pae(envelope.payloadType, Buffer.from(envelope.payload, 'base64')), sig: Buffer.from(envelope.signatures[0].sig, 'base64'), bytes: Buffer.from(envelope.payload, 'base64').length });
+    items.push({
+      commit,
+      json: JSON.parse(JSON.stringify(bundle)),
+      pae: pae(envelope.payloadType, Buffer.from(envelope.payload, 'base64')),
+      sig: Buffer.from(envelope.signatures[0].sig, 'base64'),
+      bytes: Buffer.from(envelope.payload, 'base64').length,
+    });
   }
   const now = new Date();
-  const bare = () => { for (const it of items) if (!cryptoVerify('sha256', it.pae, publicKey, it.sig)) throw new Error('bare verify failed'); };
+  const bare = () => {
+    for (const it of items) if (!cryptoVerify('sha256', it.pae, publicKey, it.sig)) throw new Error('bare verify failed');
+  };
   const ours = async () => {
     for (const it of items) {
-      const v = await verifyAttestation({ bundle: it.json, trust: { kind: 'keys', keys: [publicKey] }, predicateType: type, subject: { gitCommit: it.commit }, now });
+      const v = await verifyAttestation({
+        bundle: it.json,
+        trust: { kind: 'keys', keys: [publicKey] },
+        predicateType: type,
+        subject: { gitCommit: it.commit },
+        now,
+      });
       if (!v.verified) throw new Error(`aiprov verify failed: ${JSON.stringify(v.checks.find((c) => c.result === 'failed'))}`);
     }
   };
-  const time = async (f) => { const t = process.hrtime.bigint(); await f(); return Number(process.hrtime.bigint() - t) / 1e6; };
-  await time(bare); await time(ours); // warm up: schemas compiled, JIT
+  const time = async (f) => {
+    const t = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  await time(bare);
+  await time(ours); // warm up: schemas compiled, JIT
   const ratios = [];
   let bareMs = 0;
   let oursMs = 0;
   for (let r = 0; r < ROUNDS; r++) {
     const b = await time(bare);
     const o = await time(ours);
-    bareMs += b; oursMs += o;
+    bareMs += b;
+    oursMs += o;
     ratios.push(b / o);
   }
   const perSecond = (ms) => (BUNDLES * ROUNDS * 1000) / ms;

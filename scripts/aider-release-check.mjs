@@ -14,9 +14,20 @@ import { blameTree } from '../dist/blame/blame.js';
 
 export const AIDER_FILTER = {
   include: [
-    '*.js', '*.py', '*.scm', '*.sh', '*Dockerfile', '*Gemfile', '.github/workflows/*.yml', 'aider/resources/**/*.yml',
-    'tests/fixtures/languages/**/test.*', 'aider/website/index.html', 'aider/website/share/index.md',
-    'aider/website/_includes/head_custom.html', 'aider/website/_includes/home.css', 'aider/website/docs/leaderboards/index.md',
+    '*.js',
+    '*.py',
+    '*.scm',
+    '*.sh',
+    '*Dockerfile',
+    '*Gemfile',
+    '.github/workflows/*.yml',
+    'aider/resources/**/*.yml',
+    'tests/fixtures/languages/**/test.*',
+    'aider/website/index.html',
+    'aider/website/share/index.md',
+    'aider/website/_includes/head_custom.html',
+    'aider/website/_includes/home.css',
+    'aider/website/docs/leaderboards/index.md',
   ],
   exclude: ['*prompts.py', 'tests/fixtures/watch*', 'tests/fixtures/watch*/', 'aider/website/install.ps1', 'aider/website/install.sh'],
 };
@@ -26,7 +37,10 @@ if (!repo) {
   console.error('usage: node scripts/aider-release-check.mjs /path/to/aider [--rows N]');
   process.exit(2);
 }
-const flag = (name, fallback) => { const i = rest.indexOf(name); return i === -1 ? fallback : Number(rest[i + 1]); };
+const flag = (name, fallback) => {
+  const i = rest.indexOf(name);
+  return i === -1 ? fallback : Number(rest[i + 1]);
+};
 const from = flag('--from', 1);
 const all = parse(execFileSync('git', ['-C', repo, 'show', 'HEAD:aider/website/_data/blame.yml'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 const rows = all.slice(from - 1, from - 1 + flag('--rows', Infinity));
@@ -44,6 +58,8 @@ for (const row of rows) {
   }
   const ok = report.totals.lines === row.total_lines && (report.totals.byAgent.aider ?? 0) === row.aider_total;
   if (ok) same++;
-  console.log(`${ok ? 'same' : 'DIFF'}  ${row.start_tag}..${row.end_tag}  published ${row.aider_total}/${row.total_lines}  aiprov ${report.totals.byAgent.aider ?? 0}/${report.totals.lines}`);
+  console.log(
+    `${ok ? 'same' : 'DIFF'}  ${row.start_tag}..${row.end_tag}  published ${row.aider_total}/${row.total_lines}  aiprov ${report.totals.byAgent.aider ?? 0}/${report.totals.lines}`,
+  );
 }
 console.log(`${same} of ${rows.length} rows reproduced${notRun > 0 ? `; ${notRun} not run` : ''}`);

@@ -13,13 +13,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = path.join(root, 'docs', 'dashboard.png');
 const executablePath = process.env.AIPROV_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 if (!executablePath) {
-  console.error('no Chromium: install Debian\'s (apt-get install chromium) or set AIPROV_CHROMIUM');
+  console.error("no Chromium: install Debian's (apt-get install chromium) or set AIPROV_CHROMIUM");
   process.exit(2);
 }
 const work = mkdtempSync(path.join(os.tmpdir(), 'aiprov-screenshot-'));
 try {
   const dir = path.join(work, 'aiprov-demo');
-  const demo = spawnSync(process.execPath, [path.join(root, 'bin', 'aiprov.js'), 'demo', '--dir', dir, '--quiet', '--output', path.join(work, 'demo.txt')], { encoding: 'utf8' });
+  const demo = spawnSync(process.execPath, [path.join(root, 'bin', 'aiprov.js'), 'demo', '--dir', dir, '--quiet', '--output', path.join(work, 'demo.txt')], {
+    encoding: 'utf8',
+  });
   if (demo.status !== 0) throw new Error(`aiprov demo failed: ${demo.stderr}`);
   const browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {

@@ -25,13 +25,32 @@ if (!repo) {
 }
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const git = (...args) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-const aiprov = (...args) => JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--repo', repo, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+const aiprov = (...args) =>
+  JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--repo', repo, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
 
 // --- The spec's reading -------------------------------------------------------
-const TOOLS = { 'claude': 'claude-code', 'cursor': 'cursor', 'codex': 'codex', 'copilot': 'copilot', 'github-copilot': 'copilot', 'devin': 'devin', 'gemini': 'gemini-cli', 'opencode': 'opencode', 'amp': 'amp', 'droid': 'factory-droid', 'windsurf': 'other' };
+const TOOLS = {
+  'claude': 'claude-code',
+  'cursor': 'cursor',
+  'codex': 'codex',
+  'copilot': 'copilot',
+  'github-copilot': 'copilot',
+  'devin': 'devin',
+  'gemini': 'gemini-cli',
+  'opencode': 'opencode',
+  'amp': 'amp',
+  'droid': 'factory-droid',
+  'windsurf': 'other',
+};
 const agentOfTool = (tool) => TOOLS[String(tool).toLowerCase()] ?? 'other';
 
-const noteBlobs = new Map(git('notes', '--ref=refs/notes/ai', 'list').trim().split('\n').filter(Boolean).map((l) => l.split(' ').reverse()));
+const noteBlobs = new Map(
+  git('notes', '--ref=refs/notes/ai', 'list')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ').reverse()),
+);
 const noteCache = new Map();
 function note(sha) {
   if (!noteBlobs.has(sha)) return undefined;
@@ -46,7 +65,10 @@ function note(sha) {
     if (line === '') continue;
     if (line.startsWith('  ')) {
       const [key, spec] = line.trim().split(' ');
-      const ranges = spec.split(',').map((p) => p.split('-').map(Number)).map(([a, b]) => [a, b ?? a]);
+      const ranges = spec
+        .split(',')
+        .map((p) => p.split('-').map(Number))
+        .map(([a, b]) => [a, b ?? a]);
       current.push({ key, ranges });
     } else {
       current = [];
@@ -64,9 +86,18 @@ const foreign = new Map();
 function lookUp(id, map) {
   if (foreign.has(id)) return foreign.get(id);
   const listed = spawnSync('git', ['-C', repo, 'grep', '-l', '-F', '-e', `"${id}"`, 'refs/notes/ai'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
-  const shas = listed.split('\n').filter(Boolean).map((l) => l.slice('refs/notes/ai:'.length).replace(/\//g, ''));
-  const dated = shas.length === 0 ? [] : spawnSync('git', ['-C', repo, 'log', '--no-walk=unsorted', '--ignore-missing', '--format=%H %ct', ...shas], { encoding: 'utf8' }).stdout
-    .split('\n').filter(Boolean).map((l) => l.split(' ')).sort((a, b) => Number(b[1]) - Number(a[1]) || (a[0] < b[0] ? -1 : 1));
+  const shas = listed
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice('refs/notes/ai:'.length).replace(/\//g, ''));
+  const dated =
+    shas.length === 0
+      ? []
+      : spawnSync('git', ['-C', repo, 'log', '--no-walk=unsorted', '--ignore-missing', '--format=%H %ct', ...shas], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' '))
+          .sort((a, b) => Number(b[1]) - Number(a[1]) || (a[0] < b[0] ? -1 : 1));
   // Notes on commits this clone lacks are searched too, last (git-ai falls back to sorting every holder by id).
   const missing = shas.filter((sha) => !dated.some(([d]) => d === sha)).sort();
   let found = null;
@@ -106,7 +137,14 @@ const candidates = main.filter((sha) => {
   return n && [...n.files.values()].some((entries) => entries.some(({ key }) => key !== 'human' && !key.startsWith('h_')));
 });
 // Evenly spaced from the newest to the oldest.
-const chosen = [...new Set(Array.from({ length: Math.min(wantedCommits, candidates.length) }, (_, i) => candidates[Math.floor((i * candidates.length) / Math.min(wantedCommits, candidates.length))]))];
+const chosen = [
+  ...new Set(
+    Array.from(
+      { length: Math.min(wantedCommits, candidates.length) },
+      (_, i) => candidates[Math.floor((i * candidates.length) / Math.min(wantedCommits, candidates.length))],
+    ),
+  ),
+];
 console.log(`${candidates.length} non-merge commits on the first-parent line have notes attesting lines to an agent; checking ${chosen.length}`);
 let agree = 0;
 const disagreements = [];
@@ -136,7 +174,9 @@ for (const sha of chosen) {
   const same = JSON.stringify(sortDeep(expected)) === JSON.stringify(sortDeep(actual));
   if (same) agree++;
   else disagreements.push({ sha, expected, actual });
-  const total = Object.values(expected).flatMap(Object.values).reduce((a, b) => a + b, 0);
+  const total = Object.values(expected)
+    .flatMap(Object.values)
+    .reduce((a, b) => a + b, 0);
   console.log(`${sha.slice(0, 12)} ${git('log', '-1', '--format=%cs', sha).trim()} ${String(total).padStart(6)} AI lines ${same ? 'agree' : 'DIFFER'}`);
 }
 console.log(`\nper commit: ${agree} of ${chosen.length} commits agree file by file and agent by agent`);
@@ -189,5 +229,9 @@ console.log(`  largest difference ${(worst * 100).toFixed(3)}% (target <= 0.1%)`
 
 function sortDeep(value) {
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortDeep(value[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortDeep(value[k])]),
+  );
 }

@@ -39,8 +39,17 @@ const pypi = rows(pypiTsv)
   .map((r) => r.name.toLowerCase());
 
 // Two significant digits are all a ratio of popularity needs, and compress far better.
-const rounded = (n) => { const unit = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1); return Math.round(n / unit) * unit; };
+const rounded = (n) => {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1);
+  return Math.round(n / unit) * unit;
+};
 const write = (file, text) => writeFileSync(out(file), brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
-write('npm-popularity.txt.br', [...npm].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((r) => `${r.name}\t${rounded(r.n)}`).join('\n') + '\n');
+write(
+  'npm-popularity.txt.br',
+  [...npm]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((r) => `${r.name}\t${rounded(r.n)}`)
+    .join('\n') + '\n',
+);
 write('pypi-popularity.txt.br', pypi.join('\n') + '\n');
 console.log(`npm: ${npm.length} names (${holding.length} security holding packages left out); pypi: ${pypi.length} names`);

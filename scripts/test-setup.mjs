@@ -20,7 +20,12 @@ const missing = wanted.filter((w) => !process.env[w.variable] && !w.present()).m
 if (missing.length === 0) process.exit(0);
 
 if (!onPath('apt-get')) {
-  console.error(`test set-up: ${missing.join(', ')} missing and no apt-get to install them: install them, or name them with ${wanted.filter((w) => missing.includes(w.pkg)).map((w) => w.variable).join(', ')}`);
+  console.error(
+    `test set-up: ${missing.join(', ')} missing and no apt-get to install them: install them, or name them with ${wanted
+      .filter((w) => missing.includes(w.pkg))
+      .map((w) => w.variable)
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 const root = process.getuid?.() === 0;

@@ -14,7 +14,10 @@ const now = new Date();
 const verbose = process.argv.includes('--verbose');
 let failed = false;
 
-for (const [ecosystem, from, to, limit] of [['npm', 10_001, 200_000, 0.003], ['pypi', 10_001, 15_000, 0.003]]) {
+for (const [ecosystem, from, to, limit] of [
+  ['npm', 10_001, 200_000, 0.003],
+  ['pypi', 10_001, 15_000, 0.003],
+]) {
   const ranked = shippedPopularity(ecosystem).ranked.slice(from - 1, to);
   const flagged = [];
   let structural = 0;
@@ -27,8 +30,10 @@ for (const [ecosystem, from, to, limit] of [['npm', 10_001, 200_000, 0.003], ['p
   }
   const rate = flagged.length / ranked.length;
   if (rate > limit) failed = true;
-  console.log(`${ecosystem} ranks ${from.toLocaleString('en')}-${Math.min(to, from + ranked.length - 1).toLocaleString('en')}: ${flagged.length} of ${ranked.length.toLocaleString('en')} legitimate names flagged high (${(100 * rate).toFixed(3)}%; target at most ${100 * limit}%)`);
-  console.log(`  by structure alone, before established names are cleared: ${structural} (${(100 * structural / ranked.length).toFixed(2)}%)`);
+  console.log(
+    `${ecosystem} ranks ${from.toLocaleString('en')}-${Math.min(to, from + ranked.length - 1).toLocaleString('en')}: ${flagged.length} of ${ranked.length.toLocaleString('en')} legitimate names flagged high (${(100 * rate).toFixed(3)}%; target at most ${100 * limit}%)`,
+  );
+  console.log(`  by structure alone, before established names are cleared: ${structural} (${((100 * structural) / ranked.length).toFixed(2)}%)`);
   if (verbose) for (const line of flagged) console.log(`  ${line}`);
 }
 
@@ -38,6 +43,11 @@ const missed = corpus.filter((c) => {
   return j?.severity !== 'high' || j.target !== c.meant;
 });
 if (missed.length > 0) failed = true;
-console.log(`typosquat corpus: ${corpus.length - missed.length} of ${corpus.length} caught with the right "did you mean" (${(100 * (corpus.length - missed.length) / corpus.length).toFixed(1)}%)`);
-for (const c of missed) console.log(`  missed: ${c.ecosystem}:${c.name} (meant ${c.meant}): ${JSON.stringify(judgeTyposquat({ ecosystem: c.ecosystem, name: c.name, now }) ?? null)}`);
+console.log(
+  `typosquat corpus: ${corpus.length - missed.length} of ${corpus.length} caught with the right "did you mean" (${((100 * (corpus.length - missed.length)) / corpus.length).toFixed(1)}%)`,
+);
+for (const c of missed)
+  console.log(
+    `  missed: ${c.ecosystem}:${c.name} (meant ${c.meant}): ${JSON.stringify(judgeTyposquat({ ecosystem: c.ecosystem, name: c.name, now }) ?? null)}`,
+  );
 process.exit(failed ? 1 : 0);

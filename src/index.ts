@@ -12,7 +12,15 @@ export { AnalyserFactory, CommitAnalyser } from './authorship/analyse.js';
 export { scanHistory, openScan } from './authorship/scan.js';
 export type { ScanContext, ScanOptions, ScanSession } from './authorship/scan.js';
 export type {
-  AgentSummary, CommitReport, Detection, Evidence, EvidenceKind, RepositoryInfo, ScanReport, ScanSummary, ScanWarning,
+  AgentSummary,
+  CommitReport,
+  Detection,
+  Evidence,
+  EvidenceKind,
+  RepositoryInfo,
+  ScanReport,
+  ScanSummary,
+  ScanWarning,
 } from './authorship/types.js';
 export { AGENT_IDS, AGENT_NAMES, isAgentId, agentForName } from './authorship/agents.js';
 export type { AgentId } from './authorship/agents.js';
@@ -30,12 +38,50 @@ export { openRepository } from './git/repository.js';
 export { importHistory } from './git/fast-import.js';
 export type { ImportCommit } from './git/fast-import.js';
 export type {
-  CommitRecord, GitRepository, HeadState, HistoryReader, Identity, LogRequest, NotesReader, NotesWriter, RepositoryConfig, RepositoryHandle, TreeFile, TreeReader,
+  CommitRecord,
+  GitRepository,
+  HeadState,
+  HistoryReader,
+  Identity,
+  LogRequest,
+  NotesReader,
+  NotesWriter,
+  RepositoryConfig,
+  RepositoryHandle,
+  TreeFile,
+  TreeReader,
 } from './git/types.js';
 export {
-  AiprovError, BomError, ConfigError, KeyError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, RegistryError, UsageError, VerificationError, isAiprovError,
+  AiprovError,
+  BomError,
+  ConfigError,
+  KeyError,
+  GitError,
+  HooksError,
+  ManifestError,
+  NotesError,
+  OutputError,
+  PolicyError,
+  RegistryError,
+  UsageError,
+  VerificationError,
+  isAiprovError,
 } from './kernel/errors.js';
-export type { BomCode, ConfigCode, KeyCode, ErrorCode, GitCode, HooksCode, ManifestCode, NotesCode, OutputCode, PolicyCode, RegistryCode, UsageCode, VerificationCode } from './kernel/errors.js';
+export type {
+  BomCode,
+  ConfigCode,
+  KeyCode,
+  ErrorCode,
+  GitCode,
+  HooksCode,
+  ManifestCode,
+  NotesCode,
+  OutputCode,
+  PolicyCode,
+  RegistryCode,
+  UsageCode,
+  VerificationCode,
+} from './kernel/errors.js';
 export { SCHEMA_FILES, schemaPath, validateAgainst } from './kernel/schemas.js';
 export type { SchemaName } from './kernel/schemas.js';
 export { buildSampleRepository } from './demo/sample-repository.js';

@@ -21,7 +21,10 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
     return named;
   }
   const found = CANDIDATES.find((p) => existsSync(p));
-  if (found === undefined) throw new Error(`no Chromium in ${CANDIDATES.join(', ')}: install Debian's (apt-get install chromium; .ci/run does) or set AIPROV_CHROMIUM to one; the browser tests fail without it, they do not skip`);
+  if (found === undefined)
+    throw new Error(
+      `no Chromium in ${CANDIDATES.join(', ')}: install Debian's (apt-get install chromium; .ci/run does) or set AIPROV_CHROMIUM to one; the browser tests fail without it, they do not skip`,
+    );
   return found;
 }
 
@@ -52,10 +55,19 @@ export async function openOffline(browser: Browser, file: string, options: { dar
       void request.abort();
     }
   });
-  page.on('requestfailed', (request) => { if (request.url() === url) problems.push(`failed: ${request.url()}`); });
-  page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warn') problems.push(`console ${message.type()}: ${message.text()}`); });
-  page.on('pageerror', (error) => { problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`); });
-  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
+  page.on('requestfailed', (request) => {
+    if (request.url() === url) problems.push(`failed: ${request.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
   await page.goto(url, { waitUntil: 'load' });
   return { page, problems };
 }

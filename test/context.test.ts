@@ -24,7 +24,10 @@ const fakeNpm = (asked: string[]): PackageRegistry => ({
   origin: 'fake:',
   lookup: (name) => {
     asked.push(name);
-    return Promise.resolve({ status: 'found', info: { name, versionCount: 1, unpublished: false, securityHolding: false, repository: 'x', monthlyDownloads: 1e6 } });
+    return Promise.resolve({
+      status: 'found',
+      info: { name, versionCount: 1, unpublished: false, securityHolding: false, repository: 'x', monthlyDownloads: 1e6 },
+    });
   },
 });
 
@@ -42,7 +45,7 @@ describe('one context, built once at the top', () => {
     expect(without).toMatchObject({ configFile: null, config: {} });
   });
 
-  it('repo and config paths are relative to the environment\'s cwd, not the process\'s', async () => {
+  it("repo and config paths are relative to the environment's cwd, not the process's", async () => {
     const dir = await repoWithConfig();
     await writeFile(path.join(dir, 'elsewhere.yml'), 'deps:\n  failOn: critical\n');
     const context = await openContext({ repo: '.', config: 'elsewhere.yml', env: { cwd: dir } });

@@ -1,7 +1,17 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  AiprovError, ConfigError, GitError, HooksError, ManifestError, NotesError, OutputError, PolicyError, UsageError, VerificationError, isAiprovError,
+  AiprovError,
+  ConfigError,
+  GitError,
+  HooksError,
+  ManifestError,
+  NotesError,
+  OutputError,
+  PolicyError,
+  UsageError,
+  VerificationError,
+  isAiprovError,
 } from '../src/kernel/errors.js';
 import { fileSink } from '../src/render/output.js';
 import { tempDir } from './helpers.js';
@@ -43,10 +53,12 @@ describe('the error taxonomy', () => {
   it('an output that cannot be written is OUTPUT_FAILED naming the file, and leaves nothing behind', async () => {
     const dir = await tempDir();
     const target = path.join(dir, 'missing-dir', 'report.json');
-    await expect(Promise.resolve().then(async () => {
-      const sink = fileSink(target);
-      await sink.write('x');
-      await sink.commit();
-    })).rejects.toMatchObject({ code: 'OUTPUT_FAILED', name: 'OutputError', message: expect.stringContaining(target) as unknown });
+    await expect(
+      Promise.resolve().then(async () => {
+        const sink = fileSink(target);
+        await sink.write('x');
+        await sink.commit();
+      }),
+    ).rejects.toMatchObject({ code: 'OUTPUT_FAILED', name: 'OutputError', message: expect.stringContaining(target) as unknown });
   });
 });

@@ -52,11 +52,15 @@ describe('examples and docs cannot rot', () => {
     const yamlFiles = DOCS.filter((f) => /\.ya?ml$/.test(f));
     expect(yamlFiles.length).toBeGreaterThan(8);
     for (const file of yamlFiles) {
-      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) expect(doc.errors.map((e) => e.message), path.relative(ROOT, file)).toEqual([]);
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8')))
+        expect(
+          doc.errors.map((e) => e.message),
+          path.relative(ROOT, file),
+        ).toEqual([]);
     }
   });
 
-  it('every aiprov command line in the examples, the action and the README parses with the CLI\'s own parser', async () => {
+  it("every aiprov command line in the examples, the action and the README parses with the CLI's own parser", async () => {
     const lines = DOCS.flatMap((file) => commandLines(file).map((c) => ({ ...c, where: `${path.relative(ROOT, file)}:${c.line}` })));
     expect(lines.length).toBeGreaterThan(30);
     const wrong: string[] = [];

@@ -16,7 +16,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`build before tests failed:\n${result.stdout}${result.stderr}`);
   // Every Node process started from here on (the workers, the bins they spawn, hooks run by git) inherits the count's preload.
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'aiprov-count-')), 'cli-processes');
@@ -25,7 +28,9 @@ export default function setup(): () => void {
   process.env.AIPROV_TEST_PROCESS_LOG = log;
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${preload}`.trim();
   return () => {
-    const spawned = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').length;
+    const spawned = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
     process.stdout.write(`\naiprov CLI processes spawned by this run: ${spawned}\n`);
     rmSync(path.dirname(log), { recursive: true, force: true });
   };

@@ -7,7 +7,9 @@ import { openContext, type Context, type ContextOptions } from '../src/context/c
 /** A fresh temporary directory, removed when the test file finishes. */
 export async function tempDir(prefix = 'aiprov-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
   return dir;
 }
 

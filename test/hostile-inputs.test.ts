@@ -48,8 +48,20 @@ describe('unbounded reads (item 6)', () => {
     const demo = await runCli(['demo', '--dir', '/proc/aiprov-nothing/x']);
     expect(demo.code).toBe(2);
     expect(demo.stderr).toMatch(/^aiprov: --dir \/proc\/aiprov-nothing\/x: cannot create \/proc\/aiprov-nothing \(\w+\)\n$/);
-    const cache = new CachedRegistry({ ecosystem: 'npm', origin: 'x', lookup: () => Promise.resolve({ status: 'found', info: { name: 'x', versionCount: 1, unpublished: false, securityHolding: false } }) }, '/proc/aiprov-nothing/cache', 1000, false, fixedClock('2026-01-01T00:00:00Z'));
-    await expect(cache.lookup('x')).rejects.toThrow(/^cacheDir \/proc\/aiprov-nothing\/cache: cannot be used as the registry cache: cannot create \/proc\/aiprov-nothing/);
+    const cache = new CachedRegistry(
+      {
+        ecosystem: 'npm',
+        origin: 'x',
+        lookup: () => Promise.resolve({ status: 'found', info: { name: 'x', versionCount: 1, unpublished: false, securityHolding: false } }),
+      },
+      '/proc/aiprov-nothing/cache',
+      1000,
+      false,
+      fixedClock('2026-01-01T00:00:00Z'),
+    );
+    await expect(cache.lookup('x')).rejects.toThrow(
+      /^cacheDir \/proc\/aiprov-nothing\/cache: cannot be used as the registry cache: cannot create \/proc\/aiprov-nothing/,
+    );
   });
 });
 
@@ -71,7 +83,10 @@ describe('all or nothing (item 12)', () => {
 describe('the one-line promise (item 14)', () => {
   it('a billion-laughs .aiprov.yml is a config error naming the file', async () => {
     const dir = await repo();
-    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array.from({ length: 9 }, () => `*${'abcdefg'.charAt(i)}`).join(',')}]`)].join('\n');
+    const laughs = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array.from({ length: 9 }, () => `*${'abcdefg'.charAt(i)}`).join(',')}]`),
+    ].join('\n');
     await writeFile(path.join(dir, '.aiprov.yml'), `${laughs}\n`);
     const run = await runCli(['scan', '--repo', dir]);
     expect(run.code).toBe(2);
@@ -81,7 +96,14 @@ describe('the one-line promise (item 14)', () => {
   it('a cache entry that is not JSON, or of another shape, is a miss and is written anew', async () => {
     const dir = await tempDir();
     let asked = 0;
-    const inner = { ecosystem: 'npm' as const, origin: 'o', lookup: () => { asked++; return Promise.resolve({ status: 'found' as const, info: { name: 'left-pad', versionCount: 1, unpublished: false, securityHolding: false } }); } };
+    const inner = {
+      ecosystem: 'npm' as const,
+      origin: 'o',
+      lookup: () => {
+        asked++;
+        return Promise.resolve({ status: 'found' as const, info: { name: 'left-pad', versionCount: 1, unpublished: false, securityHolding: false } });
+      },
+    };
     const cache = new CachedRegistry(inner, dir, 3_600_000, false, fixedClock('2026-01-01T00:00:00Z'));
     await cache.lookup('left-pad');
     const [entry] = await readdir(dir);
@@ -97,14 +119,26 @@ describe('the one-line promise (item 14)', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'not-a-dir');
     await writeFile(file, 'x');
-    const cache = new CachedRegistry({ ecosystem: 'npm', origin: 'x', lookup: () => Promise.resolve({ status: 'not-found' }) }, file, 1000, false, fixedClock('2026-01-01T00:00:00Z'));
+    const cache = new CachedRegistry(
+      { ecosystem: 'npm', origin: 'x', lookup: () => Promise.resolve({ status: 'not-found' }) },
+      file,
+      1000,
+      false,
+      fixedClock('2026-01-01T00:00:00Z'),
+    );
     await expect(cache.lookup('x')).rejects.toThrow(`cacheDir ${file}: cannot be used as the registry cache: ${file} is not a directory`);
   });
 
   it.runIf(!isRoot)('a read-only --cache-dir and a hooks directory without write permission are one-line errors', async () => {
     const dir = await tempDir();
     await chmod(dir, 0o500);
-    const cache = new CachedRegistry({ ecosystem: 'npm', origin: 'x', lookup: () => Promise.resolve({ status: 'not-found' }) }, dir, 1000, false, fixedClock('2026-01-01T00:00:00Z'));
+    const cache = new CachedRegistry(
+      { ecosystem: 'npm', origin: 'x', lookup: () => Promise.resolve({ status: 'not-found' }) },
+      dir,
+      1000,
+      false,
+      fixedClock('2026-01-01T00:00:00Z'),
+    );
     await expect(cache.lookup('x')).rejects.toThrow(`cacheDir ${dir}: cannot be written to (EACCES)`);
     const target = await repo();
     await chmod(path.join(target, '.git', 'hooks'), 0o500);
@@ -118,6 +152,8 @@ describe('the one-line promise (item 14)', () => {
     execFileSync('chown', ['-R', 'nobody', dir]);
     const run = await runCli(['scan', '--repo', dir], { env: { HOME: await tempDir() } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`aiprov: ${dir}: git refuses a repository owned by another user (dubious ownership); if you trust it: git config --global --add safe.directory ${dir}\n`);
+    expect(run.stderr).toBe(
+      `aiprov: ${dir}: git refuses a repository owned by another user (dubious ownership); if you trust it: git config --global --add safe.directory ${dir}\n`,
+    );
   });
 });

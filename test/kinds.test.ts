@@ -6,7 +6,7 @@ import { VERSION } from '../src/kernel/version.js';
 import { runCli } from './cli/run-cli.js';
 
 describe('report kinds: one map from kind to URI, schema file and renderers', () => {
-  it('each kind\'s schema file exists, has its own $id, and pins the kind\'s URI in `schema` (a statement in `_type`; a predicate\'s is its statement\'s predicateType)', async () => {
+  it("each kind's schema file exists, has its own $id, and pins the kind's URI in `schema` (a statement in `_type`; a predicate's is its statement's predicateType)", async () => {
     for (const [name, kind] of Object.entries(DOCUMENT_KINDS) as [SchemaName, (typeof DOCUMENT_KINDS)[SchemaName]][]) {
       const schema = JSON.parse(await readFile(schemaPath(name), 'utf8')) as { $id: string; properties: Record<string, { const?: string } | undefined> };
       expect(schema.$id, name).toBe(`https://aiprov.dev/schemas/${kind.file}`);

@@ -16,12 +16,19 @@ function violations(file: string, code: string): string[] {
 
 describe('the layering is enforced by lint', () => {
   it('refuses an import that runs back up the layers, and allows the ones that run down', () => {
-    expect(violations('src/deps/audit.ts', "import { loadConfig } from '../config/load.js';\n")).toEqual(['no-restricted-imports: \'../config/load.js\' import is restricted from being used by a pattern. src/deps/ may not import config/ (see ARCHITECTURE.md)']);
+    expect(violations('src/deps/audit.ts', "import { loadConfig } from '../config/load.js';\n")).toEqual([
+      "no-restricted-imports: '../config/load.js' import is restricted from being used by a pattern. src/deps/ may not import config/ (see ARCHITECTURE.md)",
+    ]);
     expect(violations('src/deps/extract/npm.ts', "import { Context } from '../../context/context.js';\n")).toHaveLength(1);
     expect(violations('src/git/repository.ts', "import { x } from '../authorship/notes.js';\n")).toHaveLength(1);
     expect(violations('src/kernel/errors.ts', "import { x } from '../git/runner.js';\n")).toHaveLength(1);
     expect(violations('src/index.ts', "import { main } from './cli/main.js';\n")).toHaveLength(1);
-    expect(violations('src/deps/audit.ts', "import { x } from '../authorship/analyse.js';\nimport { y } from '../policy/decision.js';\nimport { z } from '../errors.js';\n")).toEqual([]);
+    expect(
+      violations(
+        'src/deps/audit.ts',
+        "import { x } from '../authorship/analyse.js';\nimport { y } from '../policy/decision.js';\nimport { z } from '../errors.js';\n",
+      ),
+    ).toEqual([]);
     expect(violations('src/cli/deps.ts', "import { x } from '../deps/audit.js';\nimport { y } from '../context/context.js';\n")).toEqual([]);
   });
 
@@ -37,7 +44,10 @@ describe('the layering is enforced by lint', () => {
 
   it('every folder under src/ has its place in the layers, and no folder lists one above it as allowed', async () => {
     const { readdir } = await import('node:fs/promises');
-    const folders = (await readdir(new URL('../src/', import.meta.url), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const folders = (await readdir(new URL('../src/', import.meta.url), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(Object.keys(LAYERS).sort()).toEqual(folders);
     // Nothing loose beside the folders but the public API: the kernel is a folder of its own.
     const loose = (await readdir(new URL('../src/', import.meta.url), { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);

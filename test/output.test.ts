@@ -47,7 +47,7 @@ describe('--output', () => {
     await expect(write(dir, 'x')).rejects.toThrow(`cannot write ${dir}: it is a directory`);
   });
 
-  it('SIGTERM in the middle of a write removes the temporary file (the CLI\'s handler)', async () => {
+  it("SIGTERM in the middle of a write removes the temporary file (the CLI's handler)", async () => {
     const dir = await tempDir();
     const target = path.join(dir, 'big.json');
     const script = `

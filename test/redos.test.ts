@@ -33,7 +33,10 @@ describe('signature patterns from .aiprov.yml', () => {
       commitAt(1, 'By the matching name\n', { author: GOOD_AUTHOR }),
     ]);
     const report = await scanHistory({ context: await ctx(dir) });
-    expect(report.commits.map((c) => [c.subject, c.ai])).toEqual([['By the matching name', true], ['By the evil name', false]]);
+    expect(report.commits.map((c) => [c.subject, c.ai])).toEqual([
+      ['By the matching name', true],
+      ['By the evil name', false],
+    ]);
   });
 
   it('the same in a line pattern run on a long message', async () => {
@@ -45,7 +48,10 @@ describe('signature patterns from .aiprov.yml', () => {
   });
 
   it('look-around and back-references are refused, naming the file, the signature and why', async () => {
-    for (const [pattern, why] of [['(?=a)b', 'look-around'], ['(a)\\\\1', 'back-references']] as const) {
+    for (const [pattern, why] of [
+      ['(?=a)b', 'look-around'],
+      ['(a)\\\\1', 'back-references'],
+    ] as const) {
       const dir = await repoWith({ '.aiprov.yml': `signatures:\n  - id: sig1\n    agent: other\n    name: X\n    subject: "${pattern}"\n` });
       const error = await ctx(dir).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
@@ -71,10 +77,16 @@ describe('globs', () => {
   it("a repository's .gitattributes with such a pattern finishes; a pattern that makes no glob matches nothing, as in git", async () => {
     const dir = await tempDir();
     initRepo(dir);
-    await importHistory(dir, [commitAt(0, 'Files\n', { files: {
-      [longName]: 'x\n', [matching]: 'y\n', 'other.txt': 'z\n',
-      '.gitattributes': `${EVIL_GLOB} linguist-generated\n[z-a] linguist-generated\n`,
-    } })]);
+    await importHistory(dir, [
+      commitAt(0, 'Files\n', {
+        files: {
+          [longName]: 'x\n',
+          [matching]: 'y\n',
+          'other.txt': 'z\n',
+          '.gitattributes': `${EVIL_GLOB} linguist-generated\n[z-a] linguist-generated\n`,
+        },
+      }),
+    ]);
     execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: dir });
     const report = await blameTree({ context: await ctx(dir) });
     expect(report.files.map((f) => f.path).sort()).toEqual(['.gitattributes', longName, 'other.txt']);
@@ -83,7 +95,10 @@ describe('globs', () => {
 
   it('an --include that makes no glob is a usage error naming it', async () => {
     const dir = await repoWith({});
-    await expect(blameTree({ context: await ctx(dir), include: ['[z-a]'] })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringContaining('include [z-a]: is not a glob aiprov can match') as unknown });
+    await expect(blameTree({ context: await ctx(dir), include: ['[z-a]'] })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: expect.stringContaining('include [z-a]: is not a glob aiprov can match') as unknown,
+    });
   });
 });
 

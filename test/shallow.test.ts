@@ -19,7 +19,6 @@ import { ctx, tempDir } from './helpers.js';
 const server = await registry({ npm: { express: packument('express'), zod: packument('zod') }, downloads: { express: 90_000_000, zod: 20_000_000 } });
 let shallow: string;
 
-
 beforeAll(async () => {
   const full = await tempDir();
   initRepo(full);
@@ -35,7 +34,11 @@ beforeAll(async () => {
 describe('a shallow clone', () => {
   it('blame refuses without --since, with the fix; --allow-shallow counts and warns', async () => {
     const context = await ctx(shallow);
-    await expect(blameTree({ context })).rejects.toMatchObject({ code: 'SHALLOW_REPOSITORY', exitCode: 2, message: expect.stringContaining('fetch-depth: 0, or git fetch --unshallow') as unknown });
+    await expect(blameTree({ context })).rejects.toMatchObject({
+      code: 'SHALLOW_REPOSITORY',
+      exitCode: 2,
+      message: expect.stringContaining('fetch-depth: 0, or git fetch --unshallow') as unknown,
+    });
     const allowed = await blameTree({ context, allowShallow: true });
     expect(allowed.warnings.map((w) => w.code)).toContain('SHALLOW');
   });
@@ -51,7 +54,11 @@ describe('a shallow clone', () => {
 
   it('deps audit names no introducer it cannot know, and says so', async () => {
     const { env } = await npmConfigDir(server);
-    const report = await auditRepository({ context: await ctx(shallow, { clock: fixedClock(NOW), env: { vars: env } }), cacheDir: await tempDir('aiprov-cache-'), settings: settingsFor(server) });
+    const report = await auditRepository({
+      context: await ctx(shallow, { clock: fixedClock(NOW), env: { vars: env } }),
+      cacheDir: await tempDir('aiprov-cache-'),
+      settings: settingsFor(server),
+    });
     expect(report.dependencies.filter((d) => d.introducedBy !== undefined)).toEqual([]);
     expect(report.warnings).toContainEqual({ code: 'SHALLOW', message: expect.stringContaining('the commit that introduced 2 names is not known') as unknown });
   });

@@ -41,8 +41,10 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
   const { git } = options.context;
   const commit = await git.resolveCommit(options.commit ?? 'HEAD');
   if (options.predicates.length === 0) throw new UsageError('names no predicate to attest', { field: 'predicates' });
-  if (options.predicates.includes('review')) throw new UsageError('review attestations are made by the reviewer (the gate), not by attest', { field: 'predicates', value: 'review' });
-  if (options.predicates.includes('deps') && !options.deps) throw new UsageError('needs a dependency audit of the commit: give {deps}', { field: 'predicates', value: 'deps' });
+  if (options.predicates.includes('review'))
+    throw new UsageError('review attestations are made by the reviewer (the gate), not by attest', { field: 'predicates', value: 'review' });
+  if (options.predicates.includes('deps') && !options.deps)
+    throw new UsageError('needs a dependency audit of the commit: give {deps}', { field: 'predicates', value: 'deps' });
   if (options.deps) checkDepsReport(options.deps, git.root, commit);
   const subject = subjects(commit, options.artifacts ?? []);
   const out: Attestation[] = [];
@@ -54,7 +56,14 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
       let own: CommitReport | null = null;
       for await (const c of session.commits()) if (c.sha === commit) own = c;
       const blame = await blameTree({ context: options.context, rev: commit });
-      predicate = authorshipPredicate({ commit, attestedAt: options.context.clock.now(), range: commit, scanSummary: session.summary.result(), commitReport: own, blame });
+      predicate = authorshipPredicate({
+        commit,
+        attestedAt: options.context.clock.now(),
+        range: commit,
+        scanSummary: session.summary.result(),
+        commitReport: own,
+        blame,
+      });
     } else if (name === 'deps') {
       predicate = options.deps;
     } else {

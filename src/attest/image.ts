@@ -25,7 +25,9 @@ export interface ImageAttestResult {
 /** How bundles are attached: as OCI 1.1 referrers (cosign 3, GitHub, Kyverno's SigstoreBundle), or in cosign's legacy `.att` tag. */
 export type OciFormat = 'referrer' | 'legacy';
 
-export async function attestImage(options: AttestOptions & { registry: RegistryClient; platformDigests?: boolean; format?: OciFormat }): Promise<ImageAttestResult> {
+export async function attestImage(
+  options: AttestOptions & { registry: RegistryClient; platformDigests?: boolean; format?: OciFormat },
+): Promise<ImageAttestResult> {
   const { registry } = options;
   const image = await resolveImage(registry);
   const targets: Descriptor[] = [image.descriptor, ...(options.platformDigests === true ? image.platforms : [])];
@@ -41,7 +43,7 @@ export async function attestImage(options: AttestOptions & { registry: RegistryC
       if (options.format === 'legacy') {
         const legacy = await attachLegacy(registry, target, a.bundle, a.predicateType);
         attached.push({ digest: legacy.layer, via: 'legacy-att', subject: target.digest });
-      } else attached.push({ ...await attachBundle(registry, target, bytes, a.predicateType, now), subject: target.digest });
+      } else attached.push({ ...(await attachBundle(registry, target, bytes, a.predicateType, now)), subject: target.digest });
     }
     attestations.push({ ...a, attached });
   }

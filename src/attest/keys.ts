@@ -25,15 +25,15 @@ export interface KeyPair {
  * would leave the key as good as unencrypted on disk.
  */
 export async function generateKeys(algorithm: KeyAlgorithm, passphrase: string): Promise<KeyPair> {
-  if (!KEY_ALGORITHMS.includes(algorithm)) throw new UsageError(`is not a key algorithm aiprov makes (${KEY_ALGORITHMS.join(', ')})`, { field: 'algorithm', value: algorithm });
-  if (passphrase === '') throw new KeyError('PASSPHRASE_MISSING', 'an empty passphrase would leave the private key unprotected: set AIPROV_PASSWORD, or type one when asked');
+  if (!KEY_ALGORITHMS.includes(algorithm))
+    throw new UsageError(`is not a key algorithm aiprov makes (${KEY_ALGORITHMS.join(', ')})`, { field: 'algorithm', value: algorithm });
+  if (passphrase === '')
+    throw new KeyError('PASSPHRASE_MISSING', 'an empty passphrase would leave the private key unprotected: set AIPROV_PASSWORD, or type one when asked');
   const encoding = {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase },
   } as const;
-  const { privateKey, publicKey } = algorithm === 'ed25519'
-    ? await generate('ed25519', encoding)
-    : await generate('ec', { namedCurve: 'P-256', ...encoding });
+  const { privateKey, publicKey } = algorithm === 'ed25519' ? await generate('ed25519', encoding) : await generate('ec', { namedCurve: 'P-256', ...encoding });
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
@@ -47,9 +47,14 @@ export async function writeKeyPair(prefix: string, keys: KeyPair): Promise<{ pri
   const files = { privateKeyFile: `${prefix}.key`, publicKeyFile: `${prefix}.pub` };
   const written: string[] = [];
   try {
-    for (const [file, text, mode] of [[files.privateKeyFile, keys.privateKeyPem, 0o600], [files.publicKeyFile, keys.publicKeyPem, 0o644]] as const) {
+    for (const [file, text, mode] of [
+      [files.privateKeyFile, keys.privateKeyPem, 0o600],
+      [files.publicKeyFile, keys.publicKeyPem, 0o644],
+    ] as const) {
       const temp = `${file}.tmp-${randomUUID()}`;
-      const handle = await open(temp, 'wx', mode).catch((error: unknown) => { throw new KeyError('KEY_UNREADABLE', `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`); });
+      const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+        throw new KeyError('KEY_UNREADABLE', `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      });
       try {
         await handle.writeFile(text);
         await handle.sync();
@@ -61,7 +66,12 @@ export async function writeKeyPair(prefix: string, keys: KeyPair): Promise<{ pri
         written.push(file);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new KeyError(code === 'EEXIST' ? 'KEY_EXISTS' : 'KEY_UNREADABLE', code === 'EEXIST' ? `${file} already exists: aiprov never overwrites a key; choose another --output prefix or move it away` : `cannot write ${file}: ${code ?? String(error)}`);
+        throw new KeyError(
+          code === 'EEXIST' ? 'KEY_EXISTS' : 'KEY_UNREADABLE',
+          code === 'EEXIST'
+            ? `${file} already exists: aiprov never overwrites a key; choose another --output prefix or move it away`
+            : `cannot write ${file}: ${code ?? String(error)}`,
+        );
       } finally {
         await unlink(temp).catch(() => undefined);
       }
@@ -86,7 +96,10 @@ export async function readPrivateKey(file: string, passphrase: string): Promise<
   } catch (error) {
     if (error instanceof KeyError) throw error;
     const encrypted = text.includes('ENCRYPTED PRIVATE KEY');
-    throw new KeyError('KEY_INVALID', encrypted ? `cannot decrypt private key ${file}: wrong passphrase (AIPROV_PASSWORD)` : `private key ${file} cannot be read as a key`);
+    throw new KeyError(
+      'KEY_INVALID',
+      encrypted ? `cannot decrypt private key ${file}: wrong passphrase (AIPROV_PASSWORD)` : `private key ${file} cannot be read as a key`,
+    );
   }
 }
 
@@ -113,7 +126,7 @@ export function keyAlgorithm(key: KeyObject): KeyAlgorithm | undefined {
 
 function checkType(key: KeyObject, file: string): void {
   if (keyAlgorithm(key) === undefined) {
-    const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trim() : key.asymmetricKeyType ?? 'unknown';
+    const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trim() : (key.asymmetricKeyType ?? 'unknown');
     throw new KeyError('KEY_INVALID', `${file} holds a ${kind} key; aiprov signs and verifies with ECDSA P-256 or Ed25519 keys`);
   }
 }

@@ -1,6 +1,15 @@
 import { createHash, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bundleToJSON } from '@sigstore/bundle';
-import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Witness } from '@sigstore/sign';
+import {
+  DEFAULT_FULCIO_URL,
+  DEFAULT_REKOR_URL,
+  DSSEBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+  TSAWitness,
+  type IdentityProvider,
+  type Witness,
+} from '@sigstore/sign';
 import { KeyError } from '../kernel/errors.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './dsse.js';
 import { keyAlgorithm } from './keys.js';
@@ -14,7 +23,9 @@ export function keyId(publicKey: KeyObject): string {
   // Exporting and hashing a key costs about as much as verifying a signature with it: once per key object.
   let id = KEY_IDS.get(publicKey);
   if (id === undefined) {
-    id = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    id = createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex');
     KEY_IDS.set(publicKey, id);
   }
   return id;
@@ -40,7 +51,11 @@ export async function signWithKey(statement: Statement, privateKey: KeyObject): 
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const builder = new DSSEBundleBuilder({
     signer: {
-      sign: (data: Buffer) => Promise.resolve({ signature: cryptoSign(signatureDigest(privateKey), data, privateKey), key: { $case: 'publicKey' as const, publicKey: publicPem, hint } }),
+      sign: (data: Buffer) =>
+        Promise.resolve({
+          signature: cryptoSign(signatureDigest(privateKey), data, privateKey),
+          key: { $case: 'publicKey' as const, publicKey: publicPem, hint },
+        }),
     },
     witnesses: [],
   });
@@ -78,12 +93,19 @@ export async function signKeyless(statement: Statement, options: KeylessOptions)
   if (options.tlogUpload) witnesses.push(new RekorWitness({ rekorBaseURL: options.rekorURL, entryType: 'dsse', ...fetchOptions }));
   if (options.tsaURL !== undefined) witnesses.push(new TSAWitness({ tsaBaseURL: options.tsaURL, ...fetchOptions }));
   if (witnesses.length === 0) throw new KeyError('SIGNING_FAILED', 'keyless signing needs a transparency log or a timestamp authority (--tsa-url), or both');
-  const builder = new DSSEBundleBuilder({ signer: new FulcioSigner({ identityProvider: options.identityProvider, fulcioBaseURL: options.fulcioURL, ...fetchOptions }), witnesses });
+  const builder = new DSSEBundleBuilder({
+    signer: new FulcioSigner({ identityProvider: options.identityProvider, fulcioBaseURL: options.fulcioURL, ...fetchOptions }),
+    witnesses,
+  });
   try {
     return bundleToJSON(await builder.create({ data: Buffer.from(JSON.stringify(statement), 'utf8'), type: IN_TOTO_PAYLOAD_TYPE }));
   } catch (error) {
     // sigstore-js rejects with strings as well as errors; either way, one line naming the service, never the token.
     const text = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
-    throw new KeyError('SIGNING_FAILED', `keyless signing failed (Fulcio ${options.fulcioURL}${options.tlogUpload ? `, Rekor ${options.rekorURL}` : ''}${options.tsaURL !== undefined ? `, TSA ${options.tsaURL}` : ''}): ${text.split('\n')[0] ?? ''}`, { cause: error });
+    throw new KeyError(
+      'SIGNING_FAILED',
+      `keyless signing failed (Fulcio ${options.fulcioURL}${options.tlogUpload ? `, Rekor ${options.rekorURL}` : ''}${options.tsaURL !== undefined ? `, TSA ${options.tsaURL}` : ''}): ${text.split('\n')[0] ?? ''}`,
+      { cause: error },
+    );
   }
 }

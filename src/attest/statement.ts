@@ -23,7 +23,10 @@ export function predicateType(nameOrUri: string): PredicateType {
   if (byName) return byName;
   const byUri = Object.values(PREDICATE_TYPES).find((uri) => uri === nameOrUri);
   if (byUri) return byUri;
-  throw new UsageError(`is not a predicate type aiprov knows (${Object.keys(PREDICATE_TYPES).join(', ')}, or their URIs: ${Object.values(PREDICATE_TYPES).join(', ')})`, { field: 'type', value: nameOrUri });
+  throw new UsageError(
+    `is not a predicate type aiprov knows (${Object.keys(PREDICATE_TYPES).join(', ')}, or their URIs: ${Object.values(PREDICATE_TYPES).join(', ')})`,
+    { field: 'type', value: nameOrUri },
+  );
 }
 
 export interface ResourceDescriptor {
@@ -57,7 +60,8 @@ export function subjects(commit: string, artifacts: readonly ArtifactDigest[] = 
   if (!COMMIT.test(commit)) throw new UsageError('is not a full commit id', { field: 'commit', value: commit });
   const out: ResourceDescriptor[] = [{ name: `git+commit:${commit}`, digest: { gitCommit: commit } }];
   for (const a of artifacts) {
-    if (!SHA256.test(a.sha256)) throw new UsageError('is not a SHA-256 digest (64 lowercase hex digits)', { field: 'artifact', value: `${a.name}: ${a.sha256}` });
+    if (!SHA256.test(a.sha256))
+      throw new UsageError('is not a SHA-256 digest (64 lowercase hex digits)', { field: 'artifact', value: `${a.name}: ${a.sha256}` });
     out.push({ name: a.name, digest: { sha256: a.sha256 } });
   }
   return out;
@@ -80,7 +84,14 @@ export interface AuthorshipPredicate {
   blame: { totals: BlameReport['totals']; files: BlameReport['files'] };
 }
 
-export function authorshipPredicate(input: { commit: string; attestedAt: Date; range: string; scanSummary: ScanSummary; commitReport: CommitReport | null; blame: BlameReport }): AuthorshipPredicate {
+export function authorshipPredicate(input: {
+  commit: string;
+  attestedAt: Date;
+  range: string;
+  scanSummary: ScanSummary;
+  commitReport: CommitReport | null;
+  blame: BlameReport;
+}): AuthorshipPredicate {
   return {
     tool: { name: 'aiprov', version: VERSION },
     commit: input.commit,

@@ -16,9 +16,14 @@ import type { SerializedBundle } from './sign.js';
  */
 export const ATTESTATIONS_REF = 'refs/notes/aiprov-attestations';
 
-
 export async function appendBundles(git: NotesWriter, commit: string, bundles: readonly SerializedBundle[]): Promise<void> {
-  await appendNoteLines(git, ATTESTATIONS_REF, commit, bundles.map((b) => JSON.stringify(b)), { unique: true });
+  await appendNoteLines(
+    git,
+    ATTESTATIONS_REF,
+    commit,
+    bundles.map((b) => JSON.stringify(b)),
+    { unique: true },
+  );
 }
 
 export interface StoredBundle {
@@ -35,12 +40,17 @@ export async function readStoredBundles(git: NotesReader, commit: string): Promi
   const text = (await git.readNotes(ATTESTATIONS_REF, [commit])).get(commit);
   if (text === undefined) return [];
   const missing = missingNoteObject(text);
-  if (missing !== undefined) throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} names object ${missing}, which is missing from the repository`);
+  if (missing !== undefined)
+    throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} names object ${missing}, which is missing from the repository`);
   const out: StoredBundle[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let json: unknown;
-    try { json = line.length > BUNDLE_CAP ? undefined : JSON.parse(line); } catch { json = undefined; }
+    try {
+      json = line.length > BUNDLE_CAP ? undefined : JSON.parse(line);
+    } catch {
+      json = undefined;
+    }
     out.push({ source: `${ATTESTATIONS_REF}:${commit.slice(0, 12)}#${i + 1}`, sha256: createHash('sha256').update(line).digest('hex'), json });
   });
   return out;

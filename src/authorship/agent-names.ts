@@ -46,7 +46,11 @@ export function readAssistedBy(value: string): NamedAgent | undefined {
   const colon = text.indexOf(':');
   if (colon === -1) return readAgentName(text);
   const name = text.slice(0, colon).trim();
-  const model = text.slice(colon + 1).trim().split(/\s+/)[0] ?? '';
+  const model =
+    text
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)[0] ?? '';
   const named = readAgentName(name);
   if (!named) return undefined;
   const normalized = normalizeModel(model);

@@ -1,17 +1,47 @@
 /** Agent ids: lowercase and stable, the one vocabulary of every report, note and config file (changing one breaks stored notes). */
 export const AGENT_IDS = [
-  'aider', 'amazon-q', 'amp', 'claude-code', 'codegen', 'codex', 'copilot', 'cursor', 'devin', 'entire',
-  'factory-droid', 'firebender', 'gemini-cli', 'jules', 'opencode', 'openhands', 'sweep', 'other',
+  'aider',
+  'amazon-q',
+  'amp',
+  'claude-code',
+  'codegen',
+  'codex',
+  'copilot',
+  'cursor',
+  'devin',
+  'entire',
+  'factory-droid',
+  'firebender',
+  'gemini-cli',
+  'jules',
+  'opencode',
+  'openhands',
+  'sweep',
+  'other',
 ] as const;
 
 export type AgentId = (typeof AGENT_IDS)[number];
 
 /** Each agent's product name, as its makers write it (for documents people read: the AI-BOM's components). */
 export const AGENT_NAMES: Record<AgentId, string> = {
-  'aider': 'aider', 'amazon-q': 'Amazon Q Developer', 'amp': 'Amp', 'claude-code': 'Claude Code', 'codegen': 'Codegen',
-  'codex': 'OpenAI Codex', 'copilot': 'GitHub Copilot', 'cursor': 'Cursor', 'devin': 'Devin', 'entire': 'Entire',
-  'factory-droid': 'Factory Droid', 'firebender': 'Firebender', 'gemini-cli': 'Gemini CLI', 'jules': 'Jules',
-  'opencode': 'opencode', 'openhands': 'OpenHands', 'sweep': 'Sweep', 'other': 'other AI agent',
+  'aider': 'aider',
+  'amazon-q': 'Amazon Q Developer',
+  'amp': 'Amp',
+  'claude-code': 'Claude Code',
+  'codegen': 'Codegen',
+  'codex': 'OpenAI Codex',
+  'copilot': 'GitHub Copilot',
+  'cursor': 'Cursor',
+  'devin': 'Devin',
+  'entire': 'Entire',
+  'factory-droid': 'Factory Droid',
+  'firebender': 'Firebender',
+  'gemini-cli': 'Gemini CLI',
+  'jules': 'Jules',
+  'opencode': 'opencode',
+  'openhands': 'OpenHands',
+  'sweep': 'Sweep',
+  'other': 'other AI agent',
 };
 
 export function isAgentId(value: string): value is AgentId {
@@ -25,26 +55,48 @@ export function isAgentId(value: string): value is AgentId {
  */
 const ALIASES: Record<string, AgentId> = {
   'aider': 'aider',
-  'amazon q': 'amazon-q', 'amazon q developer': 'amazon-q', 'q developer': 'amazon-q',
-  'amp': 'amp', 'sourcegraph amp': 'amp',
-  'claude': 'claude-code', 'claude code': 'claude-code', 'anthropic claude': 'claude-code',
+  'amazon q': 'amazon-q',
+  'amazon q developer': 'amazon-q',
+  'q developer': 'amazon-q',
+  'amp': 'amp',
+  'sourcegraph amp': 'amp',
+  'claude': 'claude-code',
+  'claude code': 'claude-code',
+  'anthropic claude': 'claude-code',
   'codegen': 'codegen',
-  'codex': 'codex', 'openai codex': 'codex', 'codex cli': 'codex',
-  'copilot': 'copilot', 'github copilot': 'copilot', 'copilot agent': 'copilot',
-  'cursor': 'cursor', 'cursor agent': 'cursor',
-  'devin': 'devin', 'devin ai': 'devin',
+  'codex': 'codex',
+  'openai codex': 'codex',
+  'codex cli': 'codex',
+  'copilot': 'copilot',
+  'github copilot': 'copilot',
+  'copilot agent': 'copilot',
+  'cursor': 'cursor',
+  'cursor agent': 'cursor',
+  'devin': 'devin',
+  'devin ai': 'devin',
   'entire': 'entire',
-  'factory': 'factory-droid', 'factory droid': 'factory-droid', 'droid': 'factory-droid',
+  'factory': 'factory-droid',
+  'factory droid': 'factory-droid',
+  'droid': 'factory-droid',
   'firebender': 'firebender',
-  'gemini': 'gemini-cli', 'gemini cli': 'gemini-cli', 'google gemini': 'gemini-cli',
-  'jules': 'jules', 'google jules': 'jules',
+  'gemini': 'gemini-cli',
+  'gemini cli': 'gemini-cli',
+  'google gemini': 'gemini-cli',
+  'jules': 'jules',
+  'google jules': 'jules',
   'opencode': 'opencode',
-  'openhands': 'openhands', 'opendevin': 'openhands', 'all hands': 'openhands',
-  'sweep': 'sweep', 'sweep ai': 'sweep',
+  'openhands': 'openhands',
+  'opendevin': 'openhands',
+  'all hands': 'openhands',
+  'sweep': 'sweep',
+  'sweep ai': 'sweep',
 };
 
 export function foldName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_.-]+/g, ' ');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_.-]+/g, ' ');
 }
 
 /** The agent a free-form name refers to, or undefined when it names none we know. */

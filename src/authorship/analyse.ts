@@ -13,7 +13,10 @@ import type { CommitReport, ScanWarning } from './types.js';
 export class AnalyserFactory {
   readonly engine: SignatureEngine;
 
-  constructor(private readonly git: NotesReader, signatures: readonly SignatureDef[] = []) {
+  constructor(
+    private readonly git: NotesReader,
+    signatures: readonly SignatureDef[] = [],
+  ) {
     this.engine = engineFor({ signatures });
   }
 

@@ -1,6 +1,20 @@
 import type { NotesReader, NotesSnapshot } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
-import { attribute, compactLog, foreignIds, GIT_AI_NOTES_REF, isLookupId, keyKind, parseGitAiMetadata, parseGitAiNote, recordIn, splitNote, type Attributed, type Author, type GitAiAgent } from './git-ai.js';
+import {
+  attribute,
+  compactLog,
+  foreignIds,
+  GIT_AI_NOTES_REF,
+  isLookupId,
+  keyKind,
+  parseGitAiMetadata,
+  parseGitAiNote,
+  recordIn,
+  splitNote,
+  type Attributed,
+  type Author,
+  type GitAiAgent,
+} from './git-ai.js';
 import { claimOf, LineRecordIndex } from './line-records.js';
 import { normalizeModel } from './agents.js';
 import { AIPROV_NOTES_REF, noteDetection, parseAiprovNote, type NoteReading, type NoteRecord } from './notes.js';
@@ -42,7 +56,10 @@ export class NotesLoader {
   /** Committer times of the notes' commits (-1: not in the repository), asked once each. */
   private readonly times = new Map<string, number>();
 
-  constructor(private readonly git: NotesReader, private readonly warnings: ScanWarning[]) {}
+  constructor(
+    private readonly git: NotesReader,
+    private readonly warnings: ScanWarning[],
+  ) {}
 
   /** Reads the notes of `shas` not read yet. */
   async load(shas: Iterable<string>): Promise<void> {
@@ -245,9 +262,10 @@ function gitAiDetections(attributed: Attributed): Detection[] {
     for (const { author } of parts) {
       if (author.kind === 'human' || byKey.has(author.key)) continue;
       const agent = agentOf(author);
-      const text = author.kind === 'unrecorded'
-        ? `${author.key} (no prompt or session record in this note or any other)`
-        : `${author.key} ${JSON.stringify(author.record.agentId)}${author.foundIn ? ` (record kept in the note of ${author.foundIn.slice(0, 12)})` : ''}`;
+      const text =
+        author.kind === 'unrecorded'
+          ? `${author.key} (no prompt or session record in this note or any other)`
+          : `${author.key} ${JSON.stringify(author.record.agentId)}${author.foundIn ? ` (record kept in the note of ${author.foundIn.slice(0, 12)})` : ''}`;
       byKey.set(author.key, noteDetection(agent.agent, agent.name, agent.model, text, GIT_AI_NOTES_REF));
     }
   }

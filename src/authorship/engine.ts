@@ -151,8 +151,8 @@ export class SignatureEngine {
   }
 
   private add(def: SignatureDef, configured: boolean): void {
-    const compile = (source: string, flags: PatternFlags = {}): Pattern => configured
-      ? linearPattern(source, flags) : nativePattern(new RegExp(source, flags.ignoreCase ? 'iu' : 'u'));
+    const compile = (source: string, flags: PatternFlags = {}): Pattern =>
+      configured ? linearPattern(source, flags) : nativePattern(new RegExp(source, flags.ignoreCase ? 'iu' : 'u'));
     const compiled: Compiled = { def, roles: new Set(def.identity?.roles ?? DEFAULT_ROLES) };
     if (def.model) compiled.modelRe = compile(def.model);
     if (def.identity) {
@@ -190,9 +190,12 @@ export class SignatureEngine {
 
 function namedBy(def: SignatureDef, value: string): NamedAgent | undefined {
   switch (def.trailer?.names) {
-    case 'agent': return readAgentName(value, def.trailer.knownOnly);
-    case 'assisted-by': return readAssistedBy(value);
-    default: return def.agent ? { agent: def.agent } : undefined;
+    case 'agent':
+      return readAgentName(value, def.trailer.knownOnly);
+    case 'assisted-by':
+      return readAssistedBy(value);
+    default:
+      return def.agent ? { agent: def.agent } : undefined;
   }
 }
 
@@ -220,7 +223,7 @@ export class DetectionSet {
     const model = named.model ?? (modelRe ? extractModel(modelRe, modelSource) : undefined);
     this.put({
       agent: named.agent,
-      ...(named.name ?? def.name ? { name: named.name ?? def.name } : {}),
+      ...((named.name ?? def.name) ? { name: named.name ?? def.name } : {}),
       ...(model ? { model } : {}),
       confidence: def.confidence ?? 'declared',
       role: def.role ?? 'author',
@@ -229,7 +232,7 @@ export class DetectionSet {
   }
 
   put(detection: Detection): void {
-    const key = `${detection.agent}\u0000${detection.role}\u0000${detection.agent === 'other' ? detection.name ?? '' : ''}`;
+    const key = `${detection.agent}\u0000${detection.role}\u0000${detection.agent === 'other' ? (detection.name ?? '') : ''}`;
     const existing = this.byKey.get(key);
     if (!existing) {
       this.byKey.set(key, { ...detection, evidence: [...detection.evidence] });
@@ -256,7 +259,6 @@ const ROLE_ORDER: Record<DetectionRole, number> = { 'author': 0, 'review-suggest
 function compareDetections(a: Detection, b: Detection): number {
   return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareStrings(a.agent, b.agent) || compareStrings(a.name ?? '', b.name ?? '');
 }
-
 
 export type { AgentId };
 

@@ -106,7 +106,9 @@ export function splitNote(bytes: Buffer): { attestations: Buffer; metadata: Buff
   const at = bytes.indexOf('\n---\n');
   if (at !== -1) return { attestations: bytes.subarray(0, at), metadata: bytes.subarray(at + 5) };
   const last = bytes.length - 4;
-  return last >= 0 && bytes.subarray(last).equals(Buffer.from('\n---')) ? { attestations: bytes.subarray(0, last), metadata: bytes.subarray(bytes.length) } : undefined;
+  return last >= 0 && bytes.subarray(last).equals(Buffer.from('\n---'))
+    ? { attestations: bytes.subarray(0, last), metadata: bytes.subarray(bytes.length) }
+    : undefined;
 }
 
 /**
@@ -168,10 +170,7 @@ export function recordIn(log: Pick<GitAiLog, 'prompts' | 'sessions'>, kind: KeyK
 }
 
 /** Who wrote a line: an AI record (kept here, in another note, or nowhere) or a person. */
-export type Author =
-  | { kind: 'human'; key: string }
-  | { kind: 'ai'; key: string; record: GitAiAgent; foundIn?: string }
-  | { kind: 'unrecorded'; key: string };
+export type Author = { kind: 'human'; key: string } | { kind: 'ai'; key: string; record: GitAiAgent; foundIn?: string } | { kind: 'unrecorded'; key: string };
 
 /**
  * The log with only the records its attestations refer to. A note can keep
@@ -191,7 +190,7 @@ export function compactLog(log: GitAiLog): GitAiLog & { kept: { records: number;
     }
   }
   const all = [...log.prompts.values(), ...log.sessions.values()];
-  const agents = [...new Set(all.map((r) => (r.agent === 'other' ? r.name ?? 'other' : r.agent)))].sort(compareStrings);
+  const agents = [...new Set(all.map((r) => (r.agent === 'other' ? (r.name ?? 'other') : r.agent)))].sort(compareStrings);
   return { files: log.files, prompts, sessions, humans: new Set(), kept: { records: all.length, agents } };
 }
 

@@ -78,7 +78,10 @@ export const AGENT_TRACE_FILE = '.agent-trace/traces.jsonl';
 interface TraceRecord {
   vcs?: { type?: unknown; revision?: unknown };
   tool?: { name?: unknown };
-  files?: { path?: unknown; conversations?: { contributor?: { type?: unknown; model_id?: unknown }; ranges?: { start_line?: unknown; end_line?: unknown }[] }[] }[];
+  files?: {
+    path?: unknown;
+    conversations?: { contributor?: { type?: unknown; model_id?: unknown }; ranges?: { start_line?: unknown; end_line?: unknown }[] }[];
+  }[];
 }
 
 /**
@@ -113,13 +116,21 @@ export function indexAgentTrace(text: string, origin: string, warnings: ScanWarn
           if (!Number.isInteger(r.start_line) || !Number.isInteger(r.end_line)) continue;
           const [start, end] = [r.start_line as number, r.end_line as number];
           if (start < 1 || start > end) {
-            warnings.push({ code: 'BAD_NOTE', commit: revision, message: `${origin}:${i + 1}: ${file.path}:${start}-${end} is not a range of lines (1-based, start <= end); it was ignored` });
+            warnings.push({
+              code: 'BAD_NOTE',
+              commit: revision,
+              message: `${origin}:${i + 1}: ${file.path}:${start}-${end} is not a range of lines (1-based, start <= end); it was ignored`,
+            });
             continue;
           }
           ranges.push([start, end]);
         }
         const modelId = typeof conversation.contributor?.model_id === 'string' ? conversation.contributor.model_id : undefined;
-        index.addFile(revision, file.path, claimOf({ agent, ...(agent === 'other' && toolName ? { name: toolName } : {}), ...(modelId ? { model: modelId } : {}) }, ranges, AGENT_TRACE_FILE));
+        index.addFile(
+          revision,
+          file.path,
+          claimOf({ agent, ...(agent === 'other' && toolName ? { name: toolName } : {}), ...(modelId ? { model: modelId } : {}) }, ranges, AGENT_TRACE_FILE),
+        );
       }
     }
   });

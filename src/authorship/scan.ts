@@ -59,9 +59,10 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
   const repository: RepositoryInfo = { root: git.root, head: head.sha, headRef: head.ref, shallow: boundary.length > 0, shallowBoundary: boundary };
   const all = options.all === true;
   if (options.range !== undefined && all) throw new UsageError('cannot be combined with a range', { field: 'all' });
-  if (options.includeBookkeeping === true && !all) throw new UsageError('applies to a scan of every ref (all) only: a range names its refs itself', { field: 'includeBookkeeping' });
+  if (options.includeBookkeeping === true && !all)
+    throw new UsageError('applies to a scan of every ref (all) only: a range names its refs itself', { field: 'includeBookkeeping' });
   if (options.range !== undefined) await git.checkRange(options.range);
-  const range: ScanReport['range'] = { spec: all ? '--all' : options.range ?? 'HEAD', all };
+  const range: ScanReport['range'] = { spec: all ? '--all' : (options.range ?? 'HEAD'), all };
   const request: LogRequest = { revisions: options.range !== undefined ? [options.range] : [], all };
   if (all && options.includeBookkeeping !== true) {
     request.exclude = BOOKKEEPING_REFS.map((b) => b.pattern);
@@ -77,8 +78,9 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     const visible = unborn ? 0 : await git.countCommits(request);
     warnings.push({
       code: 'SHALLOW',
-      message: `shallow clone: history stops at ${plural(boundary.length, 'commit')} (${boundary.map((s) => s.slice(0, 12)).join(', ')}); `
-        + `${plural(visible, 'commit')} in range ${visible === 1 ? 'was' : 'were'} read and everything older is missing; run \`git fetch --unshallow\` to scan it`,
+      message:
+        `shallow clone: history stops at ${plural(boundary.length, 'commit')} (${boundary.map((s) => s.slice(0, 12)).join(', ')}); ` +
+        `${plural(visible, 'commit')} in range ${visible === 1 ? 'was' : 'were'} read and everything older is missing; run \`git fetch --unshallow\` to scan it`,
     });
   }
 

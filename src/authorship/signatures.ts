@@ -18,10 +18,19 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   { id: 'aider/co-author-noreply', agent: 'aider', identity: { email: 'noreply@aider.chat', roles: ['co-author'] }, model: '^aider \\((?<model>[^)]+)\\)$' },
   { id: 'aider/subject', agent: 'aider', subject: '^aider: ' },
   // Claude Code
-  { id: 'claude-code/identity', agent: 'claude-code', identity: { email: 'noreply@anthropic.com' }, model: '^(?<model>Claude\\s+[^(]*[^(\\s])(?:\\s*\\([^)]*\\))?$' },
+  {
+    id: 'claude-code/identity',
+    agent: 'claude-code',
+    identity: { email: 'noreply@anthropic.com' },
+    model: '^(?<model>Claude\\s+[^(]*[^(\\s])(?:\\s*\\([^)]*\\))?$',
+  },
   { id: 'claude-code/app', agent: 'claude-code', identity: { email: gh('claude[bot]', 209825114) } },
   // A line of its own, even with more lines after it in its paragraph (a review bot's badge); never quoted or indented.
-  { id: 'claude-code/footer', agent: 'claude-code', line: '^🤖 Generated with \\[Claude Code\\]\\((?:https://claude\\.com/claude-code|https://claude\\.ai/code)\\)$' },
+  {
+    id: 'claude-code/footer',
+    agent: 'claude-code',
+    line: '^🤖 Generated with \\[Claude Code\\]\\((?:https://claude\\.com/claude-code|https://claude\\.ai/code)\\)$',
+  },
   { id: 'claude-code/session-trailer', agent: 'claude-code', trailer: { key: 'Claude-Session' } },
   { id: 'claude-code/session-link', agent: 'claude-code', line: '^https://claude\\.ai/code/session_[A-Za-z0-9_-]+$' },
   // Codex
@@ -42,7 +51,14 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   { id: 'sweep/bot', agent: 'sweep', identity: { emailPattern: '^(?:\\d+\\+)?sweep-ai\\[bot\\]@users\\.noreply\\.github\\.com$' } },
   // Gemini: a hand-written co-author is declared; Code Assist's bot is an applied review suggestion.
   { id: 'gemini-cli/co-author', agent: 'gemini-cli', identity: { email: 'gemini@google.com', roles: ['co-author'] } },
-  { id: 'gemini-cli/code-assist-suggestion', agent: 'gemini-cli', role: 'review-suggestion', confidence: 'inferred', name: 'Gemini Code Assist', identity: { email: gh('gemini-code-assist[bot]', 176961590), roles: ['co-author'] } },
+  {
+    id: 'gemini-cli/code-assist-suggestion',
+    agent: 'gemini-cli',
+    role: 'review-suggestion',
+    confidence: 'inferred',
+    name: 'Gemini Code Assist',
+    identity: { email: gh('gemini-code-assist[bot]', 176961590), roles: ['co-author'] },
+  },
   // Firebender, Amp, opencode
   { id: 'firebender/co-author', agent: 'firebender', identity: { email: 'help@firebender.com', roles: ['co-author'] } },
   { id: 'amp/co-author', agent: 'amp', confidence: 'inferred', identity: { email: 'amp@ampcode.com', roles: ['co-author'] } },
@@ -61,6 +77,14 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   // Automation: not AI, not people.
   { id: 'automation/dependabot', automation: 'dependabot', identity: { email: gh('dependabot[bot]', 49699333), roles: ['author'] } },
   { id: 'automation/github-actions', automation: 'github-actions', identity: { email: gh('github-actions[bot]', 41898282), roles: ['author'] } },
-  { id: 'automation/renovate', automation: 'renovate', identity: { emailPattern: '^(?:29139614\\+renovate\\[bot\\]@users\\.noreply\\.github\\.com|bot@renovateapp\\.com)$', roles: ['author'] } },
-  { id: 'automation/github-app', automation: 'github-app', identity: { emailPattern: '^\\d+\\+(?<name>[a-z0-9-]+)\\[bot\\]@users\\.noreply\\.github\\.com$', roles: ['author'] } },
+  {
+    id: 'automation/renovate',
+    automation: 'renovate',
+    identity: { emailPattern: '^(?:29139614\\+renovate\\[bot\\]@users\\.noreply\\.github\\.com|bot@renovateapp\\.com)$', roles: ['author'] },
+  },
+  {
+    id: 'automation/github-app',
+    automation: 'github-app',
+    identity: { emailPattern: '^\\d+\\+(?<name>[a-z0-9-]+)\\[bot\\]@users\\.noreply\\.github\\.com$', roles: ['author'] },
+  },
 ];

@@ -4,7 +4,14 @@ import type { AgentSummary, CommitReport, ScanSummary } from './types.js';
 /** Folds commit reports into the summary one at a time, so a scan never has to hold its commits. */
 export class SummaryAccumulator {
   private readonly summary: ScanSummary = {
-    commits: 0, aiCommits: 0, automationCommits: 0, reviewSuggestionCommits: 0, noSignatureCommits: 0, unattestedCommits: 0, byAgent: {}, byAutomation: {},
+    commits: 0,
+    aiCommits: 0,
+    automationCommits: 0,
+    reviewSuggestionCommits: 0,
+    noSignatureCommits: 0,
+    unattestedCommits: 0,
+    byAgent: {},
+    byAutomation: {},
   };
 
   add(commit: CommitReport): void {

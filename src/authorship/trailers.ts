@@ -34,7 +34,11 @@ export function parseMessage(message: string): ParsedMessage {
     if (!line.startsWith(COMMENT) && isBlank(line)) break;
     titleEnd++;
   }
-  const subject = lines.slice(0, titleEnd).filter((l) => !l.startsWith(COMMENT)).join(' ').trim();
+  const subject = lines
+    .slice(0, titleEnd)
+    .filter((l) => !l.startsWith(COMMENT))
+    .join(' ')
+    .trim();
   const blockStart = trailerBlockStart(lines, titleEnd);
   const trailers = blockStart === -1 ? [] : parseBlock(lines.slice(blockStart));
   return { subject, paragraphs: paragraphs(lines.slice(titleEnd)), trailers };

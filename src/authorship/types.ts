@@ -79,7 +79,8 @@ export interface RepositoryInfo {
 }
 
 export interface ScanWarning {
-  code: 'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY' | 'REPOSITORY_CONFIG_NOT_USED' | 'FILE_NOT_READ' | 'EMPTY_SELECTION';
+  code:
+    'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY' | 'REPOSITORY_CONFIG_NOT_USED' | 'FILE_NOT_READ' | 'EMPTY_SELECTION';
   message: string;
   commit?: string;
 }

@@ -37,7 +37,11 @@ export class Attributor {
     const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
     const claims = this.index.get(group.sha);
     const part = (c: { agent: Part['agent']; name?: string; model?: string; record?: NoteRecord }, ranges: [number, number][]): Part => ({
-      agent: c.agent, ...(c.name !== undefined ? { name: c.name } : {}), model: c.model ?? 'unknown', ranges, ...(c.record ? { record: c.record } : {}),
+      agent: c.agent,
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      model: c.model ?? 'unknown',
+      ranges,
+      ...(c.record ? { record: c.record } : {}),
     });
     if (claims?.ranged) {
       return (claims.files.get(group.origPath) ?? [])
@@ -100,7 +104,7 @@ function exclusive(byKey: Map<string, [number, number][]>): Map<string, number> 
     }
     const next = events[i]?.[0];
     if (next === undefined || open.size === 0) continue;
-    const key = open.size === 1 ? [...open.keys()][0] ?? SHARED : SHARED;
+    const key = open.size === 1 ? ([...open.keys()][0] ?? SHARED) : SHARED;
     counts.set(key, (counts.get(key) ?? 0) + next - point);
   }
   return counts;
@@ -139,7 +143,12 @@ export function addCounts(into: LineCounts, from: LineCounts): void {
 
 /** The same counts with keys sorted, for byte-for-byte reproducible output. */
 export function sortedCounts<T extends LineCounts>(counts: T): T {
-  return { ...counts, byAgent: sortKeys(counts.byAgent), byModel: sortKeys(counts.byModel), ...(counts.byContributor ? { byContributor: sortKeys(counts.byContributor) } : {}) };
+  return {
+    ...counts,
+    byAgent: sortKeys(counts.byAgent),
+    byModel: sortKeys(counts.byModel),
+    ...(counts.byContributor ? { byContributor: sortKeys(counts.byContributor) } : {}),
+  };
 }
 
 export function share(counts: LineCounts): number {

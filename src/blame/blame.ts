@@ -83,7 +83,10 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   warnings.push(...emptyFilters(files, globs, revSpec));
   if (since !== null && since !== rev && (await git.listCommits(`${rev}..${since}`)).length > 0) {
     // `git blame A..B` with A not an ancestor of B counts from where the two met: almost never what was meant.
-    warnings.push({ code: 'EMPTY_SELECTION', message: `--since ${options.since ?? since} is not an ancestor of ${revSpec}: the range is reversed or the two histories diverged, so lines are counted from where they last met` });
+    warnings.push({
+      code: 'EMPTY_SELECTION',
+      message: `--since ${options.since ?? since} is not an ancestor of ${revSpec}: the range is reversed or the two histories diverged, so lines are counted from where they last met`,
+    });
   }
   const index = analyser.index;
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
@@ -140,15 +143,24 @@ function shallowWarning(boundary: string[], hasSince: boolean, allowed: boolean)
   if (boundary.length === 0) return undefined;
   const where = `history stops at ${boundary.map((s) => s.slice(0, 12)).join(', ')}`;
   if (!hasSince && !allowed) {
-    throw new GitError('SHALLOW_REPOSITORY', `shallow clone (${where}): every older line would be counted as written by the commit where history stops; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow), or pass --allow-shallow to count anyway`);
+    throw new GitError(
+      'SHALLOW_REPOSITORY',
+      `shallow clone (${where}): every older line would be counted as written by the commit where history stops; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow), or pass --allow-shallow to count anyway`,
+    );
   }
-  return { code: 'SHALLOW', message: `shallow clone (${where}): ${hasSince ? 'lines older than the range are not counted, as usual' : 'lines older than that are counted as written by the commit where history stops (--allow-shallow)'}; git fetch --unshallow gives the whole history` };
+  return {
+    code: 'SHALLOW',
+    message: `shallow clone (${where}): ${hasSince ? 'lines older than the range are not counted, as usual' : 'lines older than that are counted as written by the commit where history stops (--allow-shallow)'}; git fetch --unshallow gives the whole history`,
+  };
 }
 
 /** A glob that selects nothing at the revision is a mistake worth saying, not a silent "0 of 0 lines". */
 function emptyFilters(files: TreeEntry[], globs: Globs, revSpec: string): ScanWarning[] {
   const warnings: ScanWarning[] = [];
-  for (const [flag, compiled] of [['--include', globs.include], ['--exclude', globs.exclude]] as const) {
+  for (const [flag, compiled] of [
+    ['--include', globs.include],
+    ['--exclude', globs.exclude],
+  ] as const) {
     for (const { glob, pattern } of compiled) {
       if (!files.some((f) => pattern.test(f.path))) warnings.push({ code: 'EMPTY_SELECTION', message: `${flag} ${glob} matches no file at ${revSpec}` });
     }
@@ -205,7 +217,8 @@ function selectFiles(files: TreeEntry[], options: BlameOptions, globs: Globs, ex
 /** A path as the tree names it: absolute paths must lie inside the repository, relative ones are from its root. */
 function repoRelative(root: string, p: string): string {
   const relative = path.isAbsolute(p) ? path.relative(root, p) : path.normalize(p);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new UsageError(`path '${p}' is outside the repository ${root}`, { code: 'BAD_PATH' });
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+    throw new UsageError(`path '${p}' is outside the repository ${root}`, { code: 'BAD_PATH' });
   return relative.split(path.sep).join('/').replace(/\/+$/, '').replace(/^\.$/, '');
 }
 
@@ -230,6 +243,7 @@ function rollUp(files: FileAttribution[], depth: number): DirectoryAttribution[]
     entry.files++;
     dirs.set(dir, entry);
   }
-  return [...dirs.entries()].sort(([a], [b]) => compareStrings(a, b))
+  return [...dirs.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([path, { counts, files: n }]) => ({ path, files: n, ...sortedCounts(counts), aiShare: share(counts) }));
 }

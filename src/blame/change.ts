@@ -42,7 +42,13 @@ const FILE_CAP = 4 * 1024 * 1024;
  * attribution as `aiprov blame --since`, line by line, for the files the
  * range changed only. Its cost is the change's, not the history's.
  */
-export async function attributeChange(options: { context: BlameContext; base: string; head: string; detection?: DetectionLevel; jobs?: number }): Promise<ChangeAttribution> {
+export async function attributeChange(options: {
+  context: BlameContext;
+  base: string;
+  head: string;
+  detection?: DetectionLevel;
+  jobs?: number;
+}): Promise<ChangeAttribution> {
   const { git } = options.context;
   const warnings: ScanWarning[] = [];
   const changed = (await git.changedBetween(options.base, options.head)).sort(compareStrings);
@@ -62,26 +68,35 @@ export async function attributeChange(options: { context: BlameContext; base: st
   });
   const groups = await mapPool(readable, options.jobs ?? 2, async (path) => {
     const out: BlameGroup[] = [];
-    for await (const group of git.blame(options.head, path, { since: options.base, detection: options.detection ?? 'copies' })) if (!group.boundary) out.push(group);
+    for await (const group of git.blame(options.head, path, { since: options.base, detection: options.detection ?? 'copies' }))
+      if (!group.boundary) out.push(group);
     return out;
   });
   const shas = new Set(groups.flat().map((g) => g.sha));
   await analyser.load(shas);
   const attributor = new Attributor(analyser.index, await detectionsFor(git, analyser, shas));
-  const files: ChangedFile[] = readable.map((path, i) => {
-    const lines = (texts.get(path) ?? '').split('\n');
-    const added: ChangedLine[] = [];
-    for (const group of groups[i] ?? []) {
-      const parts = attributor.parts(group);
-      for (let k = 0; k < group.lines; k++) {
-        const orig = group.origLine + k;
-        const credited = parts.filter((p) => p.ranges.some(([a, b]) => orig >= a && orig <= b));
-        const line = group.finalLine + k;
-        added.push({ line, text: lines[line - 1] ?? '', sha: group.sha, agents: [...new Set(credited.map((p) => p.agent))].sort(compareStrings), models: [...new Set(credited.map((p) => p.model))].sort(compareStrings) });
+  const files: ChangedFile[] = readable
+    .map((path, i) => {
+      const lines = (texts.get(path) ?? '').split('\n');
+      const added: ChangedLine[] = [];
+      for (const group of groups[i] ?? []) {
+        const parts = attributor.parts(group);
+        for (let k = 0; k < group.lines; k++) {
+          const orig = group.origLine + k;
+          const credited = parts.filter((p) => p.ranges.some(([a, b]) => orig >= a && orig <= b));
+          const line = group.finalLine + k;
+          added.push({
+            line,
+            text: lines[line - 1] ?? '',
+            sha: group.sha,
+            agents: [...new Set(credited.map((p) => p.agent))].sort(compareStrings),
+            models: [...new Set(credited.map((p) => p.model))].sort(compareStrings),
+          });
+        }
       }
-    }
-    added.sort((a, b) => a.line - b.line);
-    return { path, added };
-  }).filter((f) => f.added.length > 0);
+      added.sort((a, b) => a.line - b.line);
+      return { path, added };
+    })
+    .filter((f) => f.added.length > 0);
   return { base: options.base, head: options.head, changed, files, warnings };
 }

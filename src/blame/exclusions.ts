@@ -10,9 +10,28 @@ export type ExclusionReason = 'binary' | 'generated' | 'vendored' | 'symlink' | 
  * out (`-linguist-generated`), as GitHub's linguist reads it.
  */
 const GENERATED = [
-  'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock', 'Cargo.lock', 'go.sum',
-  'poetry.lock', 'Pipfile.lock', 'uv.lock', 'composer.lock', 'Gemfile.lock', 'flake.lock',
-  '*.min.js', '*.min.css', '*.map', '*.pb.go', '*_pb2.py', '*_pb2_grpc.py', '*.generated.*', '*.snap',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lockb',
+  'bun.lock',
+  'Cargo.lock',
+  'go.sum',
+  'poetry.lock',
+  'Pipfile.lock',
+  'uv.lock',
+  'composer.lock',
+  'Gemfile.lock',
+  'flake.lock',
+  '*.min.js',
+  '*.min.css',
+  '*.map',
+  '*.pb.go',
+  '*_pb2.py',
+  '*_pb2_grpc.py',
+  '*.generated.*',
+  '*.snap',
   '.agent-trace/',
 ];
 const VENDORED = ['vendor/', 'node_modules/', 'third_party/', 'third-party/', 'bower_components/', 'Godeps/', '.yarn/'];

@@ -60,17 +60,20 @@ export const DEFAULT_CAPS = { files: 1000, commits: 1000 };
 export async function generateBom(options: BomOptions): Promise<BomResult> {
   const { git } = options.context;
   const asked = options.spec ?? '1.6';
-  if (!SPEC_VERSIONS.includes(asked)) throw new UsageError(`is not a CycloneDX version aiprov writes (${SPEC_VERSIONS.join(', ')})`, { field: 'spec', value: asked });
+  if (!SPEC_VERSIONS.includes(asked))
+    throw new UsageError(`is not a CycloneDX version aiprov writes (${SPEC_VERSIONS.join(', ')})`, { field: 'spec', value: asked });
   const caps = { ...DEFAULT_CAPS, ...options.caps };
   for (const [name, value] of Object.entries(caps)) {
-    if (!Number.isInteger(value) || value < 0) throw new UsageError('must be a whole number, 0 or more', { field: name === 'files' ? 'filesCap' : 'commitsCap', value: String(value) });
+    if (!Number.isInteger(value) || value < 0)
+      throw new UsageError('must be a whole number, 0 or more', { field: name === 'files' ? 'filesCap' : 'commitsCap', value: String(value) });
   }
   // The SBOM to enrich is checked first: a wrong file should not cost a blame of the whole tree.
   let spec = asked;
   if (options.merge) {
     const theirs = sbomSpec(options.merge.sbom, options.merge.file);
     const problems = await bomProblems(JSON.stringify(options.merge.sbom), theirs as SpecVersion | '1.5');
-    if (problems.length > 0) throw new BomError('BOM_INPUT_INVALID', `SBOM ${options.merge.file} does not validate against CycloneDX ${theirs}: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new BomError('BOM_INPUT_INVALID', `SBOM ${options.merge.file} does not validate against CycloneDX ${theirs}: ${problems.join('; ')}`);
     spec = mergedSpec(theirs, asked);
   }
   const revSpec = options.rev ?? 'HEAD';
@@ -88,8 +91,12 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
   const [scanWarnings, blame, repository] = await Promise.all([
     scanning,
     blameTree({
-      context: options.context, rev, ...(since !== null ? { since } : {}), contributors: true,
-      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      context: options.context,
+      rev,
+      ...(since !== null ? { since } : {}),
+      contributors: true,
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     }),
     describeRepository(options.context.git, rev, revSpec, since, options.since ?? null),
   ]);
@@ -161,7 +168,13 @@ function withSerial(body: Record<string, unknown>, serialNumber: string): Record
   return out;
 }
 
-async function describeRepository(git: BomContext['git'], rev: string, revSpec: string, since: string | null, sinceSpec: string | null): Promise<BomRepository> {
+async function describeRepository(
+  git: BomContext['git'],
+  rev: string,
+  revSpec: string,
+  since: string | null,
+  sinceSpec: string | null,
+): Promise<BomRepository> {
   const [urls, times] = await Promise.all([git.configValues('remote.origin.url'), git.commitTimes([rev])]);
   const vcsUrl = urls[0] === undefined ? null : publicUrl(urls[0]);
   const fromUrl = vcsUrl === null ? undefined : /([^/:]+?)(?:\.git)?\/?$/.exec(vcsUrl)?.[1];

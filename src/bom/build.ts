@@ -7,7 +7,6 @@ import { extend, type Extensions } from './extend.js';
 import type { SpecVersion } from './validate.js';
 import { UNKNOWN_MODEL, type ModelFacts, type Provenance } from './facts.js';
 
-
 export interface BomRepository {
   /** The project's name (the remote's last path segment, or the directory's name). */
   name: string;
@@ -58,10 +57,14 @@ export function buildBom(input: BomInput): Record<string, unknown> {
 
   const root = new CDX.Models.Component(CDX.Enums.ComponentType.Application, repository.name, { bomRef: REPOSITORY_REF, version: repository.commit });
   if (repository.vcsUrl !== null) {
-    root.externalReferences.add(new CDX.Models.ExternalReference(repository.vcsUrl, CDX.Enums.ExternalReferenceType.VCS, { comment: `commit ${repository.commit}` }));
+    root.externalReferences.add(
+      new CDX.Models.ExternalReference(repository.vcsUrl, CDX.Enums.ExternalReferenceType.VCS, { comment: `commit ${repository.commit}` }),
+    );
   }
   for (const attestation of input.attestations ?? []) {
-    const ref = new CDX.Models.ExternalReference(attestation.url, CDX.Enums.ExternalReferenceType.Attestation, { comment: 'Sigstore bundle of an in-toto attestation about this commit' });
+    const ref = new CDX.Models.ExternalReference(attestation.url, CDX.Enums.ExternalReferenceType.Attestation, {
+      comment: 'Sigstore bundle of an in-toto attestation about this commit',
+    });
     ref.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], attestation.sha256);
     root.externalReferences.add(ref);
   }
@@ -73,15 +76,19 @@ export function buildBom(input: BomInput): Record<string, unknown> {
   const models = new Map<string, CDX.Models.Component>();
   for (const model of provenance.models) {
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.MachineLearningModel, modelName(model), { bomRef: modelRef(model.key) });
-    const put = (name: string, value: string | number): void => { component.properties.add(new CDX.Models.Property(name, String(value))); };
+    const put = (name: string, value: string | number): void => {
+      component.properties.add(new CDX.Models.Property(name, String(value)));
+    };
     put('cdx:ai-ml:model:modality', 'code');
     put('aiprov:commits', model.commits);
     put('aiprov:lines', model.lines);
     put('aiprov:share', share(model.lines, provenance.lines));
     put('aiprov:files', model.fileCount);
     for (const agent of model.agents) put('aiprov:agent', agent);
-    if (model.fileCount > model.files.length) put('aiprov:occurrences-capped', `${model.files.length} of ${model.fileCount} files listed, those with the most lines (cap ${provenance.caps.files})`);
-    if (model.commits > model.newestCommits.length) put('aiprov:commits-capped', `${model.newestCommits.length} of ${model.commits} commits listed, the newest (cap ${provenance.caps.commits})`);
+    if (model.fileCount > model.files.length)
+      put('aiprov:occurrences-capped', `${model.files.length} of ${model.fileCount} files listed, those with the most lines (cap ${provenance.caps.files})`);
+    if (model.commits > model.newestCommits.length)
+      put('aiprov:commits-capped', `${model.newestCommits.length} of ${model.commits} commits listed, the newest (cap ${provenance.caps.commits})`);
     models.set(model.key, component);
     bom.components.add(component);
   }
@@ -121,7 +128,10 @@ export function buildBom(input: BomInput): Record<string, unknown> {
     }
   }
 
-  const json = new CDX.Serialize.JSON.Normalize.Factory(SPECS[input.spec]).makeForBom().normalize(bom, { sortLists: true }) as unknown as Record<string, unknown>;
+  const json = new CDX.Serialize.JSON.Normalize.Factory(SPECS[input.spec]).makeForBom().normalize(bom, { sortLists: true }) as unknown as Record<
+    string,
+    unknown
+  >;
   return extend(json, extensions(input));
 }
 
@@ -170,7 +180,11 @@ export function summaryText(input: BomInput): string {
   let text = `${pct}% ${where} were written by AI agents (${plural(p.aiLines, 'line')} of ${p.lines}; ${plural(p.models.length, 'model')}, ${plural(p.agents.length, 'agent')}; ${plural(p.aiCommits, 'AI commit')} of ${p.commits})`;
   if (input.deps) {
     const v = input.deps.summary.byVerdict;
-    const parts = [[v.hallucinated, 'hallucinated package'], [v.malicious, 'malicious package'], [v.suspicious, 'suspicious package']] as const;
+    const parts = [
+      [v.hallucinated, 'hallucinated package'],
+      [v.malicious, 'malicious package'],
+      [v.suspicious, 'suspicious package'],
+    ] as const;
     const said = parts.filter(([n]) => n > 0).map(([n, w]) => plural(n, w));
     text += `; ${said.length > 0 ? said.join(', ') : 'no hallucinated, malicious or suspicious package'} among ${plural(input.deps.summary.dependencies, 'dependency', 'dependencies')}`;
   }

@@ -14,12 +14,16 @@ const PURL_TYPE: Record<Ecosystem, string> = { npm: 'npm', pypi: 'pypi', go: 'go
 export function exactVersion(ecosystem: Ecosystem, spec: string): string | undefined {
   const s = spec.trim();
   switch (ecosystem) {
-    case 'npm': return /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(s)?.[1];
-    case 'pypi': return /^===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(s)?.[1];
+    case 'npm':
+      return /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(s)?.[1];
+    case 'pypi':
+      return /^===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(s)?.[1];
     // go.mod's require lines pin exact versions.
-    case 'go': return /^(v\d+\.\d+\.\d+\S*)$/.exec(s)?.[1];
+    case 'go':
+      return /^(v\d+\.\d+\.\d+\S*)$/.exec(s)?.[1];
     // Cargo.toml's `1.2.3` means ^1.2.3; only `=1.2.3` pins.
-    case 'cargo': return /^=\s*(\d+\.\d+\.\d+\S*)$/.exec(s)?.[1];
+    case 'cargo':
+      return /^=\s*(\d+\.\d+\.\d+\S*)$/.exec(s)?.[1];
   }
 }
 
@@ -66,14 +70,21 @@ export function dependencyComponents(report: DepsReport): DependencyComponents {
   const components = new Map<string, CDX.Models.Component>();
   const vulnerabilities: CDX.Models.Vulnerability.Vulnerability[] = [];
   const introducedByAi: DependencyComponents['introducedByAi'] = [];
-  const deps = [...report.dependencies].filter((d) => d.local === undefined)
+  const deps = [...report.dependencies]
+    .filter((d) => d.local === undefined)
     .sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name) || compareStrings(a.spec, b.spec));
   for (const dep of deps) {
     const purl = purlOf(dep);
     if (components.has(purl)) continue;
     const version = exactVersion(dep.ecosystem, dep.spec);
-    const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, dep.name, { bomRef: purl, purl, ...(version !== undefined ? { version } : {}) });
-    const put = (name: string, value: string): void => { component.properties.add(new CDX.Models.Property(name, value)); };
+    const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, dep.name, {
+      bomRef: purl,
+      purl,
+      ...(version !== undefined ? { version } : {}),
+    });
+    const put = (name: string, value: string): void => {
+      component.properties.add(new CDX.Models.Property(name, value));
+    };
     put('aiprov:ecosystem', dep.ecosystem);
     put('aiprov:verdict', dep.verdict);
     if (dep.spec !== '') put('aiprov:spec', dep.spec);
@@ -103,15 +114,22 @@ function vulnerability(dep: DependencyReport, purl: string, finding: SignalFindi
     ...(finding.suggestion !== undefined ? { recommendation: `did you mean ${finding.suggestion}?` } : {}),
     ...(finding.evidence !== undefined ? { detail: finding.evidence } : {}),
   });
-  v.ratings.add(new CDX.Models.Vulnerability.Rating({ source, score: SCORE[finding.severity], severity: SEVERITY[finding.severity], method: CDX.Enums.Vulnerability.RatingMethod.Other }));
+  v.ratings.add(
+    new CDX.Models.Vulnerability.Rating({
+      source,
+      score: SCORE[finding.severity],
+      severity: SEVERITY[finding.severity],
+      method: CDX.Enums.Vulnerability.RatingMethod.Other,
+    }),
+  );
   v.affects.add(new CDX.Models.Vulnerability.Affect(new CDX.Models.BomRef(purl)));
   // An automated finding awaits a person (in_triage); one a live suppression covers was looked at and set aside
   // (not_affected: of the states, the one VEX readers such as GUAC take; false_positive they reject).
   v.analysis = finding.suppressed
     ? new CDX.Models.Vulnerability.Analysis({
-      state: CDX.Enums.Vulnerability.AnalysisState.NotAffected,
-      detail: `suppressed: ${finding.suppressed.reason}${finding.suppressed.expires !== undefined ? ` (until ${finding.suppressed.expires})` : ''}`,
-    })
+        state: CDX.Enums.Vulnerability.AnalysisState.NotAffected,
+        detail: `suppressed: ${finding.suppressed.reason}${finding.suppressed.expires !== undefined ? ` (until ${finding.suppressed.expires})` : ''}`,
+      })
     : new CDX.Models.Vulnerability.Analysis({ state: CDX.Enums.Vulnerability.AnalysisState.InTriage });
   v.properties.add(new CDX.Models.Property('aiprov:package', `${dep.ecosystem}:${dep.name}`));
   return v;

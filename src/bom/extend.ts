@@ -26,19 +26,24 @@ export function extend(bom: Json, ext: Extensions): Json {
     const component = byRef.get(ref);
     if (!component) throw new Error(`internal: no component ${ref} to extend`);
     const evidence: Json = {
-      identity: [{
-        field: 'name',
-        confidence: Math.max(0, ...model.evidence.map((e) => e.confidence)),
-        ...(model.model !== null ? { concludedValue: model.model } : {}),
-        methods: model.evidence.map((e) => ({
-          technique: e.technique,
-          confidence: e.confidence,
-          value: `${e.source}: ${e.commits} ${e.commits === 1 ? 'commit' : 'commits'}`,
-        })),
-      }],
+      identity: [
+        {
+          field: 'name',
+          confidence: Math.max(0, ...model.evidence.map((e) => e.confidence)),
+          ...(model.model !== null ? { concludedValue: model.model } : {}),
+          methods: model.evidence.map((e) => ({
+            technique: e.technique,
+            confidence: e.confidence,
+            value: `${e.source}: ${e.commits} ${e.commits === 1 ? 'commit' : 'commits'}`,
+          })),
+        },
+      ],
     };
     if (model.files.length > 0) {
-      evidence.occurrences = model.files.map((f) => ({ location: f.path, additionalContext: `${f.lines} ${f.lines === 1 ? 'line' : 'lines'} written by this model at this revision` }));
+      evidence.occurrences = model.files.map((f) => ({
+        location: f.path,
+        additionalContext: `${f.lines} ${f.lines === 1 ? 'line' : 'lines'} written by this model at this revision`,
+      }));
     }
     // An identity with no method says nothing: a model seen by blame only (its commits older than the range) has lines, not evidence.
     if (model.evidence.length === 0) delete evidence.identity;
@@ -59,13 +64,15 @@ export function extend(bom: Json, ext: Extensions): Json {
     };
   }
   if (ext.properties.length > 0) bom.properties = ext.properties.map(([name, value]) => ({ name, value }));
-  bom.annotations = [{
-    'bom-ref': 'annotation:summary',
-    subjects: [ext.annotation.subject],
-    annotator: { component: { type: 'application', name: 'aiprov', version: VERSION } },
-    timestamp: ext.annotation.timestamp,
-    text: ext.annotation.text,
-  }];
+  bom.annotations = [
+    {
+      'bom-ref': 'annotation:summary',
+      'subjects': [ext.annotation.subject],
+      'annotator': { component: { type: 'application', name: 'aiprov', version: VERSION } },
+      'timestamp': ext.annotation.timestamp,
+      'text': ext.annotation.text,
+    },
+  ];
   return bom;
 }
 

@@ -102,7 +102,10 @@ export class ProvenanceTally {
   private readonly modelsOf = new Map<string, string[]>();
 
   /** `watched`: commits whose models are kept whatever the caps (the ones that introduced dependencies). */
-  constructor(private readonly caps: { commits: number; files: number }, private readonly watched: ReadonlySet<string> = new Set()) {}
+  constructor(
+    private readonly caps: { commits: number; files: number },
+    private readonly watched: ReadonlySet<string> = new Set(),
+  ) {}
 
   addCommit(commit: CommitReport): void {
     this.commits++;
@@ -167,26 +170,30 @@ export class ProvenanceTally {
         filesByModel.set(key, files);
       }
     }
-    const models: ModelFacts[] = [...this.models].map(([key, tally]) => {
-      const files = (filesByModel.get(key) ?? []).sort((a, b) => b.lines - a.lines || compareStrings(a.path, b.path));
-      return {
-        key,
-        model: key.startsWith(`${UNKNOWN_MODEL}/`) ? null : key,
-        agents: [...tally.agents].sort(),
+    const models: ModelFacts[] = [...this.models]
+      .map(([key, tally]) => {
+        const files = (filesByModel.get(key) ?? []).sort((a, b) => b.lines - a.lines || compareStrings(a.path, b.path));
+        return {
+          key,
+          model: key.startsWith(`${UNKNOWN_MODEL}/`) ? null : key,
+          agents: [...tally.agents].sort(),
+          commits: tally.commits,
+          newestCommits: tally.newest,
+          evidence: [...tally.evidence.values()].sort((a, b) => compareStrings(a.technique, b.technique) || compareStrings(a.source, b.source)),
+          lines: linesByModel.get(key) ?? 0,
+          files: files.slice(0, this.caps.files),
+          fileCount: files.length,
+        };
+      })
+      .sort((a, b) => compareStrings(a.key, b.key));
+    const agents: AgentFacts[] = [...this.agents]
+      .map(([agent, tally]) => ({
+        agent,
         commits: tally.commits,
-        newestCommits: tally.newest,
-        evidence: [...tally.evidence.values()].sort((a, b) => compareStrings(a.technique, b.technique) || compareStrings(a.source, b.source)),
-        lines: linesByModel.get(key) ?? 0,
-        files: files.slice(0, this.caps.files),
-        fileCount: files.length,
-      };
-    }).sort((a, b) => compareStrings(a.key, b.key));
-    const agents: AgentFacts[] = [...this.agents].map(([agent, tally]) => ({
-      agent,
-      commits: tally.commits,
-      lines: blame.totals.byAgent[agent] ?? 0,
-      models: [...tally.models].sort(),
-    })).sort((a, b) => compareStrings(a.agent, b.agent));
+        lines: blame.totals.byAgent[agent] ?? 0,
+        models: [...tally.models].sort(),
+      }))
+      .sort((a, b) => compareStrings(a.agent, b.agent));
     return {
       commits: this.commits,
       aiCommits: this.aiCommits,

@@ -47,7 +47,10 @@ export async function readSbom(file: string): Promise<Record<string, unknown>> {
 export async function readAttestations(dir: string): Promise<AttestationRef[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort(compareStrings);
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort(compareStrings);
   } catch (error) {
     throw new BomError('BOM_INPUT_INVALID', `attestations directory ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

@@ -5,8 +5,15 @@ import { REPOSITORY_REF } from './build.js';
 import { SPEC_VERSIONS, type SpecVersion } from './validate.js';
 
 type Json = Record<string, unknown>;
-interface Component extends Json { 'bom-ref'?: string; purl?: string; components?: Component[] }
-interface Dependency { ref: string; dependsOn?: string[] }
+interface Component extends Json {
+  'bom-ref'?: string;
+  'purl'?: string;
+  'components'?: Component[];
+}
+interface Dependency {
+  ref: string;
+  dependsOn?: string[];
+}
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A field that should be a list, as one (an SBOM is input: a field may be missing or of another type). */
@@ -14,10 +21,14 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [
 
 /** The spec version of an SBOM to merge into, checked to be one the AI-BOM's parts exist in (1.5 added machine-learning-model). */
 export function sbomSpec(sbom: unknown, file: string): string {
-  if (!isObject(sbom) || sbom.bomFormat !== 'CycloneDX') throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} is not a CycloneDX JSON document (no "bomFormat": "CycloneDX")`);
+  if (!isObject(sbom) || sbom.bomFormat !== 'CycloneDX')
+    throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} is not a CycloneDX JSON document (no "bomFormat": "CycloneDX")`);
   const spec = sbom.specVersion;
   if (typeof spec !== 'string' || !['1.5', ...SPEC_VERSIONS].includes(spec)) {
-    throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} is CycloneDX ${String(spec)}; aiprov merges into 1.5, 1.6 and 1.7 (machine-learning-model components need 1.5); regenerate it with a newer spec version`);
+    throw new BomError(
+      'BOM_INPUT_INVALID',
+      `SBOM ${file} is CycloneDX ${String(spec)}; aiprov merges into 1.5, 1.6 and 1.7 (machine-learning-model components need 1.5); regenerate it with a newer spec version`,
+    );
   }
   return spec;
 }
@@ -50,7 +61,9 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
       if (Array.isArray(c.components)) walk(c.components, visit);
     }
   };
-  walk(theirComponents, (c) => { if (typeof c['bom-ref'] === 'string') refs.add(c['bom-ref']); });
+  walk(theirComponents, (c) => {
+    if (typeof c['bom-ref'] === 'string') refs.add(c['bom-ref']);
+  });
 
   const metadata = isObject(merged.metadata) ? merged.metadata : (merged.metadata = {});
   const ourMetadata = ours.metadata as { component: Component; tools: { components: Json[] }; timestamp?: string };
@@ -83,7 +96,7 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
     const match = id ? (byPackage.get(id.key) ?? []).find((c) => id.version === undefined || packageId(c.purl ?? '')?.version === id.version) : undefined;
     if (match && typeof match['bom-ref'] === 'string') {
       rename.set(ref, match['bom-ref']);
-      match.properties = [...list(match.properties), ...(component.properties as Json[] | undefined ?? [])];
+      match.properties = [...list(match.properties), ...((component.properties as Json[] | undefined) ?? [])];
       continue;
     }
     if (refs.has(ref)) throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} already has a component with bom-ref "${ref}", which the AI-BOM uses`);
@@ -94,15 +107,23 @@ export function mergeInto(sbom: Json, ours: Json, spec: SpecVersion, file: strin
   merged.components = [...theirComponents, ...added];
 
   const graph = new Map<string, Set<string>>();
-  for (const d of [...(Array.isArray(sbom.dependencies) ? sbom.dependencies as Dependency[] : []), ...(ours.dependencies as Dependency[] | undefined ?? [])]) {
+  for (const d of [
+    ...(Array.isArray(sbom.dependencies) ? (sbom.dependencies as Dependency[]) : []),
+    ...((ours.dependencies as Dependency[] | undefined) ?? []),
+  ]) {
     const set = graph.get(to(d.ref)) ?? new Set<string>();
     for (const on of d.dependsOn ?? []) set.add(to(on));
     graph.set(to(d.ref), set);
   }
-  merged.dependencies = [...graph].sort(([a], [b]) => compareStrings(a, b)).map(([ref, on]) => (on.size > 0 ? { ref, dependsOn: [...on].sort(compareStrings) } : { ref }));
+  merged.dependencies = [...graph]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([ref, on]) => (on.size > 0 ? { ref, dependsOn: [...on].sort(compareStrings) } : { ref }));
 
   if (Array.isArray(ours.vulnerabilities)) {
-    const mapped = (ours.vulnerabilities as Json[]).map((v) => ({ ...v, affects: ((v.affects ?? []) as { ref: string }[]).map((a) => ({ ...a, ref: to(a.ref) })) }));
+    const mapped = (ours.vulnerabilities as Json[]).map((v) => ({
+      ...v,
+      affects: ((v.affects ?? []) as { ref: string }[]).map((a) => ({ ...a, ref: to(a.ref) })),
+    }));
     merged.vulnerabilities = [...list(merged.vulnerabilities), ...mapped];
   }
   // cdxgen's ai-provenance properties say one thing per document: ours replace any the SBOM had.

@@ -6,7 +6,11 @@ import { BomError } from '../kernel/errors.js';
 export type SpecVersion = '1.6' | '1.7';
 export const SPEC_VERSIONS: readonly SpecVersion[] = ['1.6', '1.7'];
 
-const VERSIONS: Record<SpecVersion | '1.5', CDX.Spec.Version> = { '1.5': CDX.Spec.Version.v1dot5, '1.6': CDX.Spec.Version.v1dot6, '1.7': CDX.Spec.Version.v1dot7 };
+const VERSIONS: Record<SpecVersion | '1.5', CDX.Spec.Version> = {
+  '1.5': CDX.Spec.Version.v1dot5,
+  '1.6': CDX.Spec.Version.v1dot6,
+  '1.7': CDX.Spec.Version.v1dot7,
+};
 
 const require = createRequire(import.meta.url);
 const IDN_EMAIL = require.resolve('ajv-formats-draft2019/formats/idn-email.js');
@@ -62,11 +66,22 @@ function echoes(error: SchemaError, all: SchemaError[]): boolean {
 }
 
 function describe(error: SchemaError): string {
-  const where = `$${(error.instancePath ?? '').split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`)).join('')}`;
+  const where = `$${(error.instancePath ?? '')
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .join('')}`;
   const params = error.params ?? {};
-  const detail = 'additionalProperty' in params ? ` '${String(params.additionalProperty)}'`
-    : 'allowedValues' in params ? ` (one of ${(params.allowedValues as unknown[]).map(String).join(', ')})`
-      : 'format' in params ? ` (${String(params.format)})` : 'missingProperty' in params ? ` '${String(params.missingProperty)}'` : '';
+  const detail =
+    'additionalProperty' in params
+      ? ` '${String(params.additionalProperty)}'`
+      : 'allowedValues' in params
+        ? ` (one of ${(params.allowedValues as unknown[]).map(String).join(', ')})`
+        : 'format' in params
+          ? ` (${String(params.format)})`
+          : 'missingProperty' in params
+            ? ` '${String(params.missingProperty)}'`
+            : '';
   return `${where}: ${error.message ?? 'invalid'}${detail} [${error.keyword ?? 'schema'}]`;
 }
 

@@ -59,7 +59,15 @@ async function identityProvider(file: string | undefined, env: NodeJS.ProcessEnv
   if (file === undefined && fromEnv !== undefined && fromEnv !== '') return { getToken: () => Promise.resolve(fromEnv) };
   if (file === undefined) {
     const ci = new CIContextProvider('sigstore');
-    return { getToken: () => ci.getToken().catch(() => { throw new KeyError('IDENTITY_TOKEN_MISSING', 'no OIDC token for keyless signing: run in GitHub Actions with `permissions: id-token: write`, in Buildkite, or set SIGSTORE_ID_TOKEN (GitLab: id_tokens with aud sigstore), or give --identity-token-file'); }) };
+    return {
+      getToken: () =>
+        ci.getToken().catch(() => {
+          throw new KeyError(
+            'IDENTITY_TOKEN_MISSING',
+            'no OIDC token for keyless signing: run in GitHub Actions with `permissions: id-token: write`, in Buildkite, or set SIGSTORE_ID_TOKEN (GitLab: id_tokens with aud sigstore), or give --identity-token-file',
+          );
+        }),
+    };
   }
   const read = await readRegularFile(file, 64 * 1024);
   if (!read.ok) throw new KeyError('IDENTITY_TOKEN_MISSING', `identity token ${file}: ${read.problem}`);
@@ -69,76 +77,124 @@ async function identityProvider(file: string | undefined, env: NodeJS.ProcessEnv
 }
 
 export const registerAttest: Register = (program, exit, io) => {
-  registryOptions(program
-    .command('attest')
-    .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
-    .option('--commit <rev>', 'the commit attested', 'HEAD')
-    .option('--predicate <names>', `comma-separated: ${Object.keys(PREDICATE_TYPES).filter((n) => n !== 'review').join(', ')}`, 'authorship')
-    .option('--artifact <file>', 'also a subject: a built file, by its SHA-256 (repeatable)', collect)
-    .option('--deps-report <file>', 'the dependency audit of the commit (needed for deps)')
-    .option('--key <file>', 'sign with this private key (aiprov keygen); its passphrase from AIPROV_PASSWORD')
-    .option('--keyless', 'sign through Sigstore with the CI\'s OIDC identity (Fulcio certificate, Rekor entry and/or timestamp)')
-    .option('--identity-token-file <file>', 'keyless: the OIDC token, from a file (default: the CI\'s, or SIGSTORE_ID_TOKEN)')
-    .option('--fulcio-url <url>', 'keyless: the certificate authority', DEFAULT_FULCIO_URL)
-    .option('--rekor-url <url>', 'keyless: the transparency log', DEFAULT_REKOR_URL)
-    .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
-    .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
-    .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate', '.')
-    .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
-    .option('--image <ref>', 'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer')
-    .option('--platform-digests', 'with --image: also attach to each platform\'s manifest of a multi-platform image')
-    .option('--oci-format <format>', 'with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign\'s sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)', 'referrer'))
-    .action(async (flags: AttestFlags, command: Command) => {
-      const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
-      if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
-      if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
-      if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
-      if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy') throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
-      if (command.getOptionValueSource('ociFormat') !== 'default' && flags.image === undefined) throw new UsageError('--oci-format applies to --image only');
-      // With --image the registry is where the bundles go; files or notes too only when asked for.
-      const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
-      for (const [field, url] of [['fulcioUrl', flags.fulcioUrl], ['rekorUrl', flags.rekorUrl], ['tsaUrl', flags.tsaUrl]] as const) {
-        if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError('is not an http(s) URL', { field, value: url });
-      }
-      const names = flags.predicate.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      for (const n of names) if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
-      const artifacts = [];
-      for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
-      const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
-      const signer = flags.key !== undefined
+  registryOptions(
+    program
+      .command('attest')
+      .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
+      .option('--commit <rev>', 'the commit attested', 'HEAD')
+      .option(
+        '--predicate <names>',
+        `comma-separated: ${Object.keys(PREDICATE_TYPES)
+          .filter((n) => n !== 'review')
+          .join(', ')}`,
+        'authorship',
+      )
+      .option('--artifact <file>', 'also a subject: a built file, by its SHA-256 (repeatable)', collect)
+      .option('--deps-report <file>', 'the dependency audit of the commit (needed for deps)')
+      .option('--key <file>', 'sign with this private key (aiprov keygen); its passphrase from AIPROV_PASSWORD')
+      .option('--keyless', "sign through Sigstore with the CI's OIDC identity (Fulcio certificate, Rekor entry and/or timestamp)")
+      .option('--identity-token-file <file>', "keyless: the OIDC token, from a file (default: the CI's, or SIGSTORE_ID_TOKEN)")
+      .option('--fulcio-url <url>', 'keyless: the certificate authority', DEFAULT_FULCIO_URL)
+      .option('--rekor-url <url>', 'keyless: the transparency log', DEFAULT_REKOR_URL)
+      .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
+      .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
+      .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate', '.')
+      .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
+      .option(
+        '--image <ref>',
+        'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer',
+      )
+      .option('--platform-digests', "with --image: also attach to each platform's manifest of a multi-platform image")
+      .option(
+        '--oci-format <format>',
+        "with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign's sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)",
+        'referrer',
+      ),
+  ).action(async (flags: AttestFlags, command: Command) => {
+    const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
+    if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
+    if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
+    if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
+    if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy')
+      throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
+    if (command.getOptionValueSource('ociFormat') !== 'default' && flags.image === undefined) throw new UsageError('--oci-format applies to --image only');
+    // With --image the registry is where the bundles go; files or notes too only when asked for.
+    const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
+    for (const [field, url] of [
+      ['fulcioUrl', flags.fulcioUrl],
+      ['rekorUrl', flags.rekorUrl],
+      ['tsaUrl', flags.tsaUrl],
+    ] as const) {
+      if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError('is not an http(s) URL', { field, value: url });
+    }
+    const names = flags.predicate
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    for (const n of names)
+      if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
+    const artifacts = [];
+    for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
+    const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
+    const signer =
+      flags.key !== undefined
         ? { privateKey: await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) }
-        : { keyless: { identityProvider: await identityProvider(flags.identityTokenFile === undefined ? undefined : resolvePath(io, flags.identityTokenFile), io.env), fulcioURL: flags.fulcioUrl, rekorURL: flags.rekorUrl, tlogUpload: flags.tlogUpload, ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}) } };
-      if (store === 'files' || store === 'both') {
-        const problem = await makeDirectory(resolvePath(io, flags.outputDir));
-        if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
+        : {
+            keyless: {
+              identityProvider: await identityProvider(flags.identityTokenFile === undefined ? undefined : resolvePath(io, flags.identityTokenFile), io.env),
+              fulcioURL: flags.fulcioUrl,
+              rekorURL: flags.rekorUrl,
+              tlogUpload: flags.tlogUpload,
+              ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}),
+            },
+          };
+    if (store === 'files' || store === 'both') {
+      const problem = await makeDirectory(resolvePath(io, flags.outputDir));
+      if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
+    }
+    const context = await contextFor(options);
+    const request = { context, commit: flags.commit, predicates: names as PredicateName[], artifacts, signer, ...(deps ? { deps } : {}) };
+    // Everything is signed before anything is written: a failure leaves no bundle behind.
+    let attestations: Attestation[];
+    if (flags.image !== undefined) {
+      const result = await attestImage({
+        ...request,
+        registry: await registryClient(io, { ...flags, image: flags.image }, 'push'),
+        platformDigests: flags.platformDigests === true,
+        format: flags.ociFormat,
+      });
+      attestations = result.attestations;
+      for (const a of result.attestations) {
+        for (const at of a.attached)
+          notice(
+            options,
+            `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? "listed by the registry's referrers API" : at.via === 'legacy-att' ? `a layer of ${at.subject.replace(':', '-')}.att` : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`,
+          );
       }
-      const context = await contextFor(options);
-      const request = { context, commit: flags.commit, predicates: names as PredicateName[], artifacts, signer, ...(deps ? { deps } : {}) };
-      // Everything is signed before anything is written: a failure leaves no bundle behind.
-      let attestations: Attestation[];
-      if (flags.image !== undefined) {
-        const result = await attestImage({ ...request, registry: await registryClient(io, { ...flags, image: flags.image }, 'push'), platformDigests: flags.platformDigests === true, format: flags.ociFormat });
-        attestations = result.attestations;
-        for (const a of result.attestations) {
-          for (const at of a.attached) notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? 'listed by the registry\'s referrers API' : at.via === 'legacy-att' ? `a layer of ${at.subject.replace(':', '-')}.att` : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`);
-        }
-      } else {
-        attestations = await attestCommit(request);
+    } else {
+      attestations = await attestCommit(request);
+    }
+    if (store === 'files' || store === 'both') {
+      for (const a of attestations) {
+        const file = path.join(flags.outputDir, bundleFileName(a));
+        await writeWhole(io, file, `${JSON.stringify(a.bundle)}\n`);
+        notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
       }
-      if (store === 'files' || store === 'both') {
-        for (const a of attestations) {
-          const file = path.join(flags.outputDir, bundleFileName(a));
-          await writeWhole(io, file, `${JSON.stringify(a.bundle)}\n`);
-          notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
-        }
+    }
+    if (store === 'notes' || store === 'both') {
+      const commit = attestations[0]?.commit;
+      if (commit !== undefined) {
+        await appendBundles(
+          context.git,
+          commit,
+          attestations.map((a) => a.bundle),
+        );
+        notice(
+          options,
+          `${attestations.length} bundle${attestations.length === 1 ? '' : 's'} added to ${ATTESTATIONS_REF} on ${commit.slice(0, 12)} (push it: git push origin ${ATTESTATIONS_REF})`,
+        );
       }
-      if (store === 'notes' || store === 'both') {
-        const commit = attestations[0]?.commit;
-        if (commit !== undefined) {
-          await appendBundles(context.git, commit, attestations.map((a) => a.bundle));
-          notice(options, `${attestations.length} bundle${attestations.length === 1 ? '' : 's'} added to ${ATTESTATIONS_REF} on ${commit.slice(0, 12)} (push it: git push origin ${ATTESTATIONS_REF})`);
-        }
-      }
-      exit(0);
-    });
+    }
+    exit(0);
+  });
 };

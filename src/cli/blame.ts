@@ -39,7 +39,13 @@ export const registerBlame: Register = (program, exit, io) => {
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const report = await blameTree({
         context: await contextFor(options),
-        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
+        ...(progress
+          ? {
+              onProgress: (done: number, total: number) => {
+                progress.update(done, total);
+              },
+            }
+          : {}),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
         ...(flags.since !== undefined ? { since: flags.since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
@@ -51,10 +57,11 @@ export const registerBlame: Register = (program, exit, io) => {
         ...(jobs !== undefined ? { jobs } : {}),
         depth: positiveInteger('--depth', flags.depth),
         allowShallow: flags.allowShallow === true,
-      }).finally(() => { progress?.done(); });
+      }).finally(() => {
+        progress?.done();
+      });
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
       await print(options, 'blameReport', report);
       exit(0);
     });
 };
-

@@ -34,7 +34,10 @@ export const registerBom: Register = (program, exit, io) => {
     .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
     .option('--offline', 'with --deps: answer from the registry cache only')
     .option('--cache-dir <dir>', 'with --deps: registry cache directory (default: ~/.cache/aiprov/registry)')
-    .option('--merge <sbom>', 'enrich this CycloneDX JSON SBOM (cdxgen, syft, npm sbom, cyclonedx-npm) with the AI provenance instead of writing a second document')
+    .option(
+      '--merge <sbom>',
+      'enrich this CycloneDX JSON SBOM (cdxgen, syft, npm sbom, cyclonedx-npm) with the AI provenance instead of writing a second document',
+    )
     .option('--attestations <dir>', 'reference each attestation bundle in this directory, with its SHA-256')
     .option('--reproducible', 'no timestamp and a serial number derived from the content: the same state gives the same bytes')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
@@ -49,8 +52,15 @@ export const registerBom: Register = (program, exit, io) => {
       const context = await contextFor(options);
       const [merge, deps, attestations] = await Promise.all([
         flags.merge !== undefined ? readSbom(resolvePath(io, flags.merge)).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
-        flags.depsReport !== undefined ? readDepsReport(resolvePath(io, flags.depsReport))
-          : flags.deps === true ? auditRepository({ context, offline: flags.offline === true, ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}) }) : undefined,
+        flags.depsReport !== undefined
+          ? readDepsReport(resolvePath(io, flags.depsReport))
+          : flags.deps === true
+            ? auditRepository({
+                context,
+                offline: flags.offline === true,
+                ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
+              })
+            : undefined,
         flags.attestations !== undefined ? readAttestations(resolvePath(io, flags.attestations)) : undefined,
       ]);
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
@@ -64,8 +74,16 @@ export const registerBom: Register = (program, exit, io) => {
         ...(merge ? { merge } : {}),
         reproducible: flags.reproducible === true,
         ...(jobs !== undefined ? { jobs } : {}),
-        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
-      }).finally(() => { progress?.done(); });
+        ...(progress
+          ? {
+              onProgress: (done: number, total: number) => {
+                progress.update(done, total);
+              },
+            }
+          : {}),
+      }).finally(() => {
+        progress?.done();
+      });
       for (const warning of [...(deps?.warnings ?? []), ...result.warnings]) notice(options, `warning: ${warning.message}`);
       await writeWhole(io, options.output, result.text);
       notice(options, result.summary);

@@ -19,21 +19,29 @@ export const registerCheck: Register = (program, exit, io) => {
     .command('check')
     .description('the review gate on a change (base..head): AI-written hunks under risk rules need a human review; secrets fail')
     .option('--base <rev>', 'the revision the change goes into (default: origin/$GITHUB_BASE_REF in a GitHub pull request)')
-    .option('--head <rev>', 'the change\'s last commit', 'HEAD')
+    .option('--head <rev>', "the change's last commit", 'HEAD')
     .option('--offline', 'look introduced dependency names up in the cache only')
     .option('--allow-unknown', 'accept introduced names no registry answered for (otherwise: exit 2, could not decide)')
     .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
     .option('--no-record', `do not add the decision to ${CHECKS_REF} on the head commit`)
     .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean }, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
-      if (raw.config !== undefined) throw new UsageError('check reads the policy from the base revision\'s .aiprov.yml, not from a file given (a change must not choose its own gate)', { field: 'config' });
+      if (raw.config !== undefined)
+        throw new UsageError("check reads the policy from the base revision's .aiprov.yml, not from a file given (a change must not choose its own gate)", {
+          field: 'config',
+        });
       const options = readGlobals(raw, 'checkReport', 'check', io);
       const githubBase = io.env.GITHUB_BASE_REF;
       const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
-      if (base === undefined) throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
+      if (base === undefined)
+        throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
       const context = await contextFor(options, false);
       const basePolicy = basePolicyReader(context.git);
-      const deps = { ...(flags.offline === true ? { offline: true } : {}), ...(flags.allowUnknown === true ? { allowUnknown: true } : {}), ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}) };
+      const deps = {
+        ...(flags.offline === true ? { offline: true } : {}),
+        ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
+        ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
+      };
       const report = await checkChange({ context, base, head: flags.head, policyAt: (sha) => basePolicy.policyAt(sha), deps });
       await print(options, 'checkReport', report);
       if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));

@@ -6,7 +6,8 @@ import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import type { Trust } from '../verify/signature.js';
 import { printable } from '../render/printable.js';
 
-const USAGE = 'usage: sigstore-conformance verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PUB) [--trusted-root FILE] FILE_OR_DIGEST';
+const USAGE =
+  'usage: sigstore-conformance verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PUB) [--trusted-root FILE] FILE_OR_DIGEST';
 
 /**
  * sigstore-conformance's CLI protocol (docs/cli_protocol.md), `verify-bundle`
@@ -26,36 +27,65 @@ export async function conformanceMain(argv: readonly string[], write: (line: str
   let input: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
-    if (arg === '--staging') { staging = true; continue; }
+    if (arg === '--staging') {
+      staging = true;
+      continue;
+    }
     if (['--bundle', '--certificate-identity', '--certificate-oidc-issuer', '--key', '--trusted-root'].includes(arg)) {
       const value = rest[i + 1];
-      if (value === undefined || flags.has(arg)) { write(USAGE); return 2; }
+      if (value === undefined || flags.has(arg)) {
+        write(USAGE);
+        return 2;
+      }
       flags.set(arg, value);
       i++;
       continue;
     }
-    if (arg.startsWith('--') || input !== undefined) { write(`sigstore-conformance: unexpected ${printable(arg)}\n${USAGE}`); return 2; }
+    if (arg.startsWith('--') || input !== undefined) {
+      write(`sigstore-conformance: unexpected ${printable(arg)}\n${USAGE}`);
+      return 2;
+    }
     input = arg;
   }
   const bundleFile = flags.get('--bundle');
   const key = flags.get('--key');
   const identity = flags.get('--certificate-identity');
   const issuer = flags.get('--certificate-oidc-issuer');
-  if (bundleFile === undefined || input === undefined || (key === undefined) === (identity === undefined || issuer === undefined)) { write(USAGE); return 2; }
-  if (staging && !flags.has('--trusted-root')) { write('sigstore-conformance: --staging needs --trusted-root (the staging root is not shipped)'); return 2; }
+  if (bundleFile === undefined || input === undefined || (key === undefined) === (identity === undefined || issuer === undefined)) {
+    write(USAGE);
+    return 2;
+  }
+  if (staging && !flags.has('--trusted-root')) {
+    write('sigstore-conformance: --staging needs --trusted-root (the staging root is not shipped)');
+    return 2;
+  }
   try {
     const rootFile = flags.get('--trusted-root');
     const root = rootFile !== undefined ? (await readTrustedRoot(rootFile)).root : publicGoodRoot().root;
-    const trust: Trust = key !== undefined
-      ? { kind: 'keys', keys: [createPublicKey(await readFile(key))], root }
-      : { kind: 'certificate', root, identity: { subject: { exact: identity ?? '' }, issuer: issuer ?? '' } };
-    const parsed = conformanceInput(input, (p) => { try { return statSync(p).isFile(); } catch { return false; } });
+    const trust: Trust =
+      key !== undefined
+        ? { kind: 'keys', keys: [createPublicKey(await readFile(key))], root }
+        : { kind: 'certificate', root, identity: { subject: { exact: identity ?? '' }, issuer: issuer ?? '' } };
+    const parsed = conformanceInput(input, (p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
     const artifact = 'sha256' in parsed ? parsed : { bytes: await readFile(parsed.file) };
     let json: unknown;
-    try { json = JSON.parse(await readFile(bundleFile, 'utf8')); } catch { json = undefined; }
+    try {
+      json = JSON.parse(await readFile(bundleFile, 'utf8'));
+    } catch {
+      json = undefined;
+    }
     const result = verifyForConformance(json, trust, artifact);
     const failed = result.checks.find((c) => c.result === 'failed');
-    if (failed) { write(`sigstore-conformance: ${failed.name}: ${printable(failed.detail)}`); return 1; }
+    if (failed) {
+      write(`sigstore-conformance: ${failed.name}: ${printable(failed.detail)}`);
+      return 1;
+    }
     return 0;
   } catch (error) {
     // A trusted root that must be refused is a verification failure to the suite, as much as a bad bundle.

@@ -14,7 +14,9 @@ import { environmentOf, resolvePath } from './io.js';
 export const registerDemo: Register = (program, exit, io) => {
   program
     .command('demo')
-    .description('build a sample repository with commits from several agents, people and bots, then run the whole pipeline on it offline and write its dashboard')
+    .description(
+      'build a sample repository with commits from several agents, people and bots, then run the whole pipeline on it offline and write its dashboard',
+    )
     .option('--dir <dir>', 'build the sample here (a new or empty directory) instead of ./aiprov-demo')
     .action(async (opts: { dir?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'demoReport', 'demo', io);
@@ -28,8 +30,9 @@ export const registerDemo: Register = (program, exit, io) => {
       // The dashboard of what was just done: the same page `aiprov report --html` makes, with the demo's audit and AI-BOM.
       const context = await openContext({ repo: report.repository, env: environmentOf(io), ...configOption });
       const data = await collectDashboard({
-        context, now: context.clock.now(),
-        deps: { report: report.deps, file: 'the demo\'s dependency audit' },
+        context,
+        now: context.clock.now(),
+        deps: { report: report.deps, file: "the demo's dependency audit" },
         bom: { sbom: JSON.parse(await readFile(report.bom.file, 'utf8')) as Record<string, unknown>, file: path.basename(report.bom.file) },
       });
       const page = path.join(report.repository, DEMO_DASHBOARD_FILE);
@@ -41,12 +44,18 @@ export const registerDemo: Register = (program, exit, io) => {
         const registry = await startLocalRegistry(binary, path.join(report.repository, '.git', 'aiprov-demo-registry'));
         try {
           const image = await demoImage({ context, registryHost: registry.host });
-          notice(options, `image ${image.image}@${image.digest}: authorship attested, attached (${image.via === 'referrers-api' ? 'referrers API' : `referrers tag ${image.digest.replace(':', '-')}`}) and read back from the registry: ${image.verified ? `verified, ${image.checks} checks passed` : 'NOT verified'}`);
+          notice(
+            options,
+            `image ${image.image}@${image.digest}: authorship attested, attached (${image.via === 'referrers-api' ? 'referrers API' : `referrers tag ${image.digest.replace(':', '-')}`}) and read back from the registry: ${image.verified ? `verified, ${image.checks} checks passed` : 'NOT verified'}`,
+          );
         } finally {
           await registry.stop();
         }
       } else {
-        notice(options, `image attestations not shown: ${binary} is not installed (apt-get install docker-registry); against any registry: npx aiprov attest --image REGISTRY/APP:TAG --key KEY, then npx aiprov verify --image REGISTRY/APP:TAG --key PUB --type authorship`);
+        notice(
+          options,
+          `image attestations not shown: ${binary} is not installed (apt-get install docker-registry); against any registry: npx aiprov attest --image REGISTRY/APP:TAG --key KEY, then npx aiprov verify --image REGISTRY/APP:TAG --key PUB --type authorship`,
+        );
       }
       exit(0);
     });

@@ -18,12 +18,23 @@ interface CommonFlags {
   cacheDir?: string;
 }
 
-const common = (command: Command): Command => command
-  .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: high, or deps.failOn)').choices(['critical', 'high', 'medium', 'low']))
-  .option('--offline', 'answer from the registry cache only')
-  .option('--allow-unknown', 'exit 0 even when some names could not be checked')
-  .option('--require-signals <ids>', `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`)
-  .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
+const common = (command: Command): Command =>
+  command
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: high, or deps.failOn)').choices([
+        'critical',
+        'high',
+        'medium',
+        'low',
+      ]),
+    )
+    .option('--offline', 'answer from the registry cache only')
+    .option('--allow-unknown', 'exit 0 even when some names could not be checked')
+    .option(
+      '--require-signals <ids>',
+      `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`,
+    )
+    .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
 
 export const registerDeps: Register = (program, exit, io) => {
   const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');
@@ -34,12 +45,20 @@ export const registerDeps: Register = (program, exit, io) => {
       const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await auditRepository({
         context: await contextFor(options),
-        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
+        ...(progress
+          ? {
+              onProgress: (done: number, total: number) => {
+                progress.update(done, total);
+              },
+            }
+          : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         history: flags.history,
         ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(options.io, flags.cacheDir) } : {}),
-      }).finally(() => { progress?.done(); });
+      }).finally(() => {
+        progress?.done();
+      });
       exit(await finish(options, report, flags));
     });
   common(deps.command('check').description('check package names from anywhere, or the install commands in a text').argument('[names...]'))
@@ -47,18 +66,27 @@ export const registerDeps: Register = (program, exit, io) => {
     .option('--from-text <file>', 'also check the packages named by install commands in this text (a chat answer, a README)')
     .action(async (names: string[], flags: CommonFlags & { ecosystem: Ecosystem; fromText?: string }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'dependencyAudit', 'deps check', io);
-      if (names.length === 0 && flags.fromText === undefined) throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
+      if (names.length === 0 && flags.fromText === undefined)
+        throw new UsageError('no package names to check (give names, or --from-text FILE with install commands in it)');
       const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await checkNames({
         context: await settingsFor(options),
-        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
+        ...(progress
+          ? {
+              onProgress: (done: number, total: number) => {
+                progress.update(done, total);
+              },
+            }
+          : {}),
         names,
         ecosystem: flags.ecosystem,
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),
         settings: overrides(flags),
         offline: flags.offline === true,
         ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(options.io, flags.cacheDir) } : {}),
-      }).finally(() => { progress?.done(); });
+      }).finally(() => {
+        progress?.done();
+      });
       exit(await finish(options, report, flags));
     });
 };
@@ -68,9 +96,13 @@ const REQUIRABLE: readonly SignalId[] = ['new-package', 'low-popularity', 'insta
 function overrides(flags: CommonFlags): Partial<DepsSettings> {
   const out: Partial<DepsSettings> = flags.failOn ? { failOn: flags.failOn } : {};
   if (flags.requireSignals !== undefined) {
-    const ids = flags.requireSignals.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ids = flags.requireSignals
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const bad = ids.find((id) => !REQUIRABLE.includes(id as SignalId));
-    if (bad !== undefined || ids.length === 0) throw new UsageError(`--require-signals ${flags.requireSignals}: expected a comma-separated list of ${REQUIRABLE.join(', ')}`);
+    if (bad !== undefined || ids.length === 0)
+      throw new UsageError(`--require-signals ${flags.requireSignals}: expected a comma-separated list of ${REQUIRABLE.join(', ')}`);
     out.requireSignals = ids as SignalId[];
   }
   return out;
@@ -91,7 +123,10 @@ async function finish(options: GlobalOptions, report: DepsReport, flags: CommonF
 function undecidedReason(report: DepsReport): string {
   const unknown = report.dependencies.filter((d) => d.verdict === 'unknown');
   const first = unknown[0];
-  const names = unknown.length > 0 ? `${unknown.length} name${unknown.length === 1 ? '' : 's'} could not be checked (${first?.ecosystem ?? ''}:${first?.name ?? ''}: ${first?.error ?? 'no answer'})` : '';
+  const names =
+    unknown.length > 0
+      ? `${unknown.length} name${unknown.length === 1 ? '' : 's'} could not be checked (${first?.ecosystem ?? ''}:${first?.name ?? ''}: ${first?.error ?? 'no answer'})`
+      : '';
   const files = report.summary.unreadFiles > 0 ? `${report.summary.unreadFiles} file${report.summary.unreadFiles === 1 ? '' : 's'} could not be read` : '';
   return `could not decide: ${[names, files].filter((p) => p !== '').join('; ')}; --allow-unknown accepts what could not be checked`;
 }

@@ -46,7 +46,15 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
   const supported = kind === null ? ['table'] : formatsFor(kind);
   if (!supported.includes(format)) throw new UsageError(`${command} does not support --format ${format} (it supports ${supported.join(', ')})`);
   if (raw.output === '') throw new UsageError('--output needs a file name');
-  const options: GlobalOptions = { repo: raw.repo ?? '.', repoGiven: raw.repo !== undefined, format, trustRepoConfig: raw.trustRepoConfig === true, quiet: raw.quiet === true, debug: raw.debug === true, io };
+  const options: GlobalOptions = {
+    repo: raw.repo ?? '.',
+    repoGiven: raw.repo !== undefined,
+    format,
+    trustRepoConfig: raw.trustRepoConfig === true,
+    quiet: raw.quiet === true,
+    debug: raw.debug === true,
+    io,
+  };
   if (raw.output !== undefined) options.output = resolvePath(io, raw.output);
   if (raw.config !== undefined) options.config = raw.config;
   return options;

@@ -16,18 +16,22 @@ export const registerHooks: Register = (program, exit, io) => {
   hooks
     .command('install')
     .description('install prepare-commit-msg, post-commit and post-rewrite hooks beside any already there')
-    .addOption(new Option('--trailer <style>', 'trailer to add to agents\' commits').choices(TRAILERS))
+    .addOption(new Option('--trailer <style>', "trailer to add to agents' commits").choices(TRAILERS))
     .action(async (flags: { trailer?: TrailerStyle }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks install', io);
       const context = await contextFor(options);
       const bin = fileURLToPath(new URL('../../bin/aiprov.js', import.meta.url));
-      const result = await installHooks({ context, launcher: { node: io.execPath, bin }, trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by' });
+      const result = await installHooks({
+        context,
+        launcher: { node: io.execPath, bin },
+        trailer: flags.trailer ?? context.config.hooks?.trailer ?? 'assisted-by',
+      });
       await print(options, 'hooksResult', hooksReport(result));
       exit(0);
     });
   hooks
     .command('uninstall')
-    .description('remove aiprov\'s hooks and restore the ones they chained')
+    .description("remove aiprov's hooks and restore the ones they chained")
     .action(async (_flags: object, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'hooksResult', 'hooks uninstall', io);
       const result = await uninstallHooks({ context: await contextFor(options, false) });

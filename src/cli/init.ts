@@ -20,7 +20,13 @@ export const registerInit: Register = (program, exit, io) => {
       const named = deprecatedOutput(options, raw, '--file', flags.file);
       const context = await contextFor(options, false);
       const file = named !== undefined ? resolvePath(io, named) : path.join(context.git.root, DEFAULT_CONFIG_FILE);
-      if (await stat(file).then(() => true, () => false)) throw new UsageError(`${file} exists: init does not overwrite a configuration (edit it, or move it away first)`, { code: 'BAD_PATH' });
+      if (
+        await stat(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new UsageError(`${file} exists: init does not overwrite a configuration (edit it, or move it away first)`, { code: 'BAD_PATH' });
       const text = initialConfig();
       // What init writes is a valid configuration, always: checked before it is written.
       parseConfig(text, file);

@@ -36,7 +36,15 @@ export interface CliIo {
 
 /** The real process's. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), home: os.homedir(), execPath: process.execPath };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    home: os.homedir(),
+    execPath: process.execPath,
+  };
 }
 
 /** The library's Environment for this run: variables, working directory and home from the CLI's io. */

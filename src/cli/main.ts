@@ -72,7 +72,11 @@ class ParsedOnly extends Error {}
  */
 export async function parseCommandLine(argv: string[]): Promise<{ command: string } | { error: string }> {
   // Nothing is printed: the parser's complaints are returned (subcommands take their output settings when made, so the io is silent).
-  const silent = new Writable({ write: (_chunk, _encoding, done: () => void) => { done(); } });
+  const silent = new Writable({
+    write: (_chunk, _encoding, done: () => void) => {
+      done();
+    },
+  });
   const program = await programFor(argv, () => undefined, { ...processIo(), stdout: silent, stderr: silent });
   let command = '';
   program.hook('preAction', (_program, action) => {
@@ -99,11 +103,19 @@ export async function main(rawArgv: string[], io: CliIo = processIo()): Promise<
   const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
   // Each command's action reports its exit code here; nothing sets process.exitCode on the side.
   let exitCode: ExitCode = 0;
-  const program = await programFor(argv, (code) => { exitCode = code; }, io);
+  const program = await programFor(
+    argv,
+    (code) => {
+      exitCode = code;
+    },
+    io,
+  );
 
   // The command that ran, so that a library error naming a field can be shown with that command's flag.
   let running: Command = program;
-  program.hook('preAction', (_program, action) => { running = action; });
+  program.hook('preAction', (_program, action) => {
+    running = action;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -15,7 +15,11 @@ export class Progress {
   private last = -Infinity;
   private shown = false;
 
-  constructor(private readonly stream: ProgressStream, private readonly label: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly label: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static for(quiet: boolean, label: string, stream: ProgressStream): Progress | undefined {
     return quiet || stream.isTTY !== true ? undefined : new Progress(stream, label);

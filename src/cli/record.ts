@@ -6,7 +6,9 @@ import { recordReport } from '../render/results-render.js';
 import { collect, contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 
 /** The command's options are the library's, plus `--squash-of`. */
-type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & { squashOf?: string };
+type RecordFlags = Pick<RecordOptions, 'commit' | 'agent' | 'name' | 'model' | 'session' | 'promptFile' | 'storePrompt' | 'files' | 'fromAgentTrace'> & {
+  squashOf?: string;
+};
 
 export const registerRecord: Register = (program, exit, io) => {
   program
@@ -27,8 +29,13 @@ export const registerRecord: Register = (program, exit, io) => {
       const { squashOf, ...recordFlags } = flags;
       if (squashOf !== undefined) {
         const conflicting = (['agent', 'model', 'session', 'promptFile', 'files', 'fromAgentTrace'] as const).filter((k) => recordFlags[k] !== undefined);
-        if (conflicting.length > 0) throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
-        const result = await recordSquash({ context: await contextFor(options), squashOf, ...(recordFlags.commit !== undefined ? { commit: recordFlags.commit } : {}) });
+        if (conflicting.length > 0)
+          throw new UsageError(`--squash-of takes its records from the squashed commits; drop --${conflicting.map(kebab).join(', --')}`);
+        const result = await recordSquash({
+          context: await contextFor(options),
+          squashOf,
+          ...(recordFlags.commit !== undefined ? { commit: recordFlags.commit } : {}),
+        });
         for (const w of result.warnings) notice(options, `warning: ${w.message}`);
         notice(options, `collected records of ${result.squashed.length} squashed commit${result.squashed.length === 1 ? '' : 's'}`);
         await print(options, 'recordResult', recordReport(result));

@@ -30,6 +30,12 @@ export async function registryClient(io: CliIo, flags: RegistryFlags & { image: 
     home: io.home,
   });
   const seconds = Number(flags.registryTimeout ?? '15');
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError('expected a number of seconds, more than 0 and at most 600', { field: 'registryTimeout', value: flags.registryTimeout ?? '' });
-  return new RegistryClient(ref, { access, http: { timeoutMs: seconds * 1000 }, ...(credentials ? { credentials } : {}), ...(flags.insecureRegistry ? { insecure: flags.insecureRegistry } : {}) });
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600)
+    throw new UsageError('expected a number of seconds, more than 0 and at most 600', { field: 'registryTimeout', value: flags.registryTimeout ?? '' });
+  return new RegistryClient(ref, {
+    access,
+    http: { timeoutMs: seconds * 1000 },
+    ...(credentials ? { credentials } : {}),
+    ...(flags.insecureRegistry ? { insecure: flags.insecureRegistry } : {}),
+  });
 }

@@ -22,7 +22,9 @@ export const DEFAULT_DASHBOARD_FILE = 'aiprov-report.html';
 export const registerReport: Register = (program, exit, io) => {
   program
     .command('report')
-    .description('the security dashboard: AI share over time and by agent, where agents wrote in risky code without review, the gate\'s record, dependency findings')
+    .description(
+      "the security dashboard: AI share over time and by agent, where agents wrote in risky code without review, the gate's record, dependency findings",
+    )
     .option('--html', `one self-contained HTML page (written to --output, default ${DEFAULT_DASHBOARD_FILE}); same as --format html`)
     .option('--rev <rev>', 'revision whose tree and history are shown', 'HEAD')
     .option('--since <date>', 'leave out commits, lines and checks before this date (YYYY-MM-DD, or a full ISO 8601 time)')
@@ -32,19 +34,24 @@ export const registerReport: Register = (program, exit, io) => {
     .option('--allow-shallow', 'build it on a shallow clone (lines older than its boundary are counted as written by the boundary commit)')
     .action(async (flags: ReportFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
-      if (flags.html === true && raw.format !== undefined && raw.format !== 'html') throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
+      if (flags.html === true && raw.format !== undefined && raw.format !== 'html')
+        throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
       const html = flags.html === true || raw.format === 'html';
       const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report', io);
       const since = flags.since === undefined ? undefined : parseSince(flags.since);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
       const [deps, bom] = await Promise.all([
-        flags.depsReport !== undefined ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: flags.depsReport ?? '' })) : undefined,
+        flags.depsReport !== undefined
+          ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: flags.depsReport ?? '' }))
+          : undefined,
         flags.bom !== undefined ? readSbom(resolvePath(io, flags.bom)).then((sbom) => ({ sbom, file: flags.bom ?? '' })) : undefined,
       ]);
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const data = await collectDashboard({
-        context, rev: flags.rev, now: context.clock.now(),
+        context,
+        rev: flags.rev,
+        now: context.clock.now(),
         ...(since ? { since } : {}),
         ...(context.config.risk ? { risk: context.config.risk } : {}),
         ...(context.config.review ? { review: context.config.review } : {}),
@@ -53,8 +60,16 @@ export const registerReport: Register = (program, exit, io) => {
         ...(bom ? { bom } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
         ...(flags.allowShallow === true ? { allowShallow: true } : {}),
-        ...(progress ? { onProgress: (done: number, total: number) => { progress.update(done, total); } } : {}),
-      }).finally(() => { progress?.done(); });
+        ...(progress
+          ? {
+              onProgress: (done: number, total: number) => {
+                progress.update(done, total);
+              },
+            }
+          : {}),
+      }).finally(() => {
+        progress?.done();
+      });
       for (const warning of data.warnings) notice(options, `warning: ${warning.message}`);
       await print(options, 'dashboard', data);
       if (html && options.output !== undefined) notice(options, `dashboard written to ${options.output}`);

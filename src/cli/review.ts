@@ -24,13 +24,26 @@ export const registerReview: Register = (program, exit, io) => {
       if (!Object.hasOwn(DECISIONS, flags.decision)) throw new UsageError('expected approve or reject', { field: 'decision', value: flags.decision });
       const context = await contextFor(options, false);
       const [name, email] = [(await context.git.configValues('user.name')).at(-1) ?? '', (await context.git.configValues('user.email')).at(-1) ?? ''];
-      const privateKey = flags.key !== undefined ? await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) : undefined;
-      const paths = flags.scope?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+      const privateKey =
+        flags.key !== undefined ? await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) : undefined;
+      const paths = flags.scope
+        ?.split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
       const recorded = await recordReview({
-        context, target: flags.range ?? flags.commit, decision: DECISIONS[flags.decision as keyof typeof DECISIONS], reviewer: { name, email },
-        now: context.clock.now(), ...(paths ? { paths } : {}), ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(privateKey ? { privateKey } : {}),
+        context,
+        target: flags.range ?? flags.commit,
+        decision: DECISIONS[flags.decision as keyof typeof DECISIONS],
+        reviewer: { name, email },
+        now: context.clock.now(),
+        ...(paths ? { paths } : {}),
+        ...(flags.comment !== undefined ? { comment: flags.comment } : {}),
+        ...(privateKey ? { privateKey } : {}),
       });
-      notice(options, `${recorded.predicate.decision} by ${name} <${email}> on ${recorded.commit.slice(0, 12)} (${REVIEWS_REF}${recorded.signed ? ', signed in refs/notes/aiprov-attestations' : ''}); push it: git push origin ${REVIEWS_REF}`);
+      notice(
+        options,
+        `${recorded.predicate.decision} by ${name} <${email}> on ${recorded.commit.slice(0, 12)} (${REVIEWS_REF}${recorded.signed ? ', signed in refs/notes/aiprov-attestations' : ''}); push it: git push origin ${REVIEWS_REF}`,
+      );
       exit(0);
     });
 };

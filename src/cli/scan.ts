@@ -5,12 +5,14 @@ import { contextFor, notice, print, readGlobals, type ExitCode, type GlobalOptio
 export const registerScan: Register = (program, exit, io) => {
   program
     .command('scan')
-    .description('commit-level AI authorship over a revision range (default: all of HEAD\'s history)')
+    .description("commit-level AI authorship over a revision range (default: all of HEAD's history)")
     .argument('[range]', 'revision or range, e.g. v1.0..HEAD')
-    .option('--all', 'every ref (branches, tags, remotes) instead of HEAD, but other tools\' bookkeeping refs')
-    .option('--include-bookkeeping', 'with --all, also the refs where tools keep their own records (Entire\'s entire/checkpoints/v1)')
+    .option('--all', "every ref (branches, tags, remotes) instead of HEAD, but other tools' bookkeeping refs")
+    .option('--include-bookkeeping', "with --all, also the refs where tools keep their own records (Entire's entire/checkpoints/v1)")
     .action(async (range: string | undefined, opts: { all?: boolean; includeBookkeeping?: boolean }, command: Command) => {
-      exit(await runScan(readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan', io), range, opts.all === true, opts.includeBookkeeping === true));
+      exit(
+        await runScan(readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan', io), range, opts.all === true, opts.includeBookkeeping === true),
+      );
     });
 };
 

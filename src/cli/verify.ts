@@ -53,18 +53,25 @@ async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
   if (keys.length > 0 && identities.length > 0) throw new UsageError('give trusted keys (--key) or a certificate identity, not both');
   if (identities.length > 1) throw new UsageError('give --certificate-identity or --certificate-identity-regexp, not both');
   if (keys.length > 0) {
-    if (flags.certificateOidcIssuer !== undefined) throw new UsageError('an issuer is checked on certificates; key-signed bundles have none', { field: 'certificateOidcIssuer' });
+    if (flags.certificateOidcIssuer !== undefined)
+      throw new UsageError('an issuer is checked on certificates; key-signed bundles have none', { field: 'certificateOidcIssuer' });
     const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : undefined;
     return { kind: 'keys', keys: await Promise.all(keys.map((k) => readPublicKey(k))), ...(root ? { root } : {}) };
   }
-  if (identities.length === 0) throw new PolicyError('TRUST_MATERIAL_MISSING', 'nothing to trust: give --key PUB, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer');
+  if (identities.length === 0)
+    throw new PolicyError(
+      'TRUST_MATERIAL_MISSING',
+      'nothing to trust: give --key PUB, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer',
+    );
   // As cosign does: an identity without its issuer would accept the same name from any issuer Fulcio trusts.
-  if (flags.certificateOidcIssuer === undefined) throw new UsageError('is required with a certificate identity (the same identity from another issuer is someone else)', { field: 'certificateOidcIssuer' });
+  if (flags.certificateOidcIssuer === undefined)
+    throw new UsageError('is required with a certificate identity (the same identity from another issuer is someone else)', { field: 'certificateOidcIssuer' });
   if (flags.certificateIdentityRegexp !== undefined) {
     try {
       linearPattern(`^(?:${flags.certificateIdentityRegexp})$`);
     } catch (error) {
-      if (error instanceof PatternSyntaxError) throw new UsageError(error.message, { field: 'certificateIdentityRegexp', value: flags.certificateIdentityRegexp });
+      if (error instanceof PatternSyntaxError)
+        throw new UsageError(error.message, { field: 'certificateIdentityRegexp', value: flags.certificateIdentityRegexp });
       throw error;
     }
   }
@@ -77,56 +84,79 @@ async function readBundleFile(io: CliIo, file: string): Promise<BundleInput> {
   const read = await readRegularFile(resolvePath(io, file), BUNDLE_CAP);
   if (!read.ok) throw new UsageError(read.problem, { field: 'bundle', value: file });
   let json: unknown;
-  try { json = JSON.parse(read.bytes.toString('utf8')); } catch { json = undefined; }
+  try {
+    json = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
   return { source: file, sha256: createHash('sha256').update(read.bytes).digest('hex'), json };
 }
 
 export const registerVerify: Register = (program, exit, io) => {
-  registryOptions(program
-    .command('verify')
-    .description('verify attestations about a commit, an artifact or a container image: every check by name; exit 0 only when all pass')
-    .option('--commit <rev>', 'the commit the attestation must be about', 'HEAD')
-    .option('--artifact <file>', 'the artifact the attestation must be about (instead of the commit)')
-    .option('--bundle <file>', 'a bundle to verify (repeatable: each must pass)', collect)
-    .option('--from-notes', 'the bundles stored on the commit in refs/notes/aiprov-attestations')
-    .requiredOption('--type <predicate>', `predicate type: its URI, or ${Object.keys(PREDICATE_TYPES).join(', ')}`)
-    .option('--key <file>', 'a trusted public key (repeatable)', collect)
-    .option('--certificate-identity <id>', 'keyless: the exact identity the certificate must name')
-    .option('--certificate-identity-regexp <re>', 'keyless: a regular expression the whole identity must match (anchored for you)')
-    .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer (required with an identity)')
-    .option('--trusted-root <file>', 'a Sigstore trusted_root.json (default: the public-good root shipped with aiprov)')
-    .option('--policy <file>', 'content policy (YAML or JSON; schemas/verify-policy.schema.json)')
-    .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
-    .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
-    .option('--vsa-key <file>', 'sign the VSA with this private key (passphrase from AIPROV_PASSWORD)')
-    .option('--image <ref>', 'the container image the attestation must be about: its bundles are read from its registry (referrers API, else the referrers tag; then cosign\'s .att tag)'))
-    .action(async (flags: VerifyFlags, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'verifyReport', 'verify', io);
-      const request = checkFlags(flags);
-      const trust = await readTrust(io, flags);
-      const { policy, context, configFile, now } = await policyAndRepository(options, flags);
-      // Every argument is checked before a passphrase is asked for.
-      const vsaKey = flags.vsaKey !== undefined ? await readPrivateKey(resolvePath(io, flags.vsaKey), await readPassphrase(io, `the key ${flags.vsaKey}`, false)) : undefined;
-      const found = await readInputs(io, flags, context);
-      const result = await verifyBundles({ ...found, trust, predicateType: request.type, now, ...(request.maxAgeMs !== undefined ? { maxAgeMs: request.maxAgeMs } : {}), ...(policy ? { policy } : {}) });
-      await print(options, 'verifyReport', verifyReport(result));
-      if (flags.vsaOutput !== undefined) {
-        const policyFile = flags.policy !== undefined ? resolvePath(io, flags.policy) : policy !== undefined ? configFile : undefined;
-        const vsa = vsaForRun(result, { ...found.about, ...(policyFile !== undefined ? { policyFile: await policyDigest(policyFile) } : {}), policyApplied: policy !== undefined, freshnessChecked: request.maxAgeMs !== undefined, timeVerified: now });
-        const document = vsaKey ? await signWithKey(vsa, vsaKey) : vsa;
-        await writeWhole(io, flags.vsaOutput, `${JSON.stringify(document, null, 2)}\n`);
-      }
-      const failure = verificationError(result);
-      if (failure) throw failure;
-      exit(exitCodeFor(result.outcome));
+  registryOptions(
+    program
+      .command('verify')
+      .description('verify attestations about a commit, an artifact or a container image: every check by name; exit 0 only when all pass')
+      .option('--commit <rev>', 'the commit the attestation must be about', 'HEAD')
+      .option('--artifact <file>', 'the artifact the attestation must be about (instead of the commit)')
+      .option('--bundle <file>', 'a bundle to verify (repeatable: each must pass)', collect)
+      .option('--from-notes', 'the bundles stored on the commit in refs/notes/aiprov-attestations')
+      .requiredOption('--type <predicate>', `predicate type: its URI, or ${Object.keys(PREDICATE_TYPES).join(', ')}`)
+      .option('--key <file>', 'a trusted public key (repeatable)', collect)
+      .option('--certificate-identity <id>', 'keyless: the exact identity the certificate must name')
+      .option('--certificate-identity-regexp <re>', 'keyless: a regular expression the whole identity must match (anchored for you)')
+      .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer (required with an identity)')
+      .option('--trusted-root <file>', 'a Sigstore trusted_root.json (default: the public-good root shipped with aiprov)')
+      .option('--policy <file>', 'content policy (YAML or JSON; schemas/verify-policy.schema.json)')
+      .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
+      .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
+      .option('--vsa-key <file>', 'sign the VSA with this private key (passphrase from AIPROV_PASSWORD)')
+      .option(
+        '--image <ref>',
+        "the container image the attestation must be about: its bundles are read from its registry (referrers API, else the referrers tag; then cosign's .att tag)",
+      ),
+  ).action(async (flags: VerifyFlags, command: Command) => {
+    const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'verifyReport', 'verify', io);
+    const request = checkFlags(flags);
+    const trust = await readTrust(io, flags);
+    const { policy, context, configFile, now } = await policyAndRepository(options, flags);
+    // Every argument is checked before a passphrase is asked for.
+    const vsaKey =
+      flags.vsaKey !== undefined ? await readPrivateKey(resolvePath(io, flags.vsaKey), await readPassphrase(io, `the key ${flags.vsaKey}`, false)) : undefined;
+    const found = await readInputs(io, flags, context);
+    const result = await verifyBundles({
+      ...found,
+      trust,
+      predicateType: request.type,
+      now,
+      ...(request.maxAgeMs !== undefined ? { maxAgeMs: request.maxAgeMs } : {}),
+      ...(policy ? { policy } : {}),
     });
+    await print(options, 'verifyReport', verifyReport(result));
+    if (flags.vsaOutput !== undefined) {
+      const policyFile = flags.policy !== undefined ? resolvePath(io, flags.policy) : policy !== undefined ? configFile : undefined;
+      const vsa = vsaForRun(result, {
+        ...found.about,
+        ...(policyFile !== undefined ? { policyFile: await policyDigest(policyFile) } : {}),
+        policyApplied: policy !== undefined,
+        freshnessChecked: request.maxAgeMs !== undefined,
+        timeVerified: now,
+      });
+      const document = vsaKey ? await signWithKey(vsa, vsaKey) : vsa;
+      await writeWhole(io, flags.vsaOutput, `${JSON.stringify(document, null, 2)}\n`);
+    }
+    const failure = verificationError(result);
+    if (failure) throw failure;
+    exit(exitCodeFor(result.outcome));
+  });
 };
 
 /** The flags that must agree with each other, checked before anything is read. */
 function checkFlags(flags: VerifyFlags): { type: string; maxAgeMs?: number } {
   const type = predicateType(flags.type);
   const maxAgeMs = flags.maxAge !== undefined ? parseDuration(flags.maxAge) : undefined;
-  if (flags.maxAge !== undefined && maxAgeMs === undefined) throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
+  if (flags.maxAge !== undefined && maxAgeMs === undefined)
+    throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
   const sources = [flags.bundle !== undefined, flags.fromNotes === true, flags.image !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError('give one of --bundle files, --from-notes and --image');
   if (sources === 0) throw new UsageError('no bundle to verify: give --bundle FILE, --from-notes or --image REF');
@@ -142,7 +172,10 @@ function checkFlags(flags: VerifyFlags): { type: string; maxAgeMs?: number } {
  * is verified without a repository (a deploy job may have none); a commit,
  * or notes, need one, opened once here.
  */
-async function policyAndRepository(options: GlobalOptions, flags: VerifyFlags): Promise<{ policy?: ContentPolicy; context?: Context; configFile?: string; now: Date }> {
+async function policyAndRepository(
+  options: GlobalOptions,
+  flags: VerifyFlags,
+): Promise<{ policy?: ContentPolicy; context?: Context; configFile?: string; now: Date }> {
   const needsRepo = (flags.artifact === undefined && flags.image === undefined) || flags.fromNotes === true;
   if (flags.policy !== undefined) {
     const policy = await readContentPolicy(resolvePath(options.io, flags.policy));
@@ -150,10 +183,13 @@ async function policyAndRepository(options: GlobalOptions, flags: VerifyFlags): 
     return { policy, ...(context ? { context } : {}), now: (context?.clock ?? systemClock).now() };
   }
   const context = needsRepo ? await contextFor(options) : undefined;
-  const configured: SettingsContext = context ?? await settingsFor(options);
+  const configured: SettingsContext = context ?? (await settingsFor(options));
   const usable = configured.config.verify !== undefined && configMayChooseHosts(configured);
   if (configured.config.verify !== undefined && !usable) {
-    notice(options, `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`);
+    notice(
+      options,
+      `${configured.configFile ?? '.aiprov.yml'}: its verify policy is not used: the repository under verification would be choosing its own policy (give --policy FILE, or --config, or --trust-repo-config)`,
+    );
   }
   return {
     ...(usable && configured.config.verify ? { policy: configured.config.verify } : {}),
@@ -164,7 +200,11 @@ async function policyAndRepository(options: GlobalOptions, flags: VerifyFlags): 
 }
 
 /** The bundles to verify (files, the commit's notes, or the image's registry), the subject they must be about, and how to name it. */
-async function readInputs(io: CliIo, flags: VerifyFlags, context: Context | undefined): Promise<Pick<VerifyOptions, 'inputs' | 'from' | 'subject' | 'subjectText' | 'where'> & { about: { name: string; resourceUri: string } }> {
+async function readInputs(
+  io: CliIo,
+  flags: VerifyFlags,
+  context: Context | undefined,
+): Promise<Pick<VerifyOptions, 'inputs' | 'from' | 'subject' | 'subjectText' | 'where'> & { about: { name: string; resourceUri: string } }> {
   if (flags.image !== undefined) {
     const registry = await registryClient(io, { ...flags, image: flags.image }, 'pull');
     const image = (await resolveImage(registry)).descriptor.digest;
@@ -173,16 +213,20 @@ async function readInputs(io: CliIo, flags: VerifyFlags, context: Context | unde
     const skipped = searched.skipped.length > 0 ? `; left out: ${searched.skipped.slice(0, 3).join('; ')}` : '';
     return {
       inputs: searched.found.map((f) => ({ source: f.source, sha256: createHash('sha256').update(f.bytes).digest('hex'), json: f.json })),
-      from: 'pool', subject: { sha256: image.slice('sha256:'.length) }, subjectText: `image ${reference}`,
+      from: 'pool',
+      subject: { sha256: image.slice('sha256:'.length) },
+      subjectText: `image ${reference}`,
       where: `attached to ${reference} (looked at ${searched.looked.join(' and ')}: ${searched.found.length} Sigstore bundle${searched.found.length === 1 ? '' : 's'}, none of that type${skipped})`,
       about: { name: `${registry.ref.registry}/${registry.ref.repository}`, resourceUri: `oci://${reference}` },
     };
   }
   const commit = context ? await context.git.resolveCommit(flags.commit) : undefined;
-  const subject = flags.artifact !== undefined ? { sha256: await artifactDigest(resolvePath(io, flags.artifact), flags.artifact) } : { gitCommit: commit ?? '' };
-  const about = 'gitCommit' in subject
-    ? { name: `git+commit:${subject.gitCommit}`, resourceUri: `git+commit:${subject.gitCommit}` }
-    : { name: path.basename(flags.artifact ?? ''), resourceUri: `file:${path.basename(flags.artifact ?? '')}` };
+  const subject =
+    flags.artifact !== undefined ? { sha256: await artifactDigest(resolvePath(io, flags.artifact), flags.artifact) } : { gitCommit: commit ?? '' };
+  const about =
+    'gitCommit' in subject
+      ? { name: `git+commit:${subject.gitCommit}`, resourceUri: `git+commit:${subject.gitCommit}` }
+      : { name: path.basename(flags.artifact ?? ''), resourceUri: `file:${path.basename(flags.artifact ?? '')}` };
   const subjectText = 'gitCommit' in subject ? `commit ${subject.gitCommit}` : `artifact sha256:${subject.sha256}`;
   if (flags.fromNotes === true && context) {
     const inputs = await readStoredBundles(context.git, commit ?? '');

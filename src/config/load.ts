@@ -82,7 +82,8 @@ export function parseConfig(text: string, file: string): AiprovConfig {
 function checkSignatures(signatures: SignatureDef[], file: string): void {
   const ids = new Set(BUILTIN_SIGNATURES.map((s) => s.id));
   for (const sig of signatures) {
-    if (ids.has(sig.id)) throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}' is defined twice (ids must be unique, built-in ones included)`);
+    if (ids.has(sig.id))
+      throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}' is defined twice (ids must be unique, built-in ones included)`);
     ids.add(sig.id);
     const patterns = [sig.model, sig.identity?.emailPattern, sig.identity?.namePattern, sig.trailer?.value, sig.subject, sig.line, sig.paragraph];
     for (const pattern of patterns) {
@@ -92,7 +93,9 @@ function checkSignatures(signatures: SignatureDef[], file: string): void {
         linearPattern(pattern);
       } catch (error) {
         const reason = error instanceof PatternSyntaxError ? `: ${error.reason}` : '';
-        throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}': invalid regular expression ${JSON.stringify(pattern)}${reason}`, { cause: error });
+        throw new ConfigError('CONFIG_INVALID', `${file}: signature '${sig.id}': invalid regular expression ${JSON.stringify(pattern)}${reason}`, {
+          cause: error,
+        });
       }
     }
   }
@@ -106,10 +109,18 @@ function checkSignatures(signatures: SignatureDef[], file: string): void {
 function lineOf(problem: string, doc: import('yaml').Document, lines: import('yaml').LineCounter): string {
   const at = problem.startsWith('top level:') ? '' : /^(\/\S*):/.exec(problem)?.[1];
   if (at === undefined) return '';
-  const path: (string | number)[] = at === '' ? [] : at.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const path: (string | number)[] =
+    at === ''
+      ? []
+      : at
+          .split('/')
+          .slice(1)
+          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   // A key the schema does not know is reported at its own line, not its parent's.
   const unknown = / '([^']+)'$/.exec(problem)?.[1];
-  const map = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+  const map = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as
+    { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
   const keyNode = unknown !== undefined ? map?.items?.find((pair) => pair.key?.value === unknown)?.key : undefined;
   if (keyNode?.range) return `:${lines.linePos(keyNode.range[0]).line}`;
   for (let n = path.length; n > 0; n--) {

@@ -115,19 +115,39 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   const compiled = compileRules(rules, options.policySource);
   const tierOf = new Map<string, Severity>(rules.map((r) => [r.id, r.tier]));
   const fileFacts: FileFacts[] = blame.files.map((f) => ({
-    path: f.path, lines: f.lines, aiLines: f.aiLines,
+    path: f.path,
+    lines: f.lines,
+    aiLines: f.aiLines,
     rules: compiled.filter((c) => pathGlob(c, f.path) !== undefined).map((c) => ({ id: c.rule.id, tier: c.rule.tier })),
   }));
 
   const escalate = options.review?.escalate ?? [...DEFAULT_ESCALATE];
-  const hunks = await riskyHunks({ git, analyser: options.context.analyser, rev, segments, rules: compiled.filter((c) => escalate.includes(c.rule.tier)), authoredAt });
+  const hunks = await riskyHunks({
+    git,
+    analyser: options.context.analyser,
+    rev,
+    segments,
+    rules: compiled.filter((c) => escalate.includes(c.rule.tier)),
+    authoredAt,
+  });
 
   const checks = await readCheckRecords(git);
-  if (checks.unreadable > 0) warnings.push({ code: 'BAD_NOTE', message: `refs/notes/aiprov-checks: ${checks.unreadable} line${checks.unreadable === 1 ? ' is' : 's are'} not a check record; left out` });
+  if (checks.unreadable > 0)
+    warnings.push({
+      code: 'BAD_NOTE',
+      message: `refs/notes/aiprov-checks: ${checks.unreadable} line${checks.unreadable === 1 ? ' is' : 's are'} not a check record; left out`,
+    });
 
   // Every blamed commit is in the revision's history; one that is not (it cannot be dated) is said, not put in 1970.
   const undated = [...byCommit.keys()].filter((sha) => !authoredAt.has(sha));
-  if (undated.length > 0) warnings.push({ code: 'FILE_NOT_READ', message: `${undated.length} commit${undated.length === 1 ? '' : 's'} blame named ${undated.length === 1 ? 'is' : 'are'} not in the history of ${revSpec} (${undated.slice(0, 3).map((s) => s.slice(0, 12)).join(', ')}); ${undated.length === 1 ? 'its' : 'their'} lines are left out of the figures` });
+  if (undated.length > 0)
+    warnings.push({
+      code: 'FILE_NOT_READ',
+      message: `${undated.length} commit${undated.length === 1 ? '' : 's'} blame named ${undated.length === 1 ? 'is' : 'are'} not in the history of ${revSpec} (${undated
+        .slice(0, 3)
+        .map((s) => s.slice(0, 12))
+        .join(', ')}); ${undated.length === 1 ? 'its' : 'their'} lines are left out of the figures`,
+    });
   const periodCounts = [...byCommit].filter(([sha]) => (authoredAt.get(sha) ?? -Infinity) >= since && authoredAt.has(sha));
   const counted = emptyCounts(true);
   for (const [, c] of periodCounts) addCounts(counted, c);
@@ -144,7 +164,10 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
     tree: buildTree(fileFacts, options.treeBudget ?? 1500),
     riskyHunks: { total: hunks.length, shown: hunks.slice(0, HUNKS_SHOWN) },
     agents: agentRows(seen, counted),
-    gate: gateStats(checks.records.filter((r) => Date.parse(r.checkedAt) >= since), (rule) => tierOf.get(rule) ?? 'high'),
+    gate: gateStats(
+      checks.records.filter((r) => Date.parse(r.checkedAt) >= since),
+      (rule) => tierOf.get(rule) ?? 'high',
+    ),
     dependencies: options.deps ? dependencyRows(options.deps.report, options.deps.file) : null,
     bom: options.bom ? bomSummary(options.bom.sbom, options.bom.file) : null,
     warnings,
@@ -190,13 +213,22 @@ function agentRows(seen: ReadonlyMap<string, { commits: number; first: number; l
     const s = seen.get(key);
     const n = lines.get(key) ?? 0;
     return {
-      agent: key.slice(0, slash), model: key.slice(slash + 1), commits: s?.commits ?? 0, lines: n,
+      agent: key.slice(0, slash),
+      model: key.slice(slash + 1),
+      commits: s?.commits ?? 0,
+      lines: n,
       share: counted.lines === 0 ? 0 : Math.round((n / counted.lines) * 1e6) / 1e6,
-      firstSeen: s ? new Date(s.first).toISOString() : null, lastSeen: s ? new Date(s.last).toISOString() : null,
+      firstSeen: s ? new Date(s.first).toISOString() : null,
+      lastSeen: s ? new Date(s.last).toISOString() : null,
     };
   });
   const agentLines = (agent: string): number => lines.get(`${agent}/*`) ?? 0;
-  return rows.sort((a, b) => agentLines(b.agent) - agentLines(a.agent) || compareStrings(a.agent, b.agent) || (a.model === '*' ? -1 : b.model === '*' ? 1 : b.lines - a.lines || compareStrings(a.model, b.model)));
+  return rows.sort(
+    (a, b) =>
+      agentLines(b.agent) - agentLines(a.agent) ||
+      compareStrings(a.agent, b.agent) ||
+      (a.model === '*' ? -1 : b.model === '*' ? 1 : b.lines - a.lines || compareStrings(a.model, b.model)),
+  );
 }
 
 function bomSummary(sbom: Record<string, unknown>, file: string): BomSummary {

@@ -14,9 +14,16 @@ export function dependencyRows(report: DepsReport, file: string): { file: string
       const live = d.findings.filter((f) => !f.suppressed);
       const suggestion = live.find((f) => f.suggestion !== undefined)?.suggestion;
       return {
-        ecosystem: d.ecosystem, name: d.name, spec: d.spec, verdict: d.verdict, signals: [...new Set(live.map((f) => f.id))].sort(),
-        ...(suggestion !== undefined ? { suggestion } : {}), file: d.sources[0] ? `${d.sources[0].file}:${d.sources[0].line}` : '',
-        ...(d.introducedBy ? { introducedBy: { commit: d.introducedBy.sha, ai: d.introducedBy.ai, agents: d.introducedBy.agents, subject: d.introducedBy.subject } } : {}),
+        ecosystem: d.ecosystem,
+        name: d.name,
+        spec: d.spec,
+        verdict: d.verdict,
+        signals: [...new Set(live.map((f) => f.id))].sort(),
+        ...(suggestion !== undefined ? { suggestion } : {}),
+        file: d.sources[0] ? `${d.sources[0].file}:${d.sources[0].line}` : '',
+        ...(d.introducedBy
+          ? { introducedBy: { commit: d.introducedBy.sha, ai: d.introducedBy.ai, agents: d.introducedBy.agents, subject: d.introducedBy.subject } }
+          : {}),
       };
     })
     .sort((a, b) => rank(a.verdict) - rank(b.verdict) || a.name.localeCompare(b.name));

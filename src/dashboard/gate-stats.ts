@@ -31,7 +31,16 @@ export function gateStats(records: readonly CheckRecord[], tierOf: (rule: string
     const week = periodStart(new Date(latest.checkedAt), 'week');
     const row = weeks.get(week) ?? { start: week, pass: 0, needsReview: 0, fail: 0 };
     weeks.set(week, row);
-    if (latest.decision === 'pass') { passed++; row.pass++; } else if (latest.decision === 'fail') { failed++; row.fail++; } else { needsReview++; row.needsReview++; }
+    if (latest.decision === 'pass') {
+      passed++;
+      row.pass++;
+    } else if (latest.decision === 'fail') {
+      failed++;
+      row.fail++;
+    } else {
+      needsReview++;
+      row.needsReview++;
+    }
     if (runs.some((r) => r.escalations > 0)) escalated++;
     const firstHeld = runs.find((r) => r.decision !== 'pass');
     const firstPass = firstHeld && runs.find((r) => r.decision === 'pass' && r.checkedAt > firstHeld.checkedAt);

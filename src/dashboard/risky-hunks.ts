@@ -17,7 +17,6 @@ export interface AiSegment {
   commit: string;
 }
 
-
 /**
  * The AI-written lines at the revision that a risk rule covers (by the
  * file's path, or by one of the lines matching its patterns) and that no
@@ -52,14 +51,26 @@ export async function riskyHunks(options: {
   }
   if (hunks.length === 0) return [];
   const reviewed = await reviewCoverage(git, options.analyser, [...new Set(hunks.map((h) => h.commit))]);
-  return hunks.filter((h) => !reviewed(h.commit, h.path)).sort((a, b) =>
-    SEVERITIES.indexOf(a.tier) - SEVERITIES.indexOf(b.tier) || compareStrings(b.authoredAt, a.authoredAt) || compareStrings(a.path, b.path) || a.start - b.start);
+  return hunks
+    .filter((h) => !reviewed(h.commit, h.path))
+    .sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.tier) - SEVERITIES.indexOf(b.tier) ||
+        compareStrings(b.authoredAt, a.authoredAt) ||
+        compareStrings(a.path, b.path) ||
+        a.start - b.start,
+    );
 }
 
 const READ_CHUNK = 200;
 
 /** The segments of one file that a rule covers, each under its highest-tier rule. */
-function classified(rules: readonly CompiledRule[], segments: readonly AiSegment[], lines: readonly string[], authoredAt: ReadonlyMap<string, number>): UnreviewedHunk[] {
+function classified(
+  rules: readonly CompiledRule[],
+  segments: readonly AiSegment[],
+  lines: readonly string[],
+  authoredAt: ReadonlyMap<string, number>,
+): UnreviewedHunk[] {
   const hunks: UnreviewedHunk[] = [];
   for (const segment of segments) {
     const added = { path: segment.path, lines: [] as { line: number; text: string }[] };
@@ -67,22 +78,32 @@ function classified(rules: readonly CompiledRule[], segments: readonly AiSegment
     const match = classify(rules, added).sort((a, b) => SEVERITIES.indexOf(a.tier) - SEVERITIES.indexOf(b.tier) || compareStrings(a.rule, b.rule))[0];
     if (!match) continue;
     hunks.push({
-      path: segment.path, start: segment.start, end: segment.end, rule: match.rule, tier: match.tier, agents: segment.agents,
-      commit: segment.commit, authoredAt: new Date(authoredAt.get(segment.commit) ?? 0).toISOString(),
+      path: segment.path,
+      start: segment.start,
+      end: segment.end,
+      rule: match.rule,
+      tier: match.tier,
+      agents: segment.agents,
+      commit: segment.commit,
+      authoredAt: new Date(authoredAt.get(segment.commit) ?? 0).toISOString(),
     });
   }
   return hunks;
 }
 
 /** Whether a valid recorded review covers the work of `commit` on `path`, by the gate's one rule (gate/coverage.ts). */
-async function reviewCoverage(git: HistoryReader & NotesReader, analyser: AnalyserFactory, commits: readonly string[]): Promise<(commit: string, path: string) => boolean> {
+async function reviewCoverage(
+  git: HistoryReader & NotesReader,
+  analyser: AnalyserFactory,
+  commits: readonly string[],
+): Promise<(commit: string, path: string) => boolean> {
   const records = new Map<string, CommitRecord>();
   for await (const c of git.logCommits(commits)) records.set(c.sha, c);
   const reached = new Map<Review, Set<string>>();
   // A trailer reaches the commit it is on.
   for (const review of reviewsOf([...records.values()], analyser)) reached.set(review, new Set([review.commit]));
   const snapshot = await git.notesAt(REVIEWS_REF);
-  const noted = await readReviews(git, [...await snapshot.noted()]);
+  const noted = await readReviews(git, [...(await snapshot.noted())]);
   for (const [i, review] of notedReviews(noted, analyser).entries()) {
     if (review.rejected !== undefined) continue;
     const range = noted[i]?.review.scope.range ?? review.commit;

@@ -1,4 +1,3 @@
-
 import { compareStrings } from '../kernel/sorted.js';
 import type { TreeNode } from './types.js';
 import { SEVERITIES, type Severity } from '../policy/severity.js';
@@ -24,7 +23,12 @@ export function higherSeverity(a: Severity | undefined, b: Severity | undefined)
  * with their sums, except files under a risk rule, which always stay visible.
  */
 export function buildTree(files: readonly FileFacts[], budget: number): TreeNode {
-  const keep = new Set([...files].sort((a, b) => b.lines - a.lines || compareStrings(a.path, b.path)).slice(0, budget).map((f) => f.path));
+  const keep = new Set(
+    [...files]
+      .sort((a, b) => b.lines - a.lines || compareStrings(a.path, b.path))
+      .slice(0, budget)
+      .map((f) => f.path),
+  );
   for (const f of files) if (f.rules.length > 0) keep.add(f.path);
   const root: TreeNode = { name: '', path: '', lines: 0, aiLines: 0, files: 0, children: [] };
   const dirs = new Map<string, TreeNode>([['', root]]);
@@ -45,7 +49,14 @@ export function buildTree(files: readonly FileFacts[], budget: number): TreeNode
     const dir = dirOf(dirPath);
     if (keep.has(f.path)) {
       const risk = f.rules.reduce<Severity | undefined>((t, r) => higherSeverity(t, r.tier), undefined);
-      dir.children?.push({ name: f.path.slice(slash + 1), path: f.path, lines: f.lines, aiLines: f.aiLines, files: 1, ...(risk ? { risk, rules: f.rules.map((r) => r.id).sort(compareStrings) } : {}) });
+      dir.children?.push({
+        name: f.path.slice(slash + 1),
+        path: f.path,
+        lines: f.lines,
+        aiLines: f.aiLines,
+        files: 1,
+        ...(risk ? { risk, rules: f.rules.map((r) => r.id).sort(compareStrings) } : {}),
+      });
       continue;
     }
     let leaf = folded.get(dirPath);

@@ -81,15 +81,23 @@ export async function runDemo(options: { dir?: string; replacePrevious?: boolean
   const repository = await buildSampleRepository(dir, { replacePrevious: replacePrevious === true });
   const context = await openContext({ ...contextOptions, repo: repository });
   const [scan, blame] = [await scanHistory({ context }), await blameTree({ context })];
-  const deps = await auditRepository({ context, registries: { npm: demoRegistry }, cacheDir: path.join(await context.git.gitPath('aiprov-demo-cache')), npmrcDir: repository });
+  const deps = await auditRepository({
+    context,
+    registries: { npm: demoRegistry },
+    cacheDir: path.join(await context.git.gitPath('aiprov-demo-cache')),
+    npmrcDir: repository,
+  });
   const result = await generateBom({ context, deps, reproducible: true });
   const file = path.join(repository, DEMO_BOM_FILE);
   await writeFile(`${file}.tmp`, result.text);
   await rename(`${file}.tmp`, file);
   await appendFile(await context.git.gitPath('info/exclude'), `${DEMO_BOM_FILE}\n${DEMO_ATTESTATIONS_DIR}/\n${DEMO_DASHBOARD_FILE}\n`);
-  const components = result.bom.components as { type: string; 'bom-ref': string }[];
+  const components = result.bom.components as { 'type': string; 'bom-ref': string }[];
   const bom: DemoBom = {
-    file, specVersion: result.spec, serialNumber: String(result.bom.serialNumber), summary: result.summary,
+    file,
+    specVersion: result.spec,
+    serialNumber: String(result.bom.serialNumber),
+    summary: result.summary,
     models: components.filter((c) => c.type === 'machine-learning-model').length,
     agents: components.filter((c) => c['bom-ref'].startsWith('agent:')).length,
     libraries: components.filter((c) => c.type === 'library').length,
@@ -106,7 +114,12 @@ export async function runDemo(options: { dir?: string; replacePrevious?: boolean
  * (authorship, deps, bom); the bundles go to files and to the notes ref; each
  * is verified offline with the public key, and a tampered copy is refused.
  */
-async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>, repository: string, made: { scan: ScanReport; blame: BlameReport; deps: DepsReport; bom: unknown }, keys: KeyPairKeyObjectResult): Promise<DemoAttestations> {
+async function attestAndVerify(
+  context: Awaited<ReturnType<typeof openContext>>,
+  repository: string,
+  made: { scan: ScanReport; blame: BlameReport; deps: DepsReport; bom: unknown },
+  keys: KeyPairKeyObjectResult,
+): Promise<DemoAttestations> {
   const dir = path.join(repository, DEMO_ATTESTATIONS_DIR);
   await mkdir(dir);
   const { privateKey, publicKey } = keys;
@@ -116,20 +129,41 @@ async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>,
   const head = made.blame.rev;
   const subject = subjects(head);
   const predicates = [
-    { predicate: 'authorship' as const, predicateType: PREDICATE_TYPES.authorship, body: authorshipPredicate({ commit: head, attestedAt: context.clock.now(), range: head, scanSummary: made.scan.summary, commitReport: made.scan.commits.find((c) => c.sha === head) ?? null, blame: made.blame }) },
+    {
+      predicate: 'authorship' as const,
+      predicateType: PREDICATE_TYPES.authorship,
+      body: authorshipPredicate({
+        commit: head,
+        attestedAt: context.clock.now(),
+        range: head,
+        scanSummary: made.scan.summary,
+        commitReport: made.scan.commits.find((c) => c.sha === head) ?? null,
+        blame: made.blame,
+      }),
+    },
     { predicate: 'deps' as const, predicateType: PREDICATE_TYPES.deps, body: made.deps },
     { predicate: 'bom' as const, predicateType: PREDICATE_TYPES.bom, body: made.bom },
   ];
   const signed = [];
   for (const p of predicates) signed.push({ ...p, commit: head, bundle: await signWithKey(statement(subject, p.predicateType, p.body), privateKey) });
-  await appendBundles(context.git, head, signed.map((a) => a.bundle));
+  await appendBundles(
+    context.git,
+    head,
+    signed.map((a) => a.bundle),
+  );
   const now = context.clock.now();
   // Each bundle file verified as `aiprov verify --bundle FILE --key PUB` does it (verify/verify.ts).
   const check = async (bundle: unknown, predicateType: string, source: string): Promise<BundleResult | undefined> => {
     const bytes = Buffer.from(JSON.stringify(bundle));
     const result = await verifyBundles({
-      inputs: [{ source, sha256: createHash('sha256').update(bytes).digest('hex'), json: bundle }], from: 'files', trust: { kind: 'keys', keys: [publicKey] },
-      predicateType, subject: { gitCommit: head }, subjectText: `commit ${head}`, where: 'among the bundles given', now,
+      inputs: [{ source, sha256: createHash('sha256').update(bytes).digest('hex'), json: bundle }],
+      from: 'files',
+      trust: { kind: 'keys', keys: [publicKey] },
+      predicateType,
+      subject: { gitCommit: head },
+      subjectText: `commit ${head}`,
+      where: 'among the bundles given',
+      now,
     });
     return result.bundles[0];
   };
@@ -138,17 +172,29 @@ async function attestAndVerify(context: Awaited<ReturnType<typeof openContext>>,
     const file = path.join(dir, bundleFileName(a));
     await writeFile(file, `${JSON.stringify(a.bundle)}\n`);
     const v = (await check(a.bundle, a.predicateType, file))?.verification;
-    bundles.push({ predicate: a.predicate, predicateType: a.predicateType, file, verified: v?.verified === true, checks: v?.checks.filter((c) => c.result === 'passed').length ?? 0 });
+    bundles.push({
+      predicate: a.predicate,
+      predicateType: a.predicateType,
+      file,
+      verified: v?.verified === true,
+      checks: v?.checks.filter((c) => c.result === 'passed').length ?? 0,
+    });
   }
   // Claim fewer AI lines than were signed: the payload no longer matches its signature.
   const original = signed[0]?.bundle;
   const tampered = structuredClone(original) as { dsseEnvelope: { payload: string } };
-  const claimed = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: { blame: { totals: { aiLines: number } } } };
+  const claimed = JSON.parse(Buffer.from(tampered.dsseEnvelope.payload, 'base64').toString('utf8')) as {
+    predicate: { blame: { totals: { aiLines: number } } };
+  };
   claimed.predicate.blame.totals.aiLines = 0;
   tampered.dsseEnvelope.payload = Buffer.from(JSON.stringify(claimed)).toString('base64');
   const refused = (await check(tampered, PREDICATE_TYPES.authorship, 'tampered copy'))?.verification;
   const failed = refused?.checks.find((c) => c.result === 'failed');
-  return { publicKey: publicFile, bundles, tampered: { verified: refused?.verified === true, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' } };
+  return {
+    publicKey: publicFile,
+    bundles,
+    tampered: { verified: refused?.verified === true, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' },
+  };
 }
 
 const REVIEWER = { name: 'Riley Reviewer', email: 'riley@example.com' };
@@ -164,33 +210,57 @@ const REVIEWER = { name: 'Riley Reviewer', email: 'riley@example.com' };
 async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys: KeyPairKeyObjectResult, cacheDir: string): Promise<DemoGate> {
   const base = await context.git.resolveCommit('main');
   const head = await context.git.resolveCommit(PULL_REQUEST_REF);
-  const run = async (): Promise<CheckReport> => checkChange({
-    context, base, head,
-    policyAt: () => Promise.resolve({ source: 'the defaults (the sample has no .aiprov.yml)' }),
-    deps: { registries: { npm: demoRegistry }, cacheDir },
+  const run = async (): Promise<CheckReport> =>
+    checkChange({
+      context,
+      base,
+      head,
+      policyAt: () => Promise.resolve({ source: 'the defaults (the sample has no .aiprov.yml)' }),
+      deps: { registries: { npm: demoRegistry }, cacheDir },
+    });
+  const summary = (r: CheckReport): DemoGate['before'] => ({
+    decision: r.decision,
+    reasons: r.reasons,
+    escalations: r.hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).map((h) => `${h.rule} ${h.path}:${h.startLine}`),
   });
-  const summary = (r: CheckReport): DemoGate['before'] => ({ decision: r.decision, reasons: r.reasons, escalations: r.hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).map((h) => `${h.rule} ${h.path}:${h.startLine}`) });
   const before = await run();
   await recordCheck(context.git, checkRecord(before, context.clock.now()));
   const scope = ['src/auth/**'];
-  const recorded = await recordReview({ context, target: head, decision: 'approved', reviewer: REVIEWER, paths: scope, comment: 'The support bypass is intended for the demo; approved.', now: context.clock.now(), privateKey: keys.privateKey });
+  const recorded = await recordReview({
+    context,
+    target: head,
+    decision: 'approved',
+    reviewer: REVIEWER,
+    paths: scope,
+    comment: 'The support bypass is intended for the demo; approved.',
+    now: context.clock.now(),
+    privateKey: keys.privateKey,
+  });
   const after = await run();
   await recordCheck(context.git, checkRecord(after, context.clock.now()));
   // As `aiprov verify --from-notes --key PUB --type …` does it (verify/verify.ts): the notes are a pool, one trusted attestation is enough.
   const now = context.clock.now();
   const fromNotes = async (commit: string, predicateType: string, policy?: ContentPolicy): Promise<{ verified: boolean; detail: string }> => {
     const result = await verifyBundles({
-      inputs: await readStoredBundles(context.git, commit), from: 'pool', trust: { kind: 'keys', keys: [keys.publicKey] }, predicateType,
-      subject: { gitCommit: commit }, subjectText: `commit ${commit}`, where: `on commit ${commit.slice(0, 12)} in refs/notes/aiprov-attestations`, now, ...(policy ? { policy } : {}),
+      inputs: await readStoredBundles(context.git, commit),
+      from: 'pool',
+      trust: { kind: 'keys', keys: [keys.publicKey] },
+      predicateType,
+      subject: { gitCommit: commit },
+      subjectText: `commit ${commit}`,
+      where: `on commit ${commit.slice(0, 12)} in refs/notes/aiprov-attestations`,
+      now,
+      ...(policy ? { policy } : {}),
     });
     const c = result.bundles.flatMap((b) => b.verification.checks).find((x) => x.result === 'failed');
-    return { verified: result.outcome === 'pass', detail: c ? `${c.name}: ${c.detail}` : result.problems[0] ?? 'every check passed' };
+    return { verified: result.outcome === 'pass', detail: c ? `${c.name}: ${c.detail}` : (result.problems[0] ?? 'every check passed') };
   };
   const review = await fromNotes(head, PREDICATE_TYPES.review);
   // An empty policy is the default one: it refuses hallucinated and malicious names.
   const deps = await fromNotes(await context.git.resolveCommit('HEAD'), PREDICATE_TYPES.deps, {});
   return {
-    pullRequest: PULL_REQUEST_REF.replace('refs/heads/', ''), head,
+    pullRequest: PULL_REQUEST_REF.replace('refs/heads/', ''),
+    head,
     before: summary(before),
     review: { reviewer: `${REVIEWER.name} <${REVIEWER.email}>`, scope, signed: recorded.signed },
     after: summary(after),

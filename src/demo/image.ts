@@ -22,7 +22,14 @@ export async function pushSampleImage(client: RegistryClient, tag: string): Prom
   const layer = Buffer.from(`the sample's build of ${client.ref.repository}:${tag}\n`);
   await client.pushBlob(config);
   await client.pushBlob(layer);
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.manifest, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256Digest(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(layer), size: layer.length }] }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA.manifest,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256Digest(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(layer), size: layer.length }],
+    }),
+  );
   await client.pushManifest(tag, manifest, MEDIA.manifest);
   return sha256Digest(manifest);
 }
@@ -40,6 +47,18 @@ export async function demoImage(options: { context: AttestContext; registryHost:
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const made = await attestImage({ context: options.context, predicates: ['authorship'], signer: { privateKey: keys.privateKey }, registry: client });
   const found = await findBundles(new RegistryClient(ref, { access: 'pull' }), digest);
-  const verification = await verifyAttestation({ bundle: found.found[0]?.json, trust: { kind: 'keys', keys: [keys.publicKey] }, predicateType: PREDICATE_TYPES.authorship, subject: { sha256: digest.slice('sha256:'.length) }, now: options.context.clock.now() });
-  return { image: made.image, digest, via: made.attestations[0]?.attached[0]?.via ?? 'none', verified: verification.verified, checks: verification.checks.filter((c) => c.result === 'passed').length };
+  const verification = await verifyAttestation({
+    bundle: found.found[0]?.json,
+    trust: { kind: 'keys', keys: [keys.publicKey] },
+    predicateType: PREDICATE_TYPES.authorship,
+    subject: { sha256: digest.slice('sha256:'.length) },
+    now: options.context.clock.now(),
+  });
+  return {
+    image: made.image,
+    digest,
+    via: made.attestations[0]?.attached[0]?.via ?? 'none',
+    verified: verification.verified,
+    checks: verification.checks.filter((c) => c.result === 'passed').length,
+  };
 }

@@ -8,13 +8,29 @@ import type { Lookup, PackageInfo, PackageRegistry } from '../deps/registry/type
  */
 const PACKAGES: Record<string, PackageInfo> = {
   express: {
-    name: 'express', latest: '5.2.0', versionCount: 287, unpublished: false, securityHolding: false,
-    created: '2010-12-29T19:38:25.450Z', monthlyDownloads: 300_000_000, installScripts: [], repository: 'git+https://github.com/expressjs/express.git', deprecated: null,
+    name: 'express',
+    latest: '5.2.0',
+    versionCount: 287,
+    unpublished: false,
+    securityHolding: false,
+    created: '2010-12-29T19:38:25.450Z',
+    monthlyDownloads: 300_000_000,
+    installScripts: [],
+    repository: 'git+https://github.com/expressjs/express.git',
+    deprecated: null,
   },
   // The pull request's misspelling: a name one letter from express, published last month, with an install script.
   expres: {
-    name: 'expres', latest: '1.0.0', versionCount: 1, unpublished: false, securityHolding: false,
-    created: '2026-10-20T08:00:00.000Z', monthlyDownloads: 41, installScripts: ['postinstall'], repository: null, deprecated: null,
+    name: 'expres',
+    latest: '1.0.0',
+    versionCount: 1,
+    unpublished: false,
+    securityHolding: false,
+    created: '2026-10-20T08:00:00.000Z',
+    monthlyDownloads: 41,
+    installScripts: ['postinstall'],
+    repository: null,
+    deprecated: null,
   },
 };
 

@@ -8,14 +8,20 @@ import type { ImportCommit, Signature } from '../git/fast-import.js';
 const at = (day: number, who: { name: string; email: string }): Signature => ({ ...who, time: 1_767_225_600 + day * 86_400 });
 const alice = { name: 'Alice Martin', email: 'alice@example.com' };
 const bob = { name: 'Bob Chen', email: 'bob@example.com' };
-const DEMO_LOCKFILE = `${JSON.stringify({
-  name: 'shop-api', lockfileVersion: 3, requires: true,
-  packages: {
-    '': { name: 'shop-api', dependencies: { 'express': '^5.2.0', 'express-search-helpers-pro': '^1.2.0' } },
-    'node_modules/express': { version: '5.2.0' },
-    'node_modules/express-search-helpers-pro': { version: '1.2.0' },
+const DEMO_LOCKFILE = `${JSON.stringify(
+  {
+    name: 'shop-api',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'shop-api', dependencies: { 'express': '^5.2.0', 'express-search-helpers-pro': '^1.2.0' } },
+      'node_modules/express': { version: '5.2.0' },
+      'node_modules/express-search-helpers-pro': { version: '1.2.0' },
+    },
   },
-}, null, 2)}\n`;
+  null,
+  2,
+)}\n`;
 const claudePerson = { name: 'Claude Dubois', email: 'claude.dubois@example.com' };
 
 const gitAiNote = `src/search.ts
@@ -26,15 +32,28 @@ ${JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '0'.repe
 
 const aiprovNote = JSON.stringify({
   schema: 'https://aiprov.dev/authorship-note/v1',
-  records: [{ agent: 'codex', model: 'gpt-5-codex', files: [{ path: 'src/rate-limit.ts', ranges: [[1, 1]] }], tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-09T10:00:00Z' }],
+  records: [
+    {
+      agent: 'codex',
+      model: 'gpt-5-codex',
+      files: [{ path: 'src/rate-limit.ts', ranges: [[1, 1]] }],
+      tool: { name: 'aiprov', version: '0.1.0' },
+      recordedAt: '2026-01-09T10:00:00Z',
+    },
+  ],
 });
 
 export function sampleHistory(): ImportCommit[] {
   return [
-    { author: at(0, alice), message: 'Initial commit\n', files: { 'README.md': '# shop-api\n', 'package.json': '{ "name": "shop-api", "dependencies": { "express": "^5.1.0" } }\n' } },
+    {
+      author: at(0, alice),
+      message: 'Initial commit\n',
+      files: { 'README.md': '# shop-api\n', 'package.json': '{ "name": "shop-api", "dependencies": { "express": "^5.1.0" } }\n' },
+    },
     {
       author: at(1, alice),
-      message: 'Add login endpoint\n\nPassword check with constant-time comparison.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>\n',
+      message:
+        'Add login endpoint\n\nPassword check with constant-time comparison.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>\n',
       files: { 'src/auth/login.ts': 'export function login(user: string, password: string): boolean {\n  return check(user, password);\n}\n' },
     },
     {
@@ -61,8 +80,18 @@ export function sampleHistory(): ImportCommit[] {
       files: { 'src/search.ts': 'export function search(q: string): string[] {\n  return [q];\n}\n', 'package-lock.json': DEMO_LOCKFILE },
       notes: { 'refs/notes/ai': gitAiNote },
     },
-    { author: at(7, claudePerson), message: 'Document the deployment steps\n\nClaude wrote this by hand; the 🤖 Generated with [Claude Code](https://claude.com/claude-code) footer is not here.\n', files: { 'DEPLOY.md': '# Deploy\n' } },
-    { author: at(8, alice), message: 'Rate-limit the login endpoint\n', files: { 'src/rate-limit.ts': 'export const LIMIT = 5;\n' }, notes: { 'refs/notes/aiprov': aiprovNote } },
+    {
+      author: at(7, claudePerson),
+      message:
+        'Document the deployment steps\n\nClaude wrote this by hand; the 🤖 Generated with [Claude Code](https://claude.com/claude-code) footer is not here.\n',
+      files: { 'DEPLOY.md': '# Deploy\n' },
+    },
+    {
+      author: at(8, alice),
+      message: 'Rate-limit the login endpoint\n',
+      files: { 'src/rate-limit.ts': 'export const LIMIT = 5;\n' },
+      notes: { 'refs/notes/aiprov': aiprovNote },
+    },
     {
       author: at(9, bob),
       message: 'Harden session cookie flags\n\nAssisted-by: Gemini:gemini-2.5-pro\nSigned-off-by: Bob Chen <bob@example.com>\n',
@@ -70,7 +99,8 @@ export function sampleHistory(): ImportCommit[] {
     },
     {
       author: at(10, alice),
-      message: 'Apply review suggestion for error handling\n\nCo-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>\n',
+      message:
+        'Apply review suggestion for error handling\n\nCo-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>\n',
       files: { 'src/orders.ts': 'export function validate(order: unknown): boolean {\n  return order !== null && order !== undefined;\n}\n' },
     },
     {
@@ -92,8 +122,12 @@ export function sampleHistory(): ImportCommit[] {
     {
       ref: PULL_REQUEST_REF,
       author: at(12, bob),
-      message: 'Let support staff in without a password\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n',
-      files: { 'src/auth/login.ts': 'export function login(user: string, password: string): boolean {\n  if (user === "support") return true;\n  return check(user, password);\n}\n' },
+      message:
+        'Let support staff in without a password\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n',
+      files: {
+        'src/auth/login.ts':
+          'export function login(user: string, password: string): boolean {\n  if (user === "support") return true;\n  return check(user, password);\n}\n',
+      },
     },
   ];
 }

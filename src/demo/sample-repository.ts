@@ -25,8 +25,16 @@ export async function buildSampleRepository(dir?: string, options: { replacePrev
     if (problem) throw new UsageError(problem, { field: 'dir', value: dir, code: 'BAD_PATH' });
     const entries = await readdir(target);
     if (entries.length > 0) {
-      const previous = options.replacePrevious === true && await stat(path.join(target, '.git', MARKER)).then((s) => s.isFile(), () => false);
-      if (!previous) throw new UsageError(`${target} is not empty${options.replacePrevious === true ? ' and not a previous demo' : ''}: the demo builds its sample repository only in an empty or new directory${options.replacePrevious === true ? ' (give another with --dir)' : ''}`);
+      const previous =
+        options.replacePrevious === true &&
+        (await stat(path.join(target, '.git', MARKER)).then(
+          (s) => s.isFile(),
+          () => false,
+        ));
+      if (!previous)
+        throw new UsageError(
+          `${target} is not empty${options.replacePrevious === true ? ' and not a previous demo' : ''}: the demo builds its sample repository only in an empty or new directory${options.replacePrevious === true ? ' (give another with --dir)' : ''}`,
+        );
       await rm(target, { recursive: true, force: true });
       const again = await makeDirectory(target);
       if (again) throw new UsageError(again, { field: 'dir', value: dir, code: 'BAD_PATH' });

@@ -96,7 +96,9 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
   const files = git.bare ? (head ? (await git.listTree(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
-  const { found, unread } = await collectDependencies(files, (wanted) => (git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings)));
+  const { found, unread } = await collectDependencies(files, (wanted) =>
+    git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings),
+  );
   for (const u of unread) warnings.push({ code: 'FILE_NOT_READ', message: `${u.file} ${u.reason}: its dependencies were not checked` });
   let introductions = new Map<string, Introduction>();
   if (options.history !== false && head !== null) {
@@ -108,10 +110,20 @@ export async function auditRepository(options: AuditOptions): Promise<DepsReport
     if (boundary.size > 0) {
       const cut = [...introductions].filter(([, intro]) => boundary.has(intro.sha));
       for (const [k] of cut) introductions.delete(k);
-      warnings.push({ code: 'SHALLOW', message: `shallow clone (history stops at ${[...boundary].map((s) => s.slice(0, 12)).join(', ')}): the commit that introduced ${cut.length === 1 ? '1 name' : `${cut.length} names`} is not known, so none is named; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow) to know it` });
+      warnings.push({
+        code: 'SHALLOW',
+        message: `shallow clone (history stops at ${[...boundary].map((s) => s.slice(0, 12)).join(', ')}): the commit that introduced ${cut.length === 1 ? '1 name' : `${cut.length} names`} is not known, so none is named; fetch the whole history (actions/checkout with fetch-depth: 0, or git fetch --unshallow) to know it`,
+      });
     }
   }
-  const reports = await checkFound(found, settings, context, { ...options, npmrcDir: options.npmrcDir ?? git.root }, (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)), warnings);
+  const reports = await checkFound(
+    found,
+    settings,
+    context,
+    { ...options, npmrcDir: options.npmrcDir ?? git.root },
+    (d) => introductions.get(key(d.source.file, d.ecosystem, d.name)),
+    warnings,
+  );
   return buildReport({ root: git.root, head }, reports, settings, context.clock, warnings, unread.length);
 }
 
@@ -162,10 +174,19 @@ export async function checkNames(options: NameCheckOptions): Promise<DepsReport>
   if (options.fromText !== undefined) {
     const file = options.fromText;
     const full = path.resolve(context.env.cwd, file);
-    const info = await stat(full).catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
+    const info = await stat(full).catch(() => {
+      throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' });
+    });
     if (!info.isFile()) throw new UsageError('is not a regular file', { field: 'fromText', value: file, code: 'BAD_PATH' });
-    if (info.size > TEXT_CAP) throw new UsageError(`is ${info.size} bytes, larger than the ${TEXT_CAP / 1024 / 1024} MiB read for a text`, { field: 'fromText', value: file, code: 'BAD_PATH' });
-    const text = await readFile(full, 'utf8').catch(() => { throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' }); });
+    if (info.size > TEXT_CAP)
+      throw new UsageError(`is ${info.size} bytes, larger than the ${TEXT_CAP / 1024 / 1024} MiB read for a text`, {
+        field: 'fromText',
+        value: file,
+        code: 'BAD_PATH',
+      });
+    const text = await readFile(full, 'utf8').catch(() => {
+      throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' });
+    });
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
     found.push(...commandDependencies(asFile, text, file));
@@ -177,8 +198,12 @@ export async function checkNames(options: NameCheckOptions): Promise<DepsReport>
 }
 
 async function checkFound(
-  found: FoundDependency[], settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string },
-  introducedBy: (d: FoundDependency) => Introduction | undefined, warnings: ScanWarning[],
+  found: FoundDependency[],
+  settings: DepsSettings,
+  context: DepsContext,
+  options: CommonOptions & { npmrcDir: string },
+  introducedBy: (d: FoundDependency) => Introduction | undefined,
+  warnings: ScanWarning[],
 ): Promise<DependencyReport[]> {
   const { clock } = context;
   const groups = new Map<string, FoundDependency[]>();
@@ -208,16 +233,29 @@ async function checkFound(
       ...(intro ? { introducedBy: intro } : {}),
     };
     if (first.local) {
-      return { ...base, verdict: 'unknown', findings: [], unknownSignals: [], local: first.local, error: `not a registry package (${first.local}); not looked up` };
+      return {
+        ...base,
+        verdict: 'unknown',
+        findings: [],
+        unknownSignals: [],
+        local: first.local,
+        error: `not a registry package (${first.local}); not looked up`,
+      };
     }
     // Never requested: the name would become part of a registry URL.
-    if (!isValidName(first.ecosystem, first.name)) return { ...base, ...evaluateInvalidName({ ecosystem: first.ecosystem, name: first.name, settings, now: clock.now() }) };
+    if (!isValidName(first.ecosystem, first.name))
+      return { ...base, ...evaluateInvalidName({ ecosystem: first.ecosystem, name: first.name, settings, now: clock.now() }) };
     const lookup: Lookup = await clients[first.ecosystem].lookup(first.name);
     const now = clock.now();
     const typo = judgeTyposquat({ ecosystem: first.ecosystem, name: first.name, ...(lookup.status === 'found' ? { info: lookup.info } : {}), now });
     const popularity = shippedPopularity(first.ecosystem);
     const evaluation = evaluate({
-      ecosystem: first.ecosystem, name: first.name, lookup, typo, settings, now,
+      ecosystem: first.ecosystem,
+      name: first.name,
+      lookup,
+      typo,
+      settings,
+      now,
       shipped: { rank: popularity?.rank(first.name), downloads: popularity?.downloads(first.name) },
       versions: [...new Set(deps.map((d) => d.spec.replace(/^[=v]+/, '')))],
       extras,
@@ -232,7 +270,12 @@ function pickIntroduction(intros: (Introduction | undefined)[]): Introduction | 
   return known.find((i) => i.ai) ?? known[0];
 }
 
-async function registryClients(settings: DepsSettings, context: DepsContext, options: CommonOptions & { npmrcDir: string }, warnings: ScanWarning[]): Promise<Record<Ecosystem, PackageRegistry>> {
+async function registryClients(
+  settings: DepsSettings,
+  context: DepsContext,
+  options: CommonOptions & { npmrcDir: string },
+  warnings: ScanWarning[],
+): Promise<Record<Ecosystem, PackageRegistry>> {
   const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
   const { config: npmConfig, warnings: npmrcWarnings } = await loadNpmConfig(options.npmrcDir, context.env, context.trustRepoConfig);
   for (const message of npmrcWarnings) warnings.push({ code: 'REPOSITORY_CONFIG_NOT_USED', message });
@@ -245,17 +288,31 @@ async function registryClients(settings: DepsSettings, context: DepsContext, opt
   const { vars, home } = context.env;
   const cacheDir = options.cacheDir ?? path.join(vars.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'aiprov', 'registry');
   const { clock } = context;
-  const wrap = (client: PackageRegistry): PackageRegistry => new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
+  const wrap = (client: PackageRegistry): PackageRegistry =>
+    new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
   return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
 }
 
-function buildReport(repository: DepsReport['repository'], dependencies: DependencyReport[], settings: DepsSettings, clock: Clock, warnings: ScanWarning[], unreadFiles = 0): DepsReport {
+function buildReport(
+  repository: DepsReport['repository'],
+  dependencies: DependencyReport[],
+  settings: DepsSettings,
+  clock: Clock,
+  warnings: ScanWarning[],
+  unreadFiles = 0,
+): DepsReport {
   dependencies.sort((a, b) => compareStrings(a.ecosystem, b.ecosystem) || compareStrings(a.name, b.name));
   const byVerdict: Record<Verdict, number> = { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 };
   for (const d of dependencies) byVerdict[d.verdict]++;
-  const { bySeverity: findings, suppressed } = tally(dependencies.flatMap((d) => d.findings), settings.failOn);
+  const { bySeverity: findings, suppressed } = tally(
+    dependencies.flatMap((d) => d.findings),
+    settings.failOn,
+  );
   // A name the registry could not answer for is undecided, whatever the offline check hinted (auditDecision).
-  const { failing } = tally(dependencies.filter((d) => d.verdict !== 'unknown').flatMap((d) => d.findings), settings.failOn);
+  const { failing } = tally(
+    dependencies.filter((d) => d.verdict !== 'unknown').flatMap((d) => d.findings),
+    settings.failOn,
+  );
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
   return {
     ...envelope('dependencyAudit'),
@@ -263,7 +320,16 @@ function buildReport(repository: DepsReport['repository'], dependencies: Depende
     checkedAt: clock.now().toISOString(),
     failOn: settings.failOn,
     dependencies,
-    summary: { dependencies: dependencies.length, byVerdict, findings, suppressed, unknown: byVerdict.unknown - notLookedUp, notLookedUp, unreadFiles, failing },
+    summary: {
+      dependencies: dependencies.length,
+      byVerdict,
+      findings,
+      suppressed,
+      unknown: byVerdict.unknown - notLookedUp,
+      notLookedUp,
+      unreadFiles,
+      failing,
+    },
     warnings,
   };
 }
@@ -308,7 +374,11 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
 /** The policy layer's decision on a report: fail at the threshold; could not decide when names went unchecked (unless allowed). */
 export function auditDecision(report: DepsReport, allowUnknown: boolean): Outcome {
   // Accepting what could not be checked does not accept what the offline check found on it (a typosquat while the registry was down).
-  const offline = allowUnknown ? tally(report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings), report.failOn).failing : 0;
+  const offline = allowUnknown
+    ? tally(
+        report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings),
+        report.failOn,
+      ).failing
+    : 0;
   return decide({ failing: report.summary.failing + offline, undecided: report.summary.unknown + report.summary.unreadFiles, allowUndecided: allowUnknown });
 }
-

@@ -10,7 +10,10 @@ import type { Ecosystem, Introduction } from './types.js';
  * `git log -p` per file, however many names it holds.
  */
 export async function findIntroductions(
-  git: HistoryReader, analysers: AnalyserFactory, wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>, warnings: ScanWarning[],
+  git: HistoryReader,
+  analysers: AnalyserFactory,
+  wanted: Map<string, { ecosystem: Ecosystem; name: string }[]>,
+  warnings: ScanWarning[],
 ): Promise<Map<string, Introduction>> {
   const firstSha = new Map<string, string>();
   for (const [file, deps] of wanted) {

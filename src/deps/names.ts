@@ -14,12 +14,16 @@ import type { Ecosystem } from './types.js';
 export function isValidName(ecosystem: Ecosystem, name: string): boolean {
   switch (ecosystem) {
     // No leading `-` either: the registry holds no such name worth a look-up, and it reads as a flag.
-    case 'npm': return name.length <= 214 && /^(?:@[A-Za-z0-9~][A-Za-z0-9._~-]*\/)?[A-Za-z0-9~][A-Za-z0-9._~-]*$/.test(name);
+    case 'npm':
+      return name.length <= 214 && /^(?:@[A-Za-z0-9~][A-Za-z0-9._~-]*\/)?[A-Za-z0-9~][A-Za-z0-9._~-]*$/.test(name);
     // PEP 508: letters, digits, and `.`, `_`, `-` inside.
-    case 'pypi': return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
+    case 'pypi':
+      return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
     // A module path: a host-like first element, then path elements, none of them `.` or `..`.
-    case 'go': return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*)*$/.test(name) && !name.split('/').some((e) => e === '.' || e === '..');
-    case 'cargo': return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
+    case 'go':
+      return /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*)*$/.test(name) && !name.split('/').some((e) => e === '.' || e === '..');
+    case 'cargo':
+      return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
   }
 }
 
@@ -31,9 +35,12 @@ export function pep503(name: string): string {
 /** The key two names are the same package under: npm is case-sensitive (and lowercase), PyPI normalises, crates fold case and `-`/`_`. */
 export function canonicalName(ecosystem: Ecosystem, name: string): string {
   switch (ecosystem) {
-    case 'pypi': return pep503(name);
-    case 'cargo': return name.toLowerCase().replace(/_/g, '-');
-    default: return name;
+    case 'pypi':
+      return pep503(name);
+    case 'cargo':
+      return name.toLowerCase().replace(/_/g, '-');
+    default:
+      return name;
   }
 }
 
@@ -47,7 +54,11 @@ export function splitNpmSpec(arg: string): { name: string; spec: string } {
 export function splitPep508(text: string): { name: string; spec: string; extras: string[] } | undefined {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)/.exec(text);
   if (!m) return undefined;
-  const extras = (m[2] ?? '').slice(1, -1).split(',').map((e) => pep503(e.trim())).filter((e) => e !== '');
+  const extras = (m[2] ?? '')
+    .slice(1, -1)
+    .split(',')
+    .map((e) => pep503(e.trim()))
+    .filter((e) => e !== '');
   // Per-requirement options (`--hash=…`) are not part of the version spec.
   return { name: m[1] ?? '', spec: (m[3] ?? '').replace(/\s--?\w[\s\S]*$/, '').trim(), extras: [...new Set(extras)] };
 }

@@ -57,7 +57,10 @@ export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registrie
 export function depsSettings(config: DepsConfig | undefined, trust: ConfigTrust): DepsSettings {
   const hosts = Object.keys(config?.registries ?? {});
   if (hosts.length > 0 && !configMayChooseHosts(trust)) {
-    throw new ConfigError('CONFIG_UNTRUSTED', `${trust.configFile ?? '.aiprov.yml'}: deps.registries (${hosts.join(', ')}) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`);
+    throw new ConfigError(
+      'CONFIG_UNTRUSTED',
+      `${trust.configFile ?? '.aiprov.yml'}: deps.registries (${hosts.join(', ')}) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`,
+    );
   }
   return { ...DEFAULT_DEPS_SETTINGS, ...config, registries: { ...DEFAULT_DEPS_SETTINGS.registries, ...config?.registries } };
 }

@@ -47,20 +47,42 @@ export function evaluate(input: EvaluationInput): Evaluation {
     return applySuppressions({ verdict: 'unknown', findings, unknownSignals, error: lookup.error }, input);
   }
   if (lookup.status === 'not-found') {
-    findings.push({ id: 'not-found', severity: 'critical', message: `\`${name}\` does not exist on ${REGISTRY[ecosystem]}: a hallucinated name, free for anyone to register.${hint}`, ...didYouMean });
+    findings.push({
+      id: 'not-found',
+      severity: 'critical',
+      message: `\`${name}\` does not exist on ${REGISTRY[ecosystem]}: a hallucinated name, free for anyone to register.${hint}`,
+      ...didYouMean,
+    });
     return applySuppressions(withVerdict(findings, unknownSignals), input);
   }
   const info = lookup.info;
   if (info.securityHolding) {
-    findings.push({ id: 'security-holding', severity: 'critical', message: `\`${name}\` is npm's security holding package: the real one was removed as malware.${hint}`, evidence: `latest ${info.latest ?? '?'}`, ...didYouMean });
+    findings.push({
+      id: 'security-holding',
+      severity: 'critical',
+      message: `\`${name}\` is npm's security holding package: the real one was removed as malware.${hint}`,
+      evidence: `latest ${info.latest ?? '?'}`,
+      ...didYouMean,
+    });
   } else if (info.unpublished) {
-    findings.push({ id: 'unpublished', severity: 'critical', message: `\`${name}\` exists on ${REGISTRY[ecosystem]} with no versions left (unpublished): the name can be taken again.${hint}`, ...didYouMean });
+    findings.push({
+      id: 'unpublished',
+      severity: 'critical',
+      message: `\`${name}\` exists on ${REGISTRY[ecosystem]} with no versions left (unpublished): the name can be taken again.${hint}`,
+      ...didYouMean,
+    });
   }
   if (typo && !info.securityHolding && !info.unpublished) findings.push(typosquatFinding(name, typo, ''));
   const ageOf = (date: string): number => (input.now.getTime() - Date.parse(date)) / 86_400_000;
   if (info.created !== undefined) {
     const ageDays = ageOf(info.created);
-    if (ageDays < settings.newPackageDays) findings.push({ id: 'new-package', severity: 'medium', message: `\`${name}\` was first published ${Math.max(0, Math.floor(ageDays))} days ago (under ${settings.newPackageDays}).`, evidence: `created ${info.created}` });
+    if (ageDays < settings.newPackageDays)
+      findings.push({
+        id: 'new-package',
+        severity: 'medium',
+        message: `\`${name}\` was first published ${Math.max(0, Math.floor(ageDays))} days ago (under ${settings.newPackageDays}).`,
+        evidence: `created ${info.created}`,
+      });
   } else if (info.createdAtOrBefore === undefined || ageOf(info.createdAtOrBefore) < settings.newPackageDays) {
     // No creation date, and the earliest version time (an estimate that can only be too late) does not show it is old enough.
     unknownSignals.push('new-package');
@@ -69,7 +91,8 @@ export function evaluate(input: EvaluationInput): Evaluation {
   extrasSignal(input, info, findings, unknownSignals);
   if (ecosystem === 'npm') versionSignals(input, info, findings, unknownSignals);
   if (info.repository === undefined) unknownSignals.push('no-repository');
-  else if (info.repository === null && !info.securityHolding && !info.unpublished) findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
+  else if (info.repository === null && !info.securityHolding && !info.unpublished)
+    findings.push({ id: 'no-repository', severity: 'low', message: `\`${name}\` names no source repository.` });
   return requireSignals(applySuppressions(withVerdict(findings, unknownSignals), input), settings.requireSignals);
 }
 
@@ -86,12 +109,21 @@ function requireSignals(evaluation: Evaluation, required: readonly SignalId[]): 
   if (evaluation.verdict !== 'ok' && evaluation.verdict !== 'warn') return evaluation;
   const missing = required.filter((id) => evaluation.unknownSignals.includes(id));
   if (missing.length === 0) return evaluation;
-  return { ...evaluation, verdict: 'unknown', error: `could not evaluate ${missing.map((id) => `${id} (${WHY_UNKNOWN[id] ?? 'no data'})`).join(', ')}, which --require-signals asks for` };
+  return {
+    ...evaluation,
+    verdict: 'unknown',
+    error: `could not evaluate ${missing.map((id) => `${id} (${WHY_UNKNOWN[id] ?? 'no data'})`).join(', ')}, which --require-signals asks for`,
+  };
 }
 
 function typosquatFinding(name: string, typo: TyposquatJudgement, note: string): SignalFinding {
   const established = typo.established ? ` It is established on the registry (${typo.established}), so this is a warning, not a block.` : '';
-  return { id: 'typosquat', severity: typo.severity, message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?${established}${note}`, suggestion: typo.target };
+  return {
+    id: 'typosquat',
+    severity: typo.severity,
+    message: `\`${name}\` looks like a typo of the popular \`${typo.target}\` (${typo.how}). Did you mean \`${typo.target}\`?${established}${note}`,
+    suggestion: typo.target,
+  };
 }
 
 /**
@@ -112,7 +144,8 @@ function extrasSignal(input: EvaluationInput, info: PackageInfo, findings: Signa
   const missing = asked.filter((e) => !defined.includes(e));
   if (missing.length === 0) return;
   findings.push({
-    id: 'unknown-extra', severity: 'medium',
+    id: 'unknown-extra',
+    severity: 'medium',
     message: `\`${input.name}[${missing.join(',')}]\`: ${input.name} defines no extra ${missing.map((e) => `\`${e}\``).join(', ')} (it defines ${defined.length > 0 ? defined.map((e) => `\`${e}\``).join(', ') : 'none'}); the installer drops it, so less is installed than the requirement says.`,
     evidence: `defined extras: ${defined.join(', ') || 'none'}`,
   });
@@ -134,13 +167,24 @@ function popularitySignal(input: EvaluationInput, info: PackageInfo, findings: S
   }
   if (downloads >= settings.minMonthlyDownloads) return;
   const source = info.monthlyDownloads !== undefined ? 'last month' : "a month, by aiprov's shipped data";
-  findings.push({ id: 'low-popularity', severity: 'low', message: `\`${name}\` has ${downloads} downloads ${source} (under ${settings.minMonthlyDownloads}).`, evidence: `${downloads} downloads ${source}` });
+  findings.push({
+    id: 'low-popularity',
+    severity: 'low',
+    message: `\`${name}\` has ${downloads} downloads ${source} (under ${settings.minMonthlyDownloads}).`,
+    evidence: `${downloads} downloads ${source}`,
+  });
 }
 
 /** A name that is not valid in its ecosystem: one finding, and nothing asked of any registry. */
 export function evaluateInvalidName(input: Pick<EvaluationInput, 'ecosystem' | 'name' | 'settings' | 'now'>): Evaluation {
   const { ecosystem, name } = input;
-  const findings: SignalFinding[] = [{ id: 'invalid-name', severity: 'high', message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.` }];
+  const findings: SignalFinding[] = [
+    {
+      id: 'invalid-name',
+      severity: 'high',
+      message: `\`${name}\` is not a valid ${ecosystem} package name: not looked up, and no package manager would install it as written.`,
+    },
+  ];
   return applySuppressions(withVerdict(findings, []), { ...input, lookup: { status: 'not-found' }, typo: undefined });
 }
 
@@ -154,12 +198,19 @@ function versionSignals(input: EvaluationInput, info: PackageInfo, findings: Sig
   const checked = pinned.length > 0 ? pinned : info.latest !== undefined ? [info.latest] : [];
   if (pinned.length === 0 && info.installScripts === undefined) unknownSignals.push('install-scripts');
   if (pinned.length === 0 && info.deprecated === undefined) unknownSignals.push('deprecated');
-  const flagsOf = (v: string): { installScripts?: string[]; deprecated?: string } => (pinned.length > 0 ? info.versionFlags?.[v] ?? {}
-    : { ...(info.installScripts?.length ? { installScripts: info.installScripts } : {}), ...(info.deprecated ? { deprecated: info.deprecated } : {}) });
+  const flagsOf = (v: string): { installScripts?: string[]; deprecated?: string } =>
+    pinned.length > 0
+      ? (info.versionFlags?.[v] ?? {})
+      : { ...(info.installScripts?.length ? { installScripts: info.installScripts } : {}), ...(info.deprecated ? { deprecated: info.deprecated } : {}) };
   const scripts = checked.filter((v) => (flagsOf(v).installScripts?.length ?? 0) > 0);
   if (scripts.length > 0) {
     const which = [...new Set(scripts.flatMap((v) => flagsOf(v).installScripts ?? []))];
-    findings.push({ id: 'install-scripts', severity: 'medium', message: `\`${name}@${scripts.join(', ')}\` runs ${which.join(', ')} scripts on install.`, evidence: which.join(', ') });
+    findings.push({
+      id: 'install-scripts',
+      severity: 'medium',
+      message: `\`${name}@${scripts.join(', ')}\` runs ${which.join(', ')} scripts on install.`,
+      evidence: which.join(', '),
+    });
   }
   const deprecated = checked.filter((v) => flagsOf(v).deprecated !== undefined);
   const first = deprecated[0];
@@ -186,7 +237,11 @@ export function verdictOf(all: SignalFinding[]): Verdict {
 function applySuppressions(evaluation: Evaluation, input: EvaluationInput): Evaluation {
   const mine = input.settings.suppressions.filter((s) => matches(s, input.ecosystem, input.name));
   if (mine.length === 0) return evaluation;
-  const policy = mine.map((s) => ({ reason: s.reason, ...(s.expires !== undefined ? { expires: s.expires } : {}), ...(s.signals !== undefined ? { ids: s.signals } : {}) }));
+  const policy = mine.map((s) => ({
+    reason: s.reason,
+    ...(s.expires !== undefined ? { expires: s.expires } : {}),
+    ...(s.signals !== undefined ? { ids: s.signals } : {}),
+  }));
   const findings = applyPolicySuppressions(evaluation.findings, policy, input.now.toISOString().slice(0, 10), `\`${input.name}\``);
   return { ...evaluation, findings, ...(evaluation.verdict === 'unknown' ? {} : { verdict: verdictOf(findings) }) };
 }

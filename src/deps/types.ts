@@ -29,8 +29,18 @@ export interface FoundDependency {
 }
 
 export type SignalId =
-  | 'invalid-name' | 'not-found' | 'unpublished' | 'unknown-extra' | 'security-holding' | 'typosquat' | 'new-package' | 'low-popularity'
-  | 'install-scripts' | 'no-repository' | 'deprecated' | 'expired-suppression';
+  | 'invalid-name'
+  | 'not-found'
+  | 'unpublished'
+  | 'unknown-extra'
+  | 'security-holding'
+  | 'typosquat'
+  | 'new-package'
+  | 'low-popularity'
+  | 'install-scripts'
+  | 'no-repository'
+  | 'deprecated'
+  | 'expired-suppression';
 
 /** A dependency finding: the policy layer's finding with a signal id; `suggestion` is the package it probably meant. */
 export type SignalFinding = PolicyFinding<SignalId>;

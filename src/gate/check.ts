@@ -88,7 +88,6 @@ export interface RiskyHunk {
   reviewers?: string[];
 }
 
-
 export interface CheckReport extends Envelope<'checkReport'> {
   base: string;
   head: string;
@@ -131,13 +130,18 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     base = await git.resolveCommit(options.base);
   } catch (error) {
     if (error instanceof GitError) {
-      throw new GitError('BAD_REVISION', `base ${options.base} is not in this clone, so the change cannot be measured (a shallow checkout? fetch the base: actions/checkout with fetch-depth: 0, or git fetch origin ${options.base.replace(/^origin\//, '')})`, { cause: error });
+      throw new GitError(
+        'BAD_REVISION',
+        `base ${options.base} is not in this clone, so the change cannot be measured (a shallow checkout? fetch the base: actions/checkout with fetch-depth: 0, or git fetch origin ${options.base.replace(/^origin\//, '')})`,
+        { cause: error },
+      );
     }
     throw error;
   }
   const policy = await options.policyAt(base);
   // The analyser the change is judged with knows the base's agent signatures, not the checkout's.
-  const context: CheckContext = policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
+  const context: CheckContext =
+    policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
   const rules = effectiveRules(policy.risk, policy.source);
   const compiled = compileRules(rules, policy.source);
   const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
@@ -147,7 +151,11 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   // A shallow clone cut inside the change makes the cut commit seem to add whole files: who wrote them is not known.
   const boundary = new Set(await git.shallowBoundary());
   const cut = inRange.find((sha) => boundary.has(sha));
-  if (cut !== undefined) throw new GitError('SHALLOW_REPOSITORY', `the history between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} is cut at ${cut.slice(0, 12)} (a shallow clone), so who wrote the change cannot be told: fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`);
+  if (cut !== undefined)
+    throw new GitError(
+      'SHALLOW_REPOSITORY',
+      `the history between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} is cut at ${cut.slice(0, 12)} (a shallow clone), so who wrote the change cannot be told: fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`,
+    );
   const commits: CommitRecord[] = [];
   for await (const c of git.logCommits(inRange)) commits.push(c);
   const attribution = await attributeChange({ context, base, head });
@@ -156,7 +164,16 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiCommits = new Set<string>();
   for (const c of commits) if (analysed.analyse(c).ai) aiCommits.add(c.sha);
 
-  const reviews = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, commits.map((c) => c.sha)), context.analyser)];
+  const reviews = [
+    ...reviewsOf(commits, context.analyser),
+    ...notedReviews(
+      await readReviews(
+        git,
+        commits.map((c) => c.sha),
+      ),
+      context.analyser,
+    ),
+  ];
   const hunks: RiskyHunk[] = [];
   for (const file of attribution.files) hunks.push(...riskyHunks(file, compiled, byId, escalate));
   // The gate's own configuration needs review whoever changed it and however (a deletion too).
@@ -180,7 +197,9 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     const valid = coveringReviews({ commits: hunk.commits, path: hunk.path }, reviews, reach).map((r) => r.reviewer);
     // Each requirement that applies must be met by one of its reviewers.
     const met = applying.every((r) => valid.some((v) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())));
-    hunk.reviewedBy = met ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase()))) : [];
+    hunk.reviewedBy = met
+      ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())))
+      : [];
   }
 
   const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
@@ -188,19 +207,41 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
 
   const d = policy.deps;
-  const settings = d ? { ...(d.failOn ? { failOn: d.failOn } : {}), ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}), ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}), ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}), ...(d.suppressions ? { suppressions: d.suppressions } : {}), ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}) } : {};
+  const settings = d
+    ? {
+        ...(d.failOn ? { failOn: d.failOn } : {}),
+        ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}),
+        ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}),
+        ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}),
+        ...(d.suppressions ? { suppressions: d.suppressions } : {}),
+        ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}),
+      }
+    : {};
   const audit = await auditChange({ context, base, head, settings, ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
 
   const reasons: string[] = [];
-  if (dependencies.failing.length > 0) reasons.push(`${dependencies.failing.length} introduced dependenc${dependencies.failing.length === 1 ? 'y' : 'ies'} flagged at ${audit.failOn} or above: ${dependencies.failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`);
-  const couldNotDecide = dependencies.unknown.length > 0 && options.deps?.allowUnknown !== true
-    ? `${dependencies.unknown.length} introduced name${dependencies.unknown.length === 1 ? '' : 's'} could not be looked up (${dependencies.unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
-    : null;
-  if (secrets.length > 0) reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
+  if (dependencies.failing.length > 0)
+    reasons.push(
+      `${dependencies.failing.length} introduced dependenc${dependencies.failing.length === 1 ? 'y' : 'ies'} flagged at ${audit.failOn} or above: ${dependencies.failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
+    );
+  const couldNotDecide =
+    dependencies.unknown.length > 0 && options.deps?.allowUnknown !== true
+      ? `${dependencies.unknown.length} introduced name${dependencies.unknown.length === 1 ? '' : 's'} could not be looked up (${dependencies.unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
+      : null;
+  if (secrets.length > 0)
+    reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
   const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
-  if (waiting.length > 0) reasons.push(`${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`);
-  const outcome = decide({ failing: secrets.length + dependencies.failing.length, undecided: dependencies.unknown.length, waiting: waiting.length, allowUndecided: options.deps?.allowUnknown === true });
+  if (waiting.length > 0)
+    reasons.push(
+      `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
+    );
+  const outcome = decide({
+    failing: secrets.length + dependencies.failing.length,
+    undecided: dependencies.unknown.length,
+    waiting: waiting.length,
+    allowUndecided: options.deps?.allowUnknown === true,
+  });
   const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
 
   const lines = attribution.files.reduce((n, f) => n + f.added.length, 0);
@@ -216,15 +257,40 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   }
   const findingsBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   const findingsByRule: Record<string, number> = {};
-  const count = (rule: string, tier: Severity): void => { findingsBySeverity[tier]++; findingsByRule[rule] = (findingsByRule[rule] ?? 0) + 1; };
+  const count = (rule: string, tier: Severity): void => {
+    findingsBySeverity[tier]++;
+    findingsByRule[rule] = (findingsByRule[rule] ?? 0) + 1;
+  };
   for (const h of hunks) count(`risk/${h.rule}`, h.tier);
   for (const x of secrets) count(`secret/${x.rule.replace('@secretlint/secretlint-rule-', '')}`, 'critical');
   for (const x of dependencies.failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
   const metrics = { escalations: hunks.filter((h) => h.escalated).length, waiting: waiting.length, findingsBySeverity, findingsByRule };
   return {
-    ...envelope('checkReport'), base, head, policySource: policy.source, decision, outcome, reasons,
-    change: { commits: commits.length, aiCommits: aiCommits.size, lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent },
-    hunks, secrets, dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn }, couldNotDecide, reviews, metrics, escalate, rules, ...(policy.output ? { output: policy.output } : {}), warnings: [...attribution.warnings, ...audit.warnings],
+    ...envelope('checkReport'),
+    base,
+    head,
+    policySource: policy.source,
+    decision,
+    outcome,
+    reasons,
+    change: {
+      commits: commits.length,
+      aiCommits: aiCommits.size,
+      lines,
+      aiLines,
+      aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6,
+      byAgent,
+    },
+    hunks,
+    secrets,
+    dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn },
+    couldNotDecide,
+    reviews,
+    metrics,
+    escalate,
+    rules,
+    ...(policy.output ? { output: policy.output } : {}),
+    warnings: [...attribution.warnings, ...audit.warnings],
   };
 }
 
@@ -266,7 +332,11 @@ function hunkOf(path: string, run: ChangedFile['added'], m: RuleMatch, rule: Ris
 }
 
 function withoutAllow(deps: CheckOptions['deps']): Omit<NonNullable<CheckOptions['deps']>, 'allowUnknown'> {
-  return { ...(deps?.registries ? { registries: deps.registries } : {}), ...(deps?.offline !== undefined ? { offline: deps.offline } : {}), ...(deps?.cacheDir !== undefined ? { cacheDir: deps.cacheDir } : {}) };
+  return {
+    ...(deps?.registries ? { registries: deps.registries } : {}),
+    ...(deps?.offline !== undefined ? { offline: deps.offline } : {}),
+    ...(deps?.cacheDir !== undefined ? { cacheDir: deps.cacheDir } : {}),
+  };
 }
 
 /** The audit's failing and unknown names, each placed at the line that names it, and whether an agent wrote that line. */
@@ -276,12 +346,18 @@ function introducedFindings(audit: DepsReport, aiLines: ReadonlySet<string>): { 
     const file = source?.file ?? '';
     const line = source?.line ?? 0;
     return {
-      ecosystem: dep.ecosystem, name: dep.name, verdict: dep.verdict, file, line,
+      ecosystem: dep.ecosystem,
+      name: dep.name,
+      verdict: dep.verdict,
+      file,
+      line,
       ai: dep.sources.some((s) => aiLines.has(`${s.file}\0${s.line}`)),
       findings: dep.findings.filter((f) => f.suppressed === undefined).map((f) => `${f.severity} ${f.id}: ${f.message}`),
     };
   };
-  const failing = audit.dependencies.filter((d) => d.verdict !== 'unknown' && d.findings.some((f) => f.suppressed === undefined && atOrAbove(f.severity, audit.failOn)));
+  const failing = audit.dependencies.filter(
+    (d) => d.verdict !== 'unknown' && d.findings.some((f) => f.suppressed === undefined && atOrAbove(f.severity, audit.failOn)),
+  );
   const unknown = audit.dependencies.filter((d) => d.verdict === 'unknown' && d.local === undefined);
   return { failing: failing.map(place), unknown: unknown.map(place) };
 }

@@ -40,7 +40,8 @@ export function compileRules(rules: readonly RiskRule[], source = 'the built-in 
       try {
         return make(text);
       } catch (error) {
-        if (error instanceof PatternSyntaxError) throw new ConfigError('CONFIG_INVALID', `${where}: risk rule ${rule.id}: ${what} ${JSON.stringify(text)}: ${error.reason}`);
+        if (error instanceof PatternSyntaxError)
+          throw new ConfigError('CONFIG_INVALID', `${where}: risk rule ${rule.id}: ${what} ${JSON.stringify(text)}: ${error.reason}`);
         throw error;
       }
     };

@@ -19,7 +19,10 @@ export interface ReviewConfig {
 }
 
 /** The reviewers' addresses a requirement names, teams expanded (lowercase); an unknown team is a config error. */
-export function requiredReviewers(config: ReviewConfig | undefined, source: string): { include: string[]; exclude: string[]; reviewers: Set<string>; names: string[] }[] {
+export function requiredReviewers(
+  config: ReviewConfig | undefined,
+  source: string,
+): { include: string[]; exclude: string[]; reviewers: Set<string>; names: string[] }[] {
   return (config?.require ?? []).map((entry, i) => {
     const reviewers = new Set<string>();
     for (const r of entry.reviewers) {
@@ -31,7 +34,12 @@ export function requiredReviewers(config: ReviewConfig | undefined, source: stri
         reviewers.add(r.toLowerCase());
       }
     }
-    return { include: entry.paths.filter((p) => !p.startsWith('!')), exclude: entry.paths.filter((p) => p.startsWith('!')).map((p) => p.slice(1)), reviewers, names: entry.reviewers };
+    return {
+      include: entry.paths.filter((p) => !p.startsWith('!')),
+      exclude: entry.paths.filter((p) => p.startsWith('!')).map((p) => p.slice(1)),
+      reviewers,
+      names: entry.reviewers,
+    };
   });
 }
 
@@ -47,8 +55,10 @@ const NO_CONTROLS: Controls = { ssdf: [], asvs: [], slsa: [], soc2: [], iso27001
  */
 export function effectiveRules(config: RiskConfig | undefined, source: string): RiskRule[] {
   const known = new Set(BUILTIN_RULES.map((r) => r.id));
-  for (const id of config?.disable ?? []) if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.disable: no built-in rule '${id}' (there are ${[...known].join(', ')})`);
-  for (const id of Object.keys(config?.override ?? {})) if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.override.${id}: no built-in rule of that id`);
+  for (const id of config?.disable ?? [])
+    if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.disable: no built-in rule '${id}' (there are ${[...known].join(', ')})`);
+  for (const id of Object.keys(config?.override ?? {}))
+    if (!known.has(id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.override.${id}: no built-in rule of that id`);
   const disabled = new Set(config?.disable ?? []);
   const rules: RiskRule[] = BUILTIN_RULES.filter((r) => !disabled.has(r.id)).map((r) => {
     const o = config?.override?.[r.id];
@@ -56,7 +66,8 @@ export function effectiveRules(config: RiskConfig | undefined, source: string): 
   });
   const ids = new Set(known);
   for (const own of config?.rules ?? []) {
-    if (ids.has(own.id)) throw new ConfigError('CONFIG_INVALID', `${source}: risk.rules: '${own.id}' is already a rule (use risk.override to change a built-in one)`);
+    if (ids.has(own.id))
+      throw new ConfigError('CONFIG_INVALID', `${source}: risk.rules: '${own.id}' is already a rule (use risk.override to change a built-in one)`);
     ids.add(own.id);
     rules.push({ ...own, paths: own.paths ?? [], content: own.content ?? [], controls: { ...NO_CONTROLS, ...own.controls } });
   }

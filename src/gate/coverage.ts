@@ -30,9 +30,17 @@ export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFa
     const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
     for (const t of trailers) {
       const identity = parseIdentity(t.value);
-      if (!identity) { out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' }); continue; }
+      if (!identity) {
+        out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' });
+        continue;
+      }
       const agent = agentOf(identity, analyser);
-      out.push({ commit: c.sha, reviewer: formatIdentity(identity), via: 'trailer', ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}) });
+      out.push({
+        commit: c.sha,
+        reviewer: formatIdentity(identity),
+        via: 'trailer',
+        ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}),
+      });
     }
   }
   return out;
@@ -50,7 +58,13 @@ export function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, ana
     const identity = { name: review.reviewer.name, email: review.reviewer.email ?? '' };
     const agent = agentOf(identity, analyser);
     const rejected = agent !== undefined ? `an agent (${agent}) cannot review` : review.decision !== 'approved' ? `decision: ${review.decision}` : undefined;
-    return { commit, reviewer: formatIdentity(identity), via: 'note' as const, ...(review.scope.paths ? { paths: review.scope.paths } : {}), ...(rejected !== undefined ? { rejected } : {}) };
+    return {
+      commit,
+      reviewer: formatIdentity(identity),
+      via: 'note' as const,
+      ...(review.scope.paths ? { paths: review.scope.paths } : {}),
+      ...(rejected !== undefined ? { rejected } : {}),
+    };
   });
 }
 
@@ -74,11 +88,13 @@ export interface ReviewReach {
 export function coveringReviews(work: { commits: readonly string[]; path: string }, reviews: readonly Review[], reach: ReviewReach): Review[] {
   // Work of no commit is reached by no review (a review must be tied to what it covers).
   if (work.commits.length === 0) return [];
-  return reviews.filter((r) =>
-    r.rejected === undefined
-    && work.commits.every((sha) => reach.reaches(r, sha))
-    && (r.paths === undefined || r.paths.some((glob) => globMatches(glob, work.path)))
-    && !work.commits.some((sha) => sameIdentity(reach.author(sha), r.reviewer)));
+  return reviews.filter(
+    (r) =>
+      r.rejected === undefined &&
+      work.commits.every((sha) => reach.reaches(r, sha)) &&
+      (r.paths === undefined || r.paths.some((glob) => globMatches(glob, work.path))) &&
+      !work.commits.some((sha) => sameIdentity(reach.author(sha), r.reviewer)),
+  );
 }
 
 /** A change's commits, newest first: a review on commit i reaches commits i and older. */
@@ -113,4 +129,3 @@ export function sameIdentity(author: Identity | undefined, reviewer: string): bo
   const r = parseIdentity(reviewer);
   return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();
 }
-

@@ -39,10 +39,21 @@ export function checkRecord(report: CheckReport, checkedAt: Date): CheckRecord {
     if (h.reviewedBy.length === 0) waitingByRule[h.rule] = (waitingByRule[h.rule] ?? 0) + 1;
   }
   return {
-    checkedAt: checkedAt.toISOString(), base: report.base, head: report.head, decision: report.decision, couldNotDecide: report.couldNotDecide !== null,
-    aiShare: report.change.aiShare, aiLines: report.change.aiLines, lines: report.change.lines,
-    escalations: escalated.length, waiting: escalated.filter((h) => h.reviewedBy.length === 0).length, waitingByRule,
-    secrets: report.secrets.length, dependencies: report.dependencies.failing.length, byRule, tool: `aiprov ${report.tool.version}`,
+    checkedAt: checkedAt.toISOString(),
+    base: report.base,
+    head: report.head,
+    decision: report.decision,
+    couldNotDecide: report.couldNotDecide !== null,
+    aiShare: report.change.aiShare,
+    aiLines: report.change.aiLines,
+    lines: report.change.lines,
+    escalations: escalated.length,
+    waiting: escalated.filter((h) => h.reviewedBy.length === 0).length,
+    waitingByRule,
+    secrets: report.secrets.length,
+    dependencies: report.dependencies.failing.length,
+    byRule,
+    tool: `aiprov ${report.tool.version}`,
   };
 }
 
@@ -57,7 +68,7 @@ export async function recordCheck(git: NotesWriter, record: CheckRecord): Promis
  */
 export async function readCheckRecords(git: NotesReader): Promise<{ records: CheckRecord[]; unreadable: number }> {
   const snapshot = await git.notesAt(CHECKS_REF);
-  const notes = await snapshot.read([...await snapshot.noted()]);
+  const notes = await snapshot.read([...(await snapshot.noted())]);
   const records: CheckRecord[] = [];
   let unreadable = 0;
   for (const [commit, text] of notes) {

@@ -40,7 +40,10 @@ export async function scanSecrets(files: readonly AddedLines[]): Promise<SecretF
     if (file.lines.length === 0) continue;
     // The added lines, in order, as one text: a key block added whole stays whole.
     const content = file.lines.map((l) => (l.text.length > LINE_CAP ? l.text.slice(0, LINE_CAP) : l.text)).join('\n');
-    const result = await lint({ source: { filePath: file.path, content, contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
+    const result = await lint({
+      source: { filePath: file.path, content, contentType: 'text' },
+      options: { config, maskSecrets: true, noPhysicFilePath: true },
+    });
     const seen = new Set<string>();
     for (const m of result.messages) {
       if (placeholder(content.slice(m.range[0], m.range[1]))) continue;

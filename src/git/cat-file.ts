@@ -57,7 +57,9 @@ export class BlobStream {
     if (oids.length === 0) return;
     let release = (): void => undefined;
     const previous = this.turn;
-    this.turn = new Promise<void>((resolve) => { release = resolve; });
+    this.turn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     await previous;
     let child: ChildProcess | undefined;
     let answered = 0;
@@ -87,8 +89,12 @@ export class BlobStream {
     const child = this.git.spawn(['cat-file', '--batch'], ['pipe', 'pipe', 'pipe']);
     child.stdin?.on('error', () => undefined);
     exitOf(child, ['cat-file']).then(
-      () => { this.failed = new GitError('GIT_FAILED', 'git cat-file ended early'); },
-      (error: unknown) => { this.failed = error instanceof Error ? error : new GitError('GIT_FAILED', String(error)); },
+      () => {
+        this.failed = new GitError('GIT_FAILED', 'git cat-file ended early');
+      },
+      (error: unknown) => {
+        this.failed = error instanceof Error ? error : new GitError('GIT_FAILED', String(error));
+      },
     );
     const stdout = child.stdout;
     if (!stdout) throw new GitError('GIT_FAILED', 'git cat-file started without an output pipe');

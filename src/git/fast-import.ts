@@ -87,7 +87,9 @@ export async function importHistory(dir: string, commits: Iterable<ImportCommit>
       await write(block + '\n');
     }
     stdin.end('done\n');
-    await exited.catch((error: unknown) => { throw new GitError('GIT_FAILED', `${(error as Error).message} (in ${dir})`, { cause: error }); });
+    await exited.catch((error: unknown) => {
+      throw new GitError('GIT_FAILED', `${(error as Error).message} (in ${dir})`, { cause: error });
+    });
     const marks = await readFile(marksFile, 'utf8');
     const shas: string[] = new Array<string>(count);
     for (const line of marks.split('\n')) {

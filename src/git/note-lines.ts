@@ -12,7 +12,11 @@ import { missingNoteObject, type NotesWriter } from './types.js';
 export async function appendNoteLines(git: NotesWriter, ref: string, sha: string, lines: readonly string[], options: { unique?: boolean } = {}): Promise<void> {
   await git.updateNote(ref, sha, (current) => {
     const missing = current === undefined ? undefined : missingNoteObject(current);
-    if (missing !== undefined) throw new NotesError('NOTE_UNREADABLE', `the note on ${sha.slice(0, 12)} in ${ref} names object ${missing}, which is missing; fetch ${ref} before adding to it`);
+    if (missing !== undefined)
+      throw new NotesError(
+        'NOTE_UNREADABLE',
+        `the note on ${sha.slice(0, 12)} in ${ref} names object ${missing}, which is missing; fetch ${ref} before adding to it`,
+      );
     const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
     const have = new Set(kept);
     const added = options.unique === true ? lines.filter((l) => !have.has(l)) : lines;

@@ -16,7 +16,11 @@ export class CliNotesSnapshot implements NotesSnapshot {
   private commits: Promise<ReadonlySet<string>> | undefined;
   private blobStream: BlobStream | undefined;
 
-  constructor(private readonly git: GitRunner, readonly ref: string, readonly tip: string | null) {}
+  constructor(
+    private readonly git: GitRunner,
+    readonly ref: string,
+    readonly tip: string | null,
+  ) {}
 
   noted(): Promise<ReadonlySet<string>> {
     this.commits ??= this.tip === null ? Promise.resolve(new Set<string>()) : this.blobs(this.tip).then((blobs) => new Set(blobs.keys()));

@@ -9,7 +9,16 @@ import { readBlobs } from './cat-file.js';
 import { CliNotesSnapshot } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
-import { missingNoteText, type CommitRecord, type NotesSnapshot, type GitRepository, type HeadState, type LogRequest, type TreeEntry, type TreeFile } from './types.js';
+import {
+  missingNoteText,
+  type CommitRecord,
+  type NotesSnapshot,
+  type GitRepository,
+  type HeadState,
+  type LogRequest,
+  type TreeEntry,
+  type TreeFile,
+} from './types.js';
 import { compareStrings } from '../kernel/sorted.js';
 
 const FIELD = '\x1f';
@@ -30,9 +39,8 @@ export async function openRepository(dir: string, vars?: NodeJS.ProcessEnv): Pro
   const notRepository = { code: 'NOT_A_REPOSITORY' as GitCode, message: `${absolute} is not a git repository` };
   const bare = (await git.text(['rev-parse', '--is-bare-repository'], notRepository)).trim();
   if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', notRepository.message);
-  const root = bare === 'true'
-    ? path.resolve(absolute, (await git.text(['rev-parse', '--git-dir'])).trim())
-    : (await git.text(['rev-parse', '--show-toplevel'])).trim();
+  const root =
+    bare === 'true' ? path.resolve(absolute, (await git.text(['rev-parse', '--git-dir'])).trim()) : (await git.text(['rev-parse', '--show-toplevel'])).trim();
   return new CliGitRepository(root, new GitRunner(root, vars), bare === 'true');
 }
 
@@ -42,7 +50,11 @@ const NOTE_UPDATE_ATTEMPTS = 50;
 const PATHSPEC_CHUNK = 2000;
 
 class CliGitRepository implements GitRepository {
-  constructor(readonly root: string, private readonly git: GitRunner, readonly bare: boolean) {}
+  constructor(
+    readonly root: string,
+    private readonly git: GitRunner,
+    readonly bare: boolean,
+  ) {}
 
   async head(): Promise<HeadState> {
     const sha = (await this.git.text(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
@@ -55,12 +67,19 @@ class CliGitRepository implements GitRepository {
     if (shallow !== 'true') return [];
     const file = (await this.git.text(['rev-parse', '--git-path', 'shallow'])).trim();
     const text = await readFile(path.resolve(this.root, file), 'utf8').catch(() => '');
-    return text.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l)).sort();
+    return text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^[0-9a-f]{40,64}$/.test(l))
+      .sort();
   }
 
   async checkRange(range: string): Promise<void> {
     assertSafeRevision(range, 'range');
-    await this.git.text(['rev-list', '--max-count=0', '--end-of-options', range, '--'], { code: 'BAD_REVISION', message: `unknown revision or range '${range}'` });
+    await this.git.text(['rev-list', '--max-count=0', '--end-of-options', range, '--'], {
+      code: 'BAD_REVISION',
+      message: `unknown revision or range '${range}'`,
+    });
   }
 
   async readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>> {
@@ -72,7 +91,11 @@ class CliGitRepository implements GitRepository {
     // Spawned directly: simple-git waits 50 ms on a command that prints nothing (the ref is usually absent), and
     // for-each-ref, unlike rev-parse --verify, exits 0 when it is.
     const out = await this.git.collect(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref], '');
-    const tip = out.toString('utf8').split('\n').map((line) => line.split(' ')).find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];
+    const tip = out
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];
     return new CliNotesSnapshot(this.git, ref, tip ?? null);
   }
 
@@ -90,7 +113,17 @@ class CliGitRepository implements GitRepository {
   }
 
   async *log(request: LogRequest): AsyncIterable<CommitRecord> {
-    const args = ['-c', 'log.showSignature=false', 'log', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`, ...revisionArgs(request)];
+    const args = [
+      '-c',
+      'log.showSignature=false',
+      'log',
+      '--no-color',
+      '--no-notes',
+      '--encoding=UTF-8',
+      '-z',
+      `--format=${LOG_FORMAT}`,
+      ...revisionArgs(request),
+    ];
     for await (const batch of this.git.recordBatches(args)) {
       for (const record of batch) yield parseRecord(decoder.decode(record));
     }
@@ -103,7 +136,10 @@ class CliGitRepository implements GitRepository {
 
   async listRefs(patterns: readonly string[]): Promise<string[]> {
     const out = await this.git.text(['for-each-ref', '--format=%(refname)', '--', ...patterns]);
-    return out.split('\n').filter((line) => line !== '').sort(compareStrings);
+    return out
+      .split('\n')
+      .filter((line) => line !== '')
+      .sort(compareStrings);
   }
 
   async listCommits(range: string): Promise<string[]> {
@@ -125,7 +161,18 @@ class CliGitRepository implements GitRepository {
   async *logCommits(shas: readonly string[]): AsyncIterable<CommitRecord> {
     if (shas.length === 0) return;
     for (const sha of shas) if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError('BAD_REVISION', `not a full commit id: '${sha}'`);
-    const args = ['-c', 'log.showSignature=false', 'log', '--no-walk=unsorted', '--stdin', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${LOG_FORMAT}`];
+    const args = [
+      '-c',
+      'log.showSignature=false',
+      'log',
+      '--no-walk=unsorted',
+      '--stdin',
+      '--no-color',
+      '--no-notes',
+      '--encoding=UTF-8',
+      '-z',
+      `--format=${LOG_FORMAT}`,
+    ];
     for await (const record of this.git.records(args, { input: shas.join('\n') + '\n' })) {
       yield parseRecord(decoder.decode(record));
     }
@@ -133,7 +180,19 @@ class CliGitRepository implements GitRepository {
 
   async changedFiles(sha: string): Promise<string[]> {
     assertSafeRevision(sha);
-    const out = await this.git.text(['diff-tree', '-r', '-z', '--root', '-m', '--first-parent', '--no-commit-id', '--name-only', '--diff-filter=AMRCT', '--no-renames', sha]);
+    const out = await this.git.text([
+      'diff-tree',
+      '-r',
+      '-z',
+      '--root',
+      '-m',
+      '--first-parent',
+      '--no-commit-id',
+      '--name-only',
+      '--diff-filter=AMRCT',
+      '--no-renames',
+      sha,
+    ]);
     return out.split('\0').filter((p) => p !== '');
   }
 
@@ -143,7 +202,14 @@ class CliGitRepository implements GitRepository {
     // Every file some commit of the range touched (merges against each parent): blame can give a line to a
     // commit only in a file that commit changed, even when the file ends the range as it began.
     const out = await this.git.text(['log', '-z', '--name-only', '--format=', '-m', '--no-renames', '--no-ext-diff', '--no-textconv', `${from}..${to}`]);
-    return [...new Set(out.split('\0').map((p) => p.replace(/^\n+/, '')).filter((p) => p !== ''))];
+    return [
+      ...new Set(
+        out
+          .split('\0')
+          .map((p) => p.replace(/^\n+/, ''))
+          .filter((p) => p !== ''),
+      ),
+    ];
   }
 
   async listTree(rev: string): Promise<TreeEntry[]> {
@@ -168,7 +234,19 @@ class CliGitRepository implements GitRepository {
       // Literal pathspecs, a few thousand at a time (the command line has a limit): only these blobs are read.
       for (let i = 0; i < wanted.length; i += PATHSPEC_CHUNK) {
         const chunk = wanted.slice(i, i + PATHSPEC_CHUNK);
-        const numstat = await this.git.text(['--literal-pathspecs', 'diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha, '--', ...chunk]);
+        const numstat = await this.git.text([
+          '--literal-pathspecs',
+          'diff',
+          '--numstat',
+          '-z',
+          '--no-renames',
+          '--no-ext-diff',
+          '--no-textconv',
+          empty,
+          sha,
+          '--',
+          ...chunk,
+        ]);
         for (const entry of numstat.split('\0')) {
           const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
           if (m) counts.set(m[3] ?? '', { lines: m[1] === '-' ? 0 : Number(m[1]), binary: m[1] === '-' });
@@ -216,12 +294,19 @@ class CliGitRepository implements GitRepository {
         await this.git.text(['notes', `--ref=${scratch}`, 'add', '--force', '-F', file, sha]);
         const written = (await this.git.text(['rev-parse', '--verify', '--quiet', `${scratch}^{commit}`])).trim();
         // An all-zero old value: the ref must not exist yet.
-        const failure = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(() => undefined, (error: unknown) => (error instanceof Error ? error : new GitError('GIT_FAILED', String(error))));
+        const failure = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new GitError('GIT_FAILED', String(error))),
+        );
         if (failure === undefined) return;
         // Lost a race only if the ref moved; any other failure (permissions, a broken ref) is the error itself.
         const now = (await this.git.text(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
         if (now === tip) throw failure;
-        if (attempt >= NOTE_UPDATE_ATTEMPTS) throw new GitError('GIT_FAILED', `could not update ${ref} for commit ${sha.slice(0, 12)}: other writers kept moving it (${NOTE_UPDATE_ATTEMPTS + 1} attempts)`);
+        if (attempt >= NOTE_UPDATE_ATTEMPTS)
+          throw new GitError(
+            'GIT_FAILED',
+            `could not update ${ref} for commit ${sha.slice(0, 12)}: other writers kept moving it (${NOTE_UPDATE_ATTEMPTS + 1} attempts)`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
       }
     } finally {
@@ -268,7 +353,10 @@ class CliGitRepository implements GitRepository {
 
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
     assertSafeRevision(rev);
-    const blobs = await readBlobs(this.git, paths.map((p) => `${rev}:${p}`));
+    const blobs = await readBlobs(
+      this.git,
+      paths.map((p) => `${rev}:${p}`),
+    );
     const out = new Map<string, string>();
     for (const p of paths) {
       const content = blobs.get(`${rev}:${p}`);
@@ -283,7 +371,10 @@ class CliGitRepository implements GitRepository {
       const text = decoder.decode(record);
       const sha = text.slice(0, text.indexOf('\n'));
       if (!/^[0-9a-f]{40,64}$/.test(sha)) continue;
-      const added = text.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1));
+      const added = text
+        .split('\n')
+        .filter((l) => l.startsWith('+') && !l.startsWith('+++'))
+        .map((l) => l.slice(1));
       yield { sha, added };
     }
   }

@@ -41,7 +41,10 @@ export class GitRunner {
   private simple: SimpleGit | undefined;
 
   /** `vars`: the environment git starts from (the context's; the process's when none is given), filtered by gitEnv. */
-  constructor(readonly cwd: string, vars: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly cwd: string,
+    vars: NodeJS.ProcessEnv = process.env,
+  ) {
     this.env = gitEnv(vars);
     // The environment is fixed for the runner's life: check it once, then each call's arguments alone.
     const problem = vulnerabilityCheck([], this.env)[0];
@@ -54,7 +57,10 @@ export class GitRunner {
    * then means "none". Anything else that fails is a GitError with `failure`'s
    * code and message, followed by git's own reason for GIT_FAILED.
    */
-  async text(args: string[], failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` }): Promise<string> {
+  async text(
+    args: string[],
+    failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` },
+  ): Promise<string> {
     this.guard(args);
     this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: Object.keys(FIXED_ENV) }).env(this.env);
     try {
@@ -163,7 +169,10 @@ function gitFailure(args: readonly string[], stderr: string, code: number): GitE
 
 /** The line of git's stderr that says what went wrong, without the `fatal: ` prefix. */
 export function firstFatalLine(stderr: string): string | undefined {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const fatal = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:'));
   const line = fatal ?? lines[0];
   return line?.replace(/^(fatal|error):\s*/, '');
@@ -175,7 +184,11 @@ function mapGitError(error: unknown, fallback: string, code: GitCode, cwd: strin
   if (/ENOENT|spawn git/.test(message)) return new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error });
   // Not "not a repository": git refuses one owned by another user until told it is safe.
   if (/detected dubious ownership/.test(message)) {
-    return new GitError('DUBIOUS_OWNERSHIP', `${cwd}: git refuses a repository owned by another user (dubious ownership); if you trust it: git config --global --add safe.directory ${cwd}`, { cause: error });
+    return new GitError(
+      'DUBIOUS_OWNERSHIP',
+      `${cwd}: git refuses a repository owned by another user (dubious ownership); if you trust it: git config --global --add safe.directory ${cwd}`,
+      { cause: error },
+    );
   }
   const detail = firstFatalLine(message);
   return new GitError(code, detail && code === 'GIT_FAILED' ? `${fallback}: ${detail}` : fallback, { cause: error });

@@ -21,14 +21,17 @@ export type BomCode = 'BOM_INVALID' | 'BOM_INPUT_MISMATCH' | 'BOM_INPUT_INVALID'
 /** A signing key that cannot be made, read or decrypted (exit 2); the message names the file, never the secret. */
 export type KeyCode = 'KEY_EXISTS' | 'KEY_UNREADABLE' | 'KEY_INVALID' | 'PASSPHRASE_MISSING' | 'SIGNING_FAILED' | 'IDENTITY_TOKEN_MISSING';
 /** The evidence does not hold: bad signature, wrong subject or predicate type, untrusted identity (exit 1). */
-export type VerificationCode = 'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID' | 'ATTESTATION_MISSING' | 'ATTESTATION_STALE';
+export type VerificationCode =
+  'SIGNATURE_INVALID' | 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH' | 'IDENTITY_UNTRUSTED' | 'BUNDLE_INVALID' | 'ATTESTATION_MISSING' | 'ATTESTATION_STALE';
 /** What the evidence says fails the organisation's rules (exit 1), or the rules themselves are unusable (exit 2). */
 export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MISSING';
 
 /** An image reference that is not one, or a container registry that cannot be used: unreachable, refusing credentials, answering garbage (exit 2). */
-export type RegistryCode = 'IMAGE_REFERENCE_INVALID' | 'IMAGE_NOT_FOUND' | 'REGISTRY_UNREACHABLE' | 'REGISTRY_AUTH_FAILED' | 'REGISTRY_REFUSED' | 'REGISTRY_BAD_ANSWER';
+export type RegistryCode =
+  'IMAGE_REFERENCE_INVALID' | 'IMAGE_NOT_FOUND' | 'REGISTRY_UNREACHABLE' | 'REGISTRY_AUTH_FAILED' | 'REGISTRY_REFUSED' | 'REGISTRY_BAD_ANSWER';
 
-export type ErrorCode = UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode | RegistryCode;
+export type ErrorCode =
+  UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode | RegistryCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -106,7 +109,11 @@ export class NotesError extends AiprovError<NotesCode> {}
 
 /** A manifest or lockfile that cannot be read: the audit cannot decide, so it stops with the file named. */
 export class ManifestError extends AiprovError<ManifestCode> {
-  constructor(readonly file: string, problem: string, code: ManifestCode = 'MANIFEST_INVALID') {
+  constructor(
+    readonly file: string,
+    problem: string,
+    code: ManifestCode = 'MANIFEST_INVALID',
+  ) {
     super(code, `${file} ${problem}`);
   }
 }

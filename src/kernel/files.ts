@@ -23,7 +23,11 @@ export async function readRegularFile(file: string, cap: number): Promise<FileRe
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`, ...(code ? { code } : {}) };
+    return {
+      ok: false,
+      problem: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`,
+      ...(code ? { code } : {}),
+    };
   }
   try {
     const info = await handle.stat();
@@ -80,10 +84,13 @@ export async function makeDirectory(dir: string): Promise<string | undefined> {
     at = parent;
   }
   for (const level of missing.reverse()) {
-    const problem = await mkdir(level).then(() => undefined, (error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      return code === 'EEXIST' ? undefined : `cannot create ${level} (${code ?? String(error)})`;
-    });
+    const problem = await mkdir(level).then(
+      () => undefined,
+      (error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code === 'EEXIST' ? undefined : `cannot create ${level} (${code ?? String(error)})`;
+      },
+    );
     if (problem) return problem;
   }
   return undefined;

@@ -46,7 +46,11 @@ export type HttpFailureKind = 'timeout' | 'network' | 'http' | 'too-large' | 're
 
 /** Why an exchange gave no usable answer; `message` starts with the `where` the caller gave. */
 export class HttpFailure extends Error {
-  constructor(readonly kind: HttpFailureKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'HttpFailure';
   }
@@ -66,7 +70,8 @@ export async function httpExchange(url: string, request: HttpRequest, settings: 
       last = new HttpFailure('http', `${where}: HTTP ${answer.status}`, answer.status);
       const after = retryAfterMs(answer.headers.get('retry-after'));
       if (after !== undefined) {
-        if (after > (settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) throw new HttpFailure('http', `${where}: HTTP ${answer.status}, and asked to wait ${Math.round(after / 1000)} s`, answer.status);
+        if (after > (settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS))
+          throw new HttpFailure('http', `${where}: HTTP ${answer.status}, and asked to wait ${Math.round(after / 1000)} s`, answer.status);
         wait = after;
       }
     } catch (error) {
@@ -82,7 +87,13 @@ async function once(url: string, request: HttpRequest, settings: HttpSettings, w
   const signal = AbortSignal.timeout(settings.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { method: request.method, headers: request.headers ?? {}, ...(request.body ? { body: new Uint8Array(request.body) } : {}), redirect: 'manual', signal });
+    response = await fetch(url, {
+      method: request.method,
+      headers: request.headers ?? {},
+      ...(request.body ? { body: new Uint8Array(request.body) } : {}),
+      redirect: 'manual',
+      signal,
+    });
   } catch (error) {
     if ((error as Error).name === 'TimeoutError' || signal.aborted) throw new HttpFailure('timeout', `${where}: no answer within ${settings.timeoutMs} ms`);
     throw new HttpFailure('network', `${where}: ${networkCause(error)}`);
@@ -106,11 +117,13 @@ function redirectTarget(url: string, location: string | null, request: HttpReque
   const from = new URL(url);
   const next = new URL(location, url);
   if (next.host === from.host) {
-    if (next.protocol !== from.protocol && next.protocol !== 'https:') throw new HttpFailure('redirect', `${where}: redirected to ${next.protocol}//${next.host}; not followed`);
+    if (next.protocol !== from.protocol && next.protocol !== 'https:')
+      throw new HttpFailure('redirect', `${where}: redirected to ${next.protocol}//${next.host}; not followed`);
     return next;
   }
   const read = request.method === 'GET' || request.method === 'HEAD';
-  if (settings.crossHostReads !== true || !read) throw new HttpFailure('redirect', `${where}: ${read ? 'redirected' : 'a write redirected'} to another host (${next.host}); not followed`);
+  if (settings.crossHostReads !== true || !read)
+    throw new HttpFailure('redirect', `${where}: ${read ? 'redirected' : 'a write redirected'} to another host (${next.host}); not followed`);
   if (next.protocol !== 'https:') throw new HttpFailure('redirect', `${where}: redirected to ${next.protocol}//${next.host}; not followed`);
   return next;
 }
@@ -123,7 +136,11 @@ async function readCapped(response: Response, settings: HttpSettings, where: str
     if (signal.aborted) throw new HttpFailure('timeout', `${where}: answer not finished within ${settings.timeoutMs} ms`);
     throw new HttpFailure('network', `${where}: the connection broke while reading (${(error as Error).message})`);
   }
-  if (!read.ok) throw new HttpFailure('too-large', `${where}: an answer ${read.declared !== undefined ? `of ${read.declared} bytes ` : ''}over the ${settings.maxBytes}-byte limit`);
+  if (!read.ok)
+    throw new HttpFailure(
+      'too-large',
+      `${where}: an answer ${read.declared !== undefined ? `of ${read.declared} bytes ` : ''}over the ${settings.maxBytes}-byte limit`,
+    );
   return read.body;
 }
 

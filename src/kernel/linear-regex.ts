@@ -24,7 +24,10 @@ export interface PatternFlags {
 
 /** A pattern the linear-time engine cannot run; `reason` says why. */
 export class PatternSyntaxError extends Error {
-  constructor(readonly source: string, readonly reason: string) {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
     super(`invalid regular expression ${JSON.stringify(source)}: ${reason}`);
   }
 }
@@ -42,8 +45,12 @@ export function linearPattern(source: string, flags: PatternFlags = {}): Pattern
     compiled = RE2JS.compile(source, (flags.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (flags.multiline ? RE2JS.MULTILINE : 0));
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
-    throw new PatternSyntaxError(source, /Perl syntax: `\(\?[=!<]/.test(message) || /escape sequence: `\\\d/.test(message)
-      ? `${message} (look-around and back-references cannot run in linear time)` : message);
+    throw new PatternSyntaxError(
+      source,
+      /Perl syntax: `\(\?[=!<]/.test(message) || /escape sequence: `\\\d/.test(message)
+        ? `${message} (look-around and back-references cannot run in linear time)`
+        : message,
+    );
   }
   return {
     source,

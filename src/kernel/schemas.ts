@@ -32,11 +32,23 @@ export const DOCUMENT_KINDS = {
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;
 /** The kinds a command prints: each has a URI, an envelope, and renderers (report/renderers.ts). */
-export const REPORT_KINDS = ['blameReport', 'checkReport', 'dashboard', 'demoReport', 'dependencyAudit', 'hooksResult', 'recordResult', 'scanReport', 'verifyReport'] as const satisfies readonly SchemaName[];
+export const REPORT_KINDS = [
+  'blameReport',
+  'checkReport',
+  'dashboard',
+  'demoReport',
+  'dependencyAudit',
+  'hooksResult',
+  'recordResult',
+  'scanReport',
+  'verifyReport',
+] as const satisfies readonly SchemaName[];
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type KindUri<K extends SchemaName> = (typeof DOCUMENT_KINDS)[K]['uri'];
 
-export const SCHEMA_FILES = Object.fromEntries(Object.entries(DOCUMENT_KINDS).map(([name, kind]) => [name, kind.file])) as { [K in SchemaName]: (typeof DOCUMENT_KINDS)[K]['file'] };
+export const SCHEMA_FILES = Object.fromEntries(Object.entries(DOCUMENT_KINDS).map(([name, kind]) => [name, kind.file])) as {
+  [K in SchemaName]: (typeof DOCUMENT_KINDS)[K]['file'];
+};
 
 /** The fields every report starts with: which kind it is, and which aiprov wrote it. */
 export interface Envelope<K extends ReportKind> {
@@ -93,15 +105,23 @@ export function validateAgainst(name: SchemaName, value: unknown): string | null
 function pickError(errors: ErrorObject[]): ErrorObject | undefined {
   const first = errors[0];
   if (!first) return undefined;
-  const combinator = errors.find((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && first.instancePath.startsWith(e.instancePath) && first.schemaPath.startsWith(e.schemaPath.replace(/\/(oneOf|anyOf)$/, '')));
+  const combinator = errors.find(
+    (e) =>
+      (e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
+      first.instancePath.startsWith(e.instancePath) &&
+      first.schemaPath.startsWith(e.schemaPath.replace(/\/(oneOf|anyOf)$/, '')),
+  );
   return combinator ?? first;
 }
 
 function describeError(error: ErrorObject | undefined): string {
   if (!error) return 'does not match its schema';
   const where = error.instancePath === '' ? 'top level' : error.instancePath;
-  const extra = error.keyword === 'additionalProperties'
-    ? ` '${String((error.params as { additionalProperty?: string }).additionalProperty)}'`
-    : error.keyword === 'enum' ? ` (${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')})` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` '${String((error.params as { additionalProperty?: string }).additionalProperty)}'`
+      : error.keyword === 'enum'
+        ? ` (${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')})`
+        : '';
   return `${where}: ${error.message ?? 'is invalid'}${extra}`;
 }

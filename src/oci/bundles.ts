@@ -1,7 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../kernel/errors.js';
 import { parseIndex, type RegistryClient } from './client.js';
-import { bundleAnnotations, bundleManifest, EMPTY_CONFIG, manifestBytes, MEDIA, referrersTag, sha256Digest, withReferrer, type Descriptor, type ImageIndex, type Manifest } from './manifests.js';
+import {
+  bundleAnnotations,
+  bundleManifest,
+  EMPTY_CONFIG,
+  manifestBytes,
+  MEDIA,
+  referrersTag,
+  sha256Digest,
+  withReferrer,
+  type Descriptor,
+  type ImageIndex,
+  type Manifest,
+} from './manifests.js';
 import { attTag, bundleFromLegacy, legacyDescriptor, legacyLayer, legacyManifest } from './legacy.js';
 import { formatReference } from './reference.js';
 
@@ -18,7 +30,11 @@ export async function resolveImage(client: RegistryClient): Promise<ResolvedImag
   const found = await client.manifest(reference);
   if (!found) throw new RegistryError('IMAGE_NOT_FOUND', `no image ${reference} in ${client.where}`);
   const isIndex = found.descriptor.mediaType === MEDIA.index || found.descriptor.mediaType === MEDIA.dockerList;
-  const platforms = isIndex ? parseIndex(found.bytes, `${client.where}@${found.descriptor.digest}`).manifests.filter((d) => d.mediaType === MEDIA.manifest || d.mediaType === MEDIA.dockerManifest) : [];
+  const platforms = isIndex
+    ? parseIndex(found.bytes, `${client.where}@${found.descriptor.digest}`).manifests.filter(
+        (d) => d.mediaType === MEDIA.manifest || d.mediaType === MEDIA.dockerManifest,
+      )
+    : [];
   return { descriptor: found.descriptor, platforms };
 }
 
@@ -81,7 +97,12 @@ export async function attachBundle(client: RegistryClient, subject: Descriptor, 
  * the whole put back under the tag; read again and gone round while another
  * writer's manifest has replaced ours, as with the referrers tag.
  */
-export async function attachLegacy(client: RegistryClient, subject: Descriptor, bundle: unknown, predicateType: string): Promise<{ tag: string; layer: string }> {
+export async function attachLegacy(
+  client: RegistryClient,
+  subject: Descriptor,
+  bundle: unknown,
+  predicateType: string,
+): Promise<{ tag: string; layer: string }> {
   const layer = legacyLayer(bundle, predicateType);
   const descriptor = legacyDescriptor(layer.bytes, layer.annotations);
   await client.pushBlob(layer.bytes);
@@ -155,31 +176,71 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
   }
   const found: FoundBundle[] = [];
   for (const entry of index?.manifests ?? []) {
-    if (entry.artifactType !== undefined && entry.artifactType !== MEDIA.bundle) { skipped.push(`${entry.digest}: artifact type ${entry.artifactType}`); continue; }
+    if (entry.artifactType !== undefined && entry.artifactType !== MEDIA.bundle) {
+      skipped.push(`${entry.digest}: artifact type ${entry.artifactType}`);
+      continue;
+    }
     const read = await client.manifest(entry.digest, [MEDIA.manifest]);
-    if (!read) { skipped.push(`${entry.digest}: listed, but not in the registry`); continue; }
+    if (!read) {
+      skipped.push(`${entry.digest}: listed, but not in the registry`);
+      continue;
+    }
     const m = read.json as Partial<Manifest>;
-    if (m.artifactType !== MEDIA.bundle) { skipped.push(`${entry.digest}: artifact type ${String(m.artifactType)}`); continue; }
-    if (m.subject?.digest !== digest) { skipped.push(`${entry.digest}: about ${String(m.subject?.digest)}, not this image`); continue; }
+    if (m.artifactType !== MEDIA.bundle) {
+      skipped.push(`${entry.digest}: artifact type ${String(m.artifactType)}`);
+      continue;
+    }
+    if (m.subject?.digest !== digest) {
+      skipped.push(`${entry.digest}: about ${String(m.subject?.digest)}, not this image`);
+      continue;
+    }
     const layer = Array.isArray(m.layers) && m.layers.length === 1 ? m.layers[0] : undefined;
-    if (layer?.mediaType !== MEDIA.bundle || typeof layer.digest !== 'string') { skipped.push(`${entry.digest}: not one bundle layer`); continue; }
-    if (typeof layer.size === 'number' && layer.size > BUNDLE_BYTES) { skipped.push(`${entry.digest}: a bundle of ${layer.size} bytes`); continue; }
+    if (layer?.mediaType !== MEDIA.bundle || typeof layer.digest !== 'string') {
+      skipped.push(`${entry.digest}: not one bundle layer`);
+      continue;
+    }
+    if (typeof layer.size === 'number' && layer.size > BUNDLE_BYTES) {
+      skipped.push(`${entry.digest}: a bundle of ${layer.size} bytes`);
+      continue;
+    }
     const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
     let json: unknown;
-    try { json = JSON.parse(bytes.toString('utf8')); } catch { json = undefined; }
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
     const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
-    found.push({ source: formatReference(client.ref, entry.digest), manifest: entry.digest, bytes, json, ...(predicateType !== undefined ? { predicateType } : {}) });
+    found.push({
+      source: formatReference(client.ref, entry.digest),
+      manifest: entry.digest,
+      bytes,
+      json,
+      ...(predicateType !== undefined ? { predicateType } : {}),
+    });
   }
   // cosign's legacy `.att` tag: each DSSE layer made back into a bundle for the same verifier.
   const tag = attTag(digest);
   looked.push(`${client.where}:${tag} (cosign's legacy attestations)`);
   for (const layer of await readAttLayers(client, tag)) {
-    if (layer.mediaType !== MEDIA.dsse) { skipped.push(`${tag} layer ${layer.digest}: media type ${layer.mediaType}`); continue; }
-    if (layer.size > BUNDLE_BYTES) { skipped.push(`${tag} layer ${layer.digest}: ${layer.size} bytes`); continue; }
+    if (layer.mediaType !== MEDIA.dsse) {
+      skipped.push(`${tag} layer ${layer.digest}: media type ${layer.mediaType}`);
+      continue;
+    }
+    if (layer.size > BUNDLE_BYTES) {
+      skipped.push(`${tag} layer ${layer.digest}: ${layer.size} bytes`);
+      continue;
+    }
     const envelope = await client.blob(layer.digest, BUNDLE_BYTES);
     const json = bundleFromLegacy(envelope, layer.annotations ?? {});
     const predicateType = layer.annotations?.predicateType;
-    found.push({ source: `${client.where}:${tag} layer ${layer.digest}`, manifest: layer.digest, bytes: envelope, json, ...(predicateType !== undefined ? { predicateType } : {}) });
+    found.push({
+      source: `${client.where}:${tag} layer ${layer.digest}`,
+      manifest: layer.digest,
+      bytes: envelope,
+      json,
+      ...(predicateType !== undefined ? { predicateType } : {}),
+    });
   }
   return { found, looked, skipped };
 }

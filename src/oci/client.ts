@@ -38,7 +38,10 @@ export class RegistryClient {
   private authorization: string | undefined;
   readonly where: string;
 
-  constructor(readonly ref: ImageReference, private readonly options: RegistryClientOptions) {
+  constructor(
+    readonly ref: ImageReference,
+    private readonly options: RegistryClientOptions,
+  ) {
     const host = apiHost(ref.registry);
     const plain = isLoopback(ref.registry) || (options.insecure ?? []).includes(ref.registry);
     this.base = `${plain ? 'http' : 'https'}://${host}/v2/${ref.repository}`;
@@ -48,11 +51,16 @@ export class RegistryClient {
 
   /** The descriptor of what `reference` (a tag or digest) names, and its bytes, checked against the digest. */
   async manifest(reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<{ descriptor: Descriptor; bytes: Buffer; json: unknown } | undefined> {
-    const answer = await this.send(`/manifests/${reference}`, { method: 'GET', headers: { accept: accept.join(', ') }, idempotent: true }, `GET manifest ${reference}`);
+    const answer = await this.send(
+      `/manifests/${reference}`,
+      { method: 'GET', headers: { accept: accept.join(', ') }, idempotent: true },
+      `GET manifest ${reference}`,
+    );
     if (answer.status === 404) return undefined;
     this.expect(answer, [200], `GET manifest ${reference}`);
     const digest = sha256Digest(answer.body);
-    if (reference.startsWith('sha256:') && digest !== reference) throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: the manifest served for ${reference} has digest ${digest}`);
+    if (reference.startsWith('sha256:') && digest !== reference)
+      throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: the manifest served for ${reference} has digest ${digest}`);
     const mediaType = (answer.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     let json: unknown;
     try {
@@ -80,15 +88,24 @@ export class RegistryClient {
     const location = started.headers.get('location');
     if (location === null) throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: a blob upload without a location`);
     const target = new URL(location, started.url);
-    if (target.host !== new URL(this.base).host) throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: a blob upload to another host (${target.host}); not followed`);
+    if (target.host !== new URL(this.base).host)
+      throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: a blob upload to another host (${target.host}); not followed`);
     target.searchParams.set('digest', digest);
-    const put = await this.sendUrl(target.href, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, body: bytes, idempotent: false }, `PUT blob ${digest}`);
+    const put = await this.sendUrl(
+      target.href,
+      { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, body: bytes, idempotent: false },
+      `PUT blob ${digest}`,
+    );
     this.expect(put, [201], `PUT blob ${digest}`);
   }
 
   /** Pushes a manifest under `reference` (its digest, or a tag). */
   async pushManifest(reference: string, bytes: Buffer, mediaType: string): Promise<void> {
-    const answer = await this.send(`/manifests/${reference}`, { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes, idempotent: true }, `PUT manifest ${reference}`);
+    const answer = await this.send(
+      `/manifests/${reference}`,
+      { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes, idempotent: true },
+      `PUT manifest ${reference}`,
+    );
     this.expect(answer, [201], `PUT manifest ${reference}`);
   }
 
@@ -107,7 +124,11 @@ export class RegistryClient {
 
   private expect(answer: Exchange, statuses: number[], what: string): void {
     if (statuses.includes(answer.status)) return;
-    if (answer.status === 401 || answer.status === 403) throw new RegistryError('REGISTRY_AUTH_FAILED', `${this.where}: ${what}: HTTP ${answer.status} (${this.options.credentials ? 'the credentials were refused' : 'no credentials: docker login, which aiprov reads from config.json'})`);
+    if (answer.status === 401 || answer.status === 403)
+      throw new RegistryError(
+        'REGISTRY_AUTH_FAILED',
+        `${this.where}: ${what}: HTTP ${answer.status} (${this.options.credentials ? 'the credentials were refused' : 'no credentials: docker login, which aiprov reads from config.json'})`,
+      );
     throw new RegistryError('REGISTRY_REFUSED', `${this.where}: ${what}: HTTP ${answer.status}${errorDetail(answer.body)}`);
   }
 
@@ -129,13 +150,21 @@ export class RegistryClient {
 
   private async authenticate(challenge: Challenge, where: string): Promise<void> {
     const creds = this.options.credentials;
-    const basic = creds?.username !== undefined && creds.password !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
+    const basic =
+      creds?.username !== undefined && creds.password !== undefined
+        ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
+        : undefined;
     if (challenge.scheme === 'basic') {
-      if (!basic) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the registry asks for credentials and there are none for ${this.ref.registry} (docker login ${this.ref.registry}; aiprov reads config.json)`);
+      if (!basic)
+        throw new RegistryError(
+          'REGISTRY_AUTH_FAILED',
+          `${where}: the registry asks for credentials and there are none for ${this.ref.registry} (docker login ${this.ref.registry}; aiprov reads config.json)`,
+        );
       this.authorization = basic;
       return;
     }
-    if (challenge.scheme !== 'bearer') throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the registry asks for ${challenge.scheme} authentication, which aiprov does not speak`);
+    if (challenge.scheme !== 'bearer')
+      throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the registry asks for ${challenge.scheme} authentication, which aiprov does not speak`);
     const realm = challenge.params.realm;
     let realmUrl: URL;
     try {
@@ -143,18 +172,44 @@ export class RegistryClient {
     } catch {
       throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: a Bearer challenge without a usable realm`);
     }
-    if (realmUrl.protocol !== 'https:' && !(realmUrl.protocol === 'http:' && isLoopback(realmUrl.host))) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token realm ${realmUrl.origin} is not HTTPS; no credentials are sent there`);
+    if (realmUrl.protocol !== 'https:' && !(realmUrl.protocol === 'http:' && isLoopback(realmUrl.host)))
+      throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token realm ${realmUrl.origin} is not HTTPS; no credentials are sent there`);
     if (challenge.params.service !== undefined) realmUrl.searchParams.set('service', challenge.params.service);
     realmUrl.searchParams.set('scope', `repository:${this.ref.repository}:${this.options.access === 'push' ? 'pull,push' : 'pull'}`);
     // An identity token (docker login to a registry that uses OAuth2) is exchanged by POST, as the distribution spec's token
     // documentation says; a user and password go in Basic on a GET.
-    const token = creds?.identityToken !== undefined
-      ? await exchange(realmUrl.origin + realmUrl.pathname, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, idempotent: false,
-        body: Buffer.from(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, service: challenge.params.service ?? '', scope: realmUrl.searchParams.get('scope') ?? '', client_id: 'aiprov' }).toString()),
-      }, this.settings, `${this.ref.registry}: token from ${realmUrl.origin}`)
-      : await exchange(realmUrl.href, { method: 'GET', headers: basic ? { authorization: basic } : {}, idempotent: true }, this.settings, `${this.ref.registry}: token from ${realmUrl.origin}`);
-    if (token.status === 401 || token.status === 403) throw new RegistryError('REGISTRY_AUTH_FAILED', `${where}: the token service ${realmUrl.origin} refused ${creds?.identityToken !== undefined ? 'the identity token' : basic ? 'the credentials' : 'anonymous access'} (HTTP ${token.status})`);
+    const token =
+      creds?.identityToken !== undefined
+        ? await exchange(
+            realmUrl.origin + realmUrl.pathname,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              idempotent: false,
+              body: Buffer.from(
+                new URLSearchParams({
+                  grant_type: 'refresh_token',
+                  refresh_token: creds.identityToken,
+                  service: challenge.params.service ?? '',
+                  scope: realmUrl.searchParams.get('scope') ?? '',
+                  client_id: 'aiprov',
+                }).toString(),
+              ),
+            },
+            this.settings,
+            `${this.ref.registry}: token from ${realmUrl.origin}`,
+          )
+        : await exchange(
+            realmUrl.href,
+            { method: 'GET', headers: basic ? { authorization: basic } : {}, idempotent: true },
+            this.settings,
+            `${this.ref.registry}: token from ${realmUrl.origin}`,
+          );
+    if (token.status === 401 || token.status === 403)
+      throw new RegistryError(
+        'REGISTRY_AUTH_FAILED',
+        `${where}: the token service ${realmUrl.origin} refused ${creds?.identityToken !== undefined ? 'the identity token' : basic ? 'the credentials' : 'anonymous access'} (HTTP ${token.status})`,
+      );
     if (token.status !== 200) throw new RegistryError('REGISTRY_REFUSED', `${where}: the token service ${realmUrl.origin} answered HTTP ${token.status}`);
     let value: unknown;
     try {
@@ -163,7 +218,8 @@ export class RegistryClient {
     } catch {
       value = undefined;
     }
-    if (typeof value !== 'string' || value === '') throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: the token service ${realmUrl.origin} gave no token`);
+    if (typeof value !== 'string' || value === '')
+      throw new RegistryError('REGISTRY_BAD_ANSWER', `${where}: the token service ${realmUrl.origin} gave no token`);
     this.authorization = `Bearer ${value}`;
   }
 }
@@ -174,7 +230,8 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
   if (!m) return undefined;
   const params: Record<string, string> = {};
-  for (const p of (m[2] ?? '').matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const p of (m[2] ?? '').matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+    params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
   return { scheme: (m[1] ?? '').toLowerCase(), params };
 }
 
@@ -186,7 +243,8 @@ export function parseIndex(bytes: Buffer, what: string): ImageIndex {
     throw new RegistryError('REGISTRY_BAD_ANSWER', `${what}: not JSON`);
   }
   const index = json as Partial<ImageIndex>;
-  if (typeof json !== 'object' || json === null || !Array.isArray(index.manifests)) throw new RegistryError('REGISTRY_BAD_ANSWER', `${what}: not an image index`);
+  if (typeof json !== 'object' || json === null || !Array.isArray(index.manifests))
+    throw new RegistryError('REGISTRY_BAD_ANSWER', `${what}: not an image index`);
   const manifests = (index.manifests as unknown[]).filter((d): d is Descriptor => {
     const x = d as Partial<Descriptor> | null;
     return typeof x === 'object' && x !== null && typeof x.digest === 'string' && /^sha256:[a-f0-9]{64}$/.test(x.digest) && typeof x.mediaType === 'string';

@@ -48,4 +48,3 @@ export async function registryCredentials(registry: string, where: CredentialFil
   if (typeof entry.username === 'string' && typeof entry.password === 'string') return { username: entry.username, password: entry.password };
   return undefined;
 }
-

@@ -11,9 +11,22 @@ export type { HttpSettings };
 export type Exchange = HttpAnswer;
 export type RequestInit = HttpRequest;
 
-export const DEFAULT_REGISTRY_HTTP: HttpSettings = { timeoutMs: 15_000, retries: 3, backoffMs: 250, maxBytes: 16 * 1024 * 1024, maxRedirects: 5, crossHostReads: true };
+export const DEFAULT_REGISTRY_HTTP: HttpSettings = {
+  timeoutMs: 15_000,
+  retries: 3,
+  backoffMs: 250,
+  maxBytes: 16 * 1024 * 1024,
+  maxRedirects: 5,
+  crossHostReads: true,
+};
 
-const CODES: Record<HttpFailure['kind'], RegistryCode> = { 'timeout': 'REGISTRY_UNREACHABLE', 'network': 'REGISTRY_UNREACHABLE', 'http': 'REGISTRY_REFUSED', 'too-large': 'REGISTRY_BAD_ANSWER', 'redirect': 'REGISTRY_BAD_ANSWER' };
+const CODES: Record<HttpFailure['kind'], RegistryCode> = {
+  'timeout': 'REGISTRY_UNREACHABLE',
+  'network': 'REGISTRY_UNREACHABLE',
+  'http': 'REGISTRY_REFUSED',
+  'too-large': 'REGISTRY_BAD_ANSWER',
+  'redirect': 'REGISTRY_BAD_ANSWER',
+};
 
 export async function exchange(url: string, init: RequestInit, settings: HttpSettings, where: string): Promise<Exchange> {
   try {

@@ -28,7 +28,14 @@ interface BundleShape {
   verificationMaterial?: {
     certificate?: { rawBytes?: string };
     x509CertificateChain?: { certificates?: { rawBytes?: string }[] };
-    tlogEntries?: { logIndex?: string; logId?: { keyId?: string }; kindVersion?: { kind?: string; version?: string }; integratedTime?: string; inclusionPromise?: { signedEntryTimestamp?: string }; canonicalizedBody?: string }[];
+    tlogEntries?: {
+      logIndex?: string;
+      logId?: { keyId?: string };
+      kindVersion?: { kind?: string; version?: string };
+      integratedTime?: string;
+      inclusionPromise?: { signedEntryTimestamp?: string };
+      canonicalizedBody?: string;
+    }[];
     timestampVerificationData?: { rfc3161Timestamps?: { signedTimestamp?: string }[] };
   };
   dsseEnvelope?: { payload?: string; payloadType?: string; signatures?: { sig?: string; keyid?: string }[] };
@@ -43,13 +50,18 @@ export function legacyLayer(bundle: unknown, predicateType: string): { bytes: Bu
   const b = bundle as BundleShape;
   const env = b.dsseEnvelope;
   if (!env?.payload || !env.payloadType || !env.signatures?.[0]?.sig) throw new Error('the bundle holds no DSSE envelope');
-  const bytes = Buffer.from(JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures.map((s) => ({ keyid: s.keyid ?? '', sig: s.sig ?? '' })) }));
+  const bytes = Buffer.from(
+    JSON.stringify({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures.map((s) => ({ keyid: s.keyid ?? '', sig: s.sig ?? '' })) }),
+  );
   const annotations: Record<string, string> = { [ANNOTATION.signature]: '', [ANNOTATION.predicateType]: predicateType };
   const m = b.verificationMaterial;
   const leaf = m?.certificate?.rawBytes ?? m?.x509CertificateChain?.certificates?.[0]?.rawBytes;
   if (leaf !== undefined) {
     annotations[ANNOTATION.certificate] = pem(leaf);
-    annotations[ANNOTATION.chain] = (m?.x509CertificateChain?.certificates ?? []).slice(1).map((c) => pem(c.rawBytes ?? '')).join('');
+    annotations[ANNOTATION.chain] = (m?.x509CertificateChain?.certificates ?? [])
+      .slice(1)
+      .map((c) => pem(c.rawBytes ?? ''))
+      .join('');
   }
   const timestamp = m?.timestampVerificationData?.rfc3161Timestamps?.[0]?.signedTimestamp;
   if (timestamp !== undefined) annotations[ANNOTATION.timestamp] = JSON.stringify({ SignedRFC3161Timestamp: timestamp });
@@ -57,7 +69,12 @@ export function legacyLayer(bundle: unknown, predicateType: string): { bytes: Bu
   if (entry) {
     annotations[ANNOTATION.rekorBundle] = JSON.stringify({
       SignedEntryTimestamp: entry.inclusionPromise?.signedEntryTimestamp,
-      Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: Buffer.from(entry.logId?.keyId ?? '', 'base64').toString('hex') },
+      Payload: {
+        body: entry.canonicalizedBody,
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: Buffer.from(entry.logId?.keyId ?? '', 'base64').toString('hex'),
+      },
     });
   }
   return { bytes, annotations };
@@ -82,7 +99,11 @@ export function legacyDescriptor(bytes: Buffer, annotations: Record<string, stri
  */
 export function bundleFromLegacy(envelope: Buffer, annotations: Record<string, string>): unknown {
   let dsse: unknown;
-  try { dsse = JSON.parse(envelope.toString('utf8')); } catch { return undefined; }
+  try {
+    dsse = JSON.parse(envelope.toString('utf8'));
+  } catch {
+    return undefined;
+  }
   const material: Record<string, unknown> = { tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } };
   const certificate = annotations[ANNOTATION.certificate];
   if (certificate !== undefined && certificate !== '') {
@@ -97,15 +118,22 @@ export function bundleFromLegacy(envelope: Buffer, annotations: Record<string, s
     material.publicKey = { hint: typeof keyid === 'string' && keyid !== '' ? keyid : 'cosign-att-layer' };
   }
   const timestamp = parseJson(annotations[ANNOTATION.timestamp]) as { SignedRFC3161Timestamp?: string } | undefined;
-  if (timestamp?.SignedRFC3161Timestamp !== undefined) material.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp.SignedRFC3161Timestamp }] };
-  const rekor = parseJson(annotations[ANNOTATION.rekorBundle]) as { SignedEntryTimestamp?: string; Payload?: { body?: string; integratedTime?: number; logIndex?: number; logID?: string } } | undefined;
+  if (timestamp?.SignedRFC3161Timestamp !== undefined)
+    material.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp.SignedRFC3161Timestamp }] };
+  const rekor = parseJson(annotations[ANNOTATION.rekorBundle]) as
+    { SignedEntryTimestamp?: string; Payload?: { body?: string; integratedTime?: number; logIndex?: number; logID?: string } } | undefined;
   if (rekor?.Payload?.body !== undefined) {
     const body = parseJson(Buffer.from(rekor.Payload.body, 'base64').toString('utf8')) as { kind?: string; apiVersion?: string } | undefined;
-    material.tlogEntries = [{
-      logIndex: String(rekor.Payload.logIndex ?? 0), logId: { keyId: Buffer.from(rekor.Payload.logID ?? '', 'hex').toString('base64') },
-      kindVersion: { kind: body?.kind ?? '', version: body?.apiVersion ?? '' }, integratedTime: String(rekor.Payload.integratedTime ?? 0),
-      inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp ?? '' }, canonicalizedBody: rekor.Payload.body,
-    }];
+    material.tlogEntries = [
+      {
+        logIndex: String(rekor.Payload.logIndex ?? 0),
+        logId: { keyId: Buffer.from(rekor.Payload.logID ?? '', 'hex').toString('base64') },
+        kindVersion: { kind: body?.kind ?? '', version: body?.apiVersion ?? '' },
+        integratedTime: String(rekor.Payload.integratedTime ?? 0),
+        inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp ?? '' },
+        canonicalizedBody: rekor.Payload.body,
+      },
+    ];
   }
   // A log entry from the annotation has its signed entry timestamp but no inclusion proof, which bundle v0.3 requires:
   // such a bundle is a v0.1 one (the certificate as a chain), as cosign's own were.
@@ -119,12 +147,20 @@ export function bundleFromLegacy(envelope: Buffer, annotations: Record<string, s
       // A chain that does not parse: no bundle, and the verifier says so.
       return undefined;
     }
-    return { mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: { ...rest, x509CertificateChain: { certificates } }, dsseEnvelope: dsse };
+    return {
+      mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+      verificationMaterial: { ...rest, x509CertificateChain: { certificates } },
+      dsseEnvelope: dsse,
+    };
   }
   return { mediaType: MEDIA.bundle, verificationMaterial: material, dsseEnvelope: dsse };
 }
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  try { return JSON.parse(text); } catch { return undefined; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

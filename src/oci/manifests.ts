@@ -52,7 +52,11 @@ export function describe(bytes: Buffer, mediaType: string): Descriptor {
 
 /** Annotations cosign and GitHub put on a bundle's manifest, and copy into referrer descriptors. */
 export function bundleAnnotations(predicateType: string, created: Date): Record<string, string> {
-  return { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': created.toISOString() };
+  return {
+    'dev.sigstore.bundle.content': 'dsse-envelope',
+    'dev.sigstore.bundle.predicateType': predicateType,
+    'org.opencontainers.image.created': created.toISOString(),
+  };
 }
 
 /** A Sigstore bundle as an OCI 1.1 artifact referring to `subject`: one layer holding the bundle, the empty config (cosign's BUNDLE_SPEC). */

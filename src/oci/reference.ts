@@ -20,7 +20,9 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
 
 /** Parses `[host[:port]/]path[:tag][@sha256:hex]`; anything else is refused, naming what is wrong. */
 export function parseImageReference(text: string): ImageReference {
-  const bad = (why: string): never => { throw new RegistryError('IMAGE_REFERENCE_INVALID', `image ${JSON.stringify(text)}: ${why}`); };
+  const bad = (why: string): never => {
+    throw new RegistryError('IMAGE_REFERENCE_INVALID', `image ${JSON.stringify(text)}: ${why}`);
+  };
   if (text.length === 0 || text.length > 1024 || /\s/.test(text)) bad('not an image reference');
   let rest = text;
   let digest: string | undefined;
@@ -45,7 +47,8 @@ export function parseImageReference(text: string): ImageReference {
   const registry = hasHost ? first : DOCKER_HUB;
   if (hasHost && !HOST.test(registry)) bad(`the registry ${JSON.stringify(registry)} is not a host name`);
   const path = hasHost ? parts.slice(1) : parts;
-  if (path.length === 0 || !path.every((c) => COMPONENT.test(c))) bad('the repository name must be lowercase letters, digits and separators (. _ __ -), in components separated by /');
+  if (path.length === 0 || !path.every((c) => COMPONENT.test(c)))
+    bad('the repository name must be lowercase letters, digits and separators (. _ __ -), in components separated by /');
   const repository = registry === DOCKER_HUB && path.length === 1 ? `library/${path[0] ?? ''}` : path.join('/');
   return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }

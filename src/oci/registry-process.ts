@@ -17,7 +17,9 @@ async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -32,12 +34,19 @@ export async function startLocalRegistry(binary: string, dir: string): Promise<L
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   const config = path.join(dir, 'config.yml');
-  await writeFile(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${JSON.stringify(path.join(dir, 'data'))}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  await writeFile(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${JSON.stringify(path.join(dir, 'data'))}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
   const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let failed: Error | undefined;
-  child.on('error', (error) => { failed = error; });
-  child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr = (stderr + t).slice(-2000); });
+  child.on('error', (error) => {
+    failed = error;
+  });
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    stderr = (stderr + t).slice(-2000);
+  });
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   const stop = async (): Promise<void> => {
@@ -48,8 +57,15 @@ export async function startLocalRegistry(binary: string, dir: string): Promise<L
   };
   for (;;) {
     if (failed) throw new RegistryError('REGISTRY_UNREACHABLE', `${binary}: ${failed.message}`);
-    if (child.exitCode !== null) throw new RegistryError('REGISTRY_UNREACHABLE', `${binary} exited ${child.exitCode}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
-    if (await fetch(`http://${host}/v2/`).then((r) => r.status === 200, () => false)) return { host, stop };
+    if (child.exitCode !== null)
+      throw new RegistryError('REGISTRY_UNREACHABLE', `${binary} exited ${child.exitCode}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (
+      await fetch(`http://${host}/v2/`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return { host, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new RegistryError('REGISTRY_UNREACHABLE', `${binary} did not answer on ${host} within 15 s`);

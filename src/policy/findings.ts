@@ -35,16 +35,25 @@ export interface Suppression<Id extends string = string> {
  * YYYY-MM-DD, from the caller's clock.
  */
 export function applySuppressions<Id extends string>(
-  findings: readonly Finding<Id>[], suppressions: readonly Suppression<Id>[], today: string, subject: string,
+  findings: readonly Finding<Id>[],
+  suppressions: readonly Suppression<Id>[],
+  today: string,
+  subject: string,
 ): Finding<Id | typeof EXPIRED_SUPPRESSION>[] {
   const out: Finding<Id | typeof EXPIRED_SUPPRESSION>[] = findings.map((f) => ({ ...f }));
   for (const s of suppressions) {
     if (s.expires !== undefined && s.expires < today) {
-      out.push({ id: EXPIRED_SUPPRESSION, severity: 'medium', message: `The suppression of ${subject} (${s.reason}) expired on ${s.expires}: its findings count again.`, evidence: s.expires });
+      out.push({
+        id: EXPIRED_SUPPRESSION,
+        severity: 'medium',
+        message: `The suppression of ${subject} (${s.reason}) expired on ${s.expires}: its findings count again.`,
+        evidence: s.expires,
+      });
       continue;
     }
     for (const f of out) {
-      if (f.id !== EXPIRED_SUPPRESSION && (s.ids === undefined || (s.ids as readonly string[]).includes(f.id))) f.suppressed = { reason: s.reason, ...(s.expires ? { expires: s.expires } : {}) };
+      if (f.id !== EXPIRED_SUPPRESSION && (s.ids === undefined || (s.ids as readonly string[]).includes(f.id)))
+        f.suppressed = { reason: s.reason, ...(s.expires ? { expires: s.expires } : {}) };
     }
   }
   return out;

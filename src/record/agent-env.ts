@@ -39,7 +39,12 @@ export interface AgentFromEnv {
 export function agentFromEnv(env: NodeJS.ProcessEnv, hints: readonly AgentEnvHint[]): AgentFromEnv | undefined {
   const explicit = env.AIPROV_AGENT;
   if (explicit && isAgentId(explicit)) {
-    return { agent: explicit, variable: 'AIPROV_AGENT', ...(env.AIPROV_AGENT_NAME ? { name: env.AIPROV_AGENT_NAME } : {}), ...(env.AIPROV_MODEL ? { model: env.AIPROV_MODEL } : {}) };
+    return {
+      agent: explicit,
+      variable: 'AIPROV_AGENT',
+      ...(env.AIPROV_AGENT_NAME ? { name: env.AIPROV_AGENT_NAME } : {}),
+      ...(env.AIPROV_MODEL ? { model: env.AIPROV_MODEL } : {}),
+    };
   }
   for (const hint of hints) {
     const value = env[hint.variable];
@@ -53,9 +58,24 @@ export function agentFromEnv(env: NodeJS.ProcessEnv, hints: readonly AgentEnvHin
 export type TrailerStyle = 'assisted-by' | 'co-authored-by';
 
 const DISPLAY: Record<AgentId, string> = {
-  'aider': 'aider', 'amazon-q': 'Amazon Q', 'amp': 'Amp', 'claude-code': 'Claude', 'codegen': 'Codegen', 'codex': 'Codex',
-  'copilot': 'Copilot', 'cursor': 'Cursor', 'devin': 'Devin', 'entire': 'Entire', 'factory-droid': 'Factory Droid', 'firebender': 'Firebender',
-  'gemini-cli': 'Gemini', 'jules': 'Jules', 'opencode': 'opencode', 'openhands': 'OpenHands', 'sweep': 'Sweep', 'other': 'AI agent',
+  'aider': 'aider',
+  'amazon-q': 'Amazon Q',
+  'amp': 'Amp',
+  'claude-code': 'Claude',
+  'codegen': 'Codegen',
+  'codex': 'Codex',
+  'copilot': 'Copilot',
+  'cursor': 'Cursor',
+  'devin': 'Devin',
+  'entire': 'Entire',
+  'factory-droid': 'Factory Droid',
+  'firebender': 'Firebender',
+  'gemini-cli': 'Gemini',
+  'jules': 'Jules',
+  'opencode': 'opencode',
+  'openhands': 'OpenHands',
+  'sweep': 'Sweep',
+  'other': 'AI agent',
 };
 
 /** The identities agents themselves write in their Co-authored-by trailers; agents without one get `Assisted-by`. */

@@ -18,7 +18,8 @@ export function parseFileArgument(arg: string): FileRanges {
   if (colon > 0) {
     const ranges = parseRangeList(arg.slice(colon + 1));
     if (ranges) return { path: normalise(arg.slice(0, colon), arg), ranges: mergeRanges(ranges) };
-    if (/^[\d,-]+$/.test(arg.slice(colon + 1))) throw new UsageError('line ranges must look like 1-10,15 (1-based, start <= end)', { field: 'files', value: arg });
+    if (/^[\d,-]+$/.test(arg.slice(colon + 1)))
+      throw new UsageError('line ranges must look like 1-10,15 (1-based, start <= end)', { field: 'files', value: arg });
   }
   return { path: normalise(arg, arg) };
 }
@@ -26,7 +27,8 @@ export function parseFileArgument(arg: string): FileRanges {
 /** A path as a record may hold it: relative to the repository root, never leaving it. */
 export function recordPath(path: string, field: string, shown = path): string {
   const p = path.replace(/^\.\/+/, '');
-  if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new UsageError('give a path relative to the repository root', { field, value: shown, code: 'BAD_PATH' });
+  if (p === '' || p.startsWith('/') || p.split('/').includes('..'))
+    throw new UsageError('give a path relative to the repository root', { field, value: shown, code: 'BAD_PATH' });
   return p;
 }
 

@@ -42,7 +42,12 @@ export async function runHook(options: HookRunOptions): Promise<string | undefin
     case 'post-commit': {
       const found = agentFromEnv(ctx.env.vars, hints);
       if (!found) return undefined;
-      const result = await recordAuthorship({ context: ctx, agent: found.agent, ...(found.name ? { name: found.name } : {}), ...(found.model ? { model: found.model } : {}) });
+      const result = await recordAuthorship({
+        context: ctx,
+        agent: found.agent,
+        ...(found.name ? { name: found.name } : {}),
+        ...(found.model ? { model: found.model } : {}),
+      });
       return `recorded ${found.agent} on ${result.commit.slice(0, 12)} in refs/notes/aiprov`;
     }
     case 'post-rewrite': {

@@ -36,7 +36,11 @@ export interface InstallHooksOptions {
 }
 
 export async function installHooks(options: InstallHooksOptions): Promise<HooksResult> {
-  const { context: { git }, launcher, trailer } = options;
+  const {
+    context: { git },
+    launcher,
+    trailer,
+  } = options;
   const hooksDir = await git.gitPath('hooks');
   const problem = await makeDirectory(hooksDir);
   if (problem) throw new HooksError('HOOK_UNWRITABLE', `cannot make the hooks directory: ${problem}`);
@@ -50,7 +54,8 @@ export async function installHooks(options: InstallHooksOptions): Promise<HooksR
       action = 'updated';
     } else if (current !== undefined) {
       const chained = file + CHAINED_SUFFIX;
-      if (await exists(chained)) throw new HooksError('HOOK_CONFLICT', `cannot chain ${file}: ${chained} already exists; move one of them aside first (nothing was installed)`);
+      if (await exists(chained))
+        throw new HooksError('HOOK_CONFLICT', `cannot chain ${file}: ${chained} already exists; move one of them aside first (nothing was installed)`);
       action = 'chained';
     }
     plan.push({ hook, file, action });
@@ -75,7 +80,11 @@ export async function installHooks(options: InstallHooksOptions): Promise<HooksR
   } catch (error) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     if (error instanceof HooksError) throw error;
-    throw new HooksError('HOOK_UNWRITABLE', `cannot write hooks in ${hooksDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was installed`, { cause: error });
+    throw new HooksError(
+      'HOOK_UNWRITABLE',
+      `cannot write hooks in ${hooksDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was installed`,
+      { cause: error },
+    );
   }
   const refs = await git.configValues('notes.rewriteRef');
   let rewriteRef: HooksResult['rewriteRef'] = 'present';
@@ -124,5 +133,8 @@ async function readText(file: string): Promise<string | undefined> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -18,7 +18,10 @@ export function recordsIn(text: string | undefined, sha: string): NoteRecord[] {
   if (text === undefined) return [];
   const parsed = parseAiprovNote(text);
   if (!parsed.ok) {
-    throw new NotesError('NOTE_UNREADABLE', `the note on ${AIPROV_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIPROV_NOTES_REF} show ${sha.slice(0, 12)})`);
+    throw new NotesError(
+      'NOTE_UNREADABLE',
+      `the note on ${AIPROV_NOTES_REF} for commit ${sha.slice(0, 12)} ${parsed.problem}; refusing to write over it (inspect it with: git notes --ref=${AIPROV_NOTES_REF} show ${sha.slice(0, 12)})`,
+    );
   }
   return parsed.value.records;
 }

@@ -54,7 +54,8 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
   const { git, clock, env } = options.context;
   const sha = await git.resolveCommit(options.commit ?? 'HEAD');
   const warnings: ScanWarning[] = [];
-  if (options.agent === undefined && options.fromAgentTrace === undefined) throw new UsageError('is required, unless {fromAgentTrace} names the agent', { field: 'agent' });
+  if (options.agent === undefined && options.fromAgentTrace === undefined)
+    throw new UsageError('is required, unless {fromAgentTrace} names the agent', { field: 'agent' });
   const agent = options.agent === undefined ? undefined : checkAgent(options.agent);
   if (options.session !== undefined && !isUrl(options.session)) throw new UsageError('not a URL', { field: 'session', value: options.session });
   const prompt = options.promptFile === undefined ? undefined : await readPrompt(env.cwd, options.promptFile);
@@ -77,7 +78,13 @@ export async function recordAuthorship(options: RecordOptions): Promise<RecordRe
     }
     for (const group of groups) {
       const model = options.model ?? group.model;
-      added.push({ agent: agent ?? group.agent, ...(group.name && !options.name ? { name: group.name } : {}), ...(model ? { model } : {}), ...base, files: group.files });
+      added.push({
+        agent: agent ?? group.agent,
+        ...(group.name && !options.name ? { name: group.name } : {}),
+        ...(model ? { model } : {}),
+        ...base,
+        files: group.files,
+      });
     }
   } else if (agent) {
     const files = mergeFileRanges((options.files ?? []).map(parseFileArgument));
@@ -127,14 +134,30 @@ async function checkFiles(git: TreeReader, sha: string, files: FileRanges[], fie
   if (files.length === 0) return;
   const [entries, changed] = await Promise.all([git.listTree(sha), git.changedFiles(sha)]);
   const named = new Set(files.map((f) => f.path));
-  const tree = new Map((await git.describeFiles(sha, entries.filter((e) => named.has(e.path)))).map((f) => [f.path, f]));
+  const tree = new Map(
+    (
+      await git.describeFiles(
+        sha,
+        entries.filter((e) => named.has(e.path)),
+      )
+    ).map((f) => [f.path, f]),
+  );
   const touched = new Set(changed);
   for (const file of files) {
     const entry = tree.get(file.path);
     if (!entry) throw new UsageError(`no such file in commit ${sha.slice(0, 12)}`, { field, value: file.path, code: 'BAD_PATH' });
-    if (!touched.has(file.path)) throw new UsageError(`commit ${sha.slice(0, 12)} did not change this file, so none of its lines can be counted as written by it`, { field, value: file.path, code: 'BAD_PATH' });
+    if (!touched.has(file.path))
+      throw new UsageError(`commit ${sha.slice(0, 12)} did not change this file, so none of its lines can be counted as written by it`, {
+        field,
+        value: file.path,
+        code: 'BAD_PATH',
+      });
     const last = file.ranges?.[file.ranges.length - 1];
-    if (last && last[1] > entry.lines) throw new UsageError(`the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`, { field, value: `${file.path}:${last[0]}-${last[1]}` });
+    if (last && last[1] > entry.lines)
+      throw new UsageError(`the file has ${entry.lines} line${entry.lines === 1 ? '' : 's'} in commit ${sha.slice(0, 12)}`, {
+        field,
+        value: `${file.path}:${last[0]}-${last[1]}`,
+      });
   }
 }
 
@@ -160,12 +183,18 @@ async function traceGroups(cwd: string, file: string, sha: string, warnings: Sca
   const bad = found.find((w) => w.commit === sha);
   if (bad) throw new UsageError(bad.message, { field: 'fromAgentTrace' });
   warnings.push(...found);
-  if (!claims || claims.files.size === 0) throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
+  if (!claims || claims.files.size === 0)
+    throw new UsageError(`no AI-written ranges recorded for commit ${sha.slice(0, 12)}`, { field: 'fromAgentTrace', value: file });
   const groups = new Map<string, TraceGroup>();
   for (const [path, list] of claims.files) {
     for (const claim of list) {
       const key = `${claim.agent}\u0000${claim.name ?? ''}\u0000${claim.model ?? ''}`;
-      const group = groups.get(key) ?? { agent: claim.agent, ...(claim.name ? { name: claim.name } : {}), ...(claim.model ? { model: claim.model } : {}), files: [] };
+      const group = groups.get(key) ?? {
+        agent: claim.agent,
+        ...(claim.name ? { name: claim.name } : {}),
+        ...(claim.model ? { model: claim.model } : {}),
+        files: [],
+      };
       groups.set(key, group);
       const existing = group.files.find((f) => f.path === path);
       const ranges = claim.ranges === 'all' ? undefined : claim.ranges;

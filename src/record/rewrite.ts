@@ -30,9 +30,15 @@ export interface CarryResult {
 }
 
 export async function carryThroughRewrite(options: CarryOptions): Promise<CarryResult> {
-  const { context: { git }, rewrites } = options;
+  const {
+    context: { git },
+    rewrites,
+  } = options;
   const warnings: ScanWarning[] = [];
-  const notes = await git.readNotes(AIPROV_NOTES_REF, rewrites.map((r) => r.from));
+  const notes = await git.readNotes(
+    AIPROV_NOTES_REF,
+    rewrites.map((r) => r.from),
+  );
   const byTarget = new Map<string, string[]>();
   for (const { from, to } of rewrites) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
   const written: { commit: string; records: number }[] = [];
@@ -44,7 +50,11 @@ export async function carryThroughRewrite(options: CarryOptions): Promise<CarryR
       if (text === undefined) continue;
       const parsed = parseAiprovNote(text);
       if (!parsed.ok) {
-        warnings.push({ code: 'BAD_NOTE', commit: from, message: `the note on ${AIPROV_NOTES_REF} for commit ${from.slice(0, 12)} ${parsed.problem}; not carried to ${to.slice(0, 12)}` });
+        warnings.push({
+          code: 'BAD_NOTE',
+          commit: from,
+          message: `the note on ${AIPROV_NOTES_REF} for commit ${from.slice(0, 12)} ${parsed.problem}; not carried to ${to.slice(0, 12)}`,
+        });
         continue;
       }
       for (const record of parsed.value.records) {

@@ -56,13 +56,19 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
   const analyser = options.context.analyser.open(warnings);
   const detections = new Map<string, Detection[]>();
   for await (const report of analyser.analyseAll(git, squashed)) {
-    detections.set(report.sha, report.detections.filter((d) => d.role === 'author'));
+    detections.set(
+      report.sha,
+      report.detections.filter((d) => d.role === 'author'),
+    );
   }
   const attributor = new Attributor(analyser.index, detections);
 
   const [headTree, squashTree] = await Promise.all([git.listTree(head), git.listTree(squash)]);
   const inSquash = new Set(squashTree.map((f) => f.path));
-  const headFiles = await git.describeFiles(head, headTree.filter((f) => f.kind === 'file' && inSquash.has(f.path)));
+  const headFiles = await git.describeFiles(
+    head,
+    headTree.filter((f) => f.kind === 'file' && inSquash.has(f.path)),
+  );
   const now = clock.now().toISOString();
   const records = new Map<string, { record: NoteRecord; lines: Map<string, number[]> }>();
   for (const file of headFiles) {
@@ -73,7 +79,13 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
       for (const part of attributor.parts(group)) {
         const template: NoteRecord = part.record
           ? { ...part.record }
-          : { agent: part.agent, ...(part.name ? { name: part.name } : {}), ...(part.model !== 'unknown' ? { model: part.model } : {}), tool: { name: 'aiprov', version: VERSION }, recordedAt: now };
+          : {
+              agent: part.agent,
+              ...(part.name ? { name: part.name } : {}),
+              ...(part.model !== 'unknown' ? { model: part.model } : {}),
+              tool: { name: 'aiprov', version: VERSION },
+              recordedAt: now,
+            };
         delete template.files;
         const key = recordIdentity(template);
         const entry = records.get(key) ?? { record: template, lines: new Map<string, number[]>() };
@@ -91,7 +103,10 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
   }
   const added = [...records.values()].map(({ record, lines }) => ({
     ...record,
-    files: [...lines].filter(([, l]) => l.length > 0).sort(([a], [b]) => compareStrings(a, b)).map(([path, l]) => ({ path, ranges: toRanges(l) })),
+    files: [...lines]
+      .filter(([, l]) => l.length > 0)
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([path, l]) => ({ path, ranges: toRanges(l) })),
   }));
   if (added.length > 0) await appendRecords(git, squash, added);
   return { commit: squash, squashed, added, warnings };

@@ -8,7 +8,8 @@ function percent(part: number, whole: number): string {
 
 /** Rows by agent or model; `shared` (lines credited to several) says what it is. */
 function breakdown(record: Record<string, number>, aiLines: number, several: 'agents' | 'models'): string[][] {
-  return Object.entries(record).sort(([, a], [, b]) => b - a)
+  return Object.entries(record)
+    .sort(([, a], [, b]) => b - a)
     .map(([k, v]) => [k === SHARED ? `shared (several ${several})` : k, String(v), percent(v, aiLines)]);
 }
 
@@ -26,7 +27,15 @@ export function renderBlameTable(report: BlameReport, style: Style): string {
   const lines = [`${style.bold('aiprov blame')}  ${report.repository.root}  ${scope(report)}`, totalsLine(t)];
   if (report.directories.length > 0) {
     lines.push('', style.bold('By directory'));
-    lines.push(...table([['DIRECTORY', 'FILES', 'LINES', 'AI LINES', 'AI SHARE'], ...report.directories.map((d) => [d.path, String(d.files), String(d.lines), String(d.aiLines), percent(d.aiLines, d.lines)])], new Set([1, 2, 3, 4])));
+    lines.push(
+      ...table(
+        [
+          ['DIRECTORY', 'FILES', 'LINES', 'AI LINES', 'AI SHARE'],
+          ...report.directories.map((d) => [d.path, String(d.files), String(d.lines), String(d.aiLines), percent(d.aiLines, d.lines)]),
+        ],
+        new Set([1, 2, 3, 4]),
+      ),
+    );
   }
   if (t.aiLines > 0) {
     lines.push('', style.bold('By agent'), ...table([['AGENT', 'LINES', 'OF AI LINES'], ...breakdown(t.byAgent, t.aiLines, 'agents')], new Set([1, 2])));

@@ -25,17 +25,39 @@ export function renderCheckMarkdown(report: CheckReport): string {
     ...(report.couldNotDecide !== null ? [`- could not decide: ${cell(report.couldNotDecide)}`] : []),
   ];
   const agents = Object.entries(c.byAgent).sort((a, b) => b[1] - a[1]);
-  if (agents.length > 0) out.push('', '| agent | lines | share of the change |', '|---|---:|---:|', ...agents.map(([a, n]) => `| ${cell(a)} | ${n} | ${c.lines === 0 ? '0.0' : ((n / c.lines) * 100).toFixed(1)}% |`));
+  if (agents.length > 0)
+    out.push(
+      '',
+      '| agent | lines | share of the change |',
+      '|---|---:|---:|',
+      ...agents.map(([a, n]) => `| ${cell(a)} | ${n} | ${c.lines === 0 ? '0.0' : ((n / c.lines) * 100).toFixed(1)}% |`),
+    );
   const escalated = report.hunks.filter((h) => h.escalated);
   if (escalated.length > 0) {
     out.push('', '#### Escalations', '', '| status | tier | rule | where | by | why |', '|---|---|---|---|---|---|');
     for (const h of escalated.slice(0, maxHunks)) {
       const where = hunkLocation(h);
-      out.push(`| ${h.reviewedBy.length > 0 ? `reviewed by ${cell(h.reviewedBy.join(', '))}` : '**waiting for review**'} | ${h.tier} | ${cell(h.rule)} | \`${where.replace(/`/g, "'")}\` | ${cell(h.agents.join(', ') || 'a person')} | ${cell(h.rationale)} |`);
+      out.push(
+        `| ${h.reviewedBy.length > 0 ? `reviewed by ${cell(h.reviewedBy.join(', '))}` : '**waiting for review**'} | ${h.tier} | ${cell(h.rule)} | \`${where.replace(/`/g, "'")}\` | ${cell(h.agents.join(', ') || 'a person')} | ${cell(h.rationale)} |`,
+      );
     }
   }
   if (escalated.length > maxHunks) out.push('', `…and ${escalated.length - maxHunks} more escalations (the JSON and SARIF reports list all of them).`);
-  if (report.secrets.length > 0) out.push('', '#### Secrets (redacted)', '', ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`));
-  if (report.dependencies.failing.length > 0) out.push('', '#### Introduced dependencies', '', ...report.dependencies.failing.map((d) => `- **${cell(`${d.ecosystem}:${d.name}`)}** is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${cell(d.findings.join('; '))}`));
+  if (report.secrets.length > 0)
+    out.push(
+      '',
+      '#### Secrets (redacted)',
+      '',
+      ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`),
+    );
+  if (report.dependencies.failing.length > 0)
+    out.push(
+      '',
+      '#### Introduced dependencies',
+      '',
+      ...report.dependencies.failing.map(
+        (d) => `- **${cell(`${d.ecosystem}:${d.name}`)}** is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${cell(d.findings.join('; '))}`,
+      ),
+    );
   return `${out.join('\n')}\n`;
 }

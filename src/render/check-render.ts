@@ -12,7 +12,10 @@ export function hunkLocation(h: RiskyHunk): string {
 /** The gate's decision as a person reads it in a CI log: the decision and why, then each escalation with its rule and reason. */
 export function renderCheckTable(report: CheckReport, style: Style): string {
   const c = report.change;
-  const agents = Object.entries(c.byAgent).sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ${n}`).join(', ');
+  const agents = Object.entries(c.byAgent)
+    .sort((a, b) => b[1] - a[1])
+    .map(([a, n]) => `${a} ${n}`)
+    .join(', ');
   const lines = [
     style.bold(`aiprov check  ${report.base.slice(0, 12)}..${report.head.slice(0, 12)}  ${DECISION[report.decision]}`),
     `${c.commits} commit${c.commits === 1 ? '' : 's'} (${c.aiCommits} by agents), ${c.lines} lines added, ${c.aiLines} by agents (${(c.aiShare * 100).toFixed(1)}%)${agents ? `: ${agents}` : ''}`,
@@ -24,8 +27,12 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
     lines.push('', style.bold('Escalations'));
     for (const h of escalated) {
       const where = hunkLocation(h);
-      lines.push(`${(h.reviewedBy.length > 0 ? 'reviewed' : 'WAITING').padEnd(9)} ${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(where)}  ${h.agents.length > 0 ? `by ${h.agents.join(', ')}` : 'by a person'}`);
-      lines.push(`          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : h.reviewers ? `; needs a review by ${printable(h.reviewers.join(' or '))}` : ''}`);
+      lines.push(
+        `${(h.reviewedBy.length > 0 ? 'reviewed' : 'WAITING').padEnd(9)} ${h.tier.padEnd(8)} ${h.rule.padEnd(24)} ${printable(where)}  ${h.agents.length > 0 ? `by ${h.agents.join(', ')}` : 'by a person'}`,
+      );
+      lines.push(
+        `          ${printable(h.rationale)} (${printable(h.because)})${h.reviewedBy.length > 0 ? `; reviewed by ${printable(h.reviewedBy.join(', '))}` : h.reviewers ? `; needs a review by ${printable(h.reviewers.join(' or '))}` : ''}`,
+      );
     }
   }
   const other = report.hunks.filter((h) => !h.escalated);
@@ -36,14 +43,19 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
   if (report.dependencies.failing.length > 0 || report.dependencies.unknown.length > 0) {
     lines.push('', style.bold(`Introduced dependencies (${report.dependencies.introduced} new name${report.dependencies.introduced === 1 ? '' : 's'})`));
     for (const d of [...report.dependencies.failing, ...report.dependencies.unknown]) {
-      lines.push(`${d.verdict.padEnd(12)} ${printable(`${d.ecosystem}:${d.name}`)}  ${printable(`${d.file}:${d.line}`)}${d.ai ? '  (written by an agent)' : ''}`);
+      lines.push(
+        `${d.verdict.padEnd(12)} ${printable(`${d.ecosystem}:${d.name}`)}  ${printable(`${d.file}:${d.line}`)}${d.ai ? '  (written by an agent)' : ''}`,
+      );
       for (const f of d.findings) lines.push(`             ${printable(f)}`);
     }
   }
   if (report.couldNotDecide !== null) lines.push('', `could not decide: ${printable(report.couldNotDecide)} (--allow-unknown accepts them)`);
   if (report.secrets.length > 0) {
     lines.push('', style.bold('Secrets (redacted)'));
-    for (const s of report.secrets) lines.push(`${printable(`${s.path}:${s.line}`)}  ${printable(s.rule.replace('@secretlint/secretlint-rule-', ''))}  ${printable(s.message)}${s.ai ? '  (written by an agent)' : ''}`);
+    for (const s of report.secrets)
+      lines.push(
+        `${printable(`${s.path}:${s.line}`)}  ${printable(s.rule.replace('@secretlint/secretlint-rule-', ''))}  ${printable(s.message)}${s.ai ? '  (written by an agent)' : ''}`,
+      );
   }
   const rejected = report.reviews.filter((r) => r.rejected !== undefined);
   if (rejected.length > 0) {

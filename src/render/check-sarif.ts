@@ -36,48 +36,85 @@ export function renderCheckSarif(report: CheckReport): Log {
   const extra = (id: string, text: string, severity: string): number => {
     const at = rules.findIndex((r) => r.id === id);
     if (at !== -1) return at;
-    rules.push({ id, name: id.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text }, defaultConfiguration: { level: 'error' }, properties: { 'security-severity': severity, 'tags': ['security'] } });
+    rules.push({
+      id,
+      name: id.replace(/[^A-Za-z0-9]+/g, ''),
+      shortDescription: { text },
+      defaultConfiguration: { level: 'error' },
+      properties: { 'security-severity': severity, 'tags': ['security'] },
+    });
     return rules.length - 1;
   };
   const results: Result[] = [];
   for (const h of report.hunks) {
     const ruleIndex = rules.findIndex((r) => r.id === `risk/${h.rule}`);
     const who = h.agents.length > 0 ? `AI-written (${h.agents.join(', ')})` : 'Changed';
-    const state = !h.escalated ? 'under a rule the policy does not escalate' : h.reviewedBy.length > 0 ? `reviewed by ${h.reviewedBy.join(', ')}` : 'without a human review';
+    const state = !h.escalated
+      ? 'under a rule the policy does not escalate'
+      : h.reviewedBy.length > 0
+        ? `reviewed by ${h.reviewedBy.join(', ')}`
+        : 'without a human review';
     results.push({
       ruleId: `risk/${h.rule}`,
       ...(ruleIndex !== -1 ? { ruleIndex } : {}),
       level: !h.escalated ? 'warning' : h.reviewedBy.length > 0 ? 'note' : 'error',
       message: { text: `${who} ${h.title.toLowerCase()} change ${state}: ${h.rationale} (${h.because})` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: h.path }, ...(h.startLine > 0 ? { region: { startLine: h.startLine, endLine: h.endLine } } : {}) } }],
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: h.path }, ...(h.startLine > 0 ? { region: { startLine: h.startLine, endLine: h.endLine } } : {}) } },
+      ],
       partialFingerprints: { riskHunk: `${h.rule}/${h.path}/${h.startLine}` },
       properties: { 'tier': h.tier, 'agents': h.agents, 'reviewedBy': h.reviewedBy, 'commits': h.commits, 'security-severity': SECURITY_SEVERITY[h.tier] },
     });
   }
   for (const s of report.secrets) {
     const id = `secret/${s.rule.replace('@secretlint/secretlint-rule-', '')}`;
-    results.push({ ruleId: id, ruleIndex: extra(id, 'A secret in the added lines', '9.5'), level: 'error', message: { text: `${s.message}${s.ai ? ' (written by an agent)' : ''}` }, locations: [{ physicalLocation: { artifactLocation: { uri: s.path }, region: { startLine: s.line } } }], partialFingerprints: { secret: `${s.rule}/${s.path}/${s.line}` } });
+    results.push({
+      ruleId: id,
+      ruleIndex: extra(id, 'A secret in the added lines', '9.5'),
+      level: 'error',
+      message: { text: `${s.message}${s.ai ? ' (written by an agent)' : ''}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: s.path }, region: { startLine: s.line } } }],
+      partialFingerprints: { secret: `${s.rule}/${s.path}/${s.line}` },
+    });
   }
   for (const d of report.dependencies.failing) {
     const id = `dependency/${d.verdict}`;
-    results.push({ ruleId: id, ruleIndex: extra(id, `An introduced dependency the audit finds ${d.verdict}`, '9.0'), level: 'error', message: { text: `${d.ecosystem}:${d.name} is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${d.findings.join('; ')}` }, locations: [{ physicalLocation: { artifactLocation: { uri: d.file }, ...(d.line > 0 ? { region: { startLine: d.line } } : {}) } }], partialFingerprints: { dependency: `${d.ecosystem}/${d.name}` } });
+    results.push({
+      ruleId: id,
+      ruleIndex: extra(id, `An introduced dependency the audit finds ${d.verdict}`, '9.0'),
+      level: 'error',
+      message: { text: `${d.ecosystem}:${d.name} is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${d.findings.join('; ')}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: d.file }, ...(d.line > 0 ? { region: { startLine: d.line } } : {}) } }],
+      partialFingerprints: { dependency: `${d.ecosystem}/${d.name}` },
+    });
   }
   // Most severe first, so that a truncation leaves out the least severe.
   const order = { error: 0, warning: 1, note: 2, none: 3 } as const;
   results.sort((a, b) => order[a.level ?? 'warning'] - order[b.level ?? 'warning']);
   const left = Math.max(0, results.length - MAX_RESULTS);
   const notifications = [
-    ...(left > 0 ? [{ level: 'warning' as const, message: { text: `${left} of ${results.length} results left out: GitHub code scanning keeps at most ${MAX_RESULTS} per run (the least severe were dropped; the JSON report has all of them)` } }] : []),
+    ...(left > 0
+      ? [
+          {
+            level: 'warning' as const,
+            message: {
+              text: `${left} of ${results.length} results left out: GitHub code scanning keeps at most ${MAX_RESULTS} per run (the least severe were dropped; the JSON report has all of them)`,
+            },
+          },
+        ]
+      : []),
     ...(report.couldNotDecide !== null ? [{ level: 'error' as const, message: { text: `could not decide: ${report.couldNotDecide}` } }] : []),
   ];
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'aiprov', version: VERSION, informationUri: 'https://aiprov.dev', rules } },
-      invocations: [{ executionSuccessful: report.couldNotDecide === null, toolExecutionNotifications: notifications }],
-      results: results.slice(0, MAX_RESULTS),
-      properties: { decision: report.decision, reasons: report.reasons, ...(left > 0 ? { truncated: { leftOut: left, of: results.length } } : {}) },
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'aiprov', version: VERSION, informationUri: 'https://aiprov.dev', rules } },
+        invocations: [{ executionSuccessful: report.couldNotDecide === null, toolExecutionNotifications: notifications }],
+        results: results.slice(0, MAX_RESULTS),
+        properties: { decision: report.decision, reasons: report.reasons, ...(left > 0 ? { truncated: { leftOut: left, of: results.length } } : {}) },
+      },
+    ],
   };
 }

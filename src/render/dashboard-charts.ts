@@ -26,7 +26,14 @@ const H = 260;
 const PAD = { top: 12, right: 12, bottom: 36, left: 48 };
 
 /** Stacked bars, one per period; with `percent`, each bar is the whole of its period (a period with nothing is left empty). */
-export function stackedBars(options: { id: string; title: string; bars: readonly Bar[]; series: readonly BarSeries[]; percent: boolean; unit: string }): string {
+export function stackedBars(options: {
+  id: string;
+  title: string;
+  bars: readonly Bar[];
+  series: readonly BarSeries[];
+  percent: boolean;
+  unit: string;
+}): string {
   const { bars, series } = options;
   const totals = bars.map((b) => series.reduce((n, s) => n + (b.values[s.key] ?? 0), 0));
   // Counts get whole-number ticks: four steps of a whole size.
@@ -50,13 +57,17 @@ export function stackedBars(options: { id: string; title: string; bars: readonly
       out.push(`<rect class="${s.cls}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}"/>`);
       tip.push(`${s.label} ${count(v)}${options.percent ? ` (${percent(v / total)})` : ''}`);
     }
-    out.push(`<rect class="hit" x="${(PAD.left + i * step).toFixed(1)}" y="${PAD.top}" width="${step.toFixed(1)}" height="${plotH}"><title>${esc(tip.join('\n'))}</title></rect>`);
+    out.push(
+      `<rect class="hit" x="${(PAD.left + i * step).toFixed(1)}" y="${PAD.top}" width="${step.toFixed(1)}" height="${plotH}"><title>${esc(tip.join('\n'))}</title></rect>`,
+    );
   }
   const axis: string[] = [];
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     const y = PAD.top + plotH - t * plotH;
     const label = options.percent ? `${t * 100}%` : count(Math.round(t * max));
-    axis.push(`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="tick" x="${PAD.left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${label}</text>`);
+    axis.push(
+      `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="tick" x="${PAD.left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${label}</text>`,
+    );
   }
   // Label about ten periods, evenly, so long histories stay legible.
   const every = Math.max(1, Math.ceil(bars.length / 10));
@@ -81,8 +92,15 @@ const TH = 480;
  * hatched outline. Top-level directories are outlined and named.
  */
 export function treemapChart(options: { id: string; title: string; tree: TreeNode }): string {
-  const root = hierarchy<TreeNode>(options.tree, (d) => d.children).sum((d) => (d.children ? 0 : Math.max(d.lines, 0))).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
-  const laid = treemap<TreeNode>().tile(treemapSquarify).size([TW, TH]).paddingInner(1).paddingTop((d) => (d.depth === 1 && (d.x1 - d.x0) > 60 ? 14 : 0)).round(true)(root);
+  const root = hierarchy<TreeNode>(options.tree, (d) => d.children)
+    .sum((d) => (d.children ? 0 : Math.max(d.lines, 0)))
+    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+  const laid = treemap<TreeNode>()
+    .tile(treemapSquarify)
+    .size([TW, TH])
+    .paddingInner(1)
+    .paddingTop((d) => (d.depth === 1 && d.x1 - d.x0 > 60 ? 14 : 0))
+    .round(true)(root);
   const cells: string[] = [];
   for (const leaf of laid.leaves()) {
     const { x0, y0, x1, y1, data } = leaf;
@@ -102,8 +120,10 @@ export function treemapChart(options: { id: string; title: string; tree: TreeNod
     cells.push(`<rect class="dir" x="${dir.x0}" y="${dir.y0}" width="${w}" height="${dir.y1 - dir.y0}"/>`);
     if (w > 60) cells.push(`<text class="dirname" x="${dir.x0 + 3}" y="${dir.y0 + 11}">${esc(clip(`${dir.data.name}/`, Math.floor(w / 7)))}</text>`);
   }
-  return `<svg id="${options.id}" viewBox="0 0 ${TW} ${TH}" role="img" aria-labelledby="${options.id}-title" preserveAspectRatio="xMinYMin meet"><title id="${options.id}-title">${esc(options.title)}</title>`
-    + `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>${cells.join('')}</svg>`;
+  return (
+    `<svg id="${options.id}" viewBox="0 0 ${TW} ${TH}" role="img" aria-labelledby="${options.id}-title" preserveAspectRatio="xMinYMin meet"><title id="${options.id}-title">${esc(options.title)}</title>` +
+    `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>${cells.join('')}</svg>`
+  );
 }
 
 function clip(text: string, chars: number): string {

@@ -21,7 +21,12 @@ interface Column {
 
 function table(id: string, caption: string, columns: readonly Column[], rows: readonly Cell[][]): string {
   const head = columns.map((c) => `<th scope="col"${c.numeric ? ' class="n"' : ''}><button type="button" data-sort>${esc(c.label)}</button></th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${columns[i]?.numeric ? ' class="n"' : ''}${cell.value !== undefined ? ` data-value="${esc(cell.value)}"` : ''}>${cell.html ? cell.text : esc(cell.text)}</td>`).join('')}</tr>`).join('');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, i) => `<td${columns[i]?.numeric ? ' class="n"' : ''}${cell.value !== undefined ? ` data-value="${esc(cell.value)}"` : ''}>${cell.html ? cell.text : esc(cell.text)}</td>`).join('')}</tr>`,
+    )
+    .join('');
   return `<table id="${id}"><caption class="meta">${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -45,12 +50,26 @@ function timelineFigure(data: DashboardData, granularity: 'week' | 'month', seri
   const periods: readonly Period[] = data.timeline[granularity];
   const bars = periods.map((p) => ({ label: granularity === 'month' ? p.start.slice(0, 7) : p.start, values: { ...p.byAgent, human: p.lines - p.aiLines } }));
   const title = `Share of the lines written each ${granularity} that the agents wrote, stacked by agent, with the rest (no agent credited)`;
-  const rows = periods.filter((p) => p.lines > 0).map((p) => [day(p.start), num(p.lines), num(p.aiLines), pct(p.lines === 0 ? 0 : p.aiLines / p.lines),
-    { text: Object.entries(p.byAgent).sort(([, a], [, b]) => b - a).map(([a, n]) => `${a} ${count(n)}`).join(', ') }]);
-  return `<figure id="timeline-${granularity}"${hidden ? ' hidden' : ''} tabindex="0" aria-label="${esc(title)}">`
-    + stackedBars({ id: `timeline-${granularity}-chart`, title, bars, series, percent: true, unit: 'lines' })
-    + `<figcaption>Lines still in the tree at ${esc(data.rev.slice(0, 12))}, by the ${granularity} their commit was written (UTC). Hover a bar for its figures.</figcaption>`
-    + `<details><summary>The figures, by ${granularity}</summary>${table(`timeline-${granularity}-table`, `Lines by ${granularity}`, [{ label: granularity }, { label: 'lines', numeric: true }, { label: 'AI lines', numeric: true }, { label: 'AI share', numeric: true }, { label: 'by agent' }], rows)}</details></figure>`;
+  const rows = periods
+    .filter((p) => p.lines > 0)
+    .map((p) => [
+      day(p.start),
+      num(p.lines),
+      num(p.aiLines),
+      pct(p.lines === 0 ? 0 : p.aiLines / p.lines),
+      {
+        text: Object.entries(p.byAgent)
+          .sort(([, a], [, b]) => b - a)
+          .map(([a, n]) => `${a} ${count(n)}`)
+          .join(', '),
+      },
+    ]);
+  return (
+    `<figure id="timeline-${granularity}"${hidden ? ' hidden' : ''} tabindex="0" aria-label="${esc(title)}">` +
+    stackedBars({ id: `timeline-${granularity}-chart`, title, bars, series, percent: true, unit: 'lines' }) +
+    `<figcaption>Lines still in the tree at ${esc(data.rev.slice(0, 12))}, by the ${granularity} their commit was written (UTC). Hover a bar for its figures.</figcaption>` +
+    `<details><summary>The figures, by ${granularity}</summary>${table(`timeline-${granularity}-table`, `Lines by ${granularity}`, [{ label: granularity }, { label: 'lines', numeric: true }, { label: 'AI lines', numeric: true }, { label: 'AI share', numeric: true }, { label: 'by agent' }], rows)}</details></figure>`
+  );
 }
 
 function legend(series: readonly BarSeries[]): string {
@@ -63,7 +82,14 @@ function directoryRows(tree: TreeNode): Cell[][] {
   const visit = (node: TreeNode, depth: number): void => {
     for (const child of node.children ?? []) {
       if (!child.children && depth > 0) continue;
-      rows.push([{ text: child.children ? `${child.path}/` : child.path }, num(child.files), num(child.lines), num(child.aiLines), pct(child.lines === 0 ? 0 : child.aiLines / child.lines), { text: child.risk ?? '', value: child.risk ?? '' }]);
+      rows.push([
+        { text: child.children ? `${child.path}/` : child.path },
+        num(child.files),
+        num(child.lines),
+        num(child.aiLines),
+        pct(child.lines === 0 ? 0 : child.aiLines / child.lines),
+        { text: child.risk ?? '', value: child.risk ?? '' },
+      ]);
       if (child.children && depth < 1) visit(child, depth + 1);
     }
   };
@@ -73,33 +99,67 @@ function directoryRows(tree: TreeNode): Cell[][] {
 
 function gateSection(data: DashboardData): string {
   const g = data.gate;
-  if (g.changes === 0) return '<p class="none">No decision recorded: run <code>aiprov check</code> in CI (it appends each decision to refs/notes/aiprov-checks) and fetch that ref before building this page.</p>';
+  if (g.changes === 0)
+    return '<p class="none">No decision recorded: run <code>aiprov check</code> in CI (it appends each decision to refs/notes/aiprov-checks) and fetch that ref before building this page.</p>';
   const [lo, hi] = g.targets.escalationRate;
   const passOk = (g.passRate ?? 0) > g.targets.passRateAbove;
   const escOk = g.escalationRate !== null && g.escalationRate >= lo && g.escalationRate <= hi;
   const tile = (metric: string, value: number | null, text: string, target: string, ok: boolean | null): string =>
     `<div class="tile${ok === null ? '' : ok ? ' ok' : ' bad'}" data-metric="${metric}" data-value="${value ?? ''}"><div class="v">${esc(text)}</div><div class="t">${esc(target)}${ok === null ? '' : ok ? ' · on target' : ' · off target'}</div></div>`;
-  const series: BarSeries[] = [{ key: 'pass', cls: 'pass', label: 'pass' }, { key: 'needsReview', cls: 'review', label: 'needs review' }, { key: 'fail', cls: 'fail', label: 'fail' }];
+  const series: BarSeries[] = [
+    { key: 'pass', cls: 'pass', label: 'pass' },
+    { key: 'needsReview', cls: 'review', label: 'needs review' },
+    { key: 'fail', cls: 'fail', label: 'fail' },
+  ];
   const title = 'Changes checked each week by their latest decision: pass, needs review, fail';
   const bars = g.weeks.map((w) => ({ label: w.start, values: { pass: w.pass, needsReview: w.needsReview, fail: w.fail } }));
   const findings = g.openFindings.map((f) => [{ text: f.rule }, { text: f.severity, value: f.severity }, num(f.count)]);
-  return `<div class="tiles">`
-    + tile('pass-rate', g.passRate, percent(g.passRate), `pass rate; target above ${percent(g.targets.passRateAbove, 0)}`, passOk)
-    + tile('escalation-rate', g.escalationRate, percent(g.escalationRate), `escalation rate; target ${percent(lo, 0)}–${percent(hi, 0)}`, escOk)
-    + tile('changes', g.changes, count(g.changes), `changes (${count(g.runs)} checks): ${count(g.passed)} pass, ${count(g.needsReview)} need review, ${count(g.failed)} fail`, null)
-    + tile('hours-to-pass', g.medianHoursToPass, g.medianHoursToPass === null ? 'n/a' : `${g.medianHoursToPass.toFixed(1)} h`, 'median time from held to passing', null)
-    + `</div><figure tabindex="0" aria-label="${esc(title)}">${stackedBars({ id: 'gate-chart', title, bars, series, percent: false, unit: 'changes' })}${legend(series)}`
-    + `<details><summary>The figures, by week</summary>${table('gate-table', 'Changes by week', [{ label: 'week' }, { label: 'pass', numeric: true }, { label: 'needs review', numeric: true }, { label: 'fail', numeric: true }], g.weeks.filter((w) => w.pass + w.needsReview + w.fail > 0).map((w) => [day(w.start), num(w.pass), num(w.needsReview), num(w.fail)]))}</details></figure>`
-    + `<h3>Open findings</h3>${findings.length === 0 ? '<p class="none">None: every change\'s latest decision is pass.</p>' : table('findings-table', 'Findings of the changes whose latest decision is not pass, by rule', [{ label: 'rule' }, { label: 'severity' }, { label: 'open', numeric: true }], findings)}`;
+  return (
+    `<div class="tiles">` +
+    tile('pass-rate', g.passRate, percent(g.passRate), `pass rate; target above ${percent(g.targets.passRateAbove, 0)}`, passOk) +
+    tile('escalation-rate', g.escalationRate, percent(g.escalationRate), `escalation rate; target ${percent(lo, 0)}–${percent(hi, 0)}`, escOk) +
+    tile(
+      'changes',
+      g.changes,
+      count(g.changes),
+      `changes (${count(g.runs)} checks): ${count(g.passed)} pass, ${count(g.needsReview)} need review, ${count(g.failed)} fail`,
+      null,
+    ) +
+    tile(
+      'hours-to-pass',
+      g.medianHoursToPass,
+      g.medianHoursToPass === null ? 'n/a' : `${g.medianHoursToPass.toFixed(1)} h`,
+      'median time from held to passing',
+      null,
+    ) +
+    `</div><figure tabindex="0" aria-label="${esc(title)}">${stackedBars({ id: 'gate-chart', title, bars, series, percent: false, unit: 'changes' })}${legend(series)}` +
+    `<details><summary>The figures, by week</summary>${table(
+      'gate-table',
+      'Changes by week',
+      [{ label: 'week' }, { label: 'pass', numeric: true }, { label: 'needs review', numeric: true }, { label: 'fail', numeric: true }],
+      g.weeks.filter((w) => w.pass + w.needsReview + w.fail > 0).map((w) => [day(w.start), num(w.pass), num(w.needsReview), num(w.fail)]),
+    )}</details></figure>` +
+    `<h3>Open findings</h3>${findings.length === 0 ? '<p class="none">None: every change\'s latest decision is pass.</p>' : table('findings-table', 'Findings of the changes whose latest decision is not pass, by rule', [{ label: 'rule' }, { label: 'severity' }, { label: 'open', numeric: true }], findings)}`
+  );
 }
 
 function dependencySection(data: DashboardData): string {
   const d = data.dependencies;
-  if (!d) return '<p class="none">No dependency audit given: run <code>aiprov deps audit --format json --output deps.json</code> and build the page with <code>--deps-report deps.json</code>.</p>';
+  if (!d)
+    return '<p class="none">No dependency audit given: run <code>aiprov deps audit --format json --output deps.json</code> and build the page with <code>--deps-report deps.json</code>.</p>';
   if (d.rows.length === 0) return `<p class="none">No hallucinated, typosquatted, suspicious or unknown package in ${esc(d.file)}.</p>`;
   const rows = d.rows.map((r) => [
-    { text: `${r.ecosystem}:${r.name}${r.spec ? `@${r.spec}` : ''}` }, { text: r.verdict, value: r.verdict }, { text: `${r.signals.join(', ')}${r.suggestion ? ` (meant ${r.suggestion}?)` : ''}` }, { text: r.file },
-    r.introducedBy ? { text: `<code>${esc(r.introducedBy.commit.slice(0, 12))}</code> ${esc(r.introducedBy.ai ? r.introducedBy.agents.join(', ') || 'an agent' : 'no agent credited')}: ${esc(r.introducedBy.subject)}`, html: true, value: r.introducedBy.commit } : { text: 'unknown' },
+    { text: `${r.ecosystem}:${r.name}${r.spec ? `@${r.spec}` : ''}` },
+    { text: r.verdict, value: r.verdict },
+    { text: `${r.signals.join(', ')}${r.suggestion ? ` (meant ${r.suggestion}?)` : ''}` },
+    { text: r.file },
+    r.introducedBy
+      ? {
+          text: `<code>${esc(r.introducedBy.commit.slice(0, 12))}</code> ${esc(r.introducedBy.ai ? r.introducedBy.agents.join(', ') || 'an agent' : 'no agent credited')}: ${esc(r.introducedBy.subject)}`,
+          html: true,
+          value: r.introducedBy.commit,
+        }
+      : { text: 'unknown' },
   ]);
   return `${d.total > d.rows.length ? `<p class="meta">The first ${count(d.rows.length)} of ${count(d.total)}.</p>` : ''}${table('deps-table', `From ${d.file}`, [{ label: 'package' }, { label: 'verdict' }, { label: 'signals' }, { label: 'where' }, { label: 'introduced by' }], rows)}`;
 }
@@ -109,8 +169,23 @@ export function renderDashboardHtml(data: DashboardData): string {
   const series = agentSeries(data);
   const summary = dashboardSummary(data);
   const hunks = data.riskyHunks;
-  const hunkRows = hunks.shown.map((h) => [{ text: `${h.path}:${h.start}${h.end > h.start ? `-${h.end}` : ''}`, value: h.path }, { text: h.rule }, { text: h.tier, value: h.tier }, { text: h.agents.join(', ') }, short(h.commit), day(h.authoredAt)]);
-  const agentRows = data.agents.map((a) => [{ text: a.agent }, { text: a.model === '*' ? 'all models' : a.model, value: a.model }, num(a.commits), num(a.lines), pct(a.share), day(a.firstSeen), day(a.lastSeen)]);
+  const hunkRows = hunks.shown.map((h) => [
+    { text: `${h.path}:${h.start}${h.end > h.start ? `-${h.end}` : ''}`, value: h.path },
+    { text: h.rule },
+    { text: h.tier, value: h.tier },
+    { text: h.agents.join(', ') },
+    short(h.commit),
+    day(h.authoredAt),
+  ]);
+  const agentRows = data.agents.map((a) => [
+    { text: a.agent },
+    { text: a.model === '*' ? 'all models' : a.model, value: a.model },
+    num(a.commits),
+    num(a.lines),
+    pct(a.share),
+    day(a.firstSeen),
+    day(a.lastSeen),
+  ]);
   const shareScale = [0, 1, 2, 3, 4].map((i) => `<li><i class="t${i}"></i>${i * 20}–${i * 20 + 20}%</li>`).join('');
   const bom = data.bom;
   const body = `<a class="skip" href="#summary">Skip to the summary</a><main>
@@ -136,7 +211,14 @@ ${agentRows.length === 0 ? '<p class="none">No agent found in the history.</p>' 
 <section id="gate" aria-labelledby="gate-h"><h2 id="gate-h">The gate</h2>${gateSection(data)}</section>
 <section id="dependencies" aria-labelledby="deps-h"><h2 id="deps-h">Dependency findings</h2>${dependencySection(data)}</section>
 ${bom ? `<section id="bom" aria-labelledby="bom-h"><h2 id="bom-h">AI-BOM</h2><p>${esc(bom.file)}: CycloneDX ${esc(bom.specVersion)}${bom.serialNumber ? `, ${esc(bom.serialNumber)}` : ''}; ${count(bom.components)} components, ${count(bom.models)} models, ${count(bom.vulnerabilities)} vulnerabilities.</p></section>` : ''}
-${data.warnings.length > 0 ? `<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul>${data.warnings.slice(0, 100).map((w) => `<li>${esc(w.message)}</li>`).join('')}</ul></section>` : ''}
+${
+  data.warnings.length > 0
+    ? `<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul>${data.warnings
+        .slice(0, 100)
+        .map((w) => `<li>${esc(w.message)}</li>`)
+        .join('')}</ul></section>`
+    : ''
+}
 </main>`;
   // Only this page's own script may run, and nothing may be fetched: a path or subject that got past escaping still could not act.
   const scriptHash = createHash('sha256').update(DASHBOARD_JS).digest('base64');

@@ -8,8 +8,16 @@ const RULES: Record<SignalId, { name: string; text: string; severity: Severity }
   'invalid-name': { name: 'InvalidPackageName', text: 'The name is not a valid package name of its ecosystem: not looked up.', severity: 'high' },
   'not-found': { name: 'PackageNotFound', text: 'The package does not exist on its registry: a hallucinated name anyone can register.', severity: 'critical' },
   'unpublished': { name: 'PackageUnpublished', text: 'Every version of the package was unpublished: the name can be taken again.', severity: 'critical' },
-  'security-holding': { name: 'SecurityHoldingPackage', text: 'The registry replaced the package with a security holding package: it was malware.', severity: 'critical' },
-  'unknown-extra': { name: 'UnknownExtra', text: 'The requirement asks for an extra the package does not define: installers drop it with at most a warning.', severity: 'medium' },
+  'security-holding': {
+    name: 'SecurityHoldingPackage',
+    text: 'The registry replaced the package with a security holding package: it was malware.',
+    severity: 'critical',
+  },
+  'unknown-extra': {
+    name: 'UnknownExtra',
+    text: 'The requirement asks for an extra the package does not define: installers drop it with at most a warning.',
+    severity: 'medium',
+  },
   'typosquat': { name: 'Typosquat', text: 'The name is one slip away from a popular package.', severity: 'high' },
   'new-package': { name: 'NewPackage', text: 'The package was first published recently.', severity: 'medium' },
   'low-popularity': { name: 'LowPopularity', text: 'Few people download the package.', severity: 'low' },
@@ -40,8 +48,9 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
   const s = report.summary;
   const lines = [
     `${style.bold('aiprov deps')}  ${report.repository?.root ?? 'names from the command line'}`,
-    `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown`
-      + (s.notLookedUp > 0 ? `, ${s.notLookedUp} not looked up (URLs, paths, this repository's own packages)` : '') + (s.suppressed > 0 ? `; ${s.suppressed} findings suppressed` : ''),
+    `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown` +
+      (s.notLookedUp > 0 ? `, ${s.notLookedUp} not looked up (URLs, paths, this repository's own packages)` : '') +
+      (s.suppressed > 0 ? `; ${s.suppressed} findings suppressed` : ''),
   ];
   const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
   if (flagged.length > 0) {
@@ -56,10 +65,20 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
     lines.push(...table(rows));
   }
   const notEvaluated = notEvaluatedLines(report);
-  if (notEvaluated.length > 0) lines.push('', style.bold('Not evaluated (the registry gave no data; --require-signals makes such a package unknown)'), ...notEvaluated);
+  if (notEvaluated.length > 0)
+    lines.push('', style.bold('Not evaluated (the registry gave no data; --require-signals makes such a package unknown)'), ...notEvaluated);
   if (s.failing > 0) lines.push('', `${s.failing} finding${s.failing === 1 ? '' : 's'} at or above ${report.failOn}.`);
-  const unchecked = [s.unknown > 0 ? `${s.unknown} could not be checked` : '', s.unreadFiles > 0 ? `${s.unreadFiles} file${s.unreadFiles === 1 ? '' : 's'} could not be read` : ''].filter((x) => x !== '').join(' and ');
-  if (unchecked !== '') lines.push('', report.allowUnknown === true ? `${unchecked}: accepted with --allow-unknown.` : `${unchecked}: that is not "clean" (--allow-unknown to accept it).`);
+  const unchecked = [
+    s.unknown > 0 ? `${s.unknown} could not be checked` : '',
+    s.unreadFiles > 0 ? `${s.unreadFiles} file${s.unreadFiles === 1 ? '' : 's'} could not be read` : '',
+  ]
+    .filter((x) => x !== '')
+    .join(' and ');
+  if (unchecked !== '')
+    lines.push(
+      '',
+      report.allowUnknown === true ? `${unchecked}: accepted with --allow-unknown.` : `${unchecked}: that is not "clean" (--allow-unknown to accept it).`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -72,18 +91,33 @@ function notEvaluatedLines(report: DepsReport): string[] {
     if (d.local !== undefined) continue;
     for (const id of d.unknownSignals) bySignal.set(id, [...(bySignal.get(id) ?? []), label(d)]);
   }
-  return [...bySignal].map(([id, names]) => `${id} (${names.length}): ${names.slice(0, NAMES_SHOWN).join(', ')}${names.length > NAMES_SHOWN ? `, +${names.length - NAMES_SHOWN} more (--format json lists them all)` : ''}`);
+  return [...bySignal].map(
+    ([id, names]) =>
+      `${id} (${names.length}): ${names.slice(0, NAMES_SHOWN).join(', ')}${names.length > NAMES_SHOWN ? `, +${names.length - NAMES_SHOWN} more (--format json lists them all)` : ''}`,
+  );
 }
 
 export function renderDepsMarkdown(report: DepsReport): string {
   const s = report.summary;
-  const out = ['## Dependency audit', '', `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown.`, ''];
+  const out = [
+    '## Dependency audit',
+    '',
+    `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown.`,
+    '',
+  ];
   const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
   if (flagged.length > 0) {
     out.push('| Verdict | Package | SignalFinding | Where | Introduced |', '|---|---|---|---|---|');
     for (const d of flagged) {
-      const where = d.sources.map((src) => `\`${src.file}:${src.line}\``).slice(0, 3).join(', ');
-      const text = d.findings.filter((f) => !f.suppressed).map((f) => `**${f.severity}** ${esc(f.message)}`).join('<br>') || esc(d.error ?? '');
+      const where = d.sources
+        .map((src) => `\`${src.file}:${src.line}\``)
+        .slice(0, 3)
+        .join(', ');
+      const text =
+        d.findings
+          .filter((f) => !f.suppressed)
+          .map((f) => `**${f.severity}** ${esc(f.message)}`)
+          .join('<br>') || esc(d.error ?? '');
       out.push(`| ${d.verdict} | \`${label(d)}\` | ${text} | ${where} | ${who(d)} |`);
     }
     out.push('');
@@ -117,7 +151,13 @@ export function renderDepsSarif(report: DepsReport): Log {
         message: { text: `${label(d)}: ${f.message}${d.introducedBy?.ai ? ` (${who(d)})` : ''}` },
         locations: d.sources.map((src) => ({ physicalLocation: { artifactLocation: { uri: src.file }, region: { startLine: src.line } } })),
         partialFingerprints: { packageFinding: `${d.ecosystem}/${d.name}/${f.id}` },
-        properties: { 'ecosystem': d.ecosystem, 'package': d.name, 'verdict': d.verdict, 'security-severity': SECURITY_SEVERITY[f.severity], ...(f.suggestion ? { suggestion: f.suggestion } : {}) },
+        properties: {
+          'ecosystem': d.ecosystem,
+          'package': d.name,
+          'verdict': d.verdict,
+          'security-severity': SECURITY_SEVERITY[f.severity],
+          ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+        },
         ...(f.suppressed ? { suppressions: [{ kind: 'external' as const, justification: suppressionText(f) }] } : {}),
       });
     }
@@ -126,14 +166,21 @@ export function renderDepsSarif(report: DepsReport): Log {
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'aiprov', version: VERSION, informationUri: 'https://aiprov.dev', rules } },
-      invocations: [{
-        executionSuccessful: unknown.length === 0,
-        toolExecutionNotifications: unknown.map((d) => ({ level: 'warning' as const, message: { text: `${label(d)} could not be checked: ${d.error ?? 'unknown'}` } })),
-      }],
-      results,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'aiprov', version: VERSION, informationUri: 'https://aiprov.dev', rules } },
+        invocations: [
+          {
+            executionSuccessful: unknown.length === 0,
+            toolExecutionNotifications: unknown.map((d) => ({
+              level: 'warning' as const,
+              message: { text: `${label(d)} could not be checked: ${d.error ?? 'unknown'}` },
+            })),
+          },
+        ],
+        results,
+      },
+    ],
   };
 }
 

@@ -38,8 +38,12 @@ function lazySink(file: string): OutputSink {
   const open = (): Promise<OutputSink> => (opened ??= openTarget(path.resolve(file)));
   return {
     write: (text) => open().then((sink) => sink.write(text)),
-    commit: async () => { await (await open()).commit(); },
-    abort: async () => { if (opened) await (await opened.catch(() => undefined))?.abort(); },
+    commit: async () => {
+      await (await open()).commit();
+    },
+    abort: async () => {
+      if (opened) await (await opened.catch(() => undefined))?.abort();
+    },
   };
 }
 
@@ -50,7 +54,9 @@ async function openTarget(target: string): Promise<OutputSink> {
   const linked = await lstat(target).catch(() => undefined);
   let real = target;
   if (linked?.isSymbolicLink()) {
-    real = await realpath(target).catch(() => { throw new OutputError(`cannot write ${target}: it is a symbolic link to a file that does not exist`); });
+    real = await realpath(target).catch(() => {
+      throw new OutputError(`cannot write ${target}: it is a symbolic link to a file that does not exist`);
+    });
   }
   const info = real === target ? linked : await stat(real).catch(() => undefined);
   if (info?.isDirectory()) throw new OutputError(`cannot write ${target}: it is a directory`);
@@ -62,7 +68,9 @@ async function openTarget(target: string): Promise<OutputSink> {
 function throughSink(target: string, fail: (error: unknown) => never): OutputSink {
   const stream = createWriteStream(target, { flags: 'w' });
   let failure: Error | undefined;
-  stream.on('error', (error) => { failure = error; });
+  stream.on('error', (error) => {
+    failure = error;
+  });
   return {
     async write(text) {
       if (failure) fail(failure);
@@ -85,7 +93,9 @@ function atomicSink(target: string, existing: Stats | undefined, fail: (error: u
   const stream = createWriteStream(temp, { flags: 'wx', mode: existing ? existing.mode & 0o7777 : 0o666 });
   pendingTemps.add(temp);
   let failure: Error | undefined;
-  stream.on('error', (error) => { failure = error; });
+  stream.on('error', (error) => {
+    failure = error;
+  });
   // Read through a function: the stream's error handler may set it while a write is awaited.
   const failed = (): Error | undefined => failure;
   const cleanup = async (): Promise<void> => {
@@ -150,8 +160,12 @@ export function stdoutSink(out: Writable): OutputSink {
       if (out.destroyed) return;
       if (!out.write(text)) await waitDrain(out).catch(() => undefined);
     },
-    async commit() { /* nothing to move into place */ },
-    async abort() { /* what was printed stays printed */ },
+    async commit() {
+      /* nothing to move into place */
+    },
+    async abort() {
+      /* what was printed stays printed */
+    },
   });
 }
 
@@ -196,9 +210,18 @@ function buffered(sink: OutputSink): OutputSink {
 
 function waitDrain(stream: EventEmitter): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onDrain = (): void => { cleanup(); resolve(); };
-    const onError = (error: Error): void => { cleanup(); reject(error); };
-    const onClose = (): void => { cleanup(); resolve(); };
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      cleanup();
+      resolve();
+    };
     const cleanup = (): void => {
       stream.off('drain', onDrain);
       stream.off('error', onError);

@@ -44,7 +44,11 @@ export type Renderer<T> = (data: T, out: OutputSink, style: Style) => Promise<vo
 type Renderers = { [K in ReportKind]: Partial<Record<Format, Renderer<ReportData[K]>>> };
 
 /** A renderer that makes the whole text at once. */
-const whole = <T>(render: (data: T, style: Style) => string): Renderer<T> => async (data, out, style) => { await out.write(render(data, style)); };
+const whole =
+  <T>(render: (data: T, style: Style) => string): Renderer<T> =>
+  async (data, out, style) => {
+    await out.write(render(data, style));
+  };
 const json = (data: unknown): string => `${JSON.stringify(data)}\n`;
 
 async function scanView(session: ScanSession): Promise<ScanView> {
@@ -63,9 +67,13 @@ function viewOf(report: DemoReport['scan']): ScanView {
  */
 export const RENDERERS: Renderers = {
   scanReport: {
-    table: async (session, out, style) => { await out.write(renderScanTable(await scanView(session), style)); },
+    table: async (session, out, style) => {
+      await out.write(renderScanTable(await scanView(session), style));
+    },
     json: (session, out) => writeScanJson(session, out),
-    markdown: async (session, out) => { await out.write(renderScanMarkdown(await scanView(session))); },
+    markdown: async (session, out) => {
+      await out.write(renderScanMarkdown(await scanView(session)));
+    },
   },
   blameReport: {
     table: whole(renderBlameTable),
@@ -99,7 +107,10 @@ export const RENDERERS: Renderers = {
   },
   demoReport: {
     // The commit-level view, then the line-level one: how much of the tree as it stands the agents wrote.
-    table: whole((report, style) => `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}\n${renderDepsTable(report.deps, style)}${renderDemoEpilogue(report, style)}`),
+    table: whole(
+      (report, style) =>
+        `${renderScanTable(viewOf(report.scan), style)}\n${renderBlameTable(report.blame, style)}\n${renderDepsTable(report.deps, style)}${renderDemoEpilogue(report, style)}`,
+    ),
     json: whole(json),
     markdown: whole((report) => `${renderScanMarkdown(viewOf(report.scan))}\n${renderBlameMarkdown(report.blame)}\n${renderDepsMarkdown(report.deps)}`),
   },

@@ -18,7 +18,10 @@ export function renderRecordText(report: RecordReport): string {
   const { commit, added } = report;
   const lines = added.map((r) => {
     const count = (r.files ?? []).reduce((n, f) => n + (f.ranges ?? []).reduce((m, [a, b]) => m + b - a + 1, 0), 0);
-    const where = r.files === undefined ? 'the whole commit' : `${r.files.length} file${r.files.length === 1 ? '' : 's'}${count > 0 ? `, ${count} line${count === 1 ? '' : 's'}` : ''}`;
+    const where =
+      r.files === undefined
+        ? 'the whole commit'
+        : `${r.files.length} file${r.files.length === 1 ? '' : 's'}${count > 0 ? `, ${count} line${count === 1 ? '' : 's'}` : ''}`;
     return `recorded ${r.agent}${r.name ? ` (${r.name})` : ''}${r.model ? ` model ${r.model}` : ''} on ${commit.slice(0, 12)}: ${where}`;
   });
   return `${(lines.length > 0 ? lines : [`nothing to record on ${commit.slice(0, 12)}: no AI-written lines found`]).join('\n')}\n`;

@@ -1,7 +1,14 @@
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
 
 export function renderScanMarkdown(view: ScanView): string {
-  const lines: string[] = ['## AI authorship', '', `${view.range.all ? 'All refs' : `Range \`${view.range.spec}\``} of \`${view.repository.root}\`${view.repository.shallow ? ' (shallow clone: older history missing)' : ''}.`, '', headline(view) + '.', ''];
+  const lines: string[] = [
+    '## AI authorship',
+    '',
+    `${view.range.all ? 'All refs' : `Range \`${view.range.spec}\``} of \`${view.repository.root}\`${view.repository.shallow ? ' (shallow clone: older history missing)' : ''}.`,
+    '',
+    headline(view) + '.',
+    '',
+  ];
   const agents = Object.entries(view.summary.byAgent);
   if (agents.length > 0) {
     lines.push('| Agent | Commits | Declared | Inferred | Models |', '|---|---:|---:|---:|---|');
@@ -14,7 +21,9 @@ export function renderScanMarkdown(view: ScanView): string {
   if (view.notable.length > 0) {
     lines.push('| Commit | Date | Agents | Confidence | Subject |', '|---|---|---|---|---|');
     for (const c of view.notable) {
-      lines.push(`| \`${c.sha.slice(0, 12)}\` | ${shortDate(c.authoredAt)} | ${escape(c.detections.map(describeDetection).join(', '))} | ${[...new Set(c.detections.map((d) => d.confidence))].join('/')} | ${escape(c.subject)} |`);
+      lines.push(
+        `| \`${c.sha.slice(0, 12)}\` | ${shortDate(c.authoredAt)} | ${escape(c.detections.map(describeDetection).join(', '))} | ${[...new Set(c.detections.map((d) => d.confidence))].join('/')} | ${escape(c.subject)} |`,
+      );
     }
     lines.push('');
   }

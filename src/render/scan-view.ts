@@ -21,9 +21,11 @@ export function formatModels(models: Record<string, number>): string {
 
 export function headline(view: ScanView): string {
   const s = view.summary;
-  return `${s.commits} commit${s.commits === 1 ? '' : 's'}: ${s.aiCommits} with AI signatures, ${s.automationCommits} automation, `
-    + `${s.noSignatureCommits} with no AI signature found`
-    + (s.reviewSuggestionCommits > 0 ? `, ${s.reviewSuggestionCommits} with applied AI review suggestions` : '');
+  return (
+    `${s.commits} commit${s.commits === 1 ? '' : 's'}: ${s.aiCommits} with AI signatures, ${s.automationCommits} automation, ` +
+    `${s.noSignatureCommits} with no AI signature found` +
+    (s.reviewSuggestionCommits > 0 ? `, ${s.reviewSuggestionCommits} with applied AI review suggestions` : '')
+  );
 }
 
 export function shortDate(iso: string): string {

@@ -80,25 +80,47 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   }
   // The schema pins `_type` to Statement v1 and requires a digest on every subject.
   const problem = validateAgainst('statement', statement);
-  if (problem !== null) { checks.fail('statement', `is not an in-toto ${STATEMENT_TYPE}: ${problem}`); return result(); }
+  if (problem !== null) {
+    checks.fail('statement', `is not an in-toto ${STATEMENT_TYPE}: ${problem}`);
+    return result();
+  }
   checks.pass('statement', `in-toto Statement v1 with ${statement.subject.length} subject${statement.subject.length === 1 ? '' : 's'}`);
   const found = { statement, ...(signer ? { signer } : {}) };
 
-  if (statement.predicateType !== options.predicateType) { checks.fail('predicateType', `is ${statement.predicateType}, not ${options.predicateType}`); return result(found); }
+  if (statement.predicateType !== options.predicateType) {
+    checks.fail('predicateType', `is ${statement.predicateType}, not ${options.predicateType}`);
+    return result(found);
+  }
   checks.pass('predicateType', statement.predicateType);
 
-  const [field, digest] = 'gitCommit' in options.subject ? ['gitCommit', options.subject.gitCommit] as const : ['sha256', options.subject.sha256] as const;
+  const [field, digest] = 'gitCommit' in options.subject ? (['gitCommit', options.subject.gitCommit] as const) : (['sha256', options.subject.sha256] as const);
   if (!statement.subject.some((s) => s.digest[field] === digest)) {
-    const named = statement.subject.map((s) => Object.entries(s.digest).map(([k, v]) => `${k}:${v.slice(0, 12)}`).join(',')).join('; ');
+    const named = statement.subject
+      .map((s) =>
+        Object.entries(s.digest)
+          .map(([k, v]) => `${k}:${v.slice(0, 12)}`)
+          .join(','),
+      )
+      .join('; ');
     checks.fail('subject', `no subject with ${field} ${digest} (the statement is about ${named})`);
     return result(found);
   }
   checks.pass('subject', `${field} ${digest}`);
 
   const invalid = await predicateProblem(statement);
-  if (invalid !== null) { checks.fail('predicate', invalid); return result(found); }
+  if (invalid !== null) {
+    checks.fail('predicate', invalid);
+    return result(found);
+  }
   const schema = PREDICATE_SCHEMAS[statement.predicateType];
-  checks.pass('predicate', schema ? `valid against schemas/${SCHEMA_FILES[schema]}` : statement.predicateType === PREDICATE_TYPES.bom ? `valid CycloneDX ${String((statement.predicate as { specVersion?: unknown }).specVersion)}` : 'no schema aiprov knows for this predicate type');
+  checks.pass(
+    'predicate',
+    schema
+      ? `valid against schemas/${SCHEMA_FILES[schema]}`
+      : statement.predicateType === PREDICATE_TYPES.bom
+        ? `valid CycloneDX ${String((statement.predicate as { specVersion?: unknown }).specVersion)}`
+        : 'no schema aiprov knows for this predicate type',
+  );
 
   // Freshness: the latest proven time (log entry, timestamp); a key-signed bundle has none, so the statement's own time is used and said so.
   const proven = outcome.signedAt.length > 0 ? new Date(Math.max(...outcome.signedAt.map((d) => d.getTime()))) : undefined;
@@ -113,8 +135,14 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   } else {
     const age = options.now.getTime() - signedAt.getTime();
     const source = proven ? 'verified timestamp' : 'time stated in the signed statement (key-signed: no log or timestamp)';
-    if (age > options.maxAgeMs) { checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), older than the ${formatDuration(options.maxAgeMs)} allowed`); return result(withTime); }
-    if (age < -5 * 60_000) { checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), in the future`); return result(withTime); }
+    if (age > options.maxAgeMs) {
+      checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), older than the ${formatDuration(options.maxAgeMs)} allowed`);
+      return result(withTime);
+    }
+    if (age < -5 * 60_000) {
+      checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), in the future`);
+      return result(withTime);
+    }
     checks.pass('freshness', `signed ${signedAt.toISOString()} (${source}), within ${formatDuration(options.maxAgeMs)}`);
   }
 
@@ -122,7 +150,10 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
     checks.pass('policy', 'no content policy given');
   } else {
     const { applied, violations } = policyViolations(options.policy, statement.predicateType, statement.predicate);
-    if (violations.length > 0) { checks.fail('policy', violations.join('; ')); return result(withTime); }
+    if (violations.length > 0) {
+      checks.fail('policy', violations.join('; '));
+      return result(withTime);
+    }
     checks.pass('policy', applied.length > 0 ? applied.join('; ') : 'the policy has no rule for this predicate type');
   }
   return result(withTime);
@@ -147,16 +178,27 @@ async function predicateProblem(statement: Statement): Promise<string | null> {
 /** The time a statement says it was made (aiprov's predicates each carry one). */
 function statedTime(statement: Statement): Date | undefined {
   const p = statement.predicate as Record<string, unknown> | null;
-  const value = statement.predicateType === PREDICATE_TYPES.authorship ? p?.attestedAt
-    : statement.predicateType === PREDICATE_TYPES.deps ? p?.checkedAt
-      : statement.predicateType === PREDICATE_TYPES.review ? p?.reviewedAt
-        : statement.predicateType === PREDICATE_TYPES.bom ? (p?.metadata as { timestamp?: unknown } | undefined)?.timestamp : undefined;
+  const value =
+    statement.predicateType === PREDICATE_TYPES.authorship
+      ? p?.attestedAt
+      : statement.predicateType === PREDICATE_TYPES.deps
+        ? p?.checkedAt
+        : statement.predicateType === PREDICATE_TYPES.review
+          ? p?.reviewedAt
+          : statement.predicateType === PREDICATE_TYPES.bom
+            ? (p?.metadata as { timestamp?: unknown } | undefined)?.timestamp
+            : undefined;
   if (typeof value !== 'string') return undefined;
   const t = Date.parse(value);
   return Number.isNaN(t) ? undefined : new Date(t);
 }
 
-const UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+const UNITS: [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
 
 /** `90d`, `12h`, `30m`, `45s`, or combinations (`1d12h`): a duration in milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
@@ -171,7 +213,10 @@ export function formatDuration(ms: number): string {
   const parts: string[] = [];
   for (const [name, unit] of UNITS) {
     const n = Math.floor(rest / unit);
-    if (n > 0) { parts.push(`${n}${name}`); rest -= n * unit; }
+    if (n > 0) {
+      parts.push(`${n}${name}`);
+      rest -= n * unit;
+    }
   }
   return parts.join('') || '0s';
 }

@@ -4,12 +4,20 @@
  * the order they are made in; the first failure stops the signature and
  * statement checks, since nothing after it could be trusted.
  */
-export type CheckName =
-  | 'bundle' | 'signature' | 'identity'
-  | 'payloadType' | 'statement' | 'predicateType' | 'subject' | 'predicate'
-  | 'freshness' | 'policy';
+export type CheckName = 'bundle' | 'signature' | 'identity' | 'payloadType' | 'statement' | 'predicateType' | 'subject' | 'predicate' | 'freshness' | 'policy';
 
-export const CHECK_ORDER: readonly CheckName[] = ['bundle', 'signature', 'identity', 'payloadType', 'statement', 'predicateType', 'subject', 'predicate', 'freshness', 'policy'];
+export const CHECK_ORDER: readonly CheckName[] = [
+  'bundle',
+  'signature',
+  'identity',
+  'payloadType',
+  'statement',
+  'predicateType',
+  'subject',
+  'predicate',
+  'freshness',
+  'policy',
+];
 
 export interface Check {
   name: CheckName;
@@ -29,7 +37,8 @@ export class CheckList {
 
   fail(name: CheckName, detail: string): void {
     this.checks.push({ name, result: 'failed', detail });
-    for (const rest of this.names.slice(this.names.indexOf(name) + 1)) this.checks.push({ name: rest, result: 'skipped', detail: `not checked: ${name} failed` });
+    for (const rest of this.names.slice(this.names.indexOf(name) + 1))
+      this.checks.push({ name: rest, result: 'skipped', detail: `not checked: ${name} failed` });
   }
 
   get passed(): boolean {

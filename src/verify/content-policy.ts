@@ -70,7 +70,13 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
     applied.push(`no dependency ${deny.join(' or ')}`);
     const report = predicate as DepsReport;
     const bad = report.dependencies.filter((d) => (deny as string[]).includes(d.verdict));
-    if (bad.length > 0) violations.push(`${bad.length} dependenc${bad.length === 1 ? 'y is' : 'ies are'} ${[...new Set(bad.map((d) => d.verdict))].join('/')}: ${bad.slice(0, 10).map((d) => `${d.ecosystem}:${d.name}`).join(', ')}${bad.length > 10 ? ', …' : ''}`);
+    if (bad.length > 0)
+      violations.push(
+        `${bad.length} dependenc${bad.length === 1 ? 'y is' : 'ies are'} ${[...new Set(bad.map((d) => d.verdict))].join('/')}: ${bad
+          .slice(0, 10)
+          .map((d) => `${d.ecosystem}:${d.name}`)
+          .join(', ')}${bad.length > 10 ? ', …' : ''}`,
+      );
   }
   return { applied, violations };
 }

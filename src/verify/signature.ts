@@ -9,9 +9,7 @@ import type { CheckList } from './checks.js';
 import { verifyPrehashed } from './prehashed.js';
 
 /** What a signature must chain to: trusted public keys, or a trusted root and the identity the certificate must name. */
-export type Trust =
-  | { kind: 'keys'; keys: readonly KeyObject[]; root?: TrustedRoot }
-  | { kind: 'certificate'; root: TrustedRoot; identity: IdentityRule };
+export type Trust = { kind: 'keys'; keys: readonly KeyObject[]; root?: TrustedRoot } | { kind: 'certificate'; root: TrustedRoot; identity: IdentityRule };
 
 export interface IdentityRule {
   /** The certificate's subject alternative name: equal to `exact`, or matched whole by `pattern` (anchored here, whatever the user wrote). */
@@ -35,7 +33,13 @@ export interface SignatureOutcome {
 export const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.3\+json|\+json;version=0\.[123])$/;
 
 /** An empty trusted root: a key-signed bundle is trusted through its key alone, with no CA, log or timestamp authority. */
-const NO_AUTHORITIES = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] } as unknown as TrustedRoot;
+const NO_AUTHORITIES = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+} as unknown as TrustedRoot;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -55,7 +59,10 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export function verifySignature(json: unknown, trust: Trust, checks: CheckList, artifact?: SignedArtifact): SignatureOutcome {
   const none: SignatureOutcome = { signedAt: [] };
   const shape = shapeOf(json);
-  if (typeof shape === 'string') { checks.fail('bundle', shape); return none; }
+  if (typeof shape === 'string') {
+    checks.fail('bundle', shape);
+    return none;
+  }
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
@@ -63,20 +70,35 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
     checks.fail('bundle', `is not a valid Sigstore bundle: ${message(error)}`);
     return none;
   }
-  if (shape.content === 'message' && !artifact) { checks.fail('bundle', 'signs an artifact (a message signature), but no artifact was given to check it against'); return none; }
-  checks.pass('bundle', `${shape.content === 'dsse' ? 'DSSE envelope' : 'message signature'} (${shape.mediaType}), one signature, ${shape.material === 'key' ? `key ${shape.hint.slice(0, 16)}…` : 'certificate'}`);
+  if (shape.content === 'message' && !artifact) {
+    checks.fail('bundle', 'signs an artifact (a message signature), but no artifact was given to check it against');
+    return none;
+  }
+  checks.pass(
+    'bundle',
+    `${shape.content === 'dsse' ? 'DSSE envelope' : 'message signature'} (${shape.mediaType}), one signature, ${shape.material === 'key' ? `key ${shape.hint.slice(0, 16)}…` : 'certificate'}`,
+  );
 
   // Which key may have signed: the one the hint names, or, when the hint names none of them (other tools' hints are not aiprov's key ids), each in turn; the signature decides.
   let candidates: readonly (KeyObject | undefined)[] = [undefined];
   let root: TrustedRoot;
   if (trust.kind === 'keys') {
-    if (shape.material !== 'key') { checks.fail('signature', 'is signed with a certificate, but verification was asked against keys (give a certificate identity instead)'); return none; }
+    if (shape.material !== 'key') {
+      checks.fail('signature', 'is signed with a certificate, but verification was asked against keys (give a certificate identity instead)');
+      return none;
+    }
     const named = trust.keys.filter((k) => keyId(k) === shape.hint);
     candidates = named.length > 0 ? named : trust.keys;
-    if (candidates.length === 0) { checks.fail('signature', 'no trusted key was given'); return none; }
+    if (candidates.length === 0) {
+      checks.fail('signature', 'no trusted key was given');
+      return none;
+    }
     root = trust.root ?? NO_AUTHORITIES;
   } else {
-    if (shape.material !== 'certificate') { checks.fail('signature', 'is signed with a key, not a certificate (give --key to verify it)'); return none; }
+    if (shape.material !== 'certificate') {
+      checks.fail('signature', 'is signed with a key, not a certificate (give --key to verify it)');
+      return none;
+    }
     root = trust.root;
   }
 
@@ -89,21 +111,29 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
   }
   if (shape.content === 'message' && artifact) {
     const digested = checkDigest(bundle, entity, artifact);
-    if ('problem' in digested) { checks.fail('signature', digested.problem); return none; }
+    if ('problem' in digested) {
+      checks.fail('signature', digested.problem);
+      return none;
+    }
     entity = digested.entity;
   }
 
   let signer: ReturnType<Verifier['verify']> | undefined;
   let failure = '';
-  const thresholds = trust.kind === 'keys'
-    ? { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }
-    : { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
+  const thresholds =
+    trust.kind === 'keys'
+      ? { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }
+      : { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
   for (const key of candidates) {
     try {
-      const material = toTrustMaterial(root, key && ((hint: string) => {
-        if (hint !== shape.hint) throw new Error(`no key ${hint}`);
-        return { publicKey: key, validFor: () => true };
-      }));
+      const material = toTrustMaterial(
+        root,
+        key &&
+          ((hint: string) => {
+            if (hint !== shape.hint) throw new Error(`no key ${hint}`);
+            return { publicKey: key, validFor: () => true };
+          }),
+      );
       signer = new Verifier(material, thresholds).verify(entity);
       break;
     } catch (error) {
@@ -112,16 +142,22 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
   }
   if (!signer) {
     const unnamed = trust.kind === 'keys' && !trust.keys.some((k) => keyId(k) === shape.hint);
-    checks.fail('signature', unnamed
-      ? `signed by key ${shape.hint}, which is not among the ${candidates.length} trusted, and verifies with none of them`
-      : `does not verify: ${failure}`);
+    checks.fail(
+      'signature',
+      unnamed
+        ? `signed by key ${shape.hint}, which is not among the ${candidates.length} trusted, and verifies with none of them`
+        : `does not verify: ${failure}`,
+    );
     return none;
   }
   const signedAt = signedTimes(entity);
   const logs = entity.tlogEntries.length;
-  checks.pass('signature', trust.kind === 'keys'
-    ? `verified with trusted key ${keyId(signer.key)}${logs > 0 ? `, ${logs} log entr${logs === 1 ? 'y' : 'ies'}` : ''}`
-    : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}`);
+  checks.pass(
+    'signature',
+    trust.kind === 'keys'
+      ? `verified with trusted key ${keyId(signer.key)}${logs > 0 ? `, ${logs} log entr${logs === 1 ? 'y' : 'ies'}` : ''}`
+      : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}`,
+  );
 
   let who: string;
   if (trust.kind === 'keys') {
@@ -132,8 +168,17 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
     const issuer = signer.identity?.extensions?.issuer ?? '';
     const rule = trust.identity;
     const sanOk = 'exact' in rule.subject ? san === rule.subject.exact : linearPattern(`^(?:${rule.subject.pattern})$`).test(san);
-    if (!sanOk) { checks.fail('identity', `certificate identity ${JSON.stringify(san)} does not match ${'exact' in rule.subject ? JSON.stringify(rule.subject.exact) : `/^(?:${rule.subject.pattern})$/`}`); return none; }
-    if (issuer !== rule.issuer) { checks.fail('identity', `certificate issuer ${JSON.stringify(issuer)} is not ${JSON.stringify(rule.issuer)}`); return none; }
+    if (!sanOk) {
+      checks.fail(
+        'identity',
+        `certificate identity ${JSON.stringify(san)} does not match ${'exact' in rule.subject ? JSON.stringify(rule.subject.exact) : `/^(?:${rule.subject.pattern})$/`}`,
+      );
+      return none;
+    }
+    if (issuer !== rule.issuer) {
+      checks.fail('identity', `certificate issuer ${JSON.stringify(issuer)} is not ${JSON.stringify(rule.issuer)}`);
+      return none;
+    }
     who = `${san} (${issuer})`;
     checks.pass('identity', who);
   }
@@ -153,8 +198,10 @@ function checkDigest(bundle: Bundle, entity: SignedEntity, artifact: SignedArtif
   const { messageDigest } = bundle.content.messageSignature;
   const expected = 'bytes' in artifact ? createHash('sha256').update(artifact.bytes).digest() : artifact.sha256;
   // A bundle that names another algorithm cannot be compared with a SHA-256.
-  if (messageDigest.algorithm !== HashAlgorithm.SHA2_256) return { problem: `the bundle's message digest is not SHA-256 (algorithm ${messageDigest.algorithm})` };
-  if (!Buffer.from(messageDigest.digest).equals(expected)) return { problem: `the bundle signs sha256:${Buffer.from(messageDigest.digest).toString('hex')}, not the artifact (sha256:${expected.toString('hex')})` };
+  if (messageDigest.algorithm !== HashAlgorithm.SHA2_256)
+    return { problem: `the bundle's message digest is not SHA-256 (algorithm ${messageDigest.algorithm})` };
+  if (!Buffer.from(messageDigest.digest).equals(expected))
+    return { problem: `the bundle signs sha256:${Buffer.from(messageDigest.digest).toString('hex')}, not the artifact (sha256:${expected.toString('hex')})` };
   if (!('sha256' in artifact)) return { entity };
   const original = entity.signature;
   const signature: SignedEntity['signature'] = {
@@ -210,7 +257,8 @@ function shapeOf(json: unknown): (Shape & Content) | string {
   }
   const env = b.dsseEnvelope as Record<string, unknown>;
   const signatures = env.signatures;
-  if (!Array.isArray(signatures) || signatures.length !== 1) return `has ${Array.isArray(signatures) ? signatures.length : 'no list of'} signatures; a bundle holds exactly one`;
+  if (!Array.isArray(signatures) || signatures.length !== 1)
+    return `has ${Array.isArray(signatures) ? signatures.length : 'no list of'} signatures; a bundle holds exactly one`;
   const sig = (signatures[0] as { sig?: unknown } | null)?.sig;
   const signature = typeof sig === 'string' ? decodeBase64(sig) : undefined;
   if (!signature || signature.length === 0) return 'its signature is empty or not base64';

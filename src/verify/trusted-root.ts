@@ -28,7 +28,10 @@ let publicGood: LoadedRoot | undefined;
 
 /** The public-good production root that ships with aiprov. */
 export function publicGoodRoot(): LoadedRoot {
-  publicGood ??= { root: parseTrustedRoot(JSON.parse(readFileSync(PUBLIC_GOOD, 'utf8')), 'the Sigstore public-good trusted root'), source: 'the Sigstore public-good trusted root' };
+  publicGood ??= {
+    root: parseTrustedRoot(JSON.parse(readFileSync(PUBLIC_GOOD, 'utf8')), 'the Sigstore public-good trusted root'),
+    source: 'the Sigstore public-good trusted root',
+  };
   return publicGood;
 }
 
@@ -53,10 +56,13 @@ export async function readTrustedRoot(file: string): Promise<LoadedRoot> {
  * case is exactly that).
  */
 export function parseTrustedRoot(json: unknown, name: string): TrustedRoot {
-  const bad = (problem: string): never => { throw new PolicyError('TRUST_MATERIAL_MISSING', `${name}: ${problem}`); };
+  const bad = (problem: string): never => {
+    throw new PolicyError('TRUST_MATERIAL_MISSING', `${name}: ${problem}`);
+  };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return bad('is not a JSON object');
   const r = json as Record<string, unknown>;
-  if (typeof r.mediaType !== 'string' || !TRUSTED_ROOT_MEDIA_TYPE.test(r.mediaType)) return bad(`mediaType ${JSON.stringify(r.mediaType)} is not a Sigstore trusted root`);
+  if (typeof r.mediaType !== 'string' || !TRUSTED_ROOT_MEDIA_TYPE.test(r.mediaType))
+    return bad(`mediaType ${JSON.stringify(r.mediaType)} is not a Sigstore trusted root`);
   const list = (field: string): Record<string, unknown>[] => {
     const value = r[field];
     if (value === undefined) return [];

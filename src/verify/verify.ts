@@ -60,7 +60,13 @@ export interface VerifyResult {
   problems: string[];
 }
 
-const FAILURE_CODES: Partial<Record<CheckName, VerificationCode>> = { bundle: 'BUNDLE_INVALID', identity: 'IDENTITY_UNTRUSTED', predicateType: 'PREDICATE_TYPE_MISMATCH', subject: 'SUBJECT_MISMATCH', freshness: 'ATTESTATION_STALE' };
+const FAILURE_CODES: Partial<Record<CheckName, VerificationCode>> = {
+  bundle: 'BUNDLE_INVALID',
+  identity: 'IDENTITY_UNTRUSTED',
+  predicateType: 'PREDICATE_TYPE_MISMATCH',
+  subject: 'SUBJECT_MISMATCH',
+  freshness: 'ATTESTATION_STALE',
+};
 
 /**
  * The whole of `aiprov verify` after the bundles are read: each bundle of
@@ -74,24 +80,49 @@ export async function verifyBundles(options: VerifyOptions): Promise<VerifyResul
   const reviewType = PREDICATE_TYPES.review;
   const reviewRequired = options.policy?.review?.required === true && predicateType !== reviewType;
   const check = (input: BundleInput, asked: string): Promise<BundleResult> =>
-    verifyAttestation({ bundle: input.json, trust, predicateType: asked, subject, now, ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}), ...(options.policy ? { policy: options.policy } : {}) })
-      .then((verification) => ({ ...input, verification }));
+    verifyAttestation({
+      bundle: input.json,
+      trust,
+      predicateType: asked,
+      subject,
+      now,
+      ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+    }).then((verification) => ({ ...input, verification }));
 
   const reviewInputs = reviewRequired ? inputs.filter((i) => claimedPredicateType(i.json) === reviewType) : [];
-  const candidates = inputs.filter((i) => !reviewInputs.includes(i) && (!pooled || claimedPredicateType(i.json) === predicateType || claimedPredicateType(i.json) === undefined));
+  const candidates = inputs.filter(
+    (i) => !reviewInputs.includes(i) && (!pooled || claimedPredicateType(i.json) === predicateType || claimedPredicateType(i.json) === undefined),
+  );
   const bundles = await Promise.all(candidates.map((i) => check(i, predicateType)));
   const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
   const { problems, failure } = judge(bundles, reviews, { pooled, reviewRequired, predicateType, where: options.where });
-  return { outcome: problems.length === 0 ? 'pass' : 'fail', failure, predicateType, subject, subjectText: options.subjectText, bundles, reviewRequired, reviews, problems };
+  return {
+    outcome: problems.length === 0 ? 'pass' : 'fail',
+    failure,
+    predicateType,
+    subject,
+    subjectText: options.subjectText,
+    bundles,
+    reviewRequired,
+    reviews,
+    problems,
+  };
 }
 
 /** The problems with a set of checked bundles, and which kind of failure they make. */
-function judge(bundles: BundleResult[], reviews: BundleResult[], how: { pooled: boolean; reviewRequired: boolean; predicateType: string; where: string }): { problems: string[]; failure: VerifyFailure | null } {
+function judge(
+  bundles: BundleResult[],
+  reviews: BundleResult[],
+  how: { pooled: boolean; reviewRequired: boolean; predicateType: string; where: string },
+): { problems: string[]; failure: VerifyFailure | null } {
   // Verified as evidence (signature, identity, statement, freshness), whatever the content policy says of it.
   const trustedAny = bundles.some((o) => o.verification.verified || o.verification.policyOnly);
   const policyFailures = bundles.filter((o) => o.verification.policyOnly);
   const otherFailures = bundles.filter((o) => !o.verification.verified && !o.verification.policyOnly);
-  const approved = reviews.filter((r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved');
+  const approved = reviews.filter(
+    (r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved',
+  );
   const problems: string[] = [];
   let evidenceFailed = false;
   if (bundles.length === 0) {
@@ -101,19 +132,25 @@ function judge(bundles: BundleResult[], reviews: BundleResult[], how: { pooled: 
     // From a pool one trusted attestation is enough (others may be anyone's); named files must each verify.
     evidenceFailed = true;
     const first = firstFailed(otherFailures);
-    problems.push(`${otherFailures.length} of ${bundles.length} bundle${bundles.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`);
+    problems.push(
+      `${otherFailures.length} of ${bundles.length} bundle${bundles.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`,
+    );
   }
   if (policyFailures.length > 0) {
     const one = policyFailures.length === 1;
-    problems.push(`${policyFailures.length} verified attestation${one ? '' : 's'} break${one ? 's' : ''} the policy (${policyFailures[0]?.verification.checks.find((c) => c.name === 'policy')?.detail ?? ''})`);
+    problems.push(
+      `${policyFailures.length} verified attestation${one ? '' : 's'} break${one ? 's' : ''} the policy (${policyFailures[0]?.verification.checks.find((c) => c.name === 'policy')?.detail ?? ''})`,
+    );
   }
   if (how.reviewRequired && approved.length === 0) {
-    problems.push(`the policy requires an approving review/v1 attestation from a trusted signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`);
+    problems.push(
+      `the policy requires an approving review/v1 attestation from a trusted signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`,
+    );
   }
   if (problems.length === 0) return { problems, failure: null };
   if (!evidenceFailed && (policyFailures.length > 0 || how.reviewRequired)) return { problems, failure: { kind: 'policy' } };
   const first = firstFailed(otherFailures);
-  const code = bundles.length === 0 ? 'ATTESTATION_MISSING' : (first ? FAILURE_CODES[first.name] : undefined) ?? 'SIGNATURE_INVALID';
+  const code = bundles.length === 0 ? 'ATTESTATION_MISSING' : ((first ? FAILURE_CODES[first.name] : undefined) ?? 'SIGNATURE_INVALID');
   return { problems, failure: { kind: 'verification', code } };
 }
 
@@ -152,10 +189,23 @@ export interface VerifyReport extends Envelope<'verifyReport'> {
 }
 
 export function verifyReport(result: VerifyResult): VerifyReport {
-  const bundle = (o: BundleResult): BundleReport => ({ bundle: o.source, sha256: o.sha256, verified: o.verification.verified, signer: o.verification.signer ?? null, signedAt: o.verification.signedAt?.toISOString() ?? null, checks: o.verification.checks });
+  const bundle = (o: BundleResult): BundleReport => ({
+    bundle: o.source,
+    sha256: o.sha256,
+    verified: o.verification.verified,
+    signer: o.verification.signer ?? null,
+    signedAt: o.verification.signedAt?.toISOString() ?? null,
+    checks: o.verification.checks,
+  });
   return {
-    ...envelope('verifyReport'), predicateType: result.predicateType, subject: result.subject, subjectText: result.subjectText,
-    verified: result.outcome === 'pass', outcome: result.outcome, problems: result.problems,
-    bundles: result.bundles.map(bundle), ...(result.reviewRequired ? { reviews: result.reviews.map(bundle) } : {}),
+    ...envelope('verifyReport'),
+    predicateType: result.predicateType,
+    subject: result.subject,
+    subjectText: result.subjectText,
+    verified: result.outcome === 'pass',
+    outcome: result.outcome,
+    problems: result.problems,
+    bundles: result.bundles.map(bundle),
+    ...(result.reviewRequired ? { reviews: result.reviews.map(bundle) } : {}),
   };
 }

@@ -54,7 +54,9 @@ export function vsaStatement(input: VsaInput): Statement<VsaPredicate> {
       verifier: { id: VERIFIER_ID, version: { aiprov: VERSION } },
       timeVerified: input.timeVerified.toISOString(),
       resourceUri: input.resourceUri,
-      policy: input.policy ? { uri: input.policy.uri, digest: { sha256: input.policy.sha256 } } : { uri: `${VERIFIER_ID}/builtin-checks/${input.predicateType}` },
+      policy: input.policy
+        ? { uri: input.policy.uri, digest: { sha256: input.policy.sha256 } }
+        : { uri: `${VERIFIER_ID}/builtin-checks/${input.predicateType}` },
       inputAttestations: input.inputs.map((i) => ({ uri: i.uri, digest: { sha256: i.sha256 } })),
       verificationResult: input.passed ? 'PASSED' : 'FAILED',
       verifiedLevels: input.passed ? input.levels : [],

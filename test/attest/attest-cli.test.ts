@@ -21,7 +21,10 @@ beforeAll(async () => {
   dir = await tempDir();
   expect((await runCli(['keygen', '--prefix', path.join(dir, 'ci')], { env })).code).toBe(0);
   expect((await runCli(['keygen', '--prefix', path.join(dir, 'other')], { env })).code).toBe(0);
-  const attest = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'authorship,bom', '--output-dir', path.join(dir, 'out'), '--quiet'], { env });
+  const attest = await runCli(
+    ['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'authorship,bom', '--output-dir', path.join(dir, 'out'), '--quiet'],
+    { env },
+  );
   expect(attest).toMatchObject({ code: 0, stderr: '' });
   bundle = path.join(dir, 'out', `${(shas.at(-1) ?? '').slice(0, 12)}.authorship.sigstore.json`);
 });
@@ -66,10 +69,14 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     // An artifact and its bundle are verified without any repository (a deploy job may have none): here the bundle is about a commit, so it fails on the subject, not for want of a repository.
     const outside = await tempDir();
     await writeFile(path.join(outside, 'app.tgz'), 'built\n');
-    const noRepo = await runCli(['verify', '--artifact', 'app.tgz', '--bundle', bundle, '--type', 'authorship', '--key', path.join(dir, 'ci.pub')], { cwd: outside });
+    const noRepo = await runCli(['verify', '--artifact', 'app.tgz', '--bundle', bundle, '--type', 'authorship', '--key', path.join(dir, 'ci.pub')], {
+      cwd: outside,
+    });
     expect(noRepo.code).toBe(1);
     expect(noRepo.stdout).toMatch(/failed +subject +no subject with sha256 /);
-    expect((await runCli(['verify', '--repo', repo, '--key', path.join(dir, 'missing.pub'), '--bundle', bundle, '--type', 'authorship'])).stderr).toBe(`aiprov: public key ${path.join(dir, 'missing.pub')}: no such file\n`);
+    expect((await runCli(['verify', '--repo', repo, '--key', path.join(dir, 'missing.pub'), '--bundle', bundle, '--type', 'authorship'])).stderr).toBe(
+      `aiprov: public key ${path.join(dir, 'missing.pub')}: no such file\n`,
+    );
     const noKey = await runCli(['verify', '--repo', repo, '--bundle', bundle, '--type', 'authorship']);
     expect(noKey.code).toBe(2);
     const badType = await verify(['--bundle', bundle, '--type', 'provenance']);
@@ -77,8 +84,13 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(badType.stderr).toMatch(/^aiprov: --type provenance: is not a predicate type aiprov knows/);
     const noBundle = await verify(['--bundle', path.join(dir, 'none.json'), '--type', 'authorship']);
     expect(noBundle).toMatchObject({ code: 2, stderr: `aiprov: --bundle ${path.join(dir, 'none.json')}: no such file\n` });
-    const wrongPass = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--output-dir', path.join(dir, 'x')], { env: { AIPROV_PASSWORD: 'nope' } });
-    expect(wrongPass).toMatchObject({ code: 2, stderr: `aiprov: cannot decrypt private key ${path.join(dir, 'ci.key')}: wrong passphrase (AIPROV_PASSWORD)\n` });
+    const wrongPass = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--output-dir', path.join(dir, 'x')], {
+      env: { AIPROV_PASSWORD: 'nope' },
+    });
+    expect(wrongPass).toMatchObject({
+      code: 2,
+      stderr: `aiprov: cannot decrypt private key ${path.join(dir, 'ci.key')}: wrong passphrase (AIPROV_PASSWORD)\n`,
+    });
   });
 
   it('--policy: content rules on verified statements fail apart from signatures (PolicyError); --vsa-output writes a SLSA VSA, signed with --vsa-key', async () => {
@@ -91,18 +103,26 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect((await runCli(['attest', '--repo', ai, '--key', path.join(dir, 'ci.key'), '--output-dir', out, '--quiet'], { env })).code).toBe(0);
     const [file] = await readdir(out);
     const aiBundle = path.join(out, file ?? '');
-    const policy = async (name: string, text: string): Promise<string> => { const f = path.join(dir, name); await writeFile(f, text); return f; };
+    const policy = async (name: string, text: string): Promise<string> => {
+      const f = path.join(dir, name);
+      await writeFile(f, text);
+      return f;
+    };
     const strict = await policy('strict.yml', 'authorship:\n  maxAiShare: 10\n  allowedAgents: [aider]\n');
     const lenient = await policy('lenient.yml', 'authorship:\n  maxAiShare: 100\n  allowedAgents: [claude-code]\n');
     const review = await policy('review.yml', 'review:\n  required: true\n');
-    const run = (args: string[]) => runCli(['verify', '--repo', ai, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship', ...args], { env });
+    const run = (args: string[]) =>
+      runCli(['verify', '--repo', ai, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship', ...args], { env });
 
     const vsaFile = path.join(dir, 'vsa.json');
     const failed = await run(['--policy', strict, '--vsa-output', vsaFile]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/failed +policy +AI share is \d+\.\d+% \(3 of \d+ lines\), above 10%; agents not allowed: claude-code/);
     expect(failed.stderr).toMatch(/^aiprov: 1 verified attestation breaks the policy/);
-    const failedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as { predicateType: string; predicate: { verificationResult: string; verifiedLevels: string[] } };
+    const failedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as {
+      predicateType: string;
+      predicate: { verificationResult: string; verifiedLevels: string[] };
+    };
     expect(failedVsa.predicateType).toBe('https://slsa.dev/verification_summary/v1');
     expect(failedVsa.predicate).toMatchObject({ verificationResult: 'FAILED', verifiedLevels: [] });
 
@@ -110,16 +130,36 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(passed.code).toBe(0);
     const signedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as unknown;
     const head = git(ai, 'rev-parse', 'HEAD').trim();
-    const checked = await verifyAttestation({ bundle: signedVsa, trust: { kind: 'keys', keys: [await readPublicKey(path.join(dir, 'ci.pub'))] }, predicateType: VSA_PREDICATE_TYPE, subject: { gitCommit: head }, now: new Date() });
+    const checked = await verifyAttestation({
+      bundle: signedVsa,
+      trust: { kind: 'keys', keys: [await readPublicKey(path.join(dir, 'ci.pub'))] },
+      predicateType: VSA_PREDICATE_TYPE,
+      subject: { gitCommit: head },
+      now: new Date(),
+    });
     expect(checked.verified).toBe(true);
-    const vsa = checked.statement?.predicate as { verificationResult: string; verifiedLevels: string[]; policy: { uri: string; digest: { sha256: string } }; inputAttestations: { uri: string }[]; resourceUri: string };
+    const vsa = checked.statement?.predicate as {
+      verificationResult: string;
+      verifiedLevels: string[];
+      policy: { uri: string; digest: { sha256: string } };
+      inputAttestations: { uri: string }[];
+      resourceUri: string;
+    };
     expect(validateAgainst('vsaPredicate', vsa)).toBeNull();
-    expect(vsa).toMatchObject({ verificationResult: 'PASSED', resourceUri: `git+commit:${head}`, policy: { uri: 'file:lenient.yml' }, inputAttestations: [{ uri: aiBundle }] });
+    expect(vsa).toMatchObject({
+      verificationResult: 'PASSED',
+      resourceUri: `git+commit:${head}`,
+      policy: { uri: 'file:lenient.yml' },
+      inputAttestations: [{ uri: aiBundle }],
+    });
     expect(vsa.verifiedLevels).toEqual(['AIPROV_SIGNATURE_VERIFIED', 'AIPROV_AUTHORSHIP_ATTESTED', 'AIPROV_FRESH', 'AIPROV_POLICY_PASSED']);
 
     // The policy from a config the verified repository does not control (--config), not from its own .aiprov.yml.
     const userConfig = await policy('user-config.yml', 'verify:\n  authorship:\n    allowedAgents: [aider]\n');
-    const fromConfig = await runCli(['verify', '--repo', ai, '--config', userConfig, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship'], { env });
+    const fromConfig = await runCli(
+      ['verify', '--repo', ai, '--config', userConfig, '--key', path.join(dir, 'ci.pub'), '--bundle', aiBundle, '--type', 'authorship'],
+      { env },
+    );
     expect(fromConfig.code).toBe(1);
     expect(fromConfig.stdout).toMatch(/failed +policy +agents not allowed: claude-code/);
     await writeFile(path.join(ai, '.aiprov.yml'), 'verify:\n  authorship:\n    allowedAgents: [claude-code, aider]\n');
@@ -130,11 +170,14 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(noReview.code).toBe(1);
     expect(noReview.stderr).toMatch(/requires an approving review\/v1 attestation from a trusted signer; there is none/);
     const bad = await policy('bad.yml', 'authorship:\n  maxAiShare: lots\n');
-    expect(await run(['--policy', bad])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: policy .*bad\.yml: \/authorship\/maxAiShare: must be number/) as unknown });
+    expect(await run(['--policy', bad])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^aiprov: policy .*bad\.yml: \/authorship\/maxAiShare: must be number/) as unknown,
+    });
     expect((await run(['--max-age', 'soon'])).code).toBe(2);
   });
 
-  it('--from-notes: one trusted attestation of the type is enough (a stranger\'s beside it does not matter), a policy breach in a trusted one fails as policy', async () => {
+  it("--from-notes: one trusted attestation of the type is enough (a stranger's beside it does not matter), a policy breach in a trusted one fails as policy", async () => {
     const r = await tempDir();
     await linearRepo(r, 2);
     const attest = (key: string) => runCli(['attest', '--repo', r, '--key', path.join(dir, key), '--store', 'notes', '--quiet'], { env });
@@ -162,7 +205,10 @@ describe('aiprov attest --key and aiprov verify --key', () => {
   });
 
   it('every failure mode through the CLI: exit 1, the failing check named', async () => {
-    const original = JSON.parse(await readFile(bundle, 'utf8')) as { dsseEnvelope: { payload: string; payloadType: string; signatures: { sig: string; keyid: string }[] }; verificationMaterial?: unknown };
+    const original = JSON.parse(await readFile(bundle, 'utf8')) as {
+      dsseEnvelope: { payload: string; payloadType: string; signatures: { sig: string; keyid: string }[] };
+      verificationMaterial?: unknown;
+    };
     const bom = JSON.parse(await readFile(bundle.replace('.authorship.', '.bom.'), 'utf8')) as typeof original;
     const variant = async (name: string, change: (b: typeof original) => unknown): Promise<string> => {
       const file = path.join(dir, `mode-${name}.json`);
@@ -170,11 +216,61 @@ describe('aiprov attest --key and aiprov verify --key', () => {
       return file;
     };
     const cases: [string, string, string[]][] = [
-      ['tampered payloadType', 'signature', ['--bundle', await variant('type', (b) => { b.dsseEnvelope.payloadType = 'application/json'; return b; })]],
-      ['a signature lifted from another statement', 'signature', ['--bundle', await variant('lifted', (b) => { b.dsseEnvelope.signatures = bom.dsseEnvelope.signatures; return b; })]],
-      ['an empty signature', 'bundle', ['--bundle', await variant('empty', (b) => { (b.dsseEnvelope.signatures[0] ?? { sig: '' }).sig = ''; return b; })]],
-      ['no verification material', 'bundle', ['--bundle', await variant('material', (b) => { delete b.verificationMaterial; return b; })]],
-      ['two signatures', 'bundle', ['--bundle', await variant('two', (b) => { b.dsseEnvelope.signatures.push({ ...(b.dsseEnvelope.signatures[0] ?? { sig: '', keyid: '' }) }); return b; })]],
+      [
+        'tampered payloadType',
+        'signature',
+        [
+          '--bundle',
+          await variant('type', (b) => {
+            b.dsseEnvelope.payloadType = 'application/json';
+            return b;
+          }),
+        ],
+      ],
+      [
+        'a signature lifted from another statement',
+        'signature',
+        [
+          '--bundle',
+          await variant('lifted', (b) => {
+            b.dsseEnvelope.signatures = bom.dsseEnvelope.signatures;
+            return b;
+          }),
+        ],
+      ],
+      [
+        'an empty signature',
+        'bundle',
+        [
+          '--bundle',
+          await variant('empty', (b) => {
+            (b.dsseEnvelope.signatures[0] ?? { sig: '' }).sig = '';
+            return b;
+          }),
+        ],
+      ],
+      [
+        'no verification material',
+        'bundle',
+        [
+          '--bundle',
+          await variant('material', (b) => {
+            delete b.verificationMaterial;
+            return b;
+          }),
+        ],
+      ],
+      [
+        'two signatures',
+        'bundle',
+        [
+          '--bundle',
+          await variant('two', (b) => {
+            b.dsseEnvelope.signatures.push({ ...(b.dsseEnvelope.signatures[0] ?? { sig: '', keyid: '' }) });
+            return b;
+          }),
+        ],
+      ],
       ['not a bundle at all', 'bundle', ['--bundle', await variant('null', () => null)]],
       ['too old', 'freshness', ['--bundle', bundle, '--max-age', '1s']],
     ];

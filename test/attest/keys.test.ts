@@ -18,7 +18,10 @@ describe('signing keys', () => {
       const digest = algorithm === 'ed25519' ? null : 'sha256';
       const signature = sign(digest, Buffer.from('payload'), privateKey);
       expect(verify(digest, Buffer.from('payload'), publicKey, signature)).toBe(true);
-      await expect(readPrivateKey(files.privateKeyFile, 'wrong')).rejects.toMatchObject({ code: 'KEY_INVALID', message: `cannot decrypt private key ${files.privateKeyFile}: wrong passphrase (AIPROV_PASSWORD)` });
+      await expect(readPrivateKey(files.privateKeyFile, 'wrong')).rejects.toMatchObject({
+        code: 'KEY_INVALID',
+        message: `cannot decrypt private key ${files.privateKeyFile}: wrong passphrase (AIPROV_PASSWORD)`,
+      });
     });
   }
 
@@ -32,13 +35,22 @@ describe('signing keys', () => {
     // Only the public key taken: the private one just written is removed again, and nothing half-done is left.
     const half = path.join(dir, 'half');
     await writeFile(`${half}.pub`, 'mine');
-    await expect(writeKeyPair(half, await generateKeys('ed25519', 'pw'))).rejects.toMatchObject({ code: 'KEY_EXISTS', message: expect.stringContaining(`${half}.pub already exists`) as unknown });
+    await expect(writeKeyPair(half, await generateKeys('ed25519', 'pw'))).rejects.toMatchObject({
+      code: 'KEY_EXISTS',
+      message: expect.stringContaining(`${half}.pub already exists`) as unknown,
+    });
     await expect(stat(`${half}.key`)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(`${half}.pub`, 'utf8')).toBe('mine');
     await expect(generateKeys('ecdsa-p256', '')).rejects.toMatchObject({ code: 'PASSPHRASE_MISSING' });
     await writeFile(path.join(dir, 'rsa.pub'), '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n');
-    await expect(readPublicKey(path.join(dir, 'rsa.pub'))).rejects.toMatchObject({ code: 'KEY_INVALID', message: `public key ${path.join(dir, 'rsa.pub')} is not a PEM public key` });
-    await expect(readPrivateKey(path.join(dir, 'none.key'), 'pw')).rejects.toMatchObject({ code: 'KEY_UNREADABLE', message: `private key ${path.join(dir, 'none.key')}: no such file` });
+    await expect(readPublicKey(path.join(dir, 'rsa.pub'))).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+      message: `public key ${path.join(dir, 'rsa.pub')} is not a PEM public key`,
+    });
+    await expect(readPrivateKey(path.join(dir, 'none.key'), 'pw')).rejects.toMatchObject({
+      code: 'KEY_UNREADABLE',
+      message: `private key ${path.join(dir, 'none.key')}: no such file`,
+    });
   });
 
   it('aiprov keygen: the passphrase from AIPROV_PASSWORD, never printed; without it and without a terminal, exit 2 at once', async () => {
@@ -51,6 +63,9 @@ describe('signing keys', () => {
     const env = { ...process.env };
     delete env.AIPROV_PASSWORD;
     const missing = await runCli(['keygen', '--prefix', path.join(dir, 'other')], { env });
-    expect(missing).toMatchObject({ code: 2, stderr: `aiprov: no passphrase for the new key ${path.join(dir, 'other')}.key: set AIPROV_PASSWORD (stdin is not a terminal to ask on)\n` });
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: `aiprov: no passphrase for the new key ${path.join(dir, 'other')}.key: set AIPROV_PASSWORD (stdin is not a terminal to ask on)\n`,
+    });
   });
 });

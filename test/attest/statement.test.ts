@@ -9,7 +9,7 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 describe('DSSE pre-authentication encoding', () => {
-  it('matches the spec\'s vector, and counts bytes, not characters', () => {
+  it("matches the spec's vector, and counts bytes, not characters", () => {
     expect(pae('http://example.com/HelloWorld', Buffer.from('hello world')).toString()).toBe('DSSEv1 29 http://example.com/HelloWorld 11 hello world');
     expect(pae('t/é', Buffer.from('ü')).toString('utf8')).toBe('DSSEv1 4 t/é 2 ü');
   });
@@ -28,7 +28,8 @@ describe('DSSE pre-authentication encoding', () => {
     const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0x01]);
     for (const text of ['+/+/AQ==', '+/+/AQ', '-_-_AQ==', '-_-_AQ']) expect(decodeBase64(text)).toEqual(bytes);
     expect(decodeBase64('')).toEqual(Buffer.alloc(0));
-    for (const text of ['+_+/AQ==', '+/+/AQ=', '+/+/A', 'aGVsbG8*', 'aGVs bG8=', 'AR==', 'QUI==', '====']) expect([text, decodeBase64(text)]).toEqual([text, undefined]);
+    for (const text of ['+_+/AQ==', '+/+/AQ=', '+/+/A', 'aGVsbG8*', 'aGVs bG8=', 'AR==', 'QUI==', '===='])
+      expect([text, decodeBase64(text)]).toEqual([text, undefined]);
   });
 });
 
@@ -57,7 +58,14 @@ describe('in-toto statements', () => {
     const head = shas.at(-1) ?? '';
     const context = await ctx(dir);
     const [scan, blame] = await Promise.all([scanHistory({ context, range: head }), blameTree({ context, rev: head })]);
-    const predicate = authorshipPredicate({ commit: head, attestedAt: new Date('2026-11-22T10:00:00Z'), range: head, scanSummary: scan.summary, commitReport: scan.commits.find((c) => c.sha === head) ?? null, blame });
+    const predicate = authorshipPredicate({
+      commit: head,
+      attestedAt: new Date('2026-11-22T10:00:00Z'),
+      range: head,
+      scanSummary: scan.summary,
+      commitReport: scan.commits.find((c) => c.sha === head) ?? null,
+      blame,
+    });
     const s = statement(subjects(head), PREDICATE_TYPES.authorship, predicate);
     expect(validateAgainst('statement', s)).toBeNull();
     expect(validateAgainst('authorshipPredicate', s.predicate)).toBeNull();
@@ -69,11 +77,18 @@ describe('in-toto statements', () => {
   });
 
   it('review/v1 validates, and a decision or time it does not know is refused', () => {
-    const review = reviewPredicate({ reviewer: { name: 'Dana Human', email: 'dana@example.com' }, scope: { range: 'main..feature' }, decision: 'approved', reviewedAt: '2026-11-22T10:00:00Z' });
+    const review = reviewPredicate({
+      reviewer: { name: 'Dana Human', email: 'dana@example.com' },
+      scope: { range: 'main..feature' },
+      decision: 'approved',
+      reviewedAt: '2026-11-22T10:00:00Z',
+    });
     expect(validateAgainst('reviewPredicate', review)).toBeNull();
     expect(validateAgainst('statement', statement(subjects('c'.repeat(40)), PREDICATE_TYPES.review, review))).toBeNull();
     expect(validateAgainst('reviewPredicate', { ...review, decision: 'lgtm' })).not.toBeNull();
     expect(validateAgainst('reviewPredicate', { ...review, reviewedAt: 'yesterday' })).not.toBeNull();
-    expect(validateAgainst('statement', { ...statement(subjects('c'.repeat(40)), PREDICATE_TYPES.review, review), subject: [{ name: 'x', digest: {} }] })).not.toBeNull();
+    expect(
+      validateAgainst('statement', { ...statement(subjects('c'.repeat(40)), PREDICATE_TYPES.review, review), subject: [{ name: 'x', digest: {} }] }),
+    ).not.toBeNull();
   });
 });

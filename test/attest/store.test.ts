@@ -4,7 +4,7 @@ import { appendBundles, ATTESTATIONS_REF, readStoredBundles } from '../../src/at
 import { git, linearRepo } from '../../fixtures/repos.js';
 import { ctx, tempDir } from '../helpers.js';
 
-const fake = (n: number): SerializedBundle => ({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', n } as unknown as SerializedBundle);
+const fake = (n: number): SerializedBundle => ({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', n }) as unknown as SerializedBundle;
 
 describe('attestations in refs/notes/aiprov-attestations', () => {
   it('appends: several bundles per commit kept in order, a repeat not added twice, concurrent writers all kept', async () => {
@@ -20,7 +20,11 @@ describe('attestations in refs/notes/aiprov-attestations', () => {
     expect(stored.map((b) => (b.json as { n: number }).n).sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15, 16, 17]);
     expect(stored[0]?.source).toMatch(new RegExp(`^${ATTESTATIONS_REF}:${(second ?? '').slice(0, 12)}#1$`));
     // The other commit's note is untouched, and a plain `git notes` reads the JSON lines.
-    expect(git(repo, 'notes', `--ref=${ATTESTATIONS_REF}`, 'show', first ?? '').trim().split('\n')).toHaveLength(3);
+    expect(
+      git(repo, 'notes', `--ref=${ATTESTATIONS_REF}`, 'show', first ?? '')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
   });
 
   it('a line that is not JSON is reported as such (a failed bundle check), not skipped; a commit without a note has none', async () => {

@@ -53,7 +53,9 @@ describe("other tools' bookkeeping refs", () => {
   it('the table says what was left out and how to count it', async () => {
     const result = await runCli(['scan', '--all', '--repo', dir]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Left out as other tools' bookkeeping, not the project's history: refs/heads/entire/checkpoints/v1 (Entire), refs/remotes/origin/entire/checkpoints/v1 (Entire); --include-bookkeeping counts them");
+    expect(result.stdout).toContain(
+      "Left out as other tools' bookkeeping, not the project's history: refs/heads/entire/checkpoints/v1 (Entire), refs/remotes/origin/entire/checkpoints/v1 (Entire); --include-bookkeeping counts them",
+    );
     const bad = await runCli(['scan', 'HEAD', '--include-bookkeeping', '--repo', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('aiprov: --include-bookkeeping applies to a scan of every ref (all) only: a range names its refs itself\n');

@@ -3,8 +3,13 @@ import { SignatureEngine } from '../../src/authorship/engine.js';
 import type { CommitRecord } from '../../src/git/types.js';
 
 const commit = (name: string, email: string): CommitRecord => ({
-  sha: '0'.repeat(40), parents: [], author: { name, email }, committer: { name: 'Dana', email: 'dana@example.com' },
-  authoredAt: '2026-01-01T00:00:00Z', committedAt: '2026-01-01T00:00:00Z', message: 'Subject\n',
+  sha: '0'.repeat(40),
+  parents: [],
+  author: { name, email },
+  committer: { name: 'Dana', email: 'dana@example.com' },
+  authoredAt: '2026-01-01T00:00:00Z',
+  committedAt: '2026-01-01T00:00:00Z',
+  message: 'Subject\n',
 });
 
 describe('identity patterns', () => {

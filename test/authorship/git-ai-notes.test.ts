@@ -87,17 +87,27 @@ describe('git-ai notes, read as the standard defines them', () => {
   let dir: string;
   let shas: string[];
   let scan: ScanReport;
-  const at = async (i: number): Promise<BlameReport> => blameTree({ context: await ctx(dir), rev: shas[i] ?? '', since: i === 0 ? undefined : `${shas[i] ?? ''}^` });
+  const at = async (i: number): Promise<BlameReport> =>
+    blameTree({ context: await ctx(dir), rev: shas[i] ?? '', since: i === 0 ? undefined : `${shas[i] ?? ''}^` });
 
   beforeAll(async () => {
     dir = await tempDir();
     initRepo(dir);
     shas = await importHistory(dir, [
       commitAt(0, 'Sessions\n', { files: { 'src/main.rs': lines(50, 'main'), 'src/lib.rs': lines(50, 'lib') }, notes: { 'refs/notes/ai': SESSIONS } }),
-      commitAt(1, 'Record kept in an earlier note\n', { files: { 'src/main.rs': lines(5, 'cross') + lines(45, 'main').split('\n').slice(5).join('\n') }, notes: { 'refs/notes/ai': CROSS } }),
-      commitAt(2, 'Typed by a person\n', { files: { 'src/main.rs': lines(12, 'typed') + lines(45, 'main').split('\n').slice(12).join('\n') }, notes: { 'refs/notes/ai': HUMANS_ONLY } }),
+      commitAt(1, 'Record kept in an earlier note\n', {
+        files: { 'src/main.rs': lines(5, 'cross') + lines(45, 'main').split('\n').slice(5).join('\n') },
+        notes: { 'refs/notes/ai': CROSS },
+      }),
+      commitAt(2, 'Typed by a person\n', {
+        files: { 'src/main.rs': lines(12, 'typed') + lines(45, 'main').split('\n').slice(12).join('\n') },
+        notes: { 'refs/notes/ai': HUMANS_ONLY },
+      }),
       commitAt(3, 'Merge-like commit\n', { files: { 'src/other.rs': lines(7, 'other') }, notes: { 'refs/notes/ai': NO_RANGES } }),
-      commitAt(4, 'Mixed keys\n', { files: { 'src/main.rs': lines(26, 'mixed') + lines(45, 'main').split('\n').slice(26).join('\n') }, notes: { 'refs/notes/ai': MIXED } }),
+      commitAt(4, 'Mixed keys\n', {
+        files: { 'src/main.rs': lines(26, 'mixed') + lines(45, 'main').split('\n').slice(26).join('\n') },
+        notes: { 'refs/notes/ai': MIXED },
+      }),
     ]);
     scan = await scanHistory({ context: await ctx(dir) });
   });
@@ -109,7 +119,10 @@ describe('git-ai notes, read as the standard defines them', () => {
   };
 
   it('reads sessions (s_ keys) with their agent and model, and a known human (h_) as a person', async () => {
-    expect(commit(0).detections.map((d) => [d.agent, d.model])).toEqual([['claude-code', 'claude-sonnet-4.5-20250514'], ['cursor', 'claude-sonnet-4.5-20250514']]);
+    expect(commit(0).detections.map((d) => [d.agent, d.model])).toEqual([
+      ['claude-code', 'claude-sonnet-4.5-20250514'],
+      ['cursor', 'claude-sonnet-4.5-20250514'],
+    ]);
     const blame = await at(0);
     const main = blame.files.find((f) => f.path === 'src/main.rs');
     // 1-10, 15-20, 25, 30-35 by cursor; 42-50 typed by a person.
@@ -118,7 +131,7 @@ describe('git-ai notes, read as the standard defines them', () => {
     expect(validateAgainst('blameReport', blame)).toBeNull();
   });
 
-  it('finds a session record kept in another commit\'s note, as git-ai does, and says where', async () => {
+  it("finds a session record kept in another commit's note, as git-ai does, and says where", async () => {
     expect(commit(1).detections.map((d) => [d.agent, d.model])).toEqual([['cursor', 'claude-sonnet-4.5-20250514']]);
     expect(commit(1).detections[0]?.evidence[0]?.text).toContain(`(record kept in the note of ${shas[0]?.slice(0, 12) ?? ''})`);
     expect((await at(1)).totals).toMatchObject({ lines: 5, aiLines: 5, byAgent: { cursor: 5 } });
@@ -161,11 +174,26 @@ describe('git-ai notes, read as the standard defines them', () => {
 
 describe('git-ai note parsing', () => {
   it('a later entry wins each line it shares with an earlier one, at any overlap', () => {
-    expect(lastWins([
-      { key: 'a', ranges: [[1, 10]] },
-      { key: 'b', ranges: [[3, 4], [8, 12]] },
-      { key: 'c', ranges: [[4, 8]] },
-    ])).toEqual([[[1, 2]], [[3, 3], [9, 12]], [[4, 8]]]);
+    expect(
+      lastWins([
+        { key: 'a', ranges: [[1, 10]] },
+        {
+          key: 'b',
+          ranges: [
+            [3, 4],
+            [8, 12],
+          ],
+        },
+        { key: 'c', ranges: [[4, 8]] },
+      ]),
+    ).toEqual([
+      [[1, 2]],
+      [
+        [3, 3],
+        [9, 12],
+      ],
+      [[4, 8]],
+    ]);
   });
 
   it('keeps a hostile note with many overlapping entries fast', () => {
@@ -179,8 +207,14 @@ describe('git-ai note parsing', () => {
 
   it('refuses what is not a git-ai log, naming why', () => {
     expect(parseGitAiNote('src/a.ts\n  abc 1\n')).toEqual({ ok: false, problem: 'has no --- divider (not a git-ai authorship log)' });
-    expect(parseGitAiNote('---\n{"schema_version":"authorship/3.0.0","prompts":{}')).toEqual({ ok: false, problem: 'has a metadata section that is not a JSON object' });
-    expect(parseGitAiNote('---\n{"schema_version":"other/1","prompts":{}}')).toMatchObject({ ok: false, problem: 'has schema_version "other/1", not authorship/*' });
+    expect(parseGitAiNote('---\n{"schema_version":"authorship/3.0.0","prompts":{}')).toEqual({
+      ok: false,
+      problem: 'has a metadata section that is not a JSON object',
+    });
+    expect(parseGitAiNote('---\n{"schema_version":"other/1","prompts":{}}')).toMatchObject({
+      ok: false,
+      problem: 'has schema_version "other/1", not authorship/*',
+    });
     expect(parseGitAiNote('src/a.ts\n  abc 3-1\n---\n{"schema_version":"authorship/3.0.0","prompts":{}}')).toMatchObject({ ok: false });
   });
 
@@ -196,16 +230,30 @@ describe('lines credited to several agents', () => {
   it('count once, under shared, so that the agents and the models add up to the AI lines', async () => {
     const dir = await tempDir();
     initRepo(dir);
-    const record = (agent: string, model: string, files?: object[]): object => ({ agent, model, ...(files ? { files } : {}), tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' });
-    const note = JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records: [
-      record('claude-code', 'claude-opus-4-6', [{ path: 'a.ts', ranges: [[1, 6]] }]),
-      record('codex', 'gpt-5', [{ path: 'a.ts', ranges: [[5, 8]] }]),
-      record('codex', 'gpt-5.5', [{ path: 'a.ts', ranges: [[8, 9]] }]),
-    ] });
+    const record = (agent: string, model: string, files?: object[]): object => ({
+      agent,
+      model,
+      ...(files ? { files } : {}),
+      tool: { name: 'aiprov', version: '0.1.0' },
+      recordedAt: '2026-01-01T00:00:00Z',
+    });
+    const note = JSON.stringify({
+      schema: 'https://aiprov.dev/authorship-note/v1',
+      records: [
+        record('claude-code', 'claude-opus-4-6', [{ path: 'a.ts', ranges: [[1, 6]] }]),
+        record('codex', 'gpt-5', [{ path: 'a.ts', ranges: [[5, 8]] }]),
+        record('codex', 'gpt-5.5', [{ path: 'a.ts', ranges: [[8, 9]] }]),
+      ],
+    });
     await importHistory(dir, [commitAt(0, 'Two agents\n', { files: { 'a.ts': lines(10, 'a') }, notes: { 'refs/notes/aiprov': note } })]);
     const blame = await blameTree({ context: await ctx(dir) });
     // 1-4 claude alone, 5-6 both, 7-9 codex alone; by model 8 is gpt-5 and gpt-5.5.
-    expect(blame.totals).toMatchObject({ lines: 10, aiLines: 9, byAgent: { 'claude-code': 4, 'codex': 3, 'shared': 2 }, byModel: { 'claude-opus-4.6': 4, 'gpt-5': 1, 'gpt-5.5': 1, 'shared': 3 } });
+    expect(blame.totals).toMatchObject({
+      lines: 10,
+      aiLines: 9,
+      byAgent: { 'claude-code': 4, 'codex': 3, 'shared': 2 },
+      byModel: { 'claude-opus-4.6': 4, 'gpt-5': 1, 'gpt-5.5': 1, 'shared': 3 },
+    });
     const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
     expect(sum(blame.totals.byAgent)).toBe(blame.totals.aiLines);
     expect(sum(blame.totals.byModel)).toBe(blame.totals.aiLines);
@@ -217,11 +265,15 @@ describe('lines credited to several agents', () => {
 });
 
 describe('notes are read for the commits asked about only', () => {
-  it('a scan of one commit reads that commit\'s notes and no other; blame reads those of the commits it blamed', async () => {
+  it("a scan of one commit reads that commit's notes and no other; blame reads those of the commits it blamed", async () => {
     const dir = await tempDir();
     initRepo(dir);
-    const note = (i: number): string => `f${i}.txt\n  s_${String(i).padStart(14, '0')}::t_00000000000001 1\n---\n{"schema_version":"authorship/3.0.0",${BASE},"prompts":{},"sessions":{"s_${String(i).padStart(14, '0')}":{"agent_id":{"tool":"codex","id":"c","model":"gpt-5"}}}}\n`;
-    const shas = await importHistory(dir, Array.from({ length: 30 }, (_, i) => commitAt(i, `Commit ${i}\n`, { notes: { 'refs/notes/ai': note(i) } })));
+    const note = (i: number): string =>
+      `f${i}.txt\n  s_${String(i).padStart(14, '0')}::t_00000000000001 1\n---\n{"schema_version":"authorship/3.0.0",${BASE},"prompts":{},"sessions":{"s_${String(i).padStart(14, '0')}":{"agent_id":{"tool":"codex","id":"c","model":"gpt-5"}}}}\n`;
+    const shas = await importHistory(
+      dir,
+      Array.from({ length: 30 }, (_, i) => commitAt(i, `Commit ${i}\n`, { notes: { 'refs/notes/ai': note(i) } })),
+    );
     const context = await ctx(dir);
     const asked = new Set<string>();
     const notesAt = context.git.notesAt.bind(context.git);
@@ -231,8 +283,14 @@ describe('notes are read for the commits asked about only', () => {
         ref: snapshot.ref,
         tip: snapshot.tip,
         noted: () => snapshot.noted(),
-        read: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.read(wanted); },
-        stream: (wanted) => { wanted.forEach((s) => asked.add(s)); return snapshot.stream(wanted); },
+        read: (wanted) => {
+          wanted.forEach((s) => asked.add(s));
+          return snapshot.read(wanted);
+        },
+        stream: (wanted) => {
+          wanted.forEach((s) => asked.add(s));
+          return snapshot.stream(wanted);
+        },
         match: (pattern, onMatch) => snapshot.match(pattern, onMatch),
       };
     };

@@ -9,9 +9,16 @@ import { ctx, tempDir } from '../helpers.js';
 
 describe('model ids', () => {
   it.each([
-    ['claude-opus-4-6', 'claude-opus-4.6'], ['Claude Opus 4.6', 'claude-opus-4.6'], ['claude-opus-4.6', 'claude-opus-4.6'],
-    ['claude-sonnet-4-5-20250929', 'claude-sonnet-4.5-20250929'], ['claude-3-5-sonnet', 'claude-3.5-sonnet'], ['gemini-2-5-pro', 'gemini-2.5-pro'],
-    ['gpt-4o-2024-08-06', 'gpt-4o-2024-08-06'], ['gpt-5', 'gpt-5'], ['openai/gpt-4.1', 'openai/gpt-4.1'], ['llama-3-1-70b', 'llama-3.1-70b'],
+    ['claude-opus-4-6', 'claude-opus-4.6'],
+    ['Claude Opus 4.6', 'claude-opus-4.6'],
+    ['claude-opus-4.6', 'claude-opus-4.6'],
+    ['claude-sonnet-4-5-20250929', 'claude-sonnet-4.5-20250929'],
+    ['claude-3-5-sonnet', 'claude-3.5-sonnet'],
+    ['gemini-2-5-pro', 'gemini-2.5-pro'],
+    ['gpt-4o-2024-08-06', 'gpt-4o-2024-08-06'],
+    ['gpt-5', 'gpt-5'],
+    ['openai/gpt-4.1', 'openai/gpt-4.1'],
+    ['llama-3-1-70b', 'llama-3.1-70b'],
   ])('%s is %s', (written, canonical) => {
     expect(normalizeModel(written)).toBe(canonical);
   });

@@ -10,7 +10,14 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 const aiprovNote = (records: object[]): string => JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records });
-const record = { agent: 'claude-code', model: 'Claude Sonnet 4.5', session: 'https://claude.ai/code/session_9', files: [{ path: 'a.ts', ranges: [[1, 3]] }], tool: { name: 'aiprov', version: '0.1.0' }, recordedAt: '2026-01-01T00:00:00Z' };
+const record = {
+  agent: 'claude-code',
+  model: 'Claude Sonnet 4.5',
+  session: 'https://claude.ai/code/session_9',
+  files: [{ path: 'a.ts', ranges: [[1, 3]] }],
+  tool: { name: 'aiprov', version: '0.1.0' },
+  recordedAt: '2026-01-01T00:00:00Z',
+};
 const gitAi = `src/a.ts
   0123456789abcdef 1-4,9
   fedcba9876543210 5
@@ -32,12 +39,30 @@ describe('notes', () => {
     const report = await scanHistory({ context: await ctx(dir) });
     const [first, second, third] = shas.map((sha) => report.commits.find((c) => c.sha === sha));
     expect(first?.ai).toBe(true);
-    expect(first?.detections).toEqual([{
-      agent: 'claude-code', model: 'claude-sonnet-4.5', confidence: 'declared', role: 'author',
-      evidence: [{ kind: 'note', source: 'refs/notes/aiprov', text: '{"agent":"claude-code","model":"Claude Sonnet 4.5","session":"https://claude.ai/code/session_9","recordedAt":"2026-01-01T00:00:00Z"}' }],
-    }]);
-    expect(second?.detections.map((d) => [d.agent, d.name, d.model])).toEqual([['cursor', undefined, 'claude-4.5-opus'], ['other', 'windsurf', 'swe-1']]);
-    expect(second?.detections[0]?.evidence[0]).toEqual({ kind: 'note', source: 'refs/notes/ai', text: '0123456789abcdef {"tool":"cursor","id":"u1","model":"claude-4.5-opus"}' });
+    expect(first?.detections).toEqual([
+      {
+        agent: 'claude-code',
+        model: 'claude-sonnet-4.5',
+        confidence: 'declared',
+        role: 'author',
+        evidence: [
+          {
+            kind: 'note',
+            source: 'refs/notes/aiprov',
+            text: '{"agent":"claude-code","model":"Claude Sonnet 4.5","session":"https://claude.ai/code/session_9","recordedAt":"2026-01-01T00:00:00Z"}',
+          },
+        ],
+      },
+    ]);
+    expect(second?.detections.map((d) => [d.agent, d.name, d.model])).toEqual([
+      ['cursor', undefined, 'claude-4.5-opus'],
+      ['other', 'windsurf', 'swe-1'],
+    ]);
+    expect(second?.detections[0]?.evidence[0]).toEqual({
+      kind: 'note',
+      source: 'refs/notes/ai',
+      text: '0123456789abcdef {"tool":"cursor","id":"u1","model":"claude-4.5-opus"}',
+    });
     // One detection per agent: the trailer and the note merge, the model comes from the note.
     expect(third?.detections).toHaveLength(1);
     expect(third?.detections[0]?.evidence.map((e) => e.kind)).toEqual(['co-author', 'note']);
@@ -49,12 +74,15 @@ describe('notes', () => {
     const dir = await tempDir();
     initRepo(dir);
     // 300 commits: notes on every 7th (aiprov) and every 11th (git-ai), so batches start mid-history and span both refs.
-    const shas = await importHistory(dir, Array.from({ length: 300 }, (_, i) => {
-      const notes: Record<string, string> = {};
-      if (i % 7 === 0) notes['refs/notes/aiprov'] = aiprovNote([record]);
-      if (i % 11 === 0) notes['refs/notes/ai'] = gitAi;
-      return commitAt(i, `Commit ${i}\n`, { notes });
-    }));
+    const shas = await importHistory(
+      dir,
+      Array.from({ length: 300 }, (_, i) => {
+        const notes: Record<string, string> = {};
+        if (i % 7 === 0) notes['refs/notes/aiprov'] = aiprovNote([record]);
+        if (i % 11 === 0) notes['refs/notes/ai'] = gitAi;
+        return commitAt(i, `Commit ${i}\n`, { notes });
+      }),
+    );
     const report = await scanHistory({ context: await ctx(dir) });
     expect(report.commits.map((c) => c.sha)).toEqual([...shas].reverse());
     const agents = (i: number): string[] => [...(i % 7 === 0 ? ['claude-code'] : []), ...(i % 11 === 0 ? ['cursor', 'other'] : [])].sort();
@@ -68,14 +96,18 @@ describe('notes', () => {
     initRepo(dir);
     const shas = await importHistory(dir, [
       commitAt(0, 'One\n', { notes: { 'refs/notes/aiprov': '{not json' } }),
-      commitAt(1, 'Two\n', { notes: { 'refs/notes/aiprov': aiprovNote([{ agent: 'skynet', tool: { name: 'x', version: '1' }, recordedAt: '2026-01-01T00:00:00Z' }]) } }),
+      commitAt(1, 'Two\n', {
+        notes: { 'refs/notes/aiprov': aiprovNote([{ agent: 'skynet', tool: { name: 'x', version: '1' }, recordedAt: '2026-01-01T00:00:00Z' }]) },
+      }),
       commitAt(2, 'Three\n', { notes: { 'refs/notes/ai': 'no divider here' } }),
     ]);
     const report = await scanHistory({ context: await ctx(dir) });
     expect(report.summary.aiCommits).toBe(0);
     const byCommit = new Map(report.warnings.map((w) => [w.commit, w.message]));
     expect(byCommit.get(shas[0])).toBe(`note on refs/notes/aiprov for commit ${shas[0]?.slice(0, 12) ?? ''} is not JSON; it was ignored`);
-    expect(byCommit.get(shas[1])).toMatch(/does not match schemas\/authorship-note\.schema\.json \(\/records\/0\/agent: must be equal to one of the allowed values/);
+    expect(byCommit.get(shas[1])).toMatch(
+      /does not match schemas\/authorship-note\.schema\.json \(\/records\/0\/agent: must be equal to one of the allowed values/,
+    );
     expect(byCommit.get(shas[2])).toMatch(/refs\/notes\/ai .* has no --- divider/);
     expect(validateAgainst('scanReport', report)).toBeNull();
   });
@@ -89,23 +121,26 @@ describe('.aiprov.yml signatures', () => {
   it('in-house agents and bots from the config are matched by the same engine', async () => {
     const dir = await tempDir();
     initRepo(dir);
-    await writeFile(path.join(dir, '.aiprov.yml'), [
-      'version: 1',
-      'signatures:',
-      '  - id: acme/coder',
-      '    agent: other',
-      '    name: Acme Coder',
-      '    identity: { email: coder@acme.example }',
-      '  - id: acme/trailer',
-      '    agent: other',
-      '    name: Acme Coder',
-      '    trailer: { key: X-Acme-AI, value: "^model=" }',
-      '    model: "^model=(?<model>\\\\S+)$"',
-      '  - id: acme/release-bot',
-      '    automation: acme-release',
-      '    identity: { email: release@acme.example, roles: [author] }',
-      '',
-    ].join('\n'));
+    await writeFile(
+      path.join(dir, '.aiprov.yml'),
+      [
+        'version: 1',
+        'signatures:',
+        '  - id: acme/coder',
+        '    agent: other',
+        '    name: Acme Coder',
+        '    identity: { email: coder@acme.example }',
+        '  - id: acme/trailer',
+        '    agent: other',
+        '    name: Acme Coder',
+        '    trailer: { key: X-Acme-AI, value: "^model=" }',
+        '    model: "^model=(?<model>\\\\S+)$"',
+        '  - id: acme/release-bot',
+        '    automation: acme-release',
+        '    identity: { email: release@acme.example, roles: [author] }',
+        '',
+      ].join('\n'),
+    );
     const shas = await importHistory(dir, [
       commitAt(0, 'By the bot\n', { author: { name: 'Acme Coder', email: 'coder@acme.example', time: 1 } }),
       commitAt(1, 'With the trailer\n\nX-Acme-AI: model=acme-large-2\n'),
@@ -114,8 +149,25 @@ describe('.aiprov.yml signatures', () => {
     ]);
     const report = await scanHistory({ context: await ctx(dir) });
     const get = (i: number) => report.commits.find((c) => c.sha === shas[i]);
-    expect(get(0)?.detections).toEqual([{ agent: 'other', name: 'Acme Coder', confidence: 'declared', role: 'author', evidence: [{ kind: 'author', text: 'Acme Coder <coder@acme.example>', source: 'acme/coder' }] }]);
-    expect(get(1)?.detections).toEqual([{ agent: 'other', name: 'Acme Coder', model: 'acme-large-2', confidence: 'declared', role: 'author', evidence: [{ kind: 'trailer', text: 'X-Acme-AI: model=acme-large-2', source: 'acme/trailer' }] }]);
+    expect(get(0)?.detections).toEqual([
+      {
+        agent: 'other',
+        name: 'Acme Coder',
+        confidence: 'declared',
+        role: 'author',
+        evidence: [{ kind: 'author', text: 'Acme Coder <coder@acme.example>', source: 'acme/coder' }],
+      },
+    ]);
+    expect(get(1)?.detections).toEqual([
+      {
+        agent: 'other',
+        name: 'Acme Coder',
+        model: 'acme-large-2',
+        confidence: 'declared',
+        role: 'author',
+        evidence: [{ kind: 'trailer', text: 'X-Acme-AI: model=acme-large-2', source: 'acme/trailer' }],
+      },
+    ]);
     expect(get(2)?.detections).toEqual([]);
     expect(get(3)?.automationBy).toEqual(['acme-release']);
   });
@@ -135,11 +187,19 @@ describe('.aiprov.yml signatures', () => {
 
   it('bad config files are refused with the file (and line) named', async () => {
     expect(await configError('signatures: [\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml:\d+: /);
-    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(/^CONFIG_INVALID: <repo>\/\.aiprov\.yml:3: \/signatures\/0\/agent: must be equal to one of the allowed values/);
+    expect(await configError('signatures:\n  - id: x\n    agent: skynet\n    subject: "^x"\n')).toMatch(
+      /^CONFIG_INVALID: <repo>\/\.aiprov\.yml:3: \/signatures\/0\/agent: must be equal to one of the allowed values/,
+    );
     expect(await configError('signaturez: []\n')).toBe("CONFIG_INVALID: <repo>/.aiprov.yml:1: top level: must NOT have additional properties 'signaturez'");
-    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "(unclosed"\n')).toBe('CONFIG_INVALID: <repo>/.aiprov.yml: signature \'x\': invalid regular expression "(unclosed": missing closing ): `(unclosed`');
-    expect(await configError('signatures:\n  - id: claude-code/footer\n    agent: other\n    subject: "^x"\n')).toMatch(/signature 'claude-code\/footer' is defined twice/);
-    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "^x"\n    line: "^y"\n')).toMatch(/^CONFIG_INVALID: .*must match exactly one schema in oneOf/);
+    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "(unclosed"\n')).toBe(
+      'CONFIG_INVALID: <repo>/.aiprov.yml: signature \'x\': invalid regular expression "(unclosed": missing closing ): `(unclosed`',
+    );
+    expect(await configError('signatures:\n  - id: claude-code/footer\n    agent: other\n    subject: "^x"\n')).toMatch(
+      /signature 'claude-code\/footer' is defined twice/,
+    );
+    expect(await configError('signatures:\n  - id: x\n    agent: other\n    subject: "^x"\n    line: "^y"\n')).toMatch(
+      /^CONFIG_INVALID: .*must match exactly one schema in oneOf/,
+    );
     expect(await configError('', '/nonexistent/aiprov.yml')).toBe('CONFIG_UNREADABLE: /nonexistent/aiprov.yml: no such file');
   });
 
@@ -153,6 +213,11 @@ describe('shipped examples', () => {
     const { loadConfig } = await import('../../src/config/load.js');
     const loaded = await loadConfig('/', new URL('../../examples/aiprov.yml', import.meta.url).pathname);
     expect(loaded.config.signatures?.map((s) => s.id)).toEqual(['acme/coder-bot', 'acme/ai-trailer', 'acme/release-bot']);
-    expect(loaded.config.deps?.suppressions?.[0]).toEqual({ package: 'left-pad', signals: ['no-repository'], reason: 'vendored fork, reviewed by security', expires: '2027-03-31' });
+    expect(loaded.config.deps?.suppressions?.[0]).toEqual({
+      package: 'left-pad',
+      signals: ['no-repository'],
+      reason: 'vendored fork, reviewed by security',
+      expires: '2027-03-31',
+    });
   });
 });

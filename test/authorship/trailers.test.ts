@@ -45,7 +45,12 @@ describe('message structure', () => {
 
   it('keeps the exact trailer text, continuation unfolded', () => {
     const [t] = parseMessage('S\n\nCo-Authored-By: Claude\n Opus <noreply@anthropic.com>\n').trailers;
-    expect(t).toEqual({ key: 'Co-Authored-By', keyLower: 'co-authored-by', value: 'Claude Opus <noreply@anthropic.com>', text: 'Co-Authored-By: Claude Opus <noreply@anthropic.com>' });
+    expect(t).toEqual({
+      key: 'Co-Authored-By',
+      keyLower: 'co-authored-by',
+      value: 'Claude Opus <noreply@anthropic.com>',
+      text: 'Co-Authored-By: Claude Opus <noreply@anthropic.com>',
+    });
   });
 });
 

@@ -9,7 +9,9 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 
 let repo: BlameRepo;
-beforeAll(async () => { repo = await buildBlameRepo(await tempDir()); });
+beforeAll(async () => {
+  repo = await buildBlameRepo(await tempDir());
+});
 
 describe('aiprov blame on a history whose authorship is known line by line', () => {
   it('counts every file exactly: note ranges over commit-level claims, human edits taken back', async () => {
@@ -53,11 +55,20 @@ describe('aiprov blame on a history whose authorship is known line by line', () 
   });
 
   it('refuses a path that matches nothing and one outside the repository', async () => {
-    await expect(blameTree({ context: await ctx(repo.dir), paths: ['nope'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: "path 'nope' matches no file at HEAD" });
-    await expect(blameTree({ context: await ctx(repo.dir), paths: ['/etc'] })).rejects.toMatchObject({ code: 'BAD_PATH', message: `path '/etc' is outside the repository ${repo.dir}` });
+    await expect(blameTree({ context: await ctx(repo.dir), paths: ['nope'] })).rejects.toMatchObject({
+      code: 'BAD_PATH',
+      message: "path 'nope' matches no file at HEAD",
+    });
+    await expect(blameTree({ context: await ctx(repo.dir), paths: ['/etc'] })).rejects.toMatchObject({
+      code: 'BAD_PATH',
+      message: `path '/etc' is outside the repository ${repo.dir}`,
+    });
     await expect(blameTree({ context: await ctx(repo.dir), rev: 'nope' })).rejects.toBeInstanceOf(AiprovError);
     await expect(blameTree({ context: await ctx(repo.dir), rev: 'nope' })).rejects.toMatchObject({ code: 'BAD_REVISION', name: 'GitError' });
-    await expect(blameTree({ context: await ctx(repo.dir), since: '--all' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringContaining("revision '--all' begins with '-'") as unknown });
+    await expect(blameTree({ context: await ctx(repo.dir), since: '--all' })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: expect.stringContaining("revision '--all' begins with '-'") as unknown,
+    });
   });
 
   it('gives the same counts whatever the number of parallel blame processes', async () => {
@@ -69,15 +80,23 @@ describe('aiprov blame on a history whose authorship is known line by line', () 
 
 describe('globs', () => {
   it.each([
-    ['*.ts', 'src/a.ts', true], ['*.ts', 'a.ts', true], ['*.ts', 'a.tsx', false],
-    ['src/*.ts', 'src/a.ts', true], ['src/*.ts', 'src/x/a.ts', false], ['src/**/*.ts', 'src/x/y/a.ts', true], ['src/**/*.ts', 'src/a.ts', true],
-    ['{Dockerfile,Makefile}', 'tools/Makefile', true], ['*.[ch]', 'x/y.h', true], ['*.[ch]', 'x/y.cc', false], ['docs/', 'docs/a/b.md', true],
+    ['*.ts', 'src/a.ts', true],
+    ['*.ts', 'a.ts', true],
+    ['*.ts', 'a.tsx', false],
+    ['src/*.ts', 'src/a.ts', true],
+    ['src/*.ts', 'src/x/a.ts', false],
+    ['src/**/*.ts', 'src/x/y/a.ts', true],
+    ['src/**/*.ts', 'src/a.ts', true],
+    ['{Dockerfile,Makefile}', 'tools/Makefile', true],
+    ['*.[ch]', 'x/y.h', true],
+    ['*.[ch]', 'x/y.cc', false],
+    ['docs/', 'docs/a/b.md', true],
   ] as const)('%s matches %s: %s', (glob, file, expected) => {
     expect(globPattern(glob).test(file)).toBe(expected);
   });
 });
 
-describe('agrees with aider\'s own measure', () => {
+describe("agrees with aider's own measure", () => {
   it('"aider wrote X% of the code in this release" gives the same counts as aiprov blame --detect aider', async () => {
     const dir = await tempDir();
     const { from, to } = await buildAiderStyleRepo(dir);
@@ -98,7 +117,9 @@ describe('agrees with aider\'s own measure', () => {
 function aiderMeasure(dir: string, from: string, to: string, globs: string[]): { total: number; aider: number } {
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
   const patterns = globs.map(globPattern);
-  const files = git('ls-tree', '-r', '--name-only', to).split('\n').filter((f) => f && patterns.some((p) => p.test(f)));
+  const files = git('ls-tree', '-r', '--name-only', to)
+    .split('\n')
+    .filter((f) => f && patterns.some((p) => p.test(f)));
   const labels = new Map<string, string>();
   let total = 0;
   let aider = 0;

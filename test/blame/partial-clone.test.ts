@@ -38,6 +38,10 @@ describe('a partial clone', () => {
     initRepo(dir);
     await importHistory(dir, [commitAt(0, 'Odd names\n', { files: { '--upload-pack=touch pwned': 'a\n', '-c': 'b\nb\n', ':(glob)*': 'c\n' } })]);
     const report = await blameTree({ context: await ctx(dir) });
-    expect(report.files.map((f) => [f.path, f.lines])).toEqual([['--upload-pack=touch pwned', 1], ['-c', 2], [':(glob)*', 1]]);
+    expect(report.files.map((f) => [f.path, f.lines])).toEqual([
+      ['--upload-pack=touch pwned', 1],
+      ['-c', 2],
+      [':(glob)*', 1],
+    ]);
   });
 });

@@ -20,7 +20,10 @@ describe('blame --since', () => {
     const blamed: string[] = [];
     const git = context.git;
     const spy: GitRepository = Object.create(git) as GitRepository;
-    spy.blame = (rev, file, options) => { blamed.push(file); return git.blame(rev, file, options); };
+    spy.blame = (rev, file, options) => {
+      blamed.push(file);
+      return git.blame(rev, file, options);
+    };
     const report = await blameTree({ context: { ...context, git: spy }, since: base, rev: head });
     expect(blamed.sort()).toEqual(['src/f3.ts', 'src/f7.ts']);
     expect(report.totals).toMatchObject({ lines: 2, aiLines: 1, files: 2 });

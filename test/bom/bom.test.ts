@@ -18,7 +18,15 @@ import { runCli } from '../cli/run-cli.js';
 import { NOW, npmConfigDir, registry, settingsFor } from '../deps/helpers.js';
 
 type Json = Record<string, unknown>;
-interface Component { type: string; name: string; 'bom-ref': string; properties?: { name: string; value: string }[]; evidence?: Json; pedigree?: { commits: { uid: string }[] }; modelCard?: Json }
+interface Component {
+  'type': string;
+  'name': string;
+  'bom-ref': string;
+  'properties'?: { name: string; value: string }[];
+  'evidence'?: Json;
+  'pedigree'?: { commits: { uid: string }[] };
+  'modelCard'?: Json;
+}
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 'blame-repo.cdx.json');
 const server = await registry({ npm: { express: packument('express') }, downloads: { express: 90_000_000 } });
@@ -31,19 +39,27 @@ beforeAll(async () => {
   repo = await tempDir();
   const built = await buildBlameRepo(repo);
   // An AI commit that brings in a real package and a hallucinated one.
-  const added = await importHistory(repo, [commitAt(8, 'Serve it\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', {
-    parentShas: [built.shas.at(-1) ?? ''],
-    files: { 'package.json': `${JSON.stringify({ name: 'svc', dependencies: { 'express': '5.1.0', 'in-toto-attestation': '^1.0.0' } }, null, 2)}\n` },
-  })]);
+  const added = await importHistory(repo, [
+    commitAt(8, 'Serve it\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', {
+      parentShas: [built.shas.at(-1) ?? ''],
+      files: { 'package.json': `${JSON.stringify({ name: 'svc', dependencies: { 'express': '5.1.0', 'in-toto-attestation': '^1.0.0' } }, null, 2)}\n` },
+    }),
+  ]);
   shas = [...built.shas, ...added];
   execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
   // A CI checkout's remote, token and all: the BOM must name the repository without it.
   execFileSync('git', ['remote', 'add', 'origin', 'https://x-access-token:ghs_SECRET@github.com/example/blame-fixture.git'], { cwd: repo });
   const { dir, env } = await npmConfigDir(server);
-  deps = await auditRepository({ context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, settings: settingsFor(server) });
+  deps = await auditRepository({
+    context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }),
+    cacheDir: await tempDir('aiprov-cache-'),
+    npmrcDir: dir,
+    settings: settingsFor(server),
+  });
 });
 
-const bom = async (options: Omit<BomOptions, 'context'> = {}) => generateBom({ context: await ctx(repo, { clock: fixedClock(NOW) }), reproducible: true, ...options });
+const bom = async (options: Omit<BomOptions, 'context'> = {}) =>
+  generateBom({ context: await ctx(repo, { clock: fixedClock(NOW) }), reproducible: true, ...options });
 const components = (doc: Json): Component[] => doc.components as Component[];
 const prop = (c: { properties?: { name: string; value: string }[] }, name: string): string | undefined => c.properties?.find((p) => p.name === name)?.value;
 
@@ -59,8 +75,11 @@ describe('aiprov bom', () => {
     expect(doc.specVersion).toBe('1.6');
     expect(text).not.toContain('SECRET');
     expect((doc.metadata as { component: Json }).component).toMatchObject({
-      type: 'application', name: 'blame-fixture', version: shas.at(-1), 'bom-ref': 'repository',
-      externalReferences: [{ type: 'vcs', url: 'https://github.com/example/blame-fixture.git', comment: `commit ${shas.at(-1) ?? ''}` }],
+      'type': 'application',
+      'name': 'blame-fixture',
+      'version': shas.at(-1),
+      'bom-ref': 'repository',
+      'externalReferences': [{ type: 'vcs', url: 'https://github.com/example/blame-fixture.git', comment: `commit ${shas.at(-1) ?? ''}` }],
     });
   });
 
@@ -71,8 +90,14 @@ describe('aiprov bom', () => {
     const models = components(doc).filter((c) => c.type === 'machine-learning-model');
     // Known by construction (fixtures/blame-repo.ts): trailers, notes, a git-ai note, an Agent Trace record, an aider author name.
     expect(models.map((m) => m.name).sort()).toEqual([
-      'anthropic/claude-opus-4', 'claude-opus-4.6', 'claude-sonnet-4.5', 'gpt-5', 'gpt-5-codex',
-      'model not recorded (OpenAI Codex)', 'model not recorded (aider)', 'swe-1',
+      'anthropic/claude-opus-4',
+      'claude-opus-4.6',
+      'claude-sonnet-4.5',
+      'gpt-5',
+      'gpt-5-codex',
+      'model not recorded (OpenAI Codex)',
+      'model not recorded (aider)',
+      'swe-1',
     ]);
     const commitsByKey = new Map<string, number>();
     for (const commit of scan.commits) {
@@ -102,8 +127,13 @@ describe('aiprov bom', () => {
     }
     const props = Object.fromEntries((doc.properties as { name: string; value: string }[]).map((p) => [p.name, p.value]));
     expect(props).toMatchObject({
-      'aiprov:lines': String(blame.totals.lines), 'aiprov:ai-lines': String(blame.totals.aiLines), 'aiprov:commits': String(scan.summary.commits), 'aiprov:ai-commits': String(scan.summary.aiCommits),
-      'cdx:ai:codegen:detected': 'true', 'cdx:ai:codegen:tools': 'aider,claude-code,codex,cursor,other', 'cdx:ai:codegen:confidence': '0.99',
+      'aiprov:lines': String(blame.totals.lines),
+      'aiprov:ai-lines': String(blame.totals.aiLines),
+      'aiprov:commits': String(scan.summary.commits),
+      'aiprov:ai-commits': String(scan.summary.aiCommits),
+      'cdx:ai:codegen:detected': 'true',
+      'cdx:ai:codegen:tools': 'aider,claude-code,codex,cursor,other',
+      'cdx:ai:codegen:confidence': '0.99',
       'cdx:ai:oversight:aiLineRatio': (blame.totals.aiLines / blame.totals.lines).toFixed(4),
     });
   });
@@ -113,12 +143,21 @@ describe('aiprov bom', () => {
     const byName = new Map(components(doc).map((c) => [c.name, c]));
     const codex = byName.get('gpt-5-codex');
     expect(codex?.evidence).toEqual({
-      identity: [{ field: 'name', confidence: 1, concludedValue: 'gpt-5-codex', methods: [{ technique: 'attestation', confidence: 1, value: 'refs/notes/aiprov: 1 commit' }] }],
+      identity: [
+        {
+          field: 'name',
+          confidence: 1,
+          concludedValue: 'gpt-5-codex',
+          methods: [{ technique: 'attestation', confidence: 1, value: 'refs/notes/aiprov: 1 commit' }],
+        },
+      ],
       occurrences: [{ location: 'a.ts', additionalContext: '4 lines written by this model at this revision' }],
     });
     expect(codex?.pedigree?.commits.map((c) => c.uid)).toEqual([shas[2]]);
     const sonnet = byName.get('claude-sonnet-4.5');
-    expect((sonnet?.evidence?.identity as { methods: Json[] }[])[0]?.methods).toEqual([{ technique: 'other', confidence: 0.9, value: 'claude-code/identity: 1 commit' }]);
+    expect((sonnet?.evidence?.identity as { methods: Json[] }[])[0]?.methods).toEqual([
+      { technique: 'other', confidence: 0.9, value: 'claude-code/identity: 1 commit' },
+    ]);
     // A model blame credits through an Agent Trace record only: lines, no commit evidence.
     const opus4 = byName.get('anthropic/claude-opus-4');
     expect(opus4?.evidence).toEqual({ occurrences: [{ location: 'd.ts', additionalContext: '2 lines written by this model at this revision' }] });
@@ -131,7 +170,9 @@ describe('aiprov bom', () => {
     const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`src/f${String(i).padStart(2, '0')}.ts`, 'x\n'.repeat(i + 1)]));
     await importHistory(dir, [
       commitAt(0, 'Many files\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n', { files }),
-      ...Array.from({ length: 6 }, (_, i) => commitAt(i + 1, `More ${i}\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n`, { files: { [`more${i}.ts`]: 'y\n' } })),
+      ...Array.from({ length: 6 }, (_, i) =>
+        commitAt(i + 1, `More ${i}\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n`, { files: { [`more${i}.ts`]: 'y\n' } }),
+      ),
     ]);
     const result = await generateBom({ context: await ctx(dir), reproducible: true, caps: { files: 10, commits: 3 } });
     const model = components(result.bom).find((c) => c.name === 'claude-sonnet-4.5');
@@ -166,7 +207,8 @@ describe('aiprov bom', () => {
     expect(await bomProblems(text, '1.6')).toEqual([]);
     const libraries = components(doc).filter((c) => c.type === 'library');
     expect(libraries.map((l) => [l['bom-ref'], prop(l, 'aiprov:verdict')])).toEqual([
-      ['pkg:npm/express@5.1.0', 'ok'], ['pkg:npm/in-toto-attestation', 'hallucinated'],
+      ['pkg:npm/express@5.1.0', 'ok'],
+      ['pkg:npm/in-toto-attestation', 'hallucinated'],
     ]);
     expect(libraries.map((l) => prop(l, 'aiprov:introduced-by'))).toEqual([shas.at(-1), shas.at(-1)]);
     const graph = new Map((doc.dependencies as { ref: string; dependsOn?: string[] }[]).map((d) => [d.ref, d.dependsOn ?? []]));
@@ -176,7 +218,9 @@ describe('aiprov bom', () => {
     const vulnerabilities = doc.vulnerabilities as Json[];
     expect(vulnerabilities).toHaveLength(deps.dependencies.reduce((n, d) => n + (d.local === undefined ? d.findings.length : 0), 0));
     expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')).toMatchObject({
-      source: { name: 'aiprov' }, ratings: [{ score: 9, severity: 'critical', method: 'other' }], analysis: { state: 'in_triage' },
+      source: { name: 'aiprov' },
+      ratings: [{ score: 9, severity: 'critical', method: 'other' }],
+      analysis: { state: 'in_triage' },
       // A BOM-Link to the component in this document, the purl after the '#': the form GUAC reads affected packages in.
       affects: [{ ref: `urn:cdx:${String(doc.serialNumber).slice('urn:uuid:'.length)}/1#pkg:npm/in-toto-attestation` }],
     });
@@ -190,7 +234,12 @@ describe('aiprov bom', () => {
     if (finding) finding.suppressed = { reason: 'reserved by our security team', expires: '2027-01-01' };
     const { text, bom: doc } = await bom({ deps: reviewed });
     expect(await bomProblems(text, '1.6')).toEqual([]);
-    const vulnerabilities = doc.vulnerabilities as { id: string; ratings: { score?: number }[]; analysis: { state: string; detail?: string }; affects: { ref: string }[] }[];
+    const vulnerabilities = doc.vulnerabilities as {
+      id: string;
+      ratings: { score?: number }[];
+      analysis: { state: string; detail?: string };
+      affects: { ref: string }[];
+    }[];
     expect(vulnerabilities.length).toBeGreaterThan(0);
     for (const v of vulnerabilities) {
       // GUAC: an id "<type>-<id>", a state among resolved, exploitable, in_triage, not_affected, a score on every rating, affects as "…#pkg:…".
@@ -199,13 +248,21 @@ describe('aiprov bom', () => {
       for (const r of v.ratings) expect(typeof r.score).toBe('number');
       for (const a of v.affects) expect(a.ref.split('#')).toEqual([expect.stringMatching(/^urn:cdx:[0-9a-f-]{36}\/1$/), expect.stringMatching(/^pkg:/)]);
     }
-    expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')?.analysis).toEqual({ state: 'not_affected', detail: 'suppressed: reserved by our security team (until 2027-01-01)' });
+    expect(vulnerabilities.find((v) => v.id === 'AIPROV-NOT-FOUND')?.analysis).toEqual({
+      state: 'not_affected',
+      detail: 'suppressed: reserved by our security team (until 2027-01-01)',
+    });
   });
 
   it('refuses a dependency report of another commit or repository, naming both', async () => {
     const stale = { ...deps, repository: { root: repo, head: shas[0] ?? null } };
-    await expect(bom({ deps: stale })).rejects.toMatchObject({ code: 'BOM_INPUT_MISMATCH', message: `the dependency report is of commit ${shas[0] ?? ''}, not of ${shas.at(-1) ?? ''}: audit the same commit` });
-    await expect(bom({ deps: { ...deps, repository: { root: '/elsewhere', head: shas.at(-1) ?? null } } })).rejects.toMatchObject({ code: 'BOM_INPUT_MISMATCH' });
+    await expect(bom({ deps: stale })).rejects.toMatchObject({
+      code: 'BOM_INPUT_MISMATCH',
+      message: `the dependency report is of commit ${shas[0] ?? ''}, not of ${shas.at(-1) ?? ''}: audit the same commit`,
+    });
+    await expect(bom({ deps: { ...deps, repository: { root: '/elsewhere', head: shas.at(-1) ?? null } } })).rejects.toMatchObject({
+      code: 'BOM_INPUT_MISMATCH',
+    });
   });
 
   it('references each attestation bundle with its SHA-256', async () => {
@@ -218,8 +275,18 @@ describe('aiprov bom', () => {
     expect(run.code).toBe(0);
     const doc = JSON.parse(await readFile(out, 'utf8')) as { metadata: { component: { externalReferences: Json[] } } };
     expect(doc.metadata.component.externalReferences.filter((r) => r.type === 'attestation')).toEqual([
-      { url: `${dir}/authorship.sigstore.json`, type: 'attestation', comment: 'Sigstore bundle of an in-toto attestation about this commit', hashes: [{ alg: 'SHA-256', content: 'e346432021b04179518d9614f3560ccd71354a4ee101ddcb893d6959a9d6301c' }] },
-      { url: `${dir}/deps%20audit.sigstore.json`, type: 'attestation', comment: 'Sigstore bundle of an in-toto attestation about this commit', hashes: [{ alg: 'SHA-256', content: '651b5768de252a9f4d2083046d83f81c31369beb73d14411492b20ea8fd1fcf5' }] },
+      {
+        url: `${dir}/authorship.sigstore.json`,
+        type: 'attestation',
+        comment: 'Sigstore bundle of an in-toto attestation about this commit',
+        hashes: [{ alg: 'SHA-256', content: 'e346432021b04179518d9614f3560ccd71354a4ee101ddcb893d6959a9d6301c' }],
+      },
+      {
+        url: `${dir}/deps%20audit.sigstore.json`,
+        type: 'attestation',
+        comment: 'Sigstore bundle of an in-toto attestation about this commit',
+        hashes: [{ alg: 'SHA-256', content: '651b5768de252a9f4d2083046d83f81c31369beb73d14411492b20ea8fd1fcf5' }],
+      },
     ]);
   });
 });
@@ -249,16 +316,29 @@ describe('aiprov bom --merge', () => {
     expect(metadata.component['bom-ref']).toBe('svc@1.0.0');
     expect(metadata.component.externalReferences).toContainEqual(expect.objectContaining({ type: 'vcs', url: 'https://github.com/example/blame-fixture.git' }));
     expect(metadata.tools.components.map((t) => t.name)).toEqual(['npm', 'cyclonedx-library', 'cyclonedx-npm', 'aiprov']);
-    expect((doc.vulnerabilities as { affects: { ref: string }[] }[]).flatMap((v) => v.affects.map((a) => a.ref))).toContain(`urn:cdx:${String(doc.serialNumber).slice('urn:uuid:'.length)}/2#pkg:npm/in-toto-attestation`);
+    expect((doc.vulnerabilities as { affects: { ref: string }[] }[]).flatMap((v) => v.affects.map((a) => a.ref))).toContain(
+      `urn:cdx:${String(doc.serialNumber).slice('urn:uuid:'.length)}/2#pkg:npm/in-toto-attestation`,
+    );
     expect((doc.annotations as { subjects: string[] }[])[0]?.subjects).toEqual(['svc@1.0.0']);
   });
 
   it('refuses an SBOM that is not CycloneDX, is too old for model components, or does not validate, naming the file', async () => {
     const sbom = JSON.parse(await readFile(SBOM, 'utf8')) as Json & { components: Json[] };
-    await expect(bom({ merge: { sbom: { spdxVersion: 'SPDX-2.3' }, file: 'x.spdx.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: 'SBOM x.spdx.json is not a CycloneDX JSON document (no "bomFormat": "CycloneDX")' });
-    await expect(bom({ merge: { sbom: { ...sbom, specVersion: '1.4' }, file: 'old.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: expect.stringMatching(/^SBOM old\.json is CycloneDX 1\.4; aiprov merges into 1\.5, 1\.6 and 1\.7/) as unknown });
+    await expect(bom({ merge: { sbom: { spdxVersion: 'SPDX-2.3' }, file: 'x.spdx.json' } })).rejects.toMatchObject({
+      code: 'BOM_INPUT_INVALID',
+      message: 'SBOM x.spdx.json is not a CycloneDX JSON document (no "bomFormat": "CycloneDX")',
+    });
+    await expect(bom({ merge: { sbom: { ...sbom, specVersion: '1.4' }, file: 'old.json' } })).rejects.toMatchObject({
+      code: 'BOM_INPUT_INVALID',
+      message: expect.stringMatching(/^SBOM old\.json is CycloneDX 1\.4; aiprov merges into 1\.5, 1\.6 and 1\.7/) as unknown,
+    });
     const broken = { ...sbom, components: [{ ...sbom.components[0], type: 'robot' }, ...sbom.components.slice(1)] };
-    await expect(bom({ merge: { sbom: broken, file: 'broken.json' } })).rejects.toMatchObject({ code: 'BOM_INPUT_INVALID', message: expect.stringMatching(/^SBOM broken\.json does not validate against CycloneDX 1\.6: \$\.components\[0\]\.type: must be equal to one of the allowed values/) as unknown });
+    await expect(bom({ merge: { sbom: broken, file: 'broken.json' } })).rejects.toMatchObject({
+      code: 'BOM_INPUT_INVALID',
+      message: expect.stringMatching(
+        /^SBOM broken\.json does not validate against CycloneDX 1\.6: \$\.components\[0\]\.type: must be equal to one of the allowed values/,
+      ) as unknown,
+    });
   });
 });
 
@@ -297,8 +377,13 @@ describe('aiprov bom on the command line', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as Json;
-    expect(components(doc).filter((c) => c.type === 'library').map((l) => [l['bom-ref'], prop(l, 'aiprov:verdict')])).toEqual([
-      ['pkg:npm/express@5.1.0', 'ok'], ['pkg:npm/in-toto-attestation', 'hallucinated'],
+    expect(
+      components(doc)
+        .filter((c) => c.type === 'library')
+        .map((l) => [l['bom-ref'], prop(l, 'aiprov:verdict')]),
+    ).toEqual([
+      ['pkg:npm/express@5.1.0', 'ok'],
+      ['pkg:npm/in-toto-attestation', 'hallucinated'],
     ]);
     expect((await runCli(['bom', '--repo', repo, '--offline'])).stderr).toBe('aiprov: --offline applies to --deps only\n');
   });

@@ -35,27 +35,42 @@ describe('the BOM on a repository with more AI-written files than its cap', () =
 describe('validation of a BOM before it is written', () => {
   it('names the JSON path and the rule of each problem, on one line', async () => {
     const bad = JSON.stringify({
-      bomFormat: 'CycloneDX', specVersion: '1.6', version: 1,
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
       components: [{ type: 'machine-learning-model', name: 'm', evidence: { identity: [{ field: 'name', confidence: 3 }] } }],
     });
     const problems = await bomProblems(bad, '1.6');
     expect(problems).toEqual(['$.components[0].evidence.identity[0].confidence: must be <= 1 [maximum]']);
-    await expect(assertValidBom(bad, '1.6')).rejects.toMatchObject({ code: 'BOM_INVALID', message: 'the AI-BOM does not validate against CycloneDX 1.6 (nothing was written): $.components[0].evidence.identity[0].confidence: must be <= 1 [maximum]' });
-    expect(await bomProblems(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, bogus: true }), '1.6')).toEqual(["$: must NOT have additional properties 'bogus' [additionalProperties]"]);
-    expect(await bomProblems(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'robot', name: 'x' }] }), '1.6')).toEqual([expect.stringMatching(/^\$\.components\[0\]\.type: must be equal to one of the allowed values \(one of application, .*\) \[enum\]$/)]);
+    await expect(assertValidBom(bad, '1.6')).rejects.toMatchObject({
+      code: 'BOM_INVALID',
+      message:
+        'the AI-BOM does not validate against CycloneDX 1.6 (nothing was written): $.components[0].evidence.identity[0].confidence: must be <= 1 [maximum]',
+    });
+    expect(await bomProblems(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, bogus: true }), '1.6')).toEqual([
+      "$: must NOT have additional properties 'bogus' [additionalProperties]",
+    ]);
+    expect(
+      await bomProblems(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'robot', name: 'x' }] }), '1.6'),
+    ).toEqual([expect.stringMatching(/^\$\.components\[0\]\.type: must be equal to one of the allowed values \(one of application, .*\) \[enum\]$/)]);
   });
 });
 
 describe('e-mail addresses in pedigree commits', () => {
-  it('are checked by the schema\'s own test, remembered by address: a bad one still fails validation, twice', async () => {
+  it("are checked by the schema's own test, remembered by address: a bad one still fails validation, twice", async () => {
     expect(isEmail('dana@example.com')).toBe(true);
     expect(isEmail('49699333+dependabot[bot]@users.noreply.github.com')).toBe(false);
-    const doc = (email: string): string => JSON.stringify({
-      bomFormat: 'CycloneDX', specVersion: '1.6', version: 1,
-      components: [{ type: 'machine-learning-model', name: 'm', pedigree: { commits: [{ uid: 'a', author: { name: 'x', email } }] } }],
-    });
+    const doc = (email: string): string =>
+      JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        version: 1,
+        components: [{ type: 'machine-learning-model', name: 'm', pedigree: { commits: [{ uid: 'a', author: { name: 'x', email } }] } }],
+      });
     for (let i = 0; i < 2; i++) {
-      expect(await bomProblems(doc('not an address'), '1.6')).toEqual(['$.components[0].pedigree.commits[0].author.email: must match format "idn-email" (idn-email) [format]']);
+      expect(await bomProblems(doc('not an address'), '1.6')).toEqual([
+        '$.components[0].pedigree.commits[0].author.email: must match format "idn-email" (idn-email) [format]',
+      ]);
       expect(await bomProblems(doc('dana@example.com'), '1.6')).toEqual([]);
     }
   });

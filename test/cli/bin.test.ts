@@ -30,7 +30,12 @@ describe('the bin, one real process per command', () => {
     { args: ['blame', '--repo', repo, '--format', 'json'], code: 0, stdout: /"files":/ },
     { args: ['record', '--repo', repo, '--agent', 'nonsense-agent-!'], code: 2, stderr: /^aiprov: .*\n$/ },
     { args: ['hooks', 'run', 'no-such-hook', '--repo', repo], code: 2, stderr: /^aiprov: unknown hook 'no-such-hook'/ },
-    { args: ['deps', 'check', '--offline', '--cache-dir', 'cache', '--from-text', 'notes.txt', '--format', 'json'], code: 2, stdout: /"name":"left-pad"/, stderr: /^aiprov: could not decide: 1 name could not be checked \(npm:left-pad: .*--allow-unknown accepts what could not be checked\n$/ },
+    {
+      args: ['deps', 'check', '--offline', '--cache-dir', 'cache', '--from-text', 'notes.txt', '--format', 'json'],
+      code: 2,
+      stdout: /"name":"left-pad"/,
+      stderr: /^aiprov: could not decide: 1 name could not be checked \(npm:left-pad: .*--allow-unknown accepts what could not be checked\n$/,
+    },
     { args: ['bom', '--repo', repo, '--format', 'markdown'], code: 2, stderr: /^aiprov: bom writes CycloneDX JSON only/ },
     { args: ['keygen', '--algorithm', 'rsa'], code: 2, stderr: /^aiprov: option '--algorithm <algorithm>' argument 'rsa' is invalid/ },
     { args: ['attest', '--repo', repo], code: 2, stderr: /^aiprov: give exactly one of --key KEY and --keyless\n$/ },
@@ -42,7 +47,7 @@ describe('the bin, one real process per command', () => {
     { args: ['demo', '--dir', 'notes.txt'], code: 2, stderr: /^aiprov: .*notes\.txt/ },
   ];
 
-  it('each command: the same exit status and output as in process; relative paths resolve against the process\'s cwd', async () => {
+  it("each command: the same exit status and output as in process; relative paths resolve against the process's cwd", async () => {
     const table = rows();
     expect(new Set(table.map((r) => r.args[0])).size).toBe(14);
     const spawned = await Promise.all(table.map((row) => spawnCli(row.args, { cwd: work })));
@@ -63,7 +68,7 @@ describe('the bin, one real process per command', () => {
     expect((await runCli(['init', '--repo', repo, '--file', 'aiprov.yml'], { cwd: work })).stderr).toMatch(/aiprov\.yml exists/);
   });
 
-  it('the passphrase comes from the process\'s environment, and without it and a terminal the bin says so and exits 2', async () => {
+  it("the passphrase comes from the process's environment, and without it and a terminal the bin says so and exits 2", async () => {
     const none = await spawnCli(['keygen', '--prefix', 'k1'], { cwd: work, env: { AIPROV_PASSWORD: undefined } });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^aiprov: no passphrase for the new key k1\.key: set AIPROV_PASSWORD/);
@@ -73,7 +78,15 @@ describe('the bin, one real process per command', () => {
   });
 
   it('refuses an old Node before loading anything', () => {
-    const old = spawnSync(process.execPath, ['--input-type=module', '-e', `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.0.0' } }); await import(${JSON.stringify(BIN)});`], { encoding: 'utf8' });
+    const old = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.0.0' } }); await import(${JSON.stringify(BIN)});`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(old.status).toBe(2);
     expect(old.stderr).toMatch(/^aiprov: Node\.js >= 22 is required/);
   });

@@ -8,7 +8,9 @@ import { tempDir } from '../helpers.js';
 import { runCli } from './run-cli.js';
 
 let repo: BlameRepo;
-beforeAll(async () => { repo = await buildBlameRepo(await tempDir()); });
+beforeAll(async () => {
+  repo = await buildBlameRepo(await tempDir());
+});
 
 describe('aiprov blame (built bin)', () => {
   it('--format json is the schema-valid report with the known totals', async () => {
@@ -59,7 +61,9 @@ describe('aiprov record (built bin)', () => {
     // Only a commit that changed a file can be given its lines: HEAD here did not change README.md.
     const untouched = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--files', 'README.md:1']);
     expect(untouched.code).toBe(2);
-    expect(untouched.stderr).toMatch(/^aiprov: --files README\.md: commit [0-9a-f]{12} did not change this file, so none of its lines can be counted as written by it\n$/);
+    expect(untouched.stderr).toMatch(
+      /^aiprov: --files README\.md: commit [0-9a-f]{12} did not change this file, so none of its lines can be counted as written by it\n$/,
+    );
     const readme = git(dir, 'log', '-1', '--format=%H', '--', 'README.md').trim();
     git(dir, 'checkout', '--quiet', readme);
     const result = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--model', 'gpt-5', '--files', 'README.md:1']);
@@ -69,7 +73,10 @@ describe('aiprov record (built bin)', () => {
     const json = await runCli(['record', '--repo', dir, '--agent', 'codex', '--files', 'README.md:1', '--format', 'json']);
     const printed = JSON.parse(json.stdout) as { schema: string; commit: string; added: { agent: string }[] };
     expect(validateAgainst('recordResult', printed)).toBeNull();
-    expect(printed).toMatchObject({ schema: 'https://aiprov.dev/record-result/v1', added: [{ agent: 'codex', files: [{ path: 'README.md', ranges: [[1, 1]] }] }] });
+    expect(printed).toMatchObject({
+      schema: 'https://aiprov.dev/record-result/v1',
+      added: [{ agent: 'codex', files: [{ path: 'README.md', ranges: [[1, 1]] }] }],
+    });
     const bad = await runCli(['record', '--repo', dir, '--agent', 'cursor', '--files', 'README.md:7']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^aiprov: --files README\.md:7-7: the file has 1 line in commit [0-9a-f]{12}\n$/);

@@ -33,7 +33,15 @@ describe('the command line', () => {
 describe('progress', () => {
   const fake = (isTTY: boolean) => {
     const written: string[] = [];
-    return { stream: { isTTY, write: (t: string) => { written.push(t); } }, written };
+    return {
+      stream: {
+        isTTY,
+        write: (t: string) => {
+          written.push(t);
+        },
+      },
+      written,
+    };
   };
 
   it('only on a terminal, and not with --quiet', () => {
@@ -47,7 +55,10 @@ describe('progress', () => {
     let now = 0;
     const progress = new Progress(stream, 'checked', () => now);
     progress.update(1, 1000);
-    for (let i = 2; i < 1000; i++) { now += 1; progress.update(i, 1000); }
+    for (let i = 2; i < 1000; i++) {
+      now += 1;
+      progress.update(i, 1000);
+    }
     progress.update(1000, 1000);
     progress.done();
     expect(written.length).toBeLessThan(10);
@@ -59,8 +70,16 @@ describe('progress', () => {
   it('deps check reports each name checked', async () => {
     const server = await registry({ npm: { a1: packument('a1'), b2: packument('b2'), c3: packument('c3') } });
     const seen: [number, number][] = [];
-    await check(server, ['a1', 'b2', 'c3'], { onProgress: (done, total) => { seen.push([done, total]); } });
-    expect(seen).toEqual([[1, 3], [2, 3], [3, 3]]);
+    await check(server, ['a1', 'b2', 'c3'], {
+      onProgress: (done, total) => {
+        seen.push([done, total]);
+      },
+    });
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
   });
 });
 

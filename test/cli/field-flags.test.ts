@@ -23,7 +23,10 @@ function fieldsIn(file: string): Set<string> {
   const found = new Set<string>();
   for (const m of text.matchAll(FIELD)) found.add(m[1] ?? m[2] ?? '');
   // Fields passed by a variable (blame's globs: field: 'include' | 'exclude').
-  for (const m of text.matchAll(/field: '([A-Za-z]+)' \| '([A-Za-z]+)'/g)) { found.add(m[1] ?? ''); found.add(m[2] ?? ''); }
+  for (const m of text.matchAll(/field: '([A-Za-z]+)' \| '([A-Za-z]+)'/g)) {
+    found.add(m[1] ?? '');
+    found.add(m[2] ?? '');
+  }
   found.delete('');
   return found;
 }
@@ -59,7 +62,7 @@ describe('every UsageError field maps to a flag', () => {
     expect(unmapped).toEqual([]);
   });
 
-  it('placeholders name other flags in the command\'s terms; the library\'s own message keeps the field names', async () => {
+  it("placeholders name other flags in the command's terms; the library's own message keeps the field names", async () => {
     const error = new UsageError('is required, unless {fromAgentTrace} names the agent', { field: 'agent' });
     expect(error.message).toBe('agent is required, unless fromAgentTrace names the agent');
     const record = await runCli(['record', '--repo', SRC]);

@@ -38,8 +38,13 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
   const stdout = new Collected();
   const stderr = new Collected();
   const io = {
-    stdout, stderr, stdin: Readable.from([]), env,
-    cwd: options.cwd ?? process.cwd(), home: env.HOME ?? os.homedir(), execPath: process.execPath,
+    stdout,
+    stderr,
+    stdin: Readable.from([]),
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    home: env.HOME ?? os.homedir(),
+    execPath: process.execPath,
   };
   const code = await main(args, io);
   return { code, stdout: stdout.text, stderr: stderr.text };
@@ -52,13 +57,23 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
  */
 export function spawnCli(args: string[], options: CliRunOptions & { input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-    child.stderr?.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+    child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+      stdout += t;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (t: string) => {
+      stderr += t;
+    });
     if (options.input !== undefined) child.stdin?.end(options.input);
     child.on('error', reject);
-    child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr }); });
+    child.on('close', (code) => {
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }

@@ -109,7 +109,9 @@ describe('aiprov scan (built bin)', () => {
     git(origin, 'clone', '--quiet', '--depth', '2', `file://${origin}`, clone);
     const result = await runCli(['scan', '--repo', clone]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^aiprov: warning: shallow clone: history stops at 1 commit \([0-9a-f]{12}\); 2 commits in range were read and everything older is missing; run `git fetch --unshallow` to scan it\n$/);
+    expect(result.stderr).toMatch(
+      /^aiprov: warning: shallow clone: history stops at 1 commit \([0-9a-f]{12}\); 2 commits in range were read and everything older is missing; run `git fetch --unshallow` to scan it\n$/,
+    );
     expect(result.stdout).toContain(', shallow)');
   });
 });
@@ -118,9 +120,17 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['not a repository', () => ['scan', '--repo', '/'], /^aiprov: \/ is not a git repository\n$/],
     ['no such directory', () => ['scan', '--repo', '/nonexistent/x'], /^aiprov: \/nonexistent\/x: no such directory\n$/],
-    ['range that begins with a dash', () => ['scan', '--repo', repo, '--', '--output=/tmp/x'], /^aiprov: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/],
+    [
+      'range that begins with a dash',
+      () => ['scan', '--repo', repo, '--', '--output=/tmp/x'],
+      /^aiprov: range '--output=\/tmp\/x' begins with '-': refused, it would be read as an option\n$/,
+    ],
     ['unknown revision', () => ['scan', 'v9.9..HEAD', '--repo', repo], /^aiprov: unknown revision or range 'v9\.9\.\.HEAD'\n$/],
-    ['unsupported format', () => ['scan', '--repo', repo, '--format', 'sarif'], /^aiprov: scan does not support --format sarif \(it supports table, json, markdown\)\n$/],
+    [
+      'unsupported format',
+      () => ['scan', '--repo', repo, '--format', 'sarif'],
+      /^aiprov: scan does not support --format sarif \(it supports table, json, markdown\)\n$/,
+    ],
     ['unknown format', () => ['scan', '--repo', repo, '--format', 'xml'], /^aiprov: --format xml: expected one of table, json, sarif, markdown, html\n$/],
     ['unknown option', () => ['scan', '--frobnicate'], /^aiprov: unknown option '--frobnicate'\n$/],
     ['unknown command', () => ['frobnicate'], /^aiprov: unknown command 'frobnicate'\n$/],
@@ -164,25 +174,51 @@ describe('aiprov --version and demo', () => {
     const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
     expect(result.code).toBe(0);
     const page = path.join(dir, 'aiprov-dashboard.html');
-    expect(result.stderr).toMatch(new RegExp(`^aiprov: sample repository built in ${dir}\naiprov: dashboard written to ${page}: open it in a browser \\(aiprov report --html makes it for any repository\\)\n`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^aiprov: sample repository built in ${dir}\naiprov: dashboard written to ${page}: open it in a browser \\(aiprov report --html makes it for any repository\\)\n`,
+      ),
+    );
     // With Debian's docker-registry (CI installs it), the image part: pushed, attested, read back and verified.
-    expect(result.stderr).toMatch(/\naiprov: image 127\.0\.0\.1:\d+\/aiprov-demo\/app@sha256:[0-9a-f]{64}: authorship attested, attached \(referrers tag sha256-[0-9a-f]{64}\) and read back from the registry: verified, 10 checks passed\n$/);
+    expect(result.stderr).toMatch(
+      /\naiprov: image 127\.0\.0\.1:\d+\/aiprov-demo\/app@sha256:[0-9a-f]{64}: authorship attested, attached \(referrers tag sha256-[0-9a-f]{64}\) and read back from the registry: verified, 10 checks passed\n$/,
+    );
     // The dashboard holds its data: valid, the same lines as the demo's blame, and the gate's two checks of the pull request.
     const embedded = /<script type="application\/json" id="aiprov-data">(.*?)<\/script>/s.exec(await readFile(page, 'utf8'))?.[1] ?? '';
-    const dashboard = JSON.parse(embedded) as { totals: { lines: number; aiLines: number }; gate: { runs: number; changes: number; failed: number }; dependencies: { total: number } };
+    const dashboard = JSON.parse(embedded) as {
+      totals: { lines: number; aiLines: number };
+      gate: { runs: number; changes: number; failed: number };
+      dependencies: { total: number };
+    };
     expect(validateAgainst('dashboard', dashboard)).toBeNull();
-    const demo = JSON.parse(result.stdout) as { repository: string; scan: { summary: Record<string, unknown>; repository: { head: string } }; blame: { totals: { lines: number; aiLines: number } } };
+    const demo = JSON.parse(result.stdout) as {
+      repository: string;
+      scan: { summary: Record<string, unknown>; repository: { head: string } };
+      blame: { totals: { lines: number; aiLines: number } };
+    };
     expect(validateAgainst('demoReport', demo)).toBeNull();
     expect(demo.repository).toBe(dir);
     expect(dashboard.totals).toMatchObject({ lines: demo.blame.totals.lines, aiLines: demo.blame.totals.aiLines });
     expect(dashboard.gate).toMatchObject({ runs: 2, changes: 1, failed: 1 });
     expect(dashboard.dependencies.total).toBe(1);
-    const deps = (demo as unknown as { deps: { summary: { byVerdict: Record<string, number> }; dependencies: { name: string; verdict: string; introducedBy?: { agents: string[] } }[] } }).deps;
+    const deps = (
+      demo as unknown as {
+        deps: { summary: { byVerdict: Record<string, number> }; dependencies: { name: string; verdict: string; introducedBy?: { agents: string[] } }[] };
+      }
+    ).deps;
     expect(deps.summary.byVerdict).toMatchObject({ ok: 1, hallucinated: 1, unknown: 0 });
-    expect(deps.dependencies.find((d) => d.name === 'express-search-helpers-pro')).toMatchObject({ verdict: 'hallucinated', introducedBy: { agents: ['cursor'] } });
+    expect(deps.dependencies.find((d) => d.name === 'express-search-helpers-pro')).toMatchObject({
+      verdict: 'hallucinated',
+      introducedBy: { agents: ['cursor'] },
+    });
     const report = demo.scan;
     expect(report.summary).toEqual({
-      commits: 12, aiCommits: 6, automationCommits: 2, reviewSuggestionCommits: 1, noSignatureCommits: 3, unattestedCommits: 0,
+      commits: 12,
+      aiCommits: 6,
+      automationCommits: 2,
+      reviewSuggestionCommits: 1,
+      noSignatureCommits: 3,
+      unattestedCommits: 0,
       byAgent: {
         'aider': { commits: 1, declared: 1, inferred: 0, models: { 'anthropic/claude-sonnet-4.5': 1 } },
         'claude-code': { commits: 1, declared: 1, inferred: 0, models: { 'claude-opus-4.6': 1 } },
@@ -199,11 +235,24 @@ describe('aiprov --version and demo', () => {
     expect(await againContext.git.resolveCommit('HEAD')).toBe(report.repository.head);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
     // A work tree is checked out for the user to explore.
-    expect((await readdir(dir)).sort()).toEqual(['.git', 'CHANGELOG.md', 'DEPLOY.md', 'README.md', 'aiprov-attestations', 'aiprov-bom.cdx.json', 'aiprov-dashboard.html', 'package-lock.json', 'package.json', 'src']);
+    expect((await readdir(dir)).sort()).toEqual([
+      '.git',
+      'CHANGELOG.md',
+      'DEPLOY.md',
+      'README.md',
+      'aiprov-attestations',
+      'aiprov-bom.cdx.json',
+      'aiprov-dashboard.html',
+      'package-lock.json',
+      'package.json',
+      'src',
+    ]);
     // The AI-BOM: valid CycloneDX, the same bytes for the same sample, and not an untracked file in git status.
     const bom = (demo as unknown as { bom: { file: string; models: number; agents: number; libraries: number; summary: string } }).bom;
     expect(bom).toMatchObject({ file: path.join(dir, 'aiprov-bom.cdx.json'), models: 6, agents: 6, libraries: 2 });
-    expect(bom.summary).toMatch(/ were written by AI agents \(\d+ lines of \d+; 6 models, 6 agents; 6 AI commits of 12\); 1 hallucinated package among 2 dependencies$/);
+    expect(bom.summary).toMatch(
+      / were written by AI agents \(\d+ lines of \d+; 6 models, 6 agents; 6 AI commits of 12\); 1 hallucinated package among 2 dependencies$/,
+    );
     const text = await readFile(bom.file, 'utf8');
     expect(await bomProblems(text, '1.6')).toEqual([]);
     // The same BOM, byte for byte, from the second sample with the same audit (said of that sample).
@@ -212,13 +261,40 @@ describe('aiprov --version and demo', () => {
     expect((await generateBom({ context: againContext, deps: moved, reproducible: true })).text).toBe(text);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
     // The demo attests HEAD with an ephemeral key and verifies it; a tampered copy is refused by its signature.
-    const attestations = (demo as unknown as { attestations: { publicKey: string; bundles: { predicate: string; verified: boolean; checks: number; file: string }[]; tampered: { verified: boolean; failedCheck: string } } }).attestations;
-    expect(attestations.bundles.map((b) => [b.predicate, b.verified, b.checks])).toEqual([['authorship', true, 10], ['deps', true, 10], ['bom', true, 10]]);
+    const attestations = (
+      demo as unknown as {
+        attestations: {
+          publicKey: string;
+          bundles: { predicate: string; verified: boolean; checks: number; file: string }[];
+          tampered: { verified: boolean; failedCheck: string };
+        };
+      }
+    ).attestations;
+    expect(attestations.bundles.map((b) => [b.predicate, b.verified, b.checks])).toEqual([
+      ['authorship', true, 10],
+      ['deps', true, 10],
+      ['bom', true, 10],
+    ]);
     expect(attestations.tampered).toMatchObject({ verified: false, failedCheck: 'signature' });
     // The pull request through the gate: refused (a typosquat, an unreviewed AI change to login), a signed review, still refused for the typosquat; verify accepts the review and refuses main's hallucinated package.
-    const gate = (demo as unknown as { gate: { before: { decision: string; escalations: string[] }; after: { decision: string; escalations: string[]; reasons: string[] }; verify: { review: { verified: boolean }; deps: { verified: boolean; detail: string } } } }).gate;
+    const gate = (
+      demo as unknown as {
+        gate: {
+          before: { decision: string; escalations: string[] };
+          after: { decision: string; escalations: string[]; reasons: string[] };
+          verify: { review: { verified: boolean }; deps: { verified: boolean; detail: string } };
+        };
+      }
+    ).gate;
     expect(gate.before).toMatchObject({ decision: 'fail', escalations: ['dependency-manifests package.json:1', 'auth src/auth/login.ts:2'] });
-    expect(gate.after).toMatchObject({ decision: 'fail', escalations: ['dependency-manifests package.json:1'], reasons: ['1 introduced dependency flagged at high or above: npm:expres (suspicious)', '1 AI-written hunk under dependency-manifests without a human review'] });
+    expect(gate.after).toMatchObject({
+      decision: 'fail',
+      escalations: ['dependency-manifests package.json:1'],
+      reasons: [
+        '1 introduced dependency flagged at high or above: npm:expres (suspicious)',
+        '1 AI-written hunk under dependency-manifests without a human review',
+      ],
+    });
     expect(gate.verify.review.verified).toBe(true);
     expect(gate.verify.deps).toEqual({ verified: false, detail: 'policy: 1 dependency is hallucinated: npm:express-search-helpers-pro' });
     // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
@@ -245,7 +321,9 @@ describe('aiprov --version and demo', () => {
     expect(text).toMatch(/ copilot +identity +declared /);
     expect(text).toMatch(/\nNot flagged, on purpose\n[0-9a-f]{12} {2}Claude Dubois: a person named Claude/);
     expect(text).toMatch(/\nhallucinated +npm:express-search-helpers-pro +critical not-found +package-lock\.json:\d+ +added by cursor in [0-9a-f]{10}\n/);
-    expect(text).toMatch(/\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/);
+    expect(text).toMatch(
+      /\nAttestations\n.*\n {2}verified {2}authorship 10 checks passed .*\n {2}verified {2}deps .*\n {2}verified {2}bom .*\n {2}refused {3}a copy claiming 0 AI lines: signature check failed/,
+    );
     expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
     expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
     const other = await tempDir();

@@ -46,7 +46,18 @@ describe('nothing from the repository reaches the terminal as a control sequence
     await importHistory(dir, [commitAt(0, 'One\n')]);
     const name = `requirements${CLEAR}.txt`;
     await symlink('/etc/hostname', path.join(dir, name));
-    const result = await runCli(['deps', 'audit', '--repo', dir, '--offline', '--no-history', '--cache-dir', path.join(dir, '.cache-test'), '--format', 'json']);
+    const result = await runCli([
+      'deps',
+      'audit',
+      '--repo',
+      dir,
+      '--offline',
+      '--no-history',
+      '--cache-dir',
+      path.join(dir, '.cache-test'),
+      '--format',
+      'json',
+    ]);
     expect(result.stderr).toContain(`requirements\\x1b[2J.txt is a symbolic link`);
     expect(result.stderr.includes('\x1b')).toBe(false);
   });

@@ -10,9 +10,22 @@ import { runCli } from './run-cli.js';
 describe('wording (issue 8, item 26)', () => {
   it('one dependency is "1 dependency"', () => {
     const report = {
-      schema: 'https://aiprov.dev/dependency-audit/v1', tool: { name: 'aiprov', version: '0' }, repository: null, checkedAt: '2026-01-01T00:00:00.000Z', failOn: 'high',
+      schema: 'https://aiprov.dev/dependency-audit/v1',
+      tool: { name: 'aiprov', version: '0' },
+      repository: null,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+      failOn: 'high',
       dependencies: [{ ecosystem: 'npm', name: 'express', spec: '', sources: [], verdict: 'ok', findings: [], unknownSignals: [] }],
-      summary: { dependencies: 1, byVerdict: { ok: 1, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 }, findings: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, unknown: 0, notLookedUp: 0, unreadFiles: 0, failing: 0 },
+      summary: {
+        dependencies: 1,
+        byVerdict: { ok: 1, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 0 },
+        findings: { critical: 0, high: 0, medium: 0, low: 0 },
+        suppressed: 0,
+        unknown: 0,
+        notLookedUp: 0,
+        unreadFiles: 0,
+        failing: 0,
+      },
       warnings: [],
     } satisfies DepsReport;
     expect(renderDepsTable(report, plainStyle)).toContain('\n1 dependency: 0 malicious');
@@ -22,13 +35,30 @@ describe('wording (issue 8, item 26)', () => {
 
   it('unchecked names say "accepted with --allow-unknown" when it was given, and unread files are counted', () => {
     const report = {
-      schema: 'https://aiprov.dev/dependency-audit/v1', tool: { name: 'aiprov', version: '0' }, repository: null, checkedAt: '2026-01-01T00:00:00.000Z', failOn: 'high',
+      schema: 'https://aiprov.dev/dependency-audit/v1',
+      tool: { name: 'aiprov', version: '0' },
+      repository: null,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+      failOn: 'high',
       dependencies: [],
-      summary: { dependencies: 0, byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 1 }, findings: { critical: 0, high: 0, medium: 0, low: 0 }, suppressed: 0, unknown: 1, notLookedUp: 0, unreadFiles: 2, failing: 0 },
+      summary: {
+        dependencies: 0,
+        byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 0, malicious: 0, unknown: 1 },
+        findings: { critical: 0, high: 0, medium: 0, low: 0 },
+        suppressed: 0,
+        unknown: 1,
+        notLookedUp: 0,
+        unreadFiles: 2,
+        failing: 0,
+      },
       warnings: [],
     } satisfies DepsReport;
-    expect(renderDepsTable(report, plainStyle)).toContain('1 could not be checked and 2 files could not be read: that is not "clean" (--allow-unknown to accept it).');
-    expect(renderDepsTable({ ...report, allowUnknown: true }, plainStyle)).toContain('1 could not be checked and 2 files could not be read: accepted with --allow-unknown.');
+    expect(renderDepsTable(report, plainStyle)).toContain(
+      '1 could not be checked and 2 files could not be read: that is not "clean" (--allow-unknown to accept it).',
+    );
+    expect(renderDepsTable({ ...report, allowUnknown: true }, plainStyle)).toContain(
+      '1 could not be checked and 2 files could not be read: accepted with --allow-unknown.',
+    );
   });
 
   it('hooks uninstall says "not set" for a notes.rewriteRef that never was', async () => {

@@ -36,10 +36,13 @@ beforeAll(async () => {
   opened = await openOffline(browser, file);
 }, 60_000);
 
-afterAll(async () => { await browser.close(); });
+afterAll(async () => {
+  await browser.close();
+});
 
 const metric = (page: Page, name: string): Promise<string | null> => page.$eval(`[data-metric="${name}"]`, (e) => e.getAttribute('data-value'));
-const rows = (page: Page, table: string): Promise<string[][]> => page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+const rows = (page: Page, table: string): Promise<string[][]> =>
+  page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 
 describe('the dashboard in Chromium, opened from disk with the network refused', () => {
   it('loads with no console error, failed or outside request, and shows the numbers the scan and blame JSON reports give', async () => {
@@ -49,7 +52,9 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     expect(await metric(page, 'lines')).toBe(String(blame.totals.lines));
     expect(await metric(page, 'ai-lines')).toBe(String(blame.totals.aiLines));
     expect(await metric(page, 'commits')).toBe(String(scan.summary.commits));
-    expect(await page.$eval('#summary', (e) => e.textContent)).toContain(`AI agents wrote ${(blame.totals.aiShare * 100).toFixed(1)}% of the ${blame.totals.lines} lines in the tree`);
+    expect(await page.$eval('#summary', (e) => e.textContent)).toContain(
+      `AI agents wrote ${(blame.totals.aiShare * 100).toFixed(1)}% of the ${blame.totals.lines} lines in the tree`,
+    );
     const agents = await rows(page, 'agents-table');
     for (const [agent, summary] of Object.entries(scan.summary.byAgent)) {
       const row = agents.find((r) => r[0] === agent && r[1] === 'all models');
@@ -60,11 +65,21 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     expect(weeks.reduce((n, r) => n + Number(r[2]), 0)).toBe(blame.totals.aiLines);
     const tree = await rows(page, 'tree-table');
     const src = blame.files.filter((f) => f.path.startsWith('src/'));
-    expect(tree.find((r) => r[0] === 'src/')?.slice(1, 4)).toEqual([String(src.length), String(src.reduce((n, f) => n + f.lines, 0)), String(src.reduce((n, f) => n + f.aiLines, 0))]);
-    expect((await rows(page, 'hunks-table')).map((r) => [r[0], r[1]])).toEqual([['src/db.ts:1-2', 'sql-strings'], ['src/auth/login.ts:1-3', 'auth']]);
+    expect(tree.find((r) => r[0] === 'src/')?.slice(1, 4)).toEqual([
+      String(src.length),
+      String(src.reduce((n, f) => n + f.lines, 0)),
+      String(src.reduce((n, f) => n + f.aiLines, 0)),
+    ]);
+    expect((await rows(page, 'hunks-table')).map((r) => [r[0], r[1]])).toEqual([
+      ['src/db.ts:1-2', 'sql-strings'],
+      ['src/auth/login.ts:1-3', 'auth'],
+    ]);
     expect(await metric(page, 'pass-rate')).toBe('0.75');
     expect(await metric(page, 'escalation-rate')).toBe('0.5');
-    expect(await rows(page, 'findings-table')).toEqual([['secret', 'critical', '1'], ['sql-strings', 'high', '1']]);
+    expect(await rows(page, 'findings-table')).toEqual([
+      ['secret', 'critical', '1'],
+      ['sql-strings', 'high', '1'],
+    ]);
     await screenshot(page, 'dashboard-light');
   });
 
@@ -98,7 +113,9 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     expect(await dark.page.$eval('body', (b) => getComputedStyle(b).backgroundColor)).toBe('rgb(255, 255, 255)');
     expect(await dark.page.$eval('nav', (n) => getComputedStyle(n).display)).toBe('none');
     expect(await dark.page.$eval('#timeline-month', (n) => getComputedStyle(n).display)).toBe('block');
-    await dark.page.evaluate(() => { window.dispatchEvent(new Event('beforeprint')); });
+    await dark.page.evaluate(() => {
+      window.dispatchEvent(new Event('beforeprint'));
+    });
     expect(await dark.page.$$eval('details', (ds) => ds.every((d) => d.open))).toBe(true);
     const pdf = await dark.page.pdf({ format: 'A4' });
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
@@ -117,23 +134,52 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     expect(JSON.stringify(JSON.parse(embedded) as unknown)).toContain(JSON.stringify(HOSTILE_PATH).slice(1, -1));
   });
 
-  it('with an audit and an AI-BOM: the dependency findings with who introduced them, and the BOM\'s figures', async () => {
+  it("with an audit and an AI-BOM: the dependency findings with who introduced them, and the BOM's figures", async () => {
     const data = await collectDashboard({
-      context: await ctx(dir), now: new Date('2026-04-10T12:00:00Z'),
-      deps: { file: 'deps.json', report: { dependencies: [{ ecosystem: 'npm', name: 'react-magic-helpers', spec: '^2.0.0', sources: [{ file: 'package.json', line: 4, kind: 'manifest' }], verdict: 'hallucinated', findings: [{ id: 'not-found', severity: 'critical', message: 'no such package' }], unknownSignals: [], introducedBy: { sha: 'b'.repeat(40), ai: true, agents: ['claude-code'], subject: 'Add <b>helpers</b>' } }] } as unknown as DepsReport },
-      bom: { file: 'bom.cdx.json', sbom: { specVersion: '1.6', serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79', components: [{ type: 'machine-learning-model' }, { type: 'library' }], vulnerabilities: [{}] } },
+      context: await ctx(dir),
+      now: new Date('2026-04-10T12:00:00Z'),
+      deps: {
+        file: 'deps.json',
+        report: {
+          dependencies: [
+            {
+              ecosystem: 'npm',
+              name: 'react-magic-helpers',
+              spec: '^2.0.0',
+              sources: [{ file: 'package.json', line: 4, kind: 'manifest' }],
+              verdict: 'hallucinated',
+              findings: [{ id: 'not-found', severity: 'critical', message: 'no such package' }],
+              unknownSignals: [],
+              introducedBy: { sha: 'b'.repeat(40), ai: true, agents: ['claude-code'], subject: 'Add <b>helpers</b>' },
+            },
+          ],
+        } as unknown as DepsReport,
+      },
+      bom: {
+        file: 'bom.cdx.json',
+        sbom: {
+          specVersion: '1.6',
+          serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+          components: [{ type: 'machine-learning-model' }, { type: 'library' }],
+          vulnerabilities: [{}],
+        },
+      },
     });
     const page2 = path.join(path.dirname(file), 'with-deps.html');
     await writeFile(page2, renderDashboardHtml(data));
     const { page, problems } = await openOffline(browser, page2);
     expect(problems).toEqual([]);
-    expect(await rows(page, 'deps-table')).toEqual([['npm:react-magic-helpers@^2.0.0', 'hallucinated', 'not-found', 'package.json:4', `${'b'.repeat(12)} claude-code: Add <b>helpers</b>`]]);
-    expect(await page.$eval('#bom', (e) => e.textContent)).toContain('bom.cdx.json: CycloneDX 1.6, urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79; 2 components, 1 models, 1 vulnerabilities.');
+    expect(await rows(page, 'deps-table')).toEqual([
+      ['npm:react-magic-helpers@^2.0.0', 'hallucinated', 'not-found', 'package.json:4', `${'b'.repeat(12)} claude-code: Add <b>helpers</b>`],
+    ]);
+    expect(await page.$eval('#bom', (e) => e.textContent)).toContain(
+      'bom.cdx.json: CycloneDX 1.6, urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79; 2 components, 1 models, 1 vulnerabilities.',
+    );
     expect(await page.$eval('#summary', (e) => e.textContent)).toContain('1 suspect dependency');
     await page.close();
   });
 
-  it('the harness sees what it guards against: an outside request, a console error; and the page\'s own policy refuses what was injected into it', async () => {
+  it("the harness sees what it guards against: an outside request, a console error; and the page's own policy refuses what was injected into it", async () => {
     const plain = path.join(path.dirname(file), 'plain.html');
     await writeFile(plain, '<!doctype html><title>t</title><img src="http://example.com/x.png" alt=""><script>console.error("boom")</script>');
     const first = await openOffline(browser, plain);

@@ -22,12 +22,32 @@ const at = (iso: string, who: { name: string; email: string }): ImportCommit['au
  */
 export function dashboardHistory(): ImportCommit[] {
   return [
-    { author: at('2026-03-02T09:00:00Z', DANA), message: 'Initial commit\n', files: { 'src/app.ts': 'export const app = 1;\nexport const name = "shop";\n', 'README.md': '# Shop\n', [HOSTILE_PATH]: 'notes\n' } },
-    { author: at('2026-03-04T09:00:00Z', SAM), message: `Add login\n\n${CLAUDE}\n`, files: { 'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n' } },
-    { author: at('2026-03-10T09:00:00Z', SAM), message: `Add session cookie\n\n${CLAUDE}\nReviewed-by: ${DANA.name} <${DANA.email}>\n`, files: { 'src/auth/session.ts': 'export const COOKIE = { httpOnly: true };\nexport const TTL = 3600;\n' } },
-    { author: at('2026-03-16T09:00:00Z', SAM), message: `Add token check\n\n${AIDER}\n`, files: { 'src/auth/token.ts': 'export const verify = (t: string): boolean => t.length === 32;\n' } },
+    {
+      author: at('2026-03-02T09:00:00Z', DANA),
+      message: 'Initial commit\n',
+      files: { 'src/app.ts': 'export const app = 1;\nexport const name = "shop";\n', 'README.md': '# Shop\n', [HOSTILE_PATH]: 'notes\n' },
+    },
+    {
+      author: at('2026-03-04T09:00:00Z', SAM),
+      message: `Add login\n\n${CLAUDE}\n`,
+      files: { 'src/auth/login.ts': 'export function login(user: string): boolean {\n  return user.length > 0;\n}\n' },
+    },
+    {
+      author: at('2026-03-10T09:00:00Z', SAM),
+      message: `Add session cookie\n\n${CLAUDE}\nReviewed-by: ${DANA.name} <${DANA.email}>\n`,
+      files: { 'src/auth/session.ts': 'export const COOKIE = { httpOnly: true };\nexport const TTL = 3600;\n' },
+    },
+    {
+      author: at('2026-03-16T09:00:00Z', SAM),
+      message: `Add token check\n\n${AIDER}\n`,
+      files: { 'src/auth/token.ts': 'export const verify = (t: string): boolean => t.length === 32;\n' },
+    },
     { author: at('2026-04-06T09:00:00Z', DANA), message: 'Add util\n', files: { 'src/util.ts': 'export const id = (x: number): number => x;\n' } },
-    { author: at('2026-04-07T09:00:00Z', SAM), message: `Add user lookup\n\n${CLAUDE}\n`, files: { 'src/db.ts': 'import { db } from "./conn";\nexport const find = (id: string) => db.query("SELECT * FROM users WHERE id = " + id);\n' } },
+    {
+      author: at('2026-04-07T09:00:00Z', SAM),
+      message: `Add user lookup\n\n${CLAUDE}\n`,
+      files: { 'src/db.ts': 'import { db } from "./conn";\nexport const find = (id: string) => db.query("SELECT * FROM users WHERE id = " + id);\n' },
+    },
   ];
 }
 
@@ -42,17 +62,45 @@ export async function buildDashboardRepo(dir: string): Promise<DashboardRepo> {
   const shas = await importHistory(dir, dashboardHistory());
   const git = await openRepository(dir);
   const [, login, session, token, util, db] = shas as [string, string, string, string, string, string];
-  const review = (reviewer: { name: string; email: string }, range: string): string => JSON.stringify({ reviewer, scope: { range }, decision: 'approved', reviewedAt: '2026-03-17T09:00:00Z' });
+  const review = (reviewer: { name: string; email: string }, range: string): string =>
+    JSON.stringify({ reviewer, scope: { range }, decision: 'approved', reviewedAt: '2026-03-17T09:00:00Z' });
   // Riley approves the token change (its range holds it); Sam approves his own login change, which does not count.
   await appendNoteLines(git, REVIEWS_REF, token, [review({ name: 'Riley Reviewer', email: 'riley@example.com' }, `${session}..${token}`)]);
   await appendNoteLines(git, REVIEWS_REF, login, [review(SAM, login)]);
   const record = (head: string, checkedAt: string, decision: CheckRecord['decision'], extra: Partial<CheckRecord> = {}): CheckRecord => ({
-    checkedAt, base: shas[0] ?? '', head, decision, couldNotDecide: false, aiShare: 0.5, aiLines: 1, lines: 2, escalations: 0, waiting: 0, waitingByRule: {}, secrets: 0, dependencies: 0, byRule: {}, tool: 'aiprov 0.1.0', ...extra,
+    checkedAt,
+    base: shas[0] ?? '',
+    head,
+    decision,
+    couldNotDecide: false,
+    aiShare: 0.5,
+    aiLines: 1,
+    lines: 2,
+    escalations: 0,
+    waiting: 0,
+    waitingByRule: {},
+    secrets: 0,
+    dependencies: 0,
+    byRule: {},
+    tool: 'aiprov 0.1.0',
+    ...extra,
   });
-  await recordCheck(git, record(login, '2026-03-05T10:00:00.000Z', 'needs-review', { escalations: 1, waiting: 1, waitingByRule: { auth: 1 }, byRule: { auth: 1 } }));
+  await recordCheck(
+    git,
+    record(login, '2026-03-05T10:00:00.000Z', 'needs-review', { escalations: 1, waiting: 1, waitingByRule: { auth: 1 }, byRule: { auth: 1 } }),
+  );
   await recordCheck(git, record(login, '2026-03-05T14:00:00.000Z', 'pass', { escalations: 1, byRule: { auth: 1 } }));
   await recordCheck(git, record(session, '2026-03-11T10:00:00.000Z', 'pass'));
-  await recordCheck(git, record(db, '2026-04-08T10:00:00.000Z', 'fail', { escalations: 1, waiting: 1, waitingByRule: { 'sql-strings': 1 }, byRule: { 'sql-strings': 1 }, secrets: 1 }));
+  await recordCheck(
+    git,
+    record(db, '2026-04-08T10:00:00.000Z', 'fail', {
+      escalations: 1,
+      waiting: 1,
+      waitingByRule: { 'sql-strings': 1 },
+      byRule: { 'sql-strings': 1 },
+      secrets: 1,
+    }),
+  );
   // A record written before waitingByRule was kept.
   const old: Partial<CheckRecord> = record(util, '2026-04-08T11:00:00.000Z', 'pass');
   delete old.waitingByRule;

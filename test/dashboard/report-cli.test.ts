@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 describe('aiprov report', () => {
-  it('--format json is the dashboard\'s data, valid; the table is the summary line', async () => {
+  it("--format json is the dashboard's data, valid; the table is the summary line", async () => {
     const json = await runCli(['report', '--repo', dir, '--format', 'json', '--since', '2026-04-01']);
     expect(json.code).toBe(0);
     const data = JSON.parse(json.stdout) as { since: string; totals: { lines: number } };
@@ -25,7 +25,9 @@ describe('aiprov report', () => {
     expect(data).toMatchObject({ since: '2026-04-01T00:00:00.000Z', totals: { lines: 3 } });
     const table = await runCli(['report', '--repo', dir, '--quiet']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toBe('AI agents wrote 61.5% of the 13 lines in the tree (2 agents, most by claude-code); 2 AI-written high-risk hunks without a recorded review; gate pass rate 75% (target above 95%), escalation rate 50% (target 5%–15%) over 4 changes.\n');
+    expect(table.stdout).toBe(
+      'AI agents wrote 61.5% of the 13 lines in the tree (2 agents, most by claude-code); 2 AI-written high-risk hunks without a recorded review; gate pass rate 75% (target above 95%), escalation rate 50% (target 5%–15%) over 4 changes.\n',
+    );
   });
 
   it('--html writes aiprov-report.html in the current directory unless told where, and says where', async () => {

@@ -28,10 +28,17 @@ beforeAll(async () => {
   initRepo(repo);
   shas = await importHistory(repo, [
     commitAt(0, 'Start the service\n', { files: { 'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '^5.1.0' } }, null, 2) + '\n' } }),
-    commitAt(1, 'Add validation and docs\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', { files: {
-      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'express': '^5.1.0', 'zod': '^3', 'in-toto-attestation': '^1.0.0', '@acme/internal': '^2' } }, null, 2) + '\n',
-      'README.md': '# svc\n\nRun `npx svc` to start it.\n\n```sh\nnpx react-codeshift --transform x\n```\n',
-    } }),
+    commitAt(1, 'Add validation and docs\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', {
+      files: {
+        'package.json':
+          JSON.stringify(
+            { name: 'svc', dependencies: { 'express': '^5.1.0', 'zod': '^3', 'in-toto-attestation': '^1.0.0', '@acme/internal': '^2' } },
+            null,
+            2,
+          ) + '\n',
+        'README.md': '# svc\n\nRun `npx svc` to start it.\n\n```sh\nnpx react-codeshift --transform x\n```\n',
+      },
+    }),
   ]);
   execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
 });
@@ -42,7 +49,13 @@ const auditContext = (dir: string, env: NodeJS.ProcessEnv) => ctx(dir, { clock: 
 const audit = async (extra: Omit<Parameters<typeof auditRepository>[0], 'context'> & { repo?: string } = {}) => {
   const { dir, env } = await npmConfigDir(server, [`@acme:registry=${scoped.npmUrl}`, `//127.0.0.1:${new URL(scoped.url).port}/npm/:_authToken=secret-token`]);
   const { repo: target = repo, ...rest } = extra;
-  return auditRepository({ context: await auditContext(target, env), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, ...rest, settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings } });
+  return auditRepository({
+    context: await auditContext(target, env),
+    cacheDir: await tempDir('aiprov-cache-'),
+    npmrcDir: dir,
+    ...rest,
+    settings: { ...settingsFor(server), privateScopes: ['@acme'], ...extra.settings },
+  });
 };
 
 describe('aiprov deps audit of a repository', () => {
@@ -57,7 +70,11 @@ describe('aiprov deps audit of a repository', () => {
       introducedBy: { sha: shas[1], ai: true, agents: ['claude-code'], subject: 'Add validation and docs' },
       findings: [{ id: 'not-found', severity: 'critical' }],
     });
-    expect(d['react-codeshift']).toMatchObject({ verdict: 'hallucinated', sources: [{ file: 'README.md', line: 6, kind: 'command' }], introducedBy: { ai: true, agents: ['claude-code'] } });
+    expect(d['react-codeshift']).toMatchObject({
+      verdict: 'hallucinated',
+      sources: [{ file: 'README.md', line: 6, kind: 'command' }],
+      introducedBy: { ai: true, agents: ['claude-code'] },
+    });
     expect(d.express).toMatchObject({ verdict: 'ok', introducedBy: { sha: shas[0], ai: false, agents: [] } });
     expect(d.svc).toMatchObject({ verdict: 'unknown', local: "this repository's own package" });
     expect(report.summary).toMatchObject({ dependencies: 6, failing: 2, unknown: 0, notLookedUp: 1 });
@@ -100,7 +117,12 @@ describe('aiprov deps audit of a repository', () => {
     expect(names).not.toContain('linked-dir-secret');
     expect(names).not.toContain('inside-target-package');
     expect(server.requests.slice(before).some((r) => /secret|inside-target/.test(r.path))).toBe(false);
-    expect(report.warnings.filter((w) => w.code === 'SYMLINK_NOT_FOLLOWED').map((w) => w.message).sort()).toEqual([
+    expect(
+      report.warnings
+        .filter((w) => w.code === 'SYMLINK_NOT_FOLLOWED')
+        .map((w) => w.message)
+        .sort(),
+    ).toEqual([
       'requirements-dev.txt is a symbolic link: not followed, its target was not read',
       'requirements.txt is a symbolic link: not followed, its target was not read',
     ]);
@@ -118,7 +140,10 @@ describe('aiprov deps audit of a repository', () => {
     execFileSync('git', ['add', '.'], { cwd: work });
     const before = server.requests.length;
     const report = await audit({ repo: work });
-    expect(report.warnings).toContainEqual({ code: 'FILE_NOT_READ', message: 'requirements.txt line 1: includes sub/link.txt, which is not a file of the repository that could be read: its dependencies were not checked' });
+    expect(report.warnings).toContainEqual({
+      code: 'FILE_NOT_READ',
+      message: 'requirements.txt line 1: includes sub/link.txt, which is not a file of the repository that could be read: its dependencies were not checked',
+    });
     expect(report.summary.unreadFiles).toBe(1);
     // The rest of the including file is still audited.
     expect(report.dependencies.find((d) => d.name === 'flask')?.sources).toEqual([{ file: 'requirements.txt', line: 2, kind: 'manifest' }]);
@@ -136,7 +161,12 @@ describe('aiprov deps audit of a repository', () => {
   it('a private scope with no registry configured is unknown, and nothing is sent anywhere', async () => {
     const before = server.requests.length;
     const { dir, env } = await npmConfigDir(server);
-    const report = await auditRepository({ context: await auditContext(repo, env), cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, settings: { ...settingsFor(server), privateScopes: ['@acme'] } });
+    const report = await auditRepository({
+      context: await auditContext(repo, env),
+      cacheDir: await tempDir('aiprov-cache-'),
+      npmrcDir: dir,
+      settings: { ...settingsFor(server), privateScopes: ['@acme'] },
+    });
     const internal = report.dependencies.find((x) => x.name === '@acme/internal');
     expect(internal).toMatchObject({ verdict: 'unknown', error: `@acme is a private scope with no registry configured for it; not sent to ${server.npmUrl}` });
     expect(server.requests.slice(before).some((r) => r.path.includes('acme'))).toBe(false);
@@ -155,9 +185,17 @@ describe('aiprov deps audit of a repository', () => {
     expect(second.dependencies).toEqual(first.dependencies);
     const offline = await run(true);
     expect(offline.dependencies).toEqual(first.dependencies);
-    const emptyCache = await auditRepository({ context, cacheDir: await tempDir('aiprov-cache-'), npmrcDir: dir, offline: true, settings: settingsFor(server) });
+    const emptyCache = await auditRepository({
+      context,
+      cacheDir: await tempDir('aiprov-cache-'),
+      npmrcDir: dir,
+      offline: true,
+      settings: settingsFor(server),
+    });
     expect(emptyCache.summary.unknown).toBe(5);
-    expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe('express is not in the registry cache, and offline means no registry is asked');
+    expect(emptyCache.dependencies.find((x) => x.name === 'express')?.error).toBe(
+      'express is not in the registry cache, and offline means no registry is asked',
+    );
   });
 
   it('SARIF: one rule per signal, results located at the manifest or text line', async () => {
@@ -165,8 +203,28 @@ describe('aiprov deps audit of a repository', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
-    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(['invalid-name', 'not-found', 'unpublished', 'security-holding', 'unknown-extra', 'typosquat', 'new-package', 'low-popularity', 'install-scripts', 'no-repository', 'deprecated', 'expired-suppression']);
-    expect(run?.results?.map((r) => [r.ruleId, r.level, r.locations?.[0]?.physicalLocation?.artifactLocation?.uri, r.locations?.[0]?.physicalLocation?.region?.startLine])).toEqual([
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual([
+      'invalid-name',
+      'not-found',
+      'unpublished',
+      'security-holding',
+      'unknown-extra',
+      'typosquat',
+      'new-package',
+      'low-popularity',
+      'install-scripts',
+      'no-repository',
+      'deprecated',
+      'expired-suppression',
+    ]);
+    expect(
+      run?.results?.map((r) => [
+        r.ruleId,
+        r.level,
+        r.locations?.[0]?.physicalLocation?.artifactLocation?.uri,
+        r.locations?.[0]?.physicalLocation?.region?.startLine,
+      ]),
+    ).toEqual([
       ['not-found', 'error', 'package.json', 6],
       ['not-found', 'error', 'README.md', 6],
     ]);
@@ -199,7 +257,10 @@ describe('aiprov deps (built bin)', () => {
     await writeFile(chat, 'Sure! First install it:\n\n```\nnpm install express zod-helpers-pro\n```\n');
     const fromText = await cli(['deps', 'check', '--from-text', chat, '--format', 'json']);
     expect(fromText.code).toBe(1);
-    expect((JSON.parse(fromText.stdout) as { dependencies: { name: string; verdict: string }[] }).dependencies.map((x) => [x.name, x.verdict])).toEqual([['express', 'ok'], ['zod-helpers-pro', 'hallucinated']]);
+    expect((JSON.parse(fromText.stdout) as { dependencies: { name: string; verdict: string }[] }).dependencies.map((x) => [x.name, x.verdict])).toEqual([
+      ['express', 'ok'],
+      ['zod-helpers-pro', 'hallucinated'],
+    ]);
     const fine = await cli(['deps', 'check', 'express']);
     expect(fine.code).toBe(0);
     const invalid = await cli(['deps', 'check', 'Not A Name']);

@@ -9,15 +9,21 @@ import { splitPep508 } from '../../src/deps/names.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { check, registry } from './helpers.js';
 
-const server = await registry({ pypi: {
-  'flask': pypiProject('flask', { extras: ['async', 'dotenv'] }),
-  'requests': pypiProject('requests', { extras: ['socks', 'use_chardet_on_py3'] }),
-  'oldpkg': pypiProject('oldpkg'),
-} });
+const server = await registry({
+  pypi: {
+    flask: pypiProject('flask', { extras: ['async', 'dotenv'] }),
+    requests: pypiProject('requests', { extras: ['socks', 'use_chardet_on_py3'] }),
+    oldpkg: pypiProject('oldpkg'),
+  },
+});
 
 describe('extras', () => {
   it('PEP 508 extras are parsed and PEP 685 normalised', () => {
-    expect(splitPep508('Flask[Async, standard_workers] >=3 ; python_version > "3.8"')).toEqual({ name: 'Flask', spec: '>=3', extras: ['async', 'standard-workers'] });
+    expect(splitPep508('Flask[Async, standard_workers] >=3 ; python_version > "3.8"')).toEqual({
+      name: 'Flask',
+      spec: '>=3',
+      extras: ['async', 'standard-workers'],
+    });
     expect(splitPep508('requests-securex>=9.9')).toEqual({ name: 'requests-securex', spec: '>=9.9', extras: [] });
   });
 
@@ -31,7 +37,9 @@ describe('extras', () => {
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
     const byName = Object.fromEntries(report.dependencies.map((d) => [d.name, d]));
     expect(byName.flask).toMatchObject({ extras: ['async', 'standard-workers'], verdict: 'warn', findings: [{ id: 'unknown-extra', severity: 'medium' }] });
-    expect(byName.flask?.findings[0]?.message).toBe('`flask[standard-workers]`: flask defines no extra `standard-workers` (it defines `async`, `dotenv`); the installer drops it, so less is installed than the requirement says.');
+    expect(byName.flask?.findings[0]?.message).toBe(
+      '`flask[standard-workers]`: flask defines no extra `standard-workers` (it defines `async`, `dotenv`); the installer drops it, so less is installed than the requirement says.',
+    );
     expect(byName.requests?.findings.map((f) => f.id)).toEqual([]);
     expect(byName.oldpkg?.unknownSignals).toContain('unknown-extra');
     expect(byName.oldpkg?.findings.map((f) => f.id)).not.toContain('unknown-extra');

@@ -43,7 +43,11 @@ export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): 
   return { dir, env: { npm_config_userconfig: user } };
 }
 
-export async function check(server: FakeRegistry, names: string[], options: Partial<Omit<NameCheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {}): Promise<DepsReport> {
+export async function check(
+  server: FakeRegistry,
+  names: string[],
+  options: Partial<Omit<NameCheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {},
+): Promise<DepsReport> {
   const { dir, env } = await npmConfigDir(server, options.npmrc);
   const { config, ...rest } = options;
   return checkNames({

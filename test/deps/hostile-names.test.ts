@@ -17,7 +17,10 @@ import { ctx, tempDir } from '../helpers.js';
 import { check, NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
 
 const HOSTILE = ['@scope/../../../../admin/users', '../../x', '--output=/tmp/pwned-dep', 'http://evil.example/', 'a b', '.hidden', '_under'];
-const server = await registry({ npm: { 'JSONStream': packument('JSONStream'), 'express': packument('express') }, downloads: { JSONStream: 5_000_000, express: 90_000_000 } });
+const server = await registry({
+  npm: { JSONStream: packument('JSONStream'), express: packument('express') },
+  downloads: { JSONStream: 5_000_000, express: 90_000_000 },
+});
 
 describe('isValidName', () => {
   it('npm: legacy capitals are valid; paths, URLs, flags and spaces are not', () => {
@@ -49,7 +52,12 @@ describe('deps audit of a manifest with hostile names', () => {
   it('reports each as invalid-name (high), asks the registry for none of them, and fails the gate', async () => {
     const { env } = await npmConfigDir(server);
     const before = server.requests.length;
-    const report = await auditRepository({ context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }), cacheDir: await tempDir('aiprov-cache-'), history: false, settings: settingsFor(server) });
+    const report = await auditRepository({
+      context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }),
+      cacheDir: await tempDir('aiprov-cache-'),
+      history: false,
+      settings: settingsFor(server),
+    });
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
     const asked = server.requests.slice(before).map((r) => r.path);
     expect(asked.some((p) => /admin|evil|pwned|\.\.|hidden|under|a%20b|a b/.test(p))).toBe(false);

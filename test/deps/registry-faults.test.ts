@@ -8,9 +8,20 @@ const ok = packument('left-pad');
 const other = await registry({ npm: { 'left-pad': ok } });
 const server = await registry({
   npm: { 'left-pad': ok, 'zq-flaky-pkg': packument('zq-flaky-pkg'), 'zq-limited-pkg': packument('zq-limited-pkg'), 'zq-moved-pkg': packument('zq-moved-pkg') },
-  pypi: { 'requests': pypiProject('requests') },
+  pypi: { requests: pypiProject('requests') },
   go: { 'github.com/spf13/cobra': { Version: 'v1.8.0', Time: '2023-11-01T00:00:00Z' } },
-  crates: { serde: { crate: { name: 'serde', created_at: '2014-12-05T00:00:00Z', recent_downloads: 30_000_000, repository: 'https://github.com/serde-rs/serde', max_version: '1.0.200' }, versions: [{ yanked: false }] } },
+  crates: {
+    serde: {
+      crate: {
+        name: 'serde',
+        created_at: '2014-12-05T00:00:00Z',
+        recent_downloads: 30_000_000,
+        repository: 'https://github.com/serde-rs/serde',
+        max_version: '1.0.200',
+      },
+      versions: [{ yanked: false }],
+    },
+  },
   faults: {
     '/npm/slow': { kind: 'timeout' },
     '/pypi/reqeusts/json': { kind: 'status', status: 503 },
@@ -96,10 +107,19 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
 describe('the other registries', () => {
   it('PyPI, the Go proxy and crates.io answer found and not found', async () => {
     const pypi = await check(server, ['requests', 'requestss'], { ecosystem: 'pypi' });
-    expect(pypi.dependencies.map((x) => [x.name, x.verdict])).toEqual([['requests', 'ok'], ['requestss', 'hallucinated']]);
+    expect(pypi.dependencies.map((x) => [x.name, x.verdict])).toEqual([
+      ['requests', 'ok'],
+      ['requestss', 'hallucinated'],
+    ]);
     const go = await check(server, ['github.com/spf13/cobra', 'github.com/spf13/kobra'], { ecosystem: 'go' });
-    expect(go.dependencies.map((x) => [x.name, x.verdict])).toEqual([['github.com/spf13/cobra', 'ok'], ['github.com/spf13/kobra', 'hallucinated']]);
+    expect(go.dependencies.map((x) => [x.name, x.verdict])).toEqual([
+      ['github.com/spf13/cobra', 'ok'],
+      ['github.com/spf13/kobra', 'hallucinated'],
+    ]);
     const cargo = await check(server, ['serde', 'serde-jsonn'], { ecosystem: 'cargo' });
-    expect(cargo.dependencies.map((x) => [x.name, x.verdict])).toEqual([['serde', 'ok'], ['serde-jsonn', 'hallucinated']]);
+    expect(cargo.dependencies.map((x) => [x.name, x.verdict])).toEqual([
+      ['serde', 'ok'],
+      ['serde-jsonn', 'hallucinated'],
+    ]);
   });
 });

@@ -18,7 +18,11 @@ import { ctx, tempDir } from '../helpers.js';
 import { NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
 
 const SECRET = 'ci-secret-7f3a9c';
-const server = await registry({ npm: { 'express': packument('express'), '@corp/tools': packument('@corp/tools') }, pypi: {}, downloads: { express: 90_000_000 } });
+const server = await registry({
+  npm: { 'express': packument('express'), '@corp/tools': packument('@corp/tools') },
+  pypi: {},
+  downloads: { express: 90_000_000 },
+});
 const leak = await registry({ npm: { 'express': packument('express'), '@corp/tools': packument('@corp/tools') } });
 
 let repo: string;
@@ -26,14 +30,19 @@ let repo: string;
 beforeAll(async () => {
   repo = await tempDir();
   initRepo(repo);
-  await importHistory(repo, [commitAt(0, 'A service\n', { files: {
-    'package.json': JSON.stringify({ name: 'svc', dependencies: { 'express': '^5', '@corp/tools': '^1' } }, null, 2) + '\n',
-    '.npmrc': [
-      `registry=${leak.url}/leak/\${SECRET_TOKEN}/`,
-      `@corp:registry=${leak.url}/corp/`,
-      `//127.0.0.1:${new URL(leak.url).port}/:_authToken=\${SECRET_TOKEN}`,
-    ].join('\n') + '\n',
-  } })]);
+  await importHistory(repo, [
+    commitAt(0, 'A service\n', {
+      files: {
+        'package.json': JSON.stringify({ name: 'svc', dependencies: { 'express': '^5', '@corp/tools': '^1' } }, null, 2) + '\n',
+        '.npmrc':
+          [
+            `registry=${leak.url}/leak/\${SECRET_TOKEN}/`,
+            `@corp:registry=${leak.url}/corp/`,
+            `//127.0.0.1:${new URL(leak.url).port}/:_authToken=\${SECRET_TOKEN}`,
+          ].join('\n') + '\n',
+      },
+    }),
+  ]);
   execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
 });
 
@@ -44,7 +53,7 @@ const audit = async (trustRepoConfig: boolean) => {
 };
 
 describe("the repository's .npmrc", () => {
-  it('chooses no host or token and expands no ${VAR}: every name goes to the user\'s registry, the private scope to none', async () => {
+  it("chooses no host or token and expands no ${VAR}: every name goes to the user's registry, the private scope to none", async () => {
     const before = leak.requests.length;
     const report = await audit(false);
     expect(leak.requests.length).toBe(before);
@@ -76,10 +85,14 @@ describe("the repository's .aiprov.yml", () => {
   beforeAll(async () => {
     configured = await tempDir();
     initRepo(configured);
-    await importHistory(configured, [commitAt(0, 'Config\n', { files: {
-      'requirements.txt': 'requests==2.32.0\n',
-      '.aiprov.yml': `deps:\n  failOn: critical\n  registries:\n    pypi: "${leak.url}"\n`,
-    } })]);
+    await importHistory(configured, [
+      commitAt(0, 'Config\n', {
+        files: {
+          'requirements.txt': 'requests==2.32.0\n',
+          '.aiprov.yml': `deps:\n  failOn: critical\n  registries:\n    pypi: "${leak.url}"\n`,
+        },
+      }),
+    ]);
     execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: configured });
   });
 
@@ -88,7 +101,9 @@ describe("the repository's .aiprov.yml", () => {
     const context = await ctx(configured, { clock: fixedClock(NOW) });
     const error = await auditRepository({ context, cacheDir: await tempDir('aiprov-cache-'), history: false }).catch((e: unknown) => e);
     expect(isAiprovError(error) && error.code).toBe('CONFIG_UNTRUSTED');
-    expect((error as Error).message).toBe(`${path.join(configured, '.aiprov.yml')}: deps.registries (pypi) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`);
+    expect((error as Error).message).toBe(
+      `${path.join(configured, '.aiprov.yml')}: deps.registries (pypi) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`,
+    );
     expect(leak.requests.length).toBe(before);
   });
 
@@ -107,7 +122,9 @@ describe("the repository's .aiprov.yml", () => {
     const refused = await runCli(['deps', 'audit', '--repo', configured, '--no-history', '--cache-dir', cache], { env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^aiprov: .*\.aiprov\.yml: deps\.registries \(pypi\) names hosts, .*--trust-repo-config.*\n$/);
-    const trusted = await runCli(['deps', 'audit', '--repo', configured, '--no-history', '--cache-dir', cache, '--trust-repo-config', '--format', 'json'], { env });
+    const trusted = await runCli(['deps', 'audit', '--repo', configured, '--no-history', '--cache-dir', cache, '--trust-repo-config', '--format', 'json'], {
+      env,
+    });
     expect(trusted.stderr).not.toContain('names hosts');
   });
 });

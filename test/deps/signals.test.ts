@@ -26,11 +26,23 @@ const server = await registry({
     'no-repo': packument('no-repo', { repository: null }),
     'old-api': packument('old-api', { deprecated: 'use new-api' }),
   },
-  downloads: { 'express': 90_000_000, 'expres': 40, 'lonely-lib': 12, 'loved-lib': 250_000, 'fresh-thing': 5000, 'old-thing': 5000, 'scripted': 5000, 'quiet-scripts': 5000, 'no-repo': 5000, 'old-api': 5000, '@acme-corp/brand-new-sdk': 300 },
+  downloads: {
+    'express': 90_000_000,
+    'expres': 40,
+    'lonely-lib': 12,
+    'loved-lib': 250_000,
+    'fresh-thing': 5000,
+    'old-thing': 5000,
+    'scripted': 5000,
+    'quiet-scripts': 5000,
+    'no-repo': 5000,
+    'old-api': 5000,
+    '@acme-corp/brand-new-sdk': 300,
+  },
   pypi: {
-    'requests': pypiProject('requests'),
-    'pyyaml': pypiProject('PyYAML'),
-    'reqeusts': pypiProject('reqeusts', { releases: { '0.1': daysAgo(3) } }),
+    requests: pypiProject('requests'),
+    pyyaml: pypiProject('PyYAML'),
+    reqeusts: pypiProject('reqeusts', { releases: { '0.1': daysAgo(3) } }),
   },
 });
 
@@ -41,10 +53,12 @@ const byName = async (names: string[], ecosystem: 'npm' | 'pypi' = 'npm') => {
 };
 
 describe('each signal fires when it should', () => {
-  it('not-found, with the name it probably meant; the design card\'s in-toto-attestation', async () => {
+  it("not-found, with the name it probably meant; the design card's in-toto-attestation", async () => {
     const d = await byName(['exprss', 'in-toto-attestation']);
     expect(d.exprss).toMatchObject({ verdict: 'hallucinated', findings: [{ id: 'not-found', severity: 'critical', suggestion: 'express' }] });
-    expect(d.exprss?.findings[0]?.message).toBe('`exprss` does not exist on the npm registry: a hallucinated name, free for anyone to register. Did you mean `express`?');
+    expect(d.exprss?.findings[0]?.message).toBe(
+      '`exprss` does not exist on the npm registry: a hallucinated name, free for anyone to register. Did you mean `express`?',
+    );
     expect(d['in-toto-attestation']).toMatchObject({ verdict: 'hallucinated', findings: [{ id: 'not-found', severity: 'critical' }] });
   });
 
@@ -57,7 +71,10 @@ describe('each signal fires when it should', () => {
   it('typosquat of a popular name that exists', async () => {
     const d = await byName(['expres']);
     expect(d.expres?.verdict).toBe('suspicious');
-    expect(d.expres?.findings.map((f) => [f.id, f.severity, f.suggestion])).toEqual([['typosquat', 'high', 'express'], ['low-popularity', 'low', undefined]]);
+    expect(d.expres?.findings.map((f) => [f.id, f.severity, f.suggestion])).toEqual([
+      ['typosquat', 'high', 'express'],
+      ['low-popularity', 'low', undefined],
+    ]);
   });
 
   it('new-package, low-popularity, install-scripts, no-repository, deprecated', async () => {
@@ -113,7 +130,15 @@ describe('signals a thin registry cannot give (issue 8, item 17)', () => {
     expect(old).toMatchObject({ createdAtOrBefore: daysAgo(400) });
     expect(old?.created).toBeUndefined();
     const settings = depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false });
-    const judge = (info: NonNullable<typeof old>) => evaluate({ ecosystem: 'npm', name: info.name, lookup: { status: 'found', info: { ...info, monthlyDownloads: 50_000 } }, typo: undefined, settings, now: new Date(NOW) });
+    const judge = (info: NonNullable<typeof old>) =>
+      evaluate({
+        ecosystem: 'npm',
+        name: info.name,
+        lookup: { status: 'found', info: { ...info, monthlyDownloads: 50_000 } },
+        typo: undefined,
+        settings,
+        now: new Date(NOW),
+      });
     expect(judge(old as NonNullable<typeof old>).unknownSignals).not.toContain('new-package');
     const recent = parsePackument('copied', mirrored('copied', daysAgo(3)));
     const verdict = judge(recent as NonNullable<typeof recent>);
@@ -127,26 +152,40 @@ describe('signals a thin registry cannot give (issue 8, item 17)', () => {
     const plain = await check(thin, ['old-thing'], { settings });
     expect(renderDepsTable(plain, plainStyle)).toContain('new-package (1): npm:old-thing');
     const required = await check(thin, ['old-thing'], { settings: { ...settings, requireSignals: ['new-package'] } });
-    expect(required.dependencies[0]).toMatchObject({ verdict: 'unknown', error: 'could not evaluate new-package (no creation date), which --require-signals asks for' });
+    expect(required.dependencies[0]).toMatchObject({
+      verdict: 'unknown',
+      error: 'could not evaluate new-package (no creation date), which --require-signals asks for',
+    });
     expect(auditDecision(required, false)).toBe('undecided');
   });
 
   it('--require-signals with an id it cannot require is a usage error', async () => {
     const run = await runCli(['deps', 'check', 'express', '--require-signals', 'new-package,typo']);
-    expect(run).toMatchObject({ code: 2, stderr: 'aiprov: --require-signals new-package,typo: expected a comma-separated list of new-package, low-popularity, install-scripts, no-repository, deprecated\n' });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr:
+        'aiprov: --require-signals new-package,typo: expected a comma-separated list of new-package, low-popularity, install-scripts, no-repository, deprecated\n',
+    });
   });
 });
 
 describe('suppressions', () => {
   it('a live suppression covers its findings and is shown; an expired one is reported and no longer applies', async () => {
-    const report = await check(server, ['expres', 'lonely-lib'], { settings: { suppressions: [
-      { package: 'expres', signals: ['typosquat'], reason: 'our own fork, reviewed', expires: '2027-01-01' },
-      { package: 'lonely-lib', reason: 'internal tool', expires: '2026-01-01' },
-    ] } });
+    const report = await check(server, ['expres', 'lonely-lib'], {
+      settings: {
+        suppressions: [
+          { package: 'expres', signals: ['typosquat'], reason: 'our own fork, reviewed', expires: '2027-01-01' },
+          { package: 'lonely-lib', reason: 'internal tool', expires: '2026-01-01' },
+        ],
+      },
+    });
     const d = Object.fromEntries(report.dependencies.map((x) => [x.name, x]));
     expect(d.expres?.findings.find((f) => f.id === 'typosquat')?.suppressed).toEqual({ reason: 'our own fork, reviewed', expires: '2027-01-01' });
     expect(d.expres?.verdict).toBe('warn');
-    expect(d['lonely-lib']?.findings.map((f) => [f.id, f.suppressed])).toEqual([['low-popularity', undefined], ['expired-suppression', undefined]]);
+    expect(d['lonely-lib']?.findings.map((f) => [f.id, f.suppressed])).toEqual([
+      ['low-popularity', undefined],
+      ['expired-suppression', undefined],
+    ]);
     expect(d['lonely-lib']?.findings[1]?.message).toBe('The suppression of `lonely-lib` (internal tool) expired on 2026-01-01: its findings count again.');
     expect(report.summary.suppressed).toBe(1);
     expect(report.summary.failing).toBe(0);
@@ -164,10 +203,16 @@ describe('install scripts and deprecation belong to versions', () => {
     'time': { created: '2019-01-01T00:00:00.000Z' },
   };
   const info = parsePackument('evolving', doc);
-  const judge = (versions?: string[]) => evaluate({
-    ecosystem: 'npm', name: 'evolving', lookup: { status: 'found', info: { ...(info as NonNullable<typeof info>), monthlyDownloads: 50_000 } },
-    typo: undefined, settings: depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false }), now: new Date(NOW), ...(versions ? { versions } : {}),
-  }).findings.map((f) => [f.id, f.message]);
+  const judge = (versions?: string[]) =>
+    evaluate({
+      ecosystem: 'npm',
+      name: 'evolving',
+      lookup: { status: 'found', info: { ...(info as NonNullable<typeof info>), monthlyDownloads: 50_000 } },
+      typo: undefined,
+      settings: depsSettings(undefined, { configFile: null, configSource: 'none', trustRepoConfig: false }),
+      now: new Date(NOW),
+      ...(versions ? { versions } : {}),
+    }).findings.map((f) => [f.id, f.message]);
 
   it('a lockfile pinning the clean old version: deprecated, no install script', () => {
     expect(judge(['1.0.0'])).toEqual([['deprecated', '`evolving@1.0.0` is deprecated: upgrade to 2']]);

@@ -29,19 +29,36 @@ const now = new Date('2026-11-22T00:00:00Z');
 const judge = (ecosystem: 'npm' | 'pypi', name: string) => judgeTyposquat({ ecosystem, name, now });
 
 describe('typosquat judgement (issue 8, item 15)', () => {
-  const corpus = (JSON.parse(readFileSync(new URL('../../fixtures/typosquat-corpus.json', import.meta.url), 'utf8')) as { cases: { ecosystem: 'npm' | 'pypi'; name: string; meant: string }[] }).cases;
+  const corpus = (
+    JSON.parse(readFileSync(new URL('../../fixtures/typosquat-corpus.json', import.meta.url), 'utf8')) as {
+      cases: { ecosystem: 'npm' | 'pypi'; name: string; meant: string }[];
+    }
+  ).cases;
   it.each(corpus.map((c) => [c.ecosystem, c.name, c.meant] as const))('%s: %s is a typosquat of %s, high', (ecosystem, name, meant) => {
     expect(judge(ecosystem, name)).toMatchObject({ target: meant, severity: 'high' });
   });
 
   it.each([
-    'graphiql', 'pg-promise', 'cuid', 'urql', '@storybook/builder-webpack4', 'esbuild-linux-arm64', '@types/clone', 're2js',
-    'rollup-plugin-babel', 'koa-router', 'uuidv4', 'jsx-ast-utils-x', 'lodash.pad', '@aws-sdk/client-acm', 'hash-wasm',
+    'graphiql',
+    'pg-promise',
+    'cuid',
+    'urql',
+    '@storybook/builder-webpack4',
+    'esbuild-linux-arm64',
+    '@types/clone',
+    're2js',
+    'rollup-plugin-babel',
+    'koa-router',
+    'uuidv4',
+    'jsx-ast-utils-x',
+    'lodash.pad',
+    '@aws-sdk/client-acm',
+    'hash-wasm',
   ])('npm: the established %s is not flagged', (name) => {
     expect(judge('npm', name)).toBeUndefined();
   });
 
-  it('the same scope is its owner\'s; words of three letters have no budget; a different first letter is a different word', () => {
+  it("the same scope is its owner's; words of three letters have no budget; a different first letter is a different word", () => {
     expect(typoOf('@types/clone', '@types/long')).toBe(false);
     expect(typoOf('@types/nodee', '@types/node')).toBe(false);
     expect(typoOf('pg-promise', 'is-promise')).toBe(false);
@@ -55,8 +72,19 @@ describe('typosquat judgement (issue 8, item 15)', () => {
   });
 
   it('registry evidence of an established package lowers the finding to medium, never clears it', () => {
-    const info = { name: 'colon-names', versionCount: 40, unpublished: false, securityHolding: false, created: '2015-01-01T00:00:00Z', repository: 'https://github.com/x/colon-names' };
-    expect(judgeTyposquat({ ecosystem: 'npm', name: 'lodahs', info, now })).toMatchObject({ target: 'lodash', severity: 'medium', established: expect.stringContaining('40 versions') as unknown });
+    const info = {
+      name: 'colon-names',
+      versionCount: 40,
+      unpublished: false,
+      securityHolding: false,
+      created: '2015-01-01T00:00:00Z',
+      repository: 'https://github.com/x/colon-names',
+    };
+    expect(judgeTyposquat({ ecosystem: 'npm', name: 'lodahs', info, now })).toMatchObject({
+      target: 'lodash',
+      severity: 'medium',
+      established: expect.stringContaining('40 versions') as unknown,
+    });
     expect(judgeTyposquat({ ecosystem: 'npm', name: 'lodahs', info: { ...info, versionCount: 3 }, now })).toMatchObject({ severity: 'high' });
     // Downloads from the registry weigh like the shipped ones.
     expect(judgeTyposquat({ ecosystem: 'npm', name: 'lodahs', info: { ...info, versionCount: 3, monthlyDownloads: 5_000_000 }, now })).toBeUndefined();
@@ -65,18 +93,40 @@ describe('typosquat judgement (issue 8, item 15)', () => {
 
 describe('typosquat look-ups', () => {
   it.each([
-    ['npm', 'expres', 'express'], ['npm', 'expresss', 'express'], ['npm', 'epxress', 'express'], ['npm', 'lodahs', 'lodash'],
-    ['npm', 'electorn', 'electron'], ['npm', 'crossenv', 'cross-env'], ['npm', 'cross_env', 'cross-env'], ['npm', 'types-node', '@types/node'],
-    ['npm', 'typscript-eslint', 'typescript-eslint'], ['npm', 'typescritp-eslnt', 'typescript-eslint'], ['npm', 'lodash-js', 'lodash'], ['npm', 'node-axios', 'axios'],
-    ['pypi', 'reqeusts', 'requests'], ['pypi', 'python-requests', 'requests'], ['pypi', 'requests-py', 'requests'], ['pypi', 'numpi', 'numpy'],
+    ['npm', 'expres', 'express'],
+    ['npm', 'expresss', 'express'],
+    ['npm', 'epxress', 'express'],
+    ['npm', 'lodahs', 'lodash'],
+    ['npm', 'electorn', 'electron'],
+    ['npm', 'crossenv', 'cross-env'],
+    ['npm', 'cross_env', 'cross-env'],
+    ['npm', 'types-node', '@types/node'],
+    ['npm', 'typscript-eslint', 'typescript-eslint'],
+    ['npm', 'typescritp-eslnt', 'typescript-eslint'],
+    ['npm', 'lodash-js', 'lodash'],
+    ['npm', 'node-axios', 'axios'],
+    ['pypi', 'reqeusts', 'requests'],
+    ['pypi', 'python-requests', 'requests'],
+    ['pypi', 'requests-py', 'requests'],
+    ['pypi', 'numpi', 'numpy'],
     ['pypi', 'request5', 'requests'],
   ] as const)('%s: %s looks like %s', (eco, name, target) => {
     expect((eco === 'npm' ? npm : pypi)?.check(name)?.target).toBe(target);
   });
 
   it.each([
-    ['npm', 'express'], ['npm', 'react-dom'], ['npm', '@types/node'], ['npm', 'zod'], ['npm', 'ms'], ['npm', 'my-company-internal-tool'],
-    ['npm', '@acme-corp/brand-new-sdk'], ['pypi', 'requests'], ['pypi', 'PyYAML'], ['pypi', 'Flask'], ['pypi', 'python_dateutil'], ['pypi', 'a-totally-unrelated-name'],
+    ['npm', 'express'],
+    ['npm', 'react-dom'],
+    ['npm', '@types/node'],
+    ['npm', 'zod'],
+    ['npm', 'ms'],
+    ['npm', 'my-company-internal-tool'],
+    ['npm', '@acme-corp/brand-new-sdk'],
+    ['pypi', 'requests'],
+    ['pypi', 'PyYAML'],
+    ['pypi', 'Flask'],
+    ['pypi', 'python_dateutil'],
+    ['pypi', 'a-totally-unrelated-name'],
   ] as const)('%s: %s is not flagged', (eco, name) => {
     expect((eco === 'npm' ? npm : pypi)?.check(name)).toBeUndefined();
   });
@@ -89,7 +139,6 @@ describe('typosquat look-ups', () => {
     const py = new TyposquatIndex('pypi', ['pillow']);
     expect(py.check('piII0w')?.target).toBe('pillow');
   });
-
 });
 
 describe('distance', () => {

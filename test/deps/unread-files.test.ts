@@ -18,7 +18,7 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
 import { check, NOW, npmConfigDir, registry, settingsFor } from './helpers.js';
 
-const server = await registry({ npm: { express: packument('express'), 'cross-env': packument('cross-env') }, downloads: { express: 90_000_000 } });
+const server = await registry({ npm: { 'express': packument('express'), 'cross-env': packument('cross-env') }, downloads: { express: 90_000_000 } });
 
 async function auditOf(files: Record<string, string | Buffer>) {
   const dir = await tempDir();
@@ -31,7 +31,12 @@ async function auditOf(files: Record<string, string | Buffer>) {
   }
   execFileSync('git', ['add', '.'], { cwd: dir });
   const { env } = await npmConfigDir(server);
-  return auditRepository({ context: await ctx(dir, { clock: fixedClock(NOW), env: { vars: env } }), cacheDir: await tempDir('aiprov-cache-'), history: false, settings: settingsFor(server) });
+  return auditRepository({
+    context: await ctx(dir, { clock: fixedClock(NOW), env: { vars: env } }),
+    cacheDir: await tempDir('aiprov-cache-'),
+    history: false,
+    settings: settingsFor(server),
+  });
 }
 
 describe('deps check --from-text', () => {
@@ -52,7 +57,10 @@ describe('files that could not be read whole', () => {
   it('a package.json over the cap is named, and the answer is "could not decide", not a clean 0', async () => {
     const huge = `{"name":"x","dependencies":{"crossenv":"1"},"pad":"${' '.repeat(TEXT_CAP)}"}`;
     const report = await auditOf({ 'tools/package.json': huge });
-    expect(report.warnings).toContainEqual({ code: 'FILE_NOT_READ', message: `tools/package.json is ${huge.length} bytes, larger than the 16 MiB read for such a file: its dependencies were not checked` });
+    expect(report.warnings).toContainEqual({
+      code: 'FILE_NOT_READ',
+      message: `tools/package.json is ${huge.length} bytes, larger than the 16 MiB read for such a file: its dependencies were not checked`,
+    });
     expect(report.summary.unreadFiles).toBe(1);
     expect(validateAgainst('dependencyAudit', report)).toBeNull();
     expect(auditDecision(report, false)).toBe('undecided');

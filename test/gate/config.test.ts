@@ -29,7 +29,7 @@ review:
 `;
 
 describe('risk rules from .aiprov.yml', () => {
-  it('disables, overrides and adds rules; negated paths exclude; the tiers to escalate are the config\'s', () => {
+  it("disables, overrides and adds rules; negated paths exclude; the tiers to escalate are the config's", () => {
     const config = parseConfig(YAML, '.aiprov.yml');
     expect(config.review?.escalate).toEqual(['critical']);
     const rules = effectiveRules(config.risk, '.aiprov.yml');
@@ -52,12 +52,20 @@ describe('risk rules from .aiprov.yml', () => {
   it('a rule id that does not exist, a built-in id reused, a bad pattern or a missing field: an error naming the file and the rule', () => {
     expect(() => parseConfig('risk:\n  disable: [authn]\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: risk\.disable: no built-in rule 'authn'/);
     expect(() => parseConfig('risk:\n  override:\n    sql: { tier: low }\n', '.aiprov.yml')).toThrow(/risk\.override\.sql: no built-in rule/);
-    expect(() => parseConfig('risk:\n  rules:\n    - { id: auth, tier: high, title: A, rationale: B, paths: [x] }\n', '.aiprov.yml')).toThrow(/'auth' is already a rule/);
-    expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B, content: ["(?<=x)y"] }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml: risk rule mine: pattern "\(\?<=x\)y": /);
-    expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B }\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml:3: \/risk\/rules\/0: /);
+    expect(() => parseConfig('risk:\n  rules:\n    - { id: auth, tier: high, title: A, rationale: B, paths: [x] }\n', '.aiprov.yml')).toThrow(
+      /'auth' is already a rule/,
+    );
+    expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B, content: ["(?<=x)y"] }\n', '.aiprov.yml')).toThrow(
+      /^\.aiprov\.yml: risk rule mine: pattern "\(\?<=x\)y": /,
+    );
+    expect(() => parseConfig('risk:\n  rules:\n    - { id: mine, tier: high, title: A, rationale: B }\n', '.aiprov.yml')).toThrow(
+      /^\.aiprov\.yml:3: \/risk\/rules\/0: /,
+    );
     expect(() => parseConfig('review:\n  escalate: [urgent]\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml:2: \/review\/escalate\/0/);
     // The key and its line, also for a key nested deeper and for an unknown one.
-    expect(() => parseConfig('version: 1\nrisk:\n  rules:\n    - id: mine\n      tier: severe\n      title: A\n      rationale: B\n      paths: [x]\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml:5: \/risk\/rules\/0\/tier/);
+    expect(() =>
+      parseConfig('version: 1\nrisk:\n  rules:\n    - id: mine\n      tier: severe\n      title: A\n      rationale: B\n      paths: [x]\n', '.aiprov.yml'),
+    ).toThrow(/^\.aiprov\.yml:5: \/risk\/rules\/0\/tier/);
     expect(() => parseConfig('deps:\n  failOn: high\n  failon: low\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml:3: \/deps: .*'failon'/);
   });
 

@@ -9,10 +9,23 @@ import type { CommitRecord, Identity } from '../../src/git/types.js';
 
 const dana: Identity = { name: 'Dana Human', email: 'dana@example.com' };
 const riley: Identity = { name: 'Riley Reviewer', email: 'riley@example.com' };
-const commit = (sha: string, author: Identity): CommitRecord => ({ sha, parents: [], author, committer: author, authoredAt: '', committedAt: '', message: 'x\n' });
+const commit = (sha: string, author: Identity): CommitRecord => ({
+  sha,
+  parents: [],
+  author,
+  committer: author,
+  authoredAt: '',
+  committedAt: '',
+  message: 'x\n',
+});
 // A change, newest first: c3 (Riley's), c2 and c1 (Dana's).
 const change = [commit('c3', riley), commit('c2', dana), commit('c1', dana)];
-const review = (at: string, reviewer: Identity, extra: Partial<Review> = {}): Review => ({ commit: at, reviewer: `${reviewer.name} <${reviewer.email}>`, via: 'trailer', ...extra });
+const review = (at: string, reviewer: Identity, extra: Partial<Review> = {}): Review => ({
+  commit: at,
+  reviewer: `${reviewer.name} <${reviewer.email}>`,
+  via: 'trailer',
+  ...extra,
+});
 
 describe('review coverage, one rule', () => {
   it.each([
@@ -21,10 +34,16 @@ describe('review coverage, one rule', () => {
     ['work of several commits: the review must reach the newest', review('c2', riley), ['c1', 'c3'], 'src/a.ts', false],
     ['nobody reviews their own work', review('c3', dana), ['c2'], 'src/a.ts', false],
     ['a reviewer who wrote one of the commits does not count', review('c3', riley), ['c3', 'c1'], 'src/a.ts', false],
-    ['paths: inside the review\'s scope', review('c3', riley, { paths: ['src/**'] }), ['c1'], 'src/a.ts', true],
+    ["paths: inside the review's scope", review('c3', riley, { paths: ['src/**'] }), ['c1'], 'src/a.ts', true],
     ['paths: outside it', review('c3', riley, { paths: ['docs/**'] }), ['c1'], 'src/a.ts', false],
     ['a glob that makes no pattern covers nothing', review('c3', riley, { paths: ['[unclosed'] }), ['c1'], 'src/a.ts', false],
-    ['a rejected review (an agent\'s, or a rejection) never covers', review('c3', riley, { rejected: 'an agent (claude-code) cannot review' }), ['c1'], 'src/a.ts', false],
+    [
+      "a rejected review (an agent's, or a rejection) never covers",
+      review('c3', riley, { rejected: 'an agent (claude-code) cannot review' }),
+      ['c1'],
+      'src/a.ts',
+      false,
+    ],
     ['work of no commit is covered by nothing', review('c3', riley), [], 'src/a.ts', false],
     ['a review on a commit outside the change reaches nothing in it', review('zz', riley), ['c1'], 'src/a.ts', false],
   ] as const)('in a change: %s', (_case, r, commits, path, covered) => {
@@ -35,7 +54,13 @@ describe('review coverage, one rule', () => {
     const trailer = review('c2', riley);
     const note = review('c3', riley, { via: 'note', paths: ['src/**'] });
     const authors = new Map(change.map((c) => [c.sha, c.author]));
-    const reach = rangeReach(new Map([[trailer, new Set(['c2'])], [note, new Set(['c3', 'c2', 'c1'])]]), authors);
+    const reach = rangeReach(
+      new Map([
+        [trailer, new Set(['c2'])],
+        [note, new Set(['c3', 'c2', 'c1'])],
+      ]),
+      authors,
+    );
     expect(coveringReviews({ commits: ['c2'], path: 'docs/x.md' }, [trailer, note], reach)).toEqual([trailer]);
     expect(coveringReviews({ commits: ['c1'], path: 'docs/x.md' }, [trailer, note], reach)).toEqual([]);
     expect(coveringReviews({ commits: ['c1'], path: 'src/x.ts' }, [trailer, note], reach)).toEqual([note]);

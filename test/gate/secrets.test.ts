@@ -28,13 +28,18 @@ describe('secrets in added lines (secretlint recommended preset)', () => {
   });
 
   it('stays quiet on what is not a secret: references to the environment, placeholders, hashes and ids', async () => {
-    expect(await scanSecrets([added('src/config.ts',
-      'const token = process.env.GITHUB_TOKEN;',
-      'const example = "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";',
-      'const other = "ghp_000000000000000000000000000000000000";',
-      'const sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";',
-      'const id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";',
-      'const url = "postgres://localhost:5432/app";',
-    )])).toEqual([]);
+    expect(
+      await scanSecrets([
+        added(
+          'src/config.ts',
+          'const token = process.env.GITHUB_TOKEN;',
+          'const example = "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";',
+          'const other = "ghp_000000000000000000000000000000000000";',
+          'const sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";',
+          'const id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";',
+          'const url = "postgres://localhost:5432/app";',
+        ),
+      ]),
+    ).toEqual([]);
   });
 });

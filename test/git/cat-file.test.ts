@@ -24,7 +24,12 @@ describe('one git cat-file kept running for many reads', () => {
     const [a, b, c] = [writeBlob(dir, 'first\n'), writeBlob(dir, big), writeBlob(dir, '')];
     const missing = 'f'.repeat(40);
     const stream = new BlobStream(new GitRunner(dir));
-    expect(await readAll(stream, [b, missing, a, c])).toEqual([[b, big], [missing, undefined], [a, 'first\n'], [c, '']]);
+    expect(await readAll(stream, [b, missing, a, c])).toEqual([
+      [b, big],
+      [missing, undefined],
+      [a, 'first\n'],
+      [c, ''],
+    ]);
     // The same process answers again.
     expect(await readAll(stream, [a])).toEqual([[a, 'first\n']]);
   });
@@ -49,7 +54,10 @@ describe('one git cat-file kept running for many reads', () => {
       break;
     }
     // b's and c's answers were asked for and must not be taken for these.
-    expect(await readAll(stream, [c, a])).toEqual([[c, 'c\n'], [a, 'a\n']]);
+    expect(await readAll(stream, [c, a])).toEqual([
+      [c, 'c\n'],
+      [a, 'a\n'],
+    ]);
   });
 
   it('does not keep the process alive between reads: a script that reads once ends by itself', () => {

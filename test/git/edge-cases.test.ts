@@ -124,7 +124,9 @@ describe('bad input is refused with a typed error', () => {
   it('a revision that begins with a dash', async () => {
     const dir = await tempDir();
     await linearRepo(dir, 2);
-    expect(await codeOf(ctx(dir).then((context) => openScan({ context, range: '--output=/tmp/pwned' })))).toMatch(/^BAD_ARGUMENT: range '--output=\/tmp\/pwned' begins with '-'/);
+    expect(await codeOf(ctx(dir).then((context) => openScan({ context, range: '--output=/tmp/pwned' })))).toMatch(
+      /^BAD_ARGUMENT: range '--output=\/tmp\/pwned' begins with '-'/,
+    );
   });
 
   it('an unknown revision', async () => {
@@ -136,7 +138,9 @@ describe('bad input is refused with a typed error', () => {
   it('a directory that is not a repository, and one that does not exist', async () => {
     const dir = await tempDir();
     expect(await codeOf(ctx(dir).then((context) => openScan({ context })))).toBe(`NOT_A_REPOSITORY: ${dir} is not a git repository`);
-    expect(await codeOf(ctx(path.join(dir, 'missing')).then((context) => openScan({ context })))).toBe(`NOT_A_REPOSITORY: ${path.join(dir, 'missing')}: no such directory`);
+    expect(await codeOf(ctx(path.join(dir, 'missing')).then((context) => openScan({ context })))).toBe(
+      `NOT_A_REPOSITORY: ${path.join(dir, 'missing')}: no such directory`,
+    );
     const file = path.join(dir, 'file');
     await writeFile(file, 'x');
     expect(await codeOf(ctx(file).then((context) => openScan({ context })))).toBe(`NOT_A_REPOSITORY: ${file}: not a directory`);

@@ -12,8 +12,17 @@ describe('one way to run git', () => {
     Object.assign(process.env, saved);
   });
 
-  it('gives git the caller\'s environment without what redirects or reconfigures it, prompts off, the C locale', () => {
-    const env = gitEnv({ HOME: '/home/x', PATH: '/bin', GIT_DIR: '/elsewhere', GIT_EXTERNAL_DIFF: '/bin/evil', PAGER: 'less', EDITOR: 'vi', GIT_CONFIG_PARAMETERS: "'core.pager'='evil'", LANG: 'de_DE.UTF-8' });
+  it("gives git the caller's environment without what redirects or reconfigures it, prompts off, the C locale", () => {
+    const env = gitEnv({
+      HOME: '/home/x',
+      PATH: '/bin',
+      GIT_DIR: '/elsewhere',
+      GIT_EXTERNAL_DIFF: '/bin/evil',
+      PAGER: 'less',
+      EDITOR: 'vi',
+      GIT_CONFIG_PARAMETERS: "'core.pager'='evil'",
+      LANG: 'de_DE.UTF-8',
+    });
     expect(env).toEqual({ HOME: '/home/x', PATH: '/bin', LANG: 'de_DE.UTF-8', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
   });
 
@@ -45,8 +54,15 @@ describe('one way to run git', () => {
     const dir = await tempDir();
     await linearRepo(dir, 1);
     const git = new GitRunner(dir);
-    await expect(git.text(['cat-file', '-p', 'nope'])).rejects.toMatchObject({ code: 'GIT_FAILED', name: 'GitError', message: expect.stringMatching(/^git cat-file failed: /) as unknown });
-    await expect(drain(git.records(['log', 'nope', '--']))).rejects.toMatchObject({ code: 'GIT_FAILED', message: expect.stringMatching(/^git log failed: /) as unknown });
+    await expect(git.text(['cat-file', '-p', 'nope'])).rejects.toMatchObject({
+      code: 'GIT_FAILED',
+      name: 'GitError',
+      message: expect.stringMatching(/^git cat-file failed: /) as unknown,
+    });
+    await expect(drain(git.records(['log', 'nope', '--']))).rejects.toMatchObject({
+      code: 'GIT_FAILED',
+      message: expect.stringMatching(/^git log failed: /) as unknown,
+    });
     await expect(git.text(['rev-parse', '--verify', '--quiet', 'nope'])).resolves.toBe('');
   });
 });

@@ -16,12 +16,26 @@ let base = '';
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, n: number) => void> = {
   // 503 with Retry-After as an HTTP date two seconds after now (whole seconds: at least one second from now), then 200.
   '/dated': (_req, res, n) => {
-    if (n === 1) { res.writeHead(503, { 'retry-after': new Date(Date.now() + 2000).toUTCString() }); res.end(); return; }
-    res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}');
+    if (n === 1) {
+      res.writeHead(503, { 'retry-after': new Date(Date.now() + 2000).toUTCString() });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
   },
-  '/busy': (_req, res) => { res.writeHead(503); res.end(); },
-  '/far': (_req, res) => { res.writeHead(429, { 'retry-after': '3600' }); res.end(); },
-  '/away': (_req, res) => { res.writeHead(302, { location: 'http://localhost:1/elsewhere' }); res.end(); },
+  '/busy': (_req, res) => {
+    res.writeHead(503);
+    res.end();
+  },
+  '/far': (_req, res) => {
+    res.writeHead(429, { 'retry-after': '3600' });
+    res.end();
+  },
+  '/away': (_req, res) => {
+    res.writeHead(302, { location: 'http://localhost:1/elsewhere' });
+    res.end();
+  },
 };
 
 const server = createServer((req, res) => {
@@ -36,7 +50,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => { server.close(() => { resolve(); }); }));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    }),
+);
 
 const settings = { timeoutMs: 2000, retries: 2, backoffMs: 10, maxBytes: 1024 };
 
@@ -50,8 +71,11 @@ describe('the one HTTP client', () => {
     expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
   });
 
-  it('retries only what may be sent again, and says what failed in each domain\'s terms', async () => {
-    await expect(httpExchange(`${base}/busy`, { method: 'PUT', body: Buffer.from('x'), idempotent: false }, settings, 'w')).rejects.toMatchObject({ kind: 'http', status: 503 });
+  it("retries only what may be sent again, and says what failed in each domain's terms", async () => {
+    await expect(httpExchange(`${base}/busy`, { method: 'PUT', body: Buffer.from('x'), idempotent: false }, settings, 'w')).rejects.toMatchObject({
+      kind: 'http',
+      status: 503,
+    });
     expect(seen.filter((s) => s.path === '/busy')).toHaveLength(1);
     await expect(exchange(`${base}/busy`, { method: 'GET', idempotent: true }, settings, 'registry')).rejects.toBeInstanceOf(RegistryError);
     expect(seen.filter((s) => s.path === '/busy')).toHaveLength(1 + 3);
@@ -63,8 +87,14 @@ describe('the one HTTP client', () => {
   });
 
   it('a redirect to another host: refused for the package registries, refused over plain HTTP for the container registries', async () => {
-    await expect(httpExchange(`${base}/away`, { method: 'GET', idempotent: true }, settings, 'w')).rejects.toMatchObject({ kind: 'redirect', message: 'w: redirected to another host (localhost:1); not followed' });
-    await expect(httpExchange(`${base}/away`, { method: 'GET', idempotent: true }, { ...settings, crossHostReads: true }, 'w')).rejects.toMatchObject({ kind: 'redirect', message: 'w: redirected to http://localhost:1; not followed' });
+    await expect(httpExchange(`${base}/away`, { method: 'GET', idempotent: true }, settings, 'w')).rejects.toMatchObject({
+      kind: 'redirect',
+      message: 'w: redirected to another host (localhost:1); not followed',
+    });
+    await expect(httpExchange(`${base}/away`, { method: 'GET', idempotent: true }, { ...settings, crossHostReads: true }, 'w')).rejects.toMatchObject({
+      kind: 'redirect',
+      message: 'w: redirected to http://localhost:1; not followed',
+    });
     expect(new HttpFailure('network', 'x')).toBeInstanceOf(Error);
   });
 });

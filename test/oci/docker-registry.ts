@@ -9,7 +9,10 @@ export function requiredTool(name: 'docker-registry' | 'skopeo'): string {
   const variable = name === 'docker-registry' ? 'AIPROV_DOCKER_REGISTRY' : 'AIPROV_SKOPEO';
   const named = process.env[variable];
   const found = named !== undefined && named !== '' ? named : `/usr/bin/${name}`;
-  if (!existsSync(found)) throw new Error(`${found}: not found; install Debian's ${name} (apt-get install ${name}; .ci/run does) or set ${variable}; these tests fail without it, they do not skip`);
+  if (!existsSync(found))
+    throw new Error(
+      `${found}: not found; install Debian's ${name} (apt-get install ${name}; .ci/run does) or set ${variable}; these tests fail without it, they do not skip`,
+    );
   return found;
 }
 
@@ -17,5 +20,11 @@ export function requiredTool(name: 'docker-registry' | 'skopeo'): string {
 export async function startDockerRegistry(): Promise<LocalRegistry> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aiprov-registry-'));
   const registry = await startLocalRegistry(requiredTool('docker-registry'), dir);
-  return { host: registry.host, stop: async () => { await registry.stop(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    host: registry.host,
+    stop: async () => {
+      await registry.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

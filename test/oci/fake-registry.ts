@@ -66,7 +66,12 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     if (url.pathname === '/token' && req.method === 'POST') {
       // OAuth2 refresh-token grant: the identity token docker login keeps for such registries.
       const form = new URLSearchParams(body.toString('utf8'));
-      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== options.auth?.password || !(form.get('scope') ?? '').startsWith('repository:')) return send(401, { 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED"}]}');
+      if (
+        form.get('grant_type') !== 'refresh_token' ||
+        form.get('refresh_token') !== options.auth?.password ||
+        !(form.get('scope') ?? '').startsWith('repository:')
+      )
+        return send(401, { 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED"}]}');
       const token = randomUUID();
       tokens.add(token);
       return send(200, { 'content-type': 'application/json' }, JSON.stringify({ access_token: token }));
@@ -83,9 +88,14 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     if (options.misbehave === 'garbage') return send(200, { 'content-type': 'application/json' }, '<html>not a registry</html>');
     if (options.misbehave === 'error') return send(503, {}, 'busy');
     if (options.auth?.scheme === 'basic') {
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`) return send(401, { 'www-authenticate': 'Basic realm="fake-registry"' });
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`)
+        return send(401, { 'www-authenticate': 'Basic realm="fake-registry"' });
     } else if (options.auth && !tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
-      return send(401, { 'www-authenticate': `Bearer realm="http://${host}/token",service="fake-registry",scope="repository:x:pull"`, 'content-type': 'application/json' }, '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return send(
+        401,
+        { 'www-authenticate': `Bearer realm="http://${host}/token",service="fake-registry",scope="repository:x:pull"`, 'content-type': 'application/json' },
+        '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+      );
     }
     const m = /^\/v2\/(.+)\/(blobs\/uploads\/?|blobs|manifests|referrers)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!m) return send(404);
@@ -110,7 +120,9 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     }
     if (kind === 'blobs') {
       const blob = blobs.get(ref);
-      return blob ? send(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length), 'docker-content-digest': ref }, blob) : send(404);
+      return blob
+        ? send(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length), 'docker-content-digest': ref }, blob)
+        : send(404);
     }
     if (kind === 'manifests') {
       const store = repo(name);
@@ -127,26 +139,56 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
         store.set(digest, entry);
         if (!ref.startsWith('sha256:')) store.set(ref, entry);
         const subject = (JSON.parse(body.toString('utf8')) as { subject?: { digest?: string } }).subject?.digest;
-        return send(201, { 'docker-content-digest': digest, location: `/v2/${name}/manifests/${digest}`, ...(subject !== undefined && options.referrersApi ? { 'oci-subject': subject } : {}) });
+        return send(201, {
+          'docker-content-digest': digest,
+          'location': `/v2/${name}/manifests/${digest}`,
+          ...(subject !== undefined && options.referrersApi ? { 'oci-subject': subject } : {}),
+        });
       }
       if (!ref.startsWith('sha256:')) tagReads.set(ref, (tagReads.get(ref) ?? 0) + 1);
       const found = store.get(ref);
       if (!found) return send(404, { 'content-type': 'application/json' }, '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
-      return send(200, { 'content-type': found.mediaType, 'docker-content-digest': sha(found.bytes), 'content-length': String(found.bytes.length) }, found.bytes);
+      return send(
+        200,
+        { 'content-type': found.mediaType, 'docker-content-digest': sha(found.bytes), 'content-length': String(found.bytes.length) },
+        found.bytes,
+      );
     }
     if (kind === 'referrers') {
       if (!options.referrersApi) return send(404);
       const list = [...new Map([...repo(name).entries()].filter(([k]) => k.startsWith('sha256:'))).entries()].flatMap(([digest, entry]) => {
-        const parsed = JSON.parse(entry.bytes.toString('utf8')) as { subject?: { digest?: string }; artifactType?: string; annotations?: Record<string, string>; mediaType?: string };
+        const parsed = JSON.parse(entry.bytes.toString('utf8')) as {
+          subject?: { digest?: string };
+          artifactType?: string;
+          annotations?: Record<string, string>;
+          mediaType?: string;
+        };
         if (parsed.subject?.digest !== ref) return [];
-        return [{ mediaType: parsed.mediaType ?? entry.mediaType, digest, size: entry.bytes.length, ...(parsed.artifactType ? { artifactType: parsed.artifactType } : {}), ...(parsed.annotations ? { annotations: parsed.annotations } : {}) }];
+        return [
+          {
+            mediaType: parsed.mediaType ?? entry.mediaType,
+            digest,
+            size: entry.bytes.length,
+            ...(parsed.artifactType ? { artifactType: parsed.artifactType } : {}),
+            ...(parsed.annotations ? { annotations: parsed.annotations } : {}),
+          },
+        ];
       });
-      return send(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }, JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: list }));
+      return send(
+        200,
+        { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: list }),
+      );
     }
     return send(404);
   };
 
-  const server: Server = createServer((req, res) => { handler(req, res).catch(() => { res.writeHead(500); res.end(); }); });
+  const server: Server = createServer((req, res) => {
+    handler(req, res).catch(() => {
+      res.writeHead(500);
+      res.end();
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -156,7 +198,14 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
       const layer = Buffer.from(`layer of ${repository}:${tag} ${seed}`);
       blobs.set(sha(config), config);
       blobs.set(sha(layer), layer);
-      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }] }));
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
+        }),
+      );
       repo(repository).set(sha(bytes), { bytes, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
       return { digest: sha(bytes), bytes };
     };
@@ -166,14 +215,41 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
       return image.digest;
     }
     const arches = ['amd64', 'arm64', 's390x', 'ppc64le'].slice(0, platforms);
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: arches.map((a) => { const m = one(a); return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: m.digest, size: m.bytes.length, platform: { os: 'linux', architecture: a } }; }) }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: arches.map((a) => {
+          const m = one(a);
+          return {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: m.digest,
+            size: m.bytes.length,
+            platform: { os: 'linux', architecture: a },
+          };
+        }),
+      }),
+    );
     repo(repository).set(sha(index), { bytes: index, mediaType: 'application/vnd.oci.image.index.v1+json' });
     repo(repository).set(tag, { bytes: index, mediaType: 'application/vnd.oci.image.index.v1+json' });
     return sha(index);
   };
 
   return {
-    get host() { return host; }, blobs, manifests, requests, options, pushImage,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+    get host() {
+      return host;
+    },
+    blobs,
+    manifests,
+    requests,
+    options,
+    pushImage,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

@@ -33,21 +33,30 @@ beforeAll(async () => {
   expect((await runCli(['keygen', '--prefix', path.join(dir, 'ci')], { env })).code).toBe(0);
 }, 60_000);
 
-afterAll(async () => { await registry.stop(); });
+afterAll(async () => {
+  await registry.stop();
+});
 
-describe('against Debian\'s docker-registry (no referrers API), read back by skopeo', () => {
+describe("against Debian's docker-registry (no referrers API), read back by skopeo", () => {
   it('two concurrent attest --image on one image: both bundles kept in the referrers tag; skopeo reads what aiprov pushed byte for byte; verify --image passes', async () => {
     const image = `${registry.host}/team/app:1.0`;
     const digest = await pushImage(image);
-    const attest = (predicate: string) => runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--predicate', predicate], { env });
+    const attest = (predicate: string) =>
+      runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--image', image, '--predicate', predicate], { env });
     const [one, two] = await Promise.all([attest('authorship'), attest('bom')]);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     expect(one.stderr).toContain(`listed in the referrers tag ${referrersTag(digest)}`);
     // skopeo, an independent client, reads the referrers tag and each bundle manifest.
-    const tagged = JSON.parse(skopeo('inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/team/app:${referrersTag(digest)}`)) as { mediaType: string; manifests: { digest: string; artifactType: string; annotations: Record<string, string> }[] };
+    const tagged = JSON.parse(skopeo('inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/team/app:${referrersTag(digest)}`)) as {
+      mediaType: string;
+      manifests: { digest: string; artifactType: string; annotations: Record<string, string> }[];
+    };
     expect(tagged.mediaType).toBe(MEDIA.index);
-    expect(tagged.manifests.map((m) => m.annotations['dev.sigstore.bundle.predicateType']).sort()).toEqual(['https://aiprov.dev/ai-authorship/v1', 'https://cyclonedx.org/bom']);
+    expect(tagged.manifests.map((m) => m.annotations['dev.sigstore.bundle.predicateType']).sort()).toEqual([
+      'https://aiprov.dev/ai-authorship/v1',
+      'https://cyclonedx.org/bom',
+    ]);
     const client = new RegistryClient(parseImageReference(image), { access: 'pull' });
     const found = await findBundles(client, (await resolveImage(client)).descriptor.digest);
     expect(found.found).toHaveLength(2);

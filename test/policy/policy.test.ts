@@ -27,11 +27,21 @@ describe('the policy layer, generic over who found what', () => {
   });
 
   it('each outcome has one exit code, mapped in the CLI alone', () => {
-    expect(OUTCOMES.map((o) => [o, exitCodeFor(o)])).toEqual([['pass', 0], ['needs-review', 1], ['fail', 1], ['undecided', 2]]);
+    expect(OUTCOMES.map((o) => [o, exitCodeFor(o)])).toEqual([
+      ['pass', 0],
+      ['needs-review', 1],
+      ['fail', 1],
+      ['undecided', 2],
+    ]);
   });
 
   it('counts unsuppressed findings by severity and against the threshold', () => {
-    const findings = [finding('auth-change', 'critical'), finding('crypto-change', 'high'), finding('auth-change', 'medium'), { ...finding('crypto-change', 'critical'), suppressed: { reason: 'reviewed' } }];
+    const findings = [
+      finding('auth-change', 'critical'),
+      finding('crypto-change', 'high'),
+      finding('auth-change', 'medium'),
+      { ...finding('crypto-change', 'critical'), suppressed: { reason: 'reviewed' } },
+    ];
     expect(tally(findings, 'high')).toEqual({ bySeverity: { critical: 1, high: 1, medium: 1, low: 0 }, suppressed: 1, failing: 2 });
     expect(tally(findings, 'critical').failing).toBe(1);
     expect(tally(findings, 'low').failing).toBe(3);
@@ -42,11 +52,18 @@ describe('the policy layer, generic over who found what', () => {
   it('suppressions cover the ids they name until they expire, then count again and are reported', () => {
     const findings = [finding('auth-change', 'high'), finding('crypto-change', 'high')];
     const live = applySuppressions(findings, [{ reason: 'reviewed by sec', expires: '2026-12-31', ids: ['auth-change'] }], '2026-11-22', '`src/auth`');
-    expect(live.map((f) => [f.id, f.suppressed?.reason])).toEqual([['auth-change', 'reviewed by sec'], ['crypto-change', undefined]]);
+    expect(live.map((f) => [f.id, f.suppressed?.reason])).toEqual([
+      ['auth-change', 'reviewed by sec'],
+      ['crypto-change', undefined],
+    ]);
     const all = applySuppressions(findings, [{ reason: 'legacy' }], '2026-11-22', '`src/auth`');
     expect(all.every((f) => f.suppressed?.reason === 'legacy')).toBe(true);
     const expired = applySuppressions(findings, [{ reason: 'reviewed', expires: '2026-11-21' }], '2026-11-22', '`src/auth`');
-    expect(expired.map((f) => [f.id, f.suppressed])).toEqual([['auth-change', undefined], ['crypto-change', undefined], ['expired-suppression', undefined]]);
+    expect(expired.map((f) => [f.id, f.suppressed])).toEqual([
+      ['auth-change', undefined],
+      ['crypto-change', undefined],
+      ['expired-suppression', undefined],
+    ]);
     expect(expired[2]?.message).toBe('The suppression of `src/auth` (reviewed) expired on 2026-11-21: its findings count again.');
     // The day it expires it still applies; and the input is left as it was.
     expect(applySuppressions(findings, [{ reason: 'r', expires: '2026-11-22' }], '2026-11-22', 'x').every((f) => f.suppressed)).toBe(true);

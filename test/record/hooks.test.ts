@@ -37,7 +37,11 @@ describe('aiprov hooks install / uninstall', () => {
       schema: 'https://aiprov.dev/hooks-result/v1',
       tool: { name: 'aiprov', version: VERSION },
       hooksDir: hooks,
-      changes: [{ hook: 'prepare-commit-msg', action: 'chained' }, { hook: 'post-commit', action: 'installed' }, { hook: 'post-rewrite', action: 'installed' }],
+      changes: [
+        { hook: 'prepare-commit-msg', action: 'chained' },
+        { hook: 'post-commit', action: 'installed' },
+        { hook: 'post-rewrite', action: 'installed' },
+      ],
       rewriteRef: 'added',
     });
     expect(sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toBe('refs/notes/aiprov\n');
@@ -53,12 +57,22 @@ describe('aiprov hooks install / uninstall', () => {
     expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Human commit\n');
 
     // Installing twice changes nothing more.
-    const again = JSON.parse((await runCli(['hooks', 'install', '--repo', dir, '--format', 'json'])).stdout) as { changes: { action: string }[]; rewriteRef: string };
+    const again = JSON.parse((await runCli(['hooks', 'install', '--repo', dir, '--format', 'json'])).stdout) as {
+      changes: { action: string }[];
+      rewriteRef: string;
+    };
     expect(again.changes.map((c) => c.action)).toEqual(['updated', 'updated', 'updated']);
     expect(again.rewriteRef).toBe('present');
 
     const uninstall = await runCli(['hooks', 'uninstall', '--repo', dir, '--format', 'json']);
-    expect(JSON.parse(uninstall.stdout)).toMatchObject({ changes: [{ hook: 'prepare-commit-msg', action: 'restored' }, { hook: 'post-commit', action: 'removed' }, { hook: 'post-rewrite', action: 'removed' }], rewriteRef: 'removed' });
+    expect(JSON.parse(uninstall.stdout)).toMatchObject({
+      changes: [
+        { hook: 'prepare-commit-msg', action: 'restored' },
+        { hook: 'post-commit', action: 'removed' },
+        { hook: 'post-rewrite', action: 'removed' },
+      ],
+      rewriteRef: 'removed',
+    });
     expect(await readFile(path.join(hooks, 'prepare-commit-msg'), 'utf8')).toBe(original);
     expect((await stat(path.join(hooks, 'prepare-commit-msg'))).mode & 0o777).toBe(0o750);
     expect((await readdir(hooks)).filter((f) => !f.endsWith('.sample')).sort()).toEqual(['prepare-commit-msg']);
@@ -72,7 +86,9 @@ describe('aiprov hooks install / uninstall', () => {
     sh(dir, ['add', '.']);
     sh(dir, ['commit', '--quiet', '-m', 'Agent commit'], { CLAUDECODE: '1', ANTHROPIC_MODEL: 'claude-opus-4-6' });
     expect(sh(dir, ['log', '-1', '--format=%B'])).toBe('Agent commit\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n');
-    expect(JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD']))).toMatchObject({ records: [{ agent: 'claude-code', model: 'claude-opus-4-6' }] });
+    expect(JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD']))).toMatchObject({
+      records: [{ agent: 'claude-code', model: 'claude-opus-4-6' }],
+    });
     await writeFile(path.join(dir, 'b.txt'), 'b\n');
     sh(dir, ['add', '.']);
     sh(dir, ['commit', '--quiet', '-m', 'Person commit']);
@@ -80,7 +96,9 @@ describe('aiprov hooks install / uninstall', () => {
     expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])).toThrow();
     const scan = await scanHistory({ context: await ctx(dir) });
     expect(scan.commits.map((c) => [c.subject, c.detections.map((d) => `${d.agent}/${d.model ?? '-'}`)])).toEqual([
-      ['Person commit', []], ['Agent commit', ['claude-code/claude-opus-4.6']], ['Start', []],
+      ['Person commit', []],
+      ['Agent commit', ['claude-code/claude-opus-4.6']],
+      ['Start', []],
     ]);
   });
 
@@ -91,10 +109,19 @@ describe('aiprov hooks install / uninstall', () => {
     await writeFile(path.join(dir, '.aiprov.yml'), 'signatures: [\n');
     await writeFile(path.join(dir, 'a.txt'), 'a\n');
     sh(dir, ['add', 'a.txt']);
-    const out = execFileSync('git', ['commit', '-m', 'Still committed'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('git', ['commit', '-m', 'Still committed'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toContain('Still committed');
     expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Still committed\n');
-    const stderr = execFileSync('sh', ['-c', 'git commit --allow-empty -m "Again" 2>&1 >/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' } });
+    const stderr = execFileSync('sh', ['-c', 'git commit --allow-empty -m "Again" 2>&1 >/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...HUMAN_ENV, ...IDENTITY, CLAUDECODE: '1' },
+    });
     expect(stderr).toContain('aiprov: warning: the prepare-commit-msg hook failed; the commit is unaffected');
     expect(sh(dir, ['log', '-1', '--format=%s'])).toBe('Again\n');
   });
@@ -106,17 +133,27 @@ describe('aiprov hooks install / uninstall', () => {
     await writeFile(path.join(hooks, 'post-commit.pre-aiprov'), '#!/bin/sh\n# older\n');
     const result = await runCli(['hooks', 'install', '--repo', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`aiprov: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aiprov')} already exists; move one of them aside first (nothing was installed)\n`);
+    expect(result.stderr).toBe(
+      `aiprov: cannot chain ${path.join(hooks, 'post-commit')}: ${path.join(hooks, 'post-commit.pre-aiprov')} already exists; move one of them aside first (nothing was installed)\n`,
+    );
     expect(await readFile(path.join(hooks, 'post-commit'), 'utf8')).toBe('#!/bin/sh\n');
   });
 });
 
 describe('trailers the hooks write are read back as the same agent', () => {
   const engine = new SignatureEngine(BUILTIN_SIGNATURES);
-  const detect = (trailer: string): [string, string | undefined][] => engine.match({
-    sha: '0'.repeat(40), parents: [], author: { name: 'Dana', email: 'dana@example.com' }, committer: { name: 'Dana', email: 'dana@example.com' },
-    authoredAt: '2026-01-01T00:00:00Z', committedAt: '2026-01-01T00:00:00Z', message: `Subject\n\n${trailer}\n`,
-  }).detections.map((d) => [d.agent, d.model]);
+  const detect = (trailer: string): [string, string | undefined][] =>
+    engine
+      .match({
+        sha: '0'.repeat(40),
+        parents: [],
+        author: { name: 'Dana', email: 'dana@example.com' },
+        committer: { name: 'Dana', email: 'dana@example.com' },
+        authoredAt: '2026-01-01T00:00:00Z',
+        committedAt: '2026-01-01T00:00:00Z',
+        message: `Subject\n\n${trailer}\n`,
+      })
+      .detections.map((d) => [d.agent, d.model]);
 
   it.each(AGENT_IDS.flatMap((agent) => (['assisted-by', 'co-authored-by'] as const).map((style) => [agent, style] as const)))('%s as %s', (agent, style) => {
     const trailer = trailerFor({ agent, variable: 'AIPROV_AGENT', model: 'model-x' }, style);
@@ -128,9 +165,17 @@ describe('trailers the hooks write are read back as the same agent', () => {
   });
 
   it('reads agents from the environment: AIPROV_AGENT first, then the hints', () => {
-    expect(agentFromEnv({ CLAUDECODE: '1', ANTHROPIC_MODEL: 'opus' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'claude-code', model: 'opus', variable: 'CLAUDECODE' });
+    expect(agentFromEnv({ CLAUDECODE: '1', ANTHROPIC_MODEL: 'opus' }, DEFAULT_AGENT_ENV)).toEqual({
+      agent: 'claude-code',
+      model: 'opus',
+      variable: 'CLAUDECODE',
+    });
     expect(agentFromEnv({ CLAUDECODE: '0' }, DEFAULT_AGENT_ENV)).toBeUndefined();
-    expect(agentFromEnv({ AIPROV_AGENT: 'other', AIPROV_AGENT_NAME: 'Acme', CLAUDECODE: '1' }, DEFAULT_AGENT_ENV)).toEqual({ agent: 'other', name: 'Acme', variable: 'AIPROV_AGENT' });
+    expect(agentFromEnv({ AIPROV_AGENT: 'other', AIPROV_AGENT_NAME: 'Acme', CLAUDECODE: '1' }, DEFAULT_AGENT_ENV)).toEqual({
+      agent: 'other',
+      name: 'Acme',
+      variable: 'AIPROV_AGENT',
+    });
     expect(agentFromEnv({ ACME_BOT: 'yes' }, [{ variable: 'ACME_BOT', agent: 'other' }])).toEqual({ agent: 'other', variable: 'ACME_BOT' });
     expect(agentFromEnv({}, DEFAULT_AGENT_ENV)).toBeUndefined();
   });

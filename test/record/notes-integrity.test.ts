@@ -20,7 +20,10 @@ const git = (dir: string, ...args: string[]): string => execFileSync('git', args
 async function repo(n: number): Promise<{ dir: string; shas: string[] }> {
   const dir = await tempDir();
   initRepo(dir);
-  const shas = await importHistory(dir, Array.from({ length: n }, (_, i) => commitAt(i, `Change ${i}\n`, { files: { [`f${i}.txt`]: `line ${i}\n` } })));
+  const shas = await importHistory(
+    dir,
+    Array.from({ length: n }, (_, i) => commitAt(i, `Change ${i}\n`, { files: { [`f${i}.txt`]: `line ${i}\n` } })),
+  );
   return { dir, shas };
 }
 
@@ -32,7 +35,9 @@ const recordsOn = (dir: string, sha: string): number => {
 describe('concurrent record', () => {
   it('ten at once on one commit: ten records, and nothing left behind', async () => {
     const { dir, shas } = await repo(1);
-    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => runCli(['record', '--repo', dir, '--agent', 'cursor', '--model', `model-${i}`, '--commit', shas[0] ?? ''])));
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => runCli(['record', '--repo', dir, '--agent', 'cursor', '--model', `model-${i}`, '--commit', shas[0] ?? ''])),
+    );
     expect(runs.map((r) => r.code)).toEqual(Array.from({ length: 10 }, () => 0));
     expect(recordsOn(dir, shas[0] ?? '')).toBe(10);
     expect(git(dir, 'for-each-ref', '--format=%(refname)', 'refs/notes/')).toBe(`${AIPROV_NOTES_REF}\n`);
@@ -56,7 +61,11 @@ describe('a note whose object is missing', () => {
 
     const scan = await scanHistory({ context: await ctx(dir) });
     expect(scan.commits.filter((c) => c.ai)).toHaveLength(5);
-    expect(scan.warnings).toContainEqual({ code: 'BAD_NOTE', commit: victim, message: `note on ${AIPROV_NOTES_REF} for commit ${victim.slice(0, 12)} points at note object ${blob}, which is missing from the repository; it was ignored` });
+    expect(scan.warnings).toContainEqual({
+      code: 'BAD_NOTE',
+      commit: victim,
+      message: `note on ${AIPROV_NOTES_REF} for commit ${victim.slice(0, 12)} points at note object ${blob}, which is missing from the repository; it was ignored`,
+    });
     const blame = await blameTree({ context: await ctx(dir) });
     expect(blame.warnings.some((w) => w.code === 'BAD_NOTE' && w.message.includes(victim.slice(0, 12)))).toBe(true);
 

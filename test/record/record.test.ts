@@ -28,18 +28,39 @@ describe('aiprov record', () => {
     const { dir, sha } = await repoWithFile();
     const prompt = path.join(dir, '..', `prompt-${path.basename(dir)}.txt`);
     await writeFile(prompt, 'add the parser; API key sk-secret');
-    const result = await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1', promptFile: prompt, files: ['src/a.ts:2-4,6', 'b.ts'] });
+    const result = await recordAuthorship({
+      context: await ctx(dir, { clock }),
+      agent: 'claude-code',
+      model: 'claude-opus-4-6',
+      session: 'https://claude.ai/code/session_1',
+      promptFile: prompt,
+      files: ['src/a.ts:2-4,6', 'b.ts'],
+    });
     expect(result.commit).toBe(sha);
     const stored = note(dir, sha);
     expect(validateAgainst('authorshipNote', stored)).toBeNull();
     expect(stored).toEqual({
       schema: 'https://aiprov.dev/authorship-note/v1',
-      records: [{
-        agent: 'claude-code', model: 'claude-opus-4-6', session: 'https://claude.ai/code/session_1',
-        promptSha256: createHash('sha256').update('add the parser; API key sk-secret').digest('hex'),
-        tool: { name: 'aiprov', version: expect.any(String) as string }, recordedAt: '2026-03-01T12:00:00.000Z',
-        files: [{ path: 'b.ts' }, { path: 'src/a.ts', ranges: [[2, 4], [6, 6]] }],
-      }],
+      records: [
+        {
+          agent: 'claude-code',
+          model: 'claude-opus-4-6',
+          session: 'https://claude.ai/code/session_1',
+          promptSha256: createHash('sha256').update('add the parser; API key sk-secret').digest('hex'),
+          tool: { name: 'aiprov', version: expect.any(String) as string },
+          recordedAt: '2026-03-01T12:00:00.000Z',
+          files: [
+            { path: 'b.ts' },
+            {
+              path: 'src/a.ts',
+              ranges: [
+                [2, 4],
+                [6, 6],
+              ],
+            },
+          ],
+        },
+      ],
     });
     expect(JSON.stringify(stored)).not.toContain('sk-secret');
   });
@@ -68,7 +89,10 @@ describe('aiprov record', () => {
   it('refuses to write over a note it cannot read, and leaves it as it was', async () => {
     const { dir, sha } = await repoWithFile();
     git(dir, 'notes', '--ref=refs/notes/aiprov', 'add', '-m', 'hand-written, not JSON', sha);
-    await expect(recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex' })).rejects.toMatchObject({ code: 'NOTE_UNREADABLE', message: expect.stringContaining(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`) as unknown });
+    await expect(recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex' })).rejects.toMatchObject({
+      code: 'NOTE_UNREADABLE',
+      message: expect.stringContaining(`the note on refs/notes/aiprov for commit ${sha.slice(0, 12)} is not JSON; refusing to write over it`) as unknown,
+    });
     expect(git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toBe('hand-written, not JSON\n');
   });
 
@@ -84,7 +108,10 @@ describe('aiprov record', () => {
     [{ agent: 'codex', commit: 'nope' }, 'BAD_REVISION', undefined, /^unknown revision 'nope'$/],
   ])('refuses %j', async (options, code, field, message) => {
     const { dir, sha } = await repoWithFile();
-    const error = await recordAuthorship({ context: await ctx(dir, { clock }), ...options }).then(() => undefined, (e: unknown) => e);
+    const error = await recordAuthorship({ context: await ctx(dir, { clock }), ...options }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AiprovError);
     expect(error).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
     expect((error as { field?: string }).field).toBe(field);
@@ -94,14 +121,32 @@ describe('aiprov record', () => {
   it('takes files, ranges and models from Agent Trace records for the commit', async () => {
     const { dir, sha } = await repoWithFile();
     const trace = path.join(dir, '..', `trace-${path.basename(dir)}.jsonl`);
-    await writeFile(trace, [
-      JSON.stringify({ version: '0.1.0', id: '1', timestamp: 't', vcs: { type: 'git', revision: sha }, tool: { name: 'cursor' }, files: [
-        { path: 'src/a.ts', conversations: [{ contributor: { type: 'ai', model_id: 'anthropic/claude-sonnet-4-5' }, ranges: [{ start_line: 1, end_line: 3 }] }, { contributor: { type: 'human' }, ranges: [{ start_line: 4, end_line: 6 }] }] },
-      ] }),
-      JSON.stringify({ version: '0.1.0', id: '2', timestamp: 't', vcs: { type: 'git', revision: 'f'.repeat(40) }, tool: { name: 'cursor' }, files: [] }),
-    ].join('\n'));
+    await writeFile(
+      trace,
+      [
+        JSON.stringify({
+          version: '0.1.0',
+          id: '1',
+          timestamp: 't',
+          vcs: { type: 'git', revision: sha },
+          tool: { name: 'cursor' },
+          files: [
+            {
+              path: 'src/a.ts',
+              conversations: [
+                { contributor: { type: 'ai', model_id: 'anthropic/claude-sonnet-4-5' }, ranges: [{ start_line: 1, end_line: 3 }] },
+                { contributor: { type: 'human' }, ranges: [{ start_line: 4, end_line: 6 }] },
+              ],
+            },
+          ],
+        }),
+        JSON.stringify({ version: '0.1.0', id: '2', timestamp: 't', vcs: { type: 'git', revision: 'f'.repeat(40) }, tool: { name: 'cursor' }, files: [] }),
+      ].join('\n'),
+    );
     const result = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace });
-    expect(result.added).toEqual([expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4.5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] })]);
+    expect(result.added).toEqual([
+      expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4.5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] }),
+    ]);
     const other = path.join(dir, '..', `trace2-${path.basename(dir)}.jsonl`);
     await writeFile(other, '');
     await expect(recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: other })).rejects.toThrow(/no AI-written ranges recorded for commit/);
@@ -115,10 +160,21 @@ describe('aiprov record', () => {
   ] as const)('an Agent Trace record of %s %j gets the same checks as --files (issue 8, item 12)', async (file, [start, end], code, message) => {
     const { dir, sha } = await repoWithFile();
     const trace = path.join(dir, '..', `trace-bad-${path.basename(dir)}.jsonl`);
-    await writeFile(trace, JSON.stringify({ version: '0.1.0', id: '1', timestamp: 't', vcs: { type: 'git', revision: sha }, tool: { name: 'cursor' }, files: [
-      { path: file, conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: start, end_line: end }] }] },
-    ] }));
-    const error = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace }).then(() => undefined, (e: unknown) => e);
+    await writeFile(
+      trace,
+      JSON.stringify({
+        version: '0.1.0',
+        id: '1',
+        timestamp: 't',
+        vcs: { type: 'git', revision: sha },
+        tool: { name: 'cursor' },
+        files: [{ path: file, conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: start, end_line: end }] }] }],
+      }),
+    );
+    const error = await recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: trace }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code, message: expect.stringMatching(message) as unknown });
     expect(() => git(dir, 'notes', '--ref=refs/notes/aiprov', 'show', sha)).toThrow();
   });

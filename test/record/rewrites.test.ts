@@ -17,7 +17,12 @@ const commit = (dir: string, message: string, env: NodeJS.ProcessEnv = {}): stri
 };
 const totals = async (dir: string, rev = 'HEAD') => {
   const r = await blameTree({ context: await ctx(dir), rev });
-  return { lines: r.totals.lines, aiLines: r.totals.aiLines, byAgent: r.totals.byAgent, files: Object.fromEntries(r.files.map((f) => [f.path, [f.lines, f.aiLines]])) };
+  return {
+    lines: r.totals.lines,
+    aiLines: r.totals.aiLines,
+    byAgent: r.totals.byAgent,
+    files: Object.fromEntries(r.files.map((f) => [f.path, [f.lines, f.aiLines]])),
+  };
 };
 
 /**
@@ -58,7 +63,9 @@ describe('post-rewrite with a note it cannot read', () => {
     sh(dir, ['notes', '--ref=refs/notes/aiprov', 'add', '-m', 'not json', older]);
     const { written, warnings } = await carryThroughRewrite({ context: await ctx(dir), rewrites: [{ from: older, to: newer }] });
     expect(written).toEqual([]);
-    expect(warnings.map((w) => [w.commit, w.message])).toEqual([[older, `the note on refs/notes/aiprov for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`]]);
+    expect(warnings.map((w) => [w.commit, w.message])).toEqual([
+      [older, `the note on refs/notes/aiprov for commit ${older.slice(0, 12)} is not JSON; not carried to ${newer.slice(0, 12)}`],
+    ]);
     expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', newer])).toThrow();
   });
 });
@@ -72,7 +79,11 @@ describe('blame totals stay exactly right through history rewrites', () => {
   it('rebase with reordering and a fixup: notes follow, ranges recomputed by the post-rewrite hook', async () => {
     const { dir, base } = await history(true);
     rebaseReorderingAndFixing(dir, base);
-    expect(sh(dir, ['log', '--format=%s', `${base}..HEAD`]).trim().split('\n')).toEqual(['A: codex appends', 'B: prepend by hand', 'C: add c']);
+    expect(
+      sh(dir, ['log', '--format=%s', `${base}..HEAD`])
+        .trim()
+        .split('\n'),
+    ).toEqual(['A: codex appends', 'B: prepend by hand', 'C: add c']);
     expect(await totals(dir)).toEqual(EXPECTED);
     const note = JSON.parse(sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', 'HEAD'])) as { records: { files: unknown }[] };
     expect(note.records.map((r) => r.files)).toEqual([[{ path: 'a.txt', ranges: [[7, 10]] }]]);
@@ -131,8 +142,16 @@ describe('blame totals stay exactly right through history rewrites', () => {
   it('--squash-of refuses what it cannot use', async () => {
     const { dir, base } = await history(false);
     const context = await ctx(dir, { config: {} });
-    await expect(recordSquash({ context, squashOf: 'HEAD' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: 'squashOf HEAD: expected BASE..HEAD' });
-    await expect(recordSquash({ context, squashOf: `HEAD..${base}` })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', field: 'squashOf', message: expect.stringMatching(/the range holds no commits/) as unknown });
+    await expect(recordSquash({ context, squashOf: 'HEAD' })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      field: 'squashOf',
+      message: 'squashOf HEAD: expected BASE..HEAD',
+    });
+    await expect(recordSquash({ context, squashOf: `HEAD..${base}` })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      field: 'squashOf',
+      message: expect.stringMatching(/the range holds no commits/) as unknown,
+    });
     // The CLI names the flag where the library names the field.
     expect((await runCli(['record', '--repo', dir, '--squash-of', 'HEAD'])).stderr).toBe('aiprov: --squash-of HEAD: expected BASE..HEAD\n');
     const cli = await runCli(['record', '--repo', dir, '--squash-of', `${base}..HEAD`, '--agent', 'codex']);

@@ -10,15 +10,22 @@ import { parseTrustedRoot, publicGoodRoot } from '../../src/verify/trusted-root.
 
 // sigstore-conformance's bundle-verify cases, as committed (fixtures/sigstore-conformance/README.md).
 const SUITE = fileURLToPath(new URL('../../fixtures/sigstore-conformance/bundle-verify/', import.meta.url));
-const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+const DEFAULT_IDENTITY =
+  'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
-const CASES = readdirSync(SUITE).filter((n) => statSync(path.join(SUITE, n)).isDirectory()).sort();
+const CASES = readdirSync(SUITE)
+  .filter((n) => statSync(path.join(SUITE, n)).isDirectory())
+  .sort();
 
 function materials(name: string): { bundle: unknown; artifact: Buffer; trust: () => Trust } {
   const file = (f: string): string => path.join(SUITE, name, f);
   const optional = (f: string): string | undefined => (existsSync(file(f)) ? readFileSync(file(f), 'utf8').trim() : undefined);
   let bundle: unknown;
-  try { bundle = JSON.parse(readFileSync(file('bundle.sigstore.json'), 'utf8')); } catch { bundle = undefined; }
+  try {
+    bundle = JSON.parse(readFileSync(file('bundle.sigstore.json'), 'utf8'));
+  } catch {
+    bundle = undefined;
+  }
   const artifact = readFileSync(existsSync(file('artifact')) ? file('artifact') : path.join(SUITE, 'a.txt'));
   const trust = (): Trust => {
     const rootText = optional('trusted_root.json');
@@ -84,11 +91,31 @@ describe('bin/sigstore-conformance (the CLI protocol)', () => {
     const identity = ['--certificate-identity', DEFAULT_IDENTITY, '--certificate-oidc-issuer', DEFAULT_ISSUER];
     expect(cli(['verify-bundle', '--bundle', dir('happy-path-v0.3', 'bundle.sigstore.json'), ...identity, a])).toMatchObject({ status: 0, stderr: '' });
     expect(cli(['verify-bundle', '--bundle', dir('happy-path-v0.3', 'bundle.sigstore.json'), ...identity, digest]).status).toBe(0);
-    expect(cli(['verify-bundle', '--bundle', dir('managed-key-happy-path', 'bundle.sigstore.json'), '--key', dir('managed-key-happy-path', 'key.pub'), a]).status).toBe(0);
-    const bad = cli(['verify-bundle', '--bundle', dir('trust-root-tlog-missing-validity-start_fail', 'bundle.sigstore.json'), ...identity, '--trusted-root', dir('trust-root-tlog-missing-validity-start_fail', 'trusted_root.json'), a]);
+    expect(
+      cli(['verify-bundle', '--bundle', dir('managed-key-happy-path', 'bundle.sigstore.json'), '--key', dir('managed-key-happy-path', 'key.pub'), a]).status,
+    ).toBe(0);
+    const bad = cli([
+      'verify-bundle',
+      '--bundle',
+      dir('trust-root-tlog-missing-validity-start_fail', 'bundle.sigstore.json'),
+      ...identity,
+      '--trusted-root',
+      dir('trust-root-tlog-missing-validity-start_fail', 'trusted_root.json'),
+      a,
+    ]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/validFor\.start/);
-    expect(cli(['verify-bundle', '--bundle', dir('happy-path-v0.3', 'bundle.sigstore.json'), ...identity.slice(0, 1), DEFAULT_IDENTITY.replace('main', 'evil'), ...identity.slice(2), a]).status).toBe(1);
+    expect(
+      cli([
+        'verify-bundle',
+        '--bundle',
+        dir('happy-path-v0.3', 'bundle.sigstore.json'),
+        ...identity.slice(0, 1),
+        DEFAULT_IDENTITY.replace('main', 'evil'),
+        ...identity.slice(2),
+        a,
+      ]).status,
+    ).toBe(1);
     expect(cli(['verify-bundle', '--bundle', 'x', a]).status).toBe(2);
     expect(cli(['sign-bundle']).status).toBe(2);
   });

@@ -8,16 +8,24 @@ const report = (deps: object[]) => ({ dependencies: deps });
 describe('content policy on verified predicates', () => {
   it('deps: hallucinated and malicious names fail by default; a legitimate or unknown one does not; the deny list is configurable', () => {
     const r = report([dep('react', 'ok'), dep('reakt-dom-utils', 'hallucinated'), dep('left-pad', 'unknown')]);
-    expect(policyViolations({}, PREDICATE_TYPES.deps, r)).toEqual({ applied: ['no dependency hallucinated or malicious'], violations: ['1 dependency is hallucinated: npm:reakt-dom-utils'] });
+    expect(policyViolations({}, PREDICATE_TYPES.deps, r)).toEqual({
+      applied: ['no dependency hallucinated or malicious'],
+      violations: ['1 dependency is hallucinated: npm:reakt-dom-utils'],
+    });
     expect(policyViolations({}, PREDICATE_TYPES.deps, report([dep('react', 'ok'), dep('left-pad', 'unknown')])).violations).toEqual([]);
     expect(policyViolations({ deps: { denyVerdicts: ['unknown'] } }, PREDICATE_TYPES.deps, r).violations).toEqual(['1 dependency is unknown: npm:left-pad']);
   });
 
   it('authorship rules apply to authorship only, and say which were applied', () => {
-    const predicate = { blame: { totals: { lines: 10, aiLines: 5, byAgent: { 'claude-code': 4, shared: 1 }, byModel: { 'claude-sonnet-4.5': 4, unknown: 1 } } }, scan: { byAgent: { 'claude-code': { models: {} }, copilot: { models: {} } } } };
+    const predicate = {
+      blame: { totals: { lines: 10, aiLines: 5, byAgent: { 'claude-code': 4, 'shared': 1 }, byModel: { 'claude-sonnet-4.5': 4, 'unknown': 1 } } },
+      scan: { byAgent: { 'claude-code': { models: {} }, 'copilot': { models: {} } } },
+    };
     const policy = { authorship: { maxAiShare: 50, allowedAgents: ['claude-code'], allowedModels: ['claude-sonnet-4.5'] } };
     expect(policyViolations(policy, PREDICATE_TYPES.authorship, predicate).violations).toEqual(['agents not allowed: copilot', 'models not allowed: unknown']);
-    expect(policyViolations({ authorship: { maxAiShare: 49.9 } }, PREDICATE_TYPES.authorship, predicate).violations).toEqual(['AI share is 50.00% (5 of 10 lines), above 49.9%']);
+    expect(policyViolations({ authorship: { maxAiShare: 49.9 } }, PREDICATE_TYPES.authorship, predicate).violations).toEqual([
+      'AI share is 50.00% (5 of 10 lines), above 49.9%',
+    ]);
     expect(policyViolations(policy, PREDICATE_TYPES.bom, {})).toEqual({ applied: [], violations: [] });
   });
 });

@@ -14,16 +14,26 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const SAN = 'https://github.com/acme/app/.github/workflows/attest.yml@refs/heads/main';
 const EVIL = 'https://github.com/acme/app-evil/.github/workflows/attest.yml@refs/heads/main';
 const COMMIT = 'c'.repeat(40);
-const review = reviewPredicate({ reviewer: { name: 'Dana Human' }, scope: { range: 'main..feature' }, decision: 'approved', reviewedAt: '2026-11-22T10:00:00Z' });
+const review = reviewPredicate({
+  reviewer: { name: 'Dana Human' },
+  scope: { range: 'main..feature' },
+  decision: 'approved',
+  reviewedAt: '2026-11-22T10:00:00Z',
+});
 
 let sigstore: MockSigstore;
 let good: SerializedBundle;
 let evil: SerializedBundle;
 let dir: string;
 
-const sign = (subject: string): Promise<SerializedBundle> => signKeyless(statement(subjects(COMMIT), PREDICATE_TYPES.review, review), {
-  identityProvider: { getToken: () => Promise.resolve(identityToken(subject, ISSUER)) }, fulcioURL: sigstore.url, rekorURL: 'http://127.0.0.1:9', tlogUpload: false, tsaURL: sigstore.tsaURL,
-});
+const sign = (subject: string): Promise<SerializedBundle> =>
+  signKeyless(statement(subjects(COMMIT), PREDICATE_TYPES.review, review), {
+    identityProvider: { getToken: () => Promise.resolve(identityToken(subject, ISSUER)) },
+    fulcioURL: sigstore.url,
+    rekorURL: 'http://127.0.0.1:9',
+    tlogUpload: false,
+    tsaURL: sigstore.tsaURL,
+  });
 
 beforeAll(async () => {
   sigstore = await startMockSigstore();
@@ -31,12 +41,19 @@ beforeAll(async () => {
   dir = await tempDir();
   await writeFile(path.join(dir, 'root.json'), JSON.stringify(sigstore.trustedRoot));
 });
-afterAll(async () => { await sigstore.close(); });
-
-const verify = (bundle: unknown, identity: { exact: string } | { pattern: string } = { exact: SAN }, extra: Partial<AttestationVerifyOptions> = {}) => verifyAttestation({
-  bundle, trust: { kind: 'certificate', root: parseTrustedRoot(sigstore.trustedRoot, 'mock'), identity: { subject: identity, issuer: ISSUER } },
-  predicateType: PREDICATE_TYPES.review, subject: { gitCommit: COMMIT }, now: new Date(), ...extra,
+afterAll(async () => {
+  await sigstore.close();
 });
+
+const verify = (bundle: unknown, identity: { exact: string } | { pattern: string } = { exact: SAN }, extra: Partial<AttestationVerifyOptions> = {}) =>
+  verifyAttestation({
+    bundle,
+    trust: { kind: 'certificate', root: parseTrustedRoot(sigstore.trustedRoot, 'mock'), identity: { subject: identity, issuer: ISSUER } },
+    predicateType: PREDICATE_TYPES.review,
+    subject: { gitCommit: COMMIT },
+    now: new Date(),
+    ...extra,
+  });
 const failed = async (p: ReturnType<typeof verify>): Promise<string | undefined> => (await p).checks.find((c) => c.result === 'failed')?.name;
 
 describe('keyless: Fulcio certificate and RFC 3161 timestamp (mock Sigstore on 127.0.0.1)', () => {
@@ -55,23 +72,48 @@ describe('keyless: Fulcio certificate and RFC 3161 timestamp (mock Sigstore on 1
     // Unanchored, `https://github.com/acme/app` would match the evil identity: anchored here, it does not.
     expect(await failed(verify(evil, { pattern: 'https://github\\.com/acme/app' }))).toBe('identity');
     expect(await failed(verify(evil, { pattern: 'https://github\\.com/acme/app.*' }))).toBeUndefined();
-    const otherIssuer = await verifyAttestation({ bundle: good, trust: { kind: 'certificate', root: parseTrustedRoot(sigstore.trustedRoot, 'mock'), identity: { subject: { exact: SAN }, issuer: 'https://accounts.google.com' } }, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: COMMIT }, now: new Date() });
+    const otherIssuer = await verifyAttestation({
+      bundle: good,
+      trust: {
+        kind: 'certificate',
+        root: parseTrustedRoot(sigstore.trustedRoot, 'mock'),
+        identity: { subject: { exact: SAN }, issuer: 'https://accounts.google.com' },
+      },
+      predicateType: PREDICATE_TYPES.review,
+      subject: { gitCommit: COMMIT },
+      now: new Date(),
+    });
     expect(otherIssuer.checks.find((c) => c.result === 'failed')?.name).toBe('identity');
-    const publicGood = await verifyAttestation({ bundle: good, trust: { kind: 'certificate', root: publicGoodRoot().root, identity: { subject: { exact: SAN }, issuer: ISSUER } }, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: COMMIT }, now: new Date() });
+    const publicGood = await verifyAttestation({
+      bundle: good,
+      trust: { kind: 'certificate', root: publicGoodRoot().root, identity: { subject: { exact: SAN }, issuer: ISSUER } },
+      predicateType: PREDICATE_TYPES.review,
+      subject: { gitCommit: COMMIT },
+      now: new Date(),
+    });
     expect(publicGood.checks.find((c) => c.result === 'failed')?.name).toBe('signature');
   });
 
   it('too old by its verified timestamp; without its timestamp it does not verify at all', async () => {
     const later = new Date(Date.now() + 2 * 86_400_000);
     const old = await verify(good, { exact: SAN }, { maxAgeMs: 86_400_000, now: later });
-    expect(old.checks.find((c) => c.result === 'failed')).toMatchObject({ name: 'freshness', detail: expect.stringMatching(/verified timestamp.*older than the 1d allowed/) as unknown });
+    expect(old.checks.find((c) => c.result === 'failed')).toMatchObject({
+      name: 'freshness',
+      detail: expect.stringMatching(/verified timestamp.*older than the 1d allowed/) as unknown,
+    });
     const stripped = structuredClone(good);
     stripped.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [] };
     expect(await failed(verify(stripped))).toBe('signature');
   });
 
   it('a key bundle where a certificate is expected, and the reverse, fail the signature check', async () => {
-    const keyTrust = await verifyAttestation({ bundle: good, trust: { kind: 'keys', keys: [] }, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: COMMIT }, now: new Date() });
+    const keyTrust = await verifyAttestation({
+      bundle: good,
+      trust: { kind: 'keys', keys: [] },
+      predicateType: PREDICATE_TYPES.review,
+      subject: { gitCommit: COMMIT },
+      now: new Date(),
+    });
     expect(keyTrust.checks.find((c) => c.result === 'failed')?.detail).toMatch(/signed with a certificate/);
   });
 });
@@ -94,15 +136,46 @@ describe('aiprov attest --keyless, stored in notes, and aiprov verify --from-not
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout) as { verified: boolean; bundles: { bundle: string; verified: boolean }[] };
     expect(report.verified).toBe(true);
-    expect(report.bundles.map((b) => b.bundle)).toEqual([`refs/notes/aiprov-attestations:${head.slice(0, 12)}#1`, `refs/notes/aiprov-attestations:${head.slice(0, 12)}#2`]);
+    expect(report.bundles.map((b) => b.bundle)).toEqual([
+      `refs/notes/aiprov-attestations:${head.slice(0, 12)}#1`,
+      `refs/notes/aiprov-attestations:${head.slice(0, 12)}#2`,
+    ]);
     expect((await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'bom', ...trust])).code).toBe(0);
 
-    const evilIdentity = await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'authorship', '--certificate-identity-regexp', 'https://github\\.com/acme/app-evil/.*', '--certificate-oidc-issuer', ISSUER, '--trusted-root', path.join(dir, 'root.json')]);
+    const evilIdentity = await runCli([
+      'verify',
+      '--repo',
+      repo,
+      '--from-notes',
+      '--type',
+      'authorship',
+      '--certificate-identity-regexp',
+      'https://github\\.com/acme/app-evil/.*',
+      '--certificate-oidc-issuer',
+      ISSUER,
+      '--trusted-root',
+      path.join(dir, 'root.json'),
+    ]);
     expect(evilIdentity.code).toBe(1);
     expect(evilIdentity.stdout).toMatch(/failed +identity/);
-    const otherIssuer = await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'authorship', '--certificate-identity', SAN, '--certificate-oidc-issuer', 'https://accounts.google.com', '--trusted-root', path.join(dir, 'root.json')]);
+    const otherIssuer = await runCli([
+      'verify',
+      '--repo',
+      repo,
+      '--from-notes',
+      '--type',
+      'authorship',
+      '--certificate-identity',
+      SAN,
+      '--certificate-oidc-issuer',
+      'https://accounts.google.com',
+      '--trusted-root',
+      path.join(dir, 'root.json'),
+    ]);
     expect(otherIssuer.code).toBe(1);
-    expect(otherIssuer.stdout).toMatch(/failed +identity +certificate issuer "https:\/\/token\.actions\.githubusercontent\.com" is not "https:\/\/accounts\.google\.com"/);
+    expect(otherIssuer.stdout).toMatch(
+      /failed +identity +certificate issuer "https:\/\/token\.actions\.githubusercontent\.com" is not "https:\/\/accounts\.google\.com"/,
+    );
     // No attestation of the type on that commit: a failure, not a pass.
     const none = await runCli(['verify', '--repo', repo, '--commit', shas[0] ?? '', '--from-notes', '--type', 'authorship', ...trust]);
     expect(none.code).toBe(1);
@@ -114,13 +187,25 @@ describe('aiprov attest --keyless, stored in notes, and aiprov verify --from-not
 
   it('Fulcio unreachable: a one-line SIGNING_FAILED naming the service (exit 2), nothing signed; no token: exit 2 and what to do, no bundle written', async () => {
     const down = signKeyless(statement(subjects(COMMIT), PREDICATE_TYPES.review, review), {
-      identityProvider: { getToken: () => Promise.resolve(identityToken(SAN, ISSUER)) }, fulcioURL: 'http://127.0.0.1:9', rekorURL: 'http://127.0.0.1:9', tlogUpload: false, tsaURL: sigstore.tsaURL, retries: 0,
+      identityProvider: { getToken: () => Promise.resolve(identityToken(SAN, ISSUER)) },
+      fulcioURL: 'http://127.0.0.1:9',
+      rekorURL: 'http://127.0.0.1:9',
+      tlogUpload: false,
+      tsaURL: sigstore.tsaURL,
+      retries: 0,
     });
-    await expect(down).rejects.toMatchObject({ code: 'SIGNING_FAILED', exitCode: 2, message: expect.stringMatching(/^keyless signing failed \(Fulcio http:\/\/127\.0\.0\.1:9, TSA .*\): [^\n]+$/) as unknown });
+    await expect(down).rejects.toMatchObject({
+      code: 'SIGNING_FAILED',
+      exitCode: 2,
+      message: expect.stringMatching(/^keyless signing failed \(Fulcio http:\/\/127\.0\.0\.1:9, TSA .*\): [^\n]+$/) as unknown,
+    });
     const repo = await tempDir();
     await linearRepo(repo, 1);
     const out = path.join(dir, 'down');
-    const noToken = await runCli(['attest', '--repo', repo, '--keyless', '--fulcio-url', sigstore.url, '--no-tlog-upload', '--tsa-url', sigstore.tsaURL, '--output-dir', out], { env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '', BUILDKITE: '' } });
+    const noToken = await runCli(
+      ['attest', '--repo', repo, '--keyless', '--fulcio-url', sigstore.url, '--no-tlog-upload', '--tsa-url', sigstore.tsaURL, '--output-dir', out],
+      { env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '', BUILDKITE: '' } },
+    );
     expect(noToken.code).toBe(2);
     expect(noToken.stderr.trim().split('\n')).toHaveLength(1);
     expect(noToken.stderr).toMatch(/no OIDC token/);

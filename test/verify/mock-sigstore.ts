@@ -37,11 +37,19 @@ export async function startMockSigstore(): Promise<MockSigstore> {
     req.on('end', () => {
       const handler = handlers.find((h) => h.path === req.url);
       tsaClock.setTime(Math.ceil(Date.now() / 1000) * 1000);
-      if (req.method !== 'POST' || !handler) { res.writeHead(404).end(); return; }
-      handler.fn(Buffer.concat(chunks).toString('latin1')).then((r) => {
-        res.writeHead(r.statusCode, { 'Content-Type': r.contentType ?? 'application/json' });
-        res.end(typeof r.response === 'string' ? r.response : Buffer.from(r.response.buffer, r.response.byteOffset, r.response.byteLength));
-      }, (error: unknown) => { res.writeHead(500).end(String(error)); });
+      if (req.method !== 'POST' || !handler) {
+        res.writeHead(404).end();
+        return;
+      }
+      handler.fn(Buffer.concat(chunks).toString('latin1')).then(
+        (r) => {
+          res.writeHead(r.statusCode, { 'Content-Type': r.contentType ?? 'application/json' });
+          res.end(typeof r.response === 'string' ? r.response : Buffer.from(r.response.buffer, r.response.byteOffset, r.response.byteLength));
+        },
+        (error: unknown) => {
+          res.writeHead(500).end(String(error));
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,11 +58,42 @@ export async function startMockSigstore(): Promise<MockSigstore> {
   const trustedRoot = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [],
-    certificateAuthorities: [{ subject: { organization: 'mock', commonName: 'mock' }, uri: url, certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor: { start: since } }],
-    ctlogs: [{ baseUrl: `${url}/ct`, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: ctPublic.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: since } }, logId: { keyId: b64(ctlog.logID) } }],
-    timestampAuthorities: [{ subject: { organization: 'mock', commonName: 'mock-tsa' }, uri: `${url}/api/v1/timestamp`, certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] }, validFor: { start: since } }],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'mock', commonName: 'mock' },
+        uri: url,
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor: { start: since },
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: `${url}/ct`,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: { rawBytes: ctPublic.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: since } },
+        logId: { keyId: b64(ctlog.logID) },
+      },
+    ],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'mock', commonName: 'mock-tsa' },
+        uri: `${url}/api/v1/timestamp`,
+        certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
+        validFor: { start: since },
+      },
+    ],
   };
-  return { url, tsaURL: `${url}/api/v1/timestamp`, trustedRoot, close: () => new Promise((resolve) => { server.close(() => { resolve(); }); }) };
+  return {
+    url,
+    tsaURL: `${url}/api/v1/timestamp`,
+    trustedRoot,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
 }
 
 /** An unsigned OIDC token as CI would hold one (mock Fulcio does not check signatures; real Fulcio does). */

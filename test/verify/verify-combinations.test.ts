@@ -23,18 +23,47 @@ const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 /** A dependency audit that finds one hallucinated name: valid against its schema (checked below). */
 const audit = {
-  schema: 'https://aiprov.dev/dependency-audit/v1', tool: { name: 'aiprov', version: VERSION }, repository: null, checkedAt: '2026-11-22T10:00:00.000Z', failOn: 'high',
-  dependencies: [{ ecosystem: 'npm', name: 'express-search-helpers-pro', spec: '^1.0.0', sources: [{ file: 'package.json', line: 3, kind: 'manifest' }], verdict: 'hallucinated', findings: [], unknownSignals: [] }],
-  summary: { dependencies: 1, byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 1, malicious: 0, unknown: 0 }, findings: { critical: 1, high: 0, medium: 0, low: 0 }, suppressed: 0, unknown: 0, notLookedUp: 0, unreadFiles: 0, failing: 1 },
+  schema: 'https://aiprov.dev/dependency-audit/v1',
+  tool: { name: 'aiprov', version: VERSION },
+  repository: null,
+  checkedAt: '2026-11-22T10:00:00.000Z',
+  failOn: 'high',
+  dependencies: [
+    {
+      ecosystem: 'npm',
+      name: 'express-search-helpers-pro',
+      spec: '^1.0.0',
+      sources: [{ file: 'package.json', line: 3, kind: 'manifest' }],
+      verdict: 'hallucinated',
+      findings: [],
+      unknownSignals: [],
+    },
+  ],
+  summary: {
+    dependencies: 1,
+    byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 1, malicious: 0, unknown: 0 },
+    findings: { critical: 1, high: 0, medium: 0, low: 0 },
+    suppressed: 0,
+    unknown: 0,
+    notLookedUp: 0,
+    unreadFiles: 0,
+    failing: 1,
+  },
   warnings: [],
 };
 /** The same audit of a real package: nothing for a policy to refuse. */
 const cleanAudit = {
   ...audit,
   dependencies: [{ ...audit.dependencies[0], name: 'express', verdict: 'ok' }],
-  summary: { ...audit.summary, byVerdict: { ...audit.summary.byVerdict, ok: 1, hallucinated: 0 }, findings: { critical: 0, high: 0, medium: 0, low: 0 }, failing: 0 },
+  summary: {
+    ...audit.summary,
+    byVerdict: { ...audit.summary.byVerdict, ok: 1, hallucinated: 0 },
+    findings: { critical: 0, high: 0, medium: 0, low: 0 },
+    failing: 0,
+  },
 };
-const review = (decision: ReviewDecision) => reviewPredicate({ reviewer: { name: 'Dana Human' }, scope: { range: 'main..feature' }, decision, reviewedAt: '2026-11-22T10:00:00Z' });
+const review = (decision: ReviewDecision) =>
+  reviewPredicate({ reviewer: { name: 'Dana Human' }, scope: { range: 'main..feature' }, decision, reviewedAt: '2026-11-22T10:00:00Z' });
 
 async function input(source: string, type: string, predicate: unknown, key = trusted.privateKey, commit = COMMIT): Promise<BundleInput> {
   const bundle = await signWithKey(statement(subjects(commit), type, predicate), key);
@@ -54,10 +83,18 @@ const notJson: BundleInput = { source: 'garbage.json', sha256: '0'.repeat(64), j
 const DENY: ContentPolicy = { deps: { denyVerdicts: ['hallucinated'] } };
 const REVIEW: ContentPolicy = { review: { required: true } };
 
-const run = (inputs: BundleInput[], from: VerifyOptions['from'], policy?: ContentPolicy) => verifyBundles({
-  inputs, from, trust: { kind: 'keys', keys: [trusted.publicKey] }, predicateType: PREDICATE_TYPES.deps, subject: { gitCommit: COMMIT },
-  subjectText: `commit ${COMMIT}`, where: from === 'files' ? 'among the bundles given' : 'in the pool', now: NOW, ...(policy ? { policy } : {}),
-});
+const run = (inputs: BundleInput[], from: VerifyOptions['from'], policy?: ContentPolicy) =>
+  verifyBundles({
+    inputs,
+    from,
+    trust: { kind: 'keys', keys: [trusted.publicKey] },
+    predicateType: PREDICATE_TYPES.deps,
+    subject: { gitCommit: COMMIT },
+    subjectText: `commit ${COMMIT}`,
+    where: from === 'files' ? 'among the bundles given' : 'in the pool',
+    now: NOW,
+    ...(policy ? { policy } : {}),
+  });
 
 describe('verify decides every combination in one place', () => {
   it('the audits used as predicates are valid dependency audits', () => {
@@ -68,17 +105,57 @@ describe('verify decides every combination in one place', () => {
   // [situation, inputs, from, policy, outcome, failure (error class and code), the first problem]
   it.each([
     ['one good file', [deps], 'files', undefined, 'pass', null, undefined],
-    ['no bundle at all', [], 'files', undefined, 'fail', 'ATTESTATION_MISSING', /^no attestation of type https:\/\/aiprov\.dev\/dependency-audit\/v1 among the bundles given$/],
-    ['files must each verify: a stranger\'s beside a good one', [deps, depsByStranger], 'files', undefined, 'fail', 'SIGNATURE_INVALID', /^1 of 2 bundles did not verify \(signature: /],
+    [
+      'no bundle at all',
+      [],
+      'files',
+      undefined,
+      'fail',
+      'ATTESTATION_MISSING',
+      /^no attestation of type https:\/\/aiprov\.dev\/dependency-audit\/v1 among the bundles given$/,
+    ],
+    [
+      "files must each verify: a stranger's beside a good one",
+      [deps, depsByStranger],
+      'files',
+      undefined,
+      'fail',
+      'SIGNATURE_INVALID',
+      /^1 of 2 bundles did not verify \(signature: /,
+    ],
     ['a file about another commit', [depsOfAnother], 'files', undefined, 'fail', 'SUBJECT_MISMATCH', /^1 of 1 bundle did not verify \(subject: /],
     ['a file that is not JSON', [notJson], 'files', undefined, 'fail', 'BUNDLE_INVALID', /^1 of 1 bundle did not verify \(bundle: /],
-    ['a pool: one trusted is enough, a stranger\'s beside it does not matter', [depsByStranger, deps], 'pool', undefined, 'pass', null, undefined],
-    ['a pool with only a stranger\'s', [depsByStranger], 'pool', undefined, 'fail', 'SIGNATURE_INVALID', /^1 of 1 bundle did not verify/],
-    ['a pool of other types only: none of the asked type', [approved], 'pool', undefined, 'fail', 'ATTESTATION_MISSING', /^no attestation of type .* in the pool$/],
+    ["a pool: one trusted is enough, a stranger's beside it does not matter", [depsByStranger, deps], 'pool', undefined, 'pass', null, undefined],
+    ["a pool with only a stranger's", [depsByStranger], 'pool', undefined, 'fail', 'SIGNATURE_INVALID', /^1 of 1 bundle did not verify/],
+    [
+      'a pool of other types only: none of the asked type',
+      [approved],
+      'pool',
+      undefined,
+      'fail',
+      'ATTESTATION_MISSING',
+      /^no attestation of type .* in the pool$/,
+    ],
     ['a verified audit the policy refuses', [deps], 'files', DENY, 'fail', 'POLICY_FAILED', /^1 verified attestation breaks the policy \(/],
     // Any policy refuses a hallucinated name by default; the review cases use the clean audit.
-    ['a policy without a deps section still refuses the hallucinated name', [deps], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /^1 verified attestation breaks the policy \(/],
-    ['the policy requires a review and there is none', [clean], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /requires an approving review\/v1 attestation from a trusted signer; there is none$/],
+    [
+      'a policy without a deps section still refuses the hallucinated name',
+      [deps],
+      'pool',
+      REVIEW,
+      'fail',
+      'POLICY_FAILED',
+      /^1 verified attestation breaks the policy \(/,
+    ],
+    [
+      'the policy requires a review and there is none',
+      [clean],
+      'pool',
+      REVIEW,
+      'fail',
+      'POLICY_FAILED',
+      /requires an approving review\/v1 attestation from a trusted signer; there is none$/,
+    ],
     ['a trusted approving review', [clean, approved], 'pool', REVIEW, 'pass', null, undefined],
     ['only a rejection', [clean, rejected], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /none of the 1 present verifies and approves$/],
     ['an approval by a stranger', [clean, approvedByStranger], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /none of the 1 present verifies and approves$/],
@@ -104,14 +181,26 @@ describe('verify decides every combination in one place', () => {
 
   it('its VSA: the subject, every bundle checked an input, levels only when it passed', async () => {
     const passed = await run([clean, approved], 'pool', REVIEW);
-    const vsa = vsaForRun(passed, { name: `git+commit:${COMMIT}`, resourceUri: `git+commit:${COMMIT}`, policyApplied: true, freshnessChecked: false, timeVerified: NOW });
+    const vsa = vsaForRun(passed, {
+      name: `git+commit:${COMMIT}`,
+      resourceUri: `git+commit:${COMMIT}`,
+      policyApplied: true,
+      freshnessChecked: false,
+      timeVerified: NOW,
+    });
     expect(validateAgainst('statement', vsa)).toBeNull();
     expect(validateAgainst('vsaPredicate', vsa.predicate)).toBeNull();
     expect(vsa.subject).toEqual([{ name: `git+commit:${COMMIT}`, digest: { gitCommit: COMMIT } }]);
     expect(vsa.predicate.inputAttestations.map((i) => i.uri)).toEqual(['clean.json', 'approved.json']);
     expect(vsa.predicate.verificationResult).toBe('PASSED');
     expect(vsa.predicate.verifiedLevels).toEqual(['AIPROV_SIGNATURE_VERIFIED', 'AIPROV_DEPS_ATTESTED', 'AIPROV_POLICY_PASSED']);
-    const failed = vsaForRun(await run([deps], 'files', DENY), { name: 'x', resourceUri: `git+commit:${COMMIT}`, policyApplied: true, freshnessChecked: true, timeVerified: NOW });
+    const failed = vsaForRun(await run([deps], 'files', DENY), {
+      name: 'x',
+      resourceUri: `git+commit:${COMMIT}`,
+      policyApplied: true,
+      freshnessChecked: true,
+      timeVerified: NOW,
+    });
     expect([failed.predicate.verificationResult, failed.predicate.verifiedLevels]).toEqual(['FAILED', []]);
   });
 });

@@ -16,7 +16,10 @@ const MANIFESTS: [RegExp, Extractor][] = [
   [/(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/, (f, t) => fromPackageLock(f, t)],
   [/(?:^|\/)pnpm-lock\.yaml$/, (f, t) => fromPnpmLock(f, t)],
   [/(?:^|\/)yarn\.lock$/, (f, t) => fromYarnLock(f, t)],
-  [/(?:^|\/)requirements[^/]*\.(?:txt|in)$|(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/, (f, t, read, problem) => fromRequirements(f, t, read, new Set(), problem)],
+  [
+    /(?:^|\/)requirements[^/]*\.(?:txt|in)$|(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/,
+    (f, t, read, problem) => fromRequirements(f, t, read, new Set(), problem),
+  ],
   [/(?:^|\/)pyproject\.toml$/, (f, t) => fromPyproject(f, t)],
   [/(?:^|\/)Pipfile$/, (f, t) => fromPipfile(f, t)],
   [/(?:^|\/)go\.mod$/, (f, t) => fromGoMod(f, t)],
@@ -79,7 +82,12 @@ export async function collectDependencies(files: readonly string[], readTexts: (
     try {
       const names: FoundDependency[] = [];
       // A bad include is named and makes the answer "could not decide"; the including file's other names are still checked.
-      if (manifest) names.push(...manifest[1](file, text, read, (message) => { unread.push({ file, reason: message.startsWith(`${file} `) ? message.slice(file.length + 1) : message }); }));
+      if (manifest)
+        names.push(
+          ...manifest[1](file, text, read, (message) => {
+            unread.push({ file, reason: message.startsWith(`${file} `) ? message.slice(file.length + 1) : message });
+          }),
+        );
       if (isCommandFile(file) && !LOCKFILE.test(file) && !/requirements[^/]*\.(?:txt|in)$/.test(file)) names.push(...commandDependencies(file, text));
       found.push(...names);
     } catch (error) {

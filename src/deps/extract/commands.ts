@@ -23,19 +23,68 @@ type Rule = { ecosystem: Ecosystem; mode: 'packages' | 'runner' };
 const RULES: [RegExp, Rule][] = [
   [/^(?:npm|pnpm|yarn|bun)\s+(?:i|in|install|isntall|add)\b/, { ecosystem: 'npm', mode: 'packages' }],
   [/^(?:npx|bunx|pnpx)\b|^(?:pnpm|yarn)\s+dlx\b|^bun\s+x\b|^npm\s+(?:exec|x)\b/, { ecosystem: 'npm', mode: 'runner' }],
-  [/^(?:python[23]?(?:\.\d+)?\s+-m\s+)?pip[23]?\s+install\b|^uv\s+pip\s+install\b|^uv\s+add\b|^poetry\s+add\b|^pipx\s+install\b|^uv\s+tool\s+install\b|^pdm\s+add\b/, { ecosystem: 'pypi', mode: 'packages' }],
+  [
+    /^(?:python[23]?(?:\.\d+)?\s+-m\s+)?pip[23]?\s+install\b|^uv\s+pip\s+install\b|^uv\s+add\b|^poetry\s+add\b|^pipx\s+install\b|^uv\s+tool\s+install\b|^pdm\s+add\b/,
+    { ecosystem: 'pypi', mode: 'packages' },
+  ],
   [/^(?:uvx|pipx\s+run)\b/, { ecosystem: 'pypi', mode: 'runner' }],
   [/^cargo\s+(?:add|install)\b/, { ecosystem: 'cargo', mode: 'packages' }],
   [/^go\s+(?:get|install)\b/, { ecosystem: 'go', mode: 'packages' }],
 ];
 
-const START = /(?:^|[\s;&|(`'"$!%])(?=(?:sudo\s+)?(?:npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[23]?|python[23]?(?:\.\d+)?\s+-m\s+pip|uv|uvx|poetry|pipx|pdm|cargo|go)\s)/g;
+const START =
+  /(?:^|[\s;&|(`'"$!%])(?=(?:sudo\s+)?(?:npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[23]?|python[23]?(?:\.\d+)?\s+-m\s+pip|uv|uvx|poetry|pipx|pdm|cargo|go)\s)/g;
 /** Options that take a value, so the value is not read as a package. */
 const VALUE_FLAGS = new Set([
-  '--registry', '--prefix', '--workspace', '--filter', '-F', '--tag', '--cache', '--userconfig', '--package', '-p', '-c', '--call',
-  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target',
-  '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--python', '--group', '-G', '--source',
-  '--features', '--version', '--vers', '--git', '--branch', '--rev', '--path', '--registry', '--index', '--rename', '--target-dir', '--profile', '-Z', '--with',
+  '--registry',
+  '--prefix',
+  '--workspace',
+  '--filter',
+  '-F',
+  '--tag',
+  '--cache',
+  '--userconfig',
+  '--package',
+  '-p',
+  '-c',
+  '--call',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--root',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--src',
+  '--python',
+  '--group',
+  '-G',
+  '--source',
+  '--features',
+  '--version',
+  '--vers',
+  '--git',
+  '--branch',
+  '--rev',
+  '--path',
+  '--registry',
+  '--index',
+  '--rename',
+  '--target-dir',
+  '--profile',
+  '-Z',
+  '--with',
 ]);
 
 export function isProse(file: string): boolean {
@@ -45,7 +94,12 @@ export function isProse(file: string): boolean {
 /** The packages install commands in `file` name, as dependencies found at their lines. */
 export function commandDependencies(file: string, text: string, reportedAs = file): FoundDependency[] {
   return commandsInText(file, text).map((hit) => ({
-    ecosystem: hit.ecosystem, name: hit.name, spec: hit.spec, source: { file: reportedAs, line: hit.line, kind: 'command' as const }, ...(hit.local ? { local: hit.local } : {}), ...(hit.extras ? { extras: hit.extras } : {}),
+    ecosystem: hit.ecosystem,
+    name: hit.name,
+    spec: hit.spec,
+    source: { file: reportedAs, line: hit.line, kind: 'command' as const },
+    ...(hit.local ? { local: hit.local } : {}),
+    ...(hit.extras ? { extras: hit.extras } : {}),
   }));
 }
 
@@ -83,7 +137,7 @@ function notebookLines(file: string, text: string): { text: string; line: number
   if (typeof nb !== 'object' || nb === null || !Array.isArray(nb.cells)) throw new ManifestError(file, 'is not a valid notebook (no cells)');
   for (const cell of nb.cells) {
     if (typeof cell !== 'object' || cell === null || cell.cell_type !== 'code') continue;
-    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source ?? '';
+    const source = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
     for (const l of source.split('\n')) {
       // `!pip install x` and `%pip install x` run shell commands from a cell.
       const needle = l.trim();
@@ -114,7 +168,11 @@ export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
 }
 
 function packagesOf(rest: string, rule: Rule): Omit<CommandHit, 'line'>[] {
-  const tokens = rest.trim().split(/\s+/).filter((t) => t !== '').map(unquote);
+  const tokens = rest
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .map(unquote);
   const hits: Omit<CommandHit, 'line'>[] = [];
   const explicitPackages: string[] = [];
   const args: string[] = [];
@@ -141,7 +199,7 @@ function packagesOf(rest: string, rule: Rule): Omit<CommandHit, 'line'>[] {
 }
 
 function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | undefined {
-  if (arg === '' || /[<>{}$*]/.test(arg.replace(/[<>=!~]=?[\d.*]+/g, '')) && ecosystem !== 'pypi') return undefined;
+  if (arg === '' || (/[<>{}$*]/.test(arg.replace(/[<>=!~]=?[\d.*]+/g, '')) && ecosystem !== 'pypi')) return undefined;
   if (/^(?:git\+|https?:|file:|\.{0,2}\/|~\/)/.test(arg) || (ecosystem !== 'go' && arg.includes('/') && !arg.startsWith('@'))) {
     return { ecosystem, name: arg, spec: '', local: arg };
   }
@@ -154,7 +212,9 @@ function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | un
     case 'pypi': {
       if (/[<>{}$]/.test(arg.split(/[<>=!~]/)[0] ?? '')) return undefined;
       const req = splitPep508(arg);
-      return req && isValidName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name) ? { ecosystem, name: req.name, spec: req.spec, ...(req.extras.length > 0 ? { extras: req.extras } : {}) } : undefined;
+      return req && isValidName('pypi', req.name) && !/\.(?:txt|whl|gz|zip)$/.test(req.name)
+        ? { ecosystem, name: req.name, spec: req.spec, ...(req.extras.length > 0 ? { extras: req.extras } : {}) }
+        : undefined;
     }
     case 'go': {
       const [name = '', version = ''] = arg.split('@');
@@ -174,7 +234,13 @@ function unquote(token: string): string {
 /** Files whose text is searched for install commands. */
 export function isCommandFile(file: string): boolean {
   const base = file.split('/').pop() ?? '';
-  return /\.(?:md|mdx|markdown|rst|txt|adoc|sh|bash|zsh|ps1|ya?ml|ipynb|mk|toml|cfg|ini)$/i.test(base)
-    || /^(?:Makefile|makefile|GNUmakefile|Dockerfile.*|Containerfile|Justfile|justfile|Procfile|\.cursorrules|CLAUDE\.md|AGENTS\.md|GEMINI\.md|package\.json)$/.test(base)
-    || file.includes('.cursor/rules/') || file.includes('.claude/') || file.includes('/skills/');
+  return (
+    /\.(?:md|mdx|markdown|rst|txt|adoc|sh|bash|zsh|ps1|ya?ml|ipynb|mk|toml|cfg|ini)$/i.test(base) ||
+    /^(?:Makefile|makefile|GNUmakefile|Dockerfile.*|Containerfile|Justfile|justfile|Procfile|\.cursorrules|CLAUDE\.md|AGENTS\.md|GEMINI\.md|package\.json)$/.test(
+      base,
+    ) ||
+    file.includes('.cursor/rules/') ||
+    file.includes('.claude/') ||
+    file.includes('/skills/')
+  );
 }

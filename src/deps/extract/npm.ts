@@ -27,7 +27,13 @@ export function fromPackageJson(file: string, text: string): FoundDependency[] {
     const fieldAt = text.indexOf(`"${field}"`);
     for (const [name, rawSpec] of Object.entries(deps as Record<string, unknown>)) {
       const c = classify(name, typeof rawSpec === 'string' ? rawSpec : '');
-      found.push({ ecosystem: 'npm', name: c.name, spec: c.spec, source: { file, line: lineOf(text, `"${name}"`, fieldAt), kind: 'manifest' }, ...(c.local ? { local: c.local } : {}) });
+      found.push({
+        ecosystem: 'npm',
+        name: c.name,
+        spec: c.spec,
+        source: { file, line: lineOf(text, `"${name}"`, fieldAt), kind: 'manifest' },
+        ...(c.local ? { local: c.local } : {}),
+      });
     }
   }
   return found;
@@ -54,7 +60,13 @@ export function fromPackageLock(file: string, text: string): FoundDependency[] {
     if (entry.link) return;
     const resolved = entry.resolved ?? '';
     const local = resolved !== '' && !/^https?:\/\/[^/]+\/(?:@[^/]+\/)?[^/]+\/-\//.test(resolved) ? resolved : undefined;
-    found.push({ ecosystem: 'npm', name, spec: entry.version ?? '', source: { file, line: lineOf(text, needle), kind: 'lockfile' }, ...(local ? { local } : {}) });
+    found.push({
+      ecosystem: 'npm',
+      name,
+      spec: entry.version ?? '',
+      source: { file, line: lineOf(text, needle), kind: 'lockfile' },
+      ...(local ? { local } : {}),
+    });
   };
   if (json.packages) {
     for (const [key, entry] of Object.entries(json.packages)) {

@@ -17,7 +17,13 @@ const LOCAL = /^(?:git\+|hg\+|svn\+|bzr\+|https?:|file:|\.{0,2}\/|[A-Za-z]:\\)/;
  * `onBadInclude` when given, and the rest of the file is still read; without
  * it, it is a ManifestError.
  */
-export function fromRequirements(file: string, text: string, include: (file: string) => string | undefined, seen = new Set<string>(), onBadInclude?: (problem: string) => void): FoundDependency[] {
+export function fromRequirements(
+  file: string,
+  text: string,
+  include: (file: string) => string | undefined,
+  seen = new Set<string>(),
+  onBadInclude?: (problem: string) => void,
+): FoundDependency[] {
   if (seen.has(file)) return [];
   seen.add(file);
   const found: FoundDependency[] = [];
@@ -57,7 +63,14 @@ export function fromRequirements(file: string, text: string, include: (file: str
       continue;
     }
     const req = splitPep508(line);
-    if (req) found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineNo, kind: 'manifest' }, ...(req.extras.length > 0 ? { extras: req.extras } : {}) });
+    if (req)
+      found.push({
+        ecosystem: 'pypi',
+        name: req.name,
+        spec: req.spec,
+        source: { file, line: lineNo, kind: 'manifest' },
+        ...(req.extras.length > 0 ? { extras: req.extras } : {}),
+      });
   }
   return found;
 }
@@ -70,7 +83,8 @@ function toml(file: string, text: string): Record<string, unknown> {
   }
 }
 
-const table = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {});
+const table = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** pyproject.toml: PEP 621 `project.dependencies` and extras, PEP 735 groups, Poetry's tables. */
 export function fromPyproject(file: string, text: string): FoundDependency[] {
@@ -83,7 +97,14 @@ export function fromPyproject(file: string, text: string): FoundDependency[] {
       const req = splitPep508(entry);
       if (!req) continue;
       const local = /@\s*\S+/.test(entry.split(';')[0] ?? '') ? entry : undefined;
-      found.push({ ecosystem: 'pypi', name: req.name, spec: req.spec, source: { file, line: lineOf(text, entry), kind: 'manifest' }, ...(local ? { local } : {}), ...(req.extras.length > 0 ? { extras: req.extras } : {}) });
+      found.push({
+        ecosystem: 'pypi',
+        name: req.name,
+        spec: req.spec,
+        source: { file, line: lineOf(text, entry), kind: 'manifest' },
+        ...(local ? { local } : {}),
+        ...(req.extras.length > 0 ? { extras: req.extras } : {}),
+      });
     }
   };
   const project = table(doc.project);
@@ -106,7 +127,14 @@ export function fromPipfile(file: string, text: string): FoundDependency[] {
 }
 
 /** A TOML table of `name = "spec"` or `name = { version, git, path, package }` (Poetry, Pipfile, Cargo). */
-export function fromKeyTable(file: string, text: string, deps: Record<string, unknown>, ecosystem: 'pypi' | 'cargo', found: FoundDependency[], skip: string[]): void {
+export function fromKeyTable(
+  file: string,
+  text: string,
+  deps: Record<string, unknown>,
+  ecosystem: 'pypi' | 'cargo',
+  found: FoundDependency[],
+  skip: string[],
+): void {
   for (const [key, value] of Object.entries(deps)) {
     if (skip.includes(key)) continue;
     const detail = table(value);

@@ -52,7 +52,11 @@ export class CachedRegistry implements PackageRegistry {
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
-      throw new UsageError(`cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { field: 'cacheDir', value: this.dir, code: 'BAD_PATH' });
+      throw new UsageError(`cannot be written to (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+        field: 'cacheDir',
+        value: this.dir,
+        code: 'BAD_PATH',
+      });
     }
   }
 }

@@ -10,12 +10,23 @@ export interface HttpOptions extends HttpSettings {
   headers?: Record<string, string>;
 }
 
-export const DEFAULT_HTTP: HttpOptions = { timeoutMs: 10_000, retries: 3, backoffMs: 250, maxBytes: 64 * 1024 * 1024, maxRetryAfterMs: 60_000, maxRedirects: 3 };
+export const DEFAULT_HTTP: HttpOptions = {
+  timeoutMs: 10_000,
+  retries: 3,
+  backoffMs: 250,
+  maxBytes: 64 * 1024 * 1024,
+  maxRetryAfterMs: 60_000,
+  maxRedirects: 3,
+};
 
 export type FailureKind = HttpFailure['kind'] | 'bad-json';
 
 export class RegistryFailure extends Error {
-  constructor(readonly kind: FailureKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'RegistryFailure';
   }
@@ -26,7 +37,12 @@ export type JsonResponse = { status: 200; json: unknown } | { status: 404 | 410 
 export async function getJson(url: string, options: HttpOptions): Promise<JsonResponse> {
   let answer;
   try {
-    answer = await httpExchange(url, { method: 'GET', headers: { accept: 'application/json', ...options.headers }, idempotent: true }, { ...options, crossHostReads: false }, url);
+    answer = await httpExchange(
+      url,
+      { method: 'GET', headers: { accept: 'application/json', ...options.headers }, idempotent: true },
+      { ...options, crossHostReads: false },
+      url,
+    );
   } catch (error) {
     if (error instanceof HttpFailure) throw new RegistryFailure(error.kind, error.message, error.status);
     throw error;

@@ -36,9 +36,13 @@ export class NpmRegistry implements PackageRegistry {
     if (scope && !target.scoped) {
       const named = this.config.repositoryScopes[scope];
       if (named !== undefined) {
-        return { status: 'error', error: `${scope} is a private scope: the repository's .npmrc names ${named} for it, which is not used without --trust-repo-config; not sent to ${target.registry}` };
+        return {
+          status: 'error',
+          error: `${scope} is a private scope: the repository's .npmrc names ${named} for it, which is not used without --trust-repo-config; not sent to ${target.registry}`,
+        };
       }
-      if (this.privateScopes.includes(scope)) return { status: 'error', error: `${scope} is a private scope with no registry configured for it; not sent to ${target.registry}` };
+      if (this.privateScopes.includes(scope))
+        return { status: 'error', error: `${scope} is a private scope with no registry configured for it; not sent to ${target.registry}` };
     }
     const url = `${target.registry}${name.replace('/', '%2f')}`;
     const headers = { accept: 'application/json', ...(target.authorization ? { authorization: target.authorization } : {}) };
@@ -88,7 +92,8 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
     ...(latest ? { latest } : {}),
     versionCount: versions.length,
     unpublished: versions.length === 0 || p.time?.unpublished !== undefined,
-    securityHolding: latest !== undefined && /-security$/.test(latest) && (/security holding package/i.test(description) || /npm\/security-holder/.test(repoUrl)),
+    securityHolding:
+      latest !== undefined && /-security$/.test(latest) && (/security holding package/i.test(description) || /npm\/security-holder/.test(repoUrl)),
   };
   if (typeof p.time?.created === 'string') info.created = p.time.created;
   else {
@@ -99,7 +104,8 @@ export function parsePackument(name: string, json: unknown): PackageInfo | undef
   for (const [version, m] of Object.entries(p.versions)) {
     const scripts = LIFECYCLE.filter((s) => typeof m.scripts?.[s] === 'string');
     const deprecated = typeof m.deprecated === 'string' && m.deprecated !== '' ? m.deprecated : undefined;
-    if (scripts.length > 0 || deprecated) flags[version] = { ...(scripts.length > 0 ? { installScripts: scripts } : {}), ...(deprecated ? { deprecated } : {}) };
+    if (scripts.length > 0 || deprecated)
+      flags[version] = { ...(scripts.length > 0 ? { installScripts: scripts } : {}), ...(deprecated ? { deprecated } : {}) };
   }
   if (versions.length > 0) info.versionFlags = flags;
   if (manifest && latest !== undefined) {

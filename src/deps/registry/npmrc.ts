@@ -91,7 +91,10 @@ export function parseIni(text: string, env: NodeJS.ProcessEnv | null): Record<st
     const eq = line.indexOf('=');
     if (eq === -1) continue;
     const key = line.slice(0, eq).trim();
-    const unquoted = line.slice(eq + 1).trim().replace(/^["']|["']$/g, '');
+    const unquoted = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^["']|["']$/g, '');
     out[key] = env === null ? unquoted : unquoted.replace(/\$\{([^}]+)\}/g, (_m, name: string) => env[name] ?? '');
   }
   return out;
@@ -105,8 +108,10 @@ function withSlash(url: string): string {
 export function registryFor(config: NpmConfig, name: string): { registry: string; scoped: boolean; authorization?: string } {
   const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
   const scoped = scope !== undefined && config.scopes[scope] !== undefined;
-  const registry = scoped && scope ? config.scopes[scope] ?? config.registry : config.registry;
+  const registry = scoped && scope ? (config.scopes[scope] ?? config.registry) : config.registry;
   const bare = registry.replace(/^https?:/, '');
-  const match = Object.keys(config.auth).filter((prefix) => bare.startsWith(prefix)).sort((a, b) => b.length - a.length)[0];
+  const match = Object.keys(config.auth)
+    .filter((prefix) => bare.startsWith(prefix))
+    .sort((a, b) => b.length - a.length)[0];
   return { registry, scoped, ...(match ? { authorization: config.auth[match] } : {}) };
 }

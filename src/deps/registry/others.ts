@@ -13,17 +13,33 @@ async function guarded(fn: () => Promise<Lookup>): Promise<Lookup> {
 /** PyPI's JSON API (`/pypi/<name>/json`); the index URL is configurable. */
 export class PypiRegistry implements PackageRegistry {
   readonly ecosystem = 'pypi';
-  constructor(readonly origin: string, private readonly http: HttpOptions) {}
+  constructor(
+    readonly origin: string,
+    private readonly http: HttpOptions,
+  ) {}
 
   lookup(name: string): Promise<Lookup> {
     return guarded(async () => {
       const url = `${this.origin.replace(/\/$/, '')}/pypi/${pep503(name)}/json`;
       const response = await getJson(url, this.http);
       if (response.status !== 200) return { status: 'not-found' };
-      const json = response.json as { info?: { name?: string; version?: string; project_urls?: Record<string, string> | null; home_page?: string | null; provides_extra?: string[] | null; requires_dist?: string[] | null }; releases?: Record<string, { upload_time_iso_8601?: string; yanked?: boolean }[]> };
+      const json = response.json as {
+        info?: {
+          name?: string;
+          version?: string;
+          project_urls?: Record<string, string> | null;
+          home_page?: string | null;
+          provides_extra?: string[] | null;
+          requires_dist?: string[] | null;
+        };
+        releases?: Record<string, { upload_time_iso_8601?: string; yanked?: boolean }[]>;
+      };
       if (typeof json.info !== 'object' || typeof json.releases !== 'object') return { status: 'error', error: `${url}: not a PyPI project document` };
       const releases = Object.entries(json.releases).filter(([, files]) => files.length > 0 && !files.every((f) => f.yanked === true));
-      const uploads = releases.flatMap(([, files]) => files.map((f) => f.upload_time_iso_8601 ?? '')).filter((t) => t !== '').sort();
+      const uploads = releases
+        .flatMap(([, files]) => files.map((f) => f.upload_time_iso_8601 ?? ''))
+        .filter((t) => t !== '')
+        .sort();
       const urls = Object.values(json.info.project_urls ?? {}).concat(json.info.home_page ?? []);
       const repo = urls.find((u) => /github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht/.test(u));
       const info: PackageInfo = {
@@ -56,7 +72,10 @@ function definedExtras(info: { provides_extra?: string[] | null; requires_dist?:
 /** The Go module proxy: `@latest` says whether a module exists. */
 export class GoProxy implements PackageRegistry {
   readonly ecosystem = 'go';
-  constructor(readonly origin: string, private readonly http: HttpOptions) {}
+  constructor(
+    readonly origin: string,
+    private readonly http: HttpOptions,
+  ) {}
 
   lookup(name: string): Promise<Lookup> {
     return guarded(async () => {
@@ -65,7 +84,10 @@ export class GoProxy implements PackageRegistry {
       const response = await getJson(`${this.origin.replace(/\/$/, '')}/${escaped}/@latest`, this.http);
       if (response.status !== 200) return { status: 'not-found' };
       const latest = response.json as { Version?: string; Time?: string };
-      return { status: 'found', info: { name, ...(latest.Version ? { latest: latest.Version } : {}), versionCount: 1, unpublished: false, securityHolding: false } };
+      return {
+        status: 'found',
+        info: { name, ...(latest.Version ? { latest: latest.Version } : {}), versionCount: 1, unpublished: false, securityHolding: false },
+      };
     });
   }
 }
@@ -73,13 +95,22 @@ export class GoProxy implements PackageRegistry {
 /** crates.io's API (`/api/v1/crates/<name>`). */
 export class CratesRegistry implements PackageRegistry {
   readonly ecosystem = 'cargo';
-  constructor(readonly origin: string, private readonly http: HttpOptions) {}
+  constructor(
+    readonly origin: string,
+    private readonly http: HttpOptions,
+  ) {}
 
   lookup(name: string): Promise<Lookup> {
     return guarded(async () => {
-      const response = await getJson(`${this.origin.replace(/\/$/, '')}/api/v1/crates/${name}`, { ...this.http, headers: { 'user-agent': 'aiprov (https://aiprov.dev)' } });
+      const response = await getJson(`${this.origin.replace(/\/$/, '')}/api/v1/crates/${name}`, {
+        ...this.http,
+        headers: { 'user-agent': 'aiprov (https://aiprov.dev)' },
+      });
       if (response.status !== 200) return { status: 'not-found' };
-      const json = response.json as { crate?: { name?: string; created_at?: string; recent_downloads?: number; repository?: string | null; max_version?: string }; versions?: { yanked?: boolean }[] };
+      const json = response.json as {
+        crate?: { name?: string; created_at?: string; recent_downloads?: number; repository?: string | null; max_version?: string };
+        versions?: { yanked?: boolean }[];
+      };
       if (!json.crate) return { status: 'error', error: `crates.io: no crate object for ${name}` };
       const live = (json.versions ?? []).filter((v) => v.yanked !== true).length;
       const info: PackageInfo = {

@@ -32,10 +32,7 @@ export interface PackageInfo {
   versionFlags?: Record<string, { installScripts?: string[]; deprecated?: string }>;
 }
 
-export type Lookup =
-  | { status: 'found'; info: PackageInfo }
-  | { status: 'not-found' }
-  | { status: 'error'; error: string };
+export type Lookup = { status: 'found'; info: PackageInfo } | { status: 'not-found' } | { status: 'error'; error: string };
 
 /** The role every registry adapter plays. */
 export interface PackageRegistry {

@@ -18,7 +18,12 @@ export const TARGETS = 10_000;
 const LONG = 10;
 const MIN_LENGTH = 4;
 const PREFIXES: Record<Ecosystem, string[]> = { npm: ['node-', 'js-', 'nodejs-'], pypi: ['python-', 'python3-', 'py-', 'py'], go: [], cargo: ['rust-', 'rs-'] };
-const SUFFIXES: Record<Ecosystem, string[]> = { npm: ['-js', '.js', 'js', '-node', '-nodejs'], pypi: ['-python', '-py', 'py', '-python3'], go: [], cargo: ['-rs', '-rust'] };
+const SUFFIXES: Record<Ecosystem, string[]> = {
+  npm: ['-js', '.js', 'js', '-node', '-nodejs'],
+  pypi: ['-python', '-py', 'py', '-python3'],
+  go: [],
+  cargo: ['-rs', '-rust'],
+};
 
 /** PyPI's own collision rule: drop separators, `l` and `i` as `1`, `o` as `0`. */
 export function ultranormalize(name: string): string {
@@ -43,7 +48,10 @@ export class TyposquatIndex {
   private readonly byUltra = new Map<string, string[]>();
 
   /** `names`: the names to protect, most popular first. */
-  constructor(readonly ecosystem: Ecosystem, names: readonly string[]) {
+  constructor(
+    readonly ecosystem: Ecosystem,
+    names: readonly string[],
+  ) {
     names.forEach((raw, i) => {
       const name = canonicalName(ecosystem, raw);
       if (this.rank.has(name)) return;
@@ -89,13 +97,16 @@ export class TyposquatIndex {
     if (this.ecosystem !== 'npm') return [];
     const { scope, rest } = splitScope(name);
     if (scope !== undefined) {
-      const words = [`${scope}-${rest}`, `${scope}${rest}`].filter((c) => this.rank.has(c)).map((target) => ({ target, how: 'scope confusion: the same words without the scope', rule: 'scope' as const }));
+      const words = [`${scope}-${rest}`, `${scope}${rest}`]
+        .filter((c) => this.rank.has(c))
+        .map((target) => ({ target, how: 'scope confusion: the same words without the scope', rule: 'scope' as const }));
       const near: TyposquatMatch[] = [];
       if (scope.length >= MIN_LENGTH) {
         for (const key of deletes(`${scope}/${rest}`, 1)) {
           for (const candidate of this.byDeletion.get(`@${key}`) ?? []) {
             const other = splitScope(candidate);
-            if (other.scope !== undefined && other.rest === rest && other.scope !== scope && osaDistance(scope, other.scope, 1) <= 1) near.push({ target: candidate, how: 'the same name under a scope one character away', rule: 'edit' });
+            if (other.scope !== undefined && other.rest === rest && other.scope !== scope && osaDistance(scope, other.scope, 1) <= 1)
+              near.push({ target: candidate, how: 'the same name under a scope one character away', rule: 'edit' });
           }
         }
       }
@@ -105,7 +116,9 @@ export class TyposquatIndex {
     for (let i = 1; i < name.length; i++) {
       const withDash = name.charAt(i) === '-' ? `@${name.slice(0, i)}/${name.slice(i + 1)}` : undefined;
       const joined = `@${name.slice(0, i)}/${name.slice(i)}`;
-      for (const candidate of [withDash, joined]) if (candidate !== undefined && this.rank.has(candidate)) found.push({ target: candidate, how: 'scope confusion: the scope written as a prefix', rule: 'scope' });
+      for (const candidate of [withDash, joined])
+        if (candidate !== undefined && this.rank.has(candidate))
+          found.push({ target: candidate, how: 'scope confusion: the scope written as a prefix', rule: 'scope' });
     }
     return found;
   }
@@ -115,7 +128,10 @@ export class TyposquatIndex {
     const found: TyposquatMatch[] = same.map((target) => ({ target, how: 'differs only in separators (- _ .)', rule: 'separators' }));
     if (this.ecosystem !== 'pypi') return found;
     const ultra = (this.byUltra.get(ultranormalize(name)) ?? []).filter((c) => c !== name && !same.includes(c));
-    return [...found, ...ultra.map((target) => ({ target, how: 'collides with it under PyPI\'s normalisation (l/i as 1, o as 0, no separators)', rule: 'separators' as const }))];
+    return [
+      ...found,
+      ...ultra.map((target) => ({ target, how: "collides with it under PyPI's normalisation (l/i as 1, o as 0, no separators)", rule: 'separators' as const })),
+    ];
   }
 
   private affixes(name: string): TyposquatMatch[] {
@@ -149,7 +165,9 @@ export class TyposquatIndex {
         }
       }
     }
-    return [...found].filter((c) => typoOf(name, c)).map((target) => ({ target, how: 'one or two characters away (typed, swapped, dropped or doubled)', rule: 'edit' }));
+    return [...found]
+      .filter((c) => typoOf(name, c))
+      .map((target) => ({ target, how: 'one or two characters away (typed, swapped, dropped or doubled)', rule: 'edit' }));
   }
 }
 

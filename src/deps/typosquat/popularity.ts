@@ -17,7 +17,10 @@ export class Popularity {
   readonly ranked: readonly string[];
 
   /** `entries`: names with monthly downloads (npm), or in rank order with none (PyPI). */
-  constructor(readonly ecosystem: Ecosystem, entries: readonly { name: string; downloads?: number }[]) {
+  constructor(
+    readonly ecosystem: Ecosystem,
+    entries: readonly { name: string; downloads?: number }[],
+  ) {
     // A stable sort: names with the same downloads keep the file's (alphabetical) order.
     const order = entries.every((e) => e.downloads !== undefined) ? [...entries].sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0)) : entries;
     const ranked: string[] = [];
@@ -54,9 +57,15 @@ export function shippedPopularity(ecosystem: Ecosystem): Popularity | undefined 
 function load(ecosystem: Ecosystem): Popularity | undefined {
   const file = ecosystem === 'npm' ? 'npm-popularity.txt.br' : ecosystem === 'pypi' ? 'pypi-popularity.txt.br' : undefined;
   if (file === undefined) return undefined;
-  const lines = brotliDecompressSync(readFileSync(DATA(file))).toString('utf8').split('\n').filter((l) => l !== '');
-  return new Popularity(ecosystem, lines.map((line) => {
-    const tab = line.indexOf('\t');
-    return tab === -1 ? { name: line } : { name: line.slice(0, tab), downloads: Number(line.slice(tab + 1)) };
-  }));
+  const lines = brotliDecompressSync(readFileSync(DATA(file)))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  return new Popularity(
+    ecosystem,
+    lines.map((line) => {
+      const tab = line.indexOf('\t');
+      return tab === -1 ? { name: line } : { name: line.slice(0, tab), downloads: Number(line.slice(tab + 1)) };
+    }),
+  );
 }
