@@ -2,7 +2,7 @@ import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import { parseIdentity } from '../authorship/identity.js';
 import type { ScanWarning } from '../authorship/types.js';
-import { attributeChange, type ChangedFile } from '../blame/change.js';
+import { attributeChange, type ChangeAttribution, type ChangedFile } from '../blame/change.js';
 import type { BlameContext } from '../blame/blame.js';
 import { GitError } from '../kernel/errors.js';
 import { envelope, type Envelope } from '../kernel/schemas.js';
@@ -13,11 +13,11 @@ import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig,
 import type { RiskRule } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
 import { readReviews } from './review.js';
-import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, type Review } from './coverage.js';
+import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, type Review, type ReviewReach } from './coverage.js';
 
 export type { Review } from './coverage.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
-import type { DepsConfig } from '../deps/settings.js';
+import type { DepsConfig, DepsSettings } from '../deps/settings.js';
 import { decide, type Outcome } from '../policy/decision.js';
 import { atOrAbove, type Severity } from '../policy/severity.js';
 import type { Ecosystem, Verdict } from '../deps/types.js';
@@ -124,10 +124,59 @@ export interface CheckReport extends Envelope<'checkReport'> {
  */
 export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const { git } = options.context;
+  const { base, head } = await changeRange(git, options);
+  const policy = await options.policyAt(base);
+  // The analyser the change is judged with knows the base's agent signatures, not the checkout's.
+  const context: CheckContext =
+    policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
+  const rules = effectiveRules(policy.risk, policy.source);
+  const escalate = policy.review?.escalate ?? [...DEFAULT_ESCALATE];
+
+  const commits = await changeCommits(git, base, head);
+  const attribution = await attributeChange({ context, base, head });
+  const analysed = context.analyser.open(attribution.warnings);
+  await analysed.load(new Set(commits.map((c) => c.sha)));
+  const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
+
+  const shas = commits.map((c) => c.sha);
+  const reviews = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas), context.analyser)];
+  const hunks = changeHunks(attribution, rules, policy.source, escalate, head, shas);
+  applyReviews(hunks, reviews, requiredReviewers(policy.review, policy.source), changeReach(commits));
+
+  const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
+  const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
+  const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
+  const audit = await auditChange({ context, base, head, settings: depsSettings(policy.deps), ...withoutAllow(options.deps) });
+  const dependencies = introducedFindings(audit, aiLineSet);
+  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true);
+
+  return {
+    ...envelope('checkReport'),
+    base,
+    head,
+    policySource: policy.source,
+    decision: verdict.decision,
+    outcome: verdict.outcome,
+    reasons: verdict.reasons,
+    change: { commits: commits.length, aiCommits, ...changeTotals(attribution.files) },
+    hunks,
+    secrets,
+    dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn },
+    couldNotDecide: verdict.couldNotDecide,
+    reviews,
+    metrics: findingMetrics(hunks, secrets, dependencies.failing, verdict.waiting),
+    escalate,
+    rules,
+    ...(policy.output ? { output: policy.output } : {}),
+    warnings: [...attribution.warnings, ...audit.warnings],
+  };
+}
+
+/** The change's two ends as commit ids; a base not in the clone says how to fetch it. */
+async function changeRange(git: CheckContext['git'], options: CheckOptions): Promise<{ base: string; head: string }> {
   const head = await git.resolveCommit(options.head ?? 'HEAD');
-  let base: string;
   try {
-    base = await git.resolveCommit(options.base);
+    return { base: await git.resolveCommit(options.base), head };
   } catch (error) {
     if (error instanceof GitError) {
       throw new GitError(
@@ -138,17 +187,11 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     }
     throw error;
   }
-  const policy = await options.policyAt(base);
-  // The analyser the change is judged with knows the base's agent signatures, not the checkout's.
-  const context: CheckContext =
-    policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
-  const rules = effectiveRules(policy.risk, policy.source);
-  const compiled = compileRules(rules, policy.source);
-  const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
-  const escalate = policy.review?.escalate ?? [...DEFAULT_ESCALATE];
+}
 
+/** The change's commits, newest first; a shallow clone cut inside the change is refused (the cut commit would seem to add whole files). */
+async function changeCommits(git: CheckContext['git'], base: string, head: string): Promise<CommitRecord[]> {
   const inRange = await git.listCommits(`${base}..${head}`);
-  // A shallow clone cut inside the change makes the cut commit seem to add whole files: who wrote them is not known.
   const boundary = new Set(await git.shallowBoundary());
   const cut = inRange.find((sha) => boundary.has(sha));
   if (cut !== undefined)
@@ -158,76 +201,78 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     );
   const commits: CommitRecord[] = [];
   for await (const c of git.logCommits(inRange)) commits.push(c);
-  const attribution = await attributeChange({ context, base, head });
-  const analysed = context.analyser.open(attribution.warnings);
-  await analysed.load(new Set(commits.map((c) => c.sha)));
-  const aiCommits = new Set<string>();
-  for (const c of commits) if (analysed.analyse(c).ai) aiCommits.add(c.sha);
+  return commits;
+}
 
-  const reviews = [
-    ...reviewsOf(commits, context.analyser),
-    ...notedReviews(
-      await readReviews(
-        git,
-        commits.map((c) => c.sha),
-      ),
-      context.analyser,
-    ),
-  ];
+/** The AI-written hunks under the rules, and the gate's own configuration whoever changed it and however (a deletion too). */
+function changeHunks(
+  attribution: ChangeAttribution,
+  rules: RiskRule[],
+  source: string,
+  escalate: readonly Severity[],
+  head: string,
+  shas: string[],
+): RiskyHunk[] {
+  const compiled = compileRules(rules, source);
+  const byId = new Map<string, RiskRule>(rules.map((r) => [r.id, r]));
   const hunks: RiskyHunk[] = [];
   for (const file of attribution.files) hunks.push(...riskyHunks(file, compiled, byId, escalate));
-  // The gate's own configuration needs review whoever changed it and however (a deletion too).
   const anyAuthor = compiled.filter((c) => c.rule.anyAuthor === true);
   for (const path of attribution.changed) {
-    const file = attribution.files.find((f) => f.path === path);
-    const all = file?.added ?? [];
+    const all = attribution.files.find((f) => f.path === path)?.added ?? [];
     for (const m of classify(anyAuthor, { path, lines: all.length > 0 ? all : [{ line: 0, text: '' }] })) {
       if (hunks.some((h) => h.path === path && h.rule === m.rule)) continue;
       const hunk = hunkOf(path, all.length > 0 ? all : [{ line: 0, text: '', sha: head, agents: [], models: [] }], m, byId.get(m.rule), escalate);
-      hunk.commits = all.length > 0 ? hunk.commits : commits.map((c) => c.sha);
+      hunk.commits = all.length > 0 ? hunk.commits : shas;
       if (all.length === 0) hunk.because = `the file matches ${m.matched} (lines removed)`;
       hunks.push(hunk);
     }
   }
-  const requirements = requiredReviewers(policy.review, policy.source);
-  const reach = changeReach(commits);
+  return hunks;
+}
+
+/** Each hunk's reviewers (when the policy names who may review its path) and the valid reviews that cover it; each requirement must be met. */
+function applyReviews(hunks: RiskyHunk[], reviews: readonly Review[], requirements: ReturnType<typeof requiredReviewers>, reach: ReviewReach): void {
+  const email = (v: string): string => (parseIdentity(v)?.email ?? '').toLowerCase();
   for (const hunk of hunks) {
     const applying = requirements.filter((r) => r.include.some((g) => globMatches(g, hunk.path)) && !r.exclude.some((g) => globMatches(g, hunk.path)));
     if (applying.length > 0) hunk.reviewers = [...new Set(applying.flatMap((r) => r.names))];
     const valid = coveringReviews({ commits: hunk.commits, path: hunk.path }, reviews, reach).map((r) => r.reviewer);
-    // Each requirement that applies must be met by one of its reviewers.
-    const met = applying.every((r) => valid.some((v) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())));
-    hunk.reviewedBy = met
-      ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has((parseIdentity(v)?.email ?? '').toLowerCase())))
-      : [];
+    const met = applying.every((r) => valid.some((v) => r.reviewers.has(email(v))));
+    hunk.reviewedBy = met ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has(email(v)))) : [];
   }
+}
 
-  const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
-  const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
-  const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
+/** The base's `deps:` thresholds and suppressions as audit settings (never its registry hosts). */
+function depsSettings(d: DepsConfig | undefined): Partial<DepsSettings> {
+  if (!d) return {};
+  return {
+    ...(d.failOn ? { failOn: d.failOn } : {}),
+    ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}),
+    ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}),
+    ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}),
+    ...(d.suppressions ? { suppressions: d.suppressions } : {}),
+    ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}),
+  };
+}
 
-  const d = policy.deps;
-  const settings = d
-    ? {
-        ...(d.failOn ? { failOn: d.failOn } : {}),
-        ...(d.newPackageDays !== undefined ? { newPackageDays: d.newPackageDays } : {}),
-        ...(d.minMonthlyDownloads !== undefined ? { minMonthlyDownloads: d.minMonthlyDownloads } : {}),
-        ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}),
-        ...(d.suppressions ? { suppressions: d.suppressions } : {}),
-        ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}),
-      }
-    : {};
-  const audit = await auditChange({ context, base, head, settings, ...withoutAllow(options.deps) });
-  const dependencies = introducedFindings(audit, aiLineSet);
-
+/** The reasons, the policy layer's outcome, and the decision the content calls for. */
+function judge(
+  hunks: readonly RiskyHunk[],
+  secrets: readonly SecretFinding[],
+  dependencies: { failing: IntroducedDependency[]; unknown: IntroducedDependency[] },
+  failOn: string,
+  allowUnknown: boolean,
+): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
+  const { failing, unknown } = dependencies;
   const reasons: string[] = [];
-  if (dependencies.failing.length > 0)
+  if (failing.length > 0)
     reasons.push(
-      `${dependencies.failing.length} introduced dependenc${dependencies.failing.length === 1 ? 'y' : 'ies'} flagged at ${audit.failOn} or above: ${dependencies.failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
+      `${failing.length} introduced dependenc${failing.length === 1 ? 'y' : 'ies'} flagged at ${failOn} or above: ${failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
     );
   const couldNotDecide =
-    dependencies.unknown.length > 0 && options.deps?.allowUnknown !== true
-      ? `${dependencies.unknown.length} introduced name${dependencies.unknown.length === 1 ? '' : 's'} could not be looked up (${dependencies.unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
+    unknown.length > 0 && !allowUnknown
+      ? `${unknown.length} introduced name${unknown.length === 1 ? '' : 's'} could not be looked up (${unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
       : null;
   if (secrets.length > 0)
     reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
@@ -236,18 +281,17 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     reasons.push(
       `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
     );
-  const outcome = decide({
-    failing: secrets.length + dependencies.failing.length,
-    undecided: dependencies.unknown.length,
-    waiting: waiting.length,
-    allowUndecided: options.deps?.allowUnknown === true,
-  });
+  const outcome = decide({ failing: secrets.length + failing.length, undecided: unknown.length, waiting: waiting.length, allowUndecided: allowUnknown });
   const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
+  return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
+}
 
-  const lines = attribution.files.reduce((n, f) => n + f.added.length, 0);
+/** Added lines, those an agent wrote, and by which agent (`shared` when several claim a line). */
+function changeTotals(files: readonly ChangedFile[]): { lines: number; aiLines: number; aiShare: number; byAgent: Record<string, number> } {
+  const lines = files.reduce((n, f) => n + f.added.length, 0);
   const byAgent: Record<string, number> = {};
   let aiLines = 0;
-  for (const f of attribution.files) {
+  for (const f of files) {
     for (const l of f.added) {
       if (l.agents.length === 0) continue;
       aiLines++;
@@ -255,6 +299,16 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
       byAgent[key] = (byAgent[key] ?? 0) + 1;
     }
   }
+  return { lines, aiLines, aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6, byAgent };
+}
+
+/** What a dashboard counts: findings by severity and by rule (hunks at their tier, secrets critical, flagged dependencies critical or high). */
+function findingMetrics(
+  hunks: readonly RiskyHunk[],
+  secrets: readonly SecretFinding[],
+  failing: readonly IntroducedDependency[],
+  waiting: number,
+): CheckReport['metrics'] {
   const findingsBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   const findingsByRule: Record<string, number> = {};
   const count = (rule: string, tier: Severity): void => {
@@ -263,35 +317,8 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   };
   for (const h of hunks) count(`risk/${h.rule}`, h.tier);
   for (const x of secrets) count(`secret/${x.rule.replace('@secretlint/secretlint-rule-', '')}`, 'critical');
-  for (const x of dependencies.failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
-  const metrics = { escalations: hunks.filter((h) => h.escalated).length, waiting: waiting.length, findingsBySeverity, findingsByRule };
-  return {
-    ...envelope('checkReport'),
-    base,
-    head,
-    policySource: policy.source,
-    decision,
-    outcome,
-    reasons,
-    change: {
-      commits: commits.length,
-      aiCommits: aiCommits.size,
-      lines,
-      aiLines,
-      aiShare: lines === 0 ? 0 : Math.round((aiLines / lines) * 1e6) / 1e6,
-      byAgent,
-    },
-    hunks,
-    secrets,
-    dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn },
-    couldNotDecide,
-    reviews,
-    metrics,
-    escalate,
-    rules,
-    ...(policy.output ? { output: policy.output } : {}),
-    warnings: [...attribution.warnings, ...audit.warnings],
-  };
+  for (const x of failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
+  return { escalations: hunks.filter((h) => h.escalated).length, waiting, findingsBySeverity, findingsByRule };
 }
 
 /** Runs of consecutive AI-written added lines, each classified; one entry per rule that covers a run. */
