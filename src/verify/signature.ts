@@ -58,98 +58,15 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  */
 export function verifySignature(json: unknown, trust: Trust, checks: CheckList, artifact?: SignedArtifact): SignatureOutcome {
   const none: SignatureOutcome = { signedAt: [] };
-  const shape = shapeOf(json);
-  if (typeof shape === 'string') {
-    checks.fail('bundle', shape);
-    return none;
-  }
-  let bundle: Bundle;
-  try {
-    bundle = bundleFromJSON(json);
-  } catch (error) {
-    checks.fail('bundle', `is not a valid Sigstore bundle: ${message(error)}`);
-    return none;
-  }
-  if (shape.content === 'message' && !artifact) {
-    checks.fail('bundle', 'signs an artifact (a message signature), but no artifact was given to check it against');
-    return none;
-  }
-  checks.pass(
-    'bundle',
-    `${shape.content === 'dsse' ? 'DSSE envelope' : 'message signature'} (${shape.mediaType}), one signature, ${shape.material === 'key' ? `key ${shape.hint.slice(0, 16)}…` : 'certificate'}`,
-  );
-
-  // Which key may have signed: the one the hint names, or, when the hint names none of them (other tools' hints are not aiprov's key ids), each in turn; the signature decides.
-  let candidates: readonly (KeyObject | undefined)[] = [undefined];
-  let root: TrustedRoot;
-  if (trust.kind === 'keys') {
-    if (shape.material !== 'key') {
-      checks.fail('signature', 'is signed with a certificate, but verification was asked against keys (give a certificate identity instead)');
-      return none;
-    }
-    const named = trust.keys.filter((k) => keyId(k) === shape.hint);
-    candidates = named.length > 0 ? named : trust.keys;
-    if (candidates.length === 0) {
-      checks.fail('signature', 'no trusted key was given');
-      return none;
-    }
-    root = trust.root ?? NO_AUTHORITIES;
-  } else {
-    if (shape.material !== 'certificate') {
-      checks.fail('signature', 'is signed with a key, not a certificate (give --key to verify it)');
-      return none;
-    }
-    root = trust.root;
-  }
-
-  let entity: SignedEntity;
-  try {
-    entity = toSignedEntity(bundle, artifact && 'bytes' in artifact ? artifact.bytes : Buffer.alloc(0));
-  } catch (error) {
-    checks.fail('bundle', `cannot be read: ${message(error)}`);
-    return none;
-  }
-  if (shape.content === 'message' && artifact) {
-    const digested = checkDigest(bundle, entity, artifact);
-    if ('problem' in digested) {
-      checks.fail('signature', digested.problem);
-      return none;
-    }
-    entity = digested.entity;
-  }
-
-  let signer: ReturnType<Verifier['verify']> | undefined;
-  let failure = '';
-  const thresholds =
-    trust.kind === 'keys'
-      ? { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }
-      : { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
-  for (const key of candidates) {
-    try {
-      const material = toTrustMaterial(
-        root,
-        key &&
-          ((hint: string) => {
-            if (hint !== shape.hint) throw new Error(`no key ${hint}`);
-            return { publicKey: key, validFor: () => true };
-          }),
-      );
-      signer = new Verifier(material, thresholds).verify(entity);
-      break;
-    } catch (error) {
-      failure = message(error);
-    }
-  }
-  if (!signer) {
-    const unnamed = trust.kind === 'keys' && !trust.keys.some((k) => keyId(k) === shape.hint);
-    checks.fail(
-      'signature',
-      unnamed
-        ? `signed by key ${shape.hint}, which is not among the ${candidates.length} trusted, and verifies with none of them`
-        : `does not verify: ${failure}`,
-    );
-    return none;
-  }
+  // Each stage records its check, failed or passed; the first that fails ends it.
+  const read = readBundle(json, checks, artifact);
+  if (!read) return none;
+  const trusted = trustFor(trust, read.shape, checks);
+  if (!trusted) return none;
+  const entity = signedEntity(read.bundle, read.shape, checks, artifact);
+  if (!entity) return none;
+  const signer = verifyWithCandidates(entity, trust, read.shape, trusted, checks);
+  if (!signer) return none;
   const signedAt = signedTimes(entity);
   const logs = entity.tlogEntries.length;
   checks.pass(
@@ -158,33 +75,143 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
       ? `verified with trusted key ${keyId(signer.key)}${logs > 0 ? `, ${logs} log entr${logs === 1 ? 'y' : 'ies'}` : ''}`
       : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}`,
   );
-
-  let who: string;
-  if (trust.kind === 'keys') {
-    who = `key ${keyId(signer.key)}`;
-    checks.pass('identity', `trusted key ${keyId(signer.key)}`);
-  } else {
-    const san = signer.identity?.subjectAlternativeName ?? '';
-    const issuer = signer.identity?.extensions?.issuer ?? '';
-    const rule = trust.identity;
-    const sanOk = 'exact' in rule.subject ? san === rule.subject.exact : linearPattern(`^(?:${rule.subject.pattern})$`).test(san);
-    if (!sanOk) {
-      checks.fail(
-        'identity',
-        `certificate identity ${JSON.stringify(san)} does not match ${'exact' in rule.subject ? JSON.stringify(rule.subject.exact) : `/^(?:${rule.subject.pattern})$/`}`,
-      );
-      return none;
-    }
-    if (issuer !== rule.issuer) {
-      checks.fail('identity', `certificate issuer ${JSON.stringify(issuer)} is not ${JSON.stringify(rule.issuer)}`);
-      return none;
-    }
-    who = `${san} (${issuer})`;
-    checks.pass('identity', who);
-  }
+  const who = checkIdentity(trust, signer, checks);
+  if (who === undefined) return none;
   // The payload handed on is the one @sigstore/verify verified the signature over, not a second decoding of the JSON.
+  const bundle = read.bundle;
   const verified = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
   return { signedAt, signer: who, ...(verified ? { envelope: { payloadType: verified.payloadType, payload: Buffer.from(verified.payload) } } : {}) };
+}
+
+/** The bundle's shape (checked before any library reads it) and the parsed bundle; the `bundle` check. */
+function readBundle(json: unknown, checks: CheckList, artifact: SignedArtifact | undefined): { shape: Shape & Content; bundle: Bundle } | undefined {
+  const shape = shapeOf(json);
+  if (typeof shape === 'string') {
+    checks.fail('bundle', shape);
+    return undefined;
+  }
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(json);
+  } catch (error) {
+    checks.fail('bundle', `is not a valid Sigstore bundle: ${message(error)}`);
+    return undefined;
+  }
+  if (shape.content === 'message' && !artifact) {
+    checks.fail('bundle', 'signs an artifact (a message signature), but no artifact was given to check it against');
+    return undefined;
+  }
+  checks.pass(
+    'bundle',
+    `${shape.content === 'dsse' ? 'DSSE envelope' : 'message signature'} (${shape.mediaType}), one signature, ${shape.material === 'key' ? `key ${shape.hint.slice(0, 16)}…` : 'certificate'}`,
+  );
+  return { shape, bundle };
+}
+
+/**
+ * Which keys may have signed and under which root: the key the hint names,
+ * or, when the hint names none of them (other tools' hints are not aiprov's
+ * key ids), each in turn; the signature decides.
+ */
+function trustFor(trust: Trust, shape: Shape, checks: CheckList): { candidates: readonly (KeyObject | undefined)[]; root: TrustedRoot } | undefined {
+  if (trust.kind === 'keys') {
+    if (shape.material !== 'key') {
+      checks.fail('signature', 'is signed with a certificate, but verification was asked against keys (give a certificate identity instead)');
+      return undefined;
+    }
+    const named = trust.keys.filter((k) => keyId(k) === shape.hint);
+    const candidates = named.length > 0 ? named : trust.keys;
+    if (candidates.length === 0) {
+      checks.fail('signature', 'no trusted key was given');
+      return undefined;
+    }
+    return { candidates, root: trust.root ?? NO_AUTHORITIES };
+  }
+  if (shape.material !== 'certificate') {
+    checks.fail('signature', 'is signed with a key, not a certificate (give --key to verify it)');
+    return undefined;
+  }
+  return { candidates: [undefined], root: trust.root };
+}
+
+/** What @sigstore/verify checks: the bundle with the artifact, or over its digest alone. */
+function signedEntity(bundle: Bundle, shape: Content, checks: CheckList, artifact: SignedArtifact | undefined): SignedEntity | undefined {
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle, artifact && 'bytes' in artifact ? artifact.bytes : Buffer.alloc(0));
+  } catch (error) {
+    checks.fail('bundle', `cannot be read: ${message(error)}`);
+    return undefined;
+  }
+  if (shape.content !== 'message' || !artifact) return entity;
+  const digested = checkDigest(bundle, entity, artifact);
+  if ('problem' in digested) {
+    checks.fail('signature', digested.problem);
+    return undefined;
+  }
+  return digested.entity;
+}
+
+/** The signature against each candidate key (or the certificate) in turn; the first that verifies is the signer. */
+function verifyWithCandidates(
+  entity: SignedEntity,
+  trust: Trust,
+  shape: Shape,
+  trusted: { candidates: readonly (KeyObject | undefined)[]; root: TrustedRoot },
+  checks: CheckList,
+): ReturnType<Verifier['verify']> | undefined {
+  const { candidates, root } = trusted;
+  const thresholds =
+    trust.kind === 'keys'
+      ? { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }
+      : { tlogThreshold: root.tlogs.length > 0 ? 1 : 0, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
+  let failure = '';
+  for (const key of candidates) {
+    try {
+      const keyFor = (hint: string): { publicKey: KeyObject; validFor: () => boolean } => {
+        if (hint !== shape.hint || !key) throw new Error(`no key ${hint}`);
+        return { publicKey: key, validFor: () => true };
+      };
+      const material = toTrustMaterial(root, key && keyFor);
+      return new Verifier(material, thresholds).verify(entity);
+    } catch (error) {
+      failure = message(error);
+    }
+  }
+  const unnamed = trust.kind === 'keys' && !trust.keys.some((k) => keyId(k) === shape.hint);
+  checks.fail(
+    'signature',
+    unnamed
+      ? `signed by key ${shape.hint}, which is not among the ${candidates.length} trusted, and verifies with none of them`
+      : `does not verify: ${failure}`,
+  );
+  return undefined;
+}
+
+/** The `identity` check: a trusted key, or the certificate's identity and issuer exactly as asked. Who signed, or undefined. */
+function checkIdentity(trust: Trust, signer: ReturnType<Verifier['verify']>, checks: CheckList): string | undefined {
+  if (trust.kind === 'keys') {
+    checks.pass('identity', `trusted key ${keyId(signer.key)}`);
+    return `key ${keyId(signer.key)}`;
+  }
+  const san = signer.identity?.subjectAlternativeName ?? '';
+  const issuer = signer.identity?.extensions?.issuer ?? '';
+  const rule = trust.identity;
+  const sanOk = 'exact' in rule.subject ? san === rule.subject.exact : linearPattern(`^(?:${rule.subject.pattern})$`).test(san);
+  if (!sanOk) {
+    checks.fail(
+      'identity',
+      `certificate identity ${JSON.stringify(san)} does not match ${'exact' in rule.subject ? JSON.stringify(rule.subject.exact) : `/^(?:${rule.subject.pattern})$/`}`,
+    );
+    return undefined;
+  }
+  if (issuer !== rule.issuer) {
+    checks.fail('identity', `certificate issuer ${JSON.stringify(issuer)} is not ${JSON.stringify(rule.issuer)}`);
+    return undefined;
+  }
+  const who = `${san} (${issuer})`;
+  checks.pass('identity', who);
+  return who;
 }
 
 /**
