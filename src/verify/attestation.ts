@@ -60,39 +60,58 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   const outcome = verifySignature(options.bundle, options.trust, checks);
   if (checks.checks.some((c) => c.result === 'failed')) return result();
   const signer = outcome.signer;
-  const envelope = outcome.envelope;
+  const statement = readStatement(outcome.envelope, checks);
+  if (!statement) return result(outcome.envelope ? {} : { ...(signer ? { signer } : {}) });
+  const found = { statement, ...(signer ? { signer } : {}) };
+  if (!checkAbout(statement, options, checks) || !(await checkPredicate(statement, checks))) return result(found);
+  const fresh = checkFreshness(outcome.signedAt, statement, options, checks);
+  const withTime = { ...found, ...(fresh.signedAt ? { signedAt: fresh.signedAt } : {}) };
+  if (!fresh.ok) return result(withTime);
+  if (!options.policy) {
+    checks.pass('policy', 'no content policy given');
+  } else {
+    const { applied, violations } = policyViolations(options.policy, statement.predicateType, statement.predicate);
+    if (violations.length > 0) checks.fail('policy', violations.join('; '));
+    else checks.pass('policy', applied.length > 0 ? applied.join('; ') : 'the policy has no rule for this predicate type');
+  }
+  return result(withTime);
+}
+
+/** The `payloadType` and `statement` checks: an in-toto Statement v1, parsed from exactly the verified bytes. */
+function readStatement(envelope: { payloadType: string; payload: Buffer } | undefined, checks: CheckList): Statement | undefined {
   if (!envelope) {
     checks.fail('payloadType', 'the bundle signs an artifact (a message signature), not an in-toto statement');
-    return result({ ...(signer ? { signer } : {}) });
+    return undefined;
   }
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     checks.fail('payloadType', `is ${JSON.stringify(envelope.payloadType)}, not ${IN_TOTO_PAYLOAD_TYPE}`);
-    return result();
+    return undefined;
   }
   checks.pass('payloadType', IN_TOTO_PAYLOAD_TYPE);
-
   let statement: Statement;
   try {
     statement = JSON.parse(UTF8.decode(envelope.payload)) as Statement;
   } catch {
     checks.fail('statement', 'the signed payload is not UTF-8 JSON');
-    return result();
+    return undefined;
   }
   // The schema pins `_type` to Statement v1 and requires a digest on every subject.
   const problem = validateAgainst('statement', statement);
   if (problem !== null) {
     checks.fail('statement', `is not an in-toto ${STATEMENT_TYPE}: ${problem}`);
-    return result();
+    return undefined;
   }
   checks.pass('statement', `in-toto Statement v1 with ${statement.subject.length} subject${statement.subject.length === 1 ? '' : 's'}`);
-  const found = { statement, ...(signer ? { signer } : {}) };
+  return statement;
+}
 
+/** The `predicateType` and `subject` checks: exactly the type asked for, about the commit or artifact asked for. */
+function checkAbout(statement: Statement, options: AttestationVerifyOptions, checks: CheckList): boolean {
   if (statement.predicateType !== options.predicateType) {
     checks.fail('predicateType', `is ${statement.predicateType}, not ${options.predicateType}`);
-    return result(found);
+    return false;
   }
   checks.pass('predicateType', statement.predicateType);
-
   const [field, digest] = 'gitCommit' in options.subject ? (['gitCommit', options.subject.gitCommit] as const) : (['sha256', options.subject.sha256] as const);
   if (!statement.subject.some((s) => s.digest[field] === digest)) {
     const named = statement.subject
@@ -103,14 +122,18 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
       )
       .join('; ');
     checks.fail('subject', `no subject with ${field} ${digest} (the statement is about ${named})`);
-    return result(found);
+    return false;
   }
   checks.pass('subject', `${field} ${digest}`);
+  return true;
+}
 
+/** The `predicate` check: valid against its schema (the BOM against CycloneDX's own for its spec version). */
+async function checkPredicate(statement: Statement, checks: CheckList): Promise<boolean> {
   const invalid = await predicateProblem(statement);
   if (invalid !== null) {
     checks.fail('predicate', invalid);
-    return result(found);
+    return false;
   }
   const schema = PREDICATE_SCHEMAS[statement.predicateType];
   checks.pass(
@@ -121,42 +144,34 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
         ? `valid CycloneDX ${String((statement.predicate as { specVersion?: unknown }).specVersion)}`
         : 'no schema aiprov knows for this predicate type',
   );
+  return true;
+}
 
-  // Freshness: the latest proven time (log entry, timestamp); a key-signed bundle has none, so the statement's own time is used and said so.
-  const proven = outcome.signedAt.length > 0 ? new Date(Math.max(...outcome.signedAt.map((d) => d.getTime()))) : undefined;
-  const stated = proven ? undefined : statedTime(statement);
-  const signedAt = proven ?? stated;
-  const withTime = { ...found, ...(signedAt ? { signedAt } : {}) };
+/** The `freshness` check: the latest proven time (log entry, timestamp); a key-signed bundle has none, so the statement's own time is used and said so. */
+function checkFreshness(proofs: readonly Date[], statement: Statement, options: AttestationVerifyOptions, checks: CheckList): { ok: boolean; signedAt?: Date } {
+  const proven = proofs.length > 0 ? new Date(Math.max(...proofs.map((d) => d.getTime()))) : undefined;
+  const signedAt = proven ?? statedTime(statement);
+  const at = signedAt ? { signedAt } : {};
   if (options.maxAgeMs === undefined) {
     checks.pass('freshness', signedAt ? `signed ${signedAt.toISOString()}${proven ? '' : ' (as the statement says)'}; no --max-age` : 'no --max-age');
-  } else if (!signedAt) {
+    return { ok: true, ...at };
+  }
+  if (!signedAt) {
     checks.fail('freshness', 'the bundle proves no signing time (no log entry, no timestamp) and the statement states none');
-    return result(withTime);
-  } else {
-    const age = options.now.getTime() - signedAt.getTime();
-    const source = proven ? 'verified timestamp' : 'time stated in the signed statement (key-signed: no log or timestamp)';
-    if (age > options.maxAgeMs) {
-      checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), older than the ${formatDuration(options.maxAgeMs)} allowed`);
-      return result(withTime);
-    }
-    if (age < -5 * 60_000) {
-      checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), in the future`);
-      return result(withTime);
-    }
-    checks.pass('freshness', `signed ${signedAt.toISOString()} (${source}), within ${formatDuration(options.maxAgeMs)}`);
+    return { ok: false };
   }
-
-  if (!options.policy) {
-    checks.pass('policy', 'no content policy given');
-  } else {
-    const { applied, violations } = policyViolations(options.policy, statement.predicateType, statement.predicate);
-    if (violations.length > 0) {
-      checks.fail('policy', violations.join('; '));
-      return result(withTime);
-    }
-    checks.pass('policy', applied.length > 0 ? applied.join('; ') : 'the policy has no rule for this predicate type');
+  const age = options.now.getTime() - signedAt.getTime();
+  const source = proven ? 'verified timestamp' : 'time stated in the signed statement (key-signed: no log or timestamp)';
+  if (age > options.maxAgeMs) {
+    checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), older than the ${formatDuration(options.maxAgeMs)} allowed`);
+    return { ok: false, ...at };
   }
-  return result(withTime);
+  if (age < -5 * 60_000) {
+    checks.fail('freshness', `signed ${signedAt.toISOString()} (${source}), in the future`);
+    return { ok: false, ...at };
+  }
+  checks.pass('freshness', `signed ${signedAt.toISOString()} (${source}), within ${formatDuration(options.maxAgeMs)}`);
+  return { ok: true, ...at };
 }
 
 /** What is wrong with the predicate, against its schema (null: nothing). */
