@@ -64,9 +64,68 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   const revSpec = options.rev ?? 'HEAD';
   const rev = await git.resolveCommit(revSpec);
   const since = options.since?.getTime() ?? -Infinity;
-  const warnings: ScanWarning[] = [];
+  const tree = await blameForDashboard(options, rev);
+  const history = await historyForDashboard(options, rev, tree.byCommit, since);
+  const warnings: ScanWarning[] = [...tree.warnings, ...history.warnings];
 
-  // The tree first: every surviving line, with the commit that wrote it and who did.
+  const rules = effectiveRules(options.risk, options.policySource ?? 'the configuration');
+  const compiled = compileRules(rules, options.policySource);
+  const tierOf = new Map<string, Severity>(rules.map((r) => [r.id, r.tier]));
+  const fileFacts: FileFacts[] = tree.files.map((f) => ({
+    path: f.path,
+    lines: f.lines,
+    aiLines: f.aiLines,
+    rules: compiled.filter((c) => pathGlob(c, f.path) !== undefined).map((c) => ({ id: c.rule.id, tier: c.rule.tier })),
+  }));
+  const escalate = options.review?.escalate ?? [...DEFAULT_ESCALATE];
+  const escalated = compiled.filter((c) => escalate.includes(c.rule.tier));
+  const hunks = await riskyHunks({ git, analyser: options.context.analyser, rev, segments: tree.segments, rules: escalated, authoredAt: history.authoredAt });
+
+  const checks = await readCheckRecords(git);
+  if (checks.unreadable > 0) {
+    const many = checks.unreadable === 1 ? ' is' : 's are';
+    warnings.push({ code: 'BAD_NOTE', message: `refs/notes/aiprov-checks: ${checks.unreadable} line${many} not a check record; left out` });
+  }
+  const undated = undatedWarning(
+    [...tree.byCommit.keys()].filter((sha) => !history.authoredAt.has(sha)),
+    revSpec,
+  );
+  if (undated) warnings.push(undated);
+  const periodCounts = [...tree.byCommit].filter(([sha]) => (history.authoredAt.get(sha) ?? -Infinity) >= since && history.authoredAt.has(sha));
+  const counted = emptyCounts(true);
+  for (const [, c] of periodCounts) addCounts(counted, c);
+
+  return {
+    ...envelope('dashboard'),
+    repository: { name: path.basename(git.root), head: history.head },
+    rev,
+    revSpec,
+    since: options.since?.toISOString() ?? null,
+    generatedAt: options.now.toISOString(),
+    totals: {
+      lines: counted.lines,
+      aiLines: counted.aiLines,
+      aiShare: share(counted),
+      files: tree.files.length,
+      commits: history.commits,
+      aiCommits: history.aiCommits,
+    },
+    timeline: { week: timeline(periodCounts, history.authoredAt, 'week'), month: timeline(periodCounts, history.authoredAt, 'month') },
+    tree: buildTree(fileFacts, options.treeBudget ?? 1500),
+    riskyHunks: { total: hunks.length, shown: hunks.slice(0, HUNKS_SHOWN) },
+    agents: agentRows(history.seen, counted),
+    gate: gateStats(
+      checks.records.filter((r) => Date.parse(r.checkedAt) >= since),
+      (rule) => tierOf.get(rule) ?? 'high',
+    ),
+    dependencies: options.deps ? dependencyRows(options.deps.report, options.deps.file) : null,
+    bom: options.bom ? bomSummary(options.bom.sbom, options.bom.file) : null,
+    warnings,
+  };
+}
+
+/** The tree first: every surviving line, with the commit that wrote it and who did (counts by commit, AI-written runs). */
+async function blameForDashboard(options: DashboardOptions, rev: string) {
   const byCommit = new Map<string, LineCounts>();
   const segments: AiSegment[] = [];
   const blame = await blameTree({
@@ -82,9 +141,11 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
       if (parts.length > 0) segments.push(...segmentsOf(file, group, parts));
     },
   });
-  warnings.push(...blame.warnings);
+  return { byCommit, segments, files: blame.files, fileCount: blame.totals.files, warnings: blame.warnings };
+}
 
-  // Then the history: when each commit with lines in the tree was written, and which agents and models each commit was written with.
+/** Then the history: when each commit with lines in the tree was written, and which agents and models each commit was written with. */
+async function historyForDashboard(options: DashboardOptions, rev: string, inTree: ReadonlyMap<string, LineCounts>, since: number) {
   const scan = await openScan({ context: options.context, range: rev });
   const authoredAt = new Map<string, number>();
   const seen = new Map<string, { commits: number; first: number; last: number }>();
@@ -92,15 +153,12 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   for await (const commit of scan.commits()) {
     const time = Date.parse(commit.authoredAt);
     // Only the dates of commits with lines in the tree are kept: on a long history most have none left.
-    if (byCommit.has(commit.sha)) authoredAt.set(commit.sha, time);
+    if (inTree.has(commit.sha)) authoredAt.set(commit.sha, time);
     if (time < since) continue;
     commits++;
     if (commit.ai) aiCommits++;
     const keys = new Set<string>();
-    for (const d of commit.detections) {
-      if (d.role !== 'author') continue;
-      keys.add(`${d.agent}/*`).add(`${d.agent}/${d.model ?? 'unknown'}`);
-    }
+    for (const d of commit.detections) if (d.role === 'author') keys.add(`${d.agent}/*`).add(`${d.agent}/${d.model ?? 'unknown'}`);
     for (const key of keys) {
       const entry = seen.get(key) ?? { commits: 0, first: time, last: time };
       entry.commits++;
@@ -109,68 +167,20 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
       seen.set(key, entry);
     }
   }
-  warnings.push(...scan.warnings);
+  return { authoredAt, seen, commits, aiCommits, head: scan.repository.head, warnings: scan.warnings };
+}
 
-  const rules = effectiveRules(options.risk, options.policySource ?? 'the configuration');
-  const compiled = compileRules(rules, options.policySource);
-  const tierOf = new Map<string, Severity>(rules.map((r) => [r.id, r.tier]));
-  const fileFacts: FileFacts[] = blame.files.map((f) => ({
-    path: f.path,
-    lines: f.lines,
-    aiLines: f.aiLines,
-    rules: compiled.filter((c) => pathGlob(c, f.path) !== undefined).map((c) => ({ id: c.rule.id, tier: c.rule.tier })),
-  }));
-
-  const escalate = options.review?.escalate ?? [...DEFAULT_ESCALATE];
-  const hunks = await riskyHunks({
-    git,
-    analyser: options.context.analyser,
-    rev,
-    segments,
-    rules: compiled.filter((c) => escalate.includes(c.rule.tier)),
-    authoredAt,
-  });
-
-  const checks = await readCheckRecords(git);
-  if (checks.unreadable > 0)
-    warnings.push({
-      code: 'BAD_NOTE',
-      message: `refs/notes/aiprov-checks: ${checks.unreadable} line${checks.unreadable === 1 ? ' is' : 's are'} not a check record; left out`,
-    });
-
-  // Every blamed commit is in the revision's history; one that is not (it cannot be dated) is said, not put in 1970.
-  const undated = [...byCommit.keys()].filter((sha) => !authoredAt.has(sha));
-  if (undated.length > 0)
-    warnings.push({
-      code: 'FILE_NOT_READ',
-      message: `${undated.length} commit${undated.length === 1 ? '' : 's'} blame named ${undated.length === 1 ? 'is' : 'are'} not in the history of ${revSpec} (${undated
-        .slice(0, 3)
-        .map((s) => s.slice(0, 12))
-        .join(', ')}); ${undated.length === 1 ? 'its' : 'their'} lines are left out of the figures`,
-    });
-  const periodCounts = [...byCommit].filter(([sha]) => (authoredAt.get(sha) ?? -Infinity) >= since && authoredAt.has(sha));
-  const counted = emptyCounts(true);
-  for (const [, c] of periodCounts) addCounts(counted, c);
-
+/** Every blamed commit is in the revision's history; one that is not (it cannot be dated) is said, not put in 1970. */
+function undatedWarning(undated: readonly string[], revSpec: string): ScanWarning | undefined {
+  if (undated.length === 0) return undefined;
+  const one = undated.length === 1;
+  const named = undated
+    .slice(0, 3)
+    .map((s) => s.slice(0, 12))
+    .join(', ');
   return {
-    ...envelope('dashboard'),
-    repository: { name: path.basename(git.root), head: scan.repository.head },
-    rev,
-    revSpec,
-    since: options.since?.toISOString() ?? null,
-    generatedAt: options.now.toISOString(),
-    totals: { lines: counted.lines, aiLines: counted.aiLines, aiShare: share(counted), files: blame.totals.files, commits, aiCommits },
-    timeline: { week: timeline(periodCounts, authoredAt, 'week'), month: timeline(periodCounts, authoredAt, 'month') },
-    tree: buildTree(fileFacts, options.treeBudget ?? 1500),
-    riskyHunks: { total: hunks.length, shown: hunks.slice(0, HUNKS_SHOWN) },
-    agents: agentRows(seen, counted),
-    gate: gateStats(
-      checks.records.filter((r) => Date.parse(r.checkedAt) >= since),
-      (rule) => tierOf.get(rule) ?? 'high',
-    ),
-    dependencies: options.deps ? dependencyRows(options.deps.report, options.deps.file) : null,
-    bom: options.bom ? bomSummary(options.bom.sbom, options.bom.file) : null,
-    warnings,
+    code: 'FILE_NOT_READ',
+    message: `${undated.length} commit${one ? '' : 's'} blame named ${one ? 'is' : 'are'} not in the history of ${revSpec} (${named}); ${one ? 'its' : 'their'} lines are left out of the figures`,
   };
 }
 
