@@ -33,61 +33,7 @@ export function renderCheckSarif(report: CheckReport): Log {
     defaultConfiguration: { level: report.escalate.includes(r.tier) ? 'error' : 'warning' },
     properties: { 'security-severity': SECURITY_SEVERITY[r.tier], 'tags': ['security', 'ai-generated-code', `tier-${r.tier}`], 'controls': r.controls },
   }));
-  const extra = (id: string, text: string, severity: string): number => {
-    const at = rules.findIndex((r) => r.id === id);
-    if (at !== -1) return at;
-    rules.push({
-      id,
-      name: id.replace(/[^A-Za-z0-9]+/g, ''),
-      shortDescription: { text },
-      defaultConfiguration: { level: 'error' },
-      properties: { 'security-severity': severity, 'tags': ['security'] },
-    });
-    return rules.length - 1;
-  };
-  const results: Result[] = [];
-  for (const h of report.hunks) {
-    const ruleIndex = rules.findIndex((r) => r.id === `risk/${h.rule}`);
-    const who = h.agents.length > 0 ? `AI-written (${h.agents.join(', ')})` : 'Changed';
-    const state = !h.escalated
-      ? 'under a rule the policy does not escalate'
-      : h.reviewedBy.length > 0
-        ? `reviewed by ${h.reviewedBy.join(', ')}`
-        : 'without a human review';
-    results.push({
-      ruleId: `risk/${h.rule}`,
-      ...(ruleIndex !== -1 ? { ruleIndex } : {}),
-      level: !h.escalated ? 'warning' : h.reviewedBy.length > 0 ? 'note' : 'error',
-      message: { text: `${who} ${h.title.toLowerCase()} change ${state}: ${h.rationale} (${h.because})` },
-      locations: [
-        { physicalLocation: { artifactLocation: { uri: h.path }, ...(h.startLine > 0 ? { region: { startLine: h.startLine, endLine: h.endLine } } : {}) } },
-      ],
-      partialFingerprints: { riskHunk: `${h.rule}/${h.path}/${h.startLine}` },
-      properties: { 'tier': h.tier, 'agents': h.agents, 'reviewedBy': h.reviewedBy, 'commits': h.commits, 'security-severity': SECURITY_SEVERITY[h.tier] },
-    });
-  }
-  for (const s of report.secrets) {
-    const id = `secret/${s.rule.replace('@secretlint/secretlint-rule-', '')}`;
-    results.push({
-      ruleId: id,
-      ruleIndex: extra(id, 'A secret in the added lines', '9.5'),
-      level: 'error',
-      message: { text: `${s.message}${s.ai ? ' (written by an agent)' : ''}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: s.path }, region: { startLine: s.line } } }],
-      partialFingerprints: { secret: `${s.rule}/${s.path}/${s.line}` },
-    });
-  }
-  for (const d of report.dependencies.failing) {
-    const id = `dependency/${d.verdict}`;
-    results.push({
-      ruleId: id,
-      ruleIndex: extra(id, `An introduced dependency the audit finds ${d.verdict}`, '9.0'),
-      level: 'error',
-      message: { text: `${d.ecosystem}:${d.name} is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${d.findings.join('; ')}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: d.file }, ...(d.line > 0 ? { region: { startLine: d.line } } : {}) } }],
-      partialFingerprints: { dependency: `${d.ecosystem}/${d.name}` },
-    });
-  }
+  const results = [...report.hunks.map((h) => hunkResult(h, rules)), ...findingResults(report, rules)];
   // Most severe first, so that a truncation leaves out the least severe.
   const order = { error: 0, warning: 1, note: 2, none: 3 } as const;
   results.sort((a, b) => order[a.level ?? 'warning'] - order[b.level ?? 'warning']);
@@ -117,4 +63,66 @@ export function renderCheckSarif(report: CheckReport): Log {
       },
     ],
   };
+}
+
+/** A hunk under a risk rule: an error while it waits for review, a note once reviewed, a warning when its tier is not escalated. */
+function hunkResult(h: CheckReport['hunks'][number], rules: readonly ReportingDescriptor[]): Result {
+  const ruleIndex = rules.findIndex((r) => r.id === `risk/${h.rule}`);
+  const who = h.agents.length > 0 ? `AI-written (${h.agents.join(', ')})` : 'Changed';
+  const state = !h.escalated
+    ? 'under a rule the policy does not escalate'
+    : h.reviewedBy.length > 0
+      ? `reviewed by ${h.reviewedBy.join(', ')}`
+      : 'without a human review';
+  return {
+    ruleId: `risk/${h.rule}`,
+    ...(ruleIndex !== -1 ? { ruleIndex } : {}),
+    level: !h.escalated ? 'warning' : h.reviewedBy.length > 0 ? 'note' : 'error',
+    message: { text: `${who} ${h.title.toLowerCase()} change ${state}: ${h.rationale} (${h.because})` },
+    locations: [
+      { physicalLocation: { artifactLocation: { uri: h.path }, ...(h.startLine > 0 ? { region: { startLine: h.startLine, endLine: h.endLine } } : {}) } },
+    ],
+    partialFingerprints: { riskHunk: `${h.rule}/${h.path}/${h.startLine}` },
+    properties: { 'tier': h.tier, 'agents': h.agents, 'reviewedBy': h.reviewedBy, 'commits': h.commits, 'security-severity': SECURITY_SEVERITY[h.tier] },
+  };
+}
+
+/** Each secret and each flagged introduced dependency, under rules of their own (added to `rules` the first time). */
+function findingResults(report: CheckReport, rules: ReportingDescriptor[]): Result[] {
+  const extra = (id: string, text: string, severity: string): number => {
+    const at = rules.findIndex((r) => r.id === id);
+    if (at !== -1) return at;
+    rules.push({
+      id,
+      name: id.replace(/[^A-Za-z0-9]+/g, ''),
+      shortDescription: { text },
+      defaultConfiguration: { level: 'error' },
+      properties: { 'security-severity': severity, 'tags': ['security'] },
+    });
+    return rules.length - 1;
+  };
+  const results: Result[] = [];
+  for (const s of report.secrets) {
+    const id = `secret/${s.rule.replace('@secretlint/secretlint-rule-', '')}`;
+    results.push({
+      ruleId: id,
+      ruleIndex: extra(id, 'A secret in the added lines', '9.5'),
+      level: 'error',
+      message: { text: `${s.message}${s.ai ? ' (written by an agent)' : ''}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: s.path }, region: { startLine: s.line } } }],
+      partialFingerprints: { secret: `${s.rule}/${s.path}/${s.line}` },
+    });
+  }
+  for (const d of report.dependencies.failing) {
+    const id = `dependency/${d.verdict}`;
+    results.push({
+      ruleId: id,
+      ruleIndex: extra(id, `An introduced dependency the audit finds ${d.verdict}`, '9.0'),
+      level: 'error',
+      message: { text: `${d.ecosystem}:${d.name} is ${d.verdict}${d.ai ? ' (added by an agent)' : ''}: ${d.findings.join('; ')}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: d.file }, ...(d.line > 0 ? { region: { startLine: d.line } } : {}) } }],
+      partialFingerprints: { dependency: `${d.ecosystem}/${d.name}` },
+    });
+  }
+  return results;
 }
