@@ -55,22 +55,7 @@ export function buildBom(input: BomInput): Record<string, unknown> {
   bom.metadata.lifecycles.add(CDX.Enums.LifecyclePhase.PreBuild);
   bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'aiprov', { version: VERSION, bomRef: 'tool:aiprov' }));
 
-  const root = new CDX.Models.Component(CDX.Enums.ComponentType.Application, repository.name, { bomRef: REPOSITORY_REF, version: repository.commit });
-  if (repository.vcsUrl !== null) {
-    root.externalReferences.add(
-      new CDX.Models.ExternalReference(repository.vcsUrl, CDX.Enums.ExternalReferenceType.VCS, { comment: `commit ${repository.commit}` }),
-    );
-  }
-  for (const attestation of input.attestations ?? []) {
-    const ref = new CDX.Models.ExternalReference(attestation.url, CDX.Enums.ExternalReferenceType.Attestation, {
-      comment: 'Sigstore bundle of an in-toto attestation about this commit',
-    });
-    ref.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], attestation.sha256);
-    root.externalReferences.add(ref);
-  }
-  root.properties.add(new CDX.Models.Property('aiprov:commit', repository.commit));
-  root.properties.add(new CDX.Models.Property('aiprov:rev', repository.revSpec));
-  if (repository.since !== null) root.properties.add(new CDX.Models.Property('aiprov:since', repository.since));
+  const root = rootComponent(repository, input.attestations ?? []);
   bom.metadata.component = root;
 
   const models = new Map<string, CDX.Models.Component>();
@@ -189,4 +174,25 @@ export function summaryText(input: BomInput): string {
     text += `; ${said.length > 0 ? said.join(', ') : 'no hallucinated, malicious or suspicious package'} among ${plural(input.deps.summary.dependencies, 'dependency', 'dependencies')}`;
   }
   return text;
+}
+
+/** The repository's own component: its VCS, the commit described, and the attestations about it. */
+function rootComponent(repository: BomRepository, attestations: readonly AttestationRef[]): CDX.Models.Component {
+  const root = new CDX.Models.Component(CDX.Enums.ComponentType.Application, repository.name, { bomRef: REPOSITORY_REF, version: repository.commit });
+  if (repository.vcsUrl !== null) {
+    root.externalReferences.add(
+      new CDX.Models.ExternalReference(repository.vcsUrl, CDX.Enums.ExternalReferenceType.VCS, { comment: `commit ${repository.commit}` }),
+    );
+  }
+  for (const attestation of attestations) {
+    const ref = new CDX.Models.ExternalReference(attestation.url, CDX.Enums.ExternalReferenceType.Attestation, {
+      comment: 'Sigstore bundle of an in-toto attestation about this commit',
+    });
+    ref.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], attestation.sha256);
+    root.externalReferences.add(ref);
+  }
+  root.properties.add(new CDX.Models.Property('aiprov:commit', repository.commit));
+  root.properties.add(new CDX.Models.Property('aiprov:rev', repository.revSpec));
+  if (repository.since !== null) root.properties.add(new CDX.Models.Property('aiprov:since', repository.since));
+  return root;
 }
