@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CIContextProvider } from '@sigstore/sign';
 import type { Command } from 'commander';
-import { attestCommit, bundleFileName, type Attestation } from '../attest/attest.js';
+import { attestCommit, bundleFileName, type Attestation, type AttestOptions } from '../attest/attest.js';
 import { attestImage } from '../attest/image.js';
 import { readPrivateKey } from '../attest/keys.js';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, type KeylessOptions } from '../attest/sign.js';
@@ -11,8 +11,9 @@ import { appendBundles, ATTESTATIONS_REF } from '../attest/store.js';
 import { readDepsReport } from '../bom/inputs.js';
 import { KeyError, UsageError } from '../kernel/errors.js';
 import { makeDirectory, readRegularFile } from '../kernel/files.js';
-import { collect, contextFor, notice, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
-import { resolvePath } from './io.js';
+import { collect, contextFor, notice, readGlobals, writeWhole, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import { resolvePath, type CliIo } from './io.js';
+import { parseImageReference } from '../oci/reference.js';
 import { registryClient, registryOptions } from './registry.js';
 import { readPassphrase } from './secret.js';
 
@@ -112,68 +113,20 @@ export const registerAttest: Register = (program, exit, io) => {
       ),
   ).action(async (flags: AttestFlags, command: Command) => {
     const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
-    if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
-    if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
-    if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
-    if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy')
-      throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
-    if (command.getOptionValueSource('ociFormat') !== 'default' && flags.image === undefined) throw new UsageError('--oci-format applies to --image only');
-    // With --image the registry is where the bundles go; files or notes too only when asked for.
-    const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
-    for (const [field, url] of [
-      ['fulcioUrl', flags.fulcioUrl],
-      ['rekorUrl', flags.rekorUrl],
-      ['tsaUrl', flags.tsaUrl],
-    ] as const) {
-      if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError('is not an http(s) URL', { field, value: url });
-    }
-    const names = flags.predicate
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    for (const n of names)
-      if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
+    const { store, names } = checkAttestFlags(flags, command);
     const artifacts = [];
     for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
     const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
-    const signer =
-      flags.key !== undefined
-        ? { privateKey: await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) }
-        : {
-            keyless: {
-              identityProvider: await identityProvider(flags.identityTokenFile === undefined ? undefined : resolvePath(io, flags.identityTokenFile), io.env),
-              fulcioURL: flags.fulcioUrl,
-              rekorURL: flags.rekorUrl,
-              tlogUpload: flags.tlogUpload,
-              ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}),
-            },
-          };
     if (store === 'files' || store === 'both') {
       const problem = await makeDirectory(resolvePath(io, flags.outputDir));
       if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
     }
+    // Every argument is checked, and every input read, before a passphrase is asked for.
+    const signer = await signerFor(io, flags);
     const context = await contextFor(options);
-    const request = { context, commit: flags.commit, predicates: names as PredicateName[], artifacts, signer, ...(deps ? { deps } : {}) };
+    const request = { context, commit: flags.commit, predicates: names, artifacts, signer, ...(deps ? { deps } : {}) };
     // Everything is signed before anything is written: a failure leaves no bundle behind.
-    let attestations: Attestation[];
-    if (flags.image !== undefined) {
-      const result = await attestImage({
-        ...request,
-        registry: await registryClient(io, { ...flags, image: flags.image }, 'push'),
-        platformDigests: flags.platformDigests === true,
-        format: flags.ociFormat,
-      });
-      attestations = result.attestations;
-      for (const a of result.attestations) {
-        for (const at of a.attached)
-          notice(
-            options,
-            `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${at.via === 'referrers-api' ? "listed by the registry's referrers API" : at.via === 'legacy-att' ? `a layer of ${at.subject.replace(':', '-')}.att` : `listed in the referrers tag ${at.subject.replace(':', '-')}`})`,
-          );
-      }
-    } else {
-      attestations = await attestCommit(request);
-    }
+    const attestations = flags.image !== undefined ? await attestAndAttach(options, request, { ...flags, image: flags.image }) : await attestCommit(request);
     if (store === 'files' || store === 'both') {
       for (const a of attestations) {
         const file = path.join(flags.outputDir, bundleFileName(a));
@@ -181,20 +134,82 @@ export const registerAttest: Register = (program, exit, io) => {
         notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
       }
     }
-    if (store === 'notes' || store === 'both') {
-      const commit = attestations[0]?.commit;
-      if (commit !== undefined) {
-        await appendBundles(
-          context.git,
-          commit,
-          attestations.map((a) => a.bundle),
-        );
-        notice(
-          options,
-          `${attestations.length} bundle${attestations.length === 1 ? '' : 's'} added to ${ATTESTATIONS_REF} on ${commit.slice(0, 12)} (push it: git push origin ${ATTESTATIONS_REF})`,
-        );
-      }
+    const commit = attestations[0]?.commit;
+    if ((store === 'notes' || store === 'both') && commit !== undefined) {
+      await appendBundles(
+        context.git,
+        commit,
+        attestations.map((a) => a.bundle),
+      );
+      const many = attestations.length === 1 ? '' : 's';
+      notice(
+        options,
+        `${attestations.length} bundle${many} added to ${ATTESTATIONS_REF} on ${commit.slice(0, 12)} (push it: git push origin ${ATTESTATIONS_REF})`,
+      );
     }
     exit(0);
   });
 };
+
+/** The flags that must agree with each other, the image reference and the predicates, checked before anything is read. */
+function checkAttestFlags(flags: AttestFlags, command: Command): { store: string; names: PredicateName[] } {
+  if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
+  if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
+  if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');
+  if (flags.ociFormat !== 'referrer' && flags.ociFormat !== 'legacy')
+    throw new UsageError('expected referrer or legacy', { field: 'ociFormat', value: flags.ociFormat });
+  if (command.getOptionValueSource('ociFormat') !== 'default' && flags.image === undefined) throw new UsageError('--oci-format applies to --image only');
+  if (flags.image !== undefined) parseImageReference(flags.image);
+  for (const [field, url] of [
+    ['fulcioUrl', flags.fulcioUrl],
+    ['rekorUrl', flags.rekorUrl],
+    ['tsaUrl', flags.tsaUrl],
+  ] as const) {
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError('is not an http(s) URL', { field, value: url });
+  }
+  const names = flags.predicate
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const n of names) if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
+  // With --image the registry is where the bundles go; files or notes too only when asked for.
+  const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
+  return { store, names: names as PredicateName[] };
+}
+
+/** A local key (its passphrase asked for last), or keyless signing with the CI's identity. */
+async function signerFor(io: CliIo, flags: AttestFlags): Promise<AttestOptions['signer']> {
+  if (flags.key !== undefined) return { privateKey: await readPrivateKey(resolvePath(io, flags.key), await readPassphrase(io, `the key ${flags.key}`, false)) };
+  return {
+    keyless: {
+      identityProvider: await identityProvider(flags.identityTokenFile === undefined ? undefined : resolvePath(io, flags.identityTokenFile), io.env),
+      fulcioURL: flags.fulcioUrl,
+      rekorURL: flags.rekorUrl,
+      tlogUpload: flags.tlogUpload,
+      ...(flags.tsaUrl !== undefined ? { tsaURL: flags.tsaUrl } : {}),
+    },
+  };
+}
+
+/** The image's digest a subject too, each bundle attached to it in its registry; says where each went. */
+async function attestAndAttach(options: GlobalOptions, request: AttestOptions, flags: AttestFlags & { image: string }): Promise<Attestation[]> {
+  const result = await attestImage({
+    ...request,
+    registry: await registryClient(options.io, flags, 'push'),
+    platformDigests: flags.platformDigests === true,
+    format: flags.ociFormat === 'legacy' ? 'legacy' : 'referrer',
+  });
+  for (const a of result.attestations) {
+    for (const at of a.attached) {
+      const tag = at.subject.replace(':', '-');
+      const where =
+        at.via === 'referrers-api'
+          ? "listed by the registry's referrers API"
+          : at.via === 'legacy-att'
+            ? `a layer of ${tag}.att`
+            : `listed in the referrers tag ${tag}`;
+      notice(options, `${a.predicateType} for ${result.image}@${at.subject}: ${at.digest} (${where})`);
+    }
+  }
+  return result.attestations;
+}

@@ -284,3 +284,24 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     });
   });
 });
+
+describe('arguments are checked before any secret is asked for', () => {
+  it('a bad image reference or an unknown predicate is said first, not the missing passphrase', async () => {
+    const noPassword = { AIPROV_PASSWORD: undefined };
+    const key = path.join(dir, 'ci.key');
+    const badImage = await runCli(['attest', '--repo', repo, '--key', key, '--image', 'BAD/Ref'], { env: noPassword });
+    expect(badImage.code).toBe(2);
+    expect(badImage.stderr).not.toMatch(/passphrase/);
+    expect(badImage.stderr).toMatch(/^aiprov: .*BAD\/Ref/);
+    const badPredicate = await runCli(['attest', '--repo', repo, '--key', key, '--predicate', 'nonsense'], { env: noPassword });
+    expect(badPredicate).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: --predicate nonsense: expected /) as unknown });
+    // Everything else right: now the passphrase is what is missing.
+    const noSecret = await runCli(['attest', '--repo', repo, '--key', key], { env: noPassword });
+    expect(noSecret).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: no passphrase for the key .*ci\.key: set AIPROV_PASSWORD/) as unknown });
+    const vsaArgs = ['--vsa-output', path.join(dir, 'vsa.json'), '--vsa-key', key];
+    const vsa = await runCli(['verify', '--type', 'authorship', '--key', path.join(dir, 'ci.pub'), '--image', 'BAD/Ref', ...vsaArgs], { env: noPassword });
+    expect(vsa.code).toBe(2);
+    expect(vsa.stderr).toMatch(/^aiprov: .*BAD\/Ref/);
+    expect(vsa.stderr).not.toMatch(/passphrase/);
+  });
+});
