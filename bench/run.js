@@ -1,4 +1,5 @@
 // npm run bench [scan|blame|deps|notes|since|bom|verify|check|report]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench -- tests [REV]: the test suite's figures (not part of the default run: it runs the whole suite, twice with REV).
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchRepository } from './history.js';
@@ -9,12 +10,17 @@ import { benchDeps } from './deps-bench.js';
 import { NOTES_COMMITS, notesRepository } from './notes-history.js';
 import { benchVerify } from './verify-bench.js';
 import { benchDashboard } from './dashboard-bench.js';
+import { benchTests } from './tests-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const only = process.argv[2];
 
+if (only === 'tests') {
+  benchTests(process.argv[3]);
+  process.exit(0);
+}
 if (!only || only === 'scan') await benchScan();
 if (!only || only === 'blame') await benchBlame();
 if (!only || only === 'deps') await benchDeps();
