@@ -32,12 +32,18 @@ describe('one way to run git', () => {
     await linearRepo(path.join(b, 'r'), 3); // three commits: reading it instead would show
     process.env.GIT_DIR = path.join(b, 'r', '.git');
     process.env.GIT_WORK_TREE = path.join(b, 'r');
-    const repo = await openRepository(a);
-    expect(repo.root).toBe(a);
-    expect((await repo.head()).sha).toBe(shasA[1]); // simple-git
-    const logged: string[] = [];
-    for await (const commit of repo.log({ revisions: [] })) logged.push(commit.sha); // spawned
-    expect(logged).toEqual([...shasA].reverse());
+    try {
+      const repo = await openRepository(a);
+      expect(repo.root).toBe(a);
+      expect((await repo.head()).sha).toBe(shasA[1]); // simple-git
+      const logged: string[] = [];
+      for await (const commit of repo.log({ revisions: [] })) logged.push(commit.sha); // spawned
+      expect(logged).toEqual([...shasA].reverse());
+    } finally {
+      // The worker's environment is left as it was found: later tests' own git commands must not read the other repository.
+      delete process.env.GIT_DIR;
+      delete process.env.GIT_WORK_TREE;
+    }
   });
 
   it('refuses the arguments simple-git calls unsafe, on buffered and streamed calls alike', async () => {
