@@ -220,6 +220,7 @@ describe('aiprov check: the review gate on a change', () => {
       );
       const undecided = JSON.parse(down.stdout) as { couldNotDecide: string | null; decision: string; outcome: string };
       expect(down.code).toBe(2);
+      expect(down.stderr).toMatch(/^aiprov: could not decide: 1 introduced name could not be looked up \(npm:express-search-helpers-pro\)[^\n]*\n$/);
       // The agent's manifest change also waits for a review; a review cannot settle a name nobody could check.
       expect([undecided.decision, undecided.outcome]).toEqual(['needs-review', 'undecided']);
       expect(validateAgainst('checkReport', undecided)).toBeNull();
