@@ -1,4 +1,4 @@
-import type { NotesReader, NotesSnapshot } from '../git/types.js';
+import { isMissingNote, type NotesReader, type NotesSnapshot, type NoteText } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 import {
   attribute,
@@ -130,7 +130,7 @@ export class NotesLoader {
     }
   }
 
-  private readAiprov(sha: string, text: string): Detection[] {
+  private readAiprov(sha: string, text: NoteText): Detection[] {
     const parsed = parseAiprovNote(text);
     if (!parsed.ok) {
       this.bad(AIPROV_NOTES_REF, sha, parsed.problem);
@@ -199,6 +199,8 @@ export class NotesLoader {
         round.set(sha, [...(round.get(sha) ?? []), id]);
       }
       for await (const [sha, bytes] of (await this.snapshots())[1].stream([...round.keys()])) {
+        // A note whose object is missing holds no records to find (its own commit reports it when read).
+        if (isMissingNote(bytes)) continue;
         const split = splitNote(bytes);
         const meta = split === undefined ? undefined : parseGitAiMetadata(split.metadata);
         for (const id of round.get(sha) ?? []) {

@@ -1,4 +1,4 @@
-import { missingNoteObject } from '../git/types.js';
+import { isMissingNote, type NoteBytes } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import { skimObject, skimWhole, valueAt } from './json-skim.js';
@@ -63,11 +63,10 @@ interface RawAgentRecord {
 }
 
 /** Reads a note from its text or, to spare decoding megabytes of transcript, its bytes. */
-export function parseGitAiNote(note: string | Buffer): Parsed<GitAiLog> {
+export function parseGitAiNote(note: string | NoteBytes): Parsed<GitAiLog> {
+  if (typeof note !== 'string' && isMissingNote(note))
+    return { ok: false, problem: `points at note object ${note.missingObject}, which is missing from the repository` };
   const bytes = typeof note === 'string' ? Buffer.from(note, 'utf8') : note;
-  // The stand-in for a missing object starts with a NUL byte, which no git-ai note does.
-  const blob = bytes[0] === 0 ? missingNoteObject(bytes.toString('utf8')) : undefined;
-  if (blob !== undefined) return { ok: false, problem: `points at note object ${blob}, which is missing from the repository` };
   const split = splitNote(bytes);
   if (!split) return { ok: false, problem: 'has no --- divider (not a git-ai authorship log)' };
   const metadata = parseGitAiMetadata(split.metadata);

@@ -1,5 +1,5 @@
 import { DOCUMENT_KINDS } from '../kernel/schemas.js';
-import { missingNoteObject } from '../git/types.js';
+import { isMissingNote, type NoteText } from '../git/types.js';
 import { validateAgainst } from '../kernel/schemas.js';
 import { normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
@@ -30,9 +30,10 @@ export interface AuthorshipNote {
 export type NoteReading = { ok: true; detections: Detection[] } | { ok: false; problem: string };
 
 /** A note whose object is missing from the repository (a broken clone, a pruned object): a problem to report, never "no note". */
-function missingProblem(text: string): { ok: false; problem: string } | undefined {
-  const blob = missingNoteObject(text);
-  return blob === undefined ? undefined : { ok: false, problem: `points at note object ${blob}, which is missing from the repository` };
+export function missingNoteProblem(note: NoteText | Buffer): { ok: false; problem: string } | undefined {
+  return typeof note === 'string' || !isMissingNote(note)
+    ? undefined
+    : { ok: false, problem: `points at note object ${note.missingObject}, which is missing from the repository` };
 }
 
 /**
@@ -40,9 +41,9 @@ function missingProblem(text: string): { ok: false; problem: string } | undefine
  * with `notes.rewriteMode=concatenate` (its default), several notes land on one
  * commit joined by a blank line; each part is read and their records merged.
  */
-export function parseAiprovNote(text: string): Parsed<AuthorshipNote> {
-  const missing = missingProblem(text);
-  if (missing) return missing;
+export function parseAiprovNote(note: NoteText): Parsed<AuthorshipNote> {
+  if (isMissingNote(note)) return missingNoteProblem(note) ?? { ok: false, problem: 'missing' };
+  const text = note;
   const parts = splitConcatenated(text);
   const records: NoteRecord[] = [];
   for (const part of parts) {

@@ -1,4 +1,4 @@
-import type { NotesReader, NotesWriter } from '../git/types.js';
+import { isMissingNote, type NotesReader, type NotesWriter } from '../git/types.js';
 import { appendNoteLines } from '../git/note-lines.js';
 import type { CheckReport } from './check.js';
 
@@ -72,6 +72,11 @@ export async function readCheckRecords(git: NotesReader): Promise<{ records: Che
   const records: CheckRecord[] = [];
   let unreadable = 0;
   for (const [commit, text] of notes) {
+    // A record that cannot be read is counted with the unreadable lines, never guessed at.
+    if (isMissingNote(text)) {
+      unreadable++;
+      continue;
+    }
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       const record = parseRecord(line, commit);

@@ -5,7 +5,7 @@ import { appendBundles } from '../attest/store.js';
 import { UsageError } from '../kernel/errors.js';
 import { appendNoteLines } from '../git/note-lines.js';
 import type { HistoryReader, Identity, NotesReader, NotesWriter } from '../git/types.js';
-import { missingNoteObject } from '../git/types.js';
+import { isMissingNote } from '../git/types.js';
 
 /**
  * Human reviews recorded in the repository: `refs/notes/aiprov-reviews`,
@@ -69,7 +69,8 @@ export async function readReviews(git: NotesReader, commits: readonly string[]):
   const notes = await git.readNotes(REVIEWS_REF, commits);
   const out: { commit: string; review: ReviewPredicate }[] = [];
   for (const [commit, text] of notes) {
-    if (missingNoteObject(text) !== undefined) continue;
+    // A review whose note cannot be read covers nothing: the gate holds what it would have covered.
+    if (isMissingNote(text)) continue;
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       try {

@@ -1,5 +1,5 @@
 import { NotesError } from '../kernel/errors.js';
-import { missingNoteObject, type NotesWriter } from './types.js';
+import { isMissingNote, type NotesWriter } from './types.js';
 
 /**
  * Appends lines to the note on `sha` in `ref`: the notes aiprov keeps as
@@ -11,11 +11,10 @@ import { missingNoteObject, type NotesWriter } from './types.js';
  */
 export async function appendNoteLines(git: NotesWriter, ref: string, sha: string, lines: readonly string[], options: { unique?: boolean } = {}): Promise<void> {
   await git.updateNote(ref, sha, (current) => {
-    const missing = current === undefined ? undefined : missingNoteObject(current);
-    if (missing !== undefined)
+    if (current !== undefined && isMissingNote(current))
       throw new NotesError(
         'NOTE_UNREADABLE',
-        `the note on ${sha.slice(0, 12)} in ${ref} names object ${missing}, which is missing; fetch ${ref} before adding to it`,
+        `the note on ${sha.slice(0, 12)} in ${ref} names object ${current.missingObject}, which is missing; fetch ${ref} before adding to it`,
       );
     const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
     const have = new Set(kept);

@@ -1,7 +1,7 @@
 import { GitError } from '../kernel/errors.js';
 import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
-import { missingNoteText, type NotesSnapshot } from './types.js';
+import { isMissingNote, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
 
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -27,19 +27,19 @@ export class CliNotesSnapshot implements NotesSnapshot {
     return this.commits;
   }
 
-  async read(shas: readonly string[]): Promise<Map<string, string>> {
-    const notes = new Map<string, string>();
-    for await (const [sha, bytes] of this.stream(shas)) notes.set(sha, decoder.decode(bytes));
+  async read(shas: readonly string[]): Promise<Map<string, NoteText>> {
+    const notes = new Map<string, NoteText>();
+    for await (const [sha, bytes] of this.stream(shas)) notes.set(sha, isMissingNote(bytes) ? bytes : decoder.decode(bytes));
     return notes;
   }
 
-  async *stream(shas: readonly string[]): AsyncIterable<[string, Buffer]> {
+  async *stream(shas: readonly string[]): AsyncIterable<[string, NoteBytes]> {
     const wanted = await this.wanted(shas);
     let i = 0;
     this.blobStream ??= new BlobStream(this.git);
     for await (const [blob, content] of this.blobStream.read(wanted.map(([, b]) => b))) {
       const sha = wanted[i++]?.[0] ?? '';
-      yield [sha, content ?? Buffer.from(missingNoteText(blob), 'utf8')];
+      yield [sha, content ?? { missingObject: blob }];
     }
   }
 

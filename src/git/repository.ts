@@ -10,7 +10,7 @@ import { CliNotesSnapshot } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
-  missingNoteText,
+  type NoteText,
   type CommitRecord,
   type NotesSnapshot,
   type GitRepository,
@@ -82,7 +82,7 @@ class CliGitRepository implements GitRepository {
     });
   }
 
-  async readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>> {
+  async readNotes(ref: string, shas: readonly string[]): Promise<Map<string, NoteText>> {
     return (await this.notesAt(ref)).read(shas);
   }
 
@@ -277,7 +277,7 @@ class CliGitRepository implements GitRepository {
     return new LineMap(parseHunks(diff));
   }
 
-  async updateNote(ref: string, sha: string, update: (current: string | undefined) => string): Promise<void> {
+  async updateNote(ref: string, sha: string, update: (current: NoteText | undefined) => string): Promise<void> {
     assertNotesRef(ref);
     // Each attempt writes on a private ref, then moves `ref` only if nobody moved it since it was read.
     // Under refs/notes/: `git notes --ref` puts any other name there itself.
@@ -315,8 +315,8 @@ class CliGitRepository implements GitRepository {
     }
   }
 
-  /** The note on `sha` at notes ref `ref`: its text, missingNoteText when its object is missing, undefined when there is none. */
-  private async noteAt(ref: string, sha: string): Promise<string | undefined> {
+  /** The note on `sha` at notes ref `ref`: its text, a MissingNote when its object is missing, undefined when there is none. */
+  private async noteAt(ref: string, sha: string): Promise<NoteText | undefined> {
     const listed = await this.git.text(['notes', `--ref=${ref}`, 'list', sha]).catch((error: unknown) => {
       if (error instanceof GitError && /no note found/.test(error.message)) return '';
       throw error;
@@ -324,7 +324,7 @@ class CliGitRepository implements GitRepository {
     const blob = listed.trim();
     if (blob === '') return undefined;
     const content = (await readBlobs(this.git, [blob])).get(blob);
-    return content === undefined ? missingNoteText(blob) : decoder.decode(content);
+    return content === undefined ? { missingObject: blob } : decoder.decode(content);
   }
 
   async configValues(key: string): Promise<string[]> {

@@ -113,7 +113,7 @@ export interface NotesReader extends RepositoryHandle {
    * (commits without a note are left out; empty when the ref does not
    * exist). Only those notes' objects are read.
    */
-  readNotes(ref: string, shas: readonly string[]): Promise<Map<string, string>>;
+  readNotes(ref: string, shas: readonly string[]): Promise<Map<string, NoteText>>;
   /** The notes on `ref` as they are now: a run that reads many batches reads one state of them. */
   notesAt(ref: string): Promise<NotesSnapshot>;
   /** Committer times (seconds) of the given commits; those not in the repository are left out. */
@@ -122,8 +122,8 @@ export interface NotesReader extends RepositoryHandle {
 
 /**
  * The notes of one notes ref at one commit of it. A note whose object is
- * missing from the repository reads as `missingNoteText(blob)`, so that
- * readers report it rather than skip it.
+ * missing from the repository reads as a MissingNote, so that readers report
+ * it rather than skip it.
  */
 export interface NotesSnapshot {
   readonly ref: string;
@@ -132,13 +132,13 @@ export interface NotesSnapshot {
   /** The commits that have a note (no note is read). */
   noted(): Promise<ReadonlySet<string>>;
   /** The notes of the given commits, as commit sha → text. */
-  read(shas: readonly string[]): Promise<Map<string, string>>;
+  read(shas: readonly string[]): Promise<Map<string, NoteText>>;
   /**
    * The same as bytes, one at a time, in the order given, through one
    * `git cat-file`: only the note being read is held, and never decoded
    * whole. Each is valid until the next is asked for.
    */
-  stream(shas: readonly string[]): AsyncIterable<[string, Buffer]>;
+  stream(shas: readonly string[]): AsyncIterable<[string, NoteBytes]>;
   /**
    * Every match of `pattern` (a regular expression valid both as PCRE and as
    * POSIX ERE) in the notes, with the commit each note is on, as `git grep -o`
@@ -150,24 +150,31 @@ export interface NotesSnapshot {
 export interface NotesWriter extends NotesReader {
   /**
    * Replaces the note on `sha` in `ref` with what `update` makes of the
-   * current one (undefined when there is none; `missingNoteText` when its
+   * current one (undefined when there is none; a MissingNote when its
    * object is missing). `update` may throw to refuse. The ref moves by
    * compare-and-swap: when another writer moved it meanwhile, `update` runs
    * again on the new note, so no concurrent write is lost.
    */
-  updateNote(ref: string, sha: string, update: (current: string | undefined) => string): Promise<void>;
+  updateNote(ref: string, sha: string, update: (current: NoteText | undefined) => string): Promise<void>;
 }
 
-const MISSING_NOTE = '\u0000aiprov: missing note object ';
-
-/** The text a note reads as when its object is missing (never valid JSON, never a git-ai log). */
-export function missingNoteText(blob: string): string {
-  return `${MISSING_NOTE}${blob}`;
+/**
+ * A note whose object is missing from the repository (a partial clone, a
+ * pruned object): the ref lists a note for the commit, but its text cannot be
+ * read. Readers must report it, never take it for "no note"; the type makes
+ * every reader say what it does with one.
+ */
+export interface MissingNote {
+  readonly missingObject: string;
 }
 
-/** The missing object's id, when `text` stands for a missing note. */
-export function missingNoteObject(text: string): string | undefined {
-  return text.startsWith(MISSING_NOTE) ? text.slice(MISSING_NOTE.length) : undefined;
+/** A note as read: its text, or a missing object. */
+export type NoteText = string | MissingNote;
+/** A note as streamed: its bytes, or a missing object. */
+export type NoteBytes = Buffer | MissingNote;
+
+export function isMissingNote(note: NoteText | NoteBytes): note is MissingNote {
+  return typeof note === 'object' && !Buffer.isBuffer(note);
 }
 
 /** The repository's own configuration and git directory, for installing hooks. */

@@ -1,6 +1,6 @@
 import { AIPROV_NOTES_REF, AUTHORSHIP_NOTE_SCHEMA, dedupeRecords, parseAiprovNote, type AuthorshipNote, type NoteRecord } from '../authorship/notes.js';
 import { NotesError } from '../kernel/errors.js';
-import type { NotesReader, NotesWriter } from '../git/types.js';
+import type { NotesReader, NotesWriter, NoteText } from '../git/types.js';
 import { validateAgainst } from '../kernel/schemas.js';
 
 /**
@@ -8,13 +8,13 @@ import { validateAgainst } from '../kernel/schemas.js';
  * there but unreadable (not JSON, not a record, its object missing) is an
  * error: writing over it would lose what it holds.
  */
-export async function readRecords(git: NotesReader, sha: string, notes?: Map<string, string>): Promise<NoteRecord[]> {
+export async function readRecords(git: NotesReader, sha: string, notes?: Map<string, NoteText>): Promise<NoteRecord[]> {
   const all = notes ?? (await git.readNotes(AIPROV_NOTES_REF, [sha]));
   return recordsIn(all.get(sha), sha);
 }
 
 /** The records of one note's text (undefined: no note). */
-export function recordsIn(text: string | undefined, sha: string): NoteRecord[] {
+export function recordsIn(text: NoteText | undefined, sha: string): NoteRecord[] {
   if (text === undefined) return [];
   const parsed = parseAiprovNote(text);
   if (!parsed.ok) {

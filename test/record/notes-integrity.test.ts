@@ -3,6 +3,10 @@
  * when ten run at once; a note whose object is missing is a warning naming
  * the commit in scan and blame, and `record` refuses to write over it.
  */
+import { readStoredBundles, ATTESTATIONS_REF } from '../../src/attest/store.js';
+import { CHECKS_REF, readCheckRecords } from '../../src/gate/history.js';
+import { readReviews, REVIEWS_REF } from '../../src/gate/review.js';
+import { appendNoteLines } from '../../src/git/note-lines.js';
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -73,5 +77,28 @@ describe('a note whose object is missing', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`points at note object ${blob}, which is missing from the repository; refusing to write over it`);
     expect(git(dir, 'notes', `--ref=${AIPROV_NOTES_REF}`, 'list', victim).trim()).toBe(blob);
+  });
+});
+
+describe('a missing note object in the other notes refs', () => {
+  it('a check record is counted as unreadable, attestations refuse to be read or added to, a review covers nothing', async () => {
+    const { dir, shas } = await repo(2);
+    const head = shas[1] ?? '';
+    const context = await ctx(dir);
+    await appendNoteLines(context.git, CHECKS_REF, head, ['{"not":"a record"}']);
+    await appendNoteLines(context.git, ATTESTATIONS_REF, head, ['{}']);
+    await appendNoteLines(context.git, REVIEWS_REF, head, [
+      JSON.stringify({ reviewer: { name: 'R', email: 'r@example.com' }, decision: 'approved', scope: { range: head } }),
+    ]);
+    for (const ref of [CHECKS_REF, ATTESTATIONS_REF, REVIEWS_REF]) {
+      const blob = git(dir, 'notes', `--ref=${ref}`, 'list', head).trim();
+      await rm(path.join(dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    }
+    expect(await readCheckRecords(context.git)).toEqual({ records: [], unreadable: 1 });
+    await expect(readStoredBundles(context.git, head)).rejects.toThrow(/names object [0-9a-f]{40}, which is missing from the repository/);
+    await expect(appendNoteLines(context.git, ATTESTATIONS_REF, head, ['{}'])).rejects.toThrow(
+      /which is missing; fetch refs\/notes\/aiprov-attestations before adding to it/,
+    );
+    expect(await readReviews(context.git, [head])).toEqual([]);
   });
 });
