@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { BUNDLE_CAP, readRegularFile } from '../kernel/files.js';
 import { conformanceInput, verifyForConformance } from '../verify/conformance.js';
 import { publicGoodRoot, readTrustedRoot } from '../verify/trusted-root.js';
 import type { Trust } from '../verify/signature.js';
@@ -64,7 +64,7 @@ export async function conformanceMain(argv: readonly string[], write: (line: str
     const root = rootFile !== undefined ? (await readTrustedRoot(rootFile)).root : publicGoodRoot().root;
     const trust: Trust =
       key !== undefined
-        ? { kind: 'keys', keys: [createPublicKey(await readFile(key))], root }
+        ? { kind: 'keys', keys: [createPublicKey(await readCapped(key, 64 * 1024))], root }
         : { kind: 'certificate', root, identity: { subject: { exact: identity ?? '' }, issuer: issuer ?? '' } };
     const parsed = conformanceInput(input, (p) => {
       try {
@@ -73,10 +73,10 @@ export async function conformanceMain(argv: readonly string[], write: (line: str
         return false;
       }
     });
-    const artifact = 'sha256' in parsed ? parsed : { bytes: await readFile(parsed.file) };
+    const artifact = 'sha256' in parsed ? parsed : { bytes: await readCapped(parsed.file, ARTIFACT_CAP) };
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(bundleFile, 'utf8'));
+      json = JSON.parse((await readCapped(bundleFile, BUNDLE_CAP)).toString('utf8'));
     } catch {
       json = undefined;
     }
@@ -92,4 +92,14 @@ export async function conformanceMain(argv: readonly string[], write: (line: str
     write(`sigstore-conformance: ${printable(error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
+}
+
+/** Conformance artifacts are small files; a larger one is refused, never read whole into memory. */
+const ARTIFACT_CAP = 1024 * 1024 * 1024;
+
+/** A file the suite names, read under a cap and without blocking (a FIFO is refused, not waited on); a problem is thrown with the file's name. */
+async function readCapped(file: string, cap: number): Promise<Buffer> {
+  const read = await readRegularFile(file, cap);
+  if (!read.ok) throw new Error(`${file}: ${read.problem}`);
+  return read.bytes;
 }

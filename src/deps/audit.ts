@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { readRegularFile } from '../kernel/files.js';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { Clock } from '../kernel/clock.js';
@@ -184,9 +185,10 @@ export async function checkNames(options: NameCheckOptions): Promise<DepsReport>
         value: file,
         code: 'BAD_PATH',
       });
-    const text = await readFile(full, 'utf8').catch(() => {
-      throw new UsageError('no such file or unreadable', { field: 'fromText', value: file, code: 'BAD_PATH' });
-    });
+    // Read capped and without blocking, whatever the file became since it was looked at (a FIFO would wait for ever).
+    const read = await readRegularFile(full, TEXT_CAP);
+    if (!read.ok) throw new UsageError(read.problem, { field: 'fromText', value: file, code: 'BAD_PATH' });
+    const text = read.bytes.toString('utf8');
     // Chat answers are prose: their commands are in code blocks, like Markdown.
     const asFile = /\.(?:sh|bash|ya?ml|ipynb)$/.test(file) || path.basename(file).startsWith('Dockerfile') ? file : `${file}.md`;
     found.push(...commandDependencies(asFile, text, file));
@@ -362,11 +364,9 @@ async function readWorkTree(root: string, files: string[], warnings: ScanWarning
       warnings.push({ code: 'OUTSIDE_REPOSITORY', message: `${file} resolves outside the repository (${real ?? 'unresolvable'}): not read` });
       return;
     }
-    try {
-      texts.set(file, await readFile(full, 'utf8'));
-    } catch (error) {
-      texts.set(file, { unread: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-    }
+    // Read capped and without blocking, whatever the file became since it was looked at.
+    const read = await readRegularFile(full, capFor(file));
+    texts.set(file, read.ok ? read.bytes.toString('utf8') : { unread: read.problem });
   });
   return texts;
 }
