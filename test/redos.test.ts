@@ -2,7 +2,9 @@
  * Issue 8, item 5: patterns from outside aiprov's code (a repository's
  * `.aiprov.yml` and `.gitattributes`, globs on the command line) run on a
  * linear-time engine, or are refused with the reason. Each case here hangs a
- * backtracking engine for hours; the test's own timeout is what would fail.
+ * backtracking engine for hours; the last one measures the linear engine
+ * against the native one in the same run, so a regression is a failed
+ * assertion, not only a timeout.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -107,5 +109,36 @@ describe('linearPattern', () => {
     expect(linearPattern('(?<model>claude-[\\w.-]+)', { ignoreCase: true }).group('by Claude-Opus-4', 'model')).toBe('Claude-Opus-4');
     expect(linearPattern('x').group('x', 'model')).toBeUndefined();
     expect(() => linearPattern('(?<=a)b')).toThrow(PatternSyntaxError);
+  });
+});
+
+describe('the engine, measured', () => {
+  // A bound measured against a baseline in the same run, not the test's timeout: the native backtracking engine on an input
+  // that makes it explore 2^24 paths, and the linear engine on the same input (and on one a thousand times longer).
+  it('^(a+)+$ on "a…a!": the native engine backtracks for long, the linear one stays flat as the input grows', () => {
+    const source = '^(a+)+$';
+    const input = `${'a'.repeat(24)}!`;
+    const nanos = (run: () => void): number => {
+      const started = process.hrtime.bigint();
+      run();
+      return Number(process.hrtime.bigint() - started);
+    };
+    const linear = linearPattern(source);
+    linear.test(input);
+    const ours =
+      nanos(() => {
+        for (let i = 0; i < 100; i++) expect(linear.test(input)).toBe(false);
+      }) / 100;
+    const native = nanos(() => {
+      expect(new RegExp(source).test(input)).toBe(false);
+    });
+    // The native engine is the baseline: at least a hundred times slower on this input (in practice, tens of thousands).
+    expect(ours * 100).toBeLessThan(native);
+    // Linear: a thousand times the input costs nowhere near 2^1000 the time (a generous 20,000x for 1,000x the length).
+    const long = `${'a'.repeat(24_000)}!`;
+    const longer = nanos(() => {
+      expect(linear.test(long)).toBe(false);
+    });
+    expect(longer).toBeLessThan(Math.max(ours, 1_000) * 20_000);
   });
 });

@@ -2,7 +2,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, linearRepo } from '../../fixtures/repos.js';
-import { readPublicKey } from '../../src/attest/keys.js';
+import { readPrivateKey, readPublicKey } from '../../src/attest/keys.js';
+import { signWithKey } from '../../src/attest/sign.js';
+import type { Statement } from '../../src/attest/statement.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { verifyAttestation } from '../../src/verify/attestation.js';
 import { VSA_PREDICATE_TYPE } from '../../src/verify/vsa.js';
@@ -28,6 +30,16 @@ beforeAll(async () => {
   expect(attest).toMatchObject({ code: 0, stderr: '' });
   bundle = path.join(dir, 'out', `${(shas.at(-1) ?? '').slice(0, 12)}.authorship.sigstore.json`);
 });
+
+/** The same statement with its attestedAt two days back, signed again with the CI key: old without waiting for it to age. */
+async function signedLongAgo(): Promise<string> {
+  const signed = JSON.parse(await readFile(bundle, 'utf8')) as { dsseEnvelope: { payload: string } };
+  const old = JSON.parse(Buffer.from(signed.dsseEnvelope.payload, 'base64').toString('utf8')) as Statement<{ attestedAt: string }>;
+  old.predicate.attestedAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  const file = path.join(dir, 'signed-long-ago.json');
+  await writeFile(file, JSON.stringify(await signWithKey(old, await readPrivateKey(path.join(dir, 'ci.key'), env.AIPROV_PASSWORD))));
+  return file;
+}
 
 const verify = (args: string[]) => runCli(['verify', '--repo', repo, '--key', path.join(dir, 'ci.pub'), ...args]);
 
@@ -272,10 +284,8 @@ describe('aiprov attest --key and aiprov verify --key', () => {
         ],
       ],
       ['not a bundle at all', 'bundle', ['--bundle', await variant('null', () => null)]],
-      ['too old', 'freshness', ['--bundle', bundle, '--max-age', '1s']],
+      ['too old', 'freshness', ['--bundle', await signedLongAgo(), '--max-age', '1d']],
     ];
-    // The bundle was signed in beforeAll: make sure more than a second has passed for the freshness case.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
     const runs = await Promise.all(cases.map(([, , args]) => verify([...args, '--type', 'authorship'])));
     cases.forEach(([what, check], i) => {
       const run = runs[i];
