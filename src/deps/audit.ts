@@ -278,7 +278,7 @@ async function registryClients(
   options: CommonOptions & { npmrcDir: string },
   warnings: ScanWarning[],
 ): Promise<Record<Ecosystem, PackageRegistry>> {
-  const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries };
+  const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries, sleep: (ms: number) => context.clock.sleep(ms) };
   const { config: npmConfig, warnings: npmrcWarnings } = await loadNpmConfig(options.npmrcDir, context.env, context.trustRepoConfig);
   for (const message of npmrcWarnings) warnings.push({ code: 'REPOSITORY_CONFIG_NOT_USED', message });
   const real: Record<Ecosystem, PackageRegistry> = {

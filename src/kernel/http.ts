@@ -24,6 +24,8 @@ export interface HttpSettings {
   maxRedirects?: number;
   /** Whether a read may be redirected to another host (blob storage); its credentials are never sent there. Default no. */
   crossHostReads?: boolean;
+  /** How a backoff or a Retry-After is waited (the context's clock); real time by default. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface HttpRequest {
@@ -78,7 +80,7 @@ export async function httpExchange(url: string, request: HttpRequest, settings: 
       if (!(error instanceof HttpFailure) || (error.kind !== 'timeout' && error.kind !== 'network')) throw error;
       last = error;
     }
-    if (attempt + 1 < attempts) await sleep(wait);
+    if (attempt + 1 < attempts) await (settings.sleep ?? sleep)(wait);
   }
   throw last ?? new HttpFailure('network', `${where}: no answer`);
 }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtures/registry-server.js';
-import { fixedClock } from '../../src/kernel/clock.js';
+import { fixedClock, type Clock } from '../../src/kernel/clock.js';
 import type { AiprovConfig } from '../../src/config/load.js';
 import { settingsContext } from '../../src/context/context.js';
 import { checkNames, type NameCheckOptions, type DepsReport } from '../../src/deps/audit.js';
@@ -46,12 +46,13 @@ export async function npmConfigDir(server: FakeRegistry, lines: string[] = []): 
 export async function check(
   server: FakeRegistry,
   names: string[],
-  options: Partial<Omit<NameCheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig } = {},
+  options: Partial<Omit<NameCheckOptions, 'context' | 'names'>> & { ecosystem?: Ecosystem; npmrc?: string[]; config?: AiprovConfig; clock?: Clock } = {},
 ): Promise<DepsReport> {
   const { dir, env } = await npmConfigDir(server, options.npmrc);
-  const { config, ...rest } = options;
+  const { config, clock, ...rest } = options;
   return checkNames({
-    context: await settingsContext({ clock: fixedClock(NOW), env: { vars: env }, ...(config ? { config } : {}) }),
+    // A fixed clock: the audit's time is NOW, and its waits (backoff, Retry-After) are recorded, not slept.
+    context: await settingsContext({ clock: clock ?? fixedClock(NOW), env: { vars: env }, ...(config ? { config } : {}) }),
     names,
     ecosystem: options.ecosystem ?? 'npm',
     cacheDir: await tempDir('aiprov-cache-'),

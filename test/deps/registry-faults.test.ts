@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/kernel/clock.js';
 import { describe, expect, it } from 'vitest';
 import { packument, pypiProject } from '../../fixtures/registry-server.js';
 import { auditDecision } from '../../src/deps/audit.js';
@@ -72,13 +73,18 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
     await expect(getJson(`${server.url}/npm/enormous`, { ...DEFAULT_HTTP, maxBytes: 1024 * 1024, retries: 0 })).rejects.toMatchObject({ kind: 'too-large' });
   });
 
-  it('retries a 503 and honours Retry-After on 429, then succeeds', async () => {
-    const { d } = await verdicts(['zq-flaky-pkg', 'zq-limited-pkg']);
+  it('retries a 503 and honours Retry-After on 429, then succeeds (the waits asked of the clock, not slept)', async () => {
+    const clock = fixedClock('2026-11-22T12:00:00Z');
+    const report = await check(server, ['zq-flaky-pkg', 'zq-limited-pkg'], { clock });
+    const d = Object.fromEntries(report.dependencies.map((x) => [x.name, x]));
     expect(d['zq-flaky-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
     expect(d['zq-limited-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
     const tries = server.requests.filter((r) => r.path === '/npm/zq-limited-pkg');
     expect(tries).toHaveLength(2);
-    expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    // The 429's Retry-After: 1 is waited whole; the 503 gets a short jittered backoff (settings.backoffMs, doubling).
+    expect(clock.waits).toContain(1000);
+    expect(clock.waits.filter((ms) => ms !== 1000).every((ms) => ms < 1000)).toBe(true);
+    expect(clock.waits).toHaveLength(2);
   });
 
   it('follows a redirect within the same host', async () => {
