@@ -8,11 +8,14 @@ import { scanHistory } from '../../src/authorship/scan.js';
 import { generateBom } from '../../src/bom/bom.js';
 import { bomProblems } from '../../src/bom/validate.js';
 import { buildSampleRepository } from '../../src/demo/sample-repository.js';
+import type { DemoReport } from '../../src/demo/demo.js';
+import { rendererFor } from '../../src/render/renderers.js';
+import { makeStyle } from '../../src/render/style.js';
 import type { DepsReport } from '../../src/deps/audit.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { VERSION } from '../../src/kernel/version.js';
 import { ctx, tempDir } from '../helpers.js';
-import { runCli } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
 
 let repo: string;
 
@@ -163,16 +166,35 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
 
 // Each demo test runs the whole pipeline (scan, blame, audit, BOM, attestations, the gate, the dashboard, the image) once, in process;
 // the determinism of the sample and of its BOM is checked through the builder and the BOM generator, not by running the demo again.
+/**
+ * The demo, run once for the tests below (the whole pipeline: scan, blame, audit, BOM, attestations, the gate, the dashboard,
+ * the image): from a directory holding a previous demo's sample, with a file left inside it, to ./aiprov-demo by default,
+ * its JSON through --output.
+ */
+async function runDemoOnce(): Promise<{ cwd: string; dir: string; result: CliResult; json: string }> {
+  const cwd = await tempDir();
+  const dir = path.join(cwd, 'aiprov-demo');
+  await buildSampleRepository(dir);
+  await writeFile(path.join(dir, 'left-over.txt'), 'from the previous demo\n');
+  const result = await runCli(['demo', '--format', 'json', '--output', path.join(cwd, 'demo.json')], { cwd });
+  return { cwd, dir, result, json: await readFile(path.join(cwd, 'demo.json'), 'utf8').catch(() => '') };
+}
+
 describe('aiprov --version and demo', () => {
+  let demoRun: ReturnType<typeof runDemoOnce>;
+  beforeAll(async () => {
+    demoRun = runDemoOnce();
+    await demoRun;
+  });
+
   it('prints the version', async () => {
     const result = await runCli(['--version']);
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
   it('demo builds the sample repository and scans it', async () => {
-    const dir = path.join(await tempDir(), 'demo');
-    const result = await runCli(['demo', '--dir', dir, '--format', 'json']);
-    expect(result.code).toBe(0);
+    const { dir, result } = await demoRun;
+    expect(result).toMatchObject({ code: 0, stdout: '' });
     const page = path.join(dir, 'aiprov-dashboard.html');
     expect(result.stderr).toMatch(
       new RegExp(
@@ -191,7 +213,7 @@ describe('aiprov --version and demo', () => {
       dependencies: { total: number };
     };
     expect(validateAgainst('dashboard', dashboard)).toBeNull();
-    const demo = JSON.parse(result.stdout) as {
+    const demo = JSON.parse((await demoRun).json) as {
       repository: string;
       scan: { summary: Record<string, unknown>; repository: { head: string } };
       blame: { totals: { lines: number; aiLines: number } };
@@ -230,7 +252,7 @@ describe('aiprov --version and demo', () => {
       byAutomation: { 'dependabot': 1, 'github-actions': 1 },
     });
     // Deterministic: the same sample has the same commit ids everywhere (a second one, from the builder alone).
-    const again = await buildSampleRepository(path.join(await tempDir(), 'demo'));
+    const again = await buildSampleRepository(path.join(await tempDir(), 'aiprov-demo'));
     const againContext = await ctx(again);
     expect(await againContext.git.resolveCommit('HEAD')).toBe(report.repository.head);
     expect(demo.blame.totals.aiLines).toBeGreaterThan(0);
@@ -302,17 +324,25 @@ describe('aiprov --version and demo', () => {
     expect(fromNotes.code).toBe(0);
   });
 
-  it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone; its table (through --output: all of it to the file, nothing to stdout) says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
-    const cwd = await tempDir();
-    const dir = path.join(cwd, 'aiprov-demo');
-    // A previous demo's sample (the builder marks it as the demo's), with a file of the user's inside: replaced whole.
-    await buildSampleRepository(dir);
-    await writeFile(path.join(dir, 'left-over.txt'), 'from the previous demo\n');
-    const second = await runCli(['demo', '--quiet', '--output', path.join(cwd, 'again.txt')], { cwd });
-    expect(second).toMatchObject({ code: 0, stdout: '' });
+  it('demo writes under ./aiprov-demo by default, replaces a previous demo there, and leaves anything else alone; its table says how each commit was detected, what it left alone on purpose, and what to try next (issue 8, item 25)', async () => {
+    const { dir, json } = await demoRun;
     expect((await readdir(dir)).includes('left-over.txt')).toBe(false);
     expect((await readdir(dir)).includes('aiprov-dashboard.html')).toBe(true);
-    const text = await readFile(path.join(cwd, 'again.txt'), 'utf8');
+    // The table of the same run, by the renderer the CLI prints it with.
+    let text = '';
+    const render = rendererFor('demoReport', 'table');
+    await render?.(
+      JSON.parse(json) as DemoReport,
+      {
+        write: (t) => {
+          text += t.toString();
+          return undefined;
+        },
+        commit: () => Promise.resolve(),
+        abort: () => Promise.resolve(),
+      },
+      makeStyle(false, {}),
+    );
     expect(text).toMatch(/\nWritten\n {2}.*aiprov-demo {3}the sample repository/);
     expect(text).toMatch(/^aiprov scan {2}/);
     expect(text).toMatch(/\naiprov blame /);
