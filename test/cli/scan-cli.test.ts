@@ -15,7 +15,7 @@ import type { DepsReport } from '../../src/deps/audit.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { VERSION } from '../../src/kernel/version.js';
 import { ctx, tempDir } from '../helpers.js';
-import { runCli, type CliResult } from './run-cli.js';
+import { runCli, spawnCli, type CliResult } from './run-cli.js';
 
 let repo: string;
 
@@ -36,13 +36,15 @@ describe('aiprov scan (built bin)', () => {
     expect((await runCli(['scan', '--repo', repo, '--format', 'json'])).stdout).toBe(result.stdout);
   });
 
-  it('a report of several megabytes comes out whole, through stdout and through --output', async () => {
+  // Scanned twice, not three times: through a real pipe from the bin (where a process that exits before its stdout drains
+  // loses the end), and in process to --output; that the JSON is the library's report is the test above's, on a smaller history.
+  it('a report of several megabytes comes out whole, through a real stdout pipe and through --output', async () => {
     const big = await tempDir();
     await linearRepo(big, 4000);
-    const expected = JSON.parse(JSON.stringify(await scanHistory({ context: await ctx(big) }))) as unknown;
-    const printed = await runCli(['scan', '--repo', big, '--format', 'json']);
+    const printed = await spawnCli(['scan', '--repo', big, '--format', 'json']);
     expect(printed.stdout.length).toBeGreaterThan(1_000_000);
-    expect(JSON.parse(printed.stdout)).toEqual(expected);
+    const report = JSON.parse(printed.stdout) as { commits: unknown[]; summary: { commits: number } };
+    expect([report.commits.length, report.summary.commits]).toEqual([4000, 4000]);
     const file = path.join(await tempDir(), 'big.json');
     expect((await runCli(['scan', '--repo', big, '--format', 'json', '--output', file])).code).toBe(0);
     expect(await readFile(file, 'utf8')).toBe(printed.stdout);
