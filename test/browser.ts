@@ -23,7 +23,7 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   const found = CANDIDATES.find((p) => existsSync(p));
   if (found === undefined)
     throw new Error(
-      `no Chromium in ${CANDIDATES.join(', ')}: install Debian's (apt-get install chromium; .ci/run does) or set AIPROV_CHROMIUM to one; the browser tests fail without it, they do not skip`,
+      `no Chromium in ${CANDIDATES.join(', ')}: install Debian's (apt-get install chromium; npm test's set-up, scripts/test-setup.mjs, does) or set AIPROV_CHROMIUM to one; the browser tests fail without it, they do not skip`,
     );
   return found;
 }

@@ -11,7 +11,7 @@ export function requiredTool(name: 'docker-registry' | 'skopeo'): string {
   const found = named !== undefined && named !== '' ? named : `/usr/bin/${name}`;
   if (!existsSync(found))
     throw new Error(
-      `${found}: not found; install Debian's ${name} (apt-get install ${name}; .ci/run does) or set ${variable}; these tests fail without it, they do not skip`,
+      `${found}: not found; install Debian's ${name} (apt-get install ${name}; npm test's set-up, scripts/test-setup.mjs, does) or set ${variable}; these tests fail without it, they do not skip`,
     );
   return found;
 }
