@@ -62,6 +62,17 @@ describe('every UsageError field maps to a flag', () => {
     expect(unmapped).toEqual([]);
   });
 
+  it('a message that names its flags itself is not prefixed with one (verify without a bundle source, or with two)', async () => {
+    expect(await runCli(['verify', '--type', 'authorship', '--key', 'k.pub'])).toMatchObject({
+      code: 2,
+      stderr: 'aiprov: no bundle to verify: give --bundle FILE, --from-notes or --image REF\n',
+    });
+    expect(await runCli(['verify', '--type', 'authorship', '--bundle', 'b.json', '--from-notes'])).toMatchObject({
+      code: 2,
+      stderr: 'aiprov: give one of --bundle files, --from-notes and --image\n',
+    });
+  });
+
   it("placeholders name other flags in the command's terms; the library's own message keeps the field names", async () => {
     const error = new UsageError('is required, unless {fromAgentTrace} names the agent', { field: 'agent' });
     expect(error.message).toBe('agent is required, unless fromAgentTrace names the agent');
