@@ -3,7 +3,7 @@ import { IN_TOTO_PAYLOAD_TYPE } from '../attest/dsse.js';
 import { PREDICATE_TYPES, STATEMENT_TYPE, type Statement } from '../attest/statement.js';
 import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../kernel/schemas.js';
 import { CheckList, CHECK_ORDER, type Check } from './checks.js';
-import { policyViolations, type ContentPolicy } from './content-policy.js';
+import { BUILT_IN_POLICY, policyViolations, type ContentPolicy } from './content-policy.js';
 import { verifySignature, type Trust } from './signature.js';
 
 export interface AttestationVerifyOptions {
@@ -67,13 +67,13 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   const fresh = checkFreshness(outcome.signedAt, statement, options, checks);
   const withTime = { ...found, ...(fresh.signedAt ? { signedAt: fresh.signedAt } : {}) };
   if (!fresh.ok) return result(withTime);
-  if (!options.policy) {
-    checks.pass('policy', 'no content policy given');
-  } else {
-    const { applied, violations } = policyViolations(options.policy, statement.predicateType, statement.predicate);
-    if (violations.length > 0) checks.fail('policy', violations.join('; '));
-    else checks.pass('policy', applied.length > 0 ? applied.join('; ') : 'the policy has no rule for this predicate type');
-  }
+  // No policy given is the built-in one, never none: a hallucinated package fails a dependency audit's verification by default.
+  const policy = options.policy ?? BUILT_IN_POLICY;
+  const { applied, violations } = policyViolations(policy, statement.predicateType, statement.predicate);
+  const named = (text: string): string => (options.policy ? text : `the built-in policy: ${text}`);
+  if (violations.length > 0) checks.fail('policy', named(violations.join('; ')));
+  else if (applied.length > 0) checks.pass('policy', named(applied.join('; ')));
+  else checks.pass('policy', `${options.policy ? 'the policy' : 'the built-in policy'} has no rule for this predicate type`);
   return result(withTime);
 }
 

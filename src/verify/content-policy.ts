@@ -20,6 +20,13 @@ export interface ContentPolicy {
 }
 
 const DEFAULT_DENY: Exclude<Verdict, 'ok'>[] = ['hallucinated', 'malicious'];
+
+/**
+ * The policy applied when none is given: verification fails closed. For a
+ * dependency audit, no hallucinated and no malicious package; the other
+ * types have no content rule of their own (a policy file adds them).
+ */
+export const BUILT_IN_POLICY: Readonly<ContentPolicy> = {};
 const POLICY_CAP = 1024 * 1024;
 
 /** A policy file (YAML or JSON); one that cannot be read or does not fit the schema stops verification (exit 2), naming the file. */
@@ -67,7 +74,7 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
   }
   if (predicateType === PREDICATE_TYPES.deps) {
     const deny = policy.deps?.denyVerdicts ?? DEFAULT_DENY;
-    applied.push(`no dependency ${deny.join(' or ')}`);
+    applied.push(deny.length > 0 ? `no dependency ${deny.join(' or ')}` : 'no dependency verdict denied');
     const report = predicate as DepsReport;
     const bad = report.dependencies.filter((d) => (deny as string[]).includes(d.verdict));
     if (bad.length > 0)

@@ -26,7 +26,7 @@ export interface VsaInput {
   subject: ResourceDescriptor;
   resourceUri: string;
   predicateType: string;
-  /** The policy file (its URI and SHA-256), or none: then the built-in checks are the policy. */
+  /** The policy file (its URI and SHA-256), or none: then the built-in policy (verify/content-policy.ts BUILT_IN_POLICY) is named. */
   policy?: { uri: string; sha256: string };
   /** The bundles that were verified, by where they were read and their SHA-256. */
   inputs: { uri: string; sha256: string }[];
@@ -56,7 +56,7 @@ export function vsaStatement(input: VsaInput): Statement<VsaPredicate> {
       resourceUri: input.resourceUri,
       policy: input.policy
         ? { uri: input.policy.uri, digest: { sha256: input.policy.sha256 } }
-        : { uri: `${VERIFIER_ID}/builtin-checks/${input.predicateType}` },
+        : { uri: `${VERIFIER_ID}/builtin-policy/${input.predicateType}` },
       inputAttestations: input.inputs.map((i) => ({ uri: i.uri, digest: { sha256: i.sha256 } })),
       verificationResult: input.passed ? 'PASSED' : 'FAILED',
       verifiedLevels: input.passed ? input.levels : [],

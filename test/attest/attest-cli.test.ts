@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { git, linearRepo } from '../../fixtures/repos.js';
 import { readPrivateKey, readPublicKey } from '../../src/attest/keys.js';
 import { signWithKey } from '../../src/attest/sign.js';
-import type { Statement } from '../../src/attest/statement.js';
+import { PREDICATE_TYPES, statement, subjects, type Statement } from '../../src/attest/statement.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { verifyAttestation } from '../../src/verify/attestation.js';
 import { VSA_PREDICATE_TYPE } from '../../src/verify/vsa.js';
@@ -313,5 +313,60 @@ describe('arguments are checked before any secret is asked for', () => {
     expect(vsa.code).toBe(2);
     expect(vsa.stderr).toMatch(/^aiprov: .*BAD\/Ref/);
     expect(vsa.stderr).not.toMatch(/passphrase/);
+  });
+});
+
+describe('verify fails closed', () => {
+  it('with no policy given, a dependency audit naming a hallucinated package is refused by the built-in policy, and the VSA names it', async () => {
+    const head = shas.at(-1) ?? '';
+    const audit = {
+      schema: 'https://aiprov.dev/dependency-audit/v1',
+      tool: { name: 'aiprov', version: '0.1.0' },
+      repository: null,
+      checkedAt: '2026-11-22T10:00:00.000Z',
+      failOn: 'high',
+      dependencies: [
+        {
+          ecosystem: 'npm',
+          name: 'express-search-helpers-pro',
+          spec: '^1.0.0',
+          sources: [{ file: 'package.json', line: 3, kind: 'manifest' }],
+          verdict: 'hallucinated',
+          findings: [],
+          unknownSignals: [],
+        },
+      ],
+      summary: {
+        dependencies: 1,
+        byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 1, malicious: 0, unknown: 0 },
+        findings: { critical: 1, high: 0, medium: 0, low: 0 },
+        suppressed: 0,
+        unknown: 0,
+        notLookedUp: 0,
+        unreadFiles: 0,
+        failing: 1,
+      },
+      warnings: [],
+    };
+    const signed = await signWithKey(
+      statement(subjects(head), PREDICATE_TYPES.deps, audit),
+      await readPrivateKey(path.join(dir, 'ci.key'), env.AIPROV_PASSWORD),
+    );
+    const file = path.join(dir, 'hallucinated.deps.json');
+    await writeFile(file, JSON.stringify(signed));
+    const vsa = path.join(dir, 'deps-vsa.json');
+    const run = await verify(['--bundle', file, '--type', 'deps', '--vsa-output', vsa]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\n {2}failed {2}policy +the built-in policy: 1 dependency is hallucinated: npm:express-search-helpers-pro\n/);
+    expect(run.stderr).toMatch(/^aiprov: 1 verified attestation breaks the policy \(the built-in policy: /);
+    const document = JSON.parse(await readFile(vsa, 'utf8')) as { predicate: { policy: { uri: string }; verificationResult: string } };
+    expect(document.predicate).toMatchObject({
+      policy: { uri: 'https://aiprov.dev/verifier/builtin-policy/https://aiprov.dev/dependency-audit/v1' },
+      verificationResult: 'FAILED',
+    });
+    // Said explicitly, the permissive choice is the user's: a policy that denies no verdict passes it.
+    const permissive = path.join(dir, 'permissive.yml');
+    await writeFile(permissive, 'deps:\n  denyVerdicts: []\n');
+    expect((await verify(['--bundle', file, '--type', 'deps', '--policy', permissive])).code).toBe(0);
   });
 });

@@ -320,7 +320,7 @@ describe('aiprov --version and demo', () => {
       ],
     });
     expect(gate.verify.review.verified).toBe(true);
-    expect(gate.verify.deps).toEqual({ verified: false, detail: 'policy: 1 dependency is hallucinated: npm:express-search-helpers-pro' });
+    expect(gate.verify.deps).toEqual({ verified: false, detail: 'policy: the built-in policy: 1 dependency is hallucinated: npm:express-search-helpers-pro' });
     // What the demo prints to try next works: the bundles are in the notes, verified with the demo's public key.
     const fromNotes = await runCli(['verify', '--repo', dir, '--from-notes', '--type', 'bom', '--key', attestations.publicKey]);
     expect(fromNotes.code).toBe(0);

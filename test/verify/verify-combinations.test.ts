@@ -104,7 +104,17 @@ describe('verify decides every combination in one place', () => {
 
   // [situation, inputs, from, policy, outcome, failure (error class and code), the first problem]
   it.each([
-    ['one good file', [deps], 'files', undefined, 'pass', null, undefined],
+    ['one good file', [clean], 'files', undefined, 'pass', null, undefined],
+    // Fail closed: with no policy given, the built-in one refuses a hallucinated package.
+    [
+      'no policy given: the built-in policy refuses a hallucinated package',
+      [deps],
+      'files',
+      undefined,
+      'fail',
+      'POLICY_FAILED',
+      /^1 verified attestation breaks the policy \(the built-in policy: 1 dependency is hallucinated: npm:express-search-helpers-pro\)$/,
+    ],
     [
       'no bundle at all',
       [],
@@ -125,7 +135,7 @@ describe('verify decides every combination in one place', () => {
     ],
     ['a file about another commit', [depsOfAnother], 'files', undefined, 'fail', 'SUBJECT_MISMATCH', /^1 of 1 bundle did not verify \(subject: /],
     ['a file that is not JSON', [notJson], 'files', undefined, 'fail', 'BUNDLE_INVALID', /^1 of 1 bundle did not verify \(bundle: /],
-    ["a pool: one trusted is enough, a stranger's beside it does not matter", [depsByStranger, deps], 'pool', undefined, 'pass', null, undefined],
+    ["a pool: one trusted is enough, a stranger's beside it does not matter", [depsByStranger, clean], 'pool', undefined, 'pass', null, undefined],
     ["a pool with only a stranger's", [depsByStranger], 'pool', undefined, 'fail', 'SIGNATURE_INVALID', /^1 of 1 bundle did not verify/],
     [
       'a pool of other types only: none of the asked type',
