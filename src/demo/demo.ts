@@ -8,7 +8,7 @@ import { buildSampleRepository } from './sample-repository.js';
 import { demoRegistry } from './registry.js';
 import { auditRepository, type DepsReport } from '../deps/audit.js';
 import { generateBom } from '../bom/bom.js';
-import { createHash, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto';
 import { checkChange, type CheckReport } from '../gate/check.js';
 import { checkRecord, recordCheck } from '../gate/history.js';
 import { recordReview } from '../gate/review.js';
@@ -152,25 +152,7 @@ async function attestAndVerify(
     signed.map((a) => a.bundle),
   );
   const now = context.clock.now();
-  // Each bundle file verified as `aiprov verify --bundle FILE --key PUB` does it (verify/verify.ts).
-  // As evidence: the signature, the statement, its subject. What the dependency audit says is judged in the gate story,
-  // where the built-in policy refuses it.
-  const evidenceOnly: ContentPolicy = { deps: { denyVerdicts: [] } };
-  const check = async (bundle: unknown, predicateType: string, source: string): Promise<BundleResult | undefined> => {
-    const bytes = Buffer.from(JSON.stringify(bundle));
-    const result = await verifyBundles({
-      inputs: [{ source, sha256: createHash('sha256').update(bytes).digest('hex'), json: bundle }],
-      from: 'files',
-      trust: { kind: 'keys', keys: [publicKey] },
-      predicateType,
-      subject: { gitCommit: head },
-      subjectText: `commit ${head}`,
-      where: 'among the bundles given',
-      now,
-      policy: evidenceOnly,
-    });
-    return result.bundles[0];
-  };
+  const check = evidenceCheck(publicKey, head, now);
   const bundles: DemoAttestations['bundles'] = [];
   for (const a of signed) {
     const file = path.join(dir, bundleFileName(a));
@@ -198,6 +180,34 @@ async function attestAndVerify(
     publicKey: publicFile,
     bundles,
     tampered: { verified: refused?.verified === true, failedCheck: failed?.name ?? null, detail: failed?.detail ?? '' },
+  };
+}
+
+/**
+ * Each bundle file verified as `aiprov verify --bundle FILE --key PUB` does it (verify/verify.ts), as evidence: the
+ * signature, the statement, its subject. What the dependency audit says is judged in the gate story, where the
+ * built-in policy refuses it.
+ */
+function evidenceCheck(
+  publicKey: KeyObject,
+  head: string,
+  now: Date,
+): (bundle: unknown, predicateType: string, source: string) => Promise<BundleResult | undefined> {
+  const evidenceOnly: ContentPolicy = { deps: { denyVerdicts: [] } };
+  return async (bundle, predicateType, source) => {
+    const bytes = Buffer.from(JSON.stringify(bundle));
+    const result = await verifyBundles({
+      inputs: [{ source, sha256: createHash('sha256').update(bytes).digest('hex'), json: bundle }],
+      from: 'files',
+      trust: { kind: 'keys', keys: [publicKey] },
+      predicateType,
+      subject: { gitCommit: head },
+      subjectText: `commit ${head}`,
+      where: 'among the bundles given',
+      now,
+      policy: evidenceOnly,
+    });
+    return result.bundles[0];
   };
 }
 
