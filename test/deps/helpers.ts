@@ -20,11 +20,14 @@ export async function registry(data: RegistryData): Promise<FakeRegistry> {
   return server;
 }
 
-/** Settings that point every ecosystem at the fake registry, with short timeouts and backoff. */
+/**
+ * Settings that point every ecosystem at the fake registry. Backoffs are waited through the test's clock (no time);
+ * the timeout leaves a busy machine room to answer (the test of a registry that never answers sets a short one).
+ */
 export function settingsFor(server: FakeRegistry, extra: Partial<DepsSettings> = {}): Partial<DepsSettings> {
   return {
     registries: { pypi: server.url, go: `${server.url}/go`, crates: `${server.url}/crates`, npmDownloads: server.url },
-    timeoutMs: 400,
+    timeoutMs: 3000,
     retries: 2,
     ...extra,
   };

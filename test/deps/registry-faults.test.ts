@@ -1,3 +1,4 @@
+import type { DepsSettings } from '../../src/deps/settings.js';
 import { fixedClock } from '../../src/kernel/clock.js';
 import { describe, expect, it } from 'vitest';
 import { packument, pypiProject } from '../../fixtures/registry-server.js';
@@ -36,8 +37,8 @@ const server = await registry({
   },
 });
 
-const verdicts = async (names: string[]) => {
-  const report = await check(server, names);
+const verdicts = async (names: string[], settings: Partial<DepsSettings> = {}) => {
+  const report = await check(server, names, { settings });
   return { report, d: Object.fromEntries(report.dependencies.map((x) => [x.name, x])) };
 };
 
@@ -53,7 +54,8 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
   });
 
   it('timeouts, persistent 5xx, truncated JSON and cross-host redirects', async () => {
-    const { report, d } = await verdicts(['slow', 'broken', 'trunc', 'elsewhere']);
+    // The one test of a registry that never answers: a short timeout of its own (the others have the default's margin).
+    const { report, d } = await verdicts(['slow', 'broken', 'trunc', 'elsewhere'], { timeoutMs: 400 });
     expect(d.slow).toMatchObject({ verdict: 'unknown', findings: [] });
     expect(d.slow?.error).toMatch(/\/npm\/slow: no answer within 400 ms$/);
     expect(d.broken?.error).toMatch(/\/npm\/broken: HTTP 500$/);
@@ -75,7 +77,8 @@ describe('a registry that cannot be asked gives unknown, never ok and never hall
 
   it('retries a 503 and honours Retry-After on 429, then succeeds (the waits asked of the clock, not slept)', async () => {
     const clock = fixedClock('2026-11-22T12:00:00Z');
-    const report = await check(server, ['zq-flaky-pkg', 'zq-limited-pkg'], { clock });
+    // Not a test of timeouts: a generous one, so that a busy machine cannot turn the 429 into a timed-out try.
+    const report = await check(server, ['zq-flaky-pkg', 'zq-limited-pkg'], { clock, settings: { timeoutMs: 10_000 } });
     const d = Object.fromEntries(report.dependencies.map((x) => [x.name, x]));
     expect(d['zq-flaky-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
     expect(d['zq-limited-pkg']).toMatchObject({ verdict: 'ok', findings: [] });
