@@ -1,7 +1,8 @@
 import type { CheckReport } from '../gate/check.js';
 import { hunkLocation } from './check-render.js';
 
-const DECISION = { 'pass': '✅ pass', 'needs-review': '🟡 needs review', 'fail': '❌ fail' } as const;
+/** The header says the outcome, which the exit code carries. */
+const OUTCOME = { 'pass': '✅ pass', 'needs-review': '🟡 needs review', 'fail': '❌ fail', 'undecided': '⚪ could not decide' } as const;
 
 /** Markdown text from the repository: table cells and code spans cannot be broken out of. */
 function cell(text: string): string {
@@ -17,7 +18,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
   const maxHunks = report.output?.commentMaxHunks ?? 50;
   const c = report.change;
   const out = [
-    `### aiprov check: ${DECISION[report.decision]}${report.couldNotDecide !== null ? ' (could not decide)' : ''}`,
+    `### aiprov check: ${OUTCOME[report.outcome]}${report.couldNotDecide !== null && report.outcome !== 'undecided' ? ' (some introduced names could not be checked)' : ''}`,
     '',
     `\`${report.base.slice(0, 12)}..${report.head.slice(0, 12)}\`: ${c.commits} commit${c.commits === 1 ? '' : 's'}, ${c.lines} lines added, **${(c.aiShare * 100).toFixed(1)}%** by agents. Policy: ${cell(report.policySource)}.`,
     '',

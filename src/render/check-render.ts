@@ -2,7 +2,8 @@ import type { CheckReport, RiskyHunk } from '../gate/check.js';
 import { printable } from './printable.js';
 import type { Style } from './style.js';
 
-const DECISION = { 'pass': 'PASS', 'needs-review': 'NEEDS REVIEW', 'fail': 'FAIL' } as const;
+/** The header says the outcome, which the exit code carries: could not decide is neither a pass nor a review to wait for. */
+const OUTCOME = { 'pass': 'PASS', 'needs-review': 'NEEDS REVIEW', 'fail': 'FAIL', 'undecided': 'COULD NOT DECIDE' } as const;
 
 /** Where a hunk is: `path:start-end`, `path:line`, or the path alone for a change that removed lines only. */
 export function hunkLocation(h: RiskyHunk): string {
@@ -17,10 +18,11 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
     .map(([a, n]) => `${a} ${n}`)
     .join(', ');
   const lines = [
-    style.bold(`aiprov check  ${report.base.slice(0, 12)}..${report.head.slice(0, 12)}  ${DECISION[report.decision]}`),
+    style.bold(`aiprov check  ${report.base.slice(0, 12)}..${report.head.slice(0, 12)}  ${OUTCOME[report.outcome]}`),
     `${c.commits} commit${c.commits === 1 ? '' : 's'} (${c.aiCommits} by agents), ${c.lines} lines added, ${c.aiLines} by agents (${(c.aiShare * 100).toFixed(1)}%)${agents ? `: ${agents}` : ''}`,
     `policy: ${printable(report.policySource)}; review needed for AI-written ${report.escalate.join(', ')} hunks`,
     ...report.reasons.map((r) => `  ${printable(r)}`),
+    ...(report.couldNotDecide !== null ? [`  could not decide: ${printable(report.couldNotDecide)}`] : []),
   ];
   const escalated = report.hunks.filter((h) => h.escalated);
   if (escalated.length > 0) {

@@ -1,3 +1,5 @@
+import { renderCheckMarkdown } from '../../src/render/check-markdown.js';
+import type { CheckReport } from '../../src/gate/check.js';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -224,6 +226,15 @@ describe('aiprov check: the review gate on a change', () => {
       // The agent's manifest change also waits for a review; a review cannot settle a name nobody could check.
       expect([undecided.decision, undecided.outcome]).toEqual(['needs-review', 'undecided']);
       expect(validateAgainst('checkReport', undecided)).toBeNull();
+      // The headers say what the exit code carries: could not decide, not needs review.
+      const table = await runCli(
+        ['check', '--repo', repo, '--base', 'main', '--head', slop, '--no-record', '--cache-dir', path.join(await tempDir(), 'empty-cache')],
+        { env },
+      );
+      expect(table.code).toBe(2);
+      expect(table.stdout).toMatch(/^aiprov check {2}[0-9a-f]{12}\.\.[0-9a-f]{12} {2}COULD NOT DECIDE\n/);
+      expect(table.stdout).toMatch(/\n {2}could not decide: 1 introduced name could not be looked up/);
+      expect(renderCheckMarkdown(undecided as unknown as CheckReport)).toMatch(/^### aiprov check: ⚪ could not decide\n/);
       expect(undecided.couldNotDecide).toMatch(/^1 introduced name could not be looked up \(npm:express-search-helpers-pro\)/);
     } finally {
       await server.close().catch(() => undefined);
