@@ -4,7 +4,7 @@ import { UsageError } from '../kernel/errors.js';
 import { fileSink, stdoutSink, type OutputSink } from '../render/output.js';
 import { printable } from '../render/printable.js';
 import { FORMATS, formatsFor, rendererFor, type Format, type ReportData } from '../render/renderers.js';
-import { makeStyle, type Style } from '../render/style.js';
+import { makeStyle, plainStyle, type Style } from '../render/style.js';
 import type { ReportKind } from '../kernel/schemas.js';
 import { environmentOf, resolvePath, type CliIo } from './io.js';
 
@@ -55,7 +55,8 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
     debug: raw.debug === true,
     io,
   };
-  if (raw.output !== undefined) options.output = resolvePath(io, raw.output);
+  // `-` is standard output, as for most tools (never a file named `-`).
+  if (raw.output !== undefined && raw.output !== '-') options.output = resolvePath(io, raw.output);
   if (raw.config !== undefined) options.config = raw.config;
   return options;
 }
@@ -81,9 +82,9 @@ function configOption(options: GlobalOptions, readConfig: boolean): { config?: s
   return options.config !== undefined ? { config: options.config, trustRepoConfig } : { trustRepoConfig };
 }
 
-/** Colour only when the report goes to a terminal and NO_COLOR is unset. */
+/** Colour only on standard output: for a terminal, or when FORCE_COLOR asks; never with NO_COLOR, never into a file. */
 export function styleFor(options: GlobalOptions): Style {
-  return makeStyle(options.output === undefined && options.io.stdout.isTTY === true, options.io.env);
+  return options.output === undefined ? makeStyle(options.io.stdout.isTTY === true, options.io.env) : plainStyle;
 }
 
 /** Progress and warnings for people: stderr, silenced by --quiet. */

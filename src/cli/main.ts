@@ -26,7 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./report.js')).registerReport,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
-const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '--config']);
+const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '-o', '--config']);
 
 /** The command named on the command line, skipping global options and their values; undefined for help or a typo. */
 function commandIn(argv: string[]): string | undefined {
@@ -46,10 +46,10 @@ async function programFor(argv: string[], exit: (code: ExitCode) => void, io: Cl
     .configureHelp({ showGlobalOptions: true })
     .option('--repo <dir>', 'repository directory (default: the current directory)')
     .option('--format <format>', 'table | json | sarif | markdown | html, where the command supports it')
-    .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
+    .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout; - is stdout')
     .option('--config <file>', 'config file (default: .aiprov.yml at the repository root, if present)')
     .option('--trust-repo-config', "let the repository's .aiprov.yml and .npmrc choose registry hosts and credentials (off: they are untrusted input)")
-    .option('--quiet', 'no progress or warnings on stderr')
+    .option('-q, --quiet', 'no progress or warnings on stderr')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()

@@ -1,4 +1,7 @@
-/** Terminal styling, off when NO_COLOR is set or the stream is not a terminal. */
+/**
+ * Terminal styling: on for a terminal, or wherever FORCE_COLOR asks for it (a CI log that shows colours); off when
+ * NO_COLOR is set (it wins), FORCE_COLOR is 0 or false, or TERM is dumb.
+ */
 export interface Style {
   bold(text: string): string;
   dim(text: string): string;
@@ -6,7 +9,10 @@ export interface Style {
 }
 
 export function makeStyle(isTTY: boolean, env: NodeJS.ProcessEnv): Style {
-  const on = isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const force = env.FORCE_COLOR;
+  const forced = force !== undefined && force !== '0' && force.toLowerCase() !== 'false';
+  const refused = force === '0' || force?.toLowerCase() === 'false';
+  const on = env.NO_COLOR === undefined && !refused && (forced || (isTTY && env.TERM !== 'dumb'));
   const wrap =
     (open: number, close: number) =>
     (text: string): string =>

@@ -1,8 +1,9 @@
 /** Issue 8, item 24: what people expect of a CLI. */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initRepo } from '../../fixtures/repos.js';
+import { initRepo, linearRepo } from '../../fixtures/repos.js';
+import { makeStyle } from '../../src/render/style.js';
 import { tempDir } from '../helpers.js';
 import { Progress } from '../../src/cli/progress.js';
 import { packument } from '../../fixtures/registry-server.js';
@@ -103,5 +104,36 @@ describe('--output names a report file; where it named something else, the old s
     expect(init.stderr).toMatch(/^aiprov: warning: --output here is deprecated: use --file/);
     expect((await runCli(['init', '--repo', repo, '--file', path.join(dir, 'new.yml'), '--quiet'])).code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['new.key', 'new.pub', 'new.yml', 'old.key', 'old.pub', 'old.yml']);
+  });
+});
+
+describe('first-hour rough edges (issue 23, item 8)', () => {
+  it('--output - is standard output, never a file named -; -o and -q are --output and --quiet', async () => {
+    const dir = await tempDir();
+    const repo = await tempDir();
+    await linearRepo(repo, 2);
+    const dash = await runCli(['scan', '--repo', repo, '--format', 'json', '--output', '-'], { cwd: dir });
+    expect(dash.code).toBe(0);
+    expect((JSON.parse(dash.stdout) as { summary: { commits: number } }).summary.commits).toBe(2);
+    expect(await readdir(dir)).toEqual([]);
+    const short = await runCli(['-q', 'scan', '--repo', repo, '--format', 'json', '-o', path.join(dir, 'scan.json')]);
+    expect(short).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await readFile(path.join(dir, 'scan.json'), 'utf8')).toBe(dash.stdout);
+  });
+
+  it('FORCE_COLOR colours standard output that is not a terminal; NO_COLOR, FORCE_COLOR=0 and a file never get colour', async () => {
+    expect(makeStyle(false, { FORCE_COLOR: '1' }).bold('x')).toBe('\x1b[1mx\x1b[22m');
+    expect(makeStyle(false, { FORCE_COLOR: '' }).bold('x')).toBe('\x1b[1mx\x1b[22m');
+    expect(makeStyle(true, { FORCE_COLOR: '0' }).bold('x')).toBe('x');
+    expect(makeStyle(true, { FORCE_COLOR: 'false' }).bold('x')).toBe('x');
+    expect(makeStyle(false, { FORCE_COLOR: '1', NO_COLOR: '1' }).bold('x')).toBe('x');
+    expect(makeStyle(false, {}).bold('x')).toBe('x');
+    const repo = await tempDir();
+    await linearRepo(repo, 1);
+    const coloured = await runCli(['scan', '--repo', repo], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\x1b[1m');
+    const file = path.join(await tempDir(), 'scan.txt');
+    await runCli(['scan', '--repo', repo, '--output', file], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(await readFile(file, 'utf8')).not.toContain('\x1b[');
   });
 });
