@@ -1,4 +1,4 @@
-import { isAgentId, type AgentId } from '../authorship/agents.js';
+import { AGENT_IDS, isAgentId, type AgentId } from '../authorship/agents.js';
 
 /**
  * Environment variables agents set in the shells they spawn: a hint (never
@@ -53,6 +53,13 @@ export function agentFromEnv(env: NodeJS.ProcessEnv, hints: readonly AgentEnvHin
     return { agent: hint.agent, variable: hint.variable, ...(model ? { model } : {}) };
   }
   return undefined;
+}
+
+/** When AIPROV_AGENT names no agent aiprov knows: a warning to show, since the variable was meant to say who is committing. */
+export function unknownAgentWarning(env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = env.AIPROV_AGENT;
+  if (explicit === undefined || explicit === '' || isAgentId(explicit)) return undefined;
+  return `warning: AIPROV_AGENT=${explicit} is not an agent aiprov knows (${AGENT_IDS.join(', ')}; other with AIPROV_AGENT_NAME): it is ignored`;
 }
 
 export type TrailerStyle = 'assisted-by' | 'co-authored-by';

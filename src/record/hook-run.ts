@@ -2,7 +2,7 @@ import type { ScanWarning } from '../authorship/types.js';
 import type { Environment } from '../kernel/environment.js';
 import { UsageError } from '../kernel/errors.js';
 import type { RepositoryConfig } from '../git/types.js';
-import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor, type HooksConfig, type TrailerStyle } from './agent-env.js';
+import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor, unknownAgentWarning, type HooksConfig, type TrailerStyle } from './agent-env.js';
 import { recordAuthorship, type RecordContext } from './record.js';
 import { carryThroughRewrite, parseRewriteInput } from './rewrite.js';
 import type { HookName } from './hook-script.js';
@@ -33,11 +33,12 @@ export async function runHook(options: HookRunOptions): Promise<string | undefin
       const [messageFile] = args;
       if (!messageFile) throw new UsageError('prepare-commit-msg: no message file given');
       const found = agentFromEnv(ctx.env.vars, hints);
-      if (!found) return undefined;
+      const unknown = unknownAgentWarning(ctx.env.vars);
+      if (!found) return unknown;
       const trailer = trailerFor(found, options.trailer ?? ctx.config.hooks?.trailer ?? 'assisted-by');
       // git's own trailer code places it, and adds nothing when the same trailer is already there.
       await ctx.git.addTrailer(messageFile, trailer);
-      return `added "${trailer}" (${found.variable} is set)`;
+      return [unknown, `added "${trailer}" (${found.variable} is set)`].filter((m) => m !== undefined).join('\naiprov: ');
     }
     case 'post-commit': {
       const found = agentFromEnv(ctx.env.vars, hints);

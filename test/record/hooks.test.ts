@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_IDS } from '../../src/authorship/agents.js';
 import { scanHistory } from '../../src/authorship/scan.js';
-import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor } from '../../src/record/agent-env.js';
+import { agentFromEnv, DEFAULT_AGENT_ENV, trailerFor, unknownAgentWarning } from '../../src/record/agent-env.js';
+import { runHook } from '../../src/record/hook-run.js';
 import { parseMessage } from '../../src/authorship/trailers.js';
 import { SignatureEngine } from '../../src/authorship/engine.js';
 import { BUILTIN_SIGNATURES } from '../../src/authorship/signatures.js';
@@ -178,5 +179,25 @@ describe('trailers the hooks write are read back as the same agent', () => {
     });
     expect(agentFromEnv({ ACME_BOT: 'yes' }, [{ variable: 'ACME_BOT', agent: 'other' }])).toEqual({ agent: 'other', variable: 'ACME_BOT' });
     expect(agentFromEnv({}, DEFAULT_AGENT_ENV)).toBeUndefined();
+  });
+
+  it('an AIPROV_AGENT that names no agent is said once, at prepare-commit-msg, not ignored in silence; the hints still apply', async () => {
+    const dir = await tempDir();
+    sh(dir, ['init', '--quiet', '--initial-branch=main', '.']);
+    const message = path.join(dir, 'MSG');
+    await writeFile(message, 'A change\n');
+    const run = async (vars: NodeJS.ProcessEnv) =>
+      runHook({ context: await ctx(dir, { env: { vars } }), hook: 'prepare-commit-msg', args: [message], stdin: '' });
+    expect(await run({ AIPROV_AGENT: 'claud-code' })).toMatch(
+      /^warning: AIPROV_AGENT=claud-code is not an agent aiprov knows \(.*claude-code.*\): it is ignored$/,
+    );
+    expect(await readFile(message, 'utf8')).toBe('A change\n');
+    const both = await run({ AIPROV_AGENT: 'claud-code', CLAUDECODE: '1' });
+    expect(both?.split('\naiprov: ')).toEqual([
+      expect.stringMatching(/^warning: AIPROV_AGENT=claud-code /) as unknown,
+      expect.stringMatching(/^added ".*" \(CLAUDECODE is set\)$/) as unknown,
+    ]);
+    expect(unknownAgentWarning({ AIPROV_AGENT: 'codex' })).toBeUndefined();
+    expect(unknownAgentWarning({})).toBeUndefined();
   });
 });
