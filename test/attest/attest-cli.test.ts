@@ -1,3 +1,4 @@
+import { HALLUCINATED_AUDIT } from '../../fixtures/audits.js';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -319,37 +320,8 @@ describe('arguments are checked before any secret is asked for', () => {
 describe('verify fails closed', () => {
   it('with no policy given, a dependency audit naming a hallucinated package is refused by the built-in policy, and the VSA names it', async () => {
     const head = shas.at(-1) ?? '';
-    const audit = {
-      schema: 'https://aiprov.dev/dependency-audit/v1',
-      tool: { name: 'aiprov', version: '0.1.0' },
-      repository: null,
-      checkedAt: '2026-11-22T10:00:00.000Z',
-      failOn: 'high',
-      dependencies: [
-        {
-          ecosystem: 'npm',
-          name: 'express-search-helpers-pro',
-          spec: '^1.0.0',
-          sources: [{ file: 'package.json', line: 3, kind: 'manifest' }],
-          verdict: 'hallucinated',
-          findings: [],
-          unknownSignals: [],
-        },
-      ],
-      summary: {
-        dependencies: 1,
-        byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 1, malicious: 0, unknown: 0 },
-        findings: { critical: 1, high: 0, medium: 0, low: 0 },
-        suppressed: 0,
-        unknown: 0,
-        notLookedUp: 0,
-        unreadFiles: 0,
-        failing: 1,
-      },
-      warnings: [],
-    };
     const signed = await signWithKey(
-      statement(subjects(head), PREDICATE_TYPES.deps, audit),
+      statement(subjects(head), PREDICATE_TYPES.deps, HALLUCINATED_AUDIT),
       await readPrivateKey(path.join(dir, 'ci.key'), env.AIPROV_PASSWORD),
     );
     const file = path.join(dir, 'hallucinated.deps.json');

@@ -4,6 +4,7 @@
  * policies, and the review a policy may require. Each row is one situation
  * and the one answer it must give; the CLI only reads inputs and prints.
  */
+import { CLEAN_AUDIT as cleanAudit, HALLUCINATED_AUDIT as audit } from '../../fixtures/audits.js';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWithKey } from '../../src/attest/sign.js';
@@ -13,7 +14,6 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import type { ContentPolicy } from '../../src/verify/content-policy.js';
 import { verificationError, verifyBundles, verifyReport, type BundleInput, type VerifyOptions } from '../../src/verify/verify.js';
 import { vsaForRun } from '../../src/verify/vsa.js';
-import { VERSION } from '../../src/kernel/version.js';
 
 const COMMIT = 'c'.repeat(40);
 const OTHER = 'd'.repeat(40);
@@ -21,47 +21,6 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-/** A dependency audit that finds one hallucinated name: valid against its schema (checked below). */
-const audit = {
-  schema: 'https://aiprov.dev/dependency-audit/v1',
-  tool: { name: 'aiprov', version: VERSION },
-  repository: null,
-  checkedAt: '2026-11-22T10:00:00.000Z',
-  failOn: 'high',
-  dependencies: [
-    {
-      ecosystem: 'npm',
-      name: 'express-search-helpers-pro',
-      spec: '^1.0.0',
-      sources: [{ file: 'package.json', line: 3, kind: 'manifest' }],
-      verdict: 'hallucinated',
-      findings: [],
-      unknownSignals: [],
-    },
-  ],
-  summary: {
-    dependencies: 1,
-    byVerdict: { ok: 0, warn: 0, suspicious: 0, hallucinated: 1, malicious: 0, unknown: 0 },
-    findings: { critical: 1, high: 0, medium: 0, low: 0 },
-    suppressed: 0,
-    unknown: 0,
-    notLookedUp: 0,
-    unreadFiles: 0,
-    failing: 1,
-  },
-  warnings: [],
-};
-/** The same audit of a real package: nothing for a policy to refuse. */
-const cleanAudit = {
-  ...audit,
-  dependencies: [{ ...audit.dependencies[0], name: 'express', verdict: 'ok' }],
-  summary: {
-    ...audit.summary,
-    byVerdict: { ...audit.summary.byVerdict, ok: 1, hallucinated: 0 },
-    findings: { critical: 0, high: 0, medium: 0, low: 0 },
-    failing: 0,
-  },
-};
 const review = (decision: ReviewDecision) =>
   reviewPredicate({ reviewer: { name: 'Dana Human' }, scope: { range: 'main..feature' }, decision, reviewedAt: '2026-11-22T10:00:00Z' });
 
