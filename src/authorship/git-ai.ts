@@ -1,4 +1,4 @@
-import { isMissingNote, type NoteBytes } from '../git/types.js';
+import { isMissingNote, missingNoteProblem, type NoteBytes } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 import { agentForName, normalizeModel, type AgentId } from './agents.js';
 import { skimObject, skimWhole, valueAt } from './json-skim.js';
@@ -64,8 +64,7 @@ interface RawAgentRecord {
 
 /** Reads a note from its text or, to spare decoding megabytes of transcript, its bytes. */
 export function parseGitAiNote(note: string | NoteBytes): Parsed<GitAiLog> {
-  if (typeof note !== 'string' && isMissingNote(note))
-    return { ok: false, problem: `points at note object ${note.missingObject}, which is missing from the repository` };
+  if (typeof note !== 'string' && isMissingNote(note)) return { ok: false, problem: missingNoteProblem(note) };
   const bytes = typeof note === 'string' ? Buffer.from(note, 'utf8') : note;
   const split = splitNote(bytes);
   if (!split) return { ok: false, problem: 'has no --- divider (not a git-ai authorship log)' };

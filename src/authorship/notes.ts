@@ -1,5 +1,5 @@
 import { DOCUMENT_KINDS } from '../kernel/schemas.js';
-import { isMissingNote, type NoteText } from '../git/types.js';
+import { isMissingNote, missingNoteProblem, type NoteText } from '../git/types.js';
 import { validateAgainst } from '../kernel/schemas.js';
 import { normalizeModel, type AgentId } from './agents.js';
 import type { Detection } from './types.js';
@@ -29,20 +29,13 @@ export interface AuthorshipNote {
 
 export type NoteReading = { ok: true; detections: Detection[] } | { ok: false; problem: string };
 
-/** A note whose object is missing from the repository (a broken clone, a pruned object): a problem to report, never "no note". */
-export function missingNoteProblem(note: NoteText | Buffer): { ok: false; problem: string } | undefined {
-  return typeof note === 'string' || !isMissingNote(note)
-    ? undefined
-    : { ok: false, problem: `points at note object ${note.missingObject}, which is missing from the repository` };
-}
-
 /**
  * Parses a note on `refs/notes/aiprov`. When git copies notes through a rewrite
  * with `notes.rewriteMode=concatenate` (its default), several notes land on one
  * commit joined by a blank line; each part is read and their records merged.
  */
 export function parseAiprovNote(note: NoteText): Parsed<AuthorshipNote> {
-  if (isMissingNote(note)) return missingNoteProblem(note) ?? { ok: false, problem: 'missing' };
+  if (isMissingNote(note)) return { ok: false, problem: missingNoteProblem(note) };
   const text = note;
   const parts = splitConcatenated(text);
   const records: NoteRecord[] = [];

@@ -177,6 +177,11 @@ export function isMissingNote(note: NoteText | NoteBytes): note is MissingNote {
   return typeof note === 'object' && !Buffer.isBuffer(note);
 }
 
+/** What a reader reports of a missing note (a broken clone, a pruned object): a problem, never "no note". */
+export function missingNoteProblem(note: MissingNote): string {
+  return `points at note object ${note.missingObject}, which is missing from the repository`;
+}
+
 /** The repository's own configuration and git directory, for installing hooks. */
 export interface RepositoryConfig extends RepositoryHandle {
   /** Every value of a (multi-valued) config key; empty when unset. */
