@@ -120,6 +120,8 @@ function judge(
   const trustedAny = bundles.some((o) => o.verification.verified || o.verification.policyOnly);
   const policyFailures = bundles.filter((o) => o.verification.policyOnly);
   const otherFailures = bundles.filter((o) => !o.verification.verified && !o.verification.policyOnly);
+  // The first check that failed in the first bundle that did not verify: named in the problem and in the error's code.
+  const first = otherFailures[0]?.verification.checks.find((c) => c.result === 'failed');
   const approved = reviews.filter(
     (r) => r.verification.verified && (r.verification.statement?.predicate as ReviewPredicate | undefined)?.decision === 'approved',
   );
@@ -131,7 +133,6 @@ function judge(
   } else if (how.pooled ? !trustedAny : otherFailures.length > 0) {
     // From a pool one trusted attestation is enough (others may be anyone's); named files must each verify.
     evidenceFailed = true;
-    const first = firstFailed(otherFailures);
     problems.push(
       `${otherFailures.length} of ${bundles.length} bundle${bundles.length === 1 ? '' : 's'} did not verify (${first ? `${first.name}: ${first.detail}` : 'failed'})`,
     );
@@ -149,13 +150,8 @@ function judge(
   }
   if (problems.length === 0) return { problems, failure: null };
   if (!evidenceFailed && (policyFailures.length > 0 || how.reviewRequired)) return { problems, failure: { kind: 'policy' } };
-  const first = firstFailed(otherFailures);
   const code = bundles.length === 0 ? 'ATTESTATION_MISSING' : ((first ? FAILURE_CODES[first.name] : undefined) ?? 'SIGNATURE_INVALID');
   return { problems, failure: { kind: 'verification', code } };
-}
-
-function firstFailed(results: BundleResult[]): Check | undefined {
-  return results[0]?.verification.checks.find((c) => c.result === 'failed');
 }
 
 /** The error a failed verification is reported as (one line: every problem), or undefined when it passed. */
