@@ -6,7 +6,6 @@ import { UsageError } from '../kernel/errors.js';
 import { checkChange } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
-import { printable } from '../render/printable.js';
 import { exitCodeFor } from './exit.js';
 import { resolvePath } from './io.js';
 
@@ -50,8 +49,6 @@ export const registerCheck: Register = (program, exit, io) => {
       const summary = io.env.GITHUB_STEP_SUMMARY;
       if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
       // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
-      // Could not decide is said on stderr whatever the format, as every exit 2 is.
-      if (report.outcome === 'undecided') io.stderr.write(`aiprov: could not decide: ${printable(report.couldNotDecide ?? 'see the report')}\n`);
-      exit(exitCodeFor(report.outcome));
+      exit(exitCodeFor(report.outcome), `could not decide: ${report.couldNotDecide ?? 'see the report'}`);
     });
 };

@@ -4,7 +4,6 @@ import { auditDecision, auditRepository, checkNames, type DepsReport } from '../
 import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
-import { printable } from '../render/printable.js';
 import { exitCodeFor } from './exit.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
@@ -59,7 +58,7 @@ export const registerDeps: Register = (program, exit, io) => {
       }).finally(() => {
         progress?.done();
       });
-      exit(await finish(options, report, flags));
+      exit(...(await finish(options, report, flags)));
     });
   common(deps.command('check').description('check package names from anywhere, or the install commands in a text').argument('[names...]'))
     .addOption(new Option('--ecosystem <ecosystem>', 'registry the names belong to').choices([...ECOSYSTEMS]).default('npm'))
@@ -87,7 +86,7 @@ export const registerDeps: Register = (program, exit, io) => {
       }).finally(() => {
         progress?.done();
       });
-      exit(await finish(options, report, flags));
+      exit(...(await finish(options, report, flags)));
     });
 };
 
@@ -108,15 +107,13 @@ function overrides(flags: CommonFlags): Partial<DepsSettings> {
   return out;
 }
 
-/** Prints the report; the exit code is the policy layer's decision on it. */
-async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<ExitCode> {
+/** Prints the report; the exit code is the policy layer's decision on it, with the reason when it could not decide. */
+async function finish(options: GlobalOptions, report: DepsReport, flags: CommonFlags): Promise<[ExitCode, string?]> {
   for (const w of report.warnings) notice(options, `warning: ${w.message}`);
   const decided: DepsReport = flags.allowUnknown === true ? { ...report, allowUnknown: true } : report;
   await print(options, 'dependencyAudit', decided);
   const outcome = auditDecision(decided, flags.allowUnknown === true);
-  // Could not decide is said on stderr whatever the format (a JSON report on stdout is for machines), and --quiet does not hide it.
-  if (outcome === 'undecided') options.io.stderr.write(`aiprov: ${printable(undecidedReason(decided))}\n`);
-  return exitCodeFor(outcome);
+  return outcome === 'undecided' ? [exitCodeFor(outcome), undecidedReason(decided)] : [exitCodeFor(outcome)];
 }
 
 /** One line: how many names (and files) could not be checked, the first reason, and how to accept them. */

@@ -10,8 +10,11 @@ import { environmentOf, resolvePath, type CliIo } from './io.js';
 
 export type { Format };
 export type ExitCode = 0 | 1 | 2;
-/** What each command module exports: it adds its commands, whose actions report their exit code through `exit`. */
-export type Register = (program: Command, exit: (code: ExitCode) => void, io: CliIo) => void;
+/**
+ * What each command module exports: it adds its commands, whose actions report their exit code through `exit`, with the
+ * reason for a 2 (could not decide), which main prints on stderr whatever the format.
+ */
+export type Register = (program: Command, exit: (code: ExitCode, reason?: string) => void, io: CliIo) => void;
 
 /** The global options every command sees. */
 export interface GlobalOptions {

@@ -5,6 +5,7 @@ import { VERSION } from '../kernel/version.js';
 import type { ExitCode, Register } from './globals.js';
 import { processIo, type CliIo } from './io.js';
 import { removeOutputsOnSignal } from './signals.js';
+import { printable } from '../render/printable.js';
 
 /**
  * Each command's module, loaded only when that command runs: a scan should
@@ -39,7 +40,7 @@ function commandIn(argv: string[]): string | undefined {
 }
 
 /** The program with the commands `argv` needs registered (all of them for help or a typo). */
-async function programFor(argv: string[], exit: (code: ExitCode) => void, io: CliIo): Promise<Command> {
+async function programFor(argv: string[], exit: (code: ExitCode, reason?: string) => void, io: CliIo): Promise<Command> {
   const program = new Command('aiprov')
     .description('Provenance of AI-written code: authorship, hallucinated packages, AI-BOMs, attestations')
     .version(VERSION, '-V, --version')
@@ -102,11 +103,12 @@ export async function main(rawArgv: string[], io: CliIo = processIo()): Promise<
   // `aiprov` alone is a request for help, like `aiprov --help`; `-v` is the version, as most CLIs have it.
   const argv = rawArgv.length === 0 ? ['--help'] : rawArgv.length === 1 && rawArgv[0] === '-v' ? ['--version'] : rawArgv;
   // Each command's action reports its exit code here; nothing sets process.exitCode on the side.
-  let exitCode: ExitCode = 0;
+  const ended: { code: ExitCode; reason?: string } = { code: 0 };
   const program = await programFor(
     argv,
-    (code) => {
-      exitCode = code;
+    (code, reason) => {
+      ended.code = code;
+      if (reason !== undefined) ended.reason = reason;
     },
     io,
   );
@@ -118,7 +120,9 @@ export async function main(rawArgv: string[], io: CliIo = processIo()): Promise<
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    // Every exit 2 has its one line on stderr, whatever --format and --quiet say: a JSON report on stdout is for machines.
+    if (ended.code === 2) io.stderr.write(`aiprov: ${printable(ended.reason ?? 'could not decide')}\n`);
+    return ended.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; usage mistakes are "could not decide".
