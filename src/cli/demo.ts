@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openContext } from '../context/context.js';
 import { collectDashboard } from '../dashboard/collect.js';
-import { DEMO_DASHBOARD_FILE, runDemo } from '../demo/demo.js';
+import { runDemo } from '../demo/demo.js';
 import { demoImage } from '../demo/image.js';
 import { startLocalRegistry } from '../oci/registry-process.js';
 import { renderDashboardHtml } from '../render/dashboard-page.js';
@@ -35,7 +35,7 @@ export const registerDemo: Register = (program, exit, io) => {
         deps: { report: report.deps, file: "the demo's dependency audit" },
         bom: { sbom: JSON.parse(await readFile(report.bom.file, 'utf8')) as Record<string, unknown>, file: path.basename(report.bom.file) },
       });
-      const page = path.join(report.repository, DEMO_DASHBOARD_FILE);
+      const page = report.dashboard;
       await writeWhole(io, page, renderDashboardHtml(data));
       notice(options, `dashboard written to ${page}: open it in a browser (aiprov report --html makes it for any repository)`);
       // The image part needs a registry: Debian's docker-registry, started here on 127.0.0.1 and stopped after.

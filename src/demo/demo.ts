@@ -33,6 +33,8 @@ export interface DemoReport extends Envelope<'demoReport'> {
   bom: DemoBom;
   attestations: DemoAttestations;
   gate: DemoGate;
+  /** Where the dashboard of the sample goes (the demo command writes it after printing this report). */
+  dashboard: string;
 }
 
 /** The sample's pull request through the gate: refused, reviewed by a person, checked again; what verify then says. */
@@ -105,7 +107,7 @@ export async function runDemo(options: { dir?: string; replacePrevious?: boolean
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const attestations = await attestAndVerify(context, repository, { scan, blame, deps, bom: result.bom }, keys);
   const gate = await gateStory(context, keys, path.join(await context.git.gitPath('aiprov-demo-cache')));
-  return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations, gate };
+  return { ...envelope('demoReport'), repository, scan, blame, deps, bom, attestations, gate, dashboard: path.join(repository, DEMO_DASHBOARD_FILE) };
 }
 
 /**

@@ -43,6 +43,7 @@ export function renderDemoEpilogue(report: DemoReport, style: Style): string {
     `  ${report.repository}   the sample repository (main, and the pull request ${report.gate.pullRequest}; notes refs/notes/aiprov-attestations, aiprov-reviews, aiprov-checks)`,
     `  ${bom.file}`,
     `  ${path.dirname(att.publicKey)}/   the signed bundles and the demo key's public half`,
+    `  ${report.dashboard}   the dashboard of it all (open it in a browser)`,
   );
   lines.push(
     '',
@@ -54,7 +55,7 @@ export function renderDemoEpilogue(report: DemoReport, style: Style): string {
     `  npx aiprov bom --repo ${report.repository} --reproducible    # the AI-BOM again (add --deps to audit with your registry)`,
     `  npx aiprov verify --repo ${report.repository} --from-notes --type authorship --key ${att.publicKey}`,
     `  npx aiprov check --repo ${report.repository} --base main --head ${report.gate.pullRequest} --no-record`,
-    '  npx aiprov scan                                            # your own repository',
+    '  npx --no aiprov scan --repo PATH/TO/YOUR/REPOSITORY        # your own repository (from this clone, or wherever aiprov is installed)',
   );
   return lines.join('\n') + '\n';
 }

@@ -60,7 +60,10 @@ export function renderScanTable(view: ScanView, style: Style): string {
     );
   }
   if (view.notable.length > 0) {
-    lines.push('', style.bold('Commits with AI signatures'));
+    // The heading counts the rows below, which include the applied review suggestions the summary counts apart.
+    const what = view.summary.reviewSuggestionCommits > 0 ? 'Commits with AI signatures or applied AI review suggestions' : 'Commits with AI signatures';
+    const heading = `${what} (${view.notable.length})`;
+    lines.push('', style.bold(heading));
     lines.push(
       ...table(
         view.notable.map((c) => [

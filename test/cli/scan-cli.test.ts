@@ -347,6 +347,11 @@ describe('aiprov --version and demo', () => {
     );
     expect(text).toMatch(/\nWritten\n {2}.*aiprov-demo {3}the sample repository/);
     expect(text).toMatch(/^aiprov scan {2}/);
+    // Every file written is listed, the dashboard too; the heading of the commits table counts its rows (6 AI commits and one applied suggestion).
+    expect(text).toContain(`\n  ${path.join(dir, 'aiprov-dashboard.html')}   the dashboard of it all (open it in a browser)\n`);
+    const listed = /\nCommits with AI signatures or applied AI review suggestions \((\d+)\)\n((?:[0-9a-f]{12} [^\n]*\n)+)/.exec(text);
+    expect(listed?.[1]).toBe('7');
+    expect(listed?.[2]?.trimEnd().split('\n')).toHaveLength(7);
     expect(text).toMatch(/\naiprov blame /);
     expect(text).toMatch(/ claude-code \(claude-opus-4\.6\) +trailer\+marker +declared +Add login endpoint\n/);
     expect(text).toMatch(/ codex \(gpt-5-codex\) +note +declared /);
@@ -358,6 +363,7 @@ describe('aiprov --version and demo', () => {
     );
     expect(text).toMatch(/\nThe gate on pull request pr\/checkout\naiprov check main\.\.pr\/checkout: FAIL\n/);
     expect(text).toContain(`\nNext\n  npx aiprov scan --repo ${dir} --format markdown\n`);
+    expect(text).toMatch(/\n {2}npx --no aiprov scan --repo PATH\/TO\/YOUR\/REPOSITORY +# your own repository/);
     const other = await tempDir();
     await mkdir(path.join(other, 'aiprov-demo'));
     await writeFile(path.join(other, 'aiprov-demo', 'mine.txt'), 'keep me\n');
