@@ -18,6 +18,7 @@ const FOLDERS = [
   'context',
   'demo',
   'render',
+  'ci',
   'cli',
 ];
 
@@ -40,6 +41,7 @@ export const LAYERS = {
   context: ['git', 'authorship', 'config'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context', 'oci'],
   render: ['authorship', 'blame', 'record', 'deps', 'bom', 'policy', 'demo', 'gate', 'dashboard', 'verify'],
+  ci: ['git'],
   cli: FOLDERS.filter((f) => f !== 'cli'),
 };
 

@@ -5,9 +5,10 @@ import { basePolicyReader } from '../config/base-policy.js';
 import { UsageError } from '../kernel/errors.js';
 import { checkChange } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
-import { contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { FORMATS, rendererFor, type Format } from '../render/renderers.js';
+import { collect, contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { exitCodeFor } from './exit.js';
-import { resolvePath } from './io.js';
+import { resolvePath, type CliIo } from './io.js';
 
 /**
  * `aiprov check`: the gate on a change. The policy is the `.aiprov.yml` of
@@ -24,31 +25,55 @@ export const registerCheck: Register = (program, exit, io) => {
     .option('--allow-unknown', 'accept introduced names no registry answered for (otherwise: exit 2, could not decide)')
     .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
     .option('--no-record', `do not add the decision to ${CHECKS_REF} on the head commit`)
-    .action(async (flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean }, command: Command) => {
-      const raw = command.optsWithGlobals<RawGlobals>();
-      if (raw.config !== undefined)
-        throw new UsageError("check reads the policy from the base revision's .aiprov.yml, not from a file given (a change must not choose its own gate)", {
-          field: 'config',
-        });
-      const options = readGlobals(raw, 'checkReport', 'check', io);
-      const githubBase = io.env.GITHUB_BASE_REF;
-      const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
-      if (base === undefined)
-        throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
-      const context = await contextFor(options, false);
-      const basePolicy = basePolicyReader(context.git);
-      const deps = {
-        ...(flags.offline === true ? { offline: true } : {}),
-        ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
-        ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
-      };
-      const report = await checkChange({ context, base, head: flags.head, policyAt: (sha) => basePolicy.policyAt(sha), deps });
-      await print(options, 'checkReport', report);
-      if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
-      // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
-      const summary = io.env.GITHUB_STEP_SUMMARY;
-      if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
-      // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
-      exit(exitCodeFor(report.outcome), `could not decide: ${report.couldNotDecide ?? 'see the report'}`);
-    });
+    .option(
+      '--save <format=file>',
+      'also write the report in FORMAT to FILE, whatever --format says (repeatable: --save json=check.json --save markdown=check.md)',
+      collect,
+    )
+    .action(
+      async (
+        flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean; save?: string[] },
+        command: Command,
+      ) => {
+        const raw = command.optsWithGlobals<RawGlobals>();
+        if (raw.config !== undefined)
+          throw new UsageError("check reads the policy from the base revision's .aiprov.yml, not from a file given (a change must not choose its own gate)", {
+            field: 'config',
+          });
+        const options = readGlobals(raw, 'checkReport', 'check', io);
+        const saves = (flags.save ?? []).map((value) => savedCopy(value, io));
+        const githubBase = io.env.GITHUB_BASE_REF;
+        const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
+        if (base === undefined)
+          throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
+        const context = await contextFor(options, false);
+        const basePolicy = basePolicyReader(context.git);
+        const deps = {
+          ...(flags.offline === true ? { offline: true } : {}),
+          ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
+          ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
+        };
+        const report = await checkChange({ context, base, head: flags.head, policyAt: (sha) => basePolicy.policyAt(sha), deps });
+        await print(options, 'checkReport', report);
+        for (const save of saves) await print({ ...options, ...save }, 'checkReport', report);
+        if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
+        // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
+        const summary = io.env.GITHUB_STEP_SUMMARY;
+        if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
+        // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
+        exit(exitCodeFor(report.outcome), `could not decide: ${report.couldNotDecide ?? 'see the report'}`);
+      },
+    );
 };
+
+/** `--save FORMAT=FILE`: a copy of the report in another format (CI wants the markdown for a comment and the JSON for its outputs). */
+function savedCopy(value: string, io: CliIo): { format: Format; output: string } {
+  const at = value.indexOf('=');
+  const format = value.slice(0, at);
+  const file = value.slice(at + 1);
+  if (at < 1 || file === '') throw new UsageError(`--save ${value}: expected FORMAT=FILE (json=check.json)`);
+  if (file === '-') throw new UsageError(`--save ${value}: give a file (standard output gets --format's report)`);
+  if (!(FORMATS as readonly string[]).includes(format) || !rendererFor('checkReport', format as Format))
+    throw new UsageError(`--save ${value}: check writes ${FORMATS.filter((f) => rendererFor('checkReport', f)).join(', ')}, not ${format}`);
+  return { format: format as Format, output: resolvePath(io, file) };
+}

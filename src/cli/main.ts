@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init.js')).registerInit,
   report: async () => (await import('./report.js')).registerReport,
   demo: async () => (await import('./demo.js')).registerDemo,
+  comment: async () => (await import('./comment.js')).registerComment,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '-o', '--config']);
 

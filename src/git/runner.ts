@@ -18,12 +18,14 @@ import { GitError, UsageError, type GitCode } from '../kernel/errors.js';
  * checked by `guards.ts` and passed after `--end-of-options` by the callers.
  */
 const FIXED_ENV: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+/** Identity alone passes through: the notes aiprov commits in CI need a committer where no user.email is configured. */
+const IDENTITY = new Set(['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']);
 
 export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     const lower = key.toLowerCase();
-    if (lower.startsWith('git_') || isGitEnvKey(lower)) continue;
+    if ((lower.startsWith('git_') || isGitEnvKey(lower)) && !IDENTITY.has(key)) continue;
     env[key] = value;
   }
   return { ...env, ...FIXED_ENV };
@@ -62,7 +64,7 @@ export class GitRunner {
     failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` },
   ): Promise<string> {
     this.guard(args);
-    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: Object.keys(FIXED_ENV) }).env(this.env);
+    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: [...Object.keys(FIXED_ENV), ...IDENTITY] }).env(this.env);
     try {
       return await this.simple.raw(args);
     } catch (error) {

@@ -30,8 +30,23 @@ export type PolicyCode = 'POLICY_FAILED' | 'POLICY_INVALID' | 'TRUST_MATERIAL_MI
 export type RegistryCode =
   'IMAGE_REFERENCE_INVALID' | 'IMAGE_NOT_FOUND' | 'REGISTRY_UNREACHABLE' | 'REGISTRY_AUTH_FAILED' | 'REGISTRY_REFUSED' | 'REGISTRY_BAD_ANSWER';
 
+/** A forge's API (GitHub, GitLab) that cannot be used for a comment: no token, no pull request, a refusal or no answer (exit 2). */
+export type ForgeCode = 'FORGE_CONTEXT_MISSING' | 'FORGE_AUTH_FAILED' | 'FORGE_REFUSED' | 'FORGE_UNREACHABLE';
+
 export type ErrorCode =
-  UsageCode | GitCode | ConfigCode | NotesCode | ManifestCode | HooksCode | OutputCode | BomCode | KeyCode | VerificationCode | PolicyCode | RegistryCode;
+  | UsageCode
+  | GitCode
+  | ConfigCode
+  | NotesCode
+  | ManifestCode
+  | HooksCode
+  | OutputCode
+  | BomCode
+  | KeyCode
+  | VerificationCode
+  | PolicyCode
+  | RegistryCode
+  | ForgeCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -132,6 +147,8 @@ export class KeyError extends AiprovError<KeyCode> {}
 
 /** A container registry or image reference aiprov cannot use; the message names the registry, repository and digest or tag. */
 export class RegistryError extends AiprovError<RegistryCode> {}
+
+export class ForgeError extends AiprovError<ForgeCode> {}
 
 /**
  * Evidence that does not verify (kept apart from PolicyError, as sigstore-js
