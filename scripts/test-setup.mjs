@@ -2,8 +2,9 @@
 // `npm test`'s set-up (its pretest step): the programs the tests drive that
 // npm cannot install. Debian's chromium (the dashboard in a real browser;
 // puppeteer-core cannot download one here), docker-registry (a real registry
-// for image attestations) and skopeo (an independent client reading back what
-// aiprov pushed). Each is installed with apt when missing, through sudo when
+// for image attestations), skopeo (an independent client reading back what
+// aiprov pushed), pre-commit (the hook examples with the real manager) and
+// rsync (which gitlab-ci-local needs to run the GitLab pipeline). Each is installed with apt when missing, through sudo when
 // not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
 // and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
 // them.
@@ -15,14 +16,17 @@ const wanted = [
   { pkg: 'chromium', variable: 'AIPROV_CHROMIUM', present: () => onPath('chromium') || existsSync('/usr/bin/chromium') },
   { pkg: 'docker-registry', variable: 'AIPROV_DOCKER_REGISTRY', present: () => existsSync('/usr/bin/docker-registry') },
   { pkg: 'skopeo', variable: 'AIPROV_SKOPEO', present: () => onPath('skopeo') },
+  // The hook examples run under Debian's pre-commit; gitlab-ci-local copies with rsync.
+  { pkg: 'pre-commit', variable: 'AIPROV_PRE_COMMIT', present: () => onPath('pre-commit') },
+  { pkg: 'rsync', present: () => onPath('rsync') },
 ];
-const missing = wanted.filter((w) => !process.env[w.variable] && !w.present()).map((w) => w.pkg);
+const missing = wanted.filter((w) => !(w.variable && process.env[w.variable]) && !w.present()).map((w) => w.pkg);
 if (missing.length === 0) process.exit(0);
 
 if (!onPath('apt-get')) {
   console.error(
     `test set-up: ${missing.join(', ')} missing and no apt-get to install them: install them, or name them with ${wanted
-      .filter((w) => missing.includes(w.pkg))
+      .filter((w) => missing.includes(w.pkg) && w.variable)
       .map((w) => w.variable)
       .join(', ')}`,
   );

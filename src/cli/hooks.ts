@@ -5,6 +5,7 @@ import type { TrailerStyle } from '../record/agent-env.js';
 import { runHook } from '../record/hook-run.js';
 import { HOOK_NAMES, type HookName } from '../record/hook-script.js';
 import { installHooks, uninstallHooks } from '../record/hooks.js';
+import { printable } from '../render/printable.js';
 import { hooksReport } from '../render/results-render.js';
 import { contextFor, notice, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import type { CliInput } from './io.js';
@@ -47,10 +48,18 @@ export const registerHooks: Register = (program, exit, io) => {
     .action(async (hook: string, args: string[], flags: { trailer?: TrailerStyle }, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'hooks run', io);
       if (!(HOOK_NAMES as readonly string[]).includes(hook)) throw new UsageError(`unknown hook '${hook}' (known: ${HOOK_NAMES.join(', ')})`);
-      const context = await contextFor(options);
-      const stdin = hook === 'post-rewrite' ? await readStdin(io.stdin) : '';
-      const message = await runHook({ context, hook: hook as HookName, args, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
-      if (message) notice(options, message);
+      // Called from git (or a hook manager) while someone commits: what fails here is a warning, never a blocked commit.
+      try {
+        const context = await contextFor(options);
+        const stdin = hook === 'post-rewrite' ? await readStdin(io.stdin) : '';
+        const message = await runHook({ context, hook: hook as HookName, args, stdin, ...(flags.trailer ? { trailer: flags.trailer } : {}) });
+        if (message) notice(options, message);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        io.stderr.write(
+          `aiprov: warning: the ${hook} hook failed (${printable(reason ?? '')}); the commit is unaffected, but its AI authorship may not be recorded\n`,
+        );
+      }
       exit(0);
     });
 };
