@@ -80,7 +80,16 @@ export interface RepositoryInfo {
 
 export interface ScanWarning {
   code:
-    'SHALLOW' | 'UNBORN_HEAD' | 'BAD_NOTE' | 'SYMLINK_NOT_FOLLOWED' | 'OUTSIDE_REPOSITORY' | 'REPOSITORY_CONFIG_NOT_USED' | 'FILE_NOT_READ' | 'EMPTY_SELECTION';
+    | 'SHALLOW'
+    | 'UNBORN_HEAD'
+    | 'BAD_NOTE'
+    | 'SYMLINK_NOT_FOLLOWED'
+    | 'OUTSIDE_REPOSITORY'
+    | 'REPOSITORY_CONFIG_NOT_USED'
+    | 'FILE_NOT_READ'
+    | 'EMPTY_SELECTION'
+    | 'REGISTRY_UNREACHABLE'
+    | 'ECOSYSTEM_SKIPPED';
   message: string;
   commit?: string;
 }

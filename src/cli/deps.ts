@@ -15,6 +15,7 @@ interface CommonFlags {
   offline?: boolean;
   allowUnknown?: boolean;
   cacheDir?: string;
+  skip?: Ecosystem[];
 }
 
 const common = (command: Command): Command =>
@@ -33,7 +34,12 @@ const common = (command: Command): Command =>
       '--require-signals <ids>',
       `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`,
     )
-    .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)');
+    .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)')
+    .addOption(
+      new Option('--skip <ecosystem>', 'leave an ecosystem out: its names are listed, not looked up (repeatable; replaces deps.skip)')
+        .choices([...ECOSYSTEMS])
+        .argParser((value: string, previous: Ecosystem[] = []) => [...previous, value as Ecosystem]),
+    );
 
 export const registerDeps: Register = (program, exit, io) => {
   const deps = program.command('deps').description('hallucinated, typosquatted and risky packages');
@@ -94,6 +100,7 @@ const REQUIRABLE: readonly SignalId[] = ['new-package', 'low-popularity', 'insta
 
 function overrides(flags: CommonFlags): Partial<DepsSettings> {
   const out: Partial<DepsSettings> = flags.failOn ? { failOn: flags.failOn } : {};
+  if (flags.skip !== undefined) out.skip = [...new Set(flags.skip)];
   if (flags.requireSignals !== undefined) {
     const ids = flags.requireSignals
       .split(',')
@@ -118,7 +125,7 @@ async function finish(options: GlobalOptions, report: DepsReport, flags: CommonF
 
 /** One line: how many names (and files) could not be checked, the first reason, and how to accept them. */
 function undecidedReason(report: DepsReport): string {
-  const unknown = report.dependencies.filter((d) => d.verdict === 'unknown');
+  const unknown = report.dependencies.filter((d) => d.verdict === 'unknown' && d.local === undefined && d.skipped !== true);
   const first = unknown[0];
   const names =
     unknown.length > 0

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
@@ -43,9 +44,9 @@ export const registerReport: Register = (program, exit, io) => {
       const context = await contextFor(options);
       const [deps, bom] = await Promise.all([
         flags.depsReport !== undefined
-          ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: flags.depsReport ?? '' }))
+          ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: path.basename(flags.depsReport ?? '') }))
           : undefined,
-        flags.bom !== undefined ? readSbom(resolvePath(io, flags.bom)).then((sbom) => ({ sbom, file: flags.bom ?? '' })) : undefined,
+        flags.bom !== undefined ? readSbom(resolvePath(io, flags.bom)).then((sbom) => ({ sbom, file: path.basename(flags.bom ?? '') })) : undefined,
       ]);
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const data = await collectDashboard({

@@ -6,9 +6,10 @@ const SHOWN_VERDICTS = new Set(['hallucinated', 'malicious', 'suspicious', 'unkn
 const ROWS_SHOWN = 500;
 
 /** The dependency findings of an audit report worth a row: hallucinated, typosquatted, malicious, suspicious and unknown names, with the commit that brought each in. */
-export function dependencyRows(report: DepsReport, file: string): { file: string; total: number; rows: DependencyRow[] } {
+export function dependencyRows(report: DepsReport, file: string): { file: string; total: number; suspect: number; unchecked: number; rows: DependencyRow[] } {
   const rank = (verdict: string): number => ['malicious', 'hallucinated', 'suspicious', 'unknown'].indexOf(verdict);
   const rows = report.dependencies
+    .filter((d) => d.local === undefined && d.skipped !== true)
     .filter((d) => SHOWN_VERDICTS.has(d.verdict) || d.findings.some((f) => f.id === 'typosquat' && !f.suppressed))
     .map((d): DependencyRow => {
       const live = d.findings.filter((f) => !f.suppressed);
@@ -27,5 +28,7 @@ export function dependencyRows(report: DepsReport, file: string): { file: string
       };
     })
     .sort((a, b) => rank(a.verdict) - rank(b.verdict) || a.name.localeCompare(b.name));
-  return { file, total: rows.length, rows: rows.slice(0, ROWS_SHOWN) };
+  // A name nobody could check is not a suspect one: counted apart, so that a registry that was down does not read as 48 suspects.
+  const unchecked = rows.filter((r) => r.verdict === 'unknown').length;
+  return { file, total: rows.length, suspect: rows.length - unchecked, unchecked, rows: rows.slice(0, ROWS_SHOWN) };
 }

@@ -128,7 +128,8 @@ export interface DashboardData extends Envelope<'dashboard'> {
   riskyHunks: { total: number; shown: UnreviewedHunk[] };
   agents: AgentRow[];
   gate: GateStats;
-  dependencies: { file: string; total: number; rows: DependencyRow[] } | null;
+  /** `suspect`: hallucinated, malicious, suspicious and typosquatted names; `unchecked`: names no registry answered for (apart). */
+  dependencies: { file: string; total: number; suspect: number; unchecked: number; rows: DependencyRow[] } | null;
   bom: BomSummary | null;
   warnings: ScanWarning[];
 }

@@ -13,6 +13,7 @@ import { capFor, collectDependencies, TEXT_CAP, type ReadResult } from './extrac
 import { commandDependencies } from './extract/commands.js';
 import { findIntroductions, key } from './introduced.js';
 import { canonicalName, isValidName } from './names.js';
+import { RegistryBreaker } from './registry/breaker.js';
 import { CachedRegistry } from './registry/cache.js';
 import { DEFAULT_HTTP } from './registry/http.js';
 import { NpmRegistry } from './registry/npm.js';
@@ -50,6 +51,8 @@ export interface DepsSummary {
   unknown: number;
   /** URLs, paths and VCS references: not registry packages, not looked up. */
   notLookedUp: number;
+  /** Names of ecosystems left out with `deps.skip` / `--skip`. */
+  skipped: number;
   /** Manifests, lockfiles and texts that could not be read whole (a warning names each): their names went unchecked. */
   unreadFiles: number;
   /** Unsuppressed findings at or above `failOn` on names the registry answered for (an unknown name is undecided, whatever the offline check hinted). */
@@ -213,14 +216,16 @@ async function checkFound(
     const k = `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
     groups.set(k, [...(groups.get(k) ?? []), d]);
   }
-  const clients = await registryClients(settings, context, options, warnings);
+  const { clients, breakers } = await registryClients(settings, context, options, warnings);
   const entries = [...groups.values()];
   let done = 0;
   const checked = (report: DependencyReport): DependencyReport => {
     options.onProgress?.(++done, entries.length);
     return report;
   };
-  return mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => checked(await checkGroup(deps)));
+  const reports = await mapPool(entries, settings.concurrency, async (deps): Promise<DependencyReport> => checked(await checkGroup(deps)));
+  warnings.push(...registryWarnings(breakers, reports, settings));
+  return reports;
 
   async function checkGroup(deps: FoundDependency[]): Promise<DependencyReport> {
     const first = deps[0] as FoundDependency;
@@ -234,6 +239,15 @@ async function checkFound(
       sources: deps.map((d) => d.source).sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line),
       ...(intro ? { introducedBy: intro } : {}),
     };
+    if (settings.skip.includes(first.ecosystem))
+      return {
+        ...base,
+        verdict: 'unknown',
+        findings: [],
+        unknownSignals: [],
+        skipped: true,
+        error: `${first.ecosystem} is skipped (deps.skip or --skip): not looked up`,
+      };
     if (first.local) {
       return {
         ...base,
@@ -277,7 +291,7 @@ async function registryClients(
   context: DepsContext,
   options: CommonOptions & { npmrcDir: string },
   warnings: ScanWarning[],
-): Promise<Record<Ecosystem, PackageRegistry>> {
+): Promise<{ clients: Record<Ecosystem, PackageRegistry>; breakers: RegistryBreaker[] }> {
   const http = { ...DEFAULT_HTTP, timeoutMs: settings.timeoutMs, retries: settings.retries, sleep: (ms: number) => context.clock.sleep(ms) };
   const { config: npmConfig, warnings: npmrcWarnings } = await loadNpmConfig(options.npmrcDir, context.env, context.trustRepoConfig);
   for (const message of npmrcWarnings) warnings.push({ code: 'REPOSITORY_CONFIG_NOT_USED', message });
@@ -290,9 +304,41 @@ async function registryClients(
   const { vars, home } = context.env;
   const cacheDir = options.cacheDir ?? path.join(vars.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'aiprov', 'registry');
   const { clock } = context;
+  // The breaker sits behind the cache: a registry that is down still lets cached answers through.
+  const breakers = {
+    npm: new RegistryBreaker(real.npm),
+    pypi: new RegistryBreaker(real.pypi),
+    go: new RegistryBreaker(real.go),
+    cargo: new RegistryBreaker(real.cargo),
+  };
   const wrap = (client: PackageRegistry): PackageRegistry =>
     new CachedRegistry(client, cacheDir, settings.cacheTtlHours * 3_600_000, options.offline === true, clock);
-  return { npm: wrap(real.npm), pypi: wrap(real.pypi), go: wrap(real.go), cargo: wrap(real.cargo) };
+  return {
+    clients: { npm: wrap(breakers.npm), pypi: wrap(breakers.pypi), go: wrap(breakers.go), cargo: wrap(breakers.cargo) },
+    breakers: Object.values(breakers),
+  };
+}
+
+const REGISTRY_NAMES: Record<Ecosystem, string> = { npm: 'the npm registry', pypi: 'PyPI', go: 'the Go module proxy', cargo: 'crates.io' };
+
+/** One line per registry that did not answer, and per ecosystem skipped: the per-name detail is in the report's dependencies. */
+function registryWarnings(breakers: RegistryBreaker[], reports: DependencyReport[], settings: DepsSettings): ScanWarning[] {
+  const warnings: ScanWarning[] = [];
+  for (const breaker of breakers) {
+    const down = breaker.unreachable();
+    if (!down) continue;
+    const names = `${down.names} name${down.names === 1 ? '' : 's'}`;
+    warnings.push({
+      code: 'REGISTRY_UNREACHABLE',
+      message: `${REGISTRY_NAMES[breaker.ecosystem]} (${breaker.origin}) unreachable: ${names} not checked (${down.reason}); the JSON report lists them; --skip ${breaker.ecosystem} (or deps.skip) leaves ${breaker.ecosystem} out`,
+    });
+  }
+  for (const ecosystem of settings.skip) {
+    const n = reports.filter((d) => d.skipped === true && d.ecosystem === ecosystem).length;
+    if (n > 0)
+      warnings.push({ code: 'ECOSYSTEM_SKIPPED', message: `${ecosystem} skipped (deps.skip or --skip): ${n} name${n === 1 ? '' : 's'} not looked up` });
+  }
+  return warnings;
 }
 
 function buildReport(
@@ -316,6 +362,7 @@ function buildReport(
     settings.failOn,
   );
   const notLookedUp = dependencies.filter((d) => d.local !== undefined).length;
+  const skipped = dependencies.filter((d) => d.skipped === true).length;
   return {
     ...envelope('dependencyAudit'),
     repository,
@@ -327,8 +374,9 @@ function buildReport(
       byVerdict,
       findings,
       suppressed,
-      unknown: byVerdict.unknown - notLookedUp,
+      unknown: byVerdict.unknown - notLookedUp - skipped,
       notLookedUp,
+      skipped,
       unreadFiles,
       failing,
     },
@@ -376,7 +424,7 @@ export function auditDecision(report: DepsReport, allowUnknown: boolean): Outcom
   // Accepting what could not be checked does not accept what the offline check found on it (a typosquat while the registry was down).
   const offline = allowUnknown
     ? tally(
-        report.dependencies.filter((d) => d.verdict === 'unknown').flatMap((d) => d.findings),
+        report.dependencies.filter((d) => d.verdict === 'unknown' && d.skipped !== true).flatMap((d) => d.findings),
         report.failOn,
       ).failing
     : 0;

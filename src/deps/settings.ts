@@ -31,6 +31,8 @@ export interface DepsSettings {
   suppressions: PackageSuppression[];
   /** Signals that must be evaluated: a package for which one could not be (no data) is `unknown`, not `ok`. */
   requireSignals: SignalId[];
+  /** Ecosystems whose names are not looked up at all (no registry for them here): listed, counted apart, never a pass or a finding. */
+  skip: Ecosystem[];
 }
 
 export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
   retries: 3,
   suppressions: [],
   requireSignals: [],
+  skip: [],
 };
 
 export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };

@@ -68,6 +68,8 @@ export interface DependencyReport {
   error?: string;
   /** Set for names not looked up (URLs, paths, VCS references). */
   local?: string;
+  /** Set for names of an ecosystem left out with `deps.skip` / `--skip`: not looked up, by choice. */
+  skipped?: true;
   /** PyPI extras the repository asks for. */
   extras?: string[];
 }

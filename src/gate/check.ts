@@ -385,6 +385,6 @@ function introducedFindings(audit: DepsReport, aiLines: ReadonlySet<string>): { 
   const failing = audit.dependencies.filter(
     (d) => d.verdict !== 'unknown' && d.findings.some((f) => f.suppressed === undefined && atOrAbove(f.severity, audit.failOn)),
   );
-  const unknown = audit.dependencies.filter((d) => d.verdict === 'unknown' && d.local === undefined);
+  const unknown = audit.dependencies.filter((d) => d.verdict === 'unknown' && d.local === undefined && d.skipped !== true);
   return { failing: failing.map(place), unknown: unknown.map(place) };
 }

@@ -24,11 +24,10 @@ export function dashboardSummary(data: DashboardData): string {
       `gate pass rate ${percent(g.passRate, 0)} (target above ${percent(g.targets.passRateAbove, 0)}), escalation rate ${percent(g.escalationRate, 0)} (target ${percent(lo, 0)}–${percent(hi, 0)}) over ${count(g.changes)} change${g.changes === 1 ? '' : 's'}`,
     );
   }
-  if (data.dependencies)
-    parts.push(
-      data.dependencies.total === 0
-        ? 'no suspect dependency'
-        : `${count(data.dependencies.total)} suspect dependenc${data.dependencies.total === 1 ? 'y' : 'ies'}`,
-    );
+  if (data.dependencies) {
+    const { suspect, unchecked } = data.dependencies;
+    parts.push(suspect === 0 ? 'no suspect dependency' : `${count(suspect)} suspect dependenc${suspect === 1 ? 'y' : 'ies'}`);
+    if (unchecked > 0) parts.push(`${count(unchecked)} dependenc${unchecked === 1 ? 'y' : 'ies'} not checked (no registry answered)`);
+  }
   return `${parts.join('; ')}.`;
 }

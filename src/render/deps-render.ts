@@ -50,9 +50,12 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
     `${style.bold('aiprov deps')}  ${report.repository?.root ?? 'names from the command line'}`,
     `${dependencies(s.dependencies)}: ${s.byVerdict.malicious} malicious, ${s.byVerdict.hallucinated} hallucinated, ${s.byVerdict.suspicious} suspicious, ${s.byVerdict.warn} warn, ${s.byVerdict.ok} ok, ${s.unknown} unknown` +
       (s.notLookedUp > 0 ? `, ${s.notLookedUp} not looked up (URLs, paths, this repository's own packages)` : '') +
+      (s.skipped > 0 ? `, ${s.skipped} skipped (deps.skip)` : '') +
       (s.suppressed > 0 ? `; ${s.suppressed} findings suppressed` : ''),
   ];
-  const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined);
+  // Names nobody could check, with nothing else to say, are grouped below by ecosystem: one line, not one row each.
+  const unchecked = (d: DependencyReport): boolean => d.verdict === 'unknown' && d.findings.every((f) => f.suppressed);
+  const flagged = report.dependencies.filter((d) => d.verdict !== 'ok' && d.local === undefined && d.skipped !== true && !unchecked(d));
   if (flagged.length > 0) {
     lines.push('', style.bold('Findings'));
     const rows: string[][] = [['VERDICT', 'PACKAGE', 'FINDING', 'WHERE', 'INTRODUCED']];
@@ -64,25 +67,38 @@ export function renderDepsTable(report: DepsReport, style: Style): string {
     }
     lines.push(...table(rows));
   }
+  const notChecked = notCheckedLines(report.dependencies.filter((d) => d.local === undefined && d.skipped !== true && unchecked(d)));
+  if (notChecked.length > 0) lines.push('', style.bold('Not checked (no answer; --format json lists each name with its reason)'), ...notChecked);
   const notEvaluated = notEvaluatedLines(report);
   if (notEvaluated.length > 0)
     lines.push('', style.bold('Not evaluated (the registry gave no data; --require-signals makes such a package unknown)'), ...notEvaluated);
   if (s.failing > 0) lines.push('', `${s.failing} finding${s.failing === 1 ? '' : 's'} at or above ${report.failOn}.`);
-  const unchecked = [
+  const undecided = [
     s.unknown > 0 ? `${s.unknown} could not be checked` : '',
     s.unreadFiles > 0 ? `${s.unreadFiles} file${s.unreadFiles === 1 ? '' : 's'} could not be read` : '',
   ]
     .filter((x) => x !== '')
     .join(' and ');
-  if (unchecked !== '')
+  if (undecided !== '')
     lines.push(
       '',
-      report.allowUnknown === true ? `${unchecked}: accepted with --allow-unknown.` : `${unchecked}: that is not "clean" (--allow-unknown to accept it).`,
+      report.allowUnknown === true ? `${undecided}: accepted with --allow-unknown.` : `${undecided}: that is not "clean" (--allow-unknown to accept it).`,
     );
   return lines.join('\n') + '\n';
 }
 
 const NAMES_SHOWN = 12;
+
+/** One line per ecosystem of names no registry answered for: how many, the first dozen, and the first reason. */
+function notCheckedLines(unknown: DependencyReport[]): string[] {
+  const byEcosystem = new Map<string, DependencyReport[]>();
+  for (const d of unknown) byEcosystem.set(d.ecosystem, [...(byEcosystem.get(d.ecosystem) ?? []), d]);
+  return [...byEcosystem].map(([ecosystem, deps]) => {
+    const names = deps.slice(0, NAMES_SHOWN).map((d) => d.name);
+    const more = deps.length > NAMES_SHOWN ? ` and ${deps.length - NAMES_SHOWN} more` : '';
+    return `${ecosystem}: ${deps.length} name${deps.length === 1 ? '' : 's'} (${names.join(', ')}${more}): ${truncate(deps[0]?.error ?? 'no answer', 120)}`;
+  });
+}
 
 /** One line per signal that could not be evaluated, naming the packages (the first dozen; JSON has them all). */
 function notEvaluatedLines(report: DepsReport): string[] {

@@ -1,4 +1,5 @@
 import { HttpFailure, httpExchange, retryAfterMs, type HttpSettings } from '../../kernel/http.js';
+import type { Lookup } from './types.js';
 
 /**
  * JSON from a package registry, through the kernel's one HTTP client
@@ -59,3 +60,9 @@ export async function getJson(url: string, options: HttpOptions): Promise<JsonRe
 
 /** Seconds, or an HTTP date (the kernel client's reading). */
 export const parseRetryAfter = retryAfterMs;
+
+/** A failed look-up as a Lookup: no answer at all (network, time-out) is said, so that a registry that is down is said once (breaker.ts). */
+export function registryError(error: unknown): Lookup {
+  if (!(error instanceof RegistryFailure)) return { status: 'error', error: String(error) };
+  return { status: 'error', error: error.message, ...(error.kind === 'network' || error.kind === 'timeout' ? { unreachable: true as const } : {}) };
+}

@@ -1,5 +1,5 @@
 import type { Lookup, PackageInfo, PackageRegistry } from './types.js';
-import { getJson, RegistryFailure, type HttpOptions } from './http.js';
+import { getJson, registryError, type HttpOptions } from './http.js';
 import { registryFor, type NpmConfig } from './npmrc.js';
 
 interface Packument {
@@ -56,7 +56,7 @@ export class NpmRegistry implements PackageRegistry {
       if (downloads !== undefined) info.monthlyDownloads = downloads;
       return { status: 'found', info };
     } catch (error) {
-      return { status: 'error', error: error instanceof RegistryFailure ? error.message : String(error) };
+      return registryError(error);
     }
   }
 

@@ -1,12 +1,12 @@
 import { pep503 } from '../names.js';
-import { getJson, RegistryFailure, type HttpOptions } from './http.js';
+import { getJson, registryError, type HttpOptions } from './http.js';
 import type { Lookup, PackageInfo, PackageRegistry } from './types.js';
 
 async function guarded(fn: () => Promise<Lookup>): Promise<Lookup> {
   try {
     return await fn();
   } catch (error) {
-    return { status: 'error', error: error instanceof RegistryFailure ? error.message : String(error) };
+    return registryError(error);
   }
 }
 

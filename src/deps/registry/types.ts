@@ -32,7 +32,11 @@ export interface PackageInfo {
   versionFlags?: Record<string, { installScripts?: string[]; deprecated?: string }>;
 }
 
-export type Lookup = { status: 'found'; info: PackageInfo } | { status: 'not-found' } | { status: 'error'; error: string };
+export type Lookup =
+  | { status: 'found'; info: PackageInfo }
+  | { status: 'not-found' }
+  /** `unreachable`: no answer at all (name resolution, connection, time-out), as opposed to an answer that is not usable. */
+  | { status: 'error'; error: string; unreachable?: true };
 
 /** The role every registry adapter plays. */
 export interface PackageRegistry {
