@@ -10,7 +10,7 @@ import type { HistoryReader, NotesReader, TreeEntry, TreeFile, TreeReader } from
 import { envelope } from '../kernel/schemas.js';
 import { addCounts, Attributor, countParts, emptyCounts, share, sortedCounts, type Part } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
-import { globPattern, matchesAny } from './glob.js';
+import { globPattern, matchesAny } from '../kernel/glob.js';
 import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';

@@ -1,5 +1,5 @@
 import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
-import { builtinGlob, globPattern } from './glob.js';
+import { builtinGlob, globPattern } from '../kernel/glob.js';
 
 export type ExclusionReason = 'binary' | 'generated' | 'vendored' | 'symlink' | 'submodule';
 

@@ -1,5 +1,5 @@
 import { linearPattern, PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
-import { globPattern } from '../blame/glob.js';
+import { globPattern } from '../kernel/glob.js';
 import { ConfigError } from '../kernel/errors.js';
 import type { RiskRule } from './rules.js';
 import { type Severity } from '../policy/severity.js';

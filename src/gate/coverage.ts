@@ -1,7 +1,7 @@
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import { formatIdentity, parseIdentity } from '../authorship/identity.js';
 import { parseMessage } from '../authorship/trailers.js';
-import { globPattern } from '../blame/glob.js';
+import { globPattern } from '../kernel/glob.js';
 import type { CommitRecord, Identity } from '../git/types.js';
 import type { readReviews } from './review.js';
 

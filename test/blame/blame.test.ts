@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AIDER_GLOBS, buildAiderStyleRepo } from '../../fixtures/aider-repo.js';
 import { BLAME_EXPECTED, buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { blameTree } from '../../src/blame/blame.js';
-import { globPattern } from '../../src/blame/glob.js';
+import { globPattern } from '../../src/kernel/glob.js';
 import { AiprovError } from '../../src/kernel/errors.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';

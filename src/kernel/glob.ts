@@ -1,4 +1,4 @@
-import { linearPattern, nativePattern, type Pattern } from '../kernel/linear-regex.js';
+import { linearPattern, nativePattern, type Pattern } from './linear-regex.js';
 
 /**
  * A glob from outside aiprov's code (`--include`, a repository's
