@@ -89,7 +89,8 @@ export interface ScanWarning {
     | 'FILE_NOT_READ'
     | 'EMPTY_SELECTION'
     | 'REGISTRY_UNREACHABLE'
-    | 'ECOSYSTEM_SKIPPED';
+    | 'ECOSYSTEM_SKIPPED'
+    | 'EXCLUDED';
   message: string;
   commit?: string;
 }

@@ -6,7 +6,7 @@ import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
 import { exitCodeFor } from './exit.js';
 import { Progress } from './progress.js';
-import { contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 
 interface CommonFlags {
@@ -16,6 +16,7 @@ interface CommonFlags {
   allowUnknown?: boolean;
   cacheDir?: string;
   skip?: Ecosystem[];
+  exclude?: string[];
 }
 
 const common = (command: Command): Command =>
@@ -35,6 +36,7 @@ const common = (command: Command): Command =>
       `make a package unknown, not ok, when one of these signals could not be evaluated (comma-separated: ${REQUIRABLE.join(', ')})`,
     )
     .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)')
+    .option('--exclude <glob>', 'leave these files out (repeatable; adds to deps.exclude): chat transcripts, fixtures, vendored docs', collect)
     .addOption(
       new Option('--skip <ecosystem>', 'leave an ecosystem out: its names are listed, not looked up (repeatable; replaces deps.skip)')
         .choices([...ECOSYSTEMS])
@@ -101,6 +103,7 @@ const REQUIRABLE: readonly SignalId[] = ['new-package', 'low-popularity', 'insta
 function overrides(flags: CommonFlags): Partial<DepsSettings> {
   const out: Partial<DepsSettings> = flags.failOn ? { failOn: flags.failOn } : {};
   if (flags.skip !== undefined) out.skip = [...new Set(flags.skip)];
+  if (flags.exclude !== undefined) out.exclude = flags.exclude;
   if (flags.requireSignals !== undefined) {
     const ids = flags.requireSignals
       .split(',')

@@ -7,6 +7,7 @@ import type { Clock } from '../kernel/clock.js';
 import { mapPool } from '../kernel/concurrency.js';
 import type { Environment } from '../kernel/environment.js';
 import { UsageError } from '../kernel/errors.js';
+import { globPattern } from '../kernel/glob.js';
 import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
 import { envelope, type Envelope } from '../kernel/schemas.js';
 import { capFor, collectDependencies, TEXT_CAP, type ReadResult } from './extract/collect.js';
@@ -95,11 +96,12 @@ export interface AuditOptions extends CommonOptions {
 export async function auditRepository(options: AuditOptions): Promise<DepsReport> {
   const { context } = options;
   const { git } = context;
-  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
+  const settings = settingsOf(context, options.settings);
   const warnings: ScanWarning[] = [];
   const head = (await git.head()).sha;
   // A bare repository has no work tree: its dependencies are those of HEAD.
-  const files = git.bare ? (head ? (await git.listTree(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
+  const all = git.bare ? (head ? (await git.listTree(head)).filter((f) => f.kind === 'file').map((f) => f.path) : []) : await git.workTreeFiles();
+  const files = excluded(all, settings, warnings);
   const { found, unread } = await collectDependencies(files, (wanted) =>
     git.bare && head ? git.readFiles(head, wanted) : readWorkTree(git.root, wanted, warnings),
   );
@@ -146,10 +148,13 @@ export interface ChangeAuditOptions extends CommonOptions {
 export async function auditChange(options: ChangeAuditOptions): Promise<DepsReport> {
   const { context } = options;
   const { git } = context;
-  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
+  const settings = settingsOf(context, options.settings);
   const warnings: ScanWarning[] = [];
-  const changed = await git.changedBetween(options.base, options.head);
-  const at = (rev: string) => collectDependencies(changed, async (wanted) => new Map<string, ReadResult>(await git.readFiles(rev, wanted)));
+  const changed = excluded(await git.changedBetween(options.base, options.head), settings, warnings);
+  // Only the changed files are read, but a changed requirements file may include one that did not change.
+  const tracked = async (rev: string) => new Set((await git.listTree(rev)).filter((f) => f.kind === 'file').map((f) => f.path));
+  const at = async (rev: string) =>
+    collectDependencies(changed, async (wanted) => new Map<string, ReadResult>(await git.readFiles(rev, wanted)), await tracked(rev));
   const [now, before] = [await at(options.head), await at(options.base)];
   for (const u of now.unread) warnings.push({ code: 'FILE_NOT_READ', message: `${u.file} ${u.reason}: its dependencies were not checked` });
   const identity = (d: FoundDependency): string => `${d.ecosystem}\u0000${d.local ? `local:${d.local}` : canonicalName(d.ecosystem, d.name)}`;
@@ -170,7 +175,7 @@ export interface NameCheckOptions extends CommonOptions {
 /** `aiprov deps check NAME…`: names from anywhere. */
 export async function checkNames(options: NameCheckOptions): Promise<DepsReport> {
   const { context, names } = options;
-  const settings = { ...depsSettings(context.config.deps, context), ...options.settings };
+  const settings = settingsOf(context, options.settings);
   const found: FoundDependency[] = names.map((name, i) => {
     if (!isValidName(options.ecosystem, name)) throw new UsageError(`'${name}' is not a valid ${options.ecosystem} package name`);
     return { ecosystem: options.ecosystem, name, spec: '', source: { file: '<command line>', line: i + 1, kind: 'command' } };
@@ -317,6 +322,37 @@ async function registryClients(
     clients: { npm: wrap(breakers.npm), pypi: wrap(breakers.pypi), go: wrap(breakers.go), cargo: wrap(breakers.cargo) },
     breakers: Object.values(breakers),
   };
+}
+
+/** The `deps:` settings with the caller's overrides; `exclude` globs add up (the config's and `--exclude`'s). */
+function settingsOf(context: DepsContext, overrides: Partial<DepsSettings> = {}): DepsSettings {
+  const base = depsSettings(context.config.deps, context);
+  return { ...base, ...overrides, exclude: [...base.exclude, ...(overrides.exclude ?? [])] };
+}
+
+/**
+ * The files left after `deps.exclude` / `--exclude` (globs as for blame's
+ * `--exclude`: a pattern without `/` matches the name in any directory). A
+ * file left out is not read, so its names are neither findings nor unknown;
+ * how many were left out is said. A requirements file still includes an
+ * excluded one: what it names is what the manifest installs.
+ */
+function excluded(files: readonly string[], settings: DepsSettings, warnings: ScanWarning[]): string[] {
+  if (settings.exclude.length === 0) return [...files];
+  const patterns = settings.exclude.map((glob) => {
+    try {
+      return globPattern(glob);
+    } catch {
+      throw new UsageError(`deps.exclude: '${glob}' is not a glob aiprov can read`, { field: 'exclude', value: glob });
+    }
+  });
+  const kept = files.filter((f) => !patterns.some((p) => p.test(f)));
+  if (kept.length < files.length)
+    warnings.push({
+      code: 'EXCLUDED',
+      message: `${files.length - kept.length} file${files.length - kept.length === 1 ? '' : 's'} left out by deps.exclude or --exclude (${settings.exclude.join(', ')})`,
+    });
+  return kept;
 }
 
 const REGISTRY_NAMES: Record<Ecosystem, string> = { npm: 'the npm registry', pypi: 'PyPI', go: 'the Go module proxy', cargo: 'crates.io' };

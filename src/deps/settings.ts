@@ -33,6 +33,8 @@ export interface DepsSettings {
   requireSignals: SignalId[];
   /** Ecosystems whose names are not looked up at all (no registry for them here): listed, counted apart, never a pass or a finding. */
   skip: Ecosystem[];
+  /** Globs of files whose names are not collected (chat transcripts, fixtures, vendored docs). */
+  exclude: string[];
 }
 
 export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
@@ -48,6 +50,7 @@ export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
   suppressions: [],
   requireSignals: [],
   skip: [],
+  exclude: [],
 };
 
 export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };

@@ -59,6 +59,17 @@ const audit = async (extra: Omit<Parameters<typeof auditRepository>[0], 'context
 };
 
 describe('aiprov deps audit of a repository', () => {
+  it('deps.exclude / --exclude leave files out: their names are not collected, and how many files were left out is said', async () => {
+    const all = await audit();
+    expect(all.dependencies.map((d) => d.name)).toContain('react-codeshift');
+    const report = await audit({ settings: { exclude: ['*.md'] } });
+    expect(validateAgainst('dependencyAudit', report)).toBeNull();
+    expect(report.dependencies.map((d) => d.name)).not.toContain('react-codeshift');
+    expect(report.dependencies.map((d) => d.name)).toContain('in-toto-attestation');
+    expect(report.warnings).toContainEqual({ code: 'EXCLUDED', message: '1 file left out by deps.exclude or --exclude (*.md)' });
+    await expect(audit({ settings: { exclude: ['[z-a]'] } })).rejects.toThrow(/deps.exclude: '\[z-a\]' is not a glob/);
+  });
+
   it('finds every name, says which commit and agent introduced it, and judges it', async () => {
     const report = await audit();
     expect(validateAgainst('dependencyAudit', report)).toBeNull();

@@ -231,6 +231,50 @@ describe('install commands in text', () => {
     });
     expect(commandsInText('analysis.ipynb', nb).map((h) => h.name)).toEqual(['torch-helpers']);
   });
+
+  it('template expressions and variables are never package names (git-ai: npm install -g "${{ matrix.agent.npm_pkg }}")', () => {
+    const wf = [
+      'jobs:',
+      '  test:',
+      '    steps:',
+      '      - run: npm install -g "${{ matrix.agent.npm_pkg }}"',
+      '      - run: |',
+      '          pip install {{ cookiecutter.package }} ${EXTRA} $PKG "$(cat pkgs.txt)" %PKG% real-one',
+      '          npx ${{ inputs.tool }}@latest --help',
+      '          npm i left-pad-${VERSION}',
+    ].join('\n');
+    expect(commandsInText('.github/workflows/agents.yml', wf).map((h) => `${h.ecosystem}:${h.name}:${h.line}`)).toEqual(['pypi:real-one:6']);
+    // The real one on git-ai's repository stays: a scoped name written out.
+    expect(commandsInText('.github/workflows/release.yml', '    - run: npx @nyaomaru/changelog-bot --since v1\n').map((h) => h.name)).toEqual([
+      '@nyaomaru/changelog-bot',
+    ]);
+  });
+
+  it('prose is not a command line: Markdown quotes, chat transcripts and test fixtures count only in code; YAML only under keys that run shell', () => {
+    // aider's transcripts quote its own questions with '>': "Run pip install? y" named pypi:y.
+    const transcript = ['#### add tests', '> Run pip install? y', '> pip install pytest-asyncio', 'Handle pip install failure in version check'].join('\n');
+    expect(commandsInText('aider/website/docs/chat.md', transcript)).toEqual([]);
+    expect(commandsInText('tests/fixtures/chat-history.txt', 'Run pip install? yes\npip install check\n')).toEqual([]);
+    expect(commandsInText('tests/fixtures/watch.sh.txt', '```sh\npip install rich\n```\n').map((h) => h.name)).toEqual(['rich']);
+    // Release notes in YAML are data; a CI step's run: and a GitLab script: list are shell.
+    const notes = ['- version: 0.50.0', '  changes:', '    - Handle pip install failure in version check', '    - Added pip install by default'].join('\n');
+    expect(commandsInText('aider/website/_data/releases.yml', notes)).toEqual([]);
+    const gitlab = [
+      'test:',
+      '  image: python:3.12',
+      '  script:',
+      '    - pip install tox-helpers',
+      '    - echo done',
+      '  variables:',
+      '    NOTE: pip install ignored',
+    ].join('\n');
+    expect(commandsInText('.gitlab-ci.yml', gitlab).map((h) => `${h.name}:${h.line}`)).toEqual(['tox-helpers:4']);
+    expect(
+      commandsInText('.pre-commit-config.yaml', '      - id: x\n        name: npx is not run here\n        entry: npx --no lint-staged-helper\n').map(
+        (h) => h.name,
+      ),
+    ).toEqual(['lint-staged-helper']);
+  });
 });
 
 describe('collecting from a repository', () => {
@@ -248,5 +292,22 @@ describe('collecting from a repository', () => {
       'flask requirements.txt:2',
       'pytest requirements-dev.txt:1',
     ]);
+  });
+
+  it("a changed requirements file's include that did not change is read too (aider: requirements/python-compat.in)", async () => {
+    const { collectDependencies } = await import('../../src/deps/extract/collect.js');
+    const files: Record<string, string> = {
+      'requirements/requirements.in': '-c python-compat.in\n-r common.in\nrich\n',
+      'requirements/common.in': 'flask\n',
+      'requirements/python-compat.in': 'numpy<2\n',
+    };
+    const read = (wanted: string[]) => Promise.resolve(new Map(wanted.filter((f) => f in files).map((f) => [f, files[f] ?? ''])));
+    const changedOnly = await collectDependencies(['requirements/requirements.in'], read, new Set(Object.keys(files)));
+    expect(changedOnly.unread).toEqual([]);
+    // The include is a requirements file of its own too (as `deps audit` reads it): at both ends of a change, so never "introduced" unless it changed.
+    expect(changedOnly.found.map((d) => d.name).sort()).toEqual(['flask', 'numpy', 'rich']);
+    // Without the repository's file list, the include cannot be read: said, never skipped in silence.
+    const alone = await collectDependencies(['requirements/requirements.in'], read);
+    expect(alone.unread.map((u) => u.file)).toEqual(['requirements/requirements.in']);
   });
 });

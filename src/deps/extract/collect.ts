@@ -54,6 +54,19 @@ export interface Collected {
 
 const isManifest = (file: string): boolean => MANIFESTS.some(([re]) => re.test(file));
 
+/** Files named by `-r`/`--requirement`/`-c` in the requirements texts read, that are includable and not read yet. */
+function includesOf(results: Map<string, ReadResult>, includable: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const [file, result] of results) {
+    if (typeof result !== 'string' || !/\.(?:txt|in)$/.test(file)) continue;
+    for (const m of result.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/gm)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1] ?? ''));
+      if (includable.has(target) && !results.has(target)) out.add(target);
+    }
+  }
+  return [...out];
+}
+
 /**
  * Every dependency name in the given files. `readTexts` supplies their
  * contents (from the work tree, or from a commit for a bare repository). A
@@ -61,12 +74,23 @@ const isManifest = (file: string): boolean => MANIFESTS.some(([re]) => re.test(f
  * large, not text, not valid in its format) is never skipped in silence: it
  * is listed in `unread`, and the audit's answer is "could not decide".
  */
-export async function collectDependencies(files: readonly string[], readTexts: (files: string[]) => Promise<Map<string, ReadResult>>): Promise<Collected> {
+export async function collectDependencies(
+  files: readonly string[],
+  readTexts: (files: string[]) => Promise<Map<string, ReadResult>>,
+  /** Files a requirements `-r` may include beyond `files` (a change's audit reads only the changed files, whose includes may not have changed). */
+  includable: ReadonlySet<string> = new Set(),
+): Promise<Collected> {
   // Requirements files may `-r` include any text file, so those are read too.
   const wanted = files.filter((f) => !SKIP.test(f) && (isManifest(f) || isCommandFile(f) || /\.(?:txt|in)$/.test(f)));
   const texts = new Map<string, string>();
   const unread: UnreadFile[] = [];
-  for (const [file, result] of await readTexts(wanted)) {
+  const results = await readTexts(wanted);
+  // The includes of what was read, read in their turn, until none is missing.
+  for (let depth = 0, missing = includesOf(results, includable); missing.length > 0 && depth < 16; depth++, missing = includesOf(results, includable)) {
+    for (const [file, result] of await readTexts(missing)) results.set(file, result);
+    for (const file of missing) if (!results.has(file)) results.set(file, { unread: 'could not be read' });
+  }
+  for (const [file, result] of results) {
     let reason = typeof result === 'string' ? undefined : result.unread;
     // A manifest or lockfile with bytes that are not text (NUL, invalid UTF-8) cannot be parsed whole; prose can still be read around them.
     if (typeof result === 'string' && isManifest(file) && /[\0\uFFFD]/.test(result)) reason = 'holds bytes that are not text (NUL or invalid UTF-8)';

@@ -87,9 +87,25 @@ const VALUE_FLAGS = new Set([
   '--with',
 ]);
 
+/**
+ * Files read as prose, where only code is a command: documents, agent rules,
+ * and anything under a test's fixtures or data (chat transcripts, recorded
+ * sessions: "Run pip install? y" is an agent's question, not a command).
+ */
 export function isProse(file: string): boolean {
-  return /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) || /(?:^|\/)\.cursorrules$/.test(file) || file.includes('.cursor/rules/');
+  return (
+    /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) ||
+    /(?:^|\/)\.cursorrules$/.test(file) ||
+    file.includes('.cursor/rules/') ||
+    /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/(?:.*\/)?(?:fixtures?|data|snapshots?|__snapshots__)\//.test(file) ||
+    /(?:^|\/)(?:fixtures?|testdata)\//.test(file)
+  );
 }
+
+/** YAML whose values are data (release notes, site data), except under keys that hold shell: CI steps, hooks, task runners. */
+const YAML = /\.ya?ml$/i;
+const SHELL_KEY =
+  /^(\s*)(?:-\s+)?(?:run|script|before_script|after_script|before_install|install|bash|pwsh|powershell|cmds?|commands?|entry|entrypoint)\s*:(.*)$/;
 
 /** The packages install commands in `file` name, as dependencies found at their lines. */
 export function commandDependencies(file: string, text: string, reportedAs = file): FoundDependency[] {
@@ -104,8 +120,9 @@ export function commandDependencies(file: string, text: string, reportedAs = fil
 }
 
 export function commandsInText(file: string, text: string): CommandHit[] {
-  const lines = file.endsWith('.ipynb') ? notebookLines(file, text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
-  const prose = isProse(file);
+  const all = file.endsWith('.ipynb') ? notebookLines(file, text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
+  const lines = YAML.test(file) ? shellLinesOfYaml(all) : all;
+  const prose = isProse(file) && !YAML.test(file);
   const hits: CommandHit[] = [];
   let fenced = false;
   for (const { text: line, line: lineNo } of lines) {
@@ -119,11 +136,31 @@ export function commandsInText(file: string, text: string): CommandHit[] {
   return hits;
 }
 
-/** The parts of a prose line that are code: inline `spans`, or the command after a `$ ` prompt. */
+/**
+ * The parts of a prose line that are code: inline `spans`, or the command
+ * after a `$ ` prompt. Not after `>`: in Markdown that is a quotation (aider's
+ * transcripts quote its own questions, "> Run pip install? y").
+ */
 function codeInProse(line: string): string[] {
   const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
-  const prompt = /^\s*[$>]\s+(.*)$/.exec(line);
+  const prompt = /^\s*\$\s+(.*)$/.exec(line);
   return prompt ? [...spans, prompt[1] ?? ''] : spans;
+}
+
+/** The lines of a YAML file that are shell: a shell key's own value, and the lines indented under it. */
+function shellLinesOfYaml(lines: { text: string; line: number }[]): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let under: number | undefined;
+  for (const l of lines) {
+    const indent = /^\s*/.exec(l.text)?.[0].length ?? 0;
+    if (under !== undefined && l.text.trim() !== '' && indent <= under) under = undefined;
+    const key = SHELL_KEY.exec(l.text);
+    if (key && under === undefined) {
+      under = key[1]?.length ?? 0;
+      out.push({ text: key[2] ?? '', line: l.line });
+    } else if (under !== undefined) out.push({ text: l.text.replace(/^\s*-\s+/, ''), line: l.line });
+  }
+  return out;
 }
 
 function notebookLines(file: string, text: string): { text: string; line: number }[] {
@@ -147,7 +184,9 @@ function notebookLines(file: string, text: string): { text: string; line: number
   return out;
 }
 
-export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
+export function commandsInLine(raw: string): Omit<CommandHit, 'line'>[] {
+  // Before the line is cut into commands: `$(…)` would otherwise end one at its `)`.
+  const line = raw.replace(TEMPLATE, '\u0000');
   const hits: Omit<CommandHit, 'line'>[] = [];
   let consumedUntil = 0;
   for (const m of line.matchAll(START)) {
@@ -166,6 +205,13 @@ export function commandsInLine(line: string): Omit<CommandHit, 'line'>[] {
   }
   return hits;
 }
+
+/**
+ * Template expressions and variables stand for a value nobody wrote here:
+ * `${{ matrix.pkg }}` (GitHub), `{{ pkg }}` (Jinja, Helm), `${PKG}`, `$PKG`,
+ * `$(cmd)`, `%PKG%`. A word that holds one is never a package name.
+ */
+const TEMPLATE = /\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/g;
 
 function packagesOf(rest: string, rule: Rule): Omit<CommandHit, 'line'>[] {
   const tokens = rest
@@ -199,6 +245,7 @@ function packagesOf(rest: string, rule: Rule): Omit<CommandHit, 'line'>[] {
 }
 
 function toHit(ecosystem: Ecosystem, arg: string): Omit<CommandHit, 'line'> | undefined {
+  if (arg.includes('\u0000')) return undefined;
   if (arg === '' || (/[<>{}$*]/.test(arg.replace(/[<>=!~]=?[\d.*]+/g, '')) && ecosystem !== 'pypi')) return undefined;
   if (/^(?:git\+|https?:|file:|\.{0,2}\/|~\/)/.test(arg) || (ecosystem !== 'go' && arg.includes('/') && !arg.startsWith('@'))) {
     return { ecosystem, name: arg, spec: '', local: arg };
