@@ -85,6 +85,27 @@ const VALUE_FLAGS = new Set([
   '--profile',
   '-Z',
   '--with',
+  '--upgrade-strategy',
+  '--only-binary',
+  '--no-binary',
+  '--progress-bar',
+  '--log',
+  '--cache-dir',
+  '--report',
+  '--config-settings',
+  '-C',
+  '--global-option',
+  '--trusted-host',
+  '--proxy',
+  '--timeout',
+  '--retries',
+  '--exists-action',
+  '--cert',
+  '--client-cert',
+  '--keyring-provider',
+  '--omit',
+  '--include',
+  '--install-strategy',
 ]);
 
 /**
@@ -93,14 +114,11 @@ const VALUE_FLAGS = new Set([
  * sessions: "Run pip install? y" is an agent's question, not a command).
  */
 export function isProse(file: string): boolean {
-  return (
-    /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) ||
-    /(?:^|\/)\.cursorrules$/.test(file) ||
-    file.includes('.cursor/rules/') ||
-    /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/(?:.*\/)?(?:fixtures?|data|snapshots?|__snapshots__)\//.test(file) ||
-    /(?:^|\/)(?:fixtures?|testdata)\//.test(file)
-  );
+  return /\.(?:md|mdx|markdown|rst|txt|adoc)$/i.test(file) || /(?:^|\/)\.cursorrules$/.test(file) || file.includes('.cursor/rules/') || FIXTURE.test(file);
 }
+
+/** Test fixtures and data: recorded sessions and transcripts, read as prose. */
+const FIXTURE = /(?:^|\/)(?:tests?|__tests__|spec|testdata)\/(?:.*\/)?(?:fixtures?|data|snapshots?|__snapshots__)\/|(?:^|\/)(?:fixtures?|testdata)\//;
 
 /** YAML whose values are data (release notes, site data), except under keys that hold shell: CI steps, hooks, task runners. */
 const YAML = /\.ya?ml$/i;
@@ -123,18 +141,34 @@ export function commandsInText(file: string, text: string): CommandHit[] {
   const all = file.endsWith('.ipynb') ? notebookLines(file, text) : text.split('\n').map((l, i) => ({ text: l, line: i + 1 }));
   const lines = YAML.test(file) ? shellLinesOfYaml(all) : all;
   const prose = isProse(file) && !YAML.test(file);
+  const fixture = FIXTURE.test(file);
   const hits: CommandHit[] = [];
-  let fenced = false;
+  let fence: { char: string; length: number; shell: boolean } | undefined;
   for (const { text: line, line: lineNo } of lines) {
-    if (prose && /^\s*(?:```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
+    if (prose) {
+      // CommonMark fences: a closing fence is the opening's character, at least as long, with nothing after it.
+      const marker = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+      if (marker?.[1] && fence && marker[1][0] === fence.char && marker[1].length >= fence.length && (marker[2] ?? '').trim() === '') {
+        fence = undefined;
+        continue;
+      }
+      if (marker?.[1] && !fence && !(marker[1][0] === '`' && (marker[2] ?? '').includes('`'))) {
+        const info = (marker[2] ?? '').trim().split(/\s+/)[0] ?? '';
+        // In recorded transcripts (fixtures) fences are often unbalanced: only a block that says it is shell counts there.
+        fence = { char: marker[1][0] ?? '`', length: marker[1].length, shell: SHELL_INFO.test(info) && (info !== '' || !fixture) };
+        continue;
+      }
     }
-    const code = prose && !fenced ? codeInProse(line) : [line];
+    // A diff's added or removed line shows a file's text, not a command (`+ pipx install cool-app-10k` in an example of an edit).
+    const code = !prose ? [line] : fence ? (fence.shell && !/^[+-](?:\s|$)/.test(line) ? [line] : []) : codeInProse(line);
     for (const fragment of code) for (const hit of commandsInLine(fragment)) hits.push({ ...hit, line: lineNo });
   }
   return hits;
 }
+
+/** A fenced block's info string that says shell (or says nothing): its lines are commands. A ```python, ```diff or ```text block is not. */
+const SHELL_INFO =
+  /^(?:|sh|bash|zsh|shell|console|shell-session|terminal|fish|powershell|pwsh|ps1|ps|cmd|bat|batch|dockerfile|docker|makefile|make|just|yaml|yml|toml|ini|cfg)$/i;
 
 /**
  * The parts of a prose line that are code: inline `spans`, or the command
