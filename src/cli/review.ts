@@ -44,6 +44,12 @@ export const registerReview: Register = (program, exit, io) => {
         options,
         `${recorded.predicate.decision} by ${name} <${email}> on ${recorded.commit.slice(0, 12)} (${REVIEWS_REF}${recorded.signed ? ', signed in refs/notes/aiprov-attestations' : ''}); push it: git push origin ${REVIEWS_REF}`,
       );
+      const own = recorded.ownCommits;
+      if (own.length > 0)
+        notice(
+          options,
+          `warning: you (${email}) wrote ${own.length === 1 ? `commit ${own[0]?.slice(0, 12) ?? ''}` : `${own.length} of the commits reviewed (${own.map((c) => c.slice(0, 12)).join(', ')})`}: aiprov check does not count a review by a change's own author; another person's review is needed`,
+        );
       exit(0);
     });
 };

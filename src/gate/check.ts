@@ -13,7 +13,7 @@ import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig,
 import type { RiskRule } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
 import { readReviews } from './review.js';
-import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, type Review, type ReviewReach } from './coverage.js';
+import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, sameIdentity, type Review, type ReviewReach } from './coverage.js';
 
 export type { Review } from './coverage.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
@@ -139,9 +139,10 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
 
   const shas = commits.map((c) => c.sha);
-  const reviews = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas), context.analyser)];
+  const given = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas), context.analyser)];
   const hunks = changeHunks(attribution, rules, policy.source, escalate, head, shas);
-  applyReviews(hunks, reviews, requiredReviewers(policy.review, policy.source), changeReach(commits));
+  applyReviews(hunks, given, requiredReviewers(policy.review, policy.source), changeReach(commits));
+  const reviews = ownWorkSaid(given, hunks, changeReach(commits));
 
   const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
   const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
@@ -243,6 +244,19 @@ function applyReviews(hunks: RiskyHunk[], reviews: readonly Review[], requiremen
   }
 }
 
+/**
+ * A review that covers no hunk because its reviewer wrote the work it would
+ * cover says so in the report (`rejected`), instead of reading as an approval
+ * that silently does not count. Which hunks it covers is unchanged.
+ */
+function ownWorkSaid(reviews: readonly Review[], hunks: readonly RiskyHunk[], reach: ReviewReach): Review[] {
+  return reviews.map((r) => {
+    if (r.rejected !== undefined || hunks.some((h) => h.reviewedBy.includes(r.reviewer))) return r;
+    const own = hunks.flatMap((h) => h.commits).find((sha) => reach.reaches(r, sha) && sameIdentity(reach.author(sha), r.reviewer));
+    return own === undefined ? r : { ...r, rejected: `by an author of the work it covers (wrote ${own.slice(0, 12)}): another person must review it` };
+  });
+}
+
 /** The base's `deps:` thresholds and suppressions as audit settings (never its registry hosts). */
 function depsSettings(d: DepsConfig | undefined): Partial<DepsSettings> {
   if (!d) return {};
@@ -253,6 +267,8 @@ function depsSettings(d: DepsConfig | undefined): Partial<DepsSettings> {
     ...(d.privateScopes ? { privateScopes: d.privateScopes } : {}),
     ...(d.suppressions ? { suppressions: d.suppressions } : {}),
     ...(d.requireSignals ? { requireSignals: d.requireSignals } : {}),
+    ...(d.skip ? { skip: d.skip } : {}),
+    ...(d.exclude ? { exclude: d.exclude } : {}),
   };
 }
 

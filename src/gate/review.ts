@@ -38,6 +38,8 @@ export interface RecordedReview {
   commit: string;
   predicate: ReviewPredicate;
   signed: boolean;
+  /** Commits of what was reviewed that the reviewer wrote: the gate does not count a review by the change's own author for them. */
+  ownCommits: string[];
 }
 
 export async function recordReview(options: ReviewOptions): Promise<RecordedReview> {
@@ -61,7 +63,11 @@ export async function recordReview(options: ReviewOptions): Promise<RecordedRevi
     const bundle = await signWithKey(statement(subjects(commit), PREDICATE_TYPES.review, predicate), options.privateKey);
     await appendBundles(git, commit, [bundle]);
   }
-  return { commit, predicate, signed: options.privateKey !== undefined };
+  // Recorded as asked, but said: the gate does not count an author's review of their own work (coverage.ts).
+  const reviewed = from !== undefined ? await git.listCommits(range) : [commit];
+  const ownCommits: string[] = [];
+  for await (const c of git.logCommits(reviewed)) if (c.author.email.toLowerCase() === options.reviewer.email.toLowerCase()) ownCommits.push(c.sha);
+  return { commit, predicate, signed: options.privateKey !== undefined, ownCommits };
 }
 
 /** The reviews recorded on these commits, each with the commit its note is on; a line that is not a review is left out (said by the caller). */

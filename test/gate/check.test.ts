@@ -248,8 +248,19 @@ describe('aiprov check: the review gate on a change', () => {
       git(repo, 'config', 'user.email', email);
     };
     const review = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['review', '--repo', repo, '--commit', head, ...args], { env });
+    // The change's own author (Sam drove the agent) approving it: recorded, said not to count, and it does not.
+    as('Sam Dev', 'sam@example.com');
+    const own = await review(['--decision', 'approve']);
+    expect(own.code).toBe(0);
+    expect(own.stderr).toMatch(
+      new RegExp(
+        `\\naiprov: warning: you \\(sam@example\\.com\\) wrote commit ${head.slice(0, 12)}: aiprov check does not count a review by a change's own author; another person's review is needed\\n$`,
+      ),
+    );
+    expect((await check(head)).report.decision).toBe('needs-review');
     as('Riley Reviewer', 'riley@example.com');
-    expect((await review(['--decision', 'reject', '--quiet'])).code).toBe(0);
+    const riley = await review(['--decision', 'reject']);
+    expect(riley.stderr).not.toMatch(/does not count/);
     expect((await check(head)).report.decision).toBe('needs-review');
     expect((await review(['--decision', 'approve', '--scope', 'docs/**', '--quiet'])).code).toBe(0);
     expect((await check(head)).report.decision).toBe('needs-review');
@@ -257,7 +268,12 @@ describe('aiprov check: the review gate on a change', () => {
     expect((await review(['--decision', 'approve', '--quiet'])).code).toBe(0);
     const agentReview = await check(head);
     expect(agentReview.report.decision).toBe('needs-review');
-    expect(agentReview.report.reviews.map((r) => r.rejected)).toEqual(['decision: rejected', undefined, 'an agent (claude-code) cannot review']);
+    expect(agentReview.report.reviews.map((r) => r.rejected)).toEqual([
+      `by an author of the work it covers (wrote ${head.slice(0, 12)}): another person must review it`,
+      'decision: rejected',
+      undefined,
+      'an agent (claude-code) cannot review',
+    ]);
     as('Riley Reviewer', 'riley@example.com');
     const dir = await tempDir();
     const env = { AIPROV_PASSWORD: 'reviewer-secret' };
