@@ -234,19 +234,11 @@ class CliGitRepository implements GitRepository {
       // Literal pathspecs, a few thousand at a time (the command line has a limit): only these blobs are read.
       for (let i = 0; i < wanted.length; i += PATHSPEC_CHUNK) {
         const chunk = wanted.slice(i, i + PATHSPEC_CHUNK);
-        const numstat = await this.git.text([
-          '--literal-pathspecs',
-          'diff',
-          '--numstat',
-          '-z',
-          '--no-renames',
-          '--no-ext-diff',
-          '--no-textconv',
-          empty,
-          sha,
-          '--',
-          ...chunk,
-        ]);
+        const numstat = await this.git
+          .text(['--literal-pathspecs', 'diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', empty, sha, '--', ...chunk])
+          .catch(async (error: unknown) => {
+            throw await this.namedMissingBlob(error, sha, chunk);
+          });
         for (const entry of numstat.split('\0')) {
           const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(entry);
           if (m) counts.set(m[3] ?? '', { lines: m[1] === '-' ? 0 : Number(m[1]), binary: m[1] === '-' });
@@ -257,6 +249,25 @@ class CliGitRepository implements GitRepository {
       const count = counts.get(e.path) ?? { lines: 0, binary: false };
       return { ...e, lines: e.kind === 'file' ? count.lines : 0, binary: count.binary };
     });
+  }
+
+  /**
+   * git names a blob it cannot read by its id alone ("unable to read 73720e2…"): the error then names the file
+   * too, and what to do, as a user needs it (a partial clone, an object lost).
+   */
+  private async namedMissingBlob(error: unknown, sha: string, paths: readonly string[]): Promise<unknown> {
+    const oid = error instanceof GitError ? /unable to read (?:sha1 file of \S+ \()?([0-9a-f]{40,64})/.exec(error.message)?.[1] : undefined;
+    if (oid === undefined) return error;
+    const listing = await this.git.text(['--literal-pathspecs', 'ls-tree', '-r', '-z', sha, '--', ...paths]).catch(() => '');
+    const file = listing
+      .split('\0')
+      .map((line) => /^\d+ blob ([0-9a-f]+)\t([\s\S]+)$/.exec(line))
+      .find((m) => m?.[1] === oid)?.[2];
+    return new GitError(
+      'GIT_FAILED',
+      `${file ?? 'a file'} at ${sha.slice(0, 12)} (blob ${oid}) is missing from the repository (a partial or damaged clone): fetch it (git fetch --refetch), or leave the file out (--exclude)`,
+      { cause: error },
+    );
   }
 
   async readFile(rev: string, file: string): Promise<string | undefined> {
