@@ -5,6 +5,7 @@ import { UsageError } from '../kernel/errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
+import { sinceRevision } from './since.js';
 
 interface BlameFlags {
   rev?: string;
@@ -24,7 +25,7 @@ export const registerBlame: Register = (program, exit, io) => {
     .description('line-level AI attribution of the tree at a revision, by file, directory, agent and model')
     .argument('[paths...]', 'files or directories to attribute (default: the whole tree)')
     .option('--rev <rev>', 'revision to attribute', 'HEAD')
-    .option('--since <rev>', 'count only lines introduced after this revision')
+    .option('--since <rev|date>', 'count only lines introduced after this revision (a date: the newest commit before it)')
     .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
     .option('--exclude <glob>', 'leave out files matching this glob (repeatable)', collect)
     .option('--include-all', 'also count binary, generated and vendored files')
@@ -37,8 +38,10 @@ export const registerBlame: Register = (program, exit, io) => {
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
+      const context = await contextFor(options);
+      const since = flags.since === undefined ? undefined : await sinceRevision(context.git, flags.since, flags.rev ?? 'HEAD');
       const report = await blameTree({
-        context: await contextFor(options),
+        context,
         ...(progress
           ? {
               onProgress: (done: number, total: number) => {
@@ -47,7 +50,7 @@ export const registerBlame: Register = (program, exit, io) => {
             }
           : {}),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
-        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        ...(since !== undefined ? { since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.
         paths: paths.map((p) => (options.repoGiven ? p : resolvePath(io, p))),
         ...(flags.include ? { include: flags.include } : {}),

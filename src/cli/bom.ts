@@ -8,6 +8,7 @@ import { UsageError } from '../kernel/errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
+import { sinceRevision } from './since.js';
 
 interface BomFlags {
   rev: string;
@@ -28,7 +29,7 @@ export const registerBom: Register = (program, exit, io) => {
     .command('bom')
     .description('the CycloneDX AI-BOM: the models and agents that wrote the code, how much and where, and (with --deps) the dependencies they brought in')
     .option('--rev <rev>', 'revision described', 'HEAD')
-    .option('--since <rev>', 'only commits after this revision, and the lines they introduced')
+    .option('--since <rev|date>', 'only commits after this revision (a date: the newest commit before it), and the lines they introduced')
     .addOption(new Option('--spec <version>', 'CycloneDX spec version').choices([...SPEC_VERSIONS]).default('1.6'))
     .option('--deps', 'audit the dependencies now and include them (needs the registry, or --offline with a warm cache)')
     .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
@@ -50,6 +51,7 @@ export const registerBom: Register = (program, exit, io) => {
       if (flags.cacheDir !== undefined && flags.deps !== true) throw new UsageError('--cache-dir applies to --deps only');
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
+      const since = flags.since === undefined ? undefined : await sinceRevision(context.git, flags.since, flags.rev);
       const [merge, deps, attestations] = await Promise.all([
         flags.merge !== undefined ? readSbom(resolvePath(io, flags.merge)).then((sbom) => ({ sbom, file: flags.merge ?? '' })) : undefined,
         flags.depsReport !== undefined
@@ -67,7 +69,7 @@ export const registerBom: Register = (program, exit, io) => {
       const result = await generateBom({
         context,
         rev: flags.rev,
-        ...(flags.since !== undefined ? { since: flags.since } : {}),
+        ...(since !== undefined ? { since } : {}),
         spec: flags.spec,
         ...(deps ? { deps } : {}),
         ...(attestations ? { attestations } : {}),

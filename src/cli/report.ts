@@ -6,6 +6,7 @@ import { UsageError } from '../kernel/errors.js';
 import { Progress } from './progress.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
+import { sinceTime } from './since.js';
 
 interface ReportFlags {
   html?: boolean;
@@ -28,7 +29,7 @@ export const registerReport: Register = (program, exit, io) => {
     )
     .option('--html', `one self-contained HTML page (written to --output, default ${DEFAULT_DASHBOARD_FILE}); same as --format html`)
     .option('--rev <rev>', 'revision whose tree and history are shown', 'HEAD')
-    .option('--since <date>', 'leave out commits, lines and checks before this date (YYYY-MM-DD, or a full ISO 8601 time)')
+    .option('--since <date|rev>', "leave out commits, lines and checks before this date (YYYY-MM-DD, or ISO 8601 with a time) or this revision's commit time")
     .option('--deps-report <file>', 'show the findings of a dependency audit of the same repository (aiprov deps audit --format json)')
     .option('--bom <file>', 'summarise this CycloneDX AI-BOM (aiprov bom)')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
@@ -39,9 +40,9 @@ export const registerReport: Register = (program, exit, io) => {
         throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
       const html = flags.html === true || raw.format === 'html';
       const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report', io);
-      const since = flags.since === undefined ? undefined : parseSince(flags.since);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
+      const since = flags.since === undefined ? undefined : await sinceTime(context.git, flags.since);
       const [deps, bom] = await Promise.all([
         flags.depsReport !== undefined
           ? readDepsReport(resolvePath(io, flags.depsReport)).then((report) => ({ report, file: path.basename(flags.depsReport ?? '') }))
@@ -77,11 +78,3 @@ export const registerReport: Register = (program, exit, io) => {
       exit(0);
     });
 };
-
-/** A date or time: `2026-01-31` (midnight UTC) or ISO 8601 with a time. */
-export function parseSince(text: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text);
-  const time = iso ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text) : NaN;
-  if (Number.isNaN(time)) throw new UsageError(`--since ${text}: expected a date (YYYY-MM-DD) or an ISO 8601 time`);
-  return new Date(time);
-}

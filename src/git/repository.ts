@@ -148,6 +148,12 @@ class CliGitRepository implements GitRepository {
     return out.split('\n').filter((l) => l.length > 0);
   }
 
+  async lastCommitBefore(rev: string, date: Date): Promise<string | undefined> {
+    assertSafeRevision(rev);
+    const out = await this.git.text(['rev-list', '-1', `--before=${date.toISOString()}`, '--end-of-options', rev, '--']);
+    return out.trim() === '' ? undefined : out.trim();
+  }
+
   async resolveCommit(rev: string): Promise<string> {
     assertSafeRevision(rev);
     const sha = (await this.git.text(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();

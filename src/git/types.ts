@@ -79,6 +79,8 @@ export interface HistoryReader extends RepositoryHandle {
   listRefs(patterns: readonly string[]): Promise<string[]>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string): Promise<string[]>;
+  /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */
+  lastCommitBefore(rev: string, date: Date): Promise<string | undefined>;
   /** Reads the given commits (in the order given), for callers that know which ones they need. */
   logCommits(shas: readonly string[]): AsyncIterable<CommitRecord>;
   /** The commits that changed `file`, oldest first, each with the lines it added. */

@@ -53,9 +53,12 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
     const totals = p.blame.totals;
     const { maxAiShare, allowedAgents, allowedModels } = policy.authorship;
     if (maxAiShare !== undefined) {
-      applied.push(`AI share ≤ ${maxAiShare}%`);
-      const percent = totals.lines === 0 ? 0 : (totals.aiLines / totals.lines) * 100;
-      if (percent > maxAiShare) violations.push(`AI share is ${percent.toFixed(2)}% (${totals.aiLines} of ${totals.lines} lines), above ${maxAiShare}%`);
+      // The unit of `aiShare` in every report (a fraction, 0.6); a number above 1 is a percentage (60), as policies first wrote it.
+      const limit = maxAiShare > 1 ? maxAiShare / 100 : maxAiShare;
+      const shown = `${+(limit * 100).toFixed(2)}%`;
+      applied.push(`AI share ≤ ${shown}`);
+      const share = totals.lines === 0 ? 0 : totals.aiLines / totals.lines;
+      if (share > limit) violations.push(`AI share is ${(share * 100).toFixed(2)}% (${totals.aiLines} of ${totals.lines} lines), above ${shown}`);
     }
     if (allowedAgents) {
       applied.push(`agents in ${allowedAgents.join(', ')}`);

@@ -131,6 +131,10 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     const failed = await run(['--policy', strict, '--vsa-output', vsaFile]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/failed +policy +AI share is \d+\.\d+% \(3 of \d+ lines\), above 10%; agents not allowed: claude-code/);
+    // The same limit as a fraction, the unit of aiShare in every report: the same answer.
+    const asFraction = await run(['--policy', await policy('fraction.yml', 'authorship:\n  maxAiShare: 0.1\n  allowedAgents: [aider]\n')]);
+    expect(asFraction.code).toBe(1);
+    expect(asFraction.stdout).toMatch(/AI share is \d+\.\d+% \(3 of \d+ lines\), above 10%/);
     expect(failed.stderr).toMatch(/^aiprov: 1 verified attestation breaks the policy/);
     const failedVsa = JSON.parse(await readFile(vsaFile, 'utf8')) as {
       predicateType: string;
