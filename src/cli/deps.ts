@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../kernel/errors.js';
 import { auditDecision, auditRepository, checkNames, type DepsReport } from '../deps/audit.js';
 import type { DepsSettings } from '../deps/settings.js';
@@ -38,9 +38,13 @@ const common = (command: Command): Command =>
     .option('--cache-dir <dir>', 'registry cache directory (default: ~/.cache/aiprov/registry)')
     .option('--exclude <glob>', 'leave these files out (repeatable; adds to deps.exclude): chat transcripts, fixtures, vendored docs', collect)
     .addOption(
-      new Option('--skip <ecosystem>', 'leave an ecosystem out: its names are listed, not looked up (repeatable; replaces deps.skip)')
-        .choices([...ECOSYSTEMS])
-        .argParser((value: string, previous: Ecosystem[] = []) => [...previous, value as Ecosystem]),
+      new Option(
+        '--skip <ecosystem>',
+        `leave an ecosystem out: its names are listed, not looked up (${ECOSYSTEMS.join(', ')}; repeatable; replaces deps.skip)`,
+      ).argParser((value: string, previous: Ecosystem[] | undefined) => {
+        if (!(ECOSYSTEMS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${ECOSYSTEMS.join(', ')}`);
+        return [...(previous ?? []), value as Ecosystem];
+      }),
     );
 
 export const registerDeps: Register = (program, exit, io) => {

@@ -9,6 +9,7 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { renderDepsTable } from '../../src/render/deps-render.js';
 import { plainStyle } from '../../src/render/style.js';
 import { check, registry, settingsFor } from './helpers.js';
+import { runCli } from '../cli/run-cli.js';
 
 const npm = await registry({ npm: { 'left-pad': packument('left-pad') } });
 
@@ -78,6 +79,8 @@ describe('a registry that does not answer', () => {
     expect(renderDepsTable(report, plainStyle)).toMatch(/2 skipped \(deps\.skip\)/);
     // A skipped ecosystem does not hide another's findings: npm is still asked.
     const mixed = await check(npm, ['left-pad', 'lefft-pad-zzz'], { settings });
+    const typo = await runCli(['deps', 'check', '--skip', 'pypy', 'left-pad']);
+    expect(typo).toMatchObject({ code: 2, stderr: "aiprov: option '--skip <ecosystem>' argument 'pypy' is invalid. expected one of npm, pypi, go, cargo\n" });
     expect(mixed.dependencies.map((d) => [d.name, d.verdict])).toEqual(
       [
         ['left-pad', 'ok'],
