@@ -1,5 +1,12 @@
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
 
+/**
+ * Markdown is for a pull request's comment or a job summary (GitHub caps a
+ * comment at 65,536 characters): at most this many commits are listed, the
+ * newest first, with how many more there are. The table and JSON list all.
+ */
+export const MARKDOWN_COMMITS = 100;
+
 export function renderScanMarkdown(view: ScanView): string {
   const lines: string[] = [
     '## AI authorship',
@@ -20,12 +27,18 @@ export function renderScanMarkdown(view: ScanView): string {
   if (view.range.leftOut) lines.push(`Left out as other tools' bookkeeping: ${view.range.leftOut.map((r) => `\`${r.ref}\` (${r.tool})`).join(', ')}.`, '');
   if (view.notable.length > 0) {
     lines.push('| Commit | Date | Agents | Confidence | Subject |', '|---|---|---|---|---|');
-    for (const c of view.notable) {
+    for (const c of view.notable.slice(0, MARKDOWN_COMMITS)) {
       lines.push(
         `| \`${c.sha.slice(0, 12)}\` | ${shortDate(c.authoredAt)} | ${escape(c.detections.map(describeDetection).join(', '))} | ${[...new Set(c.detections.map((d) => d.confidence))].join('/')} | ${escape(c.subject)} |`,
       );
     }
     lines.push('');
+    const more = view.notable.length - MARKDOWN_COMMITS;
+    if (more > 0)
+      lines.push(
+        `… and ${more} more commit${more === 1 ? '' : 's'} with AI signatures (the newest ${MARKDOWN_COMMITS} are listed; \`--format json\` lists them all).`,
+        '',
+      );
   }
   for (const warning of view.warnings) lines.push(`> **Warning:** ${escape(warning.message)}`, '');
   return lines.join('\n');
