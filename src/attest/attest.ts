@@ -3,7 +3,9 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import { openScan } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import { blameTree } from '../blame/blame.js';
+import { BomError } from '../kernel/errors.js';
 import { checkDepsReport, generateBom, type BomContext } from '../bom/bom.js';
+import { bomProblems, SPEC_VERSIONS, type SpecVersion } from '../bom/validate.js';
 import type { DepsReport } from '../deps/audit.js';
 import { UsageError } from '../kernel/errors.js';
 import { signKeyless, signWithKey, type KeylessOptions, type SerializedBundle } from './sign.js';
@@ -21,6 +23,8 @@ export interface AttestOptions {
   artifacts?: readonly ArtifactDigest[];
   /** For `deps` (and the BOM's dependencies): an audit of the same commit. */
   deps?: DepsReport;
+  /** For `bom`: an AI-BOM already made of the same commit (`aiprov bom`), signed as it is instead of made again. */
+  bom?: { document: Record<string, unknown>; file: string };
   /** How to sign: a local key, or keyless through Sigstore. */
   signer: { privateKey: KeyObject } | { keyless: KeylessOptions };
 }
@@ -66,6 +70,8 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
       });
     } else if (name === 'deps') {
       predicate = options.deps;
+    } else if (options.bom) {
+      predicate = await givenBom(options.bom, commit);
     } else {
       // Not reproducible: the BOM's timestamp is when it was attested (freshness for key-signed bundles).
       predicate = (await generateBom({ context: options.context, rev: commit, reproducible: false, ...(options.deps ? { deps: options.deps } : {}) })).bom;
@@ -75,6 +81,27 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
     out.push({ predicate: name, predicateType: PREDICATE_TYPES[name], commit, bundle });
   }
   return out;
+}
+
+/**
+ * A BOM given to be signed: valid CycloneDX of a version aiprov writes, and
+ * aiprov's BOM of this very commit (its `aiprov:commit`), or refused: a
+ * signature would otherwise vouch for another state of the code.
+ */
+async function givenBom(bom: { document: Record<string, unknown>; file: string }, commit: string): Promise<Record<string, unknown>> {
+  const spec = String(bom.document.specVersion ?? '');
+  if (!(SPEC_VERSIONS as readonly string[]).includes(spec))
+    throw new BomError('BOM_INPUT_INVALID', `BOM ${bom.file}: CycloneDX ${spec || '(no specVersion)'}; aiprov signs ${SPEC_VERSIONS.join(' or ')}`);
+  const problems = await bomProblems(JSON.stringify(bom.document), spec as SpecVersion);
+  if (problems.length > 0) throw new BomError('BOM_INPUT_INVALID', `BOM ${bom.file} is not valid CycloneDX ${spec}: ${problems[0] ?? ''}`);
+  const component = (bom.document.metadata as { component?: { properties?: { name?: unknown; value?: unknown }[] } } | undefined)?.component;
+  const described = component?.properties?.find((p) => p.name === 'aiprov:commit')?.value;
+  if (described !== commit)
+    throw new BomError(
+      'BOM_INPUT_MISMATCH',
+      `BOM ${bom.file} ${typeof described === 'string' ? `describes commit ${described.slice(0, 12)}` : 'names no commit (aiprov:commit)'}, not the attested ${commit.slice(0, 12)}: make it with aiprov bom --rev ${commit.slice(0, 12)}`,
+    );
+  return bom.document;
 }
 
 /** The file a bundle is written to: named after its commit and predicate. */

@@ -8,7 +8,7 @@ import { readPrivateKey } from '../attest/keys.js';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, type KeylessOptions } from '../attest/sign.js';
 import { PREDICATE_TYPES, type PredicateName } from '../attest/statement.js';
 import { appendBundles, ATTESTATIONS_REF } from '../attest/store.js';
-import { readDepsReport } from '../bom/inputs.js';
+import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { KeyError, UsageError } from '../kernel/errors.js';
 import { makeDirectory, readRegularFile } from '../kernel/files.js';
 import { collect, contextFor, notice, readGlobals, writeWhole, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
@@ -39,7 +39,8 @@ interface AttestFlags {
   rekorUrl: string;
   tlogUpload: boolean;
   tsaUrl?: string;
-  outputDir: string;
+  outputDir?: string;
+  bom?: string;
   store: string;
   image?: string;
   platformDigests?: boolean;
@@ -99,7 +100,8 @@ export const registerAttest: Register = (program, exit, io) => {
       .option('--rekor-url <url>', 'keyless: the transparency log', DEFAULT_REKOR_URL)
       .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
       .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
-      .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate', '.')
+      .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate (needed with --store files or both)')
+      .option('--bom <file>', 'sign this AI-BOM of the commit (aiprov bom) as the bom predicate, instead of making it again')
       .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
       .option(
         '--image <ref>',
@@ -117,19 +119,23 @@ export const registerAttest: Register = (program, exit, io) => {
     const artifacts = [];
     for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
     const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
+    const bom = flags.bom !== undefined ? { document: await readSbom(resolvePath(io, flags.bom)), file: flags.bom } : undefined;
+    const outputDir = flags.outputDir;
     if (store === 'files' || store === 'both') {
-      const problem = await makeDirectory(resolvePath(io, flags.outputDir));
-      if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: flags.outputDir, code: 'BAD_PATH' });
+      // Never the work tree by default: bundles written there would be committed with the next `git add -A`.
+      if (outputDir === undefined) throw new UsageError(`--store ${store} writes bundle files: say where with --output-dir DIR (or --store notes)`);
+      const problem = await makeDirectory(resolvePath(io, outputDir));
+      if (problem !== undefined) throw new UsageError(problem, { field: 'outputDir', value: outputDir, code: 'BAD_PATH' });
     }
     // Every argument is checked, and every input read, before a passphrase is asked for.
     const signer = await signerFor(io, flags);
     const context = await contextFor(options);
-    const request = { context, commit: flags.commit, predicates: names, artifacts, signer, ...(deps ? { deps } : {}) };
+    const request = { context, commit: flags.commit, predicates: names, artifacts, signer, ...(deps ? { deps } : {}), ...(bom ? { bom } : {}) };
     // Everything is signed before anything is written: a failure leaves no bundle behind.
     const attestations = flags.image !== undefined ? await attestAndAttach(options, request, { ...flags, image: flags.image }) : await attestCommit(request);
-    if (store === 'files' || store === 'both') {
+    if ((store === 'files' || store === 'both') && outputDir !== undefined) {
       for (const a of attestations) {
-        const file = path.join(flags.outputDir, bundleFileName(a));
+        const file = path.join(outputDir, bundleFileName(a));
         await writeWhole(io, file, `${JSON.stringify(a.bundle)}\n`);
         notice(options, `${a.predicateType} for ${a.commit.slice(0, 12)}: ${file}`);
       }
@@ -172,6 +178,7 @@ function checkAttestFlags(flags: AttestFlags, command: Command): { store: string
     .map((s) => s.trim())
     .filter((s) => s !== '');
   for (const n of names) if (!Object.hasOwn(PREDICATE_TYPES, n)) throw new UsageError(`--predicate ${n}: expected ${Object.keys(PREDICATE_TYPES).join(', ')}`);
+  if (flags.bom !== undefined && !names.includes('bom')) throw new UsageError('--bom is signed as the bom predicate: add bom to --predicate');
   // With --image the registry is where the bundles go; files or notes too only when asked for.
   const store = flags.image !== undefined && command.getOptionValueSource('store') === 'default' ? 'none' : flags.store;
   return { store, names: names as PredicateName[] };

@@ -55,6 +55,36 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect(bom.code).toBe(0);
   });
 
+  it('--bom signs the AI-BOM already made (not made again); a BOM of another commit, or no output directory for files, is refused', async () => {
+    const head = shas.at(-1) ?? '';
+    const bomFile = path.join(dir, 'head.cdx.json');
+    expect((await runCli(['bom', '--repo', repo, '--output', bomFile])).code).toBe(0);
+    const out = path.join(dir, 'given-bom');
+    const given = await runCli(
+      ['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'bom', '--bom', bomFile, '--output-dir', out, '--quiet'],
+      { env },
+    );
+    expect(given).toMatchObject({ code: 0, stderr: '' });
+    const signed = JSON.parse(await readFile(path.join(out, `${head.slice(0, 12)}.bom.sigstore.json`), 'utf8')) as { dsseEnvelope: { payload: string } };
+    const payload = JSON.parse(Buffer.from(signed.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: unknown };
+    expect(payload.predicate).toEqual(JSON.parse(await readFile(bomFile, 'utf8')));
+    // A BOM of an older commit would be a signature on another state of the code.
+    const oldBom = path.join(dir, 'old.cdx.json');
+    expect((await runCli(['bom', '--repo', repo, '--rev', shas[0] ?? '', '--output', oldBom])).code).toBe(0);
+    const mismatch = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'bom', '--bom', oldBom, '--store', 'notes'], {
+      env,
+    });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toBe(
+      `aiprov: BOM ${oldBom} describes commit ${(shas[0] ?? '').slice(0, 12)}, not the attested ${head.slice(0, 12)}: make it with aiprov bom --rev ${head.slice(0, 12)}\n`,
+    );
+    const notAsked = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'authorship', '--bom', bomFile], { env });
+    expect(notAsked).toMatchObject({ code: 2, stderr: 'aiprov: --bom is signed as the bom predicate: add bom to --predicate\n' });
+    // Bundle files need a directory named: never the work tree by default.
+    const noDir = await runCli(['attest', '--repo', repo, '--key', path.join(dir, 'ci.key'), '--predicate', 'authorship'], { env });
+    expect(noDir).toMatchObject({ code: 2, stderr: 'aiprov: --store files writes bundle files: say where with --output-dir DIR (or --store notes)\n' });
+  });
+
   it('exit 1, naming the check, for another commit, another type, another key, a tampered bundle', async () => {
     const cases: [string[], string, string[]?][] = [
       [['--bundle', bundle, '--type', 'authorship', '--commit', shas[0] ?? ''], 'subject'],
@@ -311,7 +341,7 @@ describe('arguments are checked before any secret is asked for', () => {
     const badPredicate = await runCli(['attest', '--repo', repo, '--key', key, '--predicate', 'nonsense'], { env: noPassword });
     expect(badPredicate).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: --predicate nonsense: expected /) as unknown });
     // Everything else right: now the passphrase is what is missing.
-    const noSecret = await runCli(['attest', '--repo', repo, '--key', key], { env: noPassword });
+    const noSecret = await runCli(['attest', '--repo', repo, '--key', key, '--store', 'notes'], { env: noPassword });
     expect(noSecret).toMatchObject({ code: 2, stderr: expect.stringMatching(/^aiprov: no passphrase for the key .*ci\.key: set AIPROV_PASSWORD/) as unknown });
     const vsaArgs = ['--vsa-output', path.join(dir, 'vsa.json'), '--vsa-key', key];
     const vsa = await runCli(['verify', '--type', 'authorship', '--key', path.join(dir, 'ci.pub'), '--image', 'BAD/Ref', ...vsaArgs], { env: noPassword });

@@ -43,7 +43,11 @@ describe('the bin, one real process per command', () => {
     { args: ['check', '--repo', repo, '--base', 'HEAD~1', '--no-record', '--format', 'json'], code: 0, stdout: /"decision":"pass"/ },
     { args: ['review', '--repo', repo, '--decision', 'maybe'], code: 2, stderr: /^aiprov: --decision maybe: expected approve or reject\n$/ },
     { args: ['init', '--repo', repo, '--file', 'aiprov.yml'], code: 0, stderr: /wrote .*aiprov\.yml/ },
-    { args: ['report', '--repo', repo, '--since', 'yesterday'], code: 2, stderr: /^aiprov: --since yesterday: expected a date/ },
+    {
+      args: ['report', '--repo', repo, '--since', 'yesterday'],
+      code: 2,
+      stderr: /^aiprov: --since yesterday: neither a date .* nor a revision of the repository\n$/,
+    },
     { args: ['demo', '--dir', 'notes.txt'], code: 2, stderr: /^aiprov: .*notes\.txt/ },
   ];
 
