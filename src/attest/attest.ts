@@ -89,7 +89,7 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
  * signature would otherwise vouch for another state of the code.
  */
 async function givenBom(bom: { document: Record<string, unknown>; file: string }, commit: string): Promise<Record<string, unknown>> {
-  const spec = String(bom.document.specVersion ?? '');
+  const spec = typeof bom.document.specVersion === 'string' ? bom.document.specVersion : '';
   if (!(SPEC_VERSIONS as readonly string[]).includes(spec))
     throw new BomError('BOM_INPUT_INVALID', `BOM ${bom.file}: CycloneDX ${spec || '(no specVersion)'}; aiprov signs ${SPEC_VERSIONS.join(' or ')}`);
   const problems = await bomProblems(JSON.stringify(bom.document), spec as SpecVersion);
