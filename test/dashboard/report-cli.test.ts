@@ -37,6 +37,28 @@ describe('aiprov report', () => {
     expect(await readFile(path.join(work, 'aiprov-report.html'), 'utf8')).toMatch(/^<!doctype html>\n[\s\S]*<\/html>\n$/);
   });
 
+  it('names its inputs by file name, never by the local path they were read from', async () => {
+    const audit = await runCli([
+      'deps',
+      'audit',
+      '--repo',
+      dir,
+      '--offline',
+      '--allow-unknown',
+      '--no-history',
+      '--format',
+      'json',
+      '--output',
+      path.join(work, 'deps.json'),
+      '--quiet',
+    ]);
+    expect(audit.code, audit.stderr).toBe(0);
+    const run = await runCli(['report', '--repo', dir, '--format', 'json', '--deps-report', path.join(work, 'deps.json'), '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { dependencies: { file: string } }).dependencies.file).toBe('deps.json');
+    expect(run.stdout).not.toContain(work);
+  });
+
   it('a shallow clone is refused with the fix, or counted with --allow-shallow', async () => {
     const shallow = path.join(work, 'shallow');
     execFileSync('git', ['clone', '--quiet', '--depth', '2', `file://${dir}`, shallow]);
@@ -53,7 +75,7 @@ describe('aiprov report', () => {
     const notBom = path.join(work, 'not-a-bom.json');
     await writeFile(notBom, 'hello\n');
     const cases: [string[], string][] = [
-      [['--since', 'last week'], 'aiprov: --since last week: expected a date (YYYY-MM-DD) or an ISO 8601 time\n'],
+      [['--since', 'last week'], 'aiprov: --since last week: neither a date (YYYY-MM-DD, or ISO 8601 with a time) nor a revision of the repository\n'],
       [['--format', 'json'], 'aiprov: --html and --format json ask for two formats: choose one\n'],
       [['--deps-report', path.join(work, 'missing.json')], `aiprov: dependency report ${path.join(work, 'missing.json')}: `],
       [['--bom', notBom], `aiprov: SBOM ${notBom}`],

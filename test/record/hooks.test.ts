@@ -103,6 +103,11 @@ describe('aiprov hooks install / uninstall', () => {
     ]);
   });
 
+  it('hooks --help lists its commands', async () => {
+    const help = await runCli(['hooks', '--help']);
+    expect(help.stdout).toMatch(/\nCommands:\n {2}install \[options\] +install prepare-commit-msg[\s\S]*\n {2}uninstall +remove aiprov's hooks/);
+  });
+
   it('never blocks or loses a commit when aiprov itself fails: it warns', async () => {
     const dir = await newRepo();
     expect((await runCli(['hooks', 'install', '--repo', dir])).code).toBe(0);
