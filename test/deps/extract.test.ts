@@ -268,6 +268,8 @@ describe('install commands in text', () => {
       '  variables:',
       '    NOTE: pip install ignored',
     ].join('\n');
+    // A shell comment is prose, in a code block too.
+    expect(commandsInText('README.md', '```sh\nnpx --no aiprov scan    # --no: npx refuses to fetch anything\n```\n').map((h) => h.name)).toEqual(['aiprov']);
     expect(commandsInText('.gitlab-ci.yml', gitlab).map((h) => `${h.name}:${h.line}`)).toEqual(['tox-helpers:4']);
     expect(
       commandsInText('.pre-commit-config.yaml', '      - id: x\n        name: npx is not run here\n        entry: npx --no lint-staged-helper\n').map(

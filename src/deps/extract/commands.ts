@@ -219,8 +219,8 @@ function notebookLines(file: string, text: string): { text: string; line: number
 }
 
 export function commandsInLine(raw: string): Omit<CommandHit, 'line'>[] {
-  // Before the line is cut into commands: `$(…)` would otherwise end one at its `)`.
-  const line = raw.replace(TEMPLATE, '\u0000');
+  // Before the line is cut into commands: `$(…)` would otherwise end one at its `)`; a shell comment is prose ("# npx refuses to …").
+  const line = raw.replace(TEMPLATE, '\u0000').replace(/(^|\s)#.*$/, '');
   const hits: Omit<CommandHit, 'line'>[] = [];
   let consumedUntil = 0;
   for (const m of line.matchAll(START)) {
