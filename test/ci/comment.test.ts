@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { githubServer, gitlabServer, type ForgeServer } from '../../fixtures/for
 import { git, initRepo } from '../../fixtures/repos.js';
 import { COMMENT_LIMITS, COMMENT_MARKER, commentBody } from '../../src/ci/comment-thread.js';
 import { pushChecks } from '../../src/ci/notes-sync.js';
-import { remoteSync } from '../../src/git/remote.js';
+import { remoteSync, tokenAuth } from '../../src/git/remote.js';
+import { startGitHttpServer } from '../../fixtures/git-http-server.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
@@ -134,5 +135,40 @@ describe('pushing recorded decisions', () => {
     const show = (rev: string) => execFileSync('git', ['--git-dir', origin, 'notes', '--ref=aiprov-checks', 'show', rev], { encoding: 'utf8' });
     expect(show('main~1')).toBe('{"head":"one"}\n');
     expect(show('main')).toBe('{"head":"two"}\n');
+  });
+});
+
+describe('fetching with a token when the checkout kept no credentials', () => {
+  it('sends the token as an HTTP authorization header for those calls only; without it the remote refuses', async () => {
+    const root = await tempDir();
+    const origin = path.join(root, 'app.git');
+    execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
+    const seed = path.join(root, 'seed');
+    initRepo(seed);
+    git(seed, 'commit', '-q', '--allow-empty', '-m', 'one');
+    git(seed, 'notes', '--ref=aiprov-reviews', 'add', '-m', '{"review":1}', 'HEAD');
+    git(seed, 'push', '-q', origin, 'main', 'refs/notes/aiprov-reviews');
+    const header = tokenAuth('ghs_secret').header;
+    const server = await startGitHttpServer(root, header);
+    try {
+      const ws = path.join(root, 'ws');
+      initRepo(ws);
+      git(ws, 'remote', 'add', 'origin', `${server.url}/app.git`);
+      const env = { ...process.env, GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' };
+      // No token: refused, with git's own reason.
+      await expect(remoteSync(ws, env).remoteRefs('origin', ['refs/notes/*'])).rejects.toThrow(/git ls-remote origin failed/);
+      const sync = remoteSync(ws, env, tokenAuth('ghs_secret'));
+      expect([...(await sync.remoteRefs('origin', ['refs/notes/*'])).keys()]).toEqual(['refs/notes/aiprov-reviews']);
+      await sync.fetch('origin', ['+refs/heads/main:refs/remotes/origin/main', '+refs/notes/aiprov-reviews:refs/notes/aiprov-reviews']);
+      expect(git(ws, 'notes', '--ref=aiprov-reviews', 'show', 'origin/main')).toBe('{"review":1}\n');
+      // Never written to the repository's config.
+      expect(spawnSync('git', ['config', '--get-regexp', 'extraheader'], { cwd: ws, encoding: 'utf8' }).stdout).toBe('');
+      // A checkout that kept its credentials (actions/checkout's default) has its own header: used as it is, ours not added (two are refused).
+      git(ws, 'config', `http.${server.url}/.extraheader`, `AUTHORIZATION: ${header}`);
+      const kept = remoteSync(ws, env, tokenAuth('a-token-that-would-be-refused'));
+      expect([...(await kept.remoteRefs('origin', ['refs/notes/*'])).keys()]).toEqual(['refs/notes/aiprov-reviews']);
+    } finally {
+      await server.close();
+    }
   });
 });
