@@ -6,7 +6,10 @@
 // dependency or runs an install script of ours, or when `aiprov --version` and
 // `aiprov demo` do not work. `.ci/run` runs it after the tests; it needs the
 // npm registry for the runtime dependencies (the tests themselves never do).
-// Run through npm (`npm run pack:check`) so that Node 24 is first on PATH.
+// Then the GitHub Action as the runner gets it: this commit checked out with
+// nothing installed, started as `node action/index.js` (it installs from its
+// own lockfile and builds before it runs). Run through npm (`npm run
+// pack:check`) so that Node 24 is first on PATH.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +60,43 @@ try {
   const demo = run(bin, ['demo', '--dir', join(elsewhere, 'demo')], elsewhere, { quiet: true });
   if (!/verified/i.test(demo) || !existsSync(join(elsewhere, 'demo', 'aiprov-dashboard.html'))) fail(`aiprov demo did not run through:\n${demo}`);
   console.log(`pack check: installed aiprov --version = ${version}; aiprov demo ran from ${elsewhere} and wrote its dashboard`);
+
+  // 4. The GitHub Action as the runner gets it: this commit checked out with no node_modules and no dist/,
+  //    started as `node action/index.js`: it installs from its own lockfile, builds, and runs the command.
+  const action = join(work, 'action-ref');
+  run('git', ['clone', '--quiet', '--no-hardlinks', root, action], work);
+  const head = run('git', ['rev-parse', 'HEAD'], root, { quiet: true }).trim();
+  run('git', ['checkout', '--quiet', head], action);
+  const output = join(work, 'github-output');
+  run('sh', ['-c', `: > ${JSON.stringify(output)}`], work);
+  const event = join(work, 'event.json');
+  run('sh', ['-c', `echo '{}' > ${JSON.stringify(event)}`], work);
+  const env = {
+    ...process.env,
+    'GITHUB_ACTIONS': 'true',
+    'GITHUB_EVENT_NAME': 'workflow_dispatch',
+    'GITHUB_EVENT_PATH': event,
+    'GITHUB_OUTPUT': output,
+    'GITHUB_WORKSPACE': join(elsewhere, 'demo'),
+    'RUNNER_TEMP': work,
+    'INPUT_COMMAND': 'scan',
+    'INPUT_ARGS': '--format\njson\n--output\n' + join(work, 'scan.json'),
+    'INPUT_TOKEN': '',
+    'INPUT_FETCH': 'false',
+    'INPUT_COMMENT': 'false',
+    'INPUT_PUSH-CHECKS': 'false',
+    'INPUT_COMMENT-AUTHOR': 'github-actions[bot]',
+  };
+  const started = Date.now();
+  const ran = spawnSync(process.execPath, [join(action, 'action', 'index.js')], { cwd: join(elsewhere, 'demo'), env, encoding: 'utf8' });
+  if (ran.status !== 0) fail(`the action at ${head.slice(0, 12)} exited ${ran.status ?? ran.signal}\n${ran.stdout}${ran.stderr}`);
+  if (!existsSync(join(action, 'dist', 'cli', 'github-action.js'))) fail('the action ran without building dist/ from its own source');
+  if (!readFileSync(output, 'utf8').includes('exit-code<<')) fail(`the action set no outputs:\n${ran.stdout}`);
+  const scanned = JSON.parse(readFileSync(join(work, 'scan.json'), 'utf8'));
+  if (!(scanned.summary?.aiCommits > 0)) fail("the action's scan found no AI commits in the demo sample");
+  console.log(
+    `pack check: the action at ${head.slice(0, 12)}, from a bare checkout: installed from its lockfile, built, ran scan (exit 0, ${scanned.summary.aiCommits} AI commits) in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
