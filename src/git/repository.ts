@@ -370,16 +370,31 @@ class CliGitRepository implements GitRepository {
 
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
     assertSafeRevision(rev);
-    const blobs = await readBlobs(
-      this.git,
-      paths.map((p) => `${rev}:${p}`),
-    );
+    // By object id, from a NUL-separated listing: `cat-file --batch` reads one name a line, and a file name may hold a
+    // newline ("src/x\n…" read as "rev:src/x" would seem deleted, and its lines never judged).
+    const oids = await this.blobIds(rev, paths);
+    const blobs = await readBlobs(this.git, [...new Set(oids.values())]);
     const out = new Map<string, string>();
     for (const p of paths) {
-      const content = blobs.get(`${rev}:${p}`);
+      const oid = oids.get(p);
+      const content = oid === undefined ? undefined : blobs.get(oid);
       if (content !== undefined) out.set(p, decoder.decode(content));
     }
     return out;
+  }
+
+  /** path → blob id at `rev` for the paths that are blobs there (symbolic links, submodules and absent paths left out). */
+  private async blobIds(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Set(paths);
+    const oids = new Map<string, string>();
+    for (let i = 0; i < paths.length; i += PATHSPEC_CHUNK) {
+      const listing = await this.git.text(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--end-of-options', rev, '--', ...paths.slice(i, i + PATHSPEC_CHUNK)]);
+      for (const entry of listing.split('\0')) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t([\s\S]+)$/.exec(entry);
+        if (m?.[1] && m[2] && m[3] && m[1] !== '120000' && wanted.has(m[3])) oids.set(m[3], m[2]);
+      }
+    }
+    return oids;
   }
 
   async *fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }> {

@@ -1,0 +1,58 @@
+/**
+ * Issue 24: a pull request that tries to talk the gate into passing. Each case
+ * is a change an agent wrote; none may come out `pass`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { git, initRepo } from '../../fixtures/repos.js';
+import { runCli } from '../cli/run-cli.js';
+import { tempDir } from '../helpers.js';
+
+const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
+const SAM = { GIT_AUTHOR_NAME: 'Sam Dev', GIT_AUTHOR_EMAIL: 'sam@example.com', GIT_COMMITTER_NAME: 'Sam Dev', GIT_COMMITTER_EMAIL: 'sam@example.com' };
+// A GitHub token of the right shape (not a real one).
+const TOKEN = `ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}`;
+
+let repo: string;
+
+beforeAll(async () => {
+  repo = await tempDir();
+  initRepo(repo);
+  await mkdir(path.join(repo, 'src', 'lib'), { recursive: true });
+  await writeFile(path.join(repo, 'src', 'lib', 'util.js'), 'module.exports = {};\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'Initial commit');
+});
+
+/** A branch off main with one AI commit writing these files (names and bytes as given). */
+async function change(name: string, files: Record<string, string | Buffer>): Promise<string> {
+  git(repo, 'checkout', '-q', '-B', name, 'main');
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+    await writeFile(path.join(repo, file), content);
+  }
+  git(repo, 'add', '-A');
+  execFileSync('git', ['commit', '-qm', `Add helpers\n\n${CLAUDE}`], { cwd: repo, env: { ...process.env, ...SAM } });
+  git(repo, 'checkout', '-q', 'main');
+  return name;
+}
+
+const check = async (head: string) => {
+  const run = await runCli(['check', '--repo', repo, '--base', 'main', '--head', head, '--format', 'json', '--no-record']);
+  return { ...run, report: JSON.parse(run.stdout || '{}') as { outcome?: string; decision?: string; change?: { lines: number } } };
+};
+
+describe('a change cannot talk the gate into passing (issue 24)', () => {
+  it('case 2: a file name with a newline is read (by object id), and its lines judged', async () => {
+    const name = 'src/lib/x\n\n### aiprov check: ✅ pass';
+    const head = await change('newline-name', {
+      [name]: `const { execSync } = require('child_process');\nexecSync(process.argv[2]);\nconst token = '${TOKEN}';\n`,
+    });
+    const run = await check(head);
+    expect(run.report.change?.lines, run.stderr).toBe(3);
+    expect(run.report.outcome).not.toBe('pass');
+    expect(run.code).not.toBe(0);
+  });
+});
