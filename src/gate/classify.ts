@@ -30,9 +30,6 @@ export interface RuleMatch {
   matched: string;
 }
 
-/** Added lines longer than this are matched on their first part only: a minified bundle is not code anyone reviews line by line. */
-const LINE_CAP = 2000;
-
 export function compileRules(rules: readonly RiskRule[], source = 'the built-in rules'): CompiledRule[] {
   return rules.map((rule) => {
     const where = source;
@@ -76,9 +73,10 @@ export function classify(rules: readonly CompiledRule[], added: AddedLines): Rul
       continue;
     }
     if (content.length === 0) continue;
+    // Whole lines: the patterns run on the linear-time engine, so a long line costs its length, and what follows an
+    // 8,000-character comment is judged like anything else (a cap here was a place to hide `execSync`).
     search: for (const { line, text } of added.lines) {
-      const sample = text.length > LINE_CAP ? text.slice(0, LINE_CAP) : text;
-      const hit = content.find((c) => c.pattern.test(sample));
+      const hit = content.find((c) => c.pattern.test(text));
       if (hit) {
         out.push({ rule: rule.id, tier: rule.tier, path: added.path, line, reason: 'content', matched: hit.source });
         break search;

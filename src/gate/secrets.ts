@@ -30,8 +30,33 @@ function secretlint(): NonNullable<typeof loaded> {
   return loaded;
 }
 
-/** Added lines longer than this are scanned on their first part only (a minified bundle); a secret is far shorter. */
-const LINE_CAP = 8192;
+/**
+ * Lines longer than this are scanned in windows of this length that overlap
+ * by OVERLAP characters (secretlint's patterns are not linear-time): any
+ * secret shorter than the overlap lies whole in some window, wherever it is on
+ * the line. Nothing of a line is left unscanned.
+ */
+const WINDOW = 8192;
+const OVERLAP = 1024;
+
+/** The added lines as the scanned text's lines, long ones cut into overlapping windows, each with the line it came from. */
+function windows(lines: readonly { line: number; text: string }[]): { texts: string[]; origin: number[] } {
+  const texts: string[] = [];
+  const origin: number[] = [];
+  for (const { line, text } of lines) {
+    if (text.length <= WINDOW) {
+      texts.push(text);
+      origin.push(line);
+      continue;
+    }
+    for (let start = 0; start < text.length; start += WINDOW - OVERLAP) {
+      texts.push(text.slice(start, start + WINDOW));
+      origin.push(line);
+      if (start + WINDOW >= text.length) break;
+    }
+  }
+  return { texts, origin };
+}
 
 export async function scanSecrets(files: readonly AddedLines[]): Promise<SecretFinding[]> {
   const { lint, config } = await secretlint();
@@ -39,7 +64,8 @@ export async function scanSecrets(files: readonly AddedLines[]): Promise<SecretF
   for (const file of files) {
     if (file.lines.length === 0) continue;
     // The added lines, in order, as one text: a key block added whole stays whole.
-    const content = file.lines.map((l) => (l.text.length > LINE_CAP ? l.text.slice(0, LINE_CAP) : l.text)).join('\n');
+    const { texts, origin } = windows(file.lines);
+    const content = texts.join('\n');
     const result = await lint({
       source: { filePath: file.path, content, contentType: 'text' },
       options: { config, maskSecrets: true, noPhysicFilePath: true },
@@ -47,7 +73,7 @@ export async function scanSecrets(files: readonly AddedLines[]): Promise<SecretF
     const seen = new Set<string>();
     for (const m of result.messages) {
       if (placeholder(content.slice(m.range[0], m.range[1]))) continue;
-      const at = file.lines[m.loc.start.line - 1]?.line ?? file.lines[0]?.line ?? 1;
+      const at = origin[m.loc.start.line - 1] ?? file.lines[0]?.line ?? 1;
       // One finding per rule and line (the npm rule reports an .npmrc token twice, as a token and as an auth line).
       const key = `${m.ruleId}\0${at}`;
       if (seen.has(key)) continue;

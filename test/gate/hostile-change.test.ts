@@ -55,4 +55,15 @@ describe('a change cannot talk the gate into passing (issue 24)', () => {
     expect(run.report.outcome).not.toBe('pass');
     expect(run.code).not.toBe(0);
   });
+
+  it('case 4: long lines are judged whole: execSync after an 8,200-character comment, a token after one (risk rule, secret scan)', async () => {
+    const pad = `/* ${'x'.repeat(8200)} */ `;
+    const exec = await check(await change('long-exec', { 'src/lib/run.js': `${pad}require('child_process').execSync(process.argv[2]);\n` }));
+    expect(exec.report.outcome, exec.stderr).toBe('needs-review');
+    const secret = await check(await change('long-token', { 'src/lib/conf.js': `${pad}const token = '${TOKEN}';\n` }));
+    expect(secret.report.outcome, secret.stderr).toBe('fail');
+    // Anywhere on a very long line, across a window's edge too.
+    const far = await check(await change('far-token', { 'src/lib/far.js': `${'a'.repeat(8192 - 20)} '${TOKEN}' ${'b'.repeat(30_000)}\n` }));
+    expect(far.report.outcome, far.stderr).toBe('fail');
+  });
 });
