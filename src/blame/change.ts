@@ -30,11 +30,13 @@ export interface ChangeAttribution {
   /** Every path the range changed, deleted and unreadable ones included. */
   changed: string[];
   files: ChangedFile[];
+  /** Changed files that could not be read whole (over FILE_CAP): nobody can say what they add, so the gate cannot decide. */
+  unread: { path: string; reason: string }[];
   warnings: ScanWarning[];
 }
 
-/** Files larger than this are not read line by line (a generated bundle): they are reported, not attributed. */
-const FILE_CAP = 4 * 1024 * 1024;
+/** Files larger than this are not read line by line: such a change cannot be judged (the gate's answer is "could not decide"). */
+export const FILE_CAP = 16 * 1024 * 1024;
 
 /**
  * The lines `base..head` added (what `git blame base..head` does not carry
@@ -56,12 +58,14 @@ export async function attributeChange(options: {
   const analyser = options.context.analyser.open(warnings);
   const trace = texts.get(AGENT_TRACE_FILE);
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${options.head.slice(0, 12)}`, warnings, analyser.index);
-  // Deleted files, binary files and very large ones add no line anyone reviews as code.
+  // Deleted files add nothing. A file with bytes that are not text (one NUL makes git call it binary) is read as
+  // lines all the same: valid JavaScript can hold a NUL, and dropping it would drop its risk and secret checks too.
+  const unread: { path: string; reason: string }[] = [];
   const readable = changed.filter((path) => {
     const text = texts.get(path);
     if (text === undefined) return false;
-    if (text.length > FILE_CAP || text.includes('\u0000')) {
-      warnings.push({ code: 'FILE_NOT_READ', message: `${path}: ${text.length > FILE_CAP ? 'over 4 MB' : 'binary'}; its lines are not attributed` });
+    if (text.length > FILE_CAP) {
+      unread.push({ path, reason: `${(text.length / 1024 / 1024).toFixed(1)} MB, over the ${FILE_CAP / 1024 / 1024} MB the gate reads` });
       return false;
     }
     return true;
@@ -98,5 +102,5 @@ export async function attributeChange(options: {
       return { path, added };
     })
     .filter((f) => f.added.length > 0);
-  return { base: options.base, head: options.head, changed, files, warnings };
+  return { base: options.base, head: options.head, changed, files, unread, warnings };
 }

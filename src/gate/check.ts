@@ -149,7 +149,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
   const audit = await auditChange({ context, base, head, settings: depsSettings(policy.deps), ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
-  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true);
+  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread);
 
   return {
     ...envelope('checkReport'),
@@ -279,6 +279,7 @@ function judge(
   dependencies: { failing: IntroducedDependency[]; unknown: IntroducedDependency[] },
   failOn: string,
   allowUnknown: boolean,
+  unread: readonly { path: string; reason: string }[],
 ): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
   const { failing, unknown } = dependencies;
   const reasons: string[] = [];
@@ -286,10 +287,14 @@ function judge(
     reasons.push(
       `${failing.length} introduced dependenc${failing.length === 1 ? 'y' : 'ies'} flagged at ${failOn} or above: ${failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
     );
-  const couldNotDecide =
+  // A changed file nobody could read is never clean; --allow-unknown accepts unchecked names, not unread files.
+  const undecided = [
+    unread.length > 0 ? `${unread.map((u) => `${u.path} (${u.reason})`).join(', ')} could not be read whole: a change nobody could read is not clean` : '',
     unknown.length > 0 && !allowUnknown
       ? `${unknown.length} introduced name${unknown.length === 1 ? '' : 's'} could not be looked up (${unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
-      : null;
+      : '',
+  ].filter((x) => x !== '');
+  const couldNotDecide = undecided.length > 0 ? undecided.join('; ') : null;
   if (secrets.length > 0)
     reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
   const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
@@ -297,7 +302,7 @@ function judge(
     reasons.push(
       `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
     );
-  const outcome = decide({ failing: secrets.length + failing.length, undecided: unknown.length, waiting: waiting.length, allowUndecided: allowUnknown });
+  const outcome = decide({ failing: secrets.length + failing.length, undecided: unread.length + (allowUnknown ? 0 : unknown.length), waiting: waiting.length });
   const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
   return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
 }

@@ -66,4 +66,14 @@ describe('a change cannot talk the gate into passing (issue 24)', () => {
     const far = await check(await change('far-token', { 'src/lib/far.js': `${'a'.repeat(8192 - 20)} '${TOKEN}' ${'b'.repeat(30_000)}\n` }));
     expect(far.report.outcome, far.stderr).toBe('fail');
   });
+
+  it('case 3: one NUL byte does not drop a file from the checks; a file too large to read makes the change undecided (exit 2), naming it', async () => {
+    const nul = await check(await change('nul-byte', { 'src/auth/login.js': `module.exports = (u) => u === 'admin'; // \u0000\nconst token = '${TOKEN}';\n` }));
+    expect(nul.report.change?.lines, nul.stderr).toBe(2);
+    expect(nul.report.outcome).toBe('fail');
+    const big = await check(await change('huge-file', { 'src/lib/bundle.js': `${'// generated\n'.repeat(1_400_000)}require('child_process').execSync(x);\n` }));
+    expect(big.code, big.stderr).toBe(2);
+    expect(big.report.outcome).toBe('undecided');
+    expect(big.stderr).toMatch(/^aiprov: could not decide: src\/lib\/bundle\.js \(\d+\.\d MB, over the 16 MB the gate reads\) could not be read whole/);
+  });
 });
