@@ -139,7 +139,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
 
   const shas = commits.map((c) => c.sha);
-  const given = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas), context.analyser)];
+  const given = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas, attribution.warnings), context.analyser)];
   const hunks = changeHunks(attribution, rules, policy.source, escalate, head, shas);
   applyReviews(hunks, given, requiredReviewers(policy.review, policy.source), changeReach(commits));
   const reviews = ownWorkSaid(given, hunks, changeReach(commits));

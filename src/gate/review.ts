@@ -1,3 +1,4 @@
+import type { ScanWarning } from '../authorship/types.js';
 import type { KeyObject } from 'node:crypto';
 import { signWithKey } from '../attest/sign.js';
 import { PREDICATE_TYPES, reviewPredicate, statement, subjects, type ReviewDecision, type ReviewPredicate } from '../attest/statement.js';
@@ -70,8 +71,17 @@ export async function recordReview(options: ReviewOptions): Promise<RecordedRevi
   return { commit, predicate, signed: options.privateKey !== undefined, ownCommits };
 }
 
-/** The reviews recorded on these commits, each with the commit its note is on; a line that is not a review is left out (said by the caller). */
-export async function readReviews(git: NotesReader, commits: readonly string[]): Promise<{ commit: string; review: ReviewPredicate }[]> {
+/**
+ * The reviews recorded on these commits, each with the commit its note is on.
+ * Each line is checked against the review/v1 schema before use: anyone who can
+ * push notes can write one, and a line that is not a review (no scope, a
+ * decision of another kind) is left out, with a warning naming its commit.
+ */
+export async function readReviews(
+  git: NotesReader,
+  commits: readonly string[],
+  warnings: ScanWarning[] = [],
+): Promise<{ commit: string; review: ReviewPredicate }[]> {
   const notes = await git.readNotes(REVIEWS_REF, commits);
   const out: { commit: string; review: ReviewPredicate }[] = [];
   for (const [commit, text] of notes) {
@@ -79,13 +89,33 @@ export async function readReviews(git: NotesReader, commits: readonly string[]):
     if (isMissingNote(text)) continue;
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
+      let value: unknown;
       try {
-        const r = JSON.parse(line) as ReviewPredicate;
-        if (typeof r.reviewer.email === 'string' && typeof r.decision === 'string') out.push({ commit, review: r });
+        value = JSON.parse(line);
       } catch {
-        // Not a review: ignored here, never counted.
+        value = undefined;
       }
+      const problem = value === undefined ? 'not JSON' : reviewProblem(value);
+      if (problem === null) out.push({ commit, review: value as ReviewPredicate });
+      else
+        warnings.push({
+          code: 'BAD_NOTE',
+          commit,
+          message: `${REVIEWS_REF} on ${commit.slice(0, 12)}: a line that is not a review/v1 (${problem}): not counted`,
+        });
     }
   }
   return out;
+}
+
+/** What the gate needs of a review line, checked before use (the rest of review/v1 is not needed to count it); null when usable. */
+function reviewProblem(value: unknown): string | null {
+  const r = value as { reviewer?: { name?: unknown; email?: unknown }; scope?: { range?: unknown; paths?: unknown }; decision?: unknown } | null;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not an object';
+  if (typeof r.reviewer?.name !== 'string' || typeof r.reviewer.email !== 'string') return 'no reviewer name and e-mail';
+  if (typeof r.scope !== 'object' || typeof r.scope.range !== 'string' || r.scope.range === '') return 'no scope.range';
+  if (r.scope.paths !== undefined && !(Array.isArray(r.scope.paths) && r.scope.paths.every((p) => typeof p === 'string')))
+    return 'scope.paths is not a list of globs';
+  if (r.decision !== 'approved' && r.decision !== 'changes-requested' && r.decision !== 'rejected') return 'no decision of review/v1';
+  return null;
 }

@@ -76,4 +76,25 @@ describe('a change cannot talk the gate into passing (issue 24)', () => {
     expect(big.report.outcome).toBe('undecided');
     expect(big.stderr).toMatch(/^aiprov: could not decide: src\/lib\/bundle\.js \(\d+\.\d MB, over the 16 MB the gate reads\) could not be read whole/);
   });
+
+  it('case 9: a review note that is not a review/v1 (no scope) is a warning naming its commit, never a crash, never counted', async () => {
+    const head = await change('bad-review', { 'src/auth/session.js': 'module.exports = (id) => id;\n' });
+    const sha = git(repo, 'rev-parse', head).trim();
+    const note = JSON.stringify({ reviewer: { name: 'Riley Reviewer', email: 'riley@example.com' }, decision: 'approved', reviewedAt: '2026-01-01T00:00:00Z' });
+    git(repo, 'notes', '--ref=aiprov-reviews', 'add', '-f', '-m', note, sha);
+    const run = await check(head);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.report.outcome).toBe('needs-review');
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect((JSON.parse(run.stdout) as { warnings: { code: string; message: string }[] }).warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'BAD_NOTE',
+        message: expect.stringMatching(
+          new RegExp(`^refs/notes/aiprov-reviews on ${sha.slice(0, 12)}: a line that is not a review/v1 \\(.*\\): not counted$`),
+        ) as unknown,
+      }),
+    );
+    const report = await runCli(['report', '--repo', repo, '--rev', head, '--format', 'json', '--quiet']);
+    expect(report.code, report.stderr).toBe(0);
+  });
 });
