@@ -30,6 +30,8 @@ export interface RuleMatch {
   matched: string;
 }
 
+const anyCase = (glob: string): Pattern => globPattern(glob, { ignoreCase: true });
+
 export function compileRules(rules: readonly RiskRule[], source = 'the built-in rules'): CompiledRule[] {
   return rules.map((rule) => {
     const where = source;
@@ -44,8 +46,9 @@ export function compileRules(rules: readonly RiskRule[], source = 'the built-in 
     };
     return {
       rule,
-      include: rule.paths.filter((p) => !p.startsWith('!')).map((glob) => ({ glob, pattern: compile(glob, 'path', globPattern) })),
-      exclude: rule.paths.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1), 'path', globPattern)),
+      // Paths match whatever their case: src/Auth/Login.js and a `dockerfile` are what their lower-case names are.
+      include: rule.paths.filter((p) => !p.startsWith('!')).map((glob) => ({ glob, pattern: compile(glob, 'path', anyCase) })),
+      exclude: rule.paths.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1), 'path', anyCase)),
       content: rule.content.map((source) => ({ source, pattern: compile(source, 'pattern', (s) => linearPattern(s)) })),
     };
   });

@@ -70,6 +70,8 @@ export const BUILTIN_RULES: readonly RiskRule[] = [
       '**/{auth,authn,authz,authentication,authorization,authorisation,oauth,oidc,sso,rbac,acl,permission,permissions,session,sessions,login,logout,signin,signup,password,passwords,jwt,middleware-auth}.*',
       '**/*[._-]{auth,authn,authz,oauth,session,login,password,jwt,permissions,rbac,acl}.*',
       '**/{auth,oauth,session,login,password,jwt}[._-]*',
+      // CamelCase names: AuthController.js, SessionService.java, PasswordHelper.cs.
+      '**/{auth,oauth,session,login,password,jwt,permission,rbac,acl}{controller,service,handler,middleware,provider,manager,guard,filter,strategy,helper,helpers,util,utils,module}.*',
       ...NOT_CODE,
     ],
     content: [
@@ -371,6 +373,52 @@ export const BUILTIN_RULES: readonly RiskRule[] = [
       cosai: ['riskSensitiveDataDisclosure'],
       aisvs: ['AC.3.1', 'AC.4.2'],
       codeguard: ['core/codeguard-1-hardcoded-credentials'],
+    },
+  },
+  {
+    id: 'repository-automation',
+    tier: 'critical',
+    title: 'Code that runs on checkout, install or open',
+    rationale:
+      "Files that make a developer's machine or CI run code or fetch from elsewhere when the repository is cloned, installed or opened: a change here runs before anyone reads it.",
+    paths: [
+      '.gitmodules',
+      '**/.npmrc',
+      '**/.yarnrc',
+      '**/.yarnrc.yml',
+      '**/.pnpmfile.cjs',
+      '**/.pnpmfile.js',
+      '.husky/**',
+      '.githooks/**',
+      '.git-hooks/**',
+      '**/lefthook.yml',
+      '**/lefthook-local.yml',
+      '**/.lefthook.yml',
+      '**/.pre-commit-config.yaml',
+      '.devcontainer/**',
+      '**/.devcontainer.json',
+      '.vscode/tasks.json',
+      '.vscode/settings.json',
+      '.vscode/launch.json',
+      '.envrc',
+      '.gitattributes',
+    ],
+    content: [
+      // package.json lifecycle scripts that run on install (npm, yarn, pnpm): `"postinstall": "…"`.
+      String.raw`"(preinstall|install|postinstall|prepare|prepublish|preprepare|postprepare)"\s*:\s*"`,
+      // Editor tasks that run when the folder opens, dev containers' lifecycle commands.
+      String.raw`"runOn"\s*:\s*"folderOpen"`,
+      String.raw`"(postCreateCommand|postStartCommand|postAttachCommand|onCreateCommand|updateContentCommand|initializeCommand)"\s*:`,
+    ],
+    controls: {
+      ssdf: ['PO.3.2', 'PS.1.1', ...REVIEW.ssdf],
+      asvs: ['V13 Configuration', 'V15 Secure Coding and Architecture'],
+      slsa: ['Build L3 (isolated build)', ...REVIEW.slsa],
+      soc2: ['CC8.1', 'CC6.8'],
+      iso27001: ['A.8.9', 'A.8.19', ...REVIEW.iso],
+      cosai: ['riskRogueActions', 'riskModelSourceTampering'],
+      aisvs: ['AC.7.4', 'AC.12.5'],
+      codeguard: ['core/codeguard-0-devops-ci-cd-containers', 'core/codeguard-0-supply-chain-security'],
     },
   },
   {

