@@ -28,8 +28,14 @@ export interface Part {
 export class Attributor {
   constructor(
     private readonly index: LineRecordIndex,
-    /** Author-role detections of the commits without line ranges. */
+    /** Author-role detections of the commits without line ranges (with `floor`, of every commit). */
     private readonly detections: ReadonlyMap<string, readonly Detection[]>,
+    /**
+     * For the gate: line records can add agents to lines, never take them away. A commit whose own evidence
+     * names an agent counts all its lines for it, whatever a record (which the change under judgement may have
+     * written: a trace file, a note) says of them.
+     */
+    private readonly floor = false,
   ) {}
 
   /** Who wrote which lines of the group, in the group's commit's own line numbers. */
@@ -44,9 +50,11 @@ export class Attributor {
       ...(c.record ? { record: c.record } : {}),
     });
     if (claims?.ranged) {
-      return (claims.files.get(group.origPath) ?? [])
+      const ranged = (claims.files.get(group.origPath) ?? [])
         .map((c) => part(c, c.ranges === 'all' ? [span] : clip(c.ranges, span)))
         .filter((p) => p.ranges.length > 0);
+      if (!this.floor) return ranged;
+      return [...ranged, ...(this.detections.get(group.sha) ?? []).map((d) => part(d, [span]))];
     }
     const whole = (claims?.whole ?? []).map((c) => part(c, [span]));
     for (const d of this.detections.get(group.sha) ?? []) whole.push(part(d, [span]));

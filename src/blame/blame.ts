@@ -223,8 +223,14 @@ function repoRelative(root: string, p: string): string {
 }
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */
-export async function detectionsFor(git: HistoryReader, analyser: CommitAnalyser, blamed: Iterable<string>): Promise<Map<string, Detection[]>> {
-  const shas = [...new Set(blamed)].filter((sha) => analyser.index.get(sha)?.ranged !== true).sort();
+export async function detectionsFor(
+  git: HistoryReader,
+  analyser: CommitAnalyser,
+  blamed: Iterable<string>,
+  options: { ranged?: boolean } = {},
+): Promise<Map<string, Detection[]>> {
+  // Commits with line ranges on record are counted by their ranges; the gate's floor wants their detections too.
+  const shas = [...new Set(blamed)].filter((sha) => options.ranged === true || analyser.index.get(sha)?.ranged !== true).sort();
   const detections = new Map<string, Detection[]>();
   for await (const report of analyser.analyseAll(git, shas)) {
     const authored = report.detections.filter((d) => d.role === 'author');

@@ -54,10 +54,11 @@ export async function attributeChange(options: {
   const { git } = options.context;
   const warnings: ScanWarning[] = [];
   const changed = (await git.changedBetween(options.base, options.head)).sort(compareStrings);
-  const texts = await git.readFiles(options.head, [...changed, AGENT_TRACE_FILE]);
+  const texts = await git.readFiles(options.head, changed);
   const analyser = options.context.analyser.open(warnings);
-  const trace = texts.get(AGENT_TRACE_FILE);
-  if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${options.head.slice(0, 12)}`, warnings, analyser.index);
+  // The trace file as the base has it: the change under judgement may edit it (and that edit is itself a gated hunk).
+  const trace = (await git.readFiles(options.base, [AGENT_TRACE_FILE])).get(AGENT_TRACE_FILE);
+  if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${options.base.slice(0, 12)}`, warnings, analyser.index);
   // Deleted files add nothing. A file with bytes that are not text (one NUL makes git call it binary) is read as
   // lines all the same: valid JavaScript can hold a NUL, and dropping it would drop its risk and secret checks too.
   const unread: { path: string; reason: string }[] = [];
@@ -78,7 +79,7 @@ export async function attributeChange(options: {
   });
   const shas = new Set(groups.flat().map((g) => g.sha));
   await analyser.load(shas);
-  const attributor = new Attributor(analyser.index, await detectionsFor(git, analyser, shas));
+  const attributor = new Attributor(analyser.index, await detectionsFor(git, analyser, shas, { ranged: true }), true);
   const files: ChangedFile[] = readable
     .map((path, i) => {
       const lines = (texts.get(path) ?? '').split('\n');

@@ -425,8 +425,9 @@ export const BUILTIN_RULES: readonly RiskRule[] = [
     id: 'gate-configuration',
     tier: 'critical',
     title: "The gate's own configuration",
-    rationale: 'A change to .aiprov.yml or CODEOWNERS can switch the gate off; the policy of a pull request comes from its base, and changing it needs review.',
-    paths: ['.aiprov.yml', '**/CODEOWNERS'],
+    rationale:
+      'A change to .aiprov.yml, CODEOWNERS or the Agent Trace records can switch the gate off or rewrite who wrote what; the policy and the records of a pull request come from its base, and changing them needs review.',
+    paths: ['.aiprov.yml', '**/CODEOWNERS', '.agent-trace/**'],
     content: [],
     anyAuthor: true,
     controls: {

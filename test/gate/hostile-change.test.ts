@@ -97,4 +97,34 @@ describe('a change cannot talk the gate into passing (issue 24)', () => {
     const report = await runCli(['report', '--repo', repo, '--rev', head, '--format', 'json', '--quiet']);
     expect(report.code, report.stderr).toBe(0);
   });
+
+  it("case 5: a trace file in the change cannot erase an AI commit's authorship; the gate reads it at the base, and changing it is itself gated", async () => {
+    git(repo, 'checkout', '-q', '-B', 'trace-erase', 'main');
+    await mkdir(path.join(repo, 'src', 'auth'), { recursive: true });
+    await writeFile(path.join(repo, 'src', 'auth', 'token.js'), 'module.exports = (u) => u.isAdmin === true;\n');
+    git(repo, 'add', '-A');
+    execFileSync('git', ['commit', '-qm', `Check admin\n\n${CLAUDE}`], { cwd: repo, env: { ...process.env, ...SAM } });
+    const ai = git(repo, 'rev-parse', 'HEAD').trim();
+    // A later commit by the person adds a record naming the AI commit with no lines at all.
+    const record = {
+      version: '0.1.0',
+      id: 'x',
+      timestamp: '2026-01-01T00:00:00Z',
+      vcs: { type: 'git', revision: ai },
+      tool: { name: 'claude-code' },
+      files: [{ path: 'src/auth/token.js', conversations: [{ contributor: { type: 'ai' }, ranges: [] }] }],
+    };
+    await mkdir(path.join(repo, '.agent-trace'), { recursive: true });
+    await writeFile(path.join(repo, '.agent-trace', 'traces.jsonl'), `${JSON.stringify(record)}\n`);
+    git(repo, 'add', '-A');
+    execFileSync('git', ['commit', '-qm', 'Add the agent trace'], { cwd: repo, env: { ...process.env, ...SAM } });
+    git(repo, 'checkout', '-q', 'main');
+    const run = await check('trace-erase');
+    const report = JSON.parse(run.stdout) as { outcome: string; change: { aiLines: number }; hunks: { rule: string; path: string }[] };
+    expect(report.change.aiLines, run.stderr).toBeGreaterThan(0);
+    expect(report.outcome).toBe('needs-review');
+    expect(report.hunks.map((h) => `${h.rule} ${h.path}`)).toEqual(
+      expect.arrayContaining(['auth src/auth/token.js', 'gate-configuration .agent-trace/traces.jsonl']),
+    );
+  });
 });

@@ -157,7 +157,7 @@ const CASES: Record<string, { fires: [string, ...string[]][]; quiet: [string, ..
     quiet: [['docs/devcontainer.md'], ['src/install.ts', 'export function install() {}'], ['package.json', '    "test": "vitest"']],
   },
   'gate-configuration': {
-    fires: [['.aiprov.yml'], ['.github/CODEOWNERS']],
+    fires: [['.aiprov.yml'], ['.github/CODEOWNERS'], ['.agent-trace/traces.jsonl']],
     quiet: [['docs/aiprov.md'], ['config/aiprov.yml']],
   },
 };
