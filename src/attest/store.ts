@@ -1,3 +1,4 @@
+import { exceedsDepth } from '../kernel/json-depth.js';
 import { createHash } from 'node:crypto';
 import type { NotesReader, NotesWriter } from '../git/types.js';
 import { isMissingNote } from '../git/types.js';
@@ -49,7 +50,8 @@ export async function readStoredBundles(git: NotesReader, commit: string): Promi
     if (line.trim() === '') return;
     let json: unknown;
     try {
-      json = line.length > BUNDLE_CAP ? undefined : JSON.parse(line);
+      const parsed: unknown = line.length > BUNDLE_CAP ? undefined : JSON.parse(line);
+      json = exceedsDepth(parsed) ? undefined : parsed;
     } catch {
       json = undefined;
     }

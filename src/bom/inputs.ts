@@ -1,3 +1,4 @@
+import { exceedsDepth, JSON_DEPTH_LIMIT } from '../kernel/json-depth.js';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,8 @@ export async function readDepsReport(file: string): Promise<DepsReport> {
   } catch {
     throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not JSON (${describeBytes(read.bytes.length)})`);
   }
+  if (exceedsDepth(value))
+    throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} nests deeper than ${JSON_DEPTH_LIMIT} levels: not an aiprov report`);
   const problem = validateAgainst('dependencyAudit', value);
   if (problem !== null) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not an aiprov dependency audit: ${problem}`);
   return value as DepsReport;
@@ -32,9 +35,12 @@ export async function readSbom(file: string): Promise<Record<string, unknown>> {
   if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `SBOM ${file}: ${read.problem}`);
   try {
     const value: unknown = JSON.parse(read.bytes.toString('utf8'));
+    if (exceedsDepth(value))
+      throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} nests deeper than ${JSON_DEPTH_LIMIT} levels: refused (CycloneDX documents nest a few dozen)`);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // Said below.
+  } catch (error) {
+    if (error instanceof BomError) throw error;
+    // Otherwise said below.
   }
   throw new BomError('BOM_INPUT_INVALID', `SBOM ${file} is not a CycloneDX JSON document (aiprov merges into JSON, not XML)`);
 }

@@ -1,3 +1,4 @@
+import { exceedsDepth, JSON_DEPTH_LIMIT } from '../kernel/json-depth.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -89,6 +90,7 @@ async function readBundleFile(io: CliIo, file: string): Promise<BundleInput> {
   } catch {
     json = undefined;
   }
+  if (exceedsDepth(json)) throw new UsageError(`nests deeper than ${JSON_DEPTH_LIMIT} levels: not a Sigstore bundle`, { field: 'bundle', value: file });
   return { source: file, sha256: createHash('sha256').update(read.bytes).digest('hex'), json };
 }
 

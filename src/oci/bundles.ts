@@ -1,3 +1,4 @@
+import { exceedsDepth } from '../kernel/json-depth.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../kernel/errors.js';
 import { parseIndex, type RegistryClient } from './client.js';
@@ -206,7 +207,9 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
     let json: unknown;
     try {
-      json = JSON.parse(bytes.toString('utf8'));
+      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+      // A bundle nests a few levels; one nested thousands deep would overflow the verifier's recursion.
+      json = exceedsDepth(parsed) ? undefined : parsed;
     } catch {
       json = undefined;
     }
