@@ -205,14 +205,7 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
       continue;
     }
     const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
-    let json: unknown;
-    try {
-      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
-      // A bundle nests a few levels; one nested thousands deep would overflow the verifier's recursion.
-      json = exceedsDepth(parsed) ? undefined : parsed;
-    } catch {
-      json = undefined;
-    }
+    const json = parseBundle(bytes);
     const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
     found.push({
       source: formatReference(client.ref, entry.digest),
@@ -246,4 +239,14 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     });
   }
   return { found, looked, skipped };
+}
+
+/** A bundle's JSON, or undefined (reported as not a bundle): not JSON, or nested thousands deep (the verifier's recursion would overflow). */
+function parseBundle(bytes: Buffer): unknown {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    return exceedsDepth(parsed) ? undefined : parsed;
+  } catch {
+    return undefined;
+  }
 }
