@@ -32,6 +32,8 @@ export interface AttestationVerification {
   /** When it was signed, as proven (latest verified timestamp), or as the statement says for a key-signed bundle. */
   signedAt?: Date;
   signer?: string;
+  /** How many rules of the content policy were evaluated on the predicate (0: the policy had none for its type). */
+  policyRules?: number;
 }
 
 /** Strict UTF-8: a payload that is not is refused, not decoded with replacement characters. */
@@ -69,12 +71,12 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   if (!fresh.ok) return result(withTime);
   // No policy given is the built-in one, never none: a hallucinated package fails a dependency audit's verification by default.
   const policy = options.policy ?? BUILT_IN_POLICY;
-  const { applied, violations } = policyViolations(policy, statement.predicateType, statement.predicate);
+  const { applied, violations, rules } = policyViolations(policy, statement.predicateType, statement.predicate);
   const named = (text: string): string => (options.policy ? text : `the built-in policy: ${text}`);
   if (violations.length > 0) checks.fail('policy', named(violations.join('; ')));
   else if (applied.length > 0) checks.pass('policy', named(applied.join('; ')));
   else checks.pass('policy', `${options.policy ? 'the policy' : 'the built-in policy'} has no rule for this predicate type`);
-  return result(withTime);
+  return result({ ...withTime, policyRules: rules });
 }
 
 /** The `payloadType` and `statement` checks: an in-toto Statement v1, parsed from exactly the verified bytes. */

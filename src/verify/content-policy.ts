@@ -45,7 +45,7 @@ export async function readContentPolicy(file: string): Promise<ContentPolicy> {
 }
 
 /** The rule violations of a verified predicate of the given type (empty: it complies), and which rules were applied. */
-export function policyViolations(policy: ContentPolicy, predicateType: string, predicate: unknown): { applied: string[]; violations: string[] } {
+export function policyViolations(policy: ContentPolicy, predicateType: string, predicate: unknown): { applied: string[]; violations: string[]; rules: number } {
   const applied: string[] = [];
   const violations: string[] = [];
   if (predicateType === PREDICATE_TYPES.authorship && policy.authorship) {
@@ -88,5 +88,7 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
           .join(', ')}${bad.length > 10 ? ', …' : ''}`,
       );
   }
-  return { applied, violations };
+  // A rule that denies nothing (denyVerdicts: []) is said, but is not a rule that was evaluated (a VSA's AIPROV_POLICY_PASSED).
+  const empty = predicateType === PREDICATE_TYPES.deps && (policy.deps?.denyVerdicts ?? DEFAULT_DENY).length === 0 ? 1 : 0;
+  return { applied, violations, rules: applied.length - empty };
 }

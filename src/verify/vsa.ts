@@ -88,7 +88,14 @@ export function vsaForRun(result: VerifyResult, about: VsaAbout): Statement<VsaP
     ...(about.policyFile ? { policy: about.policyFile } : {}),
     inputs: [...result.bundles, ...result.reviews].map((o) => ({ uri: o.source, sha256: o.sha256 })),
     passed: result.outcome === 'pass',
-    levels: verifiedLevels(short, about.policyApplied, about.freshnessChecked),
+    // AIPROV_POLICY_PASSED only when a rule of the policy was evaluated and passed: a policy with no rule for this type proves nothing.
+    levels: verifiedLevels(
+      short,
+      about.policyApplied &&
+        result.outcome === 'pass' &&
+        (result.reviewRequired || result.bundles.some((b) => b.verification.verified && (b.verification.policyRules ?? 0) > 0)),
+      about.freshnessChecked,
+    ),
     timeVerified: about.timeVerified,
   });
 }

@@ -11,7 +11,10 @@ describe('content policy on verified predicates', () => {
     expect(policyViolations({}, PREDICATE_TYPES.deps, r)).toEqual({
       applied: ['no dependency hallucinated or malicious'],
       violations: ['1 dependency is hallucinated: npm:reakt-dom-utils'],
+      rules: 1,
     });
+    // Denying nothing is said, but is no rule evaluated.
+    expect(policyViolations({ deps: { denyVerdicts: [] } }, PREDICATE_TYPES.deps, r)).toMatchObject({ applied: ['no dependency verdict denied'], rules: 0 });
     expect(policyViolations({}, PREDICATE_TYPES.deps, report([dep('react', 'ok'), dep('left-pad', 'unknown')])).violations).toEqual([]);
     expect(policyViolations({ deps: { denyVerdicts: ['unknown'] } }, PREDICATE_TYPES.deps, r).violations).toEqual(['1 dependency is unknown: npm:left-pad']);
   });
@@ -26,6 +29,6 @@ describe('content policy on verified predicates', () => {
     expect(policyViolations({ authorship: { maxAiShare: 49.9 } }, PREDICATE_TYPES.authorship, predicate).violations).toEqual([
       'AI share is 50.00% (5 of 10 lines), above 49.9%',
     ]);
-    expect(policyViolations(policy, PREDICATE_TYPES.bom, {})).toEqual({ applied: [], violations: [] });
+    expect(policyViolations(policy, PREDICATE_TYPES.bom, {})).toEqual({ applied: [], violations: [], rules: 0 });
   });
 });

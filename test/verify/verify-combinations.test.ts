@@ -171,5 +171,14 @@ describe('verify decides every combination in one place', () => {
       timeVerified: NOW,
     });
     expect([failed.predicate.verificationResult, failed.predicate.verifiedLevels]).toEqual(['FAILED', []]);
+    // A policy with no rule for this predicate type passes it, but proves nothing: no AIPROV_POLICY_PASSED (issue 24, case 9).
+    const about = { name: 'x', resourceUri: `git+commit:${COMMIT}`, policyApplied: true, freshnessChecked: false, timeVerified: NOW };
+    const ruleless = vsaForRun(await run([clean], 'files', { deps: { denyVerdicts: [] } }), about);
+    expect([ruleless.predicate.verificationResult, ruleless.predicate.verifiedLevels]).toEqual([
+      'PASSED',
+      ['AIPROV_SIGNATURE_VERIFIED', 'AIPROV_DEPS_ATTESTED'],
+    ]);
+    const ruled = vsaForRun(await run([clean], 'files', DENY), about);
+    expect(ruled.predicate.verifiedLevels).toContain('AIPROV_POLICY_PASSED');
   });
 });
