@@ -142,6 +142,9 @@ export class RegistryClient {
     const withAuth = (): RequestInit => ({ ...init, headers: { ...init.headers, ...(this.authorization ? { authorization: this.authorization } : {}) } });
     const first = await exchange(url, withAuth(), settings, where);
     if (first.status !== 401) return first;
+    // Only the registry's own challenges are answered: a redirect to another host (blob storage) that then asks for
+    // credentials would otherwise get this registry's (issue 24, case 7). Its 401 is the answer, as it stands.
+    if (new URL(first.url).host !== new URL(url).host) return first;
     const challenge = parseChallenge(first.headers.get('www-authenticate'));
     if (!challenge) return first;
     await this.authenticate(challenge, where);
