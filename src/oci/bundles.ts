@@ -175,50 +175,21 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     looked.push(`${client.where}:${tag} (the referrers tag; the registry has no referrers API)`);
     index = await readTagIndex(client, tag);
   }
+  const budget = new ReadBudget(client.where);
   const found: FoundBundle[] = [];
-  for (const entry of index?.manifests ?? []) {
-    if (entry.artifactType !== undefined && entry.artifactType !== MEDIA.bundle) {
-      skipped.push(`${entry.digest}: artifact type ${entry.artifactType}`);
-      continue;
-    }
-    const read = await client.manifest(entry.digest, [MEDIA.manifest]);
-    if (!read) {
-      skipped.push(`${entry.digest}: listed, but not in the registry`);
-      continue;
-    }
-    const m = read.json as Partial<Manifest>;
-    if (m.artifactType !== MEDIA.bundle) {
-      skipped.push(`${entry.digest}: artifact type ${String(m.artifactType)}`);
-      continue;
-    }
-    if (m.subject?.digest !== digest) {
-      skipped.push(`${entry.digest}: about ${String(m.subject?.digest)}, not this image`);
-      continue;
-    }
-    const layer = Array.isArray(m.layers) && m.layers.length === 1 ? m.layers[0] : undefined;
-    if (layer?.mediaType !== MEDIA.bundle || typeof layer.digest !== 'string') {
-      skipped.push(`${entry.digest}: not one bundle layer`);
-      continue;
-    }
-    if (typeof layer.size === 'number' && layer.size > BUNDLE_BYTES) {
-      skipped.push(`${entry.digest}: a bundle of ${layer.size} bytes`);
-      continue;
-    }
-    const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
-    const json = parseBundle(bytes);
-    const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
-    found.push({
-      source: formatReference(client.ref, entry.digest),
-      manifest: entry.digest,
-      bytes,
-      json,
-      ...(predicateType !== undefined ? { predicateType } : {}),
-    });
+  // Each referrer once: an index listing one bundle forty times is read once, not forty times.
+  const entries = [...new Map((index?.manifests ?? []).map((e) => [e.digest, e])).values()];
+  budget.count(entries.length, 'referrers');
+  for (const entry of entries) {
+    const bundle = await readReferrer(client, entry, digest, skipped, budget);
+    if (bundle) found.push(bundle);
   }
   // cosign's legacy `.att` tag: each DSSE layer made back into a bundle for the same verifier.
   const tag = attTag(digest);
   looked.push(`${client.where}:${tag} (cosign's legacy attestations)`);
-  for (const layer of await readAttLayers(client, tag)) {
+  const layers = [...new Map((await readAttLayers(client, tag)).map((l) => [l.digest, l])).values()];
+  budget.count(layers.length, `layers of ${tag}`);
+  for (const layer of layers) {
     if (layer.mediaType !== MEDIA.dsse) {
       skipped.push(`${tag} layer ${layer.digest}: media type ${layer.mediaType}`);
       continue;
@@ -228,6 +199,7 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
       continue;
     }
     const envelope = await client.blob(layer.digest, BUNDLE_BYTES);
+    budget.add(envelope.length);
     const json = bundleFromLegacy(envelope, layer.annotations ?? {});
     const predicateType = layer.annotations?.predicateType;
     found.push({
@@ -239,6 +211,79 @@ export async function findBundles(client: RegistryClient, digest: string): Promi
     });
   }
   return { found, looked, skipped };
+}
+
+/** How many referrers, and how many bytes of bundles, one look at an image may read. */
+const MAX_REFERRERS = 256;
+const MAX_BUNDLE_TOTAL = 64 * 1024 * 1024;
+
+/**
+ * Anyone who can push to an image's repository can attach referrers: a look
+ * stops, as "could not decide" (a RegistryError, exit 2), past a count and a
+ * total of bytes, naming the cap, rather than reading what it is given.
+ */
+class ReadBudget {
+  private bytes = 0;
+  constructor(private readonly where: string) {}
+  count(n: number, what: string): void {
+    if (n > MAX_REFERRERS)
+      throw new RegistryError('REGISTRY_BAD_ANSWER', `${this.where}: ${n} ${what}, more than the ${MAX_REFERRERS} aiprov reads for one image; not read`);
+  }
+  add(n: number): void {
+    this.bytes += n;
+    if (this.bytes > MAX_BUNDLE_TOTAL)
+      throw new RegistryError(
+        'REGISTRY_BAD_ANSWER',
+        `${this.where}: the attached bundles pass ${MAX_BUNDLE_TOTAL / 1024 / 1024} MB in all, the most aiprov reads for one image; not read`,
+      );
+  }
+}
+
+/** One referrer: the bundle it carries, or undefined with the reason in `skipped`. */
+async function readReferrer(
+  client: RegistryClient,
+  entry: Descriptor,
+  digest: string,
+  skipped: string[],
+  budget: ReadBudget,
+): Promise<FoundBundle | undefined> {
+  if (entry.artifactType !== undefined && entry.artifactType !== MEDIA.bundle) {
+    skipped.push(`${entry.digest}: artifact type ${entry.artifactType}`);
+    return undefined;
+  }
+  const read = await client.manifest(entry.digest, [MEDIA.manifest]);
+  if (!read) {
+    skipped.push(`${entry.digest}: listed, but not in the registry`);
+    return undefined;
+  }
+  const m = read.json as Partial<Manifest>;
+  if (m.artifactType !== MEDIA.bundle) {
+    skipped.push(`${entry.digest}: artifact type ${String(m.artifactType)}`);
+    return undefined;
+  }
+  if (m.subject?.digest !== digest) {
+    skipped.push(`${entry.digest}: about ${String(m.subject?.digest)}, not this image`);
+    return undefined;
+  }
+  const layer = Array.isArray(m.layers) && m.layers.length === 1 ? m.layers[0] : undefined;
+  if (layer?.mediaType !== MEDIA.bundle || typeof layer.digest !== 'string') {
+    skipped.push(`${entry.digest}: not one bundle layer`);
+    return undefined;
+  }
+  if (typeof layer.size === 'number' && layer.size > BUNDLE_BYTES) {
+    skipped.push(`${entry.digest}: a bundle of ${layer.size} bytes`);
+    return undefined;
+  }
+  const bytes = await client.blob(layer.digest, BUNDLE_BYTES);
+  budget.add(bytes.length);
+  const predicateType = m.annotations?.['dev.sigstore.bundle.predicateType'];
+  return {
+    source: formatReference(client.ref, entry.digest),
+    manifest: entry.digest,
+    bytes,
+    json: parseBundle(bytes),
+    ...(predicateType !== undefined ? { predicateType } : {}),
+  };
 }
 
 /** A bundle's JSON, or undefined (reported as not a bundle): not JSON, or nested thousands deep (the verifier's recursion would overflow). */
