@@ -29,12 +29,16 @@ function registry(referrers: number, copies: number): { blobReads: () => number 
   vi.stubGlobal('fetch', (input: string | URL | Request) => {
     const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
     const digest = path.split('/').pop() ?? '';
-    if (path.includes('/referrers/')) return Promise.resolve(new Response(index, { headers: { 'content-type': MEDIA.index } }));
+    if (path.includes('/referrers/')) return Promise.resolve(new Response(new Uint8Array(index), { headers: { 'content-type': MEDIA.index } }));
     if (path.includes('/manifests/') && manifests.has(digest))
-      return Promise.resolve(new Response(manifests.get(digest), { headers: { 'content-type': MEDIA.manifest, 'docker-content-digest': digest } }));
+      return Promise.resolve(
+        new Response(new Uint8Array(manifests.get(digest) ?? Buffer.alloc(0)), {
+          headers: { 'content-type': MEDIA.manifest, 'docker-content-digest': digest },
+        }),
+      );
     if (path.includes('/blobs/') && blobs.has(digest)) {
       reads++;
-      return Promise.resolve(new Response(blobs.get(digest)));
+      return Promise.resolve(new Response(new Uint8Array(blobs.get(digest) ?? Buffer.alloc(0))));
     }
     return Promise.resolve(new Response(null, { status: 404 }));
   });
