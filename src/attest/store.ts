@@ -1,7 +1,7 @@
 import { exceedsDepth } from '../kernel/json-depth.js';
 import { createHash } from 'node:crypto';
 import type { NotesReader, NotesWriter } from '../git/types.js';
-import { isMissingNote } from '../git/types.js';
+import { isMissingNote, missingNoteProblem } from '../git/types.js';
 import { appendNoteLines } from '../git/note-lines.js';
 import { NotesError } from '../kernel/errors.js';
 import { BUNDLE_CAP } from '../kernel/files.js';
@@ -40,11 +40,7 @@ export interface StoredBundle {
 export async function readStoredBundles(git: NotesReader, commit: string): Promise<StoredBundle[]> {
   const text = (await git.readNotes(ATTESTATIONS_REF, [commit])).get(commit);
   if (text === undefined) return [];
-  if (isMissingNote(text))
-    throw new NotesError(
-      'NOTE_UNREADABLE',
-      `the attestations note on ${commit.slice(0, 12)} names object ${text.missingObject}, which is missing from the repository`,
-    );
+  if (isMissingNote(text)) throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} ${missingNoteProblem(text)}`);
   const out: StoredBundle[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;

@@ -51,9 +51,13 @@ export class BlobStream {
   private turn: Promise<void> = Promise.resolve();
   private failed: Error | undefined;
 
-  constructor(private readonly git: GitRunner) {}
+  /** `cap`: objects larger than this are passed over as they stream by (never held whole) and answered with their size. */
+  constructor(
+    private readonly git: GitRunner,
+    private readonly cap = Infinity,
+  ) {}
 
-  async *read(oids: readonly string[]): AsyncGenerator<[string, Buffer | undefined]> {
+  async *read(oids: readonly string[]): AsyncGenerator<[string, Buffer | undefined | { tooLarge: number }]> {
     if (oids.length === 0) return;
     let release = (): void => undefined;
     const previous = this.turn;
@@ -123,7 +127,18 @@ export class BlobStream {
     if (parts.length > 1) this.buffered = Buffer.concat(parts, length);
   }
 
-  private async answer(oid: string): Promise<Buffer | undefined> {
+  /** Drops `count` bytes of the answer as they arrive, holding no more than a chunk of them. */
+  private async skip(count: number): Promise<void> {
+    let left = count;
+    while (left > 0) {
+      if (this.buffered.length === 0) await this.fill(1);
+      const take = Math.min(left, this.buffered.length);
+      this.buffered = this.buffered.subarray(take);
+      left -= take;
+    }
+  }
+
+  private async answer(oid: string): Promise<Buffer | undefined | { tooLarge: number }> {
     let eol = this.buffered.indexOf(10);
     while (eol === -1) {
       await this.fill(this.buffered.length + 1);
@@ -133,6 +148,11 @@ export class BlobStream {
     if (size === undefined) {
       this.buffered = this.buffered.subarray(eol + 1);
       return undefined;
+    }
+    if (size > this.cap) {
+      this.buffered = this.buffered.subarray(eol + 1);
+      await this.skip(size + 1);
+      return { tooLarge: size };
     }
     const end = eol + 1 + size;
     await this.fill(end + 1);

@@ -1,7 +1,7 @@
 import { GitError } from '../kernel/errors.js';
 import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
-import { isMissingNote, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
+import { isMissingNote, NOTE_CAP, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
 
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -36,10 +36,13 @@ export class CliNotesSnapshot implements NotesSnapshot {
   async *stream(shas: readonly string[]): AsyncIterable<[string, NoteBytes]> {
     const wanted = await this.wanted(shas);
     let i = 0;
-    this.blobStream ??= new BlobStream(this.git);
+    // A note over the cap streams by unread and is said as a note that cannot be read (the readers' "could not decide").
+    this.blobStream ??= new BlobStream(this.git, NOTE_CAP);
     for await (const [blob, content] of this.blobStream.read(wanted.map(([, b]) => b))) {
       const sha = wanted[i++]?.[0] ?? '';
-      yield [sha, content ?? { missingObject: blob }];
+      if (content === undefined) yield [sha, { missingObject: blob }];
+      else if (Buffer.isBuffer(content)) yield [sha, content];
+      else yield [sha, { missingObject: blob, tooLarge: content.tooLarge }];
     }
   }
 

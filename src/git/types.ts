@@ -168,7 +168,12 @@ export interface NotesWriter extends NotesReader {
  */
 export interface MissingNote {
   readonly missingObject: string;
+  /** Set when the object is there but larger than a note is read (NOTE_CAP): not read at all, and said, never taken for "no note". */
+  readonly tooLarge?: number;
 }
+
+/** The largest note read: anyone who can push a notes ref can write one of 400 MB, and every command would hold it whole. */
+export const NOTE_CAP = 32 * 1024 * 1024;
 
 /** A note as read: its text, or a missing object. */
 export type NoteText = string | MissingNote;
@@ -181,6 +186,8 @@ export function isMissingNote(note: NoteText | NoteBytes): note is MissingNote {
 
 /** What a reader reports of a missing note (a broken clone, a pruned object): a problem, never "no note". */
 export function missingNoteProblem(note: MissingNote): string {
+  if (note.tooLarge !== undefined)
+    return `points at note object ${note.missingObject} of ${(note.tooLarge / 1024 / 1024).toFixed(0)} MB, more than the ${NOTE_CAP / 1024 / 1024} MB aiprov reads for one note (not read)`;
   return `points at note object ${note.missingObject}, which is missing from the repository`;
 }
 

@@ -95,7 +95,7 @@ describe('a missing note object in the other notes refs', () => {
       await rm(path.join(dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
     }
     expect(await readCheckRecords(context.git)).toEqual({ records: [], unreadable: 1 });
-    await expect(readStoredBundles(context.git, head)).rejects.toThrow(/names object [0-9a-f]{40}, which is missing from the repository/);
+    await expect(readStoredBundles(context.git, head)).rejects.toThrow(/points at note object [0-9a-f]{40}, which is missing from the repository/);
     await expect(appendNoteLines(context.git, ATTESTATIONS_REF, head, ['{}'])).rejects.toThrow(
       /which is missing; fetch refs\/notes\/aiprov-attestations before adding to it/,
     );
