@@ -12,7 +12,8 @@ function writeBlob(dir: string, content: Buffer | string): string {
 async function readAll(stream: BlobStream, oids: string[]): Promise<[string, string | undefined][]> {
   const out: [string, string | undefined][] = [];
   // A blob is a view valid until the next one is asked for: copied as it comes.
-  for await (const [oid, blob] of stream.read(oids)) out.push([oid, blob?.toString('utf8')]);
+  for await (const [oid, blob] of stream.read(oids))
+    out.push([oid, Buffer.isBuffer(blob) ? blob.toString('utf8') : blob === undefined ? undefined : `too large: ${blob.tooLarge}`]);
   return out;
 }
 
