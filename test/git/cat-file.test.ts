@@ -35,6 +35,19 @@ describe('one git cat-file kept running for many reads', () => {
     expect(await readAll(stream, [a])).toEqual([[a, 'first\n']]);
   });
 
+  it('passes over an object larger than its cap as it streams by, answers its size, and stays in step', async () => {
+    const dir = await tempDir();
+    await linearRepo(dir, 1);
+    const [small, large] = [writeBlob(dir, 'small\n'), writeBlob(dir, 'y'.repeat(500_000))];
+    const stream = new BlobStream(new GitRunner(dir), 100_000);
+    expect(await readAll(stream, [large, small, large, small])).toEqual([
+      [large, 'too large: 500000'],
+      [small, 'small\n'],
+      [large, 'too large: 500000'],
+      [small, 'small\n'],
+    ]);
+  });
+
   it('lets overlapping requests take turns instead of mixing their answers', async () => {
     const dir = await tempDir();
     await linearRepo(dir, 1);
