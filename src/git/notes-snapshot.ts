@@ -1,7 +1,7 @@
 import { GitError } from '../kernel/errors.js';
 import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
-import { isMissingNote, NOTE_CAP, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
+import { isMissingNote, NOTE_CAP, NOTES_READ_CAP, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
 
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -15,11 +15,14 @@ export class CliNotesSnapshot implements NotesSnapshot {
   private listing: Promise<Map<string, string>> | undefined;
   private commits: Promise<ReadonlySet<string>> | undefined;
   private blobStream: BlobStream | undefined;
+  private held = 0;
 
   constructor(
     private readonly git: GitRunner,
     readonly ref: string,
     readonly tip: string | null,
+    /** The most note text `read` holds (tests use a small one). */
+    private readonly readCap = NOTES_READ_CAP,
   ) {}
 
   noted(): Promise<ReadonlySet<string>> {
@@ -27,9 +30,15 @@ export class CliNotesSnapshot implements NotesSnapshot {
     return this.commits;
   }
 
+  /** Notes read whole: at most NOTES_READ_CAP bytes of them held by this snapshot, the rest said unreadable (never dropped). */
   async read(shas: readonly string[]): Promise<Map<string, NoteText>> {
     const notes = new Map<string, NoteText>();
-    for await (const [sha, bytes] of this.stream(shas)) notes.set(sha, isMissingNote(bytes) ? bytes : decoder.decode(bytes));
+    const blobs = new Map(await this.wanted(shas));
+    for await (const [sha, bytes] of this.stream(shas)) {
+      if (isMissingNote(bytes)) notes.set(sha, bytes);
+      else if ((this.held += bytes.length) > this.readCap) notes.set(sha, { missingObject: blobs.get(sha) ?? '', overTotal: this.readCap });
+      else notes.set(sha, decoder.decode(bytes));
+    }
     return notes;
   }
 

@@ -170,10 +170,14 @@ export interface MissingNote {
   readonly missingObject: string;
   /** Set when the object is there but larger than a note is read (NOTE_CAP): not read at all, and said, never taken for "no note". */
   readonly tooLarge?: number;
+  /** Set, to the cap in bytes, when the notes already read whole passed it (NOTES_READ_CAP): this one was not read. */
+  readonly overTotal?: number;
 }
 
 /** The largest note read: anyone who can push a notes ref can write one of 400 MB, and every command would hold it whole. */
 export const NOTE_CAP = 32 * 1024 * 1024;
+/** The most note text one command holds at once (notes read whole, not streamed): past it, notes are said unreadable. */
+export const NOTES_READ_CAP = 256 * 1024 * 1024;
 
 /** A note as read: its text, or a missing object. */
 export type NoteText = string | MissingNote;
@@ -185,7 +189,11 @@ export function isMissingNote(note: NoteText | NoteBytes): note is MissingNote {
 }
 
 /** What a reader reports of a missing note (a broken clone, a pruned object): a problem, never "no note". */
+const describeCap = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes} bytes`);
+
 export function missingNoteProblem(note: MissingNote): string {
+  if (note.overTotal !== undefined)
+    return `points at note object ${note.missingObject}, not read: the notes read with it passed the ${describeCap(note.overTotal)} aiprov holds at once`;
   if (note.tooLarge !== undefined)
     return `points at note object ${note.missingObject} of ${(note.tooLarge / 1024 / 1024).toFixed(0)} MB, more than the ${NOTE_CAP / 1024 / 1024} MB aiprov reads for one note (not read)`;
   return `points at note object ${note.missingObject}, which is missing from the repository`;

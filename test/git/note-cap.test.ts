@@ -2,7 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, linearRepo } from '../../fixtures/repos.js';
-import { NOTE_CAP } from '../../src/git/types.js';
+import { CliNotesSnapshot } from '../../src/git/notes-snapshot.js';
+import { GitRunner } from '../../src/git/runner.js';
+import { isMissingNote, missingNoteProblem, NOTE_CAP } from '../../src/git/types.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
@@ -21,5 +23,23 @@ describe('a note larger than aiprov reads (issue 24, case 8)', () => {
     expect(run.stderr).toBe(
       `aiprov: the attestations note on ${head.slice(0, 12)} points at note object ${oid} of 32 MB, more than the 32 MB aiprov reads for one note (not read)\n`,
     );
+  });
+});
+
+describe('notes read whole by one command', () => {
+  it('are held up to a total; past it each further note is said unreadable, never dropped', async () => {
+    const repo = await tempDir();
+    const shas = await linearRepo(repo, 4);
+    for (const sha of shas) git(repo, 'notes', '--ref=aiprov-checks', 'add', '-m', 'r'.repeat(1000), sha);
+    const tip = git(repo, 'rev-parse', 'refs/notes/aiprov-checks').trim();
+    const snapshot = new CliNotesSnapshot(new GitRunner(repo), 'refs/notes/aiprov-checks', tip, 2500);
+    const notes = await snapshot.read(shas);
+    const held = [...notes.values()].filter((n) => typeof n === 'string');
+    const refused = [...notes.values()].filter(isMissingNote);
+    expect([notes.size, held.length, refused.length]).toEqual([4, 2, 2]);
+    expect(refused.map((n) => missingNoteProblem(n))).toEqual(
+      refused.map((n) => `points at note object ${n.missingObject}, not read: the notes read with it passed the 2500 bytes aiprov holds at once`),
+    );
+    expect(refused.every((n) => /^[0-9a-f]{40}$/.test(n.missingObject))).toBe(true);
   });
 });
