@@ -121,6 +121,10 @@ describe('the examples run pinned code, and agree with each other', () => {
     }
     expect(uses.length).toBeGreaterThan(10);
     for (const use of uses.filter((u) => !u.startsWith('README.md'))) expect(use).toMatch(/: [0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    // Every other action the workflows use is pinned the same way: a tag can be moved to other code.
+    for (const file of WORKFLOWS)
+      for (const m of readFileSync(file, 'utf8').matchAll(/uses:\s*(\S+)(.*)$/gm))
+        expect(`${path.relative(ROOT, file)}: ${m[1] ?? ''}${m[2] ?? ''}`).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it('every workflow, and the action, pass @action-validator/cli', () => {
