@@ -56,16 +56,25 @@ export const DEFAULT_DEPS_SETTINGS: DepsSettings = {
 export type DepsConfig = Partial<Omit<DepsSettings, 'registries'>> & { registries?: Partial<DepsSettings['registries']> };
 
 /**
- * The settings, defaults filled in. Registry hosts from the repository's own
- * `.aiprov.yml` are refused unless the user trusts it: a pull request must not
- * choose where look-ups go (trust.ts).
+ * The settings, defaults filled in. From the repository's own `.aiprov.yml`,
+ * registry hosts, and what is left unchecked (`skip`, `exclude`), are refused
+ * unless the user trusts it (trust.ts): a pull request must choose neither
+ * where look-ups go nor which names are never looked up; a skipped or excluded
+ * name would otherwise be a claim that turns the audit into a pass.
  */
 export function depsSettings(config: DepsConfig | undefined, trust: ConfigTrust): DepsSettings {
   const hosts = Object.keys(config?.registries ?? {});
-  if (hosts.length > 0 && !configMayChooseHosts(trust)) {
+  const unchecked = [config?.skip?.length ? 'deps.skip' : '', config?.exclude?.length ? 'deps.exclude' : ''].filter((k) => k !== '');
+  if ((hosts.length > 0 || unchecked.length > 0) && !configMayChooseHosts(trust)) {
+    const what = [
+      hosts.length > 0 ? `deps.registries (${hosts.join(', ')}) names hosts` : '',
+      unchecked.length > 0 ? `${unchecked.join(' and ')} leave names unchecked` : '',
+    ]
+      .filter((p) => p !== '')
+      .join(', and ');
     throw new ConfigError(
       'CONFIG_UNTRUSTED',
-      `${trust.configFile ?? '.aiprov.yml'}: deps.registries (${hosts.join(', ')}) names hosts, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`,
+      `${trust.configFile ?? '.aiprov.yml'}: ${what}, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`,
     );
   }
   return { ...DEFAULT_DEPS_SETTINGS, ...config, registries: { ...DEFAULT_DEPS_SETTINGS.registries, ...config?.registries } };

@@ -107,6 +107,33 @@ describe("the repository's .aiprov.yml", () => {
     expect(leak.requests.length).toBe(before);
   });
 
+  it('may not leave names unchecked either: deps.skip and deps.exclude in its own file are refused, named (a skipped name would pass)', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    await importHistory(dir, [
+      commitAt(0, 'Config\n', {
+        files: { 'requirements.txt': 'reqeusts==2.32.0\n', '.aiprov.yml': 'deps:\n  skip: [pypi]\n  exclude: ["requirements*.txt"]\n' },
+      }),
+    ]);
+    execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: dir });
+    const error = await auditRepository({
+      context: await ctx(dir, { clock: fixedClock(NOW) }),
+      cacheDir: await tempDir('aiprov-cache-'),
+      history: false,
+    }).catch((e: unknown) => e);
+    expect(isAiprovError(error) && error.code).toBe('CONFIG_UNTRUSTED');
+    expect((error as Error).message).toBe(
+      `${path.join(dir, '.aiprov.yml')}: deps.skip and deps.exclude leave names unchecked, and this file belongs to the repository under audit; pass --trust-repo-config to use them, or give them in a file named with --config`,
+    );
+    // Trusted, they apply (the names are listed as skipped or left out, never looked up here).
+    const trusted = await auditRepository({
+      context: await ctx(dir, { clock: fixedClock(NOW), trustRepoConfig: true }),
+      cacheDir: await tempDir('aiprov-cache-'),
+      history: false,
+    });
+    expect(trusted.dependencies).toEqual([]);
+  });
+
   it('the same file named with --config, or trusted, is used', async () => {
     for (const options of [{ config: path.join(configured, '.aiprov.yml') }, { trustRepoConfig: true }]) {
       const before = leak.requests.length;
