@@ -264,11 +264,8 @@ class CliGitRepository implements GitRepository {
   private async namedMissingBlob(error: unknown, sha: string, paths: readonly string[]): Promise<unknown> {
     const oid = error instanceof GitError ? /unable to read (?:sha1 file of \S+ \()?([0-9a-f]{40,64})/.exec(error.message)?.[1] : undefined;
     if (oid === undefined) return error;
-    const listing = await this.git.text(['--literal-pathspecs', 'ls-tree', '-r', '-z', sha, '--', ...paths]).catch(() => '');
-    const file = listing
-      .split('\0')
-      .map((line) => /^\d+ blob ([0-9a-f]+)\t([\s\S]+)$/.exec(line))
-      .find((m) => m?.[1] === oid)?.[2];
+    const ids = await this.blobIds(sha, paths).catch(() => new Map<string, string>());
+    const file = [...ids].find(([, id]) => id === oid)?.[0];
     return new GitError(
       'GIT_FAILED',
       `${file ?? 'a file'} at ${sha.slice(0, 12)} (blob ${oid}) is missing from the repository (a partial or damaged clone): fetch it (git fetch --refetch), or leave the file out (--exclude)`,
