@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { blameTree } from '../blame/blame.js';
-import { Progress } from './progress.js';
+import { Progress, progressOption } from './progress.js';
 import { UsageError } from '../kernel/errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
@@ -42,13 +42,7 @@ export const registerBlame: Register = (program, exit, io) => {
       const since = flags.since === undefined ? undefined : await sinceRevision(context.git, flags.since, flags.rev ?? 'HEAD');
       const report = await blameTree({
         context,
-        ...(progress
-          ? {
-              onProgress: (done: number, total: number) => {
-                progress.update(done, total);
-              },
-            }
-          : {}),
+        ...progressOption(progress),
         ...(flags.rev !== undefined ? { rev: flags.rev } : {}),
         ...(since !== undefined ? { since } : {}),
         // Like git, paths are relative to where the command runs, unless --repo says where the repository is.

@@ -5,7 +5,7 @@ import { SPEC_VERSIONS, type SpecVersion } from '../bom/validate.js';
 import { readAttestations, readDepsReport, readSbom } from '../bom/inputs.js';
 import { auditRepository } from '../deps/audit.js';
 import { UsageError } from '../kernel/errors.js';
-import { Progress } from './progress.js';
+import { Progress, progressOption } from './progress.js';
 import { contextFor, notice, positiveInteger, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 import { sinceRevision } from './since.js';
@@ -76,13 +76,7 @@ export const registerBom: Register = (program, exit, io) => {
         ...(merge ? { merge } : {}),
         reproducible: flags.reproducible === true,
         ...(jobs !== undefined ? { jobs } : {}),
-        ...(progress
-          ? {
-              onProgress: (done: number, total: number) => {
-                progress.update(done, total);
-              },
-            }
-          : {}),
+        ...progressOption(progress),
       }).finally(() => {
         progress?.done();
       });

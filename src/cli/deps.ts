@@ -5,7 +5,7 @@ import type { DepsSettings } from '../deps/settings.js';
 import { ECOSYSTEMS, type Ecosystem, type SignalId } from '../deps/types.js';
 import type { Severity } from '../policy/severity.js';
 import { exitCodeFor } from './exit.js';
-import { Progress } from './progress.js';
+import { Progress, progressOption } from './progress.js';
 import { collect, contextFor, notice, print, readGlobals, settingsFor, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 
@@ -56,13 +56,7 @@ export const registerDeps: Register = (program, exit, io) => {
       const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await auditRepository({
         context: await contextFor(options),
-        ...(progress
-          ? {
-              onProgress: (done: number, total: number) => {
-                progress.update(done, total);
-              },
-            }
-          : {}),
+        ...progressOption(progress),
         settings: overrides(flags),
         offline: flags.offline === true,
         history: flags.history,
@@ -82,13 +76,7 @@ export const registerDeps: Register = (program, exit, io) => {
       const progress = Progress.for(options.quiet, 'checked', options.io.stderr);
       const report = await checkNames({
         context: await settingsFor(options),
-        ...(progress
-          ? {
-              onProgress: (done: number, total: number) => {
-                progress.update(done, total);
-              },
-            }
-          : {}),
+        ...progressOption(progress),
         names,
         ecosystem: flags.ecosystem,
         ...(flags.fromText !== undefined ? { fromText: flags.fromText } : {}),

@@ -39,3 +39,14 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/** The library's `onProgress` option for a progress line, or none (not a terminal, or --quiet). */
+export function progressOption(progress: Progress | undefined): { onProgress?: (done: number, total: number) => void } {
+  return progress
+    ? {
+        onProgress: (done: number, total: number) => {
+          progress.update(done, total);
+        },
+      }
+    : {};
+}

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
 import { UsageError } from '../kernel/errors.js';
-import { Progress } from './progress.js';
+import { Progress, progressOption } from './progress.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 import { sinceTime } from './since.js';
@@ -62,13 +62,7 @@ export const registerReport: Register = (program, exit, io) => {
         ...(bom ? { bom } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
         ...(flags.allowShallow === true ? { allowShallow: true } : {}),
-        ...(progress
-          ? {
-              onProgress: (done: number, total: number) => {
-                progress.update(done, total);
-              },
-            }
-          : {}),
+        ...progressOption(progress),
       }).finally(() => {
         progress?.done();
       });
