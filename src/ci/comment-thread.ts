@@ -1,3 +1,5 @@
+import { ForgeError } from '../kernel/errors.js';
+
 /**
  * One comment per pull request (GitHub) or merge request (GitLab), updated in
  * place run after run instead of a new one each push. Ours is found by a
@@ -49,4 +51,28 @@ export async function upsertComment(thread: CommentThread, markdown: string): Pr
   const last = ours.at(-1);
   if (last) return { action: 'updated', ...(await thread.update(last.id, body)) };
   return { action: 'created', ...(await thread.create(body)) };
+}
+
+/** Both forges' clients' failures as one-line ForgeErrors: the HTTP status says whether it is the token, a refusal or no answer at all. */
+export function forgeFailure(what: string, error: unknown): ForgeError {
+  const failure = error as { status?: unknown; response?: unknown; cause?: { response?: { status?: unknown } } };
+  // Octokit reports a request that got no answer as status 500 with no response; GitBeaker puts the response in the cause.
+  const status = failure.status !== undefined && failure.response !== undefined ? failure.status : failure.cause?.response?.status;
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (status === 401 || status === 403)
+    return new ForgeError(
+      'FORGE_AUTH_FAILED',
+      `${what}: the token was refused (HTTP ${status}: ${message}); the job needs pull-requests: write (GitHub) or a token with the api scope (GitLab)`,
+    );
+  if (typeof status === 'number') return new ForgeError('FORGE_REFUSED', `${what}: HTTP ${status}: ${message}`);
+  return new ForgeError('FORGE_UNREACHABLE', `${what}: no answer (${message})`);
+}
+
+/** A forge API call whose failure becomes one ForgeError naming `what` ("GitHub acme/app#12"). */
+export async function forgeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw forgeFailure(what, error);
+  }
 }

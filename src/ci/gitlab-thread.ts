@@ -1,6 +1,5 @@
 import { Gitlab } from '@gitbeaker/rest';
-import type { CommentThread, ThreadComment } from './comment-thread.js';
-import { forgeFailure } from './github-thread.js';
+import { forgeCall, type CommentThread, type ThreadComment } from './comment-thread.js';
 
 export interface GitlabThreadOptions {
   /** The instance's root (CI_SERVER_URL: https://gitlab.com), not its /api/v4. */
@@ -17,13 +16,7 @@ export function gitlabThread(options: GitlabThreadOptions): CommentThread {
   const api = new Gitlab({ host: options.host.replace(/\/+$/, ''), token: options.token });
   const where = `${String(options.project)}!${options.mergeRequest}`;
   let me: number | undefined;
-  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw forgeFailure(`GitLab ${where}`, error);
-    }
-  };
+  const guarded = <T>(call: () => Promise<T>): Promise<T> => forgeCall(`GitLab ${where}`, call);
   return {
     forge: 'gitlab',
     where,
