@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
@@ -38,6 +38,8 @@ export async function runGithubAction(given: CliIo = processIo()): Promise<numbe
     );
 
   const files = reportFiles(io);
+  // An earlier step's reports in the same job must never stand for this one's (a check that stops early writes none).
+  await Promise.all([rm(files.json, { force: true }), rm(files.markdown, { force: true })]);
   const argv = [...inputs.command, ...inputs.args, ...(isCheck ? checkArguments(inputs.args, run, files) : [])];
   core.info(`aiprov ${argv.map((a) => JSON.stringify(a)).join(' ')}`);
   const code = await main(argv, io);

@@ -100,6 +100,22 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(server.comments.find((c) => c.id === 1)?.body).toBe(`${COMMENT_MARKER}\nfake: ✅ pass`);
   });
 
+  it("a check that stops before its report leaves no earlier step's report standing for it: no outcome, no comment", async () => {
+    const temp = await tempDir();
+    await writeFile(
+      path.join(temp, 'aiprov-check.json'),
+      JSON.stringify({ outcome: 'pass', metrics: { waiting: 0, escalations: 0 }, change: { aiLines: 0, lines: 0 } }),
+    );
+    await writeFile(path.join(temp, 'aiprov-check.md'), '### aiprov check: ✅ pass\n');
+    const posts = server.requests.length;
+    const run = await runAction({ workspace: await checkout('feature'), temp, event: PR_EVENT, inputs: { args: '--base\nno-such-branch' }, env: api() });
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.outputs['exit-code']).toBe('2');
+    expect(run.outputs.outcome).toBeUndefined();
+    expect(run.outputs.markdown).toBeUndefined();
+    expect(server.requests.length).toBe(posts);
+  });
+
   it('takes its arguments one per line, spaces kept, never through a shell', async () => {
     const temp = await tempDir();
     const run = await runAction({
