@@ -54,10 +54,11 @@ export interface Collected {
 
 const isManifest = (file: string): boolean => MANIFESTS.some(([re]) => re.test(file));
 
-/** Files named by `-r`/`--requirement`/`-c` in the requirements texts read, that are includable and not read yet. */
-function includesOf(results: Map<string, ReadResult>, includable: ReadonlySet<string>): string[] {
+/** Files named by `-r`/`--requirement`/`-c` in the requirements texts of `files`, that are includable and not read yet. */
+function includesOf(files: readonly string[], results: Map<string, ReadResult>, includable: ReadonlySet<string>): string[] {
   const out = new Set<string>();
-  for (const [file, result] of results) {
+  for (const file of files) {
+    const result = results.get(file);
     if (typeof result !== 'string' || !/\.(?:txt|in)$/.test(file)) continue;
     for (const m of result.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/gm)) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1] ?? ''));
@@ -85,10 +86,14 @@ export async function collectDependencies(
   const texts = new Map<string, string>();
   const unread: UnreadFile[] = [];
   const results = await readTexts(wanted);
-  // The includes of what was read, read in their turn, until none is missing.
-  for (let depth = 0, missing = includesOf(results, includable); missing.length > 0 && depth < 16; depth++, missing = includesOf(results, includable)) {
+  // The includes of what was read, read in their turn, until none is missing; each round looks only at what it just read.
+  let fresh = includable.size > 0 ? [...results.keys()] : [];
+  for (let depth = 0; fresh.length > 0 && depth < 16; depth++) {
+    const missing = includesOf(fresh, results, includable);
+    if (missing.length === 0) break;
     for (const [file, result] of await readTexts(missing)) results.set(file, result);
     for (const file of missing) if (!results.has(file)) results.set(file, { unread: 'could not be read' });
+    fresh = missing;
   }
   for (const [file, result] of results) {
     let reason = typeof result === 'string' ? undefined : result.unread;
