@@ -92,7 +92,11 @@ const NAMES_SHOWN = 12;
 /** One line per ecosystem of names no registry answered for: how many, the first dozen, and the first reason. */
 function notCheckedLines(unknown: DependencyReport[]): string[] {
   const byEcosystem = new Map<string, DependencyReport[]>();
-  for (const d of unknown) byEcosystem.set(d.ecosystem, [...(byEcosystem.get(d.ecosystem) ?? []), d]);
+  for (const d of unknown) {
+    const group = byEcosystem.get(d.ecosystem);
+    if (group) group.push(d);
+    else byEcosystem.set(d.ecosystem, [d]);
+  }
   return [...byEcosystem].map(([ecosystem, deps]) => {
     const names = deps.slice(0, NAMES_SHOWN).map((d) => d.name);
     const more = deps.length > NAMES_SHOWN ? ` and ${deps.length - NAMES_SHOWN} more` : '';
