@@ -90,7 +90,8 @@ export interface ScanWarning {
     | 'EMPTY_SELECTION'
     | 'REGISTRY_UNREACHABLE'
     | 'ECOSYSTEM_SKIPPED'
-    | 'EXCLUDED';
+    | 'EXCLUDED'
+    | 'FORGE_NOT_CONSULTED';
   message: string;
   commit?: string;
 }

@@ -54,7 +54,7 @@ export async function upsertComment(thread: CommentThread, markdown: string): Pr
 }
 
 /** Both forges' clients' failures as one-line ForgeErrors: the HTTP status says whether it is the token, a refusal or no answer at all. */
-export function forgeFailure(what: string, error: unknown): ForgeError {
+export function forgeFailure(what: string, error: unknown, needs = 'pull-requests: write (GitHub) or a token with the api scope (GitLab)'): ForgeError {
   const failure = error as { status?: unknown; response?: unknown; cause?: { response?: { status?: unknown } } };
   // Octokit reports a request that got no answer as status 500 with no response; GitBeaker puts the response in the cause.
   const status = failure.status !== undefined && failure.response !== undefined ? failure.status : failure.cause?.response?.status;
@@ -62,17 +62,17 @@ export function forgeFailure(what: string, error: unknown): ForgeError {
   if (status === 401 || status === 403)
     return new ForgeError(
       'FORGE_AUTH_FAILED',
-      `${what}: the token was refused (HTTP ${status}: ${message}); the job needs pull-requests: write (GitHub) or a token with the api scope (GitLab)`,
+      `${what}: the token was refused (HTTP ${status}: ${message}); the job needs ${needs}`,
     );
   if (typeof status === 'number') return new ForgeError('FORGE_REFUSED', `${what}: HTTP ${status}: ${message}`);
   return new ForgeError('FORGE_UNREACHABLE', `${what}: no answer (${message})`);
 }
 
 /** A forge API call whose failure becomes one ForgeError naming `what` ("GitHub acme/app#12"). */
-export async function forgeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+export async function forgeCall<T>(what: string, call: () => Promise<T>, needs?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw forgeFailure(what, error);
+    throw forgeFailure(what, error, needs);
   }
 }

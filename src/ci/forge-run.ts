@@ -3,6 +3,9 @@ import { readRegularFile } from '../kernel/files.js';
 import type { CommentThread } from './comment-thread.js';
 import { githubThread } from './github-thread.js';
 import { gitlabThread } from './gitlab-thread.js';
+import type { ApprovalsReader } from './forge-approvals.js';
+import { githubApprovals } from './github-approvals.js';
+import { gitlabApprovals } from './gitlab-approvals.js';
 
 /**
  * The CI run aiprov is in, read from the variables the runner sets (GitHub
@@ -99,3 +102,46 @@ export function threadForRun(run: ForgeRun, env: NodeJS.ProcessEnv, author = 'gi
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+/**
+ * The approvals of pull (merge) request `number` on `forge`, with the CI's
+ * token and API address (`apiUrl` overrides: GitHub Enterprise Server,
+ * self-managed GitLab outside CI). GitHub: AIPROV_GITHUB_TOKEN, else
+ * GITHUB_TOKEN (`pull-requests: read`), GITHUB_REPOSITORY; GitLab:
+ * AIPROV_GITLAB_TOKEN, else GITLAB_TOKEN (read_api), else CI_JOB_TOKEN,
+ * CI_PROJECT_ID. What is missing is a ForgeError, which the gate reports as
+ * approvals it could not read.
+ */
+export function approvalsFor(
+  forge: 'github' | 'gitlab',
+  number: number,
+  env: NodeJS.ProcessEnv,
+  options: { apiUrl?: string; timeoutMs?: number } = {},
+): ApprovalsReader {
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  if (forge === 'github') {
+    const token = nonEmpty(env.AIPROV_GITHUB_TOKEN) ?? nonEmpty(env.GITHUB_TOKEN);
+    if (!token) throw new ForgeError('FORGE_CONTEXT_MISSING', 'no GitHub token to read the approvals: set GITHUB_TOKEN (pull-requests: read)');
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo) throw new ForgeError('FORGE_CONTEXT_MISSING', 'GITHUB_REPOSITORY is not OWNER/REPO: which repository the pull request is in is not known');
+    return githubApprovals({ apiUrl: options.apiUrl ?? nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com', token, owner, repo, number, ...timeout });
+  }
+  const own = nonEmpty(env.AIPROV_GITLAB_TOKEN) ?? nonEmpty(env.GITLAB_TOKEN);
+  const job = nonEmpty(env.CI_JOB_TOKEN);
+  if (!own && !job) throw new ForgeError('FORGE_CONTEXT_MISSING', 'no GitLab token to read the approvals: set AIPROV_GITLAB_TOKEN (read_api)');
+  const project = nonEmpty(env.CI_PROJECT_ID);
+  if (!project) throw new ForgeError('FORGE_CONTEXT_MISSING', 'CI_PROJECT_ID is not set: which project the merge request is in is not known');
+  return gitlabApprovals({
+    host: options.apiUrl ?? nonEmpty(env.CI_SERVER_URL) ?? 'https://gitlab.com',
+    token: own ?? job ?? '',
+    ...(own ? {} : { jobToken: true }),
+    project,
+    mergeRequest: number,
+    ...timeout,
+  });
+}
+
+/** A reader whose every answer is the failure that kept it from being made: the gate says it, and cannot decide what waits. */
+export function unreadableApprovals(forge: 'github' | 'gitlab', where: string, failure: ForgeError): ApprovalsReader {
+  return { forge, where, approvals: () => Promise.reject(failure), isMember: () => Promise.reject(failure) };
+}

@@ -2,7 +2,10 @@ import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderCheckMarkdown } from '../render/check-markdown.js';
 import { basePolicyReader } from '../config/base-policy.js';
-import { UsageError } from '../kernel/errors.js';
+import { ForgeError, UsageError } from '../kernel/errors.js';
+import { approvalsFor, readForgeRun, unreadableApprovals, type ForgeRun } from '../ci/forge-run.js';
+import type { ForgeApprovals } from '../gate/forge-reviews.js';
+import { readTrustedRoot } from '../verify/trusted-root.js';
 import { checkChange } from '../gate/check.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { FORMATS, rendererFor, type Format } from '../render/renderers.js';
@@ -25,6 +28,10 @@ export const registerCheck: Register = (program, exit, io) => {
     .option('--allow-unknown', 'accept introduced names no registry answered for (otherwise: exit 2, could not decide)')
     .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
     .option('--no-record', `do not add the decision to ${CHECKS_REF} on the head commit`)
+    .option('--forge <forge>', "read the pull request's approvals from github or gitlab when the base's review.forge names none")
+    .option('--pull-request <n>', 'the pull (merge) request whose approvals count (default: the CI run\'s)', positiveInteger)
+    .option('--forge-api <url>', 'the forge API (default: GITHUB_API_URL / CI_SERVER_URL, else github.com / gitlab.com)')
+    .option('--trusted-root <file>', 'keyless review signers chain to this Sigstore trusted_root.json (default: the public-good root)')
     .option(
       '--save <format=file>',
       'also write the report in FORMAT to FILE, whatever --format says (repeatable: --save json=check.json --save markdown=check.md)',
@@ -32,7 +39,7 @@ export const registerCheck: Register = (program, exit, io) => {
     )
     .action(
       async (
-        flags: { base?: string; head: string; offline?: boolean; allowUnknown?: boolean; cacheDir?: string; record: boolean; save?: string[] },
+        flags: CheckFlags,
         command: Command,
       ) => {
         const raw = command.optsWithGlobals<RawGlobals>();
@@ -53,7 +60,19 @@ export const registerCheck: Register = (program, exit, io) => {
           ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
           ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
         };
-        const report = await checkChange({ context, base, head: flags.head, policyAt: (sha) => basePolicy.policyAt(sha), deps });
+        if (flags.forge !== undefined && flags.forge !== 'github' && flags.forge !== 'gitlab')
+          throw new UsageError(`--forge ${flags.forge}: expected github or gitlab`);
+        const run = await readForgeRun(io.env).catch(() => undefined);
+        const report = await checkChange({
+          context,
+          base,
+          head: flags.head,
+          policyAt: (sha) => basePolicy.policyAt(sha),
+          deps,
+          forgeFor: (forge) => forgeReader(forge, flags, run, io),
+          ...(flags.forge === 'github' || flags.forge === 'gitlab' ? { forge: flags.forge } : {}),
+          ...(flags.trustedRoot !== undefined ? { trustedRoot: (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root } : {}),
+        });
         await print(options, 'checkReport', report);
         for (const save of saves) await print({ ...options, ...save }, 'checkReport', report);
         if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
@@ -65,6 +84,39 @@ export const registerCheck: Register = (program, exit, io) => {
       },
     );
 };
+
+interface CheckFlags {
+  base?: string;
+  head: string;
+  offline?: boolean;
+  allowUnknown?: boolean;
+  cacheDir?: string;
+  record: boolean;
+  save?: string[];
+  forge?: string;
+  pullRequest?: number;
+  forgeApi?: string;
+  trustedRoot?: string;
+}
+
+/** The pull request's approvals on `forge`: the one named, else the CI run's; none known is said, not a failure. */
+function forgeReader(forge: 'github' | 'gitlab', flags: CheckFlags, run: ForgeRun | undefined, io: CliIo): ForgeApprovals | { notConsulted: string } {
+  const number = flags.pullRequest ?? (run?.forge === forge ? run.change?.number : undefined);
+  if (number === undefined)
+    return { notConsulted: `${forge} approvals not consulted: no ${forge === 'github' ? 'pull' : 'merge'} request is known here (give --pull-request N)` };
+  try {
+    return approvalsFor(forge, number, io.env, flags.forgeApi !== undefined ? { apiUrl: flags.forgeApi } : {});
+  } catch (error) {
+    if (error instanceof ForgeError) return unreadableApprovals(forge, `${forge === 'github' ? 'GitHub' : 'GitLab'} #${number}`, error);
+    throw error;
+  }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--pull-request ${value}: expected a pull request number`);
+  return n;
+}
 
 /** `--save FORMAT=FILE`: a copy of the report in another format (CI wants the markdown for a comment and the JSON for its outputs). */
 function savedCopy(value: string, io: CliIo): { format: Format; output: string } {

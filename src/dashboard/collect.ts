@@ -10,7 +10,7 @@ import { compileRules, pathGlob } from '../gate/classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
 import { readCheckRecords } from '../gate/history.js';
 
-import type { HistoryReader, NotesReader, TreeReader } from '../git/types.js';
+import type { HistoryReader, NotesReader, SignatureReader, TreeReader } from '../git/types.js';
 import { envelope } from '../kernel/schemas.js';
 import { compareStrings } from '../kernel/sorted.js';
 import { dependencyRows } from './dependencies.js';
@@ -23,7 +23,7 @@ import { type Severity } from '../policy/severity.js';
 
 /** The part of a Context (context/context.ts) the dashboard needs. */
 export interface DashboardContext {
-  git: HistoryReader & TreeReader & NotesReader;
+  git: HistoryReader & TreeReader & NotesReader & SignatureReader;
   analyser: AnalyserFactory;
 }
 
@@ -79,7 +79,18 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
   }));
   const escalate = options.review?.escalate ?? [...DEFAULT_ESCALATE];
   const escalated = compiled.filter((c) => escalate.includes(c.rule.tier));
-  const hunks = await riskyHunks({ git, analyser: options.context.analyser, rev, segments: tree.segments, rules: escalated, authoredAt: history.authoredAt });
+  const hunks = await riskyHunks({
+    git,
+    analyser: options.context.analyser,
+    rev,
+    segments: tree.segments,
+    rules: escalated,
+    authoredAt: history.authoredAt,
+    ...(options.review ? { review: options.review } : {}),
+    ...(options.policySource !== undefined ? { policySource: options.policySource } : {}),
+    now: options.now,
+    warnings,
+  });
 
   const checks = await readCheckRecords(git);
   if (checks.unreadable > 0) {

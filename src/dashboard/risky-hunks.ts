@@ -1,9 +1,11 @@
 import type { AnalyserFactory } from '../authorship/analyse.js';
-import { coveringReviews, notedReviews, rangeReach, reviewsOf, type Review } from '../gate/coverage.js';
+import { coveringReviews, rangeReach, type Review } from '../gate/coverage.js';
+import type { ReviewConfig } from '../gate/config.js';
+import { gatherReviews, reviewHolders } from '../gate/evidence.js';
+import type { ScanWarning } from '../authorship/types.js';
 import { classify, type CompiledRule } from '../gate/classify.js';
-import { readReviews, REVIEWS_REF } from '../gate/review.js';
 
-import type { CommitRecord, HistoryReader, NotesReader, TreeReader } from '../git/types.js';
+import type { CommitRecord, HistoryReader, NotesReader, SignatureReader, TreeReader } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 import type { UnreviewedHunk } from './types.js';
 import { SEVERITIES } from '../policy/severity.js';
@@ -20,20 +22,26 @@ export interface AiSegment {
 /**
  * The AI-written lines at the revision that a risk rule covers (by the
  * file's path, or by one of the lines matching its patterns) and that no
- * recorded human review covers: a `Reviewed-by:` trailer on the commit that
- * wrote them, or an approving review in refs/notes/aiprov-reviews whose range
- * holds that commit; as in the gate, a review by the commit's own author or
- * by an agent does not count. Critical first, then newest.
+ * counted human review covers (`reviewCoverage`): as in the gate, claims,
+ * a review by the commit's own author or by an agent do not count. Critical
+ * first, then newest.
  */
-export async function riskyHunks(options: {
-  git: HistoryReader & TreeReader & NotesReader;
+export interface RiskyHunkOptions {
+  git: HistoryReader & TreeReader & NotesReader & SignatureReader;
   analyser: AnalyserFactory;
   rev: string;
   segments: readonly AiSegment[];
   /** The rules whose tiers the policy escalates. */
   rules: readonly CompiledRule[];
   authoredAt: ReadonlyMap<string, number>;
-}): Promise<UnreviewedHunk[]> {
+  /** What counts as a review (the `review:` section), and where it came from. */
+  review?: ReviewConfig;
+  policySource?: string;
+  now: Date;
+  warnings?: ScanWarning[];
+}
+
+export async function riskyHunks(options: RiskyHunkOptions): Promise<UnreviewedHunk[]> {
   const { git, rev, rules } = options;
   if (rules.length === 0 || options.segments.length === 0) return [];
   const byPath = new Map<string, AiSegment[]>();
@@ -50,7 +58,7 @@ export async function riskyHunks(options: {
     for (const [path, text] of texts) hunks.push(...classified(rules, byPath.get(path) ?? [], text.split('\n'), options.authoredAt));
   }
   if (hunks.length === 0) return [];
-  const reviewed = await reviewCoverage(git, options.analyser, [...new Set(hunks.map((h) => h.commit))]);
+  const reviewed = await reviewCoverage(options, [...new Set(hunks.map((h) => h.commit))]);
   return hunks
     .filter((h) => !reviewed(h.commit, h.path))
     .sort(
@@ -91,23 +99,36 @@ function classified(
   return hunks;
 }
 
-/** Whether a valid recorded review covers the work of `commit` on `path`, by the gate's one rule (gate/coverage.ts). */
-async function reviewCoverage(
-  git: HistoryReader & NotesReader,
-  analyser: AnalyserFactory,
-  commits: readonly string[],
-): Promise<(commit: string, path: string) => boolean> {
+/**
+ * Whether a counted review covers the work of `commit` on `path`, by the
+ * gate's one rule (gate/coverage.ts) and its one test of evidence
+ * (gate/evidence.ts): signed reviews and signed `Reviewed-by:` commits count,
+ * claims do not. A trailer reaches the commit it is on; a review/v1 the
+ * range it names, walked only when it ends at the commit it is on.
+ */
+async function reviewCoverage(options: RiskyHunkOptions, commits: readonly string[]): Promise<(commit: string, path: string) => boolean> {
+  const { git, analyser } = options;
   const records = new Map<string, CommitRecord>();
   for await (const c of git.logCommits(commits)) records.set(c.sha, c);
+  // Reviews sit on the commits they are about: those of the hunks, and those the review and attestation notes are on.
+  const holders: CommitRecord[] = [...records.values()];
+  for await (const c of git.logCommits(await reviewHolders(git, new Set(records.keys())))) holders.push(c);
+  const evidence = await gatherReviews({
+    git,
+    analyser,
+    commits: holders,
+    base: options.rev,
+    head: options.rev,
+    review: options.review,
+    source: options.policySource ?? 'the configuration',
+    now: options.now,
+    warnings: options.warnings ?? [],
+  });
   const reached = new Map<Review, Set<string>>();
-  // A trailer reaches the commit it is on.
-  for (const review of reviewsOf([...records.values()], analyser)) reached.set(review, new Set([review.commit]));
-  const snapshot = await git.notesAt(REVIEWS_REF);
-  const noted = await readReviews(git, [...(await snapshot.noted())]);
-  for (const [i, review] of notedReviews(noted, analyser).entries()) {
+  for (const review of evidence.reviews) {
     if (review.rejected !== undefined) continue;
-    const range = noted[i]?.review.scope.range ?? review.commit;
-    // A range is walked only if the commit it names as its end is the note's: a note cannot claim another change's commits.
+    const range = review.range ?? review.commit;
+    // A range is walked only if the commit it names as its end is the review's: a review cannot claim another change's commits.
     const inRange = range.includes('..') && range.endsWith(`..${review.commit}`) ? await git.listCommits(range).catch(() => [review.commit]) : [review.commit];
     reached.set(review, new Set(inRange.filter((sha) => records.has(sha))));
   }

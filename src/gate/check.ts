@@ -1,6 +1,5 @@
 import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
-import { parseIdentity } from '../authorship/identity.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { attributeChange, type ChangeAttribution, type ChangedFile } from '../blame/change.js';
 import type { BlameContext } from '../blame/blame.js';
@@ -12,8 +11,11 @@ import { classify, compileRules, type RuleMatch } from './classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from './config.js';
 import type { RiskRule } from './rules.js';
 import { scanSecrets, type SecretFinding } from './secrets.js';
-import { readReviews } from './review.js';
-import { changeReach, coveringReviews, globMatches, notedReviews, reviewsOf, sameIdentity, type Review, type ReviewReach } from './coverage.js';
+import { changeReach, coveringReviews, globMatches, wrote, type Review, type ReviewReach } from './coverage.js';
+import { gatherReviews } from './evidence.js';
+import { forgeTeams, type ForgeApprovals } from './forge-reviews.js';
+import type { SignatureReader } from '../git/types.js';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 
 export type { Review } from './coverage.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
@@ -26,6 +28,7 @@ import type { Ecosystem, Verdict } from '../deps/types.js';
 export type GateDecision = 'pass' | 'needs-review' | 'fail';
 
 export interface CheckContext extends BlameContext, AuditContext {
+  git: AuditContext['git'] & SignatureReader;
   analyser: AnalyserFactory;
 }
 
@@ -51,6 +54,16 @@ export interface CheckOptions {
   policyAt: (base: string) => Promise<CheckPolicy>;
   /** How the introduced names are looked up (tests and offline runs); `allowUnknown` accepts names no registry answered for. */
   deps?: { registries?: Parameters<typeof auditChange>[0]['registries']; offline?: boolean; cacheDir?: string; allowUnknown?: boolean };
+  /**
+   * The forge whose approvals to read, once the base's policy (or the
+   * caller's `forge`) names one: the pull request's approvals, or why they
+   * cannot be consulted here (no pull request known: not a failure to read).
+   */
+  forgeFor?: (forge: 'github' | 'gitlab') => ForgeApprovals | { notConsulted: string };
+  /** The forge to read when the base's policy names none (`--forge`). */
+  forge?: 'github' | 'gitlab';
+  /** Keyless review signers chain to this root (default: Sigstore's public-good root). */
+  trustedRoot?: TrustedRoot;
 }
 
 /** A dependency the change introduced that the audit flags, or could not check. */
@@ -139,17 +152,33 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
 
   const shas = commits.map((c) => c.sha);
-  const given = [...reviewsOf(commits, context.analyser), ...notedReviews(await readReviews(git, shas, attribution.warnings), context.analyser)];
+  const requirements = requiredReviewers(policy.review, policy.source);
+  const forge = forgeOf(options, policy);
+  const evidence = await gatherReviews({
+    git,
+    analyser: context.analyser,
+    commits,
+    base,
+    head,
+    review: policy.review,
+    source: policy.source,
+    ...(forge.source ? { forge: forge.source } : {}),
+    ...(options.trustedRoot ? { trustedRoot: options.trustedRoot } : {}),
+    now: options.context.clock.now(),
+    warnings: attribution.warnings,
+  });
+  if (forge.source) evidence.unread.push(...(await forgeTeams(forge.source, evidence.reviews, new Set(requirements.flatMap((r) => [...r.reviewers])))));
+  if (forge.notConsulted !== undefined) attribution.warnings.push({ code: 'FORGE_NOT_CONSULTED', message: forge.notConsulted });
   const hunks = changeHunks(attribution, rules, policy.source, escalate, head, shas);
-  applyReviews(hunks, given, requiredReviewers(policy.review, policy.source), changeReach(commits));
-  const reviews = ownWorkSaid(given, hunks, changeReach(commits));
+  applyReviews(hunks, evidence.reviews, requirements, changeReach(commits));
+  const reviews = ownWorkSaid(evidence.reviews, hunks, changeReach(commits));
 
   const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
   const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
   const audit = await auditChange({ context, base, head, settings: depsSettings(policy.deps), ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
-  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread);
+  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread, evidence.unread);
 
   return {
     ...envelope('checkReport'),
@@ -234,13 +263,13 @@ function changeHunks(
 
 /** Each hunk's reviewers (when the policy names who may review its path) and the valid reviews that cover it; each requirement must be met. */
 function applyReviews(hunks: RiskyHunk[], reviews: readonly Review[], requirements: ReturnType<typeof requiredReviewers>, reach: ReviewReach): void {
-  const email = (v: string): string => (parseIdentity(v)?.email ?? '').toLowerCase();
+  const named = (review: Review, r: (typeof requirements)[number]): boolean => review.names.some((n) => r.reviewers.has(n));
   for (const hunk of hunks) {
     const applying = requirements.filter((r) => r.include.some((g) => globMatches(g, hunk.path)) && !r.exclude.some((g) => globMatches(g, hunk.path)));
     if (applying.length > 0) hunk.reviewers = [...new Set(applying.flatMap((r) => r.names))];
-    const valid = coveringReviews({ commits: hunk.commits, path: hunk.path }, reviews, reach).map((r) => r.reviewer);
-    const met = applying.every((r) => valid.some((v) => r.reviewers.has(email(v))));
-    hunk.reviewedBy = met ? valid.filter((v) => applying.length === 0 || applying.some((r) => r.reviewers.has(email(v)))) : [];
+    const valid = coveringReviews({ commits: hunk.commits, path: hunk.path }, reviews, reach);
+    const met = applying.every((r) => valid.some((v) => named(v, r)));
+    hunk.reviewedBy = met ? [...new Set(valid.filter((v) => applying.length === 0 || applying.some((r) => named(v, r))).map((v) => v.reviewer))] : [];
   }
 }
 
@@ -252,9 +281,18 @@ function applyReviews(hunks: RiskyHunk[], reviews: readonly Review[], requiremen
 function ownWorkSaid(reviews: readonly Review[], hunks: readonly RiskyHunk[], reach: ReviewReach): Review[] {
   return reviews.map((r) => {
     if (r.rejected !== undefined || hunks.some((h) => h.reviewedBy.includes(r.reviewer))) return r;
-    const own = hunks.flatMap((h) => h.commits).find((sha) => reach.reaches(r, sha) && sameIdentity(reach.author(sha), r.reviewer));
+    const own = hunks.flatMap((h) => h.commits).find((sha) => reach.reaches(r, sha) && wrote(reach.author(sha), r));
     return own === undefined ? r : { ...r, rejected: `by an author of the work it covers (wrote ${own.slice(0, 12)}): another person must review it` };
   });
+}
+
+/** The forge to read approvals from (the base's policy, else the caller's), and its reader or why it is not consulted. */
+function forgeOf(options: CheckOptions, policy: CheckPolicy): { source?: ForgeApprovals; notConsulted?: string } {
+  const forge = policy.review?.forge ?? options.forge;
+  if (forge === undefined) return {};
+  if (!options.forgeFor) return { notConsulted: `${forge} approvals not consulted: no pull request to read them from` };
+  const made = options.forgeFor(forge);
+  return 'notConsulted' in made ? { notConsulted: made.notConsulted } : { source: made };
 }
 
 /** The base's `deps:` thresholds and suppressions as audit settings (never its registry hosts). */
@@ -280,6 +318,7 @@ function judge(
   failOn: string,
   allowUnknown: boolean,
   unread: readonly { path: string; reason: string }[],
+  reviewsUnread: readonly string[] = [],
 ): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
   const { failing, unknown } = dependencies;
   const reasons: string[] = [];
@@ -288,7 +327,11 @@ function judge(
       `${failing.length} introduced dependenc${failing.length === 1 ? 'y' : 'ies'} flagged at ${failOn} or above: ${failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
     );
   // A changed file nobody could read is never clean; --allow-unknown accepts unchecked names, not unread files.
+  const waitingNow = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).length;
+  // Approvals nobody could read matter only to work that waits for one: it might have been approved.
+  const reviewsUnknown = waitingNow > 0 ? reviewsUnread : [];
   const undecided = [
+    ...reviewsUnknown.map((u) => `${u}: whether the waiting work is approved is not known`),
     unread.length > 0 ? `${unread.map((u) => `${u.path} (${u.reason})`).join(', ')} could not be read whole: a change nobody could read is not clean` : '',
     unknown.length > 0 && !allowUnknown
       ? `${unknown.length} introduced name${unknown.length === 1 ? '' : 's'} could not be looked up (${unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
@@ -302,7 +345,11 @@ function judge(
     reasons.push(
       `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
     );
-  const outcome = decide({ failing: secrets.length + failing.length, undecided: unread.length + (allowUnknown ? 0 : unknown.length), waiting: waiting.length });
+  const outcome = decide({
+    failing: secrets.length + failing.length,
+    undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length),
+    waiting: waiting.length,
+  });
   const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
   return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
 }

@@ -12,13 +12,26 @@ export interface RiskConfig {
 /** `.aiprov.yml`'s `review:` section. */
 export interface ReviewConfig {
   escalate?: Severity[];
-  /** Named groups of reviewers (email addresses), referred to as `team:<name>`. */
+  /** Named groups of reviewers (e-mail addresses, forge logins `@login`, forge teams `@org/team`), referred to as `team:<name>`. */
   teams?: Record<string, string[]>;
   /** Who may review what: an escalated hunk under these paths counts as reviewed only by one of these reviewers (each matching entry must be met). */
   require?: { paths: string[]; reviewers: string[] }[];
+  /** The forge whose approvals count; its API and token come from the CI's environment or flags, never from the repository. */
+  forge?: 'github' | 'gitlab';
+  /** Who may sign review/v1 attestations (separately from the keys that sign authorship): a key file of the base revision, or a keyless identity. */
+  signers?: ReviewSigner[];
+  /** A file of the base revision in SSH's allowed-signers format: a `Reviewed-by:` counts on a commit signed by the person it names. */
+  allowedSigners?: string;
 }
 
-/** The reviewers' addresses a requirement names, teams expanded (lowercase); an unknown team is a config error. */
+/** A reviewer's signing key (PEM, or a PEM file of the base revision) or keyless identity (the e-mail in the certificate, issued by `issuer`). */
+export interface ReviewSigner {
+  email: string;
+  key?: string;
+  issuer?: string;
+}
+
+/** The reviewers a requirement names (addresses, `@login`, `@org/team`), `team:` groups expanded, lowercase; an unknown team is a config error. */
 export function requiredReviewers(
   config: ReviewConfig | undefined,
   source: string,

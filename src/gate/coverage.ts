@@ -9,37 +9,67 @@ import type { readReviews } from './review.js';
 export interface Review {
   commit: string;
   reviewer: string;
-  /** Where it was found: a `Reviewed-by:` trailer, or a review recorded with `aiprov review` (refs/notes/aiprov-reviews). */
-  via: 'trailer' | 'note';
+  /**
+   * Where it was found. Counted when authenticated: `forge` (the pull
+   * request's approval, read from the forge's API), `signed-review` (a
+   * review/v1 attestation by a signer the base trusts for reviews),
+   * `signed-commit` (a `Reviewed-by:` on a commit signed by the person it
+   * names). `trailer` and `note` are claims: anyone who writes a commit
+   * message or pushes notes can make them, so they are shown, never counted.
+   */
+  via: 'trailer' | 'note' | 'signed-commit' | 'signed-review' | 'forge';
+  /** What the reviewer is known as, lowercase: e-mail addresses, `@login` on the forge, and the forge teams they were found to belong to. */
+  names: string[];
   /** The paths it covers (globs), when not the whole change. */
   paths?: string[];
+  /** The range it names (`A..B` or one commit), for a review/v1 (signed or noted). */
+  range?: string;
   /** Why it does not count, when it does not. */
   rejected?: string;
 }
 
 const REVIEW_KEYS = new Set(['reviewed-by']);
 
+/** Why a review is a claim: nothing ties it to the person named. */
+export const CLAIM = {
+  trailer: 'claimed, not counted: the commit is not signed by a key the base\'s review.allowedSigners lists for this address',
+  note: 'claimed, not counted: an unsigned note (anyone who can push notes can write one); a review counts when signed by a key in review.signers',
+} as const;
+
 /**
- * The human reviews the change's commits carry as `Reviewed-by:` trailers.
- * One whose identity an agent signature matches does not count (an agent
- * cannot review itself, nor another agent's work), nor does a malformed one.
+ * The reviews the change's commits carry as `Reviewed-by:` trailers. One
+ * counts only on a commit signed (as git verified against the base's allowed
+ * signers: `signers`) by the person it names; the rest are claims. One whose
+ * identity an agent signature matches never counts (an agent cannot review
+ * itself, nor another agent's work), nor does a malformed one.
  */
-export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory): Review[] {
+export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory, signers: ReadonlyMap<string, { principal: string }> = new Map()): Review[] {
   const out: Review[] = [];
   for (const c of commits) {
     const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));
     for (const t of trailers) {
       const identity = parseIdentity(t.value);
       if (!identity) {
-        out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', rejected: 'not a name and address' });
+        out.push({ commit: c.sha, reviewer: t.value, via: 'trailer', names: [], rejected: 'not a name and address' });
         continue;
       }
       const agent = agentOf(identity, analyser);
+      const signer = signers.get(c.sha)?.principal.toLowerCase();
+      const email = identity.email.toLowerCase();
+      const rejected =
+        agent !== undefined
+          ? `an agent (${agent}) cannot review`
+          : signer === undefined
+            ? CLAIM.trailer
+            : !signer.split(',').includes(email)
+              ? `claimed, not counted: the commit is signed by ${signer}, not by the person named`
+              : undefined;
       out.push({
         commit: c.sha,
         reviewer: formatIdentity(identity),
-        via: 'trailer',
-        ...(agent !== undefined ? { rejected: `an agent (${agent}) cannot review` } : {}),
+        via: rejected === undefined ? 'signed-commit' : 'trailer',
+        names: [email],
+        ...(rejected !== undefined ? { rejected } : {}),
       });
     }
   }
@@ -47,23 +77,25 @@ export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFa
 }
 
 /** The agent an identity belongs to, by the signatures (bot addresses and names), if any. */
-function agentOf(identity: Identity, analyser: AnalyserFactory): string | undefined {
+export function agentOf(identity: Identity, analyser: AnalyserFactory): string | undefined {
   const asCommit: CommitRecord = { sha: '', parents: [], author: identity, committer: identity, authoredAt: '', committedAt: '', message: 'review\n' };
   return analyser.engine.match(asCommit).detections[0]?.agent;
 }
 
-/** Reviews recorded with `aiprov review`: an approval counts (within its paths), a rejection never does. */
+/** Reviews recorded with `aiprov review` in refs/notes/aiprov-reviews: unsigned, so claims (the signed copy, when there is one, is read from the attestations). */
 export function notedReviews(noted: Awaited<ReturnType<typeof readReviews>>, analyser: AnalyserFactory): Review[] {
   return noted.map(({ commit, review }) => {
     const identity = { name: review.reviewer.name, email: review.reviewer.email ?? '' };
     const agent = agentOf(identity, analyser);
-    const rejected = agent !== undefined ? `an agent (${agent}) cannot review` : review.decision !== 'approved' ? `decision: ${review.decision}` : undefined;
+    const rejected = agent !== undefined ? `an agent (${agent}) cannot review` : review.decision !== 'approved' ? `decision: ${review.decision}` : CLAIM.note;
     return {
       commit,
       reviewer: formatIdentity(identity),
       via: 'note' as const,
+      names: [identity.email.toLowerCase()],
       ...(review.scope.paths ? { paths: review.scope.paths } : {}),
-      ...(rejected !== undefined ? { rejected } : {}),
+      range: review.scope.range,
+      rejected,
     };
   });
 }
@@ -93,7 +125,7 @@ export function coveringReviews(work: { commits: readonly string[]; path: string
       r.rejected === undefined &&
       work.commits.every((sha) => reach.reaches(r, sha)) &&
       (r.paths === undefined || r.paths.some((glob) => globMatches(glob, work.path))) &&
-      !work.commits.some((sha) => sameIdentity(reach.author(sha), r.reviewer)),
+      !work.commits.some((sha) => wrote(reach.author(sha), r)),
   );
 }
 
@@ -124,8 +156,14 @@ export function globMatches(glob: string, path: string): boolean {
   }
 }
 
-export function sameIdentity(author: Identity | undefined, reviewer: string): boolean {
+/**
+ * Whether `author` is the reviewer: by address, or by the forge login a
+ * GitHub noreply address carries (`12345+login@users.noreply.github.com`).
+ */
+export function wrote(author: Identity | undefined, review: Review): boolean {
   if (!author) return false;
-  const r = parseIdentity(reviewer);
-  return r !== undefined && r.email.toLowerCase() === author.email.toLowerCase();
+  const email = author.email.toLowerCase();
+  if (review.names.includes(email)) return true;
+  const login = /^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$/.exec(email)?.[1];
+  return login !== undefined && review.names.includes(`@${login}`);
 }

@@ -109,7 +109,7 @@ export async function readReviews(
 }
 
 /** What the gate needs of a review line, checked before use (the rest of review/v1 is not needed to count it); null when usable. */
-function reviewProblem(value: unknown): string | null {
+export function reviewProblem(value: unknown): string | null {
   const r = value as { reviewer?: { name?: unknown; email?: unknown }; scope?: { range?: unknown; paths?: unknown }; decision?: unknown } | null;
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not an object';
   if (typeof r.reviewer?.name !== 'string' || typeof r.reviewer.email !== 'string') return 'no reviewer name and e-mail';

@@ -6,11 +6,13 @@ import { GitError, type GitCode } from '../kernel/errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
+import { commitSigners } from './commit-signatures.js';
 import { CliNotesSnapshot } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
   type NoteText,
+  type CommitSigner,
   type CommitRecord,
   type NotesSnapshot,
   type GitRepository,
@@ -363,6 +365,11 @@ class CliGitRepository implements GitRepository {
     if (this.bare) return [];
     const out = await this.git.text(['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
     return [...new Set(out.split('\0').filter((f) => f.length > 0))];
+  }
+
+  commitSigners(shas: readonly string[], allowedSigners: string): Promise<Map<string, CommitSigner>> {
+    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    return commitSigners(this.git, shas, allowedSigners);
   }
 
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {

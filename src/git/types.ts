@@ -212,4 +212,17 @@ export interface RepositoryConfig extends RepositoryHandle {
 }
 
 /** Everything at once: what `openRepository` returns. */
-export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig {}
+/** A commit's signature as git verified it: the principal the allowed-signers file lists its key for. */
+export interface CommitSigner {
+  principal: string;
+  /** The key's fingerprint, as git prints it (`%GK`). */
+  key: string;
+}
+
+/** Commit signatures, checked against trust the caller gives (the base revision's allowed signers), never the clone's settings. */
+export interface SignatureReader {
+  /** The commits among `shas` with a good signature by a key `allowedSigners` lists, and who it is listed for. */
+  commitSigners(shas: readonly string[], allowedSigners: string): Promise<Map<string, CommitSigner>>;
+}
+
+export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader {}

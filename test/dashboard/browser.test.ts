@@ -72,6 +72,8 @@ describe('the dashboard in Chromium, opened from disk with the network refused',
     ]);
     expect((await rows(page, 'hunks-table')).map((r) => [r[0], r[1]])).toEqual([
       ['src/db.ts:1-2', 'sql-strings'],
+      ['src/auth/token.ts:1', 'auth'],
+      ['src/auth/session.ts:1-2', 'auth'],
       ['src/auth/login.ts:1-3', 'auth'],
     ]);
     expect(await metric(page, 'pass-rate')).toBe('0.75');

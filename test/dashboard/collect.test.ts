@@ -69,12 +69,23 @@ describe('dashboard data', () => {
     ]);
   });
 
-  it("lists the AI-written high-risk hunks no valid review covers: by path and by content; a trailer or a note review covers, the author's own review does not", () => {
-    expect(data.riskyHunks.total).toBe(2);
+  it("lists the AI-written high-risk hunks no counted review covers: by path and by content; claims (an unsigned trailer or note) and the author's own review do not cover, a signed review by a trusted signer does", async () => {
+    expect(data.riskyHunks.total).toBe(4);
     expect(data.riskyHunks.shown.map((h) => [h.path, h.start, h.end, h.rule, h.tier, h.agents.join()])).toEqual([
       ['src/db.ts', 1, 2, 'sql-strings', 'high', 'claude-code'],
+      ['src/auth/token.ts', 1, 1, 'auth', 'high', 'aider'],
+      ['src/auth/session.ts', 1, 2, 'auth', 'high', 'claude-code'],
       ['src/auth/login.ts', 1, 3, 'auth', 'high', 'claude-code'],
     ]);
+    const trusted = await collectDashboard({
+      context: await ctx(repo.dir),
+      now: NOW,
+      review: { signers: [{ email: 'riley@example.com', key: repo.reviewKey }] },
+    });
+    expect(trusted.riskyHunks.shown.map((h) => h.path)).toEqual(['src/db.ts', 'src/auth/session.ts', 'src/auth/login.ts']);
+    // The same key listed for someone else: the review names Riley, so it does not count.
+    const other = await collectDashboard({ context: await ctx(repo.dir), now: NOW, review: { signers: [{ email: 'dana@example.com', key: repo.reviewKey }] } });
+    expect(other.riskyHunks.total).toBe(4);
   });
 
   it('marks risky paths in the tree and keeps its sums', () => {

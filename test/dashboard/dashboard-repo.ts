@@ -4,6 +4,10 @@ import { recordCheck, type CheckRecord } from '../../src/gate/history.js';
 import { appendNoteLines } from '../../src/git/note-lines.js';
 import { initRepo } from '../../fixtures/repos.js';
 import { REVIEWS_REF } from '../../src/gate/review.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { signWithKey } from '../../src/attest/sign.js';
+import { PREDICATE_TYPES, reviewPredicate, statement, subjects } from '../../src/attest/statement.js';
+import { appendBundles } from '../../src/attest/store.js';
 
 export const SAM = { name: 'Sam Dev', email: 'sam@example.com' };
 export const DANA = { name: 'Dana Human', email: 'dana@example.com' };
@@ -17,8 +21,9 @@ const at = (iso: string, who: { name: string; email: string }): ImportCommit['au
 /**
  * A small history with everything the dashboard shows: human and AI lines
  * over several weeks, AI code under risk rules (by path and by content),
- * reviewed by a trailer, by a note, and by the commit's own author (which
- * does not count), and recorded gate decisions.
+ * claimed reviewed by an unsigned trailer and notes (claims: not counted), one
+ * of them also signed (counted where its key is trusted), and recorded gate
+ * decisions.
  */
 export function dashboardHistory(): ImportCommit[] {
   return [
@@ -54,6 +59,8 @@ export function dashboardHistory(): ImportCommit[] {
 export interface DashboardRepo {
   dir: string;
   shas: string[];
+  /** The public key (PEM) of the signed review of the token change: counted once a `review.signers` entry lists it for Riley. */
+  reviewKey: string;
 }
 
 /** The history above in `dir`, with reviews and gate decisions recorded in its notes. */
@@ -67,6 +74,15 @@ export async function buildDashboardRepo(dir: string): Promise<DashboardRepo> {
   // Riley approves the token change (its range holds it); Sam approves his own login change, which does not count.
   await appendNoteLines(git, REVIEWS_REF, token, [review({ name: 'Riley Reviewer', email: 'riley@example.com' }, `${session}..${token}`)]);
   await appendNoteLines(git, REVIEWS_REF, login, [review(SAM, login)]);
+  // The same approval of the token change, signed: it counts where the configuration trusts the key for Riley's reviews.
+  const keys = generateKeyPairSync('ed25519');
+  const signed = reviewPredicate({
+    reviewer: { name: 'Riley Reviewer', email: 'riley@example.com' },
+    scope: { range: `${session}..${token}` },
+    decision: 'approved',
+    reviewedAt: '2026-03-17T09:00:00Z',
+  });
+  await appendBundles(git, token, [await signWithKey(statement(subjects(token), PREDICATE_TYPES.review, signed), keys.privateKey)]);
   const record = (head: string, checkedAt: string, decision: CheckRecord['decision'], extra: Partial<CheckRecord> = {}): CheckRecord => ({
     checkedAt,
     base: shas[0] ?? '',
@@ -107,5 +123,5 @@ export async function buildDashboardRepo(dir: string): Promise<DashboardRepo> {
   await recordCheck(git, old as CheckRecord);
   // A line naming another head than the commit its note is on, and one that is not JSON: neither is counted.
   await appendNoteLines(git, 'refs/notes/aiprov-checks', session, [JSON.stringify(record(db, '2026-04-09T10:00:00.000Z', 'pass')), 'not json']);
-  return { dir, shas };
+  return { dir, shas, reviewKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }

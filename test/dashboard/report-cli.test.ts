@@ -26,7 +26,7 @@ describe('aiprov report', () => {
     const table = await runCli(['report', '--repo', dir, '--quiet']);
     expect(table.code).toBe(0);
     expect(table.stdout).toBe(
-      'AI agents wrote 61.5% of the 13 lines in the tree (2 agents, most by claude-code); 2 AI-written high-risk hunks without a recorded review; gate pass rate 75% (target above 95%), escalation rate 50% (target 5%–15%) over 4 changes.\n',
+      'AI agents wrote 61.5% of the 13 lines in the tree (2 agents, most by claude-code); 4 AI-written high-risk hunks without a recorded review; gate pass rate 75% (target above 95%), escalation rate 50% (target 5%–15%) over 4 changes.\n',
     );
   });
 

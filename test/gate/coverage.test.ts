@@ -23,7 +23,8 @@ const change = [commit('c3', riley), commit('c2', dana), commit('c1', dana)];
 const review = (at: string, reviewer: Identity, extra: Partial<Review> = {}): Review => ({
   commit: at,
   reviewer: `${reviewer.name} <${reviewer.email}>`,
-  via: 'trailer',
+  via: 'signed-commit',
+  names: [reviewer.email],
   ...extra,
 });
 
