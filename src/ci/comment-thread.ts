@@ -60,10 +60,7 @@ export function forgeFailure(what: string, error: unknown, needs = 'pull-request
   const status = failure.status !== undefined && failure.response !== undefined ? failure.status : failure.cause?.response?.status;
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   if (status === 401 || status === 403)
-    return new ForgeError(
-      'FORGE_AUTH_FAILED',
-      `${what}: the token was refused (HTTP ${status}: ${message}); the job needs ${needs}`,
-    );
+    return new ForgeError('FORGE_AUTH_FAILED', `${what}: the token was refused (HTTP ${status}: ${message}); the job needs ${needs}`);
   if (typeof status === 'number') return new ForgeError('FORGE_REFUSED', `${what}: HTTP ${status}: ${message}`);
   return new ForgeError('FORGE_UNREACHABLE', `${what}: no answer (${message})`);
 }

@@ -114,7 +114,7 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
  */
 export function approvalsFor(
   forge: 'github' | 'gitlab',
-  number: number,
+  change: { number: number } | { commit: string },
   env: NodeJS.ProcessEnv,
   options: { apiUrl?: string; timeoutMs?: number } = {},
 ): ApprovalsReader {
@@ -123,8 +123,9 @@ export function approvalsFor(
     const token = nonEmpty(env.AIPROV_GITHUB_TOKEN) ?? nonEmpty(env.GITHUB_TOKEN);
     if (!token) throw new ForgeError('FORGE_CONTEXT_MISSING', 'no GitHub token to read the approvals: set GITHUB_TOKEN (pull-requests: read)');
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo) throw new ForgeError('FORGE_CONTEXT_MISSING', 'GITHUB_REPOSITORY is not OWNER/REPO: which repository the pull request is in is not known');
-    return githubApprovals({ apiUrl: options.apiUrl ?? nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com', token, owner, repo, number, ...timeout });
+    if (!owner || !repo)
+      throw new ForgeError('FORGE_CONTEXT_MISSING', 'GITHUB_REPOSITORY is not OWNER/REPO: which repository the pull request is in is not known');
+    return githubApprovals({ apiUrl: options.apiUrl ?? nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com', token, owner, repo, ...change, ...timeout });
   }
   const own = nonEmpty(env.AIPROV_GITLAB_TOKEN) ?? nonEmpty(env.GITLAB_TOKEN);
   const job = nonEmpty(env.CI_JOB_TOKEN);
@@ -136,7 +137,7 @@ export function approvalsFor(
     token: own ?? job ?? '',
     ...(own ? {} : { jobToken: true }),
     project,
-    mergeRequest: number,
+    ...('number' in change ? { mergeRequest: change.number } : { commit: change.commit }),
     ...timeout,
   });
 }

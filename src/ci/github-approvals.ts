@@ -7,7 +7,9 @@ export interface GithubApprovalsOptions {
   token: string;
   owner: string;
   repo: string;
-  number: number;
+  /** The pull request; when not known (a push), the one GitHub says merged `commit`. */
+  number?: number;
+  commit?: string;
   timeoutMs?: number;
 }
 
@@ -15,7 +17,7 @@ export interface GithubApprovalsOptions {
 const DECISIVE = new Set(['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED']);
 
 /**
- * A pull request's reviews (GET /repos/{owner}/{repo}/pulls/{n}/reviews):
+ * A pull request's reviews (GET /repos/OWNER/REPO/pulls/N/reviews):
  * each reviewer's latest decisive review, kept when it approves, with the
  * `commit_id` it was given on; the author and head from the pull request.
  */
@@ -24,11 +26,18 @@ export function githubApprovals(options: GithubApprovalsOptions): ApprovalsReade
     auth: options.token,
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: 'aiprov',
+    // Each call is cut off after the timeout (a signal passed per call does not survive Octokit's option merging).
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? FORGE_TIMEOUT_MS) }) },
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   });
-  const where = `GitHub ${options.owner}/${options.repo}#${options.number}`;
-  const request = (): { signal: AbortSignal } => ({ signal: AbortSignal.timeout(options.timeoutMs ?? FORGE_TIMEOUT_MS) });
-  const base = { owner: options.owner, repo: options.repo, pull_number: options.number };
+  const where = `GitHub ${options.owner}/${options.repo}${options.number !== undefined ? `#${options.number}` : `@${(options.commit ?? '').slice(0, 12)}`}`;
+  const repo = { owner: options.owner, repo: options.repo };
+  // A push names no pull request: the forge's own record of which one brought the commit in.
+  const pullNumber = async (): Promise<number | undefined> => {
+    if (options.number !== undefined) return options.number;
+    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: options.commit ?? '' });
+    return (data.find((p) => p.merged_at !== null) ?? data[0])?.number;
+  };
   return {
     forge: 'github',
     where,
@@ -36,8 +45,11 @@ export function githubApprovals(options: GithubApprovalsOptions): ApprovalsReade
       forgeCall(
         where,
         async () => {
-          const { data: pr } = await octokit.rest.pulls.get({ ...base, request: request() });
-          const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...base, per_page: 100, request: request() });
+          const number = await pullNumber();
+          if (number === undefined) return { where, author: '', head: options.commit ?? '', approvals: [], rule: 'no pull request brought this commit in' };
+          const base = { ...repo, pull_number: number };
+          const { data: pr } = await octokit.rest.pulls.get({ ...base });
+          const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...base, per_page: 100 });
           const latest = new Map<string, (typeof reviews)[number]>();
           for (const r of reviews) if (r.user && DECISIVE.has(r.state)) latest.set(r.user.login.toLowerCase(), r);
           const approvals: ApprovalRecord[] = [];
@@ -51,7 +63,13 @@ export function githubApprovals(options: GithubApprovalsOptions): ApprovalsReade
               ...(r.commit_id ? { commit: r.commit_id } : {}),
             });
           }
-          return { where, author: pr.user.login, head: pr.head.sha, approvals, rule: "each approval counts for the commit it was given on (GitHub's commit_id)" };
+          return {
+            where,
+            author: pr.user.login,
+            head: pr.head.sha,
+            approvals,
+            rule: "each approval counts for the commit it was given on (GitHub's commit_id)",
+          };
         },
         READ_REVIEWS,
       ),
@@ -61,7 +79,7 @@ export function githubApprovals(options: GithubApprovalsOptions): ApprovalsReade
         async () => {
           const [org = '', slug = ''] = team.split('/');
           try {
-            const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login, request: request() });
+            const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
             return data.state === 'active';
           } catch (error) {
             // 404: not a member (or no such team, which the config names: either way, not this reviewer's).

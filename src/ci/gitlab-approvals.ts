@@ -8,7 +8,9 @@ export interface GitlabApprovalsOptions {
   /** A job token (CI_JOB_TOKEN) is sent as one, not as a private token. */
   jobToken?: boolean;
   project: string | number;
-  mergeRequest: number;
+  /** The merge request; when not known (a push), the one GitLab says merged `commit`. */
+  mergeRequest?: number;
+  commit?: string;
   timeoutMs?: number;
 }
 
@@ -28,7 +30,12 @@ export function gitlabApprovals(options: GitlabApprovalsOptions): ApprovalsReade
     ...(options.jobToken === true ? { jobToken: options.token } : { token: options.token }),
     queryTimeout: options.timeoutMs ?? FORGE_TIMEOUT_MS,
   });
-  const where = `GitLab ${String(options.project)}!${options.mergeRequest}`;
+  const where = `GitLab ${String(options.project)}${options.mergeRequest !== undefined ? `!${options.mergeRequest}` : `@${(options.commit ?? '').slice(0, 12)}`}`;
+  const iidOf = async (): Promise<number | undefined> => {
+    if (options.mergeRequest !== undefined) return options.mergeRequest;
+    const mrs = await api.Commits.allMergeRequests(options.project, options.commit ?? '');
+    return (mrs.find((m) => m.state === 'merged') ?? mrs[0])?.iid;
+  };
   const ids = new Map<string, number>();
   return {
     forge: 'gitlab',
@@ -37,8 +44,10 @@ export function gitlabApprovals(options: GitlabApprovalsOptions): ApprovalsReade
       forgeCall(
         where,
         async () => {
-          const mr = await api.MergeRequests.show(options.project, options.mergeRequest);
-          const state = await api.MergeRequestApprovals.showConfiguration(options.project, { mergerequestIId: options.mergeRequest });
+          const iid = await iidOf();
+          if (iid === undefined) return { where, author: '', head: options.commit ?? '', approvals: [], rule: 'no merge request brought this commit in' };
+          const mr = await api.MergeRequests.show(options.project, iid);
+          const state = await api.MergeRequestApprovals.showConfiguration(options.project, { mergerequestIId: iid });
           const project = await api.MergeRequestApprovals.showConfiguration(options.project);
           const resets = (project.reset_approvals_on_push as unknown) === true;
           const approvals = (state.approved_by ?? []).map(({ user }) => {

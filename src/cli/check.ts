@@ -29,7 +29,7 @@ export const registerCheck: Register = (program, exit, io) => {
     .option('--cache-dir <dir>', 'registry cache directory (default: the user cache)')
     .option('--no-record', `do not add the decision to ${CHECKS_REF} on the head commit`)
     .option('--forge <forge>', "read the pull request's approvals from github or gitlab when the base's review.forge names none")
-    .option('--pull-request <n>', 'the pull (merge) request whose approvals count (default: the CI run\'s)', positiveInteger)
+    .option('--pull-request <n>', "the pull (merge) request whose approvals count (default: the CI run's)", positiveInteger)
     .option('--forge-api <url>', 'the forge API (default: GITHUB_API_URL / CI_SERVER_URL, else github.com / gitlab.com)')
     .option('--trusted-root <file>', 'keyless review signers chain to this Sigstore trusted_root.json (default: the public-good root)')
     .option(
@@ -37,52 +37,47 @@ export const registerCheck: Register = (program, exit, io) => {
       'also write the report in FORMAT to FILE, whatever --format says (repeatable: --save json=check.json --save markdown=check.md)',
       collect,
     )
-    .action(
-      async (
-        flags: CheckFlags,
-        command: Command,
-      ) => {
-        const raw = command.optsWithGlobals<RawGlobals>();
-        if (raw.config !== undefined)
-          throw new UsageError("check reads the policy from the base revision's .aiprov.yml, not from a file given (a change must not choose its own gate)", {
-            field: 'config',
-          });
-        const options = readGlobals(raw, 'checkReport', 'check', io);
-        const saves = (flags.save ?? []).map((value) => savedCopy(value, io));
-        const githubBase = io.env.GITHUB_BASE_REF;
-        const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
-        if (base === undefined)
-          throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
-        const context = await contextFor(options, false);
-        const basePolicy = basePolicyReader(context.git);
-        const deps = {
-          ...(flags.offline === true ? { offline: true } : {}),
-          ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
-          ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
-        };
-        if (flags.forge !== undefined && flags.forge !== 'github' && flags.forge !== 'gitlab')
-          throw new UsageError(`--forge ${flags.forge}: expected github or gitlab`);
-        const run = await readForgeRun(io.env).catch(() => undefined);
-        const report = await checkChange({
-          context,
-          base,
-          head: flags.head,
-          policyAt: (sha) => basePolicy.policyAt(sha),
-          deps,
-          forgeFor: (forge) => forgeReader(forge, flags, run, io),
-          ...(flags.forge === 'github' || flags.forge === 'gitlab' ? { forge: flags.forge } : {}),
-          ...(flags.trustedRoot !== undefined ? { trustedRoot: (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root } : {}),
+    .action(async (flags: CheckFlags, command: Command) => {
+      const raw = command.optsWithGlobals<RawGlobals>();
+      if (raw.config !== undefined)
+        throw new UsageError("check reads the policy from the base revision's .aiprov.yml, not from a file given (a change must not choose its own gate)", {
+          field: 'config',
         });
-        await print(options, 'checkReport', report);
-        for (const save of saves) await print({ ...options, ...save }, 'checkReport', report);
-        if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
-        // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
-        const summary = io.env.GITHUB_STEP_SUMMARY;
-        if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
-        // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
-        exit(exitCodeFor(report.outcome), `could not decide: ${report.couldNotDecide ?? 'see the report'}`);
-      },
-    );
+      const options = readGlobals(raw, 'checkReport', 'check', io);
+      const saves = (flags.save ?? []).map((value) => savedCopy(value, io));
+      const githubBase = io.env.GITHUB_BASE_REF;
+      const base = flags.base ?? (githubBase !== undefined && githubBase !== '' ? `origin/${githubBase}` : undefined);
+      if (base === undefined)
+        throw new UsageError('give the revision the change goes into (--base origin/main); in a GitHub pull request it is taken from GITHUB_BASE_REF');
+      const context = await contextFor(options, false);
+      const basePolicy = basePolicyReader(context.git);
+      const deps = {
+        ...(flags.offline === true ? { offline: true } : {}),
+        ...(flags.allowUnknown === true ? { allowUnknown: true } : {}),
+        ...(flags.cacheDir !== undefined ? { cacheDir: resolvePath(io, flags.cacheDir) } : {}),
+      };
+      if (flags.forge !== undefined && flags.forge !== 'github' && flags.forge !== 'gitlab')
+        throw new UsageError(`--forge ${flags.forge}: expected github or gitlab`);
+      const run = await readForgeRun(io.env).catch(() => undefined);
+      const report = await checkChange({
+        context,
+        base,
+        head: flags.head,
+        policyAt: (sha) => basePolicy.policyAt(sha),
+        deps,
+        forgeFor: (forge) => forgeReader(forge, flags, run, io),
+        ...(flags.forge === 'github' || flags.forge === 'gitlab' ? { forge: flags.forge } : {}),
+        ...(flags.trustedRoot !== undefined ? { trustedRoot: (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root } : {}),
+      });
+      await print(options, 'checkReport', report);
+      for (const save of saves) await print({ ...options, ...save }, 'checkReport', report);
+      if (flags.record) await recordCheck(context.git, checkRecord(report, context.clock.now()));
+      // In GitHub Actions, the job summary gets the markdown whatever --format says (appended: other steps write there too).
+      const summary = io.env.GITHUB_STEP_SUMMARY;
+      if (summary !== undefined && summary !== '' && basePolicy.stepSummary) await appendFile(resolvePath(io, summary), renderCheckMarkdown(report));
+      // A change that fails, fails; one that holds names nobody could check is undecided, even when it also waits for a review.
+      exit(exitCodeFor(report.outcome), `could not decide: ${report.couldNotDecide ?? 'see the report'}`);
+    });
 };
 
 interface CheckFlags {
@@ -102,12 +97,20 @@ interface CheckFlags {
 /** The pull request's approvals on `forge`: the one named, else the CI run's; none known is said, not a failure. */
 function forgeReader(forge: 'github' | 'gitlab', flags: CheckFlags, run: ForgeRun | undefined, io: CliIo): ForgeApprovals | { notConsulted: string } {
   const number = flags.pullRequest ?? (run?.forge === forge ? run.change?.number : undefined);
-  if (number === undefined)
+  // A push in CI: the forge says which pull request brought the pushed commit in.
+  const pushed = run?.forge === forge ? run.push?.after : undefined;
+  const change = number !== undefined ? { number } : pushed !== undefined && pushed !== '' ? { commit: pushed } : undefined;
+  if (change === undefined)
     return { notConsulted: `${forge} approvals not consulted: no ${forge === 'github' ? 'pull' : 'merge'} request is known here (give --pull-request N)` };
   try {
-    return approvalsFor(forge, number, io.env, flags.forgeApi !== undefined ? { apiUrl: flags.forgeApi } : {});
+    return approvalsFor(forge, change, io.env, flags.forgeApi !== undefined ? { apiUrl: flags.forgeApi } : {});
   } catch (error) {
-    if (error instanceof ForgeError) return unreadableApprovals(forge, `${forge === 'github' ? 'GitHub' : 'GitLab'} #${number}`, error);
+    if (error instanceof ForgeError)
+      return unreadableApprovals(
+        forge,
+        `${forge === 'github' ? 'GitHub' : 'GitLab'} ${'number' in change ? `#${change.number}` : change.commit.slice(0, 12)}`,
+        error,
+      );
     throw error;
   }
 }

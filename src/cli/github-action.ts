@@ -42,7 +42,9 @@ export async function runGithubAction(given: CliIo = processIo()): Promise<numbe
   await Promise.all([rm(files.json, { force: true }), rm(files.markdown, { force: true })]);
   const argv = [...inputs.command, ...inputs.args, ...(isCheck ? checkArguments(inputs.args, run, files) : [])];
   core.info(`aiprov ${argv.map((a) => JSON.stringify(a)).join(' ')}`);
-  const code = await main(argv, io);
+  // The check reads the pull request's approvals with the action's token (pull-requests: read).
+  const checkIo = inputs.token !== '' ? { ...io, env: { ...io.env, AIPROV_GITHUB_TOKEN: inputs.token } } : io;
+  const code = await main(argv, checkIo);
   core.setOutput('exit-code', String(code));
   if (!isCheck) return finish(code, inputs.command);
 

@@ -226,12 +226,19 @@ const REVIEWER = { name: 'Riley Reviewer', email: 'riley@example.com' };
 async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys: KeyPairKeyObjectResult, cacheDir: string): Promise<DemoGate> {
   const base = await context.git.resolveCommit('main');
   const head = await context.git.resolveCommit(PULL_REQUEST_REF);
+  // The reviewer's own key, trusted for reviews only (not for authorship or audits): the policy a team would commit as review.signers.
+  const reviewerKeys = generateKeyPairSync('ed25519');
+  const reviewerPem = reviewerKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const run = async (): Promise<CheckReport> =>
     checkChange({
       context,
       base,
       head,
-      policyAt: () => Promise.resolve({ source: 'the defaults (the sample has no .aiprov.yml)' }),
+      policyAt: () =>
+        Promise.resolve({
+          review: { signers: [{ email: REVIEWER.email, key: reviewerPem }] },
+          source: "the demo's policy (review.signers: Riley's review key)",
+        }),
       deps: { registries: { npm: demoRegistry }, cacheDir },
     });
   const summary = (r: CheckReport): DemoGate['before'] => ({
@@ -250,17 +257,22 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
     paths: scope,
     comment: 'The support bypass is intended for the demo; approved.',
     now: context.clock.now(),
-    privateKey: keys.privateKey,
+    privateKey: reviewerKeys.privateKey,
   });
   const after = await run();
   await recordCheck(context.git, checkRecord(after, context.clock.now()));
   // As `aiprov verify --from-notes --key PUB --type …` does it (verify/verify.ts): the notes are a pool, one trusted attestation is enough.
   const now = context.clock.now();
-  const fromNotes = async (commit: string, predicateType: string, policy?: ContentPolicy): Promise<{ verified: boolean; detail: string }> => {
+  const fromNotes = async (
+    commit: string,
+    predicateType: string,
+    trusted: KeyObject,
+    policy?: ContentPolicy,
+  ): Promise<{ verified: boolean; detail: string }> => {
     const result = await verifyBundles({
       inputs: await readStoredBundles(context.git, commit),
       from: 'pool',
-      trust: { kind: 'keys', keys: [keys.publicKey] },
+      trust: { kind: 'keys', keys: [trusted] },
       predicateType,
       subject: { gitCommit: commit },
       subjectText: `commit ${commit}`,
@@ -271,9 +283,9 @@ async function gateStory(context: Awaited<ReturnType<typeof openContext>>, keys:
     const c = result.bundles.flatMap((b) => b.verification.checks).find((x) => x.result === 'failed');
     return { verified: result.outcome === 'pass', detail: c ? `${c.name}: ${c.detail}` : (result.problems[0] ?? 'every check passed') };
   };
-  const review = await fromNotes(head, PREDICATE_TYPES.review);
+  const review = await fromNotes(head, PREDICATE_TYPES.review, reviewerKeys.publicKey);
   // No policy given: the built-in one, which refuses hallucinated and malicious names (verification fails closed).
-  const deps = await fromNotes(await context.git.resolveCommit('HEAD'), PREDICATE_TYPES.deps);
+  const deps = await fromNotes(await context.git.resolveCommit('HEAD'), PREDICATE_TYPES.deps, keys.publicKey);
   return {
     pullRequest: PULL_REQUEST_REF.replace('refs/heads/', ''),
     head,

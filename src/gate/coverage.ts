@@ -32,7 +32,7 @@ const REVIEW_KEYS = new Set(['reviewed-by']);
 
 /** Why a review is a claim: nothing ties it to the person named. */
 export const CLAIM = {
-  trailer: 'claimed, not counted: the commit is not signed by a key the base\'s review.allowedSigners lists for this address',
+  trailer: "claimed, not counted: the commit is not signed by a key the base's review.allowedSigners lists for this address",
   note: 'claimed, not counted: an unsigned note (anyone who can push notes can write one); a review counts when signed by a key in review.signers',
 } as const;
 
@@ -43,7 +43,11 @@ export const CLAIM = {
  * identity an agent signature matches never counts (an agent cannot review
  * itself, nor another agent's work), nor does a malformed one.
  */
-export function reviewsOf(commits: readonly CommitRecord[], analyser: AnalyserFactory, signers: ReadonlyMap<string, { principal: string }> = new Map()): Review[] {
+export function reviewsOf(
+  commits: readonly CommitRecord[],
+  analyser: AnalyserFactory,
+  signers: ReadonlyMap<string, { principal: string }> = new Map(),
+): Review[] {
   const out: Review[] = [];
   for (const c of commits) {
     const trailers = parseMessage(c.message).trailers.filter((t) => REVIEW_KEYS.has(t.keyLower));

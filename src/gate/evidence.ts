@@ -55,7 +55,14 @@ export async function gatherReviews(options: ReviewEvidenceOptions): Promise<Rev
       ? await git.commitSigners(withTrailers, await baseFile(git, options.base, review.allowedSigners, `${options.source}: review.allowedSigners`))
       : new Map();
   const signed = await signedReviews(options);
-  const noted = notedReviews(await readReviews(git, commits.map((c) => c.sha), options.warnings), analyser).filter(
+  const noted = notedReviews(
+    await readReviews(
+      git,
+      commits.map((c) => c.sha),
+      options.warnings,
+    ),
+    analyser,
+  ).filter(
     // The note `aiprov review --key` writes beside its signed copy is not shown again as a claim.
     (n) => !signed.some((s) => s.rejected === undefined && s.commit === n.commit && s.reviewer === n.reviewer),
   );
@@ -116,7 +123,13 @@ async function signedReviews(options: ReviewEvidenceOptions): Promise<Review[]> 
       if (claimedPredicateType(bundle.json) !== PREDICATE_TYPES.review) continue;
       let found: { email: string; predicate: unknown } | undefined;
       for (const t of trusts) {
-        const v = await verifyAttestation({ bundle: bundle.json, trust: t.trust, predicateType: PREDICATE_TYPES.review, subject: { gitCommit: c.sha }, now: options.now });
+        const v = await verifyAttestation({
+          bundle: bundle.json,
+          trust: t.trust,
+          predicateType: PREDICATE_TYPES.review,
+          subject: { gitCommit: c.sha },
+          now: options.now,
+        });
         if (v.verified) {
           found = { email: t.email, predicate: v.statement?.predicate };
           break;
@@ -129,7 +142,8 @@ async function signedReviews(options: ReviewEvidenceOptions): Promise<Review[]> 
 }
 
 function signedReview(commit: string, found: { email: string; predicate: unknown } | undefined, analyser: AnalyserFactory, source: string): Review {
-  if (!found) return { commit, reviewer: source, via: 'signed-review', names: [], rejected: 'a review/v1 attestation no signer in review.signers signed: not counted' };
+  if (!found)
+    return { commit, reviewer: source, via: 'signed-review', names: [], rejected: 'a review/v1 attestation no signer in review.signers signed: not counted' };
   const problem = reviewProblem(found.predicate);
   if (problem !== null) return { commit, reviewer: found.email, via: 'signed-review', names: [found.email], rejected: `not a review/v1 (${problem})` };
   const p = found.predicate as ReviewPredicate;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,8 @@ beforeAll(async () => {
   dev = path.join(root, 'dev');
   initRepo(dev);
   await write(dev, 'src/auth/login.ts', LOGIN);
+  // The base's policy: the pull request's approvals on GitHub are what counts as a review.
+  await write(dev, '.aiprov.yml', 'review:\n  forge: github\n');
   git(dev, 'add', '-A');
   git(dev, 'commit', '-qm', 'Initial commit');
   git(dev, 'remote', 'add', 'origin', `file://${origin}`);
@@ -84,18 +86,28 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(mine[0]?.body).toContain('needs review');
     expect(first.outputs['comment-id']).toBe(String(mine[0]?.id));
 
-    // A person reviews the pull request's head and pushes the review: the next run fetches it and passes; the same comment is updated.
+    // A note claiming a review, pushed where CI fetches notes, is a claim: it does not pass the change.
     git(dev, 'checkout', '-q', 'feature');
     git(dev, 'config', 'user.name', 'Riley Reviewer');
     git(dev, 'config', 'user.email', 'riley@example.com');
     expect((await runCli(['review', '--repo', dev, '--commit', prHead, '--decision', 'approve', '--quiet'])).code).toBe(0);
     git(dev, 'push', '-q', 'origin', 'refs/notes/aiprov-reviews');
+    const claimed = await runAction({ workspace: await checkout('feature'), temp: await tempDir(), event: PR_EVENT, inputs: {}, env: api() });
+    expect([claimed.code, claimed.outputs.outcome], claimed.stdout).toEqual([1, 'needs-review']);
+    // A person approves the pull request's head on GitHub: the next run reads the approval with the workflow's token and passes; the same comment is updated.
+    server.pull.author = 'sam-dev';
+    server.pull.head = prHead;
+    server.pull.reviews = [{ login: 'riley', id: 11, state: 'APPROVED', commit: prHead }];
     const second = await runAction({ workspace: await checkout('feature'), temp: await tempDir(), event: PR_EVENT, inputs: {}, env: api() });
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.outputs).toMatchObject({ 'exit-code': '0', 'outcome': 'pass', 'waiting': '0' });
     expect(second.stdout).toMatch(/fetched the base main; the whole history; refs\/notes\/aiprov-reviews/);
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    expect(server.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([`/repos/acme/app/issues/comments/${mine[0]?.id}`]);
+    expect(server.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([
+      `/repos/acme/app/issues/comments/${mine[0]?.id}`,
+      `/repos/acme/app/issues/comments/${mine[0]?.id}`,
+    ]);
+    expect(server.requests.some((r) => r.path.startsWith('/repos/acme/app/pulls/7/reviews') && r.authorization === 'token ghs_workflow_token')).toBe(true);
     expect(server.comments.find((c) => c.user === 'github-actions[bot]')?.body).toContain('pass');
     expect(server.comments.find((c) => c.id === 1)?.body).toBe(`${COMMENT_MARKER}\nfake: ✅ pass`);
   });
@@ -132,7 +144,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
   });
 
   it("a refused comment (a fork's read-only token) is a warning: the gate's verdict and exit code stand", async () => {
-    server.refuseWith(403);
+    server.refuseWith(403, ['POST', 'PATCH']);
     try {
       const run = await runAction({ workspace: await checkout('feature'), temp: await tempDir(), event: PR_EVENT, inputs: {}, env: api() });
       expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -153,6 +165,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
       workspace: await checkout('main'),
       temp: await tempDir(),
       event,
+      // A push names no pull request: GitHub's record of the one that brought the commit in gives its approvals.
       inputs: {},
       env: { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/app' },
     });
@@ -161,6 +174,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
     const note = execFileSync('git', ['--git-dir', origin, 'notes', '--ref=aiprov-checks', 'show', after], { encoding: 'utf8' });
     expect(note).toContain(`"head":"${after}"`);
     expect(note).toContain('"decision":"pass"');
+    expect(server.requests.some((r) => r.path === `/repos/acme/app/commits/${after}/pulls`)).toBe(true);
     // The dashboard reads it: a clone that fetched the notes has a gate section with this decision.
     const clone = path.join(await tempDir(), 'clone');
     execFileSync('git', ['clone', '--quiet', `file://${origin}`, clone]);
@@ -191,6 +205,7 @@ describe('the GitHub Action under @github/local-action', () => {
       `GITHUB_EVENT_PATH=${event}`,
       'GITHUB_BASE_REF=main',
       'GITHUB_REPOSITORY=acme/app',
+      `GITHUB_API_URL=${server.url}`,
       `GITHUB_WORKSPACE=${await checkout('feature2')}`,
       `RUNNER_TEMP=${temp}`,
     ];
@@ -198,7 +213,17 @@ describe('the GitHub Action under @github/local-action', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const bin = path.join(root, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
     // local-action exits with the action's exit code (1 here: waiting for review); its outputs are printed either way.
-    const ran = spawnSync(process.execPath, [bin, 'run', root, 'action/main.js', path.join(temp, '.env')], { cwd: root, encoding: 'utf8' });
+    // Started without blocking: the forge's API answering it is this process's server.
+    const ran = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'run', root, 'action/main.js', path.join(temp, '.env')], { cwd: root });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => {
+        resolve({ status, stdout, stderr });
+      });
+    });
     const out = ran.stdout;
     expect(ran.status, out + ran.stderr).toBe(1);
     const outputs: Record<string, string> = Object.fromEntries([...out.matchAll(/^::set-output name=([a-z-]+)::(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));

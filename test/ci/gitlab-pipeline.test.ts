@@ -39,6 +39,8 @@ beforeAll(async () => {
   cpSync(path.join(ROOT, 'examples', 'gitlab', '.gitlab-ci.yml'), path.join(dev, '.gitlab-ci.yml'));
   mkdirSync(path.join(dev, 'src', 'auth'), { recursive: true });
   writeFileSync(path.join(dev, 'src', 'auth', 'login.ts'), 'export const login = (user: string) => user.length > 0;\n');
+  // The base's policy: the merge request's approvals on GitLab are what counts as a review.
+  writeFileSync(path.join(dev, '.aiprov.yml'), 'review:\n  forge: gitlab\n');
   git(dev, 'add', '-A');
   git(dev, 'commit', '-qm', 'Initial commit');
   git(dev, 'remote', 'add', 'origin', `file://${origin}`);
@@ -97,7 +99,7 @@ const MR = (): Record<string, string> => ({
 });
 
 describe('the GitLab pipeline, run by gitlab-ci-local', () => {
-  it('aiprov-check: holds an unreviewed AI change with a note on the merge request, then passes once the review is pushed, updating the same note', async () => {
+  it('aiprov-check: holds an unreviewed AI change with a note on the merge request, then passes once a person approves it on GitLab, updating the same note', async () => {
     const held = await pipeline('feature', 'aiprov-check', MR());
     expect(held.status, held.out).not.toBe(0);
     expect(held.out).toMatch(/aiprov: comment created on 123!4/);
@@ -105,10 +107,15 @@ describe('the GitLab pipeline, run by gitlab-ci-local', () => {
     expect(server.comments[0]?.body).toMatch(new RegExp(`^${COMMENT_MARKER}\\n### aiprov check: 🟡 needs review`));
     expect(new Set(server.requests.map((r) => r.privateToken))).toEqual(new Set(['glpat-test']));
 
+    // A review note pushed where the pipeline fetches notes is a claim: still held.
     git(dev, 'config', 'user.name', 'Riley Reviewer');
     git(dev, 'config', 'user.email', 'riley@example.com');
     expect((await runCli(['review', '--repo', dev, '--commit', prHead, '--decision', 'approve', '--quiet'])).code).toBe(0);
     git(dev, 'push', '-q', 'origin', 'refs/notes/aiprov-reviews');
+    expect((await pipeline('feature', 'aiprov-check', MR())).status).not.toBe(0);
+    server.pull.author = 'sam-dev';
+    server.pull.head = prHead;
+    server.pull.reviews = [{ login: 'riley', id: 21 }];
     const passed = await pipeline('feature', 'aiprov-check', MR());
     expect(passed.status, passed.out).toBe(0);
     expect(passed.out).toMatch(/aiprov: comment updated on 123!4/);
@@ -128,6 +135,9 @@ describe('the GitLab pipeline, run by gitlab-ci-local', () => {
       CI_COMMIT_BEFORE_SHA: mainBefore,
       CI_COMMIT_SHA: after,
       AIPROV_NOTES_REMOTE: `file://${origin}`,
+      CI_SERVER_URL: server.url,
+      CI_PROJECT_ID: '123',
+      AIPROV_GITLAB_TOKEN: 'glpat-test',
     });
     expect(run.status, run.out).toBe(0);
     const note = execFileSync('git', ['--git-dir', origin, 'notes', '--ref=aiprov-checks', 'show', after], { encoding: 'utf8' });

@@ -10,6 +10,7 @@ import { validateAgainst } from '../../src/kernel/schemas.js';
 import { parseConfig } from '../../src/config/load.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
+import { CLAIM } from '../../src/gate/coverage.js';
 
 const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
 const SAM = { name: 'Sam Dev', email: 'sam@example.com' };
@@ -119,13 +120,14 @@ describe('aiprov check: the review gate on a change', () => {
     expect(table.stdout).toMatch(/NEEDS REVIEW\n[\s\S]*\nWAITING {3}high {5}auth {21}src\/auth\/login\.ts:1-3 {2}by claude-code\n/);
   });
 
-  it('a Reviewed-by from a person counts; one from an agent, or from whoever drove the agent, does not', async () => {
-    const reviewed = await branch('ai-auth-reviewed', [
+  it('an unsigned Reviewed-by is a claim: shown, never counted; one from an agent, or from whoever drove the agent, is refused outright', async () => {
+    const claimed = await branch('ai-auth-reviewed', [
       [AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`],
       [{}, 'Review\n\nReviewed-by: Riley Reviewer <riley@example.com>', { name: 'Riley Reviewer', email: 'riley@example.com' }],
     ]);
-    const ok = await check(reviewed);
-    expect([ok.code, ok.report.decision, ok.report.hunks[0]?.reviewedBy]).toEqual([0, 'pass', ['Riley Reviewer <riley@example.com>']]);
+    const claim = await check(claimed);
+    expect([claim.code, claim.report.decision, claim.report.hunks[0]?.reviewedBy]).toEqual([1, 'needs-review', []]);
+    expect(claim.report.reviews).toEqual([expect.objectContaining({ reviewer: 'Riley Reviewer <riley@example.com>', rejected: CLAIM.trailer })]);
     const byAgent = await branch('ai-auth-self', [
       [AUTH_CHANGE, `Let users log in with a password\n\nReviewed-by: Claude <noreply@anthropic.com>\n${CLAUDE}\n`],
     ]);
@@ -268,44 +270,26 @@ describe('aiprov check: the review gate on a change', () => {
     expect((await review(['--decision', 'approve', '--quiet'])).code).toBe(0);
     const agentReview = await check(head);
     expect(agentReview.report.decision).toBe('needs-review');
-    expect(agentReview.report.reviews.map((r) => r.rejected)).toEqual([
-      `by an author of the work it covers (wrote ${head.slice(0, 12)}): another person must review it`,
-      'decision: rejected',
-      undefined,
-      'an agent (claude-code) cannot review',
-    ]);
+    // Unsigned notes are claims whoever wrote them: none counts, each says why.
+    expect(agentReview.report.reviews.map((r) => r.rejected)).toEqual([CLAIM.note, 'decision: rejected', CLAIM.note, 'an agent (claude-code) cannot review']);
     as('Riley Reviewer', 'riley@example.com');
     const dir = await tempDir();
     const env = { AIPROV_PASSWORD: 'reviewer-secret' };
     expect((await runCli(['keygen', '--prefix', path.join(dir, 'riley')], { env })).code).toBe(0);
     expect((await review(['--decision', 'approve', '--scope', 'src/auth/**', '--key', path.join(dir, 'riley.key'), '--quiet'], env)).code).toBe(0);
-    const ok = await check(head);
-    expect([ok.code, ok.report.decision, ok.report.hunks[0]?.reviewedBy]).toEqual([0, 'pass', ['Riley Reviewer <riley@example.com>']]);
+    // Signed, but this base names no review signers: still a claim to the gate (test/gate/review-evidence.test.ts has the base that trusts it).
+    const signedUntrusted = await check(head);
+    expect(signedUntrusted.report.decision).toBe('needs-review');
     // The signed review verifies as review/v1 from the notes.
     expect((await runCli(['verify', '--repo', repo, '--commit', head, '--from-notes', '--type', 'review', '--key', path.join(dir, 'riley.pub')])).code).toBe(0);
     expect((await review(['--decision', 'maybe'])).code).toBe(2);
   });
 
-  it("review.require names who may review what (people and teams, negated paths): another person's approval does not meet it", async () => {
-    const own = await repoWithPolicy(
-      'review:\n  teams:\n    security: [sec@example.com]\n  require:\n    - paths: ["src/auth/**", "!src/auth/fixtures/**"]\n      reviewers: [team:security, carol@example.com]\n',
-      'change',
-    );
-    await commit(own, AUTH_CHANGE, `Let users log in with a password\n\n${CLAUDE}\n`);
-    await commit(own, {}, 'Review\n\nReviewed-by: Riley Reviewer <riley@example.com>', { name: 'Riley Reviewer', email: 'riley@example.com' });
-    const run = (head: string) =>
-      runCli(['check', '--repo', own, '--base', 'main', '--head', head, '--format', 'json', '--no-record']).then(
-        (r) => JSON.parse(r.stdout) as Report & { hunks: { reviewers?: string[] }[] },
-      );
-    const notMet = await run('change');
-    expect(notMet.decision).toBe('needs-review');
-    expect(notMet.hunks[0]).toMatchObject({ rule: 'auth', reviewedBy: [], reviewers: ['team:security', 'carol@example.com'] });
-    await commit(own, {}, 'Security review\n\nReviewed-by: Sec Team <sec@example.com>', { name: 'Sec Team', email: 'sec@example.com' });
-    const met = await run('change');
-    expect([met.decision, met.hunks[0]?.reviewedBy]).toEqual(['pass', ['Sec Team <sec@example.com>']]);
+  it('review.require naming a team review.teams does not define is an error naming it', () => {
     expect(() => parseConfig('review:\n  require:\n    - { paths: [src/**], reviewers: [team:nobody] }\n', '.aiprov.yml')).toThrow(
       /^\.aiprov\.yml: review\.require\[0\]: no team 'nobody'/,
     );
+    expect(() => parseConfig('review:\n  forge: bitbucket\n', '.aiprov.yml')).toThrow(/^\.aiprov\.yml/);
   });
 
   it("an in-house agent named in the base's .aiprov.yml signatures counts as an agent in the change", async () => {
