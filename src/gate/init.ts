@@ -36,11 +36,17 @@ risk:
   #     content: ['\\\\bstripe\\\\.charges\\\\.create\\\\(']
   rules: []
 
-# Which tiers need a recorded human review when an agent wrote the change
-# (a Reviewed-by: trailer from someone who did not drive the agent, or
-# aiprov review). Lower tiers are reported, not blocked.
+# Which tiers need a human review when an agent wrote the change. Lower tiers
+# are reported, not blocked. Only authenticated reviews count (an unsigned
+# Reviewed-by: trailer or review note is a claim, shown and never counted):
+# the forge's approvals, review/v1 signed by a listed signer (aiprov review
+# --key), or Reviewed-by: on a commit signed by the person it names.
 review:
   escalate: [critical, high]
+  # forge: github                      # or gitlab: the pull request's approvals count
+  # signers:                           # keys trusted for reviews only
+  #   - { email: riley@example.com, key: .aiprov/riley.pub }
+  # allowedSigners: .aiprov/allowed_signers   # SSH: riley@example.com namespaces="git" ssh-ed25519 AAAA...
 
 # Dependency audit (aiprov deps audit, and the names a change introduces in
 # aiprov check): findings at or above failOn fail.
