@@ -51,6 +51,15 @@ export function renderCheckMarkdown(report: CheckReport): string {
       '',
       ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`),
     );
+  const claims = report.reviews.filter((r) => r.rejected !== undefined);
+  if (claims.length > 0)
+    out.push(
+      '',
+      '#### Reviews that do not count',
+      '',
+      ...claims.slice(0, maxHunks).map((r) => `- ${cell(r.reviewer)} (${r.via}, on \`${r.commit.slice(0, 12)}\`): ${cell(r.rejected ?? '')}`),
+      ...(claims.length > maxHunks ? [`- …and ${claims.length - maxHunks} more (the JSON report lists all of them).`] : []),
+    );
   if (report.dependencies.failing.length > 0)
     out.push(
       '',

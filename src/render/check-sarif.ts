@@ -12,7 +12,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 function ruleHelp(rule: RiskRule): string {
   const c = rule.controls;
   const line = (label: string, ids: string[]): string => (ids.length > 0 ? `- ${label}: ${ids.join('; ')}\n` : '');
-  return `${rule.rationale}\n\nAI-written changes under this rule need a recorded human review before the gate passes them (a Reviewed-by: trailer from a person who did not drive the agent, or aiprov review).\n\nControls:\n${line('NIST SSDF', c.ssdf)}${line('OWASP ASVS 5.0', c.asvs)}${line('SLSA', c.slsa)}${line('SOC 2', c.soc2)}${line('ISO/IEC 27001:2022 Annex A', c.iso27001)}${line('CoSAI risk map', c.cosai)}${line('OWASP AISVS appendix C', c.aisvs)}${line('Project CodeGuard (the rule that should have guided the agent)', c.codeguard)}`;
+  return `${rule.rationale}\n\nAI-written changes under this rule need an authenticated human review before the gate passes them (the forge's approval of the head, a review/v1 signed by a signer the base's review.signers lists, or a Reviewed-by: on a commit signed by the person it names; an unsigned trailer or note is a claim and does not count), by someone who did not drive the agent.\n\nControls:\n${line('NIST SSDF', c.ssdf)}${line('OWASP ASVS 5.0', c.asvs)}${line('SLSA', c.slsa)}${line('SOC 2', c.soc2)}${line('ISO/IEC 27001:2022 Annex A', c.iso27001)}${line('CoSAI risk map', c.cosai)}${line('OWASP AISVS appendix C', c.aisvs)}${line('Project CodeGuard (the rule that should have guided the agent)', c.codeguard)}`;
 }
 
 /**
@@ -33,7 +33,7 @@ export function renderCheckSarif(report: CheckReport): Log {
     defaultConfiguration: { level: report.escalate.includes(r.tier) ? 'error' : 'warning' },
     properties: { 'security-severity': SECURITY_SEVERITY[r.tier], 'tags': ['security', 'ai-generated-code', `tier-${r.tier}`], 'controls': r.controls },
   }));
-  const results = [...report.hunks.map((h) => hunkResult(h, rules)), ...findingResults(report, rules)];
+  const results = [...report.hunks.map((h) => hunkResult(h, rules, claimsSaid(report))), ...findingResults(report, rules)];
   // Most severe first, so that a truncation leaves out the least severe.
   const order = { error: 0, warning: 1, note: 2, none: 3 } as const;
   results.sort((a, b) => order[a.level ?? 'warning'] - order[b.level ?? 'warning']);
@@ -65,15 +65,23 @@ export function renderCheckSarif(report: CheckReport): Log {
   };
 }
 
+/** The reviews that do not count, said beside a waiting hunk (a claim shown, so nobody takes it for an approval that was lost). */
+export function claimsSaid(report: Pick<CheckReport, 'reviews'>): string {
+  const rejected = report.reviews.filter((r) => r.rejected !== undefined);
+  if (rejected.length === 0) return '';
+  const shown = rejected.slice(0, 3).map((r) => `${r.reviewer}: ${r.rejected ?? ''}`);
+  return ` (not counted: ${shown.join('; ')}${rejected.length > 3 ? `; and ${rejected.length - 3} more` : ''})`;
+}
+
 /** A hunk under a risk rule: an error while it waits for review, a note once reviewed, a warning when its tier is not escalated. */
-function hunkResult(h: CheckReport['hunks'][number], rules: readonly ReportingDescriptor[]): Result {
+function hunkResult(h: CheckReport['hunks'][number], rules: readonly ReportingDescriptor[], claims: string): Result {
   const ruleIndex = rules.findIndex((r) => r.id === `risk/${h.rule}`);
   const who = h.agents.length > 0 ? `AI-written (${h.agents.join(', ')})` : 'Changed';
   const state = !h.escalated
     ? 'under a rule the policy does not escalate'
     : h.reviewedBy.length > 0
       ? `reviewed by ${h.reviewedBy.join(', ')}`
-      : 'without a human review';
+      : `without a human review${claims}`;
   return {
     ruleId: `risk/${h.rule}`,
     ...(ruleIndex !== -1 ? { ruleIndex } : {}),

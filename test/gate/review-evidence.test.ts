@@ -97,6 +97,14 @@ describe('signed commits: Reviewed-by counts on a commit signed by the person it
     // The text output says it is a claim.
     const text = await runCli(['check', '--repo', dir, '--base', 'main', '--head', 'change', '--no-record']);
     expect(text.stdout).toContain(`Riley Reviewer <riley@example.com>: ${CLAIM.trailer}`);
+    // So do the comment's markdown and the SARIF result of the waiting hunk.
+    const markdown = await runCli(['check', '--repo', dir, '--base', 'main', '--head', 'change', '--no-record', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('#### Reviews that do not count\n\n- Riley Reviewer \\<riley@example.com\\> (trailer, on `');
+    expect(markdown.stdout).toContain(`: ${CLAIM.trailer}`);
+    const sarif = await runCli(['check', '--repo', dir, '--base', 'main', '--head', 'change', '--no-record', '--format', 'sarif']);
+    const result = (JSON.parse(sarif.stdout) as { runs: { results: { level: string; message: { text: string } }[] }[] }).runs[0]?.results[0];
+    expect(result?.level).toBe('error');
+    expect(result?.message.text).toContain(`without a human review (not counted: Riley Reviewer <riley@example.com>: ${CLAIM.trailer})`);
 
     git(dir, 'reset', '-q', '--hard', 'HEAD~1');
     await commit(dir, {}, `Review\n\nReviewed-by: ${SEC.name} <${SEC.email}>`, RILEY, 'riley');
