@@ -1,5 +1,6 @@
 import { exceedsDepth, JSON_DEPTH_LIMIT } from '../kernel/json-depth.js';
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readPrivateKey, readPublicKey } from '../attest/keys.js';
@@ -37,6 +38,9 @@ interface VerifyFlags {
   certificateIdentity?: string;
   certificateIdentityRegexp?: string;
   certificateOidcIssuer?: string;
+  reviewKey?: string[];
+  reviewIdentity?: string;
+  reviewOidcIssuer?: string;
   trustedRoot?: string;
   policy?: string;
   maxAge?: string;
@@ -81,6 +85,35 @@ async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
   return { kind: 'certificate', root, identity: { subject, issuer: flags.certificateOidcIssuer } };
 }
 
+/**
+ * Who may sign the review a policy requires: `--review-key`, `--review-identity`
+ * with `--review-oidc-issuer`, and the policy's `review.signers`; never the
+ * keys or identity trusted for the attestation itself.
+ */
+async function readReviewTrust(io: CliIo, flags: VerifyFlags, policy: ContentPolicy | undefined): Promise<Trust[]> {
+  const out: Trust[] = [];
+  const keys = await Promise.all((flags.reviewKey ?? []).map((k) => readPublicKey(resolvePath(io, k))));
+  if (keys.length > 0) out.push({ kind: 'keys', keys });
+  if ((flags.reviewIdentity === undefined) !== (flags.reviewOidcIssuer === undefined))
+    throw new UsageError('give --review-identity and --review-oidc-issuer together (the same identity from another issuer is someone else)', {
+      field: flags.reviewIdentity === undefined ? 'reviewIdentity' : 'reviewOidcIssuer',
+    });
+  const root = async (): Promise<TrustedRoot> =>
+    flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : publicGoodRoot().root;
+  if (flags.reviewIdentity !== undefined && flags.reviewOidcIssuer !== undefined)
+    out.push({ kind: 'certificate', root: await root(), identity: { subject: { exact: flags.reviewIdentity }, issuer: flags.reviewOidcIssuer } });
+  for (const [i, signer] of (policy?.review?.signers ?? []).entries()) {
+    if ('key' in signer) {
+      try {
+        out.push({ kind: 'keys', keys: [createPublicKey({ key: signer.key, format: 'pem' })] });
+      } catch {
+        throw new PolicyError('POLICY_INVALID', `policy review.signers[${i}].key is not a PEM public key`);
+      }
+    } else out.push({ kind: 'certificate', root: await root(), identity: { subject: { exact: signer.identity }, issuer: signer.issuer } });
+  }
+  return out;
+}
+
 async function readBundleFile(io: CliIo, file: string): Promise<BundleInput> {
   const read = await readRegularFile(resolvePath(io, file), BUNDLE_CAP);
   if (!read.ok) throw new UsageError(read.problem, { field: 'bundle', value: file });
@@ -109,6 +142,9 @@ export const registerVerify: Register = (program, exit, io) => {
       .option('--certificate-identity-regexp <re>', 'keyless: a regular expression the whole identity must match (anchored for you)')
       .option('--certificate-oidc-issuer <url>', 'keyless: the exact OIDC issuer (required with an identity)')
       .option('--trusted-root <file>', 'a Sigstore trusted_root.json (default: the public-good root shipped with aiprov)')
+      .option('--review-key <file>', "a public key trusted to sign the review a policy requires (repeatable; the attestation's keys are not)", collect)
+      .option('--review-identity <id>', 'keyless: the exact identity a required review must be signed by')
+      .option('--review-oidc-issuer <url>', 'keyless: the OIDC issuer of --review-identity')
       .option('--policy <file>', 'content policy (YAML or JSON; schemas/verify-policy.schema.json)')
       .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
       .option('--vsa-output <file>', 'write a SLSA Verification Summary Attestation of this run')
@@ -125,10 +161,12 @@ export const registerVerify: Register = (program, exit, io) => {
     // Every argument is checked before a passphrase is asked for.
     const vsaKey =
       flags.vsaKey !== undefined ? await readPrivateKey(resolvePath(io, flags.vsaKey), await readPassphrase(io, `the key ${flags.vsaKey}`, false)) : undefined;
+    const reviewTrust = await readReviewTrust(io, flags, policy);
     const found = await readInputs(io, flags, context);
     const result = await verifyBundles({
       ...found,
       trust,
+      reviewTrust,
       predicateType: request.type,
       now,
       ...(request.maxAgeMs !== undefined ? { maxAgeMs: request.maxAgeMs } : {}),

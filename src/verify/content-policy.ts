@@ -16,7 +16,8 @@ import { validateAgainst } from '../kernel/schemas.js';
 export interface ContentPolicy {
   authorship?: { maxAiShare?: number; allowedAgents?: string[]; allowedModels?: string[] };
   deps?: { denyVerdicts?: Exclude<Verdict, 'ok'>[] };
-  review?: { required?: boolean };
+  /** A required review, and who may sign it (apart from the attestation's own signers). */
+  review?: { required?: boolean; signers?: ({ key: string } | { identity: string; issuer: string })[] };
 }
 
 const DEFAULT_DENY: Exclude<Verdict, 'ok'>[] = ['hallucinated', 'malicious'];

@@ -27,6 +27,12 @@ export interface VerifyOptions {
    */
   from: 'files' | 'pool';
   trust: Trust;
+  /**
+   * Who may sign the review a policy requires: trusted for reviews only,
+   * apart from `trust` (a key that signs authorship or audits is not a
+   * reviewer's). Required when the policy requires a review.
+   */
+  reviewTrust?: readonly Trust[];
   predicateType: string;
   subject: VerifySubject;
   /** How the subject is named to people: `commit …`, `image …`, `artifact sha256:…`. */
@@ -90,12 +96,34 @@ export async function verifyBundles(options: VerifyOptions): Promise<VerifyResul
       ...(options.policy ? { policy: options.policy } : {}),
     }).then((verification) => ({ ...input, verification }));
 
+  const reviewTrust = options.reviewTrust ?? [];
+  if (reviewRequired && reviewTrust.length === 0)
+    throw new PolicyError(
+      'TRUST_MATERIAL_MISSING',
+      "the policy requires a review, and nobody is trusted to sign one: give --review-key PUB, or --review-identity with --review-oidc-issuer, or list review.signers in the policy (the attestations' signers are not trusted for reviews)",
+    );
+  // A review verifies when one of the review signers signed it; the first that does is the one reported.
+  const checkReview = async (input: BundleInput): Promise<BundleResult> => {
+    let last: AttestationVerification | undefined;
+    for (const t of reviewTrust) {
+      last = await verifyAttestation({
+        bundle: input.json,
+        trust: t,
+        predicateType: reviewType,
+        subject,
+        now,
+        ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
+      });
+      if (last.verified) break;
+    }
+    return { ...input, verification: last ?? { verified: false, policyOnly: false, checks: [] } };
+  };
   const reviewInputs = reviewRequired ? inputs.filter((i) => claimedPredicateType(i.json) === reviewType) : [];
   const candidates = inputs.filter(
     (i) => !reviewInputs.includes(i) && (!pooled || claimedPredicateType(i.json) === predicateType || claimedPredicateType(i.json) === undefined),
   );
   const bundles = await Promise.all(candidates.map((i) => check(i, predicateType)));
-  const reviews = await Promise.all(reviewInputs.map((i) => check(i, reviewType)));
+  const reviews = await Promise.all(reviewInputs.map((i) => checkReview(i)));
   const { problems, failure } = judge(bundles, reviews, { pooled, reviewRequired, predicateType, where: options.where });
   return {
     outcome: problems.length === 0 ? 'pass' : 'fail',
@@ -145,7 +173,7 @@ function judge(
   }
   if (how.reviewRequired && approved.length === 0) {
     problems.push(
-      `the policy requires an approving review/v1 attestation from a trusted signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`,
+      `the policy requires an approving review/v1 attestation from a trusted review signer; ${reviews.length === 0 ? 'there is none' : `none of the ${reviews.length} present verifies and approves`}`,
     );
   }
   if (problems.length === 0) return { problems, failure: null };

@@ -213,9 +213,14 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     const own = await run([]);
     expect(own.code).toBe(0);
     expect(own.stderr).toMatch(/its verify policy is not used: the repository under verification would be choosing its own policy/);
-    const noReview = await run(['--policy', review]);
+    const noReview = await run(['--policy', review, '--review-key', path.join(dir, 'ci.pub')]);
     expect(noReview.code).toBe(1);
-    expect(noReview.stderr).toMatch(/requires an approving review\/v1 attestation from a trusted signer; there is none/);
+    expect(noReview.stderr).toMatch(/requires an approving review\/v1 attestation from a trusted review signer; there is none/);
+    // The review signers listed in the policy itself (the PEM, as a policy file stands alone).
+    const pem = (await readFile(path.join(dir, 'ci.pub'), 'utf8')).trim().split('\n').join('\n        ');
+    const listed = await policy('review-signers.yml', `review:\n  required: true\n  signers:\n    - key: |\n        ${pem}\n`);
+    const viaPolicy = await run(['--policy', listed]);
+    expect([viaPolicy.code, viaPolicy.stderr]).toEqual([1, expect.stringMatching(/trusted review signer; there is none/)]);
     const bad = await policy('bad.yml', 'authorship:\n  maxAiShare: lots\n');
     expect(await run(['--policy', bad])).toMatchObject({
       code: 2,
@@ -246,9 +251,17 @@ describe('aiprov attest --key and aiprov verify --key', () => {
     expect((await fromNotes(['--policy', strict])).code).toBe(0);
     const ai = path.join(dir, 'ai-policy.yml');
     await writeFile(ai, 'review:\n  required: true\n');
-    const needsReview = await fromNotes(['--policy', ai]);
+    // The attestations' key is not a reviewer's: a required review needs its own trust.
+    const noReviewTrust = await fromNotes(['--policy', ai]);
+    expect([noReviewTrust.code, noReviewTrust.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^aiprov: the policy requires a review, and nobody is trusted to sign one/),
+    ]);
+    const needsReview = await fromNotes(['--policy', ai, '--review-key', path.join(dir, 'ci.pub')]);
     expect(needsReview.code).toBe(1);
     expect(needsReview.stderr).toMatch(/^aiprov: the policy requires an approving review\/v1 attestation/);
+    const halfIdentity = await fromNotes(['--policy', ai, '--review-identity', 'riley@example.com']);
+    expect([halfIdentity.code, halfIdentity.stderr]).toEqual([2, expect.stringMatching(/--review-oidc-issuer/)]);
   });
 
   it('every failure mode through the CLI: exit 1, the failing check named', async () => {

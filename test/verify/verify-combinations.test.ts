@@ -20,6 +20,8 @@ const OTHER = 'd'.repeat(40);
 const NOW = new Date('2026-11-22T12:00:00Z');
 const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** The reviewer's own key: trusted for reviews only, as the attestations' key is not. */
+const reviewer = generateKeyPairSync('ed25519');
 
 const review = (decision: ReviewDecision) =>
   reviewPredicate({ reviewer: { name: 'Dana Human' }, scope: { range: 'main..feature' }, decision, reviewedAt: '2026-11-22T10:00:00Z' });
@@ -34,8 +36,9 @@ const deps = await input('deps.json', PREDICATE_TYPES.deps, audit);
 const clean = await input('clean.json', PREDICATE_TYPES.deps, cleanAudit);
 const depsByStranger = await input('stranger.json', PREDICATE_TYPES.deps, audit, stranger.privateKey);
 const depsOfAnother = await input('other.json', PREDICATE_TYPES.deps, audit, trusted.privateKey, OTHER);
-const approved = await input('approved.json', PREDICATE_TYPES.review, review('approved'));
-const rejected = await input('rejected.json', PREDICATE_TYPES.review, review('rejected'));
+const approved = await input('approved.json', PREDICATE_TYPES.review, review('approved'), reviewer.privateKey);
+const rejected = await input('rejected.json', PREDICATE_TYPES.review, review('rejected'), reviewer.privateKey);
+const approvedByAttestationKey = await input('approved-ci.json', PREDICATE_TYPES.review, review('approved'));
 const approvedByStranger = await input('approved-stranger.json', PREDICATE_TYPES.review, review('approved'), stranger.privateKey);
 const notJson: BundleInput = { source: 'garbage.json', sha256: '0'.repeat(64), json: undefined };
 
@@ -47,6 +50,7 @@ const run = (inputs: BundleInput[], from: VerifyOptions['from'], policy?: Conten
     inputs,
     from,
     trust: { kind: 'keys', keys: [trusted.publicKey] },
+    reviewTrust: [{ kind: 'keys', keys: [reviewer.publicKey] }],
     predicateType: PREDICATE_TYPES.deps,
     subject: { gitCommit: COMMIT },
     subjectText: `commit ${COMMIT}`,
@@ -123,11 +127,20 @@ describe('verify decides every combination in one place', () => {
       REVIEW,
       'fail',
       'POLICY_FAILED',
-      /requires an approving review\/v1 attestation from a trusted signer; there is none$/,
+      /requires an approving review\/v1 attestation from a trusted review signer; there is none$/,
     ],
     ['a trusted approving review', [clean, approved], 'pool', REVIEW, 'pass', null, undefined],
     ['only a rejection', [clean, rejected], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /none of the 1 present verifies and approves$/],
     ['an approval by a stranger', [clean, approvedByStranger], 'pool', REVIEW, 'fail', 'POLICY_FAILED', /none of the 1 present verifies and approves$/],
+    [
+      "an approval signed by the attestations' key, which is not trusted for reviews",
+      [clean, approvedByAttestationKey],
+      'pool',
+      REVIEW,
+      'fail',
+      'POLICY_FAILED',
+      /none of the 1 present verifies and approves$/,
+    ],
     ['no evidence and no review: the evidence failure wins', [depsByStranger], 'files', REVIEW, 'fail', 'SIGNATURE_INVALID', /^1 of 1 bundle did not verify/],
   ] as const)('%s', async (_situation, inputs, from, policy, outcome, code, problem) => {
     const result = await run([...inputs], from, policy);
@@ -146,6 +159,26 @@ describe('verify decides every combination in one place', () => {
     expect(validateAgainst('verifyReport', report)).toBeNull();
     expect(report.verified).toBe(outcome === 'pass');
     expect(report.reviews !== undefined).toBe(policy === REVIEW);
+  });
+
+  it('a policy that requires a review with nobody trusted to sign one stops verification (exit 2), naming what to give', async () => {
+    await expect(
+      verifyBundles({
+        inputs: [clean, approved],
+        from: 'pool',
+        trust: { kind: 'keys', keys: [trusted.publicKey] },
+        predicateType: PREDICATE_TYPES.deps,
+        subject: { gitCommit: COMMIT },
+        subjectText: `commit ${COMMIT}`,
+        where: 'in the pool',
+        now: NOW,
+        policy: REVIEW,
+      }),
+    ).rejects.toMatchObject({
+      code: 'TRUST_MATERIAL_MISSING',
+      exitCode: 2,
+      message: expect.stringMatching(/^the policy requires a review, and nobody is trusted to sign one: give --review-key/),
+    });
   });
 
   it('its VSA: the subject, every bundle checked an input, levels only when it passed', async () => {
