@@ -67,7 +67,8 @@ export class NotesLoader {
     for (let i = 0; i < wanted.length; i += NOTES_PER_BATCH) {
       const batch = wanted.slice(i, i + NOTES_PER_BATCH);
       const [aiprovNotes, gitAiNotes] = await this.snapshots();
-      const aiprov = await aiprovNotes.read(batch);
+      // Parsed and dropped batch by batch: bounded by the batch, not by the command's total.
+      const aiprov = await aiprovNotes.read(batch, 'batch');
       // git-ai notes can be megabytes each: each is parsed as it arrives and its text dropped.
       const logs = new Map<string, Parsed<ReturnType<typeof compactLog>>>();
       for await (const [sha, text] of gitAiNotes.stream(batch)) {

@@ -7,6 +7,23 @@ const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /**
+ * How much note text one repository handle (one command: it opens one) reads
+ * whole, over every ref and every read: shared by its snapshots, so that a
+ * command reading several notes refs, or one ref twice, holds no more than
+ * the cap in all.
+ */
+export class NotesBudget {
+  private held = 0;
+  constructor(readonly cap = NOTES_READ_CAP) {}
+  /** Takes `bytes` from the budget; false (nothing taken) when they would pass the cap. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.cap) return false;
+    this.held += bytes;
+    return true;
+  }
+}
+
+/**
  * The notes on one ref at one commit of it. Which commit has which note
  * object is listed once (about 100 bytes a note, where the texts can be
  * hundreds of megabytes); texts are read only for the commits asked about.
@@ -15,14 +32,13 @@ export class CliNotesSnapshot implements NotesSnapshot {
   private listing: Promise<Map<string, string>> | undefined;
   private commits: Promise<ReadonlySet<string>> | undefined;
   private blobStream: BlobStream | undefined;
-  private held = 0;
 
   constructor(
     private readonly git: GitRunner,
     readonly ref: string,
     readonly tip: string | null,
-    /** The most note text `read` holds (tests use a small one). */
-    private readonly readCap = NOTES_READ_CAP,
+    /** The command's budget of note text read whole (its repository's; tests give a small one). */
+    private readonly budget = new NotesBudget(),
   ) {}
 
   noted(): Promise<ReadonlySet<string>> {
@@ -30,13 +46,14 @@ export class CliNotesSnapshot implements NotesSnapshot {
     return this.commits;
   }
 
-  /** Notes read whole: at most NOTES_READ_CAP bytes of them held by this snapshot, the rest said unreadable (never dropped). */
-  async read(shas: readonly string[]): Promise<Map<string, NoteText>> {
+  /** Notes read whole: at most the budget's bytes of them in the whole command, the rest said unreadable (never dropped). */
+  async read(shas: readonly string[], budget: 'command' | 'batch' = 'command'): Promise<Map<string, NoteText>> {
     const notes = new Map<string, NoteText>();
+    const from = budget === 'batch' ? new NotesBudget(this.budget.cap) : this.budget;
     const blobs = new Map(await this.wanted(shas));
     for await (const [sha, bytes] of this.stream(shas)) {
       if (isMissingNote(bytes)) notes.set(sha, bytes);
-      else if ((this.held += bytes.length) > this.readCap) notes.set(sha, { missingObject: blobs.get(sha) ?? '', overTotal: this.readCap });
+      else if (!from.take(bytes.length)) notes.set(sha, { missingObject: blobs.get(sha) ?? '', overTotal: from.cap });
       else notes.set(sha, decoder.decode(bytes));
     }
     return notes;

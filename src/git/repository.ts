@@ -7,7 +7,7 @@ import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
-import { CliNotesSnapshot } from './notes-snapshot.js';
+import { CliNotesSnapshot, NotesBudget } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
@@ -52,6 +52,9 @@ const NOTE_UPDATE_ATTEMPTS = 50;
 const PATHSPEC_CHUNK = 2000;
 
 class CliGitRepository implements GitRepository {
+  /** The note text this handle (one command) reads whole, in all: shared by every notes read. */
+  private readonly notesBudget = new NotesBudget();
+
   constructor(
     readonly root: string,
     private readonly git: GitRunner,
@@ -98,7 +101,7 @@ class CliGitRepository implements GitRepository {
       .split('\n')
       .map((line) => line.split(' '))
       .find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];
-    return new CliNotesSnapshot(this.git, ref, tip ?? null);
+    return new CliNotesSnapshot(this.git, ref, tip ?? null, this.notesBudget);
   }
 
   async commitTimes(shas: readonly string[]): Promise<Map<string, number>> {

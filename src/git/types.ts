@@ -133,8 +133,13 @@ export interface NotesSnapshot {
   readonly tip: string | null;
   /** The commits that have a note (no note is read). */
   noted(): Promise<ReadonlySet<string>>;
-  /** The notes of the given commits, as commit sha → text. */
-  read(shas: readonly string[]): Promise<Map<string, NoteText>>;
+  /**
+   * The notes of the given commits, as commit sha → text, drawn from the
+   * command's budget of note text read whole; `batch` draws on a budget of
+   * this call alone, for a reader that parses each batch and drops it (the
+   * authorship notes of a long history), whose memory the batch bounds.
+   */
+  read(shas: readonly string[], budget?: 'command' | 'batch'): Promise<Map<string, NoteText>>;
   /**
    * The same as bytes, one at a time, in the order given, through one
    * `git cat-file`: only the note being read is held, and never decoded
@@ -176,7 +181,7 @@ export interface MissingNote {
 
 /** The largest note read: anyone who can push a notes ref can write one of 400 MB, and every command would hold it whole. */
 export const NOTE_CAP = 32 * 1024 * 1024;
-/** The most note text one command holds at once (notes read whole, not streamed): past it, notes are said unreadable. */
+/** The most note text one command reads whole (every ref, every read; streamed notes aside): past it, notes are said unreadable. */
 export const NOTES_READ_CAP = 256 * 1024 * 1024;
 
 /** A note as read: its text, or a missing object. */
@@ -193,7 +198,7 @@ const describeCap = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes 
 
 export function missingNoteProblem(note: MissingNote): string {
   if (note.overTotal !== undefined)
-    return `points at note object ${note.missingObject}, not read: the notes read with it passed the ${describeCap(note.overTotal)} aiprov holds at once`;
+    return `points at note object ${note.missingObject}, not read: the notes read before it passed the ${describeCap(note.overTotal)} aiprov reads whole in one command`;
   if (note.tooLarge !== undefined)
     return `points at note object ${note.missingObject} of ${(note.tooLarge / 1024 / 1024).toFixed(0)} MB, more than the ${NOTE_CAP / 1024 / 1024} MB aiprov reads for one note (not read)`;
   return `points at note object ${note.missingObject}, which is missing from the repository`;

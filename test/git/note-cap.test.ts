@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, linearRepo } from '../../fixtures/repos.js';
-import { CliNotesSnapshot } from '../../src/git/notes-snapshot.js';
+import { CliNotesSnapshot, NotesBudget } from '../../src/git/notes-snapshot.js';
 import { GitRunner } from '../../src/git/runner.js';
 import { isMissingNote, missingNoteProblem, NOTE_CAP } from '../../src/git/types.js';
 import { runCli } from '../cli/run-cli.js';
@@ -27,19 +27,28 @@ describe('a note larger than aiprov reads (issue 24, case 8)', () => {
 });
 
 describe('notes read whole by one command', () => {
-  it('are held up to a total; past it each further note is said unreadable, never dropped', async () => {
+  it('are held up to a total for the whole command (every ref, every read); past it each further note is said unreadable, never dropped', async () => {
     const repo = await tempDir();
     const shas = await linearRepo(repo, 4);
     for (const sha of shas) git(repo, 'notes', '--ref=aiprov-checks', 'add', '-m', 'r'.repeat(1000), sha);
     const tip = git(repo, 'rev-parse', 'refs/notes/aiprov-checks').trim();
-    const snapshot = new CliNotesSnapshot(new GitRunner(repo), 'refs/notes/aiprov-checks', tip, 2500);
+    const budget = new NotesBudget(2500);
+    const snapshot = new CliNotesSnapshot(new GitRunner(repo), 'refs/notes/aiprov-checks', tip, budget);
     const notes = await snapshot.read(shas);
     const held = [...notes.values()].filter((n) => typeof n === 'string');
     const refused = [...notes.values()].filter(isMissingNote);
     expect([notes.size, held.length, refused.length]).toEqual([4, 2, 2]);
     expect(refused.map((n) => missingNoteProblem(n))).toEqual(
-      refused.map((n) => `points at note object ${n.missingObject}, not read: the notes read with it passed the 2500 bytes aiprov holds at once`),
+      refused.map(
+        (n) => `points at note object ${n.missingObject}, not read: the notes read before it passed the 2500 bytes aiprov reads whole in one command`,
+      ),
     );
     expect(refused.every((n) => /^[0-9a-f]{40}$/.test(n.missingObject))).toBe(true);
+    // Another snapshot of the same command (another ref, or the same one again) draws on the same budget: nothing more is held.
+    const again = await new CliNotesSnapshot(new GitRunner(repo), 'refs/notes/aiprov-checks', tip, budget).read(shas.slice(0, 1));
+    expect([...again.values()].every(isMissingNote)).toBe(true);
+    // A budget of its own (another command) reads it.
+    const fresh = await new CliNotesSnapshot(new GitRunner(repo), 'refs/notes/aiprov-checks', tip, new NotesBudget(2500)).read(shas.slice(0, 1));
+    expect([...fresh.values()].every((n) => typeof n === 'string')).toBe(true);
   });
 });
