@@ -4,7 +4,7 @@
 // puppeteer-core cannot download one here), docker-registry (a real registry
 // for image attestations), skopeo (an independent client reading back what
 // aiprov pushed), pre-commit (the hook examples with the real manager) and
-// rsync (which gitlab-ci-local needs to run the GitLab pipeline). Each is installed with apt when missing, through sudo when
+// rsync (which gitlab-ci-local needs to run the GitLab pipeline), ssh-keygen and gpg (signed review commits). Each is installed with apt when missing, through sudo when
 // not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
 // and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
 // them.
@@ -19,6 +19,9 @@ const wanted = [
   // The hook examples run under Debian's pre-commit; gitlab-ci-local copies with rsync.
   { pkg: 'pre-commit', variable: 'AIPROV_PRE_COMMIT', present: () => onPath('pre-commit') },
   { pkg: 'rsync', present: () => onPath('rsync') },
+  // Signed review commits: ssh-keygen (SSH signatures) and gpg (OpenPGP), which git verifies with.
+  { pkg: 'openssh-client', present: () => onPath('ssh-keygen') },
+  { pkg: 'gnupg', present: () => onPath('gpg') && onPath('gpgconf') },
 ];
 const missing = wanted.filter((w) => !(w.variable && process.env[w.variable]) && !w.present()).map((w) => w.pkg);
 if (missing.length === 0) process.exit(0);

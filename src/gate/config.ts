@@ -22,6 +22,8 @@ export interface ReviewConfig {
   signers?: ReviewSigner[];
   /** A file of the base revision in SSH's allowed-signers format: a `Reviewed-by:` counts on a commit signed by the person it names. */
   allowedSigners?: string;
+  /** A file of the base revision with ASCII-armored OpenPGP public keys: a `Reviewed-by:` counts on a commit signed by one whose user id names the address. */
+  gpgKeys?: string;
 }
 
 /** A reviewer's signing key (PEM, or a PEM file of the base revision) or keyless identity (the e-mail in the certificate, issued by `issuer`). */

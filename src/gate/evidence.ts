@@ -4,7 +4,7 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
 import { ATTESTATIONS_REF, claimedPredicateType, readStoredBundles } from '../attest/store.js';
-import type { CommitRecord, NotesReader, SignatureReader, TreeReader } from '../git/types.js';
+import type { CommitRecord, CommitSigner, NotesReader, SignatureReader, SignerTrust, TreeReader } from '../git/types.js';
 import { ConfigError } from '../kernel/errors.js';
 import { verifyAttestation } from '../verify/attestation.js';
 import type { Trust } from '../verify/signature.js';
@@ -48,12 +48,9 @@ export interface ReviewEvidence {
  * (`rejected`), so that every output shows them and none counts them.
  */
 export async function gatherReviews(options: ReviewEvidenceOptions): Promise<ReviewEvidence> {
-  const { git, analyser, commits, review } = options;
+  const { git, analyser, commits } = options;
   const withTrailers = commits.filter((c) => /^reviewed-by\s*:/im.test(c.message)).map((c) => c.sha);
-  const signers =
-    review?.allowedSigners !== undefined && withTrailers.length > 0
-      ? await git.commitSigners(withTrailers, await baseFile(git, options.base, review.allowedSigners, `${options.source}: review.allowedSigners`))
-      : new Map();
+  const signers = withTrailers.length > 0 ? await git.commitSigners(withTrailers, await signerTrust(options)) : new Map<string, CommitSigner>();
   const signed = await signedReviews(options);
   const noted = notedReviews(
     await readReviews(
@@ -70,6 +67,15 @@ export async function gatherReviews(options: ReviewEvidenceOptions): Promise<Rev
   return { reviews: [...forge.reviews, ...signed, ...reviewsOf(commits, analyser, signers), ...noted], unread: forge.unread };
 }
 
+/** The base's trust for signed commits: its allowed-signers file and OpenPGP keys, each read at the base. */
+async function signerTrust(options: ReviewEvidenceOptions): Promise<SignerTrust> {
+  const { review, git, base, source } = options;
+  return {
+    ...(review?.allowedSigners !== undefined ? { allowedSigners: await baseFile(git, base, review.allowedSigners, `${source}: review.allowedSigners`) } : {}),
+    ...(review?.gpgKeys !== undefined ? { gpgKeys: await baseFile(git, base, review.gpgKeys, `${source}: review.gpgKeys`) } : {}),
+  };
+}
+
 /** A file the base's policy names, read at the base; one that is not there is the policy's error, never "no trust". */
 async function baseFile(git: TreeReader, base: string, file: string, what: string): Promise<string> {
   const text = (await git.readFiles(base, [file])).get(file);
@@ -77,14 +83,14 @@ async function baseFile(git: TreeReader, base: string, file: string, what: strin
   return text;
 }
 
-interface SignerTrust {
+interface ReviewSignerTrust {
   email: string;
   trust: Trust;
 }
 
 /** The review signers as trust: each key read from the base revision, each keyless identity against the trusted root. */
-async function signerTrusts(options: ReviewEvidenceOptions, signers: readonly ReviewSigner[]): Promise<SignerTrust[]> {
-  const out: SignerTrust[] = [];
+async function signerTrusts(options: ReviewEvidenceOptions, signers: readonly ReviewSigner[]): Promise<ReviewSignerTrust[]> {
+  const out: ReviewSignerTrust[] = [];
   for (const [i, s] of signers.entries()) {
     const where = `${options.source}: review.signers[${i}]`;
     if (s.key !== undefined) {

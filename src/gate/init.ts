@@ -47,6 +47,7 @@ review:
   # signers:                           # keys trusted for reviews only
   #   - { email: riley@example.com, key: .aiprov/riley.pub }
   # allowedSigners: .aiprov/allowed_signers   # SSH: riley@example.com namespaces="git" ssh-ed25519 AAAA...
+  # gpgKeys: .aiprov/reviewers.asc             # OpenPGP public keys (gpg --armor --export)
 
 # Dependency audit (aiprov deps audit, and the names a change introduces in
 # aiprov check): findings at or above failOn fail.

@@ -13,6 +13,7 @@ import { GitRunner } from './runner.js';
 import {
   type NoteText,
   type CommitSigner,
+  type SignerTrust,
   type CommitRecord,
   type NotesSnapshot,
   type GitRepository,
@@ -370,9 +371,9 @@ class CliGitRepository implements GitRepository {
     return [...new Set(out.split('\0').filter((f) => f.length > 0))];
   }
 
-  commitSigners(shas: readonly string[], allowedSigners: string): Promise<Map<string, CommitSigner>> {
+  commitSigners(shas: readonly string[], trust: SignerTrust): Promise<Map<string, CommitSigner>> {
     for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
-    return commitSigners(this.git, shas, allowedSigners);
+    return commitSigners(this.git, shas, trust);
   }
 
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {

@@ -45,7 +45,7 @@ export class GitRunner {
   /** `vars`: the environment git starts from (the context's; the process's when none is given), filtered by gitEnv. */
   constructor(
     readonly cwd: string,
-    vars: NodeJS.ProcessEnv = process.env,
+    private readonly vars: NodeJS.ProcessEnv = process.env,
   ) {
     this.env = gitEnv(vars);
     // The environment is fixed for the runner's life: check it once, then each call's arguments alone.
@@ -122,6 +122,34 @@ export class GitRunner {
     child.stdin?.end(input);
     await exitOf(child, args);
     return Buffer.concat(chunks);
+  }
+
+  /** The same repository with these variables added (GNUPGHOME: a keyring of the caller's, for verifying signatures). */
+  withEnv(extra: NodeJS.ProcessEnv): GitRunner {
+    return new GitRunner(this.cwd, { ...this.vars, ...extra });
+  }
+
+  /**
+   * Imports ASCII-armored OpenPGP public keys into the keyring at `home`
+   * (gpg, the program git verifies OpenPGP signatures with): the one place
+   * besides git that this runner starts, so that git can check signatures
+   * against keys the caller chose and no others.
+   */
+  async importGpgKeys(home: string, keysFile: string): Promise<void> {
+    const child = spawn('gpg', ['--batch', '--quiet', '--no-autostart', '--homedir', home, '--import', keysFile], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: this.vars.PATH ?? process.env.PATH, LC_ALL: 'C' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('error', () => {
+        resolve(-1);
+      });
+      child.on('close', resolve);
+    });
+    if (code === -1) throw new GitError('GIT_FAILED', 'gpg is not installed: OpenPGP signatures cannot be checked');
+    if (code !== 0) throw new GitError('GIT_FAILED', `gpg could not import the keys: ${stderr.trim().split('\n')[0] ?? ''}`);
   }
 
   /** A git process the caller drives (`fast-import`); its exit is checked with `exitOf`. */

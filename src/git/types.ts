@@ -224,10 +224,16 @@ export interface CommitSigner {
   key: string;
 }
 
-/** Commit signatures, checked against trust the caller gives (the base revision's allowed signers), never the clone's settings. */
+/** Whose signatures count: an SSH allowed-signers file's text, ASCII-armored OpenPGP public keys, or both. */
+export interface SignerTrust {
+  allowedSigners?: string;
+  gpgKeys?: string;
+}
+
+/** Commit signatures, checked against trust the caller gives (the base revision's), never the clone's settings or the user's keyring. */
 export interface SignatureReader {
-  /** The commits among `shas` with a good signature by a key `allowedSigners` lists, and who it is listed for. */
-  commitSigners(shas: readonly string[], allowedSigners: string): Promise<Map<string, CommitSigner>>;
+  /** The commits among `shas` with a good signature by a key the trust lists, and whose it is. */
+  commitSigners(shas: readonly string[], trust: SignerTrust): Promise<Map<string, CommitSigner>>;
 }
 
 export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader {}

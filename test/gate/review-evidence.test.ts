@@ -168,6 +168,50 @@ describe('signed commits: Reviewed-by counts on a commit signed by the person it
   });
 });
 
+describe('signed commits with OpenPGP keys (review.gpgKeys)', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = await tempDir();
+    for (const who of [RILEY, SEC])
+      execFileSync('gpg', ['--batch', '--quiet', '--passphrase', '', '--quick-gen-key', `${who.name} <${who.email}>`, 'ed25519', 'sign', 'never'], {
+        env: { ...process.env, GNUPGHOME: home },
+        stdio: 'ignore',
+      });
+  });
+  afterAll(() => {
+    execFileSync('gpgconf', ['--kill', 'all'], { env: { ...process.env, GNUPGHOME: home }, stdio: 'ignore' });
+  });
+  const gpgCommit = (dir: string, message: string, who: { name: string; email: string }, key?: string): void => {
+    execFileSync('git', [...(key ? ['-c', `user.signingkey=${key}`] : []), 'commit', '-q', '--allow-empty', ...(key ? ['-S'] : []), '-m', message], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GNUPGHOME: home,
+        GIT_AUTHOR_NAME: who.name,
+        GIT_AUTHOR_EMAIL: who.email,
+        GIT_COMMITTER_NAME: who.name,
+        GIT_COMMITTER_EMAIL: who.email,
+      },
+    });
+  };
+
+  it("a Reviewed-by on a commit signed by a listed key whose user id names the address counts; another listed key's, or an unlisted one's, does not", async () => {
+    const riley = execFileSync('gpg', ['--armor', '--export', RILEY.email], { env: { ...process.env, GNUPGHOME: home } }).toString('utf8');
+    const dir = await changeUnder('review:\n  gpgKeys: .aiprov/reviewers.asc\n', { '.aiprov/reviewers.asc': riley });
+    // Signed with the security lead's key, which the base does not list.
+    gpgCommit(dir, `Review\n\nReviewed-by: ${SEC.name} <${SEC.email}>`, SEC, SEC.email);
+    expect((await check(dir)).report.reviews[0]?.rejected).toBe(CLAIM.trailer);
+    git(dir, 'reset', '-q', '--hard', 'HEAD~1');
+    // Riley's listed key naming someone else.
+    gpgCommit(dir, `Review\n\nReviewed-by: ${SEC.name} <${SEC.email}>`, RILEY, RILEY.email);
+    expect((await check(dir)).report.reviews[0]?.rejected).toBe('claimed, not counted: the commit is signed by riley@example.com, not by the person named');
+    git(dir, 'reset', '-q', '--hard', 'HEAD~1');
+    gpgCommit(dir, `Review\n\nReviewed-by: ${RILEY.name} <${RILEY.email}>`, RILEY, RILEY.email);
+    const ok = await check(dir);
+    expect([ok.code, ok.report.decision, ok.report.reviews[0]?.via]).toEqual([0, 'pass', 'signed-commit']);
+  });
+});
+
 describe('signed reviews: review/v1 by a signer the base trusts for reviews', () => {
   it('counts when signed by a key review.signers lists for the reviewer; a key not listed, or listed for someone else, does not; an unsigned note is a claim', async () => {
     const dir = await tempDir();
