@@ -13,12 +13,14 @@ import { parseImageReference } from '../../src/oci/reference.js';
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const IMAGE = `sha256:${'c'.repeat(64)}`;
 
-function registry(referrers: number, copies: number): { blobReads: () => number } {
+function registry(referrers: number, copies: number, pad = 0): { blobReads: () => number } {
   const blobs = new Map<string, Buffer>();
   const manifests = new Map<string, Buffer>();
   const entries = [];
   for (let i = 0; i < referrers; i++) {
-    const bundle = Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', n: i }));
+    const bundle = Buffer.from(
+      JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', n: i, ...(pad > 0 ? { pad: 'x'.repeat(pad) } : {}) }),
+    );
     blobs.set(sha(bundle), bundle);
     const manifest = Buffer.from(JSON.stringify(bundleManifest(bundle, { mediaType: MEDIA.manifest, digest: IMAGE, size: 10 }, {})));
     manifests.set(sha(manifest), manifest);
@@ -57,6 +59,13 @@ describe('the referrers of an image are read within bounds (issue 24, case 8)', 
     const search = await findBundles(client(), IMAGE);
     expect(search.found).toHaveLength(1);
     expect(fake.blobReads()).toBe(1);
+  });
+
+  it('bundles passing 64 MB in all: could not decide, naming the cap, before the rest are read', async () => {
+    // Seven distinct bundles of 10 MB each (under the per-bundle cap): the seventh passes the total.
+    const fake = registry(7, 1, 10 * 1024 * 1024);
+    await expect(findBundles(client(), IMAGE)).rejects.toThrow(/the attached bundles pass 64 MB in all, the most aiprov reads for one image; not read/);
+    expect(fake.blobReads()).toBe(7);
   });
 
   it('more referrers than the cap: could not decide (a RegistryError naming the cap), nothing read', async () => {
