@@ -1,5 +1,5 @@
 import { NotesError } from '../kernel/errors.js';
-import { isMissingNote, type NotesWriter } from './types.js';
+import { isMissingNote, missingNoteProblem, type NotesWriter } from './types.js';
 
 /**
  * Appends lines to the note on `sha` in `ref`: the notes aiprov keeps as
@@ -14,7 +14,9 @@ export async function appendNoteLines(git: NotesWriter, ref: string, sha: string
     if (current !== undefined && isMissingNote(current))
       throw new NotesError(
         'NOTE_UNREADABLE',
-        `the note on ${sha.slice(0, 12)} in ${ref} names object ${current.missingObject}, which is missing; fetch ${ref} before adding to it`,
+        current.tooLarge !== undefined
+          ? `the note on ${sha.slice(0, 12)} in ${ref} ${missingNoteProblem(current)}; nothing added to it`
+          : `the note on ${sha.slice(0, 12)} in ${ref} names object ${current.missingObject}, which is missing; fetch ${ref} before adding to it`,
       );
     const kept = current === undefined ? [] : current.split('\n').filter((l) => l.trim() !== '');
     const have = new Set(kept);

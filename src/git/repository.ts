@@ -5,12 +5,13 @@ import path from 'node:path';
 import { GitError, type GitCode } from '../kernel/errors.js';
 import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
-import { readBlobs } from './cat-file.js';
+import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
 import { CliNotesSnapshot, NotesBudget } from './notes-snapshot.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
+  NOTE_CAP,
   type NoteText,
   type CommitSigner,
   type SignerTrust,
@@ -343,8 +344,13 @@ class CliGitRepository implements GitRepository {
     });
     const blob = listed.trim();
     if (blob === '') return undefined;
-    const content = (await readBlobs(this.git, [blob])).get(blob);
-    return content === undefined ? { missingObject: blob } : decoder.decode(content);
+    // The note a writer appends to is read under the same cap as any other: one of 400 MB is said, never held.
+    for await (const [, content] of new BlobStream(this.git, NOTE_CAP).read([blob])) {
+      if (content === undefined) return { missingObject: blob };
+      if (!Buffer.isBuffer(content)) return { missingObject: blob, tooLarge: content.tooLarge };
+      return decoder.decode(content);
+    }
+    return { missingObject: blob };
   }
 
   async configValues(key: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { AIPROV_NOTES_REF, parseAiprovNote, type NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
-import type { NotesWriter, TreeReader } from '../git/types.js';
+import { isMissingNote, missingNoteProblem, type NotesWriter, type TreeReader } from '../git/types.js';
+import { NotesError } from '../kernel/errors.js';
 import { buildNote, recordsIn, recordIdentity } from './note-store.js';
 
 export interface Rewrite {
@@ -66,6 +67,12 @@ export async function carryThroughRewrite(options: CarryOptions): Promise<CarryR
     // What git itself copied onto the new commit (possibly concatenated) is replaced by the recomputed records.
     let count = 0;
     await git.updateNote(AIPROV_NOTES_REF, to, (current) => {
+      // A note that cannot be read (missing, or over the cap) is never written over: what it holds would be lost.
+      if (current !== undefined && isMissingNote(current))
+        throw new NotesError(
+          'NOTE_UNREADABLE',
+          `the note on ${AIPROV_NOTES_REF} for commit ${to.slice(0, 12)} ${missingNoteProblem(current)}; refusing to write over it`,
+        );
       let existing: NoteRecord[] = [];
       try {
         existing = recordsIn(current, to);

@@ -26,6 +26,24 @@ describe('a note larger than aiprov reads (issue 24, case 8)', () => {
   });
 });
 
+describe('a note too large to read is never appended to (nor held to find out)', () => {
+  it('appendNoteLines refuses, naming the note and the cap; the note is left as it was', async () => {
+    const repo = await tempDir();
+    const [, head = ''] = await linearRepo(repo, 2);
+    const big = path.join(repo, '..', 'big-check.txt');
+    await writeFile(big, 'x'.repeat(NOTE_CAP + 1024));
+    git(repo, 'notes', '--ref=aiprov-checks', 'add', '-F', big, head);
+    const oid = git(repo, 'rev-parse', `refs/notes/aiprov-checks:${head}`).trim();
+    const { appendNoteLines } = await import('../../src/git/note-lines.js');
+    const { openRepository } = await import('../../src/git/repository.js');
+    await expect(appendNoteLines(await openRepository(repo), 'refs/notes/aiprov-checks', head, ['{}'])).rejects.toMatchObject({
+      code: 'NOTE_UNREADABLE',
+      message: `the note on ${head.slice(0, 12)} in refs/notes/aiprov-checks points at note object ${oid} of 32 MB, more than the 32 MB aiprov reads for one note (not read); nothing added to it`,
+    });
+    expect(git(repo, 'rev-parse', `refs/notes/aiprov-checks:${head}`).trim()).toBe(oid);
+  });
+});
+
 describe('notes read whole by one command', () => {
   it('are held up to a total for the whole command (every ref, every read); past it each further note is said unreadable, never dropped', async () => {
     const repo = await tempDir();
