@@ -51,7 +51,11 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
       for (const f of d.findings) lines.push(`             ${printable(f)}`);
     }
   }
-  if (report.couldNotDecide !== null) lines.push('', `could not decide: ${printable(report.couldNotDecide)} (--allow-unknown accepts them)`);
+  // --allow-unknown accepts names no registry answered for, and nothing else (not unread files, not unread approvals).
+  const namesOnly =
+    report.dependencies.unknown.length > 0 && report.couldNotDecide?.startsWith(`${report.dependencies.unknown.length} introduced name`) === true;
+  if (report.couldNotDecide !== null)
+    lines.push('', `could not decide: ${printable(report.couldNotDecide)}${namesOnly ? ' (--allow-unknown accepts them)' : ''}`);
   if (report.secrets.length > 0) {
     lines.push('', style.bold('Secrets (redacted)'));
     for (const s of report.secrets)

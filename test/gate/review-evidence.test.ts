@@ -312,7 +312,13 @@ describe("the forge's approvals", () => {
     github.pull.head = git(dir, 'rev-parse', 'change').trim();
     github.refuseWith(403);
     const refused = await check(dir, ['--pull-request', '7'], ghEnv());
+    const refusedText = await runCli(['check', '--repo', dir, '--base', 'main', '--head', 'change', '--no-record', '--pull-request', '7'], { env: ghEnv() });
     github.refuseWith(undefined);
+    // The text says why, without offering --allow-unknown, which accepts unchecked names only.
+    expect(refusedText.stdout).toMatch(
+      /\ncould not decide: the approvals of GitHub acme\/app#7 could not be read .*: whether the waiting work is approved is not known\n/,
+    );
+    expect(refusedText.stdout).not.toContain('--allow-unknown');
     expect([refused.code, refused.report.outcome]).toEqual([2, 'undecided']);
     expect(refused.report.couldNotDecide).toMatch(
       /^the approvals of GitHub acme\/app#7 could not be read \(GitHub acme\/app#7: the token was refused \(HTTP 403/,
