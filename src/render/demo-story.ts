@@ -69,7 +69,7 @@ function gateLines(report: DemoReport, style: Style): string[] {
     `aiprov check main..${g.pullRequest}: ${decision(g.before.decision)}`,
     ...g.before.reasons.map((r) => `  ${r}`),
     ...g.before.escalations.map((e) => `  waiting for review: ${e}`),
-    `aiprov review --decision approve --scope ${g.review.scope.join(',')}: recorded for ${g.review.reviewer}${g.review.signed ? ', signed with the demo key' : ''}`,
+    `aiprov review --decision approve --scope ${g.review.scope.join(',')}: recorded for ${g.review.reviewer}${g.review.signed ? ", signed with the reviewer's own key (the policy's review.signers trusts it for reviews only)" : ''}`,
     `aiprov check again: ${decision(g.after.decision)}${g.after.escalations.length === 0 ? ' (the authentication change is reviewed)' : ''}`,
     ...g.after.reasons.map((r) => `  ${r}`),
     `aiprov verify --type review on the pull request's head: ${g.verify.review.verified ? 'verified' : `NOT verified (${g.verify.review.detail})`}`,
