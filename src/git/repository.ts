@@ -382,6 +382,31 @@ class CliGitRepository implements GitRepository {
     return commitSigners(this.git, shas, trust);
   }
 
+  async patchIds(shas: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    if (shas.length === 0) return out;
+    // One diff of all of them, then one patch-id over it: patch-id reads the `commit <sha>` lines log prints.
+    const patches = await this.git.collect(
+      ['log', '-p', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H'],
+      `${shas.join('\n')}\n`,
+    );
+    const ids = await this.git.collect(['patch-id', '--stable'], patches);
+    for (const line of ids.toString('utf8').split('\n')) {
+      const [id, sha] = line.split(' ');
+      if (id !== undefined && sha !== undefined && COMMIT_ID.test(sha)) out.set(sha, id);
+    }
+    return out;
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    assertSafeRevision(a);
+    assertSafeRevision(b);
+    const out = await this.git.text(['merge-base', '--end-of-options', a, b]).catch(() => '');
+    const sha = out.trim();
+    return COMMIT_ID.test(sha) ? sha : undefined;
+  }
+
   async readFiles(rev: string, paths: readonly string[]): Promise<Map<string, string>> {
     assertSafeRevision(rev);
     // By object id, from a NUL-separated listing: `cat-file --batch` reads one name a line, and a file name may hold a

@@ -114,7 +114,7 @@ export class GitRunner {
   }
 
   /** Writes `input` to git and collects all of its output (`cat-file --batch`). */
-  async collect(args: string[], input: string): Promise<Buffer> {
+  async collect(args: string[], input: string | Buffer): Promise<Buffer> {
     const child = this.spawn(args, ['pipe', 'pipe', 'pipe']);
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));

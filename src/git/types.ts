@@ -236,4 +236,12 @@ export interface SignatureReader {
   commitSigners(shas: readonly string[], trust: SignerTrust): Promise<Map<string, CommitSigner>>;
 }
 
-export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader {}
+/** What identifies a change across rewrites: patch ids and where two histories meet. */
+export interface PatchReader {
+  /** `git patch-id --stable` of each commit's diff against its first parent; merges and empty commits have none. */
+  patchIds(shas: readonly string[]): Promise<Map<string, string>>;
+  /** The best common ancestor of two commits, or undefined when their histories never meet. */
+  mergeBase(a: string, b: string): Promise<string | undefined>;
+}
+
+export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader, PatchReader {}

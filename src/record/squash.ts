@@ -2,6 +2,7 @@ import type { AnalyserFactory } from '../authorship/analyse.js';
 import type { NoteRecord } from '../authorship/notes.js';
 import type { ScanWarning } from '../authorship/types.js';
 import { Attributor } from '../blame/attribute.js';
+import { carryLines } from '../blame/carry.js';
 import type { Clock } from '../kernel/clock.js';
 import { UsageError } from '../kernel/errors.js';
 import { toRanges } from '../git/line-map.js';
@@ -63,43 +64,24 @@ export async function recordSquash(options: SquashOptions): Promise<SquashResult
   }
   const attributor = new Attributor(analyser.index, detections);
 
-  const [headTree, squashTree] = await Promise.all([git.listTree(head), git.listTree(squash)]);
-  const inSquash = new Set(squashTree.map((f) => f.path));
-  const headFiles = await git.describeFiles(
-    head,
-    headTree.filter((f) => f.kind === 'file' && inSquash.has(f.path)),
-  );
   const now = clock.now().toISOString();
   const records = new Map<string, { record: NoteRecord; lines: Map<string, number[]> }>();
-  for (const file of headFiles) {
-    if (file.kind !== 'file' || file.binary || !inSquash.has(file.path)) continue;
-    const map = await git.lineMap(head, file.path, squash, file.path);
-    for await (const group of git.blame(head, file.path, { since: base, detection: 'copies' })) {
-      if (group.boundary || !inRange.has(group.sha)) continue;
-      for (const part of attributor.parts(group)) {
-        const template: NoteRecord = part.record
-          ? { ...part.record }
-          : {
-              agent: part.agent,
-              ...(part.name ? { name: part.name } : {}),
-              ...(part.model !== 'unknown' ? { model: part.model } : {}),
-              tool: { name: 'aiprov', version: VERSION },
-              recordedAt: now,
-            };
-        delete template.files;
-        const key = recordIdentity(template);
-        const entry = records.get(key) ?? { record: template, lines: new Map<string, number[]>() };
-        records.set(key, entry);
-        const lines = entry.lines.get(file.path) ?? [];
-        for (const [a, b] of part.ranges) {
-          for (let orig = a; orig <= b; orig++) {
-            const mapped = map.map(group.finalLine + (orig - group.origLine));
-            if (mapped !== undefined) lines.push(mapped);
-          }
-        }
-        entry.lines.set(file.path, lines);
-      }
-    }
+  for (const carried of await carryLines(git, attributor, { base, head, commits: inRange }, squash)) {
+    const { part } = carried;
+    const template: NoteRecord = part.record
+      ? { ...part.record }
+      : {
+          agent: part.agent,
+          ...(part.name ? { name: part.name } : {}),
+          ...(part.model !== 'unknown' ? { model: part.model } : {}),
+          tool: { name: 'aiprov', version: VERSION },
+          recordedAt: now,
+        };
+    delete template.files;
+    const key = recordIdentity(template);
+    const entry = records.get(key) ?? { record: template, lines: new Map<string, number[]>() };
+    records.set(key, entry);
+    entry.lines.set(carried.path, [...(entry.lines.get(carried.path) ?? []), ...carried.lines]);
   }
   const added = [...records.values()].map(({ record, lines }) => ({
     ...record,
