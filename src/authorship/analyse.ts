@@ -3,6 +3,7 @@ import { NotesLoader } from './commit-notes.js';
 import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
 import type { LineRecordIndex } from './line-records.js';
 import type { SignatureDef } from './signature-types.js';
+import type { RecordRecovery } from './recovery.js';
 import type { CommitReport, ScanWarning } from './types.js';
 
 /**
@@ -15,13 +16,25 @@ export class AnalyserFactory {
 
   constructor(
     private readonly git: NotesReader,
-    signatures: readonly SignatureDef[] = [],
+    private readonly signatures: readonly SignatureDef[] = [],
+    /** Records carried onto commits that have none (squash and rebase merges): recover/, wired by the context. */
+    private readonly recovery?: RecordRecovery,
   ) {
     this.engine = engineFor({ signatures });
   }
 
   open(warnings: ScanWarning[]): CommitAnalyser {
-    return new CommitAnalyser(this.engine, new NotesLoader(this.git, warnings));
+    return new CommitAnalyser(this.engine, new NotesLoader(this.git, warnings, this.recovery));
+  }
+
+  /** The same analyser with other signatures (the gate's base's), recovering records as this one does. */
+  withSignatures(signatures: readonly SignatureDef[]): AnalyserFactory {
+    return new AnalyserFactory(this.git, signatures, this.recovery);
+  }
+
+  /** The same analyser without recovery: what recovery itself reads source commits with. */
+  withoutRecovery(): AnalyserFactory {
+    return new AnalyserFactory(this.git, this.signatures);
   }
 }
 

@@ -1,4 +1,5 @@
-import { isMissingNote, type NotesReader, type NotesSnapshot, type NoteText } from '../git/types.js';
+import { isMissingNote, type CommitRecord, type NotesReader, type NotesSnapshot, type NoteText } from '../git/types.js';
+import type { RecordRecovery } from './recovery.js';
 import { compareStrings } from '../kernel/sorted.js';
 import {
   attribute,
@@ -59,6 +60,8 @@ export class NotesLoader {
   constructor(
     private readonly git: NotesReader,
     private readonly warnings: ScanWarning[],
+    /** Carries records onto commits that have none, from the commits they came from (squash and rebase merges). */
+    private readonly recovery?: RecordRecovery,
   ) {}
 
   /** Reads the notes of `shas` not read yet. */
@@ -93,7 +96,24 @@ export class NotesLoader {
         }
         this.loaded.set(sha, detections.length > 0 || unattested ? { detections, ...(unattested ? { unattested } : {}) } : NONE);
       }
+      await this.recoverFor(batch.filter((sha) => this.loaded.get(sha) === NONE && this.index.get(sha) === undefined));
     }
+  }
+
+  /** Records carried onto commits of the batch that have none of their own. */
+  private async recoverFor(bare: string[]): Promise<void> {
+    if (!this.recovery || bare.length === 0) return;
+    await this.recovery.prepare();
+    for (const [sha, found] of await this.recovery.recover(bare, this.warnings)) {
+      for (const [path, claims] of found.files) for (const claim of claims) this.index.addFile(sha, path, claim);
+      for (const claim of found.whole) this.index.addWhole(sha, claim);
+      if (found.detections.length > 0) this.loaded.set(sha, { detections: found.detections });
+    }
+  }
+
+  /** Whether a commit without notes may have records to recover (scan reads those with the noted ones). */
+  recoverable(commit: CommitRecord): boolean {
+    return this.recovery?.candidate(commit) === true;
   }
 
   /** What the notes on `sha` say; `load` must have read it, unless `noted` said it has none. */
@@ -109,6 +129,7 @@ export class NotesLoader {
    * those with notes.
    */
   async noted(): Promise<(sha: string) => boolean> {
+    await this.recovery?.prepare();
     const [aiprov, gitAi] = await this.snapshots();
     const [a, b] = await Promise.all([aiprov.noted(), gitAi.noted()]);
     const both = b.size === 0 ? a : a.size === 0 ? b : new Set([...a, ...b]);

@@ -91,7 +91,9 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     if (unborn) return;
     const log = git.log(request)[Symbol.asyncIterator]();
     try {
-      const noted = await analyser.notes.noted();
+      const hasNotes = await analyser.notes.noted();
+      // Commits with notes, and those whose records may be recovered from the commits they came from, are read in batches.
+      const noted = (record: CommitRecord): boolean => hasNotes(record.sha) || analyser.notes.recoverable(record);
       // A commit without notes is analysed as it comes; from one with notes on, commits wait in a batch whose notes are
       // read together (one round trip to git cat-file), then go out in git log's order.
       let batch: CommitRecord[] = [];
@@ -101,7 +103,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
         return report;
       };
       const flush = async function* (): AsyncGenerator<CommitReport> {
-        const shas = batch.filter((r) => noted(r.sha)).map((r) => r.sha);
+        const shas = batch.filter((r) => noted(r)).map((r) => r.sha);
         await analyser.load(shas);
         for (const record of batch) yield analysed(record);
         analyser.notes.forget(shas);
@@ -109,7 +111,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
       };
       for (let next = await log.next(); next.done !== true; next = await log.next()) {
         const record = next.value;
-        if (batch.length === 0 && !noted(record.sha)) yield analysed(record);
+        if (batch.length === 0 && !noted(record)) yield analysed(record);
         else batch.push(record);
         if (batch.length >= SCAN_BATCH) yield* flush();
       }

@@ -91,7 +91,8 @@ export interface ScanWarning {
     | 'REGISTRY_UNREACHABLE'
     | 'ECOSYSTEM_SKIPPED'
     | 'EXCLUDED'
-    | 'FORGE_NOT_CONSULTED';
+    | 'FORGE_NOT_CONSULTED'
+    | 'RECORDS_NOT_RECOVERED';
   message: string;
   commit?: string;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ForgeRecovery } from '../recover/recovery.js';
 import { AnalyserFactory } from '../authorship/analyse.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { loadConfig, type AiprovConfig } from '../config/load.js';
@@ -53,7 +54,9 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const env = environment(options);
   const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.'), env.vars));
   const settings = await settingsFor(options, git.root, env);
-  return { ...settings, git, analyser: new AnalyserFactory(git, settings.config.signatures) };
+  // Records are recovered when read (squash and rebase merges); what recovery reads the source commits with does not recover.
+  const plain = new AnalyserFactory(git, settings.config.signatures);
+  return { ...settings, git, analyser: new AnalyserFactory(git, settings.config.signatures, new ForgeRecovery(git, plain)) };
 }
 
 /** A context with no repository: the config comes only from a file named explicitly. */

@@ -141,7 +141,9 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const policy = await options.policyAt(base);
   // The analyser the change is judged with knows the base's agent signatures, not the checkout's.
   const context: CheckContext =
-    policy.signatures && policy.signatures.length > 0 ? { ...options.context, analyser: new AnalyserFactory(git, policy.signatures) } : options.context;
+    policy.signatures && policy.signatures.length > 0
+      ? { ...options.context, analyser: options.context.analyser.withSignatures(policy.signatures) }
+      : options.context;
   const rules = effectiveRules(policy.risk, policy.source);
   const escalate = policy.review?.escalate ?? [...DEFAULT_ESCALATE];
 

@@ -149,6 +149,17 @@ class CliGitRepository implements GitRepository {
       .sort(compareStrings);
   }
 
+  async refTips(patterns: readonly string[]): Promise<Map<string, string>> {
+    const out = await this.git.text(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', '--', ...patterns]);
+    const tips = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [ref, object, peeled] = line.split('\0');
+      const sha = peeled !== undefined && peeled !== '' ? peeled : object;
+      if (ref !== undefined && ref !== '' && sha !== undefined && COMMIT_ID.test(sha)) tips.set(ref, sha);
+    }
+    return tips;
+  }
+
   async listCommits(range: string): Promise<string[]> {
     await this.checkRange(range);
     const out = await this.git.text(['rev-list', '--end-of-options', range, '--']);
@@ -397,6 +408,15 @@ class CliGitRepository implements GitRepository {
       if (id !== undefined && sha !== undefined && COMMIT_ID.test(sha)) out.set(sha, id);
     }
     return out;
+  }
+
+  async addedLines(sha: string): Promise<string[]> {
+    if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    const diff = await this.git.text(['diff-tree', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-commit-id', sha]);
+    return diff
+      .split('\n')
+      .filter((l) => l.startsWith('+') && !l.startsWith('+++ '))
+      .map((l) => l.slice(1));
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {

@@ -77,6 +77,8 @@ export interface HistoryReader extends RepositoryHandle {
   countCommits(request: LogRequest): Promise<number>;
   /** Full names of the refs matching `patterns` (as `git for-each-ref` takes them). */
   listRefs(patterns: readonly string[]): Promise<string[]>;
+  /** The same refs with the commit each points at (one git call however many: a forge's pull refs run to thousands). */
+  refTips(patterns: readonly string[]): Promise<Map<string, string>>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string): Promise<string[]>;
   /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */
@@ -242,6 +244,8 @@ export interface PatchReader {
   patchIds(shas: readonly string[]): Promise<Map<string, string>>;
   /** The best common ancestor of two commits, or undefined when their histories never meet. */
   mergeBase(a: string, b: string): Promise<string | undefined>;
+  /** The lines a commit adds against its first parent (all files, in diff order). */
+  addedLines(sha: string): Promise<string[]>;
 }
 
 export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader, PatchReader {}

@@ -121,7 +121,8 @@ describe('the GitLab pipeline, run by gitlab-ci-local', () => {
     expect(passed.out).toMatch(/aiprov: comment updated on 123!4/);
     expect(server.comments).toHaveLength(1);
     expect(server.comments[0]?.body).toMatch(/### aiprov check: ✅ pass/);
-  });
+    // Three pipeline runs (gitlab-ci-local, npm ci offline each): minutes on a loaded machine; the timeout is for a hang, not a target.
+  }, 180_000);
 
   it('aiprov-record: on the default branch, checks before..after and pushes the decision to refs/notes/aiprov-checks', async () => {
     git(dev, 'checkout', '-q', 'main');

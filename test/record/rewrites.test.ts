@@ -89,10 +89,13 @@ describe('blame totals stay exactly right through history rewrites', () => {
     expect(note.records.map((r) => r.files)).toEqual([[{ path: 'a.txt', ranges: [[7, 10]] }]]);
   });
 
-  it('without the hooks the same rebase loses the attribution (what the hooks are for)', async () => {
+  it('without the hooks the same rebase keeps its attribution when read: the copy is matched to the recorded original (recover/), the hand-edited line not credited', async () => {
     const { dir, base } = await history(false);
     rebaseReorderingAndFixing(dir, base);
-    expect((await totals(dir)).byAgent.codex).toBeUndefined();
+    expect(await totals(dir)).toEqual(EXPECTED);
+    // Nothing was written: the rebased commits have no note of their own.
+    const rebased = sh(dir, ['log', '--format=%H', '--grep=^A: codex', 'HEAD']).trim();
+    expect(() => sh(dir, ['notes', '--ref=refs/notes/aiprov', 'show', rebased])).toThrow();
   });
 
   it('commit --amend keeps the note, with ranges moved to the amended content', async () => {

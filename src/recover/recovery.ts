@@ -1,0 +1,216 @@
+import type { AnalyserFactory } from '../authorship/analyse.js';
+import type { LineClaim } from '../authorship/line-records.js';
+import type { RecordRecovery, RecoveredRecords } from '../authorship/recovery.js';
+import type { Detection, ScanWarning } from '../authorship/types.js';
+import { AIPROV_NOTES_REF } from '../authorship/notes.js';
+import { GIT_AI_NOTES_REF } from '../authorship/git-ai.js';
+import { Attributor } from '../blame/attribute.js';
+import { carryLines } from '../blame/carry.js';
+import { toRanges } from '../git/line-map.js';
+import type { CommitRecord, HistoryReader, NotesReader, PatchReader, TreeReader } from '../git/types.js';
+import { FETCH_PULL_REFS, SourceIndex, type RecordSource } from './sources.js';
+
+export type RecoveryGit = HistoryReader & TreeReader & NotesReader & PatchReader;
+
+/**
+ * Recovery when reading (issue 25): a commit on the analysed history with no
+ * record of its own gets the records of the commits it came from, recomputed
+ * onto its own lines, with evidence saying where they came from:
+ * - a squash merge: its pull request's commits, from the pull ref the forge
+ *   keeps (`(#N)` in the subject, or GitLab's `See merge request …!N`), the
+ *   range being where the pull request left the target's first parent up to
+ *   the pull request's head; what survives is found as `record --squash-of`
+ *   finds it (blame/carry.ts);
+ * - a rebase or cherry-pick: a commit with records, the same author and
+ *   author date, and the same patch (`git patch-id --stable`: exact), or a
+ *   patch that changed in the rebase but keeps at least half of its added
+ *   lines (inferred); its ranges mapped line by line onto the target, lines
+ *   the target changed or does not have dropped with a warning.
+ * Recovered claims are `inferred` unless the patch is the same; nothing is
+ * fetched, and a pull request whose ref is not here is said once, with the
+ * refspec that brings them.
+ */
+export class ForgeRecovery implements RecordRecovery {
+  private readonly index = new SourceIndex();
+  private prepared: Promise<void> | undefined;
+  private missingSaid = false;
+  private readonly commits = new Map<string, CommitRecord>();
+
+  constructor(
+    private readonly git: RecoveryGit,
+    /** Reads the source commits' own records (an analyser that does not recover, or it would recurse). */
+    private readonly analyser: AnalyserFactory,
+  ) {}
+
+  prepare(): Promise<void> {
+    this.prepared ??= this.index.read(this.git, [AIPROV_NOTES_REF, GIT_AI_NOTES_REF]);
+    return this.prepared;
+  }
+
+  candidate(commit: CommitRecord): boolean {
+    if (this.index.hasRecords(commit.sha)) return false;
+    const yes = this.index.sources(commit).length > 0 || this.index.missingPull(commit) !== undefined;
+    if (yes) this.commits.set(commit.sha, commit);
+    return yes;
+  }
+
+  async recover(shas: readonly string[], warnings: ScanWarning[]): Promise<Map<string, RecoveredRecords>> {
+    await this.prepare();
+    const out = new Map<string, RecoveredRecords>();
+    const unknown = shas.filter((sha) => !this.commits.has(sha));
+    for await (const c of this.git.logCommits(unknown)) this.commits.set(c.sha, c);
+    let missing = 0;
+    for (const sha of shas) {
+      const commit = this.commits.get(sha);
+      if (!commit) continue;
+      if (this.index.missingPull(commit) !== undefined) missing++;
+      for (const source of this.index.sources(commit)) {
+        const found = source.kind === 'squash' ? await this.fromSquash(commit, source, warnings) : await this.fromRewrite(commit, source.sha, warnings);
+        if (found) {
+          out.set(sha, found);
+          break;
+        }
+      }
+      this.commits.delete(sha);
+    }
+    if (missing > 0 && !this.missingSaid) {
+      this.missingSaid = true;
+      warnings.push({
+        code: 'RECORDS_NOT_RECOVERED',
+        message: `${missing} commit${missing === 1 ? ' names a pull request' : 's name pull requests'} whose commits are not in this clone, so their records cannot be recovered: ${FETCH_PULL_REFS}`,
+      });
+    }
+    return out;
+  }
+
+  /** The pull request's commits (merge-base of the target's first parent and the pull ref, up to it), carried onto the squash. */
+  private async fromSquash(
+    commit: CommitRecord,
+    source: Extract<RecordSource, { kind: 'squash' }>,
+    warnings: ScanWarning[],
+  ): Promise<RecoveredRecords | undefined> {
+    const parent = commit.parents[0];
+    if (parent === undefined) return undefined;
+    const base = await this.git.mergeBase(parent, source.head);
+    if (base === undefined) return undefined;
+    const squashed = await this.git.listCommits(`${base}..${source.head}`);
+    if (squashed.length === 0) return undefined;
+    const analyser = this.analyser.open(warnings);
+    const detections = new Map<string, Detection[]>();
+    const found: Detection[] = [];
+    for await (const report of analyser.analyseAll(this.git, squashed)) {
+      const own = report.detections.filter((d) => d.role === 'author');
+      detections.set(report.sha, own);
+      found.push(...own);
+    }
+    if (found.length === 0 && squashed.every((sha) => analyser.index.get(sha) === undefined)) {
+      warnings.push({
+        code: 'RECORDS_NOT_RECOVERED',
+        commit: commit.sha,
+        message: `the commits of #${source.number} (${source.ref}) carry no records here (a pull request from a fork: its notes never reach this repository), so ${commit.sha.slice(0, 12)} has none to recover`,
+      });
+      return undefined;
+    }
+    // Only what the pull request's records (or its commits' own signatures) say, carried: the squash's own message is read as usual.
+    const attributor = new Attributor(analyser.index, detections);
+    const via = `recovered from ${source.head.slice(0, 12)} via squash of #${source.number} (${source.ref})`;
+    const files = new Map<string, LineClaim[]>();
+    let dropped = 0;
+    for (const carried of await carryLines(this.git, attributor, { base, head: source.head, commits: new Set(squashed) }, commit.sha)) {
+      dropped += carried.dropped;
+      if (carried.lines.length === 0) continue;
+      const claim: LineClaim = {
+        agent: carried.part.agent,
+        ...(carried.part.name !== undefined ? { name: carried.part.name } : {}),
+        ...(carried.part.model !== 'unknown' ? { model: carried.part.model } : {}),
+        ranges: toRanges(carried.lines),
+        source: via,
+        ...(carried.part.record ? { record: carried.part.record } : {}),
+      };
+      files.set(carried.path, [...(files.get(carried.path) ?? []), claim]);
+    }
+    if (dropped > 0) warnings.push(droppedWarning(commit.sha, dropped, via));
+    if (files.size === 0) return undefined;
+    return { files, whole: [], detections: recovered(found, via) };
+  }
+
+  /** A rebased or cherry-picked copy of a commit with records: its ranges mapped onto the copy. */
+  private async fromRewrite(commit: CommitRecord, source: string, warnings: ScanWarning[]): Promise<RecoveredRecords | undefined> {
+    const ids = await this.git.patchIds([commit.sha, source]);
+    const exact = ids.get(commit.sha) !== undefined && ids.get(commit.sha) === ids.get(source);
+    if (!exact && !(await this.similar(commit.sha, source))) return undefined;
+    const analyser = this.analyser.open(warnings);
+    await analyser.load([source]);
+    const claims = analyser.index.get(source);
+    const detections = analyser.notes.notes(source).detections;
+    if (!claims && detections.length === 0) return undefined;
+    const via = `recovered from ${source.slice(0, 12)} via ${exact ? 'the same patch (git patch-id)' : 'a rebase that changed the patch (inferred)'}`;
+    const files = new Map<string, LineClaim[]>();
+    let dropped = 0;
+    const present = new Set((await this.git.listTree(commit.sha)).map((f) => f.path));
+    for (const [path, list] of claims?.files ?? []) {
+      for (const claim of list) {
+        if (!present.has(path)) {
+          dropped += claim.ranges === 'all' ? 1 : claim.ranges.reduce((n, [a, b]) => n + b - a + 1, 0);
+          continue;
+        }
+        if (claim.ranges === 'all') {
+          files.set(path, [...(files.get(path) ?? []), { ...claim, source: via }]);
+          continue;
+        }
+        const map = await this.git.lineMap(source, path, commit.sha, path);
+        const lines: number[] = [];
+        for (const [a, b] of claim.ranges)
+          for (let l = a; l <= b; l++) {
+            const mapped = map.map(l);
+            if (mapped === undefined) dropped++;
+            else lines.push(mapped);
+          }
+        if (lines.length > 0) files.set(path, [...(files.get(path) ?? []), { ...claim, ranges: toRanges(lines), source: via }]);
+      }
+    }
+    if (dropped > 0) warnings.push(droppedWarning(commit.sha, dropped, via));
+    const whole = (claims?.whole ?? []).map((claim) => ({ ...claim, source: via }));
+    return { files, whole, detections: recovered(detections, via, exact) };
+  }
+
+  /** A rebase that had to change the patch: at least half of the source's added lines are added by the copy too. */
+  private async similar(target: string, source: string): Promise<boolean> {
+    const [a, b] = await Promise.all([this.addedLines(source), this.addedLines(target)]);
+    if (a.length === 0) return false;
+    const pool = new Map<string, number>();
+    for (const line of b) pool.set(line, (pool.get(line) ?? 0) + 1);
+    let kept = 0;
+    for (const line of a) {
+      const n = pool.get(line) ?? 0;
+      if (n > 0) {
+        kept++;
+        pool.set(line, n - 1);
+      }
+    }
+    return kept / a.length >= SIMILARITY;
+  }
+
+  private addedLines(sha: string): Promise<string[]> {
+    return this.git.addedLines(sha);
+  }
+}
+
+/** The share of a source's added lines a changed copy must keep to be taken as a rebase of it (inferred). */
+export const SIMILARITY = 0.5;
+
+function recovered(detections: readonly Detection[], via: string, exact = false): Detection[] {
+  return detections.map((d) => ({
+    ...d,
+    confidence: exact ? d.confidence : 'inferred',
+    evidence: d.evidence.map((e) => ({ ...e, source: `${e.source}, ${via}` })),
+  }));
+}
+
+function droppedWarning(sha: string, dropped: number, via: string): ScanWarning {
+  return {
+    code: 'RECORDS_NOT_RECOVERED',
+    commit: sha,
+    message: `${dropped} line${dropped === 1 ? '' : 's'} the records name ${dropped === 1 ? 'is' : 'are'} not in ${sha.slice(0, 12)} as written (changed or removed since): not credited (${via})`,
+  };
+}

@@ -1,0 +1,82 @@
+import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
+import { compareStrings } from '../kernel/sorted.js';
+
+/** Where a commit's records may come from: the pull request it squashes, or a commit it is a rebased copy of. */
+export type RecordSource = { kind: 'squash'; number: number; ref: string; head: string } | { kind: 'rewrite'; sha: string };
+
+/**
+ * The pull refs a forge keeps for every pull request, as a clone may hold
+ * them: GitHub's `refs/pull/N/head` (a mirror, or fetched as they are), the
+ * remote-tracking form aiprov suggests (`+refs/pull/*\/head:refs/remotes/origin/pr/*`),
+ * and GitLab's `refs/merge-requests/N/head`. Never fetched here.
+ */
+export const PULL_REF_PATTERNS = ['refs/pull/*/head', 'refs/remotes/*/pr/*', 'refs/merge-requests/*/head', 'refs/remotes/*/merge-requests/*'];
+
+/** What a user runs to bring the pull refs here: aiprov never fetches by itself. */
+export const FETCH_PULL_REFS =
+  "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*' (GitLab: '+refs/merge-requests/*/head:refs/remotes/origin/merge-requests/*')";
+
+/** GitHub's squash subject ends with ` (#N)`; GitLab's merge and squash messages say `See merge request group/project!N`. */
+export function pullNumber(commit: CommitRecord): number | undefined {
+  const firstLine = commit.message.split('\n', 1)[0] ?? '';
+  const github = /\(#(\d{1,9})\)\s*$/.exec(firstLine);
+  const gitlab = /^See merge request [^\s!]+!(\d{1,9})\s*$/m.exec(commit.message);
+  const n = Number(github?.[1] ?? gitlab?.[1]);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The index recovery looks commits up in, read once a run: the pull refs by
+ * number, and the commits that carry records by what a rebase or a
+ * cherry-pick keeps (the author and the author date), so that telling a
+ * candidate costs no git call.
+ */
+export class SourceIndex {
+  private pulls = new Map<number, { ref: string; head: string }>();
+  private byAuthor = new Map<string, string[]>();
+  private withRecords = new Set<string>();
+
+  async read(git: HistoryReader & NotesReader, notesRefs: readonly string[]): Promise<void> {
+    for (const [ref, head] of [...(await git.refTips(PULL_REF_PATTERNS))].sort(([a], [b]) => compareStrings(a, b))) {
+      const n = Number(/\/(\d{1,9})(?:\/head)?$/.exec(ref)?.[1]);
+      if (!Number.isSafeInteger(n) || this.pulls.has(n)) continue;
+      this.pulls.set(n, { ref, head });
+    }
+    for (const ref of notesRefs) for (const sha of await (await git.notesAt(ref)).noted()) this.withRecords.add(sha);
+    for await (const c of git.logCommits([...this.withRecords])) {
+      const key = authorKey(c);
+      this.byAuthor.set(key, [...(this.byAuthor.get(key) ?? []), c.sha]);
+    }
+  }
+
+  /** The sources a commit may have come from, best first: its squashed pull request, then commits it may be a copy of. */
+  sources(commit: CommitRecord): RecordSource[] {
+    const out: RecordSource[] = [];
+    const n = pullNumber(commit);
+    const pull = n === undefined ? undefined : this.pulls.get(n);
+    if (n !== undefined && pull) out.push({ kind: 'squash', number: n, ...pull });
+    for (const sha of this.byAuthor.get(authorKey(commit)) ?? []) if (sha !== commit.sha) out.push({ kind: 'rewrite', sha });
+    return out;
+  }
+
+  /**
+   * Whether a commit names a pull request whose ref is not here (said once,
+   * with how to fetch them), in a repository that keeps records at all: where
+   * nobody records, fetching the pull refs would recover nothing, and saying
+   * so on every squash-merged history would be noise.
+   */
+  missingPull(commit: CommitRecord): number | undefined {
+    if (this.withRecords.size === 0) return undefined;
+    const n = pullNumber(commit);
+    return n !== undefined && !this.pulls.has(n) ? n : undefined;
+  }
+
+  hasRecords(sha: string): boolean {
+    return this.withRecords.has(sha);
+  }
+}
+
+/** What a rebase, a cherry-pick and a forge's "rebase and merge" keep of a commit. */
+function authorKey(c: CommitRecord): string {
+  return `${c.author.email.toLowerCase()}\u0000${c.authoredAt}`;
+}
