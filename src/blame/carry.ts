@@ -24,13 +24,14 @@ export async function carryLines(
   attributor: Attributor,
   range: { base: string; head: string; commits: ReadonlySet<string> },
   target: string,
+  /** Files whose blobs this clone lacks (a partial or damaged clone) are left out and named here, instead of failing. */
+  unreadable?: string[],
 ): Promise<CarriedLines[]> {
-  const [headTree, targetTree] = await Promise.all([git.listTree(range.head), git.listTree(target)]);
-  const inTarget = new Set(targetTree.map((f) => f.path));
-  const files = await git.describeFiles(
-    range.head,
-    headTree.filter((f) => f.kind === 'file' && inTarget.has(f.path)),
-  );
+  // What the squashed commits wrote can only survive in files the target itself changed.
+  const [headTree, changed] = await Promise.all([git.listTree(range.head), git.changedFiles(target)]);
+  const inTarget = new Set(changed);
+  const entries = headTree.filter((f) => f.kind === 'file' && inTarget.has(f.path));
+  const files = unreadable === undefined ? await git.describeFiles(range.head, entries) : await describeEach(git, range.head, entries, unreadable);
   const out: CarriedLines[] = [];
   for (const file of files) {
     if (file.kind !== 'file' || file.binary) continue;
@@ -51,4 +52,26 @@ export async function carryLines(
     }
   }
   return out;
+}
+
+/** Each file described on its own, those whose blobs are missing named in `unreadable` and left out. */
+async function describeEach(
+  git: TreeReader,
+  rev: string,
+  entries: Parameters<TreeReader['describeFiles']>[1],
+  unreadable: string[],
+): Promise<Awaited<ReturnType<TreeReader['describeFiles']>>> {
+  try {
+    return await git.describeFiles(rev, entries);
+  } catch {
+    const out: Awaited<ReturnType<TreeReader['describeFiles']>> = [];
+    for (const entry of entries) {
+      try {
+        out.push(...(await git.describeFiles(rev, [entry])));
+      } catch {
+        unreadable.push(entry.path);
+      }
+    }
+    return out;
+  }
 }

@@ -182,9 +182,12 @@ class CliGitRepository implements GitRepository {
     return sha;
   }
 
-  async *logCommits(shas: readonly string[]): AsyncIterable<CommitRecord> {
+  async *logCommits(shas: readonly string[], options: { ignoreMissing?: boolean } = {}): AsyncIterable<CommitRecord> {
     if (shas.length === 0) return;
     for (const sha of shas) if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError('BAD_REVISION', `not a full commit id: '${sha}'`);
+    // git log fails on a full id whose object is not here, --ignore-missing or not: those are asked about first.
+    if (options.ignoreMissing === true) shas = await this.presentCommits(shas);
+    if (shas.length === 0) return;
     const args = [
       '-c',
       'log.showSignature=false',
@@ -200,6 +203,17 @@ class CliGitRepository implements GitRepository {
     for await (const record of this.git.records(args, { input: shas.join('\n') + '\n' })) {
       yield parseRecord(decoder.decode(record));
     }
+  }
+
+  /** The commits among `shas` whose objects are in the repository (one `cat-file --batch-check`). */
+  private async presentCommits(shas: readonly string[]): Promise<string[]> {
+    const out = await this.git.collect(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${shas.join('\n')}\n`);
+    return out
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([, type]) => type === 'commit')
+      .map(([sha]) => sha ?? '');
   }
 
   async changedFiles(sha: string): Promise<string[]> {
@@ -299,6 +313,42 @@ class CliGitRepository implements GitRepository {
     assertSafeRevision(rev);
     if (options.since !== undefined) assertSafeRevision(options.since);
     return blameGroups(this.git, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
+  }
+
+  async lineMaps(from: string, to: string, paths: readonly string[]): Promise<Map<string, LineMap>> {
+    assertSafeRevision(from);
+    assertSafeRevision(to);
+    const out = new Map<string, LineMap>();
+    for (let i = 0; i < paths.length; i += PATHSPEC_CHUNK) {
+      const chunk = paths.slice(i, i + PATHSPEC_CHUNK);
+      const diff = await this.git.text([
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '-U0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-renames',
+        from,
+        to,
+        '--',
+        ...chunk.map((p) => `:(literal)${p}`),
+      ]);
+      // One section per changed file; a file the diff does not name is the same at both ends.
+      const sections = new Map<string, string>();
+      for (const section of diff.split(/^(?=diff --git )/m)) {
+        const header = section.slice(0, section.indexOf('\n'));
+        for (const p of chunk) if (header === `diff --git a/${p} b/${p}`) sections.set(p, section);
+      }
+      for (const p of chunk) {
+        const section = sections.get(p);
+        // A name git quoted in the header (quotes, control characters) is diffed on its own.
+        if (section === undefined && diff.includes(`/${p}`)) out.set(p, await this.lineMap(from, p, to, p));
+        else out.set(p, section === undefined ? LineMap.identity() : new LineMap(parseHunks(section)));
+      }
+    }
+    return out;
   }
 
   async lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap> {
@@ -410,13 +460,26 @@ class CliGitRepository implements GitRepository {
     return out;
   }
 
-  async addedLines(sha: string): Promise<string[]> {
-    if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
-    const diff = await this.git.text(['diff-tree', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-commit-id', sha]);
-    return diff
-      .split('\n')
-      .filter((l) => l.startsWith('+') && !l.startsWith('+++ '))
-      .map((l) => l.slice(1));
+  async addedLines(shas: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    if (shas.length === 0) return out;
+    const patches = await this.git.collect(
+      ['log', '-p', '-U0', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=%x00commit %H'],
+      `${shas.join('\n')}\n`,
+    );
+    for (const part of patches.toString('utf8').split('\0commit ')) {
+      const sha = part.slice(0, part.indexOf('\n'));
+      if (!COMMIT_ID.test(sha)) continue;
+      out.set(
+        sha,
+        part
+          .split('\n')
+          .filter((l) => l.startsWith('+') && !l.startsWith('+++ '))
+          .map((l) => l.slice(1)),
+      );
+    }
+    return out;
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {

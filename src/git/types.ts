@@ -83,8 +83,12 @@ export interface HistoryReader extends RepositoryHandle {
   listCommits(range: string): Promise<string[]>;
   /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */
   lastCommitBefore(rev: string, date: Date): Promise<string | undefined>;
-  /** Reads the given commits (in the order given), for callers that know which ones they need. */
-  logCommits(shas: readonly string[]): AsyncIterable<CommitRecord>;
+  /**
+   * Reads the given commits (in the order given), for callers that know which
+   * ones they need; with `ignoreMissing`, commits not in the clone are left out
+   * (notes can sit on commits a clone never fetched) instead of failing.
+   */
+  logCommits(shas: readonly string[], options?: { ignoreMissing?: boolean }): AsyncIterable<CommitRecord>;
   /** The commits that changed `file`, oldest first, each with the lines it added. */
   fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
 }
@@ -107,6 +111,8 @@ export interface TreeReader extends RepositoryHandle {
   workTreeFiles(): Promise<string[]>;
   /** Streams `git blame` of `file` at `rev` (a commit id), or over `since..rev`. */
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup>;
+  /** How lines of each path map from `from` onto `to` (the same path at both), through one `git diff` for all of them. */
+  lineMaps(from: string, to: string, paths: readonly string[]): Promise<Map<string, LineMap>>;
   /** How lines of `from:fromPath` map onto `to:toPath`. */
   lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap>;
 }
@@ -244,8 +250,8 @@ export interface PatchReader {
   patchIds(shas: readonly string[]): Promise<Map<string, string>>;
   /** The best common ancestor of two commits, or undefined when their histories never meet. */
   mergeBase(a: string, b: string): Promise<string | undefined>;
-  /** The lines a commit adds against its first parent (all files, in diff order). */
-  addedLines(sha: string): Promise<string[]>;
+  /** The lines each commit adds against its first parent (all files, in diff order), through one `git log -p`. */
+  addedLines(shas: readonly string[]): Promise<Map<string, string[]>>;
 }
 
 export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader, PatchReader {}

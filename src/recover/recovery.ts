@@ -1,4 +1,4 @@
-import type { AnalyserFactory } from '../authorship/analyse.js';
+import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
 import type { LineClaim } from '../authorship/line-records.js';
 import type { RecordRecovery, RecoveredRecords } from '../authorship/recovery.js';
 import type { Detection, ScanWarning } from '../authorship/types.js';
@@ -35,6 +35,9 @@ export class ForgeRecovery implements RecordRecovery {
   private prepared: Promise<void> | undefined;
   private missingSaid = false;
   private readonly commits = new Map<string, CommitRecord>();
+  /** One reader of the source commits for the run: its notes snapshots and git-ai's cross-note index are built once. */
+  private sources: CommitAnalyser | undefined;
+  private readonly sourceWarnings: ScanWarning[] = [];
 
   constructor(
     private readonly git: RecoveryGit,
@@ -60,12 +63,27 @@ export class ForgeRecovery implements RecordRecovery {
     const unknown = shas.filter((sha) => !this.commits.has(sha));
     for await (const c of this.git.logCommits(unknown)) this.commits.set(c.sha, c);
     let missing = 0;
+    // What every rewrite match needs is read once for the batch: the patch ids of both sides, the sources' notes.
+    const rewrites = shas.flatMap((sha) => {
+      const commit = this.commits.get(sha);
+      return commit ? this.index.sources(commit).flatMap((s) => (s.kind === 'rewrite' ? [sha, s.sha] : [])) : [];
+    });
+    const ids = rewrites.length > 0 ? await this.git.patchIds([...new Set(rewrites)]) : new Map<string, string>();
+    if (rewrites.length > 0) await this.sourceAnalyser().load(new Set(rewrites.filter((sha) => this.index.hasRecords(sha))));
+    // Pairs whose patches differ are compared by their added lines, read for all of them at once.
+    const differing = [];
+    for (let i = 0; i < rewrites.length; i += 2) {
+      const [target = '', source = ''] = [rewrites[i], rewrites[i + 1]];
+      if (ids.get(target) === undefined || ids.get(target) !== ids.get(source)) differing.push(target, source);
+    }
+    const added = differing.length > 0 ? await this.git.addedLines([...new Set(differing)]) : new Map<string, string[]>();
     for (const sha of shas) {
       const commit = this.commits.get(sha);
       if (!commit) continue;
       if (this.index.missingPull(commit) !== undefined) missing++;
       for (const source of this.index.sources(commit)) {
-        const found = source.kind === 'squash' ? await this.fromSquash(commit, source, warnings) : await this.fromRewrite(commit, source.sha, warnings);
+        const found =
+          source.kind === 'squash' ? await this.fromSquash(commit, source, warnings) : await this.fromRewrite(commit, source.sha, { ids, added }, warnings);
         if (found) {
           out.set(sha, found);
           break;
@@ -73,6 +91,8 @@ export class ForgeRecovery implements RecordRecovery {
       }
       this.commits.delete(sha);
     }
+    // What reading the source commits' notes found wrong, said with this read's warnings.
+    warnings.push(...this.sourceWarnings.splice(0));
     if (missing > 0 && !this.missingSaid) {
       this.missingSaid = true;
       warnings.push({
@@ -95,7 +115,7 @@ export class ForgeRecovery implements RecordRecovery {
     if (base === undefined) return undefined;
     const squashed = await this.git.listCommits(`${base}..${source.head}`);
     if (squashed.length === 0) return undefined;
-    const analyser = this.analyser.open(warnings);
+    const analyser = this.sourceAnalyser();
     const detections = new Map<string, Detection[]>();
     const found: Detection[] = [];
     for await (const report of analyser.analyseAll(this.git, squashed)) {
@@ -116,7 +136,15 @@ export class ForgeRecovery implements RecordRecovery {
     const via = `recovered from ${source.head.slice(0, 12)} via squash of #${source.number} (${source.ref})`;
     const files = new Map<string, LineClaim[]>();
     let dropped = 0;
-    for (const carried of await carryLines(this.git, attributor, { base, head: source.head, commits: new Set(squashed) }, commit.sha)) {
+    const unreadable: string[] = [];
+    const lines = await carryLines(this.git, attributor, { base, head: source.head, commits: new Set(squashed) }, commit.sha, unreadable);
+    if (unreadable.length > 0)
+      warnings.push({
+        code: 'RECORDS_NOT_RECOVERED',
+        commit: commit.sha,
+        message: `${unreadable.length} file${unreadable.length === 1 ? '' : 's'} of #${source.number} cannot be read in this clone (missing blobs: ${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}): their lines are not recovered`,
+      });
+    for (const carried of lines) {
       dropped += carried.dropped;
       if (carried.lines.length === 0) continue;
       const claim: LineClaim = {
@@ -135,11 +163,16 @@ export class ForgeRecovery implements RecordRecovery {
   }
 
   /** A rebased or cherry-picked copy of a commit with records: its ranges mapped onto the copy. */
-  private async fromRewrite(commit: CommitRecord, source: string, warnings: ScanWarning[]): Promise<RecoveredRecords | undefined> {
-    const ids = await this.git.patchIds([commit.sha, source]);
+  private async fromRewrite(
+    commit: CommitRecord,
+    source: string,
+    patches: { ids: ReadonlyMap<string, string>; added: ReadonlyMap<string, string[]> },
+    warnings: ScanWarning[],
+  ): Promise<RecoveredRecords | undefined> {
+    const { ids, added } = patches;
     const exact = ids.get(commit.sha) !== undefined && ids.get(commit.sha) === ids.get(source);
-    if (!exact && !(await this.similar(commit.sha, source))) return undefined;
-    const analyser = this.analyser.open(warnings);
+    if (!exact && !similar(added.get(source) ?? [], added.get(commit.sha) ?? [])) return undefined;
+    const analyser = this.sourceAnalyser();
     await analyser.load([source]);
     const claims = analyser.index.get(source);
     const detections = analyser.notes.notes(source).detections;
@@ -147,18 +180,15 @@ export class ForgeRecovery implements RecordRecovery {
     const via = `recovered from ${source.slice(0, 12)} via ${exact ? 'the same patch (git patch-id)' : 'a rebase that changed the patch (inferred)'}`;
     const files = new Map<string, LineClaim[]>();
     let dropped = 0;
-    const present = new Set((await this.git.listTree(commit.sha)).map((f) => f.path));
+    // A path the copy does not have diffs as deleted: none of its lines map, and all are dropped.
+    const maps = await this.git.lineMaps(source, commit.sha, [...(claims?.files.keys() ?? [])]);
     for (const [path, list] of claims?.files ?? []) {
       for (const claim of list) {
-        if (!present.has(path)) {
-          dropped += claim.ranges === 'all' ? 1 : claim.ranges.reduce((n, [a, b]) => n + b - a + 1, 0);
-          continue;
-        }
         if (claim.ranges === 'all') {
           files.set(path, [...(files.get(path) ?? []), { ...claim, source: via }]);
           continue;
         }
-        const map = await this.git.lineMap(source, path, commit.sha, path);
+        const map = maps.get(path) ?? (await this.git.lineMap(source, path, commit.sha, path));
         const lines: number[] = [];
         for (const [a, b] of claim.ranges)
           for (let l = a; l <= b; l++) {
@@ -174,30 +204,30 @@ export class ForgeRecovery implements RecordRecovery {
     return { files, whole, detections: recovered(detections, via, exact) };
   }
 
-  /** A rebase that had to change the patch: at least half of the source's added lines are added by the copy too. */
-  private async similar(target: string, source: string): Promise<boolean> {
-    const [a, b] = await Promise.all([this.addedLines(source), this.addedLines(target)]);
-    if (a.length === 0) return false;
-    const pool = new Map<string, number>();
-    for (const line of b) pool.set(line, (pool.get(line) ?? 0) + 1);
-    let kept = 0;
-    for (const line of a) {
-      const n = pool.get(line) ?? 0;
-      if (n > 0) {
-        kept++;
-        pool.set(line, n - 1);
-      }
-    }
-    return kept / a.length >= SIMILARITY;
-  }
-
-  private addedLines(sha: string): Promise<string[]> {
-    return this.git.addedLines(sha);
+  private sourceAnalyser(): CommitAnalyser {
+    this.sources ??= this.analyser.open(this.sourceWarnings);
+    return this.sources;
   }
 }
 
 /** The share of a source's added lines a changed copy must keep to be taken as a rebase of it (inferred). */
 export const SIMILARITY = 0.5;
+
+/** A rebase that had to change the patch: at least SIMILARITY of the source's added lines are added by the copy too. */
+function similar(source: readonly string[], copy: readonly string[]): boolean {
+  if (source.length === 0) return false;
+  const pool = new Map<string, number>();
+  for (const line of copy) pool.set(line, (pool.get(line) ?? 0) + 1);
+  let kept = 0;
+  for (const line of source) {
+    const n = pool.get(line) ?? 0;
+    if (n > 0) {
+      kept++;
+      pool.set(line, n - 1);
+    }
+  }
+  return kept / source.length >= SIMILARITY;
+}
 
 function recovered(detections: readonly Detection[], via: string, exact = false): Detection[] {
   return detections.map((d) => ({

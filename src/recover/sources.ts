@@ -43,7 +43,8 @@ export class SourceIndex {
       this.pulls.set(n, { ref, head });
     }
     for (const ref of notesRefs) for (const sha of await (await git.notesAt(ref)).noted()) this.withRecords.add(sha);
-    for await (const c of git.logCommits([...this.withRecords])) {
+    // Notes can sit on commits this clone does not have (never fetched, or pruned): those are no source of anything here.
+    for await (const c of git.logCommits([...this.withRecords], { ignoreMissing: true })) {
       const key = authorKey(c);
       this.byAuthor.set(key, [...(this.byAuthor.get(key) ?? []), c.sha]);
     }
