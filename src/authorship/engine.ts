@@ -244,10 +244,28 @@ export class DetectionSet {
     if (!existing.name && detection.name) existing.name = detection.name;
   }
 
+  /**
+   * A recorder (Entire) is evidence about an agent, not an agent, when it
+   * names the agent (`Entire-Agent: Claude Code`): its evidence joins that
+   * agent's detection. One that names none stays (an agent wrote it, which
+   * one is not said).
+   */
   detections(): Detection[] {
-    return [...this.byKey.values()].sort(compareDetections);
+    const all = [...this.byKey.values()];
+    const out = all.filter((d) => {
+      const naming = RECORDERS.get(d.agent);
+      if (naming === undefined || d.role !== 'author') return true;
+      const named = all.find((o) => o !== d && o.role === 'author' && !RECORDERS.has(o.agent) && o.evidence.some((e) => e.source === naming));
+      if (!named) return true;
+      named.evidence.push(...d.evidence);
+      return false;
+    });
+    return out.sort(compareDetections);
   }
 }
+
+/** Recorders, by the signature through which each names the agent it recorded. */
+const RECORDERS = new Map<string, string>([['entire', 'entire/agent']]);
 
 function extractModel(re: Pattern, text: string): string | undefined {
   const model = re.group(text, 'model');
