@@ -1,5 +1,5 @@
 import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
-import { NotesLoader } from './commit-notes.js';
+import { NotesLoader, NotesRunCache } from './commit-notes.js';
 import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
 import type { LineRecordIndex } from './line-records.js';
 import type { SignatureDef } from './signature-types.js';
@@ -19,22 +19,28 @@ export class AnalyserFactory {
     private readonly signatures: readonly SignatureDef[] = [],
     /** Records carried onto commits that have none (squash and rebase merges): recover/, wired by the context. */
     private readonly recovery?: RecordRecovery,
+    private readonly cache = new NotesRunCache(),
   ) {
     this.engine = engineFor({ signatures });
   }
 
   open(warnings: ScanWarning[]): CommitAnalyser {
-    return new CommitAnalyser(this.engine, new NotesLoader(this.git, warnings, this.recovery));
+    return new CommitAnalyser(this.engine, new NotesLoader(this.git, warnings, this.recovery, this.cache));
   }
 
   /** The same analyser with other signatures (the gate's base's), recovering records as this one does. */
   withSignatures(signatures: readonly SignatureDef[]): AnalyserFactory {
-    return new AnalyserFactory(this.git, signatures, this.recovery);
+    return new AnalyserFactory(this.git, signatures, this.recovery, this.cache);
   }
 
   /** The same analyser without recovery: what recovery itself reads source commits with. */
   withoutRecovery(): AnalyserFactory {
-    return new AnalyserFactory(this.git, this.signatures);
+    return new AnalyserFactory(this.git, this.signatures, undefined, this.cache);
+  }
+
+  /** The same analyser recovering records with `recovery` (which reads its sources with this one: one cache for both). */
+  withRecovery(recovery: RecordRecovery): AnalyserFactory {
+    return new AnalyserFactory(this.git, this.signatures, recovery, this.cache);
   }
 }
 

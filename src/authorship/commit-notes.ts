@@ -51,7 +51,6 @@ export class NotesLoader {
   readonly index = new LineRecordIndex();
   private readonly loaded = new Map<string, CommitNotes>();
   private readonly foreign = new Map<string, Found>();
-  private defined: Promise<Map<string, string[]>> | undefined;
   private pinned: Promise<[NotesSnapshot, NotesSnapshot]> | undefined;
   private without: ((sha: string) => boolean) | undefined;
   /** Committer times of the notes' commits (-1: not in the repository), asked once each. */
@@ -62,6 +61,8 @@ export class NotesLoader {
     private readonly warnings: ScanWarning[],
     /** Carries records onto commits that have none, from the commits they came from (squash and rebase merges). */
     private readonly recovery?: RecordRecovery,
+    /** What loaders of one run share: git-ai's record index, built once per notes tip (a `git grep` over every note). */
+    private readonly shared = new NotesRunCache(),
   ) {}
 
   /** Reads the notes of `shas` not read yet. */
@@ -237,7 +238,11 @@ export class NotesLoader {
 
   /** Id → the commits whose git-ai notes define a record under it (read once, on first need). */
   private async definitions(): Promise<Map<string, string[]>> {
-    this.defined ??= (async () => {
+    const [, tipped] = await this.snapshots();
+    const key = tipped.tip ?? '';
+    const known = this.shared.definitions.get(key);
+    if (known) return known;
+    const defined = (async () => {
       const byId = new Map<string, string[]>();
       // One string per note commit, however many records it defines.
       const shas = new Map<string, string>();
@@ -253,12 +258,19 @@ export class NotesLoader {
       });
       return byId;
     })();
-    return this.defined;
+    this.shared.definitions.set(key, defined);
+    return defined;
   }
 
   private bad(ref: string, sha: string, problem: string): void {
     this.warnings.push({ code: 'BAD_NOTE', commit: sha, message: `note on ${ref} for commit ${sha.slice(0, 12)} ${problem}; it was ignored` });
   }
+}
+
+/** What the notes loaders of one run share (the analyser that makes them holds it). */
+export class NotesRunCache {
+  /** git-ai's notes tip → id → the commits whose notes define a record under it. */
+  readonly definitions = new Map<string, Promise<Map<string, string[]>>>();
 }
 
 /** The agent a key's lines are credited to; a key whose record nobody kept is an AI session of an unknown agent. */

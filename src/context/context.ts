@@ -56,7 +56,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const settings = await settingsFor(options, git.root, env);
   // Records are recovered when read (squash and rebase merges); what recovery reads the source commits with does not recover.
   const plain = new AnalyserFactory(git, settings.config.signatures);
-  return { ...settings, git, analyser: new AnalyserFactory(git, settings.config.signatures, new ForgeRecovery(git, plain)) };
+  return { ...settings, git, analyser: plain.withRecovery(new ForgeRecovery(git, plain)) };
 }
 
 /** A context with no repository: the config comes only from a file named explicitly. */

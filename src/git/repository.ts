@@ -482,6 +482,51 @@ class CliGitRepository implements GitRepository {
     return out;
   }
 
+  async addedLineNumbers(shas: readonly string[]): Promise<Map<string, Map<string, number[]>>> {
+    const out = new Map<string, Map<string, number[]>>();
+    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    if (shas.length === 0) return out;
+    const patches = await this.git.collect(
+      [
+        '-c',
+        'core.quotePath=false',
+        'log',
+        '-p',
+        '-U0',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-renames',
+        '--format=%x00commit %H',
+      ],
+      `${shas.join('\n')}\n`,
+    );
+    for (const part of patches.toString('utf8').split('\0commit ')) {
+      const sha = part.slice(0, part.indexOf('\n'));
+      if (!COMMIT_ID.test(sha)) continue;
+      const files = new Map<string, number[]>();
+      let current: number[] | undefined;
+      for (const line of part.split('\n')) {
+        if (line.startsWith('diff --git ')) current = undefined;
+        else if (line.startsWith('+++ ')) {
+          // A name git still quotes (quotes, control characters) is left out: its lines are mapped by a diff instead.
+          const name = line.slice(4);
+          current = name.startsWith('b/') ? [] : undefined;
+          if (current) files.set(name.slice(2), current);
+        } else if (current && line.startsWith('@@ ')) {
+          const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+          const start = Number(m?.[1]);
+          const count = m?.[2] === undefined ? 1 : Number(m[2]);
+          for (let l = start; l < start + count; l++) current.push(l);
+        }
+      }
+      out.set(sha, files);
+    }
+    return out;
+  }
+
   async mergeBase(a: string, b: string): Promise<string | undefined> {
     assertSafeRevision(a);
     assertSafeRevision(b);

@@ -252,6 +252,8 @@ export interface PatchReader {
   mergeBase(a: string, b: string): Promise<string | undefined>;
   /** The lines each commit adds against its first parent (all files, in diff order), through one `git log -p`. */
   addedLines(shas: readonly string[]): Promise<Map<string, string[]>>;
+  /** Where each commit's added lines are, by path, in its own version of each file (one `git log -p -U0` for all). */
+  addedLineNumbers(shas: readonly string[]): Promise<Map<string, Map<string, number[]>>>;
 }
 
 export interface GitRepository extends HistoryReader, TreeReader, NotesWriter, RepositoryConfig, SignatureReader, PatchReader {}

@@ -77,13 +77,19 @@ export class ForgeRecovery implements RecordRecovery {
       if (ids.get(target) === undefined || ids.get(target) !== ids.get(source)) differing.push(target, source);
     }
     const added = differing.length > 0 ? await this.git.addedLines([...new Set(differing)]) : new Map<string, string[]>();
+    // Pairs with the same patch map line for line through it: the i-th line one adds to a file is the i-th the other adds.
+    const same = [];
+    for (let i = 0; i < rewrites.length; i += 2) if (!differing.includes(rewrites[i] ?? '')) same.push(rewrites[i] ?? '', rewrites[i + 1] ?? '');
+    const numbers = same.length > 0 ? await this.git.addedLineNumbers([...new Set(same)]) : new Map<string, Map<string, number[]>>();
     for (const sha of shas) {
       const commit = this.commits.get(sha);
       if (!commit) continue;
       if (this.index.missingPull(commit) !== undefined) missing++;
       for (const source of this.index.sources(commit)) {
         const found =
-          source.kind === 'squash' ? await this.fromSquash(commit, source, warnings) : await this.fromRewrite(commit, source.sha, { ids, added }, warnings);
+          source.kind === 'squash'
+            ? await this.fromSquash(commit, source, warnings)
+            : await this.fromRewrite(commit, source.sha, { ids, added, numbers }, warnings);
         if (found) {
           out.set(sha, found);
           break;
@@ -166,10 +172,10 @@ export class ForgeRecovery implements RecordRecovery {
   private async fromRewrite(
     commit: CommitRecord,
     source: string,
-    patches: { ids: ReadonlyMap<string, string>; added: ReadonlyMap<string, string[]> },
+    patches: { ids: ReadonlyMap<string, string>; added: ReadonlyMap<string, string[]>; numbers: ReadonlyMap<string, Map<string, number[]>> },
     warnings: ScanWarning[],
   ): Promise<RecoveredRecords | undefined> {
-    const { ids, added } = patches;
+    const { ids, added, numbers } = patches;
     const exact = ids.get(commit.sha) !== undefined && ids.get(commit.sha) === ids.get(source);
     if (!exact && !similar(added.get(source) ?? [], added.get(commit.sha) ?? [])) return undefined;
     const analyser = this.sourceAnalyser();
@@ -180,21 +186,25 @@ export class ForgeRecovery implements RecordRecovery {
     const via = `recovered from ${source.slice(0, 12)} via ${exact ? 'the same patch (git patch-id)' : 'a rebase that changed the patch (inferred)'}`;
     const files = new Map<string, LineClaim[]>();
     let dropped = 0;
-    // A path the copy does not have diffs as deleted: none of its lines map, and all are dropped.
-    const maps = await this.git.lineMaps(source, commit.sha, [...(claims?.files.keys() ?? [])]);
+    // The same patch: each line the source added is the copy's line at the same place in its added lines.
+    const through = exact ? patchMaps(numbers.get(source), numbers.get(commit.sha)) : new Map<string, LineMapping>();
+    // Other paths (a changed patch, a name git quotes) through a diff; a path the copy does not have diffs as deleted, all dropped.
+    const maps = new Map<string, LineMapping>(through);
+    const rest = [...(claims?.files.keys() ?? [])].filter((p) => !through.has(p));
+    for (const [p, m] of rest.length > 0 ? await this.git.lineMaps(source, commit.sha, rest) : []) maps.set(p, m);
     for (const [path, list] of claims?.files ?? []) {
       for (const claim of list) {
         if (claim.ranges === 'all') {
           files.set(path, [...(files.get(path) ?? []), { ...claim, source: via }]);
           continue;
         }
-        const map = maps.get(path) ?? (await this.git.lineMap(source, path, commit.sha, path));
+        const map: LineMapping = maps.get(path) ?? (await this.git.lineMap(source, path, commit.sha, path));
         const lines: number[] = [];
         for (const [a, b] of claim.ranges)
           for (let l = a; l <= b; l++) {
             const mapped = map.map(l);
-            if (mapped === undefined) dropped++;
-            else lines.push(mapped);
+            if (mapped !== undefined) lines.push(mapped);
+            else if (map.added === undefined || map.added.has(l)) dropped++;
           }
         if (lines.length > 0) files.set(path, [...(files.get(path) ?? []), { ...claim, ranges: toRanges(lines), source: via }]);
       }
@@ -212,6 +222,25 @@ export class ForgeRecovery implements RecordRecovery {
 
 /** The share of a source's added lines a changed copy must keep to be taken as a rebase of it (inferred). */
 export const SIMILARITY = 0.5;
+
+/** What recovery needs of a line map: where a line of the source is in the copy, if anywhere. */
+interface LineMapping {
+  map(line: number): number | undefined;
+  /** Through a patch: the lines the source added (others were never its to credit, and are not counted as dropped). */
+  added?: ReadonlySet<number>;
+}
+
+/** Line maps through two identical patches: the source's i-th added line of a file is the copy's i-th; other lines map to nothing. */
+function patchMaps(source: Map<string, number[]> | undefined, copy: Map<string, number[]> | undefined): Map<string, LineMapping> {
+  const out = new Map<string, LineMapping>();
+  for (const [path, lines] of source ?? []) {
+    const theirs = copy?.get(path);
+    if (!theirs || theirs.length !== lines.length) continue;
+    const at = new Map(lines.map((line, i) => [line, theirs[i] ?? 0]));
+    out.set(path, { map: (line) => at.get(line), added: new Set(lines) });
+  }
+  return out;
+}
 
 /** A rebase that had to change the patch: at least SIMILARITY of the source's added lines are added by the copy too. */
 function similar(source: readonly string[], copy: readonly string[]): boolean {
