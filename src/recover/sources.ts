@@ -52,6 +52,8 @@ export class SourceIndex {
 
   /** The sources a commit may have come from, best first: its squashed pull request, then commits it may be a copy of. */
   sources(commit: CommitRecord): RecordSource[] {
+    // Where nobody records, there is nothing to recover: a squash-merged history with its pull refs is not read twice for nothing.
+    if (this.withRecords.size === 0) return [];
     const out: RecordSource[] = [];
     const n = pullNumber(commit);
     const pull = n === undefined ? undefined : this.pulls.get(n);

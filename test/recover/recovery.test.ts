@@ -90,10 +90,11 @@ async function forgeWithPullRequest(): Promise<{ forge: string; dev: string; fea
 }
 
 /** A clone of the forge that fetched the notes, and the pull refs when asked. */
-async function clone(forge: string, pullRefs: boolean): Promise<string> {
+async function clone(forge: string, pullRefs: boolean, notes = true): Promise<string> {
   const dir = path.join(await tempDir(), 'clone');
   execFileSync('git', ['clone', '-q', forge, dir]);
-  git(dir, 'fetch', '-q', 'origin', 'refs/notes/*:refs/notes/*', ...(pullRefs ? ['+refs/pull/*/head:refs/remotes/origin/pr/*'] : []));
+  const refspecs = [...(notes ? ['refs/notes/*:refs/notes/*'] : []), ...(pullRefs ? ['+refs/pull/*/head:refs/remotes/origin/pr/*'] : [])];
+  if (refspecs.length > 0) git(dir, 'fetch', '-q', 'origin', ...refspecs);
   return dir;
 }
 
@@ -144,6 +145,12 @@ describe('squash merges: the pull request commits records recovered from the pul
     expect(squash?.detections[0]?.evidence[0]?.source).toMatch(
       /^refs\/notes\/aiprov, recovered from [0-9a-f]{12} via squash of #7 \(refs\/remotes\/origin\/pr\/7\)$/,
     );
+  });
+
+  it('a clone with the pull refs but no records anywhere: nothing to recover, nothing read, nothing said', async () => {
+    const dir = await clone(forge, true, false);
+    const report = await blame(dir);
+    expect([report.totals.aiLines, report.warnings]).toEqual([0, []]);
   });
 
   it('without the pull refs: no AI line is claimed, and the warning says how to fetch them', async () => {
