@@ -105,12 +105,15 @@ export class NotesLoader {
   private async recoverFor(bare: string[]): Promise<void> {
     if (!this.recovery || bare.length === 0) return;
     await this.recovery.prepare();
-    for (const [sha, found] of await this.recovery.recover(bare, this.warnings)) {
+    for (const [sha, found] of await this.recovery.recover(bare, this.warnings, { lines: !this.commitsOnly })) {
       for (const [path, claims] of found.files) for (const claim of claims) this.index.addFile(sha, path, claim);
       for (const claim of found.whole) this.index.addWhole(sha, claim);
       if (found.detections.length > 0) this.loaded.set(sha, { detections: found.detections });
     }
   }
+
+  /** Set by a reader that needs who wrote each commit, not which lines (scan): recovery then skips the line work. */
+  commitsOnly = false;
 
   /** Whether a commit without notes may have records to recover (scan reads those with the noted ones). */
   recoverable(commit: CommitRecord): boolean {

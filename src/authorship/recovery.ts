@@ -24,6 +24,10 @@ export interface RecordRecovery {
   prepare(): Promise<void>;
   /** Whether the commit may have come from commits with records: cheap, no diff read (after `prepare`). */
   candidate(commit: CommitRecord): boolean;
-  /** The records recovered for these commits (those with none of their own); warnings say what was dropped and why. */
-  recover(shas: readonly string[], warnings: ScanWarning[]): Promise<Map<string, RecoveredRecords>>;
+  /**
+   * The records recovered for these commits (those with none of their own);
+   * warnings say what was dropped and why. With `lines: false` (a scan, which
+   * needs who wrote each commit, not which lines), only the detections.
+   */
+  recover(shas: readonly string[], warnings: ScanWarning[], options?: { lines?: boolean }): Promise<Map<string, RecoveredRecords>>;
 }

@@ -85,6 +85,8 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
   }
 
   const analyser = analysers.open(warnings);
+  // A scan reports commits: records recovered for them need their detections, not their lines.
+  analyser.notes.commitsOnly = true;
   const summary = new SummaryAccumulator();
 
   async function* commits(): AsyncGenerator<CommitReport> {

@@ -57,7 +57,8 @@ export class ForgeRecovery implements RecordRecovery {
     return yes;
   }
 
-  async recover(shas: readonly string[], warnings: ScanWarning[]): Promise<Map<string, RecoveredRecords>> {
+  async recover(shas: readonly string[], warnings: ScanWarning[], options: { lines?: boolean } = {}): Promise<Map<string, RecoveredRecords>> {
+    const lines = options.lines !== false;
     await this.prepare();
     const out = new Map<string, RecoveredRecords>();
     const unknown = shas.filter((sha) => !this.commits.has(sha));
@@ -88,8 +89,8 @@ export class ForgeRecovery implements RecordRecovery {
       for (const source of this.index.sources(commit)) {
         const found =
           source.kind === 'squash'
-            ? await this.fromSquash(commit, source, warnings)
-            : await this.fromRewrite(commit, source.sha, { ids, added, numbers }, warnings);
+            ? await this.fromSquash(commit, source, warnings, lines)
+            : await this.fromRewrite(commit, source.sha, { ids, added, numbers }, warnings, lines);
         if (found) {
           out.set(sha, found);
           break;
@@ -114,6 +115,7 @@ export class ForgeRecovery implements RecordRecovery {
     commit: CommitRecord,
     source: Extract<RecordSource, { kind: 'squash' }>,
     warnings: ScanWarning[],
+    lines: boolean,
   ): Promise<RecoveredRecords | undefined> {
     const parent = commit.parents[0];
     if (parent === undefined) return undefined;
@@ -137,31 +139,32 @@ export class ForgeRecovery implements RecordRecovery {
       });
       return undefined;
     }
+    const via = `recovered from ${source.head.slice(0, 12)} via squash of #${source.number} (${source.ref})`;
+    if (!lines) return { files: new Map(), whole: [], detections: recovered(found, via) };
     // Only what the pull request's records (or its commits' own signatures) say, carried: the squash's own message is read as usual.
     const attributor = new Attributor(analyser.index, detections);
-    const via = `recovered from ${source.head.slice(0, 12)} via squash of #${source.number} (${source.ref})`;
     const files = new Map<string, LineClaim[]>();
     let dropped = 0;
     const unreadable: string[] = [];
-    const lines = await carryLines(this.git, attributor, { base, head: source.head, commits: new Set(squashed) }, commit.sha, unreadable);
+    const carried = await carryLines(this.git, attributor, { base, head: source.head, commits: new Set(squashed) }, commit.sha, unreadable);
     if (unreadable.length > 0)
       warnings.push({
         code: 'RECORDS_NOT_RECOVERED',
         commit: commit.sha,
         message: `${unreadable.length} file${unreadable.length === 1 ? '' : 's'} of #${source.number} cannot be read in this clone (missing blobs: ${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}): their lines are not recovered`,
       });
-    for (const carried of lines) {
-      dropped += carried.dropped;
-      if (carried.lines.length === 0) continue;
+    for (const one of carried) {
+      dropped += one.dropped;
+      if (one.lines.length === 0) continue;
       const claim: LineClaim = {
-        agent: carried.part.agent,
-        ...(carried.part.name !== undefined ? { name: carried.part.name } : {}),
-        ...(carried.part.model !== 'unknown' ? { model: carried.part.model } : {}),
-        ranges: toRanges(carried.lines),
+        agent: one.part.agent,
+        ...(one.part.name !== undefined ? { name: one.part.name } : {}),
+        ...(one.part.model !== 'unknown' ? { model: one.part.model } : {}),
+        ranges: toRanges(one.lines),
         source: via,
-        ...(carried.part.record ? { record: carried.part.record } : {}),
+        ...(one.part.record ? { record: one.part.record } : {}),
       };
-      files.set(carried.path, [...(files.get(carried.path) ?? []), claim]);
+      files.set(one.path, [...(files.get(one.path) ?? []), claim]);
     }
     if (dropped > 0) warnings.push(droppedWarning(commit.sha, dropped, via));
     if (files.size === 0) return undefined;
@@ -174,6 +177,7 @@ export class ForgeRecovery implements RecordRecovery {
     source: string,
     patches: { ids: ReadonlyMap<string, string>; added: ReadonlyMap<string, string[]>; numbers: ReadonlyMap<string, Map<string, number[]>> },
     warnings: ScanWarning[],
+    lines: boolean,
   ): Promise<RecoveredRecords | undefined> {
     const { ids, added, numbers } = patches;
     const exact = ids.get(commit.sha) !== undefined && ids.get(commit.sha) === ids.get(source);
@@ -184,6 +188,7 @@ export class ForgeRecovery implements RecordRecovery {
     const detections = analyser.notes.notes(source).detections;
     if (!claims && detections.length === 0) return undefined;
     const via = `recovered from ${source.slice(0, 12)} via ${exact ? 'the same patch (git patch-id)' : 'a rebase that changed the patch (inferred)'}`;
+    if (!lines) return { files: new Map(), whole: [], detections: recovered(detections, via, exact) };
     const files = new Map<string, LineClaim[]>();
     let dropped = 0;
     // The same patch: each line the source added is the copy's line at the same place in its added lines.
