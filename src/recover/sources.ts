@@ -58,7 +58,9 @@ export class SourceIndex {
     const n = pullNumber(commit);
     const pull = n === undefined ? undefined : this.pulls.get(n);
     if (n !== undefined && pull) out.push({ kind: 'squash', number: n, ...pull });
-    for (const sha of this.byAuthor.get(authorKey(commit)) ?? []) if (sha !== commit.sha) out.push({ kind: 'rewrite', sha });
+    // A history made by a script can share one author and date across many commits: a few candidates, never every pair.
+    for (const sha of (this.byAuthor.get(authorKey(commit)) ?? []).filter((s) => s !== commit.sha).slice(0, MAX_REWRITE_CANDIDATES))
+      out.push({ kind: 'rewrite', sha });
     return out;
   }
 
@@ -78,6 +80,9 @@ export class SourceIndex {
     return this.withRecords.has(sha);
   }
 }
+
+/** Commits with the same author and date tried as the source of a rewritten one, at most. */
+export const MAX_REWRITE_CANDIDATES = 8;
 
 /** What a rebase, a cherry-pick and a forge's "rebase and merge" keep of a commit. */
 function authorKey(c: CommitRecord): string {
