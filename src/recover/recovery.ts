@@ -63,7 +63,7 @@ export class ForgeRecovery implements RecordRecovery {
     const out = new Map<string, RecoveredRecords>();
     const unknown = shas.filter((sha) => !this.commits.has(sha));
     for await (const c of this.git.logCommits(unknown)) this.commits.set(c.sha, c);
-    let missing = 0;
+    let missing: { sha: string; number: number } | undefined;
     // What every rewrite match needs is read once for the batch: the patch ids of both sides, the sources' notes.
     const rewrites = shas.flatMap((sha) => {
       const commit = this.commits.get(sha);
@@ -71,21 +71,21 @@ export class ForgeRecovery implements RecordRecovery {
     });
     const ids = rewrites.length > 0 ? await this.git.patchIds([...new Set(rewrites)]) : new Map<string, string>();
     if (rewrites.length > 0) await this.sourceAnalyser().load(new Set(rewrites.filter((sha) => this.index.hasRecords(sha))));
-    // Pairs whose patches differ are compared by their added lines, read for all of them at once.
-    const differing = [];
+    // Pairs whose patches differ are compared by their added lines, read for all of them at once; pairs with the same
+    // patch map line for line through it (the i-th line one adds to a file is the i-th the other adds).
+    const differing: string[] = [];
+    const same: string[] = [];
     for (let i = 0; i < rewrites.length; i += 2) {
       const [target = '', source = ''] = [rewrites[i], rewrites[i + 1]];
-      if (ids.get(target) === undefined || ids.get(target) !== ids.get(source)) differing.push(target, source);
+      (ids.get(target) === undefined || ids.get(target) !== ids.get(source) ? differing : same).push(target, source);
     }
     const added = differing.length > 0 ? await this.git.addedLines([...new Set(differing)]) : new Map<string, string[]>();
-    // Pairs with the same patch map line for line through it: the i-th line one adds to a file is the i-th the other adds.
-    const same = [];
-    for (let i = 0; i < rewrites.length; i += 2) if (!differing.includes(rewrites[i] ?? '')) same.push(rewrites[i] ?? '', rewrites[i + 1] ?? '');
     const numbers = same.length > 0 ? await this.git.addedLineNumbers([...new Set(same)]) : new Map<string, Map<string, number[]>>();
     for (const sha of shas) {
       const commit = this.commits.get(sha);
       if (!commit) continue;
-      if (this.index.missingPull(commit) !== undefined) missing++;
+      const number = this.index.missingPull(commit);
+      if (number !== undefined) missing ??= { sha, number };
       for (const source of this.index.sources(commit)) {
         const found =
           source.kind === 'squash'
@@ -100,11 +100,13 @@ export class ForgeRecovery implements RecordRecovery {
     }
     // What reading the source commits' notes found wrong, said with this read's warnings.
     warnings.push(...this.sourceWarnings.splice(0));
-    if (missing > 0 && !this.missingSaid) {
+    // Said once a run, from the first commit that needed it: the fix is the same for every one.
+    if (missing !== undefined && !this.missingSaid) {
       this.missingSaid = true;
       warnings.push({
         code: 'RECORDS_NOT_RECOVERED',
-        message: `${missing} commit${missing === 1 ? ' names a pull request' : 's name pull requests'} whose commits are not in this clone, so their records cannot be recovered: ${FETCH_PULL_REFS}`,
+        commit: missing.sha,
+        message: `commits name pull requests whose commits are not in this clone (the first: ${missing.sha.slice(0, 12)}, #${missing.number}), so their records cannot be recovered: ${FETCH_PULL_REFS}`,
       });
     }
     return out;

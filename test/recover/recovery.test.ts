@@ -157,10 +157,12 @@ describe('squash merges: the pull request commits records recovered from the pul
     const dir = await clone(forge, false);
     const report = await blame(dir);
     expect(report.totals.aiLines).toBe(0);
+    const squash = git(dir, 'rev-parse', 'HEAD').trim();
     expect(report.warnings).toContainEqual({
       code: 'RECORDS_NOT_RECOVERED',
+      commit: squash,
       message: expect.stringContaining(
-        "1 commit names a pull request whose commits are not in this clone, so their records cannot be recovered: git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'",
+        `commits name pull requests whose commits are not in this clone (the first: ${squash.slice(0, 12)}, #7), so their records cannot be recovered: git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'`,
       ) as unknown,
     });
   });
