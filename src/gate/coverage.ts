@@ -133,12 +133,32 @@ export function coveringReviews(work: { commits: readonly string[]; path: string
   );
 }
 
-/** A change's commits, newest first: a review on commit i reaches commits i and older. */
+/**
+ * A change's commits: a review on commit R reaches R and the commits of the
+ * change R descends from (what its reviewer saw), never a commit R is not
+ * built on: a signed review commit merged in from another branch reviewed
+ * that branch, not this one's work, however new it is.
+ */
 export function changeReach(commits: readonly CommitRecord[]): ReviewReach {
-  const order = new Map(commits.map((c, i) => [c.sha, i]));
+  const parents = new Map(commits.map((c) => [c.sha, c.parents]));
   const authors = new Map(commits.map((c) => [c.sha, c.author]));
+  const ancestry = new Map<string, ReadonlySet<string>>();
+  const ancestors = (sha: string): ReadonlySet<string> => {
+    const known = ancestry.get(sha);
+    if (known) return known;
+    const seen = new Set<string>();
+    const stack = [sha];
+    while (stack.length > 0) {
+      const next = stack.pop() ?? '';
+      if (seen.has(next) || !parents.has(next)) continue;
+      seen.add(next);
+      stack.push(...(parents.get(next) ?? []));
+    }
+    ancestry.set(sha, seen);
+    return seen;
+  };
   return {
-    reaches: (review, commit) => (order.get(review.commit) ?? Infinity) <= (order.get(commit) ?? -Infinity),
+    reaches: (review, commit) => ancestors(review.commit).has(commit),
     author: (commit) => authors.get(commit),
   };
 }

@@ -9,17 +9,24 @@ import type { CommitRecord, Identity } from '../../src/git/types.js';
 
 const dana: Identity = { name: 'Dana Human', email: 'dana@example.com' };
 const riley: Identity = { name: 'Riley Reviewer', email: 'riley@example.com' };
-const commit = (sha: string, author: Identity): CommitRecord => ({
+const commit = (sha: string, author: Identity, parents: string[] = []): CommitRecord => ({
   sha,
-  parents: [],
+  parents,
   author,
   committer: author,
   authoredAt: '',
   committedAt: '',
   message: 'x\n',
 });
-// A change, newest first: c3 (Riley's), c2 and c1 (Dana's).
-const change = [commit('c3', riley), commit('c2', dana), commit('c1', dana)];
+// A change, newest first: c3 (Riley's), c2 and c1 (Dana's), each on the one before; and r, a review commit of Riley's
+// from another branch merged in by m: newer than c3, but not built on it.
+const change = [
+  commit('m', dana, ['c3', 'r']),
+  commit('r', riley, ['base']),
+  commit('c3', riley, ['c2']),
+  commit('c2', dana, ['c1']),
+  commit('c1', dana, ['base']),
+];
 const review = (at: string, reviewer: Identity, extra: Partial<Review> = {}): Review => ({
   commit: at,
   reviewer: `${reviewer.name} <${reviewer.email}>`,
@@ -47,6 +54,8 @@ describe('review coverage, one rule', () => {
     ],
     ['work of no commit is covered by nothing', review('c3', riley), [], 'src/a.ts', false],
     ['a review on a commit outside the change reaches nothing in it', review('zz', riley), ['c1'], 'src/a.ts', false],
+    ['a review commit merged in from another branch does not reach work it is not built on', review('r', riley), ['c2'], 'src/a.ts', false],
+    ['the merge that brought it in is built on both', review('m', riley), ['c2'], 'src/a.ts', true],
   ] as const)('in a change: %s', (_case, r, commits, path, covered) => {
     expect(coveringReviews({ commits, path }, [r], changeReach(change)).length > 0).toBe(covered);
   });
