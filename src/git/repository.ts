@@ -30,6 +30,11 @@ const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+/** Full commit ids only: what callers pass these methods comes from git, and anything else is a bug to stop at once. */
+function assertCommitIds(shas: readonly string[]): void {
+  for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+}
+
 /**
  * Opens the repository that contains `dir`; fails with NOT_A_REPOSITORY when
  * there is none. Git runs with `vars` (the context's environment variables).
@@ -439,13 +444,13 @@ class CliGitRepository implements GitRepository {
   }
 
   commitSigners(shas: readonly string[], trust: SignerTrust): Promise<Map<string, CommitSigner>> {
-    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    assertCommitIds(shas);
     return commitSigners(this.git, shas, trust);
   }
 
   async patchIds(shas: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
+    assertCommitIds(shas);
     if (shas.length === 0) return out;
     // One diff of all of them, then one patch-id over it: patch-id reads the `commit <sha>` lines log prints.
     const patches = await this.git.collect(
@@ -462,18 +467,10 @@ class CliGitRepository implements GitRepository {
 
   async addedLines(shas: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
-    if (shas.length === 0) return out;
-    const patches = await this.git.collect(
-      ['log', '-p', '-U0', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=%x00commit %H'],
-      `${shas.join('\n')}\n`,
-    );
-    for (const part of patches.toString('utf8').split('\0commit ')) {
-      const sha = part.slice(0, part.indexOf('\n'));
-      if (!COMMIT_ID.test(sha)) continue;
+    for (const [sha, patch] of await this.patchesOf(shas, [])) {
       out.set(
         sha,
-        part
+        patch
           .split('\n')
           .filter((l) => l.startsWith('+') && !l.startsWith('+++ '))
           .map((l) => l.slice(1)),
@@ -484,28 +481,7 @@ class CliGitRepository implements GitRepository {
 
   async addedLineNumbers(shas: readonly string[]): Promise<Map<string, Map<string, number[]>>> {
     const out = new Map<string, Map<string, number[]>>();
-    for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
-    if (shas.length === 0) return out;
-    const patches = await this.git.collect(
-      [
-        '-c',
-        'core.quotePath=false',
-        'log',
-        '-p',
-        '-U0',
-        '--no-walk=unsorted',
-        '--stdin',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        '--no-renames',
-        '--format=%x00commit %H',
-      ],
-      `${shas.join('\n')}\n`,
-    );
-    for (const part of patches.toString('utf8').split('\0commit ')) {
-      const sha = part.slice(0, part.indexOf('\n'));
-      if (!COMMIT_ID.test(sha)) continue;
+    for (const [sha, part] of await this.patchesOf(shas, ['-c', 'core.quotePath=false'], ['--no-renames'])) {
       const files = new Map<string, number[]>();
       let current: number[] | undefined;
       for (const line of part.split('\n')) {
@@ -523,6 +499,22 @@ class CliGitRepository implements GitRepository {
         }
       }
       out.set(sha, files);
+    }
+    return out;
+  }
+
+  /** Each commit's patch against its first parent with no context (`git log -p -U0`, one process for all), by commit. */
+  private async patchesOf(shas: readonly string[], config: string[], options: string[] = []): Promise<Map<string, string>> {
+    assertCommitIds(shas);
+    const out = new Map<string, string>();
+    if (shas.length === 0) return out;
+    const patches = await this.git.collect(
+      [...config, 'log', '-p', '-U0', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', ...options, '--format=%x00commit %H'],
+      `${shas.join('\n')}\n`,
+    );
+    for (const part of patches.toString('utf8').split('\0commit ')) {
+      const sha = part.slice(0, part.indexOf('\n'));
+      if (COMMIT_ID.test(sha)) out.set(sha, part);
     }
     return out;
   }
