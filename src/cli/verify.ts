@@ -52,7 +52,20 @@ interface VerifyFlags {
   registryTimeout?: string;
 }
 
-async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
+/**
+ * `--trusted-root`, read once however many trusts ask for it (the attestation's, each review signer's), and only
+ * when one does: a key-signed verification reads it only if given; keyless ones fall back to the public-good root.
+ */
+function rootLoader(io: CliIo, flags: VerifyFlags): { given(): Promise<TrustedRoot | undefined>; orPublicGood(): Promise<TrustedRoot> } {
+  let read: Promise<TrustedRoot | undefined> | undefined;
+  const given = (): Promise<TrustedRoot | undefined> => {
+    read ??= flags.trustedRoot === undefined ? Promise.resolve(undefined) : readTrustedRoot(resolvePath(io, flags.trustedRoot)).then((r) => r.root);
+    return read;
+  };
+  return { given, orPublicGood: async () => (await given()) ?? publicGoodRoot().root };
+}
+
+async function readTrust(io: CliIo, flags: VerifyFlags, roots: ReturnType<typeof rootLoader>): Promise<Trust> {
   const keys = (flags.key ?? []).map((k) => resolvePath(io, k));
   const identities = [flags.certificateIdentity, flags.certificateIdentityRegexp].filter((v) => v !== undefined);
   if (keys.length > 0 && identities.length > 0) throw new UsageError('give trusted keys (--key) or a certificate identity, not both');
@@ -60,7 +73,7 @@ async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
   if (keys.length > 0) {
     if (flags.certificateOidcIssuer !== undefined)
       throw new UsageError('an issuer is checked on certificates; key-signed bundles have none', { field: 'certificateOidcIssuer' });
-    const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : undefined;
+    const root = await roots.given();
     return { kind: 'keys', keys: await Promise.all(keys.map((k) => readPublicKey(k))), ...(root ? { root } : {}) };
   }
   if (identities.length === 0)
@@ -80,7 +93,7 @@ async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
       throw error;
     }
   }
-  const root = flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : publicGoodRoot().root;
+  const root = await roots.orPublicGood();
   const subject = flags.certificateIdentity !== undefined ? { exact: flags.certificateIdentity } : { pattern: flags.certificateIdentityRegexp ?? '' };
   return { kind: 'certificate', root, identity: { subject, issuer: flags.certificateOidcIssuer } };
 }
@@ -90,7 +103,7 @@ async function readTrust(io: CliIo, flags: VerifyFlags): Promise<Trust> {
  * with `--review-oidc-issuer`, and the policy's `review.signers`; never the
  * keys or identity trusted for the attestation itself.
  */
-async function readReviewTrust(io: CliIo, flags: VerifyFlags, policy: ContentPolicy | undefined): Promise<Trust[]> {
+async function readReviewTrust(io: CliIo, flags: VerifyFlags, policy: ContentPolicy | undefined, roots: ReturnType<typeof rootLoader>): Promise<Trust[]> {
   const out: Trust[] = [];
   const keys = await Promise.all((flags.reviewKey ?? []).map((k) => readPublicKey(resolvePath(io, k))));
   if (keys.length > 0) out.push({ kind: 'keys', keys });
@@ -98,8 +111,7 @@ async function readReviewTrust(io: CliIo, flags: VerifyFlags, policy: ContentPol
     throw new UsageError('give --review-identity and --review-oidc-issuer together (the same identity from another issuer is someone else)', {
       field: flags.reviewIdentity === undefined ? 'reviewIdentity' : 'reviewOidcIssuer',
     });
-  const root = async (): Promise<TrustedRoot> =>
-    flags.trustedRoot !== undefined ? (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root : publicGoodRoot().root;
+  const root = (): Promise<TrustedRoot> => roots.orPublicGood();
   if (flags.reviewIdentity !== undefined && flags.reviewOidcIssuer !== undefined)
     out.push({ kind: 'certificate', root: await root(), identity: { subject: { exact: flags.reviewIdentity }, issuer: flags.reviewOidcIssuer } });
   for (const [i, signer] of (policy?.review?.signers ?? []).entries()) {
@@ -156,12 +168,13 @@ export const registerVerify: Register = (program, exit, io) => {
   ).action(async (flags: VerifyFlags, command: Command) => {
     const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'verifyReport', 'verify', io);
     const request = checkFlags(flags);
-    const trust = await readTrust(io, flags);
+    const roots = rootLoader(io, flags);
+    const trust = await readTrust(io, flags, roots);
     const { policy, context, configFile, now } = await policyAndRepository(options, flags);
     // Every argument is checked before a passphrase is asked for.
     const vsaKey =
       flags.vsaKey !== undefined ? await readPrivateKey(resolvePath(io, flags.vsaKey), await readPassphrase(io, `the key ${flags.vsaKey}`, false)) : undefined;
-    const reviewTrust = await readReviewTrust(io, flags, policy);
+    const reviewTrust = await readReviewTrust(io, flags, policy, roots);
     const found = await readInputs(io, flags, context);
     const result = await verifyBundles({
       ...found,
