@@ -329,9 +329,9 @@ function judge(
       `${failing.length} introduced dependenc${failing.length === 1 ? 'y' : 'ies'} flagged at ${failOn} or above: ${failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
     );
   // A changed file nobody could read is never clean; --allow-unknown accepts unchecked names, not unread files.
-  const waitingNow = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0).length;
+  const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
   // Approvals nobody could read matter only to work that waits for one: it might have been approved.
-  const reviewsUnknown = waitingNow > 0 ? reviewsUnread : [];
+  const reviewsUnknown = waiting.length > 0 ? reviewsUnread : [];
   const undecided = [
     ...reviewsUnknown.map((u) => `${u}: whether the waiting work is approved is not known`),
     unread.length > 0 ? `${unread.map((u) => `${u.path} (${u.reason})`).join(', ')} could not be read whole: a change nobody could read is not clean` : '',
@@ -342,7 +342,6 @@ function judge(
   const couldNotDecide = undecided.length > 0 ? undecided.join('; ') : null;
   if (secrets.length > 0)
     reasons.push(`${secrets.length} secret${secrets.length === 1 ? '' : 's'} in the added lines (${[...new Set(secrets.map((s) => s.path))].join(', ')})`);
-  const waiting = hunks.filter((h) => h.escalated && h.reviewedBy.length === 0);
   if (waiting.length > 0)
     reasons.push(
       `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
