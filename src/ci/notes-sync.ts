@@ -1,4 +1,4 @@
-import type { RemoteSync } from '../git/remote.js';
+import { notesTrackingRef, type RemoteSync } from '../git/remote.js';
 import { GitError } from '../kernel/errors.js';
 import type { ForgeRun } from './forge-run.js';
 
@@ -31,14 +31,18 @@ export async function syncForCheck(sync: RemoteSync, remote: string, run: ForgeR
  * tried again: no job's record overwrites another's.
  */
 export async function pushChecks(sync: RemoteSync, remote: string, say: (line: string) => void): Promise<void> {
+  let reason = '';
   for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
-    if (await sync.push(remote, [`${CHECKS}:${CHECKS}`])) {
+    const outcome = await sync.push(remote, [`${CHECKS}:${CHECKS}`]);
+    if (outcome.pushed) {
       say(`pushed ${CHECKS} to ${remote}`);
       return;
     }
-    say(`${remote}'s ${CHECKS} moved meanwhile: merging its records and pushing again`);
-    await sync.fetch(remote, [`+${CHECKS}:${CHECKS}-remote`]);
-    await sync.mergeNotes(CHECKS, `${CHECKS}-remote`);
+    reason = outcome.reason;
+    say(`${remote} refused ${CHECKS} (${reason}): merging its records and pushing again`);
+    const tracking = notesTrackingRef(remote, CHECKS);
+    await sync.fetch(remote, [`+${CHECKS}:${tracking}`], { exact: true });
+    await sync.mergeNotes(CHECKS, tracking);
   }
-  throw new GitError('GIT_FAILED', `${remote} refused ${CHECKS} ${PUSH_ATTEMPTS} times`);
+  throw new GitError('GIT_FAILED', `${remote} refused ${CHECKS} ${PUSH_ATTEMPTS} times (last: ${reason})`);
 }

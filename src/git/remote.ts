@@ -1,5 +1,7 @@
-import { GitError } from '../kernel/errors.js';
-import { GitRunner } from './runner.js';
+import { GitError, UsageError } from '../kernel/errors.js';
+import type { NotesCommitter } from './notes-commit.js';
+import { mergeNotesRef, unionOfLines, type CombineNotes, type NotesMergeResult } from './notes-merge.js';
+import { exitOf, GitRunner } from './runner.js';
 
 /**
  * Fetching and pushing refs for CI: the base branch and its history, the notes
@@ -17,23 +19,38 @@ export interface RemoteAuth {
 export interface RemoteSync {
   /** The refs the remote has under the patterns (`refs/notes/*`): name → object id. */
   remoteRefs(remote: string, patterns: readonly string[]): Promise<Map<string, string>>;
-  fetch(remote: string, refspecs: readonly string[], options?: { unshallow?: boolean }): Promise<void>;
   /**
-   * Pushes; false when the remote refused the update (it moved meanwhile: fetch, merge and push again). git says
-   * only "failed to push some refs" for that and for a hook's refusal alike: the caller's attempts are bounded.
+   * Fetches exactly `refspecs`. `exact`: the remote's configured fetch refspecs are not applied on the side
+   * (`--refmap=`), so a forced `+refs/notes/*:refs/notes/*` another tool set cannot overwrite local notes.
    */
-  push(remote: string, refspecs: readonly string[]): Promise<boolean>;
-  /** Merges notes fetched from the remote into the local ref, keeping both sides' lines (`cat_sort_uniq`). */
-  mergeNotes(ref: string, fetched: string): Promise<void>;
+  fetch(remote: string, refspecs: readonly string[], options?: { unshallow?: boolean; exact?: boolean }): Promise<void>;
+  /**
+   * Pushes; `pushed: false` when the remote refused the update, with git's reason: it moved meanwhile (fetch, merge
+   * and push again), or a hook declined. git does not always tell the two apart: the caller's attempts are bounded.
+   * `noVerify`: the local pre-push hook is not run (the notes pushed from inside it).
+   */
+  push(remote: string, refspecs: readonly string[], options?: { noVerify?: boolean }): Promise<PushOutcome>;
+  /**
+   * Merges notes fetched from the remote into the local ref as a union (notes-merge.ts); by default their lines
+   * (JSON lines: reviews, checks, attestations); 'fast-forward-only' for refs aiprov does not write.
+   */
+  mergeNotes(ref: string, fetched: string, combine?: CombineNotes | 'fast-forward-only'): Promise<NotesMergeResult>;
   isShallow(): Promise<boolean>;
+  /** The remote's configured fetch refspecs; UsageError when no remote of that name is configured. */
+  fetchRefspecs(remote: string): Promise<string[]>;
+  addFetchRefspec(remote: string, refspec: string): Promise<void>;
+  removeFetchRefspec(remote: string, refspec: string): Promise<void>;
+  remotes(): Promise<string[]>;
 }
+
+export type PushOutcome = { pushed: true } | { pushed: false; reason: string };
 
 /** The authorization header GitHub's own checkout action uses for a token. */
 export function tokenAuth(token: string): RemoteAuth {
   return { header: `basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` };
 }
 
-export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteAuth): RemoteSync {
+export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteAuth, committer?: NotesCommitter): RemoteSync {
   const git = new GitRunner(root, vars);
   let authArgs: Promise<string[]> | undefined;
   // Only when the repository has no extraheader of its own (actions/checkout writes one unless persist-credentials is false).
@@ -58,31 +75,61 @@ export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteA
     },
     async fetch(remote, refspecs, options = {}) {
       if (refspecs.length === 0 && options.unshallow !== true) return;
-      await git.text([...(await withAuth()), 'fetch', '--no-tags', '--quiet', ...(options.unshallow === true ? ['--unshallow'] : []), remote, ...refspecs], {
+      const flags = [...(options.unshallow === true ? ['--unshallow'] : []), ...(options.exact === true ? ['--refmap='] : [])];
+      await git.text([...(await withAuth()), 'fetch', '--no-tags', '--quiet', ...flags, remote, ...refspecs], {
         code: 'GIT_FAILED',
         message: `git fetch ${remote} ${refspecs.join(' ')} failed`,
       });
     },
-    async push(remote, refspecs) {
+    async push(remote, refspecs, options = {}) {
+      // Spawned: the porcelain lines on stdout say why a ref was refused, which a failed buffered call loses.
+      const args = [...(await withAuth()), 'push', '--porcelain', ...(options.noVerify === true ? ['--no-verify'] : []), remote, ...refspecs];
+      const child = git.spawn(args, ['ignore', 'pipe', 'pipe']);
+      let out = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       try {
-        await git.text([...(await withAuth()), 'push', '--quiet', '--porcelain', remote, ...refspecs], {
-          code: 'GIT_FAILED',
-          message: `git push ${remote} ${refspecs.join(' ')} failed`,
-        });
-        return true;
+        await exitOf(child, args);
+        return { pushed: true };
       } catch (error) {
-        if (error instanceof GitError && /\[rejected\]|fetch first|non-fast-forward|stale info|failed to push some refs/.test(error.message)) return false;
-        throw error;
+        const refused = out.split('\n').find((l) => l.startsWith('!\t'));
+        if (refused !== undefined) return { pushed: false, reason: refused.split('\t')[2] ?? refused };
+        throw new GitError('GIT_FAILED', `git push ${remote} ${refspecs.join(' ')} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
-    async mergeNotes(ref, fetched) {
-      await git.text(['notes', `--ref=${ref}`, 'merge', '--quiet', '--strategy=cat_sort_uniq', fetched], {
-        code: 'GIT_FAILED',
-        message: `git notes merge of ${fetched} into ${ref} failed`,
-      });
+    mergeNotes(ref, fetched, combine = unionOfLines) {
+      return mergeNotesRef(git, ref, fetched, combine, committer);
+    },
+    async fetchRefspecs(remote) {
+      assertRemoteName(remote);
+      if ((await git.text(['config', '--get', `remote.${remote}.url`])).trim() === '')
+        throw new UsageError(`no remote named '${remote}' is configured (git remote -v lists them)`);
+      return (await git.text(['config', '--get-all', `remote.${remote}.fetch`])).split('\n').filter((l) => l !== '');
+    },
+    async addFetchRefspec(remote, refspec) {
+      assertRemoteName(remote);
+      await git.text(['config', '--add', `remote.${remote}.fetch`, refspec]);
+    },
+    async removeFetchRefspec(remote, refspec) {
+      assertRemoteName(remote);
+      await git.text(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, refspec]);
+    },
+    async remotes() {
+      return (await git.text(['remote'])).split('\n').filter((l) => l !== '');
     },
     async isShallow() {
       return (await git.text(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
     },
   };
+}
+
+/** Where the remote's copy of a notes ref is fetched to: `refs/notes/remotes/<remote>/<name>`, never the local ref itself. */
+export function notesTrackingRef(remote: string, ref: string): string {
+  assertRemoteName(remote);
+  return `refs/notes/remotes/${remote}/${ref.replace(/^refs\/notes\//, '')}`;
+}
+
+/** A remote is named in config keys and in the tracking refs' names: a plain name only. */
+export function assertRemoteName(remote: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) || remote.includes('..'))
+    throw new UsageError(`'${remote}' is not a remote's name (give a remote configured with git remote add, not a URL)`);
 }

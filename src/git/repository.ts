@@ -8,6 +8,7 @@ import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
 import { CliNotesSnapshot, NotesBudget } from './notes-snapshot.js';
+import { commitNotesTree, committerEnv, type NotesCommitter } from './notes-commit.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
@@ -61,6 +62,7 @@ const PATHSPEC_CHUNK = 2000;
 class CliGitRepository implements GitRepository {
   /** The note text this handle (one command) reads whole, in all: shared by every notes read. */
   private readonly notesBudget = new NotesBudget();
+  notesCommitter: NotesCommitter | undefined;
 
   constructor(
     readonly root: string,
@@ -378,8 +380,8 @@ class CliGitRepository implements GitRepository {
         const current = tip === '' ? undefined : await this.noteAt(scratch, sha);
         const file = path.join(dir, 'note');
         await writeFile(file, update(current));
-        await this.git.text(['notes', `--ref=${scratch}`, 'add', '--force', '-F', file, sha]);
-        const written = (await this.git.text(['rev-parse', '--verify', '--quiet', `${scratch}^{commit}`])).trim();
+        await this.git.withEnv(committerEnv(this.notesCommitter)).text(['notes', `--ref=${scratch}`, 'add', '--force', '-F', file, sha]);
+        const written = await this.notesCommit(scratch, tip);
         // An all-zero old value: the ref must not exist yet.
         const failure = await this.git.text(['update-ref', ref, written, tip === '' ? '0'.repeat(written.length) : tip]).then(
           () => undefined,
@@ -400,6 +402,13 @@ class CliGitRepository implements GitRepository {
       await this.git.text(['update-ref', '-d', scratch]).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The commit `git notes add` made on `scratch`, or the same tree committed with the configured message, when there is one. */
+  private async notesCommit(scratch: string, tip: string): Promise<string> {
+    const made = (await this.git.text(['rev-parse', '--verify', '--quiet', `${scratch}^{commit}`])).trim();
+    if (this.notesCommitter?.message === undefined) return made;
+    return commitNotesTree(this.git, `${made}^{tree}`, tip === '' ? [] : [tip], this.notesCommitter, this.notesCommitter.message);
   }
 
   /** The note on `sha` at notes ref `ref`: its text, a MissingNote when its object is missing, undefined when there is none. */

@@ -39,7 +39,7 @@ export interface StreamOptions {
 }
 
 export class GitRunner {
-  private readonly env: NodeJS.ProcessEnv;
+  private env: NodeJS.ProcessEnv;
   private simple: SimpleGit | undefined;
 
   /** `vars`: the environment git starts from (the context's; the process's when none is given), filtered by gitEnv. */
@@ -64,7 +64,9 @@ export class GitRunner {
     failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` },
   ): Promise<string> {
     this.guard(args);
-    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: [...Object.keys(FIXED_ENV), ...IDENTITY] }).env(this.env);
+    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: [...Object.keys(FIXED_ENV), ...IDENTITY, 'GIT_INDEX_FILE'] }).env(
+      this.env,
+    );
     try {
       return await this.simple.raw(args);
     } catch (error) {
@@ -127,6 +129,17 @@ export class GitRunner {
   /** The same repository with these variables added (GNUPGHOME: a keyring of the caller's, for verifying signatures). */
   withEnv(extra: NodeJS.ProcessEnv): GitRunner {
     return new GitRunner(this.cwd, { ...this.vars, ...extra });
+  }
+
+  /**
+   * The same repository with a private index file: the one `GIT_*` variable set here rather than
+   * taken from the caller (whose own are all removed), for building trees without touching the
+   * work tree's index (notes merges).
+   */
+  withIndex(file: string): GitRunner {
+    const runner = new GitRunner(this.cwd, this.vars);
+    runner.env = { ...runner.env, GIT_INDEX_FILE: file };
+    return runner;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { NotesCommitter } from './notes-commit.js';
 import type { BlameGroup, DetectionLevel } from './blame.js';
 import type { LineMap } from './line-map.js';
 
@@ -171,6 +172,8 @@ export interface NotesWriter extends NotesReader {
    * again on the new note, so no concurrent write is lost.
    */
   updateNote(ref: string, sha: string, update: (current: NoteText | undefined) => string): Promise<void>;
+  /** Who commits the notes this handle writes, and with what message (the base's `notes.committer`): git's own identity when unset. */
+  notesCommitter?: NotesCommitter | undefined;
 }
 
 /**

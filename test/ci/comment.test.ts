@@ -129,7 +129,7 @@ describe('pushing recorded decisions', () => {
     await pushChecks(remoteSync(b, env), 'origin', (line) => said.push(line));
     expect(said).toEqual([
       'pushed refs/notes/aiprov-checks to origin',
-      "origin's refs/notes/aiprov-checks moved meanwhile: merging its records and pushing again",
+      'origin refused refs/notes/aiprov-checks ([rejected] (fetch first)): merging its records and pushing again',
       'pushed refs/notes/aiprov-checks to origin',
     ]);
     const show = (rev: string) => execFileSync('git', ['--git-dir', origin, 'notes', '--ref=aiprov-checks', 'show', rev], { encoding: 'utf8' });
