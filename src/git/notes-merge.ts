@@ -102,7 +102,10 @@ async function unionCommit(
   const texts = await readNotes(
     git,
     base.ref,
-    differing.flatMap(([key, entry]) => (mine.has(key) ? [mine.get(key)!.oid, entry.oid] : [])),
+    differing.flatMap(([key, entry]) => {
+      const have = mine.get(key);
+      return have ? [have.oid, entry.oid] : [];
+    }),
   );
   for (const [key, entry] of differing) {
     const have = mine.get(key);
@@ -111,7 +114,7 @@ async function unionCommit(
       result.added++;
       continue;
     }
-    const merged = combine(texts.get(have.oid)!, texts.get(entry.oid)!, key);
+    const merged = combine(texts.get(have.oid) ?? '', texts.get(entry.oid) ?? '', key);
     if (merged.conflict !== undefined) result.conflicts.push({ commit: key, problem: merged.conflict });
     const oid = (await git.collect(['hash-object', '-w', '--stdin'], merged.text)).toString('utf8').trim();
     updates.push(`${have.mode} ${oid}\t${have.path}`);
