@@ -110,6 +110,13 @@ export type { HookContext, HookRunOptions } from './record/hook-run.js';
 export { agentFromEnv, trailerFor, DEFAULT_AGENT_ENV } from './record/agent-env.js';
 export type { AgentEnvHint, HooksConfig, TrailerStyle } from './record/agent-env.js';
 
+// Sharing the notes with a remote: a union, never a forced refspec.
+export { fetchNotes, mergeFetchedNotes, pushNotes, PUSH_ATTEMPTS } from './sync/sync.js';
+export type { NotesRefSync, NotesSyncContext, NotesSyncResult } from './sync/sync.js';
+export type { NotesConfig } from './sync/config.js';
+export { remoteSync } from './git/remote.js';
+export type { RemoteSync } from './git/remote.js';
+
 // Dependencies: hallucinated and typosquatted packages.
 // The generic policy layer: findings, suppressions, thresholds, and the one decision.
 export { atOrAbove, SEVERITIES, SEVERITY_ORDER } from './policy/severity.js';

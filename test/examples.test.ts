@@ -39,8 +39,8 @@ function commandLines(file: string): { line: number; argv: string[] }[] {
     while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${(lines[++i] ?? '').trim()}`;
     const m = /\bnpx(?:\s+--?[a-z-]+)*\s+"?aiprov(?:@[^\s"]+)?"?\s+(.*)$/.exec(text);
     if (m) {
-      // The command ends where the shell's next one starts, or a comment does.
-      const rest = (m[1] ?? '').split(/\s(?:\|\||&&|\||;|#)\s?/)[0] ?? '';
+      // The command ends where the shell's next one starts, or a comment does, or Markdown's inline code.
+      const rest = (m[1] ?? '').split(/`|\s(?:\|\||&&|\||;|#)\s?/)[0] ?? '';
       if (!rest.includes('"${args[@]}"')) out.push({ line, argv: words(rest) });
     }
   }

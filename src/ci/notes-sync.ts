@@ -1,4 +1,4 @@
-import { notesTrackingRef, type RemoteSync } from '../git/remote.js';
+import { notesTrackingRef, SHARED_NOTES_REFS, type RemoteSync } from '../git/remote.js';
 import { GitError } from '../kernel/errors.js';
 import type { ForgeRun } from './forge-run.js';
 
@@ -7,7 +7,7 @@ import type { ForgeRun } from './forge-run.js';
  * (aiprov's and git-ai's), human reviews, recorded decisions, attestations.
  * Only the ones the remote has are asked for (a missing ref would fail the fetch).
  */
-export const NOTES_TO_FETCH = ['refs/notes/aiprov', 'refs/notes/aiprov-reviews', 'refs/notes/aiprov-checks', 'refs/notes/aiprov-attestations', 'refs/notes/ai'];
+export const NOTES_TO_FETCH = SHARED_NOTES_REFS;
 const CHECKS = 'refs/notes/aiprov-checks';
 const PUSH_ATTEMPTS = 4;
 

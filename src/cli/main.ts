@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   blame: async () => (await import('./blame.js')).registerBlame,
   record: async () => (await import('./record.js')).registerRecord,
   hooks: async () => (await import('./hooks.js')).registerHooks,
+  notes: async () => (await import('./notes.js')).registerNotes,
   deps: async () => (await import('./deps.js')).registerDeps,
   bom: async () => (await import('./bom.js')).registerBom,
   keygen: async () => (await import('./keygen.js')).registerKeygen,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { NotesConfig } from '../sync/config.js';
 import { createRequire } from 'node:module';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
@@ -20,6 +21,7 @@ export interface AiprovConfig {
   signatures?: SignatureDef[];
   deps?: DepsConfig;
   hooks?: HooksConfig;
+  notes?: NotesConfig;
   risk?: RiskConfig;
   review?: ReviewConfig;
   /** How check reports: the job summary, the size of a pull-request comment. */

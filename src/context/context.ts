@@ -7,6 +7,7 @@ import { processEnvironment, type Environment } from '../kernel/environment.js';
 import { openRepository } from '../git/repository.js';
 import type { GitRepository } from '../git/types.js';
 import type { ConfigSource } from '../kernel/trust.js';
+import { notesCommitter } from '../sync/config.js';
 
 /**
  * Everything a command works with, built once at the top (the CLI, or a
@@ -54,6 +55,8 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const env = environment(options);
   const git = options.git ?? (await openRepository(path.resolve(env.cwd, options.repo ?? '.'), env.vars));
   const settings = await settingsFor(options, git.root, env);
+  // Notes commits made in this run carry the configured committer (pre-receive hooks that check them accept them).
+  git.notesCommitter = notesCommitter(settings.config.notes);
   // Records are recovered when read (squash and rebase merges); what recovery reads the source commits with does not recover.
   const plain = new AnalyserFactory(git, settings.config.signatures);
   return { ...settings, git, analyser: plain.withRecovery(new ForgeRecovery(git, plain)) };

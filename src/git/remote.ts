@@ -41,6 +41,8 @@ export interface RemoteSync {
   addFetchRefspec(remote: string, refspec: string): Promise<void>;
   removeFetchRefspec(remote: string, refspec: string): Promise<void>;
   remotes(): Promise<string[]>;
+  /** The local refs under `prefix`: name → object id. */
+  localRefs(prefix: string): Promise<Map<string, string>>;
 }
 
 export type PushOutcome = { pushed: true } | { pushed: false; reason: string };
@@ -113,6 +115,15 @@ export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteA
       assertRemoteName(remote);
       await git.text(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, refspec]);
     },
+    async localRefs(prefix) {
+      const out = await git.text(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
+      const refs = new Map<string, string>();
+      for (const line of out.split('\n')) {
+        const [oid, name] = line.split(' ');
+        if (oid && name) refs.set(name, oid);
+      }
+      return refs;
+    },
     async remotes() {
       return (await git.text(['remote'])).split('\n').filter((l) => l !== '');
     },
@@ -126,6 +137,39 @@ export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteA
 export function notesTrackingRef(remote: string, ref: string): string {
   assertRemoteName(remote);
   return `refs/notes/remotes/${remote}/${ref.replace(/^refs\/notes\//, '')}`;
+}
+
+/**
+ * The notes refs shared through a remote: aiprov's authorship, reviews, recorded
+ * checks and attestations, and git-ai's `refs/notes/ai` (read, never written).
+ */
+export const SHARED_NOTES_REFS = [
+  'refs/notes/aiprov',
+  'refs/notes/aiprov-reviews',
+  'refs/notes/aiprov-checks',
+  'refs/notes/aiprov-attestations',
+  'refs/notes/ai',
+];
+
+/** What is said of a forced notes refspec found in a remote's config. */
+export function overwritingRefspecWarning(remote: string, spec: string): string {
+  return `remote.${remote}.fetch has '${spec}': every git fetch from ${remote} replaces local notes with ${remote}'s, losing records not pushed yet; aiprov never fetches with it (it fetches into refs/notes/remotes/${remote}/); remove it with: git config --fixed-value --unset-all remote.${remote}.fetch '${spec}'`;
+}
+
+/**
+ * The configured fetch refspecs that force-update one of `refs` (local notes refs): `+refs/notes/*:refs/notes/*`
+ * and the like, which other tools set up and which make every `git fetch` replace the local notes with the remote's.
+ */
+export function overwritingNotesRefspecs(refspecs: readonly string[], refs: readonly string[]): string[] {
+  return refspecs.filter((spec) => {
+    if (!spec.startsWith('+')) return false;
+    const destination = spec.slice(1).split(':')[1];
+    if (destination === undefined || !destination.startsWith('refs/notes/') || destination.startsWith('refs/notes/remotes/')) return false;
+    const star = destination.indexOf('*');
+    if (star < 0) return refs.includes(destination);
+    const [prefix, suffix] = [destination.slice(0, star), destination.slice(star + 1)];
+    return refs.some((ref) => ref.startsWith(prefix) && ref.endsWith(suffix) && ref.length >= prefix.length + suffix.length);
+  });
 }
 
 /** A remote is named in config keys and in the tracking refs' names: a plain name only. */

@@ -442,6 +442,10 @@ class CliGitRepository implements GitRepository {
     await this.git.text(['config', '--unset-all', key, `^${escaped}$`]);
   }
 
+  async remoteNames(): Promise<string[]> {
+    return (await this.git.text(['remote'])).split('\n').filter((l) => l !== '');
+  }
+
   async gitPath(name: string): Promise<string> {
     return path.resolve(this.root, (await this.git.text(['rev-parse', '--git-path', name])).trim());
   }

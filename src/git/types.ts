@@ -221,6 +221,8 @@ export interface RepositoryConfig extends RepositoryHandle {
   configValues(key: string): Promise<string[]>;
   addConfig(key: string, value: string): Promise<void>;
   unsetConfig(key: string, value: string): Promise<void>;
+  /** The configured remotes' names. */
+  remoteNames(): Promise<string[]>;
   /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
   gitPath(name: string): Promise<string>;
   /** Adds a trailer to a commit message file as git places trailers (nothing when the same one is there). */

@@ -12,7 +12,7 @@
 export type UsageCode = 'BAD_ARGUMENT' | 'BAD_PATH';
 export type GitCode = 'NOT_A_REPOSITORY' | 'BAD_REVISION' | 'GIT_FAILED' | 'GIT_NOT_FOUND' | 'SHALLOW_REPOSITORY' | 'DUBIOUS_OWNERSHIP';
 export type ConfigCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE' | 'CONFIG_UNTRUSTED';
-export type NotesCode = 'NOTE_UNREADABLE' | 'NOTE_INVALID';
+export type NotesCode = 'NOTE_UNREADABLE' | 'NOTE_INVALID' | 'NOTES_PUSH_REFUSED';
 export type ManifestCode = 'MANIFEST_INVALID' | 'MANIFEST_UNSAFE';
 export type HooksCode = 'HOOK_CONFLICT' | 'HOOK_UNREADABLE' | 'HOOK_UNWRITABLE';
 export type OutputCode = 'OUTPUT_FAILED';

@@ -16,7 +16,8 @@ export interface HookContext extends RecordContext {
 
 export interface HookRunOptions {
   context: HookContext;
-  hook: HookName;
+  /** pre-push is the notes sync's (sync/pre-push.ts). */
+  hook: Exclude<HookName, 'pre-push'>;
   /** The hook's arguments (prepare-commit-msg's message file). */
   args: string[];
   /** Standard input of the hook (post-rewrite's old/new pairs). */

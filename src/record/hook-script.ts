@@ -5,7 +5,7 @@
  */
 export const HOOK_MARKER = '# aiprov-hook v1';
 export const CHAINED_SUFFIX = '.pre-aiprov';
-export const HOOK_NAMES = ['prepare-commit-msg', 'post-commit', 'post-rewrite'] as const;
+export const HOOK_NAMES = ['prepare-commit-msg', 'post-commit', 'post-rewrite', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
 export interface Launcher {
@@ -18,7 +18,8 @@ export interface Launcher {
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function hookScript(hook: HookName, launcher: Launcher, args: string[]): string {
-  const readsStdin = hook === 'post-rewrite';
+  // post-rewrite reads the rewritten commits, pre-push the refs being pushed.
+  const readsStdin = hook === 'post-rewrite' || hook === 'pre-push';
   const extra = args.map(quote).join(' ');
   return `#!/bin/sh
 ${HOOK_MARKER}: installed by \`aiprov hooks install\`; \`aiprov hooks uninstall\` restores what was here.
@@ -38,7 +39,7 @@ run_aiprov() {
   fi
 }
 ${readsStdin ? 'printf \'%s\\n\' "$input" | ' : ''}run_aiprov hooks run ${hook} ${extra ? `${extra} ` : ''}-- "$@" \\
-  || echo "aiprov: warning: the ${hook} hook failed; the commit is unaffected, but its AI authorship may not be recorded" >&2
+  || echo "aiprov: warning: the ${hook} hook failed; ${hook === 'pre-push' ? 'the push goes on, but the notes may not have been pushed' : 'the commit is unaffected, but its AI authorship may not be recorded'}" >&2
 exit 0
 `;
 }

@@ -3,12 +3,25 @@ import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
 import { HooksError } from '../kernel/errors.js';
 import { makeDirectory } from '../kernel/files.js';
+import { overwritingNotesRefspecs, overwritingRefspecWarning, SHARED_NOTES_REFS } from '../git/remote.js';
 import type { RepositoryConfig } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
 
 /** Marks that `notes.rewriteRef` was added by us, so uninstall removes only what install added. */
 const ADDED_REWRITE_REF = 'aiprov.hooks.addedRewriteRef';
+/** The remotes whose notes fetch refspec install added (multi-valued), for uninstall. */
+const ADDED_FETCH_REFSPEC = 'aiprov.hooks.addedFetchRefspec';
+
+/**
+ * The fetch refspec install adds to each remote: every `git fetch` brings the
+ * remote's copies of aiprov's and git-ai's notes (`ai*`) into
+ * `refs/notes/remotes/<remote>/`, where nothing local is overwritten (forced
+ * there, as remote-tracking branches are); `aiprov notes merge` joins them in.
+ */
+export function notesFetchRefspec(remote: string): string {
+  return `+refs/notes/ai*:refs/notes/remotes/${remote}/ai*`;
+}
 
 export interface HookChange {
   hook: HookName;
@@ -21,6 +34,10 @@ export interface HooksResult {
   changes: HookChange[];
   /** `kept`: set, but not by aiprov, so left alone; `absent`: not set at all. */
   rewriteRef: 'added' | 'present' | 'removed' | 'kept' | 'absent';
+  /** Each remote's notes fetch refspec (notesFetchRefspec). */
+  fetchRefspecs: { remote: string; refspec: string; action: 'added' | 'present' | 'removed' }[];
+  /** Forced notes refspecs other tools configured: every plain `git fetch` overwrites local notes with them. */
+  warnings: string[];
 }
 
 /**
@@ -93,7 +110,39 @@ export async function installHooks(options: InstallHooksOptions): Promise<HooksR
     await git.addConfig(ADDED_REWRITE_REF, 'true');
     rewriteRef = 'added';
   }
-  return { hooksDir, changes, rewriteRef };
+  return { hooksDir, changes, rewriteRef, ...(await addFetchRefspecs(git)) };
+}
+
+async function addFetchRefspecs(git: RepositoryConfig): Promise<Pick<HooksResult, 'fetchRefspecs' | 'warnings'>> {
+  const fetchRefspecs: HooksResult['fetchRefspecs'] = [];
+  const warnings: string[] = [];
+  for (const remote of await git.remoteNames()) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) continue;
+    const refspec = notesFetchRefspec(remote);
+    const configured = await git.configValues(`remote.${remote}.fetch`);
+    for (const spec of overwritingNotesRefspecs(configured, SHARED_NOTES_REFS)) warnings.push(overwritingRefspecWarning(remote, spec));
+    if (configured.includes(refspec)) {
+      fetchRefspecs.push({ remote, refspec, action: 'present' });
+      continue;
+    }
+    await git.addConfig(`remote.${remote}.fetch`, refspec);
+    await git.addConfig(ADDED_FETCH_REFSPEC, remote);
+    fetchRefspecs.push({ remote, refspec, action: 'added' });
+  }
+  return { fetchRefspecs, warnings };
+}
+
+async function removeFetchRefspecs(git: RepositoryConfig): Promise<HooksResult['fetchRefspecs']> {
+  const removed: HooksResult['fetchRefspecs'] = [];
+  for (const remote of new Set(await git.configValues(ADDED_FETCH_REFSPEC))) {
+    const refspec = notesFetchRefspec(remote);
+    if ((await git.configValues(`remote.${remote}.fetch`)).includes(refspec)) {
+      await git.unsetConfig(`remote.${remote}.fetch`, refspec);
+      removed.push({ remote, refspec, action: 'removed' });
+    }
+    await git.unsetConfig(ADDED_FETCH_REFSPEC, remote);
+  }
+  return removed;
 }
 
 /** Removes our hooks and puts back the ones they chained; leaves alone any hook that is not ours. */
@@ -122,7 +171,7 @@ export async function uninstallHooks(options: { context: { git: RepositoryConfig
     await git.unsetConfig(ADDED_REWRITE_REF, 'true');
     rewriteRef = 'removed';
   }
-  return { hooksDir, changes, rewriteRef };
+  return { hooksDir, changes, rewriteRef, fetchRefspecs: await removeFetchRefspecs(git), warnings: [] };
 }
 
 async function readText(file: string): Promise<string | undefined> {

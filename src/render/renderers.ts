@@ -1,3 +1,4 @@
+import { renderNotesSyncText, type NotesSyncReport } from './notes-render.js';
 import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
@@ -36,6 +37,7 @@ export interface ReportData {
   dependencyAudit: DepsReport;
   recordResult: RecordReport;
   hooksResult: HooksReport;
+  notesSync: NotesSyncReport;
   demoReport: DemoReport;
   verifyReport: VerifyReport;
 }
@@ -103,6 +105,10 @@ export const RENDERERS: Renderers = {
   },
   hooksResult: {
     table: whole(renderHooksText),
+    json: whole(json),
+  },
+  notesSync: {
+    table: whole(renderNotesSyncText),
     json: whole(json),
   },
   demoReport: {

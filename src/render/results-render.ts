@@ -37,5 +37,7 @@ export function hooksReport(result: HooksResult): HooksReport {
 export function renderHooksText(report: HooksReport): string {
   const lines = report.changes.map((c) => `${c.hook}: ${c.action}${c.action === 'chained' ? ' (the hook that was there runs first)' : ''}`);
   lines.push(`notes.rewriteRef ${AIPROV_NOTES_REF}: ${report.rewriteRef === 'absent' ? 'not set' : report.rewriteRef}`);
-  return `${report.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+  for (const f of report.fetchRefspecs) lines.push(`remote.${f.remote}.fetch ${f.refspec}: ${f.action}`);
+  const warnings = report.warnings.map((w) => `warning: ${w}\n`).join('');
+  return `${report.hooksDir}\n${lines.map((l) => `  ${l}`).join('\n')}\n${warnings}`;
 }

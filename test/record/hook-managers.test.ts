@@ -2,7 +2,8 @@
  * The hook examples (examples/hooks/) with the real hook managers: Debian's
  * pre-commit, lefthook 2.2.1 and husky 9 from npm. For each: a person's commit
  * passes untouched, an agent's is recorded (trailer and note), amend and
- * rebase keep the note, and a failing aiprov never blocks a commit. aiprov is
+ * rebase keep the note, a push takes the notes with it, and a failing aiprov
+ * never blocks a commit. aiprov is
  * installed in each fixture as the examples say (a devDependency, here a link
  * to this clone, installed offline) and run by `npx --no`.
  */
@@ -98,6 +99,14 @@ function scenario(f: Fixture, { showsHookOutput = true } = {}): void {
   expect(git(f, 'log', '-1', '--format=%s').trim()).toBe('Add b');
   expect(note(f, 'HEAD')).toContain('"claude-code"');
 
+  // Pushing the branch pushes the notes with it (pre-push), to the same remote.
+  const remote = path.join(f.dir, '..', 'remote.git');
+  execFileSync('git', ['init', '-q', '--bare', remote]);
+  git(f, 'remote', 'add', 'origin', remote);
+  const push = run(f, ['push', '-q', 'origin', 'topic']);
+  expect(push.status, push.stderr).toBe(0);
+  expect(execFileSync('git', ['--git-dir', remote, 'notes', '--ref=aiprov', 'show', 'topic'], { encoding: 'utf8' })).toContain('"claude-code"');
+
   // A failing aiprov (a broken .aiprov.yml) never blocks a commit, an agent's included.
   writeFileSync(path.join(f.dir, '.aiprov.yml'), 'version: [not, valid\n');
   git(f, 'add', '-A');
@@ -109,30 +118,34 @@ function scenario(f: Fixture, { showsHookOutput = true } = {}): void {
 }
 
 describe('the hook examples with the real hook managers', () => {
-  it('husky 9: .husky/prepare-commit-msg, post-commit and post-rewrite (stdin reaches aiprov)', async () => {
+  it('husky 9: .husky/prepare-commit-msg, post-commit, post-rewrite and pre-push (stdin reaches aiprov)', async () => {
     const f = await fixture();
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'husky', 'bin.js')], { cwd: f.dir, env: f.env, stdio: 'ignore' });
     expect(git(f, 'config', 'core.hooksPath').trim()).toBe('.husky/_');
-    for (const hook of ['prepare-commit-msg', 'post-commit', 'post-rewrite'])
+    for (const hook of ['prepare-commit-msg', 'post-commit', 'post-rewrite', 'pre-push'])
       cpSync(path.join(ROOT, 'examples', 'hooks', 'husky', hook), path.join(f.dir, '.husky', hook));
     scenario(f);
   });
 
-  it('lefthook 2.2.1: lefthook.yml, post-rewrite with use_stdin', async () => {
+  it('lefthook 2.2.1: lefthook.yml, post-rewrite and pre-push with use_stdin', async () => {
     const f = await fixture();
     cpSync(path.join(ROOT, 'examples', 'hooks', 'lefthook.yml'), path.join(f.dir, 'lefthook.yml'));
     execFileSync(path.join(BIN, 'lefthook'), ['install'], { cwd: f.dir, env: f.env, stdio: 'ignore' });
     scenario(f);
   });
 
-  it("pre-commit (Debian's): prepare-commit-msg and post-commit, notes through rewrites by git's notes.rewriteRef", async () => {
+  it("pre-commit (Debian's): prepare-commit-msg, post-commit and pre-push, notes through rewrites by git's notes.rewriteRef", async () => {
     const f = await fixture();
     cpSync(path.join(ROOT, 'examples', 'hooks', '.pre-commit-config.yaml'), path.join(f.dir, '.pre-commit-config.yaml'));
-    execFileSync(process.env.AIPROV_PRE_COMMIT ?? 'pre-commit', ['install', '--hook-type', 'prepare-commit-msg', '--hook-type', 'post-commit'], {
-      cwd: f.dir,
-      env: f.env,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.env.AIPROV_PRE_COMMIT ?? 'pre-commit',
+      ['install', '--hook-type', 'prepare-commit-msg', '--hook-type', 'post-commit', '--hook-type', 'pre-push'],
+      {
+        cwd: f.dir,
+        env: f.env,
+        stdio: 'ignore',
+      },
+    );
     git(f, 'config', '--add', 'notes.rewriteRef', 'refs/notes/aiprov');
     scenario(f, { showsHookOutput: false });
   });

@@ -42,8 +42,11 @@ describe('aiprov hooks install / uninstall', () => {
         { hook: 'prepare-commit-msg', action: 'chained' },
         { hook: 'post-commit', action: 'installed' },
         { hook: 'post-rewrite', action: 'installed' },
+        { hook: 'pre-push', action: 'installed' },
       ],
       rewriteRef: 'added',
+      fetchRefspecs: [],
+      warnings: [],
     });
     expect(sh(dir, ['config', '--get-all', 'notes.rewriteRef'])).toBe('refs/notes/aiprov\n');
 
@@ -62,7 +65,7 @@ describe('aiprov hooks install / uninstall', () => {
       changes: { action: string }[];
       rewriteRef: string;
     };
-    expect(again.changes.map((c) => c.action)).toEqual(['updated', 'updated', 'updated']);
+    expect(again.changes.map((c) => c.action)).toEqual(['updated', 'updated', 'updated', 'updated']);
     expect(again.rewriteRef).toBe('present');
 
     const uninstall = await runCli(['hooks', 'uninstall', '--repo', dir, '--format', 'json']);
@@ -71,6 +74,7 @@ describe('aiprov hooks install / uninstall', () => {
         { hook: 'prepare-commit-msg', action: 'restored' },
         { hook: 'post-commit', action: 'removed' },
         { hook: 'post-rewrite', action: 'removed' },
+        { hook: 'pre-push', action: 'removed' },
       ],
       rewriteRef: 'removed',
     });
