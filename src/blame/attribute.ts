@@ -88,10 +88,29 @@ function size(ranges: [number, number][]): number {
   return mergeRanges(ranges).reduce((n, [a, b]) => n + b - a + 1, 0);
 }
 
-/** The key under which lines credited to more than one agent (or model) are counted, so that the figures add up to `aiLines`. */
-export const SHARED = 'shared';
+/**
+ * Lines credited to more than one agent (or model) are counted once, under
+ * the key of all of them joined by `+` in order (`claude-code+cursor`), so
+ * that the figures add up to `aiLines` and no agent disappears into a bucket
+ * without a name. Agent ids hold no `+`.
+ */
+export const SHARED_JOIN = '+';
 
-/** Lines each key alone is credited with, and under SHARED those two or more keys are. */
+export function sharedKey(keys: Iterable<string>): string {
+  return [...new Set(keys)].sort().join(SHARED_JOIN);
+}
+
+/** Whether a key of byAgent, byModel or byContributor counts lines several share. */
+export function isSharedKey(key: string): boolean {
+  return key.includes(SHARED_JOIN);
+}
+
+/** The agents (or models, or contributors) a key credits: one, or the several of a shared key. */
+export function sharersOf(key: string): string[] {
+  return key.split(SHARED_JOIN);
+}
+
+/** Lines each key alone is credited with, and under a shared key those two or more keys are together. */
 function exclusive(byKey: Map<string, [number, number][]>): Map<string, number> {
   const counts = new Map<string, number>();
   if (byKey.size === 1) {
@@ -112,7 +131,7 @@ function exclusive(byKey: Map<string, [number, number][]>): Map<string, number> 
     }
     const next = events[i]?.[0];
     if (next === undefined || open.size === 0) continue;
-    const key = open.size === 1 ? ([...open.keys()][0] ?? SHARED) : SHARED;
+    const key = sharedKey(open.keys());
     counts.set(key, (counts.get(key) ?? 0) + next - point);
   }
   return counts;
@@ -123,7 +142,7 @@ export function contributorKey(part: { agent: string; model: string }): string {
   return `${part.agent}/${part.model}`;
 }
 
-/** The agent and model of a `contributorKey` (not of SHARED). */
+/** The agent and model of a `contributorKey` (not of a shared key). */
 export function splitContributorKey(key: string): { agent: string; model: string } {
   const slash = key.indexOf('/');
   return { agent: key.slice(0, slash), model: key.slice(slash + 1) };

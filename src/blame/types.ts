@@ -7,11 +7,11 @@ export interface LineCounts {
   /** Lines counted (with `since`: only lines introduced after it). */
   lines: number;
   aiLines: number;
-  /** AI lines by agent; a line two agents claim counts once, under `shared`, so the values add up to `aiLines`. */
+  /** AI lines by agent; a line several agents claim counts once, under all of them joined by `+` (`claude-code+cursor`), so the values add up to `aiLines`. */
   byAgent: Record<string, number>;
-  /** AI lines by model; `unknown` where the evidence names none; `shared` as in byAgent. */
+  /** AI lines by model; `unknown` where the evidence names none; several joined by `+` as in byAgent. */
   byModel: Record<string, number>;
-  /** With `contributors`: AI lines by agent and model together (`claude-code/claude-sonnet-4.5`, `copilot/unknown`), `shared` as in byAgent. */
+  /** With `contributors`: AI lines by agent and model together (`claude-code/claude-sonnet-4.5`, `copilot/unknown`), several joined by `+` as in byAgent. */
   byContributor?: Record<string, number>;
 }
 

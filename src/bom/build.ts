@@ -148,6 +148,10 @@ function extensions(input: BomInput): Extensions {
     ['aiprov:ai-lines', String(provenance.aiLines)],
     ['aiprov:ai-share', share(provenance.aiLines, provenance.lines)],
     ['aiprov:shared-lines', String(provenance.sharedLines)],
+    // Which agents share them: every agent's lines are findable, also those written together.
+    ...Object.entries(provenance.sharedBy)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([agents, n]): [string, string] => [`aiprov:shared-lines:${agents}`, String(n)]),
   ];
   return {
     models: provenance.models.map((model) => ({ ref: modelRef(model.key), model })),

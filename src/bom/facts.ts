@@ -1,6 +1,6 @@
 import type { Identity } from '../git/types.js';
 import type { CommitReport, Evidence } from '../authorship/types.js';
-import { SHARED, splitContributorKey } from '../blame/attribute.js';
+import { isSharedKey, splitContributorKey } from '../blame/attribute.js';
 import type { BlameReport } from '../blame/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 
@@ -64,6 +64,8 @@ export interface Provenance {
   aiLines: number;
   /** Lines credited to more than one agent and model: counted once in aiLines, in no model. */
   sharedLines: number;
+  /** The shared lines by the set of agents that share them (`claude-code+cursor`), adding up to sharedLines. */
+  sharedBy: Record<string, number>;
   models: ModelFacts[];
   agents: AgentFacts[];
   caps: { commits: number; files: number };
@@ -156,7 +158,7 @@ export class ProvenanceTally {
     for (const file of blame.files) {
       const perModel = new Map<string, number>();
       for (const [contributor, n] of Object.entries(file.byContributor ?? {})) {
-        if (contributor === SHARED) continue;
+        if (isSharedKey(contributor)) continue;
         const { agent, model } = splitContributorKey(contributor);
         const key = modelKey(agent, model);
         perModel.set(key, (perModel.get(key) ?? 0) + n);
@@ -199,7 +201,10 @@ export class ProvenanceTally {
       aiCommits: this.aiCommits,
       lines: blame.totals.lines,
       aiLines: blame.totals.aiLines,
-      sharedLines: blame.totals.byContributor?.[SHARED] ?? 0,
+      sharedLines: Object.entries(blame.totals.byAgent)
+        .filter(([key]) => isSharedKey(key))
+        .reduce((n, [, lines]) => n + lines, 0),
+      sharedBy: Object.fromEntries(Object.entries(blame.totals.byAgent).filter(([key]) => isSharedKey(key))),
       models,
       agents,
       caps: this.caps,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import { openScan } from '../authorship/scan.js';
 import type { ScanWarning } from '../authorship/types.js';
-import { addCounts, countParts, emptyCounts, share, SHARED, type Part } from '../blame/attribute.js';
+import { addCounts, countParts, emptyCounts, isSharedKey, share, type Part } from '../blame/attribute.js';
 import { blameTree } from '../blame/blame.js';
 import type { LineCounts } from '../blame/types.js';
 import type { DepsReport } from '../deps/audit.js';
@@ -223,12 +223,12 @@ function timeline(counts: readonly [string, LineCounts][], authoredAt: ReadonlyM
   return fillPeriods(byStart, granularity, (start) => ({ start, lines: 0, aiLines: 0, byAgent: {} }));
 }
 
-/** One row per agent (model `*`) and per agent and model, most lines first; lines claimed by two agents are a `shared` row. */
+/** One row per agent (model `*`) and per agent and model, most lines first; lines several agents share are in the totals under `a+b`, not a row. */
 function agentRows(seen: ReadonlyMap<string, { commits: number; first: number; last: number }>, counted: LineCounts): AgentRow[] {
   const lines = new Map<string, number>();
   for (const [key, n] of Object.entries(counted.byContributor ?? {})) lines.set(key, n);
   for (const [agent, n] of Object.entries(counted.byAgent)) lines.set(`${agent}/*`, n);
-  const keys = new Set([...seen.keys(), ...lines.keys()].filter((k) => k !== SHARED));
+  const keys = new Set([...seen.keys(), ...lines.keys()].filter((k) => !isSharedKey(k)));
   const rows = [...keys].map((key): AgentRow => {
     const slash = key.indexOf('/');
     const s = seen.get(key);

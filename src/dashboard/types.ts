@@ -12,7 +12,7 @@ export interface Period {
   start: string;
   lines: number;
   aiLines: number;
-  /** AI lines by agent; lines two agents claim are under `shared`, so the values add up to aiLines. */
+  /** AI lines by agent; lines several agents claim are under all of them joined by `+` (`claude-code+cursor`), so the values add up to aiLines. */
   byAgent: Record<string, number>;
 }
 
@@ -51,7 +51,7 @@ export interface AgentRow {
   /** `*` for the agent's own row, else one model it was seen with (`unknown` where no evidence names one). */
   model: string;
   commits: number;
-  /** AI lines at the revision credited to it alone (lines shared with another agent are under `shared`). */
+  /** AI lines at the revision credited to it alone (lines shared with another agent are in the totals under the agents joined by `+`). */
   lines: number;
   /** Of all lines at the revision. */
   share: number;

@@ -1,3 +1,4 @@
+import { sharedKey } from '../blame/attribute.js';
 import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
 import type { ScanWarning } from '../authorship/types.js';
@@ -355,7 +356,7 @@ function judge(
   return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
 }
 
-/** Added lines, those an agent wrote, and by which agent (`shared` when several claim a line). */
+/** Added lines, those an agent wrote, and by which agent (`a+b` when several claim a line). */
 function changeTotals(files: readonly ChangedFile[]): { lines: number; aiLines: number; aiShare: number; byAgent: Record<string, number> } {
   const lines = files.reduce((n, f) => n + f.added.length, 0);
   const byAgent: Record<string, number> = {};
@@ -364,7 +365,7 @@ function changeTotals(files: readonly ChangedFile[]): { lines: number; aiLines: 
     for (const l of f.added) {
       if (l.agents.length === 0) continue;
       aiLines++;
-      const key = l.agents.length === 1 ? (l.agents[0] ?? 'other') : 'shared';
+      const key = sharedKey(l.agents);
       byAgent[key] = (byAgent[key] ?? 0) + 1;
     }
   }

@@ -1,4 +1,4 @@
-import { SHARED } from '../blame/attribute.js';
+import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { BlameReport, LineCounts } from '../blame/types.js';
 import { table, type Style } from './style.js';
 
@@ -6,11 +6,11 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((part / whole) * 100).toFixed(1)}%`;
 }
 
-/** Rows by agent or model; `shared` (lines credited to several) says what it is. */
+/** Rows by agent or model; lines credited to several are a row of their own that names them. */
 function breakdown(record: Record<string, number>, aiLines: number, several: 'agents' | 'models'): string[][] {
   return Object.entries(record)
     .sort(([, a], [, b]) => b - a)
-    .map(([k, v]) => [k === SHARED ? `shared (several ${several})` : k, String(v), percent(v, aiLines)]);
+    .map(([k, v]) => [isSharedKey(k) ? `${sharersOf(k).join(' + ')} (shared by these ${several})` : k, String(v), percent(v, aiLines)]);
 }
 
 function scope(report: BlameReport): string {

@@ -1,3 +1,4 @@
+import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import { createHash } from 'node:crypto';
 import type { DashboardData, Period, TreeNode } from '../dashboard/types.js';
 import { stackedBars, treemapChart, type BarSeries } from './dashboard-charts.js';
@@ -39,9 +40,11 @@ const day = (iso: string | null): Cell => ({ text: iso === null ? '–' : iso.sl
 function agentSeries(data: DashboardData): BarSeries[] {
   const totals = new Map<string, number>();
   for (const p of data.timeline.week) for (const [agent, n] of Object.entries(p.byAgent)) totals.set(agent, (totals.get(agent) ?? 0) + n);
-  const agents = [...totals.keys()].filter((a) => a !== 'shared').sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b));
+  const byLines = (a: string, b: string): number => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b);
+  const agents = [...totals.keys()].filter((a) => !isSharedKey(a)).sort(byLines);
   const series: BarSeries[] = agents.map((agent, i) => ({ key: agent, cls: `c${Math.min(i, 7)}`, label: agent }));
-  if (totals.has('shared')) series.push({ key: 'shared', cls: 'shared', label: 'more than one agent' });
+  // Lines several agents share: one series per set of agents, named by them, in the shared colour.
+  for (const key of [...totals.keys()].filter(isSharedKey).sort(byLines)) series.push({ key, cls: 'shared', label: `${sharersOf(key).join(' + ')} (shared)` });
   series.push({ key: 'human', cls: 'human', label: 'no agent credited' });
   return series;
 }

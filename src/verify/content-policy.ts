@@ -64,13 +64,15 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
     if (allowedAgents) {
       applied.push(`agents in ${allowedAgents.join(', ')}`);
       // Lines several agents claim are under `shared`: each claimant is in the scan's agents, checked too.
-      const agents = new Set([...Object.keys(totals.byAgent).filter((a) => a !== 'shared'), ...Object.keys(p.scan.byAgent)]);
+      // Lines several agents share are under `a+b`: each of them is checked (attestations of earlier versions say
+      // `shared`, whose agents are in the scan's, checked too).
+      const agents = new Set([...Object.keys(totals.byAgent).flatMap(sharers), ...Object.keys(p.scan.byAgent)]);
       const other = [...agents].filter((a) => !allowedAgents.includes(a)).sort();
       if (other.length > 0) violations.push(`agents not allowed: ${other.join(', ')}`);
     }
     if (allowedModels) {
       applied.push(`models in ${allowedModels.join(', ')}`);
-      const models = new Set(Object.keys(totals.byModel).filter((m) => m !== 'shared'));
+      const models = new Set(Object.keys(totals.byModel).flatMap(sharers));
       for (const summary of Object.values(p.scan.byAgent)) for (const m of Object.keys(summary.models)) models.add(m);
       const other = [...models].filter((m) => !allowedModels.includes(m)).sort();
       if (other.length > 0) violations.push(`models not allowed: ${other.join(', ')}`);
@@ -92,4 +94,9 @@ export function policyViolations(policy: ContentPolicy, predicateType: string, p
   // A rule that denies nothing (denyVerdicts: []) is said, but is not a rule that was evaluated (a VSA's AIPROV_POLICY_PASSED).
   const empty = predicateType === PREDICATE_TYPES.deps && (policy.deps?.denyVerdicts ?? DEFAULT_DENY).length === 0 ? 1 : 0;
   return { applied, violations, rules: applied.length - empty };
+}
+
+/** The agents (or models) a blame key credits: `a+b` is both; the `shared` of older reports is none by name. */
+function sharers(key: string): string[] {
+  return key === 'shared' ? [] : key.split('+');
 }

@@ -227,7 +227,7 @@ describe('git-ai note parsing', () => {
 });
 
 describe('lines credited to several agents', () => {
-  it('count once, under shared, so that the agents and the models add up to the AI lines', async () => {
+  it('count once, under the agents that share them (a+b), so that the agents and the models add up to the AI lines and none disappears', async () => {
     const dir = await tempDir();
     initRepo(dir);
     const record = (agent: string, model: string, files?: object[]): object => ({
@@ -248,19 +248,21 @@ describe('lines credited to several agents', () => {
     await importHistory(dir, [commitAt(0, 'Two agents\n', { files: { 'a.ts': lines(10, 'a') }, notes: { 'refs/notes/aiprov': note } })]);
     const blame = await blameTree({ context: await ctx(dir) });
     // 1-4 claude alone, 5-6 both, 7-9 codex alone; by model 8 is gpt-5 and gpt-5.5.
-    expect(blame.totals).toMatchObject({
+    expect(blame.totals).toEqual({
       lines: 10,
       aiLines: 9,
-      byAgent: { 'claude-code': 4, 'codex': 3, 'shared': 2 },
-      byModel: { 'claude-opus-4.6': 4, 'gpt-5': 1, 'gpt-5.5': 1, 'shared': 3 },
+      aiShare: 0.9,
+      byAgent: { 'claude-code': 4, 'claude-code+codex': 2, 'codex': 3 },
+      byModel: { 'claude-opus-4.6': 4, 'claude-opus-4.6+gpt-5': 2, 'gpt-5': 1, 'gpt-5+gpt-5.5': 1, 'gpt-5.5': 1 },
+      files: 1,
     });
     const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
     expect(sum(blame.totals.byAgent)).toBe(blame.totals.aiLines);
     expect(sum(blame.totals.byModel)).toBe(blame.totals.aiLines);
     expect(validateAgainst('blameReport', blame)).toBeNull();
     const table = renderBlameTable(blame, plainStyle);
-    expect(table).toMatch(/^shared \(several agents\) +2 +22\.2%$/m);
-    expect(table).toMatch(/^shared \(several models\) +3 +33\.3%$/m);
+    expect(table).toMatch(/^claude-code \+ codex \(shared by these agents\) +2 +22\.2%$/m);
+    expect(table).toMatch(/^gpt-5 \+ gpt-5\.5 \(shared by these models\) +1 +11\.1%$/m);
   });
 });
 

@@ -106,7 +106,7 @@ describe('aiprov bom', () => {
     }
     const linesByKey = new Map<string, number>();
     for (const [contributor, n] of Object.entries(blame.totals.byContributor ?? {})) {
-      if (contributor === 'shared') continue;
+      if (contributor.includes('+')) continue;
       const [agent, model] = [contributor.slice(0, contributor.indexOf('/')), contributor.slice(contributor.indexOf('/') + 1)];
       linesByKey.set(modelKey(agent, model), (linesByKey.get(modelKey(agent, model)) ?? 0) + n);
     }
@@ -183,6 +183,30 @@ describe('aiprov bom', () => {
     expect(model?.pedigree?.commits).toHaveLength(3);
     expect(prop(model ?? {}, 'aiprov:commits-capped')).toBe('3 of 7 commits listed, the newest (cap 3)');
     expect(prop(model ?? {}, 'aiprov:files')).toBe('46');
+  });
+
+  it('names the agents that share lines: every agent present by name, the shared lines adding up', async () => {
+    const dir = await tempDir();
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
+    const rec = (agent: string, ranges: [number, number][]): object => ({
+      agent,
+      files: [{ path: 'a.ts', ranges }],
+      tool: { name: 'aiprov', version: '0.1.0' },
+      recordedAt: '2026-01-01T00:00:00Z',
+    });
+    const note = JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records: [rec('claude-code', [[1, 4]]), rec('cursor', [[3, 6]])] });
+    await importHistory(dir, [commitAt(0, 'Two agents\n', { files: { 'a.ts': 'x\n'.repeat(8) }, notes: { 'refs/notes/aiprov': note } })]);
+    const result = await generateBom({ context: await ctx(dir), reproducible: true });
+    expect(await bomProblems(result.text, '1.6')).toEqual([]);
+    const properties = (result.bom.properties ?? []) as { name: string; value: string }[];
+    const value = (name: string): string | undefined => properties.find((p) => p.name === name)?.value;
+    // 1-2 Claude Code alone, 3-4 both, 5-6 Cursor alone.
+    expect([value('aiprov:ai-lines'), value('aiprov:shared-lines'), value('aiprov:shared-lines:claude-code+cursor')]).toEqual(['6', '2', '2']);
+    const agents = components(result.bom).filter((c) => c['bom-ref'].startsWith('agent:'));
+    expect(agents.map((a) => [prop(a, 'aiprov:agent'), prop(a, 'aiprov:lines')]).sort()).toEqual([
+      ['claude-code', '2'],
+      ['cursor', '2'],
+    ]);
   });
 
   it('is byte-for-byte reproducible with --reproducible; otherwise has a timestamp and a fresh serial number', async () => {

@@ -21,11 +21,18 @@ describe('content policy on verified predicates', () => {
 
   it('authorship rules apply to authorship only, and say which were applied', () => {
     const predicate = {
-      blame: { totals: { lines: 10, aiLines: 5, byAgent: { 'claude-code': 4, 'shared': 1 }, byModel: { 'claude-sonnet-4.5': 4, 'unknown': 1 } } },
+      blame: { totals: { lines: 10, aiLines: 5, byAgent: { 'claude-code': 4, 'claude-code+cursor': 1 }, byModel: { 'claude-sonnet-4.5': 4, 'unknown': 1 } } },
       scan: { byAgent: { 'claude-code': { models: {} }, 'copilot': { models: {} } } },
     };
     const policy = { authorship: { maxAiShare: 50, allowedAgents: ['claude-code'], allowedModels: ['claude-sonnet-4.5'] } };
-    expect(policyViolations(policy, PREDICATE_TYPES.authorship, predicate).violations).toEqual(['agents not allowed: copilot', 'models not allowed: unknown']);
+    // cursor's lines are all shared with claude-code: still an agent whose lines are present.
+    expect(policyViolations(policy, PREDICATE_TYPES.authorship, predicate).violations).toEqual([
+      'agents not allowed: copilot, cursor',
+      'models not allowed: unknown',
+    ]);
+    // An attestation of an older aiprov, whose shared lines were `shared`: their agents are the scan's, checked as such.
+    const older = { ...predicate, blame: { totals: { ...predicate.blame.totals, byAgent: { 'claude-code': 4, 'shared': 1 } } } };
+    expect(policyViolations(policy, PREDICATE_TYPES.authorship, older).violations).toEqual(['agents not allowed: copilot', 'models not allowed: unknown']);
     expect(policyViolations({ authorship: { maxAiShare: 49.9 } }, PREDICATE_TYPES.authorship, predicate).violations).toEqual([
       'AI share is 50.00% (5 of 10 lines), above 49.9%',
     ]);
