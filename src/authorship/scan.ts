@@ -1,5 +1,6 @@
 import { UsageError } from '../kernel/errors.js';
-import type { CommitRecord, HistoryReader, LogRequest, NotesReader } from '../git/types.js';
+import type { CommitRecord, HistoryReader, LogRequest, NotesReader, PatchReader, TreeReader } from '../git/types.js';
+import { CoverageAccumulator } from './coverage.js';
 import { envelope } from '../kernel/schemas.js';
 import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
@@ -19,6 +20,8 @@ export interface ScanOptions {
   all?: boolean;
   /** With `all`, also the refs where tools keep their own records (BOOKKEEPING_REFS). */
   includeBookkeeping?: boolean;
+  /** Also how complete and consistent the records are (coverage.ts), each line record checked against its commit through this reader (the context's git). */
+  coverage?: TreeReader & PatchReader;
 }
 
 /**
@@ -41,6 +44,8 @@ export interface ScanSession {
   warnings: ScanWarning[];
   commits(): AsyncGenerator<CommitReport>;
   summary: SummaryAccumulator;
+  /** With `coverage`: filled as commits stream, checked against the commits by `result`. */
+  coverage?: CoverageAccumulator;
 }
 
 /**
@@ -88,6 +93,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
   // A scan reports commits: records recovered for them need their detections, not their lines.
   analyser.notes.commitsOnly = true;
   const summary = new SummaryAccumulator();
+  const coverage = options.coverage ? new CoverageAccumulator(options.coverage) : undefined;
 
   async function* commits(): AsyncGenerator<CommitReport> {
     if (unborn) return;
@@ -102,6 +108,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
       const analysed = (record: CommitRecord): CommitReport => {
         const report = analyser.analyse(record);
         summary.add(report);
+        coverage?.add(report, analyser.index.get(record.sha));
         return report;
       };
       const flush = async function* (): AsyncGenerator<CommitReport> {
@@ -124,7 +131,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
     }
   }
 
-  return { repository, range, warnings, commits, summary };
+  return { repository, range, warnings, commits, summary, ...(coverage ? { coverage } : {}) };
 }
 
 /** Scans and collects the whole report in memory; `openScan` streams instead. */
@@ -138,6 +145,7 @@ export async function scanHistory(options: ScanOptions): Promise<ScanReport> {
     range: session.range,
     commits,
     summary: session.summary.result(),
+    ...(session.coverage ? { coverage: await session.coverage.result() } : {}),
     warnings: session.warnings,
   };
 }

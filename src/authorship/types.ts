@@ -102,5 +102,45 @@ export interface ScanReport extends Envelope<'scanReport'> {
   range: { spec: string; all: boolean; leftOut?: { ref: string; tool: string }[] };
   commits: CommitReport[];
   summary: ScanSummary;
+  /** With `coverage`: how complete and consistent the authorship records of the range are. */
+  coverage?: RecordCoverage;
   warnings: ScanWarning[];
+}
+
+/**
+ * How complete and consistent the authorship records of a range are (OWASP
+ * AISVS C.10: provenance complete and consistent). Line records (aiprov
+ * notes, git-ai notes, Agent Trace) are the most precise evidence; a commit
+ * known only by its trailers or its author is counted whole; a record can
+ * also disagree with the commit it sits on. Each commit is in one class.
+ */
+export interface RecordCoverage {
+  commits: {
+    /** Records with line ranges (their own, or recovered from the commits they came from). */
+    lineRecords: number;
+    /** Of those, recovered (squash and rebase merges). */
+    recovered: number;
+    /** Records that name no lines: the whole commit is credited. */
+    wholeCommitRecords: number;
+    /** AI commits known by signatures alone (trailers, bot identities, author suffixes), no record. */
+    signaturesOnly: number;
+    /** Commits with neither a record nor a signature of an agent. */
+    neither: number;
+  };
+  /** The same for each agent, over the commits it took part in. */
+  byAgent: Record<string, { lineRecords: number; wholeCommitRecords: number; signaturesOnly: number }>;
+  /** Blame only: the AI lines at the revision credited from line records, and from whole-commit evidence. */
+  lines?: { fromRecords: number; wholeCommit: number; byAgent: Record<string, { fromRecords: number; wholeCommit: number }> };
+  /** Records that disagree with their commit, the first DISAGREEMENT_CAP of them. */
+  disagreements: Disagreement[];
+  /** How many there were in all, when more than the list holds. */
+  disagreementCount: number;
+}
+
+export interface Disagreement {
+  commit: string;
+  kind: 'range-past-end' | 'file-not-written' | 'agent-not-in-trailers';
+  path?: string;
+  agent?: string;
+  message: string;
 }

@@ -1,15 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
-import { AGENT_TRACE_FILE, indexAgentTrace } from '../authorship/line-records.js';
-import type { Detection, ScanWarning } from '../authorship/types.js';
+import { AGENT_TRACE_FILE, indexAgentTrace, type LineRecordIndex } from '../authorship/line-records.js';
+import { CoverageAccumulator } from '../authorship/coverage.js';
+import type { CommitReport, Detection, RecordCoverage, ScanWarning } from '../authorship/types.js';
 import { mapPool } from '../kernel/concurrency.js';
 import { GitError, UsageError } from '../kernel/errors.js';
 import type { BlameGroup, DetectionLevel } from '../git/blame.js';
-import type { HistoryReader, NotesReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
+import type { HistoryReader, NotesReader, PatchReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
 import { envelope } from '../kernel/schemas.js';
 import { addCounts, Attributor, countParts, emptyCounts, share, sortedCounts, type Part } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
+import { LineSources } from './line-sources.js';
 import { globPattern, matchesAny } from '../kernel/glob.js';
 import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
@@ -47,6 +49,11 @@ export interface BlameOptions {
   onGroup?: (path: string, group: BlameGroup, parts: readonly Part[]) => void;
   /** Called as files are blamed (`done` of `total`), for a progress display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Also how complete and consistent the records of the blamed commits are, and which AI lines came from line
+   * records and which from whole commits (authorship/coverage.ts), each record checked through this reader.
+   */
+  coverage?: TreeReader & PatchReader;
 }
 
 type Selected = { candidates: TreeEntry[]; excluded: { path: string; reason: ExclusionReason }[] };
@@ -103,14 +110,16 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   // Only the notes of the commits blame named are read, after blaming.
   const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
   await analyser.load(blamedShas);
-  const attributorDetections = await detectionsFor(git, analyser, blamedShas);
-  const attributor = new Attributor(index, attributorDetections);
+  const coverage = options.coverage ? new CoverageAccumulator(options.coverage) : undefined;
+  const attributor = new Attributor(index, await detectionsFor(git, analyser, blamedShas, coverageHooks(coverage, index)));
+  const lineSources = new LineSources(index);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts(options.contributors === true);
     for (const group of packed[i]?.groups() ?? []) {
       if (group.boundary) continue;
       const parts = attributor.parts(group);
       countParts(group, parts, counts);
+      if (coverage) lineSources.add(group, parts);
       options.onGroup?.(file.path, group, parts);
     }
     return sortedCounts({ path: file.path, ...counts });
@@ -129,8 +138,25 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     directories: rollUp(fileReports, options.depth ?? 1),
     totals: { ...sortedCounts(totals), files: fileReports.length, aiShare: share(totals) },
     excluded,
+    ...(coverage ? { coverage: await coverageOf(coverage, lineSources) } : {}),
     warnings,
   };
+}
+
+/** With coverage, every blamed commit is analysed (those with line records too) and each folded into it. */
+function coverageHooks(coverage: CoverageAccumulator | undefined, index: LineRecordIndex): Parameters<typeof detectionsFor>[3] {
+  if (!coverage) return {};
+  return {
+    ranged: true,
+    onReport: (report) => {
+      coverage.add(report, index.get(report.sha));
+    },
+  };
+}
+
+async function coverageOf(coverage: CoverageAccumulator, sources: LineSources): Promise<RecordCoverage> {
+  coverage.addLines(sources.result());
+  return coverage.result();
 }
 
 /**
@@ -227,12 +253,13 @@ export async function detectionsFor(
   git: HistoryReader,
   analyser: CommitAnalyser,
   blamed: Iterable<string>,
-  options: { ranged?: boolean } = {},
+  options: { ranged?: boolean; onReport?: (report: CommitReport) => void } = {},
 ): Promise<Map<string, Detection[]>> {
-  // Commits with line ranges on record are counted by their ranges; the gate's floor wants their detections too.
+  // Commits with line ranges on record are counted by their ranges; the gate's floor (and coverage) want their detections too.
   const shas = [...new Set(blamed)].filter((sha) => options.ranged === true || analyser.index.get(sha)?.ranged !== true).sort();
   const detections = new Map<string, Detection[]>();
   for await (const report of analyser.analyseAll(git, shas)) {
+    options.onReport?.(report);
     const authored = report.detections.filter((d) => d.role === 'author');
     if (authored.length > 0) detections.set(report.sha, authored);
   }

@@ -1,3 +1,4 @@
+import type { RecordCoverage } from '../authorship/types.js';
 import type { Envelope } from '../kernel/schemas.js';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DetectionLevel } from '../git/blame.js';
@@ -36,5 +37,7 @@ export interface BlameReport extends Envelope<'blameReport'> {
   directories: DirectoryAttribution[];
   totals: LineCounts & { files: number; aiShare: number };
   excluded: { path: string; reason: ExclusionReason }[];
+  /** With `coverage`: how complete and consistent the records of the blamed commits are, and where the AI lines came from. */
+  coverage?: RecordCoverage;
   warnings: ScanWarning[];
 }

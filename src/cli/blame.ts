@@ -17,6 +17,7 @@ interface BlameFlags {
   jobs?: string;
   depth: string;
   allowShallow?: boolean;
+  coverage?: boolean;
 }
 
 export const registerBlame: Register = (program, exit, io) => {
@@ -33,6 +34,7 @@ export const registerBlame: Register = (program, exit, io) => {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--depth <n>', 'directory depth of the roll-up', '1')
     .option('--allow-shallow', 'count on a shallow clone without --since (lines older than its boundary go to the boundary commit)')
+    .option('--coverage', 'also how complete and consistent the records of the blamed commits are, and which AI lines came from line records')
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame', io);
       if (!isDetectionLevel(flags.detect)) throw new UsageError(`--detect ${flags.detect}: expected one of ${Object.keys(DETECTION_FLAGS).join(', ')}`);
@@ -54,6 +56,7 @@ export const registerBlame: Register = (program, exit, io) => {
         ...(jobs !== undefined ? { jobs } : {}),
         depth: positiveInteger('--depth', flags.depth),
         allowShallow: flags.allowShallow === true,
+        ...(flags.coverage === true ? { coverage: context.git } : {}),
       }).finally(() => {
         progress?.done();
       });

@@ -9,16 +9,26 @@ export const registerScan: Register = (program, exit, io) => {
     .argument('[range]', 'revision or range, e.g. v1.0..HEAD')
     .option('--all', "every ref (branches, tags, remotes) instead of HEAD, but other tools' bookkeeping refs")
     .option('--include-bookkeeping', "with --all, also the refs where tools keep their own records (Entire's entire/checkpoints/v1)")
-    .action(async (range: string | undefined, opts: { all?: boolean; includeBookkeeping?: boolean }, command: Command) => {
-      exit(
-        await runScan(readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan', io), range, opts.all === true, opts.includeBookkeeping === true),
-      );
+    .option(
+      '--coverage',
+      'also how complete and consistent the authorship records are: commits with line records, by signatures alone, records that disagree with their commit',
+    )
+    .action(async (range: string | undefined, opts: { all?: boolean; includeBookkeeping?: boolean; coverage?: boolean }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'scanReport', 'scan', io);
+      exit(await runScan(options, range, opts.all === true, opts.includeBookkeeping === true, opts.coverage === true));
     });
 };
 
 /** Scans and prints as it reads; 0, since a scan has no findings to fail on. */
-async function runScan(options: GlobalOptions, range: string | undefined, all: boolean, includeBookkeeping: boolean): Promise<ExitCode> {
-  const session = await openScan({ context: await contextFor(options), ...(range !== undefined ? { range } : {}), all, includeBookkeeping });
+async function runScan(options: GlobalOptions, range: string | undefined, all: boolean, includeBookkeeping: boolean, coverage: boolean): Promise<ExitCode> {
+  const context = await contextFor(options);
+  const session = await openScan({
+    context,
+    ...(range !== undefined ? { range } : {}),
+    all,
+    includeBookkeeping,
+    ...(coverage ? { coverage: context.git } : {}),
+  });
   for (const warning of session.warnings) notice(options, `warning: ${warning.message}`);
   const reported = session.warnings.length;
   await print(options, 'scanReport', session);

@@ -1,3 +1,4 @@
+import { coverageLines } from './coverage-render.js';
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { BlameReport, LineCounts } from '../blame/types.js';
 import { table, type Style } from './style.js';
@@ -46,6 +47,7 @@ export function renderBlameTable(report: BlameReport, style: Style): string {
     for (const e of report.excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
     lines.push('', `Left out: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ')} (--include-all to count them; --format json lists them)`);
   }
+  if (report.coverage) lines.push('', ...coverageLines(report.coverage, style));
   return lines.join('\n') + '\n';
 }
 

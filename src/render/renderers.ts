@@ -56,7 +56,8 @@ const json = (data: unknown): string => `${JSON.stringify(data)}\n`;
 async function scanView(session: ScanSession): Promise<ScanView> {
   const notable: CommitReport[] = [];
   for await (const commit of session.commits()) if (isNotable(commit)) notable.push(commit);
-  return { repository: session.repository, range: session.range, summary: session.summary.result(), warnings: session.warnings, notable };
+  const coverage = session.coverage ? { coverage: await session.coverage.result() } : {};
+  return { repository: session.repository, range: session.range, summary: session.summary.result(), ...coverage, warnings: session.warnings, notable };
 }
 
 function viewOf(report: DemoReport['scan']): ScanView {

@@ -24,5 +24,6 @@ export async function writeScanJson(session: ScanSession, out: OutputSink, onCom
     if (pending) await pending;
     first = false;
   }
-  await out.write(`${first ? '' : '\n'}],"summary":${JSON.stringify(session.summary.result())},"warnings":${JSON.stringify(session.warnings)}}\n`);
+  const coverage = session.coverage ? `,"coverage":${JSON.stringify(await session.coverage.result())}` : '';
+  await out.write(`${first ? '' : '\n'}],"summary":${JSON.stringify(session.summary.result())}${coverage},"warnings":${JSON.stringify(session.warnings)}}\n`);
 }

@@ -1,3 +1,4 @@
+import { coverageLines } from './coverage-render.js';
 import { describeDetection, formatModels, headline, shortDate, type ScanView } from './scan-view.js';
 import { table, truncate, type Style } from './style.js';
 
@@ -47,6 +48,7 @@ export function renderScanTable(view: ScanView, style: Style): string {
   if (automation.length > 0) {
     lines.push('', `${style.bold('Automation')} (not AI): ${automation.map(([bot, n]) => `${bot} ${n}`).join(', ')}`);
   }
+  if (view.coverage) lines.push('', ...coverageLines(view.coverage, style));
   if (view.range.leftOut) {
     lines.push(
       '',
