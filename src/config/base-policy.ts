@@ -30,6 +30,7 @@ export function basePolicyReader(git: { readFile(rev: string, file: string): Pro
         ...(maxHunks !== undefined ? { output: { commentMaxHunks: maxHunks } } : {}),
         ...(config.risk ? { risk: config.risk } : {}),
         ...(config.review ? { review: config.review } : {}),
+        ...(config.records ? { records: config.records } : {}),
         ...(config.deps ? { deps: config.deps } : {}),
         source,
       };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NotesConfig } from '../sync/config.js';
+import type { RecordsConfig } from '../gate/records-required.js';
 import { createRequire } from 'node:module';
 import { BUILTIN_SIGNATURES } from '../authorship/signatures.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
@@ -22,6 +23,7 @@ export interface AiprovConfig {
   deps?: DepsConfig;
   hooks?: HooksConfig;
   notes?: NotesConfig;
+  records?: RecordsConfig;
   risk?: RiskConfig;
   review?: ReviewConfig;
   /** How check reports: the job summary, the size of a pull-request comment. */

@@ -1,3 +1,4 @@
+import { missingRecords, missingRecordsReason, type MissingRecords, type RecordsConfig } from './records-required.js';
 import { sharedKey } from '../blame/attribute.js';
 import { AnalyserFactory } from '../authorship/analyse.js';
 import type { SignatureDef } from '../authorship/signature-types.js';
@@ -38,6 +39,8 @@ export interface CheckPolicy {
   signatures?: SignatureDef[];
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** The base's `records:` requirements (where AI work must carry line records). */
+  records?: RecordsConfig;
   /** The base's `output:` presentation options. */
   output?: { commentMaxHunks: number };
   /** The base's `deps:` thresholds and suppressions (its registry hosts are never taken from the repository). */
@@ -117,6 +120,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   /** Why the gate could not decide (names no registry answered for): exit 2, unless the change fails anyway. */
   couldNotDecide: string | null;
   reviews: Review[];
+  /** With the base's `records.require`: the AI commits without the line records it requires (each makes the change wait for a person). */
+  records?: { missing: MissingRecords[] };
   /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
   metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Severity, number>; findingsByRule: Record<string, number> };
   escalate: Severity[];
@@ -153,6 +158,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const analysed = context.analyser.open(attribution.warnings);
   await analysed.load(new Set(commits.map((c) => c.sha)));
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
+  const unrecorded = await missingRecords(git, analysed, commits, policy.records, policy.source);
 
   const shas = commits.map((c) => c.sha);
   const requirements = requiredReviewers(policy.review, policy.source);
@@ -181,7 +187,10 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
   const audit = await auditChange({ context, base, head, settings: depsSettings(policy.deps), ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
-  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread, evidence.unread);
+  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread, evidence.unread, {
+    count: unrecorded.length,
+    reason: missingRecordsReason(unrecorded, policy.source),
+  });
 
   return {
     ...envelope('checkReport'),
@@ -197,6 +206,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn },
     couldNotDecide: verdict.couldNotDecide,
     reviews,
+    ...(policy.records?.require ? { records: { missing: unrecorded } } : {}),
     metrics: findingMetrics(hunks, secrets, dependencies.failing, verdict.waiting),
     escalate,
     rules,
@@ -322,6 +332,7 @@ function judge(
   allowUnknown: boolean,
   unread: readonly { path: string; reason: string }[],
   reviewsUnread: readonly string[] = [],
+  unrecorded: { count: number; reason: string } = { count: 0, reason: '' },
 ): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
   const { failing, unknown } = dependencies;
   const reasons: string[] = [];
@@ -347,12 +358,14 @@ function judge(
     reasons.push(
       `${waiting.length} AI-written hunk${waiting.length === 1 ? '' : 's'} under ${[...new Set(waiting.map((h) => h.rule))].join(', ')} without a human review`,
     );
+  // AI work without the records the base requires waits for a person, as unreviewed risky work does.
+  if (unrecorded.count > 0) reasons.push(unrecorded.reason);
   const outcome = decide({
     failing: secrets.length + failing.length,
     undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length),
-    waiting: waiting.length,
+    waiting: waiting.length + unrecorded.count,
   });
-  const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length > 0 ? 'needs-review' : 'pass';
+  const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length + unrecorded.count > 0 ? 'needs-review' : 'pass';
   return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
 }
 
