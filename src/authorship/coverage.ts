@@ -4,7 +4,22 @@ import type { CommitClaims } from './line-records.js';
 import type { CommitReport, Disagreement, RecordCoverage } from './types.js';
 
 export const DISAGREEMENT_CAP = 100;
-type CommitClass = 'lineRecords' | 'wholeCommitRecords' | 'signaturesOnly' | 'neither';
+export type CommitClass = 'lineRecords' | 'wholeCommitRecords' | 'signaturesOnly' | 'neither';
+
+/** The evidence class of one commit: line records (own or recovered), records naming no lines, signatures alone, or neither. */
+export function classifyCommit(report: CommitReport, claims: CommitClaims | undefined): { cls: CommitClass; recovered: boolean } {
+  const notes = report.detections.filter((d) => d.role === 'author' && d.evidence.some((e) => e.kind === 'note'));
+  const recovered = notes.some((d) => d.evidence.some((e) => e.kind === 'note' && e.source.includes('recovered from')));
+  const cls: CommitClass =
+    claims?.ranged === true || recovered
+      ? 'lineRecords'
+      : notes.length > 0 || (claims?.whole.length ?? 0) > 0
+        ? 'wholeCommitRecords'
+        : report.ai
+          ? 'signaturesOnly'
+          : 'neither';
+  return { cls, recovered };
+}
 
 /** Folds commits into coverage as a scan streams them; `result` then checks the line records against their commits. */
 export class CoverageAccumulator {
@@ -23,15 +38,7 @@ export class CoverageAccumulator {
   add(report: CommitReport, claims: CommitClaims | undefined): void {
     const notes = report.detections.filter((d) => d.role === 'author' && d.evidence.some((e) => e.kind === 'note'));
     const signed = report.detections.filter((d) => d.role === 'author' && d.evidence.some((e) => e.kind !== 'note'));
-    const recovered = notes.some((d) => d.evidence.some((e) => e.kind === 'note' && e.source.includes('recovered from')));
-    const cls: CommitClass =
-      claims?.ranged === true || recovered
-        ? 'lineRecords'
-        : notes.length > 0 || (claims?.whole.length ?? 0) > 0
-          ? 'wholeCommitRecords'
-          : report.ai
-            ? 'signaturesOnly'
-            : 'neither';
+    const { cls, recovered } = classifyCommit(report, claims);
     this.coverage.commits[cls]++;
     if (recovered) this.coverage.commits.recovered++;
     if (cls !== 'neither') {

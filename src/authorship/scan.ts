@@ -1,6 +1,6 @@
 import { UsageError } from '../kernel/errors.js';
 import type { CommitRecord, HistoryReader, LogRequest, NotesReader, PatchReader, TreeReader } from '../git/types.js';
-import { CoverageAccumulator } from './coverage.js';
+import { classifyCommit, CoverageAccumulator, type CommitClass } from './coverage.js';
 import { envelope } from '../kernel/schemas.js';
 import type { AnalyserFactory } from './analyse.js';
 import { SummaryAccumulator } from './summary.js';
@@ -22,6 +22,8 @@ export interface ScanOptions {
   includeBookkeeping?: boolean;
   /** Also how complete and consistent the records are (coverage.ts), each line record checked against its commit through this reader (the context's git). */
   coverage?: TreeReader & PatchReader;
+  /** Called with each commit's evidence class (coverage.ts) while its records are at hand: the dashboard's coverage over time. */
+  onClassified?: (report: CommitReport, cls: CommitClass) => void;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
         const report = analyser.analyse(record);
         summary.add(report);
         coverage?.add(report, analyser.index.get(record.sha));
+        if (options.onClassified) options.onClassified(report, classifyCommit(report, analyser.index.get(record.sha)).cls);
         return report;
       };
       const flush = async function* (): AsyncGenerator<CommitReport> {

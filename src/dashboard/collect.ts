@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import { openScan } from '../authorship/scan.js';
-import type { ScanWarning } from '../authorship/types.js';
+import type { CommitClass } from '../authorship/coverage.js';
+import type { CommitReport, ScanWarning } from '../authorship/types.js';
 import { addCounts, countParts, emptyCounts, isSharedKey, share, type Part } from '../blame/attribute.js';
 import { blameTree } from '../blame/blame.js';
 import type { LineCounts } from '../blame/types.js';
@@ -18,7 +19,7 @@ import { gateStats } from './gate-stats.js';
 import { fillPeriods, periodStart } from './periods.js';
 import { riskyHunks, type AiSegment } from './risky-hunks.js';
 import { buildTree, type FileFacts } from './tree.js';
-import type { AgentRow, BomSummary, DashboardData, Granularity, Period } from './types.js';
+import type { AgentRow, BomSummary, CoveragePeriod, DashboardData, Granularity, Period } from './types.js';
 import { type Severity } from '../policy/severity.js';
 
 /** The part of a Context (context/context.ts) the dashboard needs. */
@@ -122,6 +123,7 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
       aiCommits: history.aiCommits,
     },
     timeline: { week: timeline(periodCounts, history.authoredAt, 'week'), month: timeline(periodCounts, history.authoredAt, 'month') },
+    coverage: history.coverage,
     tree: buildTree(fileFacts, options.treeBudget ?? 1500),
     riskyHunks: { total: hunks.length, shown: hunks.slice(0, HUNKS_SHOWN) },
     agents: agentRows(history.seen, counted),
@@ -157,7 +159,17 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
 
 /** Then the history: when each commit with lines in the tree was written, and which agents and models each commit was written with. */
 async function historyForDashboard(options: DashboardOptions, rev: string, inTree: ReadonlyMap<string, LineCounts>, since: number) {
-  const scan = await openScan({ context: options.context, range: rev });
+  const byMonth = new Map<string, CoveragePeriod>();
+  const classify = (commit: CommitReport, cls: CommitClass): void => {
+    const time = Date.parse(commit.authoredAt);
+    if (cls === 'neither' || time < since) return;
+    const start = periodStart(new Date(time), 'month');
+    const period = byMonth.get(start) ?? emptyCoverage(start);
+    byMonth.set(start, period);
+    period.aiCommits++;
+    period[cls]++;
+  };
+  const scan = await openScan({ context: options.context, range: rev, onClassified: classify });
   const authoredAt = new Map<string, number>();
   const seen = new Map<string, { commits: number; first: number; last: number }>();
   let [commits, aiCommits] = [0, 0];
@@ -178,7 +190,12 @@ async function historyForDashboard(options: DashboardOptions, rev: string, inTre
       seen.set(key, entry);
     }
   }
-  return { authoredAt, seen, commits, aiCommits, head: scan.repository.head, warnings: scan.warnings };
+  const coverage = fillPeriods(byMonth, 'month', emptyCoverage);
+  return { authoredAt, seen, commits, aiCommits, coverage, head: scan.repository.head, warnings: scan.warnings };
+}
+
+function emptyCoverage(start: string): CoveragePeriod {
+  return { start, aiCommits: 0, lineRecords: 0, wholeCommitRecords: 0, signaturesOnly: 0 };
 }
 
 /** Every blamed commit is in the revision's history; one that is not (it cannot be dated) is said, not put in 1970. */

@@ -16,6 +16,15 @@ export interface Period {
   byAgent: Record<string, number>;
 }
 
+/** The AI commits written in one period, by the evidence of their authorship: how complete the records are over time. */
+export interface CoveragePeriod {
+  start: string;
+  aiCommits: number;
+  lineRecords: number;
+  wholeCommitRecords: number;
+  signaturesOnly: number;
+}
+
 /** A directory or file of the tree, with its lines and AI lines; small files past the page's budget are folded into one `(N more files)` leaf per directory. */
 export interface TreeNode {
   name: string;
@@ -124,6 +133,8 @@ export interface DashboardData extends Envelope<'dashboard'> {
   generatedAt: string;
   totals: { lines: number; aiLines: number; aiShare: number; files: number; commits: number; aiCommits: number };
   timeline: { week: Period[]; month: Period[] };
+  /** The AI commits of each month since `since` by the evidence of their authorship (line records, records naming no lines, signatures alone). */
+  coverage: CoveragePeriod[];
   tree: TreeNode;
   riskyHunks: { total: number; shown: UnreviewedHunk[] };
   agents: AgentRow[];

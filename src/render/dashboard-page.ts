@@ -100,6 +100,36 @@ function directoryRows(tree: TreeNode): Cell[][] {
   return rows;
 }
 
+/** How complete the authorship records are, month by month: the AI commits with line records, with records naming no lines, known by signatures alone. */
+function coverageSection(data: DashboardData): string {
+  const months = data.coverage.filter((m) => m.aiCommits > 0);
+  const rows = data.coverage.map((m) => [
+    { text: m.start.slice(0, 7), value: m.start },
+    num(m.aiCommits),
+    num(m.lineRecords),
+    num(m.wholeCommitRecords),
+    num(m.signaturesOnly),
+    pct(m.aiCommits === 0 ? null : m.lineRecords / m.aiCommits),
+  ]);
+  const body =
+    months.length === 0
+      ? '<p class="none">No AI commit in the period.</p>'
+      : table(
+          'coverage-table',
+          'AI commits by month, by the evidence of their authorship: line records name the lines an agent wrote; the others are credited whole',
+          [
+            { label: 'month' },
+            { label: 'AI commits', numeric: true },
+            { label: 'line records', numeric: true },
+            { label: 'records naming no lines', numeric: true },
+            { label: 'signatures only', numeric: true },
+            { label: 'with line records', numeric: true },
+          ],
+          rows,
+        );
+  return `<section id="records" aria-labelledby="records-h"><h2 id="records-h">How complete the records are</h2>${body}</section>`;
+}
+
 function gateSection(data: DashboardData): string {
   const g = data.gate;
   if (g.changes === 0)
@@ -195,13 +225,14 @@ export function renderDashboardHtml(data: DashboardData): string {
 <header><h1>AI provenance: ${esc(data.repository.name)}</h1>
 <p class="meta">At <code>${esc(data.rev.slice(0, 12))}</code> (${esc(data.revSpec)})${data.since ? `, since ${esc(data.since.slice(0, 10))}` : ''}; built ${esc(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC by aiprov ${esc(data.tool.version)}.</p>
 <p id="summary" tabindex="-1" data-metric="ai-share" data-value="${data.totals.aiShare}">${esc(summary)}</p>
-<nav aria-label="Sections"><ul><li><a href="#authorship">Over time</a></li><li><a href="#tree">Where</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li></ul></nav></header>
+<nav aria-label="Sections"><ul><li><a href="#authorship">Over time</a></li><li><a href="#records">Records</a></li><li><a href="#tree">Where</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li></ul></nav></header>
 <section id="authorship" aria-labelledby="authorship-h"><h2 id="authorship-h">How much the agents write</h2>
 <div class="tiles"><div class="tile" data-metric="lines" data-value="${data.totals.lines}"><div class="v">${count(data.totals.lines)}</div><div class="t">lines counted</div></div>
 <div class="tile" data-metric="ai-lines" data-value="${data.totals.aiLines}"><div class="v">${count(data.totals.aiLines)}</div><div class="t">written by agents (${esc(percent(data.totals.aiShare))})</div></div>
 <div class="tile" data-metric="commits" data-value="${data.totals.commits}"><div class="v">${count(data.totals.commits)}</div><div class="t">commits, ${count(data.totals.aiCommits)} with an agent</div></div></div>
 <div class="toggle" role="group" aria-label="Period"><button type="button" aria-pressed="true" data-show="timeline-week">By week</button><button type="button" aria-pressed="false" data-show="timeline-month">By month</button></div>
 ${legend(series)}${timelineFigure(data, 'week', series, false)}${timelineFigure(data, 'month', series, true)}</section>
+${coverageSection(data)}
 <section id="tree" aria-labelledby="tree-h"><h2 id="tree-h">Where the agents wrote</h2>
 <figure tabindex="0" aria-label="Treemap of the tree: area is lines, colour is the share the agents wrote; hatched files are under a high or critical risk rule">${treemapChart({ id: 'treemap', title: `The tree at ${data.rev.slice(0, 12)}: each file's area is its lines, its colour the share agents wrote; hatched outlines mark files under a high or critical risk rule`, tree: data.tree })}
 <ul class="legend">${shareScale}<li><i class="risky"></i>high or critical risk path</li></ul>

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
+import { collectDashboard } from '../../src/dashboard/collect.js';
+import { renderDashboardHtml } from '../../src/render/dashboard-page.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { renderBlameTable } from '../../src/render/blame-render.js';
@@ -89,6 +91,16 @@ describe('coverage and consistency of the records', () => {
     expect(table).toContain('5 commits with AI evidence: 3 with line records, 1 with records naming no lines, 1 known by signatures alone; 1 with neither');
     expect(table).toContain('12 AI lines: 5 from line records, 7 from whole-commit evidence');
     expect(table).toContain('3 records disagree with their commit:');
+  });
+
+  it('the dashboard shows the same classes month by month', async () => {
+    const { dir } = await repo();
+    const data = await collectDashboard({ context: await ctx(dir), now: new Date('2026-04-10T12:00:00Z') });
+    expect(validateAgainst('dashboard', data)).toBeNull();
+    expect(data.coverage).toEqual([{ start: '2025-01-01', aiCommits: 5, lineRecords: 3, wholeCommitRecords: 1, signaturesOnly: 1 }]);
+    expect(renderDashboardHtml(data)).toMatch(
+      /<h2 id="records-h">How complete the records are<\/h2><table id="coverage-table">.*<td data-value="2025-01-01">2025-01<\/td><td class="n" data-value="5">5<\/td><td class="n" data-value="3">3<\/td>/s,
+    );
   });
 
   it('the CLI takes --coverage on scan and blame, and the JSON validates', async () => {
