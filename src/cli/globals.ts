@@ -26,6 +26,8 @@ export interface GlobalOptions {
   config?: string;
   /** --trust-repo-config: the repository's .aiprov.yml and .npmrc may choose hosts and credentials. */
   trustRepoConfig: boolean;
+  /** --recover-from: the refs records are recovered from (empty: none); every pull ref and noted commit when unset. */
+  recoverFrom?: string[];
   quiet: boolean;
   debug: boolean;
   /** The run's streams, environment and working directory. */
@@ -38,6 +40,7 @@ export interface RawGlobals {
   output?: string;
   config?: string;
   trustRepoConfig?: boolean;
+  recoverFrom?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -61,7 +64,20 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
   // `-` is standard output, as for most tools (never a file named `-`).
   if (raw.output !== undefined && raw.output !== '-') options.output = resolvePath(io, raw.output);
   if (raw.config !== undefined) options.config = raw.config;
+  if (raw.recoverFrom !== undefined) options.recoverFrom = recoverFrom(raw.recoverFrom);
   return options;
+}
+
+/** `--recover-from refs/remotes/origin/*,refs/pull/*\/head`, or `none`: ref patterns as for-each-ref takes them. */
+function recoverFrom(value: string): string[] {
+  if (value.trim() === 'none') return [];
+  const patterns = value.split(',').map((p) => p.trim());
+  for (const p of patterns)
+    if (!/^refs\/[^\s\0]+$/.test(p) || p.includes('..'))
+      throw new UsageError(
+        `--recover-from ${JSON.stringify(p)}: expected ref patterns under refs/ (refs/remotes/origin/*, refs/pull/*/head), comma-separated, or none`,
+      );
+  return patterns;
 }
 
 /**
@@ -71,7 +87,12 @@ export function readGlobals(raw: RawGlobals, kind: ReportKind | null, command: s
  * environment and the system clock.
  */
 export function contextFor(options: GlobalOptions, readConfig = true): Promise<Context> {
-  return openContext({ repo: options.repo, env: environmentOf(options.io), ...configOption(options, readConfig) });
+  return openContext({
+    repo: options.repo,
+    env: environmentOf(options.io),
+    ...configOption(options, readConfig),
+    ...(options.recoverFrom ? { recoverFrom: options.recoverFrom } : {}),
+  });
 }
 
 /** The same without a repository (`deps check`): a config only when `--config` names one. */

@@ -29,7 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./demo.js')).registerDemo,
   comment: async () => (await import('./comment.js')).registerComment,
 };
-const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '-o', '--config']);
+const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '-o', '--config', '--recover-from']);
 
 /** The command named on the command line, skipping global options and their values; undefined for help or a typo. */
 function commandIn(argv: string[]): string | undefined {
@@ -52,6 +52,10 @@ async function programFor(argv: string[], exit: (code: ExitCode, reason?: string
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout; - is stdout')
     .option('--config <file>', 'config file (default: .aiprov.yml at the repository root, if present)')
     .option('--trust-repo-config', "let the repository's .aiprov.yml and .npmrc choose registry hosts and credentials (off: they are untrusted input)")
+    .option(
+      '--recover-from <refs>',
+      'recover records of squash and rebase merges only from these refs (refs/remotes/origin/*,refs/pull/*/head), or none (default: every pull ref and noted commit the clone holds)',
+    )
     .option('-q, --quiet', 'no progress or warnings on stderr')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError(false)

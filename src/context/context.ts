@@ -48,6 +48,8 @@ export interface ContextOptions {
   clock?: Clock;
   /** Let the repository's `.aiprov.yml` and `.npmrc` choose registry hosts and credentials (default false). */
   trustRepoConfig?: boolean;
+  /** The refs records are recovered from (for-each-ref patterns; empty: no recovery); every pull ref and noted commit when unset. */
+  recoverFrom?: readonly string[];
 }
 
 /** Opens the repository, reads its config and makes the context for it. */
@@ -59,7 +61,8 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   git.notesCommitter = notesCommitter(settings.config.notes);
   // Records are recovered when read (squash and rebase merges); what recovery reads the source commits with does not recover.
   const plain = new AnalyserFactory(git, settings.config.signatures);
-  return { ...settings, git, analyser: plain.withRecovery(new ForgeRecovery(git, plain)) };
+  const analyser = options.recoverFrom?.length === 0 ? plain : plain.withRecovery(new ForgeRecovery(git, plain, options.recoverFrom));
+  return { ...settings, git, analyser };
 }
 
 /** A context with no repository: the config comes only from a file named explicitly. */

@@ -173,6 +173,15 @@ class CliGitRepository implements GitRepository {
     return out.split('\n').filter((l) => l.length > 0);
   }
 
+  async reachableAmong(tips: readonly string[], shas: ReadonlySet<string>): Promise<Set<string>> {
+    assertCommitIds(tips);
+    const found = new Set<string>();
+    if (tips.length === 0 || shas.size === 0) return found;
+    const out = await this.git.collect(['rev-list', '--stdin'], `${tips.join('\n')}\n`);
+    for (const sha of out.toString('latin1').split('\n')) if (shas.has(sha)) found.add(sha);
+    return found;
+  }
+
   async lastCommitBefore(rev: string, date: Date): Promise<string | undefined> {
     assertSafeRevision(rev);
     const out = await this.git.text(['rev-list', '-1', `--before=${date.toISOString()}`, '--end-of-options', rev, '--']);

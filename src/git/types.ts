@@ -82,6 +82,8 @@ export interface HistoryReader extends RepositoryHandle {
   refTips(patterns: readonly string[]): Promise<Map<string, string>>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string): Promise<string[]>;
+  /** Of `shas`, those reachable from `tips` (commit ids), through one `git rev-list` of the tips' history. */
+  reachableAmong(tips: readonly string[], shas: ReadonlySet<string>): Promise<Set<string>>;
   /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */
   lastCommitBefore(rev: string, date: Date): Promise<string | undefined>;
   /**

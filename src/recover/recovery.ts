@@ -43,10 +43,12 @@ export class ForgeRecovery implements RecordRecovery {
     private readonly git: RecoveryGit,
     /** Reads the source commits' own records (an analyser that does not recover, or it would recurse). */
     private readonly analyser: AnalyserFactory,
+    /** The refs sources must come from (`--recover-from`); every pull ref and commit with records the clone holds when unset. */
+    private readonly from?: readonly string[],
   ) {}
 
   prepare(): Promise<void> {
-    this.prepared ??= this.index.read(this.git, [AIPROV_NOTES_REF, GIT_AI_NOTES_REF]);
+    this.prepared ??= this.index.read(this.git, [AIPROV_NOTES_REF, GIT_AI_NOTES_REF], this.from);
     return this.prepared;
   }
 

@@ -36,13 +36,20 @@ export class SourceIndex {
   private byAuthor = new Map<string, string[]>();
   private withRecords = new Set<string>();
 
-  async read(git: HistoryReader & NotesReader, notesRefs: readonly string[]): Promise<void> {
+  /**
+   * `from`: the refs (for-each-ref patterns) sources must come from: pull refs among them, and commits with records
+   * reachable from them. Without it, every pull ref and every commit with records the clone holds (a forge mirror keeps
+   * pull request branches as branches; a local `pull --rebase` leaves the originals reachable from the reflog alone).
+   */
+  async read(git: HistoryReader & NotesReader, notesRefs: readonly string[], from?: readonly string[]): Promise<void> {
+    const named = from ? await git.refTips(from) : undefined;
     for (const [ref, head] of [...(await git.refTips(PULL_REF_PATTERNS))].sort(([a], [b]) => compareStrings(a, b))) {
       const n = Number(/\/(\d{1,9})(?:\/head)?$/.exec(ref)?.[1]);
-      if (!Number.isSafeInteger(n) || this.pulls.has(n)) continue;
+      if (!Number.isSafeInteger(n) || this.pulls.has(n) || (named && !named.has(ref))) continue;
       this.pulls.set(n, { ref, head });
     }
     for (const ref of notesRefs) for (const sha of await (await git.notesAt(ref)).noted()) this.withRecords.add(sha);
+    if (named) this.withRecords = await git.reachableAmong([...new Set(named.values())], this.withRecords);
     // Notes can sit on commits this clone does not have (never fetched, or pruned): those are no source of anything here.
     for await (const c of git.logCommits([...this.withRecords], { ignoreMissing: true })) {
       const key = authorKey(c);

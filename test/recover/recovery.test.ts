@@ -147,6 +147,23 @@ describe('squash merges: the pull request commits records recovered from the pul
     );
   });
 
+  it('--recover-from names the refs sources may come from: the pull refs named, recovered; others only, or none, not', async () => {
+    const dir = await clone(forge, true);
+    const aiLines = async (...flags: string[]): Promise<number> => {
+      const run = await runCli(['blame', '--repo', dir, '--format', 'json', ...flags]);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as Blame).totals.aiLines;
+    };
+    expect(await aiLines('--recover-from', 'refs/remotes/origin/pr/*')).toBe(B_AI.length + A_AI.length);
+    expect(await aiLines('--recover-from', 'refs/remotes/origin/main,refs/remotes/origin/feature')).toBe(0);
+    expect(await aiLines('--recover-from', 'none')).toBe(0);
+    const bad = await runCli(['blame', '--repo', dir, '--recover-from', 'origin/pr/*']);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'aiprov: --recover-from "origin/pr/*": expected ref patterns under refs/ (refs/remotes/origin/*, refs/pull/*/head), comma-separated, or none\n',
+    ]);
+  });
+
   it('a clone with the pull refs but no records anywhere: nothing to recover, nothing read, nothing said', async () => {
     const dir = await clone(forge, true, false);
     const report = await blame(dir);
@@ -219,6 +236,11 @@ describe('rebase merges: commits matched by their patch', () => {
     const report = await blame(dir);
     expect([file(report, 'src/a.ts')?.aiLines, file(report, 'src/b.ts')?.aiLines]).toEqual([A_AI.length, B_AI.length]);
     expect(report.totals.byAgent).toEqual({ 'claude-code': A_AI.length + B_AI.length });
+    // The originals are on the forge's feature branch: named, they are sources; main alone does not reach them.
+    const named = async (refs: string): Promise<number> =>
+      (JSON.parse((await runCli(['blame', '--repo', dir, '--format', 'json', '--recover-from', refs])).stdout) as Blame).totals.aiLines;
+    expect(await named('refs/remotes/origin/feature')).toBe(A_AI.length + B_AI.length);
+    expect(await named('refs/remotes/origin/main')).toBe(0);
   });
 
   it('a conflict resolved by hand: the changed line is not credited, and the warning says so', async () => {
