@@ -133,8 +133,8 @@ export class NotesLoader {
    * those with notes.
    */
   async noted(): Promise<(sha: string) => boolean> {
-    await this.recovery?.prepare();
-    const [aiprov, gitAi] = await this.snapshots();
+    // Recovery's index and the listing of the notes at once: both read the same listing (the repository shares it).
+    const [, [aiprov, gitAi]] = await Promise.all([this.recovery?.prepare(), this.snapshots()]);
     const [a, b] = await Promise.all([aiprov.noted(), gitAi.noted()]);
     const both = b.size === 0 ? a : a.size === 0 ? b : new Set([...a, ...b]);
     const has = (sha: string): boolean => both.has(sha);

@@ -24,13 +24,30 @@ export class NotesBudget {
 }
 
 /**
+ * What is listed of a notes commit (which commit has which note object), kept
+ * by the repository handle for the command, by the notes commit: readers of
+ * the same ref at the same tip (the scan's notes loader, recovery's index)
+ * list it once. A notes commit's tree never changes, so the key is enough.
+ */
+export class NotesListings {
+  private readonly byTip = new Map<string, { listing?: Promise<Map<string, string>>; commits?: Promise<ReadonlySet<string>> }>();
+
+  of(tip: string): { listing?: Promise<Map<string, string>>; commits?: Promise<ReadonlySet<string>> } {
+    let entry = this.byTip.get(tip);
+    if (!entry) {
+      entry = {};
+      this.byTip.set(tip, entry);
+    }
+    return entry;
+  }
+}
+
+/**
  * The notes on one ref at one commit of it. Which commit has which note
  * object is listed once (about 100 bytes a note, where the texts can be
  * hundreds of megabytes); texts are read only for the commits asked about.
  */
 export class CliNotesSnapshot implements NotesSnapshot {
-  private listing: Promise<Map<string, string>> | undefined;
-  private commits: Promise<ReadonlySet<string>> | undefined;
   private blobStream: BlobStream | undefined;
 
   constructor(
@@ -39,11 +56,15 @@ export class CliNotesSnapshot implements NotesSnapshot {
     readonly tip: string | null,
     /** The command's budget of note text read whole (its repository's; tests give a small one). */
     private readonly budget = new NotesBudget(),
+    /** The command's listings of notes commits (its repository's), shared by every snapshot of the same tip. */
+    private readonly listings = new NotesListings(),
   ) {}
 
   noted(): Promise<ReadonlySet<string>> {
-    this.commits ??= this.tip === null ? Promise.resolve(new Set<string>()) : this.blobs(this.tip).then((blobs) => new Set(blobs.keys()));
-    return this.commits;
+    if (this.tip === null) return Promise.resolve(new Set<string>());
+    const shared = this.listings.of(this.tip);
+    shared.commits ??= this.blobs(this.tip).then((blobs) => new Set(blobs.keys()));
+    return shared.commits;
   }
 
   /** Notes read whole: at most the budget's bytes of them in the whole command, the rest said unreadable (never dropped). */
@@ -110,8 +131,9 @@ export class CliNotesSnapshot implements NotesSnapshot {
   }
 
   private blobs(tip: string): Promise<Map<string, string>> {
-    this.listing ??= this.list(tip);
-    return this.listing;
+    const shared = this.listings.of(tip);
+    shared.listing ??= this.list(tip);
+    return shared.listing;
   }
 
   /** The tree of the tip itself, so that listing and tip agree; fanout directories are read as git reads them. */

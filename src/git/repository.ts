@@ -7,7 +7,7 @@ import { assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
-import { CliNotesSnapshot, NotesBudget } from './notes-snapshot.js';
+import { CliNotesSnapshot, NotesBudget, NotesListings } from './notes-snapshot.js';
 import { commitNotesTree, committerEnv, type NotesCommitter } from './notes-commit.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
@@ -62,6 +62,8 @@ const PATHSPEC_CHUNK = 2000;
 class CliGitRepository implements GitRepository {
   /** The note text this handle (one command) reads whole, in all: shared by every notes read. */
   private readonly notesBudget = new NotesBudget();
+  /** Notes commits listed in this command, shared by every reader of the same tip. */
+  private readonly notesListings = new NotesListings();
   notesCommitter: NotesCommitter | undefined;
 
   constructor(
@@ -110,7 +112,7 @@ class CliGitRepository implements GitRepository {
       .split('\n')
       .map((line) => line.split(' '))
       .find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];
-    return new CliNotesSnapshot(this.git, ref, tip ?? null, this.notesBudget);
+    return new CliNotesSnapshot(this.git, ref, tip ?? null, this.notesBudget, this.notesListings);
   }
 
   async commitTimes(shas: readonly string[]): Promise<Map<string, number>> {
