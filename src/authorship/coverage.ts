@@ -28,6 +28,7 @@ export class CoverageAccumulator {
     byAgent: {},
     disagreements: [],
     disagreementCount: 0,
+    disagreementsByKind: {},
   };
   /** Line records to check against their commits: commit → path → the last line claimed. */
   private readonly toCheck = new Map<string, Map<string, number>>();
@@ -51,7 +52,8 @@ export class CoverageAccumulator {
     const named = new Set(signed.map((d) => d.agent));
     if (named.size > 0)
       for (const agent of new Set(notes.map((d) => d.agent)))
-        if (!named.has(agent))
+        // A record of a tool nobody recognised (`other`) says nothing against the agent the trailers name.
+        if (!named.has(agent) && agent !== 'other')
           this.disagree({
             commit: report.sha,
             kind: 'agent-not-in-trailers',
@@ -112,6 +114,7 @@ export class CoverageAccumulator {
 
   private disagree(d: Disagreement): void {
     this.coverage.disagreementCount++;
+    this.coverage.disagreementsByKind[d.kind] = (this.coverage.disagreementsByKind[d.kind] ?? 0) + 1;
     if (this.coverage.disagreements.length < DISAGREEMENT_CAP) this.coverage.disagreements.push(d);
   }
 }

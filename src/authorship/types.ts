@@ -135,6 +135,8 @@ export interface RecordCoverage {
   disagreements: Disagreement[];
   /** How many there were in all, when more than the list holds. */
   disagreementCount: number;
+  /** How many of each kind, in all. */
+  disagreementsByKind: Partial<Record<Disagreement['kind'], number>>;
 }
 
 export interface Disagreement {

@@ -25,7 +25,12 @@ export function coverageLines(c: RecordCoverage, style: Style): string[] {
     lines.push(`${total} AI line${total === 1 ? '' : 's'}: ${c.lines.fromRecords} from line records, ${c.lines.wholeCommit} from whole-commit evidence`);
   }
   if (c.disagreementCount > 0) {
-    lines.push(`${c.disagreementCount} record${c.disagreementCount === 1 ? '' : 's'} disagree${c.disagreementCount === 1 ? 's' : ''} with their commit:`);
+    const kinds = Object.entries(c.disagreementsByKind)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ');
+    lines.push(
+      `${c.disagreementCount} record${c.disagreementCount === 1 ? '' : 's'} disagree${c.disagreementCount === 1 ? 's' : ''} with their commit (${kinds}):`,
+    );
     for (const d of c.disagreements) lines.push(`  ${d.message}`);
     if (c.disagreementCount > c.disagreements.length)
       lines.push(`  … and ${c.disagreementCount - c.disagreements.length} more (--format json lists the first ${c.disagreements.length})`);

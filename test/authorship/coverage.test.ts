@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
+import { CoverageAccumulator } from '../../src/authorship/coverage.js';
 import { scanHistory } from '../../src/authorship/scan.js';
+import type { CommitReport } from '../../src/authorship/types.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { collectDashboard } from '../../src/dashboard/collect.js';
 import { renderDashboardHtml } from '../../src/render/dashboard-page.js';
@@ -70,6 +72,7 @@ describe('coverage and consistency of the records', () => {
       `${bad.slice(0, 12)}: a record claims line 10 of c.txt, which has 3 lines there`,
     );
     expect(report.coverage?.disagreementCount).toBe(3);
+    expect(report.coverage?.disagreementsByKind).toEqual({ 'agent-not-in-trailers': 1, 'range-past-end': 1, 'file-not-written': 1 });
     // Without the flag, nothing is computed or reported.
     expect((await scanHistory({ context: await ctx(dir) })).coverage).toBeUndefined();
   });
@@ -90,7 +93,25 @@ describe('coverage and consistency of the records', () => {
     const table = renderBlameTable(report, plainStyle);
     expect(table).toContain('5 commits with AI evidence: 3 with line records, 1 with records naming no lines, 1 known by signatures alone; 1 with neither');
     expect(table).toContain('12 AI lines: 5 from line records, 7 from whole-commit evidence');
-    expect(table).toContain('3 records disagree with their commit:');
+    expect(table).toContain('3 records disagree with their commit (1 agent-not-in-trailers, 1 range-past-end, 1 file-not-written):');
+  });
+
+  it("a record of a tool nobody recognised ('other') says nothing against the agent the trailers name", async () => {
+    const acc = new CoverageAccumulator({} as never);
+    const detection = (agent: string, kind: 'trailer' | 'note') => ({
+      agent,
+      confidence: 'declared',
+      role: 'author',
+      evidence: [{ kind, text: '', source: kind === 'note' ? 'refs/notes/ai' : 'co-authored-by' }],
+    });
+    const report = { sha: 'a'.repeat(40), ai: true, detections: [detection('claude-code', 'trailer'), detection('other', 'note')] } as unknown as CommitReport;
+    acc.add(report, undefined);
+    acc.add(
+      { ...report, sha: 'b'.repeat(40), detections: [detection('claude-code', 'trailer'), detection('cursor', 'note')] } as unknown as CommitReport,
+      undefined,
+    );
+    const result = await acc.result();
+    expect(result.disagreements.map((d) => [d.commit[0], d.agent])).toEqual([['b', 'cursor']]);
   });
 
   it('the dashboard shows the same classes month by month', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBlameRepo } from '../../fixtures/blame-repo.js';
 import { packument } from '../../fixtures/registry-server.js';
-import { commitAt } from '../../fixtures/repos.js';
+import { commitAt, sharedLinesRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { contentSerial, generateBom, publicUrl, type BomOptions } from '../../src/bom/bom.js';
@@ -187,15 +187,7 @@ describe('aiprov bom', () => {
 
   it('names the agents that share lines: every agent present by name, the shared lines adding up', async () => {
     const dir = await tempDir();
-    execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
-    const rec = (agent: string, ranges: [number, number][]): object => ({
-      agent,
-      files: [{ path: 'a.ts', ranges }],
-      tool: { name: 'aiprov', version: '0.1.0' },
-      recordedAt: '2026-01-01T00:00:00Z',
-    });
-    const note = JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records: [rec('claude-code', [[1, 4]]), rec('cursor', [[3, 6]])] });
-    await importHistory(dir, [commitAt(0, 'Two agents\n', { files: { 'a.ts': 'x\n'.repeat(8) }, notes: { 'refs/notes/aiprov': note } })]);
+    await sharedLinesRepo(dir);
     const result = await generateBom({ context: await ctx(dir), reproducible: true });
     expect(await bomProblems(result.text, '1.6')).toEqual([]);
     const properties = (result.bom.properties ?? []) as { name: string; value: string }[];

@@ -11,8 +11,7 @@ import type { DepsReport } from '../../src/deps/audit.js';
 import type { CheckRecord } from '../../src/gate/history.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { ctx, tempDir } from '../helpers.js';
-import { commitAt, initRepo } from '../../fixtures/repos.js';
-import { importHistory } from '../../src/git/fast-import.js';
+import { sharedLinesRepo } from '../../fixtures/repos.js';
 import { renderDashboardHtml } from '../../src/render/dashboard-page.js';
 import { buildDashboardRepo, type DashboardRepo } from './dashboard-repo.js';
 
@@ -231,15 +230,7 @@ describe('dashboard parts', () => {
 describe('lines several agents wrote', () => {
   it('are counted under the agents that share them, shown as their own series named by them, and validate', async () => {
     const dir = await tempDir();
-    initRepo(dir);
-    const rec = (agent: string, ranges: [number, number][]): object => ({
-      agent,
-      files: [{ path: 'a.ts', ranges }],
-      tool: { name: 'aiprov', version: '0.1.0' },
-      recordedAt: '2026-01-01T00:00:00Z',
-    });
-    const note = JSON.stringify({ schema: 'https://aiprov.dev/authorship-note/v1', records: [rec('claude-code', [[1, 4]]), rec('cursor', [[3, 6]])] });
-    await importHistory(dir, [commitAt(0, 'Two agents\n', { files: { 'a.ts': 'x\n'.repeat(8) }, notes: { 'refs/notes/aiprov': note } })]);
+    await sharedLinesRepo(dir);
     const shared = await collectDashboard({ context: await ctx(dir), now: NOW });
     expect(validateAgainst('dashboard', shared)).toBeNull();
     const byAgent = (shared.timeline.week.find((p) => p.aiLines > 0) ?? { byAgent: {} }).byAgent;
