@@ -533,7 +533,21 @@ class CliGitRepository implements GitRepository {
     const out = new Map<string, string>();
     if (shas.length === 0) return out;
     const patches = await this.git.collect(
-      [...config, 'log', '-p', '-U0', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', ...options, '--format=%x00commit %H'],
+      // A merge against its first parent, as the roles say (git log -p shows no diff for a merge otherwise).
+      [
+        ...config,
+        'log',
+        '-p',
+        '-U0',
+        '--diff-merges=first-parent',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        ...options,
+        '--format=%x00commit %H',
+      ],
       `${shas.join('\n')}\n`,
     );
     for (const part of patches.toString('utf8').split('\0commit ')) {
