@@ -40,11 +40,22 @@ export function readAgentName(value: string, knownOnly = false): NamedAgent | un
   return result;
 }
 
-/** The kernel's `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]`; tools are not agents. */
+/**
+ * The kernel's `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]`; tools are not agents. Also as written in the
+ * wild (git/git): a model alone (`Assisted-by: Opus 4.7`: the model, by an agent nobody named), and a person
+ * (`Assisted-by: Jane Doe <jane@example.com>`: a name and address that are no agent and no model: not AI).
+ */
 export function readAssistedBy(value: string): NamedAgent | undefined {
+  const address = /<[^<>]*>\s*$/.test(value);
   const text = value.replace(/\s*<[^<>]*>\s*$/, '').trim();
   const colon = text.indexOf(':');
-  if (colon === -1) return readAgentName(text);
+  if (colon === -1) {
+    const known = readAgentName(text, true);
+    const model = modelNamed(text);
+    if (known) return known.model === undefined && model !== undefined ? { ...known, model } : known;
+    if (model !== undefined) return { agent: 'other', model };
+    return address ? undefined : readAgentName(text);
+  }
   const name = text.slice(0, colon).trim();
   const model =
     text
@@ -65,4 +76,15 @@ function resolveLongestPrefix(name: string): AgentId | undefined {
     if (agent) return agent;
   }
   return undefined;
+}
+
+/** Model families as people write them bare: `Opus 4.7` is Anthropic's, `GPT-5` OpenAI's, `Gemini 2.5 Pro` Google's. */
+const MODEL_NAME =
+  /^(?:claude[\s-]+)?(?:opus|sonnet|haiku)[\s-]*\d|^claude[\s-]+\d|^gpt-?\d|^o[134](?:-mini|-pro)?$|^gemini[\s-]+\d|^(?:grok|qwen|deepseek|kimi|mistral|codestral|llama)[\s-]*[\dvk]/i;
+
+/** The model a name is, normalised, with Anthropic's families given their vendor (`Opus 4.7` → `claude-opus-4.7`); undefined when it is none. */
+export function modelNamed(text: string): string | undefined {
+  const name = text.trim();
+  if (!MODEL_NAME.test(name)) return undefined;
+  return normalizeModel(/^(?:opus|sonnet|haiku)\b/i.test(name) ? `claude-${name}` : name);
 }

@@ -38,19 +38,34 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
   { id: 'codex/cloud-author', agent: 'codex', confidence: 'inferred', identity: { email: 'codex@openai.com', roles: ['author'] } },
   // Cursor
   { id: 'cursor/agent', agent: 'cursor', identity: { email: 'cursoragent@cursor.com' } },
-  // Copilot
+  // Copilot. GitHub's own accounts, told apart by their user id: the coding agent (`copilot-swe-agent[bot]`,
+  // 198982749); the co-author GitHub's newer Copilot agents add (`Copilot` / `Copilot App`, 223556219: on
+  // microsoft/typespec and dotnet/aspire, on agent-made pull requests); and the co-author of a suggestion from
+  // Copilot's code review or code-scanning Autofix that a person applied (`Copilot`, `Copilot Autofix powered by AI`,
+  // 175728472): a review suggestion, not agent authorship (reference/agents.md, and both repositories' histories).
   { id: 'copilot/coding-agent', agent: 'copilot', identity: { emailPattern: '^198982749\\+copilot(?:-swe-agent\\[bot\\])?@users\\.noreply\\.github\\.com$' } },
-  { id: 'copilot/suggestions', agent: 'copilot', confidence: 'inferred', identity: { email: gh('Copilot', 175728472), roles: ['co-author'] } },
+  { id: 'copilot/agent-co-author', agent: 'copilot', identity: { email: gh('Copilot', 223556219) } },
+  {
+    id: 'copilot/review-suggestion',
+    agent: 'copilot',
+    role: 'review-suggestion',
+    confidence: 'inferred',
+    name: 'Copilot code review',
+    identity: { email: gh('Copilot', 175728472), roles: ['co-author'] },
+  },
   // Devin, Jules, OpenHands, Factory, Amazon Q, Codegen, Sweep
   { id: 'devin/bot', agent: 'devin', identity: { email: gh('devin-ai-integration[bot]', 158243242) } },
   { id: 'jules/bot', agent: 'jules', identity: { email: gh('google-labs-jules[bot]', 161369871) } },
-  { id: 'openhands/identity', agent: 'openhands', identity: { emailPattern: '^(?:openhands|opendevin)@all-hands\\.dev$' } },
+  // OpenHands, and the names it had as OpenDevin (`OpenDevin <opendevin@opendevin.ai>` in its own 2024 history).
+  { id: 'openhands/identity', agent: 'openhands', identity: { emailPattern: '^(?:openhands|opendevin)@all-hands\\.dev$|^opendevin@opendevin\\.ai$' } },
   { id: 'factory-droid/bot', agent: 'factory-droid', identity: { email: gh('factory-droid[bot]', 138933559) } },
   { id: 'amazon-q/bot', agent: 'amazon-q', confidence: 'inferred', identity: { email: gh('amazon-q-developer[bot]', 208079219) } },
   { id: 'codegen/bot', agent: 'codegen', identity: { emailPattern: '^(?:\\d+\\+)?codegen-sh\\[bot\\]@users\\.noreply\\.github\\.com$' } },
   { id: 'sweep/bot', agent: 'sweep', identity: { emailPattern: '^(?:\\d+\\+)?sweep-ai\\[bot\\]@users\\.noreply\\.github\\.com$' } },
-  // Gemini: a hand-written co-author is declared; Code Assist's bot is an applied review suggestion.
+  // Gemini: a hand-written co-author is declared; Code Assist's bot is an applied review suggestion; `gemini-cli[bot]`
+  // is the Gemini CLI agent run in CI (its GitHub Action), authoring code changes in google-gemini/gemini-cli.
   { id: 'gemini-cli/co-author', agent: 'gemini-cli', identity: { email: 'gemini@google.com', roles: ['co-author'] } },
+  { id: 'gemini-cli/bot', agent: 'gemini-cli', identity: { emailPattern: '^(?:218312386\\+)?gemini-cli\\[bot\\]@users\\.noreply\\.github\\.com$' } },
   {
     id: 'gemini-cli/code-assist-suggestion',
     agent: 'gemini-cli',
@@ -59,6 +74,40 @@ export const BUILTIN_SIGNATURES: readonly SignatureDef[] = [
     name: 'Gemini Code Assist',
     identity: { email: gh('gemini-code-assist[bot]', 176961590), roles: ['co-author'] },
   },
+  // Cline: its cloud agent's app (`cline-cloud[bot]`) and its agent's co-author (`Cline Agent <cline-agent@users.noreply.github.com>`),
+  // both in cline/cline's own history.
+  { id: 'cline/cloud', agent: 'cline', identity: { emailPattern: '^(?:276134852\\+)?cline-cloud\\[bot\\]@users\\.noreply\\.github\\.com$' } },
+  { id: 'cline/agent', agent: 'cline', identity: { email: 'cline-agent@users.noreply.github.com' } },
+  // Agents that are GitHub apps: CodeBeaver writes tests as pull requests (browser-use's history); Aikido's AutoFix
+  // writes dependency and code fixes with AI (cline's history; its own description: "AI AutoFix").
+  {
+    id: 'codebeaver/bot',
+    agent: 'other',
+    name: 'CodeBeaver',
+    identity: { emailPattern: '^(?:192081515\\+)?codebeaver-ai\\[bot\\]@users\\.noreply\\.github\\.com$' },
+  },
+  {
+    id: 'aikido/autofix',
+    agent: 'other',
+    name: 'Aikido AutoFix',
+    confidence: 'inferred',
+    identity: { emailPattern: '^(?:119856028\\+)?aikido-autofix\\[bot\\]@users\\.noreply\\.github\\.com$' },
+  },
+  // AI code reviewers whose suggestions a person applied (GitHub adds the bot as co-author): review suggestions.
+  ...(
+    [
+      ['ellipsis', 'Ellipsis', 'ellipsis-dev[bot]', 65095814],
+      ['greptile', 'Greptile', 'greptile-apps[bot]', 165735046],
+      ['cubic', 'cubic', 'cubic-dev-ai[bot]', 191113872],
+    ] as const
+  ).map(([id, name, login, user]): SignatureDef => ({
+    id: `${id}/review-suggestion`,
+    agent: 'other',
+    role: 'review-suggestion',
+    confidence: 'inferred',
+    name,
+    identity: { email: gh(login, user), roles: ['co-author'] },
+  })),
   // Firebender, Amp, opencode
   { id: 'firebender/co-author', agent: 'firebender', identity: { email: 'help@firebender.com', roles: ['co-author'] } },
   { id: 'amp/co-author', agent: 'amp', confidence: 'inferred', identity: { email: 'amp@ampcode.com', roles: ['co-author'] } },

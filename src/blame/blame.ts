@@ -9,7 +9,7 @@ import { GitError, UsageError } from '../kernel/errors.js';
 import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, NotesReader, PatchReader, TreeEntry, TreeFile, TreeReader } from '../git/types.js';
 import { envelope } from '../kernel/schemas.js';
-import { addCounts, Attributor, countParts, emptyCounts, share, sortedCounts, type Part } from './attribute.js';
+import { addCounts, Attributor, countParts, emptyCounts, share, sharedKey, sortedCounts, type Part } from './attribute.js';
 import { Exclusions, type ExclusionReason } from './exclusions.js';
 import { LineSources } from './line-sources.js';
 import { globPattern, matchesAny } from '../kernel/glob.js';
@@ -111,7 +111,10 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
   await analyser.load(blamedShas);
   const coverage = options.coverage ? new CoverageAccumulator(options.coverage) : undefined;
-  const attributor = new Attributor(index, await detectionsFor(git, analyser, blamedShas, coverageHooks(coverage, index)));
+  // Commits whose only AI evidence is an applied review suggestion: their lines are the suggesting agent's, apart.
+  const suggested = new Map<string, string[]>();
+  const attributor = new Attributor(index, await detectionsFor(git, analyser, blamedShas, reportHooks(coverage, index, suggested)));
+  const suggestions = new Map<string, number>();
   const lineSources = new LineSources(index);
   const fileReports: FileAttribution[] = counted.map((file, i) => {
     const counts = emptyCounts(options.contributors === true);
@@ -120,6 +123,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
       const parts = attributor.parts(group);
       countParts(group, parts, counts);
       if (coverage) lineSources.add(group, parts);
+      if (parts.length === 0) countSuggested(group, suggested, suggestions);
       options.onGroup?.(file.path, group, parts);
     }
     return sortedCounts({ path: file.path, ...counts });
@@ -138,20 +142,38 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     directories: rollUp(fileReports, options.depth ?? 1),
     totals: { ...sortedCounts(totals), files: fileReports.length, aiShare: share(totals) },
     excluded,
+    ...(suggestions.size > 0 ? { suggestions: suggestionTotals(suggestions) } : {}),
     ...(coverage ? { coverage: await coverageOf(coverage, lineSources) } : {}),
     warnings,
   };
 }
 
-/** With coverage, every blamed commit is analysed (those with line records too) and each folded into it. */
-function coverageHooks(coverage: CoverageAccumulator | undefined, index: LineRecordIndex): Parameters<typeof detectionsFor>[3] {
-  if (!coverage) return {};
+/**
+ * What blame notes of each commit it analyses: the agents whose applied review suggestions are a commit's only AI
+ * evidence; with coverage, every blamed commit is analysed (those with line records too) and each folded into it.
+ */
+function reportHooks(coverage: CoverageAccumulator | undefined, index: LineRecordIndex, suggested: Map<string, string[]>): Parameters<typeof detectionsFor>[3] {
   return {
-    ranged: true,
+    ...(coverage ? { ranged: true } : {}),
     onReport: (report) => {
-      coverage.add(report, index.get(report.sha));
+      coverage?.add(report, index.get(report.sha));
+      const suggesting = report.detections.filter((d) => d.role === 'review-suggestion');
+      if (!report.ai && suggesting.length > 0) suggested.set(report.sha, [...new Set(suggesting.map((d) => d.agent))]);
     },
   };
+}
+
+/** A group no agent wrote, from a commit whose only AI evidence is an applied review suggestion: the suggesting agents' lines. */
+function countSuggested(group: BlameGroup, suggested: ReadonlyMap<string, string[]>, into: Map<string, number>): void {
+  const agents = suggested.get(group.sha);
+  if (!agents) return;
+  const key = sharedKey(agents);
+  into.set(key, (into.get(key) ?? 0) + group.lines);
+}
+
+function suggestionTotals(byKey: ReadonlyMap<string, number>): NonNullable<BlameReport['suggestions']> {
+  const byAgent = Object.fromEntries([...byKey].sort(([a], [b]) => compareStrings(a, b)));
+  return { lines: Object.values(byAgent).reduce((n, v) => n + v, 0), byAgent };
 }
 
 async function coverageOf(coverage: CoverageAccumulator, sources: LineSources): Promise<RecordCoverage> {

@@ -37,6 +37,12 @@ export interface BlameReport extends Envelope<'blameReport'> {
   directories: DirectoryAttribution[];
   totals: LineCounts & { files: number; aiShare: number };
   excluded: { path: string; reason: ExclusionReason }[];
+  /**
+   * Lines at the revision from commits whose only AI evidence is an applied review suggestion (a person accepted a
+   * suggestion an AI reviewer made): credited to the suggesting agent in the role `suggestion`, counted apart from
+   * `totals` (not in aiLines or aiShare); present when there are any.
+   */
+  suggestions?: { lines: number; byAgent: Record<string, number> };
   /** With `coverage`: how complete and consistent the records of the blamed commits are, and where the AI lines came from. */
   coverage?: RecordCoverage;
   warnings: ScanWarning[];

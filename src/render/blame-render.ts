@@ -47,6 +47,13 @@ export function renderBlameTable(report: BlameReport, style: Style): string {
     for (const e of report.excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
     lines.push('', `Left out: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ')} (--include-all to count them; --format json lists them)`);
   }
+  if (report.suggestions) {
+    const by = Object.entries(report.suggestions.byAgent).map(([agent, n]) => `${agent} ${n}`);
+    lines.push(
+      '',
+      `${report.suggestions.lines} more line${report.suggestions.lines === 1 ? '' : 's'} from applied AI review suggestions (${by.join(', ')}): a person accepted them; not in the AI share above`,
+    );
+  }
   if (report.coverage) lines.push('', ...coverageLines(report.coverage, style));
   return lines.join('\n') + '\n';
 }
