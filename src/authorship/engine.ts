@@ -79,6 +79,7 @@ export class SignatureEngine {
         hits.add(sig.def, named, evidence('trailer', trailer.text, sig.def.id), sig.modelRe, trailer.value);
       }
     }
+    this.matchBodyCoAuthors(parsed, hits);
     for (const sig of this.subjects) {
       if (sig.textRe?.test(parsed.subject)) hits.addFixed(sig, evidence('subject', parsed.subject, sig.def.id), parsed.subject);
     }
@@ -100,8 +101,31 @@ export class SignatureEngine {
     return { detections: hits.detections(), automation, parsed };
   }
 
-  /** Returns true when the identity matched an agent signature. */
-  private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string): boolean {
+  /**
+   * `Co-authored-by:` lines of an agent above the final trailer block: a GitHub squash keeps each squashed commit's
+   * trailers in its body (`* subject … Co-Authored-By: Claude <noreply@anthropic.com>`), and agents' commits often end
+   * with a link after their trailers (a transcript, a session). git does not read them as trailers; a careful reader
+   * does. In a paragraph of trailers only (`Key: value` lines: prose that mentions the line is not one), never indented
+   * or quoted, an agent's identity only (no automation, no person), inferred.
+   */
+  private matchBodyCoAuthors(parsed: ParsedMessage, hits: DetectionSet): void {
+    const seen = new Set(parsed.trailers.map((t) => t.text));
+    for (const paragraph of parsed.paragraphs) {
+      if (!/^co-(?:authored|developed)-by:/im.test(paragraph)) continue;
+      const lines = paragraph.split('\n');
+      // GitHub's closing keywords (`Fixes #14404`) sit among trailers as often as below them.
+      if (!lines.every((l) => /^[A-Za-z0-9][A-Za-z0-9-]*:\s/.test(l) || /^(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?)\s+[\w./-]*#\d+$/i.test(l))) continue;
+      for (const line of lines) {
+        const m = /^co-(?:authored|developed)-by:\s*(.+)$/i.exec(line);
+        if (!m || seen.has(line)) continue;
+        const identity = parseIdentity(m[1] ?? '');
+        if (identity) this.matchIdentity(identity, 'co-author', hits, line, true);
+      }
+    }
+  }
+
+  /** Returns true when the identity matched an agent signature; `body`: a co-author line outside the trailers (inferred, never automation). */
+  private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string, body = false): boolean {
     const email = identity.email.toLowerCase();
     let agentMatched = false;
     const gate = this.gate();
@@ -114,6 +138,11 @@ export class SignatureEngine {
         if (sig.emailRe && !sig.emailRe.test(identity.email)) continue;
         if (sig.nameRe && !sig.nameRe.test(identity.name)) continue;
         const shown = text ?? formatIdentity(identity);
+        if (body) {
+          if (sig.def.automation === undefined)
+            hits.addFixed({ ...sig, def: { ...sig.def, confidence: 'inferred' } }, evidence(role, shown, `${sig.def.id} (in the message body)`), identity.name);
+          continue;
+        }
         if (sig.def.automation !== undefined) {
           // A bot's own name, where the address pattern captures it (`(?<name>…)[bot]@…`).
           hits.automation.push(sig.emailRe?.group(identity.email, 'name') ?? sig.def.automation);

@@ -32,7 +32,12 @@ describe('scan of one commit per agent signature and its look-alikes', () => {
     expect(report.summary.reviewSuggestionCommits).toBe(cases.filter((c) => c.detections.some((d) => d.role === 'review-suggestion')).length);
     expect(report.summary.noSignatureCommits).toBe(cases.filter((c) => c.detections.length === 0 && !c.automationBy).length);
     expect(report.summary.byAutomation).toEqual({ 'dependabot': 1, 'github-actions': 1, 'renovate': 1 });
-    expect(report.summary.byAgent['claude-code']).toEqual({ commits: 8, declared: 8, inferred: 0, models: { 'claude-3-opus': 1, 'claude-opus-4.6': 1 } });
+    expect(report.summary.byAgent['claude-code']).toEqual({
+      commits: 10,
+      declared: 8,
+      inferred: 2,
+      models: { 'claude-3-opus': 1, 'claude-fable-5': 1, 'claude-opus-4.6': 1 },
+    });
     expect(report.summary.byAgent.aider).toEqual({
       commits: 4,
       declared: 4,
