@@ -148,6 +148,8 @@ function extensions(input: BomInput): Extensions {
     ['aiprov:ai-lines', String(provenance.aiLines)],
     ['aiprov:ai-share', share(provenance.aiLines, provenance.lines)],
     ['aiprov:shared-lines', String(provenance.sharedLines)],
+    // The share counts agent-written lines; lines of applied AI review suggestions are counted apart, and said so.
+    ['aiprov:suggestion-lines', String(provenance.suggestionLines)],
     // Which agents share them: every agent's lines are findable, also those written together.
     ...Object.entries(provenance.sharedBy)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -66,6 +66,8 @@ export interface Provenance {
   sharedLines: number;
   /** The shared lines by the set of agents that share them (`claude-code+cursor`), adding up to sharedLines. */
   sharedBy: Record<string, number>;
+  /** Lines at the revision from applied AI review suggestions: not in aiLines (blame's `suggestions`). */
+  suggestionLines: number;
   models: ModelFacts[];
   agents: AgentFacts[];
   caps: { commits: number; files: number };
@@ -205,6 +207,7 @@ export class ProvenanceTally {
         .filter(([key]) => isSharedKey(key))
         .reduce((n, [, lines]) => n + lines, 0),
       sharedBy: Object.fromEntries(Object.entries(blame.totals.byAgent).filter(([key]) => isSharedKey(key))),
+      suggestionLines: blame.suggestions?.lines ?? 0,
       models,
       agents,
       caps: this.caps,

@@ -121,6 +121,8 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
       files: tree.files.length,
       commits: history.commits,
       aiCommits: history.aiCommits,
+      // At the revision, whatever `since` says: applied review suggestions are counted apart from the AI share.
+      suggestionLines: tree.suggestionLines,
     },
     timeline: { week: timeline(periodCounts, history.authoredAt, 'week'), month: timeline(periodCounts, history.authoredAt, 'month') },
     coverage: history.coverage,
@@ -154,7 +156,7 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
       if (parts.length > 0) segments.push(...segmentsOf(file, group, parts));
     },
   });
-  return { byCommit, segments, files: blame.files, fileCount: blame.totals.files, warnings: blame.warnings };
+  return { byCommit, segments, files: blame.files, fileCount: blame.totals.files, suggestionLines: blame.suggestions?.lines ?? 0, warnings: blame.warnings };
 }
 
 /** Then the history: when each commit with lines in the tree was written, and which agents and models each commit was written with. */

@@ -131,7 +131,8 @@ export interface DashboardData extends Envelope<'dashboard'> {
   /** Commits and lines written before this date are left out of the timeline, agents and gate. */
   since: string | null;
   generatedAt: string;
-  totals: { lines: number; aiLines: number; aiShare: number; files: number; commits: number; aiCommits: number };
+  /** `suggestionLines`: lines at the revision from applied AI review suggestions, not in aiLines or aiShare. */
+  totals: { lines: number; aiLines: number; aiShare: number; files: number; commits: number; aiCommits: number; suggestionLines: number };
   timeline: { week: Period[]; month: Period[] };
   /** The AI commits of each month since `since` by the evidence of their authorship (line records, records naming no lines, signatures alone). */
   coverage: CoveragePeriod[];

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { blameTree } from '../../src/blame/blame.js';
+import { generateBom } from '../../src/bom/bom.js';
+import { collectDashboard } from '../../src/dashboard/collect.js';
+import { renderDashboardHtml } from '../../src/render/dashboard-page.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { renderBlameTable } from '../../src/render/blame-render.js';
@@ -26,6 +29,14 @@ describe('applied AI review suggestions in blame', () => {
     expect(renderBlameTable(report, plainStyle)).toContain(
       '4 more lines from applied AI review suggestions (copilot 3, gemini-cli 1): a person accepted them; not in the AI share above',
     );
+    // The AI-BOM and the dashboard say the same: the share is the agents' lines, the suggestions apart.
+    const bom = await generateBom({ context: await ctx(dir), reproducible: true });
+    const property = (name: string): string | undefined =>
+      ((bom.bom.properties ?? []) as { name: string; value: string }[]).find((p) => p.name === name)?.value;
+    expect([property('aiprov:ai-lines'), property('aiprov:suggestion-lines')]).toEqual(['2', '4']);
+    const dashboard = await collectDashboard({ context: await ctx(dir), now: new Date('2026-04-10T12:00:00Z') });
+    expect([dashboard.totals.aiLines, dashboard.totals.suggestionLines]).toEqual([2, 4]);
+    expect(renderDashboardHtml(dashboard)).toContain('; 4 more from applied AI review suggestions, not in the share');
   });
 
   it('a history without them reports none', async () => {
