@@ -55,7 +55,7 @@ describe('aiprov scan (built bin)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('\x1b[');
     expect(result.stdout).toContain(`${AGENT_CASES.length} commits: ${AGENT_CASES.filter((c) => c.ai).length} with AI signatures, 3 automation`);
-    expect(result.stdout).toMatch(/^claude-code +8 +8 +0 +claude-3-opus \(1\), claude-opus-4\.6 \(1\)$/m);
+    expect(result.stdout).toMatch(/^claude-code +10 +8 +2 +claude-3-opus \(1\), claude-fable-5 \(1\), claude-opus-4\.6 \(1\)$/m);
     expect(result.stdout).toContain('Automation (not AI): dependabot 1, github-actions 1, renovate 1');
     expect(result.stdout).toContain('aider: Add retry to fetch');
     expect(result.stdout).not.toContain('Write the changelog');
@@ -64,7 +64,7 @@ describe('aiprov scan (built bin)', () => {
   it('--format markdown renders tables', async () => {
     const result = await runCli(['scan', '--repo', repo, '--format', 'markdown']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('| claude-code | 8 | 8 | 0 | claude-3-opus (1), claude-opus-4.6 (1) |');
+    expect(result.stdout).toContain('| claude-code | 10 | 8 | 2 | claude-3-opus (1), claude-fable-5 (1), claude-opus-4.6 (1) |');
     expect(result.stdout).toContain('| Commit | Date | Agents | Confidence | Subject |');
   });
 
