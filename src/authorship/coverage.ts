@@ -78,7 +78,15 @@ export class CoverageAccumulator {
    * the commit added no line to, a range past the end of the file as the
    * commit left it. Files are read a commit at a time, a few at once.
    */
-  async result(): Promise<RecordCoverage> {
+  result(): Promise<RecordCoverage> {
+    // Once: the checks add to the disagreements, and a second call must not count them twice.
+    this.checked ??= this.check();
+    return this.checked;
+  }
+
+  private checked: Promise<RecordCoverage> | undefined;
+
+  private async check(): Promise<RecordCoverage> {
     const git = this.git;
     const shas = [...this.toCheck.keys()];
     const written = shas.length === 0 ? new Map<string, Map<string, number[]>>() : await git.addedLineNumbers(shas);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { CoverageAccumulator } from '../../src/authorship/coverage.js';
-import { scanHistory } from '../../src/authorship/scan.js';
+import { openScan, scanHistory } from '../../src/authorship/scan.js';
 import type { CommitReport } from '../../src/authorship/types.js';
 import { blameTree } from '../../src/blame/blame.js';
 import { collectDashboard } from '../../src/dashboard/collect.js';
@@ -73,6 +73,11 @@ describe('coverage and consistency of the records', () => {
     );
     expect(report.coverage?.disagreementCount).toBe(3);
     expect(report.coverage?.disagreementsByKind).toEqual({ 'agent-not-in-trailers': 1, 'range-past-end': 1, 'file-not-written': 1 });
+    // Asked twice (the table and a saved JSON of one run), the checks run once and count once.
+    const session = await openScan({ context: await ctx(dir), coverage: (await ctx(dir)).git });
+    for await (const commit of session.commits()) void commit;
+    const [first, second] = [await session.coverage?.result(), await session.coverage?.result()];
+    expect([first?.disagreementCount, second?.disagreementCount]).toEqual([3, 3]);
     // Without the flag, nothing is computed or reported.
     expect((await scanHistory({ context: await ctx(dir) })).coverage).toBeUndefined();
   });
