@@ -75,7 +75,9 @@ describe('coverage and consistency of the records', () => {
     expect(report.coverage?.disagreementsByKind).toEqual({ 'agent-not-in-trailers': 1, 'range-past-end': 1, 'file-not-written': 1 });
     // Asked twice (the table and a saved JSON of one run), the checks run once and count once.
     const session = await openScan({ context: await ctx(dir), coverage: (await ctx(dir)).git });
-    for await (const commit of session.commits()) void commit;
+    const streamed: string[] = [];
+    for await (const commit of session.commits()) streamed.push(commit.sha);
+    expect(streamed).toHaveLength(6);
     const [first, second] = [await session.coverage?.result(), await session.coverage?.result()];
     expect([first?.disagreementCount, second?.disagreementCount]).toEqual([3, 3]);
     // Without the flag, nothing is computed or reported.
