@@ -54,7 +54,8 @@ export function readAssistedBy(value: string): NamedAgent | undefined {
     const model = modelNamed(text);
     if (known) return known.model === undefined && model !== undefined ? { ...known, model } : known;
     if (model !== undefined) return { agent: 'other', model };
-    return address ? undefined : readAgentName(text);
+    // With an address, only an AI product's name (or an AI vendor's address) is an assistant; anyone else is a person.
+    return address && !AI_PRODUCT.test(text) && !AI_VENDOR_ADDRESS.test(value) ? undefined : readAgentName(text);
   }
   const name = text.slice(0, colon).trim();
   const model =
@@ -88,3 +89,9 @@ export function modelNamed(text: string): string | undefined {
   if (!MODEL_NAME.test(name)) return undefined;
   return normalizeModel(/^(?:opus|sonnet|haiku)\b/i.test(name) ? `claude-${name}` : name);
 }
+
+/** AI assistants that are no agent of the catalogue, by the names their makers give them. */
+const AI_PRODUCT = /^(?:chatgpt|windsurf|tabnine|codeium|cody|kiro|qodo|augment(?: code)?|junie|jetbrains ai|ai assistant|copilot chat|grok|deepseek|qwen)\b/i;
+/** An AI vendor's no-reply address (a person at the vendor, helping as a person, writes their own address). */
+const AI_VENDOR_ADDRESS =
+  /<(?:no-?reply|bot|agent)@(?:[a-z0-9-]+\.)*(?:openai\.com|anthropic\.com|cursor\.com|ampcode\.com|opencode\.ai|aider\.chat|firebender\.com|all-hands\.dev|tabnine\.com|codeium\.com|windsurf\.com|sourcegraph\.com|x\.ai|deepseek\.com)>\s*$/i;
