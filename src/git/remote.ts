@@ -38,9 +38,6 @@ export interface RemoteSync {
   isShallow(): Promise<boolean>;
   /** The remote's configured fetch refspecs; UsageError when no remote of that name is configured. */
   fetchRefspecs(remote: string): Promise<string[]>;
-  addFetchRefspec(remote: string, refspec: string): Promise<void>;
-  removeFetchRefspec(remote: string, refspec: string): Promise<void>;
-  remotes(): Promise<string[]>;
   /** The local refs under `prefix`: name → object id. */
   localRefs(prefix: string): Promise<Map<string, string>>;
 }
@@ -107,14 +104,6 @@ export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteA
         throw new UsageError(`no remote named '${remote}' is configured (git remote -v lists them)`);
       return (await git.text(['config', '--get-all', `remote.${remote}.fetch`])).split('\n').filter((l) => l !== '');
     },
-    async addFetchRefspec(remote, refspec) {
-      assertRemoteName(remote);
-      await git.text(['config', '--add', `remote.${remote}.fetch`, refspec]);
-    },
-    async removeFetchRefspec(remote, refspec) {
-      assertRemoteName(remote);
-      await git.text(['config', '--fixed-value', '--unset-all', `remote.${remote}.fetch`, refspec]);
-    },
     async localRefs(prefix) {
       const out = await git.text(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
       const refs = new Map<string, string>();
@@ -123,9 +112,6 @@ export function remoteSync(root: string, vars: NodeJS.ProcessEnv, auth?: RemoteA
         if (oid && name) refs.set(name, oid);
       }
       return refs;
-    },
-    async remotes() {
-      return (await git.text(['remote'])).split('\n').filter((l) => l !== '');
     },
     async isShallow() {
       return (await git.text(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
@@ -173,7 +159,10 @@ export function overwritingNotesRefspecs(refspecs: readonly string[], refs: read
 }
 
 /** A remote is named in config keys and in the tracking refs' names: a plain name only. */
+export function isRemoteName(remote: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) && !remote.includes('..');
+}
+
 export function assertRemoteName(remote: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) || remote.includes('..'))
-    throw new UsageError(`'${remote}' is not a remote's name (give a remote configured with git remote add, not a URL)`);
+  if (!isRemoteName(remote)) throw new UsageError(`'${remote}' is not a remote's name (give a remote configured with git remote add, not a URL)`);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AIPROV_NOTES_REF } from '../authorship/notes.js';
 import { HooksError } from '../kernel/errors.js';
 import { makeDirectory } from '../kernel/files.js';
-import { overwritingNotesRefspecs, overwritingRefspecWarning, SHARED_NOTES_REFS } from '../git/remote.js';
+import { isRemoteName, overwritingNotesRefspecs, overwritingRefspecWarning, SHARED_NOTES_REFS } from '../git/remote.js';
 import type { RepositoryConfig } from '../git/types.js';
 import type { TrailerStyle } from './agent-env.js';
 import { CHAINED_SUFFIX, HOOK_MARKER, HOOK_NAMES, hookScript, type HookName, type Launcher } from './hook-script.js';
@@ -117,7 +117,7 @@ async function addFetchRefspecs(git: RepositoryConfig): Promise<Pick<HooksResult
   const fetchRefspecs: HooksResult['fetchRefspecs'] = [];
   const warnings: string[] = [];
   for (const remote of await git.remoteNames()) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) continue;
+    if (!isRemoteName(remote)) continue;
     const refspec = notesFetchRefspec(remote);
     const configured = await git.configValues(`remote.${remote}.fetch`);
     for (const spec of overwritingNotesRefspecs(configured, SHARED_NOTES_REFS)) warnings.push(overwritingRefspecWarning(remote, spec));
