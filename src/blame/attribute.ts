@@ -84,7 +84,8 @@ function clip(ranges: readonly [number, number][], [lo, hi]: [number, number]): 
   return out;
 }
 
-function size(ranges: [number, number][]): number {
+/** Lines in ranges that may overlap, each counted once. */
+export function size(ranges: [number, number][]): number {
   return mergeRanges(ranges).reduce((n, [a, b]) => n + b - a + 1, 0);
 }
 

@@ -1,8 +1,7 @@
 import type { RecordCoverage } from '../authorship/types.js';
 import type { LineRecordIndex } from '../authorship/line-records.js';
 import type { BlameGroup } from '../git/blame.js';
-import { mergeRanges } from '../git/line-map.js';
-import type { Part } from './attribute.js';
+import { size, type Part } from './attribute.js';
 
 /**
  * Which AI lines blame credited from line records (the commit's notes or
@@ -34,8 +33,4 @@ export class LineSources {
     const byAgent = Object.fromEntries([...this.byAgent].sort(([a], [b]) => (a < b ? -1 : 1)));
     return { fromRecords: this.fromRecords, wholeCommit: this.wholeCommit, byAgent };
   }
-}
-
-function size(ranges: [number, number][]): number {
-  return mergeRanges(ranges).reduce((n, [a, b]) => n + b - a + 1, 0);
 }
