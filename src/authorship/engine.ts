@@ -116,9 +116,10 @@ export class SignatureEngine {
       // GitHub's closing keywords (`Fixes #14404`) sit among trailers as often as below them.
       if (!lines.every((l) => /^[A-Za-z0-9][A-Za-z0-9-]*:\s/.test(l) || /^(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?)\s+[\w./-]*#\d+$/i.test(l))) continue;
       for (const line of lines) {
-        const m = /^co-(?:authored|developed)-by:\s*(.+)$/i.exec(line);
-        if (!m || seen.has(line)) continue;
-        const identity = parseIdentity(m[1] ?? '');
+        // The same keys as the trailer block's co-authors.
+        const m = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(line);
+        if (!m || !CO_AUTHOR_KEYS.has((m[1] ?? '').toLowerCase()) || seen.has(line)) continue;
+        const identity = parseIdentity(m[2] ?? '');
         if (identity) this.matchIdentity(identity, 'co-author', hits, line, true);
       }
     }
