@@ -4,12 +4,13 @@
 // puppeteer-core cannot download one here), docker-registry (a real registry
 // for image attestations), skopeo (an independent client reading back what
 // aiprov pushed), pre-commit (the hook examples with the real manager) and
-// rsync (which gitlab-ci-local needs to run the GitLab pipeline), ssh-keygen and gpg (signed review commits). Each is installed with apt when missing, through sudo when
+// rsync (which gitlab-ci-local needs to run the GitLab pipeline), ssh-keygen and gpg (signed review commits),
+// postgresql (the shared store's server; the tests start their own cluster). Each is installed with apt when missing, through sudo when
 // not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
 // and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
 // them.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 const wanted = [
@@ -22,7 +23,13 @@ const wanted = [
   // Signed review commits: ssh-keygen (SSH signatures) and gpg (OpenPGP), which git verifies with.
   { pkg: 'openssh-client', present: () => onPath('ssh-keygen') },
   { pkg: 'gnupg', present: () => onPath('gpg') && onPath('gpgconf') },
+  // The organisation's store on a real PostgreSQL server, which the store's tests start themselves (test/postgres.ts).
+  { pkg: 'postgresql', variable: 'AIPROV_POSTGRES_BIN', present: postgresInstalled },
 ];
+function postgresInstalled() {
+  const root = '/usr/lib/postgresql';
+  return existsSync(root) && readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/postgres`));
+}
 const missing = wanted.filter((w) => !(w.variable && process.env[w.variable]) && !w.present()).map((w) => w.pkg);
 if (missing.length === 0) process.exit(0);
 

@@ -64,16 +64,22 @@ export {
   OutputError,
   PolicyError,
   RegistryError,
+  StoreError,
   UsageError,
   VerificationError,
   isAiprovError,
 } from './kernel/errors.js';
+export { openStore, DEFAULT_STORE_FILE, type OpenStoreOptions } from './store/open.js';
+export type { SqlDatabase, SqlSession, Dialect } from './store/database.js';
+export { collectRepository, type CollectOptions, type CollectResult, type CollectMode } from './inventory/collect.js';
+export { remoteIdentity, type RepositoryIdentity } from './inventory/identity.js';
 export type {
   BomCode,
   ConfigCode,
   KeyCode,
   ErrorCode,
   ForgeCode,
+  StoreCode,
   GitCode,
   HooksCode,
   ManifestCode,

@@ -6,6 +6,7 @@ import type { CommitReport, ScanWarning } from '../authorship/types.js';
 import { addCounts, countParts, emptyCounts, isSharedKey, share, type Part } from '../blame/attribute.js';
 import { blameTree } from '../blame/blame.js';
 import type { LineCounts } from '../blame/types.js';
+import type { BlameGroup } from '../git/blame.js';
 import type { DepsReport } from '../deps/audit.js';
 import { compileRules, pathGlob } from '../gate/classify.js';
 import { DEFAULT_ESCALATE, effectiveRules, type ReviewConfig, type RiskConfig } from '../gate/config.js';
@@ -49,6 +50,14 @@ export interface DashboardOptions {
   treeBudget?: number;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Shown what the page is made of as it is read, for a caller that keeps more than the page (the organisation's store). */
+  observe?: DashboardObserver;
+}
+
+/** Each blamed group of lines with who wrote them, and each commit of the history with its evidence class. */
+export interface DashboardObserver {
+  group?: (file: string, group: BlameGroup, parts: readonly Part[]) => void;
+  commit?: (report: CommitReport, cls: CommitClass) => void;
 }
 
 /** Risky hunks listed one by one in the page; the rest are counted. */
@@ -150,6 +159,7 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
     ...(options.allowShallow === true ? { allowShallow: true } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     onGroup: (file, group, parts) => {
+      options.observe?.group?.(file, group, parts);
       const counts = byCommit.get(group.sha) ?? emptyCounts(true);
       byCommit.set(group.sha, counts);
       countParts(group, parts, counts);
@@ -163,6 +173,7 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
 async function historyForDashboard(options: DashboardOptions, rev: string, inTree: ReadonlyMap<string, LineCounts>, since: number) {
   const byMonth = new Map<string, CoveragePeriod>();
   const classify = (commit: CommitReport, cls: CommitClass): void => {
+    options.observe?.commit?.(commit, cls);
     const time = Date.parse(commit.authoredAt);
     if (cls === 'neither' || time < since) return;
     const start = periodStart(new Date(time), 'month');

@@ -33,6 +33,9 @@ export type RegistryCode =
 /** A forge's API (GitHub, GitLab) that cannot be used for a comment: no token, no pull request, a refusal or no answer (exit 2). */
 export type ForgeCode = 'FORGE_CONTEXT_MISSING' | 'FORGE_AUTH_FAILED' | 'FORGE_REFUSED' | 'FORGE_UNREACHABLE';
 
+/** The organisation's store (SQLite file or PostgreSQL): cannot be reached or opened, a statement failed, its schema is newer than this aiprov (exit 2). */
+export type StoreCode = 'STORE_UNREACHABLE' | 'STORE_FAILED' | 'STORE_SCHEMA_NEWER' | 'STORE_INVALID';
+
 export type ErrorCode =
   | UsageCode
   | GitCode
@@ -46,7 +49,8 @@ export type ErrorCode =
   | VerificationCode
   | PolicyCode
   | RegistryCode
-  | ForgeCode;
+  | ForgeCode
+  | StoreCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -149,6 +153,8 @@ export class KeyError extends AiprovError<KeyCode> {}
 export class RegistryError extends AiprovError<RegistryCode> {}
 
 export class ForgeError extends AiprovError<ForgeCode> {}
+
+export class StoreError extends AiprovError<StoreCode> {}
 
 /**
  * Evidence that does not verify (kept apart from PolicyError, as sigstore-js

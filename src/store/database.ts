@@ -1,0 +1,29 @@
+/**
+ * The role every store backend plays: SQL in one dialect with `?` parameters
+ * (the PostgreSQL adapter numbers them), rows as plain objects whose numbers
+ * are numbers on both backends, and transactions that hold a lock per key so
+ * that two collectors of one repository write one after the other.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export type SqlValue = string | number | null;
+
+export type Row = Record<string, SqlValue>;
+
+export interface SqlSession {
+  readonly dialect: Dialect;
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a statement; returns the rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface SqlDatabase extends SqlSession {
+  /** Where it is, as a person can read it (a file, or a URL without its password). */
+  readonly location: string;
+  /**
+   * Runs `work` in one transaction, committed when it returns and rolled back when it throws. With `lock`,
+   * no other transaction holding the same key runs at the same time (in this process or another).
+   */
+  transaction<T>(work: (tx: SqlSession) => Promise<T>, lock?: string): Promise<T>;
+  close(): Promise<void>;
+}

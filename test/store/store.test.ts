@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/kernel/errors.js';
+import { openStore } from '../../src/store/open.js';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { backends } from './backends.js';
+
+const now = new Date('2026-11-02T10:00:00Z');
+const VIEWS = ['repositories', 'commits_by_agent', 'lines_by_agent_at_head', 'ai_share_by_month', 'gate_decisions', 'findings'];
+
+describe.each(backends())('the store on $name', (backend) => {
+  it('creates its schema once: a second opening applies nothing and keeps what was written', async () => {
+    const target = await backend.target('schema');
+    const db = await openStore({ target, cwd: '/', now });
+    await db.run("INSERT INTO repository_state (repo, name) VALUES ('https://example.com/a.git', 'a')");
+    await db.close();
+    const again = await openStore({ target, cwd: '/', now });
+    const versions = await again.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((v) => v.version)).toEqual([SCHEMA_VERSION]);
+    expect(await again.query('SELECT repo, name FROM repositories')).toEqual([{ repo: 'https://example.com/a.git', name: 'a' }]);
+    for (const view of VIEWS) expect(await again.query(`SELECT * FROM ${view}`)).toBeInstanceOf(Array);
+    await again.close();
+  });
+
+  it('refuses a store whose schema is newer than this aiprov knows, by name, and changes nothing', async () => {
+    const target = await backend.target('newer');
+    const db = await openStore({ target, cwd: '/', now });
+    await db.run("INSERT INTO schema_migrations (version, name, applied_at, tool_version) VALUES (99, 'future', 'x', '9.0.0')");
+    await db.close();
+    const error = await openStore({ target, cwd: '/', now }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('STORE_SCHEMA_NEWER');
+    expect((error as StoreError).message).toMatch(/schema is version 99, newer than this aiprov/);
+  });
+
+  it('rolls a failed transaction back whole', async () => {
+    const db = await openStore({ target: await backend.target('rollback'), cwd: '/', now });
+    const failure = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO repository_state (repo, name) VALUES ('r', 'r')");
+      await tx.run("INSERT INTO repository_state (repo, name) VALUES ('r', 'again')");
+    });
+    await expect(failure).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    expect(await db.query('SELECT repo FROM repository_state')).toEqual([]);
+    await db.close();
+  });
+
+  it('runs two transactions holding the same lock one after the other, and numbers come back as numbers', async () => {
+    const db = await openStore({ target: await backend.target('lock'), cwd: '/', now, connections: 4 });
+    const order: string[] = [];
+    const slow = (name: string) =>
+      db.transaction(async (tx) => {
+        order.push(`${name} in`);
+        const rows = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM repository_state');
+        await new Promise((r) => setTimeout(r, 150));
+        await tx.run('INSERT INTO repository_state (repo, name, lines) VALUES (?, ?, ?)', [name, name, (rows[0]?.n ?? 0) + 1]);
+        order.push(`${name} out`);
+      }, 'same-repository');
+    await Promise.all([slow('a'), slow('b')]);
+    expect([order.slice(0, 2), order.slice(2)].map((pair) => pair.map((s) => s.split(' ')[1]))).toEqual([
+      ['in', 'out'],
+      ['in', 'out'],
+    ]);
+    const rows = await db.query<{ total: number }>('SELECT SUM(lines) AS total FROM repository_state');
+    expect(rows[0]?.total).toBe(3);
+    await db.close();
+  });
+});
+
+describe('opening a store', () => {
+  it('names a URL it does not know, without its password', async () => {
+    await expect(openStore({ target: 'mysql://u:secret@host/db', cwd: '/', now })).rejects.toThrow(/^mysql:\/\/u@host\/db: not a store aiprov knows/);
+  });
+
+  it('names a PostgreSQL that does not answer, without its password, in one line', async () => {
+    const error = (await openStore({ target: 'postgres://u:secret@127.0.0.1:1/db', cwd: '/', now }).catch((e: unknown) => e)) as StoreError;
+    expect(error.code).toBe('STORE_UNREACHABLE');
+    expect(error.message).toMatch(/^postgres:\/\/u@127\.0\.0\.1:1\/db: cannot connect \(.*ECONNREFUSED/);
+    expect(error.message).not.toContain('secret');
+    expect(error.message).not.toContain('\n');
+  });
+});
