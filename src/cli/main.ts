@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   review: async () => (await import('./review.js')).registerReview,
   init: async () => (await import('./init.js')).registerInit,
   report: async () => (await import('./report.js')).registerReport,
+  collect: async () => (await import('./collect.js')).registerCollect,
   demo: async () => (await import('./demo.js')).registerDemo,
   comment: async () => (await import('./comment.js')).registerComment,
 };

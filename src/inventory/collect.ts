@@ -98,7 +98,8 @@ export async function collectRepository(options: CollectOptions): Promise<Collec
     identity,
     ...pick(options),
   });
-  const totals = { ...snapshot.totals, commits: new Set(snapshot.commits.map((c) => c.sha)).size };
+  const { lines, aiLines, files } = snapshot.totals;
+  const totals = { lines, aiLines, files, commits: new Set(snapshot.commits.map((c) => c.sha)).size };
   return store.transaction(async (tx) => {
     const current = await storedState(tx, identity.url);
     if (options.full !== true && current?.head === rev && current.notes_digest === digest) return result('unchanged', none, totals, snapshot.warnings);

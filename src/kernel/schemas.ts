@@ -18,6 +18,7 @@ export const DOCUMENT_KINDS = {
   authorshipNote: { uri: 'https://aiprov.dev/authorship-note/v1', file: 'authorship-note.schema.json' },
   blameReport: { uri: 'https://aiprov.dev/blame-report/v1', file: 'blame-report.schema.json' },
   checkReport: { uri: 'https://aiprov.dev/check-report/v1', file: 'check-report.schema.json' },
+  collectReport: { uri: 'https://aiprov.dev/collect-report/v1', file: 'collect-report.schema.json' },
   config: { uri: null, file: 'config.schema.json' },
   dashboard: { uri: 'https://aiprov.dev/dashboard/v1', file: 'dashboard.schema.json' },
   demoReport: { uri: 'https://aiprov.dev/demo-report/v1', file: 'demo-report.schema.json' },
@@ -36,6 +37,7 @@ export type SchemaName = keyof typeof DOCUMENT_KINDS;
 export const REPORT_KINDS = [
   'blameReport',
   'checkReport',
+  'collectReport',
   'dashboard',
   'demoReport',
   'dependencyAudit',

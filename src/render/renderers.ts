@@ -1,4 +1,5 @@
 import { renderNotesSyncText, type NotesSyncReport } from './notes-render.js';
+import { renderCollectText, type CollectReport } from './collect-render.js';
 import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
@@ -33,6 +34,7 @@ export interface ReportData {
   scanReport: ScanSession;
   blameReport: BlameReport;
   checkReport: CheckReport;
+  collectReport: CollectReport;
   dashboard: DashboardData;
   dependencyAudit: DepsReport;
   recordResult: RecordReport;
@@ -88,6 +90,10 @@ export const RENDERERS: Renderers = {
     json: whole(json),
     sarif: whole((report) => `${JSON.stringify(renderCheckSarif(report), null, 2)}\n`),
     markdown: whole(renderCheckMarkdown),
+  },
+  collectReport: {
+    table: whole(renderCollectText),
+    json: whole(json),
   },
   dashboard: {
     table: whole((data) => `${dashboardSummary(data)}\n`),
