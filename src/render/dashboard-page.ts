@@ -1,40 +1,9 @@
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
-import { createHash } from 'node:crypto';
 import type { DashboardData, Period, TreeNode } from '../dashboard/types.js';
 import { stackedBars, treemapChart, type BarSeries } from './dashboard-charts.js';
-import { DASHBOARD_JS } from './dashboard-script.js';
-import { DASHBOARD_CSS } from './dashboard-style.js';
 import { dashboardSummary } from './dashboard-summary.js';
-import { count, embeddedJson, esc, percent } from './html.js';
-
-interface Cell {
-  text: string;
-  /** The raw number or key the cell shows, for sorting and for anyone reading the page by machine. */
-  value?: string | number;
-  /** Already HTML (made from escaped parts). */
-  html?: boolean;
-}
-
-interface Column {
-  label: string;
-  numeric?: boolean;
-}
-
-function table(id: string, caption: string, columns: readonly Column[], rows: readonly Cell[][]): string {
-  const head = columns.map((c) => `<th scope="col"${c.numeric ? ' class="n"' : ''}><button type="button" data-sort>${esc(c.label)}</button></th>`).join('');
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, i) => `<td${columns[i]?.numeric ? ' class="n"' : ''}${cell.value !== undefined ? ` data-value="${esc(cell.value)}"` : ''}>${cell.html ? cell.text : esc(cell.text)}</td>`).join('')}</tr>`,
-    )
-    .join('');
-  return `<table id="${id}"><caption class="meta">${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
-const num = (n: number): Cell => ({ text: count(n), value: n });
-const pct = (share: number | null): Cell => ({ text: percent(share), value: share ?? '' });
-const short = (sha: string): Cell => ({ text: `<code>${esc(sha.slice(0, 12))}</code>`, value: sha, html: true });
-const day = (iso: string | null): Cell => ({ text: iso === null ? '–' : iso.slice(0, 10), value: iso ?? '' });
+import { count, esc, percent } from './html.js';
+import { day, htmlPage, legend, num, pct, short, table, type Cell } from './page-parts.js';
 
 /** The agents in the order of their lines, each with a colour class of the palette (eight; more share the last). */
 function agentSeries(data: DashboardData): BarSeries[] {
@@ -73,10 +42,6 @@ function timelineFigure(data: DashboardData, granularity: 'week' | 'month', seri
     `<figcaption>Lines still in the tree at ${esc(data.rev.slice(0, 12))}, by the ${granularity} their commit was written (UTC). Hover a bar for its figures.</figcaption>` +
     `<details><summary>The figures, by ${granularity}</summary>${table(`timeline-${granularity}-table`, `Lines by ${granularity}`, [{ label: granularity }, { label: 'lines', numeric: true }, { label: 'AI lines', numeric: true }, { label: 'AI share', numeric: true }, { label: 'by agent' }], rows)}</details></figure>`
   );
-}
-
-function legend(series: readonly BarSeries[]): string {
-  return `<ul class="legend">${series.map((s) => `<li><i class="${s.cls}"></i>${esc(s.label)}</li>`).join('')}</ul>`;
 }
 
 /** Directories two levels down, the text alternative to the treemap. */
@@ -254,16 +219,5 @@ ${
     : ''
 }
 </main>`;
-  // Only this page's own script may run, and nothing may be fetched: a path or subject that got past escaping still could not act.
-  const scriptHash = createHash('sha256').update(DASHBOARD_JS).digest('base64');
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="color-scheme" content="light dark">
-<title>AI provenance: ${esc(data.repository.name)}</title><style>${DASHBOARD_CSS}</style></head>
-<body>${body}
-<script type="application/json" id="aiprov-data">${embeddedJson(data)}</script>
-<script>${DASHBOARD_JS}</script></body></html>
-`;
+  return htmlPage(`AI provenance: ${data.repository.name}`, body, data);
 }
