@@ -5,11 +5,16 @@ import { collectDashboard } from '../dashboard/collect.js';
 import { UsageError } from '../kernel/errors.js';
 import { Progress, progressOption } from './progress.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
-import { resolvePath } from './io.js';
+import { resolvePath, type CliIo } from './io.js';
+import { readOrgReport } from '../inventory/org-report.js';
+import { systemClock } from '../kernel/clock.js';
+import { openStore } from '../store/open.js';
 import { sinceTime } from './since.js';
 
 interface ReportFlags {
   html?: boolean;
+  store?: string;
+  repoLink?: string;
   rev: string;
   since?: string;
   depsReport?: string;
@@ -20,6 +25,8 @@ interface ReportFlags {
 
 /** Where `report --html` writes when no --output is given: a page is not for a terminal. */
 export const DEFAULT_DASHBOARD_FILE = 'aiprov-report.html';
+/** And the organisation's page (`--store`). */
+export const DEFAULT_ORG_FILE = 'aiprov-org-report.html';
 
 export const registerReport: Register = (program, exit, io) => {
   program
@@ -34,11 +41,25 @@ export const registerReport: Register = (program, exit, io) => {
     .option('--bom <file>', 'summarise this CycloneDX AI-BOM (aiprov bom)')
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--allow-shallow', 'build it on a shallow clone (lines older than its boundary are counted as written by the boundary commit)')
+    .option(
+      '--store <url|file>',
+      `the organisation's page instead, from this store alone (aiprov collect; written to --output, default ${DEFAULT_ORG_FILE}, with --html)`,
+    )
+    .option(
+      '--repo-link <template>',
+      'with --store: link each repository to its own page, {name} and {url} filled in (https://ci.example.com/{name}/aiprov-report.html)',
+    )
     .action(async (flags: ReportFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
       if (flags.html === true && raw.format !== undefined && raw.format !== 'html')
         throw new UsageError(`--html and --format ${raw.format} ask for two formats: choose one`);
       const html = flags.html === true || raw.format === 'html';
+      if (flags.store !== undefined) {
+        await orgReport(flags, raw, html, io);
+        exit(0);
+        return;
+      }
+      if (flags.repoLink !== undefined) throw new UsageError("--repo-link applies to the organisation's page (--store)");
       const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_DASHBOARD_FILE } : {}) }, 'dashboard', 'report', io);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const context = await contextFor(options);
@@ -72,3 +93,27 @@ export const registerReport: Register = (program, exit, io) => {
       exit(0);
     });
 };
+
+/** `report --store`: the organisation's page from the store alone; no repository is opened. */
+async function orgReport(flags: ReportFlags, raw: RawGlobals, html: boolean, io: CliIo): Promise<void> {
+  for (const [flag, given] of [
+    ['--since', flags.since],
+    ['--deps-report', flags.depsReport],
+    ['--bom', flags.bom],
+    ['--jobs', flags.jobs],
+    ['--allow-shallow', flags.allowShallow],
+    ['--rev', flags.rev === 'HEAD' ? undefined : flags.rev],
+    ['--repo', raw.repo],
+  ] as const)
+    if (given !== undefined) throw new UsageError(`${flag} is about one repository; the organisation's page (--store) is built from the store alone`);
+  const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_ORG_FILE } : {}) }, 'orgReport', 'report --store', io);
+  const now = systemClock.now();
+  const store = await openStore({ target: flags.store ?? '', cwd: io.cwd, now, mustExist: true });
+  try {
+    const report = await readOrgReport({ store, now, ...(flags.repoLink !== undefined ? { repoLink: flags.repoLink } : {}) });
+    await print(options, 'orgReport', report);
+    if (html && options.output !== undefined) notice(options, `organisation page written to ${options.output}`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,5 +1,7 @@
 import { renderNotesSyncText, type NotesSyncReport } from './notes-render.js';
 import { renderCollectText, type CollectReport } from './collect-render.js';
+import { renderOrgHtml, renderOrgText } from './org-page.js';
+import type { OrgReport } from '../inventory/org-types.js';
 import type { ScanSession } from '../authorship/scan.js';
 import type { CommitReport } from '../authorship/types.js';
 import type { BlameReport } from '../blame/types.js';
@@ -40,6 +42,7 @@ export interface ReportData {
   recordResult: RecordReport;
   hooksResult: HooksReport;
   notesSync: NotesSyncReport;
+  orgReport: OrgReport;
   demoReport: DemoReport;
   verifyReport: VerifyReport;
 }
@@ -117,6 +120,11 @@ export const RENDERERS: Renderers = {
   notesSync: {
     table: whole(renderNotesSyncText),
     json: whole(json),
+  },
+  orgReport: {
+    table: whole(renderOrgText),
+    json: whole(json),
+    html: whole(renderOrgHtml),
   },
   demoReport: {
     // The commit-level view, then the line-level one: how much of the tree as it stands the agents wrote.

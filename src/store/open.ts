@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../kernel/errors.js';
 import type { SqlDatabase } from './database.js';
@@ -16,6 +17,8 @@ export interface OpenStoreOptions {
   now: Date;
   /** PostgreSQL connections at most (a collector's jobs, plus one). */
   connections?: number;
+  /** For readers: a SQLite file that does not exist is an error, not a new empty store. */
+  mustExist?: boolean;
 }
 
 /** The store named by `target`, its schema brought up to date. */
@@ -37,5 +40,7 @@ async function connect(options: OpenStoreOptions): Promise<SqlDatabase> {
     throw new StoreError('STORE_INVALID', `${redacted(target)}: not a store aiprov knows (a postgres:// URL, or a SQLite file)`);
   const file = target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : target;
   if (file === '') throw new StoreError('STORE_INVALID', `${target}: names no file`);
-  return openSqlite(file === ':memory:' ? file : path.resolve(options.cwd, file));
+  const resolved = file === ':memory:' ? file : path.resolve(options.cwd, file);
+  if (options.mustExist === true && resolved !== ':memory:' && !existsSync(resolved)) throw new StoreError('STORE_UNREACHABLE', `${resolved}: no such store`);
+  return openSqlite(resolved);
 }
