@@ -13,7 +13,7 @@ import { sinceTime } from './since.js';
 
 interface ReportFlags {
   html?: boolean;
-  store?: string;
+  store?: string | true;
   repoLink?: string;
   rev: string;
   since?: string;
@@ -42,8 +42,8 @@ export const registerReport: Register = (program, exit, io) => {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--allow-shallow', 'build it on a shallow clone (lines older than its boundary are counted as written by the boundary commit)')
     .option(
-      '--store <url|file>',
-      `the organisation's page instead, from this store alone (aiprov collect; written to --output, default ${DEFAULT_ORG_FILE}, with --html)`,
+      '--store [url|file]',
+      `the organisation's page instead, from this store alone (aiprov collect; with no value, $AIPROV_STORE; written to --output, default ${DEFAULT_ORG_FILE}, with --html)`,
     )
     .option(
       '--repo-link <template>',
@@ -108,7 +108,9 @@ async function orgReport(flags: ReportFlags, raw: RawGlobals, html: boolean, io:
     if (given !== undefined) throw new UsageError(`${flag} is about one repository; the organisation's page (--store) is built from the store alone`);
   const options = readGlobals({ ...raw, ...(html ? { format: 'html', output: raw.output ?? DEFAULT_ORG_FILE } : {}) }, 'orgReport', 'report --store', io);
   const now = systemClock.now();
-  const store = await openStore({ target: flags.store ?? '', cwd: io.cwd, now, mustExist: true });
+  const target = flags.store === true ? io.env.AIPROV_STORE : flags.store;
+  if (target === undefined || target === '') throw new UsageError('--store names no store, and AIPROV_STORE is not set');
+  const store = await openStore({ target, cwd: io.cwd, now, mustExist: true });
   try {
     const report = await readOrgReport({ store, now, ...(flags.repoLink !== undefined ? { repoLink: flags.repoLink } : {}) });
     await print(options, 'orgReport', report);

@@ -14,6 +14,8 @@ import { git, initRepo } from '../../fixtures/repos.js';
 import { COMMENT_MARKER } from '../../src/ci/comment-thread.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
+import { startPostgres, type TestPostgres } from '../postgres.js';
+import pg from 'pg';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PATH = `${path.join(ROOT, 'node_modules', '.bin')}:${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`;
@@ -23,12 +25,14 @@ let root: string;
 let origin: string;
 let dev: string;
 let server: ForgeServer;
+let postgres: TestPostgres;
 let mainBefore: string;
 let prHead: string;
 
 beforeAll(async () => {
   root = await tempDir();
   server = await gitlabServer('123');
+  postgres = await startPostgres();
   origin = path.join(root, 'origin.git');
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
   dev = path.join(root, 'dev');
@@ -55,7 +59,10 @@ beforeAll(async () => {
   prHead = git(dev, 'rev-parse', 'HEAD').trim();
   git(dev, 'push', '-q', 'origin', 'feature');
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await postgres.stop();
+});
 
 /** A full clone at `branch`, as a runner with GIT_DEPTH 0 makes it, then one job run by gitlab-ci-local. */
 async function pipeline(branch: string, job: string, variables: Record<string, string>): Promise<{ status: number | null; out: string }> {
@@ -144,4 +151,35 @@ describe('the GitLab pipeline, run by gitlab-ci-local', () => {
     const note = execFileSync('git', ['--git-dir', origin, 'notes', '--ref=aiprov-checks', 'show', after], { encoding: 'utf8' });
     expect(note).toContain('"decision":"pass"');
   });
+
+  it('aiprov-collect: on a push to the default branch, collects the project into the shared PostgreSQL, with the decision just recorded; a second run adds nothing', async () => {
+    const store = await postgres.database('gitlab_inventory');
+    const variables = {
+      CI_PIPELINE_SOURCE: 'push',
+      CI_COMMIT_BRANCH: 'main',
+      CI_DEFAULT_BRANCH: 'main',
+      CI_PROJECT_URL: 'https://gitlab.example.com/acme/app',
+      AIPROV_STORE: store,
+    };
+    const first = await pipeline('main', 'aiprov-collect', variables);
+    expect(first.status, first.out).toBe(0);
+    expect(first.out).toMatch(/acme\/app at [0-9a-f]{12}: first collection: 2 commits added/);
+    const client = new pg.Client({ connectionString: store });
+    await client.connect();
+    try {
+      const repo = await client.query<{ repo: string; default_branch: string; commits: string; ai_commits: string }>(
+        'SELECT repo, default_branch, commits, ai_commits FROM repositories',
+      );
+      expect(repo.rows).toEqual([{ repo: 'https://gitlab.example.com/acme/app', default_branch: 'main', commits: '2', ai_commits: '1' }]);
+      // The decision aiprov-record pushed to refs/notes/aiprov-checks came with the notes the job fetched.
+      const decisions = await client.query<{ decision: string }>('SELECT decision FROM gate_decisions');
+      expect(decisions.rows).toEqual([{ decision: 'pass' }]);
+      const again = await pipeline('main', 'aiprov-collect', variables);
+      expect(again.status, again.out).toBe(0);
+      expect(again.out).toMatch(/unchanged since the last collection; nothing added/);
+      expect((await client.query('SELECT mode FROM collection_runs')).rows).toEqual([{ mode: 'first' }]);
+    } finally {
+      await client.end();
+    }
+  }, 180_000);
 });

@@ -132,6 +132,14 @@ describe("the organisation's page in Chromium", () => {
     expect(statSync(file).size).toBeLessThan(3 * 1024 * 1024);
   });
 
+  it('--store with no value reads the store AIPROV_STORE names (a CI secret, kept off the command line)', async () => {
+    const fromEnv = await runCli(['report', '--store'], { env: { AIPROV_STORE: path.join(work, 'page.db') } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout).toMatch(/^Across 2 repositories, AI agents wrote 52\.0% of the 25 lines/);
+    const unset = await runCli(['report', '--store'], { env: { AIPROV_STORE: undefined } });
+    expect(unset).toMatchObject({ code: 2, stderr: 'aiprov: --store names no store, and AIPROV_STORE is not set\n' });
+  });
+
   it('a store file that does not exist is refused by name, not created empty', async () => {
     const missing = path.join(work, 'nowhere.db');
     const run = await runCli(['report', '--store', missing]);
