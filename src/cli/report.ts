@@ -47,7 +47,7 @@ export const registerReport: Register = (program, exit, io) => {
     )
     .option(
       '--repo-link <template>',
-      'with --store: link each repository to its own page, {name} and {url} filled in (https://ci.example.com/{name}/aiprov-report.html)',
+      "with --store: link each repository to its own page, a URL with the repository's name (or URL) in its placeholder: https://ci.example.com/{name}/aiprov-report.html",
     )
     .action(async (flags: ReportFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();

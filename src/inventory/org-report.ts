@@ -12,7 +12,7 @@ import type { OrgAgent, OrgFinding, OrgHunk, OrgPeriod, OrgReport, OrgRepository
 export interface OrgReportOptions {
   store: SqlSession & { location: string };
   now: Date;
-  /** A URL for each repository's own page, `{name}` and `{url}` filled in (encoded); none by default. */
+  /** A URL template for each repository's own page: the placeholders name and url, in braces, replaced (encoded); none by default. */
   repoLink?: string;
   /** Hunks listed per repository (the rest are counted). */
   hunksShown?: number;
@@ -263,6 +263,6 @@ function repositoryOf(r: Rows[number], index: number, parts: Parts): OrgReposito
       }))
       .sort((a, b) => b.lines - a.lines || b.commits - a.commits || compareStrings(a.agent, b.agent) || compareStrings(a.model, b.model)),
     hunks: hunks.slice(0, parts.options.hunksShown ?? 20),
-    link: template === undefined ? null : template.replaceAll('{name}', encodeURIComponent(str(r.name))).replaceAll('{url}', encodeURIComponent(url)),
+    link: template === undefined ? null : template.replace(/\{name\}/g, encodeURIComponent(str(r.name))).replace(/\{url\}/g, encodeURIComponent(url)),
   };
 }

@@ -15,8 +15,8 @@ import { sourceFiles } from '../import-graph.js';
 import { runCli } from './run-cli.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-// Not a placeholder: a template's `${x}`, or git's peel syntax (`^{tree}`).
-const FIELD = /field: '([A-Za-z]+)'|(?<![$^])\{([a-z][A-Za-z]+)\}/g;
+// Not a placeholder: a template's `${x}`, git's peel syntax (`^{tree}`), or a URL template's path segment (`/{name}`).
+const FIELD = /field: '([A-Za-z]+)'|(?<![$^/])\{([a-z][A-Za-z]+)\}/g;
 
 /** The fields named in a file's UsageErrors (`field: 'x'`, and `{x}` placeholders in their problems). */
 function fieldsIn(file: string): Set<string> {
