@@ -44,7 +44,7 @@ export const LAYERS = {
   gate: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'policy'],
   dashboard: ['git', 'authorship', 'blame', 'deps', 'gate', 'policy'],
   store: [],
-  inventory: ['git', 'authorship', 'blame', 'deps', 'gate', 'dashboard', 'policy', 'store'],
+  inventory: ['git', 'authorship', 'blame', 'deps', 'attest', 'verify', 'gate', 'dashboard', 'policy', 'store'],
   config: ['authorship', 'deps', 'record', 'gate', 'sync'],
   context: ['git', 'authorship', 'config', 'recover', 'sync'],
   demo: ['git', 'authorship', 'blame', 'deps', 'bom', 'attest', 'verify', 'gate', 'context', 'oci'],

@@ -59,7 +59,8 @@ export async function attestCommit(options: AttestOptions): Promise<Attestation[
       const session = await openScan({ context: options.context, range: commit });
       let own: CommitReport | null = null;
       for await (const c of session.commits()) if (c.sha === commit) own = c;
-      const blame = await blameTree({ context: options.context, rev: commit });
+      // By agent and model together too: an inventory built from verified attestations alone (collect --verified-only) needs both.
+      const blame = await blameTree({ context: options.context, rev: commit, contributors: true });
       predicate = authorshipPredicate({
         commit,
         attestedAt: options.context.clock.now(),

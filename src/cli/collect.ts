@@ -12,9 +12,14 @@ import { collectReport } from '../render/collect-render.js';
 import { DEFAULT_STORE_FILE, openStore } from '../store/open.js';
 import type { SqlDatabase } from '../store/database.js';
 import { contextFor, notice, positiveInteger, print, readGlobals, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
-import { environmentOf, resolvePath } from './io.js';
+import { environmentOf, resolvePath, type CliIo } from './io.js';
+import { readReviewTrust, readTrust, rootLoader, trustOptions, type TrustFlags } from './trust.js';
+import type { VerifiedTrust } from '../inventory/verified.js';
+import { parseDuration } from '../verify/attestation.js';
 
-interface CollectFlags {
+interface CollectFlags extends TrustFlags {
+  verifiedOnly?: boolean;
+  maxAge?: string;
   store?: string;
   rev: string;
   repoUrl?: string;
@@ -30,8 +35,7 @@ interface CollectFlags {
 const REPOS_FILE_CAP = 4 * 1024 * 1024;
 
 export const registerCollect: Register = (program, exit, io) => {
-  program
-    .command('collect')
+  trustOptions(program.command('collect'))
     .description("add this repository's AI footprint (or, with --repos, many repositories') to the organisation's store, incrementally")
     .option('--store <url|file>', `a PostgreSQL URL (postgres://…) or a SQLite file (default: $AIPROV_STORE, else ${DEFAULT_STORE_FILE})`)
     .option('--rev <rev>', 'the revision collected: in CI, the default branch just pushed', 'HEAD')
@@ -42,8 +46,14 @@ export const registerCollect: Register = (program, exit, io) => {
     .option('--repos <file>', 'collect every repository directory listed in this file (one per line, # comments; relative to the file)')
     .option('--jobs <n>', 'with --repos: repositories collected at once (default 1); otherwise: concurrent git blame processes')
     .option('--allow-shallow', 'collect a shallow clone anyway (lines older than its boundary go to the boundary commit)')
+    .option(
+      '--verified-only',
+      'count only what authorship, audit and review attestations in refs/notes/aiprov-attestations say, verified with the trust given (--key or a certificate identity)',
+    )
+    .option('--max-age <duration>', 'with --verified-only: an attestation signed longer ago is not counted (90d, 12h)')
     .action(async (flags: CollectFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'collectReport', 'collect', io);
+      const verified = await verifiedTrust(io, flags);
       if (flags.repos !== undefined && (flags.repoUrl !== undefined || flags.depsReport !== undefined || options.repoGiven))
         throw new UsageError('--repos collects many repositories: --repo, --repo-url and --deps-report name one');
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
@@ -52,8 +62,8 @@ export const registerCollect: Register = (program, exit, io) => {
       try {
         const results =
           flags.repos !== undefined
-            ? await collectListed(options, flags, store, jobs ?? 1)
-            : [await collectOne(await contextFor(options), flags, store, jobs, io.cwd)];
+            ? await collectListed(options, flags, store, jobs ?? 1, verified)
+            : [await collectOne(await contextFor(options), flags, store, jobs, io.cwd, verified)];
         for (const r of results) if (!('error' in r)) for (const w of r.warnings) notice(options, `warning: ${r.repository.name}: ${w.message}`);
         await print(options, 'collectReport', collectReport(store.location, results));
         exit(results.some((r) => 'error' in r) ? 2 : 0, results.some((r) => 'error' in r) ? 'some repositories could not be collected' : undefined);
@@ -63,7 +73,14 @@ export const registerCollect: Register = (program, exit, io) => {
     });
 };
 
-async function collectOne(context: Context, flags: CollectFlags, store: SqlDatabase, jobs: number | undefined, cwd: string): Promise<CollectResult> {
+async function collectOne(
+  context: Context,
+  flags: CollectFlags,
+  store: SqlDatabase,
+  jobs: number | undefined,
+  cwd: string,
+  verified: VerifiedTrust | undefined,
+): Promise<CollectResult> {
   const deps =
     flags.depsReport !== undefined ? { report: await readDepsReport(path.resolve(cwd, flags.depsReport)), file: path.basename(flags.depsReport) } : undefined;
   const options: CollectOptions = {
@@ -81,11 +98,12 @@ async function collectOne(context: Context, flags: CollectFlags, store: SqlDatab
     ...(flags.full === true ? { full: true } : {}),
     ...(flags.allowShallow === true ? { allowShallow: true } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(verified ? { verified } : {}),
   };
   return collectRepository(options);
 }
 
-async function collectListed(options: GlobalOptions, flags: CollectFlags, store: SqlDatabase, jobs: number) {
+async function collectListed(options: GlobalOptions, flags: CollectFlags, store: SqlDatabase, jobs: number, verified: VerifiedTrust | undefined) {
   const list = resolvePath(options.io, flags.repos ?? '');
   const read = await readRegularFile(list, REPOS_FILE_CAP);
   if (!read.ok) throw new UsageError(`--repos ${flags.repos ?? ''}: ${read.problem}`, { code: 'BAD_PATH' });
@@ -111,6 +129,35 @@ async function collectListed(options: GlobalOptions, flags: CollectFlags, store:
       store,
       blameJobs,
       options.io.cwd,
+      verified,
     );
   });
+}
+
+/** With --verified-only, who is trusted (as `verify` takes it); without it, trust flags are a mistake, said. */
+async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedTrust | undefined> {
+  const given = [
+    flags.key,
+    flags.certificateIdentity,
+    flags.certificateIdentityRegexp,
+    flags.certificateOidcIssuer,
+    flags.trustedRoot,
+    flags.reviewKey,
+    flags.reviewIdentity,
+    flags.maxAge,
+  ];
+  if (flags.verifiedOnly !== true) {
+    if (given.some((g) => g !== undefined)) throw new UsageError('trust flags and --max-age apply to --verified-only');
+    return undefined;
+  }
+  if (flags.depsReport !== undefined) throw new UsageError('--verified-only counts the attested audit, not a file: drop --deps-report');
+  const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
+  if (flags.maxAge !== undefined && maxAgeMs === undefined)
+    throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
+  const roots = rootLoader(io, flags);
+  return {
+    trust: await readTrust(io, flags, roots),
+    reviewTrust: await readReviewTrust(io, flags, undefined, roots),
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import { VERSION } from '../kernel/version.js';
 import type { SqlDatabase, SqlSession } from '../store/database.js';
 import { repositoryIdentity, type RepositoryIdentity } from './identity.js';
 import { readSnapshot } from './snapshot.js';
+import { readVerifiedSnapshot, trustDigest, type VerifiedTrust } from './verified.js';
 import { writeSnapshot, type CommitChanges } from './write.js';
 
 /** The part of a Context (context/context.ts) a collection needs. */
@@ -31,6 +32,8 @@ export interface CollectOptions {
   deps?: { report: DepsReport; file: string };
   /** Read and write the repository again even when nothing changed since its last collection. */
   full?: boolean;
+  /** Count only what attestations verified with this trust say (verified.ts); nothing unsigned is read. */
+  verified?: VerifiedTrust;
   allowShallow?: boolean;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
@@ -74,11 +77,14 @@ export async function collectRepository(options: CollectOptions): Promise<Collec
   const started = context.clock.now();
   const identity = await repositoryIdentity(context.git, options.repository);
   const rev = await context.git.resolveCommit(options.rev ?? 'HEAD');
-  const digest = await inputsDigest(context.git, options);
+  const digest = await inputsDigest(context.git, options, rev);
   const before = await storedState(store, identity.url);
-  const result = (mode: CollectMode, commits: CommitChanges, totals: CollectResult['totals'], warnings: ScanWarning[] = []): CollectResult => ({
+  // Collected from attestations, the head is the newest attested commit, not the revision: the digest holds the revision.
+  const seen = (state: StoredState | undefined): boolean =>
+    options.full !== true && state !== undefined && state.notes_digest === digest && (options.verified !== undefined || state.head === rev);
+  const result = (mode: CollectMode, commits: CommitChanges, totals: CollectResult['totals'], warnings: ScanWarning[] = [], head = rev): CollectResult => ({
     repository: identity,
-    head: rev,
+    head,
     previousHead: before?.head ?? null,
     mode,
     commits,
@@ -87,29 +93,26 @@ export async function collectRepository(options: CollectOptions): Promise<Collec
     warnings,
   });
   const none: CommitChanges = { added: 0, changed: 0, removed: 0 };
-  if (options.full !== true && before?.head === rev && before.notes_digest === digest) {
+  if (seen(before)) {
     await store.run('UPDATE repository_state SET checked_at = ? WHERE repo = ?', [started.toISOString(), identity.url]);
-    return result('unchanged', none, await storedTotals(store, identity.url));
+    return result('unchanged', none, await storedTotals(store, identity.url), [], before?.head ?? rev);
   }
-  const snapshot = await readSnapshot({
-    context,
-    rev,
-    now: started,
-    identity,
-    ...pick(options),
-  });
+  const snapshot = options.verified
+    ? await readVerifiedSnapshot({ git: context.git, identity, rev, now: started, ...options.verified })
+    : await readSnapshot({ context, rev, now: started, identity, ...pick(options) });
   const { lines, aiLines, files } = snapshot.totals;
   const totals = { lines, aiLines, files, commits: new Set(snapshot.commits.map((c) => c.sha)).size };
+  const head = snapshot.head;
   return store.transaction(async (tx) => {
     const current = await storedState(tx, identity.url);
-    if (options.full !== true && current?.head === rev && current.notes_digest === digest) return result('unchanged', none, totals, snapshot.warnings);
-    if (current?.head != null && current.head !== rev && (await isOlder(context.git, rev, snapshot.headCommittedAt, current)))
-      return result('superseded', none, totals, snapshot.warnings);
+    if (seen(current)) return result('unchanged', none, totals, snapshot.warnings, head);
+    if (current?.head != null && current.head !== head && (await isOlder(context.git, head, snapshot.headCommittedAt, current)))
+      return result('superseded', none, totals, snapshot.warnings, head);
     const collectedAt = started.toISOString();
-    const changes = await writeSnapshot(tx, snapshot, { digest, collectedAt, verifiedOnly: false });
+    const changes = await writeSnapshot(tx, snapshot, { digest, collectedAt, verifiedOnly: options.verified !== undefined });
     const mode: CollectMode = current === undefined ? 'first' : changes.removed > 0 ? 'rewritten' : 'updated';
-    const done = result(mode, changes, totals, snapshot.warnings);
-    await recordRun(tx, done, started, context.clock.now());
+    const done = result(mode, changes, totals, snapshot.warnings, head);
+    await recordRun(tx, done, started, context.clock.now(), options.verified !== undefined);
     return done;
   }, identity.url);
 }
@@ -147,10 +150,12 @@ async function storedTotals(db: SqlSession, repo: string): Promise<CollectResult
  * What besides the head decides what a collection writes: every notes ref's tip (records, reviews, checks,
  * attestations), the audit given, the policy, and aiprov's version (a newer one may read the same history better).
  */
-async function inputsDigest(git: HistoryReader, options: CollectOptions): Promise<string> {
+async function inputsDigest(git: HistoryReader, options: CollectOptions, rev: string): Promise<string> {
   const tips = [...(await git.refTips(['refs/notes/']))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ tips, version: VERSION, risk: options.risk ?? null, review: options.review ?? null }));
+  const v = options.verified;
+  if (v) hash.update(JSON.stringify({ rev, trust: trustDigest([v.trust]), reviews: trustDigest(v.reviewTrust), maxAgeMs: v.maxAgeMs ?? null }));
   if (options.deps) hash.update(JSON.stringify(options.deps.report));
   return hash.digest('hex');
 }
@@ -165,7 +170,7 @@ async function isOlder(git: HistoryReader, rev: string, committedAt: string, sto
   }
 }
 
-async function recordRun(tx: SqlSession, r: CollectResult, started: Date, finished: Date): Promise<void> {
+async function recordRun(tx: SqlSession, r: CollectResult, started: Date, finished: Date, verifiedOnly: boolean): Promise<void> {
   await tx.run(
     `INSERT INTO collection_runs (id, repo, started_at, finished_at, duration_ms, head, previous_head, mode, commits_added, commits_changed,
        commits_removed, tool_version, verified_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -182,7 +187,7 @@ async function recordRun(tx: SqlSession, r: CollectResult, started: Date, finish
       r.commits.changed,
       r.commits.removed,
       VERSION,
-      0,
+      verifiedOnly ? 1 : 0,
     ],
   );
 }

@@ -61,13 +61,15 @@ export async function readOrgReport(options: OrgReportOptions): Promise<OrgRepor
       commits: sum('commits'),
       aiCommits: sum('aiCommits'),
       unreviewedHunks: sum('unreviewedHunks'),
+      hunksUnknown: repositories.filter((r) => r.unreviewedHunks === null).length,
       findings: orgFindings.length,
+      notAudited: repositories.filter((r) => r.findings === null).length,
     },
     rankings: {
       byAiShare: [...repositories].sort((a, b) => b.aiShare - a.aiShare || b.aiLines - a.aiLines || compareStrings(a.name, b.name)).map((r) => r.url),
       byUnreviewedHunks: [...repositories]
-        .filter((r) => r.unreviewedHunks > 0)
-        .sort((a, b) => b.unreviewedHunks - a.unreviewedHunks || compareStrings(a.name, b.name))
+        .filter((r) => (r.unreviewedHunks ?? 0) > 0)
+        .sort((a, b) => (b.unreviewedHunks ?? 0) - (a.unreviewedHunks ?? 0) || compareStrings(a.name, b.name))
         .map((r) => r.url),
     },
     timeline: timeline(months),
@@ -247,8 +249,9 @@ function repositoryOf(r: Rows[number], index: number, parts: Parts): OrgReposito
     suggestionLines: numOf(r.suggestion_lines),
     commits: numOf(r.commits),
     aiCommits: numOf(r.ai_commits),
-    unreviewedHunks: numOf(r.unreviewed_hunks),
-    findings: parts.findings.filter((f) => f.repo === url).length,
+    unreviewedHunks: r.unreviewed_hunks === null ? null : numOf(r.unreviewed_hunks),
+    findings: r.deps_audited_at === null ? null : parts.findings.filter((f) => f.repo === url).length,
+    depsAuditedAt: isoOf(r.deps_audited_at),
     gate: { changes: gate.changes, passRate: gate.passRate, escalationRate: gate.escalationRate },
     timeline: timeline(parts.months, url),
     snapshots: mine(parts.snapshots).map((s) => ({ head: str(s.head), committedAt: str(s.committed_at), lines: numOf(s.lines), aiLines: numOf(s.ai_lines) })),

@@ -66,8 +66,11 @@ export interface OrgRepository {
   suggestionLines: number;
   commits: number;
   aiCommits: number;
-  unreviewedHunks: number;
-  findings: number;
+  /** Null where it cannot be known: a repository collected from verified attestations only (they do not say). */
+  unreviewedHunks: number | null;
+  /** Suspect dependencies of the last audit collected; null when no audit was ever collected (not the same as none). */
+  findings: number | null;
+  depsAuditedAt: string | null;
   gate: { changes: number; passRate: number | null; escalationRate: number | null };
   timeline: OrgPeriod[];
   /** The AI share at each head collected, oldest first: the repository's share over time as its CI saw it. */
@@ -82,6 +85,7 @@ export interface OrgRepository {
 export interface OrgReport extends Envelope<'orgReport'> {
   store: string;
   generatedAt: string;
+  /** `notAudited`: repositories with no dependency audit collected; `hunksUnknown`: repositories whose unreviewed hunks cannot be known. */
   totals: {
     repositories: number;
     files: number;
@@ -91,7 +95,9 @@ export interface OrgReport extends Envelope<'orgReport'> {
     commits: number;
     aiCommits: number;
     unreviewedHunks: number;
+    hunksUnknown: number;
     findings: number;
+    notAudited: number;
   };
   /** Repository URLs, most AI-written share first; and most unreviewed high-risk AI hunks first. */
   rankings: { byAiShare: string[]; byUnreviewedHunks: string[] };

@@ -15,7 +15,8 @@ export interface CommitRow {
   authoredAt: string;
   ai: boolean;
   automation: boolean;
-  evidence: CommitClass;
+  /** The class of its records (coverage.ts), or `attested`: known only from a verified authorship attestation. */
+  evidence: CommitClass | 'attested';
   subject: string;
   agents: { agent: string; model: string; role: string; confidence: string }[];
 }
@@ -43,7 +44,10 @@ export interface RepositorySnapshot {
   reviews: ReviewRow[];
   /** The findings of the audit given, or null when none was (the stored ones are kept). */
   findings: DependencyRow[] | null;
-  hunks: { total: number; shown: UnreviewedHunk[] };
+  /** When that audit was made; null: no audit is known (a verified-only collection found none); undefined: the stored one stands. */
+  depsAuditedAt?: string | null;
+  /** Unreviewed AI-written hunks under escalated rules; total null when they cannot be known (verified attestations do not say). */
+  hunks: { total: number | null; shown: UnreviewedHunk[] };
   warnings: ScanWarning[];
 }
 
@@ -100,12 +104,13 @@ export async function readSnapshot(options: SnapshotOptions): Promise<Repository
     checks: checks.records,
     reviews,
     findings: data.dependencies?.rows ?? null,
+    ...(options.deps ? { depsAuditedAt: options.deps.report.checkedAt } : {}),
     hunks: data.riskyHunks,
     warnings: data.warnings,
   };
 }
 
-function commitRow(report: CommitReport, evidence: CommitClass): CommitRow {
+export function commitRow(report: CommitReport, evidence: CommitClass): CommitRow {
   const agents = new Map<string, CommitRow['agents'][number]>();
   for (const d of report.detections) {
     const row = { agent: d.agent, model: d.model ?? 'unknown', role: d.role, confidence: d.confidence };

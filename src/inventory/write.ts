@@ -109,12 +109,13 @@ function flag(value: boolean): number {
 async function upsertState(tx: SqlSession, s: RepositorySnapshot, meta: WriteMeta): Promise<void> {
   await tx.run(
     `INSERT INTO repository_state (repo, name, default_branch, head, head_committed_at, notes_digest, collected_at, checked_at, verified_only,
-       lines, ai_lines, suggestion_lines, files, unreviewed_hunks)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       lines, ai_lines, suggestion_lines, files, unreviewed_hunks, deps_audited_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (repo) DO UPDATE SET name = excluded.name, default_branch = excluded.default_branch, head = excluded.head,
        head_committed_at = excluded.head_committed_at, notes_digest = excluded.notes_digest, collected_at = excluded.collected_at,
        checked_at = excluded.checked_at, verified_only = excluded.verified_only, lines = excluded.lines, ai_lines = excluded.ai_lines,
-       suggestion_lines = excluded.suggestion_lines, files = excluded.files, unreviewed_hunks = excluded.unreviewed_hunks`,
+       suggestion_lines = excluded.suggestion_lines, files = excluded.files, unreviewed_hunks = excluded.unreviewed_hunks,
+       deps_audited_at = CASE WHEN ? = 1 THEN excluded.deps_audited_at ELSE repository_state.deps_audited_at END`,
     [
       s.identity.url,
       s.identity.name,
@@ -130,6 +131,8 @@ async function upsertState(tx: SqlSession, s: RepositorySnapshot, meta: WriteMet
       s.totals.suggestionLines,
       s.totals.files,
       s.hunks.total,
+      s.depsAuditedAt ?? null,
+      flag(s.depsAuditedAt !== undefined),
     ],
   );
 }

@@ -11,8 +11,8 @@ export function orgSummary(report: OrgReport): string {
   const top = report.repositories.find((r) => r.url === report.rankings.byAiShare[0]);
   return (
     `Across ${count(t.repositories)} repositor${t.repositories === 1 ? 'y' : 'ies'}, AI agents wrote ${percent(t.aiShare)} of the ${count(t.lines)} lines at their collected heads` +
-    `${top && top.aiLines > 0 ? ` (most in ${top.name}: ${percent(top.aiShare)})` : ''}; ${count(t.unreviewedHunks)} AI-written high-risk hunk${t.unreviewedHunks === 1 ? '' : 's'} without a recorded review; ` +
-    `${count(t.findings)} suspect dependenc${t.findings === 1 ? 'y' : 'ies'}.`
+    `${top && top.aiLines > 0 ? ` (most in ${top.name}: ${percent(top.aiShare)})` : ''}; ${count(t.unreviewedHunks)} AI-written high-risk hunk${t.unreviewedHunks === 1 ? '' : 's'} without a recorded review${t.hunksUnknown > 0 ? ` (not known for ${count(t.hunksUnknown)} collected from attestations alone)` : ''}; ` +
+    `${count(t.findings)} suspect dependenc${t.findings === 1 ? 'y' : 'ies'}${t.notAudited > 0 ? ` (${count(t.notAudited)} with no dependency audit collected)` : ''}.`
   );
 }
 
@@ -35,6 +35,13 @@ function timelineChart(id: string, title: string, periods: readonly OrgPeriod[],
   return `<figure tabindex="0" aria-label="${esc(title)}">${stackedBars({ id, title, bars, series, percent: true, unit: 'lines' })}</figure>`;
 }
 
+/** A figure that may not be known: a dash, never a zero, where the store cannot say. */
+function known(n: number | null): Cell {
+  return n === null ? { text: '–', value: '' } : num(n);
+}
+
+const unknownText = (n: number | null, what: string): string => (n === null ? `${what} not known` : `${count(n)} ${what}`);
+
 function repositoryName(r: OrgRepository): Cell {
   const external = r.link ? ` <a href="${esc(r.link)}" rel="noopener">its page</a>` : '';
   return { text: `<a href="#${esc(r.id)}">${esc(r.name)}</a>${external}`, value: r.name, html: true };
@@ -53,8 +60,8 @@ function repositoriesTable(report: OrgReport): string {
         num(r.lines),
         num(r.commits),
         num(r.aiCommits),
-        num(r.unreviewedHunks),
-        num(r.findings),
+        known(r.unreviewedHunks),
+        known(r.findings),
         pct(r.gate.passRate),
         day(r.collectedAt),
       ],
@@ -85,7 +92,7 @@ function hunksRanking(report: OrgReport): string {
   const byUrl = new Map(report.repositories.map((r) => [r.url, r]));
   const rows = report.rankings.byUnreviewedHunks.flatMap((url) => {
     const r = byUrl.get(url);
-    return r ? [[repositoryName(r), num(r.unreviewedHunks), { text: [...new Set(r.hunks.map((h) => h.rule))].join(', ') }]] : [];
+    return r ? [[repositoryName(r), known(r.unreviewedHunks), { text: [...new Set(r.hunks.map((h) => h.rule))].join(', ') }]] : [];
   });
   return table('hunks-ranking', 'Most first', [{ label: 'repository' }, { label: 'hunks', numeric: true }, { label: 'rules (of those listed)' }], rows);
 }
@@ -181,12 +188,12 @@ function repositorySection(r: OrgRepository, series: readonly BarSeries[]): stri
   const title = `${r.name}: share of the lines written each month that the agents wrote, of the lines still at its head`;
   return `<section id="${esc(r.id)}" class="repo" aria-labelledby="${esc(r.id)}-h" data-repo="${esc(r.url)}"><h3 id="${esc(r.id)}-h">${esc(r.name)}</h3>
 <p class="meta">${esc(r.url)}${r.defaultBranch ? `, ${esc(r.defaultBranch)}` : ''} at <code>${esc((r.head ?? '').slice(0, 12))}</code>, collected ${esc((r.collectedAt ?? '').slice(0, 16).replace('T', ' '))}${r.verifiedOnly ? ' from verified attestations only' : ''}${r.link ? ` · <a href="${esc(r.link)}" rel="noopener">its own page</a>` : ''}.</p>
-<p data-metric="repo-ai-share" data-value="${r.aiShare}">${esc(`${percent(r.aiShare)} of ${count(r.lines)} lines by agents; ${count(r.aiCommits)} of ${count(r.commits)} commits with an agent; ${count(r.unreviewedHunks)} unreviewed high-risk AI hunks; ${count(r.findings)} suspect dependencies.`)}</p>
+<p data-metric="repo-ai-share" data-value="${r.aiShare}">${esc(`${percent(r.aiShare)} of ${count(r.lines)} lines by agents; ${count(r.aiCommits)} of ${count(r.commits)} commits with an agent; ${unknownText(r.unreviewedHunks, 'unreviewed high-risk AI hunks')}${r.unreviewedHunks === null ? ' (verified attestations do not say)' : ''}; ${r.findings === null ? 'no dependency audit collected' : `${count(r.findings)} suspect dependencies`}.`)}</p>
 ${r.timeline.some((p) => p.lines > 0) ? timelineChart(`${r.id}-timeline`, title, r.timeline, series) : ''}
-<details><summary>Agents and models (${count(r.agents.length)}), heads collected (${count(r.snapshots.length)}), unreviewed hunks (${count(r.unreviewedHunks)})</summary>
+<details><summary>Agents and models (${count(r.agents.length)}), heads collected (${count(r.snapshots.length)}), unreviewed hunks (${r.unreviewedHunks === null ? 'not known' : count(r.unreviewedHunks)})</summary>
 ${agents.length > 0 ? table(`${r.id}-agents`, 'Agents and models', [{ label: 'agent' }, { label: 'model' }, { label: 'commits', numeric: true }, { label: 'lines', numeric: true }, { label: 'first seen' }, { label: 'last seen' }], agents) : ''}
 ${table(`${r.id}-heads`, 'The AI share at each head collected', [{ label: 'head' }, { label: 'committed' }, { label: 'lines', numeric: true }, { label: 'AI lines', numeric: true }, { label: 'AI share', numeric: true }], snapshots)}
-${hunks.length > 0 ? table(`${r.id}-hunks`, r.unreviewedHunks > hunks.length ? `The first ${hunks.length} of ${r.unreviewedHunks}` : 'Critical first', [{ label: 'where' }, { label: 'rule' }, { label: 'tier' }, { label: 'agents' }, { label: 'commit' }], hunks) : ''}
+${hunks.length > 0 ? table(`${r.id}-hunks`, (r.unreviewedHunks ?? 0) > hunks.length ? `The first ${hunks.length} of ${r.unreviewedHunks}` : 'Critical first', [{ label: 'where' }, { label: 'rule' }, { label: 'tier' }, { label: 'agents' }, { label: 'commit' }], hunks) : ''}
 </details></section>`;
 }
 
@@ -220,7 +227,7 @@ export function renderOrgText(report: OrgReport): string {
     const r = byUrl.get(url);
     return r
       ? [
-          `  ${percent(r.aiShare).padStart(6)}  ${r.name}  (${count(r.aiLines)} of ${count(r.lines)} lines; ${count(r.unreviewedHunks)} unreviewed high-risk hunks; ${count(r.findings)} suspect dependencies)`,
+          `  ${percent(r.aiShare).padStart(6)}  ${r.name}  (${count(r.aiLines)} of ${count(r.lines)} lines; ${unknownText(r.unreviewedHunks, 'unreviewed high-risk hunks')}; ${r.findings === null ? 'no dependency audit' : `${count(r.findings)} suspect dependencies`})`,
         ]
       : [];
   });

@@ -80,6 +80,8 @@ describe.each(backends())("the organisation's report from $name", (backend) => {
     const shopRow = report.repositories.find((r) => r.name === 'acme/shop');
     expect(shopRow).toMatchObject({ lines: 13, aiLines: 8, commits: 6, aiCommits: 4, link: 'https://ci.example.com/acme%2Fshop/report.html' });
     expect(shopRow?.unreviewedHunks).toBeGreaterThan(0);
+    // No audit was collected for the shop: its findings are not known, which is not none.
+    expect([shopRow?.findings, report.repositories.find((r) => r.name === 'acme/api')?.findings, report.totals.notAudited]).toEqual([null, 1, 1]);
     expect(report.rankings.byAiShare).toEqual(['https://github.com/acme/shop', 'https://github.com/acme/api']);
     expect(report.rankings.byUnreviewedHunks[0]).toBe('https://github.com/acme/shop');
     expect(report.findings).toEqual([
