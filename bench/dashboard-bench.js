@@ -91,7 +91,7 @@ export async function benchDashboard(bin, runs) {
 }
 
 /** Median DOMContentLoaded and load times of the page in the system's Chromium, when there is one (the bench does not install it). */
-async function loadTimes(page, runs) {
+export async function loadTimes(page, runs) {
   const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p)) ?? process.env.AIPROV_CHROMIUM;
   if (!executablePath) {
     console.log('  load      not measured: no Chromium on this machine');

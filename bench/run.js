@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps|notes|since|bom|verify|check|report]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|deps|notes|since|bom|verify|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
 // npm run bench -- tests [REV]: the test suite's figures (not part of the default run: it runs the whole suite, twice with REV).
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { NOTES_COMMITS, notesRepository } from './notes-history.js';
 import { benchVerify } from './verify-bench.js';
 import { benchDashboard } from './dashboard-bench.js';
 import { benchTests } from './tests-bench.js';
+import { benchOrg } from './org-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -30,6 +31,8 @@ if (!only || only === 'bom') await benchBom();
 if (!only || only === 'verify') await benchVerify();
 if (!only || only === 'check') await benchCheck();
 if (!only || only === 'report') await benchDashboard(BIN, Math.max(RUNS, 3));
+// Minutes, and a PostgreSQL server: only when asked for.
+if (only === 'org') await benchOrg(BIN);
 
 async function benchScan() {
   const t0 = Date.now();
