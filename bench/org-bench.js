@@ -14,7 +14,8 @@ import { loadTimes } from './dashboard-bench.js';
 import { measure } from './measure.js';
 
 const REPOS = Number(process.env.BENCH_ORG_REPOS ?? 200);
-const MIRRORS = ['Aider-AI+aider', 'git-ai-project+git-ai'].map((m) => path.join('/work/.mirror', m, 'repo')).filter((d) => existsSync(d));
+// Mirrors with every object (aider's and git-ai's lack binaries their blame -C reads).
+const MIRRORS = ['browser-use+browser-use'].map((m) => path.join('/work/.mirror', m, 'repo')).filter((d) => existsSync(d));
 const TABLES = [
   'repository_state',
   'commit_authorship',

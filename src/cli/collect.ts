@@ -11,13 +11,27 @@ import { systemClock } from '../kernel/clock.js';
 import { collectReport } from '../render/collect-render.js';
 import { DEFAULT_STORE_FILE, openStore } from '../store/open.js';
 import type { SqlDatabase } from '../store/database.js';
-import { contextFor, notice, positiveInteger, print, readGlobals, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import {
+  collect as collectValues,
+  contextFor,
+  notice,
+  positiveInteger,
+  print,
+  readGlobals,
+  type GlobalOptions,
+  type RawGlobals,
+  type Register,
+} from './globals.js';
 import { environmentOf, resolvePath, type CliIo } from './io.js';
 import { readReviewTrust, readTrust, rootLoader, trustOptions, type TrustFlags } from './trust.js';
-import type { VerifiedTrust } from '../inventory/verified.js';
+import type { ImageBundles, VerifiedSource } from '../inventory/verified.js';
+import { findBundles, resolveImage } from '../oci/bundles.js';
+import { formatReference } from '../oci/reference.js';
+import { registryClient, registryOptions, type RegistryFlags } from './registry.js';
+import { createHash } from 'node:crypto';
 import { parseDuration } from '../verify/attestation.js';
 
-interface CollectFlags extends TrustFlags {
+interface CollectFlags extends TrustFlags, RegistryFlags {
   verifiedOnly?: boolean;
   maxAge?: string;
   store?: string;
@@ -29,13 +43,14 @@ interface CollectFlags extends TrustFlags {
   repos?: string;
   jobs?: string;
   allowShallow?: boolean;
+  exclude?: string[];
 }
 
 /** Repository lists are small text files; a bigger one is a mistake (a binary, a log), refused by name. */
 const REPOS_FILE_CAP = 4 * 1024 * 1024;
 
 export const registerCollect: Register = (program, exit, io) => {
-  trustOptions(program.command('collect'))
+  registryOptions(trustOptions(program.command('collect')))
     .description("add this repository's AI footprint (or, with --repos, many repositories') to the organisation's store, incrementally")
     .option('--store <url|file>', `a PostgreSQL URL (postgres://…) or a SQLite file (default: $AIPROV_STORE, else ${DEFAULT_STORE_FILE})`)
     .option('--rev <rev>', 'the revision collected: in CI, the default branch just pushed', 'HEAD')
@@ -46,11 +61,16 @@ export const registerCollect: Register = (program, exit, io) => {
     .option('--repos <file>', 'collect every repository directory listed in this file (one per line, # comments; relative to the file)')
     .option('--jobs <n>', 'with --repos: repositories collected at once (default 1); otherwise: concurrent git blame processes')
     .option('--allow-shallow', 'collect a shallow clone anyway (lines older than its boundary go to the boundary commit)')
+    .option('--exclude <glob>', "leave out files matching this glob from the tree's figures, as blame does (repeatable)", collectValues)
     .option(
       '--verified-only',
       'count only what authorship, audit and review attestations in refs/notes/aiprov-attestations say, verified with the trust given (--key or a certificate identity)',
     )
     .option('--max-age <duration>', 'with --verified-only: an attestation signed longer ago is not counted (90d, 12h)')
+    .option(
+      '--image <ref>',
+      'with --verified-only: the image built from the repository, whose attached authorship and audit attestations (referrers API, referrers tag, cosign .att) say the head',
+    )
     .action(async (flags: CollectFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'collectReport', 'collect', io);
       const verified = await verifiedTrust(io, flags);
@@ -79,7 +99,7 @@ async function collectOne(
   store: SqlDatabase,
   jobs: number | undefined,
   cwd: string,
-  verified: VerifiedTrust | undefined,
+  verified: VerifiedSource | undefined,
 ): Promise<CollectResult> {
   const deps =
     flags.depsReport !== undefined ? { report: await readDepsReport(path.resolve(cwd, flags.depsReport)), file: path.basename(flags.depsReport) } : undefined;
@@ -97,13 +117,14 @@ async function collectOne(
     ...(deps ? { deps } : {}),
     ...(flags.full === true ? { full: true } : {}),
     ...(flags.allowShallow === true ? { allowShallow: true } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(verified ? { verified } : {}),
   };
   return collectRepository(options);
 }
 
-async function collectListed(options: GlobalOptions, flags: CollectFlags, store: SqlDatabase, jobs: number, verified: VerifiedTrust | undefined) {
+async function collectListed(options: GlobalOptions, flags: CollectFlags, store: SqlDatabase, jobs: number, verified: VerifiedSource | undefined) {
   const list = resolvePath(options.io, flags.repos ?? '');
   const read = await readRegularFile(list, REPOS_FILE_CAP);
   if (!read.ok) throw new UsageError(`--repos ${flags.repos ?? ''}: ${read.problem}`, { code: 'BAD_PATH' });
@@ -125,7 +146,12 @@ async function collectListed(options: GlobalOptions, flags: CollectFlags, store:
     });
     return collectOne(
       context,
-      { rev: flags.rev, ...(flags.full === true ? { full: true } : {}), ...(flags.allowShallow === true ? { allowShallow: true } : {}) },
+      {
+        rev: flags.rev,
+        ...(flags.full === true ? { full: true } : {}),
+        ...(flags.allowShallow === true ? { allowShallow: true } : {}),
+        ...(flags.exclude ? { exclude: flags.exclude } : {}),
+      },
       store,
       blameJobs,
       options.io.cwd,
@@ -135,8 +161,9 @@ async function collectListed(options: GlobalOptions, flags: CollectFlags, store:
 }
 
 /** With --verified-only, who is trusted (as `verify` takes it); without it, trust flags are a mistake, said. */
-async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedTrust | undefined> {
+async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedSource | undefined> {
   const given = [
+    flags.image,
     flags.key,
     flags.certificateIdentity,
     flags.certificateIdentityRegexp,
@@ -147,10 +174,11 @@ async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedTr
     flags.maxAge,
   ];
   if (flags.verifiedOnly !== true) {
-    if (given.some((g) => g !== undefined)) throw new UsageError('trust flags and --max-age apply to --verified-only');
+    if (given.some((g) => g !== undefined)) throw new UsageError('trust flags, --image and --max-age apply to --verified-only');
     return undefined;
   }
   if (flags.depsReport !== undefined) throw new UsageError('--verified-only counts the attested audit, not a file: drop --deps-report');
+  if (flags.image !== undefined && flags.repos !== undefined) throw new UsageError('--image is the image of one repository: it cannot go with --repos');
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
   if (flags.maxAge !== undefined && maxAgeMs === undefined)
     throw new UsageError('expected a duration such as 90d, 12h, 30m or 1d12h', { field: 'maxAge', value: flags.maxAge });
@@ -159,5 +187,18 @@ async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedTr
     trust: await readTrust(io, flags, roots),
     reviewTrust: await readReviewTrust(io, flags, undefined, roots),
     ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+    ...(flags.image !== undefined ? { image: await imageBundles(io, { ...flags, image: flags.image }) } : {}),
+  };
+}
+
+/** The Sigstore bundles attached to the image, read from its registry as `verify --image` reads them. */
+async function imageBundles(io: CliIo, flags: RegistryFlags & { image: string }): Promise<ImageBundles> {
+  const registry = await registryClient(io, flags, 'pull');
+  const digest = (await resolveImage(registry)).descriptor.digest;
+  const searched = await findBundles(registry, digest);
+  return {
+    digest,
+    reference: formatReference(registry.ref, digest),
+    inputs: searched.found.map((f) => ({ source: f.source, sha256: createHash('sha256').update(f.bytes).digest('hex'), json: f.json })),
   };
 }

@@ -46,6 +46,8 @@ export interface DashboardOptions {
   bom?: { sbom: Record<string, unknown>; file: string };
   /** Blame a shallow clone anyway (lines older than its boundary go to the boundary commit). */
   allowShallow?: boolean;
+  /** Files left out of the tree's figures (globs, as blame's --exclude). */
+  exclude?: string[];
   /** Files shown one by one in the tree before the smallest are folded (default 1,500). */
   treeBudget?: number;
   jobs?: number;
@@ -157,6 +159,7 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
     rev,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.allowShallow === true ? { allowShallow: true } : {}),
+    ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     onGroup: (file, group, parts) => {
       options.observe?.group?.(file, group, parts);

@@ -9,7 +9,7 @@ import { VERSION } from '../kernel/version.js';
 import type { SqlDatabase, SqlSession } from '../store/database.js';
 import { repositoryIdentity, type RepositoryIdentity } from './identity.js';
 import { readSnapshot } from './snapshot.js';
-import { readVerifiedSnapshot, trustDigest, type VerifiedTrust } from './verified.js';
+import { readVerifiedSnapshot, trustDigest, type VerifiedSource } from './verified.js';
 import { writeSnapshot, type CommitChanges } from './write.js';
 
 /** The part of a Context (context/context.ts) a collection needs. */
@@ -33,8 +33,10 @@ export interface CollectOptions {
   /** Read and write the repository again even when nothing changed since its last collection. */
   full?: boolean;
   /** Count only what attestations verified with this trust say (verified.ts); nothing unsigned is read. */
-  verified?: VerifiedTrust;
+  verified?: VerifiedSource;
   allowShallow?: boolean;
+  /** Files left out of the figures (globs, as blame's --exclude): binaries a partial clone lacks, generated code. */
+  exclude?: string[];
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -124,6 +126,7 @@ function pick(options: CollectOptions) {
     ...(options.policySource !== undefined ? { policySource: options.policySource } : {}),
     ...(options.deps ? { deps: options.deps } : {}),
     ...(options.allowShallow === true ? { allowShallow: true } : {}),
+    ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
@@ -153,9 +156,18 @@ async function storedTotals(db: SqlSession, repo: string): Promise<CollectResult
 async function inputsDigest(git: HistoryReader, options: CollectOptions, rev: string): Promise<string> {
   const tips = [...(await git.refTips(['refs/notes/']))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ tips, version: VERSION, risk: options.risk ?? null, review: options.review ?? null }));
+  hash.update(JSON.stringify({ tips, version: VERSION, risk: options.risk ?? null, review: options.review ?? null, exclude: options.exclude ?? [] }));
   const v = options.verified;
-  if (v) hash.update(JSON.stringify({ rev, trust: trustDigest([v.trust]), reviews: trustDigest(v.reviewTrust), maxAgeMs: v.maxAgeMs ?? null }));
+  if (v)
+    hash.update(
+      JSON.stringify({
+        rev,
+        trust: trustDigest([v.trust]),
+        reviews: trustDigest(v.reviewTrust),
+        maxAgeMs: v.maxAgeMs ?? null,
+        image: v.image ? [v.image.digest, ...v.image.inputs.map((i) => i.sha256)] : null,
+      }),
+    );
   if (options.deps) hash.update(JSON.stringify(options.deps.report));
   return hash.digest('hex');
 }

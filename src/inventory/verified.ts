@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
-import { ATTESTATIONS_REF, readStoredBundles, type StoredBundle } from '../attest/store.js';
+import { ATTESTATIONS_REF, readStoredBundles } from '../attest/store.js';
 import type { CommitReport, ScanWarning } from '../authorship/types.js';
 import type { LineCounts } from '../blame/types.js';
 import { dependencyRows } from '../dashboard/dependencies.js';
@@ -8,7 +8,7 @@ import type { DepsReport } from '../deps/audit.js';
 import type { HistoryReader, NotesReader } from '../git/types.js';
 import { VerificationError } from '../kernel/errors.js';
 import type { Trust } from '../verify/signature.js';
-import { verifyBundles } from '../verify/verify.js';
+import { verifyBundles, type BundleInput, type VerifySubject } from '../verify/verify.js';
 import type { RepositoryIdentity } from './identity.js';
 import { agentLines, sumAgentLines, type AgentLines } from './rows.js';
 import { commitRow, type CommitRow, type RepositorySnapshot, type ReviewRow } from './snapshot.js';
@@ -23,11 +23,27 @@ export interface VerifiedTrust {
   maxAgeMs?: number;
 }
 
-export interface VerifiedSnapshotOptions extends VerifiedTrust {
+/** What a verified-only collection reads: the trust, and the image's attestations when there is an image. */
+export interface VerifiedSource extends VerifiedTrust {
+  /**
+   * The attestations attached to the image built from the repository (read from its registry by the caller): the
+   * authorship and audit attested about the image's digest say the head, the commit the image was built from.
+   */
+  image?: ImageBundles;
+}
+
+export interface VerifiedSnapshotOptions extends VerifiedSource {
   git: HistoryReader & NotesReader;
   identity: RepositoryIdentity;
   rev: string;
   now: Date;
+}
+
+export interface ImageBundles {
+  /** `sha256:…`. */
+  digest: string;
+  reference: string;
+  inputs: readonly BundleInput[];
 }
 
 interface AuthorshipPredicate {
@@ -53,24 +69,30 @@ export async function readVerifiedSnapshot(options: VerifiedSnapshotOptions): Pr
   const { git, rev } = options;
   const warnings: ScanWarning[] = [];
   const noted = await (await git.notesAt(ATTESTATIONS_REF)).noted();
-  const attested = (await git.listCommits(rev)).filter((sha) => noted.has(sha));
+  const history = await git.listCommits(rev);
+  const attested = history.filter((sha) => noted.has(sha));
   const commits: CommitRow[] = [];
   const reviews: ReviewRow[] = [];
-  let head: { sha: string; predicate: AuthorshipPredicate; bundles: StoredBundle[] } | undefined;
+  let head: { sha: string; predicate: AuthorshipPredicate; bundles: readonly BundleInput[]; subject: VerifySubject } | undefined;
   let refused = 0;
   for (const sha of attested) {
     const bundles = await readStoredBundles(git, sha);
-    const authorship = await verifiedPredicates(options, bundles, PREDICATE_TYPES.authorship, sha, [options.trust]);
+    const authorship = await verifiedPredicates(options, bundles, PREDICATE_TYPES.authorship, { gitCommit: sha }, [options.trust]);
     refused += authorship.refused;
     // Its schema was checked with its signature (verify/attestation.ts).
     const predicate = authorship.predicates[0] as AuthorshipPredicate | undefined;
     if (predicate) {
-      head ??= { sha, predicate, bundles };
+      head ??= { sha, predicate, bundles, subject: { gitCommit: sha } };
       if (predicate.commitReport) commits.push({ ...commitRow(predicate.commitReport, 'neither'), evidence: 'attested' });
     }
-    const reviewed = await verifiedPredicates(options, bundles, PREDICATE_TYPES.review, sha, options.reviewTrust);
+    const reviewed = await verifiedPredicates(options, bundles, PREDICATE_TYPES.review, { gitCommit: sha }, options.reviewTrust);
     for (const r of reviewed.predicates as ReviewPredicate[])
       reviews.push({ sha, reviewer: r.reviewer.email ?? r.reviewer.name, reviewedAt: r.reviewedAt, decision: r.decision, scope: JSON.stringify(r.scope) });
+  }
+  if (options.image) {
+    head = await imageHead(options, options.image, history);
+    if (head.predicate.commitReport && !commits.some((c) => c.sha === head?.sha))
+      commits.push({ ...commitRow(head.predicate.commitReport, 'neither'), evidence: 'attested' });
   }
   if (refused > 0)
     warnings.push({
@@ -82,7 +104,7 @@ export async function readVerifiedSnapshot(options: VerifiedSnapshotOptions): Pr
       'ATTESTATION_MISSING',
       `${options.identity.name}: no authorship attestation in the history of ${rev.slice(0, 12)} verifies with the trust given (${attested.length} commit${attested.length === 1 ? '' : 's'} with attestations read)`,
     );
-  const audit = await verifiedPredicates(options, head.bundles, PREDICATE_TYPES.deps, head.sha, [options.trust]);
+  const audit = await verifiedPredicates(options, head.bundles, PREDICATE_TYPES.deps, head.subject, [options.trust]);
   const report = audit.predicates[0] as DepsReport | undefined;
   if (!report) warnings.push({ code: 'FILE_NOT_READ', message: `no verified dependency audit on ${head.sha.slice(0, 12)}: its findings are not known` });
   const fileLines = new Map(head.predicate.blame.files.map((f) => [f.path, countsRows(f)]));
@@ -110,6 +132,28 @@ export async function readVerifiedSnapshot(options: VerifiedSnapshotOptions): Pr
   };
 }
 
+/** The head an image's verified authorship attestation names: a commit of the revision's history, or an error naming both. */
+async function imageHead(
+  options: VerifiedSnapshotOptions,
+  image: ImageBundles,
+  history: readonly string[],
+): Promise<{ sha: string; predicate: AuthorshipPredicate; bundles: readonly BundleInput[]; subject: VerifySubject }> {
+  const subject = { sha256: image.digest.replace(/^sha256:/, '') };
+  const found = await verifiedPredicates(options, image.inputs, PREDICATE_TYPES.authorship, subject, [options.trust]);
+  const predicate = found.predicates[0] as AuthorshipPredicate | undefined;
+  if (!predicate)
+    throw new VerificationError(
+      'ATTESTATION_MISSING',
+      `${image.reference}: no authorship attestation attached to the image verifies with the trust given (${image.inputs.length} bundle${image.inputs.length === 1 ? '' : 's'} read)`,
+    );
+  if (!history.includes(predicate.commit))
+    throw new VerificationError(
+      'SUBJECT_MISMATCH',
+      `${image.reference}: its authorship attestation is of commit ${predicate.commit.slice(0, 12)}, which is not in the history of ${options.rev.slice(0, 12)}`,
+    );
+  return { sha: predicate.commit, predicate, bundles: image.inputs, subject };
+}
+
 /**
  * The predicates of `type` on a commit whose signature, signer, statement and subject verify with one of `trusts`
  * (the content policy aside: the inventory records what an audit found, hallucinated names included); and how many
@@ -117,9 +161,9 @@ export async function readVerifiedSnapshot(options: VerifiedSnapshotOptions): Pr
  */
 async function verifiedPredicates(
   options: VerifiedSnapshotOptions,
-  bundles: readonly StoredBundle[],
+  bundles: readonly BundleInput[],
   predicateType: string,
-  sha: string,
+  subject: VerifySubject,
   trusts: readonly Trust[],
 ): Promise<{ predicates: unknown[]; refused: number }> {
   const accepted = new Map<string, unknown>();
@@ -130,8 +174,8 @@ async function verifiedPredicates(
       from: 'pool',
       trust,
       predicateType,
-      subject: { gitCommit: sha },
-      subjectText: `commit ${sha}`,
+      subject,
+      subjectText: 'gitCommit' in subject ? `commit ${subject.gitCommit}` : `image sha256:${subject.sha256}`,
       where: ATTESTATIONS_REF,
       now: options.now,
       ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),

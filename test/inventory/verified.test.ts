@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestCommit } from '../../src/attest/attest.js';
 import { appendBundles } from '../../src/attest/store.js';
 import { auditRepository } from '../../src/deps/audit.js';
@@ -18,6 +18,12 @@ import { buildDashboardRepo, type DashboardRepo } from '../dashboard/dashboard-r
 import { NOW as AUDIT_NOW, npmConfigDir, registry, settingsFor } from '../deps/helpers.js';
 import { ctx, tempDir } from '../helpers.js';
 import { backends } from '../store/backends.js';
+import { linearRepo } from '../../fixtures/repos.js';
+import { pushSampleImage } from '../../src/demo/image.js';
+import { RegistryClient } from '../../src/oci/client.js';
+import { parseImageReference } from '../../src/oci/reference.js';
+import type { LocalRegistry } from '../../src/oci/registry-process.js';
+import { startDockerRegistry } from '../oci/docker-registry.js';
 
 const NOW = '2026-04-10T12:00:00Z';
 const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -146,9 +152,52 @@ describe('aiprov collect --verified-only', () => {
       /no authorship attestation in the history of [0-9a-f]{12} verifies with the trust given \(4 commits with attestations read\)/,
     );
     const stray = await runCli(['collect', '--repo', repo.dir, '--store', store, '--key', path.join(work, 'trusted.pub')]);
-    expect(stray).toMatchObject({ code: 2, stderr: 'aiprov: trust flags and --max-age apply to --verified-only\n' });
+    expect(stray).toMatchObject({ code: 2, stderr: 'aiprov: trust flags, --image and --max-age apply to --verified-only\n' });
     const none = await runCli(['collect', '--repo', repo.dir, '--store', store, '--verified-only']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/nothing to trust: give --key PUB/);
+  });
+});
+
+describe("collect --verified-only --image, against Debian's docker-registry", () => {
+  let registry: LocalRegistry;
+  const env = { AIPROV_PASSWORD: 'pipeline-secret' };
+  beforeAll(async () => {
+    registry = await startDockerRegistry();
+    expect((await runCli(['keygen', '--prefix', path.join(work, 'ci')], { env })).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await registry.stop();
+  });
+
+  async function pushed(name: string): Promise<string> {
+    const image = `${registry.host}/acme/${name}:1.0`;
+    const client = new RegistryClient(parseImageReference(image), { access: 'push' });
+    await pushSampleImage(client, '1.0');
+    return image;
+  }
+
+  it("takes the head from the image's verified authorship attestation; an image built from another history is refused by name", async () => {
+    const image = await pushed('shop');
+    const attest = await runCli(['attest', '--repo', repo.dir, '--key', path.join(work, 'ci.key'), '--image', image, '--predicate', 'authorship'], { env });
+    expect(attest.code, attest.stderr).toBe(0);
+    const store = path.join(work, 'image.db');
+    const args = ['collect', '--repo', repo.dir, '--store', store, '--verified-only', '--key', path.join(work, 'ci.pub'), '--image', image, '--format', 'json'];
+    const run = await runCli(args);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ repositories: [{ mode: 'first', head: repo.shas[5], totals: { lines: 13, aiLines: 8 } }] });
+    expect((await runCli(args)).stdout).toContain('"mode":"unchanged"');
+
+    const elsewhere = path.join(work, 'elsewhere');
+    await linearRepo(elsewhere, 3);
+    const other = await pushed('other');
+    expect(
+      (await runCli(['attest', '--repo', elsewhere, '--key', path.join(work, 'ci.key'), '--image', other, '--predicate', 'authorship'], { env })).code,
+    ).toBe(0);
+    const refused = await runCli(['collect', '--repo', repo.dir, '--store', store, '--verified-only', '--key', path.join(work, 'ci.pub'), '--image', other]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^aiprov: 127\.0\.0\.1:\d+\/acme\/other@sha256:[0-9a-f]{64}: its authorship attestation is of commit [0-9a-f]{12}, which is not in the history of [0-9a-f]{12}\n$/,
+    );
   });
 });
