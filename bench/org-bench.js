@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { importHistory } from '../dist/git/fast-import.js';
+import { INVENTORY_TABLES } from '../dist/store/schema.js';
 import { startPostgres } from '../scripts/postgres-cluster.mjs';
 import { loadTimes } from './dashboard-bench.js';
 import { measure } from './measure.js';
@@ -16,18 +17,8 @@ import { measure } from './measure.js';
 const REPOS = Number(process.env.BENCH_ORG_REPOS ?? 200);
 // Mirrors with every object (aider's and git-ai's lack binaries their blame -C reads).
 const MIRRORS = ['browser-use+browser-use'].map((m) => path.join('/work/.mirror', m, 'repo')).filter((d) => existsSync(d));
-const TABLES = [
-  'repository_state',
-  'commit_authorship',
-  'commit_agents',
-  'commit_lines',
-  'file_lines',
-  'head_snapshots',
-  'head_agent_lines',
-  'check_records',
-  'review_records',
-  'risky_hunks',
-];
+// Every table but the runs' log, whose rows differ by design between a concurrent and a serial collection.
+const TABLES = INVENTORY_TABLES.filter((t) => t !== 'collection_runs');
 
 /** Repository i's size: 500 to 20,000 commits in steps of 500, spread evenly; 40 to 120 files. */
 const sizeOf = (i) => ({ commits: 500 + ((i * 7919) % 40) * 500, files: 40 + ((i * 31) % 81) });

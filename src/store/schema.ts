@@ -208,6 +208,22 @@ function viewsV1(d: Dialect): string[] {
   ];
 }
 
+/** The tables a collection writes (the views read them), in the order they are created. */
+export const INVENTORY_TABLES = [
+  'repository_state',
+  'collection_runs',
+  'commit_authorship',
+  'commit_agents',
+  'commit_lines',
+  'file_lines',
+  'head_snapshots',
+  'head_agent_lines',
+  'check_records',
+  'review_records',
+  'dependency_findings',
+  'risky_hunks',
+] as const;
+
 export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'inventory', statements: (dialect) => [...TABLES_V1, ...viewsV1(dialect)] }];
 
 /** The schema version this aiprov writes. */

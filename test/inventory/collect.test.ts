@@ -10,24 +10,13 @@ import { remoteIdentity } from '../../src/inventory/identity.js';
 import { fixedClock } from '../../src/kernel/clock.js';
 import type { SqlDatabase } from '../../src/store/database.js';
 import { openStore } from '../../src/store/open.js';
+import { INVENTORY_TABLES } from '../../src/store/schema.js';
 import { ctx, tempDir } from '../helpers.js';
 import { buildDashboardRepo, type DashboardRepo } from '../dashboard/dashboard-repo.js';
 import { backends } from '../store/backends.js';
 
 const NOW = '2026-04-10T12:00:00Z';
-const TABLES = [
-  'repository_state',
-  'commit_authorship',
-  'commit_agents',
-  'commit_lines',
-  'file_lines',
-  'head_snapshots',
-  'head_agent_lines',
-  'check_records',
-  'review_records',
-  'risky_hunks',
-  'collection_runs',
-];
+const TABLES = INVENTORY_TABLES;
 
 let original: DashboardRepo;
 let scratch: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/kernel/errors.js';
 import { openStore } from '../../src/store/open.js';
-import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { INVENTORY_TABLES, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { backends } from './backends.js';
 
 const now = new Date('2026-11-02T10:00:00Z');
@@ -18,6 +18,13 @@ describe.each(backends())('the store on $name', (backend) => {
     expect(versions.map((v) => v.version)).toEqual([SCHEMA_VERSION]);
     expect(await again.query('SELECT repo, name FROM repositories')).toEqual([{ repo: 'https://example.com/a.git', name: 'a' }]);
     for (const view of VIEWS) expect(await again.query(`SELECT * FROM ${view}`)).toBeInstanceOf(Array);
+    const tables =
+      again.dialect === 'sqlite'
+        ? await again.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        : await again.query<{ name: string }>(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+          );
+    expect(tables.map((t) => t.name)).toEqual([...INVENTORY_TABLES, 'schema_migrations'].sort());
     await again.close();
   });
 
