@@ -121,7 +121,7 @@ export interface CheckReport extends Envelope<'checkReport'> {
   couldNotDecide: string | null;
   reviews: Review[];
   /** With the base's `records.require`: the AI commits without the line records it requires (each makes the change wait for a person). */
-  records?: { missing: MissingRecords[] };
+  records?: { missing: MissingRecords[]; unread?: string[] };
   /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
   metrics: { escalations: number; waiting: number; findingsBySeverity: Record<Severity, number>; findingsByRule: Record<string, number> };
   escalate: Severity[];
@@ -158,7 +158,11 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const analysed = context.analyser.open(attribution.warnings);
   await analysed.load(new Set(commits.map((c) => c.sha)));
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
-  const unrecorded = await missingRecords(git, analysed, commits, policy.records, policy.source);
+  const required = await missingRecords(git, analysed, commits, policy.records, policy.source);
+  // A commit whose notes could not be read whole may hold the records: not known, so never "missing" and never "present".
+  const noteTrouble = new Set(attribution.warnings.filter((w) => w.code === 'BAD_NOTE').map((w) => w.commit));
+  const unrecorded = required.filter((m) => !noteTrouble.has(m.commit));
+  const recordsUnread = required.filter((m) => noteTrouble.has(m.commit)).map((m) => m.commit);
 
   const shas = commits.map((c) => c.sha);
   const requirements = requiredReviewers(policy.review, policy.source);
@@ -190,6 +194,8 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread, evidence.unread, {
     count: unrecorded.length,
     reason: missingRecordsReason(unrecorded, policy.source),
+    unread: recordsUnread,
+    source: policy.source,
   });
 
   return {
@@ -206,7 +212,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     dependencies: { ...dependencies, introduced: audit.dependencies.length, failOn: audit.failOn },
     couldNotDecide: verdict.couldNotDecide,
     reviews,
-    ...(policy.records?.require ? { records: { missing: unrecorded } } : {}),
+    ...(policy.records?.require ? { records: { missing: unrecorded, ...(recordsUnread.length > 0 ? { unread: recordsUnread } : {}) } } : {}),
     metrics: findingMetrics(hunks, secrets, dependencies.failing, verdict.waiting),
     escalate,
     rules,
@@ -332,7 +338,7 @@ function judge(
   allowUnknown: boolean,
   unread: readonly { path: string; reason: string }[],
   reviewsUnread: readonly string[] = [],
-  unrecorded: { count: number; reason: string } = { count: 0, reason: '' },
+  unrecorded: { count: number; reason: string; unread: readonly string[]; source: string } = { count: 0, reason: '', unread: [], source: '' },
 ): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
   const { failing, unknown } = dependencies;
   const reasons: string[] = [];
@@ -350,6 +356,9 @@ function judge(
     unknown.length > 0 && !allowUnknown
       ? `${unknown.length} introduced name${unknown.length === 1 ? '' : 's'} could not be looked up (${unknown.map((x) => `${x.ecosystem}:${x.name}`).join(', ')}): a name nobody checked is not clean`
       : '',
+    unrecorded.unread.length > 0
+      ? `the notes of ${unrecorded.unread.length} AI commit${unrecorded.unread.length === 1 ? '' : 's'} where ${unrecorded.source} requires line records could not be read whole (${unrecorded.unread.map((c) => c.slice(0, 12)).join(', ')}): whether they hold the records is not known`
+      : '',
   ].filter((x) => x !== '');
   const couldNotDecide = undecided.length > 0 ? undecided.join('; ') : null;
   if (secrets.length > 0)
@@ -362,7 +371,7 @@ function judge(
   if (unrecorded.count > 0) reasons.push(unrecorded.reason);
   const outcome = decide({
     failing: secrets.length + failing.length,
-    undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length),
+    undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length) + unrecorded.unread.length,
     waiting: waiting.length + unrecorded.count,
   });
   const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length + unrecorded.count > 0 ? 'needs-review' : 'pass';

@@ -85,6 +85,19 @@ describe('records.require: where the base wants line records, AI work without th
     expect((await check(other)).report.decision).toBe('pass');
   });
 
+  it('an AI commit there whose note cannot be read whole: could not decide (exit 2), never pass and never merely waiting', async () => {
+    const dir = await repo();
+    const bare = await commit(dir, { 'src/billing/total.ts': 'export const total = 5;\n' }, `Billing by the agent\n\n${CLAUDE}\n`);
+    git(dir, 'notes', '--ref=aiprov', 'add', '-m', '{"schema":"https://aiprov.dev/authorship-note/v1","records":[', bare);
+    const run = await check(dir);
+    expect(run.code).toBe(2);
+    expect(validateAgainst('checkReport', run.report)).toBeNull();
+    expect(run.report.records).toEqual({ missing: [], unread: [bare] });
+    expect((run.report as unknown as { couldNotDecide: string }).couldNotDecide).toContain(
+      `the notes of 1 AI commit where .aiprov.yml at the base ${git(dir, 'rev-parse', 'main').trim().slice(0, 12)} requires line records could not be read whole (${bare.slice(0, 12)}): whether they hold the records is not known`,
+    );
+  });
+
   it("the requirement is the base's: a change that drops it from .aiprov.yml is still held to it", async () => {
     const dir = await repo();
     await commit(dir, { '.aiprov.yml': 'version: 1\n', 'src/billing/total.ts': 'export const total = 3;\n' }, `Drop the rule\n\n${CLAUDE}\n`);
