@@ -198,6 +198,14 @@ function viewsV1(d: Dialect): string[] {
         SUM(CASE WHEN l.agent = '' THEN 0 ELSE l.lines END) AS ai_lines
       FROM commit_lines l JOIN commit_authorship c ON c.repo = l.repo AND c.sha = l.sha
       GROUP BY l.repo, ${month('c.authored_at')}`,
+    `CREATE VIEW record_coverage_by_month AS
+      SELECT repo, ${month('authored_at')} AS month, COUNT(*) AS ai_commits,
+        SUM(CASE WHEN evidence = 'lineRecords' THEN 1 ELSE 0 END) AS line_records,
+        SUM(CASE WHEN evidence = 'wholeCommitRecords' THEN 1 ELSE 0 END) AS whole_commit_records,
+        SUM(CASE WHEN evidence = 'signaturesOnly' THEN 1 ELSE 0 END) AS signatures_only,
+        SUM(CASE WHEN evidence = 'attested' THEN 1 ELSE 0 END) AS attested
+      FROM commit_authorship WHERE ai = 1
+      GROUP BY repo, ${month('authored_at')}`,
     `CREATE VIEW gate_decisions AS
       SELECT repo, head, base, ${time(d, 'checked_at')} AS checked_at, decision, could_not_decide,
         escalations, waiting, secrets, dependencies, ai_lines, lines, tool

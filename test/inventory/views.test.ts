@@ -75,6 +75,7 @@ describe.each(backends())('the documented views on $name', (backend) => {
       'findings',
       'gate_decisions',
       'lines_by_agent_at_head',
+      'record_coverage_by_month',
       'repositories',
     ]);
     for (const [view, columns] of documented) {

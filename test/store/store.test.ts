@@ -5,7 +5,7 @@ import { INVENTORY_TABLES, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { backends } from './backends.js';
 
 const now = new Date('2026-11-02T10:00:00Z');
-const VIEWS = ['repositories', 'commits_by_agent', 'lines_by_agent_at_head', 'ai_share_by_month', 'gate_decisions', 'findings'];
+const VIEWS = ['repositories', 'commits_by_agent', 'lines_by_agent_at_head', 'ai_share_by_month', 'record_coverage_by_month', 'gate_decisions', 'findings'];
 
 describe.each(backends())('the store on $name', (backend) => {
   it('creates its schema once: a second opening applies nothing and keeps what was written', async () => {
