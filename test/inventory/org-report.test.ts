@@ -14,7 +14,7 @@ import type { OrgReport } from '../../src/inventory/org-types.js';
 import { fixedClock } from '../../src/kernel/clock.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { openStore } from '../../src/store/open.js';
-import { launchBrowser, openOffline } from '../browser.js';
+import { launchBrowser, openOffline, screenshot } from '../browser.js';
 import { runCli } from '../cli/run-cli.js';
 import { NOW as AUDIT_NOW, npmConfigDir, registry, settingsFor } from '../deps/helpers.js';
 import { buildDashboardRepo } from '../dashboard/dashboard-repo.js';
@@ -132,6 +132,8 @@ describe("the organisation's page in Chromium", () => {
     expect(await page.$eval('#repo-1', (e) => e.getAttribute('data-repo'))).toBe('https://github.com/acme/api');
     expect(await page.$eval('#findings-table', (e) => e.textContent)).toContain('npm:express-search-helpers-pro@^1.0.0');
     expect(statSync(file).size).toBeLessThan(3 * 1024 * 1024);
+    // For people to look at (test-output/screenshots/): the page as a browser lays it out.
+    expect(await screenshot(page, 'org-page')).toMatch(/org-page\.png$/);
   });
 
   it('--store with no value reads the store AIPROV_STORE names (a CI secret, kept off the command line)', async () => {
