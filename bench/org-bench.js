@@ -120,6 +120,7 @@ export async function benchOrg(bin) {
       restore();
     }
     const page = path.join(work, 'org.html');
+    const shown = await padStore(url, 200);
     const built = await measure(process.execPath, [bin, 'report', '--html', '--store', url, '--output', page, '--quiet']);
     const per100k = (bytes) => ((bytes / total) * 100_000) / (1024 * 1024);
     console.log(`collect --repos --jobs 2 of ${dirs.length} repositories`);
@@ -138,20 +139,53 @@ export async function benchOrg(bin) {
     );
     const size = statSync(page).size;
     console.log(
-      `the organisation's page from the store: built in ${(built.ms / 1000).toFixed(2)} s (target < 2 s), ${(size / 1024).toFixed(0)} kB (target < 3 MB)`,
+      `the organisation's page from the store, ${shown} repositories${shown > dirs.length ? ` (the ${dirs.length} collected, copied under other names in the store)` : ''}: built in ${(built.ms / 1000).toFixed(2)} s (target < 2 s), ${(size / 1024).toFixed(0)} kB (target < 3 MB)`,
     );
     const load = await loadTimes(page, 3);
     if (load) console.log(`  Chromium, from disk: ${load.load.toFixed(0)} ms to the load event (target < 1 s)`);
-    await concurrency(bin, dirs, postgres);
+    // The smallest seven: the point is the rows, not the time.
+    const smallest = dirs
+      .map((d, i) => [d, commits[i]])
+      .sort((a, b) => a[1] - b[1])
+      .map(([d]) => d);
+    await concurrency(bin, smallest, postgres);
   } finally {
     await postgres.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+/**
+ * With fewer repositories collected than the page is measured for (BENCH_ORG_REPOS), the store is filled up to `count`
+ * with copies of what was collected under other identities: the page is built from the store alone, so its cost is
+ * that of the rows, however they got there.
+ */
+async function padStore(url, count) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const have = Number((await client.query('SELECT COUNT(*) AS n FROM repository_state')).rows[0].n);
+    const copies = Math.ceil(count / have) - 1;
+    for (let k = 1; k <= copies; k++) {
+      for (const table of [...INVENTORY_TABLES]) {
+        const columns = (
+          await client.query('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table])
+        ).rows.map((r) => r.column_name);
+        const select = columns.map((c) =>
+          c === 'repo' ? `repo || '#copy-${k}'` : c === 'name' && table === 'repository_state' ? `name || ' (copy ${k})'` : c === 'id' ? `id || '-${k}'` : c,
+        );
+        await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM ${table} WHERE repo NOT LIKE '%#copy-%'`);
+      }
+    }
+    return Number((await client.query('SELECT COUNT(*) AS n FROM repository_state')).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
 /** 8 collectors at once, 2 of them on the same repository, against the same 7 repositories collected one after another. */
 async function concurrency(bin, dirs, postgres) {
-  const picked = dirs.slice(5, 12);
+  const picked = dirs.slice(0, 7);
   const [together, serial] = [await postgres.database('together'), await postgres.database('serial')];
   const one = (dir, url) => measure(process.execPath, [bin, 'collect', '--repo', dir, '--store', url, '--quiet']);
   await Promise.all([...picked, picked[0]].map((dir) => one(dir, together)));
