@@ -142,7 +142,7 @@ async function storedState(db: SqlSession, repo: string): Promise<StoredState | 
 
 async function storedTotals(db: SqlSession, repo: string): Promise<CollectResult['totals']> {
   const rows = await db.query<{ lines: number; ai_lines: number; files: number; commits: number }>(
-    'SELECT lines, ai_lines, files, (SELECT COUNT(*) FROM commit_authorship c WHERE c.repo = r.repo) AS commits FROM repository_state r WHERE repo = ?',
+    'SELECT lines, ai_lines, files, commits FROM repository_state WHERE repo = ?',
     [repo],
   );
   const row = rows[0];

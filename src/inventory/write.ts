@@ -102,6 +102,13 @@ export async function writeSnapshot(tx: SqlSession, s: RepositorySnapshot, meta:
   return changes;
 }
 
+/** The commits of the history and those an agent took part in, each once: the figures the repositories view shows without counting rows. */
+function commitCounts(commits: readonly CommitRow[]): [number, number] {
+  const seen = new Map<string, boolean>();
+  for (const c of commits) seen.set(c.sha, c.ai);
+  return [seen.size, [...seen.values()].filter(Boolean).length];
+}
+
 function flag(value: boolean): number {
   return value ? 1 : 0;
 }
@@ -109,12 +116,13 @@ function flag(value: boolean): number {
 async function upsertState(tx: SqlSession, s: RepositorySnapshot, meta: WriteMeta): Promise<void> {
   await tx.run(
     `INSERT INTO repository_state (repo, name, default_branch, head, head_committed_at, notes_digest, collected_at, checked_at, verified_only,
-       lines, ai_lines, suggestion_lines, files, unreviewed_hunks, deps_audited_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       lines, ai_lines, suggestion_lines, files, unreviewed_hunks, deps_audited_at, commits, ai_commits)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (repo) DO UPDATE SET name = excluded.name, default_branch = excluded.default_branch, head = excluded.head,
        head_committed_at = excluded.head_committed_at, notes_digest = excluded.notes_digest, collected_at = excluded.collected_at,
        checked_at = excluded.checked_at, verified_only = excluded.verified_only, lines = excluded.lines, ai_lines = excluded.ai_lines,
        suggestion_lines = excluded.suggestion_lines, files = excluded.files, unreviewed_hunks = excluded.unreviewed_hunks,
+       commits = excluded.commits, ai_commits = excluded.ai_commits,
        deps_audited_at = CASE WHEN ? = 1 THEN excluded.deps_audited_at ELSE repository_state.deps_audited_at END`,
     [
       s.identity.url,
@@ -132,6 +140,7 @@ async function upsertState(tx: SqlSession, s: RepositorySnapshot, meta: WriteMet
       s.totals.files,
       s.hunks.total,
       s.depsAuditedAt ?? null,
+      ...commitCounts(s.commits),
       flag(s.depsAuditedAt !== undefined),
     ],
   );

@@ -34,7 +34,9 @@ const TABLES_V1 = [
     suggestion_lines INTEGER NOT NULL DEFAULT 0,
     files INTEGER NOT NULL DEFAULT 0,
     unreviewed_hunks INTEGER,
-    deps_audited_at TEXT
+    deps_audited_at TEXT,
+    commits INTEGER NOT NULL DEFAULT 0,
+    ai_commits INTEGER NOT NULL DEFAULT 0
   )`,
   `CREATE TABLE collection_runs (
     id TEXT PRIMARY KEY,
@@ -179,9 +181,7 @@ function viewsV1(d: Dialect): string[] {
       SELECT r.repo, r.name, r.default_branch, r.head, ${time(d, 'r.head_committed_at')} AS head_committed_at,
         ${time(d, 'r.collected_at')} AS collected_at, r.verified_only, r.files, r.lines, r.ai_lines,
         CASE WHEN r.lines = 0 THEN 0 ELSE r.ai_lines * 1.0 / r.lines END AS ai_share,
-        r.suggestion_lines, r.unreviewed_hunks, ${time(d, 'r.deps_audited_at')} AS deps_audited_at,
-        (SELECT COUNT(*) FROM commit_authorship c WHERE c.repo = r.repo) AS commits,
-        (SELECT COUNT(*) FROM commit_authorship c WHERE c.repo = r.repo AND c.ai = 1) AS ai_commits
+        r.suggestion_lines, r.unreviewed_hunks, ${time(d, 'r.deps_audited_at')} AS deps_audited_at, r.commits, r.ai_commits
       FROM repository_state r`,
     `CREATE VIEW commits_by_agent AS
       SELECT a.repo, a.agent, a.model, COUNT(*) AS commits,
