@@ -56,16 +56,30 @@ class SqliteSession implements SqlSession {
   }
 }
 
+/**
+ * The process's one connection. A transaction's statements run through a session of their own; anything else waits
+ * for the transactions queued before it, so that a statement from another collector never lands inside a transaction
+ * (and is rolled back with it, or reads what it has not committed).
+ */
 class SqliteDatabase extends SqliteSession implements SqlDatabase {
   private queue: Promise<unknown> = Promise.resolve();
 
+  override query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.enqueue(() => super.query<T>(sql, params));
+  }
+
+  override run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.enqueue(() => super.run(sql, params));
+  }
+
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
+    return this.enqueue(async () => {
+      const tx = new SqliteSession(this.db, this.location);
       await this.guard('BEGIN IMMEDIATE', () => {
         this.db.exec('BEGIN IMMEDIATE');
       });
       try {
-        const result = await work(this);
+        const result = await work(tx);
         await this.guard('COMMIT', () => {
           this.db.exec('COMMIT');
         });
@@ -75,14 +89,19 @@ class SqliteDatabase extends SqliteSession implements SqlDatabase {
         throw error;
       }
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   close(): Promise<void> {
-    return this.queue.then(() => {
+    return this.enqueue(() => {
       if (this.db.isOpen) this.db.close();
+      return Promise.resolve();
     });
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 }
 

@@ -50,6 +50,22 @@ describe.each(backends())('the store on $name', (backend) => {
     await db.close();
   });
 
+  it("a statement made while another job's transaction is open is never part of it (nor rolled back with it)", async () => {
+    const db = await openStore({ target: await backend.target('apart'), cwd: '/', now, connections: 4 });
+    const failing = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO repository_state (repo, name) VALUES ('inside', 'inside')");
+      await new Promise((r) => setTimeout(r, 100));
+      throw new Error('the job failed');
+    });
+    // Made once the transaction has begun (it waits 100 ms before failing).
+    await new Promise((r) => setTimeout(r, 30));
+    const outside = db.run("INSERT INTO repository_state (repo, name) VALUES ('outside', 'outside')");
+    await expect(failing).rejects.toThrow('the job failed');
+    await outside;
+    expect(await db.query('SELECT repo FROM repository_state')).toEqual([{ repo: 'outside' }]);
+    await db.close();
+  });
+
   it('runs two transactions holding the same lock one after the other, and numbers come back as numbers', async () => {
     const db = await openStore({ target: await backend.target('lock'), cwd: '/', now, connections: 4 });
     const order: string[] = [];
