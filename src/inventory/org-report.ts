@@ -32,10 +32,7 @@ const listOf = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.
 export async function readOrgReport(options: OrgReportOptions): Promise<OrgReport> {
   const { store } = options;
   const repos = await store.query('SELECT * FROM repositories ORDER BY name, repo');
-  const months = await store.query(
-    `SELECT l.repo, SUBSTR(c.authored_at, 1, 7) AS month, l.agent, SUM(l.lines) AS lines
-     FROM commit_lines l JOIN commit_authorship c ON c.repo = l.repo AND c.sha = l.sha GROUP BY l.repo, SUBSTR(c.authored_at, 1, 7), l.agent`,
-  );
+  const months = await store.query('SELECT repo, SUBSTR(month, 1, 7) AS month, agent, lines FROM month_lines');
   const snapshots = await store.query('SELECT repo, head, committed_at, lines, ai_lines FROM head_snapshots ORDER BY committed_at, head');
   const agentRows = await repoAgents(store);
   const checks = await store.query('SELECT * FROM check_records ORDER BY checked_at');

@@ -31,6 +31,7 @@ export async function writeSnapshot(tx: SqlSession, s: RepositorySnapshot, meta:
   await upsertState(tx, s, meta);
   const changes = await writeCommits(tx, repo, s.commits);
   await replaceLines(tx, 'commit_lines', 'sha', repo, s.commitLines);
+  await writeAggregates(tx, repo, s);
   await replaceLines(tx, 'file_lines', 'path', repo, s.fileLines);
   await tx.run(
     `INSERT INTO head_snapshots (repo, head, committed_at, collected_at, lines, ai_lines, files) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -191,6 +192,54 @@ async function writeCommits(tx: SqlSession, repo: string, commits: readonly Comm
     toWrite.flatMap(({ row }) => row.agents.map((a): SqlValue[] => [repo, row.sha, a.agent, a.model, a.role, a.confidence])),
   );
   return { added: toWrite.length - changed, changed, removed: removed.length };
+}
+
+/**
+ * What the organisation's page and the views read of a repository, summed once here (its size follows agents and
+ * months, not commits): commits by agent and model with first and last seen, and the lines at the head by the month
+ * (UTC) their commit was written, by agent.
+ */
+async function writeAggregates(tx: SqlSession, repo: string, s: RepositorySnapshot): Promise<void> {
+  const authored = new Map(s.commits.map((c) => [c.sha, Date.parse(c.authoredAt)]));
+  const agents = new Map<string, { agent: string; model: string; commits: number; first: number; last: number }>();
+  for (const c of new Map(s.commits.map((x) => [x.sha, x])).values()) {
+    const time = authored.get(c.sha) ?? 0;
+    for (const a of c.agents.filter((x) => x.role === 'author')) {
+      const key = `${a.agent}\u0000${a.model}`;
+      const row = agents.get(key) ?? { agent: a.agent, model: a.model, commits: 0, first: time, last: time };
+      agents.set(key, row);
+      row.commits++;
+      row.first = Math.min(row.first, time);
+      row.last = Math.max(row.last, time);
+    }
+  }
+  const months = new Map<string, { month: string; agent: string; lines: number }>();
+  for (const [sha, rows] of s.commitLines) {
+    const time = authored.get(sha);
+    if (time === undefined) continue;
+    const month = `${new Date(time).toISOString().slice(0, 7)}-01`;
+    for (const r of rows) {
+      const key = `${month}\u0000${r.agent}`;
+      const row = months.get(key) ?? { month, agent: r.agent, lines: 0 };
+      months.set(key, row);
+      row.lines += r.lines;
+    }
+  }
+  await tx.run('DELETE FROM agent_commits WHERE repo = ?', [repo]);
+  await tx.run('DELETE FROM month_lines WHERE repo = ?', [repo]);
+  const iso = (t: number): string => new Date(t).toISOString();
+  await insertRows(
+    tx,
+    'agent_commits',
+    ['repo', 'agent', 'model', 'commits', 'first_seen', 'last_seen'],
+    [...agents.values()].map((a) => [repo, a.agent, a.model, a.commits, iso(a.first), iso(a.last)]),
+  );
+  await insertRows(
+    tx,
+    'month_lines',
+    ['repo', 'month', 'agent', 'lines'],
+    [...months.values()].map((m) => [repo, m.month, m.agent, m.lines]),
+  );
 }
 
 async function replaceLines(tx: SqlSession, table: 'commit_lines' | 'file_lines', key: 'sha' | 'path', repo: string, lines: ReadonlyMap<string, AgentLines[]>) {

@@ -82,6 +82,22 @@ const TABLES_V1 = [
     lines INTEGER NOT NULL,
     PRIMARY KEY (repo, sha, agent, model)
   )`,
+  `CREATE TABLE agent_commits (
+    repo TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    model TEXT NOT NULL,
+    commits INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (repo, agent, model)
+  )`,
+  `CREATE TABLE month_lines (
+    repo TEXT NOT NULL,
+    month TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    PRIMARY KEY (repo, month, agent)
+  )`,
   `CREATE TABLE file_lines (
     repo TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -184,20 +200,16 @@ function viewsV1(d: Dialect): string[] {
         r.suggestion_lines, r.unreviewed_hunks, ${time(d, 'r.deps_audited_at')} AS deps_audited_at, r.commits, r.ai_commits
       FROM repository_state r`,
     `CREATE VIEW commits_by_agent AS
-      SELECT a.repo, a.agent, a.model, COUNT(*) AS commits,
-        ${time(d, 'MIN(c.authored_at)')} AS first_seen, ${time(d, 'MAX(c.authored_at)')} AS last_seen
-      FROM commit_agents a JOIN commit_authorship c ON c.repo = a.repo AND c.sha = a.sha
-      WHERE a.role = 'author'
-      GROUP BY a.repo, a.agent, a.model`,
+      SELECT repo, agent, model, commits, ${time(d, 'first_seen')} AS first_seen, ${time(d, 'last_seen')} AS last_seen
+      FROM agent_commits`,
     `CREATE VIEW lines_by_agent_at_head AS
       SELECT r.repo, r.head, NULLIF(f.agent, '') AS agent, NULLIF(f.model, '') AS model, SUM(f.lines) AS lines
       FROM file_lines f JOIN repository_state r ON r.repo = f.repo
       GROUP BY r.repo, r.head, f.agent, f.model`,
     `CREATE VIEW ai_share_by_month AS
-      SELECT l.repo, ${month('c.authored_at')} AS month, SUM(l.lines) AS lines,
-        SUM(CASE WHEN l.agent = '' THEN 0 ELSE l.lines END) AS ai_lines
-      FROM commit_lines l JOIN commit_authorship c ON c.repo = l.repo AND c.sha = l.sha
-      GROUP BY l.repo, ${month('c.authored_at')}`,
+      SELECT repo, month, SUM(lines) AS lines, SUM(CASE WHEN agent = '' THEN 0 ELSE lines END) AS ai_lines
+      FROM month_lines
+      GROUP BY repo, month`,
     `CREATE VIEW record_coverage_by_month AS
       SELECT repo, ${month('authored_at')} AS month, COUNT(*) AS ai_commits,
         SUM(CASE WHEN evidence = 'lineRecords' THEN 1 ELSE 0 END) AS line_records,
@@ -223,6 +235,8 @@ export const INVENTORY_TABLES = [
   'commit_authorship',
   'commit_agents',
   'commit_lines',
+  'agent_commits',
+  'month_lines',
   'file_lines',
   'head_snapshots',
   'head_agent_lines',

@@ -167,10 +167,10 @@ describe('the GitLab pipeline, run by gitlab-ci-local', () => {
     const client = new pg.Client({ connectionString: store });
     await client.connect();
     try {
-      const repo = await client.query<{ repo: string; default_branch: string; commits: string; ai_commits: string }>(
+      const repo = await client.query<{ repo: string; default_branch: string; commits: number; ai_commits: number }>(
         'SELECT repo, default_branch, commits, ai_commits FROM repositories',
       );
-      expect(repo.rows).toEqual([{ repo: 'https://gitlab.example.com/acme/app', default_branch: 'main', commits: '2', ai_commits: '1' }]);
+      expect(repo.rows).toEqual([{ repo: 'https://gitlab.example.com/acme/app', default_branch: 'main', commits: 2, ai_commits: 1 }]);
       // The decision aiprov-record pushed to refs/notes/aiprov-checks came with the notes the job fetched.
       const decisions = await client.query<{ decision: string }>('SELECT decision FROM gate_decisions');
       expect(decisions.rows).toEqual([{ decision: 'pass' }]);
