@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keyId } from '../attest/sign.js';
 import { PREDICATE_TYPES, type ReviewPredicate } from '../attest/statement.js';
 import { ATTESTATIONS_REF, readStoredBundles } from '../attest/store.js';
 import type { CommitReport, ScanWarning } from '../authorship/types.js';
@@ -201,7 +202,7 @@ function countsRows(counts: LineCounts): AgentLines[] {
 export function trustDigest(trusts: readonly Trust[]): string {
   const hash = createHash('sha256');
   for (const t of trusts) {
-    if (t.kind === 'keys') for (const k of t.keys) hash.update(k.export({ type: 'spki', format: 'der' }));
+    if (t.kind === 'keys') for (const k of t.keys) hash.update(keyId(k));
     else hash.update(JSON.stringify(t.identity));
   }
   return hash.digest('hex');
