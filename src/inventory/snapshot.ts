@@ -27,6 +27,8 @@ export interface ReviewRow {
   reviewedAt: string;
   decision: string;
   scope: string;
+  /** `claim`: a line in refs/notes/aiprov-reviews, which anyone who can push notes can write; `verified`: a review/v1 attestation signed by a trusted review signer. */
+  evidence: 'claim' | 'verified';
 }
 
 /** A repository's state at one head, as `collect` writes it: aggregates and commit facts, no source text. */
@@ -89,6 +91,7 @@ export async function readSnapshot(options: SnapshotOptions): Promise<Repository
     reviewedAt: review.reviewedAt,
     decision: review.decision,
     scope: JSON.stringify(review.scope),
+    evidence: 'claim' as const,
   }));
   const rowsOf = (map: Map<string, LineCounts>) => new Map([...map].map(([key, counts]) => [key, agentLines(counts)]));
   const fileLines = rowsOf(byFile);

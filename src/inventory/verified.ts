@@ -88,7 +88,14 @@ export async function readVerifiedSnapshot(options: VerifiedSnapshotOptions): Pr
     }
     const reviewed = await verifiedPredicates(options, bundles, PREDICATE_TYPES.review, { gitCommit: sha }, options.reviewTrust);
     for (const r of reviewed.predicates as ReviewPredicate[])
-      reviews.push({ sha, reviewer: r.reviewer.email ?? r.reviewer.name, reviewedAt: r.reviewedAt, decision: r.decision, scope: JSON.stringify(r.scope) });
+      reviews.push({
+        sha,
+        reviewer: r.reviewer.email ?? r.reviewer.name,
+        reviewedAt: r.reviewedAt,
+        decision: r.decision,
+        scope: JSON.stringify(r.scope),
+        evidence: 'verified',
+      });
   }
   if (options.image) {
     head = await imageHead(options, options.image, history);

@@ -87,9 +87,10 @@ export async function writeSnapshot(tx: SqlSession, s: RepositorySnapshot, meta:
   await insertRows(
     tx,
     'review_records',
-    ['repo', 'sha', 'reviewer', 'reviewed_at', 'decision', 'scope'],
-    s.reviews.map((r) => [repo, r.sha, r.reviewer, r.reviewedAt, r.decision, r.scope]),
-    'ON CONFLICT (repo, sha, reviewer, reviewed_at) DO NOTHING',
+    ['repo', 'sha', 'reviewer', 'reviewed_at', 'decision', 'scope', 'evidence'],
+    s.reviews.map((r) => [repo, r.sha, r.reviewer, r.reviewedAt, r.decision, r.scope, r.evidence]),
+    // What the latest collection says a review rests on: a claim until a verified-only collection finds it signed.
+    'ON CONFLICT (repo, sha, reviewer, reviewed_at) DO UPDATE SET evidence = excluded.evidence',
   );
   if (s.findings !== null) await writeFindings(tx, repo, s.findings);
   await tx.run('DELETE FROM risky_hunks WHERE repo = ?', [repo]);

@@ -149,6 +149,7 @@ const TABLES_V1 = [
     reviewed_at TEXT NOT NULL,
     decision TEXT NOT NULL,
     scope TEXT NOT NULL,
+    evidence TEXT NOT NULL,
     PRIMARY KEY (repo, sha, reviewer, reviewed_at)
   )`,
   `CREATE TABLE dependency_findings (

@@ -95,6 +95,8 @@ describe.each(backends())('collect into $name', (backend) => {
       { decision: 'needs-review', n: 1 },
       { decision: 'pass', n: 3 },
     ]);
+    // The review notes are unsigned: stored, and marked as the claims they are.
+    expect(await store.query('SELECT DISTINCT evidence FROM review_records')).toEqual([{ evidence: 'claim' }]);
     const before = await counts(store);
     const second = await collect(dir, store);
     expect(second).toMatchObject({ mode: 'unchanged', commits: { added: 0, changed: 0, removed: 0 }, totals: { lines: 13, aiLines: 8, commits: 6 } });

@@ -102,7 +102,9 @@ describe.each(backends())('collect --verified-only into $name', (backend) => {
     // The gate's decisions are unsigned notes: claims, not read.
     expect(await store.query('SELECT COUNT(*) AS n FROM check_records')).toEqual([{ n: 0 }]);
     // The signed review counts for the review signer trusted; the unsigned review notes do not.
-    expect(await store.query('SELECT sha, reviewer FROM review_records')).toEqual([{ sha: token, reviewer: 'riley@example.com' }]);
+    expect(await store.query('SELECT sha, reviewer, evidence FROM review_records')).toEqual([
+      { sha: token, reviewer: 'riley@example.com', evidence: 'verified' },
+    ]);
     const again = await collectVerified(store, repo.dir, [repo.reviewKey]);
     expect(again).toMatchObject({ mode: 'unchanged', head });
     // On the organisation's page: hunks not known (a dash, never 0); the attested audit found nothing.
