@@ -1,3 +1,5 @@
+import { StoreError } from '../kernel/errors.js';
+
 /**
  * The role every store backend plays: SQL in one dialect with `?` parameters
  * (the PostgreSQL adapter numbers them), rows as plain objects whose numbers
@@ -26,4 +28,15 @@ export interface SqlDatabase extends SqlSession {
    */
   transaction<T>(work: (tx: SqlSession) => Promise<T>, lock?: string): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A statement that failed, as a StoreError naming the store and the statement's first words (never its parameters). */
+export function storeFailure(location: string, sql: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const statement = sql.trim().split(/\s+/).slice(0, 3).join(' ');
+  return new StoreError('STORE_FAILED', `${location}: ${statement} failed (${messageOf(error)})`, { cause: error });
+}
+
+export function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 }

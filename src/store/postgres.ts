@@ -1,7 +1,6 @@
 import type { CustomTypesConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../kernel/errors.js';
-import type { Row, SqlDatabase, SqlSession, SqlValue } from './database.js';
-import { messageOf, storeFailure } from './sqlite.js';
+import { messageOf, storeFailure, type Row, type SqlDatabase, type SqlSession, type SqlValue } from './database.js';
 
 /** PostgreSQL's type ids whose values the driver hands over as strings: bigint (sums, counts) and numeric. */
 const INT8 = 20;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../kernel/errors.js';
-import type { Row, SqlDatabase, SqlSession, SqlValue } from './database.js';
+import { messageOf, storeFailure, type Row, type SqlDatabase, type SqlSession, type SqlValue } from './database.js';
 
 /** How long a writer waits for another process's transaction before giving up (CI jobs on one runner may share a file). */
 const BUSY_TIMEOUT_MS = 120_000;
@@ -103,14 +103,4 @@ class SqliteDatabase extends SqliteSession implements SqlDatabase {
     this.queue = next.catch(() => undefined);
     return next;
   }
-}
-
-export function storeFailure(location: string, sql: string, error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  const statement = sql.trim().split(/\s+/).slice(0, 3).join(' ');
-  return new StoreError('STORE_FAILED', `${location}: ${statement} failed (${messageOf(error)})`, { cause: error });
-}
-
-export function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 }
