@@ -26,7 +26,9 @@ export interface WriteMeta {
  * (lines by commit and by file, unreviewed hunks) is replaced whole; the
  * gate's decisions and reviews are appended, as their notes are.
  */
-export async function writeSnapshot(tx: SqlSession, s: RepositorySnapshot, meta: WriteMeta): Promise<CommitChanges> {
+export async function writeSnapshot(tx: SqlSession, snapshot: RepositorySnapshot, meta: WriteMeta): Promise<CommitChanges> {
+  // Each commit once, here, for every table and count below.
+  const s = { ...snapshot, commits: [...new Map(snapshot.commits.map((c) => [c.sha, c])).values()] };
   const repo = s.identity.url;
   await upsertState(tx, s, meta);
   const changes = await writeCommits(tx, repo, s.commits);
@@ -104,11 +106,9 @@ export async function writeSnapshot(tx: SqlSession, s: RepositorySnapshot, meta:
   return changes;
 }
 
-/** The commits of the history and those an agent took part in, each once: the figures the repositories view shows without counting rows. */
+/** The commits of the history (each once: writeSnapshot made them so) and those an agent took part in: the figures the repositories view shows without counting rows. */
 function commitCounts(commits: readonly CommitRow[]): [number, number] {
-  const seen = new Map<string, boolean>();
-  for (const c of commits) seen.set(c.sha, c.ai);
-  return [seen.size, [...seen.values()].filter(Boolean).length];
+  return [commits.length, commits.filter((c) => c.ai).length];
 }
 
 function flag(value: boolean): number {
@@ -164,12 +164,10 @@ async function writeCommits(tx: SqlSession, repo: string, commits: readonly Comm
       r.fingerprint,
     ]),
   );
-  const seen = new Set<string>();
+  const seen = new Set(commits.map((c) => c.sha));
   const toWrite: { row: CommitRow; fingerprint: string }[] = [];
   let changed = 0;
   for (const row of commits) {
-    if (seen.has(row.sha)) continue;
-    seen.add(row.sha);
     const fingerprint = commitFingerprint(row);
     const before = stored.get(row.sha);
     if (before === fingerprint) continue;
@@ -203,7 +201,7 @@ async function writeCommits(tx: SqlSession, repo: string, commits: readonly Comm
 async function writeAggregates(tx: SqlSession, repo: string, s: RepositorySnapshot): Promise<void> {
   const authored = new Map(s.commits.map((c) => [c.sha, Date.parse(c.authoredAt)]));
   const agents = new Map<string, { agent: string; model: string; commits: number; first: number; last: number }>();
-  for (const c of new Map(s.commits.map((x) => [x.sha, x])).values()) {
+  for (const c of s.commits) {
     const time = authored.get(c.sha) ?? 0;
     for (const a of c.agents.filter((x) => x.role === 'author')) {
       const key = `${a.agent}\u0000${a.model}`;
