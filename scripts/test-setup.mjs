@@ -5,7 +5,8 @@
 // for image attestations), skopeo (an independent client reading back what
 // aiprov pushed), pre-commit (the hook examples with the real manager) and
 // rsync (which gitlab-ci-local needs to run the GitLab pipeline), ssh-keygen and gpg (signed review commits),
-// postgresql (the shared store's server; the tests start their own cluster). Each is installed with apt when missing, through sudo when
+// postgresql (the shared store's server; the tests start their own cluster), flawfinder (a real scanner's SARIF for the
+// findings' tests, beside ESLint's from npm). Each is installed with apt when missing, through sudo when
 // not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
 // and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
 // them.
@@ -25,6 +26,8 @@ const wanted = [
   { pkg: 'gnupg', present: () => onPath('gpg') && onPath('gpgconf') },
   // The organisation's store on a real PostgreSQL server, which the store's tests start themselves (test/postgres.ts).
   { pkg: 'postgresql', variable: 'AIPROV_POSTGRES_BIN', present: postgresInstalled },
+  // A second real scanner's SARIF (C code) for the findings' tests, beside ESLint's.
+  { pkg: 'flawfinder', present: () => onPath('flawfinder') },
 ];
 function postgresInstalled() {
   const root = '/usr/lib/postgresql';

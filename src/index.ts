@@ -99,6 +99,11 @@ export { VERSION } from './kernel/version.js';
 export { blameTree } from './blame/blame.js';
 export type { BlameContext, BlameOptions } from './blame/blame.js';
 export type { BlameReport, DirectoryAttribution, FileAttribution, LineCounts } from './blame/types.js';
+export { attributeFindings, type FindingsOptions, type FindingsResult } from './findings/findings.js';
+export { parseSarif, readSarifFile, type SarifInput } from './findings/sarif.js';
+export { poissonRate, rateRatio, type Rate, type RateRatio } from './findings/stats.js';
+export type { ApartFinding, AttributedFinding, FindingsReport } from './findings/types.js';
+export type { ApartReason } from './findings/locate.js';
 export { DETECTION_FLAGS } from './git/blame.js';
 export type { DetectionLevel } from './git/blame.js';
 

@@ -92,7 +92,8 @@ export interface ScanWarning {
     | 'ECOSYSTEM_SKIPPED'
     | 'EXCLUDED'
     | 'FORGE_NOT_CONSULTED'
-    | 'RECORDS_NOT_RECOVERED';
+    | 'RECORDS_NOT_RECOVERED'
+    | 'INCOMPLETE_INPUT';
   message: string;
   commit?: string;
 }

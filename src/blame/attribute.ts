@@ -1,5 +1,6 @@
 import type { LineRecordIndex } from '../authorship/line-records.js';
 import type { Detection } from '../authorship/types.js';
+import type { Confidence } from '../authorship/signature-types.js';
 import type { BlameGroup } from '../git/blame.js';
 import { mergeRanges } from '../git/line-map.js';
 import { sortKeys } from '../kernel/sorted.js';
@@ -14,6 +15,8 @@ export interface Part {
   /** `unknown` where the evidence names no model. */
   model: string;
   ranges: [number, number][];
+  /** `declared` for line records and declared commit evidence (a trailer, a note), `inferred` for what the scan inferred. */
+  confidence: Confidence;
   /** The aiprov record behind the claim, if it came from one. */
   record?: NoteRecord;
 }
@@ -42,11 +45,16 @@ export class Attributor {
   parts(group: BlameGroup): Part[] {
     const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
     const claims = this.index.get(group.sha);
-    const part = (c: { agent: Part['agent']; name?: string; model?: string; record?: NoteRecord }, ranges: [number, number][]): Part => ({
+    // A line record declares its lines; a detection says how sure the scan is.
+    const part = (
+      c: { agent: Part['agent']; name?: string; model?: string; record?: NoteRecord; confidence?: Confidence },
+      ranges: [number, number][],
+    ): Part => ({
       agent: c.agent,
       ...(c.name !== undefined ? { name: c.name } : {}),
       model: c.model ?? 'unknown',
       ranges,
+      confidence: c.confidence ?? 'declared',
       ...(c.record ? { record: c.record } : {}),
     });
     if (claims?.ranged) {

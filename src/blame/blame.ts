@@ -237,11 +237,11 @@ function userGlob(glob: string, field: 'include' | 'exclude'): Pattern {
 function selectFiles(files: TreeEntry[], options: BlameOptions, globs: Globs, exclusions: Exclusions, revSpec: string, root: string): Selected {
   const include = globs.include.map((g) => g.pattern);
   const exclude = globs.exclude.map((g) => g.pattern);
-  const paths = (options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== '');
-  const underPaths = (file: string): boolean => paths.length === 0 || paths.some((p) => file === p || file.startsWith(`${p}/`));
-  for (const p of paths) {
-    if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw new UsageError(`path '${p}' matches no file at ${revSpec}`, { code: 'BAD_PATH' });
-  }
+  const paths = new Set((options.paths ?? []).map((p) => repoRelative(root, p)).filter((p) => p !== ''));
+  // A file is selected when it or one of its directories was named: looked up by set, as findings name thousands of files.
+  const underPaths = (file: string): boolean => paths.size === 0 || ancestry(file).some((p) => paths.has(p));
+  const present = new Set(files.flatMap((f) => ancestry(f.path)));
+  for (const p of paths) if (!present.has(p)) throw new UsageError(`path '${p}' matches no file at ${revSpec}`, { code: 'BAD_PATH' });
   const candidates: TreeEntry[] = [];
   const excluded: Selected['excluded'] = [];
   for (const file of files) {
@@ -260,6 +260,13 @@ function selectFiles(files: TreeEntry[], options: BlameOptions, globs: Globs, ex
     candidates.push(file);
   }
   return { candidates, excluded };
+}
+
+/** A path and each directory above it: `a/b/c.ts`, `a/b`, `a`. */
+function ancestry(file: string): string[] {
+  const out = [file];
+  for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) out.push(file.slice(0, i));
+  return out;
 }
 
 /** A path as the tree names it: absolute paths must lie inside the repository, relative ones are from its root. */

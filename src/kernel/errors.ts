@@ -36,6 +36,9 @@ export type ForgeCode = 'FORGE_CONTEXT_MISSING' | 'FORGE_AUTH_FAILED' | 'FORGE_R
 /** The organisation's store (SQLite file or PostgreSQL): cannot be reached or opened, a statement failed, its schema is newer than this aiprov (exit 2). */
 export type StoreCode = 'STORE_UNREACHABLE' | 'STORE_FAILED' | 'STORE_SCHEMA_NEWER' | 'STORE_INVALID';
 
+/** A scanner's SARIF log that cannot be read whole, or whose revision is not the one asked about (exit 2). */
+export type SarifCode = 'SARIF_INVALID' | 'SARIF_REVISION_MISMATCH';
+
 export type ErrorCode =
   | UsageCode
   | GitCode
@@ -50,7 +53,8 @@ export type ErrorCode =
   | PolicyCode
   | RegistryCode
   | ForgeCode
-  | StoreCode;
+  | StoreCode
+  | SarifCode;
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -155,6 +159,8 @@ export class RegistryError extends AiprovError<RegistryCode> {}
 export class ForgeError extends AiprovError<ForgeCode> {}
 
 export class StoreError extends AiprovError<StoreCode> {}
+
+export class SarifError extends AiprovError<SarifCode> {}
 
 /**
  * Evidence that does not verify (kept apart from PolicyError, as sigstore-js

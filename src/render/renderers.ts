@@ -15,6 +15,8 @@ import { renderCheckMarkdown } from './check-markdown.js';
 import { renderCheckSarif } from './check-sarif.js';
 import { renderDemoEpilogue } from './demo-story.js';
 import type { DepsReport } from '../deps/audit.js';
+import type { FindingsReport } from '../findings/types.js';
+import { renderFindingsTable } from './findings-render.js';
 import type { ReportKind } from '../kernel/schemas.js';
 import { renderBlameMarkdown, renderBlameTable } from './blame-render.js';
 import { renderDepsMarkdown, renderDepsSarif, renderDepsTable } from './deps-render.js';
@@ -39,6 +41,7 @@ export interface ReportData {
   collectReport: CollectReport;
   dashboard: DashboardData;
   dependencyAudit: DepsReport;
+  findingsReport: FindingsReport;
   recordResult: RecordReport;
   hooksResult: HooksReport;
   notesSync: NotesSyncReport;
@@ -108,6 +111,10 @@ export const RENDERERS: Renderers = {
     json: whole(json),
     sarif: whole((report) => `${JSON.stringify(renderDepsSarif(report), null, 2)}\n`),
     markdown: whole(renderDepsMarkdown),
+  },
+  findingsReport: {
+    table: whole(renderFindingsTable),
+    json: whole(json),
   },
   recordResult: {
     table: whole(renderRecordText),
