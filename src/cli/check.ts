@@ -7,6 +7,7 @@ import { approvalsFor, readForgeRun, unreadableApprovals, type ForgeRun } from '
 import type { ForgeApprovals } from '../gate/forge-reviews.js';
 import { readTrustedRoot } from '../verify/trusted-root.js';
 import { checkChange } from '../gate/check.js';
+import { readSarifFile, type SarifInput } from '../findings/sarif.js';
 import { CHECKS_REF, checkRecord, recordCheck } from '../gate/history.js';
 import { FORMATS, rendererFor, type Format } from '../render/renderers.js';
 import { collect, contextFor, print, readGlobals, type RawGlobals, type Register } from './globals.js';
@@ -32,6 +33,13 @@ export const registerCheck: Register = (program, exit, io) => {
     .option('--pull-request <n>', "the pull (merge) request whose approvals count (default: the CI run's)", positiveInteger)
     .option('--forge-api <url>', 'the forge API (default: GITHUB_API_URL / CI_SERVER_URL, else github.com / gitlab.com)')
     .option('--trusted-root <file>', 'keyless review signers chain to this Sigstore trusted_root.json (default: the public-good root)')
+    .option(
+      '--sarif <file>',
+      "a code scanner's SARIF log of the head: its new findings in AI-written lines fall under findings.new-in-ai-lines (repeatable)",
+      collect,
+    )
+    .option('--base-sarif <file>', "the same scanner's log of the base, so that findings the base had are not new (repeatable)", collect)
+    .option('--source-root <dir>', "the directory the scanner ran in, which the logs' absolute file URIs are under (default: the repository root)")
     .option(
       '--save <format=file>',
       'also write the report in FORMAT to FILE, whatever --format says (repeatable: --save json=check.json --save markdown=check.md)',
@@ -59,6 +67,7 @@ export const registerCheck: Register = (program, exit, io) => {
       if (flags.forge !== undefined && flags.forge !== 'github' && flags.forge !== 'gitlab')
         throw new UsageError(`--forge ${flags.forge}: expected github or gitlab`);
       const run = await readForgeRun(io.env).catch(() => undefined);
+      const findings = await scannerLogs(flags, io, context.git.root);
       const report = await checkChange({
         context,
         base,
@@ -68,6 +77,7 @@ export const registerCheck: Register = (program, exit, io) => {
         forgeFor: (forge) => forgeReader(forge, flags, run, io),
         ...(flags.forge === 'github' || flags.forge === 'gitlab' ? { forge: flags.forge } : {}),
         ...(flags.trustedRoot !== undefined ? { trustedRoot: (await readTrustedRoot(resolvePath(io, flags.trustedRoot))).root } : {}),
+        ...(findings ? { findings } : {}),
       });
       await print(options, 'checkReport', report);
       for (const save of saves) await print({ ...options, ...save }, 'checkReport', report);
@@ -92,6 +102,23 @@ interface CheckFlags {
   pullRequest?: number;
   forgeApi?: string;
   trustedRoot?: string;
+  sarif?: string[];
+  baseSarif?: string[];
+  sourceRoot?: string;
+}
+
+/** The scanner logs `--sarif` and `--base-sarif` name, each read whole or refused by name before anything is judged. */
+async function scannerLogs(flags: CheckFlags, io: CliIo, root: string): Promise<{ head: SarifInput[]; base?: SarifInput[]; sourceRoot: string } | undefined> {
+  if (!flags.sarif || flags.sarif.length === 0) {
+    if (flags.baseSarif) throw new UsageError('--base-sarif needs --sarif: the log of the head is what is judged');
+    return undefined;
+  }
+  const read = async (files: string[]): Promise<SarifInput[]> => Promise.all(files.map((f) => readSarifFile(resolvePath(io, f), f)));
+  return {
+    head: await read(flags.sarif),
+    ...(flags.baseSarif ? { base: await read(flags.baseSarif) } : {}),
+    sourceRoot: flags.sourceRoot !== undefined ? resolvePath(io, flags.sourceRoot) : root,
+  };
 }
 
 /** The pull request's approvals on `forge`: the one named, else the CI run's; none known is said, not a failure. */

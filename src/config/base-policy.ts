@@ -32,6 +32,7 @@ export function basePolicyReader(git: { readFile(rev: string, file: string): Pro
         ...(config.review ? { review: config.review } : {}),
         ...(config.records ? { records: config.records } : {}),
         ...(config.deps ? { deps: config.deps } : {}),
+        ...(config.findings ? { findings: config.findings } : {}),
         source,
       };
     },

@@ -8,6 +8,7 @@ import type { HooksConfig } from '../record/agent-env.js';
 import type { DepsConfig } from '../deps/settings.js';
 import { effectiveRules, requiredReviewers, type ReviewConfig, type RiskConfig } from '../gate/config.js';
 import { compileRules } from '../gate/classify.js';
+import type { FindingsConfig } from '../gate/scanner-findings.js';
 import { ConfigError } from '../kernel/errors.js';
 import { readRegularFile } from '../kernel/files.js';
 import { linearPattern, PatternSyntaxError } from '../kernel/linear-regex.js';
@@ -26,6 +27,8 @@ export interface AiprovConfig {
   records?: RecordsConfig;
   risk?: RiskConfig;
   review?: ReviewConfig;
+  /** The rule `findings.new-in-ai-lines` (scanner findings in AI-written lines, for `check --sarif`). */
+  findings?: FindingsConfig;
   /** How check reports: the job summary, the size of a pull-request comment. */
   output?: { stepSummary?: boolean; comment?: { maxHunks?: number } };
   /** aiprov verify's content policy (schemas/verify-policy.schema.json's shape). */

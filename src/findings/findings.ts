@@ -34,7 +34,7 @@ export interface FindingsResult {
   enriched: SarifInput[];
 }
 
-interface RunInput {
+export interface RunInput {
   input: SarifInput;
   runIndex: number;
   items: LocatedResult[];
@@ -84,7 +84,8 @@ export async function attributeFindings(options: FindingsOptions): Promise<Findi
   return { report, enriched: enrich(options.inputs, findings, apart) };
 }
 
-function locateAll(inputs: readonly SarifInput[], sourceRoot: string, tree: ReadonlySet<string>): RunInput[] {
+/** Every result of every run, located at a revision's tree (for the gate's comparison of a change's two ends too). */
+export function locateAll(inputs: readonly SarifInput[], sourceRoot: string, tree: ReadonlySet<string>): RunInput[] {
   const inTree = (p: string): boolean => tree.has(p);
   return inputs.flatMap((input) =>
     input.log.runs.map((run, runIndex) => {

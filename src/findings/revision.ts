@@ -13,7 +13,12 @@ export interface Revision {
  * Logs of different revisions, or a log of another revision than `--rev`, are an error naming both: attributing
  * one revision's lines to another's findings would credit the wrong authors without a sign.
  */
-export async function revisionOf(git: HistoryReader, inputs: readonly SarifInput[], given: string | undefined): Promise<Revision> {
+export async function revisionOf(
+  git: HistoryReader,
+  inputs: readonly SarifInput[],
+  given: string | undefined,
+  label = `--rev ${given ?? ''}`,
+): Promise<Revision> {
   const claims: { name: string; id: string; sha: string }[] = [];
   for (const input of inputs) {
     for (const run of input.log.runs) {
@@ -35,7 +40,7 @@ export async function revisionOf(git: HistoryReader, inputs: readonly SarifInput
     if (first && first.sha !== sha)
       throw new SarifError(
         'SARIF_REVISION_MISMATCH',
-        `--rev ${given} is ${sha.slice(0, 12)} but ${first.name} describes revision ${first.id} (versionControlProvenance)`,
+        `${label} is ${sha.slice(0, 12)} but ${first.name} describes revision ${first.id} (versionControlProvenance)`,
       );
     return { rev: sha, revSpec: given, from: 'rev' };
   }

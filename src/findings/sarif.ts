@@ -2,6 +2,7 @@ import type { Log, Result, Run } from 'sarif';
 import { SarifError } from '../kernel/errors.js';
 import { readRegularFile } from '../kernel/files.js';
 import { exceedsDepth } from '../kernel/json-depth.js';
+import type { Severity } from '../policy/severity.js';
 
 /**
  * A scanner's SARIF 2.1.0 log, read whole or refused by name. Only the fields aiprov reads are checked (the log is
@@ -136,6 +137,17 @@ function ruleOf(result: Result, run: Run) {
   if (index !== undefined && index >= 0 && rules[index]) return rules[index];
   const id = result.ruleId ?? result.rule?.id;
   return id === undefined ? undefined : rules.find((r) => r.id === id);
+}
+
+/**
+ * A result's severity on the policy's scale, for thresholds: its rule's `security-severity` tier when the scanner
+ * gives one, else its level (error high, warning medium, note low); undefined for level `none`.
+ */
+export function severityOf(result: Result, run: Run): Severity | undefined {
+  const security = securitySeverityOf(result, run);
+  if (security) return security;
+  const level = levelOf(result, run);
+  return level === 'error' ? 'high' : level === 'warning' ? 'medium' : level === 'note' ? 'low' : undefined;
 }
 
 /** The rule id of a result (§3.27.5: `ruleId`, else `rule.id`, else the rule at `ruleIndex`). */

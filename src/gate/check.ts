@@ -18,6 +18,9 @@ import { gatherReviews } from './evidence.js';
 import { forgeTeams, type ForgeApprovals } from './forge-reviews.js';
 import type { SignatureReader } from '../git/types.js';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { scanChange } from '../findings/change.js';
+import type { SarifInput } from '../findings/sarif.js';
+import { newAiFindings, type FindingsConfig, type FindingsVerdict } from './scanner-findings.js';
 
 export type { Review } from './coverage.js';
 import { auditChange, type AuditContext, type DepsReport } from '../deps/audit.js';
@@ -45,6 +48,8 @@ export interface CheckPolicy {
   output?: { commentMaxHunks: number };
   /** The base's `deps:` thresholds and suppressions (its registry hosts are never taken from the repository). */
   deps?: DepsConfig;
+  /** The base's `findings:` thresholds for scanner findings in AI-written lines. */
+  findings?: FindingsConfig;
   /** Where it came from, for messages and the report. */
   source: string;
 }
@@ -68,6 +73,8 @@ export interface CheckOptions {
   forge?: 'github' | 'gitlab';
   /** Keyless review signers chain to this root (default: Sigstore's public-good root). */
   trustedRoot?: TrustedRoot;
+  /** A code scanner's logs of the head (and of the base, to tell old findings from new), for `findings.new-in-ai-lines`. */
+  findings?: { head: SarifInput[]; base?: SarifInput[]; sourceRoot: string };
 }
 
 /** A dependency the change introduced that the audit flags, or could not check. */
@@ -120,6 +127,8 @@ export interface CheckReport extends Envelope<'checkReport'> {
   /** Why the gate could not decide (names no registry answered for): exit 2, unless the change fails anyway. */
   couldNotDecide: string | null;
   reviews: Review[];
+  /** With scanner logs: the findings the change's AI-written lines introduced, under `findings.new-in-ai-lines`. */
+  scannerFindings?: FindingsVerdict;
   /** With the base's `records.require`: the AI commits without the line records it requires (each makes the change wait for a person). */
   records?: { missing: MissingRecords[]; unread?: string[] };
   /** What a dashboard counts: findings by severity and by rule (escalated hunks at their tier, secrets and flagged dependencies as critical and high). */
@@ -158,11 +167,7 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const analysed = context.analyser.open(attribution.warnings);
   await analysed.load(new Set(commits.map((c) => c.sha)));
   const aiCommits = commits.filter((c) => analysed.analyse(c).ai).length;
-  const required = await missingRecords(git, analysed, commits, policy.records, policy.source);
-  // A commit whose notes could not be read whole may hold the records: not known, so never "missing" and never "present".
-  const noteTrouble = new Set(attribution.warnings.filter((w) => w.code === 'BAD_NOTE').map((w) => w.commit));
-  const unrecorded = required.filter((m) => !noteTrouble.has(m.commit));
-  const recordsUnread = required.filter((m) => noteTrouble.has(m.commit)).map((m) => m.commit);
+  const { unrecorded, recordsUnread, judged: recordsJudged } = await recordsState(git, analysed, commits, policy, attribution.warnings);
 
   const shas = commits.map((c) => c.sha);
   const requirements = requiredReviewers(policy.review, policy.source);
@@ -185,18 +190,26 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
   const hunks = changeHunks(attribution, rules, policy.source, escalate, head, shas);
   applyReviews(hunks, evidence.reviews, requirements, changeReach(commits));
   const reviews = ownWorkSaid(evidence.reviews, hunks, changeReach(commits));
+  const scanner = options.findings
+    ? await scannerVerdict(git, { base, head }, options.findings, attribution.files, policy.findings, evidence.reviews, changeReach(commits))
+    : undefined;
 
   const secretsFound = await scanSecrets(attribution.files.map((f) => ({ path: f.path, lines: f.added })));
   const aiLineSet = new Set(attribution.files.flatMap((f) => f.added.filter((l) => l.agents.length > 0).map((l) => `${f.path}\0${l.line}`)));
   const secrets = secretsFound.map((s) => ({ ...s, ai: aiLineSet.has(`${s.path}\0${s.line}`) }));
   const audit = await auditChange({ context, base, head, settings: depsSettings(policy.deps), ...withoutAllow(options.deps) });
   const dependencies = introducedFindings(audit, aiLineSet);
-  const verdict = judge(hunks, secrets, dependencies, audit.failOn, options.deps?.allowUnknown === true, attribution.unread, evidence.unread, {
-    count: unrecorded.length,
-    reason: missingRecordsReason(unrecorded, policy.source),
-    unread: recordsUnread,
-    source: policy.source,
-  });
+  const verdict = judge(
+    hunks,
+    secrets,
+    dependencies,
+    audit.failOn,
+    options.deps?.allowUnknown === true,
+    attribution.unread,
+    evidence.unread,
+    recordsJudged,
+    scanner,
+  );
 
   return {
     ...envelope('checkReport'),
@@ -213,12 +226,47 @@ export async function checkChange(options: CheckOptions): Promise<CheckReport> {
     couldNotDecide: verdict.couldNotDecide,
     reviews,
     ...(policy.records?.require ? { records: { missing: unrecorded, ...(recordsUnread.length > 0 ? { unread: recordsUnread } : {}) } } : {}),
-    metrics: findingMetrics(hunks, secrets, dependencies.failing, verdict.waiting),
+    ...(scanner ? { scannerFindings: scanner } : {}),
+    metrics: findingMetrics(hunks, secrets, dependencies.failing, verdict.waiting, scanner),
     escalate,
     rules,
     ...(policy.output ? { output: policy.output } : {}),
     warnings: [...attribution.warnings, ...audit.warnings],
   };
+}
+
+/** The AI commits the base's records.require holds: without the records, or with notes that could not be read whole. */
+async function recordsState(
+  git: CheckContext['git'],
+  analysed: Parameters<typeof missingRecords>[1],
+  commits: CommitRecord[],
+  policy: CheckPolicy,
+  warnings: readonly ScanWarning[],
+): Promise<{ unrecorded: MissingRecords[]; recordsUnread: string[]; judged: { count: number; reason: string; unread: string[]; source: string } }> {
+  const required = await missingRecords(git, analysed, commits, policy.records, policy.source);
+  // A commit whose notes could not be read whole may hold the records: not known, so never "missing" and never "present".
+  const noteTrouble = new Set(warnings.filter((w) => w.code === 'BAD_NOTE').map((w) => w.commit));
+  const unrecorded = required.filter((m) => !noteTrouble.has(m.commit));
+  const recordsUnread = required.filter((m) => noteTrouble.has(m.commit)).map((m) => m.commit);
+  return {
+    unrecorded,
+    recordsUnread,
+    judged: { count: unrecorded.length, reason: missingRecordsReason(unrecorded, policy.source), unread: recordsUnread, source: policy.source },
+  };
+}
+
+/** The rule findings.new-in-ai-lines on the scanner's logs of the change. */
+async function scannerVerdict(
+  git: CheckContext['git'],
+  range: { base: string; head: string },
+  logs: NonNullable<CheckOptions['findings']>,
+  files: readonly ChangedFile[],
+  config: FindingsConfig | undefined,
+  reviews: readonly Review[],
+  reach: ReviewReach,
+): Promise<FindingsVerdict> {
+  const scanned = await scanChange({ git, ...range, headLogs: logs.head, ...(logs.base ? { baseLogs: logs.base } : {}), sourceRoot: logs.sourceRoot });
+  return newAiFindings(scanned, files, config, reviews, reach);
 }
 
 /** The change's two ends as commit ids; a base not in the clone says how to fetch it. */
@@ -339,9 +387,12 @@ function judge(
   unread: readonly { path: string; reason: string }[],
   reviewsUnread: readonly string[] = [],
   unrecorded: { count: number; reason: string; unread: readonly string[]; source: string } = { count: 0, reason: '', unread: [], source: '' },
+  scanner?: FindingsVerdict,
 ): { reasons: string[]; couldNotDecide: string | null; outcome: Outcome; decision: GateDecision; waiting: number } {
   const { failing, unknown } = dependencies;
   const reasons: string[] = [];
+  const scanned = scannerCounts(scanner);
+  reasons.push(...scanned.reasons);
   if (failing.length > 0)
     reasons.push(
       `${failing.length} introduced dependenc${failing.length === 1 ? 'y' : 'ies'} flagged at ${failOn} or above: ${failing.map((x) => `${x.ecosystem}:${x.name} (${x.verdict})`).join(', ')}`,
@@ -359,6 +410,7 @@ function judge(
     unrecorded.unread.length > 0
       ? `the notes of ${unrecorded.unread.length} AI commit${unrecorded.unread.length === 1 ? '' : 's'} where ${unrecorded.source} requires line records could not be read whole (${unrecorded.unread.map((c) => c.slice(0, 12)).join(', ')}): whether they hold the records is not known`
       : '',
+    ...scanned.undecided,
   ].filter((x) => x !== '');
   const couldNotDecide = undecided.length > 0 ? undecided.join('; ') : null;
   if (secrets.length > 0)
@@ -370,12 +422,30 @@ function judge(
   // AI work without the records the base requires waits for a person, as unreviewed risky work does.
   if (unrecorded.count > 0) reasons.push(unrecorded.reason);
   const outcome = decide({
-    failing: secrets.length + failing.length,
-    undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length) + unrecorded.unread.length,
-    waiting: waiting.length + unrecorded.count,
+    failing: secrets.length + failing.length + scanned.failing,
+    undecided: unread.length + reviewsUnknown.length + (allowUnknown ? 0 : unknown.length) + unrecorded.unread.length + scanned.undecided.length,
+    waiting: waiting.length + unrecorded.count + scanned.waiting,
   });
-  const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length + unrecorded.count > 0 ? 'needs-review' : 'pass';
-  return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length };
+  const decision: GateDecision = outcome === 'fail' ? 'fail' : waiting.length + unrecorded.count + scanned.waiting > 0 ? 'needs-review' : 'pass';
+  return { reasons, couldNotDecide, outcome, decision, waiting: waiting.length + scanned.waiting };
+}
+
+/** What the scanner's new findings in AI-written lines add to the decision: failures, work waiting for a review, runs that did not complete. */
+function scannerCounts(scanner: FindingsVerdict | undefined): { failing: number; waiting: number; undecided: string[]; reasons: string[] } {
+  if (!scanner) return { failing: 0, waiting: 0, undecided: [], reasons: [] };
+  const failing = scanner.findings.filter((f) => f.action === 'fail');
+  const waiting = scanner.findings.filter((f) => f.action === 'escalate' && f.reviewedBy.length === 0);
+  const said = (list: typeof failing): string => [...new Set(list.map((f) => `${f.tool} ${f.ruleId} at ${f.path}:${f.startLine}`))].join(', ');
+  const reasons = [
+    failing.length > 0
+      ? `${failing.length} new scanner finding${failing.length === 1 ? '' : 's'} at ${scanner.fail ?? ''} or above in AI-written lines (${said(failing)})`
+      : '',
+    waiting.length > 0
+      ? `${waiting.length} new scanner finding${waiting.length === 1 ? '' : 's'} at ${scanner.escalate} or above in AI-written lines without a human review (${said(waiting)})`
+      : '',
+  ].filter((r) => r !== '');
+  const undecided = scanner.incomplete.map((r) => `${r}: the scanner did not complete its run, so a finding may be missing`);
+  return { failing: failing.length, waiting: waiting.length, undecided, reasons };
 }
 
 /** Added lines, those an agent wrote, and by which agent (`a+b` when several claim a line). */
@@ -400,6 +470,7 @@ function findingMetrics(
   secrets: readonly SecretFinding[],
   failing: readonly IntroducedDependency[],
   waiting: number,
+  scanner?: FindingsVerdict,
 ): CheckReport['metrics'] {
   const findingsBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   const findingsByRule: Record<string, number> = {};
@@ -410,6 +481,7 @@ function findingMetrics(
   for (const h of hunks) count(`risk/${h.rule}`, h.tier);
   for (const x of secrets) count(`secret/${x.rule.replace('@secretlint/secretlint-rule-', '')}`, 'critical');
   for (const x of failing) count(`dependency/${x.verdict}`, x.verdict === 'hallucinated' || x.verdict === 'malicious' ? 'critical' : 'high');
+  for (const x of scanner?.findings ?? []) if (x.severity !== null && x.action !== 'report') count(`scanner/${x.ruleId}`, x.severity);
   return { escalations: hunks.filter((h) => h.escalated).length, waiting, findingsBySeverity, findingsByRule };
 }
 

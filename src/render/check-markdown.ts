@@ -51,6 +51,19 @@ export function renderCheckMarkdown(report: CheckReport): string {
       '',
       ...report.secrets.map((s) => `- \`${`${s.path}:${s.line}`.replace(/`/g, "'")}\` ${cell(s.message)}${s.ai ? ' (written by an agent)' : ''}`),
     );
+  const scanned = report.scannerFindings?.findings ?? [];
+  if (scanned.length > 0)
+    out.push(
+      '',
+      "#### Scanner findings in the change's AI-written lines",
+      '',
+      ...scanned
+        .slice(0, maxHunks)
+        .map(
+          (f) =>
+            `- ${f.action === 'fail' ? '**fails**' : f.action === 'escalate' ? (f.reviewedBy.length > 0 ? `reviewed by ${cell(f.reviewedBy.join(', '))}` : '**waiting for review**') : 'reported'} \`${`${f.path}:${f.startLine}`.replace(/`/g, "'")}\` ${cell(`${f.tool} ${f.ruleId}`)} (${f.severity ?? f.level}), by ${cell(f.agents.join(', '))}`,
+        ),
+    );
   const claims = report.reviews.filter((r) => r.rejected !== undefined);
   if (claims.length > 0)
     out.push(

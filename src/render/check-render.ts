@@ -63,6 +63,19 @@ export function renderCheckTable(report: CheckReport, style: Style): string {
         `${printable(`${s.path}:${s.line}`)}  ${printable(s.rule.replace('@secretlint/secretlint-rule-', ''))}  ${printable(s.message)}${s.ai ? '  (written by an agent)' : ''}`,
       );
   }
+  const scanner = report.scannerFindings;
+  if (scanner && scanner.findings.length > 0) {
+    lines.push(
+      '',
+      style.bold(
+        `Scanner findings the change's AI-written lines introduced (${scanner.rule}${scanner.baseGiven ? '' : "; no log of the base: every finding on the change's lines is new"})`,
+      ),
+    );
+    for (const f of scanner.findings)
+      lines.push(
+        `${f.action === 'fail' ? 'fail    ' : f.action === 'escalate' ? (f.reviewedBy.length > 0 ? 'reviewed' : 'waiting ') : 'reported'}  ${printable(`${f.path}:${f.startLine}`)}  ${printable(`${f.tool} ${f.ruleId}`)}  ${f.severity ?? f.level}  ${printable(f.agents.join(', '))}${f.suppressionIgnored ? "  (suppressed in the log: not believed for the change's own lines)" : ''}`,
+      );
+  }
   const rejected = report.reviews.filter((r) => r.rejected !== undefined);
   if (rejected.length > 0) {
     lines.push('', style.bold('Reviews that do not count'));
