@@ -5,7 +5,7 @@ import { readSarifFile, type SarifInput } from '../findings/sarif.js';
 import { UsageError } from '../kernel/errors.js';
 import { DETECTION_FLAGS, isDetectionLevel } from '../git/blame.js';
 import { collect, contextFor, notice, positiveInteger, print, readGlobals, writeWhole, type RawGlobals, type Register } from './globals.js';
-import { resolvePath } from './io.js';
+import { resolvePath, type CliIo } from './io.js';
 import { Progress, progressOption } from './progress.js';
 
 interface FindingsFlags {
@@ -18,6 +18,7 @@ interface FindingsFlags {
   jobs?: string;
   allowShallow?: boolean;
   sarifOutput?: string;
+  history?: string[];
 }
 
 export const registerFindings: Register = (program, exit, io) => {
@@ -33,6 +34,11 @@ export const registerFindings: Register = (program, exit, io) => {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--allow-shallow', 'attribute on a shallow clone (lines older than its boundary go to the boundary commit)')
     .option(
+      '--history <[rev=]file>',
+      "a log of an earlier revision (its versionControlProvenance's, or REV's): with them, how long findings took to fix, by who wrote them (repeatable)",
+      collect,
+    )
+    .option(
       '--sarif-output <file>',
       "also write the logs with each result's attribution in its properties (properties.aiprov), nothing else changed, for upload",
     )
@@ -43,6 +49,7 @@ export const registerFindings: Register = (program, exit, io) => {
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const inputs: SarifInput[] = [];
       for (const file of flags.sarif) inputs.push(await readSarifFile(resolvePath(io, file), file));
+      const history = await historyLogs(flags.history ?? [], io);
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
       const context = await contextFor(options);
       const { report, enriched } = await attributeFindings({
@@ -56,6 +63,7 @@ export const registerFindings: Register = (program, exit, io) => {
         detection: flags.detect,
         ...(jobs !== undefined ? { jobs } : {}),
         allowShallow: flags.allowShallow === true,
+        ...(history.length > 0 ? { history } : {}),
       }).finally(() => progress?.done());
       for (const warning of report.warnings) notice(options, `warning: ${warning.message}`);
       if (flags.sarifOutput !== undefined) await writeWhole(io, flags.sarifOutput, `${JSON.stringify(combined(enriched), null, 2)}\n`);
@@ -63,6 +71,17 @@ export const registerFindings: Register = (program, exit, io) => {
       exit(0);
     });
 };
+
+/** `--history [REV=]FILE`: a commit id before `=` names the log's revision; otherwise the log must name it. */
+async function historyLogs(values: readonly string[], io: CliIo): Promise<{ input: SarifInput; rev?: string }[]> {
+  const out: { input: SarifInput; rev?: string }[] = [];
+  for (const value of values) {
+    const m = /^([0-9a-fA-F]{7,64})=(.+)$/.exec(value);
+    const file = m?.[2] ?? value;
+    out.push({ input: await readSarifFile(resolvePath(io, file), file), ...(m?.[1] ? { rev: m[1] } : {}) });
+  }
+  return out;
+}
 
 /** One log: the input itself when there is one; else every input's runs in one log, in the order given. */
 function combined(enriched: readonly SarifInput[]): Log {

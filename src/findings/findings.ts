@@ -11,6 +11,7 @@ import { LEVEL } from './stats.js';
 import { byRule, densityOf, exposureOf, ratesBy } from './summarise.js';
 import type { ApartFinding, AttributedFinding, FindingsReport, RunSummary } from './types.js';
 import type { ScanWarning } from '../authorship/types.js';
+import { trackRemediation, type RemediationReport, type Snapshot } from './remediation.js';
 
 export interface FindingsOptions {
   context: BlameContext;
@@ -26,6 +27,13 @@ export interface FindingsOptions {
   jobs?: number;
   allowShallow?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Logs of earlier revisions (each of the revision its versionControlProvenance names, or `rev`): with them the
+   * report says how long findings took to fix, by who wrote them (`remediation`).
+   */
+  history?: { input: SarifInput; rev?: string }[];
+  /** Blame only the files results fall in, not every file the runs covered: no densities (an earlier revision's log, for time to fix). */
+  resultsOnly?: boolean;
 }
 
 export interface FindingsResult {
@@ -49,7 +57,11 @@ export async function attributeFindings(options: FindingsOptions): Promise<Findi
   const tree = new Set((await git.listTree(revision.rev)).filter((e) => e.kind === 'file').map((e) => e.path));
   const runs = locateAll(options.inputs, options.sourceRoot ?? git.root, tree);
   const needed = new Set(runs.flatMap((r) => r.items.flatMap((i) => ('place' in i.located ? [i.located.place.path] : []))));
-  const listed = runs.every((r) => r.artifacts !== undefined) ? new Set(runs.flatMap((r) => r.artifacts ?? [])) : undefined;
+  const listed = options.resultsOnly
+    ? new Set<string>()
+    : runs.every((r) => r.artifacts !== undefined)
+      ? new Set(runs.flatMap((r) => r.artifacts ?? []))
+      : undefined;
   const blamed = await blameFiles({
     ...options,
     rev: revision.rev,
@@ -81,7 +93,30 @@ export async function attributeFindings(options: FindingsOptions): Promise<Findi
     apart,
     warnings: [...blamed.warnings, ...runWarnings(summaries)],
   };
+  if (options.history && options.history.length > 0) report.remediation = await remediationOf(options, report);
   return { report, enriched: enrich(options.inputs, findings, apart) };
+}
+
+/** Each earlier revision's logs attributed at that revision (the files its results fall in only), then followed to the report's. */
+async function remediationOf(options: FindingsOptions, report: FindingsReport): Promise<RemediationReport> {
+  const { git } = options.context;
+  const groups = new Map<string, SarifInput[]>();
+  for (const h of options.history ?? []) {
+    const { rev } = await revisionOf(git, [h.input], h.rev, `the revision given for ${h.input.name} (${h.rev ?? ''})`);
+    groups.set(rev, [...(groups.get(rev) ?? []), h.input]);
+  }
+  const snapshots: Snapshot[] = [{ rev: report.rev, committedAt: await committedAt(git, report.rev), findings: report.findings }];
+  for (const [rev, inputs] of groups) {
+    if (rev === report.rev) continue;
+    const { report: earlier } = await attributeFindings({ ...options, inputs, rev, history: [], resultsOnly: true });
+    snapshots.push({ rev, committedAt: await committedAt(git, rev), findings: earlier.findings });
+  }
+  return trackRemediation(git, snapshots);
+}
+
+async function committedAt(git: FindingsOptions['context']['git'], rev: string): Promise<string> {
+  for await (const c of git.logCommits([rev])) return c.committedAt;
+  return new Date(0).toISOString();
 }
 
 /** Every result of every run, located at a revision's tree (for the gate's comparison of a change's two ends too). */

@@ -3,6 +3,7 @@ import type { DetectionLevel } from '../git/blame.js';
 import type { Envelope } from '../kernel/schemas.js';
 import type { ApartReason } from './locate.js';
 import type { Rate, RateRatio } from './stats.js';
+import type { RemediationReport } from './remediation.js';
 
 export type Level = 'none' | 'note' | 'warning' | 'error';
 export type SecuritySeverity = 'critical' | 'high' | 'medium' | 'low';
@@ -103,5 +104,7 @@ export interface FindingsReport extends Envelope<'findingsReport'> {
   }[];
   findings: AttributedFinding[];
   apart: ApartFinding[];
+  /** With logs of earlier revisions: how long findings took to fix, by who wrote them. */
+  remediation?: RemediationReport;
   warnings: ScanWarning[];
 }

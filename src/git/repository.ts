@@ -333,6 +333,19 @@ class CliGitRepository implements GitRepository {
     return blameGroups(this.git, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
   }
 
+  async renamesBetween(from: string, to: string): Promise<Map<string, string>> {
+    assertSafeRevision(from);
+    assertSafeRevision(to);
+    // -z: paths as they are (a name with a newline stays one name); R<score>, then the old path, then the new.
+    const out = (await this.git.text(['diff', '-z', '--name-status', '-M', '--diff-filter=R', '--no-ext-diff', '--no-textconv', from, to, '--'])).split('\0');
+    const renames = new Map<string, string>();
+    for (let i = 0; i + 2 < out.length; i += 3) {
+      const [status, oldPath, newPath] = [out[i] ?? '', out[i + 1] ?? '', out[i + 2] ?? ''];
+      if (status.startsWith('R') && oldPath !== '' && newPath !== '') renames.set(oldPath, newPath);
+    }
+    return renames;
+  }
+
   async lineMaps(from: string, to: string, paths: readonly string[]): Promise<Map<string, LineMap>> {
     assertSafeRevision(from);
     assertSafeRevision(to);

@@ -116,6 +116,8 @@ export interface TreeReader extends RepositoryHandle {
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup>;
   /** How lines of each path map from `from` onto `to` (the same path at both), through one `git diff` for all of them. */
   lineMaps(from: string, to: string, paths: readonly string[]): Promise<Map<string, LineMap>>;
+  /** Files renamed between two revisions (git's rename detection, `-M`): old path → new path. */
+  renamesBetween(from: string, to: string): Promise<Map<string, string>>;
   /** How lines of `from:fromPath` map onto `to:toPath`. */
   lineMap(from: string, fromPath: string, to: string, toPath: string): Promise<LineMap>;
 }

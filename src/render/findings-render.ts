@@ -1,6 +1,7 @@
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { Rate } from '../findings/stats.js';
 import type { FindingsReport, KeyedRate } from '../findings/types.js';
+import type { Remediation, RemediationReport } from '../findings/remediation.js';
 import { table, type Style } from './style.js';
 
 const FROM: Record<FindingsReport['revisionFrom'], string> = { sarif: "the logs' versionControlProvenance", rev: '--rev', head: 'HEAD' };
@@ -72,7 +73,35 @@ export function renderFindingsTable(report: FindingsReport, style: Style): strin
       ),
     );
   }
+  if (report.remediation) lines.push(...remediationLines(report.remediation, style));
   return `${lines.join('\n')}\n`;
+}
+
+function remediationLines(r: RemediationReport, style: Style): string[] {
+  const row = (name: string, x: Remediation): string[] => [
+    name,
+    String(x.appeared),
+    String(x.fixed),
+    String(x.open),
+    x.medianDays === null ? '-' : x.medianDays.toFixed(1),
+    x.meanDays === null ? '-' : x.meanDays.toFixed(1),
+  ];
+  return [
+    '',
+    style.bold(
+      `Time to fix, over ${r.revisions.length} revisions (${r.revisions[0]?.rev.slice(0, 12) ?? ''} to ${r.revisions.at(-1)?.rev.slice(0, 12) ?? ''})`,
+    ),
+    ...table(
+      [
+        ['WRITTEN BY', 'APPEARED', 'FIXED', 'OPEN', 'MEDIAN DAYS', 'MEAN DAYS'],
+        row('AI-written lines', r.byClass.ai),
+        row('no agent credited', r.byClass.noAgent),
+        ...r.byAgent.map((a) => row(`  ${keyName(a.key, 'agents')}`, a)),
+      ],
+      new Set([1, 2, 3, 4, 5]),
+    ),
+    `${r.alreadyPresent} finding${r.alreadyPresent === 1 ? ' was' : 's were'} there at the first revision: when they appeared is not known, so they are in no time to fix`,
+  ];
 }
 
 function ratioLine(report: FindingsReport): string {

@@ -1,0 +1,158 @@
+import type { HistoryReader, TreeReader } from '../git/types.js';
+import { compareStrings } from '../kernel/sorted.js';
+import type { AttributedFinding } from './types.js';
+
+/** One revision's attributed findings, with when it was committed. */
+export interface Snapshot {
+  rev: string;
+  committedAt: string;
+  findings: readonly AttributedFinding[];
+}
+
+export interface Remediation {
+  /** Findings first seen at a later revision of the series (their appearance is known). */
+  appeared: number;
+  fixed: number;
+  /** Still there at the last revision. */
+  open: number;
+  /** Days from appearance to fix, over the fixed ones. */
+  medianDays: number | null;
+  meanDays: number | null;
+}
+
+export interface TrackedFinding {
+  tool: string;
+  ruleId: string;
+  /** Where it was when it appeared (or at the first revision). */
+  path: string;
+  startLine: number;
+  countedAs: 'ai' | 'no-agent';
+  agent: string | null;
+  /** The revision it was first seen at; null when it was there at the first revision (its appearance is before the series). */
+  appeared: string | null;
+  /** The first revision it was gone at; null while it is open. */
+  fixed: string | null;
+  days: number | null;
+}
+
+export interface RemediationReport {
+  revisions: { rev: string; committedAt: string; findings: number }[];
+  byClass: { ai: Remediation; noAgent: Remediation };
+  byAgent: (Remediation & { key: string })[];
+  /** There at the first revision: when they appeared is not known, so they are in no time to fix. */
+  alreadyPresent: number;
+  tracked: TrackedFinding[];
+}
+
+interface Open {
+  tracked: TrackedFinding;
+  /** Where it is at the current revision. */
+  path: string;
+  line: number;
+  fingerprint: string | null;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Time from a finding's appearance to its fix, over logs of successive revisions: a finding is the same one at the
+ * next revision when its fingerprint is (where the scanner gives them), else when the same rule flags the line its
+ * line became across the change; one no longer found is fixed at that revision. Who wrote it is said at the revision
+ * it appeared. Findings there at the first revision are counted apart: their appearance is before the series.
+ */
+export async function trackRemediation(git: TreeReader & HistoryReader, series: readonly Snapshot[]): Promise<RemediationReport> {
+  const ordered = [...series].sort((a, b) => Date.parse(a.committedAt) - Date.parse(b.committedAt));
+  const tracked: TrackedFinding[] = [];
+  let open: Open[] = [];
+  for (const [i, snapshot] of ordered.entries()) {
+    const previous = ordered[i - 1];
+    const found = [...snapshot.findings];
+    const next: Open[] = [];
+    if (previous) {
+      const moved = await movedLines(git, previous.rev, snapshot.rev, open);
+      for (const o of open) {
+        const to = moved(o);
+        const at = found.findIndex((f) => same(o, f, to));
+        if (at === -1) {
+          o.tracked.fixed = snapshot.rev;
+          o.tracked.days = o.tracked.appeared === null ? null : days(ordered, o.tracked.appeared, snapshot.committedAt);
+          continue;
+        }
+        const [f] = found.splice(at, 1) as [AttributedFinding];
+        next.push({ ...o, path: f.path, line: f.startLine, fingerprint: f.fingerprint });
+      }
+    }
+    for (const f of found) {
+      const t: TrackedFinding = {
+        tool: f.tool,
+        ruleId: f.ruleId,
+        path: f.path,
+        startLine: f.startLine,
+        countedAs: f.countedAs,
+        agent: f.agent,
+        appeared: previous ? snapshot.rev : null,
+        fixed: null,
+        days: null,
+      };
+      tracked.push(t);
+      next.push({ tracked: t, path: f.path, line: f.startLine, fingerprint: f.fingerprint });
+    }
+    open = next;
+  }
+  return summarise(ordered, tracked);
+}
+
+/** Where both carry a fingerprint it decides; else the same tool and rule at the place the old one's line went. */
+function same(o: Open, f: AttributedFinding, to: { path: string; line: number } | undefined): boolean {
+  if (o.tracked.tool !== f.tool) return false;
+  if (o.fingerprint !== null && f.fingerprint !== null) return o.fingerprint === f.fingerprint;
+  return o.tracked.ruleId === f.ruleId && to?.path === f.path && to.line === f.startLine;
+}
+
+/** Where each open finding's line went between two revisions: through the diff, and through renames (git's `-M`). */
+async function movedLines(git: TreeReader, from: string, to: string, open: readonly Open[]): Promise<(o: Open) => { path: string; line: number } | undefined> {
+  const renames = await git.renamesBetween(from, to);
+  const paths = [...new Set(open.map((o) => o.path))];
+  const maps = await git.lineMaps(
+    from,
+    to,
+    paths.filter((p) => !renames.has(p)),
+  );
+  for (const p of paths) {
+    const target = renames.get(p);
+    if (target !== undefined) maps.set(p, await git.lineMap(from, p, to, target));
+  }
+  return (o) => {
+    const line = maps.get(o.path)?.map(o.line);
+    return line === undefined ? undefined : { path: renames.get(o.path) ?? o.path, line };
+  };
+}
+
+function days(ordered: readonly Snapshot[], appeared: string, fixedAt: string): number {
+  const from = ordered.find((s) => s.rev === appeared)?.committedAt ?? fixedAt;
+  return Math.round(((Date.parse(fixedAt) - Date.parse(from)) / DAY) * 100) / 100;
+}
+
+function summarise(ordered: readonly Snapshot[], tracked: TrackedFinding[]): RemediationReport {
+  const known = tracked.filter((t) => t.appeared !== null);
+  const agents = [...new Set(known.flatMap((t) => (t.agent === null ? [] : [t.agent])))].sort(compareStrings);
+  return {
+    revisions: ordered.map((s) => ({ rev: s.rev, committedAt: s.committedAt, findings: s.findings.length })),
+    byClass: { ai: remediation(known.filter((t) => t.countedAs === 'ai')), noAgent: remediation(known.filter((t) => t.countedAs === 'no-agent')) },
+    byAgent: agents.map((key) => ({ key, ...remediation(known.filter((t) => t.agent === key)) })),
+    alreadyPresent: tracked.length - known.length,
+    tracked,
+  };
+}
+
+function remediation(list: readonly TrackedFinding[]): Remediation {
+  const fixed = list.flatMap((t) => (t.days === null ? [] : [t.days])).sort((a, b) => a - b);
+  const mid = fixed.length >> 1;
+  return {
+    appeared: list.length,
+    fixed: fixed.length,
+    open: list.filter((t) => t.fixed === null).length,
+    medianDays: fixed.length === 0 ? null : fixed.length % 2 === 1 ? (fixed[mid] ?? 0) : ((fixed[mid - 1] ?? 0) + (fixed[mid] ?? 0)) / 2,
+    meanDays: fixed.length === 0 ? null : Math.round((fixed.reduce((a, b) => a + b, 0) / fixed.length) * 100) / 100,
+  };
+}
