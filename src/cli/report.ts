@@ -4,7 +4,9 @@ import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { collectDashboard } from '../dashboard/collect.js';
 import { UsageError } from '../kernel/errors.js';
 import { Progress, progressOption } from './progress.js';
-import { contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
+import { attributeFindings } from '../findings/findings.js';
+import { readSarifFile } from '../findings/sarif.js';
+import { collect, contextFor, notice, positiveInteger, print, readGlobals, type RawGlobals, type Register } from './globals.js';
 import { resolvePath, type CliIo } from './io.js';
 import { readOrgReport } from '../inventory/org-report.js';
 import { systemClock } from '../kernel/clock.js';
@@ -19,6 +21,7 @@ interface ReportFlags {
   since?: string;
   depsReport?: string;
   bom?: string;
+  sarif?: string[];
   jobs?: string;
   allowShallow?: boolean;
 }
@@ -39,6 +42,7 @@ export const registerReport: Register = (program, exit, io) => {
     .option('--since <date|rev>', "leave out commits, lines and checks before this date (YYYY-MM-DD, or ISO 8601 with a time) or this revision's commit time")
     .option('--deps-report <file>', 'show the findings of a dependency audit of the same repository (aiprov deps audit --format json)')
     .option('--bom <file>', 'summarise this CycloneDX AI-BOM (aiprov bom)')
+    .option('--sarif <file>', "a code scanner's SARIF log of the revision: its findings by who wrote their lines, with densities (repeatable)", collect)
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--allow-shallow', 'build it on a shallow clone (lines older than its boundary are counted as written by the boundary commit)')
     .option(
@@ -70,7 +74,10 @@ export const registerReport: Register = (program, exit, io) => {
           : undefined,
         flags.bom !== undefined ? readSbom(resolvePath(io, flags.bom)).then((sbom) => ({ sbom, file: path.basename(flags.bom ?? '') })) : undefined,
       ]);
+      const sarif = await Promise.all((flags.sarif ?? []).map((f) => readSarifFile(resolvePath(io, f), f)));
       const progress = Progress.for(options.quiet, 'blamed files:', options.io.stderr);
+      const findings =
+        sarif.length > 0 ? (await attributeFindings({ context, inputs: sarif, rev: flags.rev, ...(jobs !== undefined ? { jobs } : {}) })).report : undefined;
       const data = await collectDashboard({
         context,
         rev: flags.rev,
@@ -81,6 +88,7 @@ export const registerReport: Register = (program, exit, io) => {
         policySource: context.configFile ?? 'the built-in rules',
         ...(deps ? { deps } : {}),
         ...(bom ? { bom } : {}),
+        ...(findings ? { findings } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
         ...(flags.allowShallow === true ? { allowShallow: true } : {}),
         ...progressOption(progress),
@@ -100,6 +108,7 @@ async function orgReport(flags: ReportFlags, raw: RawGlobals, html: boolean, io:
     ['--since', flags.since],
     ['--deps-report', flags.depsReport],
     ['--bom', flags.bom],
+    ['--sarif', flags.sarif],
     ['--jobs', flags.jobs],
     ['--allow-shallow', flags.allowShallow],
     ['--rev', flags.rev === 'HEAD' ? undefined : flags.rev],

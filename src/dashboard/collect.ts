@@ -1,3 +1,5 @@
+import { dashboardFindings } from './findings.js';
+import type { FindingsReport } from '../findings/types.js';
 import path from 'node:path';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import { openScan } from '../authorship/scan.js';
@@ -44,6 +46,8 @@ export interface DashboardOptions {
   /** A dependency audit of the same repository (`aiprov deps audit --format json`), and the file it came from. */
   deps?: { report: DepsReport; file: string };
   bom?: { sbom: Record<string, unknown>; file: string };
+  /** A scanner's findings attributed at the same revision (findings/findings.ts), shown in their own section. */
+  findings?: FindingsReport;
   /** Blame a shallow clone anyway (lines older than its boundary go to the boundary commit). */
   allowShallow?: boolean;
   /** Files left out of the tree's figures (globs, as blame's --exclude). */
@@ -146,6 +150,7 @@ export async function collectDashboard(options: DashboardOptions): Promise<Dashb
     ),
     dependencies: options.deps ? dependencyRows(options.deps.report, options.deps.file) : null,
     bom: options.bom ? bomSummary(options.bom.sbom, options.bom.file) : null,
+    ...(options.findings ? { findings: dashboardFindings(options.findings) } : {}),
     warnings,
   };
 }

@@ -1,3 +1,4 @@
+import type { DashboardFindings } from './findings.js';
 import type { ScanWarning } from '../authorship/types.js';
 
 import type { Envelope } from '../kernel/schemas.js';
@@ -143,5 +144,7 @@ export interface DashboardData extends Envelope<'dashboard'> {
   /** `suspect`: hallucinated, malicious, suspicious and typosquatted names; `unchecked`: names no registry answered for (apart). */
   dependencies: { file: string; total: number; suspect: number; unchecked: number; rows: DependencyRow[] } | null;
   bom: BomSummary | null;
+  /** With a scanner's SARIF (`report --sarif`): its findings by who wrote their lines, with densities and intervals. */
+  findings?: DashboardFindings;
   warnings: ScanWarning[];
 }

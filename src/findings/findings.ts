@@ -9,9 +9,9 @@ import { revisionOf } from './revision.js';
 import { ruleIdOf, type SarifInput } from './sarif.js';
 import { LEVEL } from './stats.js';
 import { byRule, densityOf, exposureOf, ratesBy } from './summarise.js';
-import type { ApartFinding, AttributedFinding, FindingsReport, RunSummary } from './types.js';
+import type { ApartFinding, AttributedFinding, FindingsReport, RemediationReport, RunSummary } from './types.js';
 import type { ScanWarning } from '../authorship/types.js';
-import { trackRemediation, type RemediationReport, type Snapshot } from './remediation.js';
+import { trackRemediation, type Snapshot } from './remediation.js';
 
 export interface FindingsOptions {
   context: BlameContext;

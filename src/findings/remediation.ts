@@ -1,47 +1,12 @@
 import type { HistoryReader, TreeReader } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
-import type { AttributedFinding } from './types.js';
+import type { AttributedFinding, Remediation, RemediationReport, TrackedFinding } from './types.js';
 
 /** One revision's attributed findings, with when it was committed. */
 export interface Snapshot {
   rev: string;
   committedAt: string;
   findings: readonly AttributedFinding[];
-}
-
-export interface Remediation {
-  /** Findings first seen at a later revision of the series (their appearance is known). */
-  appeared: number;
-  fixed: number;
-  /** Still there at the last revision. */
-  open: number;
-  /** Days from appearance to fix, over the fixed ones. */
-  medianDays: number | null;
-  meanDays: number | null;
-}
-
-export interface TrackedFinding {
-  tool: string;
-  ruleId: string;
-  /** Where it was when it appeared (or at the first revision). */
-  path: string;
-  startLine: number;
-  countedAs: 'ai' | 'no-agent';
-  agent: string | null;
-  /** The revision it was first seen at; null when it was there at the first revision (its appearance is before the series). */
-  appeared: string | null;
-  /** The first revision it was gone at; null while it is open. */
-  fixed: string | null;
-  days: number | null;
-}
-
-export interface RemediationReport {
-  revisions: { rev: string; committedAt: string; findings: number }[];
-  byClass: { ai: Remediation; noAgent: Remediation };
-  byAgent: (Remediation & { key: string })[];
-  /** There at the first revision: when they appeared is not known, so they are in no time to fix. */
-  alreadyPresent: number;
-  tracked: TrackedFinding[];
 }
 
 interface Open {

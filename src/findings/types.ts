@@ -3,7 +3,6 @@ import type { DetectionLevel } from '../git/blame.js';
 import type { Envelope } from '../kernel/schemas.js';
 import type { ApartReason } from './locate.js';
 import type { Rate, RateRatio } from './stats.js';
-import type { RemediationReport } from './remediation.js';
 
 export type Level = 'none' | 'note' | 'warning' | 'error';
 export type SecuritySeverity = 'critical' | 'high' | 'medium' | 'low';
@@ -107,4 +106,39 @@ export interface FindingsReport extends Envelope<'findingsReport'> {
   /** With logs of earlier revisions: how long findings took to fix, by who wrote them. */
   remediation?: RemediationReport;
   warnings: ScanWarning[];
+}
+
+export interface Remediation {
+  /** Findings first seen at a later revision of the series (their appearance is known). */
+  appeared: number;
+  fixed: number;
+  /** Still there at the last revision. */
+  open: number;
+  /** Days from appearance to fix, over the fixed ones. */
+  medianDays: number | null;
+  meanDays: number | null;
+}
+
+export interface TrackedFinding {
+  tool: string;
+  ruleId: string;
+  /** Where it was when it appeared (or at the first revision). */
+  path: string;
+  startLine: number;
+  countedAs: 'ai' | 'no-agent';
+  agent: string | null;
+  /** The revision it was first seen at; null when it was there at the first revision (its appearance is before the series). */
+  appeared: string | null;
+  /** The first revision it was gone at; null while it is open. */
+  fixed: string | null;
+  days: number | null;
+}
+
+export interface RemediationReport {
+  revisions: { rev: string; committedAt: string; findings: number }[];
+  byClass: { ai: Remediation; noAgent: Remediation };
+  byAgent: (Remediation & { key: string })[];
+  /** There at the first revision: when they appeared is not known, so they are in no time to fix. */
+  alreadyPresent: number;
+  tracked: TrackedFinding[];
 }

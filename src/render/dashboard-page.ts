@@ -2,6 +2,7 @@ import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { DashboardData, Period, TreeNode } from '../dashboard/types.js';
 import { stackedBars, treemapChart, type BarSeries } from './dashboard-charts.js';
 import { dashboardSummary } from './dashboard-summary.js';
+import { findingsSection } from './findings-section.js';
 import { count, esc, percent } from './html.js';
 import { day, htmlPage, legend, num, pct, short, table, type Cell } from './page-parts.js';
 
@@ -190,7 +191,7 @@ export function renderDashboardHtml(data: DashboardData): string {
 <header><h1>AI provenance: ${esc(data.repository.name)}</h1>
 <p class="meta">At <code>${esc(data.rev.slice(0, 12))}</code> (${esc(data.revSpec)})${data.since ? `, since ${esc(data.since.slice(0, 10))}` : ''}; built ${esc(data.generatedAt.replace('T', ' ').slice(0, 16))} UTC by aiprov ${esc(data.tool.version)}.</p>
 <p id="summary" tabindex="-1" data-metric="ai-share" data-value="${data.totals.aiShare}">${esc(summary)}</p>
-<nav aria-label="Sections"><ul><li><a href="#authorship">Over time</a></li><li><a href="#records">Records</a></li><li><a href="#tree">Where</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li></ul></nav></header>
+<nav aria-label="Sections"><ul><li><a href="#authorship">Over time</a></li><li><a href="#records">Records</a></li><li><a href="#tree">Where</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li>${data.findings ? '<li><a href="#findings">Scanner findings</a></li>' : ''}</ul></nav></header>
 <section id="authorship" aria-labelledby="authorship-h"><h2 id="authorship-h">How much the agents write</h2>
 <div class="tiles"><div class="tile" data-metric="lines" data-value="${data.totals.lines}"><div class="v">${count(data.totals.lines)}</div><div class="t">lines counted</div></div>
 <div class="tile" data-metric="ai-lines" data-value="${data.totals.aiLines}"><div class="v">${count(data.totals.aiLines)}</div><div class="t">written by agents (${esc(percent(data.totals.aiShare))})${data.totals.suggestionLines > 0 ? `; ${count(data.totals.suggestionLines)} more from applied AI review suggestions, not in the share` : ''}</div></div>
@@ -209,6 +210,7 @@ ${hunks.total === 0 ? '' : table('hunks-table', 'Critical first, then newest', [
 ${agentRows.length === 0 ? '<p class="none">No agent found in the history.</p>' : table('agents-table', 'Commits with the agent as author; lines at the revision credited to it alone; share of all lines counted', [{ label: 'agent' }, { label: 'model' }, { label: 'commits', numeric: true }, { label: 'lines', numeric: true }, { label: 'share', numeric: true }, { label: 'first seen' }, { label: 'last seen' }], agentRows)}</section>
 <section id="gate" aria-labelledby="gate-h"><h2 id="gate-h">The gate</h2>${gateSection(data)}</section>
 <section id="dependencies" aria-labelledby="deps-h"><h2 id="deps-h">Dependency findings</h2>${dependencySection(data)}</section>
+${data.findings ? findingsSection(data.findings) : ''}
 ${bom ? `<section id="bom" aria-labelledby="bom-h"><h2 id="bom-h">AI-BOM</h2><p>${esc(bom.file)}: CycloneDX ${esc(bom.specVersion)}${bom.serialNumber ? `, ${esc(bom.serialNumber)}` : ''}; ${count(bom.components)} components, ${count(bom.models)} models, ${count(bom.vulnerabilities)} vulnerabilities.</p></section>` : ''}
 ${
   data.warnings.length > 0

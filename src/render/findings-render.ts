@@ -1,7 +1,7 @@
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { Rate } from '../findings/stats.js';
 import type { FindingsReport, KeyedRate } from '../findings/types.js';
-import type { Remediation, RemediationReport } from '../findings/remediation.js';
+import type { Remediation, RemediationReport } from '../findings/types.js';
 import { table, type Style } from './style.js';
 
 const FROM: Record<FindingsReport['revisionFrom'], string> = { sarif: "the logs' versionControlProvenance", rev: '--rev', head: 'HEAD' };
