@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readDepsReport } from '../bom/inputs.js';
+import { attributeFindings } from '../findings/findings.js';
+import { readSarifFile } from '../findings/sarif.js';
 import { openContext, type Context } from '../context/context.js';
 import { collectRepository, type CollectOptions, type CollectResult } from '../inventory/collect.js';
 import { collectMany } from '../inventory/many.js';
@@ -44,6 +46,7 @@ interface CollectFlags extends TrustFlags, RegistryFlags {
   jobs?: string;
   allowShallow?: boolean;
   exclude?: string[];
+  sarif?: string[];
 }
 
 /** Repository lists are small text files; a bigger one is a mistake (a binary, a log), refused by name. */
@@ -57,6 +60,7 @@ export const registerCollect: Register = (program, exit, io) => {
     .option('--repo-url <url>', "the repository's identity in the store (default: its origin remote's URL, credentials removed)")
     .option('--default-branch <name>', 'the default branch recorded (default: the branch checked out)')
     .option('--deps-report <file>', "store this dependency audit's findings (aiprov deps audit --format json) for the repository")
+    .option('--sarif <file>', "store a code scanner's findings at the revision (SARIF 2.1.0), by who wrote their lines (repeatable)", collectValues)
     .option('--full', 'read and write the repository again even when its head and notes are what the store last saw')
     .option('--repos <file>', 'collect every repository directory listed in this file (one per line, # comments; relative to the file)')
     .option('--jobs <n>', 'with --repos: repositories collected at once (default 1); otherwise: concurrent git blame processes')
@@ -74,8 +78,8 @@ export const registerCollect: Register = (program, exit, io) => {
     .action(async (flags: CollectFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'collectReport', 'collect', io);
       const verified = await verifiedTrust(io, flags);
-      if (flags.repos !== undefined && (flags.repoUrl !== undefined || flags.depsReport !== undefined || options.repoGiven))
-        throw new UsageError('--repos collects many repositories: --repo, --repo-url and --deps-report name one');
+      if (flags.repos !== undefined && (flags.repoUrl !== undefined || flags.depsReport !== undefined || flags.sarif !== undefined || options.repoGiven))
+        throw new UsageError('--repos collects many repositories: --repo, --repo-url, --deps-report and --sarif name one');
       const jobs = flags.jobs === undefined ? undefined : positiveInteger('--jobs', flags.jobs);
       const target = flags.store ?? io.env.AIPROV_STORE ?? DEFAULT_STORE_FILE;
       const store = await openStore({ target, cwd: io.cwd, now: systemClock.now(), connections: (flags.repos !== undefined ? (jobs ?? 1) : 1) + 1 });
@@ -103,6 +107,9 @@ async function collectOne(
 ): Promise<CollectResult> {
   const deps =
     flags.depsReport !== undefined ? { report: await readDepsReport(path.resolve(cwd, flags.depsReport)), file: path.basename(flags.depsReport) } : undefined;
+  const sarif = await Promise.all((flags.sarif ?? []).map((f) => readSarifFile(path.resolve(cwd, f), f)));
+  const findings =
+    sarif.length > 0 ? (await attributeFindings({ context, inputs: sarif, rev: flags.rev, ...(jobs !== undefined ? { jobs } : {}) })).report : undefined;
   const options: CollectOptions = {
     context,
     store,
@@ -115,6 +122,7 @@ async function collectOne(
     ...(context.config.review ? { review: context.config.review } : {}),
     policySource: context.configFile ?? 'the built-in rules',
     ...(deps ? { deps } : {}),
+    ...(findings ? { findings } : {}),
     ...(flags.full === true ? { full: true } : {}),
     ...(flags.allowShallow === true ? { allowShallow: true } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
@@ -178,6 +186,7 @@ async function verifiedTrust(io: CliIo, flags: CollectFlags): Promise<VerifiedSo
     return undefined;
   }
   if (flags.depsReport !== undefined) throw new UsageError('--verified-only counts the attested audit, not a file: drop --deps-report');
+  if (flags.sarif !== undefined) throw new UsageError('--verified-only counts only what signed attestations say, and a SARIF log is not one: drop --sarif');
   if (flags.image !== undefined && flags.repos !== undefined) throw new UsageError('--image is the image of one repository: it cannot go with --repos');
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
   if (flags.maxAge !== undefined && maxAgeMs === undefined)

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DashboardContext } from '../dashboard/collect.js';
 import type { DepsReport } from '../deps/audit.js';
+import type { FindingsReport } from '../findings/types.js';
 import type { ReviewConfig, RiskConfig } from '../gate/config.js';
 import type { HistoryReader, RepositoryConfig } from '../git/types.js';
 import type { Clock } from '../kernel/clock.js';
@@ -30,6 +31,8 @@ export interface CollectOptions {
   policySource?: string;
   /** An audit of the same revision (`aiprov deps audit --format json`): its findings replace the repository's stored ones. */
   deps?: { report: DepsReport; file: string };
+  /** A scanner's findings attributed at the collected revision (`collect --sarif`): they replace the repository's stored ones. */
+  findings?: FindingsReport;
   /** Read and write the repository again even when nothing changed since its last collection. */
   full?: boolean;
   /** Count only what attestations verified with this trust say (verified.ts); nothing unsigned is read. */
@@ -125,6 +128,7 @@ function pick(options: CollectOptions) {
     ...(options.review ? { review: options.review } : {}),
     ...(options.policySource !== undefined ? { policySource: options.policySource } : {}),
     ...(options.deps ? { deps: options.deps } : {}),
+    ...(options.findings ? { findings: options.findings } : {}),
     ...(options.allowShallow === true ? { allowShallow: true } : {}),
     ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
@@ -169,6 +173,8 @@ async function inputsDigest(git: HistoryReader, options: CollectOptions, rev: st
       }),
     );
   if (options.deps) hash.update(JSON.stringify(options.deps.report));
+  // The findings, not when they were attributed: the same log of the same head is nothing new.
+  if (options.findings) hash.update(JSON.stringify({ rev: options.findings.rev, findings: options.findings.findings, density: options.findings.density }));
   return hash.digest('hex');
 }
 

@@ -1,3 +1,4 @@
+import { readOrgScanner } from './org-scanner.js';
 import { isSharedKey } from '../blame/attribute.js';
 import { gateStats } from '../dashboard/gate-stats.js';
 import { fillPeriods } from '../dashboard/periods.js';
@@ -76,6 +77,7 @@ export async function readOrgReport(options: OrgReportOptions): Promise<OrgRepor
       tierOf,
     ),
     findings: orgFindings,
+    scanner: await readOrgScanner(store),
     repositories,
   };
 }

@@ -1,3 +1,4 @@
+import type { OrgScanner } from './org-scanner.js';
 import type { GateStats } from '../dashboard/types.js';
 import type { Envelope } from '../kernel/schemas.js';
 
@@ -105,5 +106,7 @@ export interface OrgReport extends Envelope<'orgReport'> {
   agents: OrgAgent[];
   gate: GateStats;
   findings: OrgFinding[];
+  /** Scanner findings by who wrote their lines, when some repository's were collected (`collect --sarif`). */
+  scanner: OrgScanner | null;
   repositories: OrgRepository[];
 }

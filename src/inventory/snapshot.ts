@@ -7,6 +7,7 @@ import type { DependencyRow, UnreviewedHunk } from '../dashboard/types.js';
 import { readCheckRecords, type CheckRecord } from '../gate/history.js';
 import { readReviews, REVIEWS_REF } from '../gate/review.js';
 import type { RepositoryIdentity } from './identity.js';
+import type { FindingsReport } from '../findings/types.js';
 import { agentLines, sumAgentLines, type AgentLines } from './rows.js';
 
 /** One commit as the store keeps it: who wrote it, by which evidence; never its lines. */
@@ -48,6 +49,8 @@ export interface RepositorySnapshot {
   findings: DependencyRow[] | null;
   /** When that audit was made; null: no audit is known (a verified-only collection found none); undefined: the stored one stands. */
   depsAuditedAt?: string | null;
+  /** A scanner's findings attributed at the head (`collect --sarif`); undefined when none was given (the stored ones stand). */
+  scanner?: FindingsReport;
   /** Unreviewed AI-written hunks under escalated rules; total null when they cannot be known (verified attestations do not say). */
   hunks: { total: number | null; shown: UnreviewedHunk[] };
   warnings: ScanWarning[];
@@ -108,6 +111,7 @@ export async function readSnapshot(options: SnapshotOptions): Promise<Repository
     reviews,
     findings: data.dependencies?.rows ?? null,
     ...(options.deps ? { depsAuditedAt: options.deps.report.checkedAt } : {}),
+    ...(options.findings ? { scanner: options.findings } : {}),
     hunks: data.riskyHunks,
     warnings: data.warnings,
   };

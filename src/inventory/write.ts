@@ -3,6 +3,7 @@ import type { SqlSession, SqlValue } from '../store/database.js';
 import { deleteKeys, insertRows } from '../store/rows.js';
 import type { AgentLines } from './rows.js';
 import type { CommitRow, RepositorySnapshot } from './snapshot.js';
+import type { FindingsReport } from '../findings/types.js';
 
 /** What a collection changed in the store's commits. */
 export interface CommitChanges {
@@ -95,6 +96,7 @@ export async function writeSnapshot(tx: SqlSession, snapshot: RepositorySnapshot
     'ON CONFLICT (repo, sha, reviewer, reviewed_at) DO UPDATE SET evidence = excluded.evidence',
   );
   if (s.findings !== null) await writeFindings(tx, repo, s.findings);
+  if (s.scanner) await writeScanner(tx, repo, s.scanner, meta.collectedAt);
   await tx.run('DELETE FROM risky_hunks WHERE repo = ?', [repo]);
   await insertRows(
     tx,
@@ -246,6 +248,47 @@ async function replaceLines(tx: SqlSession, table: 'commit_lines' | 'file_lines'
   const rows: SqlValue[][] = [];
   for (const [k, list] of lines) for (const l of list) rows.push([repo, k, l.agent, l.model, l.lines]);
   await insertRows(tx, table, ['repo', key, 'agent', 'model', 'lines'], rows);
+}
+
+/** A scanner's findings at the head replace the repository's stored ones whole: its state, the densities' counts, each finding. */
+async function writeScanner(tx: SqlSession, repo: string, report: FindingsReport, collectedAt: string): Promise<void> {
+  for (const table of ['scanner_state', 'scanner_counts', 'scanner_findings']) await tx.run(`DELETE FROM ${table} WHERE repo = ?`, [repo]);
+  const tools = [...new Set(report.runs.map((r) => r.tool))].join(',');
+  await tx.run('INSERT INTO scanner_state (repo, rev, tools, results, attributed, collected_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    repo,
+    report.rev,
+    tools,
+    report.totals.results,
+    report.totals.attributed,
+    collectedAt,
+  ]);
+  const counts: SqlValue[][] = [
+    [repo, 'class', 'ai', report.density.ai.count, report.density.ai.lines],
+    [repo, 'class', 'no-agent', report.density.noAgent.count, report.density.noAgent.lines],
+    ...report.byAgent.map((r) => [repo, 'agent', r.key, r.count, r.lines]),
+    ...report.byModel.map((r) => [repo, 'model', r.key, r.count, r.lines]),
+  ];
+  await insertRows(tx, 'scanner_counts', ['repo', 'kind', 'key', 'findings', 'lines'], counts);
+  await insertRows(
+    tx,
+    'scanner_findings',
+    ['repo', 'seq', 'tool', 'rule_id', 'path', 'start_line', 'end_line', 'level', 'security_severity', 'class', 'counted_as', 'agent', 'model'],
+    report.findings.map((f, i) => [
+      repo,
+      i,
+      f.tool,
+      f.ruleId,
+      f.path,
+      f.startLine,
+      f.endLine,
+      f.level,
+      f.securitySeverity,
+      f.class,
+      f.countedAs,
+      f.agent,
+      f.model,
+    ]),
+  );
 }
 
 async function writeFindings(tx: SqlSession, repo: string, findings: NonNullable<RepositorySnapshot['findings']>): Promise<void> {

@@ -1,6 +1,7 @@
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { DashboardFindings } from '../dashboard/findings.js';
 import type { Rate } from '../findings/stats.js';
+import type { OrgScanner } from '../inventory/org-scanner.js';
 import { count, esc } from './html.js';
 import { num, table, type Cell } from './page-parts.js';
 
@@ -59,4 +60,62 @@ ${density}${f.byAgent.length > 0 ? byAgent : ''}${f.byModel.length > 0 ? byModel
       ? '<p class="none">None.</p>'
       : `${f.inAiLines.total > f.inAiLines.shown.length ? `<p class="meta">The first ${count(f.inAiLines.shown.length)} of ${count(f.inAiLines.total)}, errors first.</p>` : ''}${table('findings-ai', 'Errors first', [{ label: 'where' }, { label: 'rule' }, { label: 'level' }, { label: 'agents' }, { label: 'AI-written' }], rows)}`
   }</section>`;
+}
+
+/** The organisation page's section: the densities summed over the repositories, each repository's, and the findings in AI-written lines. */
+export function orgFindingsSection(s: OrgScanner): string {
+  const d = s.density;
+  const density = table(
+    'org-findings-density',
+    `Findings per 1,000 lines across ${count(s.repositories)} repositories (exact Poisson intervals)`,
+    [{ label: 'lines' }, ...COLUMNS],
+    [
+      [{ text: 'AI-written' }, ...rateCells(d.ai)],
+      [{ text: 'no agent credited' }, ...rateCells(d.noAgent)],
+    ],
+  );
+  const repos = table(
+    'org-findings-repos',
+    'Each repository: findings per 1,000 AI-written lines and per 1,000 other lines, and their ratio',
+    [
+      { label: 'repository' },
+      { label: 'tools' },
+      { label: 'AI per 1,000', numeric: true },
+      { label: 'others per 1,000', numeric: true },
+      { label: 'ratio (95% interval)' },
+    ],
+    s.rows.map((r) => [
+      { text: r.repository, value: r.repository },
+      { text: r.tools.join(', ') },
+      r.ai.per1000 === null ? { text: '–' } : { text: r.ai.per1000.toFixed(2), value: r.ai.per1000 },
+      r.noAgent.per1000 === null ? { text: '–' } : { text: r.noAgent.per1000.toFixed(2), value: r.noAgent.per1000 },
+      {
+        text:
+          r.ratio.low === null
+            ? '–'
+            : `${r.ratio.value === null ? '∞' : r.ratio.value.toFixed(2)} (${r.ratio.low.toFixed(2)}–${r.ratio.high === null ? '∞' : r.ratio.high.toFixed(2)})`,
+        value: r.ratio.value ?? '',
+      },
+    ]),
+  );
+  const byAgent =
+    s.byAgent.length === 0
+      ? ''
+      : table(
+          'org-findings-agents',
+          'By agent, across repositories',
+          [{ label: 'agent' }, ...COLUMNS],
+          s.byAgent.map((r) => [{ text: keyName(r.key) }, ...rateCells(r)]),
+        );
+  const rows = s.inAiLines.shown.map((x) => [
+    { text: x.repository },
+    { text: `${x.path}:${x.startLine}`, value: x.path },
+    { text: `${x.tool} ${x.ruleId}` },
+    { text: x.level },
+    { text: x.agent === null ? 'partly' : keyName(x.agent) },
+  ]);
+  return `<section id="scanner" aria-labelledby="scanner-h"><h2 id="scanner-h">Scanner findings by author</h2>
+<p data-metric="org-findings-ratio" data-value="${d.ratio.value ?? ''}"><strong>${esc(d.verdict)}</strong></p>
+${density}${repos}${byAgent}
+<h3>Findings in AI-written lines</h3>${s.inAiLines.total === 0 ? '<p class="none">None.</p>' : `${s.inAiLines.total > s.inAiLines.shown.length ? `<p class="meta">The first ${count(s.inAiLines.shown.length)} of ${count(s.inAiLines.total)}, errors first.</p>` : ''}${table('org-findings-ai', 'Errors first', [{ label: 'repository' }, { label: 'where' }, { label: 'rule' }, { label: 'level' }, { label: 'agent' }], rows)}`}</section>`;
 }

@@ -1,3 +1,4 @@
+import { orgFindingsSection } from './findings-section.js';
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { OrgPeriod, OrgReport, OrgRepository } from '../inventory/org-types.js';
 import { stackedBars, type BarSeries } from './dashboard-charts.js';
@@ -207,7 +208,7 @@ export function renderOrgHtml(report: OrgReport): string {
 <header><h1>AI provenance across the organisation</h1>
 <p class="meta">From ${esc(report.store)}; built ${esc(report.generatedAt.replace('T', ' ').slice(0, 16))} UTC by aiprov ${esc(report.tool.version)}.</p>
 <p id="summary" tabindex="-1" data-metric="ai-share" data-value="${t.aiShare}">${esc(orgSummary(report))}</p>
-<nav aria-label="Sections"><ul><li><a href="#repositories">Repositories</a></li><li><a href="#over-time">Over time</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li><li><a href="#each">Each repository</a></li></ul></nav></header>
+<nav aria-label="Sections"><ul><li><a href="#repositories">Repositories</a></li><li><a href="#over-time">Over time</a></li><li><a href="#hunks">Unreviewed high-risk hunks</a></li><li><a href="#agents">Agents and models</a></li><li><a href="#gate">The gate</a></li><li><a href="#dependencies">Dependencies</a></li>${report.scanner ? '<li><a href="#scanner">Scanner findings</a></li>' : ''}<li><a href="#each">Each repository</a></li></ul></nav></header>
 <div class="tiles">${tile('repositories', t.repositories, count(t.repositories), 'repositories')}${tile('lines', t.lines, count(t.lines), 'lines at their heads')}${tile('ai-lines', t.aiLines, count(t.aiLines), `written by agents (${percent(t.aiShare)})`)}${tile('commits', t.commits, count(t.commits), `commits, ${count(t.aiCommits)} with an agent`)}${tile('unreviewed-hunks', t.unreviewedHunks, count(t.unreviewedHunks), 'unreviewed high-risk AI hunks')}${tile('findings', t.findings, count(t.findings), 'suspect dependencies')}</div>
 <section id="repositories" aria-labelledby="repositories-h"><h2 id="repositories-h">Repositories by AI share</h2>${t.repositories === 0 ? `<p class="none">${esc(orgSummary(report))}</p>` : repositoriesTable(report)}</section>
 <section id="over-time" aria-labelledby="over-time-h"><h2 id="over-time-h">AI share over time</h2>${legend(series)}${timelineChart('org-timeline', 'Share of the lines written each month that the agents wrote, across every repository, of the lines still at their heads', report.timeline, series)}</section>
@@ -215,6 +216,7 @@ export function renderOrgHtml(report: OrgReport): string {
 <section id="agents" aria-labelledby="agents-h"><h2 id="agents-h">Agents and models</h2>${agentsTable(report)}</section>
 <section id="gate" aria-labelledby="gate-h"><h2 id="gate-h">The gate</h2>${gateSection(report)}</section>
 <section id="dependencies" aria-labelledby="deps-h"><h2 id="deps-h">Dependency findings</h2>${findingsTable(report)}</section>
+${report.scanner ? orgFindingsSection(report.scanner) : ''}
 <section id="each" aria-labelledby="each-h"><h2 id="each-h">Each repository</h2>${report.repositories.map((r) => repositorySection(r, series)).join('\n')}</section>
 </main>`;
   return htmlPage('AI provenance across the organisation', body, report);

@@ -229,6 +229,46 @@ function viewsV1(d: Dialect): string[] {
   ];
 }
 
+/** Version 2: a code scanner's findings at the collected head (`collect --sarif`), by who wrote their lines. */
+const TABLES_V2 = [
+  `CREATE TABLE scanner_state (
+    repo TEXT PRIMARY KEY,
+    rev TEXT NOT NULL,
+    tools TEXT NOT NULL,
+    results INTEGER NOT NULL,
+    attributed INTEGER NOT NULL,
+    collected_at TEXT NOT NULL
+  )`,
+  // The densities' numerators and denominators: kind 'class' (key 'ai' or 'no-agent'), 'agent' or 'model'.
+  `CREATE TABLE scanner_counts (
+    repo TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
+    PRIMARY KEY (repo, kind, key)
+  )`,
+  `CREATE TABLE scanner_findings (
+    repo TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    security_severity TEXT,
+    class TEXT NOT NULL,
+    counted_as TEXT NOT NULL,
+    agent TEXT,
+    model TEXT,
+    PRIMARY KEY (repo, seq)
+  )`,
+  `CREATE VIEW scanner_density AS
+    SELECT repo, kind, key, findings, lines, CASE WHEN lines = 0 THEN NULL ELSE findings * 1000.0 / lines END AS per_1000
+    FROM scanner_counts`,
+];
+
 /** The tables a collection writes (the views read them), in the order they are created. */
 export const INVENTORY_TABLES = [
   'repository_state',
@@ -245,9 +285,15 @@ export const INVENTORY_TABLES = [
   'review_records',
   'dependency_findings',
   'risky_hunks',
+  'scanner_state',
+  'scanner_counts',
+  'scanner_findings',
 ] as const;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'inventory', statements: (dialect) => [...TABLES_V1, ...viewsV1(dialect)] }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'inventory', statements: (dialect) => [...TABLES_V1, ...viewsV1(dialect)] },
+  { version: 2, name: 'scanner findings', statements: () => TABLES_V2 },
+];
 
 /** The schema version this aiprov writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

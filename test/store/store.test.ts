@@ -5,7 +5,16 @@ import { INVENTORY_TABLES, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { backends } from './backends.js';
 
 const now = new Date('2026-11-02T10:00:00Z');
-const VIEWS = ['repositories', 'commits_by_agent', 'lines_by_agent_at_head', 'ai_share_by_month', 'record_coverage_by_month', 'gate_decisions', 'findings'];
+const VIEWS = [
+  'repositories',
+  'commits_by_agent',
+  'lines_by_agent_at_head',
+  'ai_share_by_month',
+  'record_coverage_by_month',
+  'gate_decisions',
+  'findings',
+  'scanner_density',
+];
 
 describe.each(backends())('the store on $name', (backend) => {
   it('creates its schema once: a second opening applies nothing and keeps what was written', async () => {
@@ -15,7 +24,7 @@ describe.each(backends())('the store on $name', (backend) => {
     await db.close();
     const again = await openStore({ target, cwd: '/', now });
     const versions = await again.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((v) => v.version)).toEqual([SCHEMA_VERSION]);
+    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     expect(await again.query('SELECT repo, name FROM repositories')).toEqual([{ repo: 'https://example.com/a.git', name: 'a' }]);
     for (const view of VIEWS) expect(await again.query(`SELECT * FROM ${view}`)).toBeInstanceOf(Array);
     const tables =
@@ -25,6 +34,22 @@ describe.each(backends())('the store on $name', (backend) => {
             "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
           );
     expect(tables.map((t) => t.name)).toEqual([...INVENTORY_TABLES, 'schema_migrations'].sort());
+    await again.close();
+  });
+
+  it('upgrades a store of schema 1 in place when it is opened: the new tables added, every row kept', async () => {
+    const target = await backend.target('upgrade');
+    const db = await openStore({ target, cwd: '/', now });
+    // The store as aiprov with schema 1 left it: without version 2's tables and view.
+    await db.run('DROP VIEW scanner_density');
+    for (const table of ['scanner_state', 'scanner_counts', 'scanner_findings']) await db.run(`DROP TABLE ${table}`);
+    await db.run('DELETE FROM schema_migrations WHERE version > 1');
+    await db.run("INSERT INTO repository_state (repo, name) VALUES ('https://example.com/old.git', 'old')");
+    await db.close();
+    const again = await openStore({ target, cwd: '/', now });
+    expect((await again.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((v) => v.version)).toEqual([1, 2]);
+    expect(await again.query('SELECT repo FROM repository_state')).toEqual([{ repo: 'https://example.com/old.git' }]);
+    expect(await again.query('SELECT * FROM scanner_density')).toEqual([]);
     await again.close();
   });
 
