@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|deps|notes|since|bom|verify|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|findings|deps|notes|since|bom|verify|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
 // npm run bench -- tests [REV]: the test suite's figures (not part of the default run: it runs the whole suite, twice with REV).
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { benchVerify } from './verify-bench.js';
 import { benchDashboard } from './dashboard-bench.js';
 import { benchTests } from './tests-bench.js';
 import { benchOrg } from './org-bench.js';
+import { benchFindings } from './findings-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -24,6 +25,7 @@ if (only === 'tests') {
 }
 if (!only || only === 'scan') await benchScan();
 if (!only || only === 'blame') await benchBlame();
+if (!only || only === 'findings') await benchFindings(BIN, RUNS);
 if (!only || only === 'deps') await benchDeps();
 if (!only || only === 'notes') await benchNotes();
 if (!only || only === 'since') await benchSince();

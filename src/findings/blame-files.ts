@@ -4,19 +4,24 @@ import type { ScanWarning } from '../authorship/types.js';
 import type { DetectionLevel } from '../git/blame.js';
 import { LineIndex } from './line-index.js';
 
-export interface BlameScope {
-  context: BlameContext;
-  rev: string;
-  /** The files to blame; undefined for the whole tree (a run that lists no artifacts covers the tree). */
-  files: ReadonlySet<string> | undefined;
-  /** Files results fall in: blamed even when the scope's globs or the default exclusions leave them out. */
-  needed: ReadonlySet<string>;
+/** How the files are blamed: the choices `aiprov findings` passes on to blame. */
+export interface BlameChoices {
+  /** Globs narrowing the files a run that lists no artifacts is taken to cover (the densities' denominators). */
   include?: string[];
   exclude?: string[];
   detection?: DetectionLevel;
   jobs?: number;
   allowShallow?: boolean;
   onProgress?: (done: number, total: number) => void;
+}
+
+export interface BlameScope extends BlameChoices {
+  context: BlameContext;
+  rev: string;
+  /** The files to blame; undefined for the whole tree (a run that lists no artifacts covers the tree). */
+  files: ReadonlySet<string> | undefined;
+  /** Files results fall in: blamed even when the scope's globs or the default exclusions leave them out. */
+  needed: ReadonlySet<string>;
 }
 
 export interface BlamedFiles {

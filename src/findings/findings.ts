@@ -1,8 +1,7 @@
 import type { Log } from 'sarif';
 import type { BlameContext } from '../blame/blame.js';
-import type { DetectionLevel } from '../git/blame.js';
 import { envelope } from '../kernel/schemas.js';
-import { blameFiles, type BlamedFiles } from './blame-files.js';
+import { blameFiles, type BlameChoices, type BlamedFiles } from './blame-files.js';
 import { classify, type LocatedResult } from './classify.js';
 import { Locator } from './locate.js';
 import { revisionOf } from './revision.js';
@@ -13,20 +12,13 @@ import type { ApartFinding, AttributedFinding, FindingsReport, RemediationReport
 import type { ScanWarning } from '../authorship/types.js';
 import { trackRemediation, type Snapshot } from './remediation.js';
 
-export interface FindingsOptions {
+export interface FindingsOptions extends BlameChoices {
   context: BlameContext;
   inputs: SarifInput[];
   /** The revision the logs are of, when they do not say (versionControlProvenance); default HEAD. */
   rev?: string;
   /** The directory the scanner ran in, which its absolute URIs are under; default the repository's root. */
   sourceRoot?: string;
-  /** Globs narrowing the files a run that lists no artifacts is taken to cover (the densities' denominators). */
-  include?: string[];
-  exclude?: string[];
-  detection?: DetectionLevel;
-  jobs?: number;
-  allowShallow?: boolean;
-  onProgress?: (done: number, total: number) => void;
   /**
    * Logs of earlier revisions (each of the revision its versionControlProvenance names, or `rev`): with them the
    * report says how long findings took to fix, by who wrote them (`remediation`).

@@ -1,19 +1,17 @@
 import type { Log, Result } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFindingsRepo, type FindingsRepo } from '../../fixtures/findings-repo.js';
+import type { FindingsRepo } from '../../fixtures/findings-repo.js';
 import { attributeFindings } from '../../src/findings/findings.js';
 import { parseSarif } from '../../src/findings/sarif.js';
 import type { AiprovError } from '../../src/kernel/errors.js';
-import { ctx, tempDir } from '../helpers.js';
-import { eslintSarif, flawfinderSarif } from './scanners.js';
+import { ctx } from '../helpers.js';
+import { scannedFixture } from './scanners.js';
 
 let repo: FindingsRepo;
 let eslint: string;
 let flawfinder: string;
 beforeAll(async () => {
-  repo = await buildFindingsRepo(await tempDir());
-  eslint = await eslintSarif(repo.dir, ['src', 'lib', 'scratch.js']);
-  flawfinder = flawfinderSarif(repo.dir, 'native');
+  ({ repo, eslint, flawfinder } = await scannedFixture());
 });
 
 const edit = (text: string, change: (log: Log) => void): string => {

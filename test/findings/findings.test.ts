@@ -1,21 +1,19 @@
 import type { Log } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFindingsRepo, FINDINGS_EXPECTED, type FindingsRepo } from '../../fixtures/findings-repo.js';
+import { FINDINGS_EXPECTED, type FindingsRepo } from '../../fixtures/findings-repo.js';
 import { attributeFindings } from '../../src/findings/findings.js';
 import { parseSarif, type SarifInput } from '../../src/findings/sarif.js';
 import type { AttributedFinding, FindingsReport } from '../../src/findings/types.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
-import { ctx, tempDir } from '../helpers.js';
+import { ctx } from '../helpers.js';
 import { validateSarif } from '../sarif-schema.js';
-import { eslintSarif, flawfinderSarif } from './scanners.js';
+import { scannedFixture } from './scanners.js';
 
 let repo: FindingsRepo;
 let eslint: string;
 let flawfinder: string;
 beforeAll(async () => {
-  repo = await buildFindingsRepo(await tempDir());
-  eslint = await eslintSarif(repo.dir, ['src', 'lib', 'scratch.js']);
-  flawfinder = flawfinderSarif(repo.dir, 'native');
+  ({ repo, eslint, flawfinder } = await scannedFixture());
 });
 
 const run = async (inputs: SarifInput[], options: { rev?: string; sourceRoot?: string } = {}) =>

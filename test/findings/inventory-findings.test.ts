@@ -24,31 +24,10 @@ describe.each(backends())('scanner findings in the organisation store on $name',
   it('collect --sarif stores them by who wrote their lines; the organisation page shows the densities; the same log again adds nothing', async () => {
     const store = await backend.target('scanner');
     const sarif = logs.flatMap((l) => ['--sarif', l]);
-    const first = await runCli([
-      'collect',
-      '--repo',
-      repo.dir,
-      '--store',
-      store,
-      '--repo-url',
-      'https://example.com/org/app.git',
-      ...sarif,
-      '--format',
-      'json',
-    ]);
+    const collect = ['collect', '--repo', repo.dir, '--store', store, '--repo-url', 'https://example.com/org/app.git', ...sarif, '--format', 'json'];
+    const first = await runCli(collect);
     expect(first.code, first.stderr).toBe(0);
-    const again = await runCli([
-      'collect',
-      '--repo',
-      repo.dir,
-      '--store',
-      store,
-      '--repo-url',
-      'https://example.com/org/app.git',
-      ...sarif,
-      '--format',
-      'json',
-    ]);
+    const again = await runCli(collect);
     expect((JSON.parse(again.stdout) as { repositories: { mode: string }[] }).repositories[0]?.mode).toBe('unchanged');
 
     const db = await openStore({ target: store, cwd: '/', now: new Date() });
