@@ -77,12 +77,13 @@ describe('where a result is: base ids, the checkout the scanner saw, what lies o
         extra((r) => (r.baselineState = 'absent')),
         extra((r) => ((r.locations?.[0]?.physicalLocation?.artifactLocation as { uri: string }).uri = 'native/copy.c\nnative/fmt.c')),
         extra((r) => ((r.locations?.[0]?.physicalLocation?.artifactLocation as { uri: string }).uri = 'https://example.com/copy.c')),
+        extra((r) => ((r.locations?.[0]?.physicalLocation?.artifactLocation as { uri: string }).uri = '../../etc/passwd')),
         // A region running far past the end of the file ends where the file does.
         extra((r) => ((r.locations?.[0]?.physicalLocation?.region as { endLine: number }).endLine = 1_000_000_000)),
       ];
     });
     const report = await attribute(text);
-    expect(report.totals).toMatchObject({ results: 12, attributed: 4 });
+    expect(report.totals).toMatchObject({ results: 13, attributed: 4 });
     expect(report.totals.apart).toEqual({
       'no-location': 1,
       'no-region': 1,
@@ -91,7 +92,7 @@ describe('where a result is: base ids, the checkout the scanner saw, what lies o
       'not-a-failure': 1,
       'absent': 1,
       'bad-uri': 1,
-      'outside-repository': 1,
+      'outside-repository': 2,
     });
     expect(report.findings.find((f) => f.endLine === 1_000_000_000)?.lines).toEqual({ ai: 2, noAgent: 0 });
   });
