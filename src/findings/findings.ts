@@ -1,6 +1,7 @@
 import type { Log } from 'sarif';
 import type { BlameContext } from '../blame/blame.js';
 import { envelope } from '../kernel/schemas.js';
+import { SarifError } from '../kernel/errors.js';
 import { blameFiles, type BlameChoices, type BlamedFiles } from './blame-files.js';
 import { classify, type LocatedResult } from './classify.js';
 import { Locator } from './locate.js';
@@ -94,7 +95,13 @@ async function remediationOf(options: FindingsOptions, report: FindingsReport): 
   const { git } = options.context;
   const groups = new Map<string, SarifInput[]>();
   for (const h of options.history ?? []) {
-    const { rev } = await revisionOf(git, [h.input], h.rev, `the revision given for ${h.input.name} (${h.rev ?? ''})`);
+    const { rev, from } = await revisionOf(git, [h.input], h.rev, `the revision given for ${h.input.name} (${h.rev ?? ''})`);
+    // Taken as HEAD, an earlier log would be followed to itself: its revision must be known.
+    if (from === 'head')
+      throw new SarifError(
+        'SARIF_REVISION_MISMATCH',
+        `${h.input.name}: a log of an earlier revision must name it (versionControlProvenance), or be given as REV=${h.input.name}`,
+      );
     groups.set(rev, [...(groups.get(rev) ?? []), h.input]);
   }
   const snapshots: Snapshot[] = [{ rev: report.rev, committedAt: await committedAt(git, report.rev), findings: report.findings }];

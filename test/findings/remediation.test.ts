@@ -92,5 +92,11 @@ describe('aiprov findings --history: time from appearance to fix, by who wrote t
     expect(table.stdout).toMatch(/Time to fix, over 6 revisions/);
     expect(table.stdout).toMatch(/AI-written lines\s+1\s+1\s+0\s+10\.0\s+10\.0/);
     expect(table.stdout).toContain('3 findings were there at the first revision: when they appeared is not known, so they are in no time to fix');
+    // A log of an earlier revision that does not say which is refused, not taken as the head's.
+    const unnamed = await runCli(['findings', '--repo', repo.dir, '--rev', fix2, '--sarif', logs[fix2] ?? '', '--history', logs[fix1] ?? '']);
+    expect([unnamed.code, unnamed.stderr]).toEqual([
+      2,
+      `aiprov: ${logs[fix1] ?? ''}: a log of an earlier revision must name it (versionControlProvenance), or be given as REV=${logs[fix1] ?? ''}\n`,
+    ]);
   });
 });
