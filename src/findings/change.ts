@@ -54,26 +54,44 @@ export async function scanChange(options: ScannedChangeOptions): Promise<Scanned
     incomplete.push(...baseRuns.filter(notComplete).map((r) => `${describe(r)} (the base's)`));
     const before = baseRuns.flatMap(placed);
     const maps = await git.lineMaps(base, head, [...new Set(before.map((f) => f.path))]);
-    const byFingerprint = new Set(before.flatMap((f) => f.prints.map((p) => `${f.tool}\u0000${p}`)));
-    const byPlace = new Set(
-      before.flatMap((f) => {
-        const line = maps.get(f.path)?.map(f.startLine);
-        return line === undefined ? [] : [`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${line}`];
-      }),
-    );
+    // Each of the base's findings accounts for one of the head's at most, in the same file: a copy of a flagged line
+    // elsewhere, or a second one beside it, is new even when the scanner gives it the same fingerprint.
+    const byFingerprint = new Bag();
+    const byPlace = new Bag();
+    for (const f of before) {
+      for (const p of f.prints) byFingerprint.add(`${f.tool}\u0000${f.path}\u0000${p}`);
+      const line = maps.get(f.path)?.map(f.startLine);
+      if (line !== undefined) byPlace.add(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${line}`);
+    }
     const printed = new Set(before.filter((f) => f.prints.length > 0).map((f) => f.tool));
     for (const f of findings) {
       // Where both ends carry fingerprints, they decide (as code scanning matches alerts); else the rule at the mapped line.
       f.inBase =
         f.prints.length > 0 && printed.has(f.tool)
-          ? f.prints.some((p) => byFingerprint.has(`${f.tool}\u0000${p}`))
-          : byPlace.has(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${f.startLine}`);
+          ? f.prints.some((p) => byFingerprint.take(`${f.tool}\u0000${f.path}\u0000${p}`))
+          : byPlace.take(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${f.startLine}`);
     }
   }
   return { findings: findings.map(withoutPrints), baseGiven: options.baseLogs !== undefined, incomplete };
 }
 
 type Placed = HeadFinding & { prints: string[] };
+
+/** Keys counted, each taken once per time it was added. */
+class Bag {
+  private readonly counts = new Map<string, number>();
+
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  take(key: string): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n === 0) return false;
+    this.counts.set(key, n - 1);
+    return true;
+  }
+}
 
 function withoutPrints(f: Placed): HeadFinding {
   const out: Partial<Placed> = { ...f };

@@ -40,12 +40,12 @@ interface Change {
 }
 
 /** main with the person's C file (and the given policy), a branch where Claude changes it; each end scanned by flawfinder and ESLint. */
-async function change(policy?: string, search = SEARCH): Promise<Change> {
+async function change(policy?: string, search = SEARCH, extra: Record<string, string> = {}): Promise<Change> {
   const dir = await tempDir();
   initRepo(dir);
   const base = await commit(dir, { 'native/copy.c': COPY_BASE, ...(policy ? { '.aiprov.yml': policy } : {}) }, 'Copy\n', DANA);
   git(dir, 'checkout', '-q', '-b', 'feature');
-  const head = await commit(dir, { 'native/copy.c': COPY_HEAD, 'src/search.js': search }, `Append and search\n\n${CLAUDE}\n`, SAM);
+  const head = await commit(dir, { 'native/copy.c': COPY_HEAD, 'src/search.js': search, ...extra }, `Append and search\n\n${CLAUDE}\n`, SAM);
   const work = await tempDir();
   const logs = { head: path.join(work, 'head.sarif'), headEslint: path.join(work, 'head-eslint.sarif'), base: path.join(work, 'base.sarif') };
   await writeFile(logs.head, flawfinderSarif(dir, 'native'));
@@ -89,6 +89,12 @@ describe('check: findings.new-in-ai-lines', () => {
     expect(run.code).toBe(1);
     expect(summary(run.report).map((s) => s[2])).toEqual(['native/copy.c:6']);
     expect(run.report.scannerFindings?.baseGiven).toBe(true);
+  });
+
+  it('a copy of a flagged line in another file is new, though the scanner gives it the same fingerprint', async () => {
+    const copied = await change(undefined, SEARCH, { 'native/copy2.c': COPY_BASE.replace('copy(', 'copy2(') });
+    const run = await check(copied, ['--sarif', copied.logs.head, '--base-sarif', copied.logs.base]);
+    expect(summary(run.report).map((s) => s[2])).toEqual(['native/copy.c:6', 'native/copy2.c:3']);
   });
 
   it("the base's policy sets the thresholds: fail at high, escalate at medium", async () => {
