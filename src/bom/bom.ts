@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { addCitations } from './citations.js';
 import type { AnalyserFactory } from '../authorship/analyse.js';
 import { openScan } from '../authorship/scan.js';
 import type { ScanWarning } from '../authorship/types.js';
@@ -112,7 +113,17 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
   const built = buildBom(input);
   const body = options.merge ? mergeInto(options.merge.sbom, built, spec, options.merge.file) : built;
   const kept = typeof body.serialNumber === 'string' ? body.serialNumber : undefined;
-  const bom = linkAffects(withSerial(body, kept ?? (options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`)));
+  const linked = linkAffects(withSerial(body, kept ?? (options.reproducible === true ? contentSerial(body) : `urn:uuid:${randomUUID()}`)));
+  // 1.7 can say which evidence each model and each AI-introduced dependency rests on; 1.6 stays as it was.
+  const bom =
+    spec === '1.7'
+      ? addCitations(linked, {
+          models: provenance.models,
+          ...(options.deps ? { auditedAt: options.deps.checkedAt } : {}),
+          // A reproducible BOM has no time of its own: its citations carry the commit's, as its annotation does.
+          timestamp: (input.timestamp ?? new Date(repository.commitTime)).toISOString(),
+        })
+      : linked;
   const text = `${JSON.stringify(bom, null, 2)}\n`;
   await assertValidBom(text, spec);
   const annotations = bom.annotations as { text: string }[];

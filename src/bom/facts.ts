@@ -18,6 +18,10 @@ export interface EvidenceTally {
   technique: 'attestation' | 'other';
   /** The signature id or notes ref. */
   source: string;
+  /** What the detections rested on: a trailer, a note, an identity, a message line (authorship's evidence kinds). */
+  kind: Evidence['kind'];
+  /** Whether the agent or its user wrote it (a trailer, a record), rather than the scan inferring it. */
+  declared: boolean;
   confidence: number;
   commits: number;
 }
@@ -129,7 +133,8 @@ export class ProvenanceTally {
       for (const evidence of detection.evidence) {
         const technique = evidence.kind === 'note' ? 'attestation' : 'other';
         const id = `${technique}\u0000${evidence.source}`;
-        const seen = tally.evidence.get(id) ?? { technique, source: evidence.source, confidence: 0, commits: 0 };
+        const seen = tally.evidence.get(id) ?? { technique, source: evidence.source, kind: evidence.kind, declared: false, confidence: 0, commits: 0 };
+        seen.declared ||= detection.confidence === 'declared';
         seen.confidence = Math.max(seen.confidence, confidenceOf(evidence.kind, detection.confidence === 'declared'));
         seen.commits++;
         tally.evidence.set(id, seen);

@@ -218,6 +218,41 @@ describe('aiprov bom', () => {
     expect(await bomProblems(text, '1.7')).toEqual([]);
   });
 
+  it('1.7 cites the evidence each model and each AI-introduced dependency rests on (JSON Pointers into the BOM); 1.6 has no citations', async () => {
+    const { text, bom: doc } = await bom({ spec: '1.7', deps });
+    expect(await bomProblems(text, '1.7')).toEqual([]);
+    const citations = doc.citations as { 'bom-ref': string; 'pointers': string[]; 'attributedTo': string; 'note': string; 'timestamp'?: string }[];
+    const refs = new Set([...components(doc).map((c) => c['bom-ref']), 'tool:aiprov']);
+    const resolve = (pointer: string): unknown =>
+      pointer
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+    for (const c of citations) {
+      for (const p of c.pointers) expect(resolve(p), p).toBeDefined();
+      expect(refs.has(c.attributedTo), c.attributedTo).toBe(true);
+    }
+    const cited = (ref: string) => citations.filter((c) => c.pointers.some((p) => components(doc)[Number(p.split('/')[2])]?.['bom-ref'] === ref));
+    // Codex's record in refs/notes/aiprov: declared, the agent's word.
+    expect(cited('model:gpt-5-codex')).toEqual([
+      expect.objectContaining({ attributedTo: 'agent:codex', note: 'declared: an authorship record in git notes (refs/notes/aiprov) on 1 commit' }),
+    ]);
+    // Claude's trailer names its model: declared.
+    expect(cited('model:claude-opus-4.6').map((c) => c.note)).toEqual([expect.stringMatching(/^declared: .* on 1 commit$/)]);
+    // The name the audit found nowhere, introduced by Claude's commit: the audit's finding, at the time it asked the registry.
+    const library = components(doc).find((c) => c.type === 'library' && prop(c, 'aiprov:introduced-by-ai') === 'true');
+    expect(cited(library?.['bom-ref'] ?? '')).toEqual([
+      expect.objectContaining({
+        attributedTo: 'tool:aiprov',
+        timestamp: deps.checkedAt,
+      }),
+    ]);
+    expect(cited(library?.['bom-ref'] ?? '')[0]?.note).toMatch(
+      /^the dependency audit: verdict \w+; introduced by commit [0-9a-f]{12}, which the scan credits to claude-code$/,
+    );
+    expect((await bom({ deps })).bom.citations).toBeUndefined();
+  });
+
   it('with a dependency audit: libraries with purls and verdicts, the AI-introduced ones hung off their model, findings as vulnerabilities', async () => {
     const { text, bom: doc } = await bom({ deps });
     expect(await bomProblems(text, '1.6')).toEqual([]);

@@ -89,3 +89,47 @@ describe('package URLs of audited dependencies', () => {
     expect(exactVersion('npm', 'latest')).toBeUndefined();
   });
 });
+
+describe('addCitations (CycloneDX 1.7)', () => {
+  it("attributes declared evidence of a model one agent used to that agent, and inferred evidence (or several agents') to aiprov", async () => {
+    const { addCitations } = await import('../../src/bom/citations.js');
+    const model = (key: string, agents: string[], declared: boolean) => ({
+      key,
+      model: key,
+      agents,
+      commits: 2,
+      newestCommits: [],
+      evidence: [{ technique: 'other' as const, source: 'copilot/committer', kind: 'committer' as const, declared, confidence: 0.5, commits: 2 }],
+      lines: 3,
+      files: [],
+      fileCount: 0,
+    });
+    const bom = {
+      components: [
+        { 'type': 'application', 'name': 'GitHub Copilot', 'bom-ref': 'agent:copilot' },
+        { 'type': 'machine-learning-model', 'name': 'gpt-4.1', 'bom-ref': 'model:gpt-4.1' },
+        { 'type': 'machine-learning-model', 'name': 'gpt-5', 'bom-ref': 'model:gpt-5' },
+      ],
+    };
+    const cited = addCitations(bom, {
+      models: [model('gpt-4.1', ['copilot'], false), model('gpt-5', ['copilot', 'cursor'], true)],
+      timestamp: '2026-01-01T00:00:00.000Z',
+    });
+    expect(cited.citations).toEqual([
+      {
+        'bom-ref': 'citation:model:gpt-4.1:0',
+        'pointers': ['/components/1/name'],
+        'timestamp': '2026-01-01T00:00:00.000Z',
+        'attributedTo': 'tool:aiprov',
+        'note': "inferred: the commit's committer identity (copilot/committer) on 2 commits",
+      },
+      {
+        'bom-ref': 'citation:model:gpt-5:0',
+        'pointers': ['/components/2/name'],
+        'timestamp': '2026-01-01T00:00:00.000Z',
+        'attributedTo': 'tool:aiprov',
+        'note': "declared: the commit's committer identity (copilot/committer) on 2 commits of copilot, cursor",
+      },
+    ]);
+  });
+});
