@@ -35,6 +35,21 @@ export interface FindingsVerdict {
   incomplete: string[];
 }
 
+type AddedLine = ChangedFile['added'][number];
+
+/** The AI-written added lines of a region, looked up line by line up to the last such line (a region may claim a billion lines). */
+function aiLinesIn(file: { lines: ReadonlyMap<number, AddedLine>; last: number } | undefined, start: number, end: number): AddedLine[] {
+  if (!file) return [];
+  const { lines } = file;
+  const last = Math.min(end, file.last);
+  const out: AddedLine[] = [];
+  for (let line = start; line <= last; line++) {
+    const added = lines.get(line);
+    if (added) out.push(added);
+  }
+  return out;
+}
+
 /**
  * The rule `findings.new-in-ai-lines`: scanner findings at the head that the base did not have, on lines the change
  * added and an agent wrote. Without the base's log every such finding is new (its lines are the change's). A
@@ -49,12 +64,16 @@ export function newAiFindings(
 ): FindingsVerdict {
   const escalate = config?.newInAiLines?.escalate ?? 'high';
   const fail = config?.newInAiLines?.fail ?? null;
-  const added = new Map(files.map((f) => [f.path, new Map(f.added.filter((l) => l.agents.length > 0).map((l) => [l.line, l]))]));
+  const added = new Map(
+    files.map((f) => {
+      const ai = f.added.filter((l) => l.agents.length > 0);
+      return [f.path, { lines: new Map(ai.map((l) => [l.line, l])), last: ai.reduce((n, l) => Math.max(n, l.line), 0) }];
+    }),
+  );
   const findings: NewAiFinding[] = [];
   for (const f of scanned.findings) {
     if (f.inBase) continue;
-    const lines = added.get(f.path);
-    const ai = lines ? [...lines.values()].filter((l) => l.line >= f.startLine && l.line <= f.endLine) : [];
+    const ai = aiLinesIn(added.get(f.path), f.startLine, f.endLine);
     if (ai.length === 0) continue;
     const action =
       f.severity === null ? 'report' : fail !== null && atOrAbove(f.severity, fail) ? 'fail' : atOrAbove(f.severity, escalate) ? 'escalate' : 'report';
