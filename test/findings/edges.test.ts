@@ -4,7 +4,9 @@ import type { FindingsRepo } from '../../fixtures/findings-repo.js';
 import { attributeFindings } from '../../src/findings/findings.js';
 import { parseSarif } from '../../src/findings/sarif.js';
 import type { AiprovError } from '../../src/kernel/errors.js';
-import { ctx } from '../helpers.js';
+import { ctx, tempDir } from '../helpers.js';
+import { importHistory } from '../../src/git/fast-import.js';
+import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scannedFixture } from './scanners.js';
 
 let repo: FindingsRepo;
@@ -95,6 +97,30 @@ describe('where a result is: base ids, the checkout the scanner saw, what lies o
       'outside-repository': 2,
     });
     expect(report.findings.find((f) => f.endLine === 1_000_000_000)?.lines).toEqual({ ai: 2, noAgent: 0 });
+  });
+});
+
+describe('file names as git keeps them', () => {
+  it('finds a file whose name holds a line break through its percent-encoded URI, and only through it', async () => {
+    const dir = await tempDir();
+    initRepo(dir);
+    await importHistory(dir, [
+      commitAt(0, 'Odd names\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', { files: { 'a\nb.c': 'int x;\nint y;\n', 'ab.c': 'int z;\n' } }),
+    ]);
+    const log = (uri: string) =>
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [
+          {
+            tool: { driver: { name: 't' } },
+            results: [{ ruleId: 'r', message: { text: 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: 2 } } }] }],
+          },
+        ],
+      });
+    const run = async (uri: string) => (await attributeFindings({ context: await ctx(dir), inputs: [parseSarif(log(uri), 'odd.sarif')] })).report;
+    expect((await run('a%0Ab.c')).findings.map((f) => [f.path, f.startLine, f.agent])).toEqual([['a\nb.c', 2, 'claude-code']]);
+    // A raw line break would be dropped by URL parsing and name ab.c, a file of one line: counted apart instead.
+    expect((await run('a\nb.c')).apart.map((a) => a.reason)).toEqual(['bad-uri']);
   });
 });
 
