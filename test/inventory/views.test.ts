@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HALLUCINATED_AUDIT } from '../../fixtures/audits.js';
 import type { DepsReport } from '../../src/deps/audit.js';
 import { collectRepository } from '../../src/inventory/collect.js';
+import { attributeFindings } from '../../src/findings/findings.js';
+import { parseSarif } from '../../src/findings/sarif.js';
 import { fixedClock } from '../../src/kernel/clock.js';
 import type { SqlDatabase } from '../../src/store/database.js';
 import { openStore } from '../../src/store/open.js';
@@ -23,7 +26,7 @@ function documentedViews(): Map<string, string[]> {
   for (const m of table.matchAll(/^\| `([a-z_]+)` \| (.+) \|$/gm))
     views.set(
       m[1] ?? '',
-      [...(m[2] ?? '').matchAll(/`([a-z_]+)`/g)].map((c) => c[1] ?? ''),
+      [...(m[2] ?? '').matchAll(/`([a-z0-9_]+)`/g)].map((c) => c[1] ?? ''),
     );
   return views;
 }
@@ -47,6 +50,21 @@ beforeAll(async () => {
   await buildDashboardRepo(shop);
 });
 
+/** A scanner's log with one finding on the first line of the shop's first file (real scanners' logs are tested in test/findings). */
+async function scannerFindings() {
+  const [file = ''] = execFileSync('git', ['-C', shop, 'ls-files'], { encoding: 'utf8' }).split('\n');
+  const log = {
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'scanner' } },
+        results: [{ ruleId: 'r1', message: { text: 'x' }, locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 1 } } }] }],
+      },
+    ],
+  };
+  return (await attributeFindings({ context: await ctx(shop), inputs: [parseSarif(JSON.stringify(log), 'scan.sarif')] })).report;
+}
+
 async function collected(target: string): Promise<SqlDatabase> {
   const store = await openStore({ target, cwd: '/', now: new Date(NOW) });
   await collectRepository({
@@ -54,6 +72,7 @@ async function collected(target: string): Promise<SqlDatabase> {
     store,
     repository: { url: 'https://github.com/acme/shop' },
     deps: { report: HALLUCINATED_AUDIT as unknown as DepsReport, file: 'deps.json' },
+    findings: await scannerFindings(),
   });
   return store;
 }
@@ -77,6 +96,7 @@ describe.each(backends())('the documented views on $name', (backend) => {
       'lines_by_agent_at_head',
       'record_coverage_by_month',
       'repositories',
+      'scanner_density',
     ]);
     for (const [view, columns] of documented) {
       expect(await columnsOf(store, view), view).toEqual(columns);
