@@ -15,6 +15,8 @@ import { loadTimes } from './dashboard-bench.js';
 import { measure } from './measure.js';
 
 const REPOS = Number(process.env.BENCH_ORG_REPOS ?? 200);
+// BENCH_ORG_BACKENDS=sqlite: the baseline and the SQLite collections alone (no PostgreSQL, page or concurrency), to re-measure one figure.
+const BACKENDS = (process.env.BENCH_ORG_BACKENDS ?? 'sqlite,postgres').split(',');
 // Mirrors with every object (aider's and git-ai's lack binaries their blame -C reads).
 const MIRRORS = ['browser-use+browser-use'].map((m) => path.join('/work/.mirror', m, 'repo')).filter((d) => existsSync(d));
 // Every table but the runs' log, whose rows differ by design between a concurrent and a serial collection.
@@ -103,6 +105,10 @@ export async function benchOrg(bin) {
     baseline += (await measure(process.execPath, [bin, 'scan', '--repo', dir, '--format', 'json', '--quiet'])).ms;
     baseline += (await measure(process.execPath, [bin, 'blame', '--repo', dir, '--format', 'json', '--quiet'])).ms;
   }
+  if (!BACKENDS.includes('postgres')) {
+    await sqliteOnly(bin, dirs, list, work, baseline);
+    return;
+  }
   const postgres = await startPostgres();
   try {
     const file = path.join(work, 'inventory.db');
@@ -151,6 +157,30 @@ export async function benchOrg(bin) {
     await concurrency(bin, smallest, postgres);
   } finally {
     await postgres.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The SQLite half alone: the first collection against the baseline, and the incremental one after 10 new commits in 5 repositories. */
+async function sqliteOnly(bin, dirs, list, work, baseline) {
+  const file = path.join(work, 'inventory.db');
+  const collect = () => measure(process.execPath, [bin, 'collect', '--repos', list, '--jobs', '2', '--store', file, '--quiet']);
+  try {
+    const first = await collect();
+    const restore = await grow(dirs);
+    let again;
+    try {
+      again = await collect();
+    } finally {
+      restore();
+    }
+    console.log(`collect --repos --jobs 2 of ${dirs.length} repositories (SQLite only)`);
+    console.log(`  baseline  scan + blame, each repository, one after another   ${(baseline / 1000).toFixed(1).padStart(7)} s`);
+    console.log(
+      `  SQLite     ${(first.ms / 1000).toFixed(1).padStart(7)} s  ${(first.ms / baseline).toFixed(2)}x the baseline (target <= 1.20x); peak RSS ${first.peakMb.toFixed(0)} MB`,
+    );
+    console.log(`  incremental ${(again.ms / 1000).toFixed(1)} s, ${((100 * again.ms) / first.ms).toFixed(1)}% of the first (target <= 5%)`);
+  } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
