@@ -59,7 +59,8 @@ export async function scanChange(options: ScannedChangeOptions): Promise<Scanned
     const byFingerprint = new Bag();
     const byPlace = new Bag();
     for (const f of before) {
-      for (const p of f.prints) byFingerprint.add(`${f.tool}\u0000${f.path}\u0000${p}`);
+      // A fingerprint may be of the line's text alone (flawfinder's), shared by two rules on one line: the rule is part of the key.
+      for (const p of f.prints) byFingerprint.add(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${p}`);
       const line = maps.get(f.path)?.map(f.startLine);
       if (line !== undefined) byPlace.add(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${line}`);
     }
@@ -68,7 +69,7 @@ export async function scanChange(options: ScannedChangeOptions): Promise<Scanned
       // Where both ends carry fingerprints, they decide (as code scanning matches alerts); else the rule at the mapped line.
       f.inBase =
         f.prints.length > 0 && printed.has(f.tool)
-          ? f.prints.some((p) => byFingerprint.take(`${f.tool}\u0000${f.path}\u0000${p}`))
+          ? f.prints.some((p) => byFingerprint.take(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${p}`))
           : byPlace.take(`${f.tool}\u0000${f.ruleId}\u0000${f.path}\u0000${f.startLine}`);
     }
   }

@@ -67,11 +67,12 @@ export async function trackRemediation(git: TreeReader & HistoryReader, series: 
   return summarise(ordered, tracked);
 }
 
-/** Where both carry a fingerprint it decides; else the same tool and rule at the place the old one's line went. */
+/** The same tool and rule, and where both carry a fingerprint it decides; else the place the old one's line went. */
 function same(o: Open, f: AttributedFinding, to: { path: string; line: number } | undefined): boolean {
-  if (o.tracked.tool !== f.tool) return false;
+  // A fingerprint may be of the line's text alone (flawfinder's): two rules on one line share it, so the rule must match too.
+  if (o.tracked.tool !== f.tool || o.tracked.ruleId !== f.ruleId) return false;
   if (o.fingerprint !== null && f.fingerprint !== null) return o.fingerprint === f.fingerprint;
-  return o.tracked.ruleId === f.ruleId && to?.path === f.path && to.line === f.startLine;
+  return to?.path === f.path && to.line === f.startLine;
 }
 
 /** Where each open finding's line went between two revisions: through the diff, and through renames (git's `-M`). */
