@@ -58,9 +58,10 @@ export async function blameFiles(scope: BlameScope): Promise<BlamedFiles> {
   if (scope.files === undefined || scope.files.size > 0) {
     const first = await blameTree({
       ...common,
+      // The globs narrow the tree a run without artifacts covers; a run's own list of artifacts is what it scanned.
       ...(scope.files ? { paths: [...scope.files] } : {}),
-      ...(scope.include ? { include: scope.include } : {}),
-      ...(scope.exclude ? { exclude: scope.exclude } : {}),
+      ...(!scope.files && scope.include ? { include: scope.include } : {}),
+      ...(!scope.files && scope.exclude ? { exclude: scope.exclude } : {}),
     });
     for (const f of first.files) files.set(f.path, f);
     for (const e of first.excluded) if (e.reason === 'binary') binary.add(e.path);

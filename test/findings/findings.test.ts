@@ -55,6 +55,18 @@ describe('aiprov findings: real scanners, authorship known line by line', () => 
     expect(report.byRule.find((r) => r.ruleId === 'security/detect-eval-with-expression')).toMatchObject({ total: 2, ai: 0, noAgent: 2, mixed: 1 });
   });
 
+  it("narrows the tree a log without artifacts covers with --exclude; a log's own artifacts stand", async () => {
+    const narrowed = await attributeFindings({
+      context: await ctx(repo.dir),
+      inputs: [parseSarif(flawfinder, 'flawfinder.sarif')],
+      exclude: ['src/**', 'lib/**'],
+    });
+    // copy.c (Claude's, 4 lines) and fmt.c (the person's, 4 lines) only.
+    expect(narrowed.report.coverage).toEqual({ files: 2, lines: 8, aiLines: 4, noAgentLines: 4 });
+    const listed = await attributeFindings({ context: await ctx(repo.dir), inputs: [parseSarif(eslint, 'eslint.sarif')], exclude: ['src/**'] });
+    expect(listed.report.runs[0]?.files).toBe(2);
+  });
+
   it('hands the logs back enriched, still valid SARIF, nothing but the property bags changed', async () => {
     const { enriched } = await run([parseSarif(eslint, 'eslint.sarif'), parseSarif(flawfinder, 'flawfinder.sarif')]);
     for (const [i, original] of [eslint, flawfinder].entries()) {
