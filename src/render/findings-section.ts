@@ -1,6 +1,7 @@
 import { isSharedKey, sharersOf } from '../blame/attribute.js';
 import type { DashboardFindings } from '../dashboard/findings.js';
 import type { Rate } from '../findings/stats.js';
+import type { Density } from '../findings/types.js';
 import type { OrgScanner } from '../inventory/org-scanner.js';
 import { count, esc } from './html.js';
 import { num, table, type Cell } from './page-parts.js';
@@ -19,18 +20,23 @@ const COLUMNS = [
 ];
 const keyName = (key: string): string => (isSharedKey(key) ? sharersOf(key).join(' + ') : key);
 
-/** The dashboard's section on a scanner's findings: densities with their exact intervals, the verdict, and the findings in AI-written lines. */
-export function findingsSection(f: DashboardFindings): string {
-  const d = f.density;
-  const density = table(
-    'findings-density',
-    'Findings per 1,000 lines by who wrote the lines (exact Poisson intervals)',
+/** AI-written lines against the others: each rate with its interval (the dashboard's and the organisation's page's). */
+function densityTable(id: string, caption: string, d: Density): string {
+  return table(
+    id,
+    caption,
     [{ label: 'lines' }, ...COLUMNS],
     [
       [{ text: 'AI-written' }, ...rateCells(d.ai)],
       [{ text: 'no agent credited' }, ...rateCells(d.noAgent)],
     ],
   );
+}
+
+/** The dashboard's section on a scanner's findings: densities with their exact intervals, the verdict, and the findings in AI-written lines. */
+export function findingsSection(f: DashboardFindings): string {
+  const d = f.density;
+  const density = densityTable('findings-density', 'Findings per 1,000 lines by who wrote the lines (exact Poisson intervals)', d);
   const byAgent = table(
     'findings-agents',
     'By agent',
@@ -65,15 +71,7 @@ ${density}${f.byAgent.length > 0 ? byAgent : ''}${f.byModel.length > 0 ? byModel
 /** The organisation page's section: the densities summed over the repositories, each repository's, and the findings in AI-written lines. */
 export function orgFindingsSection(s: OrgScanner): string {
   const d = s.density;
-  const density = table(
-    'org-findings-density',
-    `Findings per 1,000 lines across ${count(s.repositories)} repositories (exact Poisson intervals)`,
-    [{ label: 'lines' }, ...COLUMNS],
-    [
-      [{ text: 'AI-written' }, ...rateCells(d.ai)],
-      [{ text: 'no agent credited' }, ...rateCells(d.noAgent)],
-    ],
-  );
+  const density = densityTable('org-findings-density', `Findings per 1,000 lines across ${count(s.repositories)} repositories (exact Poisson intervals)`, d);
   const repos = table(
     'org-findings-repos',
     'Each repository: findings per 1,000 AI-written lines and per 1,000 other lines, and their ratio',
