@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { git, initRepo } from '../../fixtures/repos.js';
+import { commitFiles, git, initRepo } from '../../fixtures/repos.js';
 import type { CheckReport } from '../../src/gate/check.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { runCli } from '../cli/run-cli.js';
@@ -13,19 +12,6 @@ import { eslintSarif, flawfinderSarif } from './scanners.js';
 const DANA = { name: 'Dana Human', email: 'dana@example.com' };
 const SAM = { name: 'Sam Dev', email: 'sam@example.com' };
 const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
-
-async function commit(dir: string, files: Record<string, string>, message: string, who: typeof DANA): Promise<string> {
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
-  git(dir, 'add', '-A');
-  execFileSync('git', ['commit', '-q', '-m', message], {
-    cwd: dir,
-    env: { ...process.env, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email },
-  });
-  return git(dir, 'rev-parse', 'HEAD').trim();
-}
 
 const COPY_BASE = '#include <string.h>\nvoid copy(char *d, const char *s) {\nstrcpy(d, s);\n}\n';
 // Claude re-indents the strcpy line (the same finding, the same fingerprint) and adds a strcat (a new one) and a RegExp.
@@ -43,9 +29,9 @@ interface Change {
 async function change(policy?: string, search = SEARCH, extra: Record<string, string> = {}): Promise<Change> {
   const dir = await tempDir();
   initRepo(dir);
-  const base = await commit(dir, { 'native/copy.c': COPY_BASE, ...(policy ? { '.aiprov.yml': policy } : {}) }, 'Copy\n', DANA);
+  const base = await commitFiles(dir, { 'native/copy.c': COPY_BASE, ...(policy ? { '.aiprov.yml': policy } : {}) }, 'Copy\n', DANA);
   git(dir, 'checkout', '-q', '-b', 'feature');
-  const head = await commit(dir, { 'native/copy.c': COPY_HEAD, 'src/search.js': search, ...extra }, `Append and search\n\n${CLAUDE}\n`, SAM);
+  const head = await commitFiles(dir, { 'native/copy.c': COPY_HEAD, 'src/search.js': search, ...extra }, `Append and search\n\n${CLAUDE}\n`, SAM);
   const work = await tempDir();
   const logs = { head: path.join(work, 'head.sarif'), headEslint: path.join(work, 'head-eslint.sarif'), base: path.join(work, 'base.sarif') };
   await writeFile(logs.head, flawfinderSarif(dir, 'native'));

@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initRepo } from '../../fixtures/repos.js';
+import { commitFiles, initRepo } from '../../fixtures/repos.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
@@ -11,18 +9,8 @@ const CLAUDE = 'Co-Authored-By: Claude <noreply@anthropic.com>';
 const DANA = { name: 'Dana Human', email: 'dana@example.com' };
 const git = (dir: string, ...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
 
-async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
-  git(dir, 'add', '-A');
-  execFileSync('git', ['commit', '-q', '-m', message], {
-    cwd: dir,
-    env: { ...process.env, GIT_AUTHOR_NAME: DANA.name, GIT_AUTHOR_EMAIL: DANA.email, GIT_COMMITTER_NAME: DANA.name, GIT_COMMITTER_EMAIL: DANA.email },
-  });
-  return git(dir, 'rev-parse', 'HEAD').trim();
-}
+/** A commit by Dana, the person. */
+const commit = (dir: string, files: Record<string, string>, message: string): Promise<string> => commitFiles(dir, files, message, DANA);
 
 const POLICY = 'records:\n  require:\n    - paths: ["src/billing/**"]\n';
 
