@@ -157,7 +157,11 @@ describe('the examples run pinned code, and agree with each other', () => {
       for (const branch of doc.on?.push?.branches ?? []) signers.add(`.github/workflows/${path.basename(file)}@refs/heads/${branch}`);
       for (const tag of doc.on?.push?.tags ?? []) signers.add(`.github/workflows/${path.basename(file)}@refs/tags/${tag}`);
     }
-    expect([...signers].sort()).toEqual(['.github/workflows/attest-on-push.yml@refs/heads/main', '.github/workflows/release.yml@refs/heads/main']);
+    expect([...signers].sort()).toEqual([
+      '.github/workflows/attest-on-push.yml@refs/heads/main',
+      '.github/workflows/release.yml@refs/heads/main',
+      '.github/workflows/source-vsa.yml@refs/heads/main',
+    ]);
     const required: string[] = [];
     for (const file of [...filesUnder(path.join(ROOT, 'examples')), path.join(ROOT, 'README.md')]) {
       for (const m of readFileSync(file, 'utf8').matchAll(/https:\/\/github\.com\/[^\s/"']+\/[^\s/"']+\/(\.github\/workflows\/[^\s"'`,]+)/g))

@@ -17,14 +17,18 @@ export const PREDICATE_TYPES = {
 export type PredicateName = keyof typeof PREDICATE_TYPES;
 export type PredicateType = (typeof PREDICATE_TYPES)[PredicateName];
 
+/** The types `verify` also reads that `attest` does not make as a predicate of a commit: the SLSA Source track's VSA of a revision (`attest --predicate source-vsa` makes it through src/source/). */
+export const VERIFIED_TYPES = { ...PREDICATE_TYPES, 'source-vsa': 'https://slsa.dev/verification_summary/v1' } as const;
+export type VerifiedType = (typeof VERIFIED_TYPES)[keyof typeof VERIFIED_TYPES];
+
 /** A full predicate type URI, from itself or its short name; anything else is a usage error (never a silent default). */
-export function predicateType(nameOrUri: string): PredicateType {
-  const byName = (PREDICATE_TYPES as Record<string, PredicateType>)[nameOrUri];
+export function predicateType(nameOrUri: string): VerifiedType {
+  const byName = (VERIFIED_TYPES as Record<string, VerifiedType>)[nameOrUri];
   if (byName) return byName;
-  const byUri = Object.values(PREDICATE_TYPES).find((uri) => uri === nameOrUri);
+  const byUri = Object.values(VERIFIED_TYPES).find((uri) => uri === nameOrUri);
   if (byUri) return byUri;
   throw new UsageError(
-    `is not a predicate type aiprov knows (${Object.keys(PREDICATE_TYPES).join(', ')}, or their URIs: ${Object.values(PREDICATE_TYPES).join(', ')})`,
+    `is not a predicate type aiprov knows (${Object.keys(VERIFIED_TYPES).join(', ')}, or their URIs: ${Object.values(VERIFIED_TYPES).join(', ')})`,
     { field: 'type', value: nameOrUri },
   );
 }
@@ -33,6 +37,7 @@ export interface ResourceDescriptor {
   name?: string;
   uri?: string;
   digest: Record<string, string>;
+  annotations?: Record<string, unknown>;
 }
 
 export interface Statement<P = unknown> {

@@ -36,11 +36,20 @@ export interface StoredBundle {
   json: unknown;
 }
 
-/** The bundles stored on a commit, in the order they were added; none when it has no note. */
-export async function readStoredBundles(git: NotesReader, commit: string): Promise<StoredBundle[]> {
-  const text = (await git.readNotes(ATTESTATIONS_REF, [commit])).get(commit);
+/**
+ * The bundles stored on a commit, in the order they were added; none when it
+ * has no note. `ref` is aiprov's attestations ref, or another kept the same
+ * way (the Source track's `refs/notes/commits`).
+ */
+export async function readStoredBundles(git: NotesReader, commit: string, ref: string = ATTESTATIONS_REF): Promise<StoredBundle[]> {
+  const text = (await git.readNotes(ref, [commit])).get(commit);
   if (text === undefined) return [];
-  if (isMissingNote(text)) throw new NotesError('NOTE_UNREADABLE', `the attestations note on ${commit.slice(0, 12)} ${missingNoteProblem(text)}`);
+  if (isMissingNote(text)) throw new NotesError('NOTE_UNREADABLE', `the note on ${commit.slice(0, 12)} in ${ref} ${missingNoteProblem(text)}`);
+  return bundleLines(text, ref, commit);
+}
+
+/** A note's lines as bundles: each parsed under the bundle cap and depth limit, or kept unparsed (reported, not skipped). */
+export function bundleLines(text: string, ref: string, commit: string): StoredBundle[] {
   const out: StoredBundle[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
@@ -51,7 +60,7 @@ export async function readStoredBundles(git: NotesReader, commit: string): Promi
     } catch {
       json = undefined;
     }
-    out.push({ source: `${ATTESTATIONS_REF}:${commit.slice(0, 12)}#${i + 1}`, sha256: createHash('sha256').update(line).digest('hex'), json });
+    out.push({ source: `${ref}:${commit.slice(0, 12)}#${i + 1}`, sha256: createHash('sha256').update(line).digest('hex'), json });
   });
   return out;
 }

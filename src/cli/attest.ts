@@ -11,10 +11,12 @@ import { appendBundles, ATTESTATIONS_REF } from '../attest/store.js';
 import { readDepsReport, readSbom } from '../bom/inputs.js';
 import { KeyError, UsageError } from '../kernel/errors.js';
 import { makeDirectory, readRegularFile } from '../kernel/files.js';
-import { collect, contextFor, notice, readGlobals, writeWhole, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import { collect, contextFor, notice, readGlobals, writeWhole, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath, type CliIo } from './io.js';
 import { parseImageReference } from '../oci/reference.js';
 import { registryClient, registryOptions } from './registry.js';
+import { checkSourceVsaStore, runSourceVsa, sourceVsaOptions, type SourceVsaFlags } from './source-vsa.js';
+import { SOURCE_NOTES_REF } from '../source/vsa.js';
 import { readPassphrase } from './secret.js';
 
 /** Artifacts are read whole to be hashed; one larger than this is refused, not truncated. */
@@ -27,8 +29,7 @@ export async function artifactDigest(file: string, given: string): Promise<strin
   return createHash('sha256').update(read.bytes).digest('hex');
 }
 
-interface AttestFlags {
-  commit: string;
+interface AttestFlags extends SourceVsaFlags {
   predicate: string;
   artifact?: string[];
   depsReport?: string;
@@ -39,9 +40,7 @@ interface AttestFlags {
   rekorUrl: string;
   tlogUpload: boolean;
   tsaUrl?: string;
-  outputDir?: string;
   bom?: string;
-  store: string;
   image?: string;
   platformDigests?: boolean;
   ociFormat: string;
@@ -79,45 +78,50 @@ async function identityProvider(file: string | undefined, env: NodeJS.ProcessEnv
 }
 
 export const registerAttest: Register = (program, exit, io) => {
-  registryOptions(
-    program
-      .command('attest')
-      .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
-      .option('--commit <rev>', 'the commit attested', 'HEAD')
-      .option(
-        '--predicate <names>',
-        `comma-separated: ${Object.keys(PREDICATE_TYPES)
-          .filter((n) => n !== 'review')
-          .join(', ')}`,
-        'authorship',
-      )
-      .option('--artifact <file>', 'also a subject: a built file, by its SHA-256 (repeatable)', collect)
-      .option('--deps-report <file>', 'the dependency audit of the commit (needed for deps)')
-      .option('--key <file>', 'sign with this private key (aiprov keygen); its passphrase from AIPROV_PASSWORD')
-      .option('--keyless', "sign through Sigstore with the CI's OIDC identity (Fulcio certificate, Rekor entry and/or timestamp)")
-      .option('--identity-token-file <file>', "keyless: the OIDC token, from a file (default: the CI's, or SIGSTORE_ID_TOKEN)")
-      .option('--fulcio-url <url>', 'keyless: the certificate authority', DEFAULT_FULCIO_URL)
-      .option('--rekor-url <url>', 'keyless: the transparency log', DEFAULT_REKOR_URL)
-      .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
-      .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
-      .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate (needed with --store files or both)')
-      .option('--bom <file>', 'sign this AI-BOM of the commit (aiprov bom) as the bom predicate, instead of making it again')
-      .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
-      .option(
-        '--image <ref>',
-        'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer',
-      )
-      .option('--platform-digests', "with --image: also attach to each platform's manifest of a multi-platform image")
-      .option(
-        '--oci-format <format>',
-        "with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign's sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)",
-        'referrer',
-      ),
+  sourceVsaOptions(
+    registryOptions(
+      program
+        .command('attest')
+        .description('sign in-toto attestations about a commit: with a local key, or keyless through Sigstore in CI')
+        .option('--commit <rev>', 'the commit attested', 'HEAD')
+        .option(
+          '--predicate <names>',
+          `comma-separated: ${Object.keys(PREDICATE_TYPES)
+            .filter((n) => n !== 'review')
+            .join(', ')}; or source-vsa alone (a SLSA Source track VSA of a protected branch's revision, kept in ${SOURCE_NOTES_REF})`,
+          'authorship',
+        )
+        .option('--artifact <file>', 'also a subject: a built file, by its SHA-256 (repeatable)', collect)
+        .option('--deps-report <file>', 'the dependency audit of the commit (needed for deps)')
+        .option('--key <file>', 'sign with this private key (aiprov keygen); its passphrase from AIPROV_PASSWORD')
+        .option('--keyless', "sign through Sigstore with the CI's OIDC identity (Fulcio certificate, Rekor entry and/or timestamp)")
+        .option('--identity-token-file <file>', "keyless: the OIDC token, from a file (default: the CI's, or SIGSTORE_ID_TOKEN)")
+        .option('--fulcio-url <url>', 'keyless: the certificate authority', DEFAULT_FULCIO_URL)
+        .option('--rekor-url <url>', 'keyless: the transparency log', DEFAULT_REKOR_URL)
+        .option('--no-tlog-upload', 'keyless: no transparency-log entry (then --tsa-url is needed)')
+        .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
+        .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate (needed with --store files or both)')
+        .option('--bom <file>', 'sign this AI-BOM of the commit (aiprov bom) as the bom predicate, instead of making it again')
+        .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
+        .option(
+          '--image <ref>',
+          'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer',
+        )
+        .option('--platform-digests', "with --image: also attach to each platform's manifest of a multi-platform image")
+        .option(
+          '--oci-format <format>',
+          "with --image: referrer (an OCI 1.1 referrer per bundle) or legacy (cosign's sha256-<hex>.att tag: policy-controller with a public key, Kyverno before 1.19)",
+          'referrer',
+        ),
+    ),
   ).action(async (flags: AttestFlags, command: Command) => {
     const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
+    if (flags.predicate.split(',').some((n) => n.trim() === 'source-vsa')) {
+      exit(await attestSourceVsa(options, flags, command));
+      return;
+    }
     const { store, names } = checkAttestFlags(flags, command);
-    const artifacts = [];
-    for (const file of flags.artifact ?? []) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
+    const artifacts = await readArtifacts(io, flags.artifact ?? []);
     const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
     const bom = flags.bom !== undefined ? { document: await readSbom(resolvePath(io, flags.bom)), file: flags.bom } : undefined;
     const outputDir = flags.outputDir;
@@ -157,8 +161,52 @@ export const registerAttest: Register = (program, exit, io) => {
   });
 };
 
+async function readArtifacts(io: CliIo, files: readonly string[]): Promise<{ name: string; sha256: string }[]> {
+  const artifacts = [];
+  for (const file of files) artifacts.push({ name: path.basename(file), sha256: await artifactDigest(resolvePath(io, file), file) });
+  return artifacts;
+}
+
+const SOURCE_VSA_ONLY = [
+  'branch',
+  'since',
+  'resourceUri',
+  'previousKey',
+  'previousIdentity',
+  'previousOidcIssuer',
+  'trustedRoot',
+  'cacheDir',
+  'forge',
+  'forgeApi',
+] as const;
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `--predicate source-vsa`: its flags checked, then the signer (its passphrase asked for last), then the VSA. */
+async function attestSourceVsa(options: GlobalOptions, flags: AttestFlags, command: Command): Promise<ExitCode> {
+  await checkSourceVsaFlags(options.io, flags, command);
+  const signer = await signerFor(options.io, flags);
+  return runSourceVsa(options, flags, signer, await contextFor(options));
+}
+
+/** `--predicate source-vsa`: alone, about a commit (no artifacts, image, BOM or audit report), signed one way. */
+async function checkSourceVsaFlags(io: CliIo, flags: AttestFlags, command: Command): Promise<void> {
+  if (flags.predicate.trim() !== 'source-vsa')
+    throw new UsageError('--predicate source-vsa is a VSA of the revision, made alone: attest the other predicates in another run');
+  if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
+  for (const name of ['artifact', 'depsReport', 'bom', 'image', 'platformDigests'] as const)
+    if (command.getOptionValueSource(name) === 'cli')
+      throw new UsageError(`--${kebab(name)} does not apply to --predicate source-vsa (its subject is the commit)`);
+  if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
+  await checkSourceVsaStore(io, flags, command);
+}
+
 /** The flags that must agree with each other, the image reference and the predicates, checked before anything is read. */
 function checkAttestFlags(flags: AttestFlags, command: Command): { store: string; names: PredicateName[] } {
+  for (const name of SOURCE_VSA_ONLY)
+    if (command.getOptionValueSource(name) === 'cli') throw new UsageError(`--${kebab(name)} applies to --predicate source-vsa only`);
   if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
   if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
   if (flags.platformDigests === true && flags.image === undefined) throw new UsageError('--platform-digests applies to --image only');

@@ -122,7 +122,12 @@ async function scannerLogs(flags: CheckFlags, io: CliIo, root: string): Promise<
 }
 
 /** The pull request's approvals on `forge`: the one named, else the CI run's; none known is said, not a failure. */
-function forgeReader(forge: 'github' | 'gitlab', flags: CheckFlags, run: ForgeRun | undefined, io: CliIo): ForgeApprovals | { notConsulted: string } {
+export function forgeReader(
+  forge: 'github' | 'gitlab',
+  flags: Pick<CheckFlags, 'pullRequest' | 'forgeApi'>,
+  run: ForgeRun | undefined,
+  io: CliIo,
+): ForgeApprovals | { notConsulted: string } {
   const number = flags.pullRequest ?? (run?.forge === forge ? run.change?.number : undefined);
   // A push in CI: the forge says which pull request brought the pushed commit in.
   const pushed = run?.forge === forge ? run.push?.after : undefined;

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readPrivateKey } from '../attest/keys.js';
 import { signWithKey } from '../attest/sign.js';
-import { predicateType, PREDICATE_TYPES } from '../attest/statement.js';
-import { readStoredBundles } from '../attest/store.js';
+import { predicateType, VERIFIED_TYPES } from '../attest/statement.js';
+import { ATTESTATIONS_REF, readStoredBundles } from '../attest/store.js';
+import { SOURCE_NOTES_REF } from '../source/vsa.js';
 import { readReviewTrust, readTrust, rootLoader, trustOptions, type TrustFlags } from './trust.js';
 import { systemClock } from '../kernel/clock.js';
 import type { Context, SettingsContext } from '../context/context.js';
@@ -63,8 +64,8 @@ export const registerVerify: Register = (program, exit, io) => {
         .option('--commit <rev>', 'the commit the attestation must be about', 'HEAD')
         .option('--artifact <file>', 'the artifact the attestation must be about (instead of the commit)')
         .option('--bundle <file>', 'a bundle to verify (repeatable: each must pass)', collect)
-        .option('--from-notes', 'the bundles stored on the commit in refs/notes/aiprov-attestations')
-        .requiredOption('--type <predicate>', `predicate type: its URI, or ${Object.keys(PREDICATE_TYPES).join(', ')}`),
+        .option('--from-notes', 'the bundles stored on the commit in refs/notes/aiprov-attestations (source-vsa: in refs/notes/commits)')
+        .requiredOption('--type <predicate>', `predicate type: its URI, or ${Object.keys(VERIFIED_TYPES).join(', ')}`),
     )
       .option('--policy <file>', 'content policy (YAML or JSON; schemas/verify-policy.schema.json)')
       .option('--max-age <duration>', 'the signature may be at most this old: 90d, 12h, 30m, 1d12h')
@@ -191,8 +192,10 @@ async function readInputs(
       : { name: path.basename(flags.artifact ?? ''), resourceUri: `file:${path.basename(flags.artifact ?? '')}` };
   const subjectText = 'gitCommit' in subject ? `commit ${subject.gitCommit}` : `artifact sha256:${subject.sha256}`;
   if (flags.fromNotes === true && context) {
-    const inputs = await readStoredBundles(context.git, commit ?? '');
-    return { inputs, from: 'pool', subject, subjectText, where: `on commit ${(commit ?? '').slice(0, 12)} in refs/notes/aiprov-attestations`, about };
+    // Source VSAs are kept where the Source track's reference tool keeps them, beside its own.
+    const ref = predicateType(flags.type) === VERIFIED_TYPES['source-vsa'] ? SOURCE_NOTES_REF : ATTESTATIONS_REF;
+    const inputs = await readStoredBundles(context.git, commit ?? '', ref);
+    return { inputs, from: 'pool', subject, subjectText, where: `on commit ${(commit ?? '').slice(0, 12)} in ${ref}`, about };
   }
   const inputs: BundleInput[] = [];
   for (const file of flags.bundle ?? []) inputs.push(await readBundleFile(io, file));

@@ -169,9 +169,9 @@ class CliGitRepository implements GitRepository {
     return tips;
   }
 
-  async listCommits(range: string): Promise<string[]> {
+  async listCommits(range: string, options: { firstParent?: boolean } = {}): Promise<string[]> {
     await this.checkRange(range);
-    const out = await this.git.text(['rev-list', '--end-of-options', range, '--']);
+    const out = await this.git.text(['rev-list', ...(options.firstParent === true ? ['--first-parent'] : []), '--end-of-options', range, '--']);
     return out.split('\n').filter((l) => l.length > 0);
   }
 

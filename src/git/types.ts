@@ -81,7 +81,7 @@ export interface HistoryReader extends RepositoryHandle {
   /** The same refs with the commit each points at (one git call however many: a forge's pull refs run to thousands). */
   refTips(patterns: readonly string[]): Promise<Map<string, string>>;
   /** The commits of a range, newest first (`git rev-list`). */
-  listCommits(range: string): Promise<string[]>;
+  listCommits(range: string, options?: { firstParent?: boolean }): Promise<string[]>;
   /** Of `shas`, those reachable from `tips` (commit ids), through one `git rev-list` of the tips' history. */
   reachableAmong(tips: readonly string[], shas: ReadonlySet<string>): Promise<Set<string>>;
   /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */

@@ -32,6 +32,8 @@ export const DOCUMENT_KINDS = {
   verifyPolicy: { uri: null, file: 'verify-policy.schema.json' },
   verifyReport: { uri: 'https://aiprov.dev/verify-report/v1', file: 'verify-report.schema.json' },
   vsaPredicate: { uri: 'https://slsa.dev/verification_summary/v1', file: 'slsa-vsa.schema.json', carriedIn: 'predicateType' },
+  // The same predicate type, of a source revision by any verifier (aiprov's or slsa-framework/source-tool's): what `verify --type source-vsa` checks.
+  sourceVsaPredicate: { uri: 'https://slsa.dev/verification_summary/v1', file: 'slsa-source-vsa.schema.json', carriedIn: 'predicateType' },
 } as const;
 
 export type SchemaName = keyof typeof DOCUMENT_KINDS;

@@ -1,9 +1,9 @@
 import { bomProblems } from '../bom/validate.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../attest/dsse.js';
-import { PREDICATE_TYPES, STATEMENT_TYPE, type Statement } from '../attest/statement.js';
+import { PREDICATE_TYPES, STATEMENT_TYPE, VERIFIED_TYPES, type Statement } from '../attest/statement.js';
 import { SCHEMA_FILES, validateAgainst, type SchemaName } from '../kernel/schemas.js';
 import { CheckList, CHECK_ORDER, type Check } from './checks.js';
-import { BUILT_IN_POLICY, policyViolations, type ContentPolicy } from './content-policy.js';
+import { BUILT_IN_POLICY, policyViolations, sourceRefsOf, type ContentPolicy } from './content-policy.js';
 import { verifySignature, type Trust } from './signature.js';
 
 export interface AttestationVerifyOptions {
@@ -46,6 +46,19 @@ const PREDICATE_SCHEMAS: Record<string, SchemaName> = {
 };
 
 /**
+ * The schema a statement's predicate is checked against. A VSA is of one of
+ * two kinds under one type: of a source revision (the Source track's, by
+ * aiprov or slsa-framework/source-tool: its subject names the branch in
+ * `sourceRefs` or `source_refs`), or of a verification run (`verify
+ * --vsa-output`: aiprov's own levels, no `SLSA_` name); one claiming a
+ * Source level without naming its branch fails the second.
+ */
+function schemaFor(statement: Statement): SchemaName | undefined {
+  if (statement.predicateType !== VERIFIED_TYPES['source-vsa']) return PREDICATE_SCHEMAS[statement.predicateType];
+  return statement.subject.some((s) => sourceRefsOf(s).length > 0) ? 'sourceVsaPredicate' : 'vsaPredicate';
+}
+
+/**
  * Verifies an attestation bundle, every check by name: bundle, signature,
  * identity (signature.ts), then payloadType, the statement parsed from
  * exactly the verified bytes, predicateType exactly, a subject with the
@@ -71,7 +84,7 @@ export async function verifyAttestation(options: AttestationVerifyOptions): Prom
   if (!fresh.ok) return result(withTime);
   // No policy given is the built-in one, never none: a hallucinated package fails a dependency audit's verification by default.
   const policy = options.policy ?? BUILT_IN_POLICY;
-  const { applied, violations, rules } = policyViolations(policy, statement.predicateType, statement.predicate);
+  const { applied, violations, rules } = policyViolations(policy, statement.predicateType, statement.predicate, statement.subject);
   const named = (text: string): string => (options.policy ? text : `the built-in policy: ${text}`);
   if (violations.length > 0) checks.fail('policy', named(violations.join('; ')));
   else if (applied.length > 0) checks.pass('policy', named(applied.join('; ')));
@@ -137,7 +150,7 @@ async function checkPredicate(statement: Statement, checks: CheckList): Promise<
     checks.fail('predicate', invalid);
     return false;
   }
-  const schema = PREDICATE_SCHEMAS[statement.predicateType];
+  const schema = schemaFor(statement);
   checks.pass(
     'predicate',
     schema
@@ -186,7 +199,7 @@ async function predicateProblem(statement: Statement): Promise<string | null> {
     const problems = await bomProblems(JSON.stringify(bom), spec);
     return problems.length > 0 ? `does not validate against CycloneDX ${spec}: ${problems.slice(0, 3).join('; ')}` : null;
   }
-  const schema = PREDICATE_SCHEMAS[statement.predicateType];
+  const schema = schemaFor(statement);
   if (!schema) return null;
   const invalid = validateAgainst(schema, statement.predicate);
   return invalid === null ? null : `does not match schemas/${SCHEMA_FILES[schema]}: ${invalid}`;
@@ -204,7 +217,9 @@ function statedTime(statement: Statement): Date | undefined {
           ? p?.reviewedAt
           : statement.predicateType === PREDICATE_TYPES.bom
             ? (p?.metadata as { timestamp?: unknown } | undefined)?.timestamp
-            : undefined;
+            : statement.predicateType === VERIFIED_TYPES['source-vsa']
+              ? p?.timeVerified
+              : undefined;
   if (typeof value !== 'string') return undefined;
   const t = Date.parse(value);
   return Number.isNaN(t) ? undefined : new Date(t);

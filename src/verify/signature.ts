@@ -63,8 +63,9 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
   if (!read) return none;
   const trusted = trustFor(trust, read.shape, checks);
   if (!trusted) return none;
-  const entity = signedEntity(read.bundle, read.shape, checks, artifact);
-  if (!entity) return none;
+  const parsed = signedEntity(read.bundle, read.shape, checks, artifact);
+  if (!parsed) return none;
+  const { entity, unlisted } = countedTimestamps(parsed, trust, trusted.root);
   const signer = verifyWithCandidates(entity, trust, read.shape, trusted, checks);
   if (!signer) return none;
   const signedAt = signedTimes(entity);
@@ -73,7 +74,7 @@ export function verifySignature(json: unknown, trust: Trust, checks: CheckList, 
     'signature',
     trust.kind === 'keys'
       ? `verified with trusted key ${keyId(signer.key)}${logs > 0 ? `, ${logs} log entr${logs === 1 ? 'y' : 'ies'}` : ''}`
-      : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}`,
+      : `verified: certificate chains to the trusted root; ${logs} log entr${logs === 1 ? 'y' : 'ies'}, ${signedAt.length} verified timestamp${signedAt.length === 1 ? '' : 's'}${unlisted > 0 ? ` (${unlisted} by a timestamp authority the trusted root does not list, not counted)` : ''}`,
   );
   const who = checkIdentity(trust, signer, checks);
   if (who === undefined) return none;
@@ -150,6 +151,28 @@ function signedEntity(bundle: Bundle, shape: Content, checks: CheckList, artifac
     return undefined;
   }
   return digested.entity;
+}
+
+/**
+ * The RFC 3161 timestamps that can count: those by an authority the trusted
+ * root lists (by the signer's issuer and serial, as @sigstore/verify matches
+ * them). One by another authority (GitHub's, in bundles its actions sign on
+ * Sigstore's public-good instance) can neither be verified nor trusted: it is
+ * set aside rather than failing the bundle, as sigstore-go does, and the
+ * thresholds must still be met by what remains.
+ */
+function countedTimestamps(entity: SignedEntity, trust: Trust, root: TrustedRoot): { entity: SignedEntity; unlisted: number } {
+  if (trust.kind !== 'certificate' || !entity.timestamps.some((t) => t.$case === 'timestamp-authority')) return { entity, unlisted: 0 };
+  const authorities = toTrustMaterial(root).timestampAuthorities;
+  const listed = entity.timestamps.filter(
+    (t) =>
+      t.$case !== 'timestamp-authority' ||
+      authorities.some((ca) => {
+        const leaf = ca.certChain[0];
+        return leaf !== undefined && leaf.serialNumber.equals(t.timestamp.signerSerialNumber) && leaf.issuer.equals(t.timestamp.signerIssuer);
+      }),
+  );
+  return { entity: { ...entity, timestamps: listed }, unlisted: entity.timestamps.length - listed.length };
 }
 
 /** The signature against each candidate key (or the certificate) in turn; the first that verifies is the signer. */

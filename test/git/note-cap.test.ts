@@ -21,7 +21,7 @@ describe('a note larger than aiprov reads (issue 24, case 8)', () => {
     const run = await runCli(['verify', '--repo', repo, '--from-notes', '--type', 'authorship', '--key', path.join(keys, 'ci.pub')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `aiprov: the attestations note on ${head.slice(0, 12)} points at note object ${oid} of 32 MB, more than the 32 MB aiprov reads for one note (not read)\n`,
+      `aiprov: the note on ${head.slice(0, 12)} in refs/notes/aiprov-attestations points at note object ${oid} of 32 MB, more than the 32 MB aiprov reads for one note (not read)\n`,
     );
   });
 });
