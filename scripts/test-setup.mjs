@@ -6,7 +6,7 @@
 // aiprov pushed), pre-commit (the hook examples with the real manager) and
 // rsync (which gitlab-ci-local needs to run the GitLab pipeline), ssh-keygen and gpg (signed review commits),
 // postgresql (the shared store's server; the tests start their own cluster), flawfinder (a real scanner's SARIF for the
-// findings' tests, beside ESLint's from npm). Each is installed with apt when missing, through sudo when
+// findings' tests, beside ESLint's from npm), python3-jsonschema (a second validator of the SPDX 3 documents). Each is installed with apt when missing, through sudo when
 // not root, saying what it installs; AIPROV_CHROMIUM, AIPROV_DOCKER_REGISTRY
 // and AIPROV_SKOPEO name others instead. The tests fail, never skip, without
 // them.
@@ -28,6 +28,11 @@ const wanted = [
   { pkg: 'postgresql', variable: 'AIPROV_POSTGRES_BIN', present: postgresInstalled },
   // A second real scanner's SARIF (C code) for the findings' tests, beside ESLint's.
   { pkg: 'flawfinder', present: () => onPath('flawfinder') },
+  // An independent JSON Schema implementation (Python's jsonschema, Draft 2020-12) for the SPDX 3.0.1 documents, beside Ajv.
+  {
+    pkg: 'python3-jsonschema',
+    present: () => spawnSync('python3', ['-c', 'import jsonschema.validators; jsonschema.validators.Draft202012Validator'], { stdio: 'ignore' }).status === 0,
+  },
 ];
 function postgresInstalled() {
   const root = '/usr/lib/postgresql';

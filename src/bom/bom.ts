@@ -10,6 +10,8 @@ import type { DepsReport } from '../deps/audit.js';
 import { BomError, UsageError } from '../kernel/errors.js';
 import type { HistoryReader, NotesReader, RepositoryConfig, TreeReader } from '../git/types.js';
 import { buildBom, type AttestationRef, type BomRepository } from './build.js';
+import { buildSpdx3, type Spdx3Input } from './spdx3.js';
+import { spdx3Problems } from './spdx3-validate.js';
 import { SPEC_VERSIONS, type SpecVersion } from './validate.js';
 import { ProvenanceTally } from './facts.js';
 import { mergedSpec, mergeInto, sbomSpec } from './merge.js';
@@ -35,6 +37,8 @@ export interface BomOptions {
   merge?: { sbom: Record<string, unknown>; file: string };
   /** No timestamp, a serial number derived from the content: the same state and options give the same bytes. */
   reproducible?: boolean;
+  /** CycloneDX (the default) or SPDX 3.0.1 JSON-LD with the AI profile. */
+  format?: 'cyclonedx' | 'spdx3';
   /** Per model: how many files (occurrences) and commits (pedigree) are listed. */
   caps?: { files?: number; commits?: number };
   jobs?: number;
@@ -42,7 +46,8 @@ export interface BomOptions {
 }
 
 export interface BomResult {
-  spec: SpecVersion;
+  /** The CycloneDX version, or SPDX's. */
+  spec: SpecVersion | 'SPDX-3.0.1';
   /** The document, valid against the official schema of `spec`. */
   bom: Record<string, unknown>;
   /** Its bytes as written. */
@@ -68,6 +73,7 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
     if (!Number.isInteger(value) || value < 0)
       throw new UsageError('must be a whole number, 0 or more', { field: name === 'files' ? 'filesCap' : 'commitsCap', value: String(value) });
   }
+  if (options.format === 'spdx3' && options.merge) throw new UsageError('enriches a CycloneDX SBOM; the SPDX 3 document is written whole', { field: 'merge' });
   // The SBOM to enrich is checked first: a wrong file should not cost a blame of the whole tree.
   let spec = asked;
   if (options.merge) {
@@ -110,6 +116,7 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
     ...(options.attestations ? { attestations: options.attestations } : {}),
     timestamp: options.reproducible === true ? null : options.context.clock.now(),
   };
+  if (options.format === 'spdx3') return spdx3Bom(input, [...scanWarnings, ...blame.warnings]);
   const built = buildBom(input);
   const body = options.merge ? mergeInto(options.merge.sbom, built, spec, options.merge.file) : built;
   const kept = typeof body.serialNumber === 'string' ? body.serialNumber : undefined;
@@ -128,6 +135,24 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
   await assertValidBom(text, spec);
   const annotations = bom.annotations as { text: string }[];
   return { spec, bom, text, summary: annotations.at(-1)?.text ?? '', warnings: dedupe([...scanWarnings, ...blame.warnings]) };
+}
+
+/**
+ * The same facts as SPDX 3.0.1 (spdx3.ts), checked against SPDX's published
+ * schema before it is returned. Its namespace is a fresh UUID, or, for a
+ * reproducible document, one derived from its content.
+ */
+function spdx3Bom(input: Omit<Spdx3Input, 'namespace'>, warnings: ScanWarning[]): BomResult {
+  const base = `https://aiprov.dev/spdx/${encodeURIComponent(input.repository.name)}/${input.repository.commit}`;
+  const namespace =
+    input.timestamp === null ? `${base}/${contentSerial(buildSpdx3({ ...input, namespace: base })).slice('urn:uuid:'.length)}` : `${base}/${randomUUID()}`;
+  const document = buildSpdx3({ ...input, namespace });
+  const problems = spdx3Problems(document);
+  if (problems.length > 0)
+    throw new BomError('BOM_INVALID', `the SPDX 3.0.1 document does not validate against SPDX's schema (a bug in aiprov): ${problems.join('; ')}`);
+  const p = input.provenance;
+  const summary = `SPDX 3.0.1: ${p.models.length} model${p.models.length === 1 ? '' : 's'}, ${p.agents.length} agent${p.agents.length === 1 ? '' : 's'}, ${p.aiLines} of ${p.lines} lines AI-written`;
+  return { spec: 'SPDX-3.0.1', bom: document, text: `${JSON.stringify(document, null, 2)}\n`, summary, warnings: dedupe(warnings) };
 }
 
 /** A dependency report reused from the same pipeline must be of this repository at this commit: else the BOM would describe two states at once. */

@@ -120,7 +120,8 @@ export function buildBom(input: BomInput): Record<string, unknown> {
   return extend(json, extensions(input));
 }
 
-function modelName(model: ModelFacts): string {
+/** A model's name in either document: its id, or which agent's unrecorded model it is. */
+export function modelName(model: ModelFacts): string {
   if (model.model !== null) return model.model;
   const agent = model.key.slice(UNKNOWN_MODEL.length + 1);
   return `model not recorded (${isAgentId(agent) ? AGENT_NAMES[agent] : agent})`;

@@ -27,10 +27,12 @@ interface BomFlags {
 export const registerBom: Register = (program, exit, io) => {
   program
     .command('bom')
-    .description('the CycloneDX AI-BOM: the models and agents that wrote the code, how much and where, and (with --deps) the dependencies they brought in')
+    .description(
+      'the AI-BOM (CycloneDX, or SPDX 3.0.1 with --format spdx3): the models and agents that wrote the code, how much and where, and (with --deps) the dependencies they brought in',
+    )
     .option('--rev <rev>', 'revision described', 'HEAD')
     .option('--since <rev|date>', 'only commits after this revision (a date: the newest commit before it), and the lines they introduced')
-    .addOption(new Option('--spec <version>', 'CycloneDX spec version').choices([...SPEC_VERSIONS]).default('1.6'))
+    .addOption(new Option('--spec <version>', 'CycloneDX spec version (--format cyclonedx)').choices([...SPEC_VERSIONS]).default('1.6'))
     .option('--deps', 'audit the dependencies now and include them (needs the registry, or --offline with a warm cache)')
     .option('--deps-report <file>', 'include the dependencies of an audit already run (aiprov deps audit --format json) on the same commit')
     .option('--offline', 'with --deps: answer from the registry cache only')
@@ -44,7 +46,7 @@ export const registerBom: Register = (program, exit, io) => {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .action(async (flags: BomFlags, command: Command) => {
       const raw = command.optsWithGlobals<RawGlobals>();
-      if (raw.format !== undefined && raw.format !== 'json') throw new UsageError(`bom writes CycloneDX JSON only (--format ${raw.format} is not supported)`);
+      const format = bomFormat(raw.format, command);
       const options = readGlobals({ ...raw, format: 'table' }, null, 'bom', io);
       if (flags.deps === true && flags.depsReport !== undefined) throw new UsageError('--deps and --deps-report both give the dependencies: choose one');
       if (flags.offline === true && flags.deps !== true) throw new UsageError('--offline applies to --deps only');
@@ -75,6 +77,7 @@ export const registerBom: Register = (program, exit, io) => {
         ...(attestations ? { attestations } : {}),
         ...(merge ? { merge } : {}),
         reproducible: flags.reproducible === true,
+        format,
         ...(jobs !== undefined ? { jobs } : {}),
         ...progressOption(progress),
       }).finally(() => {
@@ -86,3 +89,11 @@ export const registerBom: Register = (program, exit, io) => {
       exit(0);
     });
 };
+
+/** `--format`: CycloneDX JSON (`cyclonedx`, or `json` as before) or SPDX 3.0.1 JSON-LD (`spdx3`); `--spec` is CycloneDX's. */
+function bomFormat(format: string | undefined, command: Command): 'cyclonedx' | 'spdx3' {
+  if (format === undefined || format === 'json' || format === 'cyclonedx') return 'cyclonedx';
+  if (format !== 'spdx3') throw new UsageError(`bom writes cyclonedx (CycloneDX JSON, the default) or spdx3 (SPDX 3.0.1 JSON-LD), not --format ${format}`);
+  if (command.getOptionValueSource('spec') === 'cli') throw new UsageError('--spec is the CycloneDX version; --format spdx3 writes SPDX 3.0.1');
+  return 'spdx3';
+}

@@ -2,8 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildBlameRepo } from '../../fixtures/blame-repo.js';
-import { packument } from '../../fixtures/registry-server.js';
 import { commitAt, sharedLinesRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { blameTree } from '../../src/blame/blame.js';
@@ -11,11 +9,12 @@ import { contentSerial, generateBom, publicUrl, type BomOptions } from '../../sr
 import { modelKey } from '../../src/bom/facts.js';
 import { bomProblems } from '../../src/bom/validate.js';
 import { fixedClock } from '../../src/kernel/clock.js';
-import { auditRepository, type DepsReport } from '../../src/deps/audit.js';
+import type { DepsReport } from '../../src/deps/audit.js';
 import { importHistory } from '../../src/git/fast-import.js';
 import { ctx, tempDir } from '../helpers.js';
+import { bomFixture, bomRegistry } from './fixture.js';
 import { runCli } from '../cli/run-cli.js';
-import { NOW, npmConfigDir, registry, settingsFor } from '../deps/helpers.js';
+import { NOW, npmConfigDir } from '../deps/helpers.js';
 
 type Json = Record<string, unknown>;
 interface Component {
@@ -29,33 +28,14 @@ interface Component {
 }
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 'blame-repo.cdx.json');
-const server = await registry({ npm: { express: packument('express') }, downloads: { express: 90_000_000 } });
+const server = await bomRegistry();
 
 let repo: string;
 let shas: string[];
 let deps: DepsReport;
 
 beforeAll(async () => {
-  repo = await tempDir();
-  const built = await buildBlameRepo(repo);
-  // An AI commit that brings in a real package and a hallucinated one.
-  const added = await importHistory(repo, [
-    commitAt(8, 'Serve it\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n', {
-      parentShas: [built.shas.at(-1) ?? ''],
-      files: { 'package.json': `${JSON.stringify({ name: 'svc', dependencies: { 'express': '5.1.0', 'in-toto-attestation': '^1.0.0' } }, null, 2)}\n` },
-    }),
-  ]);
-  shas = [...built.shas, ...added];
-  execFileSync('git', ['reset', '--quiet', '--hard', 'main'], { cwd: repo });
-  // A CI checkout's remote, token and all: the BOM must name the repository without it.
-  execFileSync('git', ['remote', 'add', 'origin', 'https://x-access-token:ghs_SECRET@github.com/example/blame-fixture.git'], { cwd: repo });
-  const { dir, env } = await npmConfigDir(server);
-  deps = await auditRepository({
-    context: await ctx(repo, { clock: fixedClock(NOW), env: { vars: env } }),
-    cacheDir: await tempDir('aiprov-cache-'),
-    npmrcDir: dir,
-    settings: settingsFor(server),
-  });
+  ({ repo, shas, deps } = await bomFixture(server));
 });
 
 const bom = async (options: Omit<BomOptions, 'context'> = {}) =>
@@ -439,10 +419,10 @@ describe('aiprov bom on the command line', () => {
     expect((await runCli(['bom', '--repo', repo, '--offline'])).stderr).toBe('aiprov: --offline applies to --deps only\n');
   });
 
-  it('writes JSON only, and says so for another format', async () => {
+  it('writes CycloneDX or SPDX 3 JSON only, and says so for another format', async () => {
     const run = await runCli(['bom', '--repo', repo, '--format', 'table']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('aiprov: bom writes CycloneDX JSON only (--format table is not supported)\n');
+    expect(run.stderr).toBe('aiprov: bom writes cyclonedx (CycloneDX JSON, the default) or spdx3 (SPDX 3.0.1 JSON-LD), not --format table\n');
   });
 });
 

@@ -36,7 +36,7 @@ describe('the bin, one real process per command', () => {
       stdout: /"name":"left-pad"/,
       stderr: /^aiprov: could not decide: 1 name could not be checked \(npm:left-pad: .*--allow-unknown accepts what could not be checked\n$/,
     },
-    { args: ['bom', '--repo', repo, '--format', 'markdown'], code: 2, stderr: /^aiprov: bom writes CycloneDX JSON only/ },
+    { args: ['bom', '--repo', repo, '--format', 'markdown'], code: 2, stderr: /^aiprov: bom writes cyclonedx \(CycloneDX JSON, the default\) or spdx3/ },
     { args: ['keygen', '--algorithm', 'rsa'], code: 2, stderr: /^aiprov: option '--algorithm <algorithm>' argument 'rsa' is invalid/ },
     { args: ['attest', '--repo', repo], code: 2, stderr: /^aiprov: give exactly one of --key KEY and --keyless\n$/ },
     { args: ['verify', '--repo', repo, '--type', 'authorship', '--from-notes', '--key', 'missing.pub'], code: 2, stderr: /missing\.pub/ },
