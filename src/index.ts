@@ -152,9 +152,29 @@ export { SPEC_VERSIONS, type SpecVersion } from './bom/validate.js';
 export { mergeInto } from './bom/merge.js';
 export { readAttestations, readDepsReport, readSbom } from './bom/inputs.js';
 export { bomProblems, assertValidBom } from './bom/validate.js';
+export { buildSpdx3, SPDX_CONTEXT, type Spdx3Input } from './bom/spdx3.js';
+export { spdx3Problems } from './bom/spdx3-validate.js';
+
+export { exportAttribution, type ExportFormat, type ExportOptions, type ExportResult } from './export/export.js';
+export { establishedLines, type CommitLines, type Claimant, type ExportContext } from './export/established.js';
+export { agentTraceRecords, traceRecordProblem, type TraceRecord } from './export/agent-trace.js';
+export { gitAiNote, type GitAiNote } from './export/git-ai.js';
+
+export { attestSource, type SourceVsaOptions, type SourceVsaResult } from './source/attest-source.js';
+export { sourceVsaStatement, ORG_LEVELS, SOURCE_NOTES_REF, SOURCE_VSA_TYPE, type SourceVsaPredicate } from './source/vsa.js';
+export { previousVsa, type PreviousVsa } from './source/chain.js';
 
 export { pae, decodeBase64, IN_TOTO_PAYLOAD_TYPE } from './attest/dsse.js';
-export { statement, subjects, predicateType, authorshipPredicate, reviewPredicate, PREDICATE_TYPES, STATEMENT_TYPE } from './attest/statement.js';
+export {
+  statement,
+  subjects,
+  predicateType,
+  authorshipPredicate,
+  reviewPredicate,
+  PREDICATE_TYPES,
+  VERIFIED_TYPES,
+  STATEMENT_TYPE,
+} from './attest/statement.js';
 export type { Statement, ResourceDescriptor, AuthorshipPredicate, ReviewPredicate, PredicateName, PredicateType } from './attest/statement.js';
 export { generateKeys, writeKeyPair, readPrivateKey, readPublicKey, keyAlgorithm, KEY_ALGORITHMS } from './attest/keys.js';
 export type { KeyAlgorithm, KeyPair } from './attest/keys.js';

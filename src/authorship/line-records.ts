@@ -87,7 +87,10 @@ interface TraceRecord {
 /**
  * Agent Trace v0.1.0 records (one JSON object a line). Contributions of type
  * `ai` or `mixed` count as AI-written; `human` and `unknown` do not. The agent
- * is the record's tool; the model its `model_id` (`provider/model`).
+ * is the record's tool; the model its `model_id` (`provider/model`). A record
+ * decides its commit's AI lines, as a note with line records does: one whose
+ * conversations are all human, or that lists no file (`aiprov export` writes
+ * those for commits whose records name no AI line), says there are none.
  */
 export function indexAgentTrace(text: string, origin: string, warnings: ScanWarning[], index = new LineRecordIndex()): LineRecordIndex {
   text.split('\n').forEach((line, i) => {
@@ -104,6 +107,8 @@ export function indexAgentTrace(text: string, origin: string, warnings: ScanWarn
       warnings.push({ code: 'BAD_NOTE', message: `${origin}:${i + 1} has no full git revision in vcs.revision; that record was ignored` });
       return;
     }
+    // A record decides its commit's AI lines, even one that names none (all its conversations human, or no files).
+    index.markRanged(revision);
     const toolName = typeof record.tool?.name === 'string' ? record.tool.name : '';
     const agent = agentForName(toolName) ?? 'other';
     for (const file of record.files ?? []) {

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   notes: async () => (await import('./notes.js')).registerNotes,
   deps: async () => (await import('./deps.js')).registerDeps,
   bom: async () => (await import('./bom.js')).registerBom,
+  export: async () => (await import('./export.js')).registerExport,
   findings: async () => (await import('./findings.js')).registerFindings,
   keygen: async () => (await import('./keygen.js')).registerKeygen,
   attest: async () => (await import('./attest.js')).registerAttest,

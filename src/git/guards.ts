@@ -1,4 +1,4 @@
-import { UsageError } from '../kernel/errors.js';
+import { GitError, UsageError } from '../kernel/errors.js';
 
 /**
  * Revisions that reach git from users or files must never be read as options
@@ -17,4 +17,11 @@ export function assertNotesRef(ref: string): void {
   if (!/^refs\/notes\/[A-Za-z0-9._/-]+$/.test(ref) || ref.includes('..')) {
     throw new UsageError(`notes ref '${ref}' is not of the form refs/notes/NAME`);
   }
+}
+
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** Full commit ids only: what callers pass these methods comes from git, and anything else is a bug to stop at once. */
+export function assertCommitIds(shas: readonly string[]): void {
+  for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
 }

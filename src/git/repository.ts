@@ -3,12 +3,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitError, type GitCode } from '../kernel/errors.js';
-import { assertNotesRef, assertSafeRevision } from './guards.js';
+import { assertCommitIds, assertNotesRef, assertSafeRevision } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
 import { CliNotesSnapshot, NotesBudget, NotesListings } from './notes-snapshot.js';
 import { commitNotesTree, committerEnv, type NotesCommitter } from './notes-commit.js';
+import { addNotesAtOnce } from './notes-bulk.js';
 import { LineMap, parseHunks } from './line-map.js';
 import { GitRunner } from './runner.js';
 import {
@@ -30,11 +31,6 @@ const FIELD = '\x1f';
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const decoder = new TextDecoder('utf-8', { fatal: false });
-
-/** Full commit ids only: what callers pass these methods comes from git, and anything else is a bug to stop at once. */
-function assertCommitIds(shas: readonly string[]): void {
-  for (const sha of shas) if (!COMMIT_ID.test(sha)) throw new GitError('BAD_REVISION', `not a commit id: ${sha}`);
-}
 
 /**
  * Opens the repository that contains `dir`; fails with NOT_A_REPOSITORY when
@@ -388,6 +384,11 @@ class CliGitRepository implements GitRepository {
     if (from === to && fromPath === toPath) return LineMap.identity();
     const diff = await this.git.text(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', `${from}:${fromPath}`, `${to}:${toPath}`]);
     return new LineMap(parseHunks(diff));
+  }
+
+  async addNotes(ref: string, notes: ReadonlyMap<string, string>): Promise<{ written: string[]; kept: string[] }> {
+    // The notes read may be newer than the tip addNotesAtOnce read: then the ref moved, and its compare-and-swap fails and counts again.
+    return addNotesAtOnce(this.git, ref, notes, async () => (await this.notesAt(ref)).noted(), this.notesCommitter);
   }
 
   async updateNote(ref: string, sha: string, update: (current: NoteText | undefined) => string): Promise<void> {

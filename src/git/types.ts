@@ -176,6 +176,8 @@ export interface NotesWriter extends NotesReader {
    * again on the new note, so no concurrent write is lost.
    */
   updateNote(ref: string, sha: string, update: (current: NoteText | undefined) => string): Promise<void>;
+  /** Adds notes to the commits that have none in `ref`, all in one notes commit (moved by compare-and-swap); commits that have one keep it. */
+  addNotes(ref: string, notes: ReadonlyMap<string, string>): Promise<{ written: string[]; kept: string[] }>;
   /** Who commits the notes this handle writes, and with what message (the base's `notes.committer`): git's own identity when unset. */
   notesCommitter?: NotesCommitter | undefined;
 }

@@ -135,3 +135,23 @@ function describeError(error: ErrorObject | undefined): string {
         : '';
   return `${where}: ${error.message ?? 'is invalid'}${extra}`;
 }
+
+/**
+ * A validator of a published JSON Schema 2020-12 document shipped in `data/`
+ * (SPDX's, Agent Trace's: other projects' formats, not ours), with the
+ * standard formats; compiled on first use.
+ */
+export function draft2020Validator(file: URL): () => ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  return () => {
+    if (!validate) {
+      const Ajv2020 = (require('ajv/dist/2020') as { default: new (options: object) => Ajv }).default;
+      const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+      // allErrors: the first error of a schema of alternatives (anyOf over every class) rarely says what is wrong.
+      const ajv2020 = new Ajv2020({ allErrors: true, strict: false });
+      addFormats(ajv2020);
+      validate = ajv2020.compile(JSON.parse(readFileSync(file, 'utf8')) as object);
+    }
+    return validate;
+  };
+}
