@@ -58,7 +58,12 @@ export async function establishedLines(options: { context: ExportContext; rev?: 
   await analyser.load(new Set(shas));
   const detections = await detectionsFor(git, analyser, shas);
   const attributor = new Attributor(analyser.index, detections);
+  // A commit whose note could not be read or parsed is not exported: a record of it would stand for the note nobody read.
+  const unread = new Set(warnings.filter((w) => w.code === 'BAD_NOTE' && w.commit !== undefined).map((w) => w.commit));
+  for (const sha of unread)
+    warnings.push({ code: 'BAD_NOTE', commit: sha, message: `${(sha ?? '').slice(0, 12)} is not exported: a note of it could not be read (above)` });
   const ai = shas.filter((sha) => {
+    if (unread.has(sha)) return false;
     const claims = analyser.index.get(sha);
     return claims?.ranged === true || (claims?.whole.length ?? 0) > 0 || detections.has(sha);
   });

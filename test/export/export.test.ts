@@ -166,6 +166,19 @@ describe('aiprov export: the established attribution in Agent Trace and git-ai f
     expect(traceRecordProblem({ ...example, id: 'not-a-uuid' })).toMatch(/id/);
   });
 
+  it('a commit whose note cannot be read is not exported, and the warning names it: a record would stand for the note nobody read', async () => {
+    await writeFile(path.join(dir, 'odd.ts'), 'export const odd = 1;\n');
+    git(dir, 'add', 'odd.ts');
+    git(dir, ...DANA, 'commit', '-q', '-m', 'Odd\n\nCo-Authored-By: Claude <noreply@anthropic.com>');
+    const odd = git(dir, 'rev-parse', 'HEAD').trim();
+    git(dir, 'notes', '--ref=aiprov', 'add', '-m', '{"schema": "not a note"', odd);
+    const run = await runCli(['export', '--repo', dir, '--format', 'agent-trace', '-o', '-']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`warning: ${odd.slice(0, 12)} is not exported: a note of it could not be read (above)`);
+    expect(run.stdout).not.toContain(odd);
+    expect(run.stdout.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
   it('refuses what it cannot do, in one line: no format, another format, a file for git-ai notes', async () => {
     const none = await runCli(['export', '--repo', dir]);
     expect([none.code, none.stderr]).toEqual([2, 'aiprov: export writes --format agent-trace or git-ai: say which\n']);
