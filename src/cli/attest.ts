@@ -77,8 +77,9 @@ async function identityProvider(file: string | undefined, env: NodeJS.ProcessEnv
   return { getToken: () => Promise.resolve(token) };
 }
 
-export const registerAttest: Register = (program, exit, io) => {
-  sourceVsaOptions(
+/** The command and its options: attest's own, the registry's (--image), and source-vsa's. */
+function attestCommand(program: Command): Command {
+  return sourceVsaOptions(
     registryOptions(
       program
         .command('attest')
@@ -102,7 +103,11 @@ export const registerAttest: Register = (program, exit, io) => {
         .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
         .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate (needed with --store files or both)')
         .option('--bom <file>', 'sign this AI-BOM of the commit (aiprov bom) as the bom predicate, instead of making it again')
-        .option('--store <where>', `files, notes (${ATTESTATIONS_REF}) or both (with --image: only when given)`, 'files')
+        .option(
+          '--store <where>',
+          `files, notes (${ATTESTATIONS_REF}; source-vsa: ${SOURCE_NOTES_REF}, its default) or both (with --image: only when given)`,
+          'files',
+        )
         .option(
           '--image <ref>',
           'also attest this container image (by the digest the reference names now) and attach each bundle to it in its registry, as an OCI 1.1 referrer',
@@ -114,7 +119,11 @@ export const registerAttest: Register = (program, exit, io) => {
           'referrer',
         ),
     ),
-  ).action(async (flags: AttestFlags, command: Command) => {
+  );
+}
+
+export const registerAttest: Register = (program, exit, io) => {
+  attestCommand(program).action(async (flags: AttestFlags, command: Command) => {
     const options = readGlobals({ ...command.optsWithGlobals<RawGlobals>(), format: undefined }, null, 'attest', io);
     if (flags.predicate.split(',').some((n) => n.trim() === 'source-vsa')) {
       exit(await attestSourceVsa(options, flags, command));
@@ -196,7 +205,7 @@ async function checkSourceVsaFlags(io: CliIo, flags: AttestFlags, command: Comma
   if (flags.predicate.trim() !== 'source-vsa')
     throw new UsageError('--predicate source-vsa is a VSA of the revision, made alone: attest the other predicates in another run');
   if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
-  for (const name of ['artifact', 'depsReport', 'bom', 'image', 'platformDigests'] as const)
+  for (const name of ['artifact', 'depsReport', 'bom', 'image', 'platformDigests', 'ociFormat'] as const)
     if (command.getOptionValueSource(name) === 'cli')
       throw new UsageError(`--${kebab(name)} does not apply to --predicate source-vsa (its subject is the commit)`);
   if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });
