@@ -39,6 +39,9 @@ const DEFAULT_ROLES: IdentityRole[] = ['author', 'co-author'];
  * linear-time engine (linear-regex.ts), so that a pattern from a repository's
  * `.aiprov.yml` cannot hang a scan.
  */
+/** Identities whose gate result is remembered, at most: a bot-heavy history can have more, which are then tested each time. */
+const GATE_MEMORY = 50_000;
+
 export class SignatureEngine {
   private readonly byEmail = new Map<string, Compiled[]>();
   /** Identity patterns of the built-in table, behind one native gate. */
@@ -129,8 +132,7 @@ export class SignatureEngine {
   private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string, body = false): boolean {
     const email = identity.email.toLowerCase();
     let agentMatched = false;
-    const gate = this.gate();
-    const patterns = gate.test(`${identity.email}\n${identity.name}`) ? this.identityPatterns : undefined;
+    const patterns = this.gated(`${identity.email}\n${identity.name}`) ? this.identityPatterns : undefined;
     for (const candidates of [this.byEmail.get(email), patterns, this.configIdentityPatterns]) {
       if (!candidates) continue;
       for (const sig of candidates) {
@@ -155,6 +157,21 @@ export class SignatureEngine {
     }
     return agentMatched;
   }
+
+  /**
+   * Whether any identity pattern may match "email\nname": the gate, remembered by identity, since a history has
+   * few authors and committers and many commits (the gate is one regular expression over every pattern).
+   */
+  private gated(key: string): boolean {
+    let open = this.gateSeen.get(key);
+    if (open === undefined) {
+      open = this.gate().test(key);
+      if (this.gateSeen.size < GATE_MEMORY) this.gateSeen.set(key, open);
+    }
+    return open;
+  }
+
+  private readonly gateSeen = new Map<string, boolean>();
 
   private gate(): RegExp {
     if (!this.patternGate) {

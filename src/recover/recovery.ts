@@ -54,7 +54,7 @@ export class ForgeRecovery implements RecordRecovery {
 
   candidate(commit: CommitRecord): boolean {
     if (this.index.hasRecords(commit.sha)) return false;
-    const yes = this.index.sources(commit).length > 0 || this.index.missingPull(commit) !== undefined;
+    const yes = this.index.mayRecover(commit);
     if (yes) this.commits.set(commit.sha, commit);
     return yes;
   }

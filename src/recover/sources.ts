@@ -83,6 +83,17 @@ export class SourceIndex {
     return n !== undefined && !this.pulls.has(n) ? n : undefined;
   }
 
+  /**
+   * Whether `sources` would name any source or `missingPull` a pull request,
+   * without building either: asked of every commit a scan streams.
+   */
+  mayRecover(commit: CommitRecord): boolean {
+    if (this.withRecords.size === 0) return false;
+    const same = this.byAuthor.get(authorKey(commit));
+    if (same !== undefined && (same.length > 1 || same[0] !== commit.sha)) return true;
+    return pullNumber(commit) !== undefined;
+  }
+
   hasRecords(sha: string): boolean {
     return this.withRecords.has(sha);
   }
