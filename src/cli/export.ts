@@ -1,13 +1,17 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AGENT_TRACE_FILE } from '../authorship/line-records.js';
 import { exportAttribution, type ExportFormat } from '../export/export.js';
 import type { TraceRecord } from '../export/agent-trace.js';
 import { UsageError } from '../kernel/errors.js';
+import { readRegularFile } from '../kernel/files.js';
 import { contextFor, notice, readGlobals, writeWhole, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 import { sinceRevision } from './since.js';
+
+/** The largest traces file read to add to it. */
+const TRACES_CAP = 512 * 1024 * 1024;
 
 interface ExportFlags {
   rev: string;
@@ -32,6 +36,8 @@ export const registerExport: Register = (program, exit, io) => {
       const options = readGlobals({ ...raw, format: 'table' }, null, 'export', io);
       const context = await contextFor(options);
       const since = flags.since === undefined ? undefined : await sinceRevision(context.git, flags.since, flags.rev);
+      // Where the records go is checked before anything is read.
+      const output = format === 'agent-trace' ? (raw.output ?? (await inRepository(context.git.root))) : undefined;
       const result = await exportAttribution({
         context,
         format,
@@ -40,7 +46,7 @@ export const registerExport: Register = (program, exit, io) => {
         ...(flags.notesRef !== undefined ? { notesRef: flags.notesRef } : {}),
       });
       for (const warning of result.warnings) notice(options, `warning: ${warning.message}`);
-      if (result.records) await writeRecords(options, raw.output ?? path.join(context.git.root, AGENT_TRACE_FILE), result.records);
+      if (result.records && output !== undefined) await writeRecords(options, output, result.records);
       if (result.notes) {
         const { ref, written, kept } = result.notes;
         notice(
@@ -59,6 +65,29 @@ export const registerExport: Register = (program, exit, io) => {
     });
 };
 
+/**
+ * The default file, `.agent-trace/traces.jsonl` in the repository: never
+ * through a symbolic link the repository holds (it is untrusted input: a link
+ * would have aiprov read and write outside it). A file named with --output is
+ * the user's, followed as a shell redirection is.
+ */
+async function inRepository(root: string): Promise<string> {
+  const dir = path.join(root, path.dirname(AGENT_TRACE_FILE));
+  const file = path.join(root, AGENT_TRACE_FILE);
+  for (const [p, directory] of [
+    [dir, true],
+    [file, false],
+  ] as const) {
+    const info = await lstat(p).catch(() => undefined);
+    if (info && (info.isSymbolicLink() || info.isDirectory() !== directory))
+      throw new UsageError(
+        `${path.relative(root, p)} in the repository is ${info.isSymbolicLink() ? 'a symbolic link' : directory ? 'not a directory' : 'not a regular file'}: not written through; give --output FILE`,
+        { code: 'BAD_PATH' },
+      );
+  }
+  return file;
+}
+
 function exportFormat(format: string | undefined): ExportFormat {
   if (format === 'agent-trace' || format === 'git-ai') return format;
   throw new UsageError(`export writes --format agent-trace or git-ai${format === undefined ? ': say which' : `, not ${format}`}`);
@@ -73,10 +102,9 @@ async function writeRecords(options: GlobalOptions, output: string, records: rea
   const lines = (list: readonly TraceRecord[]): string => list.map((r) => `${JSON.stringify(r)}\n`).join('');
   if (output === '-') return writeWhole(options.io, undefined, lines(records));
   const file = resolvePath(options.io, output);
-  const existing = await readFile(file, 'utf8').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new UsageError(`cannot read ${output}: ${(error as Error).message}`, { field: 'output', value: output });
-  });
+  const read = await readRegularFile(file, TRACES_CAP);
+  if (!read.ok && read.code !== 'ENOENT') throw new UsageError(read.problem, { field: 'output', value: output });
+  const existing = read.ok ? read.bytes.toString('utf8') : '';
   const ids = new Set(
     existing.split('\n').flatMap((line) => {
       try {

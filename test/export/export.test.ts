@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildBlameRepo } from '../../fixtures/blame-repo.js';
@@ -186,5 +186,12 @@ describe('aiprov export: the established attribution in Agent Trace and git-ai f
     expect([other.code, other.stderr]).toEqual([2, 'aiprov: export writes --format agent-trace or git-ai, not json\n']);
     const file = await runCli(['export', '--repo', dir, '--format', 'git-ai', '-o', 'x.txt']);
     expect([file.code, file.stderr]).toEqual([2, 'aiprov: --format git-ai writes notes (--notes-ref), not a file\n']);
+    // The repository is untrusted: its .agent-trace may not lead the default file elsewhere.
+    const outside = await tempDir();
+    await rm(path.join(dir, '.agent-trace'), { recursive: true, force: true });
+    await symlink(outside, path.join(dir, '.agent-trace'));
+    const linked = await runCli(['export', '--repo', dir, '--format', 'agent-trace']);
+    expect([linked.code, linked.stderr]).toEqual([2, 'aiprov: .agent-trace in the repository is a symbolic link: not written through; give --output FILE\n']);
+    expect(await readdir(outside)).toEqual([]);
   });
 });
