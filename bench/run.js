@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|findings|deps|notes|since|bom|verify|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|findings|deps|notes|since|bom|verify|attest|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
 // npm run bench -- tests [REV]: the test suite's figures (not part of the default run: it runs the whole suite, twice with REV).
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { benchDashboard } from './dashboard-bench.js';
 import { benchTests } from './tests-bench.js';
 import { benchOrg } from './org-bench.js';
 import { benchFindings } from './findings-bench.js';
+import { benchAttest } from './attest-bench.js';
 
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
@@ -31,6 +32,7 @@ if (!only || only === 'notes') await benchNotes();
 if (!only || only === 'since') await benchSince();
 if (!only || only === 'bom') await benchBom();
 if (!only || only === 'verify') await benchVerify();
+if (!only || only === 'attest') await benchAttest(BIN, Math.max(RUNS, 3));
 if (!only || only === 'check') await benchCheck();
 if (!only || only === 'report') await benchDashboard(BIN, Math.max(RUNS, 3));
 // Minutes, and a PostgreSQL server: only when asked for.

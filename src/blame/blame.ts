@@ -128,8 +128,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     }
     return sortedCounts({ path: file.path, ...counts });
   });
-  const totals = emptyCounts(options.contributors === true);
-  for (const f of fileReports) addCounts(totals, f);
+  const totals = sumCounts(fileReports, options.contributors === true);
   return {
     ...envelope('blameReport'),
     repository: { root: git.root },
@@ -138,6 +137,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     since,
     sinceSpec: options.since ?? null,
     detection,
+    selection: selectionOf(options),
     files: fileReports,
     directories: rollUp(fileReports, options.depth ?? 1),
     totals: { ...sortedCounts(totals), files: fileReports.length, aiShare: share(totals) },
@@ -275,6 +275,24 @@ function repoRelative(root: string, p: string): string {
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
     throw new UsageError(`path '${p}' is outside the repository ${root}`, { code: 'BAD_PATH' });
   return relative.split(path.sep).join('/').replace(/\/+$/, '').replace(/^\.$/, '');
+}
+
+function sumCounts(files: readonly FileAttribution[], contributors: boolean): ReturnType<typeof emptyCounts> {
+  const totals = emptyCounts(contributors);
+  for (const f of files) addCounts(totals, f);
+  return totals;
+}
+
+/** Which files were counted and how, as the report says it. */
+function selectionOf(options: BlameOptions): NonNullable<BlameReport['selection']> {
+  const { paths = [], include = [], exclude = [] } = options;
+  return {
+    paths: [...paths],
+    include: [...include],
+    exclude: [...exclude],
+    includeAll: options.includeAll === true,
+    contributors: options.contributors === true,
+  };
 }
 
 /** Commit-level detections for the blamed commits that have no line ranges on record: one `git log` for all of them. */

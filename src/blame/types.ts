@@ -33,6 +33,8 @@ export interface BlameReport extends Envelope<'blameReport'> {
   since: string | null;
   sinceSpec: string | null;
   detection: DetectionLevel;
+  /** Which files were counted and how (what a reader of the report needs to know it is of the whole tree: attest's given blame). */
+  selection?: { paths: string[]; include: string[]; exclude: string[]; includeAll: boolean; contributors: boolean };
   files: FileAttribution[];
   directories: DirectoryAttribution[];
   totals: LineCounts & { files: number; aiShare: number };

@@ -14,19 +14,24 @@ const INPUT_CAP = 256 * 1024 * 1024;
 
 /** A dependency audit report written earlier in the pipeline (`aiprov deps audit --format json`), checked against its schema. */
 export async function readDepsReport(file: string): Promise<DepsReport> {
+  const value = await readJsonReport(file, 'dependency report');
+  const problem = validateAgainst('dependencyAudit', value);
+  if (problem !== null) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not an aiprov dependency audit: ${problem}`);
+  return value as DepsReport;
+}
+
+/** A JSON report an earlier step of the pipeline wrote (`what` names it in errors): read whole under the cap, parsed, depth-checked; its content is checked by whoever uses it. */
+export async function readJsonReport(file: string, what: string): Promise<unknown> {
   const read = await readRegularFile(file, INPUT_CAP);
-  if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file}: ${read.problem}`);
+  if (!read.ok) throw new BomError('BOM_INPUT_INVALID', `${what} ${file}: ${read.problem}`);
   let value: unknown;
   try {
     value = JSON.parse(read.bytes.toString('utf8'));
   } catch {
-    throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not JSON (${describeBytes(read.bytes.length)})`);
+    throw new BomError('BOM_INPUT_INVALID', `${what} ${file} is not JSON (${describeBytes(read.bytes.length)})`);
   }
-  if (exceedsDepth(value))
-    throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} nests deeper than ${JSON_DEPTH_LIMIT} levels: not an aiprov report`);
-  const problem = validateAgainst('dependencyAudit', value);
-  if (problem !== null) throw new BomError('BOM_INPUT_INVALID', `dependency report ${file} is not an aiprov dependency audit: ${problem}`);
-  return value as DepsReport;
+  if (exceedsDepth(value)) throw new BomError('BOM_INPUT_INVALID', `${what} ${file} nests deeper than ${JSON_DEPTH_LIMIT} levels: not an aiprov report`);
+  return value;
 }
 
 /** An SBOM to merge into: a CycloneDX JSON document (checked further by `sbomSpec` and the schema). */

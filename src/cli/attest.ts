@@ -8,7 +8,9 @@ import { readPrivateKey } from '../attest/keys.js';
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, type KeylessOptions } from '../attest/sign.js';
 import { PREDICATE_TYPES, type PredicateName } from '../attest/statement.js';
 import { appendBundles, ATTESTATIONS_REF } from '../attest/store.js';
-import { readDepsReport, readSbom } from '../bom/inputs.js';
+import { readDepsReport, readJsonReport, readSbom } from '../bom/inputs.js';
+import type { ScanReport } from '../authorship/types.js';
+import type { BlameReport } from '../blame/types.js';
 import { KeyError, UsageError } from '../kernel/errors.js';
 import { makeDirectory, readRegularFile } from '../kernel/files.js';
 import { collect, contextFor, notice, readGlobals, writeWhole, type ExitCode, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
@@ -41,6 +43,8 @@ interface AttestFlags extends SourceVsaFlags {
   tlogUpload: boolean;
   tsaUrl?: string;
   bom?: string;
+  scanReport?: string;
+  blameReport?: string;
   image?: string;
   platformDigests?: boolean;
   ociFormat: string;
@@ -103,6 +107,8 @@ function attestCommand(program: Command): Command {
         .option('--tsa-url <url>', 'keyless: an RFC 3161 timestamp authority (e.g. https://timestamp.sigstore.dev/api/v1/timestamp)')
         .option('--output-dir <dir>', 'where bundle files are written, named after commit and predicate (needed with --store files or both)')
         .option('--bom <file>', 'sign this AI-BOM of the commit (aiprov bom) as the bom predicate, instead of making it again')
+        .option('--scan-report <file>', "authorship: this commit's scan (aiprov scan --format json), instead of scanning again")
+        .option('--blame-report <file>', "authorship: this commit's blame (aiprov blame --contributors --format json), instead of blaming again")
         .option(
           '--store <where>',
           `files, notes (${ATTESTATIONS_REF}; source-vsa: ${SOURCE_NOTES_REF}, its default) or both (with --image: only when given)`,
@@ -133,6 +139,7 @@ export const registerAttest: Register = (program, exit, io) => {
     const artifacts = await readArtifacts(io, flags.artifact ?? []);
     const deps = flags.depsReport !== undefined ? await readDepsReport(resolvePath(io, flags.depsReport)) : undefined;
     const bom = flags.bom !== undefined ? { document: await readSbom(resolvePath(io, flags.bom)), file: flags.bom } : undefined;
+    const given = await givenReports(io, flags, names);
     const outputDir = flags.outputDir;
     if (store === 'files' || store === 'both') {
       // Never the work tree by default: bundles written there would be committed with the next `git add -A`.
@@ -143,7 +150,7 @@ export const registerAttest: Register = (program, exit, io) => {
     // Every argument is checked, and every input read, before a passphrase is asked for.
     const signer = await signerFor(io, flags);
     const context = await contextFor(options);
-    const request = { context, commit: flags.commit, predicates: names, artifacts, signer, ...(deps ? { deps } : {}), ...(bom ? { bom } : {}) };
+    const request = { context, commit: flags.commit, predicates: names, artifacts, signer, ...(deps ? { deps } : {}), ...(bom ? { bom } : {}), given };
     // Everything is signed before anything is written: a failure leaves no bundle behind.
     const attestations = flags.image !== undefined ? await attestAndAttach(options, request, { ...flags, image: flags.image }) : await attestCommit(request);
     if ((store === 'files' || store === 'both') && outputDir !== undefined) {
@@ -169,6 +176,20 @@ export const registerAttest: Register = (program, exit, io) => {
     exit(0);
   });
 };
+
+/** `--scan-report` and `--blame-report`: read whole before anything is signed (what they say is checked against the commit by attestCommit). */
+async function givenReports(io: CliIo, flags: AttestFlags, names: readonly PredicateName[]): Promise<NonNullable<AttestOptions['given']>> {
+  if ((flags.scanReport !== undefined || flags.blameReport !== undefined) && !names.includes('authorship'))
+    throw new UsageError('--scan-report and --blame-report are read for the authorship predicate: add authorship to --predicate');
+  return {
+    ...(flags.scanReport !== undefined
+      ? { scan: { report: (await readJsonReport(resolvePath(io, flags.scanReport), 'scan report')) as ScanReport, file: flags.scanReport } }
+      : {}),
+    ...(flags.blameReport !== undefined
+      ? { blame: { report: (await readJsonReport(resolvePath(io, flags.blameReport), 'blame report')) as BlameReport, file: flags.blameReport } }
+      : {}),
+  };
+}
 
 async function readArtifacts(io: CliIo, files: readonly string[]): Promise<{ name: string; sha256: string }[]> {
   const artifacts = [];
@@ -205,7 +226,7 @@ async function checkSourceVsaFlags(io: CliIo, flags: AttestFlags, command: Comma
   if (flags.predicate.trim() !== 'source-vsa')
     throw new UsageError('--predicate source-vsa is a VSA of the revision, made alone: attest the other predicates in another run');
   if ((flags.key === undefined) === (flags.keyless !== true)) throw new UsageError('give exactly one of --key KEY and --keyless');
-  for (const name of ['artifact', 'depsReport', 'bom', 'image', 'platformDigests', 'ociFormat'] as const)
+  for (const name of ['artifact', 'depsReport', 'bom', 'scanReport', 'blameReport', 'image', 'platformDigests', 'ociFormat'] as const)
     if (command.getOptionValueSource(name) === 'cli')
       throw new UsageError(`--${kebab(name)} does not apply to --predicate source-vsa (its subject is the commit)`);
   if (!['files', 'notes', 'both'].includes(flags.store)) throw new UsageError('expected files, notes or both', { field: 'store', value: flags.store });

@@ -18,6 +18,7 @@ interface BlameFlags {
   depth: string;
   allowShallow?: boolean;
   coverage?: boolean;
+  contributors?: boolean;
 }
 
 export const registerBlame: Register = (program, exit, io) => {
@@ -34,6 +35,7 @@ export const registerBlame: Register = (program, exit, io) => {
     .option('--jobs <n>', 'concurrent git blame processes (default: number of CPUs)')
     .option('--depth <n>', 'directory depth of the roll-up', '1')
     .option('--allow-shallow', 'count on a shallow clone without --since (lines older than its boundary go to the boundary commit)')
+    .option('--contributors', 'also count AI lines by agent and model together (byContributor), as attest --blame-report needs them')
     .option('--coverage', 'also how complete and consistent the records of the blamed commits are, and which AI lines came from line records')
     .action(async (paths: string[], flags: BlameFlags, command: Command) => {
       const options = readGlobals(command.optsWithGlobals<RawGlobals>(), 'blameReport', 'blame', io);
@@ -57,6 +59,7 @@ export const registerBlame: Register = (program, exit, io) => {
         depth: positiveInteger('--depth', flags.depth),
         allowShallow: flags.allowShallow === true,
         ...(flags.coverage === true ? { coverage: context.git } : {}),
+        ...(flags.contributors === true ? { contributors: true } : {}),
       }).finally(() => {
         progress?.done();
       });
