@@ -4,7 +4,7 @@ import { isMissingNote, missingNoteProblem } from '../git/types.js';
 import { NotesError } from '../kernel/errors.js';
 import { verifyAttestation } from '../verify/attestation.js';
 import type { Trust } from '../verify/signature.js';
-import { SOURCE_NOTES_REF, SOURCE_VERIFIER_ID, SOURCE_VSA_TYPE, sourceRefsOf } from './vsa.js';
+import { SOURCE_NOTES_REF, SOURCE_VERIFIER_ID, SOURCE_VSA_TYPE } from './vsa.js';
 
 /** The VSA a new one continues from: aiprov's, signed by whom the caller trusts, about the same repository and branch. */
 export interface PreviousVsa {
@@ -61,20 +61,17 @@ const CHUNK = 256;
 async function trustedIn(text: string, commit: string, options: ChainOptions): Promise<PreviousVsa | undefined> {
   for (const line of bundleLines(text, SOURCE_NOTES_REF, commit)) {
     if (claimedPredicateType(line.json) !== SOURCE_VSA_TYPE) continue;
+    // aiprov's own, about this repository and branch, PASSED with one Source level: the content policy's rules, as verify applies them.
     const verified = await verifyAttestation({
       bundle: line.json,
       trust: options.trust,
       predicateType: SOURCE_VSA_TYPE,
       subject: { gitCommit: commit },
+      policy: { sourceVsa: { verifiers: [SOURCE_VERIFIER_ID], resourceUri: options.resourceUri, sourceRefs: [options.ref] } },
       now: options.now,
     });
-    const statement = verified.statement;
-    if (!verified.verified || !statement) continue;
-    const p = statement.predicate as { verifier?: { id?: unknown }; resourceUri?: unknown; verificationResult?: unknown; verifiedLevels?: unknown };
-    const about = statement.subject.find((s) => s.digest.gitCommit === commit);
-    if (p.verifier?.id !== SOURCE_VERIFIER_ID || p.resourceUri !== options.resourceUri || p.verificationResult !== 'PASSED') continue;
-    if (!sourceRefsOf(about).includes(options.ref)) continue;
-    const levels = Array.isArray(p.verifiedLevels) ? p.verifiedLevels.filter((l): l is string => typeof l === 'string') : [];
+    if (!verified.verified || !verified.statement) continue;
+    const levels = (verified.statement.predicate as { verifiedLevels: string[] }).verifiedLevels;
     return { commit, levels: new Set(levels), source: line.source, sha256: line.sha256 };
   }
   return undefined;

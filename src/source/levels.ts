@@ -31,11 +31,8 @@ export async function checkRange(options: CheckOptions): Promise<RangeCheck> {
       return { ...policy, records: { require: [...(policy.records?.require ?? []), { paths: ['**'] }] } };
     },
   });
-  const unread = report.records?.unread ?? [];
-  const couldNotDecide =
-    report.couldNotDecide ??
-    (unread.length > 0 ? `authorship records of ${unread.length} commit(s) could not be read: ${unread.slice(0, 3).join('; ')}` : null);
-  return { levels: [attributed(report), reviewed(report), depsChecked(report)], couldNotDecide, report };
+  // The gate's own could-not-decide already holds unread records (records.require's unread), names and files nobody could check.
+  return { levels: [attributed(report), reviewed(report), depsChecked(report)], couldNotDecide: report.couldNotDecide, report };
 }
 
 function attributed(report: CheckReport): LevelResult {

@@ -29,7 +29,6 @@ export const ORG_LEVELS = {
   depsChecked: 'ORG_SOURCE_DEPS_CHECKED',
 } as const;
 export type OrgLevel = (typeof ORG_LEVELS)[keyof typeof ORG_LEVELS];
-export const ALL_ORG_LEVELS: readonly OrgLevel[] = Object.values(ORG_LEVELS);
 
 export interface SourceVsaPredicate {
   verifier: { id: string; version: Record<string, string> };
@@ -84,5 +83,3 @@ export function sourceVsaStatement(input: SourceVsaInput): Statement<SourceVsaPr
 export function resourceUriFor(url: string): string {
   return url.startsWith('git+') ? url : `git+${url}`;
 }
-
-export { sourceRefsOf } from '../verify/content-policy.js';
