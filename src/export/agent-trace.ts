@@ -54,7 +54,7 @@ function record(c: CommitLines, tool: string, parts: { path: string; claimant: C
   return {
     version: AGENT_TRACE_VERSION,
     id: uuidOf(`${c.commit}\0${tool}`),
-    timestamp: c.authoredAt,
+    timestamp: c.committedAt,
     vcs: { type: 'git', revision: c.commit },
     tool: { name: tool },
     files: [...files].map(([path, conversations]) => ({ path, conversations })),
@@ -66,7 +66,7 @@ function noLines(c: CommitLines): TraceRecord {
   return {
     version: AGENT_TRACE_VERSION,
     id: uuidOf(`${c.commit}\0`),
-    timestamp: c.authoredAt,
+    timestamp: c.committedAt,
     vcs: { type: 'git', revision: c.commit },
     files: [],
     metadata: { aiprov: { version: VERSION, confidence: 'declared' } },

@@ -4,7 +4,7 @@ import type { ScanWarning } from '../authorship/types.js';
 import { Attributor, type Part } from '../blame/attribute.js';
 import { detectionsFor } from '../blame/blame.js';
 import type { HistoryReader, NotesReader, PatchReader, TreeReader } from '../git/types.js';
-import { mergeRanges } from '../git/line-map.js';
+import { mergeRanges, toRanges } from '../git/line-map.js';
 import { compareStrings } from '../kernel/sorted.js';
 
 export interface ExportContext {
@@ -26,8 +26,8 @@ export interface CommitLines {
   commit: string;
   /** Line records decided the commit's lines (then `files` may be empty: the records name no AI line, and its trailers count for none). */
   recorded: boolean;
-  /** The commit's author date (ISO 8601). */
-  authoredAt: string;
+  /** The commit's committer date (ISO 8601). */
+  committedAt: string;
   files: { path: string; claimants: Claimant[] }[];
 }
 
@@ -77,7 +77,7 @@ export async function establishedLines(options: { context: ExportContext; rev?: 
         .filter((f) => f.claimants.length > 0)
         .sort((a, b) => compareStrings(a.path, b.path));
       const recorded = analyser.index.get(sha)?.ranged === true;
-      if (files.length > 0 || recorded) commits.push({ commit: sha, recorded, authoredAt: new Date((times.get(sha) ?? 0) * 1000).toISOString(), files });
+      if (files.length > 0 || recorded) commits.push({ commit: sha, recorded, committedAt: new Date((times.get(sha) ?? 0) * 1000).toISOString(), files });
     }
   }
   // Oldest first, as the history was written.
@@ -89,7 +89,7 @@ const CHUNK = 500;
 /** The claimants of the lines a commit added to a file: each run of added lines asked of the attributor as blame asks it of a group. */
 function claimantsOf(attributor: Attributor, sha: string, path: string, lines: readonly number[]): Claimant[] {
   const byKey = new Map<string, Claimant>();
-  for (const [start, end] of runs(lines)) {
+  for (const [start, end] of toRanges(lines)) {
     const parts = attributor.parts({ sha, origPath: path, origLine: start, finalLine: start, lines: end - start + 1, boundary: false });
     for (const p of parts) {
       const key = `${p.agent}\0${p.name ?? ''}\0${p.model}\0${p.confidence}`;
@@ -107,14 +107,4 @@ function claimantsOf(attributor: Attributor, sha: string, path: string, lines: r
   return [...byKey.values()]
     .map((c) => ({ ...c, ranges: mergeRanges(c.ranges) }))
     .sort((a, b) => compareStrings(a.agent, b.agent) || compareStrings(a.model, b.model));
-}
-
-function runs(lines: readonly number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const line of [...lines].sort((a, b) => a - b)) {
-    const last = out.at(-1);
-    if (last && line === last[1] + 1) last[1] = line;
-    else if (!last || line > last[1]) out.push([line, line]);
-  }
-  return out;
 }

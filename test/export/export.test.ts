@@ -128,7 +128,7 @@ describe('aiprov export: the established attribution in Agent Trace and git-ai f
     const shared = gitAiNote({
       commit: 'a'.repeat(40),
       recorded: true,
-      authoredAt: '2026-01-01T00:00:00.000Z',
+      committedAt: '2026-01-01T00:00:00.000Z',
       files: [
         {
           path: 'src/x.ts',
@@ -153,7 +153,7 @@ describe('aiprov export: the established attribution in Agent Trace and git-ai f
         ['codex', 'gpt-5'],
       ]),
     );
-    expect(gitAiNote({ commit: 'b'.repeat(40), recorded: true, authoredAt: '2026-01-01T00:00:00.000Z', files: [] }).text).toBe('');
+    expect(gitAiNote({ commit: 'b'.repeat(40), recorded: true, committedAt: '2026-01-01T00:00:00.000Z', files: [] }).text).toBe('');
   });
 
   it("Agent Trace's own example record passes the schema and is read by aiprov; a malformed record does not pass", async () => {
