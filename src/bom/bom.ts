@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { addCitations } from './citations.js';
 import type { AnalyserFactory } from '../authorship/analyse.js';
@@ -8,6 +8,7 @@ import { blameTree } from '../blame/blame.js';
 import type { Clock } from '../kernel/clock.js';
 import type { DepsReport } from '../deps/audit.js';
 import { BomError, UsageError } from '../kernel/errors.js';
+import { contentUuid } from '../kernel/uuid.js';
 import type { HistoryReader, NotesReader, RepositoryConfig, TreeReader } from '../git/types.js';
 import { buildBom, type AttestationRef, type BomRepository } from './build.js';
 import { buildSpdx3, type Spdx3Input } from './spdx3.js';
@@ -144,8 +145,7 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
  */
 function spdx3Bom(input: Omit<Spdx3Input, 'namespace'>, warnings: ScanWarning[]): BomResult {
   const base = `https://aiprov.dev/spdx/${encodeURIComponent(input.repository.name)}/${input.repository.commit}`;
-  const namespace =
-    input.timestamp === null ? `${base}/${contentSerial(buildSpdx3({ ...input, namespace: base })).slice('urn:uuid:'.length)}` : `${base}/${randomUUID()}`;
+  const namespace = input.timestamp === null ? `${base}/${contentUuid(JSON.stringify(buildSpdx3({ ...input, namespace: base })))}` : `${base}/${randomUUID()}`;
   const document = buildSpdx3({ ...input, namespace });
   const problems = spdx3Problems(document);
   if (problems.length > 0)
@@ -169,9 +169,7 @@ export function checkDepsReport(report: DepsReport, root: string, rev: string): 
 /** The serial number of a reproducible BOM: an RFC 4122 UUID (version 5 layout) from the SHA-256 of the content. */
 export function contentSerial(body: Record<string, unknown>): string {
   const content = Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'serialNumber'));
-  const hex = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `urn:uuid:${contentUuid(JSON.stringify(content))}`;
 }
 
 /**

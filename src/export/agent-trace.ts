@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentUuid } from '../kernel/uuid.js';
 import { draft2020Validator } from '../kernel/schemas.js';
 import { VERSION } from '../kernel/version.js';
 import type { Claimant, CommitLines } from './established.js';
@@ -53,7 +53,7 @@ function record(c: CommitLines, tool: string, parts: { path: string; claimant: C
   }
   return {
     version: AGENT_TRACE_VERSION,
-    id: uuidOf(`${c.commit}\0${tool}`),
+    id: contentUuid(`${c.commit}\0${tool}`),
     timestamp: c.committedAt,
     vcs: { type: 'git', revision: c.commit },
     tool: { name: tool },
@@ -65,19 +65,12 @@ function record(c: CommitLines, tool: string, parts: { path: string; claimant: C
 function noLines(c: CommitLines): TraceRecord {
   return {
     version: AGENT_TRACE_VERSION,
-    id: uuidOf(`${c.commit}\0`),
+    id: contentUuid(`${c.commit}\0`),
     timestamp: c.committedAt,
     vcs: { type: 'git', revision: c.commit },
     files: [],
     metadata: { aiprov: { version: VERSION, confidence: 'declared' } },
   };
-}
-
-/** A UUID (RFC 4122 layout, version 5 bits) from the SHA-256 of a name: the same name, the same id. */
-function uuidOf(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 const validator = draft2020Validator(new URL('../../data/agent-trace/trace-record.schema.json', import.meta.url));
