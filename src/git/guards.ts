@@ -19,7 +19,8 @@ export function assertNotesRef(ref: string): void {
   }
 }
 
-const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** A full commit id (SHA-1 or SHA-256). */
+export const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** Full commit ids only: what callers pass these methods comes from git, and anything else is a bug to stop at once. */
 export function assertCommitIds(shas: readonly string[]): void {

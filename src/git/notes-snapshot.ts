@@ -2,8 +2,8 @@ import { GitError } from '../kernel/errors.js';
 import { BlobStream } from './cat-file.js';
 import type { GitRunner } from './runner.js';
 import { isMissingNote, NOTE_CAP, NOTES_READ_CAP, type NoteBytes, type NotesSnapshot, type NoteText } from './types.js';
+import { COMMIT_ID } from './guards.js';
 
-const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /**

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitError, type GitCode } from '../kernel/errors.js';
-import { assertCommitIds, assertNotesRef, assertSafeRevision } from './guards.js';
+import { assertCommitIds, assertNotesRef, assertSafeRevision, COMMIT_ID } from './guards.js';
 import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
 import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
@@ -28,7 +28,6 @@ import {
 import { compareStrings } from '../kernel/sorted.js';
 
 const FIELD = '\x1f';
-const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
