@@ -1,5 +1,6 @@
 import { STATEMENT_TYPE, VERIFIED_TYPES, type Statement } from '../attest/statement.js';
 import { UsageError } from '../kernel/errors.js';
+import type { VsaPredicate } from '../verify/vsa.js';
 import { VERSION } from '../kernel/version.js';
 
 /**
@@ -30,15 +31,8 @@ export const ORG_LEVELS = {
 } as const;
 export type OrgLevel = (typeof ORG_LEVELS)[keyof typeof ORG_LEVELS];
 
-export interface SourceVsaPredicate {
-  verifier: { id: string; version: Record<string, string> };
-  timeVerified: string;
-  resourceUri: string;
-  policy: { uri: string; digest?: Record<string, string> };
-  inputAttestations: { uri: string; digest: Record<string, string> }[];
-  verificationResult: 'PASSED';
-  verifiedLevels: string[];
-}
+/** The VSA predicate as `verify --vsa-output` writes it (verify/vsa.ts), written only when the checks could be made: always PASSED. */
+export type SourceVsaPredicate = VsaPredicate & { verificationResult: 'PASSED' };
 
 export interface SourceVsaInput {
   commit: string;
