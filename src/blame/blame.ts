@@ -15,6 +15,7 @@ import { LineSources } from './line-sources.js';
 import { globPattern, matchesAny } from '../kernel/glob.js';
 import { PatternSyntaxError, type Pattern } from '../kernel/linear-regex.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
+import { GroupsCache, type BlameCache, type CacheStats } from './groups-cache.js';
 import type { BlameReport, DirectoryAttribution, FileAttribution } from './types.js';
 import { compareStrings } from '../kernel/sorted.js';
 
@@ -54,6 +55,13 @@ export interface BlameOptions {
    * records and which from whole commits (authorship/coverage.ts), each record checked through this reader.
    */
   coverage?: TreeReader & PatchReader;
+  /**
+   * `git blame`'s answers kept between runs (groups-cache.ts): files blamed at this revision or, unchanged, at a
+   * first-parent ancestor are not blamed again. Not used with `since` (a range's blame is already the range's cost).
+   */
+  cache?: BlameCache;
+  /** Called with what the cache saved: the revision reused from and the files reused and blamed. */
+  onCache?: (stats: CacheStats) => void;
 }
 
 type Selected = { candidates: TreeEntry[]; excluded: { path: string; reason: ExclusionReason }[] };
@@ -98,15 +106,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const index = analyser.index;
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
-  const jobs = options.jobs ?? os.availableParallelism();
-  const table = new StringTable();
-  let blamed = 0;
-  const packed = await mapPool(counted, jobs, async (file) => {
-    const store = new PackedGroups(table);
-    for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
-    options.onProgress?.(++blamed, counted.length);
-    return store;
-  });
+  const packed = await blameFiles(options, rev, since, detection, files, counted);
   // Only the notes of the commits blame named are read, after blaming.
   const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
   await analyser.load(blamedShas);
@@ -146,6 +146,42 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     ...(coverage ? { coverage: await coverageOf(coverage, lineSources) } : {}),
     warnings,
   };
+}
+
+/** Each counted file's groups: from the cache where they are valid, else from `git blame`; what was blamed is kept. */
+async function blameFiles(
+  options: BlameOptions,
+  rev: string,
+  since: string | null,
+  detection: DetectionLevel,
+  tree: readonly TreeEntry[],
+  counted: readonly TreeFile[],
+): Promise<PackedGroups[]> {
+  const { git } = options.context;
+  const cache = options.cache && since === null ? await GroupsCache.open(options.cache, git, rev, detection) : undefined;
+  const jobs = options.jobs ?? os.availableParallelism();
+  const table = new StringTable();
+  let done = 0;
+  const packed = await mapPool(counted, jobs, async (file) => {
+    let store = cache?.reuse(file, table);
+    if (!store) {
+      store = new PackedGroups(table);
+      for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
+      cache?.blamed();
+    }
+    options.onProgress?.(++done, counted.length);
+    return store;
+  });
+  if (cache) {
+    const kept = new Map<string, { blob: string; groups: PackedGroups }>();
+    counted.forEach((file, i) => {
+      const groups = packed[i];
+      if (file.blob && groups) kept.set(file.path, { blob: file.blob, groups });
+    });
+    await cache.save(tree, kept);
+    options.onCache?.(cache.result());
+  }
+  return packed;
 }
 
 /**

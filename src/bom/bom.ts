@@ -1,3 +1,4 @@
+import type { BlameCache } from '../blame/groups-cache.js';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { addCitations } from './citations.js';
@@ -42,6 +43,8 @@ export interface BomOptions {
   format?: 'cyclonedx' | 'spdx3';
   /** Per model: how many files (occurrences) and commits (pedigree) are listed. */
   caps?: { files?: number; commits?: number };
+  /** `git blame`'s answers kept between runs (blame/groups-cache.ts); none: every file blamed afresh. */
+  cache?: BlameCache;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -105,6 +108,7 @@ export async function generateBom(options: BomOptions): Promise<BomResult> {
       contributors: true,
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.cache ? { cache: options.cache } : {}),
     }),
     describeRepository(options.context.git, rev, revSpec, since, options.since ?? null),
   ]);

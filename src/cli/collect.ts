@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { blameCache, cacheOptions, type CacheFlags } from './cache.js';
 import { readDepsReport } from '../bom/inputs.js';
 import { attributeFindings } from '../findings/findings.js';
 import { readSarifFile } from '../findings/sarif.js';
@@ -33,7 +34,7 @@ import { registryClient, registryOptions, type RegistryFlags } from './registry.
 import { createHash } from 'node:crypto';
 import { parseDuration } from '../verify/attestation.js';
 
-interface CollectFlags extends TrustFlags, RegistryFlags {
+interface CollectFlags extends TrustFlags, RegistryFlags, CacheFlags {
   verifiedOnly?: boolean;
   maxAge?: string;
   store?: string;
@@ -53,7 +54,7 @@ interface CollectFlags extends TrustFlags, RegistryFlags {
 const REPOS_FILE_CAP = 4 * 1024 * 1024;
 
 export const registerCollect: Register = (program, exit, io) => {
-  registryOptions(trustOptions(program.command('collect')))
+  cacheOptions(registryOptions(trustOptions(program.command('collect'))))
     .description("add this repository's AI footprint (or, with --repos, many repositories') to the organisation's store, incrementally")
     .option('--store <url|file>', `a PostgreSQL URL (postgres://…) or a SQLite file (default: $AIPROV_STORE, else ${DEFAULT_STORE_FILE})`)
     .option('--rev <rev>', 'the revision collected: in CI, the default branch just pushed', 'HEAD')
@@ -87,7 +88,7 @@ export const registerCollect: Register = (program, exit, io) => {
         const results =
           flags.repos !== undefined
             ? await collectListed(options, flags, store, jobs ?? 1, verified)
-            : [await collectOne(await contextFor(options), flags, store, jobs, io.cwd, verified)];
+            : [await collectOne(await contextFor(options), flags, store, jobs, io.cwd, verified, options)];
         for (const r of results) if (!('error' in r)) for (const w of r.warnings) notice(options, `warning: ${r.repository.name}: ${w.message}`);
         await print(options, 'collectReport', collectReport(store.location, results));
         exit(results.some((r) => 'error' in r) ? 2 : 0, results.some((r) => 'error' in r) ? 'some repositories could not be collected' : undefined);
@@ -104,13 +105,18 @@ async function collectOne(
   jobs: number | undefined,
   cwd: string,
   verified: VerifiedSource | undefined,
+  options: GlobalOptions,
 ): Promise<CollectResult> {
+  const cache = verified ? {} : await blameCache(options, flags, context);
   const deps =
     flags.depsReport !== undefined ? { report: await readDepsReport(path.resolve(cwd, flags.depsReport)), file: path.basename(flags.depsReport) } : undefined;
   const sarif = await Promise.all((flags.sarif ?? []).map((f) => readSarifFile(path.resolve(cwd, f), f)));
   const findings =
-    sarif.length > 0 ? (await attributeFindings({ context, inputs: sarif, rev: flags.rev, ...(jobs !== undefined ? { jobs } : {}) })).report : undefined;
-  const options: CollectOptions = {
+    sarif.length > 0
+      ? (await attributeFindings({ context, inputs: sarif, rev: flags.rev, ...(jobs !== undefined ? { jobs } : {}), ...cache })).report
+      : undefined;
+  const collect: CollectOptions = {
+    ...cache,
     context,
     store,
     rev: flags.rev,
@@ -129,7 +135,7 @@ async function collectOne(
     ...(jobs !== undefined ? { jobs } : {}),
     ...(verified ? { verified } : {}),
   };
-  return collectRepository(options);
+  return collectRepository(collect);
 }
 
 async function collectListed(options: GlobalOptions, flags: CollectFlags, store: SqlDatabase, jobs: number, verified: VerifiedSource | undefined) {
@@ -156,6 +162,7 @@ async function collectListed(options: GlobalOptions, flags: CollectFlags, store:
       context,
       {
         rev: flags.rev,
+        blameCache: flags.blameCache,
         ...(flags.full === true ? { full: true } : {}),
         ...(flags.allowShallow === true ? { allowShallow: true } : {}),
         ...(flags.exclude ? { exclude: flags.exclude } : {}),
@@ -164,6 +171,7 @@ async function collectListed(options: GlobalOptions, flags: CollectFlags, store:
       blameJobs,
       options.io.cwd,
       verified,
+      options,
     );
   });
 }

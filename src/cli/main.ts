@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   collect: async () => (await import('./collect.js')).registerCollect,
   demo: async () => (await import('./demo.js')).registerDemo,
   comment: async () => (await import('./comment.js')).registerComment,
+  cache: async () => (await import('./cache.js')).registerCache,
 };
 const GLOBAL_OPTIONS_WITH_VALUES = new Set(['--repo', '--format', '--output', '-o', '--config', '--recover-from']);
 

@@ -1,3 +1,4 @@
+import type { BlameCache } from '../blame/groups-cache.js';
 import { dashboardFindings } from './findings.js';
 import type { FindingsReport } from '../findings/types.js';
 import path from 'node:path';
@@ -54,6 +55,8 @@ export interface DashboardOptions {
   exclude?: string[];
   /** Files shown one by one in the tree before the smallest are folded (default 1,500). */
   treeBudget?: number;
+  /** `git blame`'s answers kept between runs (blame/groups-cache.ts); none: every file blamed afresh. */
+  cache?: BlameCache;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
   /** Shown what the page is made of as it is read, for a caller that keeps more than the page (the organisation's store). */
@@ -166,6 +169,7 @@ async function blameForDashboard(options: DashboardOptions, rev: string) {
     ...(options.allowShallow === true ? { allowShallow: true } : {}),
     ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
     onGroup: (file, group, parts) => {
       options.observe?.group?.(file, group, parts);
       const counts = byCommit.get(group.sha) ?? emptyCounts(true);

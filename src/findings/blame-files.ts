@@ -1,3 +1,4 @@
+import type { BlameCache } from '../blame/groups-cache.js';
 import { blameTree, type BlameContext } from '../blame/blame.js';
 import type { FileAttribution } from '../blame/types.js';
 import type { ScanWarning } from '../authorship/types.js';
@@ -10,6 +11,8 @@ export interface BlameChoices {
   include?: string[];
   exclude?: string[];
   detection?: DetectionLevel;
+  /** `git blame`'s answers kept between runs (blame/groups-cache.ts); none: every file blamed afresh. */
+  cache?: BlameCache;
   jobs?: number;
   allowShallow?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -52,6 +55,7 @@ export async function blameFiles(scope: BlameScope): Promise<BlamedFiles> {
     ...(scope.jobs !== undefined ? { jobs: scope.jobs } : {}),
     ...(scope.allowShallow ? { allowShallow: true } : {}),
     ...(scope.onProgress ? { onProgress: scope.onProgress } : {}),
+    ...(scope.cache ? { cache: scope.cache } : {}),
     onGroup: index.add.bind(index),
   };
   const scoped: string[] = [];

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { GitRunner } from './runner.js';
 
 const BOUNDARY = Buffer.from('boundary');
@@ -85,4 +87,37 @@ export function unquote(path: string): string {
     }
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * What shapes `git blame`'s answer besides the revision, the path and the flags (see TreeReader.blameSettings):
+ * git's version; the configuration blame's diffs read (`diff.*`: the algorithm, heuristics and textconv drivers;
+ * `blame.*`: ignored revisions; `core.attributesFile`, `core.bigFileThreshold`), and nothing else, so that a
+ * credential CI writes into the configuration on every run changes nothing; the repository's own attributes,
+ * grafts and shallow boundary; and the replace refs, which change history under the same commit ids.
+ */
+export async function blameSettings(git: GitRunner, root: string): Promise<string> {
+  const [version, config, paths, replaced] = await Promise.all([
+    git.text(['version']),
+    git.text(['config', '--list', '-z']).then(blameConfig, () => ''),
+    git.text(['rev-parse', '--git-path', 'info/attributes', '--git-path', 'info/grafts', '--git-path', 'shallow']),
+    git.text(['for-each-ref', '--format=%(refname) %(objectname)', '--', 'refs/replace/']),
+  ]);
+  const files = await Promise.all(
+    paths
+      .split('\n')
+      .filter((p) => p !== '')
+      .map(async (p) => `${p}\0${await readFile(path.resolve(root, p), 'utf8').catch(() => '')}`),
+  );
+  return ['version', version, 'config', config, 'files', ...files, 'replace', replaced].join('\0');
+}
+
+const BLAME_CONFIG = /^(?:diff\.|blame\.|core\.attributesfile\n|core\.bigfilethreshold\n)/;
+
+/** The entries of `git config --list -z` (key, newline, value) that change what blame answers, in git's order. */
+function blameConfig(list: string): string {
+  return list
+    .split('\0')
+    .filter((entry) => BLAME_CONFIG.test(entry.includes('\n') ? entry : `${entry}\n`))
+    .join('\0');
 }

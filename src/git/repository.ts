@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GitError, type GitCode } from '../kernel/errors.js';
 import { assertCommitIds, assertNotesRef, assertSafeRevision, COMMIT_ID } from './guards.js';
-import { blameGroups, type BlameGroup, type DetectionLevel } from './blame.js';
+import { blameGroups, blameSettings, type BlameGroup, type DetectionLevel } from './blame.js';
 import { BlobStream, readBlobs } from './cat-file.js';
 import { commitSigners } from './commit-signatures.js';
 import { CliNotesSnapshot, NotesBudget, NotesListings } from './notes-snapshot.js';
@@ -170,6 +170,15 @@ class CliGitRepository implements GitRepository {
     return out.split('\n').filter((l) => l.length > 0);
   }
 
+  async firstParents(rev: string, max: number): Promise<string[]> {
+    assertSafeRevision(rev);
+    const out = await this.git.text(['rev-list', '--first-parent', `--max-count=${Math.max(0, Math.floor(max)) + 1}`, '--end-of-options', rev, '--']);
+    return out
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .slice(1);
+  }
+
   async reachableAmong(tips: readonly string[], shas: ReadonlySet<string>): Promise<Set<string>> {
     assertCommitIds(tips);
     const found = new Set<string>();
@@ -270,8 +279,8 @@ class CliGitRepository implements GitRepository {
     for (const entry of tree.split('\0')) {
       const tab = entry.indexOf('\t');
       if (tab === -1) continue;
-      const [mode = ''] = entry.slice(0, tab).split(' ');
-      entries.push({ path: entry.slice(tab + 1), kind: mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file' });
+      const [mode = '', , blob = ''] = entry.slice(0, tab).split(' ');
+      entries.push({ path: entry.slice(tab + 1), kind: mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file', blob });
     }
     return entries.sort((a, b) => compareStrings(a.path, b.path));
   }
@@ -326,6 +335,10 @@ class CliGitRepository implements GitRepository {
     assertSafeRevision(rev);
     if (options.since !== undefined) assertSafeRevision(options.since);
     return blameGroups(this.git, options.since === undefined ? rev : `${options.since}..${rev}`, file, options.detection);
+  }
+
+  blameSettings(): Promise<string> {
+    return blameSettings(this.git, this.root);
   }
 
   async renamesBetween(from: string, to: string): Promise<Map<string, string>> {

@@ -42,6 +42,8 @@ export interface TreeEntry {
   path: string;
   /** `symlink` and `submodule` entries cannot be blamed. */
   kind: 'file' | 'symlink' | 'submodule';
+  /** The object id of the entry (a blob, or a submodule's commit), where the reader knows it. */
+  blob?: string;
 }
 
 export interface TreeFile extends TreeEntry {
@@ -82,6 +84,8 @@ export interface HistoryReader extends RepositoryHandle {
   refTips(patterns: readonly string[]): Promise<Map<string, string>>;
   /** The commits of a range, newest first (`git rev-list`). */
   listCommits(range: string, options?: { firstParent?: boolean }): Promise<string[]>;
+  /** `rev`'s first-parent ancestors, nearest first (not `rev` itself), at most `max` of them. */
+  firstParents(rev: string, max: number): Promise<string[]>;
   /** Of `shas`, those reachable from `tips` (commit ids), through one `git rev-list` of the tips' history. */
   reachableAmong(tips: readonly string[], shas: ReadonlySet<string>): Promise<Set<string>>;
   /** The newest commit of `rev`'s history committed before `date`; undefined when there is none. */
@@ -114,6 +118,12 @@ export interface TreeReader extends RepositoryHandle {
   workTreeFiles(): Promise<string[]>;
   /** Streams `git blame` of `file` at `rev` (a commit id), or over `since..rev`. */
   blame(rev: string, file: string, options: { since?: string; detection: DetectionLevel }): AsyncIterable<BlameGroup>;
+  /**
+   * What shapes `git blame`'s answer besides the revision, the path and the flags: git's version, its
+   * configuration (diff algorithm, textconv drivers, ignored revisions), replaced objects, grafts and the
+   * shallow boundary. Two runs with the same text blame a commit's file alike.
+   */
+  blameSettings(): Promise<string>;
   /** How lines of each path map from `from` onto `to` (the same path at both), through one `git diff` for all of them. */
   lineMaps(from: string, to: string, paths: readonly string[]): Promise<Map<string, LineMap>>;
   /** Files renamed between two revisions (git's rename detection, `-M`): old path → new path. */

@@ -1,3 +1,4 @@
+import type { BlameCache } from '../blame/groups-cache.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ScanWarning } from '../authorship/types.js';
 import type { DashboardContext } from '../dashboard/collect.js';
@@ -40,6 +41,8 @@ export interface CollectOptions {
   allowShallow?: boolean;
   /** Files left out of the figures (globs, as blame's --exclude): binaries a partial clone lacks, generated code. */
   exclude?: string[];
+  /** `git blame`'s answers kept between runs (blame/groups-cache.ts); none: every file blamed afresh. */
+  cache?: BlameCache;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -133,6 +136,7 @@ function pick(options: CollectOptions) {
     ...(options.exclude && options.exclude.length > 0 ? { exclude: options.exclude } : {}),
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   };
 }
 

@@ -63,6 +63,7 @@ export class ForgeRecovery implements RecordRecovery {
     const lines = options.lines !== false;
     await this.prepare();
     const out = new Map<string, RecoveredRecords>();
+    if (this.index.empty) return out;
     const unknown = shas.filter((sha) => !this.commits.has(sha));
     for await (const c of this.git.logCommits(unknown)) this.commits.set(c.sha, c);
     let missing: { sha: string; number: number } | undefined;

@@ -97,6 +97,11 @@ export class SourceIndex {
   hasRecords(sha: string): boolean {
     return this.withRecords.has(sha);
   }
+
+  /** True where nobody records: no commit can be a source, so no commit needs reading to find one. */
+  get empty(): boolean {
+    return this.withRecords.size === 0;
+  }
 }
 
 /** Commits with the same author and date tried as the source of a rewritten one, at most. */

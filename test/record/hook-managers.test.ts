@@ -117,7 +117,9 @@ function scenario(f: Fixture, { showsHookOutput = true } = {}): void {
   if (showsHookOutput) expect(broken.stderr).toMatch(/aiprov: warning: the prepare-commit-msg hook failed \(.*\.aiprov\.yml/);
 }
 
-describe('the hook examples with the real hook managers', () => {
+// Each case is an npm install and a dozen commits through a real hook manager, each hook a Node process: 8 s on a
+// quiet machine, past the default 30 s on a loaded one, which says nothing about the hooks.
+describe('the hook examples with the real hook managers', { timeout: 120_000 }, () => {
   it('husky 9: .husky/prepare-commit-msg, post-commit, post-rewrite and pre-push (stdin reaches aiprov)', async () => {
     const f = await fixture();
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'husky', 'bin.js')], { cwd: f.dir, env: f.env, stdio: 'ignore' });

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { CacheStore } from '../kernel/cache-store.js';
+import type { BlameGroup, DetectionLevel } from '../git/blame.js';
+import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
+import { PackedGroups, type StringTable } from './packed-groups.js';
+
+const FORMAT = 'aiprov-blame-groups/1';
+/** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
+const SEARCH_DEPTH = 1_000;
+
+/** The blame cache as a run is given it: the store, and where its problems are said (a problem is a miss, never an error). */
+export interface BlameCache {
+  store: CacheStore;
+  onWarning?: (message: string) => void;
+}
+
+export interface CacheStats {
+  /** The cached revision reused from (the blamed one itself on a repeat), or null. */
+  base: string | null;
+  reused: number;
+  blamed: number;
+}
+
+/** One file's raw blame at a revision, as stored: its blob, and five numbers a group with strings in the snapshot's table. */
+type StoredFile = [path: string, blob: string, numbers: number[]];
+
+interface Snapshot {
+  format: typeof FORMAT;
+  rev: string;
+  settings: string;
+  strings: string[];
+  files: StoredFile[];
+}
+
+/**
+ * `git blame`'s raw answer (the groups, before any notes are read) for the
+ * files of a revision, kept between runs. Attribution is always computed
+ * afresh from them, so notes, records, recovery and configuration never need
+ * invalidating anything. Why reuse is exact: a file whose blob is the same in
+ * every commit from a revision R along the first parents to R' (no commit of
+ * R..R' changed it against any parent) is passed whole by `git blame` from R'
+ * to R's first parent chain and reaches R as it left R', so its blame at R' is
+ * its blame at R. The same revision, git version and blame settings
+ * (`TreeReader.blameSettings`) and detection level are part of the key; a file
+ * some commit of the range touched, in any way, is blamed again.
+ */
+export class GroupsCache {
+  private readonly stats: CacheStats = { base: null, reused: 0, blamed: 0 };
+
+  private constructor(
+    private readonly cache: BlameCache,
+    private readonly settings: string,
+    private readonly rev: string,
+    private readonly base: { snapshot: Snapshot; changed: ReadonlySet<string> } | undefined,
+  ) {
+    if (base) this.stats.base = base.snapshot.rev;
+  }
+
+  static async open(cache: BlameCache, git: HistoryReader & TreeReader, rev: string, detection: DetectionLevel): Promise<GroupsCache> {
+    const settings = createHash('sha256')
+      .update(`${FORMAT}\0${detection}\0${await git.blameSettings()}`)
+      .digest('hex');
+    const prefix = keyOf(settings, '');
+    const cached = new Set((await cache.store.keys(prefix)).map((k) => k.slice(prefix.length)));
+    let from: string | undefined;
+    if (cached.has(rev)) from = rev;
+    else if (cached.size > 0) from = (await git.firstParents(rev, SEARCH_DEPTH)).find((r) => cached.has(r));
+    if (from === undefined) return new GroupsCache(cache, settings, rev, undefined);
+    const snapshot = await readSnapshot(cache, keyOf(settings, from), from, settings);
+    if (!snapshot) return new GroupsCache(cache, settings, rev, undefined);
+    const changed = from === rev ? new Set<string>() : new Set(await git.changedBetween(from, rev));
+    return new GroupsCache(cache, settings, rev, { snapshot, changed });
+  }
+
+  /** The file's cached groups, in the run's string table, when they are exactly what blame would answer; else undefined. */
+  reuse(entry: TreeEntry, table: StringTable): PackedGroups | undefined {
+    const stored = this.storedFor(entry);
+    if (!stored) return undefined;
+    const groups = new PackedGroups(table);
+    const strings = this.base?.snapshot.strings ?? [];
+    const n = stored[2];
+    for (let i = 0; i < n.length; i += 5) groups.add(unpack(strings, n, i));
+    this.stats.reused++;
+    return groups;
+  }
+
+  /** Counts a file blamed in this run. */
+  blamed(): void {
+    this.stats.blamed++;
+  }
+
+  result(): CacheStats {
+    return { ...this.stats };
+  }
+
+  /**
+   * Stores the revision's groups: those blamed or reused in this run, and the base's other files that are still
+   * valid here (so that a run on one file keeps the whole tree's entries going forward). Nothing is written when
+   * nothing was blamed and the revision's own entry was read.
+   */
+  async save(tree: readonly TreeEntry[], files: ReadonlyMap<string, { blob: string; groups: PackedGroups }>): Promise<void> {
+    if (this.stats.blamed === 0 && this.base?.snapshot.rev === this.rev) return;
+    const writer = new SnapshotWriter();
+    for (const entry of tree) {
+      const run = files.get(entry.path);
+      if (run) writer.add(entry.path, run.blob, run.groups.groups());
+      else {
+        const stored = this.storedFor(entry);
+        if (stored) writer.add(entry.path, stored[1], storedGroups(this.base?.snapshot.strings ?? [], stored[2]));
+      }
+    }
+    const snapshot: Snapshot = { format: FORMAT, rev: this.rev, settings: this.settings, strings: writer.strings, files: writer.files };
+    await this.cache.store.put(keyOf(this.settings, this.rev), Buffer.from(JSON.stringify(snapshot)));
+  }
+
+  private storedFor(entry: TreeEntry): StoredFile | undefined {
+    if (!this.base || entry.blob === undefined || entry.blob === '' || this.base.changed.has(entry.path)) return undefined;
+    const stored = this.index().get(entry.path);
+    return stored && stored[1] === entry.blob ? stored : undefined;
+  }
+
+  private byPath: Map<string, StoredFile> | undefined;
+  private index(): Map<string, StoredFile> {
+    this.byPath ??= new Map((this.base?.snapshot.files ?? []).map((f) => [f[0], f]));
+    return this.byPath;
+  }
+}
+
+function keyOf(settings: string, rev: string): string {
+  return `blame/${settings}/${rev}`;
+}
+
+function unpack(strings: readonly string[], n: readonly number[], i: number): BlameGroup {
+  return {
+    sha: strings[n[i] ?? 0] ?? '',
+    origPath: strings[n[i + 1] ?? 0] ?? '',
+    origLine: n[i + 2] ?? 0,
+    finalLine: n[i + 3] ?? 0,
+    lines: n[i + 4] ?? 0,
+    boundary: false,
+  };
+}
+
+function* storedGroups(strings: readonly string[], n: readonly number[]): Generator<BlameGroup> {
+  for (let i = 0; i < n.length; i += 5) yield unpack(strings, n, i);
+}
+
+class SnapshotWriter {
+  readonly strings: string[] = [];
+  readonly files: StoredFile[] = [];
+  private readonly ids = new Map<string, number>();
+
+  add(path: string, blob: string, groups: Iterable<BlameGroup>): void {
+    const numbers: number[] = [];
+    for (const g of groups) numbers.push(this.id(g.sha), this.id(g.origPath), g.origLine, g.finalLine, g.lines);
+    this.files.push([path, blob, numbers]);
+  }
+
+  private id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+/** The snapshot under `key`, if it is whole and what its key says; anything else is a miss, said once. */
+async function readSnapshot(cache: BlameCache, key: string, rev: string, settings: string): Promise<Snapshot | undefined> {
+  const data = await cache.store.get(key);
+  if (!data) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+  } catch {
+    cache.onWarning?.(`cache entry ${key} in ${cache.store.location} is not JSON and was ignored`);
+    return undefined;
+  }
+  const problem = snapshotProblem(parsed, rev, settings);
+  if (problem) {
+    cache.onWarning?.(`cache entry ${key} in ${cache.store.location} was ignored: ${problem}`);
+    return undefined;
+  }
+  return parsed as Snapshot;
+}
+
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** Why a parsed entry is not a snapshot of `rev` with these settings, or undefined when it is one (every field checked, every number in range). */
+function snapshotProblem(value: unknown, rev: string, settings: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const s = value as Partial<Snapshot>;
+  if (s.format !== FORMAT) return `format ${JSON.stringify(s.format)}, not ${FORMAT}`;
+  if (s.rev !== rev) return `it is of ${String(s.rev)}, not ${rev}`;
+  if (s.settings !== settings) return 'its blame settings differ from its key';
+  if (!Array.isArray(s.strings) || !s.strings.every((x) => typeof x === 'string')) return 'strings are not a list of strings';
+  if (!Array.isArray(s.files)) return 'files are not a list';
+  const count = s.strings.length;
+  for (const file of s.files as unknown[]) {
+    if (!Array.isArray(file) || file.length !== 3 || typeof file[0] !== 'string' || typeof file[1] !== 'string' || !Array.isArray(file[2])) {
+      return 'a file is not [path, blob, groups]';
+    }
+    const n = file[2] as unknown[];
+    if (n.length % 5 !== 0 || !n.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)) return `groups of ${file[0]} are not whole numbers in fives`;
+    for (let i = 0; i < n.length; i += 5) {
+      if ((n[i] as number) >= count || (n[i + 1] as number) >= count || !COMMIT.test(s.strings[n[i] as number] ?? ''))
+        return `a group of ${file[0]} names no commit`;
+      if ((n[i + 2] as number) < 1 || (n[i + 3] as number) < 1 || (n[i + 4] as number) < 1) return `a group of ${file[0]} has no lines`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { DirectoryCache } from '../kernel/cache-store.js';
+import type { BlameCache } from '../blame/groups-cache.js';
+import type { Context } from '../context/context.js';
+import { UsageError } from '../kernel/errors.js';
+import { contextFor, notice, readGlobals, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
+import { resolvePath } from './io.js';
+
+/** Where the cache is when neither --blame-cache nor AIPROV_BLAME_CACHE says: inside the repository's git directory, which a clone never carries. */
+const DEFAULT_DIR = 'aiprov/cache';
+const DEFAULT_MAX_MB = 1024;
+
+export interface CacheFlags {
+  /** False with --no-blame-cache. */
+  blameCache: boolean | string;
+}
+
+/** The flags of commands that blame through the cache. */
+export function cacheOptions(command: Command): Command {
+  return command
+    .option('--blame-cache <dir>', "where git blame's answers are kept between runs (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)")
+    .option('--no-blame-cache', 'blame every file afresh, and keep nothing');
+}
+
+/** The cache directory and its size limit, from the flags, then the environment, then the repository. */
+export async function cacheDirectory(options: GlobalOptions, given: string | undefined, gitPath: (name: string) => Promise<string>): Promise<DirectoryCache> {
+  const env = options.io.env;
+  const dir = given ?? env.AIPROV_BLAME_CACHE;
+  const location = dir !== undefined && dir !== '' ? resolvePath(options.io, dir) : await gitPath(DEFAULT_DIR);
+  const raw = env.AIPROV_BLAME_CACHE_MAX_MB;
+  const mb = raw === undefined || raw === '' ? DEFAULT_MAX_MB : Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`AIPROV_BLAME_CACHE_MAX_MB=${raw}: expected a positive number of megabytes`);
+  return new DirectoryCache(location, mb * 1024 * 1024, (message) => {
+    notice(options, `warning: ${message}`);
+  });
+}
+
+/** The blame cache a command passes to the library, or none with --no-blame-cache. */
+export async function blameCache(options: GlobalOptions, flags: CacheFlags, context: Pick<Context, 'git'>): Promise<{ cache?: BlameCache }> {
+  if (flags.blameCache === false) return {};
+  const given = typeof flags.blameCache === 'string' ? flags.blameCache : undefined;
+  const store = await cacheDirectory(options, given, (name) => context.git.gitPath(name));
+  return {
+    cache: {
+      store,
+      onWarning: (message) => {
+        notice(options, `warning: ${message}`);
+      },
+    },
+  };
+}
+
+export const registerCache: Register = (program, exit, io) => {
+  const cache = program
+    .command('cache')
+    .description("the blame cache (git blame's answers kept between runs): where it is, how large, and clearing it; the registry cache is --cache-dir's");
+  cache
+    .command('info')
+    .description('where the cache is, its entries and their size')
+    .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
+    .action(async (flags: { blameCache?: string }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
+      const store = await cacheDirectory(options, flags.blameCache, async (name) => (await contextFor(options, false)).git.gitPath(name));
+      const usage = await store.usage();
+      io.stdout.write(`${store.location}\n${usage.entries} entries, ${(usage.bytes / 1024 / 1024).toFixed(1)} MB\n`);
+      exit(0);
+    });
+  cache
+    .command('clear')
+    .description('remove every entry (results are computed again when next needed)')
+    .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
+    .action(async (flags: { blameCache?: string }, command: Command) => {
+      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
+      const store = await cacheDirectory(options, flags.blameCache, async (name) => (await contextFor(options, false)).git.gitPath(name));
+      const before = await store.usage();
+      await store.clear();
+      notice(options, `cleared ${store.location}: ${before.entries} entries, ${(before.bytes / 1024 / 1024).toFixed(1)} MB`);
+      exit(0);
+    });
+};

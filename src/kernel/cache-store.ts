@@ -1,0 +1,96 @@
+import cacache from 'cacache';
+
+/**
+ * A cache of results that can be computed again: keys to bytes, each entry
+ * whole or absent. Readers check what they read (a corrupt entry is a miss
+ * and is removed); nothing in it is ever the only copy of anything.
+ */
+export interface CacheStore {
+  /** Where it is, for messages. */
+  readonly location: string;
+  /** The entry's bytes, or undefined when it is absent or fails its integrity check. */
+  get(key: string): Promise<Buffer | undefined>;
+  /** Stores an entry whole (readers see the old entry or the new one, never a part), then keeps the cache under its size limit. */
+  put(key: string, data: Buffer): Promise<void>;
+  /** The keys present that start with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
+}
+
+/** Integrity failures and vanished content are misses; anything else (a cache that cannot be read at all) too, said once. */
+type Warn = (message: string) => void;
+
+/**
+ * The cache in a directory, through cacache (npm's own cache: content
+ * addressed by SHA-512 and checked on every read, entries written to a
+ * temporary file and moved into place, so that concurrent processes share
+ * it safely). Past `maxBytes` the oldest entries are removed after a write.
+ */
+export class DirectoryCache implements CacheStore {
+  constructor(
+    readonly location: string,
+    private readonly maxBytes: number,
+    private readonly warn: Warn = () => undefined,
+  ) {}
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return (await cacache.get(this.location, key)).data;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTCACHED') return undefined;
+      if (code === 'EINTEGRITY' || code === 'EBADSIZE') {
+        this.warn(`cache entry ${key} in ${this.location} is corrupt and was ignored`);
+        await removeEntry(this.location, key).catch(() => undefined);
+        return undefined;
+      }
+      this.warn(`cache entry ${key} in ${this.location} could not be read (${(error as Error).message}) and was ignored`);
+      return undefined;
+    }
+  }
+
+  async put(key: string, data: Buffer): Promise<void> {
+    try {
+      await cacache.put(this.location, key, data);
+      await this.evict();
+    } catch (error) {
+      this.warn(`cache in ${this.location} could not be written (${(error as Error).message}); results are correct but were not kept`);
+    }
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    const all = await cacache.ls(this.location).catch(() => ({}));
+    return Object.keys(all).filter((k) => k.startsWith(prefix));
+  }
+
+  async usage(): Promise<CacheUsage> {
+    const entries = Object.values(await cacache.ls(this.location).catch(() => ({})));
+    return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
+  }
+
+  /** Removes every entry and its content. */
+  async clear(): Promise<void> {
+    await cacache.rm.all(this.location);
+  }
+
+  /** Oldest first, entries go until the rest fit; content no other entry names goes with its entry. */
+  private async evict(): Promise<void> {
+    const entries = Object.values(await cacache.ls(this.location)).sort((a, b) => a.time - b.time);
+    let bytes = entries.reduce((n, e) => n + e.size, 0);
+    for (const entry of entries) {
+      if (bytes <= this.maxBytes) break;
+      await removeEntry(this.location, entry.key);
+      if (!entries.some((e) => e !== entry && e.integrity === entry.integrity)) await cacache.rm.content(this.location, entry.integrity);
+      bytes -= entry.size;
+    }
+  }
+}
+
+/** The entry's index bucket removed, not a tombstone appended (cacache takes `removeFully`; its published types omit it). */
+function removeEntry(cache: string, key: string): Promise<unknown> {
+  return (cacache.rm.entry as (cache: string, key: string, options: { removeFully: boolean }) => Promise<unknown>)(cache, key, { removeFully: true });
+}
