@@ -1,4 +1,4 @@
-// npm run bench [scan|blame|findings|deps|notes|since|bom|verify|attest|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
+// npm run bench [scan|blame|findings|deps|notes|since|bom|verify|attest|cache|check|report|org]: aiprov's speed and memory against baselines measured in the same run.
 // npm run bench -- tests [REV]: the test suite's figures (not part of the default run: it runs the whole suite, twice with REV).
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,11 @@ import { benchTests } from './tests-bench.js';
 import { benchOrg } from './org-bench.js';
 import { benchFindings } from './findings-bench.js';
 import { benchAttest } from './attest-bench.js';
+import { benchCache } from './cache-bench.js';
 
+// Every bench measures cold runs (git blame run afresh) unless it names a cache itself: the bench repositories are
+// cached between sessions, and a blame cache left in them would make the next session's figures warm ones.
+process.env.AIPROV_BLAME_CACHE = 'off';
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -33,6 +37,7 @@ if (!only || only === 'since') await benchSince();
 if (!only || only === 'bom') await benchBom();
 if (!only || only === 'verify') await benchVerify();
 if (!only || only === 'attest') await benchAttest(BIN, Math.max(RUNS, 3));
+if (!only || only === 'cache') await benchCache(BIN, Math.max(RUNS, 3));
 if (!only || only === 'check') await benchCheck();
 if (!only || only === 'report') await benchDashboard(BIN, Math.max(RUNS, 3));
 // Minutes, and a PostgreSQL server: only when asked for.

@@ -18,7 +18,10 @@ export interface CacheFlags {
 /** The flags of commands that blame through the cache. */
 export function cacheOptions(command: Command): Command {
   return command
-    .option('--blame-cache <dir>', "where git blame's answers are kept between runs (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)")
+    .option(
+      '--blame-cache <dir>',
+      "where git blame's answers are kept between runs (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory; AIPROV_BLAME_CACHE=off: none)",
+    )
     .option('--no-blame-cache', 'blame every file afresh, and keep nothing');
 }
 
@@ -37,8 +40,8 @@ export async function cacheDirectory(options: GlobalOptions, given: string | und
 
 /** The blame cache a command passes to the library, or none with --no-blame-cache. */
 export async function blameCache(options: GlobalOptions, flags: CacheFlags, context: Pick<Context, 'git'>): Promise<{ cache?: BlameCache }> {
-  if (flags.blameCache === false) return {};
   const given = typeof flags.blameCache === 'string' ? flags.blameCache : undefined;
+  if (flags.blameCache === false || (given === undefined && options.io.env.AIPROV_BLAME_CACHE === 'off')) return {};
   const store = await cacheDirectory(options, given, (name) => context.git.gitPath(name));
   return {
     cache: {

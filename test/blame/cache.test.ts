@@ -169,7 +169,7 @@ describe('the blame cache', () => {
 });
 
 describe('aiprov cache, and the cache flags', () => {
-  it('keeps blame results in the git directory by default, or where AIPROV_BLAME_CACHE says; --no-blame-cache keeps nothing', async () => {
+  it('keeps blame results in the git directory by default, or where AIPROV_BLAME_CACHE says; --no-blame-cache and AIPROV_BLAME_CACHE=off keep nothing', async () => {
     const dir = await tempDir('aiprov-cache-cli-');
     git(dir, ['clone', '-q', repo.dir, '.']);
     const env = { AIPROV_BLAME_CACHE: undefined };
@@ -196,6 +196,8 @@ describe('aiprov cache, and the cache flags', () => {
     expect((await runCli(['cache', 'info', '--repo', dir], { env })).stdout).toBe(`${location}\n0 entries, 0.0 MB\n`);
     const none = await runCli(['blame', '--repo', dir, '--no-blame-cache', '--format', 'json'], { env });
     expect(none.stdout).toBe(first.stdout);
+    const off = await runCli(['blame', '--repo', dir, '--format', 'json'], { env: { AIPROV_BLAME_CACHE: 'off' } });
+    expect(off.stdout).toBe(first.stdout);
     expect((await runCli(['cache', 'info', '--repo', dir], { env })).stdout).toBe(`${location}\n0 entries, 0.0 MB\n`);
   });
 
