@@ -77,6 +77,8 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
   if (shallow) warnings.push(shallow);
 
+  // The cache is opened while the tree is listed (its settings are a few git calls of their own).
+  const opening = options.cache && since === null ? GroupsCache.open(options.cache, git, rev, detection) : undefined;
   const [files, texts] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE])]);
   const analyser = options.context.analyser.open(warnings);
   const gitattributes = texts.get('.gitattributes');
@@ -88,9 +90,10 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   // cost of a pull request's range, not of the whole tree). Only the chosen files' blobs are read; binary ones are left out now.
   const changed = since === null ? undefined : new Set(await git.changedBetween(since, rev));
   const candidates = changed ? selected.candidates.filter((f) => changed.has(f.path)) : selected.candidates;
+  const cache = await opening;
   const excluded = [...selected.excluded];
   const counted: TreeFile[] = [];
-  for (const file of await git.describeFiles(rev, candidates)) {
+  for (const file of await describeCandidates(git, rev, candidates, cache)) {
     if (file.binary && !options.includeAll) excluded.push({ path: file.path, reason: 'binary' });
     else counted.push(file);
   }
@@ -106,7 +109,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const index = analyser.index;
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
-  const packed = await blameFiles(options, rev, since, detection, files, counted);
+  const { packed, saving } = await blameFiles(options, { rev, since, detection, cache }, files, counted);
   // Only the notes of the commits blame named are read, after blaming.
   const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
   await analyser.load(blamedShas);
@@ -129,6 +132,7 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     return sortedCounts({ path: file.path, ...counts });
   });
   const totals = sumCounts(fileReports, options.contributors === true);
+  await saving;
   return {
     ...envelope('blameReport'),
     repository: { root: git.root },
@@ -148,17 +152,40 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   };
 }
 
-/** Each counted file's groups: from the cache where they are valid, else from `git blame`; what was blamed is kept. */
+/** The candidates with whether each is binary: what the cache knows of a file it can reuse, else asked of git. */
+async function describeCandidates(git: TreeReader, rev: string, candidates: readonly TreeEntry[], cache: GroupsCache | undefined): Promise<TreeFile[]> {
+  const known = new Map<string, TreeFile>();
+  for (const entry of candidates) {
+    const binary = cache?.binary(entry);
+    if (binary !== undefined) known.set(entry.path, { ...entry, lines: 0, binary });
+  }
+  const described = new Map(
+    (await git.describeFiles(rev, known.size === 0 ? candidates : candidates.filter((c) => !known.has(c.path)))).map((f) => [f.path, f]),
+  );
+  return candidates.flatMap((c) => {
+    const file = known.get(c.path) ?? described.get(c.path);
+    return file ? [file] : [];
+  });
+}
+
+interface BlameRun {
+  rev: string;
+  since: string | null;
+  detection: DetectionLevel;
+  cache: GroupsCache | undefined;
+}
+
+/**
+ * Each counted file's groups: from the cache where they are valid, else from `git blame`. What was blamed is kept
+ * in the cache while the caller attributes the groups (`saving`, to be awaited before the run ends).
+ */
 async function blameFiles(
   options: BlameOptions,
-  rev: string,
-  since: string | null,
-  detection: DetectionLevel,
+  { rev, since, detection, cache }: BlameRun,
   tree: readonly TreeEntry[],
   counted: readonly TreeFile[],
-): Promise<PackedGroups[]> {
+): Promise<{ packed: PackedGroups[]; saving: Promise<void> }> {
   const { git } = options.context;
-  const cache = options.cache && since === null ? await GroupsCache.open(options.cache, git, rev, detection) : undefined;
   const jobs = options.jobs ?? os.availableParallelism();
   const table = new StringTable();
   let done = 0;
@@ -172,16 +199,14 @@ async function blameFiles(
     options.onProgress?.(++done, counted.length);
     return store;
   });
-  if (cache) {
-    const kept = new Map<string, { blob: string; groups: PackedGroups }>();
-    counted.forEach((file, i) => {
-      const groups = packed[i];
-      if (file.blob && groups) kept.set(file.path, { blob: file.blob, groups });
-    });
-    await cache.save(tree, kept);
-    options.onCache?.(cache.result());
-  }
-  return packed;
+  if (!cache) return { packed, saving: Promise.resolve() };
+  const kept = new Map<string, { blob: string; binary: boolean; groups: PackedGroups }>();
+  counted.forEach((file, i) => {
+    const groups = packed[i];
+    if (file.blob && groups) kept.set(file.path, { blob: file.blob, binary: file.binary, groups });
+  });
+  options.onCache?.(cache.result());
+  return { packed, saving: cache.save(tree, kept) };
 }
 
 /**

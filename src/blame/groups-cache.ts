@@ -4,7 +4,7 @@ import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
 import { PackedGroups, type StringTable } from './packed-groups.js';
 
-const FORMAT = 'aiprov-blame-groups/1';
+const FORMAT = 'aiprov-blame-groups/2';
 /** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
 const SEARCH_DEPTH = 1_000;
 
@@ -21,8 +21,11 @@ export interface CacheStats {
   blamed: number;
 }
 
-/** One file's raw blame at a revision, as stored: its blob, and five numbers a group with strings in the snapshot's table. */
-type StoredFile = [path: string, blob: string, numbers: number[]];
+/**
+ * One file's raw blame at a revision, as stored: its blob, whether git took it for binary (1) or text (0), and
+ * five numbers a group with strings in the snapshot's table.
+ */
+type StoredFile = [path: string, blob: string, binary: 0 | 1, numbers: number[]];
 
 interface Snapshot {
   format: typeof FORMAT;
@@ -51,7 +54,7 @@ export class GroupsCache {
     private readonly cache: BlameCache,
     private readonly settings: string,
     private readonly rev: string,
-    private readonly base: { snapshot: Snapshot; changed: ReadonlySet<string> } | undefined,
+    private readonly base: { snapshot: Snapshot; changed: ReadonlySet<string>; attributesChanged: boolean } | undefined,
   ) {
     if (base) this.stats.base = base.snapshot.rev;
   }
@@ -69,7 +72,8 @@ export class GroupsCache {
     const snapshot = await readSnapshot(cache, keyOf(settings, from), from, settings);
     if (!snapshot) return new GroupsCache(cache, settings, rev, undefined);
     const changed = from === rev ? new Set<string>() : new Set(await git.changedBetween(from, rev));
-    return new GroupsCache(cache, settings, rev, { snapshot, changed });
+    const attributesChanged = [...changed].some((p) => p === '.gitattributes' || p.endsWith('/.gitattributes'));
+    return new GroupsCache(cache, settings, rev, { snapshot, changed, attributesChanged });
   }
 
   /** The file's cached groups, in the run's string table, when they are exactly what blame would answer; else undefined. */
@@ -78,10 +82,20 @@ export class GroupsCache {
     if (!stored) return undefined;
     const groups = new PackedGroups(table);
     const strings = this.base?.snapshot.strings ?? [];
-    const n = stored[2];
+    const n = stored[3];
     for (let i = 0; i < n.length; i += 5) groups.add(unpack(strings, n, i));
     this.stats.reused++;
     return groups;
+  }
+
+  /**
+   * Whether git takes the file for binary, when its entry can be reused and no `.gitattributes` changed since
+   * (what makes a blob binary to git is its bytes and its attributes); undefined when git must be asked.
+   */
+  binary(entry: TreeEntry): boolean | undefined {
+    if (!this.base || this.base.attributesChanged) return undefined;
+    const stored = this.storedFor(entry);
+    return stored ? stored[2] === 1 : undefined;
   }
 
   /** Counts a file blamed in this run. */
@@ -98,15 +112,15 @@ export class GroupsCache {
    * valid here (so that a run on one file keeps the whole tree's entries going forward). Nothing is written when
    * nothing was blamed and the revision's own entry was read.
    */
-  async save(tree: readonly TreeEntry[], files: ReadonlyMap<string, { blob: string; groups: PackedGroups }>): Promise<void> {
+  async save(tree: readonly TreeEntry[], files: ReadonlyMap<string, { blob: string; binary: boolean; groups: PackedGroups }>): Promise<void> {
     if (this.stats.blamed === 0 && this.base?.snapshot.rev === this.rev) return;
     const writer = new SnapshotWriter();
     for (const entry of tree) {
       const run = files.get(entry.path);
-      if (run) writer.add(entry.path, run.blob, run.groups.groups());
+      if (run) writer.add(entry.path, run.blob, run.binary ? 1 : 0, run.groups.groups());
       else {
         const stored = this.storedFor(entry);
-        if (stored) writer.add(entry.path, stored[1], storedGroups(this.base?.snapshot.strings ?? [], stored[2]));
+        if (stored) writer.add(entry.path, stored[1], stored[2], storedGroups(this.base?.snapshot.strings ?? [], stored[3]));
       }
     }
     const snapshot: Snapshot = { format: FORMAT, rev: this.rev, settings: this.settings, strings: writer.strings, files: writer.files };
@@ -150,10 +164,10 @@ class SnapshotWriter {
   readonly files: StoredFile[] = [];
   private readonly ids = new Map<string, number>();
 
-  add(path: string, blob: string, groups: Iterable<BlameGroup>): void {
+  add(path: string, blob: string, binary: 0 | 1, groups: Iterable<BlameGroup>): void {
     const numbers: number[] = [];
     for (const g of groups) numbers.push(this.id(g.sha), this.id(g.origPath), g.origLine, g.finalLine, g.lines);
-    this.files.push([path, blob, numbers]);
+    this.files.push([path, blob, binary, numbers]);
   }
 
   private id(text: string): number {
@@ -199,10 +213,11 @@ function snapshotProblem(value: unknown, rev: string, settings: string): string 
   if (!Array.isArray(s.files)) return 'files are not a list';
   const count = s.strings.length;
   for (const file of s.files as unknown[]) {
-    if (!Array.isArray(file) || file.length !== 3 || typeof file[0] !== 'string' || typeof file[1] !== 'string' || !Array.isArray(file[2])) {
-      return 'a file is not [path, blob, groups]';
+    if (!Array.isArray(file) || file.length !== 4 || typeof file[0] !== 'string' || typeof file[1] !== 'string' || !Array.isArray(file[3])) {
+      return 'a file is not [path, blob, binary, groups]';
     }
-    const n = file[2] as unknown[];
+    if (file[2] !== 0 && file[2] !== 1) return `binary of ${file[0]} is not 0 or 1`;
+    const n = file[3] as unknown[];
     if (n.length % 5 !== 0 || !n.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)) return `groups of ${file[0]} are not whole numbers in fives`;
     for (let i = 0; i < n.length; i += 5) {
       if ((n[i] as number) >= count || (n[i + 1] as number) >= count || !COMMIT.test(s.strings[n[i] as number] ?? ''))

@@ -108,6 +108,19 @@ describe('the blame cache', () => {
     expect(restoredGroups).toContain(restored);
   });
 
+  it('asks git again whether a reused file is binary once a .gitattributes changed', async () => {
+    const dir = await tempDir('aiprov-cache-attributes-');
+    git(dir, ['clone', '-q', repo.dir, '.']);
+    const cache = await tempDir();
+    await cachedBlame(dir, cache);
+    const attributes = await readFile(path.join(dir, '.gitattributes'), 'utf8').catch(() => '');
+    await commitFile(dir, '.gitattributes', `${attributes}b.ts binary\n`, 'b.ts is binary now');
+    const later = await cachedBlame(dir, cache);
+    expect(later.report).toEqual(await uncached(dir));
+    expect(later.report.excluded).toContainEqual({ path: 'b.ts', reason: 'binary' });
+    expect(later.stats?.reused).toBeGreaterThan(0);
+  });
+
   it('keys entries by the blame settings: another diff algorithm or a replaced commit is a miss', async () => {
     const dir = await tempDir('aiprov-cache-settings-');
     git(dir, ['clone', '-q', repo.dir, '.']);
