@@ -77,8 +77,9 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
   if (shallow) warnings.push(shallow);
 
-  // The cache is opened while the tree is listed (its settings are a few git calls of their own).
-  const opening = options.cache && since === null ? GroupsCache.open(options.cache, git, rev, detection) : undefined;
+  // The cache is opened while the tree is listed (its settings are a few git calls of their own). A cache that cannot
+  // be opened is no cache: the run blames every file, as without one.
+  const opening = options.cache && since === null ? openCache(options.cache, git, rev, detection) : undefined;
   const [files, texts] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE])]);
   const analyser = options.context.analyser.open(warnings);
   const gitattributes = texts.get('.gitattributes');
@@ -150,6 +151,15 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
     ...(coverage ? { coverage: await coverageOf(coverage, lineSources) } : {}),
     warnings,
   };
+}
+
+async function openCache(cache: BlameCache, git: BlameContext['git'], rev: string, detection: DetectionLevel): Promise<GroupsCache | undefined> {
+  try {
+    return await GroupsCache.open(cache, git, rev, detection);
+  } catch (error) {
+    cache.onWarning?.(`the blame cache in ${cache.store.location} was not used: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 /** The candidates with whether each is binary: what the cache knows of a file it can reuse, else asked of git. */

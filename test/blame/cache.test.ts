@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBlameRepo, type BlameRepo } from '../../fixtures/blame-repo.js';
 import { blameTree, type BlameOptions } from '../../src/blame/blame.js';
 import type { CacheStats } from '../../src/blame/groups-cache.js';
-import { DirectoryCache } from '../../src/kernel/cache-store.js';
+import { DirectoryCache, type CacheStore } from '../../src/kernel/cache-store.js';
 import { ctx, tempDir } from '../helpers.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -161,6 +161,19 @@ describe('the blame cache', () => {
     expect(older.warnings).toEqual([]);
     expect(foreign.report).toEqual(expected);
     expect(foreign.warnings).toEqual([expect.stringContaining(`was ignored: it is of ${repo.shas[2] ?? ''}, not ${repo.shas[7] ?? ''}`)]);
+  });
+
+  it('is no cache when it cannot be opened: a warning, and the answer as without it', async () => {
+    const warnings: string[] = [];
+    const broken: CacheStore = {
+      location: '/nowhere',
+      get: () => Promise.resolve(undefined),
+      put: () => Promise.resolve(),
+      keys: () => Promise.reject(new Error('EACCES: permission denied')),
+    };
+    const report = await blameTree({ context: await ctx(repo.dir), cache: { store: broken, onWarning: (m) => warnings.push(m) } });
+    expect(report).toEqual(await uncached(repo.dir));
+    expect(warnings).toEqual(['the blame cache in /nowhere was not used: EACCES: permission denied']);
   });
 
   it('is shared by concurrent runs, and kept under its size limit oldest first', async () => {
