@@ -1,5 +1,6 @@
 import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
 import { NotesLoader, NotesRunCache } from './commit-notes.js';
+import type { CacheUse } from '../kernel/cache-store.js';
 import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
 import type { LineRecordIndex } from './line-records.js';
 import type { SignatureDef } from './signature-types.js';
@@ -31,6 +32,14 @@ export class AnalyserFactory {
   /** The same analyser with other signatures (the gate's base's), recovering records as this one does. */
   withSignatures(signatures: readonly SignatureDef[]): AnalyserFactory {
     return new AnalyserFactory(this.git, signatures, this.recovery, this.cache);
+  }
+
+  /**
+   * Keeps git-ai's record index (a `git grep` over every note, seconds on a large history) in `cache` between runs,
+   * by notes tip, for every analyser this factory and its variants open.
+   */
+  keepRecordIndexIn(cache: CacheUse): void {
+    this.cache.keep = cache;
   }
 
   /** The same analyser without recovery: what recovery itself reads source commits with. */

@@ -1,5 +1,7 @@
 import { isMissingNote, type CommitRecord, type NotesReader, type NotesSnapshot, type NoteText } from '../git/types.js';
 import type { RecordRecovery } from './recovery.js';
+import type { CacheUse } from '../kernel/cache-store.js';
+import { keepRecordIndex, keptRecordIndex } from './record-index-cache.js';
 import { compareStrings } from '../kernel/sorted.js';
 import {
   attribute,
@@ -245,7 +247,10 @@ export class NotesLoader {
     const key = tipped.tip ?? '';
     const known = this.shared.definitions.get(key);
     if (known) return known;
+    const kept = this.shared.keep;
     const defined = (async () => {
+      const found = kept && tipped.tip ? await keptRecordIndex(kept, tipped.tip) : undefined;
+      if (found) return found;
       const byId = new Map<string, string[]>();
       // One string per note commit, however many records it defines.
       const shas = new Map<string, string>();
@@ -259,6 +264,7 @@ export class NotesLoader {
         if (holders) holders.push(interned);
         else byId.set(id, [interned]);
       });
+      if (kept && tipped.tip) await keepRecordIndex(kept, tipped.tip, byId);
       return byId;
     })();
     this.shared.definitions.set(key, defined);
@@ -274,6 +280,8 @@ export class NotesLoader {
 export class NotesRunCache {
   /** git-ai's notes tip → id → the commits whose notes define a record under it. */
   readonly definitions = new Map<string, Promise<Map<string, string[]>>>();
+  /** Where that index is also kept between runs, by notes tip (record-index-cache.ts); none: built by each run. */
+  keep: CacheUse | undefined;
 }
 
 /** The agent a key's lines are credited to; a key whose record nobody kept is an AI session of an unknown agent. */

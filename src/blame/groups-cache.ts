@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CacheStore } from '../kernel/cache-store.js';
+import type { CacheUse } from '../kernel/cache-store.js';
 import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
 import { PackedGroups, type StringTable } from './packed-groups.js';
@@ -8,11 +8,8 @@ const FORMAT = 'aiprov-blame-groups/2';
 /** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
 const SEARCH_DEPTH = 1_000;
 
-/** The blame cache as a run is given it: the store, and where its problems are said (a problem is a miss, never an error). */
-export interface BlameCache {
-  store: CacheStore;
-  onWarning?: (message: string) => void;
-}
+/** The blame cache as a run is given it (kernel/cache-store.ts). */
+export type BlameCache = CacheUse;
 
 export interface CacheStats {
   /** The cached revision reused from (the blamed one itself on a repeat), or null. */

@@ -38,19 +38,20 @@ export async function cacheDirectory(options: GlobalOptions, given: string | und
   });
 }
 
-/** The blame cache a command passes to the library, or none with --no-blame-cache. */
-export async function blameCache(options: GlobalOptions, flags: CacheFlags, context: Pick<Context, 'git'>): Promise<{ cache?: BlameCache }> {
+/** The blame cache a command passes to the library (its analyser keeps git-ai's record index there too), or none with --no-blame-cache. */
+export async function blameCache(options: GlobalOptions, flags: CacheFlags, context: Pick<Context, 'git' | 'analyser'>): Promise<{ cache?: BlameCache }> {
   const given = typeof flags.blameCache === 'string' ? flags.blameCache : undefined;
   if (flags.blameCache === false || (given === undefined && options.io.env.AIPROV_BLAME_CACHE === 'off')) return {};
   const store = await cacheDirectory(options, given, (name) => context.git.gitPath(name));
-  return {
-    cache: {
-      store,
-      onWarning: (message) => {
-        notice(options, `warning: ${message}`);
-      },
+  const cache: BlameCache = {
+    store,
+    onWarning: (message) => {
+      notice(options, `warning: ${message}`);
     },
   };
+  // The scans and blames of this command find git-ai's records through an index kept by notes tip in the same cache.
+  context.analyser.keepRecordIndexIn(cache);
+  return { cache };
 }
 
 export const registerCache: Register = (program, exit, io) => {

@@ -16,6 +16,12 @@ export interface CacheStore {
   keys(prefix: string): Promise<string[]>;
 }
 
+/** A cache as a run is given it: the store, and where its problems are said (a problem is a miss, never an error). */
+export interface CacheUse {
+  store: CacheStore;
+  onWarning?: (message: string) => void;
+}
+
 export interface CacheUsage {
   entries: number;
   bytes: number;

@@ -5,7 +5,9 @@
  * commit's note, notes that attest no line. Each fixture note follows the
  * spec's own examples.
  */
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryCache } from '../../src/kernel/cache-store.js';
 import { commitAt, initRepo } from '../../fixtures/repos.js';
 import { scanHistory } from '../../src/authorship/scan.js';
 import { readGitAiNote } from '../../src/authorship/commit-notes.js';
@@ -135,6 +137,29 @@ describe('git-ai notes, read as the standard defines them', () => {
     expect(commit(1).detections.map((d) => [d.agent, d.model])).toEqual([['cursor', 'claude-sonnet-4.5-20250514']]);
     expect(commit(1).detections[0]?.evidence[0]?.text).toContain(`(record kept in the note of ${shas[0]?.slice(0, 12) ?? ''})`);
     expect((await at(1)).totals).toMatchObject({ lines: 5, aiLines: 5, byAgent: { cursor: 5 } });
+  });
+
+  it('keeps the index of records in other notes in a cache by notes tip, read back by the next run; a foreign entry is ignored, said', async () => {
+    const store = new DirectoryCache(await tempDir(), 1 << 26);
+    const warnings: string[] = [];
+    const scanWith = async () => {
+      const context = await ctx(dir);
+      context.analyser.keepRecordIndexIn({ store, onWarning: (m) => warnings.push(m) });
+      return (await scanHistory({ context })).commits.find((c) => c.sha === shas[1]);
+    };
+    const first = await scanWith();
+    const tip = execFileSync('git', ['-C', dir, 'rev-parse', 'refs/notes/ai'], { encoding: 'utf8' }).trim();
+    const key = `git-ai-record-index/${tip}`;
+    const kept = JSON.parse((await store.get(key))?.toString('utf8') ?? '{}') as { ids: Record<string, string[]> };
+    expect(Object.values(kept.ids).flat()).toContain(shas[0]);
+    expect(await scanWith()).toEqual(first);
+    // What the next run reads is the kept index: one that names no note for the record leaves the session unrecorded.
+    await store.put(key, Buffer.from(JSON.stringify({ ...kept, ids: {} })));
+    expect((await scanWith())?.detections.map((d) => d.agent)).toEqual(['other']);
+    // An entry of another tip under this key is no index: ignored, with a warning, and the record found again.
+    await store.put(key, Buffer.from(JSON.stringify({ ...kept, tip: '0'.repeat(40) })));
+    expect(await scanWith()).toEqual(first);
+    expect(warnings).toEqual([`cache entry ${key} in ${store.location} was ignored: it is of notes tip ${'0'.repeat(40)}, not ${tip}`]);
   });
 
   it('human keys (h_ and the legacy human) are people: scan and blame agree the commit has no AI line', async () => {
