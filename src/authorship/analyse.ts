@@ -36,10 +36,12 @@ export class AnalyserFactory {
 
   /**
    * Keeps git-ai's record index (a `git grep` over every note, seconds on a large history) in `cache` between runs,
-   * by notes tip, for every analyser this factory and its variants open.
+   * by notes tip, for every analyser this factory and its variants open; and recovery's authors of the commits
+   * with records.
    */
   keepRecordIndexIn(cache: CacheUse): void {
     this.cache.keep = cache;
+    this.recovery?.keepIndexIn?.(cache);
   }
 
   /** The same analyser without recovery: what recovery itself reads source commits with. */

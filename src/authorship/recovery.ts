@@ -1,4 +1,5 @@
 import type { CommitRecord } from '../git/types.js';
+import type { CacheUse } from '../kernel/cache-store.js';
 import type { LineClaim } from './line-records.js';
 import type { Detection, ScanWarning } from './types.js';
 
@@ -30,4 +31,6 @@ export interface RecordRecovery {
    * needs who wrote each commit, not which lines), only the detections.
    */
   recover(shas: readonly string[], warnings: ScanWarning[], options?: { lines?: boolean }): Promise<Map<string, RecoveredRecords>>;
+  /** Keeps what it reads once a run between runs, in a cache the command was given (before `prepare`). */
+  keepIndexIn?(cache: CacheUse): void;
 }

@@ -228,7 +228,9 @@ class CliGitRepository implements GitRepository {
   }
 
   /** The commits among `shas` whose objects are in the repository (one `cat-file --batch-check`). */
-  private async presentCommits(shas: readonly string[]): Promise<string[]> {
+  async presentCommits(shas: readonly string[]): Promise<string[]> {
+    if (shas.length === 0) return [];
+    assertCommitIds(shas);
     const out = await this.git.collect(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${shas.join('\n')}\n`);
     return out
       .toString('utf8')

@@ -96,6 +96,8 @@ export interface HistoryReader extends RepositoryHandle {
    * (notes can sit on commits a clone never fetched) instead of failing.
    */
   logCommits(shas: readonly string[], options?: { ignoreMissing?: boolean }): AsyncIterable<CommitRecord>;
+  /** The commits among `shas` whose objects are in the repository, in the order given. */
+  presentCommits(shas: readonly string[]): Promise<string[]>;
   /** The commits that changed `file`, oldest first, each with the lines it added. */
   fileHistory(file: string): AsyncIterable<{ sha: string; added: string[] }>;
 }

@@ -1,3 +1,4 @@
+import type { CacheUse } from '../kernel/cache-store.js';
 import type { AnalyserFactory, CommitAnalyser } from '../authorship/analyse.js';
 import type { LineClaim } from '../authorship/line-records.js';
 import type { RecordRecovery, RecoveredRecords } from '../authorship/recovery.js';
@@ -48,9 +49,16 @@ export class ForgeRecovery implements RecordRecovery {
   ) {}
 
   prepare(): Promise<void> {
-    this.prepared ??= this.index.read(this.git, [AIPROV_NOTES_REF, GIT_AI_NOTES_REF], this.from);
+    this.prepared ??= this.index.read(this.git, [AIPROV_NOTES_REF, GIT_AI_NOTES_REF], this.from, this.cache);
     return this.prepared;
   }
+
+  /** Where what it reads of the commits with records is kept between runs (recover/author-keys.ts). */
+  keepIndexIn(cache: CacheUse): void {
+    this.cache = cache;
+  }
+
+  private cache: CacheUse | undefined;
 
   candidate(commit: CommitRecord): boolean {
     if (this.index.hasRecords(commit.sha)) return false;

@@ -1,3 +1,5 @@
+import type { CacheUse } from '../kernel/cache-store.js';
+import { AuthorKeys } from './author-keys.js';
 import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
 import { compareStrings } from '../kernel/sorted.js';
 
@@ -41,7 +43,7 @@ export class SourceIndex {
    * reachable from them. Without it, every pull ref and every commit with records the clone holds (a forge mirror keeps
    * pull request branches as branches; a local `pull --rebase` leaves the originals reachable from the reflog alone).
    */
-  async read(git: HistoryReader & NotesReader, notesRefs: readonly string[], from?: readonly string[]): Promise<void> {
+  async read(git: HistoryReader & NotesReader, notesRefs: readonly string[], from?: readonly string[], cache?: CacheUse): Promise<void> {
     const named = from ? await git.refTips(from) : undefined;
     for (const [ref, head] of [...(await git.refTips(PULL_REF_PATTERNS))].sort(([a], [b]) => compareStrings(a, b))) {
       const n = Number(/\/(\d{1,9})(?:\/head)?$/.exec(ref)?.[1]);
@@ -51,10 +53,16 @@ export class SourceIndex {
     for (const ref of notesRefs) for (const sha of await (await git.notesAt(ref)).noted()) this.withRecords.add(sha);
     if (named) this.withRecords = await git.reachableAmong([...new Set(named.values())], this.withRecords);
     // Notes can sit on commits this clone does not have (never fetched, or pruned): those are no source of anything here.
-    for await (const c of git.logCommits([...this.withRecords], { ignoreMissing: true })) {
-      const key = authorKey(c);
-      this.byAuthor.set(key, [...(this.byAuthor.get(key) ?? []), c.sha]);
+    const present = await git.presentCommits([...this.withRecords]);
+    const keys = new AuthorKeys(cache);
+    await keys.load();
+    const unknown = present.filter((sha) => keys.get(sha) === undefined);
+    for await (const c of git.logCommits(unknown)) keys.set(c.sha, authorKey(c));
+    for (const sha of present) {
+      const key = keys.get(sha);
+      if (key !== undefined) this.byAuthor.set(key, [...(this.byAuthor.get(key) ?? []), sha]);
     }
+    await keys.save();
   }
 
   /** The sources a commit may have come from, best first: its squashed pull request, then commits it may be a copy of. */

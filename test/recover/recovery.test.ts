@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../fixtures/repos.js';
 import { validateAgainst } from '../../src/kernel/schemas.js';
+import { DirectoryCache } from '../../src/kernel/cache-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
 
@@ -241,6 +242,41 @@ describe('rebase merges: commits matched by their patch', () => {
       (JSON.parse((await runCli(['blame', '--repo', dir, '--format', 'json', '--recover-from', refs])).stdout) as Blame).totals.aiLines;
     expect(await named('refs/remotes/origin/feature')).toBe(A_AI.length + B_AI.length);
     expect(await named('refs/remotes/origin/main')).toBe(0);
+  });
+
+  it('with a cache, the authors of the commits with records are kept and read back by the next run; an entry not whole is ignored, said', async () => {
+    const { forge, dev } = await forgeWithPullRequest();
+    git(dev, 'checkout', '-q', 'main');
+    await put(dev, 'src/a.ts', ['// header', ...A]);
+    commit(dev, 'Header', DANA, '2026-11-02T11:00:00Z');
+    execFileSync('git', ['rebase', '-q', 'main', 'feature'], {
+      cwd: dev,
+      env: { ...env(SAM), GIT_COMMITTER_NAME: FORGE.name, GIT_COMMITTER_EMAIL: FORGE.email },
+    });
+    git(dev, 'push', '-q', 'origin', 'feature:main');
+    const dir = await clone(forge, false);
+    const cache = await tempDir();
+    const expected = (await blame(dir)).totals;
+    const cached = async () => {
+      const run = await runCli(['blame', '--repo', dir, '--format', 'json', '--blame-cache', cache]);
+      return { totals: (JSON.parse(run.stdout) as Blame).totals, stderr: run.stderr };
+    };
+    expect(await cached()).toEqual({ totals: expected, stderr: '' });
+    expect(expected.aiLines).toBe(A_AI.length + B_AI.length);
+    const store = new DirectoryCache(cache, 1 << 26);
+    const kept = JSON.parse((await store.get('commit-authors/1'))?.toString('utf8') ?? '{}') as { authors: Record<string, string> };
+    const originals = git(dev, 'notes', '--ref=aiprov', 'list')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '');
+    expect(Object.keys(kept.authors).sort()).toEqual([...originals].sort());
+    // What the next run matches rebased commits by is the kept authors: changed there, nothing is recovered.
+    await store.put('commit-authors/1', Buffer.from(JSON.stringify({ ...kept, authors: Object.fromEntries(originals.map((sha) => [sha, 'x'])) })));
+    expect((await cached()).totals.aiLines).toBe(0);
+    await store.put('commit-authors/1', Buffer.from(JSON.stringify({ format: 'commit-authors/1', authors: { 'not a commit': 'x' } })));
+    const ignored = await cached();
+    expect(ignored.totals).toEqual(expected);
+    expect(ignored.stderr).toBe(`aiprov: warning: cache entry commit-authors/1 in ${cache} was ignored: it is not a map of commit ids to authors\n`);
   });
 
   it('a conflict resolved by hand: the changed line is not credited, and the warning says so', async () => {

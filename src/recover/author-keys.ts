@@ -1,0 +1,57 @@
+import type { CacheUse } from '../kernel/cache-store.js';
+
+const KEY = 'commit-authors/1';
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * What a rebase or a cherry-pick keeps of a commit (its author and author date), by commit id, kept between runs.
+ * A commit's author is part of the object its id names, so an entry never goes stale: the cache only saves reading
+ * the commits with records again (a `git log` of ten thousand commits on a large history). Whether each commit is
+ * in the clone is still asked of git every run.
+ */
+export class AuthorKeys {
+  private known = new Map<string, string>();
+  private added = false;
+
+  constructor(private readonly cache: CacheUse | undefined) {}
+
+  /** Reads the kept keys; an entry that is not whole is ignored, said once. */
+  async load(): Promise<void> {
+    if (!this.cache) return;
+    const data = await this.cache.store.get(KEY);
+    if (!data) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const authors = authorsOf(parsed);
+    if (authors) this.known = authors;
+    else this.cache.onWarning?.(`cache entry ${KEY} in ${this.cache.store.location} was ignored: it is not a map of commit ids to authors`);
+  }
+
+  get(sha: string): string | undefined {
+    return this.known.get(sha);
+  }
+
+  set(sha: string, key: string): void {
+    this.known.set(sha, key);
+    this.added = true;
+  }
+
+  /** Keeps the keys for the next run, when this one read any commit the cache did not know. */
+  async save(): Promise<void> {
+    if (!this.cache || !this.added) return;
+    await this.cache.store.put(KEY, Buffer.from(JSON.stringify({ format: KEY, authors: Object.fromEntries(this.known) })));
+  }
+}
+
+function authorsOf(value: unknown): Map<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { format, authors } = value as { format?: unknown; authors?: unknown };
+  if (format !== KEY || typeof authors !== 'object' || authors === null || Array.isArray(authors)) return undefined;
+  const entries = Object.entries(authors as Record<string, unknown>);
+  if (!entries.every(([sha, key]) => COMMIT.test(sha) && typeof key === 'string')) return undefined;
+  return new Map(entries as [string, string][]);
+}
