@@ -92,7 +92,8 @@ export function unquote(path: string): string {
 /**
  * What shapes `git blame`'s answer besides the revision, the path and the flags (see TreeReader.blameSettings):
  * git's version; the configuration blame's diffs read (`diff.*`: the algorithm, heuristics and textconv drivers;
- * `blame.*`: ignored revisions; `core.attributesFile`, `core.bigFileThreshold`), and nothing else, so that a
+ * `blame.*`: ignored revisions, with the file's content; `core.attributesFile`, with its content when the path is
+ * absolute; `core.bigFileThreshold`), and nothing else, so that a
  * credential CI writes into the configuration on every run changes nothing; the repository's own attributes,
  * grafts and shallow boundary; and the replace refs, which change history under the same commit ids.
  */
@@ -103,11 +104,15 @@ export async function blameSettings(git: GitRunner, root: string): Promise<strin
     git.text(['rev-parse', '--git-path', 'info/attributes', '--git-path', 'info/grafts', '--git-path', 'shallow']),
     git.text(['for-each-ref', '--format=%(refname) %(objectname)', '--', 'refs/replace/']),
   ]);
+  // The files the configuration names count by their content: the ignored revisions (relative to the work tree,
+  // as git reads them) and an attributes file given by an absolute path.
+  const named = config.split('\0').flatMap((entry) => {
+    const [key = '', value = ''] = entry.split('\n', 2);
+    if (key === 'blame.ignorerevsfile') return [value];
+    return key === 'core.attributesfile' && path.isAbsolute(value) ? [value] : [];
+  });
   const files = await Promise.all(
-    paths
-      .split('\n')
-      .filter((p) => p !== '')
-      .map(async (p) => `${p}\0${await readFile(path.resolve(root, p), 'utf8').catch(() => '')}`),
+    [...paths.split('\n').filter((p) => p !== ''), ...named].map(async (p) => `${p}\0${await readFile(path.resolve(root, p), 'utf8').catch(() => '')}`),
   );
   return ['version', version, 'config', config, 'files', ...files, 'replace', replaced].join('\0');
 }

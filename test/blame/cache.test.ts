@@ -121,7 +121,7 @@ describe('the blame cache', () => {
     expect(later.stats?.reused).toBeGreaterThan(0);
   });
 
-  it('keys entries by the blame settings: another diff algorithm or a replaced commit is a miss', async () => {
+  it('keys entries by the blame settings: another diff algorithm, a replaced commit or other ignored revisions are a miss; a credential is not', async () => {
     const dir = await tempDir('aiprov-cache-settings-');
     git(dir, ['clone', '-q', repo.dir, '.']);
     const cache = await tempDir();
@@ -134,6 +134,14 @@ describe('the blame cache', () => {
     const replaced = await cachedBlame(dir, cache);
     expect(replaced.stats).toMatchObject({ base: null, reused: 0 });
     expect(replaced.report).toEqual(await uncached(dir));
+    // Ignored revisions: naming the file, and then changing what it lists, are each a miss.
+    await writeFile(path.join(dir, '.ignore-revs'), '');
+    git(dir, ['config', 'blame.ignoreRevsFile', '.ignore-revs']);
+    expect((await cachedBlame(dir, cache)).stats).toMatchObject({ base: null, reused: 0 });
+    await writeFile(path.join(dir, '.ignore-revs'), `${repo.shas[7] ?? ''}\n`);
+    const ignoring = await cachedBlame(dir, cache);
+    expect(ignoring.stats).toMatchObject({ base: null, reused: 0 });
+    expect(ignoring.report).toEqual(await uncached(dir));
   });
 
   it('ignores a corrupt entry and a foreign one with a warning, and answers as without the cache', async () => {
