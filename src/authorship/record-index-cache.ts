@@ -1,4 +1,4 @@
-import type { CacheUse } from '../kernel/cache-store.js';
+import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
 
 const FORMAT = 'aiprov-git-ai-record-index/1';
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -18,20 +18,8 @@ const keyOf = (tip: string): string => `git-ai-record-index/${tip}`;
  * where to look is kept: each record is still read from its note. Undefined when absent or not whole.
  */
 export async function keptRecordIndex(cache: CacheUse, tip: string): Promise<Map<string, string[]> | undefined> {
-  const data = await cache.store.get(keyOf(tip));
-  if (!data) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data.toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const problem = indexProblem(parsed, tip);
-  if (problem) {
-    cache.onWarning?.(`cache entry ${keyOf(tip)} in ${cache.store.location} was ignored: ${problem}`);
-    return undefined;
-  }
-  return new Map(Object.entries((parsed as Stored).ids));
+  const stored = await readJsonEntry<Stored>(cache, keyOf(tip), (value) => indexProblem(value, tip));
+  return stored ? new Map(Object.entries(stored.ids)) : undefined;
 }
 
 export async function keepRecordIndex(cache: CacheUse, tip: string, index: ReadonlyMap<string, string[]>): Promise<void> {
@@ -40,7 +28,7 @@ export async function keepRecordIndex(cache: CacheUse, tip: string, index: Reado
 }
 
 function indexProblem(value: unknown, tip: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'not a JSON object';
+  if (typeof value !== 'object' || value === null) return 'it is not a JSON object';
   const s = value as Partial<Stored>;
   if (s.format !== FORMAT) return `format ${JSON.stringify(s.format)}, not ${FORMAT}`;
   if (s.tip !== tip) return `it is of notes tip ${String(s.tip)}, not ${tip}`;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { CacheUse } from '../kernel/cache-store.js';
+import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
 import type { BlameGroup, DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
-import { PackedGroups, type StringTable } from './packed-groups.js';
+import { PackedGroups, StringTable } from './packed-groups.js';
 
 const FORMAT = 'aiprov-blame-groups/2';
 /** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
@@ -157,44 +157,23 @@ function* storedGroups(strings: readonly string[], n: readonly number[]): Genera
 }
 
 class SnapshotWriter {
-  readonly strings: string[] = [];
   readonly files: StoredFile[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly table = new StringTable();
 
   add(path: string, blob: string, binary: 0 | 1, groups: Iterable<BlameGroup>): void {
     const numbers: number[] = [];
-    for (const g of groups) numbers.push(this.id(g.sha), this.id(g.origPath), g.origLine, g.finalLine, g.lines);
+    for (const g of groups) numbers.push(this.table.id(g.sha), this.table.id(g.origPath), g.origLine, g.finalLine, g.lines);
     this.files.push([path, blob, binary, numbers]);
   }
 
-  private id(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
+  get strings(): string[] {
+    return [...this.table.all()];
   }
 }
 
 /** The snapshot under `key`, if it is whole and what its key says; anything else is a miss, said once. */
-async function readSnapshot(cache: BlameCache, key: string, rev: string, settings: string): Promise<Snapshot | undefined> {
-  const data = await cache.store.get(key);
-  if (!data) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data.toString('utf8'));
-  } catch {
-    cache.onWarning?.(`cache entry ${key} in ${cache.store.location} is not JSON and was ignored`);
-    return undefined;
-  }
-  const problem = snapshotProblem(parsed, rev, settings);
-  if (problem) {
-    cache.onWarning?.(`cache entry ${key} in ${cache.store.location} was ignored: ${problem}`);
-    return undefined;
-  }
-  return parsed as Snapshot;
+function readSnapshot(cache: BlameCache, key: string, rev: string, settings: string): Promise<Snapshot | undefined> {
+  return readJsonEntry<Snapshot>(cache, key, (value) => snapshotProblem(value, rev, settings));
 }
 
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;

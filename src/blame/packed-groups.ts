@@ -18,6 +18,11 @@ export class StringTable {
   text(id: number): string {
     return this.strings[id] ?? '';
   }
+
+  /** Every string, in the order of their numbers. */
+  all(): readonly string[] {
+    return this.strings;
+  }
 }
 
 /**

@@ -58,27 +58,25 @@ export const registerCache: Register = (program, exit, io) => {
   const cache = program
     .command('cache')
     .description("the blame cache (git blame's answers kept between runs): where it is, how large, and clearing it; the registry cache is --cache-dir's");
-  cache
-    .command('info')
-    .description('where the cache is, its entries and their size')
-    .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
-    .action(async (flags: { blameCache?: string }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
-      const store = await cacheDirectory(options, flags.blameCache, async (name) => (await contextFor(options, false)).git.gitPath(name));
-      const usage = await store.usage();
-      io.stdout.write(`${store.location}\n${usage.entries} entries, ${(usage.bytes / 1024 / 1024).toFixed(1)} MB\n`);
-      exit(0);
-    });
-  cache
-    .command('clear')
-    .description('remove every entry (results are computed again when next needed)')
-    .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
-    .action(async (flags: { blameCache?: string }, command: Command) => {
-      const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
-      const store = await cacheDirectory(options, flags.blameCache, async (name) => (await contextFor(options, false)).git.gitPath(name));
-      const before = await store.usage();
-      await store.clear();
-      notice(options, `cleared ${store.location}: ${before.entries} entries, ${(before.bytes / 1024 / 1024).toFixed(1)} MB`);
-      exit(0);
-    });
+  /** The cache a subcommand names, and how large it is, for `info` and `clear`. */
+  const subcommand = (name: string, description: string, act: (store: DirectoryCache, options: GlobalOptions) => Promise<void>): void => {
+    cache
+      .command(name)
+      .description(description)
+      .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
+      .action(async (flags: { blameCache?: string }, command: Command) => {
+        const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
+        await act(await cacheDirectory(options, flags.blameCache, async (dir) => (await contextFor(options, false)).git.gitPath(dir)), options);
+        exit(0);
+      });
+  };
+  const size = ({ entries, bytes }: { entries: number; bytes: number }): string => `${entries} entries, ${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  subcommand('info', 'where the cache is, its entries and their size', async (store) => {
+    io.stdout.write(`${store.location}\n${size(await store.usage())}\n`);
+  });
+  subcommand('clear', 'remove every entry (results are computed again when next needed)', async (store, options) => {
+    const before = await store.usage();
+    await store.clear();
+    notice(options, `cleared ${store.location}: ${size(before)}`);
+  });
 };

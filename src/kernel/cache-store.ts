@@ -22,6 +22,26 @@ export interface CacheUse {
   onWarning?: (message: string) => void;
 }
 
+/**
+ * The entry under `key` parsed as JSON and accepted by `problem` (which says what is wrong with a value, or
+ * nothing): undefined when it is absent, and when it is not (said once, as an entry ignored).
+ */
+export async function readJsonEntry<T>(cache: CacheUse, key: string, problem: (value: unknown) => string | undefined): Promise<T | undefined> {
+  const data = await cache.store.get(key);
+  if (!data) return undefined;
+  let parsed: unknown;
+  let wrong: string | undefined;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+    wrong = problem(parsed);
+  } catch {
+    wrong = 'it is not JSON';
+  }
+  if (wrong === undefined) return parsed as T;
+  cache.onWarning?.(`cache entry ${key} in ${cache.store.location} was ignored: ${wrong}`);
+  return undefined;
+}
+
 export interface CacheUsage {
   entries: number;
   bytes: number;

@@ -1,4 +1,4 @@
-import type { CacheUse } from '../kernel/cache-store.js';
+import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
 
 const KEY = 'commit-authors/1';
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -18,17 +18,10 @@ export class AuthorKeys {
   /** Reads the kept keys; an entry that is not whole is ignored, said once. */
   async load(): Promise<void> {
     if (!this.cache) return;
-    const data = await this.cache.store.get(KEY);
-    if (!data) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.toString('utf8'));
-    } catch {
-      parsed = undefined;
-    }
-    const authors = authorsOf(parsed);
-    if (authors) this.known = authors;
-    else this.cache.onWarning?.(`cache entry ${KEY} in ${this.cache.store.location} was ignored: it is not a map of commit ids to authors`);
+    const stored = await readJsonEntry<{ authors: Record<string, string> }>(this.cache, KEY, (value) =>
+      authorsOf(value) ? undefined : 'it is not a map of commit ids to authors',
+    );
+    if (stored) this.known = new Map(Object.entries(stored.authors));
   }
 
   get(sha: string): string | undefined {
@@ -47,11 +40,9 @@ export class AuthorKeys {
   }
 }
 
-function authorsOf(value: unknown): Map<string, string> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+function authorsOf(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
   const { format, authors } = value as { format?: unknown; authors?: unknown };
-  if (format !== KEY || typeof authors !== 'object' || authors === null || Array.isArray(authors)) return undefined;
-  const entries = Object.entries(authors as Record<string, unknown>);
-  if (!entries.every(([sha, key]) => COMMIT.test(sha) && typeof key === 'string')) return undefined;
-  return new Map(entries as [string, string][]);
+  if (format !== KEY || typeof authors !== 'object' || authors === null || Array.isArray(authors)) return false;
+  return Object.entries(authors as Record<string, unknown>).every(([sha, key]) => COMMIT.test(sha) && typeof key === 'string');
 }
