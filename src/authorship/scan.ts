@@ -107,6 +107,8 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
       // A commit without notes is analysed as it comes; from one with notes on, commits wait in a batch whose notes are
       // read together (one round trip to git cat-file), then go out in git log's order.
       let batch: CommitRecord[] = [];
+      // Of the batch, those with notes (or records to recover): each commit is asked once.
+      let withNotes: string[] = [];
       const analysed = (record: CommitRecord): CommitReport => {
         const report = analyser.analyse(record);
         summary.add(report);
@@ -115,16 +117,21 @@ export async function openScan(options: ScanOptions): Promise<ScanSession> {
         return report;
       };
       const flush = async function* (): AsyncGenerator<CommitReport> {
-        const shas = batch.filter((r) => noted(r)).map((r) => r.sha);
+        const shas = withNotes;
         await analyser.load(shas);
         for (const record of batch) yield analysed(record);
         analyser.notes.forget(shas);
         batch = [];
+        withNotes = [];
       };
       for (let next = await log.next(); next.done !== true; next = await log.next()) {
         const record = next.value;
-        if (batch.length === 0 && !noted(record)) yield analysed(record);
-        else batch.push(record);
+        const hasAny = noted(record);
+        if (batch.length === 0 && !hasAny) yield analysed(record);
+        else {
+          batch.push(record);
+          if (hasAny) withNotes.push(record.sha);
+        }
         if (batch.length >= SCAN_BATCH) yield* flush();
       }
       yield* flush();

@@ -20,9 +20,12 @@ export const FETCH_PULL_REFS =
 
 /** GitHub's squash subject ends with ` (#N)`; GitLab's merge and squash messages say `See merge request group/project!N`. */
 export function pullNumber(commit: CommitRecord): number | undefined {
-  const firstLine = commit.message.split('\n', 1)[0] ?? '';
-  const github = /\(#(\d{1,9})\)\s*$/.exec(firstLine);
-  const gitlab = /^See merge request [^\s!]+!(\d{1,9})\s*$/m.exec(commit.message);
+  // Asked of every commit a scan streams: the first line without splitting the message, GitLab's line only where it can be.
+  const { message } = commit;
+  const end = message.indexOf('\n');
+  const firstLine = end === -1 ? message : message.slice(0, end);
+  const github = firstLine.includes('(#') ? /\(#(\d{1,9})\)\s*$/.exec(firstLine) : null;
+  const gitlab = message.includes('See merge request ') ? /^See merge request [^\s!]+!(\d{1,9})\s*$/m.exec(message) : null;
   const n = Number(github?.[1] ?? gitlab?.[1]);
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
