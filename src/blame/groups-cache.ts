@@ -36,13 +36,16 @@ interface Snapshot {
  * `git blame`'s raw answer (the groups, before any notes are read) for the
  * files of a revision, kept between runs. Attribution is always computed
  * afresh from them, so notes, records, recovery and configuration never need
- * invalidating anything. Why reuse is exact: a file whose blob is the same in
- * every commit from a revision R along the first parents to R' (no commit of
- * R..R' changed it against any parent) is passed whole by `git blame` from R'
- * to R's first parent chain and reaches R as it left R', so its blame at R' is
- * its blame at R. The same revision, git version and blame settings
+ * invalidating anything. Why reuse is exact: `git blame` passes a file whole
+ * from a commit to the first of its parents that has the same blob, so a file
+ * no commit on the first-parent path from R' back to R changed against its
+ * first parent goes whole from R' to R along that path and reaches R as it
+ * left R': its blame at R' is its blame at R. What a merge brought in from its
+ * other parents, or what changed there, does not matter; R must lie on R''s
+ * first-parent path (a revision merged in as a second parent is not used). The same revision, git version and blame settings
  * (`TreeReader.blameSettings`) and detection level are part of the key; a file
- * some commit of the range touched, in any way, is blamed again.
+ * some commit of that path changed against its first parent, in any way
+ * (restored later, renamed, copied), is blamed again.
  */
 export class GroupsCache {
   private readonly stats: CacheStats = { base: null, reused: 0, blamed: 0 };
@@ -68,7 +71,7 @@ export class GroupsCache {
     if (from === undefined) return new GroupsCache(cache, settings, rev, undefined);
     const snapshot = await readSnapshot(cache, keyOf(settings, from), from, settings);
     if (!snapshot) return new GroupsCache(cache, settings, rev, undefined);
-    const changed = from === rev ? new Set<string>() : new Set(await git.changedBetween(from, rev));
+    const changed = from === rev ? new Set<string>() : new Set(await git.changedAlongFirstParents(from, rev));
     const attributesChanged = [...changed].some((p) => p === '.gitattributes' || p.endsWith('/.gitattributes'));
     return new GroupsCache(cache, settings, rev, { snapshot, changed, attributesChanged });
   }

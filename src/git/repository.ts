@@ -274,6 +274,31 @@ class CliGitRepository implements GitRepository {
     ];
   }
 
+  async changedAlongFirstParents(from: string, to: string): Promise<string[]> {
+    assertSafeRevision(from);
+    assertSafeRevision(to);
+    const out = await this.git.text([
+      'log',
+      '-z',
+      '--name-only',
+      '--format=',
+      '--first-parent',
+      '--diff-merges=first-parent',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      `${from}..${to}`,
+    ]);
+    return [
+      ...new Set(
+        out
+          .split('\0')
+          .map((p) => p.replace(/^\n+/, ''))
+          .filter((p) => p !== ''),
+      ),
+    ];
+  }
+
   async listTree(rev: string): Promise<TreeEntry[]> {
     const sha = await this.resolveCommit(rev);
     const tree = await this.git.text(['ls-tree', '-r', '-z', '--full-tree', sha]);

@@ -112,6 +112,11 @@ export interface TreeReader extends RepositoryHandle {
   changedFiles(sha: string): Promise<string[]>;
   /** Paths some commit of `from..to` changed (merges against each parent), whatever they hold at either end. */
   changedBetween(from: string, to: string): Promise<string[]>;
+  /**
+   * Paths some commit on `to`'s first-parent path back to `from` (which must lie on it) changed against its first
+   * parent: what `git blame` cannot pass whole from `to` to `from`.
+   */
+  changedAlongFirstParents(from: string, to: string): Promise<string[]>;
   /** Contents of `path` at `rev`, or undefined when there is no such file. */
   readFile(rev: string, path: string): Promise<string | undefined>;
   /** Contents of several files at `rev` through one `git cat-file`; missing ones are left out. */

@@ -67,7 +67,7 @@ describe('the blame cache', () => {
     const later = await cachedBlame(repo.dir, dir, { rev: head, includeAll: true });
     expect(later.report).toEqual(await uncached(repo.dir, { rev: head, includeAll: true }));
     const changed = new Set(
-      git(repo.dir, ['log', '--format=', '--name-only', '-m', `${base}..${head}`])
+      git(repo.dir, ['log', '--format=', '--name-only', '--first-parent', '--diff-merges=first-parent', `${base}..${head}`])
         .split('\n')
         .filter(Boolean),
     );
@@ -106,6 +106,26 @@ describe('the blame cache', () => {
     const restoredGroups: string[] = [];
     await blameTree({ context: await ctx(dir), paths: ['f.ts'], onGroup: (_file, g) => restoredGroups.push(g.sha) });
     expect(restoredGroups).toContain(restored);
+  });
+
+  it('after a merge, reuses what main changed before the cached revision; blames what the merge brought', async () => {
+    const dir = await tempDir('aiprov-cache-merge-');
+    git(dir, ['init', '-q', '-b', 'main']);
+    await commitFile(dir, 'x.ts', 'x1\n', 'X', '2024-01-01T00:00:00Z');
+    await commitFile(dir, 'y.ts', 'y1\n', 'Y', '2024-01-02T00:00:00Z');
+    git(dir, ['checkout', '-q', '-b', 'topic']);
+    await commitFile(dir, 'y.ts', 'y1\ny2\n', 'Y on the topic', '2024-01-03T00:00:00Z');
+    git(dir, ['checkout', '-q', 'main']);
+    await commitFile(dir, 'x.ts', 'x1\nx2\n', 'X on main', '2024-01-04T00:00:00Z');
+    const base = await commitFile(dir, 'z.ts', 'z1\n', 'Z', '2024-01-05T00:00:00Z');
+    const cache = await tempDir();
+    await cachedBlame(dir, cache);
+    git(dir, ['merge', '-q', '--no-ff', '--no-edit', 'topic'], '2024-01-06T00:00:00Z');
+    const merged = await cachedBlame(dir, cache);
+    expect(merged.report).toEqual(await uncached(dir));
+    // x.ts differs between the topic and main, so git log -m lists it; against the merge's first parent it is unchanged.
+    expect(git(dir, ['log', '-m', '--format=', '--name-only', `${base}..HEAD`]).split('\n')).toContain('x.ts');
+    expect(merged.stats).toEqual({ base, blamed: 1, reused: 2 });
   });
 
   it('asks git again whether a reused file is binary once a .gitattributes changed', async () => {
