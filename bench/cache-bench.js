@@ -66,7 +66,7 @@ async function oneFile(bin, runs, scratch) {
   const git = () => measure('git', ['-C', repo, 'blame', '--incremental', '--root', '-M', '-C', 'HEAD', '--', file]);
   const ours = () => measure(process.execPath, [bin, 'blame', file, '--repo', repo, '--format', 'json', '--quiet', '--blame-cache', cache]);
   const paired = await pairedMedian(runs, git, ours);
-  const version = await medianOf(runs, () => measure(process.execPath, [bin, '--version']));
+  const version = await medianOf(runs, () => measure(process.execPath, [bin, 'blame', '--help']));
   console.log('');
   console.log(`one file on ${NOTES_COMMITS} commits with ${NOTES_COMMITS} git-ai notes, warm cache (pairs in turns)`);
   console.log(`  baseline  git blame -M -C ${file}       ${paired.baseline.ms.toFixed(0).padStart(7)} ms`);
