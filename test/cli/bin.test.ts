@@ -49,11 +49,17 @@ describe('the bin, one real process per command', () => {
       stderr: /^aiprov: --since yesterday: neither a date .* nor a revision of the repository\n$/,
     },
     { args: ['demo', '--dir', 'notes.txt'], code: 2, stderr: /^aiprov: .*notes\.txt/ },
+    {
+      args: ['cache', 'info', '--blame-cache', 'blame-cache'],
+      code: 0,
+      // Relative to the process's working directory.
+      stdout: new RegExp(`^${path.join(work, 'blame-cache').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n0 entries, 0[.]0 MB\n$`),
+    },
   ];
 
   it("each command: the same exit status and output as in process; relative paths resolve against the process's cwd", async () => {
     const table = rows();
-    expect(new Set(table.map((r) => r.args[0])).size).toBe(14);
+    expect(new Set(table.map((r) => r.args[0])).size).toBe(15);
     const spawned = await Promise.all(table.map((row) => spawnCli(row.args, { cwd: work })));
     for (const [i, row] of table.entries()) {
       const real = spawned[i] as CliResult;
