@@ -65,12 +65,15 @@ export class GroupsCache {
       .digest('hex');
     const prefix = keyOf(settings, '');
     const cached = new Set((await cache.store.keys(prefix)).map((k) => k.slice(prefix.length)));
-    let from: string | undefined;
-    if (cached.has(rev)) from = rev;
-    else if (cached.size > 0) from = (await git.firstParents(rev, SEARCH_DEPTH)).find((r) => cached.has(r));
-    if (from === undefined) return new GroupsCache(cache, settings, rev, undefined);
-    const snapshot = await readSnapshot(cache, keyOf(settings, from), from, settings);
+    // The revision itself, else the nearest cached one on its first-parent path whose entry is whole.
+    const candidates = cached.size === 0 ? [] : [rev, ...(cached.has(rev) && cached.size === 1 ? [] : await git.firstParents(rev, SEARCH_DEPTH))];
+    let snapshot: Snapshot | undefined;
+    for (const r of candidates.filter((c) => cached.has(c))) {
+      snapshot = await readSnapshot(cache, keyOf(settings, r), r, settings);
+      if (snapshot) break;
+    }
     if (!snapshot) return new GroupsCache(cache, settings, rev, undefined);
+    const from = snapshot.rev;
     const changed = from === rev ? new Set<string>() : new Set(await git.changedAlongFirstParents(from, rev));
     const attributesChanged = [...changed].some((p) => p === '.gitattributes' || p.endsWith('/.gitattributes'));
     return new GroupsCache(cache, settings, rev, { snapshot, changed, attributesChanged });

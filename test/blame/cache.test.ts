@@ -164,7 +164,7 @@ describe('the blame cache', () => {
     expect(ignoring.report).toEqual(await uncached(dir));
   });
 
-  it('ignores a corrupt entry and a foreign one with a warning, and answers as without the cache', async () => {
+  it('ignores a corrupt entry and a foreign one with a warning (then the next whole one back), and answers as without the cache', async () => {
     const cache = await tempDir();
     const expected = await uncached(repo.dir);
     await cachedBlame(repo.dir, cache);
@@ -189,6 +189,9 @@ describe('the blame cache', () => {
     expect(older.warnings).toEqual([]);
     expect(foreign.report).toEqual(expected);
     expect(foreign.warnings).toEqual([expect.stringContaining(`was ignored: it is of ${repo.shas[2] ?? ''}, not ${repo.shas[7] ?? ''}`)]);
+    // The revision's own entry ignored, the nearest whole one on its first-parent path is used.
+    expect(foreign.stats?.base).toBe(repo.shas[2]);
+    expect(foreign.stats?.reused).toBeGreaterThan(0);
   });
 
   it('is no cache when it cannot be opened: a warning, and the answer as without it', async () => {
