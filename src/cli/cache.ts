@@ -28,7 +28,8 @@ export function cacheOptions(command: Command): Command {
 /** The cache directory and its size limit, from the flags, then the environment, then the repository. */
 export async function cacheDirectory(options: GlobalOptions, given: string | undefined, gitPath: (name: string) => Promise<string>): Promise<DirectoryCache> {
   const env = options.io.env;
-  const dir = given ?? env.AIPROV_BLAME_CACHE;
+  // AIPROV_BLAME_CACHE=off turns the cache off for the commands that use it; `aiprov cache` then names the default.
+  const dir = given ?? (env.AIPROV_BLAME_CACHE === 'off' ? undefined : env.AIPROV_BLAME_CACHE);
   const location = dir !== undefined && dir !== '' ? resolvePath(options.io, dir) : await gitPath(DEFAULT_DIR);
   const raw = env.AIPROV_BLAME_CACHE_MAX_MB;
   const mb = raw === undefined || raw === '' ? DEFAULT_MAX_MB : Number(raw);

@@ -255,6 +255,7 @@ describe('aiprov cache, and the cache flags', () => {
     expect(none.stdout).toBe(first.stdout);
     const off = await runCli(['blame', '--repo', dir, '--format', 'json'], { env: { AIPROV_BLAME_CACHE: 'off' } });
     expect(off.stdout).toBe(first.stdout);
+    expect((await runCli(['cache', 'info', '--repo', dir], { env: { AIPROV_BLAME_CACHE: 'off' } })).stdout).toBe(`${location}\n0 entries, 0.0 MB\n`);
     expect((await runCli(['cache', 'info', '--repo', dir], { env })).stdout).toBe(`${location}\n0 entries, 0.0 MB\n`);
   });
 
