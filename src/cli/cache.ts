@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { DirectoryCache } from '../kernel/cache-store.js';
 import type { BlameCache } from '../blame/groups-cache.js';
@@ -6,8 +7,11 @@ import { UsageError } from '../kernel/errors.js';
 import { contextFor, notice, readGlobals, type GlobalOptions, type RawGlobals, type Register } from './globals.js';
 import { resolvePath } from './io.js';
 
-/** Where the cache is when neither --blame-cache nor AIPROV_BLAME_CACHE says: inside the repository's git directory, which a clone never carries. */
-const DEFAULT_DIR = 'aiprov/cache';
+/**
+ * Where the cache is when neither --blame-cache nor AIPROV_BLAME_CACHE says: inside the repository's git directory
+ * (the one its worktrees share), which a clone never carries.
+ */
+const DEFAULT_DIR = path.join('aiprov', 'cache');
 const DEFAULT_MAX_MB = 1024;
 
 export interface CacheFlags {
@@ -26,11 +30,11 @@ export function cacheOptions(command: Command): Command {
 }
 
 /** The cache directory and its size limit, from the flags, then the environment, then the repository. */
-export async function cacheDirectory(options: GlobalOptions, given: string | undefined, gitPath: (name: string) => Promise<string>): Promise<DirectoryCache> {
+export async function cacheDirectory(options: GlobalOptions, given: string | undefined, commonDir: () => Promise<string>): Promise<DirectoryCache> {
   const env = options.io.env;
   // AIPROV_BLAME_CACHE=off turns the cache off for the commands that use it; `aiprov cache` then names the default.
   const dir = given ?? (env.AIPROV_BLAME_CACHE === 'off' ? undefined : env.AIPROV_BLAME_CACHE);
-  const location = dir !== undefined && dir !== '' ? resolvePath(options.io, dir) : await gitPath(DEFAULT_DIR);
+  const location = dir !== undefined && dir !== '' ? resolvePath(options.io, dir) : path.join(await commonDir(), DEFAULT_DIR);
   const raw = env.AIPROV_BLAME_CACHE_MAX_MB;
   const mb = raw === undefined || raw === '' ? DEFAULT_MAX_MB : Number(raw);
   if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`AIPROV_BLAME_CACHE_MAX_MB=${raw}: expected a positive number of megabytes`);
@@ -43,7 +47,7 @@ export async function cacheDirectory(options: GlobalOptions, given: string | und
 export async function blameCache(options: GlobalOptions, flags: CacheFlags, context: Pick<Context, 'git' | 'analyser'>): Promise<{ cache?: BlameCache }> {
   const given = typeof flags.blameCache === 'string' ? flags.blameCache : undefined;
   if (flags.blameCache === false || (given === undefined && options.io.env.AIPROV_BLAME_CACHE === 'off')) return {};
-  const store = await cacheDirectory(options, given, (name) => context.git.gitPath(name));
+  const store = await cacheDirectory(options, given, () => context.git.commonDir());
   const cache: BlameCache = {
     store,
     onWarning: (message) => {
@@ -67,7 +71,7 @@ export const registerCache: Register = (program, exit, io) => {
       .option('--blame-cache <dir>', 'the cache directory (default: $AIPROV_BLAME_CACHE, else aiprov/cache in the git directory)')
       .action(async (flags: { blameCache?: string }, command: Command) => {
         const options = readGlobals(command.optsWithGlobals<RawGlobals>(), null, 'cache', io);
-        await act(await cacheDirectory(options, flags.blameCache, async (dir) => (await contextFor(options, false)).git.gitPath(dir)), options);
+        await act(await cacheDirectory(options, flags.blameCache, async () => (await contextFor(options, false)).git.commonDir()), options);
         exit(0);
       });
   };

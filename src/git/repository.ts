@@ -510,6 +510,10 @@ class CliGitRepository implements GitRepository {
     return (await this.git.text(['remote'])).split('\n').filter((l) => l !== '');
   }
 
+  async commonDir(): Promise<string> {
+    return path.resolve(this.root, (await this.git.text(['rev-parse', '--git-common-dir'])).trim());
+  }
+
   async gitPath(name: string): Promise<string> {
     return path.resolve(this.root, (await this.git.text(['rev-parse', '--git-path', name])).trim());
   }

@@ -248,6 +248,8 @@ export interface RepositoryConfig extends RepositoryHandle {
   remoteNames(): Promise<string[]>;
   /** Absolute path of a file in the git directory (`hooks`), honouring core.hooksPath. */
   gitPath(name: string): Promise<string>;
+  /** Absolute path of the git directory every worktree of the repository shares (`git rev-parse --git-common-dir`). */
+  commonDir(): Promise<string>;
   /** Adds a trailer to a commit message file as git places trailers (nothing when the same one is there). */
   addTrailer(messageFile: string, trailer: string): Promise<void>;
 }

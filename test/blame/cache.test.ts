@@ -259,6 +259,19 @@ describe('aiprov cache, and the cache flags', () => {
     expect((await runCli(['cache', 'info', '--repo', dir], { env })).stdout).toBe(`${location}\n0 entries, 0.0 MB\n`);
   });
 
+  it("is shared by a repository's worktrees: one cache in the git directory they share", async () => {
+    const dir = await tempDir('aiprov-cache-worktree-');
+    git(dir, ['clone', '-q', repo.dir, 'main']);
+    const main = path.join(dir, 'main');
+    const other = path.join(dir, 'other');
+    git(main, ['worktree', 'add', '-q', other, repo.shas[3] ?? '']);
+    const env = { AIPROV_BLAME_CACHE: undefined };
+    expect((await runCli(['blame', '--repo', other, '--format', 'json'], { env })).code).toBe(0);
+    const location = path.join(main, '.git', 'aiprov', 'cache');
+    expect((await runCli(['cache', 'info', '--repo', main], { env })).stdout).toBe(`${location}\n1 entries, 0.0 MB\n`);
+    expect((await runCli(['cache', 'info', '--repo', other], { env })).stdout).toBe(`${location}\n1 entries, 0.0 MB\n`);
+  });
+
   it('refuses a size limit that is not a number of megabytes, in one line', async () => {
     const result = await runCli(['blame', '--repo', repo.dir], { env: { AIPROV_BLAME_CACHE_MAX_MB: 'lots' } });
     expect(result).toMatchObject({ code: 2, stderr: 'aiprov: AIPROV_BLAME_CACHE_MAX_MB=lots: expected a positive number of megabytes\n' });
