@@ -259,36 +259,20 @@ class CliGitRepository implements GitRepository {
   }
 
   async changedBetween(from: string, to: string): Promise<string[]> {
-    assertSafeRevision(from);
-    assertSafeRevision(to);
     // Every file some commit of the range touched (merges against each parent): blame can give a line to a
     // commit only in a file that commit changed, even when the file ends the range as it began.
-    const out = await this.git.text(['log', '-z', '--name-only', '--format=', '-m', '--no-renames', '--no-ext-diff', '--no-textconv', `${from}..${to}`]);
-    return [
-      ...new Set(
-        out
-          .split('\0')
-          .map((p) => p.replace(/^\n+/, ''))
-          .filter((p) => p !== ''),
-      ),
-    ];
+    return this.pathsChanged(from, to, ['-m']);
   }
 
   async changedAlongFirstParents(from: string, to: string): Promise<string[]> {
+    return this.pathsChanged(from, to, ['--first-parent', '--diff-merges=first-parent']);
+  }
+
+  /** The paths the commits of `from..to` changed, once each, as `git log --name-only` lists them with `walk`'s flags. */
+  private async pathsChanged(from: string, to: string, walk: readonly string[]): Promise<string[]> {
     assertSafeRevision(from);
     assertSafeRevision(to);
-    const out = await this.git.text([
-      'log',
-      '-z',
-      '--name-only',
-      '--format=',
-      '--first-parent',
-      '--diff-merges=first-parent',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-      `${from}..${to}`,
-    ]);
+    const out = await this.git.text(['log', '-z', '--name-only', '--format=', ...walk, '--no-renames', '--no-ext-diff', '--no-textconv', `${from}..${to}`]);
     return [
       ...new Set(
         out
