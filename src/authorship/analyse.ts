@@ -39,7 +39,7 @@ export class AnalyserFactory {
    * by notes tip, for every analyser this factory and its variants open; and recovery's authors of the commits
    * with records.
    */
-  keepRecordIndexIn(cache: CacheUse): void {
+  keepIndexesIn(cache: CacheUse): void {
     this.cache.keep = cache;
     this.recovery?.keepIndexIn?.(cache);
   }

@@ -55,7 +55,7 @@ export async function blameCache(options: GlobalOptions, flags: CacheFlags, cont
     },
   };
   // The scans and blames of this command find git-ai's records through an index kept by notes tip in the same cache.
-  context.analyser.keepRecordIndexIn(cache);
+  context.analyser.keepIndexesIn(cache);
   return { cache };
 }
 

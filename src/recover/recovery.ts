@@ -39,6 +39,8 @@ export class ForgeRecovery implements RecordRecovery {
   /** One reader of the source commits for the run: its notes snapshots and git-ai's cross-note index are built once. */
   private sources: CommitAnalyser | undefined;
   private readonly sourceWarnings: ScanWarning[] = [];
+  /** Where what `prepare` reads of the commits with records is kept between runs, when the command keeps a cache. */
+  private cache: CacheUse | undefined;
 
   constructor(
     private readonly git: RecoveryGit,
@@ -57,8 +59,6 @@ export class ForgeRecovery implements RecordRecovery {
   keepIndexIn(cache: CacheUse): void {
     this.cache = cache;
   }
-
-  private cache: CacheUse | undefined;
 
   candidate(commit: CommitRecord): boolean {
     if (this.index.hasRecords(commit.sha)) return false;

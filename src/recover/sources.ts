@@ -71,7 +71,7 @@ export class SourceIndex {
   /** The sources a commit may have come from, best first: its squashed pull request, then commits it may be a copy of. */
   sources(commit: CommitRecord): RecordSource[] {
     // Where nobody records, there is nothing to recover: a squash-merged history with its pull refs is not read twice for nothing.
-    if (this.withRecords.size === 0) return [];
+    if (this.empty) return [];
     const out: RecordSource[] = [];
     const n = pullNumber(commit);
     const pull = n === undefined ? undefined : this.pulls.get(n);
@@ -89,7 +89,7 @@ export class SourceIndex {
    * so on every squash-merged history would be noise.
    */
   missingPull(commit: CommitRecord): number | undefined {
-    if (this.withRecords.size === 0) return undefined;
+    if (this.empty) return undefined;
     const n = pullNumber(commit);
     return n !== undefined && !this.pulls.has(n) ? n : undefined;
   }
@@ -99,7 +99,7 @@ export class SourceIndex {
    * without building either: asked of every commit a scan streams.
    */
   mayRecover(commit: CommitRecord): boolean {
-    if (this.withRecords.size === 0) return false;
+    if (this.empty) return false;
     const same = this.byAuthor.get(authorKey(commit));
     if (same !== undefined && (same.length > 1 || same[0] !== commit.sha)) return true;
     return pullNumber(commit) !== undefined;

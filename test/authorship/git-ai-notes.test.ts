@@ -144,7 +144,7 @@ describe('git-ai notes, read as the standard defines them', () => {
     const warnings: string[] = [];
     const scanWith = async () => {
       const context = await ctx(dir);
-      context.analyser.keepRecordIndexIn({ store, onWarning: (m) => warnings.push(m) });
+      context.analyser.keepIndexesIn({ store, onWarning: (m) => warnings.push(m) });
       return (await scanHistory({ context })).commits.find((c) => c.sha === shas[1]);
     };
     const first = await scanWith();
