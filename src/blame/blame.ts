@@ -170,7 +170,12 @@ async function describeCandidates(git: TreeReader, rev: string, candidates: read
     if (binary !== undefined) known.set(entry.path, { ...entry, lines: 0, binary });
   }
   const described = new Map(
-    (await git.describeFiles(rev, known.size === 0 ? candidates : candidates.filter((c) => !known.has(c.path)))).map((f) => [f.path, f]),
+    (
+      await git.describeFiles(
+        rev,
+        candidates.filter((c) => !known.has(c.path)),
+      )
+    ).map((f) => [f.path, f]),
   );
   return candidates.flatMap((c) => {
     const file = known.get(c.path) ?? described.get(c.path);

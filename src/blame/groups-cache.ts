@@ -57,7 +57,11 @@ export class GroupsCache {
     private readonly base: { snapshot: Snapshot; changed: ReadonlySet<string>; attributesChanged: boolean } | undefined,
   ) {
     if (base) this.stats.base = base.snapshot.rev;
+    this.byPath = new Map((base?.snapshot.files ?? []).map((f) => [f[0], f]));
   }
+
+  /** The base snapshot's files by path. */
+  private readonly byPath: ReadonlyMap<string, StoredFile>;
 
   static async open(cache: BlameCache, git: HistoryReader & TreeReader, rev: string, detection: DetectionLevel): Promise<GroupsCache> {
     const settings = createHash('sha256')
@@ -132,14 +136,8 @@ export class GroupsCache {
 
   private storedFor(entry: TreeEntry): StoredFile | undefined {
     if (!this.base || entry.blob === undefined || entry.blob === '' || this.base.changed.has(entry.path)) return undefined;
-    const stored = this.index().get(entry.path);
+    const stored = this.byPath.get(entry.path);
     return stored && stored[1] === entry.blob ? stored : undefined;
-  }
-
-  private byPath: Map<string, StoredFile> | undefined;
-  private index(): Map<string, StoredFile> {
-    this.byPath ??= new Map((this.base?.snapshot.files ?? []).map((f) => [f[0], f]));
-    return this.byPath;
   }
 }
 
