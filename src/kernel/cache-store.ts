@@ -89,12 +89,12 @@ export class DirectoryCache implements CacheStore {
   }
 
   async keys(prefix: string): Promise<string[]> {
-    const all = await cacache.ls(this.location).catch(() => ({}));
-    return Object.keys(all).filter((k) => k.startsWith(prefix));
+    // cacache lists a directory that is missing or is not one as empty; whatever else it cannot read is the caller's error.
+    return Object.keys(await cacache.ls(this.location)).filter((k) => k.startsWith(prefix));
   }
 
   async usage(): Promise<CacheUsage> {
-    const entries = Object.values(await cacache.ls(this.location).catch(() => ({})));
+    const entries = Object.values(await cacache.ls(this.location));
     return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
   }
 
