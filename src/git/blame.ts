@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../kernel/files.js';
 import path from 'node:path';
 import type { GitRunner } from './runner.js';
 
@@ -112,10 +112,17 @@ export async function blameSettings(git: GitRunner, root: string): Promise<strin
     return key === 'core.attributesfile' && path.isAbsolute(value) ? [value] : [];
   });
   const files = await Promise.all(
-    [...paths.split('\n').filter((p) => p !== ''), ...named].map(async (p) => `${p}\0${await readFile(path.resolve(root, p), 'utf8').catch(() => '')}`),
+    [...paths.split('\n').filter((p) => p !== ''), ...named].map(async (p) => {
+      // Read as the kernel reads any named file: a FIFO or a device is refused, not waited on, and what it is counts.
+      const read = await readRegularFile(path.resolve(root, p), SETTINGS_FILE_CAP);
+      return `${p}\0${read.ok ? read.bytes.toString('utf8') : read.problem}`;
+    }),
   );
   return ['version', version, 'config', config, 'files', ...files, 'replace', replaced].join('\0');
 }
+
+/** Larger than any ignored-revisions or attributes file; past it the file counts by what is wrong with it. */
+const SETTINGS_FILE_CAP = 16 * 1024 * 1024;
 
 const BLAME_CONFIG = /^(?:diff\.|blame\.|core\.attributesfile\n|core\.bigfilethreshold\n)/;
 
