@@ -239,7 +239,7 @@ describe('aiprov cache, and the cache flags', () => {
     expect(info).toEqual({ code: 0, stdout: `${location}\n1 entries, 0.0 MB\n`, stderr: '' });
     // The dashboard and the BOM of the same revision blame nothing again: still one entry, the same.
     expect((await runCli(['report', '--repo', dir, '--format', 'json'], { env })).code).toBe(0);
-    expect((await runCli(['bom', '--repo', dir, '--output', path.join(dir, '..', `${path.basename(dir)}.cdx.json`)], { env })).code).toBe(0);
+    expect((await runCli(['bom', '--repo', dir, '--output', path.join(await tempDir(), 'bom.cdx.json')], { env })).code).toBe(0);
     expect((await runCli(['cache', 'info', '--repo', dir], { env })).stdout).toBe(`${location}\n1 entries, 0.0 MB\n`);
 
     const elsewhere = await tempDir();

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll } from 'vitest';
 import { startRegistry, type FakeRegistry, type RegistryData } from '../../fixtures/registry-server.js';
 import { fixedClock, type Clock } from '../../src/kernel/clock.js';
 import type { AiprovConfig } from '../../src/config/load.js';
@@ -8,7 +7,7 @@ import { settingsContext } from '../../src/context/context.js';
 import { checkNames, type NameCheckOptions, type DepsReport } from '../../src/deps/audit.js';
 import type { DepsSettings } from '../../src/deps/settings.js';
 import type { Ecosystem } from '../../src/deps/types.js';
-import { tempDir } from '../helpers.js';
+import { atFileEnd, tempDir } from '../helpers.js';
 
 export const NOW = '2026-11-21T12:00:00.000Z';
 export const daysAgo = (n: number): string => new Date(Date.parse(NOW) - n * 86_400_000).toISOString();
@@ -16,7 +15,7 @@ export const daysAgo = (n: number): string => new Date(Date.parse(NOW) - n * 86_
 /** A fake registry for this test file, closed when it finishes. */
 export async function registry(data: RegistryData): Promise<FakeRegistry> {
   const server = await startRegistry(data);
-  afterAll(() => server.close());
+  atFileEnd(() => server.close());
   return server;
 }
 

@@ -26,7 +26,7 @@ const note = (dir: string, sha: string): unknown => JSON.parse(git(dir, 'notes',
 describe('aiprov record', () => {
   it('writes a schema-valid note with files, ranges, model, session and the prompt digest only', async () => {
     const { dir, sha } = await repoWithFile();
-    const prompt = path.join(dir, '..', `prompt-${path.basename(dir)}.txt`);
+    const prompt = path.join(await tempDir(), 'prompt.txt');
     await writeFile(prompt, 'add the parser; API key sk-secret');
     const result = await recordAuthorship({
       context: await ctx(dir, { clock }),
@@ -67,7 +67,7 @@ describe('aiprov record', () => {
 
   it('stores the prompt text only when asked', async () => {
     const { dir, sha } = await repoWithFile();
-    const prompt = path.join(dir, '..', `p2-${path.basename(dir)}.txt`);
+    const prompt = path.join(await tempDir(), 'p2.txt');
     await writeFile(prompt, 'write tests');
     await recordAuthorship({ context: await ctx(dir, { clock }), agent: 'codex', promptFile: prompt, storePrompt: true });
     expect((note(dir, sha) as { records: { prompt?: string }[] }).records[0]?.prompt).toBe('write tests');
@@ -120,7 +120,7 @@ describe('aiprov record', () => {
 
   it('takes files, ranges and models from Agent Trace records for the commit', async () => {
     const { dir, sha } = await repoWithFile();
-    const trace = path.join(dir, '..', `trace-${path.basename(dir)}.jsonl`);
+    const trace = path.join(await tempDir(), 'trace.jsonl');
     await writeFile(
       trace,
       [
@@ -147,7 +147,7 @@ describe('aiprov record', () => {
     expect(result.added).toEqual([
       expect.objectContaining({ agent: 'cursor', model: 'anthropic/claude-sonnet-4.5', files: [{ path: 'src/a.ts', ranges: [[1, 3]] }] }),
     ]);
-    const other = path.join(dir, '..', `trace2-${path.basename(dir)}.jsonl`);
+    const other = path.join(await tempDir(), 'trace2.jsonl');
     await writeFile(other, '');
     await expect(recordAuthorship({ context: await ctx(dir, { clock }), fromAgentTrace: other })).rejects.toThrow(/no AI-written ranges recorded for commit/);
   });
@@ -159,7 +159,7 @@ describe('aiprov record', () => {
     ['src/a.ts', [1, 100], 'BAD_ARGUMENT', /fromAgentTrace src\/a\.ts:1-100: the file has \d+ lines in commit/],
   ] as const)('an Agent Trace record of %s %j gets the same checks as --files (issue 8, item 12)', async (file, [start, end], code, message) => {
     const { dir, sha } = await repoWithFile();
-    const trace = path.join(dir, '..', `trace-bad-${path.basename(dir)}.jsonl`);
+    const trace = path.join(await tempDir(), 'trace-bad.jsonl');
     await writeFile(
       trace,
       JSON.stringify({
