@@ -20,6 +20,7 @@ import { benchCache } from './cache-bench.js';
 // cached between sessions, and a blame cache left in them would make the next session's figures warm ones.
 process.env.AIPROV_BLAME_CACHE = 'off';
 const BIN = fileURLToPath(new URL('../bin/aiprov.js', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./scan-floor.js', import.meta.url));
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const only = process.argv[2];
@@ -54,6 +55,11 @@ async function benchScan() {
     () => measure(process.execPath, [BIN, 'scan', '--repo', repo, '--format', 'json', '--quiet']),
   );
   const [gitLog, scan, ratio] = [paired.baseline, paired.ours, paired.ratio];
+  const floor = await pairedMedian(
+    runs,
+    () => measure('git', ['-C', repo, 'log', '--no-color', '--no-notes', '--encoding=UTF-8', '-z', `--format=${FORMAT}`, 'HEAD']),
+    () => measure(process.execPath, [FLOOR, repo]),
+  );
   // Memory must not grow with history: the same scan over a tenth of it.
   const tenth = await medianOf(1, () => measure(process.execPath, [BIN, 'scan', 'HEAD~10000..HEAD', '--repo', repo, '--format', 'json', '--quiet']));
   console.log('');
@@ -61,6 +67,9 @@ async function benchScan() {
   console.log(`  baseline  git log, same fields     ${gitLog.ms.toFixed(0).padStart(6)} ms  peak RSS ${gitLog.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  aiprov    scan --format json       ${scan.ms.toFixed(0).padStart(6)} ms  peak RSS ${scan.peakMb.toFixed(0).padStart(4)} MB`);
   console.log(`  ratio     ${ratio.toFixed(2)}x git log (target <= 1.50x); peak RSS ${scan.peakMb.toFixed(0)} MB (target < 300 MB)`);
+  console.log(
+    `  floor     git log read and written as JSON by Node, no analysis (bench/scan-floor.js): ${floor.ours.ms.toFixed(0)} ms, ${floor.ratio.toFixed(2)}x git log`,
+  );
   console.log(
     `  memory    ${tenth.peakMb.toFixed(0)} MB for the newest 10,000 commits, ${scan.peakMb.toFixed(0)} MB for all 100,000 (${(scan.peakMb / tenth.peakMb).toFixed(2)}x for 10x the history)`,
   );

@@ -67,6 +67,11 @@ export class CommitAnalyser {
     readonly notes: NotesLoader,
   ) {}
 
+  /** Starts reading the notes listings and recovery's index while the caller does other work (NotesLoader.prefetch). */
+  prefetch(): void {
+    this.notes.prefetch();
+  }
+
   /** Reads the notes of `shas` (before `analyse` of those commits). */
   load(shas: Iterable<string>): Promise<void> {
     return this.notes.load(shas);

@@ -67,12 +67,26 @@ export class NotesLoader {
     private readonly shared = new NotesRunCache(),
   ) {}
 
+  /**
+   * Starts listing both notes refs, which every `load` needs whichever commits it asks about, so that the listing
+   * runs beside the caller's own git work (a blame) instead of after it. A failure surfaces at the `load` that
+   * awaits the same read.
+   */
+  prefetch(): void {
+    this.snapshots()
+      .then(async (snapshots) => Promise.all(snapshots.map(async (s) => s.noted())))
+      .catch(() => undefined);
+  }
+
   /** Reads the notes of `shas` not read yet. */
   async load(shas: Iterable<string>): Promise<void> {
     const wanted = [...new Set(shas)].filter((sha) => !this.loaded.has(sha));
     for (let i = 0; i < wanted.length; i += NOTES_PER_BATCH) {
       const batch = wanted.slice(i, i + NOTES_PER_BATCH);
       const [aiprovNotes, gitAiNotes] = await this.snapshots();
+      // A commit with no note at all will ask recovery: its index (which of the noted commits this clone holds, a
+      // `cat-file` over thousands on a large history) is read while the notes are.
+      if (this.recovery && (await someUnnoted(batch, [aiprovNotes, gitAiNotes]))) this.recovery.prepare().catch(() => undefined);
       // Parsed and dropped batch by batch: bounded by the batch, not by the command's total.
       const aiprov = await aiprovNotes.read(batch, 'batch');
       // git-ai notes can be megabytes each: each is parsed as it arrives and its text dropped.
@@ -274,6 +288,12 @@ export class NotesLoader {
   private bad(ref: string, sha: string, problem: string): void {
     this.warnings.push({ code: 'BAD_NOTE', commit: sha, message: `note on ${ref} for commit ${sha.slice(0, 12)} ${problem}; it was ignored` });
   }
+}
+
+/** Whether a commit of `shas` has a note on neither ref (the listings are read once a run). */
+async function someUnnoted(shas: readonly string[], snapshots: readonly NotesSnapshot[]): Promise<boolean> {
+  const listed = await Promise.all(snapshots.map(async (s) => s.noted()));
+  return shas.some((sha) => listed.every((noted) => !noted.has(sha)));
 }
 
 /** What the notes loaders of one run share (the analyser that makes them holds it). */

@@ -80,8 +80,10 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   // The cache is opened while the tree is listed (its settings are a few git calls of their own). A cache that cannot
   // be opened is no cache: the run blames every file, as without one.
   const opening = options.cache && since === null ? openCache(options.cache, git, rev, detection) : undefined;
-  const [files, texts] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE])]);
+  // What reading the blamed commits' notes will need whichever they are is read while the files are blamed.
   const analyser = options.context.analyser.open(warnings);
+  analyser.prefetch();
+  const [files, texts] = await Promise.all([git.listTree(rev), git.readFiles(rev, ['.gitattributes', AGENT_TRACE_FILE])]);
   const gitattributes = texts.get('.gitattributes');
   const trace = texts.get(AGENT_TRACE_FILE);
   // Each glob is compiled once, for selecting and for saying which matched nothing.

@@ -1,4 +1,4 @@
-import cacache from 'cacache';
+import type cacacheModule from 'cacache';
 
 /**
  * A cache of results that can be computed again: keys to bytes, each entry
@@ -50,6 +50,18 @@ export interface CacheUsage {
 /** Integrity failures and vanished content are misses; anything else (a cache that cannot be read at all) too, said once. */
 type Warn = (message: string) => void;
 
+type Cacache = typeof cacacheModule;
+let loading: Promise<Cacache> | undefined;
+
+/**
+ * cacache, loaded on first use: its modules take about 40 ms to load, which a command that keeps no cache (the gate,
+ * a scan) should not pay, and which a blame's cache overlaps with its first git calls (a DirectoryCache starts it).
+ */
+function cacacheLib(): Promise<Cacache> {
+  loading ??= import('cacache').then((m) => m.default);
+  return loading;
+}
+
 /**
  * The cache in a directory, through cacache (npm's own cache: content
  * addressed by SHA-512 and checked on every read, entries written to a
@@ -61,17 +73,20 @@ export class DirectoryCache implements CacheStore {
     readonly location: string,
     private readonly maxBytes: number,
     private readonly warn: Warn = () => undefined,
-  ) {}
+  ) {
+    // Started now, awaited at the first read or write (a failure to load surfaces there).
+    cacacheLib().catch(() => undefined);
+  }
 
   async get(key: string): Promise<Buffer | undefined> {
     try {
-      return (await cacache.get(this.location, key)).data;
+      return (await (await cacacheLib()).get(this.location, key)).data;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTCACHED') return undefined;
       if (code === 'EINTEGRITY' || code === 'EBADSIZE') {
         this.warn(`cache entry ${key} in ${this.location} is corrupt and was ignored`);
-        await removeEntry(this.location, key).catch(() => undefined);
+        await removeEntry(await cacacheLib(), this.location, key).catch(() => undefined);
         return undefined;
       }
       this.warn(`cache entry ${key} in ${this.location} could not be read (${(error as Error).message}) and was ignored`);
@@ -81,7 +96,7 @@ export class DirectoryCache implements CacheStore {
 
   async put(key: string, data: Buffer): Promise<void> {
     try {
-      await cacache.put(this.location, key, data);
+      await (await cacacheLib()).put(this.location, key, data);
       await this.evict();
     } catch (error) {
       this.warn(`cache in ${this.location} could not be written (${(error as Error).message}); results are correct but were not kept`);
@@ -90,26 +105,27 @@ export class DirectoryCache implements CacheStore {
 
   async keys(prefix: string): Promise<string[]> {
     // cacache lists a directory that is missing or is not one as empty; whatever else it cannot read is the caller's error.
-    return Object.keys(await cacache.ls(this.location)).filter((k) => k.startsWith(prefix));
+    return Object.keys(await (await cacacheLib()).ls(this.location)).filter((k) => k.startsWith(prefix));
   }
 
   async usage(): Promise<CacheUsage> {
-    const entries = Object.values(await cacache.ls(this.location));
+    const entries = Object.values(await (await cacacheLib()).ls(this.location));
     return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
   }
 
   /** Removes every entry and its content. */
   async clear(): Promise<void> {
-    await cacache.rm.all(this.location);
+    await (await cacacheLib()).rm.all(this.location);
   }
 
   /** Oldest first, entries go until the rest fit; content no other entry names goes with its entry. */
   private async evict(): Promise<void> {
+    const cacache = await cacacheLib();
     const entries = Object.values(await cacache.ls(this.location)).sort((a, b) => a.time - b.time);
     let bytes = entries.reduce((n, e) => n + e.size, 0);
     for (const entry of entries) {
       if (bytes <= this.maxBytes) break;
-      await removeEntry(this.location, entry.key);
+      await removeEntry(cacache, this.location, entry.key);
       if (!entries.some((e) => e !== entry && e.integrity === entry.integrity)) await cacache.rm.content(this.location, entry.integrity);
       bytes -= entry.size;
     }
@@ -117,6 +133,6 @@ export class DirectoryCache implements CacheStore {
 }
 
 /** The entry's index bucket removed, not a tombstone appended (cacache takes `removeFully`; its published types omit it). */
-function removeEntry(cache: string, key: string): Promise<unknown> {
+function removeEntry(cacache: Cacache, cache: string, key: string): Promise<unknown> {
   return (cacache.rm.entry as (cache: string, key: string, options: { removeFully: boolean }) => Promise<unknown>)(cache, key, { removeFully: true });
 }
