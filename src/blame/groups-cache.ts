@@ -64,13 +64,19 @@ export class GroupsCache {
   private readonly byPath: ReadonlyMap<string, StoredFile>;
 
   static async open(cache: BlameCache, git: HistoryReader & TreeReader, rev: string, detection: DetectionLevel): Promise<GroupsCache> {
-    const settings = createHash('sha256')
-      .update(`${FORMAT}\0${detection}\0${await git.blameSettings()}`)
-      .digest('hex');
+    // The settings (a few git calls), the cache's keys and the revision's first parents are read at once: each is
+    // tens of milliseconds, and a warm run waits on all three.
+    const stored = cache.store.keys(KEY_PREFIX);
+    const [described, keys, parents] = await Promise.all([
+      git.blameSettings(),
+      stored,
+      stored.then(async (k) => (k.length === 0 ? [] : git.firstParents(rev, SEARCH_DEPTH))),
+    ]);
+    const settings = createHash('sha256').update(`${FORMAT}\0${detection}\0${described}`).digest('hex');
     const prefix = keyOf(settings, '');
-    const cached = new Set((await cache.store.keys(prefix)).map((k) => k.slice(prefix.length)));
+    const cached = new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
     // The revision itself, else the nearest cached one on its first-parent path whose entry is whole.
-    const candidates = cached.size === 0 ? [] : [rev, ...(cached.has(rev) && cached.size === 1 ? [] : await git.firstParents(rev, SEARCH_DEPTH))];
+    const candidates = cached.size === 0 ? [] : [rev, ...parents];
     let snapshot: Snapshot | undefined;
     for (const r of candidates.filter((c) => cached.has(c))) {
       snapshot = await readSnapshot(cache, keyOf(settings, r), r, settings);
@@ -141,8 +147,10 @@ export class GroupsCache {
   }
 }
 
+const KEY_PREFIX = 'blame/';
+
 function keyOf(settings: string, rev: string): string {
-  return `blame/${settings}/${rev}`;
+  return `${KEY_PREFIX}${settings}/${rev}`;
 }
 
 function unpack(strings: readonly string[], n: readonly number[], i: number): BlameGroup {
