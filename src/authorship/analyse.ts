@@ -1,7 +1,7 @@
 import type { CommitRecord, HistoryReader, NotesReader } from '../git/types.js';
 import { NotesLoader, NotesRunCache } from './commit-notes.js';
 import type { CacheUse } from '../kernel/cache-store.js';
-import { DetectionSet, engineFor, type SignatureEngine } from './engine.js';
+import { DetectionSet, engineFor, type Match, type SignatureEngine } from './engine.js';
 import type { LineRecordIndex } from './line-records.js';
 import type { SignatureDef } from './signature-types.js';
 import type { RecordRecovery } from './recovery.js';
@@ -82,8 +82,33 @@ export class CommitAnalyser {
     return this.notes.index;
   }
 
+  /**
+   * Starts reading and matching the commits `shas` (one `git log`) while the caller does other work: a blame that
+   * reuses most files from its cache knows their commits before git has blamed the rest. `analyseAll` takes them
+   * from here; their notes are read by it, in its order, as for any other commit.
+   */
+  readAhead(git: HistoryReader, shas: readonly string[]): void {
+    const reading = (async () => {
+      for await (const record of git.logCommits(shas)) {
+        const match = this.engine.match(record);
+        // Only the subject of a matched message is reported: the rest is not kept.
+        this.ahead.set(record.sha, {
+          record: { ...record, message: '' },
+          match: { ...match, parsed: { subject: match.parsed.subject, paragraphs: [], trailers: [] } },
+        });
+      }
+    })();
+    // Awaited by analyseAll, which reads again whatever this did not.
+    reading.catch(() => undefined);
+    this.reading = reading;
+  }
+
+  /** Commits read and matched ahead, by id (a commit's match depends on nothing else). */
+  private readonly ahead = new Map<string, { record: CommitRecord; match: Match }>();
+  private reading: Promise<void> | undefined;
+
   analyse(record: CommitRecord): CommitReport {
-    const match = this.engine.match(record);
+    const match = this.ahead.get(record.sha)?.match ?? this.engine.match(record);
     let detections = match.detections;
     const notes = this.notes.notes(record.sha);
     if (notes.detections.length > 0) {
@@ -111,7 +136,18 @@ export class CommitAnalyser {
   /** Loads and analyses commits read with `logCommits` (blame, squash, the audit's introductions). */
   async *analyseAll(git: HistoryReader, shas: readonly string[]): AsyncGenerator<CommitReport> {
     await this.load(shas);
-    for await (const record of git.logCommits(shas)) yield this.analyse(record);
+    if (!this.reading) {
+      for await (const record of git.logCommits(shas)) yield this.analyse(record);
+      return;
+    }
+    // A read ahead that failed part way is made up here: what it did not read is read now (and its error is git's).
+    await this.reading.catch(() => undefined);
+    const rest = new Map<string, CommitRecord>();
+    for await (const record of git.logCommits(shas.filter((sha) => !this.ahead.has(sha)))) rest.set(record.sha, record);
+    for (const sha of shas) {
+      const record = this.ahead.get(sha)?.record ?? rest.get(sha);
+      if (record) yield this.analyse(record);
+    }
   }
 }
 

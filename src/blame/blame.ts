@@ -112,7 +112,9 @@ export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const index = analyser.index;
   if (trace !== undefined) indexAgentTrace(trace, `${AGENT_TRACE_FILE} at ${rev.slice(0, 12)}`, warnings, index);
 
-  const { packed, saving } = await blameFiles(options, { rev, since, detection, cache }, files, counted);
+  const { packed, saving } = await blameFiles(options, { rev, since, detection, cache }, files, counted, (shas) => {
+    analyser.readAhead(git, [...shas].sort());
+  });
   // Only the notes of the commits blame named are read, after blaming.
   const blamedShas = new Set(packed.flatMap((store) => [...store.shas()]));
   await analyser.load(blamedShas);
@@ -201,19 +203,25 @@ async function blameFiles(
   { rev, since, detection, cache }: BlameRun,
   tree: readonly TreeEntry[],
   counted: readonly TreeFile[],
+  onReused: (shas: ReadonlySet<string>) => void,
 ): Promise<{ packed: PackedGroups[]; saving: Promise<void> }> {
   const { git } = options.context;
   const jobs = options.jobs ?? os.availableParallelism();
   const table = new StringTable();
-  let done = 0;
-  const packed = await mapPool(counted, jobs, async (file) => {
-    let store = cache?.reuse(file, table);
+  // What the cache holds first: its files' commits are then known, and read while git blames the others.
+  const stores = counted.map((file) => cache?.reuse(file, table));
+  const reused = stores.filter((store) => store !== undefined);
+  if (reused.length > 0) onReused(new Set(reused.flatMap((store) => [...store.shas()])));
+  let done = reused.length;
+  if (done > 0) options.onProgress?.(done, counted.length);
+  const packed = await mapPool(counted, jobs, async (file, i) => {
+    let store = stores[i];
     if (!store) {
       store = new PackedGroups(table);
       for await (const group of git.blame(rev, file.path, { ...(since ? { since } : {}), detection })) store.add(group);
       cache?.blamed();
+      options.onProgress?.(++done, counted.length);
     }
-    options.onProgress?.(++done, counted.length);
     return store;
   });
   if (!cache) return { packed, saving: Promise.resolve() };

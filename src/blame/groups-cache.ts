@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
-import type { BlameGroup, DetectionLevel } from '../git/blame.js';
+import type { DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
 import { PackedGroups, StringTable } from './packed-groups.js';
 
@@ -93,13 +93,15 @@ export class GroupsCache {
   reuse(entry: TreeEntry, table: StringTable): PackedGroups | undefined {
     const stored = this.storedFor(entry);
     if (!stored) return undefined;
+    if (this.renaming?.table !== table) this.renaming = { table, rename: table.renamer(this.base?.snapshot.strings ?? []) };
     const groups = new PackedGroups(table);
-    const strings = this.base?.snapshot.strings ?? [];
-    const n = stored[3];
-    for (let i = 0; i < n.length; i += 5) groups.add(unpack(strings, n, i));
+    groups.addNumbers(stored[3], this.renaming.rename);
     this.stats.reused++;
     return groups;
   }
+
+  /** The base's string ids renamed into the run's table (one table a run). */
+  private renaming: { table: StringTable; rename: (id: number) => number } | undefined;
 
   /**
    * Whether git takes the file for binary, when its entry can be reused and no `.gitattributes` changed since
@@ -125,18 +127,29 @@ export class GroupsCache {
    * valid here (so that a run on one file keeps the whole tree's entries going forward). Nothing is written when
    * nothing was blamed and the revision's own entry was read.
    */
-  async save(tree: readonly TreeEntry[], files: ReadonlyMap<string, { blob: string; binary: boolean; groups: PackedGroups }>): Promise<void> {
+  async save(tree: readonly TreeEntry[], kept: ReadonlyMap<string, { blob: string; binary: boolean; groups: PackedGroups }>): Promise<void> {
     if (this.stats.blamed === 0 && this.base?.snapshot.rev === this.rev) return;
-    const writer = new SnapshotWriter();
+    const table = new StringTable();
+    const fromBase = table.renamer(this.base?.snapshot.strings ?? []);
+    // The run's groups share one table: renamed once for all of them.
+    let fromRun: { strings: readonly string[]; rename: (id: number) => number } | undefined;
+    const files: StoredFile[] = [];
     for (const entry of tree) {
-      const run = files.get(entry.path);
-      if (run) writer.add(entry.path, run.blob, run.binary ? 1 : 0, run.groups.groups());
-      else {
-        const stored = this.storedFor(entry);
-        if (stored) writer.add(entry.path, stored[1], stored[2], storedGroups(this.base?.snapshot.strings ?? [], stored[3]));
-      }
+      const run = kept.get(entry.path);
+      // A file still valid in the base (reused in this run, or not asked for) is copied as it is stored.
+      const stored = this.storedFor(entry);
+      let numbers: number[];
+      if (stored) numbers = renamed(stored[3], fromBase);
+      else if (run) {
+        const strings = run.groups.strings();
+        if (fromRun?.strings !== strings) fromRun = { strings, rename: table.renamer(strings) };
+        numbers = renamed(run.groups.packed(), fromRun.rename);
+      } else continue;
+      // Whether git takes it for binary: as this run asked, when it did (a .gitattributes may have changed since the base).
+      const binary = run ? (run.binary ? 1 : 0) : (stored?.[2] ?? 0);
+      files.push([entry.path, stored?.[1] ?? run?.blob ?? '', binary, numbers]);
     }
-    const snapshot: Snapshot = { format: FORMAT, rev: this.rev, settings: this.settings, strings: writer.strings, files: writer.files };
+    const snapshot: Snapshot = { format: FORMAT, rev: this.rev, settings: this.settings, strings: [...table.all()], files };
     await this.cache.store.put(keyOf(this.settings, this.rev), Buffer.from(JSON.stringify(snapshot)));
   }
 
@@ -153,34 +166,17 @@ function keyOf(settings: string, rev: string): string {
   return `${KEY_PREFIX}${settings}/${rev}`;
 }
 
-function unpack(strings: readonly string[], n: readonly number[], i: number): BlameGroup {
-  return {
-    sha: strings[n[i] ?? 0] ?? '',
-    origPath: strings[n[i + 1] ?? 0] ?? '',
-    origLine: n[i + 2] ?? 0,
-    finalLine: n[i + 3] ?? 0,
-    lines: n[i + 4] ?? 0,
-    boundary: false,
-  };
-}
-
-function* storedGroups(strings: readonly string[], n: readonly number[]): Generator<BlameGroup> {
-  for (let i = 0; i < n.length; i += 5) yield unpack(strings, n, i);
-}
-
-class SnapshotWriter {
-  readonly files: StoredFile[] = [];
-  private readonly table = new StringTable();
-
-  add(path: string, blob: string, binary: 0 | 1, groups: Iterable<BlameGroup>): void {
-    const numbers: number[] = [];
-    for (const g of groups) numbers.push(this.table.id(g.sha), this.table.id(g.origPath), g.origLine, g.finalLine, g.lines);
-    this.files.push([path, blob, binary, numbers]);
+/** Groups as stored (five numbers each), their two strings renamed into another table. */
+function renamed(numbers: readonly number[], rename: (id: number) => number): number[] {
+  const out = new Array<number>(numbers.length);
+  for (let i = 0; i < numbers.length; i += 5) {
+    out[i] = rename(numbers[i] ?? 0);
+    out[i + 1] = rename(numbers[i + 1] ?? 0);
+    out[i + 2] = numbers[i + 2] ?? 0;
+    out[i + 3] = numbers[i + 3] ?? 0;
+    out[i + 4] = numbers[i + 4] ?? 0;
   }
-
-  get strings(): string[] {
-    return [...this.table.all()];
-  }
+  return out;
 }
 
 /** The snapshot under `key`, if it is whole and what its key says; anything else is a miss, said once. */

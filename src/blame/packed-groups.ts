@@ -19,6 +19,19 @@ export class StringTable {
     return this.strings[id] ?? '';
   }
 
+  /** A renaming of another table's ids (`strings`, by id) into this table's, each string looked up once. */
+  renamer(strings: readonly string[]): (id: number) => number {
+    const ids = new Int32Array(strings.length).fill(-1);
+    return (n) => {
+      let id = ids[n] ?? -1;
+      if (id < 0) {
+        id = this.id(strings[n] ?? '');
+        ids[n] = id;
+      }
+      return id;
+    };
+  }
+
   /** Every string, in the order of their numbers. */
   all(): readonly string[] {
     return this.strings;
@@ -38,6 +51,26 @@ export class PackedGroups {
   add(group: BlameGroup): void {
     if (group.boundary) return;
     this.numbers.push(this.table.id(group.sha), this.table.id(group.origPath), group.origLine, group.finalLine, group.lines);
+  }
+
+  /**
+   * Groups kept as numbers against another table (the blame cache's): five numbers a group, the two strings of each
+   * renamed into this table by `rename`. No group is unpacked on the way (a warm run reuses thousands of files).
+   */
+  addNumbers(numbers: readonly number[], rename: (id: number) => number): void {
+    for (let i = 0; i < numbers.length; i += 5) {
+      this.numbers.push(rename(numbers[i] ?? 0), rename(numbers[i + 1] ?? 0), numbers[i + 2] ?? 0, numbers[i + 3] ?? 0, numbers[i + 4] ?? 0);
+    }
+  }
+
+  /** The groups as numbers, five a group, against the strings of `strings()`. */
+  packed(): readonly number[] {
+    return this.numbers;
+  }
+
+  /** The table's strings by id (one array for every PackedGroups of the table, growing as it does). */
+  strings(): readonly string[] {
+    return this.table.all();
   }
 
   *groups(): Generator<BlameGroup> {
