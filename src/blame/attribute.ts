@@ -42,9 +42,11 @@ export class Attributor {
   ) {}
 
   /** Who wrote which lines of the group, in the group's commit's own line numbers. */
-  parts(group: BlameGroup): Part[] {
-    const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
+  parts(group: BlameGroup): readonly Part[] {
     const claims = this.index.get(group.sha);
+    // Most groups are people's: nothing on record and nothing detected, and nothing to build (a warm tree has 50,000).
+    if (claims === undefined && !this.detections.has(group.sha)) return NO_PARTS;
+    const span: [number, number] = [group.origLine, group.origLine + group.lines - 1];
     // A line record declares its lines; a detection says how sure the scan is.
     const part = (
       c: { agent: Part['agent']; name?: string; model?: string; record?: NoteRecord; confidence?: Confidence },
@@ -69,6 +71,8 @@ export class Attributor {
     return whole;
   }
 }
+
+const NO_PARTS: readonly Part[] = Object.freeze([]);
 
 /** Adds a (non-boundary) group's lines, and the AI lines its parts claim, to the counts. */
 export function countParts(group: BlameGroup, parts: readonly Part[], into: LineCounts): void {
