@@ -66,12 +66,7 @@ export class GroupsCache {
   static async open(cache: BlameCache, git: HistoryReader & TreeReader, rev: string, detection: DetectionLevel): Promise<GroupsCache> {
     // The settings (a few git calls), the cache's keys and the revision's first parents are read at once: each is
     // tens of milliseconds, and a warm run waits on all three.
-    const stored = cache.store.keys(KEY_PREFIX);
-    const [described, keys, parents] = await Promise.all([
-      git.blameSettings(),
-      stored,
-      stored.then(async (k) => (k.length === 0 ? [] : git.firstParents(rev, SEARCH_DEPTH))),
-    ]);
+    const [described, keys, parents] = await Promise.all([git.blameSettings(), cache.store.keys(KEY_PREFIX), git.firstParents(rev, SEARCH_DEPTH)]);
     const settings = createHash('sha256').update(`${FORMAT}\0${detection}\0${described}`).digest('hex');
     const prefix = keyOf(settings, '');
     const cached = new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
@@ -196,6 +191,9 @@ function snapshotProblem(value: unknown, rev: string, settings: string): string 
   if (!Array.isArray(s.strings) || !s.strings.every((x) => typeof x === 'string')) return 'strings are not a list of strings';
   if (!Array.isArray(s.files)) return 'files are not a list';
   const count = s.strings.length;
+  // Each string is checked once for being a commit id, not once a group that names it.
+  const strings = s.strings;
+  const commits = strings.map((x) => COMMIT.test(x));
   for (const file of s.files as unknown[]) {
     if (!Array.isArray(file) || file.length !== 4 || typeof file[0] !== 'string' || typeof file[1] !== 'string' || !Array.isArray(file[3])) {
       return 'a file is not [path, blob, binary, groups]';
@@ -204,8 +202,7 @@ function snapshotProblem(value: unknown, rev: string, settings: string): string 
     const n = file[3] as unknown[];
     if (n.length % 5 !== 0 || !n.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)) return `groups of ${file[0]} are not whole numbers in fives`;
     for (let i = 0; i < n.length; i += 5) {
-      if ((n[i] as number) >= count || (n[i + 1] as number) >= count || !COMMIT.test(s.strings[n[i] as number] ?? ''))
-        return `a group of ${file[0]} names no commit`;
+      if ((n[i] as number) >= count || (n[i + 1] as number) >= count || commits[n[i] as number] !== true) return `a group of ${file[0]} names no commit`;
       if ((n[i + 2] as number) < 1 || (n[i + 3] as number) < 1 || (n[i + 4] as number) < 1) return `a group of ${file[0]} has no lines`;
     }
   }

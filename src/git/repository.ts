@@ -99,11 +99,9 @@ class CliGitRepository implements GitRepository {
 
   async notesAt(ref: string): Promise<NotesSnapshot> {
     assertNotesRef(ref);
-    // Spawned directly: simple-git waits 50 ms on a command that prints nothing (the ref is usually absent), and
-    // for-each-ref, unlike rev-parse --verify, exits 0 when it is.
-    const out = await this.git.collect(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref], '');
+    // for-each-ref, unlike rev-parse --verify, exits 0 when the ref is absent (it usually is).
+    const out = await this.git.text(['for-each-ref', '--format=%(refname) %(objecttype) %(objectname)', '--', ref]);
     const tip = out
-      .toString('utf8')
       .split('\n')
       .map((line) => line.split(' '))
       .find(([name, type, oid]) => name === ref && type === 'commit' && oid)?.[2];

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { isGitEnvKey, vulnerabilityCheck } from '@simple-git/argv-parser';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UsageError, type GitCode } from '../kernel/errors.js';
 
 /**
- * The one way aiprov runs git. Every git process, buffered (through
- * simple-git) or streamed (spawned here, because simple-git holds a command's
- * whole output in memory), gets the same environment and the same argument
- * guard, and its failures become the same GitErrors.
+ * The one way aiprov runs git. Every git process, buffered or streamed, is
+ * spawned here: it gets the same environment and the same argument guard, and
+ * its failures become the same GitErrors. (Buffered calls went through
+ * simple-git until it was measured waiting 50 ms after every command that
+ * prints nothing, a missing ref or an empty listing: several a run.)
  *
  * Environment: the caller's, without the variables that redirect or reconfigure
  * git (every `GIT_*`, `EDITOR`, `PAGER`, `PREFIX`, `SSH_ASKPASS`, `VISUAL`: the
@@ -40,7 +40,6 @@ export interface StreamOptions {
 
 export class GitRunner {
   private env: NodeJS.ProcessEnv;
-  private simple: SimpleGit | undefined;
 
   /** `vars`: the environment git starts from (the context's; the process's when none is given), filtered by gitEnv. */
   constructor(
@@ -54,24 +53,32 @@ export class GitRunner {
   }
 
   /**
-   * Buffered standard output. simple-git resolves when git exits non-zero
-   * without writing to stderr (`rev-parse --verify --quiet`): the empty output
-   * then means "none". Anything else that fails is a GitError with `failure`'s
+   * Buffered standard output. A git that exits non-zero without writing to
+   * stderr (`rev-parse --verify --quiet`) answers with its empty output, which
+   * then means "none"; anything else that fails is a GitError with `failure`'s
    * code and message, followed by git's own reason for GIT_FAILED.
    */
   async text(
     args: string[],
     failure: { code: GitCode; message: string } = { code: 'GIT_FAILED', message: `git ${subcommand(args) ?? ''} failed` },
   ): Promise<string> {
-    this.guard(args);
-    this.simple ??= simpleGit({ baseDir: this.cwd, trimmed: false, allowEnvironment: [...Object.keys(FIXED_ENV), ...IDENTITY, 'GIT_INDEX_FILE'] }).env(
-      this.env,
-    );
-    try {
-      return await this.simple.raw(args);
-    } catch (error) {
-      throw mapGitError(error, failure.message, failure.code, this.cwd);
-    }
+    const child = this.spawn(args, ['ignore', 'pipe', 'pipe']);
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      if (stderr.length < 65_536) stderr += text;
+    });
+    const ended = await new Promise<number | Error>((resolve) => {
+      child.on('error', resolve);
+      child.on('close', (code, signal) => {
+        resolve(code ?? (signal ? 128 : 1));
+      });
+    });
+    if (ended instanceof Error) throw mapGitError(ended, failure.message, failure.code, this.cwd);
+    if (ended !== 0 && stderr.trim() !== '') throw mapGitError(new Error(stderr), failure.message, failure.code, this.cwd);
+    return Buffer.concat(out).toString('utf8');
   }
 
   /** Standard output split into records, a batch per chunk read; git is killed if the consumer stops early. */

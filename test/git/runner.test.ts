@@ -35,7 +35,7 @@ describe('one way to run git', () => {
     try {
       const repo = await openRepository(a);
       expect(repo.root).toBe(a);
-      expect((await repo.head()).sha).toBe(shasA[1]); // simple-git
+      expect((await repo.head()).sha).toBe(shasA[1]); // buffered
       const logged: string[] = [];
       for await (const commit of repo.log({ revisions: [] })) logged.push(commit.sha); // spawned
       expect(logged).toEqual([...shasA].reverse());
