@@ -78,6 +78,17 @@ const NO_PARTS: readonly Part[] = Object.freeze([]);
 export function countParts(group: BlameGroup, parts: readonly Part[], into: LineCounts): void {
   into.lines += group.lines;
   if (parts.length === 0) return;
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only?.ranges.length === 1) {
+    // One claimant of one run of lines, the usual AI group: what the general case below computes, without its maps.
+    const [a, b] = only.ranges[0] ?? [0, -1];
+    const n = b - a + 1;
+    into.aiLines += n;
+    into.byAgent[only.agent] = (into.byAgent[only.agent] ?? 0) + n;
+    into.byModel[only.model] = (into.byModel[only.model] ?? 0) + n;
+    if (into.byContributor) into.byContributor[contributorKey(only)] = (into.byContributor[contributorKey(only)] ?? 0) + n;
+    return;
+  }
   into.aiLines += size(parts.flatMap((p) => p.ranges));
   for (const [agent, n] of exclusive(groupBy(parts, (p) => p.agent))) into.byAgent[agent] = (into.byAgent[agent] ?? 0) + n;
   for (const [model, n] of exclusive(groupBy(parts, (p) => p.model))) into.byModel[model] = (into.byModel[model] ?? 0) + n;
