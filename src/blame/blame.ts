@@ -70,12 +70,14 @@ type Selected = { candidates: TreeEntry[]; excluded: { path: string; reason: Exc
 export async function blameTree(options: BlameOptions): Promise<BlameReport> {
   const { git } = options.context;
   const revSpec = options.rev ?? 'HEAD';
-  const rev = await git.resolveCommit(revSpec);
-  const since = options.since === undefined ? null : await git.resolveCommit(options.since);
+  const [rev, since, boundary] = await Promise.all([
+    git.resolveCommit(revSpec),
+    options.since === undefined ? null : git.resolveCommit(options.since),
+    git.shallowBoundary(),
+  ]);
   const detection = options.detection ?? 'copies';
-  const warnings: ScanWarning[] = [];
-  const shallow = shallowWarning(await git.shallowBoundary(), since !== null, options.allowShallow === true);
-  if (shallow) warnings.push(shallow);
+  const shallow = shallowWarning(boundary, since !== null, options.allowShallow === true);
+  const warnings: ScanWarning[] = shallow ? [shallow] : [];
 
   // The cache is opened while the tree is listed (its settings are a few git calls of their own). A cache that cannot
   // be opened is no cache: the run blames every file, as without one.

@@ -41,6 +41,10 @@ export async function openRepository(dir: string, vars?: NodeJS.ProcessEnv): Pro
   if (!info) throw new GitError('NOT_A_REPOSITORY', `${absolute}: no such directory`);
   if (!info.isDirectory()) throw new GitError('NOT_A_REPOSITORY', `${absolute}: not a directory`);
   const git = new GitRunner(absolute, vars);
+  // A work tree, the usual case, in one call; a bare repository, a git directory or no repository fails it, and is
+  // then told apart by the calls below (which say what is wrong).
+  const [inBare, top] = (await git.text(['rev-parse', '--is-bare-repository', '--show-toplevel']).catch(() => '')).split('\n');
+  if (inBare === 'false' && top !== undefined && top !== '') return new CliGitRepository(top, new GitRunner(top, vars), false);
   const notRepository = { code: 'NOT_A_REPOSITORY' as GitCode, message: `${absolute} is not a git repository` };
   const bare = (await git.text(['rev-parse', '--is-bare-repository'], notRepository)).trim();
   if (bare !== 'true' && bare !== 'false') throw new GitError('NOT_A_REPOSITORY', notRepository.message);
