@@ -130,6 +130,10 @@ export class SignatureEngine {
 
   /** Returns true when the identity matched an agent signature; `body`: a co-author line outside the trailers (inferred, never automation). */
   private matchIdentity(identity: Identity, role: IdentityRole, hits: DetectionSet, text?: string, body = false): boolean {
+    // An author or committer that matched nothing once matches nothing again: most commits' identities, remembered.
+    const plain = text === undefined && !body ? `${role}\u0000${identity.email}\u0000${identity.name}` : undefined;
+    if (plain !== undefined && this.unmatched.has(plain)) return false;
+    let touched = false;
     const email = identity.email.toLowerCase();
     let agentMatched = false;
     const patterns = this.gated(`${identity.email}\n${identity.name}`) ? this.identityPatterns : undefined;
@@ -140,6 +144,7 @@ export class SignatureEngine {
         if (sig.email !== undefined && sig.email !== email) continue;
         if (sig.emailRe && !sig.emailRe.test(identity.email)) continue;
         if (sig.nameRe && !sig.nameRe.test(identity.name)) continue;
+        touched = true;
         const shown = text ?? formatIdentity(identity);
         if (body) {
           if (sig.def.automation === undefined)
@@ -155,8 +160,12 @@ export class SignatureEngine {
         agentMatched = true;
       }
     }
+    if (plain !== undefined && !touched && this.unmatched.size < GATE_MEMORY) this.unmatched.add(plain);
     return agentMatched;
   }
+
+  /** Authors and committers (role, address, name) that matched no signature. */
+  private readonly unmatched = new Set<string>();
 
   /**
    * Whether any identity pattern may match "email\nname": the gate, remembered by identity, since a history has

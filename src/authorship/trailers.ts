@@ -26,6 +26,12 @@ export interface ParsedMessage {
 }
 
 export function parseMessage(message: string): ParsedMessage {
+  // The usual one-line message (a scan meets it on most commits): its title alone, what the general case finds too.
+  const eol = message.indexOf('\n');
+  if ((eol === -1 || eol === message.length - 1) && !message.startsWith(COMMENT)) {
+    const line = eol === -1 ? message : message.slice(0, eol);
+    if (!isBlank(line)) return { subject: line.trim(), paragraphs: [], trailers: [] };
+  }
   const lines = message.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   let titleEnd = 0;

@@ -43,6 +43,22 @@ describe('message structure', () => {
     expect(parsed.paragraphs).toEqual(['Para one\n  indented', 'Para two']);
   });
 
+  it('reads a one-line message (its short path) as the general case does', () => {
+    const cases: [string, string][] = [
+      ['Fix the parser', 'Fix the parser'],
+      ['Fix the parser\n', 'Fix the parser'],
+      ['  padded\t\r\n', 'padded'],
+      ['Signed-off-by: A <a@example.com>\n', 'Signed-off-by: A <a@example.com>'],
+      ['#1 is not a comment here?\n', ''],
+      ['', ''],
+      ['\n', ''],
+      ['   \n', ''],
+    ];
+    for (const [message, subject] of cases) expect(parseMessage(message)).toEqual({ subject, paragraphs: [], trailers: [] });
+    // Two lines are a title of two lines, not the short path.
+    expect(parseMessage('One\ntwo\n').subject).toBe('One two');
+  });
+
   it('keeps the exact trailer text, continuation unfolded', () => {
     const [t] = parseMessage('S\n\nCo-Authored-By: Claude\n Opus <noreply@anthropic.com>\n').trailers;
     expect(t).toEqual({
