@@ -70,14 +70,16 @@ export class GitRunner {
     child.stderr?.on('data', (text: string) => {
       if (stderr.length < 65_536) stderr += text;
     });
-    const ended = await new Promise<number | Error>((resolve) => {
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>((resolve) => {
       child.on('error', resolve);
       child.on('close', (code, signal) => {
-        resolve(code ?? (signal ? 128 : 1));
+        resolve({ code, signal });
       });
     });
     if (ended instanceof Error) throw mapGitError(ended, failure.message, failure.code, this.cwd);
-    if (ended !== 0 && stderr.trim() !== '') throw mapGitError(new Error(stderr), failure.message, failure.code, this.cwd);
+    // A git that was killed wrote only part of its answer, whatever stderr says.
+    if (ended.code === null) throw new GitError(failure.code, `${failure.message}: git was killed (${ended.signal ?? 'no exit code'})`);
+    if (ended.code !== 0 && stderr.trim() !== '') throw mapGitError(new Error(stderr), failure.message, failure.code, this.cwd);
     return Buffer.concat(out).toString('utf8');
   }
 

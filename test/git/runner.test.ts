@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linearRepo } from '../../fixtures/repos.js';
@@ -70,6 +71,14 @@ describe('one way to run git', () => {
       message: expect.stringMatching(/^git log failed: /) as unknown,
     });
     await expect(git.text(['rev-parse', '--verify', '--quiet', 'nope'])).resolves.toBe('');
+  });
+
+  it('refuses what a git killed part way wrote, even with nothing on stderr', async () => {
+    const bin = await tempDir();
+    // A git that writes half an answer and is killed, as the kernel's OOM killer would.
+    await writeFile(path.join(bin, 'git'), '#!/bin/sh\nprintf partial\nkill -KILL $$\n', { mode: 0o755 });
+    const git = new GitRunner(bin, { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` });
+    await expect(git.text(['rev-parse', 'HEAD'])).rejects.toMatchObject({ code: 'GIT_FAILED', message: 'git rev-parse failed: git was killed (SIGKILL)' });
   });
 });
 
