@@ -67,7 +67,7 @@ export class CommitAnalyser {
     readonly notes: NotesLoader,
   ) {}
 
-  /** Starts reading the notes listings and recovery's index while the caller does other work (NotesLoader.prefetch). */
+  /** Starts listing the notes refs while the caller does other work (NotesLoader.prefetch). */
   prefetch(): void {
     this.notes.prefetch();
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
-import { PackedGroups, StringTable } from './packed-groups.js';
+import { PackedGroups, renameGroups, StringTable } from './packed-groups.js';
 
 const FORMAT = 'aiprov-blame-groups/2';
 /** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
@@ -89,10 +89,8 @@ export class GroupsCache {
     const stored = this.storedFor(entry);
     if (!stored) return undefined;
     if (this.renaming?.table !== table) this.renaming = { table, rename: table.renamer(this.base?.snapshot.strings ?? []) };
-    const groups = new PackedGroups(table);
-    groups.addNumbers(stored[3], this.renaming.rename);
     this.stats.reused++;
-    return groups;
+    return new PackedGroups(table, renameGroups(stored[3], this.renaming.rename));
   }
 
   /** The base's string ids renamed into the run's table (one table a run). */
@@ -134,11 +132,11 @@ export class GroupsCache {
       // A file still valid in the base (reused in this run, or not asked for) is copied as it is stored.
       const stored = this.storedFor(entry);
       let numbers: number[];
-      if (stored) numbers = renamed(stored[3], fromBase);
+      if (stored) numbers = renameGroups(stored[3], fromBase);
       else if (run) {
         const strings = run.groups.strings();
         if (fromRun?.strings !== strings) fromRun = { strings, rename: table.renamer(strings) };
-        numbers = renamed(run.groups.packed(), fromRun.rename);
+        numbers = renameGroups(run.groups.packed(), fromRun.rename);
       } else continue;
       // Whether git takes it for binary: as this run asked, when it did (a .gitattributes may have changed since the base).
       const binary = run ? (run.binary ? 1 : 0) : (stored?.[2] ?? 0);
@@ -159,19 +157,6 @@ const KEY_PREFIX = 'blame/';
 
 function keyOf(settings: string, rev: string): string {
   return `${KEY_PREFIX}${settings}/${rev}`;
-}
-
-/** Groups as stored (five numbers each), their two strings renamed into another table. */
-function renamed(numbers: readonly number[], rename: (id: number) => number): number[] {
-  const out = new Array<number>(numbers.length);
-  for (let i = 0; i < numbers.length; i += 5) {
-    out[i] = rename(numbers[i] ?? 0);
-    out[i + 1] = rename(numbers[i + 1] ?? 0);
-    out[i + 2] = numbers[i + 2] ?? 0;
-    out[i + 3] = numbers[i + 3] ?? 0;
-    out[i + 4] = numbers[i + 4] ?? 0;
-  }
-  return out;
 }
 
 /** The snapshot under `key`, if it is whole and what its key says; anything else is a miss, said once. */

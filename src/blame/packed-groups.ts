@@ -44,23 +44,15 @@ export class StringTable {
  * Boundary groups are dropped on the way in; they never count.
  */
 export class PackedGroups {
-  private readonly numbers: number[] = [];
-
-  constructor(private readonly table: StringTable) {}
+  /** `numbers`: groups already packed against `table` (the cache's, renamed with `renameGroups`). */
+  constructor(
+    private readonly table: StringTable,
+    private readonly numbers: number[] = [],
+  ) {}
 
   add(group: BlameGroup): void {
     if (group.boundary) return;
     this.numbers.push(this.table.id(group.sha), this.table.id(group.origPath), group.origLine, group.finalLine, group.lines);
-  }
-
-  /**
-   * Groups kept as numbers against another table (the blame cache's): five numbers a group, the two strings of each
-   * renamed into this table by `rename`. No group is unpacked on the way (a warm run reuses thousands of files).
-   */
-  addNumbers(numbers: readonly number[], rename: (id: number) => number): void {
-    for (let i = 0; i < numbers.length; i += 5) {
-      this.numbers.push(rename(numbers[i] ?? 0), rename(numbers[i + 1] ?? 0), numbers[i + 2] ?? 0, numbers[i + 3] ?? 0, numbers[i + 4] ?? 0);
-    }
   }
 
   /** The groups as numbers, five a group, against the strings of `strings()`. */
@@ -90,4 +82,20 @@ export class PackedGroups {
   *shas(): Generator<string> {
     for (let i = 0; i < this.numbers.length; i += 5) yield this.table.text(this.numbers[i] ?? 0);
   }
+}
+
+/**
+ * Groups packed as numbers against another table (the blame cache's), their two strings renamed by `rename`: no
+ * group is unpacked on the way (a warm run reuses thousands of files).
+ */
+export function renameGroups(numbers: readonly number[], rename: (id: number) => number): number[] {
+  const out = new Array<number>(numbers.length);
+  for (let i = 0; i < numbers.length; i += 5) {
+    out[i] = rename(numbers[i] ?? 0);
+    out[i + 1] = rename(numbers[i + 1] ?? 0);
+    out[i + 2] = numbers[i + 2] ?? 0;
+    out[i + 3] = numbers[i + 3] ?? 0;
+    out[i + 4] = numbers[i + 4] ?? 0;
+  }
+  return out;
 }
