@@ -69,7 +69,9 @@ async function programFor(argv: string[], exit: (code: ExitCode, reason?: string
       writeErr: (text) => io.stderr.write(text.startsWith('error: ') ? `aiprov: ${text.slice(7)}` : text),
     });
   const named = commandIn(argv);
-  const wanted = named === undefined ? Object.keys(COMMANDS) : [named];
+  // The version alone needs no command (CI asks it often); help and a typo need them all.
+  const versionOnly = named === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help');
+  const wanted = versionOnly ? [] : named === undefined ? Object.keys(COMMANDS) : [named];
   for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, exit, io);
   return program;
 }
