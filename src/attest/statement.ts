@@ -4,6 +4,7 @@ import type { DepsReport } from '../deps/audit.js';
 import { UsageError } from '../kernel/errors.js';
 import { DOCUMENT_KINDS } from '../kernel/schemas.js';
 import { VERSION } from '../kernel/version.js';
+import { COMMIT_ID } from '../git/guards.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 
@@ -52,7 +53,6 @@ export interface ArtifactDigest {
   sha256: string;
 }
 
-const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
@@ -62,7 +62,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * malformed digest is no subject.
  */
 export function subjects(commit: string, artifacts: readonly ArtifactDigest[] = []): ResourceDescriptor[] {
-  if (!COMMIT.test(commit)) throw new UsageError('is not a full commit id', { field: 'commit', value: commit });
+  if (!COMMIT_ID.test(commit)) throw new UsageError('is not a full commit id', { field: 'commit', value: commit });
   const out: ResourceDescriptor[] = [{ name: `git+commit:${commit}`, digest: { gitCommit: commit } }];
   for (const a of artifacts) {
     if (!SHA256.test(a.sha256))

@@ -1,7 +1,7 @@
 import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
+import { COMMIT_ID } from '../git/guards.js';
 
 const FORMAT = 'aiprov-git-ai-record-index/1';
-const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 interface Stored {
   format: typeof FORMAT;
@@ -35,7 +35,7 @@ function indexProblem(value: unknown, tip: string): string | undefined {
   const ids: unknown = s.ids;
   if (typeof ids !== 'object' || ids === null || Array.isArray(ids)) return 'ids are not an object';
   for (const holders of Object.values(ids as Record<string, unknown>)) {
-    if (!Array.isArray(holders) || !holders.every((h) => typeof h === 'string' && COMMIT.test(h))) return 'an id is not held by a list of commits';
+    if (!Array.isArray(holders) || !holders.every((h) => typeof h === 'string' && COMMIT_ID.test(h))) return 'an id is not held by a list of commits';
   }
   return undefined;
 }

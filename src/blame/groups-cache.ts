@@ -3,6 +3,7 @@ import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
 import type { DetectionLevel } from '../git/blame.js';
 import type { HistoryReader, TreeEntry, TreeReader } from '../git/types.js';
 import { PackedGroups, renameGroups, StringTable } from './packed-groups.js';
+import { COMMIT_ID } from '../git/guards.js';
 
 const FORMAT = 'aiprov-blame-groups/2';
 /** How far back along the first parents a cached revision is looked for: past it, blaming afresh costs less than what changed. */
@@ -164,8 +165,6 @@ function readSnapshot(cache: BlameCache, key: string, rev: string, settings: str
   return readJsonEntry<Snapshot>(cache, key, (value) => snapshotProblem(value, rev, settings));
 }
 
-const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-
 /** Why a parsed entry is not a snapshot of `rev` with these settings, or undefined when it is one (every field checked, every number in range). */
 function snapshotProblem(value: unknown, rev: string, settings: string): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not an object';
@@ -178,7 +177,7 @@ function snapshotProblem(value: unknown, rev: string, settings: string): string 
   const count = s.strings.length;
   // Each string is checked once for being a commit id, not once a group that names it.
   const strings = s.strings;
-  const commits = strings.map((x) => COMMIT.test(x));
+  const commits = strings.map((x) => COMMIT_ID.test(x));
   for (const file of s.files as unknown[]) {
     if (!Array.isArray(file) || file.length !== 4 || typeof file[0] !== 'string' || typeof file[1] !== 'string' || !Array.isArray(file[3])) {
       return 'a file is not [path, blob, binary, groups]';

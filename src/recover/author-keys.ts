@@ -1,7 +1,7 @@
 import { readJsonEntry, type CacheUse } from '../kernel/cache-store.js';
+import { COMMIT_ID } from '../git/guards.js';
 
 const KEY = 'commit-authors/1';
-const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /**
  * What a rebase or a cherry-pick keeps of a commit (its author and author date), by commit id, kept between runs.
@@ -44,5 +44,5 @@ function authorsOf(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const { format, authors } = value as { format?: unknown; authors?: unknown };
   if (format !== KEY || typeof authors !== 'object' || authors === null || Array.isArray(authors)) return false;
-  return Object.entries(authors as Record<string, unknown>).every(([sha, key]) => COMMIT.test(sha) && typeof key === 'string');
+  return Object.entries(authors as Record<string, unknown>).every(([sha, key]) => COMMIT_ID.test(sha) && typeof key === 'string');
 }

@@ -2,6 +2,7 @@ import { STATEMENT_TYPE, VERIFIED_TYPES, type Statement } from '../attest/statem
 import { UsageError } from '../kernel/errors.js';
 import type { VsaPredicate } from '../verify/vsa.js';
 import { VERSION } from '../kernel/version.js';
+import { COMMIT_ID } from '../git/guards.js';
 
 /**
  * A SLSA Source track Verification Summary Attestation (SLSA 1.2,
@@ -52,7 +53,7 @@ const FULL_REF = /^refs\/(?:heads|tags)\/\S+$/;
 
 /** The statement: pure, and validated against schemas/slsa-source-vsa.schema.json in the tests. */
 export function sourceVsaStatement(input: SourceVsaInput): Statement<SourceVsaPredicate> {
-  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(input.commit)) throw new UsageError('is not a full commit id', { field: 'commit', value: input.commit });
+  if (!COMMIT_ID.test(input.commit)) throw new UsageError('is not a full commit id', { field: 'commit', value: input.commit });
   if (!FULL_REF.test(input.ref))
     throw new UsageError('must be fully qualified (refs/heads/main), as the Source track requires', { field: 'branch', value: input.ref });
   const levels = [...new Set(input.levels)].sort();
