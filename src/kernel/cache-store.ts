@@ -55,7 +55,7 @@ let loading: Promise<Cacache> | undefined;
 
 /**
  * cacache, loaded on first use: its modules take about 40 ms to load, which a command that keeps no cache (the gate,
- * a scan) should not pay, and which a blame's cache overlaps with its first git calls (a DirectoryCache starts it).
+ * a scan) should not pay. (Loading it earlier does not hide that time: a module loads on the main thread.)
  */
 function cacacheLib(): Promise<Cacache> {
   loading ??= import('cacache').then((m) => m.default);
@@ -73,10 +73,7 @@ export class DirectoryCache implements CacheStore {
     readonly location: string,
     private readonly maxBytes: number,
     private readonly warn: Warn = () => undefined,
-  ) {
-    // Started now, awaited at the first read or write (a failure to load surfaces there).
-    cacacheLib().catch(() => undefined);
-  }
+  ) {}
 
   async get(key: string): Promise<Buffer | undefined> {
     try {

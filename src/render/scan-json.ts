@@ -3,14 +3,15 @@ import type { CommitReport, ScanReport } from '../authorship/types.js';
 import { envelope } from '../kernel/schemas.js';
 import type { OutputSink } from './output.js';
 
+/** How much of the commits' JSON is gathered before a write. */
+const CHUNK = 64 * 1024;
+
 /**
  * Writes the scan report as JSON while the scan runs: one commit per line,
  * summary and warnings last, so memory stays flat however long the history.
  * The bytes equal `JSON.stringify` of the collected report's fields, in the
  * order of schemas/scan-report.schema.json.
  */
-const CHUNK = 64 * 1024;
-
 export async function writeScanJson(session: ScanSession, out: OutputSink, onCommit?: (c: CommitReport) => void): Promise<void> {
   const head: Pick<ScanReport, 'schema' | 'tool' | 'repository' | 'range'> = {
     ...envelope('scanReport'),
