@@ -64,22 +64,12 @@ export class GitRunner {
   ): Promise<string> {
     const child = this.spawn(args, ['ignore', 'pipe', 'pipe']);
     const out: Buffer[] = [];
-    let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      if (stderr.length < 65_536) stderr += text;
-    });
-    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>((resolve) => {
-      child.on('error', resolve);
-      child.on('close', (code, signal) => {
-        resolve({ code, signal });
-      });
-    });
+    const ended = await endOf(child);
     if (ended instanceof Error) throw mapGitError(ended, failure.message, failure.code, this.cwd);
     // A git that was killed wrote only part of its answer, whatever stderr says.
     if (ended.code === null) throw new GitError(failure.code, `${failure.message}: git was killed (${ended.signal ?? 'no exit code'})`);
-    if (ended.code !== 0 && stderr.trim() !== '') throw mapGitError(new Error(stderr), failure.message, failure.code, this.cwd);
+    if (ended.code !== 0 && ended.stderr.trim() !== '') throw mapGitError(new Error(ended.stderr), failure.message, failure.code, this.cwd);
     return Buffer.concat(out).toString('utf8');
   }
 
@@ -188,24 +178,35 @@ export class GitRunner {
 
 /** Resolves when git exits 0; otherwise a GitError with the line of stderr that says why. */
 export function exitOf(child: ChildProcess, args: readonly string[]): Promise<void> {
+  const exited = endOf(child).then((ended) => {
+    if (ended instanceof Error) {
+      const missing = (ended as NodeJS.ErrnoException).code === 'ENOENT';
+      throw missing ? new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: ended }) : ended;
+    }
+    const status = ended.code ?? (ended.signal ? 128 : 1);
+    if (status !== 0) throw gitFailure(args, ended.stderr, status);
+  });
+  // A consumer that stops early must not surface an unhandled rejection.
+  exited.catch(() => undefined);
+  return exited;
+}
+
+/**
+ * How a child ended: its exit code, or the signal that killed it, with the start of what it wrote on stderr; or the
+ * error that kept it from running. Listens from the call on, so call it as soon as the child is spawned.
+ */
+function endOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string } | Error> {
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => {
     if (stderr.length < 65_536) stderr += text;
   });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'ENOENT' ? new GitError('GIT_NOT_FOUND', 'git is not installed or not on PATH', { cause: error }) : error);
-    });
+  return new Promise((resolve) => {
+    child.on('error', resolve);
     child.on('close', (code, signal) => {
-      const status = code ?? (signal ? 128 : 1);
-      if (status === 0) resolve();
-      else reject(gitFailure(args, stderr, status));
+      resolve({ code, signal, stderr });
     });
   });
-  // A consumer that stops early must not surface an unhandled rejection.
-  exited.catch(() => undefined);
-  return exited;
 }
 
 /** The git command an argument list runs (`log` in `-c x=y log …`), for messages. */
